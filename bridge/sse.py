@@ -1,0 +1,113 @@
+"""The SSE gateway: one LISTEN connection, many Server-Sent-Events clients.
+
+NOTIFY payloads carry ids only ({tenant_id, customer_id}); the gateway reads the current
+balance itself and sends it only to clients whose token covers that customer. A client
+authenticates with the same JWT as PostgREST (`Authorization: Bearer` or `?token=`).
+"""
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import os
+from urllib.parse import urlsplit
+
+import asyncpg
+import jwt
+from aiohttp import web
+
+CHANNEL = "kassa_balance"
+
+
+class Gateway:
+    def __init__(self) -> None:
+        self.clients: set[tuple[dict, asyncio.Queue]] = set()
+        self.event_ids = itertools.count(1)
+        self.pool: asyncpg.Pool | None = None
+
+    async def start(self, app: web.Application) -> None:
+        self.pool = await asyncpg.create_pool(os.environ["KASSA_WORKER_DATABASE_URL"], min_size=1, max_size=4)
+        self.listener = await asyncpg.connect(os.environ["KASSA_WORKER_DATABASE_URL"])
+        await self.listener.add_listener(CHANNEL, self.on_notify)
+
+    async def stop(self, app: web.Application) -> None:
+        await self.listener.close()
+        await self.pool.close()
+
+    def on_notify(self, connection, pid, channel, payload: str) -> None:
+        asyncio.get_running_loop().create_task(self.fan_out(json.loads(payload)))
+
+    async def fan_out(self, ids: dict) -> None:
+        interested = [(claims, queue) for claims, queue in self.clients if covers(claims, ids)]
+        if not interested:
+            return
+        row = await self.pool.fetchrow(
+            "SELECT balance, currency FROM kassa.billing_accounts WHERE tenant_id = $1 AND customer_id = $2",
+            ids["tenant_id"], ids["customer_id"])
+        event = {"id": next(self.event_ids), "data": {**ids, "balance": row["balance"], "currency": row["currency"]}}
+        for _, queue in interested:
+            queue.put_nowait(event)
+
+
+def covers(claims: dict, ids: dict) -> bool:
+    if claims.get("tenant_id") != ids["tenant_id"]:
+        return False
+    return claims.get("role") == "staff" or claims.get("customer_id") == ids["customer_id"]
+
+
+def read_claims(request: web.Request) -> dict:
+    header = request.headers.get("Authorization", "")
+    token = header.removeprefix("Bearer ").strip() or request.query.get("token", "")
+    try:
+        claims = jwt.decode(token, os.environ["KASSA_JWT_SECRET"], algorithms=["HS256"])
+    except jwt.PyJWTError as error:
+        raise web.HTTPUnauthorized(text=json.dumps({"message": f"invalid token: {error}"}),
+                                   content_type="application/json")
+    if claims.get("role") not in ("staff", "customer") or not claims.get("tenant_id"):
+        raise web.HTTPForbidden(text=json.dumps({"message": "token has no usable role and tenant"}),
+                                content_type="application/json")
+    return claims
+
+
+async def events(request: web.Request) -> web.StreamResponse:
+    gateway: Gateway = request.app["gateway"]
+    claims = read_claims(request)
+    response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
+    await response.prepare(request)
+    queue: asyncio.Queue = asyncio.Queue()
+    client = (claims, queue)
+    gateway.clients.add(client)
+    try:
+        await response.write(b": connected\n\n")
+        while True:
+            try:
+                event = await asyncio.wait_for(queue.get(), timeout=15)
+            except asyncio.TimeoutError:
+                await response.write(b": keep-alive\n\n")
+                continue
+            await response.write(f"id: {event['id']}\nevent: balance\ndata: {json.dumps(event['data'])}\n\n".encode())
+    finally:
+        gateway.clients.discard(client)
+    return response
+
+
+async def health(request: web.Request) -> web.Response:
+    gateway: Gateway = request.app["gateway"]
+    await gateway.pool.fetchval("SELECT 1")
+    return web.json_response({"status": "ok", "clients": len(gateway.clients)})
+
+
+def make_app() -> web.Application:
+    app = web.Application()
+    gateway = Gateway()
+    app["gateway"] = gateway
+    app.on_startup.append(gateway.start)
+    app.on_cleanup.append(gateway.stop)
+    app.router.add_get("/events", events)
+    app.router.add_get("/health", health)
+    return app
+
+
+if __name__ == "__main__":
+    address = urlsplit(os.environ["KASSA_SSE_URL"])
+    web.run_app(make_app(), host="127.0.0.1", port=address.port, print=None)

@@ -1,0 +1,24 @@
+"""The bridge web process: webhooks, payment pages, document downloads (Flask).
+
+Run by gunicorn as `bridge.web:app`. Every gateway's blueprint registers itself here.
+"""
+from __future__ import annotations
+
+from flask import Flask, jsonify
+
+from bridge.db import pool
+
+
+def create_app() -> Flask:
+    app = Flask(__name__)
+
+    @app.get("/health")
+    def health():
+        with pool().connection() as conn:
+            conn.execute("SELECT 1")
+        return jsonify(status="ok")
+
+    return app
+
+
+app = create_app()

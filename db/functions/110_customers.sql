@@ -1,0 +1,97 @@
+-- Customers: account numbers from the tenant's never-resetting counter, a billing account in
+-- the tenant's currency, a status that only moves forward to `closed`, and the rule that a
+-- customer is never deleted.
+
+CREATE OR REPLACE FUNCTION internal.assign_account_number() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  fmt text;
+BEGIN
+  SELECT t.account_number_format INTO fmt FROM kassa.tenants t WHERE t.id = NEW.tenant_id;
+  IF fmt IS NULL THEN
+    RAISE EXCEPTION 'unknown tenant %', NEW.tenant_id USING errcode = 'P0T02';
+  END IF;
+  NEW.account_number := internal.format_number(
+    fmt, extract(year FROM now())::int, internal.next_number(NEW.tenant_id, 'account', 0));
+  NEW.closed_at := CASE WHEN NEW.status = 'closed' THEN now() END;
+  RETURN NEW;
+END $$;
+
+CREATE OR REPLACE FUNCTION internal.open_billing_account() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+BEGIN
+  INSERT INTO kassa.billing_accounts (tenant_id, customer_id, currency)
+  SELECT NEW.tenant_id, NEW.id, t.currency FROM kassa.tenants t WHERE t.id = NEW.tenant_id;
+  RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION internal.guard_customer_update() RETURNS trigger
+LANGUAGE plpgsql SET search_path = '' AS $$
+BEGIN
+  IF NEW.tenant_id <> OLD.tenant_id OR NEW.id <> OLD.id OR NEW.account_number <> OLD.account_number THEN
+    RAISE EXCEPTION 'a customer''s tenant, id and account number never change' USING errcode = 'P0C02';
+  END IF;
+  IF OLD.status = 'closed' AND NEW IS DISTINCT FROM OLD THEN
+    RAISE EXCEPTION 'customer % is closed', OLD.account_number USING errcode = 'P0C01',
+      hint = 'A closed account is kept for the record and cannot change; open a new customer.';
+  END IF;
+  NEW.closed_at := CASE WHEN NEW.status = 'closed' THEN now() END;
+  RETURN NEW;
+END $$;
+
+CREATE OR REPLACE FUNCTION internal.refuse_customer_delete() RETURNS trigger
+LANGUAGE plpgsql SET search_path = '' AS $$
+BEGIN
+  RAISE EXCEPTION 'customers are never deleted' USING errcode = 'P0C03',
+    hint = 'Set status to ''closed'' instead.';
+END $$;
+
+CREATE OR REPLACE TRIGGER assign_account_number BEFORE INSERT ON kassa.customers
+  FOR EACH ROW EXECUTE FUNCTION internal.assign_account_number();
+CREATE OR REPLACE TRIGGER open_billing_account AFTER INSERT ON kassa.customers
+  FOR EACH ROW EXECUTE FUNCTION internal.open_billing_account();
+CREATE OR REPLACE TRIGGER guard_customer_update BEFORE UPDATE ON kassa.customers
+  FOR EACH ROW EXECUTE FUNCTION internal.guard_customer_update();
+CREATE OR REPLACE TRIGGER refuse_customer_delete BEFORE DELETE ON kassa.customers
+  FOR EACH ROW EXECUTE FUNCTION internal.refuse_customer_delete();
+SELECT internal.audit_table('kassa.customers', 'tenant_id', 'id');
+
+ALTER TABLE kassa.customers ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS "Staff see their tenant's customers" ON kassa.customers;
+CREATE POLICY "Staff see their tenant's customers" ON kassa.customers FOR SELECT TO staff
+  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
+DROP POLICY IF EXISTS "Staff add customers to their tenant" ON kassa.customers;
+CREATE POLICY "Staff add customers to their tenant" ON kassa.customers FOR INSERT TO staff
+  WITH CHECK (tenant_id = (SELECT internal.jwt_tenant_id()));
+DROP POLICY IF EXISTS "Staff update their tenant's customers" ON kassa.customers;
+CREATE POLICY "Staff update their tenant's customers" ON kassa.customers FOR UPDATE TO staff
+  USING (tenant_id = (SELECT internal.jwt_tenant_id())) WITH CHECK (tenant_id = (SELECT internal.jwt_tenant_id()));
+DROP POLICY IF EXISTS "Customers see themselves" ON kassa.customers;
+CREATE POLICY "Customers see themselves" ON kassa.customers FOR SELECT TO customer
+  USING (tenant_id = (SELECT internal.jwt_tenant_id()) AND id = (SELECT internal.jwt_customer_id()));
+DROP POLICY IF EXISTS "Customers update their own contact data" ON kassa.customers;
+CREATE POLICY "Customers update their own contact data" ON kassa.customers FOR UPDATE TO customer
+  USING (tenant_id = (SELECT internal.jwt_tenant_id()) AND id = (SELECT internal.jwt_customer_id()))
+  WITH CHECK (tenant_id = (SELECT internal.jwt_tenant_id()) AND id = (SELECT internal.jwt_customer_id()));
+
+-- Column grants: contact data is what a customer may change; staff also set type and status.
+GRANT SELECT ON kassa.customers TO customer, staff;
+GRANT INSERT (type, status, name, company_name, email, phone, address, vat_number) ON kassa.customers TO staff;
+GRANT UPDATE (type, status, name, company_name, email, phone, address, vat_number) ON kassa.customers TO staff;
+GRANT UPDATE (name, email, phone, address) ON kassa.customers TO customer;
+
+CREATE VIEW api.customers WITH (security_invoker = true) AS
+  SELECT c.id, c.tenant_id, c.account_number, c.status, c.type, c.name, c.company_name, c.email,
+         c.phone, c.address, c.vat_number, c.created_at, c.closed_at,
+         -- The billing account appears with the customer (after-insert trigger); until then
+         -- (in an INSERT's RETURNING) it is an empty account in the tenant's currency.
+         coalesce((SELECT a.balance FROM kassa.billing_accounts a
+                    WHERE a.tenant_id = c.tenant_id AND a.customer_id = c.id), 0) AS balance,
+         (SELECT t.currency FROM kassa.tenants t WHERE t.id = c.tenant_id) AS currency,
+         coalesce((SELECT a.credit_limit FROM kassa.billing_accounts a
+                    WHERE a.tenant_id = c.tenant_id AND a.customer_id = c.id), 0) AS credit_limit
+    FROM kassa.customers c;
+GRANT SELECT ON api.customers TO customer, staff;
+GRANT INSERT (type, status, name, company_name, email, phone, address, vat_number) ON api.customers TO staff;
+GRANT UPDATE (type, status, name, company_name, email, phone, address, vat_number) ON api.customers TO staff;
+GRANT UPDATE (name, email, phone, address) ON api.customers TO customer;

@@ -1,0 +1,168 @@
+-- The balance ledger: one posting function for every feature that moves money.
+--
+-- internal.post_entries takes a JSON array of entries
+--   {tenant_id, customer_id, kind, amount, source_type, source_id, description?, currency?}
+-- locks the billing accounts involved in (tenant_id, customer_id) order (a fixed order, so two
+-- postings never deadlock), appends the entries with their running balance_after, and moves
+-- the cached balances by the same sums in the same transaction. An entry whose document has
+-- already posted that kind is skipped: reposting is a no-op, never a double. Debits other
+-- than invoices may not take a balance below minus the account's credit limit.
+
+-- The entries of a posting request as rows, numbered in the order given.
+CREATE OR REPLACE FUNCTION internal.posting_rows(p_entries jsonb)
+RETURNS TABLE (n bigint, tenant_id uuid, customer_id uuid, kind text, amount bigint, currency char(3),
+               source_type text, source_id text, description text)
+LANGUAGE sql IMMUTABLE SET search_path = '' AS $$
+  SELECT e.n, (e.v ->> 'tenant_id')::uuid, (e.v ->> 'customer_id')::uuid, e.v ->> 'kind',
+         (e.v ->> 'amount')::bigint, e.v ->> 'currency', e.v ->> 'source_type', e.v ->> 'source_id',
+         coalesce(e.v ->> 'description', '')
+    FROM jsonb_array_elements(p_entries) WITH ORDINALITY AS e(v, n)
+$$;
+
+CREATE OR REPLACE FUNCTION internal.post_entries(p_entries jsonb)
+RETURNS SETOF kassa.ledger_entries
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  problem record;
+BEGIN
+  SELECT i.* INTO problem FROM internal.posting_rows(p_entries) i
+   WHERE i.tenant_id IS NULL OR i.customer_id IS NULL OR i.kind IS NULL OR i.amount IS NULL
+      OR i.source_type IS NULL OR i.source_id IS NULL LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION 'ledger entry % is incomplete', problem.n USING errcode = 'P0L02',
+      hint = 'Every entry needs tenant_id, customer_id, kind, amount, source_type and source_id.';
+  END IF;
+
+  PERFORM 1 FROM kassa.billing_accounts a
+   WHERE (a.tenant_id, a.customer_id) IN (SELECT i.tenant_id, i.customer_id FROM internal.posting_rows(p_entries) i)
+   ORDER BY a.tenant_id, a.customer_id
+   FOR UPDATE;
+
+  SELECT i.n, a.currency AS account_currency, i.currency INTO problem
+    FROM internal.posting_rows(p_entries) i
+    LEFT JOIN kassa.billing_accounts a USING (tenant_id, customer_id)
+   WHERE a.customer_id IS NULL OR i.currency <> a.currency LIMIT 1;
+  IF FOUND THEN
+    IF problem.account_currency IS NULL THEN
+      RAISE EXCEPTION 'ledger entry %: no billing account for that customer in that tenant', problem.n
+        USING errcode = 'P0L03';
+    END IF;
+    RAISE EXCEPTION 'ledger entry % is in %, the account is in %', problem.n, problem.currency,
+      problem.account_currency USING errcode = 'P0L04';
+  END IF;
+
+  -- A document posting the same kind again with a different amount is a bug upstream.
+  SELECT i.n, i.source_type, i.source_id INTO problem
+    FROM internal.posting_rows(p_entries) i
+    JOIN kassa.ledger_entries l USING (tenant_id, source_type, source_id, kind)
+   WHERE l.amount <> i.amount OR l.customer_id <> i.customer_id LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION '% % was already posted with another amount or customer', problem.source_type,
+      problem.source_id USING errcode = 'P0L05';
+  END IF;
+
+  RETURN QUERY
+  WITH fresh AS (
+    SELECT DISTINCT ON (i.tenant_id, i.source_type, i.source_id, i.kind) i.*
+      FROM internal.posting_rows(p_entries) i
+     WHERE NOT EXISTS (SELECT FROM kassa.ledger_entries l
+                        WHERE l.tenant_id = i.tenant_id AND l.source_type = i.source_type
+                          AND l.source_id = i.source_id AND l.kind = i.kind)
+     ORDER BY i.tenant_id, i.source_type, i.source_id, i.kind, i.n
+  ), running AS (
+    SELECT f.*, a.currency AS account_currency,
+           a.balance + sum(f.amount) OVER (PARTITION BY f.tenant_id, f.customer_id ORDER BY f.n) AS balance_after
+      FROM fresh f JOIN kassa.billing_accounts a USING (tenant_id, customer_id)
+  ), moved AS (
+    UPDATE kassa.billing_accounts a
+       SET balance = a.balance + d.delta, updated_at = now()
+      FROM (SELECT r.tenant_id, r.customer_id, sum(r.amount)::bigint AS delta
+              FROM running r GROUP BY 1, 2) d
+     WHERE a.tenant_id = d.tenant_id AND a.customer_id = d.customer_id
+  )
+  INSERT INTO kassa.ledger_entries AS l (tenant_id, customer_id, kind, amount, currency, balance_after,
+                                         source_type, source_id, description)
+  SELECT r.tenant_id, r.customer_id, r.kind, r.amount, r.account_currency, r.balance_after,
+         r.source_type, r.source_id, r.description
+    FROM running r ORDER BY r.n
+  RETURNING l.*;
+
+  SELECT a.customer_id, a.balance, a.credit_limit INTO problem
+    FROM kassa.billing_accounts a
+   WHERE (a.tenant_id, a.customer_id) IN (SELECT i.tenant_id, i.customer_id FROM internal.posting_rows(p_entries) i
+                                           WHERE i.amount < 0 AND i.kind <> 'invoice')
+     AND a.balance < -a.credit_limit LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION 'insufficient balance: the posting would take the balance to % (credit limit %)',
+      problem.balance, problem.credit_limit USING errcode = 'P0L01',
+      detail = format('customer_id %s', problem.customer_id);
+  END IF;
+END $$;
+
+-- One entry: the common case, same rules.
+CREATE OR REPLACE FUNCTION internal.post_entry(
+  p_tenant uuid, p_customer uuid, p_kind text, p_amount bigint, p_source_type text, p_source_id text,
+  p_description text DEFAULT '')
+RETURNS SETOF kassa.ledger_entries
+LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
+  SELECT * FROM internal.post_entries(jsonb_build_array(jsonb_build_object(
+    'tenant_id', p_tenant, 'customer_id', p_customer, 'kind', p_kind, 'amount', p_amount,
+    'source_type', p_source_type, 'source_id', p_source_id, 'description', p_description)))
+$$;
+
+CREATE OR REPLACE FUNCTION internal.refuse_ledger_change() RETURNS trigger
+LANGUAGE plpgsql SET search_path = '' AS $$
+BEGIN
+  RAISE EXCEPTION 'ledger entries are append-only' USING errcode = 'P0L06',
+    hint = 'Correct a posting with a new entry (adjustment, credit note, refund).';
+END $$;
+CREATE OR REPLACE TRIGGER append_only BEFORE UPDATE OR DELETE ON kassa.ledger_entries
+  FOR EACH ROW EXECUTE FUNCTION internal.refuse_ledger_change();
+CREATE OR REPLACE TRIGGER append_only_truncate BEFORE TRUNCATE ON kassa.ledger_entries
+  FOR EACH STATEMENT EXECUTE FUNCTION internal.refuse_ledger_change();
+
+-- Health check for DBAs and tests: every account whose cached balance differs from its entries.
+CREATE OR REPLACE FUNCTION internal.ledger_mismatches()
+RETURNS TABLE (tenant_id uuid, customer_id uuid, cached bigint, summed bigint)
+LANGUAGE sql STABLE SET search_path = '' AS $$
+  SELECT a.tenant_id, a.customer_id, a.balance, coalesce(s.total, 0)::bigint
+    FROM kassa.billing_accounts a
+    LEFT JOIN (SELECT l.tenant_id, l.customer_id, sum(l.amount) AS total
+                 FROM kassa.ledger_entries l GROUP BY 1, 2) s USING (tenant_id, customer_id)
+   WHERE a.balance <> coalesce(s.total, 0)
+$$;
+
+-- Live balance: the SSE gateway listens on this channel; payloads carry ids only.
+CREATE OR REPLACE FUNCTION internal.notify_balance() RETURNS trigger
+LANGUAGE plpgsql SET search_path = '' AS $$
+BEGIN
+  PERFORM pg_notify('kassa_balance', json_build_object('tenant_id', NEW.tenant_id,
+                                                       'customer_id', NEW.customer_id)::text);
+  RETURN NULL;
+END $$;
+CREATE OR REPLACE TRIGGER notify_balance AFTER UPDATE OF balance ON kassa.billing_accounts
+  FOR EACH ROW WHEN (NEW.balance IS DISTINCT FROM OLD.balance) EXECUTE FUNCTION internal.notify_balance();
+
+ALTER TABLE kassa.billing_accounts ENABLE ROW LEVEL SECURITY;
+ALTER TABLE kassa.ledger_entries ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS "Staff see their tenant's accounts" ON kassa.billing_accounts;
+CREATE POLICY "Staff see their tenant's accounts" ON kassa.billing_accounts FOR SELECT TO staff
+  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
+DROP POLICY IF EXISTS "Customers see their own account" ON kassa.billing_accounts;
+CREATE POLICY "Customers see their own account" ON kassa.billing_accounts FOR SELECT TO customer
+  USING (tenant_id = (SELECT internal.jwt_tenant_id()) AND customer_id = (SELECT internal.jwt_customer_id()));
+DROP POLICY IF EXISTS "Staff see their tenant's ledger" ON kassa.ledger_entries;
+CREATE POLICY "Staff see their tenant's ledger" ON kassa.ledger_entries FOR SELECT TO staff
+  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
+DROP POLICY IF EXISTS "Customers see their own ledger" ON kassa.ledger_entries;
+CREATE POLICY "Customers see their own ledger" ON kassa.ledger_entries FOR SELECT TO customer
+  USING (tenant_id = (SELECT internal.jwt_tenant_id()) AND customer_id = (SELECT internal.jwt_customer_id()));
+GRANT SELECT ON kassa.billing_accounts, kassa.ledger_entries TO customer, staff;
+GRANT EXECUTE ON FUNCTION internal.post_entries(jsonb),
+  internal.post_entry(uuid, uuid, text, bigint, text, text, text), internal.ledger_mismatches() TO kassa_worker;
+
+CREATE VIEW api.ledger_entries WITH (security_invoker = true) AS
+  SELECT id, tenant_id, customer_id, kind, amount, currency, balance_after, source_type, source_id,
+         description, created_at
+    FROM kassa.ledger_entries;
+GRANT SELECT ON api.ledger_entries TO customer, staff;

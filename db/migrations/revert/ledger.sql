@@ -1,0 +1,4 @@
+BEGIN;
+DROP TABLE kassa.ledger_entries;
+DROP TABLE kassa.billing_accounts;
+COMMIT;

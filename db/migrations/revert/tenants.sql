@@ -1,0 +1,5 @@
+BEGIN;
+DROP TABLE kassa.counters;
+DROP TABLE kassa.vat_rates;
+DROP TABLE kassa.tenants;
+COMMIT;

@@ -1,0 +1,1 @@
+SELECT code, name, minor_units FROM kassa.currencies WHERE false;

@@ -1,0 +1,1 @@
+SELECT tenant_id, id, account_number, status, type, name, email FROM kassa.customers WHERE false;

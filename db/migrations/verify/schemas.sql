@@ -1,0 +1,1 @@
+SELECT 'kassa'::regnamespace, 'audit'::regnamespace;

@@ -1,0 +1,16 @@
+"""Nightly proof that every cached balance equals the sum of its ledger entries."""
+from __future__ import annotations
+
+from datetime import date
+
+import psycopg
+
+from jobs.runner import Outcome
+
+
+def run(conn: psycopg.Connection, as_of: date) -> Outcome:
+    accounts = conn.execute("SELECT count(*) FROM kassa.billing_accounts").fetchone()[0]
+    mismatches = conn.execute("SELECT tenant_id, customer_id, cached, summed FROM internal.ledger_mismatches()").fetchall()
+    return Outcome(processed=accounts, failed=len(mismatches),
+                   errors=[f"account {c} of tenant {t}: cached {cached}, entries sum {summed}"
+                           for t, c, cached, summed in mismatches])

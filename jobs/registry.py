@@ -1,0 +1,14 @@
+"""The scheduled jobs Kassa knows: name -> module with `run(conn, as_of) -> Outcome`."""
+from __future__ import annotations
+
+import importlib
+
+JOBS = {
+    "ledger-check": "jobs.ledger_check",
+}
+
+
+def load(name: str):
+    if name not in JOBS:
+        raise KeyError(f"unknown job {name!r}; known jobs: {', '.join(sorted(JOBS))}")
+    return importlib.import_module(JOBS[name])

@@ -1,0 +1,181 @@
+"""Where things are and how to reach them.
+
+Embedded mode keeps everything in `.kassa/` inside the checkout; its generated secrets and the
+ports chosen at first start are remembered in `.kassa/state.json`, so every later command (and
+every process `kassa up` starts) sees the same values. `KASSA_DATABASE_URL` switches every
+command to an existing PostgreSQL instead.
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import socket
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+HOME = Path(os.environ.get("KASSA_HOME", ROOT / ".kassa"))
+TOOLS = ROOT / ".tools"
+STATE_FILE = HOME / "state.json"
+
+DEFAULT_PORTS = {"postgres": 54329, "postgrest": 3000, "postgrest_admin": 3001,
+                 "bridge": 8700, "sse": 8701, "stripe_fake": 8702}
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def pick_port(preferred: int, taken: set[int]) -> int:
+    if preferred not in taken and port_is_free(preferred):
+        return preferred
+    while True:
+        port = free_port()
+        if port not in taken:
+            return port
+
+
+def with_credentials(dsn: str, user: str, password: str) -> str:
+    """The same server and database as `dsn`, logged in as another role."""
+    parts = urlsplit(dsn)
+    host = parts.hostname or "127.0.0.1"
+    netloc = f"{quote(user)}:{quote(password)}@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def with_database(dsn: str, dbname: str) -> str:
+    parts = urlsplit(dsn)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + dbname, parts.query, parts.fragment))
+
+
+@dataclass
+class Settings:
+    """Everything a Kassa process needs to know; exported to children as KASSA_* variables."""
+    home: str
+    database_url: str                 # owner DSN: deploys, DBA access
+    embedded: bool
+    ports: dict[str, int]
+    jwt_secret: str
+    authenticator_password: str
+    worker_password: str
+    superuser_password: str = ""
+    stripe_secret_key: str = ""       # empty: local Stripe stand-in
+    stripe_webhook_secret: str = field(default_factory=lambda: "whsec_" + secrets.token_hex(24))
+    payment_method_key: str = field(default_factory=lambda: secrets.token_hex(32))
+
+    @property
+    def postgrest_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports['postgrest']}"
+
+    @property
+    def bridge_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports['bridge']}"
+
+    @property
+    def sse_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports['sse']}/events"
+
+    @property
+    def stripe_api_base(self) -> str:
+        if self.stripe_secret_key and not self.stripe_secret_key.startswith("sk_test_local"):
+            return "https://api.stripe.com"
+        return f"http://127.0.0.1:{self.ports['stripe_fake']}"
+
+    @property
+    def authenticator_url(self) -> str:
+        return with_credentials(self.database_url, "authenticator", self.authenticator_password)
+
+    @property
+    def worker_url(self) -> str:
+        return with_credentials(self.database_url, "kassa_worker", self.worker_password)
+
+    def environment(self) -> dict[str, str]:
+        """The variables every child process reads (same names everywhere)."""
+        return {
+            "KASSA_HOME": self.home,
+            "KASSA_DATABASE_URL": self.database_url,
+            "KASSA_WORKER_DATABASE_URL": self.worker_url,
+            "KASSA_JWT_SECRET": self.jwt_secret,
+            "KASSA_POSTGREST_URL": self.postgrest_url,
+            "KASSA_BRIDGE_URL": self.bridge_url,
+            "KASSA_SSE_URL": self.sse_url,
+            "KASSA_STRIPE_SECRET_KEY": self.stripe_secret_key or "sk_test_local",
+            "KASSA_STRIPE_API_BASE": self.stripe_api_base,
+            "KASSA_STRIPE_WEBHOOK_SECRET": self.stripe_webhook_secret,
+            "KASSA_PAYMENT_METHOD_KEY": self.payment_method_key,
+        }
+
+    def public(self) -> dict:
+        """What `kassa env --json` prints."""
+        return {
+            "pg_dsn": self.database_url,
+            "postgrest_url": self.postgrest_url,
+            "bridge_url": self.bridge_url,
+            "sse_url": self.sse_url,
+            "jwt_secret": self.jwt_secret,
+            "stripe_webhook_secret": self.stripe_webhook_secret,
+            "stripe_api_base": self.stripe_api_base,
+            "embedded": self.embedded,
+            "home": self.home,
+            "ports": self.ports,
+        }
+
+    def save(self) -> None:
+        Path(self.home).mkdir(parents=True, exist_ok=True)
+        path = Path(self.home) / "state.json"
+        path.write_text(json.dumps(asdict(self), indent=2))
+        path.chmod(0o600)
+
+
+def new_settings(home: Path, database_url: str | None) -> Settings:
+    """Fresh secrets and free ports for a new home folder."""
+    taken: set[int] = set()
+    ports = {}
+    for name, preferred in DEFAULT_PORTS.items():
+        ports[name] = pick_port(preferred, taken)
+        taken.add(ports[name])
+    superuser_password = secrets.token_urlsafe(18)
+    embedded = database_url is None
+    if embedded:
+        database_url = f"postgresql://postgres:{superuser_password}@127.0.0.1:{ports['postgres']}/kassa"
+    return Settings(
+        home=str(home), database_url=database_url, embedded=embedded, ports=ports,
+        jwt_secret=secrets.token_urlsafe(48),
+        authenticator_password=secrets.token_urlsafe(18),
+        worker_password=secrets.token_urlsafe(18),
+        superuser_password=superuser_password if embedded else "",
+        stripe_secret_key=os.environ.get("KASSA_STRIPE_SECRET_KEY", ""),
+    )
+
+
+def load(home: Path = HOME) -> Settings:
+    """Settings of `home`, created on first use. Environment variables win over the file."""
+    state = Path(home) / "state.json"
+    external = os.environ.get("KASSA_DATABASE_URL")
+    if state.exists():
+        settings = Settings(**json.loads(state.read_text()))
+    else:
+        settings = new_settings(Path(home), external)
+        settings.save()
+    if external and external != settings.database_url:
+        settings.database_url, settings.embedded = external, False
+    for attr, var in (("jwt_secret", "KASSA_JWT_SECRET"),
+                      ("stripe_secret_key", "KASSA_STRIPE_SECRET_KEY"),
+                      ("stripe_webhook_secret", "KASSA_STRIPE_WEBHOOK_SECRET")):
+        if os.environ.get(var) and os.environ.get(var) != "sk_test_local":
+            setattr(settings, attr, os.environ[var])
+    return settings

@@ -1,0 +1,134 @@
+"""The long-running processes of a Kassa stack, started detached with pid and log files.
+
+`kassa up` and the test suite use the same definitions, so what the tests exercise is what
+runs: PostgREST, the bridge web process (Flask under gunicorn), the SSE gateway and, when no
+Stripe key is configured, the local Stripe stand-in.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from kassa.config import ROOT, TOOLS, Settings
+
+VENV_BIN = Path(sys.executable).parent
+
+
+@dataclass
+class Service:
+    name: str
+    argv: list[str]
+    port: int
+    health_url: str
+
+    def pidfile(self, home: Path) -> Path:
+        return Path(home) / "run" / f"{self.name}.pid"
+
+    def logfile(self, home: Path) -> Path:
+        return Path(home) / "logs" / f"{self.name}.log"
+
+    def pid(self, home: Path) -> int | None:
+        try:
+            pid = int(self.pidfile(home).read_text())
+            os.kill(pid, 0)
+            return pid
+        except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
+            return None
+
+    def healthy(self) -> bool:
+        try:
+            with urllib.request.urlopen(self.health_url, timeout=2) as response:
+                return response.status == 200
+        except OSError:
+            return False
+
+    def start(self, home: Path, env: dict[str, str]) -> None:
+        if self.pid(home):
+            return
+        for folder in ("run", "logs"):
+            (Path(home) / folder).mkdir(parents=True, exist_ok=True)
+        with open(self.logfile(home), "ab") as log:
+            process = subprocess.Popen(self.argv, cwd=ROOT, env={**os.environ, **env}, stdout=log,
+                                       stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                       start_new_session=True)
+        self.pidfile(home).write_text(str(process.pid))
+
+    def wait_healthy(self, home: Path, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.healthy():
+                return
+            if not self.pid(home):
+                break
+            time.sleep(0.1)
+        log = self.logfile(home)
+        tail = log.read_text()[-2000:] if log.exists() else ""
+        raise RuntimeError(f"{self.name} did not become healthy on port {self.port}:\n{tail}")
+
+    def stop(self, home: Path, timeout: float = 10) -> None:
+        pid = self.pid(home)
+        if pid:
+            try:
+                os.killpg(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline and self.pid(home):
+                time.sleep(0.05)
+            if self.pid(home):
+                os.killpg(pid, signal.SIGKILL)
+        self.pidfile(home).unlink(missing_ok=True)
+
+
+def postgrest_config(settings: Settings) -> Path:
+    path = Path(settings.home) / "postgrest.conf"
+    path.write_text(
+        f'db-uri = "{settings.authenticator_url}"\n'
+        'db-schemas = "api"\n'
+        'db-anon-role = "anon"\n'
+        'db-extra-search-path = ""\n'
+        'db-pre-request = "internal.check_request"\n'
+        'db-max-rows = 1000\n'
+        'db-pool = 10\n'
+        'db-plan-enabled = false\n'
+        f'jwt-secret = "{settings.jwt_secret}"\n'
+        'server-host = "127.0.0.1"\n'
+        f'server-port = {settings.ports["postgrest"]}\n'
+        'admin-server-port = ' f'{settings.ports["postgrest_admin"]}\n'
+        'log-level = "warn"\n'
+    )
+    path.chmod(0o600)
+    return path
+
+
+def stack(settings: Settings) -> list[Service]:
+    ports = settings.ports
+    services = [
+        Service("postgrest", [str(TOOLS / "postgrest"), str(postgrest_config(settings))],
+                ports["postgrest"], f"http://127.0.0.1:{ports['postgrest_admin']}/ready"),
+        Service("bridge", [str(VENV_BIN / "gunicorn"), "--workers", "4", "--bind",
+                           f"127.0.0.1:{ports['bridge']}", "--graceful-timeout", "5", "bridge.web:app"],
+                ports["bridge"], f"http://127.0.0.1:{ports['bridge']}/health"),
+        Service("sse", [str(VENV_BIN / "python"), "-m", "bridge.sse"],
+                ports["sse"], f"http://127.0.0.1:{ports['sse']}/health"),
+    ]
+    return services
+
+
+def start_all(settings: Settings, services: list[Service]) -> None:
+    env = settings.environment()
+    for service in services:
+        service.start(Path(settings.home), env)
+    for service in services:
+        service.wait_healthy(Path(settings.home))
+
+
+def stop_all(settings: Settings, services: list[Service]) -> None:
+    for service in reversed(services):
+        service.stop(Path(settings.home))

