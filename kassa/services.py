@@ -36,10 +36,13 @@ class Service:
     def pid(self, home: Path) -> int | None:
         try:
             pid = int(self.pidfile(home).read_text())
-            os.kill(pid, 0)
-            return pid
-        except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
+        except (FileNotFoundError, ValueError):
             return None
+        try:
+            os.waitpid(pid, os.WNOHANG)  # reap it if it is our own exited child
+        except ChildProcessError:
+            pass
+        return pid if Path(f"/proc/{pid}").exists() else None
 
     def healthy(self) -> bool:
         try:

@@ -1,0 +1,45 @@
+"""The stack as a newcomer meets it: health endpoints, CLI, demo-free throw-away database."""
+import json
+import subprocess
+import sys
+
+import requests
+
+
+def test_every_service_reports_healthy(stack):
+    for service in stack:
+        assert service.healthy(), f"{service.name} is not healthy"
+
+
+def test_bridge_health_checks_the_database(settings):
+    body = requests.get(settings.bridge_url + "/health", timeout=5).json()
+    assert body == {"status": "ok"}
+
+
+def test_kassa_env_json_names_every_endpoint(settings):
+    env = {"KASSA_HOME": settings.home, "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-m", "kassa.cli", "env", "--json"], capture_output=True,
+                         text=True, env=env, check=True).stdout
+    data = json.loads(out)
+    for key in ("pg_dsn", "postgrest_url", "bridge_url", "sse_url", "jwt_secret", "stripe_webhook_secret"):
+        assert data[key], key
+    assert data["postgrest_url"] == settings.postgrest_url
+
+
+def test_jobs_run_writes_the_job_log(settings, db):
+    env = {"KASSA_HOME": settings.home, "PATH": "/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, "-m", "kassa.cli", "jobs", "run", "ledger-check",
+                             "--as-of", "2026-01-31"], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["status"] == "succeeded"
+    row = db.execute("SELECT status, as_of::text FROM kassa.job_runs WHERE job = 'ledger-check'"
+                     " ORDER BY id DESC LIMIT 1").fetchone()
+    assert row == {"status": "succeeded", "as_of": "2026-01-31"}
+
+
+def test_unknown_job_is_refused_with_the_list_of_jobs(settings):
+    env = {"KASSA_HOME": settings.home, "PATH": "/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, "-m", "kassa.cli", "jobs", "run", "no-such-job"],
+                            capture_output=True, text=True, env=env)
+    assert result.returncode != 0
+    assert "unknown job 'no-such-job'" in result.stderr and "ledger-check" in result.stderr
