@@ -10,6 +10,7 @@ import asyncio
 import itertools
 import json
 import os
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import asyncpg
@@ -19,9 +20,15 @@ from aiohttp import web
 CHANNEL = "kassa_balance"
 
 
+@dataclass(eq=False)
+class Client:
+    claims: dict
+    queue: asyncio.Queue = field(default_factory=asyncio.Queue)
+
+
 class Gateway:
     def __init__(self) -> None:
-        self.clients: set[tuple[dict, asyncio.Queue]] = set()
+        self.clients: set[Client] = set()
         self.event_ids = itertools.count(1)
         self.pool: asyncpg.Pool | None = None
 
@@ -38,15 +45,15 @@ class Gateway:
         asyncio.get_running_loop().create_task(self.fan_out(json.loads(payload)))
 
     async def fan_out(self, ids: dict) -> None:
-        interested = [(claims, queue) for claims, queue in self.clients if covers(claims, ids)]
+        interested = [client for client in self.clients if covers(client.claims, ids)]
         if not interested:
             return
         row = await self.pool.fetchrow(
             "SELECT balance, currency FROM kassa.billing_accounts WHERE tenant_id = $1 AND customer_id = $2",
             ids["tenant_id"], ids["customer_id"])
         event = {"id": next(self.event_ids), "data": {**ids, "balance": row["balance"], "currency": row["currency"]}}
-        for _, queue in interested:
-            queue.put_nowait(event)
+        for client in interested:
+            client.queue.put_nowait(event)
 
 
 def covers(claims: dict, ids: dict) -> bool:
@@ -74,14 +81,13 @@ async def events(request: web.Request) -> web.StreamResponse:
     claims = read_claims(request)
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
     await response.prepare(request)
-    queue: asyncio.Queue = asyncio.Queue()
-    client = (claims, queue)
+    client = Client(claims)
     gateway.clients.add(client)
     try:
         await response.write(b": connected\n\n")
         while True:
             try:
-                event = await asyncio.wait_for(queue.get(), timeout=15)
+                event = await asyncio.wait_for(client.queue.get(), timeout=15)
             except asyncio.TimeoutError:
                 await response.write(b": keep-alive\n\n")
                 continue
