@@ -18,5 +18,6 @@ test: install
 
 # make bench            runs every benchmark under bench/
 # make bench NAME=x     runs bench/x.py
-bench: install
+bench:
+	@scripts/install.sh bench
 	@.venv/bin/python -m bench.run $(NAME)

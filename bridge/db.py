@@ -7,7 +7,13 @@ from functools import lru_cache
 from psycopg_pool import ConnectionPool
 
 
+def use_payment_method_key(conn) -> None:
+    """The pgcrypto key for payment-method details, as the session setting SQL reads."""
+    conn.execute("SELECT set_config('app.settings.payment_method_key', %s, false)",
+                 [os.environ.get("KASSA_PAYMENT_METHOD_KEY", "")])
+
+
 @lru_cache(maxsize=1)
 def pool() -> ConnectionPool:
     return ConnectionPool(os.environ["KASSA_WORKER_DATABASE_URL"], min_size=1, max_size=8,
-                          kwargs={"autocommit": True}, open=True)
+                          kwargs={"autocommit": True}, configure=use_payment_method_key, open=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify
 
+from bridge import topups, webhooks
 from bridge.db import pool
 
 
@@ -18,6 +19,8 @@ def create_app() -> Flask:
             conn.execute("SELECT 1")
         return jsonify(status="ok")
 
+    app.register_blueprint(webhooks.blueprint)
+    app.register_blueprint(topups.blueprint)
     return app
 
 

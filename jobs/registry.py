@@ -5,6 +5,9 @@ import importlib
 
 JOBS = {
     "ledger-check": "jobs.ledger_check",
+    "auto-topup": "jobs.auto_topup",
+    "invoice-run": "jobs.invoice_run",
+    "invoice-overdue": "jobs.invoice_overdue",
 }
 
 

@@ -54,7 +54,7 @@ def ensure_database(settings: Settings) -> None:
     """The embedded cluster starts with only `postgres`; create the Kassa database once."""
     dbname = psycopg.conninfo.conninfo_to_dict(settings.database_url)["dbname"]
     with psycopg.connect(with_database(settings.database_url, "postgres"), autocommit=True) as conn:
-        if not conn.execute("SELECT FROM pg_database WHERE datname = %s", [dbname]).fetchone():
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [dbname]).fetchone():
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
 
 

@@ -105,6 +105,9 @@ def postgrest_config(settings: Settings) -> Path:
         f'server-port = {settings.ports["postgrest"]}\n'
         'admin-server-port = ' f'{settings.ports["postgrest_admin"]}\n'
         'log-level = "warn"\n'
+        # The pgcrypto key for payment-method details: a session setting only our security
+        # definer functions read (db/functions/410_payment_methods.sql).
+        f'app.settings.payment_method_key = "{settings.payment_method_key}"\n'
     )
     path.chmod(0o600)
     return path
@@ -121,6 +124,10 @@ def stack(settings: Settings) -> list[Service]:
         Service("sse", [str(VENV_BIN / "python"), "-m", "bridge.sse"],
                 ports["sse"], f"http://127.0.0.1:{ports['sse']}/health"),
     ]
+    if settings.stripe_api_base.startswith("http://127.0.0.1"):  # local mode: no real Stripe key
+        services.append(Service("stripe_fake", [str(VENV_BIN / "python"), "-m", "bridge.fakes.stripe_server",
+                                                "--port", str(ports["stripe_fake"])],
+                                ports["stripe_fake"], f"http://127.0.0.1:{ports['stripe_fake']}/health"))
     return services
 
 

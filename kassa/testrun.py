@@ -19,7 +19,7 @@ from typing import Iterator
 import psycopg
 from psycopg import sql
 
-from kassa import config, deploy
+from kassa import config, deploy, services
 from kassa.cluster import Cluster
 from kassa.config import ROOT, with_database
 
@@ -42,6 +42,8 @@ def throwaway(prefix: str = "test-") -> Iterator[config.Settings]:
         deploy.deploy(settings)
         yield settings
     finally:
+        # Whatever a crashed or interrupted pytest left running on this home goes first.
+        services.stop_all(settings, services.stack(settings))
         if settings.embedded:
             cluster.stop()
         else:

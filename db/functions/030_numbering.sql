@@ -1,11 +1,12 @@
 -- Gapless document numbers. The counter row is locked by the calling transaction until it
 -- commits; a rollback takes the number back with it, so the series never has a hole.
 
--- Renders a tenant number format: {YYYY} the year, {N...} the counter padded to as many digits.
+-- Renders a tenant number format: {YYYY} the year, {N...} the counter padded to as many digits
+-- (never cut: lpad alone would truncate 100000 to 10000 and repeat a number).
 CREATE OR REPLACE FUNCTION internal.format_number(fmt text, year integer, n bigint) RETURNS text
 LANGUAGE sql IMMUTABLE SET search_path = '' AS $$
   SELECT regexp_replace(replace(fmt, '{YYYY}', year::text), '\{(N+)\}',
-                        lpad(n::text, length(substring(fmt FROM '\{(N+)\}')), '0'))
+                        lpad(n::text, greatest(length(substring(fmt FROM '\{(N+)\}')), length(n::text)), '0'))
 $$;
 
 -- period 0 is a counter that never resets (accounts); documents count per year.

@@ -1,7 +1,223 @@
--- Invoices: behaviour arrives with the billing-core work. Until then the tables are private
--- and locked down (RLS on, no policies).
-ALTER TABLE kassa.invoices ENABLE ROW LEVEL SECURITY;
-ALTER TABLE kassa.invoice_lines ENABLE ROW LEVEL SECURITY;
-ALTER TABLE kassa.invoice_allocations ENABLE ROW LEVEL SECURITY;
-ALTER TABLE kassa.credit_notes ENABLE ROW LEVEL SECURITY;
-ALTER TABLE kassa.credit_note_lines ENABLE ROW LEVEL SECURITY;
+-- Invoices: line amounts, totals (VAT per rate rounded once), finalisation with gapless
+-- numbers and the ledger posting, the freeze of finalised invoices, and the overdue sweep.
+--
+-- VAT (EN 16931 BR-CO-17): per invoice and rate, from the summed line amounts of that rate,
+-- rounded once half away from zero (round() on numeric). Prices excluding VAT: the sum is the
+-- net, vat = round(net * rate / 100). Prices including VAT: the sum is the gross,
+-- vat = round(gross * rate / (100 + rate)), net = gross - vat.
+
+-- VAT of one rate's summed amount; the same rule for invoices and credit notes.
+CREATE OR REPLACE FUNCTION internal.vat_of(p_amount numeric, p_rate numeric, p_includes_vat boolean)
+RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = '' AS $$
+  SELECT CASE WHEN p_includes_vat THEN round(p_amount * p_rate / (100 + p_rate))
+              ELSE round(p_amount * p_rate / 100) END::bigint
+$$;
+
+-- Net, VAT and gross per invoice and rate: the figures an invoice prints in its VAT summary.
+CREATE OR REPLACE FUNCTION internal.invoice_vat_breakdown(p_tenant_id uuid, p_invoice_ids uuid[])
+RETURNS TABLE (invoice_id uuid, vat_rate numeric, net bigint, vat bigint, gross bigint)
+LANGUAGE sql STABLE SET search_path = '' AS $$
+  SELECT s.invoice_id, s.vat_rate,
+         CASE WHEN s.inc THEN s.amount - s.vat ELSE s.amount END,
+         s.vat,
+         CASE WHEN s.inc THEN s.amount ELSE s.amount + s.vat END
+    FROM (SELECT l.invoice_id, l.vat_rate, i.prices_include_vat AS inc, sum(l.amount)::bigint AS amount,
+                 internal.vat_of(sum(l.amount), l.vat_rate, i.prices_include_vat) AS vat
+            FROM kassa.invoice_lines l
+            JOIN kassa.invoices i ON i.tenant_id = l.tenant_id AND i.id = l.invoice_id
+           WHERE l.tenant_id = p_tenant_id AND l.invoice_id = ANY (p_invoice_ids)
+           GROUP BY l.invoice_id, l.vat_rate, i.prices_include_vat) s
+$$;
+
+-- Totals of drafts from their lines (a draft without lines totals zero).
+CREATE OR REPLACE FUNCTION internal.refresh_invoice_totals(p_tenant_id uuid, p_invoice_ids uuid[])
+RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
+  UPDATE kassa.invoices i
+     SET net_total = coalesce(t.net, 0), vat_total = coalesce(t.vat, 0), total = coalesce(t.gross, 0)
+    FROM (SELECT d.id, sum(b.net)::bigint AS net, sum(b.vat)::bigint AS vat, sum(b.gross)::bigint AS gross
+            FROM unnest(p_invoice_ids) AS d(id)
+            LEFT JOIN internal.invoice_vat_breakdown(p_tenant_id, p_invoice_ids) b ON b.invoice_id = d.id
+           GROUP BY d.id) t
+   WHERE i.tenant_id = p_tenant_id AND i.id = t.id AND i.status = 'draft'
+$$;
+
+-- A line's amount is quantity x unit price (half away from zero) unless the caller gives it
+-- (pro-rata lines carry their own largest-remainder amount); the VAT rate comes from the
+-- tenant's category unless given.
+CREATE OR REPLACE FUNCTION internal.fill_invoice_line() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' OR NEW.amount IS NULL THEN
+    NEW.amount := round(NEW.quantity * NEW.unit_price);
+  END IF;
+  IF NEW.vat_rate IS NULL OR (TG_OP = 'UPDATE' AND NEW.vat_category IS DISTINCT FROM OLD.vat_category) THEN
+    SELECT r.rate INTO NEW.vat_rate FROM kassa.vat_rates r
+     WHERE r.tenant_id = NEW.tenant_id AND r.category = NEW.vat_category;
+    IF NOT FOUND THEN
+      RAISE EXCEPTION 'unknown VAT category "%"', NEW.vat_category USING errcode = 'P0I06',
+        hint = 'Use a category of the tenant''s VAT rates (api.vat_rates), e.g. standard.';
+    END IF;
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER fill_line_insert BEFORE INSERT ON kassa.invoice_lines
+  FOR EACH ROW WHEN (NEW.amount IS NULL OR NEW.vat_rate IS NULL) EXECUTE FUNCTION internal.fill_invoice_line();
+CREATE OR REPLACE TRIGGER fill_line_update BEFORE UPDATE OF quantity, unit_price, vat_category ON kassa.invoice_lines
+  FOR EACH ROW EXECUTE FUNCTION internal.fill_invoice_line();
+
+-- The freeze. A finalised invoice changes only its payment state: amount_paid,
+-- amount_credited and status among the open/paid states, or to void when nothing was paid.
+-- A void invoice never changes again. Lines of a non-draft invoice are never touched.
+CREATE OR REPLACE FUNCTION internal.guard_invoice() RETURNS trigger
+LANGUAGE plpgsql SET search_path = '' AS $$
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    RAISE EXCEPTION 'invoice % is % and cannot be deleted', OLD.number, OLD.status USING errcode = 'P0I05',
+      hint = 'Only drafts can be deleted; cancel a finalised invoice with a credit note.';
+  END IF;
+  IF OLD.status = 'void'
+     OR (NEW.status = 'void' AND (NEW.amount_paid <> 0 OR NEW.amount_credited <> NEW.total))
+     OR NEW.status = 'draft'
+     OR (to_jsonb(NEW) - '{amount_paid,amount_credited,amount_due,status}'::text[])
+        IS DISTINCT FROM (to_jsonb(OLD) - '{amount_paid,amount_credited,amount_due,status}'::text[]) THEN
+    RAISE EXCEPTION 'invoice % is % and frozen: only its payment state can change', OLD.number, OLD.status
+      USING errcode = 'P0I05',
+      hint = 'Correct a finalised invoice with a credit note (api.create_credit_note).';
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER freeze_finalised BEFORE UPDATE OR DELETE ON kassa.invoices
+  FOR EACH ROW WHEN (OLD.status <> 'draft') EXECUTE FUNCTION internal.guard_invoice();
+
+-- Statement-level checks on the lines touched (set-based: cheap for bulk invoice runs).
+CREATE OR REPLACE FUNCTION internal.guard_invoice_lines() RETURNS trigger
+LANGUAGE plpgsql SET search_path = '' AS $$
+DECLARE
+  frozen record;
+BEGIN
+  SELECT i.number, i.status INTO frozen
+    FROM kassa.invoices i
+   WHERE i.status <> 'draft'
+     AND (i.tenant_id, i.id) IN (SELECT c.tenant_id, c.invoice_id FROM changed_lines c)
+   LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION 'invoice % is % and frozen: its lines cannot change', frozen.number, frozen.status
+      USING errcode = 'P0I05',
+      hint = 'Correct a finalised invoice with a credit note (api.create_credit_note).';
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE OR REPLACE TRIGGER freeze_lines_insert AFTER INSERT ON kassa.invoice_lines
+  REFERENCING NEW TABLE AS changed_lines FOR EACH STATEMENT EXECUTE FUNCTION internal.guard_invoice_lines();
+CREATE OR REPLACE TRIGGER freeze_lines_update AFTER UPDATE ON kassa.invoice_lines
+  REFERENCING OLD TABLE AS changed_lines FOR EACH STATEMENT EXECUTE FUNCTION internal.guard_invoice_lines();
+CREATE OR REPLACE TRIGGER freeze_lines_delete AFTER DELETE ON kassa.invoice_lines
+  REFERENCING OLD TABLE AS changed_lines FOR EACH STATEMENT EXECUTE FUNCTION internal.guard_invoice_lines();
+
+-- Finalise drafts in one set-based pass: totals, gapless numbers, dates, the ledger posting
+-- (one internal.post_entries call), then any credit on the customers' accounts is applied.
+CREATE OR REPLACE FUNCTION internal.finalise_invoices(p_tenant_id uuid, p_invoice_ids uuid[], p_issued_on date)
+RETURNS SETOF kassa.invoices
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  problem   record;
+  wanted    int;
+  fmt       text;
+  terms     int;
+  first_no  bigint;
+  year      int := extract(year FROM p_issued_on)::int;
+BEGIN
+  IF p_issued_on IS NULL THEN
+    RAISE EXCEPTION 'an issue date is required to finalise invoices' USING errcode = 'P0I10';
+  END IF;
+  SELECT t.invoice_number_format, t.payment_terms_days INTO fmt, terms FROM kassa.tenants t WHERE t.id = p_tenant_id;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'unknown tenant %', p_tenant_id USING errcode = 'P0T02';
+  END IF;
+
+  -- Lock the invoices in a fixed order, then check them all before changing anything.
+  PERFORM 1 FROM kassa.invoices i
+   WHERE i.tenant_id = p_tenant_id AND i.id = ANY (p_invoice_ids) ORDER BY i.id FOR UPDATE;
+  SELECT d.id INTO problem FROM (SELECT DISTINCT unnest(p_invoice_ids) AS id) d
+   WHERE NOT EXISTS (SELECT FROM kassa.invoices i WHERE i.tenant_id = p_tenant_id AND i.id = d.id) LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION 'invoice % not found in this tenant', problem.id USING errcode = 'P0I01';
+  END IF;
+  SELECT i.id, i.number, i.status INTO problem FROM kassa.invoices i
+   WHERE i.tenant_id = p_tenant_id AND i.id = ANY (p_invoice_ids) AND i.status <> 'draft' LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION 'invoice % is % (number %), only drafts can be finalised', problem.id, problem.status,
+      problem.number USING errcode = 'P0I02';
+  END IF;
+  SELECT i.id INTO problem FROM kassa.invoices i
+   WHERE i.tenant_id = p_tenant_id AND i.id = ANY (p_invoice_ids)
+     AND NOT EXISTS (SELECT FROM kassa.invoice_lines l WHERE l.tenant_id = i.tenant_id AND l.invoice_id = i.id) LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION 'invoice % has no lines', problem.id USING errcode = 'P0I03',
+      hint = 'Add at least one line (api.add_invoice_line) before finalising.';
+  END IF;
+  SELECT i.id, i.currency, a.currency AS account_currency INTO problem
+    FROM kassa.invoices i JOIN kassa.billing_accounts a USING (tenant_id, customer_id)
+   WHERE i.tenant_id = p_tenant_id AND i.id = ANY (p_invoice_ids) AND a.currency <> i.currency LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION 'invoice % is in %, the customer''s account is in %', problem.id, problem.currency,
+      problem.account_currency USING errcode = 'P0I04';
+  END IF;
+  SELECT count(DISTINCT x) INTO wanted FROM unnest(p_invoice_ids) x;
+
+  -- One counter row, locked once: the batch takes a block of consecutive numbers.
+  INSERT INTO kassa.counters AS c (tenant_id, kind, period, last_value)
+  VALUES (p_tenant_id, 'invoice', year, wanted)
+  ON CONFLICT (tenant_id, kind, period) DO UPDATE SET last_value = c.last_value + wanted
+  RETURNING c.last_value - wanted INTO first_no;
+
+  WITH totals AS (
+    SELECT b.invoice_id, sum(b.net)::bigint AS net, sum(b.vat)::bigint AS vat, sum(b.gross)::bigint AS gross
+      FROM internal.invoice_vat_breakdown(p_tenant_id, p_invoice_ids) b GROUP BY b.invoice_id
+  ), numbered AS (
+    SELECT i.id, row_number() OVER (ORDER BY i.created_at, i.id) AS n
+      FROM kassa.invoices i WHERE i.tenant_id = p_tenant_id AND i.id = ANY (p_invoice_ids)
+  )
+  UPDATE kassa.invoices i
+     SET net_total = t.net, vat_total = t.vat, total = t.gross,
+         number = internal.format_number(fmt, year, first_no + n.n),
+         -- Nothing to collect (a zero or credit invoice) is settled the moment it is issued.
+         status = CASE WHEN t.gross <= 0 THEN 'paid' ELSE 'finalised' END,
+         issued_on = p_issued_on, due_on = p_issued_on + terms, finalised_at = now()
+    FROM totals t JOIN numbered n ON n.id = t.invoice_id
+   WHERE i.tenant_id = p_tenant_id AND i.id = t.invoice_id;
+
+  PERFORM internal.post_entries(e.entries)
+     FROM (SELECT jsonb_agg(jsonb_build_object(
+                    'tenant_id', i.tenant_id, 'customer_id', i.customer_id, 'kind', 'invoice',
+                    'amount', -i.total, 'currency', i.currency, 'source_type', 'invoice',
+                    'source_id', i.id, 'description', 'Invoice ' || i.number) ORDER BY i.number) AS entries
+             FROM kassa.invoices i
+            WHERE i.tenant_id = p_tenant_id AND i.id = ANY (p_invoice_ids) AND i.total <> 0) e
+    WHERE e.entries IS NOT NULL;
+
+  PERFORM internal.allocate_credit(p_tenant_id, array_agg(DISTINCT i.customer_id))
+     FROM kassa.invoices i WHERE i.tenant_id = p_tenant_id AND i.id = ANY (p_invoice_ids);
+
+  RETURN QUERY SELECT i.* FROM kassa.invoices i
+                WHERE i.tenant_id = p_tenant_id AND i.id = ANY (p_invoice_ids) ORDER BY i.number;
+END $$;
+
+-- The overdue sweep (job invoice-overdue): open invoices whose due date has passed on as_of.
+-- Idempotent: a second run for the same date finds nothing left to mark.
+CREATE OR REPLACE FUNCTION internal.mark_overdue(p_as_of date)
+RETURNS integer LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
+  WITH marked AS (
+    UPDATE kassa.invoices i SET status = 'overdue'
+     WHERE i.status IN ('finalised', 'partially_paid') AND i.due_on < p_as_of AND i.amount_due > 0
+    RETURNING 1)
+  SELECT count(*)::int FROM marked
+$$;
+
+SELECT internal.audit_table('kassa.invoices', 'tenant_id', 'id');
+SELECT internal.audit_table('kassa.invoice_lines', 'tenant_id', 'id');
+SELECT internal.audit_table('kassa.invoice_allocations', 'tenant_id', 'id');
+
+GRANT EXECUTE ON FUNCTION internal.finalise_invoices(uuid, uuid[], date),
+  internal.refresh_invoice_totals(uuid, uuid[]), internal.mark_overdue(date),
+  internal.invoice_vat_breakdown(uuid, uuid[]), internal.vat_of(numeric, numeric, boolean) TO kassa_worker;

@@ -1,0 +1,120 @@
+-- The catalog: plans (recurring price per month or year) and one-off fees (installation,
+-- hardware), each priced by versions. A price version is in the tenant's currency and
+-- pricing mode (VAT-inclusive or not, as the tenant says). Once a service, a pending charge or
+-- an invoice line points at a version it never changes: a new price is a new version.
+
+-- Version numbers per product, the tenant's currency by default, the interval rule by kind.
+CREATE OR REPLACE FUNCTION internal.check_price_version() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  product  kassa.products;
+  currency char(3);
+BEGIN
+  -- Locking the product serialises version numbering.
+  SELECT * INTO product FROM kassa.products p
+   WHERE p.tenant_id = NEW.tenant_id AND p.id = NEW.product_id FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'product % not found in this tenant', NEW.product_id USING errcode = 'P0S07';
+  END IF;
+  SELECT t.currency INTO currency FROM kassa.tenants t WHERE t.id = NEW.tenant_id;
+  NEW.currency := coalesce(NEW.currency, currency);
+  IF NEW.currency <> currency THEN
+    RAISE EXCEPTION 'price is in %, the tenant bills in %', NEW.currency, currency USING errcode = 'P0S02',
+      hint = 'Every price of a tenant is in the tenant''s currency.';
+  END IF;
+  IF (product.kind = 'plan') <> (NEW.interval IS NOT NULL) THEN
+    RAISE EXCEPTION '% "%" %', CASE product.kind WHEN 'plan' THEN 'plan' ELSE 'one-off fee' END, product.code,
+      CASE product.kind WHEN 'plan' THEN 'needs an interval (monthly or annual)' ELSE 'has no interval' END
+      USING errcode = 'P0S12';
+  END IF;
+  IF TG_OP = 'INSERT' THEN
+    NEW.version := (SELECT coalesce(max(v.version), 0) + 1 FROM kassa.price_versions v
+                     WHERE v.tenant_id = NEW.tenant_id AND v.product_id = NEW.product_id);
+  END IF;
+  RETURN NEW;
+END $$;
+
+CREATE OR REPLACE FUNCTION internal.price_version_in_use(p_tenant_id uuid, p_id uuid) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
+  SELECT EXISTS (SELECT FROM kassa.services s WHERE s.tenant_id = p_tenant_id AND s.price_version_id = p_id)
+      OR EXISTS (SELECT FROM kassa.pending_charges c WHERE c.tenant_id = p_tenant_id AND c.price_version_id = p_id)
+      OR EXISTS (SELECT FROM kassa.invoice_lines l WHERE l.tenant_id = p_tenant_id AND l.price_version_id = p_id)
+$$;
+
+CREATE OR REPLACE FUNCTION internal.guard_price_version() RETURNS trigger
+LANGUAGE plpgsql SET search_path = '' AS $$
+BEGIN
+  IF NEW.tenant_id <> OLD.tenant_id OR NEW.product_id <> OLD.product_id OR NEW.version <> OLD.version THEN
+    RAISE EXCEPTION 'a price version''s tenant, product and number never change' USING errcode = 'P0S03';
+  END IF;
+  IF internal.price_version_in_use(OLD.tenant_id, OLD.id) THEN
+    RAISE EXCEPTION 'version % of this product is in use and cannot change', OLD.version USING errcode = 'P0S03',
+      hint = 'Add a new price version with its own valid_from instead.';
+  END IF;
+  RETURN NEW;
+END $$;
+
+CREATE OR REPLACE TRIGGER check_price_version BEFORE INSERT OR UPDATE ON kassa.price_versions
+  FOR EACH ROW EXECUTE FUNCTION internal.check_price_version();
+CREATE OR REPLACE TRIGGER guard_price_version BEFORE UPDATE ON kassa.price_versions
+  FOR EACH ROW EXECUTE FUNCTION internal.guard_price_version();
+SELECT internal.audit_table('kassa.products', 'tenant_id', 'id');
+SELECT internal.audit_table('kassa.price_versions', 'tenant_id', 'id');
+
+ALTER TABLE kassa.products ENABLE ROW LEVEL SECURITY;
+ALTER TABLE kassa.price_versions ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS "Users see their tenant's products" ON kassa.products;
+CREATE POLICY "Users see their tenant's products" ON kassa.products FOR SELECT TO customer, staff
+  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
+DROP POLICY IF EXISTS "Staff add products to their tenant" ON kassa.products;
+CREATE POLICY "Staff add products to their tenant" ON kassa.products FOR INSERT TO staff
+  WITH CHECK (tenant_id = (SELECT internal.jwt_tenant_id()));
+DROP POLICY IF EXISTS "Staff update their tenant's products" ON kassa.products;
+CREATE POLICY "Staff update their tenant's products" ON kassa.products FOR UPDATE TO staff
+  USING (tenant_id = (SELECT internal.jwt_tenant_id())) WITH CHECK (tenant_id = (SELECT internal.jwt_tenant_id()));
+DROP POLICY IF EXISTS "Users see their tenant's prices" ON kassa.price_versions;
+CREATE POLICY "Users see their tenant's prices" ON kassa.price_versions FOR SELECT TO customer, staff
+  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
+DROP POLICY IF EXISTS "Staff add prices to their tenant" ON kassa.price_versions;
+CREATE POLICY "Staff add prices to their tenant" ON kassa.price_versions FOR INSERT TO staff
+  WITH CHECK (tenant_id = (SELECT internal.jwt_tenant_id()));
+DROP POLICY IF EXISTS "Staff correct their tenant's unused prices" ON kassa.price_versions;
+CREATE POLICY "Staff correct their tenant's unused prices" ON kassa.price_versions FOR UPDATE TO staff
+  USING (tenant_id = (SELECT internal.jwt_tenant_id())) WITH CHECK (tenant_id = (SELECT internal.jwt_tenant_id()));
+
+GRANT SELECT ON kassa.products, kassa.price_versions TO customer, staff;
+GRANT INSERT (code, name, kind, description, active), UPDATE (name, description, active) ON kassa.products TO staff;
+GRANT INSERT (product_id, price, interval, currency, vat_category, valid_from),
+      UPDATE (price, interval, currency, vat_category, valid_from) ON kassa.price_versions TO staff;
+GRANT EXECUTE ON FUNCTION internal.price_version_in_use(uuid, uuid) TO staff;
+
+CREATE VIEW api.products WITH (security_invoker = true) AS
+  SELECT id, tenant_id, code, name, kind, description, active, created_at FROM kassa.products;
+GRANT SELECT ON api.products TO customer, staff;
+GRANT INSERT (code, name, kind, description, active), UPDATE (name, description, active) ON api.products TO staff;
+
+CREATE VIEW api.price_versions WITH (security_invoker = true) AS
+  SELECT id, tenant_id, product_id, version, price, interval, currency, vat_category, valid_from, created_at
+    FROM kassa.price_versions;
+GRANT SELECT ON api.price_versions TO customer, staff;
+GRANT INSERT (product_id, price, interval, currency, vat_category, valid_from),
+      UPDATE (price, interval, currency, vat_category, valid_from) ON api.price_versions TO staff;
+
+-- Every version of every plan, with the plan's code and name.
+CREATE VIEW api.plan_versions WITH (security_invoker = true) AS
+  SELECT v.id, v.tenant_id, v.product_id AS plan_id, p.code, p.name, v.version, v.price, v.interval,
+         v.currency, v.vat_category, v.valid_from, v.created_at
+    FROM kassa.price_versions v JOIN kassa.products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id
+   WHERE p.kind = 'plan';
+GRANT SELECT ON api.plan_versions TO customer, staff;
+
+-- Plans on sale with the version in force today (latest valid_from not in the future).
+CREATE VIEW api.plans WITH (security_invoker = true) AS
+  SELECT p.id, p.tenant_id, p.code, p.name, p.description, p.active, cur.id AS current_version_id,
+         cur.version AS current_version, cur.price, cur.interval, cur.currency, cur.vat_category, cur.valid_from
+    FROM kassa.products p
+    LEFT JOIN LATERAL (SELECT v.* FROM kassa.price_versions v
+                        WHERE v.tenant_id = p.tenant_id AND v.product_id = p.id AND v.valid_from <= current_date
+                        ORDER BY v.valid_from DESC, v.version DESC LIMIT 1) cur ON true
+   WHERE p.kind = 'plan';
+GRANT SELECT ON api.plans TO customer, staff;

@@ -1,0 +1,333 @@
+-- Services: a customer's subscription to a plan version. Status machine
+--   pending -> active <-> suspended, and any of them -> cancelled (terminal),
+-- moved only by the RPCs below (each with a mandatory reason, logged in service_actions with
+-- the row before and after). next_billing_date is the first day not yet charged: the
+-- invoice run bills from it; activation, resumption, plan changes and cancellation leave
+-- pro-rata charges or credits in kassa.pending_charges for the next invoice (or invoice them
+-- at once when the tenant's proration_mode is 'immediate').
+
+-- New services: billing day from the tenant's allowed set, a plan version of the same tenant.
+CREATE OR REPLACE FUNCTION internal.check_new_service() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  allowed integer[];
+BEGIN
+  SELECT t.billing_days INTO allowed FROM kassa.tenants t WHERE t.id = NEW.tenant_id;
+  IF NOT NEW.billing_day = ANY (allowed) THEN
+    RAISE EXCEPTION 'billing day % is not offered by this tenant', NEW.billing_day USING errcode = 'P0S01',
+      hint = format('Choose one of %s.', array_to_string(allowed, ', '));
+  END IF;
+  IF NOT EXISTS (SELECT FROM kassa.price_versions v JOIN kassa.products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id
+                  WHERE v.tenant_id = NEW.tenant_id AND v.id = NEW.price_version_id AND p.kind = 'plan') THEN
+    RAISE EXCEPTION 'price version % is not a plan of this tenant', NEW.price_version_id USING errcode = 'P0S07',
+      hint = 'Pick a version from /plan_versions.';
+  END IF;
+  -- Services start pending; an existing book of active services can be migrated in by a DBA
+  -- who sets kassa.service_transition = 'on' for the transaction.
+  IF NEW.status <> 'pending' AND current_setting('kassa.service_transition', true) IS DISTINCT FROM 'on' THEN
+    RAISE EXCEPTION 'a new service starts pending' USING errcode = 'P0S08',
+      hint = 'Activate it with /rpc/activate_service.';
+  END IF;
+  RETURN NEW;
+END $$;
+
+-- Status, plan and billing anchors change only through the transition RPCs.
+CREATE OR REPLACE FUNCTION internal.guard_service() RETURNS trigger
+LANGUAGE plpgsql SET search_path = '' AS $$
+BEGIN
+  IF NEW.tenant_id <> OLD.tenant_id OR NEW.id <> OLD.id OR NEW.customer_id <> OLD.customer_id
+     OR NEW.billing_day <> OLD.billing_day THEN
+    RAISE EXCEPTION 'a service''s tenant, customer and billing day never change' USING errcode = 'P0S08',
+      hint = 'Cancel the service and create a new one.';
+  END IF;
+  IF current_setting('kassa.service_transition', true) IS DISTINCT FROM 'on' THEN
+    RAISE EXCEPTION 'a service''s status and plan change only through the service RPCs' USING errcode = 'P0S08',
+      hint = 'Use activate_service, suspend_service, resume_service, cancel_service or change_plan.';
+  END IF;
+  RETURN NEW;
+END $$;
+
+CREATE OR REPLACE TRIGGER check_new_service BEFORE INSERT ON kassa.services
+  FOR EACH ROW EXECUTE FUNCTION internal.check_new_service();
+-- next_billing_date is left out: the invoice run advances it (with row locks) in bulk.
+CREATE OR REPLACE TRIGGER guard_service BEFORE UPDATE OF tenant_id, id, customer_id, billing_day, status,
+  price_version_id, activated_on, suspended_on, cancelled_on ON kassa.services
+  FOR EACH ROW EXECUTE FUNCTION internal.guard_service();
+
+CREATE OR REPLACE FUNCTION internal.refuse_service_action_change() RETURNS trigger
+LANGUAGE plpgsql SET search_path = '' AS $$
+BEGIN
+  RAISE EXCEPTION 'the service action log is append-only' USING errcode = 'P0S08';
+END $$;
+CREATE OR REPLACE TRIGGER append_only BEFORE UPDATE OR DELETE ON kassa.service_actions
+  FOR EACH ROW EXECUTE FUNCTION internal.refuse_service_action_change();
+
+-- A pro-rata charge (positive) or credit (negative) for days [p_from, p_to) of a service's
+-- cycle at one price version; nothing when it comes to zero.
+CREATE OR REPLACE FUNCTION internal.add_proration(p_service kassa.services, p_version_id uuid, p_from date,
+                                                  p_to date, p_sign integer, p_what text)
+RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  v      kassa.price_versions;
+  label  text;
+  amount bigint;
+BEGIN
+  SELECT * INTO v FROM kassa.price_versions pv WHERE pv.tenant_id = p_service.tenant_id AND pv.id = p_version_id;
+  SELECT p.name INTO label FROM kassa.products p WHERE p.tenant_id = v.tenant_id AND p.id = v.product_id;
+  amount := p_sign * internal.prorate_range(v.price, p_service.billing_day, internal.interval_months(v.interval),
+                                            p_service.next_billing_date, p_from, p_to);
+  IF amount = 0 THEN
+    RETURN;
+  END IF;
+  INSERT INTO kassa.pending_charges (tenant_id, customer_id, service_id, kind, description, price_version_id,
+                                     unit_price, period_start, period_end)
+  VALUES (p_service.tenant_id, p_service.customer_id, p_service.id, 'proration',
+          format('%s: %s, pro-rata %s to %s', p_what, label, least(p_from, p_to), greatest(p_from, p_to) - 1),
+          p_version_id, amount, least(p_from, p_to), greatest(p_from, p_to) - 1);
+END $$;
+
+-- Every transition. p_on is the day it takes effect (default: today in the tenant's zone).
+CREATE OR REPLACE FUNCTION internal.service_transition(p_tenant_id uuid, p_service_id uuid, p_action text,
+                                                       p_reason text, p_on date DEFAULT NULL,
+                                                       p_price_version_id uuid DEFAULT NULL)
+RETURNS kassa.services
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  s        kassa.services;
+  before   kassa.services;
+  t        kassa.tenants;
+  old_v    kassa.price_versions;
+  new_v    kassa.price_versions;
+  on_day   date;
+  charged  boolean := false;
+  allowed  constant jsonb := '{"activate": ["pending"], "suspend": ["active"], "resume": ["suspended"],
+                               "cancel": ["pending", "active", "suspended"], "change_plan": ["pending", "active"]}';
+BEGIN
+  IF p_reason IS NULL OR btrim(p_reason) = '' THEN
+    RAISE EXCEPTION 'a reason is required to % a service', replace(p_action, '_', ' ') USING errcode = 'P0S05',
+      hint = 'Say why, in a few words: it is kept in the service''s action log.';
+  END IF;
+  SELECT * INTO s FROM kassa.services sv WHERE sv.tenant_id = p_tenant_id AND sv.id = p_service_id FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'service % not found', p_service_id USING errcode = 'P0S06';
+  END IF;
+  IF NOT (allowed -> p_action) ? s.status THEN
+    RAISE EXCEPTION 'cannot % a % service', replace(p_action, '_', ' '), s.status USING errcode = 'P0S04',
+      hint = CASE s.status WHEN 'cancelled' THEN 'A cancelled service is final; create a new service.'
+                           ELSE format('Allowed from %s: %s.', s.status,
+                                       (SELECT string_agg(a.key, ', ') FROM jsonb_each(allowed) a WHERE a.value ? s.status)) END;
+  END IF;
+  SELECT * INTO t FROM kassa.tenants tn WHERE tn.id = p_tenant_id;
+  on_day := coalesce(p_on, (now() AT TIME ZONE t.timezone)::date);
+  IF on_day < coalesce(s.suspended_on, s.activated_on, on_day) THEN
+    RAISE EXCEPTION 'cannot % a service with effect from %, before its last change on %', replace(p_action, '_', ' '),
+      on_day, coalesce(s.suspended_on, s.activated_on) USING errcode = 'P0S09';
+  END IF;
+  SELECT * INTO old_v FROM kassa.price_versions v WHERE v.tenant_id = p_tenant_id AND v.id = s.price_version_id;
+  before := s;
+  PERFORM set_config('kassa.service_transition', 'on', true);
+
+  CASE p_action
+  WHEN 'activate' THEN
+    s.status := 'active';
+    s.activated_on := on_day;
+    s.next_billing_date := internal.first_billing_date(s.billing_day, on_day);
+    -- The first, partial period: from activation to the first billing date.
+    PERFORM internal.add_proration(s, s.price_version_id, on_day, s.next_billing_date, 1, 'First period');
+    charged := on_day < s.next_billing_date;
+  WHEN 'suspend' THEN
+    s.status := 'suspended';
+    s.suspended_on := on_day;
+  WHEN 'resume' THEN
+    s.status := 'active';
+    s.suspended_on := NULL;
+    -- Periods that began while suspended are not billed; the part of the current one from
+    -- the resumption day is. A period already billed before the suspension is not credited.
+    IF s.next_billing_date <= on_day THEN
+      s.next_billing_date := internal.first_billing_date(s.billing_day, on_day);
+      -- Anchor the resumed cycle on its new billing date before pricing the partial period.
+      PERFORM internal.add_proration(s, s.price_version_id, on_day, s.next_billing_date, 1, 'Resumed');
+      charged := on_day < s.next_billing_date;
+    END IF;
+  WHEN 'cancel' THEN
+    IF s.status <> 'pending' THEN
+      -- Credit the charged days from cancellation to the next billing date. If that date is
+      -- already past (the run has not billed it yet), the reversed range charges those days
+      -- instead; a suspended service is not charged for days it was suspended.
+      PERFORM internal.add_proration(s, s.price_version_id,
+                                     CASE WHEN s.status = 'suspended' THEN least(on_day, s.next_billing_date) ELSE on_day END,
+                                     s.next_billing_date, -1, 'Cancelled');
+      charged := true;
+    END IF;
+    s.status := 'cancelled';
+    s.cancelled_on := on_day;
+  WHEN 'change_plan' THEN
+    SELECT * INTO new_v FROM kassa.price_versions v
+     WHERE v.tenant_id = p_tenant_id AND v.id = p_price_version_id;
+    IF NOT FOUND OR new_v.interval IS NULL THEN
+      RAISE EXCEPTION 'price version % is not a plan of this tenant', p_price_version_id USING errcode = 'P0S07',
+        hint = 'Pick a version from /plan_versions.';
+    END IF;
+    IF new_v.interval <> old_v.interval THEN
+      RAISE EXCEPTION 'cannot change plan from % to % billing', old_v.interval, new_v.interval USING errcode = 'P0S10',
+        hint = 'Cancel the service and create a new one on the other interval.';
+    END IF;
+    IF new_v.id = old_v.id THEN
+      RAISE EXCEPTION 'the service is already on that plan version' USING errcode = 'P0S10';
+    END IF;
+    IF s.status = 'active' THEN
+      -- Credit the old plan and charge the new one for the rest of what was charged.
+      PERFORM internal.add_proration(s, old_v.id, on_day, s.next_billing_date, -1, 'Plan change credit');
+      PERFORM internal.add_proration(s, new_v.id, on_day, s.next_billing_date, 1, 'Plan change');
+      charged := true;
+    END IF;
+    s.price_version_id := new_v.id;
+  END CASE;
+
+  UPDATE kassa.services sv
+     SET status = s.status, price_version_id = s.price_version_id, next_billing_date = s.next_billing_date,
+         activated_on = s.activated_on, suspended_on = s.suspended_on, cancelled_on = s.cancelled_on
+   WHERE sv.tenant_id = s.tenant_id AND sv.id = s.id
+  RETURNING sv.* INTO s;
+  INSERT INTO kassa.service_actions (tenant_id, service_id, customer_id, action, reason, effective_on,
+                                     row_before, row_after, actor)
+  VALUES (s.tenant_id, s.id, s.customer_id, p_action, btrim(p_reason), on_day, to_jsonb(before), to_jsonb(s),
+          coalesce(internal.jwt_claims() ->> 'sub', session_user));
+  PERFORM set_config('kassa.service_transition', 'off', true);
+
+  IF charged AND t.proration_mode = 'immediate' THEN
+    PERFORM internal.invoice_run(on_day, s.tenant_id, s.customer_id);
+  END IF;
+  RETURN s;
+END $$;
+
+-- A one-off fee from the catalog (installation, hardware) for the service's next invoice.
+CREATE OR REPLACE FUNCTION internal.add_fee(p_tenant_id uuid, p_service_id uuid, p_price_version_id uuid,
+                                            p_quantity numeric)
+RETURNS kassa.pending_charges
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  s      kassa.services;
+  fee    record;
+  charge kassa.pending_charges;
+BEGIN
+  SELECT * INTO s FROM kassa.services sv WHERE sv.tenant_id = p_tenant_id AND sv.id = p_service_id;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'service % not found', p_service_id USING errcode = 'P0S06';
+  END IF;
+  IF s.status = 'cancelled' THEN
+    RAISE EXCEPTION 'cannot add a fee to a cancelled service' USING errcode = 'P0S04';
+  END IF;
+  SELECT v.id, v.price, p.name INTO fee FROM kassa.price_versions v
+    JOIN kassa.products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id
+   WHERE v.tenant_id = p_tenant_id AND v.id = p_price_version_id AND p.kind = 'fee';
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'price version % is not a one-off fee of this tenant', p_price_version_id USING errcode = 'P0S11';
+  END IF;
+  INSERT INTO kassa.pending_charges (tenant_id, customer_id, service_id, kind, description, price_version_id,
+                                     quantity, unit_price)
+  VALUES (p_tenant_id, s.customer_id, s.id, 'one_off', fee.name, fee.id, coalesce(p_quantity, 1), fee.price)
+  RETURNING * INTO charge;
+  RETURN charge;
+END $$;
+
+-- The RPCs (staff of the service's tenant).
+CREATE OR REPLACE FUNCTION api.activate_service(service_id uuid, reason text, activated_on date DEFAULT NULL)
+RETURNS kassa.services LANGUAGE sql SET search_path = '' AS $$
+  SELECT internal.service_transition(internal.jwt_tenant_id(), service_id, 'activate', reason, activated_on)
+$$;
+CREATE OR REPLACE FUNCTION api.suspend_service(service_id uuid, reason text, suspended_on date DEFAULT NULL)
+RETURNS kassa.services LANGUAGE sql SET search_path = '' AS $$
+  SELECT internal.service_transition(internal.jwt_tenant_id(), service_id, 'suspend', reason, suspended_on)
+$$;
+CREATE OR REPLACE FUNCTION api.resume_service(service_id uuid, reason text, resumed_on date DEFAULT NULL)
+RETURNS kassa.services LANGUAGE sql SET search_path = '' AS $$
+  SELECT internal.service_transition(internal.jwt_tenant_id(), service_id, 'resume', reason, resumed_on)
+$$;
+CREATE OR REPLACE FUNCTION api.cancel_service(service_id uuid, reason text, cancelled_on date DEFAULT NULL)
+RETURNS kassa.services LANGUAGE sql SET search_path = '' AS $$
+  SELECT internal.service_transition(internal.jwt_tenant_id(), service_id, 'cancel', reason, cancelled_on)
+$$;
+CREATE OR REPLACE FUNCTION api.change_plan(service_id uuid, plan_version_id uuid, reason text,
+                                           effective_on date DEFAULT NULL)
+RETURNS kassa.services LANGUAGE sql SET search_path = '' AS $$
+  SELECT internal.service_transition(internal.jwt_tenant_id(), service_id, 'change_plan', reason, effective_on,
+                                     plan_version_id)
+$$;
+CREATE OR REPLACE FUNCTION api.add_fee(service_id uuid, fee_version_id uuid, quantity numeric DEFAULT 1)
+RETURNS kassa.pending_charges LANGUAGE sql SET search_path = '' AS $$
+  SELECT internal.add_fee(internal.jwt_tenant_id(), service_id, fee_version_id, quantity)
+$$;
+
+GRANT EXECUTE ON FUNCTION internal.service_transition(uuid, uuid, text, text, date, uuid),
+  internal.add_fee(uuid, uuid, uuid, numeric) TO staff;
+GRANT EXECUTE ON FUNCTION api.activate_service(uuid, text, date), api.suspend_service(uuid, text, date),
+  api.resume_service(uuid, text, date), api.cancel_service(uuid, text, date),
+  api.change_plan(uuid, uuid, text, date), api.add_fee(uuid, uuid, numeric) TO staff;
+
+-- Audited like every table, except the invoice run's advance of next_billing_date (the
+-- invoice lines record each billed period; an audit row per service per run would double the
+-- run's cost for nothing).
+CREATE OR REPLACE TRIGGER audit AFTER INSERT OR DELETE OR UPDATE OF tenant_id, id, customer_id, price_version_id,
+  installation_address, reference, billing_day, status, activated_on, suspended_on, cancelled_on ON kassa.services
+  FOR EACH ROW EXECUTE FUNCTION internal.audit_row('tenant_id', 'id');
+SELECT internal.audit_table('kassa.pending_charges', 'tenant_id', 'id');
+
+ALTER TABLE kassa.services ENABLE ROW LEVEL SECURITY;
+ALTER TABLE kassa.service_actions ENABLE ROW LEVEL SECURITY;
+ALTER TABLE kassa.pending_charges ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS "Staff see their tenant's services" ON kassa.services;
+CREATE POLICY "Staff see their tenant's services" ON kassa.services FOR SELECT TO staff
+  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
+DROP POLICY IF EXISTS "Staff add services to their tenant" ON kassa.services;
+CREATE POLICY "Staff add services to their tenant" ON kassa.services FOR INSERT TO staff
+  WITH CHECK (tenant_id = (SELECT internal.jwt_tenant_id()));
+DROP POLICY IF EXISTS "Staff update their tenant's services" ON kassa.services;
+CREATE POLICY "Staff update their tenant's services" ON kassa.services FOR UPDATE TO staff
+  USING (tenant_id = (SELECT internal.jwt_tenant_id())) WITH CHECK (tenant_id = (SELECT internal.jwt_tenant_id()));
+DROP POLICY IF EXISTS "Customers see their own services" ON kassa.services;
+CREATE POLICY "Customers see their own services" ON kassa.services FOR SELECT TO customer
+  USING (tenant_id = (SELECT internal.jwt_tenant_id()) AND customer_id = (SELECT internal.jwt_customer_id()));
+DROP POLICY IF EXISTS "Staff see their tenant's service actions" ON kassa.service_actions;
+CREATE POLICY "Staff see their tenant's service actions" ON kassa.service_actions FOR SELECT TO staff
+  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
+DROP POLICY IF EXISTS "Customers see their own service actions" ON kassa.service_actions;
+CREATE POLICY "Customers see their own service actions" ON kassa.service_actions FOR SELECT TO customer
+  USING (tenant_id = (SELECT internal.jwt_tenant_id()) AND customer_id = (SELECT internal.jwt_customer_id()));
+DROP POLICY IF EXISTS "Staff see their tenant's pending charges" ON kassa.pending_charges;
+CREATE POLICY "Staff see their tenant's pending charges" ON kassa.pending_charges FOR SELECT TO staff
+  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
+DROP POLICY IF EXISTS "Customers see their own pending charges" ON kassa.pending_charges;
+CREATE POLICY "Customers see their own pending charges" ON kassa.pending_charges FOR SELECT TO customer
+  USING (tenant_id = (SELECT internal.jwt_tenant_id()) AND customer_id = (SELECT internal.jwt_customer_id()));
+
+GRANT SELECT ON kassa.services, kassa.service_actions, kassa.pending_charges TO customer, staff;
+GRANT INSERT (customer_id, price_version_id, installation_address, reference, billing_day),
+      UPDATE (installation_address, reference) ON kassa.services TO staff;
+GRANT SELECT, UPDATE (next_billing_date) ON kassa.services TO kassa_worker;
+
+CREATE VIEW api.services WITH (security_invoker = true) AS
+  SELECT id, tenant_id, customer_id, price_version_id, installation_address, reference, billing_day,
+         next_billing_date, status, activated_on, suspended_on, cancelled_on, created_at
+    FROM kassa.services;
+GRANT SELECT ON api.services TO customer, staff;
+GRANT INSERT (customer_id, price_version_id, installation_address, reference, billing_day),
+      UPDATE (installation_address, reference) ON api.services TO staff;
+
+CREATE VIEW api.service_actions WITH (security_invoker = true) AS
+  SELECT id, tenant_id, service_id, customer_id, action, reason, effective_on, row_before, row_after, actor, at
+    FROM kassa.service_actions;
+GRANT SELECT ON api.service_actions TO customer, staff;
+
+CREATE VIEW api.pending_charges WITH (security_invoker = true) AS
+  SELECT id, tenant_id, customer_id, service_id, kind, description, price_version_id, quantity, unit_price,
+         period_start, period_end, invoice_line_id, credit_note_id, created_at
+    FROM kassa.pending_charges;
+GRANT SELECT ON api.pending_charges TO customer, staff;
+
+-- The tenant's billing settings, which staff adjust.
+CREATE VIEW api.billing_settings WITH (security_invoker = true) AS
+  SELECT id AS tenant_id, billing_days, invoice_lead_days, invoice_run_mode, proration_mode FROM kassa.tenants;
+GRANT SELECT ON api.billing_settings TO staff;
+GRANT UPDATE (billing_days, invoice_lead_days, invoice_run_mode, proration_mode) ON api.billing_settings TO staff;
+GRANT UPDATE (billing_days, invoice_lead_days, invoice_run_mode, proration_mode) ON kassa.tenants TO staff;

@@ -1,0 +1,204 @@
+-- The invoice run. For one tenant (or all) and a run date as_of, in set-based statements:
+--  1. claim every active service whose next billing date is within the tenant's lead time
+--     (next_billing_date <= as_of + invoice_lead_days) by advancing next_billing_date past
+--     that horizon, in one UPDATE guarded by the old value: the row lock and the re-check
+--     make a concurrent run skip a service this one claimed;
+--  2. one recurring line per period from the old to the new next billing date (a run after a
+--     pause catches up), at the service's plan version;
+--  3. every pending charge (pro-rata, one-off fee) not yet billed, locked and re-checked the
+--     same way; the credits of a customer whose invoice would come out negative are kept off
+--     the invoice (step 6);
+--  4. one draft invoice per customer, its lines, and the pending charges marked billed;
+--  5. finalise (tenant setting invoice_run_mode = 'finalise') or refresh the drafts' totals;
+--  6. credits no invoice absorbed: credit notes against the invoices that billed them.
+-- The unique index invoice_lines_recurring_once is the last word: a period already billed is
+-- skipped (ON CONFLICT DO NOTHING), whatever else billed it. The job commits per tenant, so a
+-- run killed half way leaves whole tenants done and the rerun does the rest.
+
+CREATE OR REPLACE FUNCTION internal.invoice_run(p_as_of date, p_tenant_id uuid DEFAULT NULL,
+                                                p_customer_id uuid DEFAULT NULL)
+RETURNS TABLE (processed integer, skipped integer, invoices integer, charges integer)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  t            kassa.tenants;
+  invoice_ids  uuid[];
+  n_processed  integer := 0;
+  n_skipped    integer := 0;
+  n_invoices   integer := 0;
+  n_charges    integer := 0;
+  n            integer;
+  lost         integer;
+  billed_charges integer;
+  carried_ids  uuid[];
+  credit       record;
+BEGIN
+  IF p_as_of IS NULL THEN
+    RAISE EXCEPTION 'the invoice run needs a run date (as_of)' USING errcode = 'P0R01';
+  END IF;
+  IF p_tenant_id IS NOT NULL AND NOT EXISTS (SELECT FROM kassa.tenants tn WHERE tn.id = p_tenant_id) THEN
+    RAISE EXCEPTION 'unknown tenant %', p_tenant_id USING errcode = 'P0R02';
+  END IF;
+  -- The work table, described once more for plpgsql_check (a string literal: no effect at run time).
+  PERFORM 'PRAGMA:TABLE: invoice_run_lines (customer_id uuid, service_id uuid, pending_charge_id uuid, '
+          'charge_kind text, description text, price_version_id uuid, quantity numeric(12,3), unit_price bigint, '
+          'period_start date, period_end date, line_id uuid, invoice_id uuid, billed boolean)';
+  IF to_regclass('pg_temp.invoice_run_lines') IS NULL THEN
+    CREATE TEMP TABLE invoice_run_lines (
+      customer_id uuid NOT NULL, service_id uuid, pending_charge_id uuid, charge_kind text NOT NULL,
+      description text NOT NULL, price_version_id uuid NOT NULL, quantity numeric(12,3) NOT NULL,
+      unit_price bigint NOT NULL, period_start date, period_end date,
+      line_id uuid NOT NULL DEFAULT gen_random_uuid(), invoice_id uuid, billed boolean NOT NULL DEFAULT false
+    ) ON COMMIT DROP;
+  END IF;
+
+  FOR t IN SELECT * FROM kassa.tenants tn
+            WHERE (p_tenant_id IS NULL AND tn.status = 'active') OR tn.id = p_tenant_id ORDER BY tn.id LOOP
+    TRUNCATE pg_temp.invoice_run_lines;
+
+    IF p_customer_id IS NULL THEN
+      -- 1 + 2: claim due services and lay out their periods.
+      WITH due AS (
+        SELECT s.id, s.next_billing_date AS old_next,
+               internal.cycle_date_after(s.billing_day, internal.interval_months(v.interval), s.next_billing_date,
+                                         p_as_of + t.invoice_lead_days) AS new_next
+          FROM kassa.services s
+          JOIN kassa.price_versions v ON v.tenant_id = s.tenant_id AND v.id = s.price_version_id
+         WHERE s.tenant_id = t.id AND s.status = 'active' AND s.next_billing_date <= p_as_of + t.invoice_lead_days
+      ), claimed AS (
+        UPDATE kassa.services s SET next_billing_date = d.new_next
+          FROM due d
+         WHERE s.tenant_id = t.id AND s.id = d.id AND s.status = 'active' AND s.next_billing_date = d.old_next
+        RETURNING s.id, s.customer_id, s.price_version_id, s.billing_day, d.old_next, d.new_next
+      )
+      INSERT INTO pg_temp.invoice_run_lines (customer_id, service_id, charge_kind, description, price_version_id,
+                                             quantity, unit_price, period_start, period_end)
+      SELECT c.customer_id, c.id, 'recurring', format('%s, %s to %s', p.name, per.period_start, per.period_end - 1),
+             c.price_version_id, 1, v.price, per.period_start, per.period_end - 1
+        FROM claimed c
+        JOIN kassa.price_versions v ON v.tenant_id = t.id AND v.id = c.price_version_id
+        JOIN kassa.products p ON p.tenant_id = t.id AND p.id = v.product_id
+       CROSS JOIN LATERAL internal.billing_periods(c.billing_day, internal.interval_months(v.interval), c.old_next,
+                                                   c.old_next, c.new_next) per;
+
+      -- Periods some other path already billed stay billed once.
+      DELETE FROM pg_temp.invoice_run_lines l
+       WHERE EXISTS (SELECT FROM kassa.invoice_lines il
+                      WHERE il.tenant_id = t.id AND il.service_id = l.service_id
+                        AND il.period_start = l.period_start AND il.charge_kind = 'recurring');
+      GET DIAGNOSTICS n = ROW_COUNT;
+      n_skipped := n_skipped + n;
+      -- Due by date but suspended: not billed.
+      n_skipped := n_skipped + (SELECT count(*) FROM kassa.services s
+                                 WHERE s.tenant_id = t.id AND s.status = 'suspended'
+                                   AND s.next_billing_date <= p_as_of + t.invoice_lead_days);
+    END IF;
+
+    -- 3: pending charges not yet billed (locked; a concurrent run waits, then skips them).
+    INSERT INTO pg_temp.invoice_run_lines (customer_id, service_id, pending_charge_id, charge_kind, description,
+                                           price_version_id, quantity, unit_price, period_start, period_end)
+    SELECT pc.customer_id, pc.service_id, pc.id, pc.kind, pc.description, pc.price_version_id, pc.quantity,
+           pc.unit_price, pc.period_start, pc.period_end
+      FROM kassa.pending_charges pc
+     WHERE pc.tenant_id = t.id AND pc.invoice_line_id IS NULL AND pc.credit_note_id IS NULL
+       AND (p_customer_id IS NULL OR pc.customer_id = p_customer_id)
+     ORDER BY pc.tenant_id, pc.id
+       FOR UPDATE OF pc;
+    WITH carried AS (
+      DELETE FROM pg_temp.invoice_run_lines l
+       WHERE l.unit_price < 0
+         AND l.customer_id IN (SELECT x.customer_id FROM pg_temp.invoice_run_lines x
+                                GROUP BY x.customer_id HAVING sum(round(x.quantity * x.unit_price)) < 0)
+      RETURNING l.pending_charge_id
+    )
+    SELECT array_agg(c.pending_charge_id) INTO carried_ids FROM carried c;
+
+    -- 4: one invoice per customer, then its lines.
+    WITH inv AS (
+      INSERT INTO kassa.invoices (tenant_id, customer_id, currency, prices_include_vat, period_start, period_end, notes)
+      SELECT t.id, l.customer_id, t.currency, t.prices_include_vat, min(l.period_start), max(l.period_end),
+             format('Invoice run of %s', p_as_of)
+        FROM pg_temp.invoice_run_lines l GROUP BY l.customer_id
+      RETURNING id, customer_id
+    )
+    UPDATE pg_temp.invoice_run_lines l SET invoice_id = inv.id FROM inv WHERE l.customer_id = inv.customer_id;
+
+    WITH ins AS (
+      INSERT INTO kassa.invoice_lines AS il (tenant_id, invoice_id, id, position, description, quantity, unit_price,
+                                             amount, vat_category, vat_rate, period_start, period_end, service_id,
+                                             charge_kind, price_version_id)
+      SELECT t.id, l.invoice_id, l.line_id,
+             row_number() OVER (PARTITION BY l.invoice_id ORDER BY l.service_id, l.period_start, l.charge_kind, l.line_id),
+             l.description, l.quantity, l.unit_price, round(l.quantity * l.unit_price)::bigint, v.vat_category, r.rate,
+             l.period_start, l.period_end, l.service_id, l.charge_kind, l.price_version_id
+        FROM pg_temp.invoice_run_lines l
+        JOIN kassa.price_versions v ON v.tenant_id = t.id AND v.id = l.price_version_id
+        JOIN kassa.vat_rates r ON r.tenant_id = t.id AND r.category = v.vat_category
+      ON CONFLICT (tenant_id, service_id, period_start) WHERE charge_kind = 'recurring' DO NOTHING
+      RETURNING il.id
+    )
+    UPDATE pg_temp.invoice_run_lines l SET billed = true FROM ins WHERE l.line_id = ins.id;
+
+    UPDATE kassa.pending_charges pc SET invoice_line_id = l.line_id
+      FROM pg_temp.invoice_run_lines l
+     WHERE pc.tenant_id = t.id AND pc.id = l.pending_charge_id AND l.billed;
+
+    SELECT array_agg(DISTINCT l.invoice_id) FILTER (WHERE l.billed),
+           count(DISTINCT l.service_id) FILTER (WHERE l.billed AND l.charge_kind = 'recurring'),
+           count(*) FILTER (WHERE NOT l.billed AND l.charge_kind = 'recurring'),
+           count(*) FILTER (WHERE l.billed AND l.pending_charge_id IS NOT NULL)
+      INTO invoice_ids, n, lost, billed_charges
+      FROM pg_temp.invoice_run_lines l;
+    n_processed := n_processed + n;
+    n_skipped := n_skipped + lost;  -- lost to the unique index: billed by someone else
+    n_charges := n_charges + billed_charges;
+    -- An invoice whose every line was a conflict stays empty: remove the draft.
+    DELETE FROM kassa.invoices i
+     WHERE i.tenant_id = t.id
+       AND i.id IN (SELECT l.invoice_id FROM pg_temp.invoice_run_lines l GROUP BY 1 HAVING NOT bool_or(l.billed));
+
+    -- 5: finalise or leave drafts for review.
+    IF invoice_ids IS NOT NULL THEN
+      IF t.invoice_run_mode = 'finalise' THEN
+        PERFORM internal.finalise_invoices(t.id, invoice_ids, p_as_of);
+      ELSE
+        PERFORM internal.refresh_invoice_totals(t.id, invoice_ids);
+      END IF;
+      n_invoices := n_invoices + cardinality(invoice_ids);
+    END IF;
+
+    -- 6: a pro-rata credit no invoice absorbed (a cancelled customer's last credit) becomes a
+    -- credit note against the finalised invoice that billed that period, settled to the
+    -- balance. One that does not fit there (more than the line still has) stays pending.
+    FOR credit IN
+      SELECT pc.id, pc.description, -round(pc.quantity * pc.unit_price)::bigint AS amount, il.invoice_id, il.id AS line_id
+        FROM kassa.pending_charges pc
+       CROSS JOIN LATERAL (SELECT l.id, l.invoice_id FROM kassa.invoice_lines l
+                             JOIN kassa.invoices i ON i.tenant_id = l.tenant_id AND i.id = l.invoice_id
+                            WHERE l.tenant_id = pc.tenant_id AND l.service_id = pc.service_id
+                              AND l.charge_kind = 'recurring' AND l.period_start <= pc.period_start
+                              AND i.status IN ('finalised', 'partially_paid', 'paid', 'overdue')
+                            ORDER BY l.period_start DESC LIMIT 1) il
+       WHERE pc.tenant_id = t.id AND pc.id = ANY (coalesce(carried_ids, '{}')) AND pc.kind = 'proration'
+       ORDER BY pc.id
+    LOOP
+      BEGIN
+        UPDATE kassa.pending_charges pc
+           SET credit_note_id = (internal.create_credit_note(t.id, credit.invoice_id, credit.description, 'balance',
+                                   jsonb_build_array(jsonb_build_object('invoice_line_id', credit.line_id,
+                                                                        'amount', credit.amount)), p_as_of)).id
+         WHERE pc.tenant_id = t.id AND pc.id = credit.id;
+        n_charges := n_charges + 1;
+      EXCEPTION WHEN SQLSTATE 'P0N02' OR SQLSTATE 'P0N03' THEN
+        NULL;  -- more than is still creditable there: the credit waits for a later invoice
+      END;
+    END LOOP;
+  END LOOP;
+
+  processed := n_processed;
+  skipped := n_skipped;
+  invoices := n_invoices;
+  charges := n_charges;
+  RETURN NEXT;
+END $$;
+
+GRANT EXECUTE ON FUNCTION internal.invoice_run(date, uuid, uuid) TO kassa_worker;

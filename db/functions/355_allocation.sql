@@ -1,0 +1,46 @@
+-- Allocation: credit on a customer's account settles open invoices, oldest first.
+--
+-- The ledger already holds the money (invoices debit it, payments/top-ups/credit notes credit
+-- it); allocation only records which invoices that money settled. For each customer
+--   available = account balance + sum(amount_due of open invoices)
+-- is the credit not yet applied. When positive it goes to open invoices (finalised,
+-- partially_paid, overdue) ordered by issued_on, number: each takes
+-- least(amount_due, what is left), so the parts sum exactly to what was applied.
+
+CREATE OR REPLACE FUNCTION internal.allocate_credit(p_tenant_id uuid, p_customer_ids uuid[])
+RETURNS SETOF kassa.invoice_allocations
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+BEGIN
+  -- The same fixed order as internal.post_entries: two allocations (or an allocation and a
+  -- posting) for one customer queue up instead of both applying the same credit.
+  PERFORM 1 FROM kassa.billing_accounts a
+   WHERE a.tenant_id = p_tenant_id AND a.customer_id = ANY (p_customer_ids)
+   ORDER BY a.tenant_id, a.customer_id FOR UPDATE;
+
+  RETURN QUERY
+  WITH open AS (
+    SELECT i.tenant_id, i.id, i.customer_id, i.amount_due, i.status,
+           sum(i.amount_due) OVER (PARTITION BY i.customer_id) AS customer_due,
+           coalesce(sum(i.amount_due) OVER (PARTITION BY i.customer_id ORDER BY i.issued_on, i.number
+                                            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS due_before
+      FROM kassa.invoices i
+     WHERE i.tenant_id = p_tenant_id AND i.customer_id = ANY (p_customer_ids)
+       AND i.status IN ('finalised', 'partially_paid', 'overdue') AND i.amount_due > 0
+  ), applied AS (
+    SELECT o.*, least(o.amount_due, a.balance + o.customer_due - o.due_before) AS amount
+      FROM open o JOIN kassa.billing_accounts a ON a.tenant_id = o.tenant_id AND a.customer_id = o.customer_id
+     WHERE a.balance + o.customer_due - o.due_before > 0
+  ), settled AS (
+    UPDATE kassa.invoices i
+       SET amount_paid = i.amount_paid + p.amount,
+           status = CASE WHEN p.amount = p.amount_due THEN 'paid'
+                         WHEN i.status = 'overdue' THEN 'overdue' ELSE 'partially_paid' END
+      FROM applied p
+     WHERE i.tenant_id = p.tenant_id AND i.id = p.id
+  )
+  INSERT INTO kassa.invoice_allocations AS x (tenant_id, invoice_id, customer_id, amount, source_type)
+  SELECT p.tenant_id, p.id, p.customer_id, p.amount, 'balance' FROM applied p
+  RETURNING x.*;
+END $$;
+
+GRANT EXECUTE ON FUNCTION internal.allocate_credit(uuid, uuid[]) TO kassa_worker;

@@ -1,0 +1,199 @@
+-- Credit notes: corrections of a finalised invoice, in their own gapless series.
+--
+-- A credit note credits amounts of the invoice's lines (in the invoice's basis: gross when the
+-- invoice's prices include VAT, net otherwise), never more than what each line still has
+-- uncredited. VAT per rate follows the invoice rule (summed amount of the rate, rounded once
+-- half away from zero); the credit note that exhausts a rate takes that rate's remaining VAT
+-- (invoice VAT of the rate minus what earlier credit notes took), so a series of partial
+-- credit notes sums exactly to the invoice.
+--
+-- Settlement:
+--   balance  the credit first reduces what is still due on the invoice (amount_credited up);
+--            any rest releases money already paid on it (amount_paid down by the rest), which
+--            then stays on the customer's balance and settles other open invoices. Ledger:
+--            one 'credit_note' entry of +total.
+--   refund   the money paid on the invoice goes back to the customer: needs total <= amount_paid;
+--            amount_credited up, amount_paid down by the total. Ledger: 'credit_note' +total and
+--            'refund' -total (net zero; the payment-out is recorded by the payments side).
+-- Status afterwards: void when fully credited, paid when nothing is due, otherwise unchanged
+-- (partially_paid when something was settled).
+
+-- Per invoice line, what credit notes already took.
+CREATE OR REPLACE FUNCTION internal.credited_per_line(p_tenant_id uuid, p_invoice_id uuid)
+RETURNS TABLE (invoice_line_id uuid, vat_rate numeric, amount bigint, credited bigint)
+LANGUAGE sql STABLE SET search_path = '' AS $$
+  SELECT l.id, l.vat_rate, l.amount, coalesce(sum(cl.amount), 0)::bigint
+    FROM kassa.invoice_lines l
+    LEFT JOIN kassa.credit_note_lines cl ON cl.tenant_id = l.tenant_id AND cl.invoice_line_id = l.id
+   WHERE l.tenant_id = p_tenant_id AND l.invoice_id = p_invoice_id
+   GROUP BY l.id, l.vat_rate, l.amount
+$$;
+
+CREATE OR REPLACE FUNCTION internal.create_credit_note(
+  p_tenant_id uuid, p_invoice_id uuid, p_reason text, p_settlement text, p_lines jsonb, p_issued_on date)
+RETURNS kassa.credit_notes
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  inv      kassa.invoices;
+  req      jsonb := p_lines;
+  problem  record;
+  note     kassa.credit_notes;
+  applied  bigint;
+  released bigint;
+BEGIN
+  SELECT i.* INTO inv FROM kassa.invoices i WHERE i.tenant_id = p_tenant_id AND i.id = p_invoice_id;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'invoice % not found in this tenant', p_invoice_id USING errcode = 'P0I01';
+  END IF;
+  -- Account first, then the invoice: the lock order of postings and allocations.
+  PERFORM 1 FROM kassa.billing_accounts a WHERE a.tenant_id = p_tenant_id AND a.customer_id = inv.customer_id FOR UPDATE;
+  SELECT i.* INTO inv FROM kassa.invoices i WHERE i.tenant_id = p_tenant_id AND i.id = p_invoice_id FOR UPDATE;
+
+  IF inv.status NOT IN ('finalised', 'partially_paid', 'paid', 'overdue') THEN
+    RAISE EXCEPTION 'invoice % is %: only finalised invoices can be credited', coalesce(inv.number, inv.id::text),
+      inv.status USING errcode = 'P0N01',
+      hint = 'Edit or void a draft directly; a void invoice is already fully credited.';
+  END IF;
+  IF p_settlement IS NULL OR p_settlement NOT IN ('balance', 'refund') THEN
+    RAISE EXCEPTION 'settlement must be ''balance'' or ''refund'', not %', coalesce(p_settlement, 'null')
+      USING errcode = 'P0N07';
+  END IF;
+
+  IF req IS NULL THEN  -- in full: whatever each line still has uncredited
+    SELECT jsonb_agg(jsonb_build_object('invoice_line_id', c.invoice_line_id, 'amount', c.amount - c.credited))
+      INTO req FROM internal.credited_per_line(p_tenant_id, p_invoice_id) c WHERE c.amount - c.credited > 0;
+    IF req IS NULL THEN
+      RAISE EXCEPTION 'invoice % has nothing left to credit', inv.number USING errcode = 'P0N06';
+    END IF;
+  ELSIF jsonb_typeof(req) <> 'array' OR jsonb_array_length(req) = 0
+        OR EXISTS (SELECT FROM jsonb_array_elements(req) e WHERE jsonb_typeof(e) <> 'object') THEN
+    RAISE EXCEPTION 'lines must be a non-empty array of {"invoice_line_id": ..., "amount": ...}'
+      USING errcode = 'P0N04', hint = 'Pass null to credit the whole invoice.';
+  END IF;
+
+  SELECT r.invoice_line_id, r.amount, c.invoice_line_id AS known,
+         count(*) OVER (PARTITION BY r.invoice_line_id) AS times INTO problem
+    FROM jsonb_to_recordset(req) AS r(invoice_line_id uuid, amount bigint)
+    LEFT JOIN internal.credited_per_line(p_tenant_id, p_invoice_id) c USING (invoice_line_id)
+   ORDER BY (r.invoice_line_id IS NULL OR r.amount IS NULL OR r.amount <= 0 OR c.invoice_line_id IS NULL) DESC,
+            count(*) OVER (PARTITION BY r.invoice_line_id) DESC
+   LIMIT 1;
+  IF problem.invoice_line_id IS NULL OR problem.amount IS NULL OR problem.amount <= 0 THEN
+    RAISE EXCEPTION 'every credited line needs an invoice_line_id and a positive amount in minor units'
+      USING errcode = 'P0N04';
+  ELSIF problem.known IS NULL THEN
+    RAISE EXCEPTION 'line % is not a line of invoice %', problem.invoice_line_id, inv.number USING errcode = 'P0N04';
+  ELSIF problem.times > 1 THEN
+    RAISE EXCEPTION 'line % is named more than once', problem.invoice_line_id USING errcode = 'P0N04';
+  END IF;
+
+  SELECT r.invoice_line_id, r.amount, c.amount - c.credited AS creditable INTO problem
+    FROM jsonb_to_recordset(req) AS r(invoice_line_id uuid, amount bigint)
+    JOIN internal.credited_per_line(p_tenant_id, p_invoice_id) c USING (invoice_line_id)
+   WHERE r.amount > c.amount - c.credited LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION 'credit of % on line % exceeds what is still creditable there (%)', problem.amount,
+      problem.invoice_line_id, greatest(problem.creditable, 0) USING errcode = 'P0N02';
+  END IF;
+
+  -- Totals per rate: the exhausting credit note takes the rate's remaining VAT.
+  WITH lines AS (
+    SELECT c.vat_rate, sum(c.amount) AS invoiced, sum(c.credited) AS credited_before,
+           coalesce(sum(r.amount), 0) AS crediting
+      FROM internal.credited_per_line(p_tenant_id, p_invoice_id) c
+      LEFT JOIN jsonb_to_recordset(req) AS r(invoice_line_id uuid, amount bigint) USING (invoice_line_id)
+     GROUP BY c.vat_rate
+  ), earlier AS (
+    SELECT x.vat_rate, sum(x.vat) AS vat
+      FROM (SELECT cl.vat_rate, internal.vat_of(sum(cl.amount), cl.vat_rate, inv.prices_include_vat) AS vat
+              FROM kassa.credit_note_lines cl JOIN kassa.credit_notes n ON n.tenant_id = cl.tenant_id AND n.id = cl.credit_note_id
+             WHERE n.tenant_id = p_tenant_id AND n.invoice_id = p_invoice_id
+             GROUP BY cl.credit_note_id, cl.vat_rate) x
+     GROUP BY x.vat_rate
+  ), rated AS (
+    SELECT l.crediting AS amount,
+           CASE WHEN l.invoiced - l.credited_before - l.crediting = 0
+                THEN b.vat - coalesce(e.vat, 0)
+                ELSE internal.vat_of(l.crediting, l.vat_rate, inv.prices_include_vat) END AS vat
+      FROM lines l
+      JOIN internal.invoice_vat_breakdown(p_tenant_id, ARRAY[p_invoice_id]) b ON b.vat_rate = l.vat_rate
+      LEFT JOIN earlier e ON e.vat_rate = l.vat_rate
+     WHERE l.crediting > 0
+  )
+  SELECT sum(CASE WHEN inv.prices_include_vat THEN amount - vat ELSE amount END),
+         sum(vat),
+         sum(CASE WHEN inv.prices_include_vat THEN amount ELSE amount + vat END)
+    INTO note.net_total, note.vat_total, note.total FROM rated;
+
+  IF note.total > inv.total - inv.amount_credited OR note.total <= 0 THEN
+    RAISE EXCEPTION 'credit note total % exceeds what is still creditable on invoice % (%)', note.total,
+      inv.number, inv.total - inv.amount_credited USING errcode = 'P0N03',
+      hint = 'Credit less, or credit single lines.';
+  END IF;
+  IF p_settlement = 'refund' AND note.total > inv.amount_paid THEN
+    RAISE EXCEPTION 'cannot refund % on invoice %: only % was paid on it', note.total, inv.number, inv.amount_paid
+      USING errcode = 'P0N05', hint = 'Use settlement ''balance'' to credit what is not paid.';
+  END IF;
+
+  applied := CASE WHEN p_settlement = 'refund' THEN 0 ELSE least(note.total, inv.amount_due) END;
+  released := note.total - applied;
+
+  INSERT INTO kassa.credit_notes (tenant_id, invoice_id, customer_id, number, reason, settlement, currency,
+                                  issued_on, net_total, vat_total, total)
+  SELECT p_tenant_id, inv.id, inv.customer_id,
+         internal.format_number(t.credit_note_number_format, extract(year FROM p_issued_on)::int,
+                                internal.next_number(p_tenant_id, 'credit_note', extract(year FROM p_issued_on)::int)),
+         p_reason, p_settlement, inv.currency, p_issued_on, note.net_total, note.vat_total, note.total
+    FROM kassa.tenants t WHERE t.id = p_tenant_id
+  RETURNING * INTO note;
+
+  INSERT INTO kassa.credit_note_lines (tenant_id, credit_note_id, invoice_line_id, description, amount, vat_rate)
+  SELECT p_tenant_id, note.id, l.id, l.description, r.amount, l.vat_rate
+    FROM jsonb_to_recordset(req) AS r(invoice_line_id uuid, amount bigint)
+    JOIN kassa.invoice_lines l ON l.tenant_id = p_tenant_id AND l.id = r.invoice_line_id;
+
+  UPDATE kassa.invoices i
+     SET amount_credited = i.amount_credited + note.total,
+         amount_paid = i.amount_paid - released,
+         status = CASE WHEN i.amount_credited + note.total = i.total THEN 'void'
+                       WHEN i.amount_due - applied = 0 THEN 'paid'
+                       WHEN i.status = 'finalised' AND applied > 0 THEN 'partially_paid'
+                       ELSE i.status END
+   WHERE i.tenant_id = p_tenant_id AND i.id = inv.id;
+  IF applied > 0 THEN
+    INSERT INTO kassa.invoice_allocations (tenant_id, invoice_id, customer_id, amount, source_type, source_id)
+    VALUES (p_tenant_id, inv.id, inv.customer_id, applied, 'credit_note', note.id::text);
+  END IF;
+
+  PERFORM internal.post_entries(jsonb_build_array(
+    jsonb_build_object('tenant_id', p_tenant_id, 'customer_id', inv.customer_id, 'kind', 'credit_note',
+                       'amount', note.total, 'source_type', 'credit_note', 'source_id', note.id,
+                       'description', format('Credit note %s for invoice %s', note.number, inv.number))
+    ) || CASE WHEN p_settlement = 'refund' THEN jsonb_build_array(
+    jsonb_build_object('tenant_id', p_tenant_id, 'customer_id', inv.customer_id, 'kind', 'refund',
+                       'amount', -note.total, 'source_type', 'credit_note', 'source_id', note.id,
+                       'description', format('Refund of credit note %s', note.number))) ELSE '[]'::jsonb END);
+
+  IF released > 0 AND p_settlement = 'balance' THEN
+    PERFORM internal.allocate_credit(p_tenant_id, ARRAY[inv.customer_id]);
+  END IF;
+  RETURN note;
+END $$;
+
+SELECT internal.audit_table('kassa.credit_notes', 'tenant_id', 'id');
+SELECT internal.audit_table('kassa.credit_note_lines', 'tenant_id', 'id');
+
+-- Credit notes are documents: never changed or removed once written.
+CREATE OR REPLACE FUNCTION internal.refuse_credit_note_change() RETURNS trigger
+LANGUAGE plpgsql SET search_path = '' AS $$
+BEGIN
+  RAISE EXCEPTION 'credit notes are final' USING errcode = 'P0N08',
+    hint = 'Issue a new document instead of changing an issued one.';
+END $$;
+CREATE OR REPLACE TRIGGER final BEFORE UPDATE OR DELETE ON kassa.credit_notes
+  FOR EACH ROW EXECUTE FUNCTION internal.refuse_credit_note_change();
+CREATE OR REPLACE TRIGGER final BEFORE UPDATE OR DELETE ON kassa.credit_note_lines
+  FOR EACH ROW EXECUTE FUNCTION internal.refuse_credit_note_change();
+
+GRANT EXECUTE ON FUNCTION internal.create_credit_note(uuid, uuid, text, text, jsonb, date),
+  internal.credited_per_line(uuid, uuid) TO kassa_worker;

@@ -1,0 +1,258 @@
+-- The HTTP face of invoices, credit notes and statements: row-level security, the views and
+-- the staff RPCs. Writes go through the RPCs (security definer, tenant from the token); staff
+-- may also PATCH a draft's notes and period, which the freeze refuses once it is finalised.
+
+ALTER TABLE kassa.invoices ENABLE ROW LEVEL SECURITY;
+ALTER TABLE kassa.invoice_lines ENABLE ROW LEVEL SECURITY;
+ALTER TABLE kassa.invoice_allocations ENABLE ROW LEVEL SECURITY;
+ALTER TABLE kassa.credit_notes ENABLE ROW LEVEL SECURITY;
+ALTER TABLE kassa.credit_note_lines ENABLE ROW LEVEL SECURITY;
+
+DROP POLICY IF EXISTS "Staff see their tenant's invoices" ON kassa.invoices;
+CREATE POLICY "Staff see their tenant's invoices" ON kassa.invoices FOR SELECT TO staff
+  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
+DROP POLICY IF EXISTS "Staff edit their tenant's invoices" ON kassa.invoices;
+CREATE POLICY "Staff edit their tenant's invoices" ON kassa.invoices FOR UPDATE TO staff
+  USING (tenant_id = (SELECT internal.jwt_tenant_id())) WITH CHECK (tenant_id = (SELECT internal.jwt_tenant_id()));
+DROP POLICY IF EXISTS "Customers see their own issued invoices" ON kassa.invoices;
+CREATE POLICY "Customers see their own issued invoices" ON kassa.invoices FOR SELECT TO customer
+  USING (tenant_id = (SELECT internal.jwt_tenant_id()) AND customer_id = (SELECT internal.jwt_customer_id())
+         AND status <> 'draft');
+
+DROP POLICY IF EXISTS "Staff see their tenant's invoice lines" ON kassa.invoice_lines;
+CREATE POLICY "Staff see their tenant's invoice lines" ON kassa.invoice_lines FOR SELECT TO staff
+  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
+DROP POLICY IF EXISTS "Customers see the lines of their own issued invoices" ON kassa.invoice_lines;
+CREATE POLICY "Customers see the lines of their own issued invoices" ON kassa.invoice_lines FOR SELECT TO customer
+  USING (EXISTS (SELECT FROM kassa.invoices i WHERE i.tenant_id = invoice_lines.tenant_id
+                                                AND i.id = invoice_lines.invoice_id));
+
+DROP POLICY IF EXISTS "Staff see their tenant's allocations" ON kassa.invoice_allocations;
+CREATE POLICY "Staff see their tenant's allocations" ON kassa.invoice_allocations FOR SELECT TO staff
+  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
+DROP POLICY IF EXISTS "Customers see their own allocations" ON kassa.invoice_allocations;
+CREATE POLICY "Customers see their own allocations" ON kassa.invoice_allocations FOR SELECT TO customer
+  USING (tenant_id = (SELECT internal.jwt_tenant_id()) AND customer_id = (SELECT internal.jwt_customer_id()));
+
+DROP POLICY IF EXISTS "Staff see their tenant's credit notes" ON kassa.credit_notes;
+CREATE POLICY "Staff see their tenant's credit notes" ON kassa.credit_notes FOR SELECT TO staff
+  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
+DROP POLICY IF EXISTS "Customers see their own credit notes" ON kassa.credit_notes;
+CREATE POLICY "Customers see their own credit notes" ON kassa.credit_notes FOR SELECT TO customer
+  USING (tenant_id = (SELECT internal.jwt_tenant_id()) AND customer_id = (SELECT internal.jwt_customer_id()));
+
+DROP POLICY IF EXISTS "Staff see their tenant's credit note lines" ON kassa.credit_note_lines;
+CREATE POLICY "Staff see their tenant's credit note lines" ON kassa.credit_note_lines FOR SELECT TO staff
+  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
+DROP POLICY IF EXISTS "Customers see the lines of their own credit notes" ON kassa.credit_note_lines;
+CREATE POLICY "Customers see the lines of their own credit notes" ON kassa.credit_note_lines FOR SELECT TO customer
+  USING (EXISTS (SELECT FROM kassa.credit_notes n WHERE n.tenant_id = credit_note_lines.tenant_id
+                                                    AND n.id = credit_note_lines.credit_note_id));
+
+GRANT SELECT ON kassa.invoices, kassa.invoice_lines, kassa.invoice_allocations, kassa.credit_notes,
+  kassa.credit_note_lines TO customer, staff;
+GRANT UPDATE (notes, period_start, period_end) ON kassa.invoices TO staff;
+
+CREATE VIEW api.invoices WITH (security_invoker = true) AS
+  SELECT id, tenant_id, customer_id, number, status, currency, net_total, vat_total, total, amount_paid,
+         amount_credited, amount_due, issued_on, due_on, period_start, period_end, prices_include_vat, notes,
+         created_at, finalised_at
+    FROM kassa.invoices;
+GRANT SELECT ON api.invoices TO customer, staff;
+GRANT UPDATE (notes, period_start, period_end) ON api.invoices TO staff;
+
+CREATE VIEW api.invoice_lines WITH (security_invoker = true) AS
+  SELECT id, tenant_id, invoice_id, position, description, quantity, unit_price, amount, vat_category, vat_rate,
+         period_start, period_end, service_id, charge_kind
+    FROM kassa.invoice_lines;
+GRANT SELECT ON api.invoice_lines TO customer, staff;
+
+CREATE VIEW api.invoice_allocations WITH (security_invoker = true) AS
+  SELECT id, tenant_id, invoice_id, customer_id, amount, source_type, source_id, created_at
+    FROM kassa.invoice_allocations;
+GRANT SELECT ON api.invoice_allocations TO customer, staff;
+
+CREATE VIEW api.credit_notes WITH (security_invoker = true) AS
+  SELECT id, tenant_id, invoice_id, customer_id, number, reason, settlement, currency, issued_on, net_total,
+         vat_total, total, created_at
+    FROM kassa.credit_notes;
+GRANT SELECT ON api.credit_notes TO customer, staff;
+
+CREATE VIEW api.credit_note_lines WITH (security_invoker = true) AS
+  SELECT id, tenant_id, credit_note_id, invoice_line_id, description, amount, vat_rate
+    FROM kassa.credit_note_lines;
+GRANT SELECT ON api.credit_note_lines TO customer, staff;
+
+-- Every ledger entry as a statement line (CSV: Accept: text/csv), filtered by customer_id and
+-- posted_on; opening_balance of the first row and balance of the last bound the period.
+CREATE VIEW api.statement_lines WITH (security_invoker = true) AS
+  SELECT l.tenant_id, l.customer_id, c.account_number, l.id AS entry_id,
+         (l.created_at AT TIME ZONE t.timezone)::date AS posted_on, l.kind, l.source_type, l.source_id,
+         l.description, l.balance_after - l.amount AS opening_balance, l.amount, l.balance_after AS balance,
+         l.currency
+    FROM kassa.ledger_entries l
+    JOIN kassa.tenants t ON t.id = l.tenant_id
+    JOIN kassa.customers c ON c.tenant_id = l.tenant_id AND c.id = l.customer_id;
+GRANT SELECT ON api.statement_lines TO customer, staff;
+
+-- RPCs ---------------------------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION api.create_invoice(customer_id uuid, notes text DEFAULT '',
+                                              period_start date DEFAULT NULL, period_end date DEFAULT NULL)
+RETURNS api.invoices LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  tenant uuid := internal.jwt_tenant_id();
+  made   api.invoices;
+  new_id uuid;
+BEGIN
+  IF NOT EXISTS (SELECT FROM kassa.customers c WHERE c.tenant_id = tenant AND c.id = create_invoice.customer_id
+                                                 AND c.status <> 'closed') THEN
+    RAISE EXCEPTION 'customer % not found in this tenant or closed', create_invoice.customer_id
+      USING errcode = 'P0I07';
+  END IF;
+  INSERT INTO kassa.invoices (tenant_id, customer_id, currency, prices_include_vat, notes, period_start, period_end)
+  SELECT tenant, create_invoice.customer_id, t.currency, t.prices_include_vat, coalesce(create_invoice.notes, ''),
+         create_invoice.period_start, create_invoice.period_end
+    FROM kassa.tenants t WHERE t.id = tenant
+  RETURNING id INTO new_id;
+  SELECT * INTO made FROM api.invoices i WHERE i.tenant_id = tenant AND i.id = new_id;
+  RETURN made;
+END $$;
+
+-- The draft, locked, or a clear error.
+CREATE OR REPLACE FUNCTION internal.draft_for_edit(p_tenant_id uuid, p_invoice_id uuid)
+RETURNS kassa.invoices LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  inv kassa.invoices;
+BEGIN
+  SELECT * INTO inv FROM kassa.invoices i WHERE i.tenant_id = p_tenant_id AND i.id = p_invoice_id FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'invoice % not found in this tenant', p_invoice_id USING errcode = 'P0I01';
+  END IF;
+  IF inv.status <> 'draft' THEN
+    RAISE EXCEPTION 'invoice % is % and frozen: only drafts can be edited', inv.number, inv.status
+      USING errcode = 'P0I02', hint = 'Correct a finalised invoice with a credit note (api.create_credit_note).';
+  END IF;
+  RETURN inv;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.add_invoice_line(invoice_id uuid, description text, unit_price bigint,
+                                                quantity numeric DEFAULT 1, vat_category text DEFAULT 'standard',
+                                                period_start date DEFAULT NULL, period_end date DEFAULT NULL)
+RETURNS api.invoice_lines LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  tenant  uuid := internal.jwt_tenant_id();
+  made    api.invoice_lines;
+  line_id uuid;
+BEGIN
+  PERFORM internal.draft_for_edit(tenant, add_invoice_line.invoice_id);
+  INSERT INTO kassa.invoice_lines (tenant_id, invoice_id, position, description, quantity, unit_price,
+                                   vat_category, period_start, period_end, charge_kind)
+  SELECT tenant, add_invoice_line.invoice_id,
+         coalesce((SELECT max(l.position) FROM kassa.invoice_lines l
+                    WHERE l.tenant_id = tenant AND l.invoice_id = add_invoice_line.invoice_id), 0) + 1,
+         add_invoice_line.description, add_invoice_line.quantity, add_invoice_line.unit_price,
+         add_invoice_line.vat_category, add_invoice_line.period_start, add_invoice_line.period_end, 'manual'
+  RETURNING id INTO line_id;
+  PERFORM internal.refresh_invoice_totals(tenant, ARRAY[add_invoice_line.invoice_id]);
+  SELECT * INTO made FROM api.invoice_lines l WHERE l.tenant_id = tenant AND l.id = line_id;
+  RETURN made;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.remove_invoice_line(line_id uuid)
+RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  tenant  uuid := internal.jwt_tenant_id();
+  invoice uuid;
+BEGIN
+  SELECT l.invoice_id INTO invoice FROM kassa.invoice_lines l WHERE l.tenant_id = tenant AND l.id = line_id;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'invoice line % not found in this tenant', line_id USING errcode = 'P0I09';
+  END IF;
+  PERFORM internal.draft_for_edit(tenant, invoice);
+  DELETE FROM kassa.invoice_lines l WHERE l.tenant_id = tenant AND l.id = line_id;
+  PERFORM internal.refresh_invoice_totals(tenant, ARRAY[invoice]);
+END $$;
+
+CREATE OR REPLACE FUNCTION api.finalise_invoice(invoice_id uuid, issued_on date DEFAULT current_date)
+RETURNS api.invoices LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  tenant uuid := internal.jwt_tenant_id();
+  made   api.invoices;
+BEGIN
+  PERFORM internal.finalise_invoices(tenant, ARRAY[finalise_invoice.invoice_id], finalise_invoice.issued_on);
+  SELECT * INTO made FROM api.invoices i WHERE i.tenant_id = tenant AND i.id = finalise_invoice.invoice_id;
+  RETURN made;
+END $$;
+
+-- Void: a draft simply becomes void (the reason goes into its notes); a finalised invoice
+-- with nothing paid is cancelled by a credit note in full (settlement balance), which voids it.
+CREATE OR REPLACE FUNCTION api.void_invoice(invoice_id uuid, reason text, issued_on date DEFAULT current_date)
+RETURNS api.invoices LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  tenant uuid := internal.jwt_tenant_id();
+  inv    kassa.invoices;
+  made   api.invoices;
+BEGIN
+  IF reason IS NULL OR btrim(reason) = '' THEN
+    RAISE EXCEPTION 'a reason is required to void an invoice' USING errcode = 'P0I11';
+  END IF;
+  SELECT * INTO inv FROM kassa.invoices i WHERE i.tenant_id = tenant AND i.id = void_invoice.invoice_id;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'invoice % not found in this tenant', void_invoice.invoice_id USING errcode = 'P0I01';
+  ELSIF inv.status = 'draft' THEN
+    UPDATE kassa.invoices i SET status = 'void', notes = reason WHERE i.tenant_id = tenant AND i.id = inv.id;
+  ELSIF inv.amount_paid > 0 OR inv.status NOT IN ('finalised', 'overdue') THEN
+    RAISE EXCEPTION 'invoice % is % with % paid: only an unpaid invoice can be voided', inv.number, inv.status,
+      inv.amount_paid USING errcode = 'P0I08',
+      hint = 'Issue a credit note (api.create_credit_note) with settlement balance or refund instead.';
+  ELSE
+    PERFORM internal.create_credit_note(tenant, inv.id, reason, 'balance', NULL, void_invoice.issued_on);
+  END IF;
+  SELECT * INTO made FROM api.invoices i WHERE i.tenant_id = tenant AND i.id = inv.id;
+  RETURN made;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.create_credit_note(invoice_id uuid, reason text, settlement text DEFAULT 'balance',
+                                                  lines jsonb DEFAULT NULL, issued_on date DEFAULT current_date)
+RETURNS api.credit_notes LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  tenant uuid := internal.jwt_tenant_id();
+  note   kassa.credit_notes;
+  made   api.credit_notes;
+BEGIN
+  note := internal.create_credit_note(tenant, create_credit_note.invoice_id, create_credit_note.reason,
+                                      create_credit_note.settlement, create_credit_note.lines,
+                                      create_credit_note.issued_on);
+  SELECT * INTO made FROM api.credit_notes n WHERE n.tenant_id = tenant AND n.id = note.id;
+  RETURN made;
+END $$;
+
+-- Staff for any customer of their tenant; a customer for themselves.
+CREATE OR REPLACE FUNCTION api.statement(customer_id uuid, "from" date DEFAULT NULL, "to" date DEFAULT current_date)
+RETURNS SETOF api.statement_lines
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  tenant uuid := internal.jwt_tenant_id();
+  who    uuid := statement.customer_id;
+BEGIN
+  IF (current_setting('role') = 'customer' AND who IS DISTINCT FROM internal.jwt_customer_id())
+     OR NOT EXISTS (SELECT FROM kassa.customers c WHERE c.tenant_id = tenant AND c.id = who) THEN
+    RAISE EXCEPTION 'customer % not found', who USING errcode = 'P0G01',
+      hint = 'Staff name a customer of their tenant; customers may ask only for their own statement.';
+  END IF;
+  IF "to" IS NULL OR "from" > "to" THEN
+    RAISE EXCEPTION 'the period % to % is empty', "from", "to" USING errcode = 'P0G02',
+      hint = 'Give from <= to (dates, YYYY-MM-DD); from may be omitted for everything so far.';
+  END IF;
+  -- Function results carry no type modifiers: the currency gets its char(3) back.
+  RETURN QUERY SELECT s.tenant_id, s.customer_id, s.account_number, s.entry_id, s.posted_on, s.kind, s.source_type,
+                      s.source_id, s.description, s.opening_balance, s.amount, s.balance, s.currency::char(3)
+                 FROM internal.statement(tenant, who, "from", "to") s;
+END $$;
+
+GRANT EXECUTE ON FUNCTION api.create_invoice(uuid, text, date, date),
+  api.add_invoice_line(uuid, text, bigint, numeric, text, date, date), api.remove_invoice_line(uuid),
+  api.finalise_invoice(uuid, date), api.void_invoice(uuid, text, date),
+  api.create_credit_note(uuid, text, text, jsonb, date) TO staff;
+GRANT EXECUTE ON FUNCTION api.statement(uuid, date, date) TO staff, customer;

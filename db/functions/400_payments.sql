@@ -1,0 +1,330 @@
+-- Payment transactions: pending -> completed | failed, completed -> (partially_)refunded.
+--
+-- internal.complete_payment is THE completion of every provider (Stripe, manual, later
+-- NetCash/OCTO): it locks the payment row, posts the top-up/payment and its bonus to the ledger
+-- (source 'payment', one entry per kind: a repeat is a no-op) and applies the new credit to
+-- open invoices, all in the caller's transaction. Lock order: payment row, then the billing
+-- account (inside post_entries).
+
+-- The tenant's top-up limits (defaults when the tenant has no settings row).
+CREATE OR REPLACE FUNCTION internal.top_up_limits(p_tenant uuid, OUT min_top_up bigint, OUT max_top_up bigint)
+LANGUAGE sql STABLE SET search_path = '' AS $$
+  SELECT coalesce(s.min_top_up, 1000), coalesce(s.max_top_up, 1000000)
+    FROM (SELECT) one LEFT JOIN kassa.payment_settings s ON s.tenant_id = p_tenant
+$$;
+
+-- The bonus a top-up earns: the highest tier it reaches, rounded half away from zero.
+CREATE OR REPLACE FUNCTION internal.top_up_bonus(p_tenant uuid, p_amount bigint) RETURNS bigint
+LANGUAGE sql STABLE SET search_path = '' AS $$
+  SELECT coalesce((SELECT round(p_amount * b.percent / 100)::bigint FROM kassa.bonus_tiers b
+                    WHERE b.tenant_id = p_tenant AND b.min_amount <= p_amount
+                    ORDER BY b.min_amount DESC LIMIT 1), 0)
+$$;
+
+-- A new pending payment, after the checks every provider shares.
+CREATE OR REPLACE FUNCTION internal.new_payment(
+  p_tenant uuid, p_customer uuid, p_provider text, p_method text, p_purpose text, p_amount bigint,
+  p_currency text, p_provider_ref text DEFAULT NULL, p_idempotency_key text DEFAULT NULL,
+  p_payment_method uuid DEFAULT NULL, p_auto_topup boolean DEFAULT false, p_reason text DEFAULT NULL)
+RETURNS kassa.payments
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  account_currency text;
+  limits record;
+  created kassa.payments;
+BEGIN
+  SELECT a.currency INTO account_currency FROM kassa.billing_accounts a JOIN kassa.customers c
+      ON c.tenant_id = a.tenant_id AND c.id = a.customer_id
+   WHERE a.tenant_id = p_tenant AND a.customer_id = p_customer AND c.status <> 'closed';
+  IF account_currency IS NULL THEN
+    RAISE EXCEPTION 'unknown customer % in tenant %', p_customer, p_tenant USING errcode = 'P0P05',
+      hint = 'The payment names a customer that does not exist in this tenant or is closed.';
+  END IF;
+  IF upper(p_currency) IS DISTINCT FROM account_currency THEN
+    RAISE EXCEPTION 'payment currency % does not match the account currency %', upper(p_currency),
+      account_currency USING errcode = 'P0P04';
+  END IF;
+  IF p_amount IS NULL OR p_amount <= 0 THEN
+    RAISE EXCEPTION 'payment amount must be positive' USING errcode = 'P0P01';
+  END IF;
+  IF p_purpose = 'top_up' THEN
+    limits := internal.top_up_limits(p_tenant);
+    IF p_amount < limits.min_top_up THEN
+      RAISE EXCEPTION 'top-up of % is below the minimum of %', p_amount, limits.min_top_up
+        USING errcode = 'P0P01', hint = 'Amounts are in minor units (cents).';
+    END IF;
+    IF p_amount > limits.max_top_up THEN
+      RAISE EXCEPTION 'top-up of % is above the maximum of %', p_amount, limits.max_top_up
+        USING errcode = 'P0P02', hint = 'Amounts are in minor units (cents).';
+    END IF;
+  END IF;
+  INSERT INTO kassa.payments (tenant_id, customer_id, provider, provider_ref, method, purpose, amount,
+                              currency, idempotency_key, payment_method_id, auto_topup, reason)
+  VALUES (p_tenant, p_customer, p_provider, p_provider_ref, p_method, p_purpose, p_amount,
+          account_currency, p_idempotency_key, p_payment_method, p_auto_topup, p_reason)
+  RETURNING * INTO created;
+  RETURN created;
+END $$;
+
+-- The payment row, locked (every change of a payment starts here), or P0P03.
+CREATE OR REPLACE FUNCTION internal.lock_payment(p_tenant uuid, p_payment uuid) RETURNS kassa.payments
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  pay kassa.payments;
+BEGIN
+  SELECT * INTO pay FROM kassa.payments p WHERE p.tenant_id = p_tenant AND p.id = p_payment FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'unknown payment % in tenant %', p_payment, p_tenant USING errcode = 'P0P03';
+  END IF;
+  RETURN pay;
+END $$;
+
+-- Completion, shared by every provider. Completing a completed payment is a no-op.
+CREATE OR REPLACE FUNCTION internal.complete_payment(
+  p_tenant uuid, p_payment uuid, p_amount bigint, p_currency text, p_intent_ref text DEFAULT NULL,
+  p_raw jsonb DEFAULT '{}')
+RETURNS kassa.payments
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  pay kassa.payments;
+  v_bonus bigint;
+BEGIN
+  pay := internal.lock_payment(p_tenant, p_payment);
+  IF pay.status <> 'pending' THEN
+    IF pay.status = 'failed' THEN
+      RAISE EXCEPTION 'payment % has failed and cannot complete', p_payment USING errcode = 'P0P07',
+        hint = 'A failed payment stays failed; the customer pays again with a new payment.';
+    END IF;
+    RETURN pay;
+  END IF;
+  IF upper(p_currency) IS DISTINCT FROM pay.currency THEN
+    RAISE EXCEPTION 'payment currency % does not match the account currency %', upper(p_currency),
+      pay.currency USING errcode = 'P0P04';
+  END IF;
+  IF p_amount IS DISTINCT FROM pay.amount THEN
+    RAISE EXCEPTION 'the provider reports % for payment %, which was started for %', p_amount, p_payment,
+      pay.amount USING errcode = 'P0P06';
+  END IF;
+  v_bonus := CASE WHEN pay.purpose = 'top_up' THEN internal.top_up_bonus(p_tenant, pay.amount) ELSE 0 END;
+  UPDATE kassa.payments p
+     SET status = 'completed', completed_at = now(), bonus = v_bonus,
+         provider_intent_ref = coalesce(p_intent_ref, p.provider_intent_ref),
+         provider_ref = coalesce(p.provider_ref, p_intent_ref),  -- off-session charges: the intent
+         provider_response = p.provider_response || jsonb_build_object('completed', p_raw)
+   WHERE p.tenant_id = p_tenant AND p.id = p_payment
+  RETURNING * INTO pay;
+  PERFORM internal.post_entries(jsonb_build_array(
+    jsonb_build_object('tenant_id', p_tenant, 'customer_id', pay.customer_id, 'kind', pay.purpose,
+                       'amount', pay.amount, 'source_type', 'payment', 'source_id', pay.id,
+                       'description', format('%s %s', pay.provider, replace(pay.purpose, '_', '-')))
+  ) || CASE WHEN v_bonus > 0 THEN jsonb_build_array(
+    jsonb_build_object('tenant_id', p_tenant, 'customer_id', pay.customer_id, 'kind', 'bonus',
+                       'amount', v_bonus, 'source_type', 'payment', 'source_id', pay.id,
+                       'description', 'top-up bonus')) ELSE '[]' END);
+  PERFORM internal.allocate_credit(p_tenant, ARRAY[pay.customer_id]);  -- settle open invoices
+  RETURN pay;
+END $$;
+
+-- Pending -> failed. Failing a failed payment is a no-op; a completed one cannot fail.
+CREATE OR REPLACE FUNCTION internal.fail_payment(p_tenant uuid, p_payment uuid, p_reason text, p_raw jsonb DEFAULT '{}')
+RETURNS kassa.payments
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  pay kassa.payments;
+BEGIN
+  pay := internal.lock_payment(p_tenant, p_payment);
+  IF pay.status = 'failed' THEN
+    RETURN pay;
+  END IF;
+  IF pay.status <> 'pending' THEN
+    RAISE EXCEPTION 'payment % is %, only a pending payment can fail', p_payment, pay.status
+      USING errcode = 'P0P07', hint = 'Refund a completed payment instead.';
+  END IF;
+  UPDATE kassa.payments p
+     SET status = 'failed', failed_at = now(), failure_reason = p_reason,
+         provider_response = p.provider_response || jsonb_build_object('failed', p_raw)
+   WHERE p.tenant_id = p_tenant AND p.id = p_payment
+  RETURNING * INTO pay;
+  RETURN pay;
+END $$;
+
+-- A refund or dispute of (part of) a completed payment: the amount leaves the balance
+-- ('refund' or 'reversal' entry) with the matching share of the bonus. A refund with a
+-- provider reference is recorded once.
+CREATE OR REPLACE FUNCTION internal.refund_payment(
+  p_tenant uuid, p_payment uuid, p_kind text, p_amount bigint, p_provider_ref text, p_reason text,
+  p_raw jsonb DEFAULT '{}')
+RETURNS kassa.payment_refunds
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  pay kassa.payments;
+  refund kassa.payment_refunds;
+  bonus_share bigint;
+BEGIN
+  pay := internal.lock_payment(p_tenant, p_payment);
+  SELECT * INTO refund FROM kassa.payment_refunds r
+   WHERE r.tenant_id = p_tenant AND r.kind = p_kind AND r.provider_ref = p_provider_ref;
+  IF FOUND THEN
+    RETURN refund;
+  END IF;
+  IF nullif(btrim(p_reason), '') IS NULL THEN
+    RAISE EXCEPTION 'a refund needs a reason' USING errcode = 'P0P09';
+  END IF;
+  IF pay.status NOT IN ('completed', 'partially_refunded') THEN
+    RAISE EXCEPTION 'payment % is %, only a completed payment can be refunded', p_payment, pay.status
+      USING errcode = 'P0P07';
+  END IF;
+  IF p_amount IS NULL OR p_amount <= 0 OR p_amount > pay.amount - pay.amount_refunded THEN
+    RAISE EXCEPTION 'refund of % is more than the % left to refund on payment %', p_amount,
+      pay.amount - pay.amount_refunded, p_payment USING errcode = 'P0P08',
+      hint = 'A refund is positive and never above the payment less earlier refunds.';
+  END IF;
+  -- Cumulative rounding: the bonus shares of all refunds sum to the whole bonus.
+  bonus_share := round(pay.bonus::numeric * (pay.amount_refunded + p_amount) / pay.amount)::bigint
+               - round(pay.bonus::numeric * pay.amount_refunded / pay.amount)::bigint;
+  INSERT INTO kassa.payment_refunds (tenant_id, payment_id, customer_id, kind, amount, bonus_reversed,
+                                     provider_ref, reason)
+  VALUES (p_tenant, p_payment, pay.customer_id, p_kind, p_amount, bonus_share, p_provider_ref, p_reason)
+  RETURNING * INTO refund;
+  UPDATE kassa.payments p
+     SET amount_refunded = p.amount_refunded + p_amount,
+         status = CASE WHEN p.amount_refunded + p_amount = p.amount THEN 'refunded' ELSE 'partially_refunded' END,
+         provider_response = p.provider_response || jsonb_build_object(p_kind || ':' || refund.id, p_raw)
+   WHERE p.tenant_id = p_tenant AND p.id = p_payment;
+  PERFORM internal.post_entries(jsonb_build_array(
+    jsonb_build_object('tenant_id', p_tenant, 'customer_id', pay.customer_id,
+                       'kind', CASE p_kind WHEN 'refund' THEN 'refund' ELSE 'reversal' END,
+                       'amount', -p_amount, 'source_type', 'payment_refund', 'source_id', refund.id,
+                       'description', p_reason)
+  ) || CASE WHEN bonus_share > 0 THEN jsonb_build_array(
+    jsonb_build_object('tenant_id', p_tenant, 'customer_id', pay.customer_id, 'kind', 'bonus',
+                       'amount', -bonus_share, 'source_type', 'payment_refund', 'source_id', refund.id,
+                       'description', 'bonus of a refunded top-up')) ELSE '[]' END);
+  RETURN refund;
+END $$;
+
+-- Starting a top-up (the bridge, before it asks the gateway): one pending payment per
+-- customer and client request id, so a double click is one payment and one session.
+CREATE OR REPLACE FUNCTION internal.begin_top_up(p_tenant uuid, p_customer uuid, p_amount bigint, p_request_id text)
+RETURNS kassa.payments
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  key text := 'top-up:' || p_customer || ':' || p_request_id;
+  pay kassa.payments;
+  account_currency text;
+BEGIN
+  IF nullif(btrim(p_request_id), '') IS NULL OR length(p_request_id) > 200 THEN
+    RAISE EXCEPTION 'a top-up needs a client request id (1 to 200 characters)' USING errcode = 'P0P10',
+      hint = 'Send the same request_id again when retrying, a new one for a new top-up.';
+  END IF;
+  SELECT * INTO pay FROM kassa.payments p
+   WHERE p.tenant_id = p_tenant AND p.customer_id = p_customer AND p.idempotency_key = key;
+  IF NOT FOUND THEN
+    SELECT a.currency INTO account_currency FROM kassa.billing_accounts a
+     WHERE a.tenant_id = p_tenant AND a.customer_id = p_customer;
+    BEGIN
+      pay := internal.new_payment(p_tenant, p_customer, 'stripe', 'card', 'top_up', p_amount,
+                                  coalesce(account_currency, ''), NULL, key);
+    EXCEPTION WHEN unique_violation THEN  -- the other click won the race
+      SELECT * INTO pay FROM kassa.payments p
+       WHERE p.tenant_id = p_tenant AND p.customer_id = p_customer AND p.idempotency_key = key;
+    END;
+  END IF;
+  IF pay.amount <> p_amount THEN
+    RAISE EXCEPTION 'request id % was already used for a top-up of %', p_request_id, pay.amount
+      USING errcode = 'P0P06', hint = 'Use a new request id for a different amount.';
+  END IF;
+  RETURN pay;
+END $$;
+
+-- The gateway's session for a started top-up (the same one again on a retry).
+CREATE OR REPLACE FUNCTION internal.attach_checkout(p_tenant uuid, p_payment uuid, p_session text, p_url text, p_raw jsonb)
+RETURNS kassa.payments
+LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
+  UPDATE kassa.payments p
+     SET provider_ref = p_session, checkout_url = p_url,
+         provider_response = p.provider_response || jsonb_build_object('session', p_raw)
+   WHERE p.tenant_id = p_tenant AND p.id = p_payment AND (p.provider_ref IS NULL OR p.provider_ref = p_session)
+  RETURNING *
+$$;
+
+SELECT internal.audit_table('kassa.payments', 'tenant_id', 'id');
+SELECT internal.audit_table('kassa.payment_refunds', 'tenant_id', 'id');
+SELECT internal.audit_table('kassa.payment_settings', 'tenant_id', 'tenant_id');
+SELECT internal.audit_table('kassa.bonus_tiers', 'tenant_id', 'min_amount');
+
+ALTER TABLE kassa.payments ENABLE ROW LEVEL SECURITY;
+ALTER TABLE kassa.payment_refunds ENABLE ROW LEVEL SECURITY;
+ALTER TABLE kassa.payment_settings ENABLE ROW LEVEL SECURITY;
+ALTER TABLE kassa.bonus_tiers ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS "Staff see their tenant's payments" ON kassa.payments;
+CREATE POLICY "Staff see their tenant's payments" ON kassa.payments FOR SELECT TO staff
+  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
+DROP POLICY IF EXISTS "Customers see their own payments" ON kassa.payments;
+CREATE POLICY "Customers see their own payments" ON kassa.payments FOR SELECT TO customer
+  USING (tenant_id = (SELECT internal.jwt_tenant_id()) AND customer_id = (SELECT internal.jwt_customer_id()));
+DROP POLICY IF EXISTS "Staff see their tenant's refunds" ON kassa.payment_refunds;
+CREATE POLICY "Staff see their tenant's refunds" ON kassa.payment_refunds FOR SELECT TO staff
+  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
+DROP POLICY IF EXISTS "Customers see their own refunds" ON kassa.payment_refunds;
+CREATE POLICY "Customers see their own refunds" ON kassa.payment_refunds FOR SELECT TO customer
+  USING (tenant_id = (SELECT internal.jwt_tenant_id()) AND customer_id = (SELECT internal.jwt_customer_id()));
+DROP POLICY IF EXISTS "Users see their tenant's top-up limits" ON kassa.payment_settings;
+CREATE POLICY "Users see their tenant's top-up limits" ON kassa.payment_settings FOR SELECT TO customer, staff
+  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
+DROP POLICY IF EXISTS "Staff set their tenant's top-up limits" ON kassa.payment_settings;
+CREATE POLICY "Staff set their tenant's top-up limits" ON kassa.payment_settings FOR ALL TO staff
+  USING (tenant_id = (SELECT internal.jwt_tenant_id())) WITH CHECK (tenant_id = (SELECT internal.jwt_tenant_id()));
+DROP POLICY IF EXISTS "Users see their tenant's bonus tiers" ON kassa.bonus_tiers;
+CREATE POLICY "Users see their tenant's bonus tiers" ON kassa.bonus_tiers FOR SELECT TO customer, staff
+  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
+DROP POLICY IF EXISTS "Staff manage their tenant's bonus tiers" ON kassa.bonus_tiers;
+CREATE POLICY "Staff manage their tenant's bonus tiers" ON kassa.bonus_tiers FOR ALL TO staff
+  USING (tenant_id = (SELECT internal.jwt_tenant_id())) WITH CHECK (tenant_id = (SELECT internal.jwt_tenant_id()));
+
+-- The raw provider response is for staff only: customers get every other column.
+GRANT SELECT (tenant_id, id, customer_id, provider, provider_ref, provider_intent_ref, method, purpose, status,
+              amount, currency, bonus, amount_refunded, idempotency_key, checkout_url, payment_method_id,
+              auto_topup, failure_reason, reason, created_at, completed_at, failed_at)
+  ON kassa.payments TO customer;
+GRANT SELECT ON kassa.payments, kassa.payment_refunds TO staff;
+GRANT SELECT ON kassa.payment_refunds, kassa.payment_settings, kassa.bonus_tiers TO customer;
+GRANT SELECT, INSERT, UPDATE, DELETE ON kassa.payment_settings, kassa.bonus_tiers TO staff;
+GRANT SELECT, INSERT, UPDATE, DELETE ON kassa.payments, kassa.payment_refunds, kassa.payment_methods,
+  kassa.payment_method_secrets,
+  kassa.webhook_events, kassa.auto_topups, kassa.notifications TO kassa_worker;
+GRANT EXECUTE ON FUNCTION internal.top_up_limits(uuid), internal.top_up_bonus(uuid, bigint),
+  internal.new_payment(uuid, uuid, text, text, text, bigint, text, text, text, uuid, boolean, text),
+  internal.complete_payment(uuid, uuid, bigint, text, text, jsonb),
+  internal.fail_payment(uuid, uuid, text, jsonb),
+  internal.refund_payment(uuid, uuid, text, bigint, text, text, jsonb),
+  internal.begin_top_up(uuid, uuid, bigint, text), internal.attach_checkout(uuid, uuid, text, text, jsonb)
+  TO kassa_worker;
+
+CREATE VIEW api.payments WITH (security_invoker = true) AS
+  SELECT id, tenant_id, customer_id, provider, provider_ref, status, amount, currency, bonus,
+         amount_refunded, method, purpose, checkout_url, payment_method_id, auto_topup, failure_reason,
+         reason, created_at, completed_at, failed_at
+    FROM kassa.payments;
+GRANT SELECT ON api.payments TO customer, staff;
+
+-- Staff only: what the gateway answered, for audits and disputes.
+CREATE VIEW api.payment_provider_responses WITH (security_invoker = true) AS
+  SELECT id, tenant_id, customer_id, provider, provider_ref, provider_intent_ref, provider_response
+    FROM kassa.payments;
+GRANT SELECT ON api.payment_provider_responses TO staff;
+
+CREATE VIEW api.payment_refunds WITH (security_invoker = true) AS
+  SELECT id, tenant_id, payment_id, customer_id, kind, amount, bonus_reversed, provider_ref, reason, created_at
+    FROM kassa.payment_refunds;
+GRANT SELECT ON api.payment_refunds TO customer, staff;
+
+CREATE VIEW api.payment_settings WITH (security_invoker = true) AS
+  SELECT tenant_id, min_top_up, max_top_up FROM kassa.payment_settings;
+GRANT SELECT ON api.payment_settings TO customer, staff;
+GRANT INSERT, UPDATE (min_top_up, max_top_up) ON api.payment_settings TO staff;
+
+CREATE VIEW api.bonus_tiers WITH (security_invoker = true) AS
+  SELECT tenant_id, min_amount, percent FROM kassa.bonus_tiers;
+GRANT SELECT ON api.bonus_tiers TO customer, staff;
+GRANT INSERT, UPDATE, DELETE ON api.bonus_tiers TO staff;

@@ -1,0 +1,189 @@
+-- Payment methods: card, debit order, EFT. Exactly one primary per customer (partial unique
+-- index), soft delete, sensitive details (card gateway ids, full account number) encrypted
+-- with pgp_sym_encrypt under the configured key in kassa.payment_method_secrets.
+--
+-- The key (KASSA_PAYMENT_METHOD_KEY) reaches SQL as the session setting
+-- app.settings.payment_method_key: PostgREST sets it from its config for every request, the
+-- bridges and jobs set it on their connections. Only the security definer functions below read
+-- it; the API roles have no privilege on kassa.payment_method_secrets, and only the worker's
+-- internal.payment_method_details decrypts.
+
+CREATE OR REPLACE FUNCTION internal.payment_method_key() RETURNS text
+LANGUAGE plpgsql STABLE SET search_path = '' AS $$
+DECLARE
+  key text := nullif(current_setting('app.settings.payment_method_key', true), '');
+BEGIN
+  IF key IS NULL THEN
+    RAISE EXCEPTION 'the payment method key is not configured for this session' USING errcode = 'P0M03',
+      hint = 'Set app.settings.payment_method_key (KASSA_PAYMENT_METHOD_KEY) on the connection.';
+  END IF;
+  RETURN key;
+END $$;
+
+-- The decrypted details of one method: for the worker when it charges a card.
+CREATE OR REPLACE FUNCTION internal.payment_method_details(p_tenant uuid, p_method uuid) RETURNS jsonb
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
+  SELECT public.pgp_sym_decrypt(s.details_encrypted, internal.payment_method_key())::jsonb
+    FROM kassa.payment_method_secrets s
+   WHERE s.tenant_id = p_tenant AND s.payment_method_id = p_method
+$$;
+
+-- Inserts a method; the customer's first method (or one asked to be) becomes the primary.
+CREATE OR REPLACE FUNCTION internal.save_payment_method(p_method kassa.payment_methods, p_details jsonb, p_primary boolean)
+RETURNS uuid
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  new_id uuid;
+BEGIN
+  PERFORM 1 FROM kassa.customers c WHERE c.tenant_id = p_method.tenant_id AND c.id = p_method.customer_id
+     FOR UPDATE;  -- one primary switch at a time per customer
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'unknown customer % in tenant %', p_method.customer_id, p_method.tenant_id
+      USING errcode = 'P0M01';
+  END IF;
+  p_method.is_primary := p_primary OR NOT EXISTS (
+    SELECT FROM kassa.payment_methods m WHERE m.tenant_id = p_method.tenant_id
+       AND m.customer_id = p_method.customer_id AND m.is_primary);
+  IF p_method.is_primary THEN
+    UPDATE kassa.payment_methods m SET is_primary = false
+     WHERE m.tenant_id = p_method.tenant_id AND m.customer_id = p_method.customer_id AND m.is_primary;
+  END IF;
+  INSERT INTO kassa.payment_methods (tenant_id, customer_id, kind, is_primary, brand, last4, exp_month, exp_year,
+                                     bank, account_type, account_masked, mandate_reference, mandate_status)
+  VALUES (p_method.tenant_id, p_method.customer_id, p_method.kind, p_method.is_primary, p_method.brand,
+          p_method.last4, p_method.exp_month, p_method.exp_year, p_method.bank, p_method.account_type,
+          p_method.account_masked, p_method.mandate_reference, p_method.mandate_status)
+  RETURNING id INTO new_id;
+  IF p_details IS NOT NULL THEN
+    INSERT INTO kassa.payment_method_secrets (tenant_id, payment_method_id, details_encrypted)
+    VALUES (p_method.tenant_id, new_id, public.pgp_sym_encrypt(p_details::text, internal.payment_method_key()));
+  END IF;
+  RETURN new_id;
+END $$;
+
+-- A card saved at the gateway (the bridge, after the gateway confirmed it).
+CREATE OR REPLACE FUNCTION internal.add_card(
+  p_tenant uuid, p_customer uuid, p_brand text, p_last4 text, p_exp_month int, p_exp_year int,
+  p_gateway_customer text, p_gateway_payment_method text, p_primary boolean DEFAULT false)
+RETURNS uuid
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  m kassa.payment_methods;
+BEGIN
+  m.tenant_id := p_tenant; m.customer_id := p_customer; m.kind := 'card';
+  m.brand := p_brand; m.last4 := p_last4; m.exp_month := p_exp_month; m.exp_year := p_exp_year;
+  RETURN internal.save_payment_method(m, jsonb_build_object(
+    'gateway', 'stripe', 'customer', p_gateway_customer, 'payment_method', p_gateway_payment_method), p_primary);
+END $$;
+
+-- Whose methods the caller may manage: a customer their own, staff their tenant's.
+CREATE OR REPLACE FUNCTION internal.method_owner(p_customer uuid) RETURNS uuid
+LANGUAGE plpgsql STABLE SET search_path = '' AS $$
+BEGIN
+  IF current_setting('role') = 'customer' THEN
+    IF p_customer IS NOT NULL AND p_customer <> internal.jwt_customer_id() THEN
+      RAISE EXCEPTION 'customers manage only their own payment methods' USING errcode = 'P0M01';
+    END IF;
+    RETURN internal.jwt_customer_id();
+  END IF;
+  IF p_customer IS NULL THEN
+    RAISE EXCEPTION 'staff name the customer (customer_id)' USING errcode = 'P0M02';
+  END IF;
+  RETURN p_customer;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.add_payment_method(
+  kind text, bank text DEFAULT NULL, account_type text DEFAULT NULL, account_number text DEFAULT NULL,
+  mandate_reference text DEFAULT NULL, make_primary boolean DEFAULT false, customer_id uuid DEFAULT NULL)
+RETURNS uuid
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  m kassa.payment_methods;
+  digits text := regexp_replace(coalesce(account_number, ''), '[ -]', '', 'g');
+BEGIN
+  m.tenant_id := internal.jwt_tenant_id();
+  m.customer_id := internal.method_owner(add_payment_method.customer_id);
+  m.kind := add_payment_method.kind;
+  m.bank := add_payment_method.bank;
+  IF m.kind = 'card' THEN
+    RAISE EXCEPTION 'cards are saved through the payment gateway, not entered here' USING errcode = 'P0M02',
+      hint = 'Top up by card with "save card" ticked; the gateway confirms the card to Kassa.';
+  ELSIF m.kind = 'debit_order' THEN
+    IF digits !~ '^[0-9]{6,20}$' OR bank IS NULL OR account_type IS NULL OR nullif(btrim(mandate_reference), '') IS NULL THEN
+      RAISE EXCEPTION 'a debit order needs bank, account_type, mandate_reference and an account_number of 6 to 20 digits'
+        USING errcode = 'P0M02';
+    END IF;
+    m.account_type := add_payment_method.account_type;
+    m.account_masked := '***' || right(digits, 4);
+    m.mandate_reference := add_payment_method.mandate_reference;
+    m.mandate_status := 'pending';
+    RETURN internal.save_payment_method(m, jsonb_build_object('account_number', digits), make_primary);
+  ELSIF m.kind = 'eft' THEN
+    RETURN internal.save_payment_method(m, NULL, make_primary);
+  END IF;
+  RAISE EXCEPTION 'unknown payment method kind "%"', m.kind USING errcode = 'P0M02',
+    hint = 'Use debit_order or eft.';
+END $$;
+
+-- The caller's method, locked, or an error naming it.
+CREATE OR REPLACE FUNCTION internal.callers_method(p_method uuid) RETURNS kassa.payment_methods
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  m kassa.payment_methods;
+BEGIN
+  SELECT * INTO m FROM kassa.payment_methods pm
+   WHERE pm.tenant_id = internal.jwt_tenant_id() AND pm.id = p_method AND pm.deleted_at IS NULL
+     AND (current_setting('role') <> 'customer' OR pm.customer_id = internal.jwt_customer_id())
+     FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'payment method % not found', p_method USING errcode = 'P0M01';
+  END IF;
+  RETURN m;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.set_primary_payment_method(payment_method_id uuid) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  m kassa.payment_methods := internal.callers_method(payment_method_id);
+BEGIN
+  UPDATE kassa.payment_methods pm SET is_primary = false
+   WHERE pm.tenant_id = m.tenant_id AND pm.customer_id = m.customer_id AND pm.is_primary AND pm.id <> m.id;
+  UPDATE kassa.payment_methods pm SET is_primary = true WHERE pm.tenant_id = m.tenant_id AND pm.id = m.id;
+END $$;
+
+-- Soft delete. An auto top-up charging this method is switched off with it.
+CREATE OR REPLACE FUNCTION api.remove_payment_method(payment_method_id uuid) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  m kassa.payment_methods := internal.callers_method(payment_method_id);
+BEGIN
+  UPDATE kassa.payment_methods pm SET deleted_at = now(), is_primary = false
+   WHERE pm.tenant_id = m.tenant_id AND pm.id = m.id;
+  UPDATE kassa.auto_topups a SET enabled = false, disabled_reason = 'payment method removed', updated_at = now()
+   WHERE a.tenant_id = m.tenant_id AND a.payment_method_id = m.id AND a.enabled;
+END $$;
+
+SELECT internal.audit_table('kassa.payment_methods', 'tenant_id', 'id');
+
+ALTER TABLE kassa.payment_methods ENABLE ROW LEVEL SECURITY;
+ALTER TABLE kassa.payment_method_secrets ENABLE ROW LEVEL SECURITY;
+REVOKE ALL ON kassa.payment_method_secrets FROM customer, staff, anon;
+DROP POLICY IF EXISTS "Staff see their tenant's payment methods" ON kassa.payment_methods;
+CREATE POLICY "Staff see their tenant's payment methods" ON kassa.payment_methods FOR SELECT TO staff
+  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
+DROP POLICY IF EXISTS "Customers see their own payment methods" ON kassa.payment_methods;
+CREATE POLICY "Customers see their own payment methods" ON kassa.payment_methods FOR SELECT TO customer
+  USING (tenant_id = (SELECT internal.jwt_tenant_id()) AND customer_id = (SELECT internal.jwt_customer_id()));
+GRANT SELECT ON kassa.payment_methods TO customer, staff;
+
+GRANT EXECUTE ON FUNCTION internal.payment_method_key(), internal.payment_method_details(uuid, uuid),
+  internal.add_card(uuid, uuid, text, text, int, int, text, text, boolean) TO kassa_worker;
+GRANT EXECUTE ON FUNCTION api.add_payment_method(text, text, text, text, text, boolean, uuid),
+  api.set_primary_payment_method(uuid), api.remove_payment_method(uuid) TO customer, staff;
+
+CREATE VIEW api.payment_methods WITH (security_invoker = true) AS
+  SELECT id, tenant_id, customer_id, kind, is_primary, brand, last4, exp_month, exp_year, bank,
+         account_type, account_masked, mandate_reference, mandate_status, created_at
+    FROM kassa.payment_methods
+   WHERE deleted_at IS NULL;
+GRANT SELECT ON api.payment_methods TO customer, staff;

@@ -1,0 +1,171 @@
+-- Stripe events, after the bridge has verified their signature. One call per delivery, in the
+-- bridge's transaction: the event id is recorded first (a concurrent redelivery waits on it and
+-- then finds it processed), then the event is applied through the shared payment functions.
+-- An event that breaks a business rule raises; the bridge then records it as rejected
+-- (internal.reject_webhook_event) and a later redelivery tries again.
+
+CREATE OR REPLACE FUNCTION internal.event_uuid(p_value text, p_what text) RETURNS uuid
+LANGUAGE plpgsql IMMUTABLE SET search_path = '' AS $$
+BEGIN
+  IF p_value ~* '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$' THEN
+    RETURN p_value::uuid;
+  END IF;
+  RAISE EXCEPTION 'the event metadata has no valid %', p_what USING errcode = 'P0W02',
+    hint = 'Kassa puts tenant_id, customer_id and payment_id into the metadata of what it creates.';
+END $$;
+
+-- The payment an event is about: by our metadata, else by the gateway's ids.
+CREATE OR REPLACE FUNCTION internal.stripe_payment(p_object jsonb, p_intent text) RETURNS kassa.payments
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  meta jsonb := coalesce(p_object -> 'metadata', '{}');
+  pay kassa.payments;
+BEGIN
+  IF meta ? 'payment_id' THEN
+    SELECT * INTO pay FROM kassa.payments p
+     WHERE p.tenant_id = internal.event_uuid(meta ->> 'tenant_id', 'tenant_id')
+       AND p.id = internal.event_uuid(meta ->> 'payment_id', 'payment_id');
+    IF NOT FOUND THEN
+      RAISE EXCEPTION 'the event names payment %, which this tenant does not have', meta ->> 'payment_id'
+        USING errcode = 'P0P03';
+    END IF;
+  ELSIF p_intent IS NOT NULL THEN
+    SELECT * INTO pay FROM kassa.payments p WHERE p.provider_intent_ref = p_intent AND p.provider = 'stripe';
+  END IF;
+  RETURN pay;
+END $$;
+
+-- checkout.session.completed: the customer paid a top-up on the hosted page.
+CREATE OR REPLACE FUNCTION internal.stripe_checkout_completed(p_session jsonb) RETURNS text
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  meta jsonb := coalesce(p_session -> 'metadata', '{}');
+  tenant uuid := internal.event_uuid(meta ->> 'tenant_id', 'tenant_id');
+  customer uuid := internal.event_uuid(meta ->> 'customer_id', 'customer_id');
+  pay kassa.payments;
+BEGIN
+  IF p_session ->> 'payment_status' IS DISTINCT FROM 'paid' THEN
+    RETURN 'ignored';  -- delayed methods complete with checkout.session.async_payment_succeeded
+  END IF;
+  IF NOT EXISTS (SELECT FROM kassa.customers c WHERE c.tenant_id = tenant AND c.id = customer) THEN
+    RAISE EXCEPTION 'unknown customer % in tenant %', customer, tenant USING errcode = 'P0P05';
+  END IF;
+  pay := internal.stripe_payment(p_session, NULL);
+  IF pay.id IS NULL THEN
+    SELECT * INTO pay FROM kassa.payments p
+     WHERE p.tenant_id = tenant AND p.provider = 'stripe' AND p.provider_ref = p_session ->> 'id';
+  END IF;
+  IF pay.id IS NULL THEN  -- a session Kassa did not start (e.g. a payment link): a new top-up
+    pay := internal.new_payment(tenant, customer, 'stripe', 'card', 'top_up', (p_session ->> 'amount_total')::bigint,
+                                p_session ->> 'currency', p_session ->> 'id');
+  ELSIF pay.customer_id <> customer THEN
+    RAISE EXCEPTION 'payment % belongs to another customer than the event names', pay.id USING errcode = 'P0P05';
+  END IF;
+  PERFORM internal.complete_payment(tenant, pay.id, (p_session ->> 'amount_total')::bigint,
+                                    p_session ->> 'currency', p_session ->> 'payment_intent', p_session);
+  RETURN 'processed';
+END $$;
+
+CREATE OR REPLACE FUNCTION internal.stripe_intent_event(p_type text, p_intent jsonb) RETURNS text
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  pay kassa.payments := internal.stripe_payment(p_intent, p_intent ->> 'id');
+BEGIN
+  IF pay.id IS NULL THEN
+    RETURN 'ignored';  -- not ours, or a checkout's intent (completed by the session event)
+  END IF;
+  IF p_type = 'payment_intent.succeeded' THEN
+    PERFORM internal.complete_payment(pay.tenant_id, pay.id, (p_intent ->> 'amount')::bigint,
+                                      p_intent ->> 'currency', p_intent ->> 'id', p_intent);
+  ELSE
+    PERFORM internal.fail_payment(pay.tenant_id, pay.id,
+      coalesce(p_intent #>> '{last_payment_error,message}', 'payment failed'), p_intent);
+  END IF;
+  RETURN 'processed';
+END $$;
+
+-- charge.refunded carries the cumulative amount refunded: the new part is recorded once.
+CREATE OR REPLACE FUNCTION internal.stripe_charge_refunded(p_charge jsonb) RETURNS text
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  pay kassa.payments := internal.stripe_payment(p_charge, p_charge ->> 'payment_intent');
+  refunded_at_stripe bigint := (p_charge ->> 'amount_refunded')::bigint;
+  recorded bigint;
+BEGIN
+  IF pay.id IS NULL THEN
+    RETURN 'ignored';
+  END IF;
+  SELECT coalesce(sum(r.amount), 0) INTO recorded FROM kassa.payment_refunds r
+   WHERE r.tenant_id = pay.tenant_id AND r.payment_id = pay.id AND r.kind = 'refund';
+  IF refunded_at_stripe > recorded THEN
+    PERFORM internal.refund_payment(pay.tenant_id, pay.id, 'refund', refunded_at_stripe - recorded,
+      format('%s:%s', p_charge ->> 'id', refunded_at_stripe), 'refunded at Stripe', p_charge);
+  END IF;
+  RETURN 'processed';
+END $$;
+
+CREATE OR REPLACE FUNCTION internal.stripe_dispute_created(p_dispute jsonb) RETURNS text
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  pay kassa.payments := internal.stripe_payment(p_dispute, p_dispute ->> 'payment_intent');
+BEGIN
+  IF pay.id IS NULL THEN
+    RETURN 'ignored';
+  END IF;
+  PERFORM internal.refund_payment(pay.tenant_id, pay.id, 'dispute', (p_dispute ->> 'amount')::bigint,
+    p_dispute ->> 'id', 'card dispute: ' || coalesce(p_dispute ->> 'reason', 'unknown reason'), p_dispute);
+  RETURN 'processed';
+END $$;
+
+-- The one entry point: record, dispatch, mark. Returns processed | ignored | duplicate.
+CREATE OR REPLACE FUNCTION internal.stripe_event(p_event jsonb) RETURNS text
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  v_event_id text := p_event ->> 'id';
+  event_type text := p_event ->> 'type';
+  object jsonb := p_event #> '{data,object}';
+  previous text;
+  outcome text;
+BEGIN
+  IF v_event_id IS NULL OR event_type IS NULL OR jsonb_typeof(object) IS DISTINCT FROM 'object' THEN
+    RAISE EXCEPTION 'not a Stripe event: id, type and data.object are required' USING errcode = 'P0W01';
+  END IF;
+  INSERT INTO kassa.webhook_events (provider, event_id, type, payload)
+  VALUES ('stripe', v_event_id, event_type, p_event) ON CONFLICT DO NOTHING;
+  IF NOT FOUND THEN
+    SELECT w.status INTO previous FROM kassa.webhook_events w
+     WHERE w.provider = 'stripe' AND w.event_id = v_event_id FOR UPDATE;
+    IF previous IN ('processed', 'ignored') THEN
+      RETURN 'duplicate';
+    END IF;
+    UPDATE kassa.webhook_events w SET attempts = w.attempts + 1, status = 'received', error = NULL
+     WHERE w.provider = 'stripe' AND w.event_id = v_event_id;
+  END IF;
+  outcome := CASE event_type
+    WHEN 'checkout.session.completed' THEN internal.stripe_checkout_completed(object)
+    WHEN 'checkout.session.async_payment_succeeded' THEN internal.stripe_checkout_completed(object)
+    WHEN 'payment_intent.succeeded' THEN internal.stripe_intent_event(event_type, object)
+    WHEN 'payment_intent.payment_failed' THEN internal.stripe_intent_event(event_type, object)
+    WHEN 'charge.refunded' THEN internal.stripe_charge_refunded(object)
+    WHEN 'charge.dispute.created' THEN internal.stripe_dispute_created(object)
+    ELSE 'ignored' END;
+  UPDATE kassa.webhook_events w SET status = outcome, processed_at = now()
+   WHERE w.provider = 'stripe' AND w.event_id = v_event_id;
+  RETURN outcome;
+END $$;
+
+-- An event that broke a rule: kept with its error (nothing else of it was written).
+CREATE OR REPLACE FUNCTION internal.reject_webhook_event(p_provider text, p_event_id text, p_type text,
+                                                         p_payload jsonb, p_error text)
+RETURNS void
+LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
+  INSERT INTO kassa.webhook_events AS w (provider, event_id, type, payload, status, error, processed_at)
+  VALUES (p_provider, p_event_id, coalesce(p_type, 'unknown'), p_payload, 'rejected', p_error, now())
+  ON CONFLICT (provider, event_id) DO UPDATE
+     SET status = 'rejected', error = excluded.error, processed_at = now(), attempts = w.attempts + 1
+   WHERE w.status NOT IN ('processed', 'ignored')
+$$;
+
+ALTER TABLE kassa.webhook_events ENABLE ROW LEVEL SECURITY;
+GRANT EXECUTE ON FUNCTION internal.stripe_event(jsonb),
+  internal.reject_webhook_event(text, text, text, jsonb, text) TO kassa_worker;

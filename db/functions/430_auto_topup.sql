@@ -1,0 +1,159 @@
+-- Auto top-up: when a posting takes the balance below the customer's threshold, a request is
+-- flagged (requested_at); the `auto-topup` job claims it and charges the saved card off-session.
+-- The rules live here: at most one attempt in flight per customer (claim under the row lock +
+-- the payments_one_auto_topup_in_flight index), a 60-minute cooldown after each attempt,
+-- disabled after 3 consecutive failures (with a notification), a success resets the count.
+-- Time is a parameter (p_now), so tests pass it instead of waiting.
+
+CREATE OR REPLACE FUNCTION internal.request_auto_topup() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+BEGIN
+  UPDATE kassa.auto_topups a SET requested_at = now()
+   WHERE a.tenant_id = NEW.tenant_id AND a.customer_id = NEW.customer_id AND a.enabled
+     AND a.requested_at IS NULL AND NEW.balance < a.threshold;
+  IF FOUND THEN
+    PERFORM pg_notify('kassa_auto_topup', json_build_object('tenant_id', NEW.tenant_id,
+                                                            'customer_id', NEW.customer_id)::text);
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE OR REPLACE TRIGGER request_auto_topup AFTER UPDATE OF balance ON kassa.billing_accounts
+  FOR EACH ROW WHEN (NEW.balance < OLD.balance) EXECUTE FUNCTION internal.request_auto_topup();
+
+-- Customers whose top-up is due at p_now: enabled, below threshold, nothing in flight, cooled down.
+CREATE OR REPLACE FUNCTION internal.due_auto_topups(p_now timestamptz)
+RETURNS TABLE (tenant_id uuid, customer_id uuid)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
+  SELECT a.tenant_id, a.customer_id
+    FROM kassa.auto_topups a
+    JOIN kassa.billing_accounts b USING (tenant_id, customer_id)
+   WHERE a.enabled AND a.in_flight_payment_id IS NULL AND b.balance < a.threshold
+     AND (a.last_attempt_at IS NULL OR a.last_attempt_at <= p_now - interval '60 minutes')
+   ORDER BY a.requested_at NULLS LAST, a.tenant_id, a.customer_id
+$$;
+
+-- Claims one attempt: a pending auto top-up payment, or NULL when none is due. Returns what
+-- the charger needs, including the card's gateway ids (decrypted for the worker only).
+CREATE OR REPLACE FUNCTION internal.claim_auto_topup(p_tenant uuid, p_customer uuid, p_now timestamptz)
+RETURNS jsonb
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  a kassa.auto_topups;
+  balance bigint;
+  card kassa.payment_methods;
+  pay kassa.payments;
+BEGIN
+  SELECT * INTO a FROM kassa.auto_topups t WHERE t.tenant_id = p_tenant AND t.customer_id = p_customer FOR UPDATE;
+  SELECT b.balance INTO balance FROM kassa.billing_accounts b
+   WHERE b.tenant_id = p_tenant AND b.customer_id = p_customer;
+  IF NOT FOUND OR NOT a.enabled OR a.in_flight_payment_id IS NOT NULL OR balance >= a.threshold
+     OR a.last_attempt_at > p_now - interval '60 minutes' THEN
+    RETURN NULL;
+  END IF;
+  SELECT * INTO card FROM kassa.payment_methods m
+   WHERE m.tenant_id = p_tenant AND m.id = a.payment_method_id AND m.kind = 'card' AND m.deleted_at IS NULL;
+  IF NOT FOUND THEN
+    UPDATE kassa.auto_topups t SET enabled = false, disabled_reason = 'no usable card', updated_at = now()
+     WHERE t.tenant_id = p_tenant AND t.customer_id = p_customer;
+    RETURN NULL;
+  END IF;
+  pay := internal.new_payment(p_tenant, p_customer, 'stripe', 'card', 'top_up', a.amount,
+                              (SELECT b.currency FROM kassa.billing_accounts b
+                                WHERE b.tenant_id = p_tenant AND b.customer_id = p_customer),
+                              NULL, NULL, card.id, true);
+  UPDATE kassa.auto_topups t
+     SET in_flight_payment_id = pay.id, last_attempt_at = p_now, requested_at = NULL, updated_at = now()
+   WHERE t.tenant_id = p_tenant AND t.customer_id = p_customer;
+  RETURN jsonb_build_object('tenant_id', p_tenant, 'customer_id', p_customer, 'payment_id', pay.id,
+                            'amount', pay.amount, 'currency', pay.currency,
+                            'card', internal.payment_method_details(p_tenant, card.id));
+END $$;
+
+-- Attempts in flight (claimed at or before p_before, no answer recorded yet), e.g. after a
+-- crash: the job asks the gateway again with the same idempotency key and records the answer.
+CREATE OR REPLACE FUNCTION internal.in_flight_auto_topups(p_before timestamptz)
+RETURNS SETOF jsonb
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
+  SELECT jsonb_build_object('tenant_id', p.tenant_id, 'customer_id', p.customer_id, 'payment_id', p.id,
+                            'amount', p.amount, 'currency', p.currency,
+                            'card', internal.payment_method_details(p.tenant_id, p.payment_method_id))
+    FROM kassa.auto_topups a
+    JOIN kassa.payments p ON p.tenant_id = a.tenant_id AND p.id = a.in_flight_payment_id
+   WHERE p.status = 'pending' AND a.last_attempt_at <= p_before
+$$;
+
+-- The answer to an attempt settles the auto top-up state (whoever recorded it: job or webhook).
+CREATE OR REPLACE FUNCTION internal.settle_auto_topup() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  a kassa.auto_topups;
+BEGIN
+  UPDATE kassa.auto_topups t
+     SET in_flight_payment_id = NULL, updated_at = now(),
+         consecutive_failures = CASE WHEN NEW.status = 'failed' THEN t.consecutive_failures + 1 ELSE 0 END,
+         enabled = t.enabled AND NOT (NEW.status = 'failed' AND t.consecutive_failures + 1 >= 3),
+         disabled_reason = CASE WHEN NEW.status = 'failed' AND t.consecutive_failures + 1 >= 3
+                                THEN '3 consecutive failed charges' ELSE t.disabled_reason END
+   WHERE t.tenant_id = NEW.tenant_id AND t.customer_id = NEW.customer_id
+  RETURNING * INTO a;
+  IF a.consecutive_failures >= 3 AND NOT a.enabled AND NEW.status = 'failed' THEN
+    INSERT INTO kassa.notifications (tenant_id, customer_id, kind, payload)
+    VALUES (NEW.tenant_id, NEW.customer_id, 'auto_topup_disabled',
+            jsonb_build_object('payment_id', NEW.id, 'failures', a.consecutive_failures,
+                               'last_error', NEW.failure_reason));
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE OR REPLACE TRIGGER settle_auto_topup AFTER UPDATE OF status ON kassa.payments
+  FOR EACH ROW WHEN (NEW.auto_topup AND OLD.status = 'pending' AND NEW.status <> 'pending')
+  EXECUTE FUNCTION internal.settle_auto_topup();
+
+-- Settings, by the customer for themselves or by staff. Enabling again clears the failures.
+CREATE OR REPLACE FUNCTION api.configure_auto_topup(
+  enabled boolean, threshold bigint, amount bigint, payment_method_id uuid, customer_id uuid DEFAULT NULL)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  tenant uuid := internal.jwt_tenant_id();
+  owner uuid := internal.method_owner(configure_auto_topup.customer_id);
+  limits record := internal.top_up_limits(tenant);
+BEGIN
+  IF NOT EXISTS (SELECT FROM kassa.payment_methods m WHERE m.tenant_id = tenant AND m.customer_id = owner
+                    AND m.id = configure_auto_topup.payment_method_id AND m.kind = 'card' AND m.deleted_at IS NULL) THEN
+    RAISE EXCEPTION 'payment method % is not a saved card of this customer', configure_auto_topup.payment_method_id
+      USING errcode = 'P0M01', hint = 'Auto top-up charges a saved card.';
+  END IF;
+  IF amount IS NULL OR amount < limits.min_top_up OR amount > limits.max_top_up THEN
+    RAISE EXCEPTION 'auto top-up amount % is outside the top-up limits % to %', amount, limits.min_top_up,
+      limits.max_top_up USING errcode = CASE WHEN amount > limits.max_top_up THEN 'P0P02' ELSE 'P0P01' END;
+  END IF;
+  INSERT INTO kassa.auto_topups AS t (tenant_id, customer_id, enabled, threshold, amount, payment_method_id)
+  VALUES (tenant, owner, configure_auto_topup.enabled, configure_auto_topup.threshold,
+          configure_auto_topup.amount, configure_auto_topup.payment_method_id)
+  ON CONFLICT ON CONSTRAINT auto_topups_pkey DO UPDATE
+     SET enabled = excluded.enabled, threshold = excluded.threshold, amount = excluded.amount,
+         payment_method_id = excluded.payment_method_id, updated_at = now(),
+         consecutive_failures = CASE WHEN excluded.enabled AND NOT t.enabled THEN 0 ELSE t.consecutive_failures END,
+         disabled_reason = CASE WHEN excluded.enabled THEN NULL ELSE t.disabled_reason END;
+END $$;
+
+SELECT internal.audit_table('kassa.auto_topups', 'tenant_id', 'customer_id');
+
+ALTER TABLE kassa.auto_topups ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS "Staff see their tenant's auto top-ups" ON kassa.auto_topups;
+CREATE POLICY "Staff see their tenant's auto top-ups" ON kassa.auto_topups FOR SELECT TO staff
+  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
+DROP POLICY IF EXISTS "Customers see their own auto top-up" ON kassa.auto_topups;
+CREATE POLICY "Customers see their own auto top-up" ON kassa.auto_topups FOR SELECT TO customer
+  USING (tenant_id = (SELECT internal.jwt_tenant_id()) AND customer_id = (SELECT internal.jwt_customer_id()));
+GRANT SELECT ON kassa.auto_topups TO customer, staff;
+
+GRANT EXECUTE ON FUNCTION internal.due_auto_topups(timestamptz), internal.claim_auto_topup(uuid, uuid, timestamptz),
+  internal.in_flight_auto_topups(timestamptz) TO kassa_worker;
+GRANT EXECUTE ON FUNCTION api.configure_auto_topup(boolean, bigint, bigint, uuid, uuid) TO customer, staff;
+
+CREATE VIEW api.auto_topups WITH (security_invoker = true) AS
+  SELECT tenant_id, customer_id, enabled, threshold, amount, payment_method_id, requested_at,
+         in_flight_payment_id, last_attempt_at, consecutive_failures, disabled_reason, updated_at
+    FROM kassa.auto_topups;
+GRANT SELECT ON api.auto_topups TO customer, staff;

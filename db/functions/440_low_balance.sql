@@ -1,0 +1,48 @@
+-- Notifications (the rows the outbox will deliver) and low-balance warnings.
+--
+-- A warning is raised when a change of balance crosses one of the tenant's thresholds
+-- downwards (before >= threshold > after). To cross it again the balance must first be back at
+-- or above it, so each threshold warns once per dip and re-arms by itself.
+
+CREATE OR REPLACE FUNCTION internal.warn_low_balance() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+BEGIN
+  INSERT INTO kassa.notifications (tenant_id, customer_id, kind, payload)
+  SELECT NEW.tenant_id, NEW.customer_id, 'low_balance',
+         jsonb_build_object('threshold', t.amount, 'balance', NEW.balance, 'currency', NEW.currency)
+    FROM kassa.low_balance_thresholds t
+   WHERE t.tenant_id = NEW.tenant_id AND OLD.balance >= t.amount AND NEW.balance < t.amount
+   ORDER BY t.amount DESC;
+  RETURN NULL;
+END $$;
+CREATE OR REPLACE TRIGGER warn_low_balance AFTER UPDATE OF balance ON kassa.billing_accounts
+  FOR EACH ROW WHEN (NEW.balance < OLD.balance) EXECUTE FUNCTION internal.warn_low_balance();
+
+SELECT internal.audit_table('kassa.low_balance_thresholds', 'tenant_id', 'amount');
+
+ALTER TABLE kassa.notifications ENABLE ROW LEVEL SECURITY;
+ALTER TABLE kassa.low_balance_thresholds ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS "Staff see their tenant's notifications" ON kassa.notifications;
+CREATE POLICY "Staff see their tenant's notifications" ON kassa.notifications FOR SELECT TO staff
+  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
+DROP POLICY IF EXISTS "Customers see their own notifications" ON kassa.notifications;
+CREATE POLICY "Customers see their own notifications" ON kassa.notifications FOR SELECT TO customer
+  USING (tenant_id = (SELECT internal.jwt_tenant_id()) AND customer_id = (SELECT internal.jwt_customer_id()));
+DROP POLICY IF EXISTS "Users see their tenant's low-balance thresholds" ON kassa.low_balance_thresholds;
+CREATE POLICY "Users see their tenant's low-balance thresholds" ON kassa.low_balance_thresholds
+  FOR SELECT TO customer, staff USING (tenant_id = (SELECT internal.jwt_tenant_id()));
+DROP POLICY IF EXISTS "Staff manage their tenant's low-balance thresholds" ON kassa.low_balance_thresholds;
+CREATE POLICY "Staff manage their tenant's low-balance thresholds" ON kassa.low_balance_thresholds
+  FOR ALL TO staff USING (tenant_id = (SELECT internal.jwt_tenant_id()))
+  WITH CHECK (tenant_id = (SELECT internal.jwt_tenant_id()));
+GRANT SELECT ON kassa.notifications, kassa.low_balance_thresholds TO customer, staff;
+GRANT INSERT, DELETE ON kassa.low_balance_thresholds TO staff;
+
+CREATE VIEW api.notifications WITH (security_invoker = true) AS
+  SELECT id, tenant_id, customer_id, kind, payload, created_at, delivered_at FROM kassa.notifications;
+GRANT SELECT ON api.notifications TO customer, staff;
+
+CREATE VIEW api.low_balance_thresholds WITH (security_invoker = true) AS
+  SELECT tenant_id, amount FROM kassa.low_balance_thresholds;
+GRANT SELECT ON api.low_balance_thresholds TO customer, staff;
+GRANT INSERT, DELETE ON api.low_balance_thresholds TO staff;

@@ -1,0 +1,90 @@
+-- Staff operations on money, each with a mandatory reason and audited (the payments,
+-- refunds and adjustments tables carry audit triggers; the reason is on the row).
+
+CREATE OR REPLACE FUNCTION internal.require_reason(p_reason text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE SET search_path = '' AS $$
+BEGIN
+  IF nullif(btrim(p_reason), '') IS NULL THEN
+    RAISE EXCEPTION 'a reason is required' USING errcode = 'P0P09',
+      hint = 'Say why, for the audit log (e.g. "cash at the counter, receipt 1234").';
+  END IF;
+  RETURN btrim(p_reason);
+END $$;
+
+-- Cash or EFT received outside any gateway: a completed payment, applied to open invoices.
+CREATE OR REPLACE FUNCTION api.record_manual_payment(customer_id uuid, amount bigint, method text, reason text,
+                                                     reference text DEFAULT NULL)
+RETURNS uuid
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  tenant uuid := internal.jwt_tenant_id();
+  why text := internal.require_reason(reason);
+  pay kassa.payments;
+BEGIN
+  IF method NOT IN ('cash', 'eft') OR method IS NULL THEN
+    RAISE EXCEPTION 'a manual payment is cash or eft, not "%"', method USING errcode = 'P0P10';
+  END IF;
+  pay := internal.new_payment(tenant, record_manual_payment.customer_id, 'manual', method, 'payment',
+                              record_manual_payment.amount,
+                              (SELECT b.currency FROM kassa.billing_accounts b
+                                WHERE b.tenant_id = tenant AND b.customer_id = record_manual_payment.customer_id),
+                              reference, NULL, NULL, false, why);
+  PERFORM internal.complete_payment(tenant, pay.id, pay.amount, pay.currency, NULL,
+                                    jsonb_build_object('recorded_by', internal.jwt_claims() ->> 'sub'));
+  RETURN pay.id;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.fail_payment(payment_id uuid, reason text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+BEGIN
+  PERFORM internal.fail_payment(internal.jwt_tenant_id(), payment_id, internal.require_reason(reason),
+                                jsonb_build_object('failed_by', internal.jwt_claims() ->> 'sub'));
+END $$;
+
+-- Refunds paid out by staff (cash, EFT, manual payments). Card payments are refunded in
+-- Stripe; its charge.refunded webhook records them, so they are never counted twice.
+CREATE OR REPLACE FUNCTION api.refund_payment(payment_id uuid, amount bigint, reason text) RETURNS uuid
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  tenant uuid := internal.jwt_tenant_id();
+  provider text;
+BEGIN
+  SELECT p.provider INTO provider FROM kassa.payments p WHERE p.tenant_id = tenant AND p.id = payment_id;
+  IF provider IS NULL THEN
+    RAISE EXCEPTION 'unknown payment %', payment_id USING errcode = 'P0P03';
+  END IF;
+  IF provider <> 'manual' THEN
+    RAISE EXCEPTION 'payment % was made through %; refund it there', payment_id, provider USING errcode = 'P0P11',
+      hint = 'The gateway''s refund webhook records the refund in Kassa.';
+  END IF;
+  RETURN (internal.refund_payment(tenant, payment_id, 'refund', amount, NULL, internal.require_reason(reason),
+                                  jsonb_build_object('refunded_by', internal.jwt_claims() ->> 'sub'))).id;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.adjust_balance(customer_id uuid, amount bigint, reason text) RETURNS uuid
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  adjustment kassa.balance_adjustments;
+BEGIN
+  INSERT INTO kassa.balance_adjustments (tenant_id, customer_id, amount, reason, created_by)
+  VALUES (internal.jwt_tenant_id(), adjust_balance.customer_id, adjust_balance.amount,
+          internal.require_reason(reason), internal.jwt_claims() ->> 'sub')
+  RETURNING * INTO adjustment;
+  PERFORM internal.post_entry(adjustment.tenant_id, adjustment.customer_id, 'adjustment', adjustment.amount,
+                              'balance_adjustment', adjustment.id::text, adjustment.reason);
+  RETURN adjustment.id;
+END $$;
+
+SELECT internal.audit_table('kassa.balance_adjustments', 'tenant_id', 'id');
+ALTER TABLE kassa.balance_adjustments ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS "Staff see their tenant's balance adjustments" ON kassa.balance_adjustments;
+CREATE POLICY "Staff see their tenant's balance adjustments" ON kassa.balance_adjustments FOR SELECT TO staff
+  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
+GRANT SELECT ON kassa.balance_adjustments TO staff;
+
+GRANT EXECUTE ON FUNCTION api.record_manual_payment(uuid, bigint, text, text, text), api.fail_payment(uuid, text),
+  api.refund_payment(uuid, bigint, text), api.adjust_balance(uuid, bigint, text) TO staff;
+
+CREATE VIEW api.balance_adjustments WITH (security_invoker = true) AS
+  SELECT id, tenant_id, customer_id, amount, reason, created_by, created_at FROM kassa.balance_adjustments;
+GRANT SELECT ON api.balance_adjustments TO staff;

@@ -1,0 +1,3 @@
+BEGIN;
+ALTER TABLE kassa.pending_charges DROP COLUMN credit_note_id;
+COMMIT;

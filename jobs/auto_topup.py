@@ -1,0 +1,71 @@
+"""Auto top-up: charge the saved card of every customer whose balance is below their threshold.
+
+The database decides who is due and claims one attempt at a time (internal.claim_auto_topup:
+one in flight per customer, 60-minute cooldown); this job only talks to Stripe, off-session,
+with an idempotency key per attempt, and records the answer (success completes the payment,
+a decline fails it; three failures in a row disable auto top-up with a notification).
+Attempts left in flight by a crash are asked again with the same key after five minutes.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta, timezone
+
+import psycopg
+import stripe
+from psycopg.types.json import Jsonb
+
+from bridge import stripe_gateway
+from jobs.runner import Outcome
+
+RETRY_IN_FLIGHT_AFTER = timedelta(minutes=5)
+
+
+def run(conn: psycopg.Connection, as_of: date) -> Outcome:
+    return process(conn, datetime.now(timezone.utc))
+
+
+def process(conn: psycopg.Connection, now: datetime, env: Mapping[str, str] | None = None) -> Outcome:
+    """Every due auto top-up at `now` (passed in, so tests control the clock); `env` names the
+    gateway and key (default: this process's KASSA_* variables)."""
+    env = env or stripe_gateway.environment()
+    stripe_gateway.configure(env)
+    conn.execute("SELECT set_config('app.settings.payment_method_key', %s, false)",
+                 [env["KASSA_PAYMENT_METHOD_KEY"]])
+    outcome = Outcome()
+    for (claim,) in conn.execute("SELECT internal.in_flight_auto_topups(%s)", [now - RETRY_IN_FLIGHT_AFTER]).fetchall():
+        charge(conn, claim, outcome)
+    for tenant, customer in conn.execute("SELECT tenant_id, customer_id FROM internal.due_auto_topups(%s)", [now]).fetchall():
+        claim = conn.execute("SELECT internal.claim_auto_topup(%s, %s, %s)", [tenant, customer, now]).fetchone()[0]
+        if claim is None:
+            outcome.skipped += 1  # taken by a concurrent run, or no longer due
+            continue
+        charge(conn, claim, outcome)
+    return outcome
+
+
+def charge(conn: psycopg.Connection, claim: dict, outcome: Outcome) -> None:
+    tenant, payment = claim["tenant_id"], claim["payment_id"]
+    try:
+        intent = stripe_gateway.charge_off_session(claim)
+    except stripe.CardError as error:
+        conn.execute("SELECT internal.fail_payment(%s, %s, %s, %s)",
+                     [tenant, payment, error.user_message or str(error), Jsonb(error.json_body or {})])
+        outcome.failed += 1
+        outcome.errors.append(f"payment {payment}: {error.user_message}")
+        return
+    except stripe.StripeError as error:  # no answer: stays in flight, asked again next run
+        outcome.errors.append(f"payment {payment}: gateway unavailable: {error}")
+        outcome.skipped += 1
+        return
+    if intent.status == "succeeded":
+        conn.execute("SELECT internal.complete_payment(%s, %s, %s, %s, %s, %s)",
+                     [tenant, payment, intent.amount, intent.currency, intent.id, Jsonb(stripe_gateway.as_dict(intent))])
+        outcome.processed += 1
+    elif intent.status in ("processing", "requires_capture"):
+        outcome.skipped += 1  # the payment_intent webhook will settle it
+    else:
+        conn.execute("SELECT internal.fail_payment(%s, %s, %s, %s)",
+                     [tenant, payment, f"payment intent {intent.status}", Jsonb(stripe_gateway.as_dict(intent))])
+        outcome.failed += 1
+

@@ -1,0 +1,106 @@
+"""Bad input over HTTP: a clear PostgREST error with a stable code (SQLSTATE plus the
+constraint name, or our P0 code) and nothing changed.
+
+HTTP status: PostgREST's fixed mapping sends constraint violations as 400 (409 for unique keys)
+and every SQLSTATE of class P0 other than P0001 as 500; the JSON `code` is the stable part."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import create_customer, create_tenant
+from snapshots import fingerprint
+
+
+@pytest.fixture(scope="module")
+def shop(settings):
+    import psycopg
+    from psycopg.rows import dict_row
+    with psycopg.connect(settings.database_url, autocommit=True, row_factory=dict_row) as conn:
+        tenant = create_tenant(conn)
+        taken = create_customer(conn, tenant["id"], "Taken Address", "taken@example.com")
+        closed = create_customer(conn, tenant["id"], "Closed Account", "closed@example.com")
+        conn.execute("UPDATE kassa.customers SET status = 'closed' WHERE id = %s", [closed["id"]])
+    return {"tenant": tenant, "taken": taken, "closed": closed}
+
+
+# case: (method, path, body, HTTP status, code, text the message must contain)
+CASES = {
+    "empty-customer-name": ("POST", "/customers", {"name": "", "email": "e1@example.com"},
+                            400, "23514", "customers_name_not_blank"),
+    "blank-customer-name": ("POST", "/customers", {"name": "   ", "email": "e2@example.com"},
+                            400, "23514", "customers_name_not_blank"),
+    "missing-customer-name": ("POST", "/customers", {"email": "e3@example.com"},
+                              400, "23502", "\"name\""),
+    "email-without-at": ("POST", "/customers", {"name": "N", "email": "no-at.example.com"},
+                         400, "23514", "customers_email_format"),
+    "email-without-domain-dot": ("POST", "/customers", {"name": "N", "email": "a@localhost"},
+                                 400, "23514", "customers_email_format"),
+    "duplicate-email-other-case": ("POST", "/customers", {"name": "Twin", "email": "TAKEN@Example.com"},
+                                   409, "23505", "customers_email_unique"),
+    "closed-customer-email-changed": ("PATCH", "/customers?id=eq.{closed}", {"email": "new@example.com"},
+                                      500, "P0C01", "is closed"),
+    "email-changed-to-duplicate": ("PATCH", "/customers?id=eq.{taken}", {"email": "Closed@example.com"},
+                                   409, "23505", "customers_email_unique"),
+    "phone-not-digits": ("PATCH", "/customers?id=eq.{taken}", {"phone": "call me maybe"},
+                         400, "23514", "customers_phone_format"),
+    "unknown-customer-status": ("PATCH", "/customers?id=eq.{taken}", {"status": "gone"},
+                                400, "23514", "customers_status_known"),
+    "unknown-customer-type": ("POST", "/customers", {"name": "N", "email": "e4@example.com", "type": "robot"},
+                              400, "23514", "customers_type_known"),
+    "closed-customer-reopened": ("PATCH", "/customers?id=eq.{closed}", {"status": "active"},
+                                 500, "P0C01", "is closed"),
+    "vat-rate-100": ("POST", "/vat_rates", {"category": "luxury", "rate": 100},
+                     400, "23514", "vat_rates_rate_range"),
+    "vat-rate-negative": ("PATCH", "/vat_rates?category=eq.standard", {"rate": -1},
+                          400, "23514", "vat_rates_rate_range"),
+    "vat-rate-far-out-of-range": ("PATCH", "/vat_rates?category=eq.standard", {"rate": 12345},
+                                  400, "22003", "numeric field overflow"),
+    "vat-category-malformed": ("POST", "/vat_rates", {"category": "Standard Rate!", "rate": 5},
+                               400, "23514", "vat_rates_category_format"),
+    "unknown-time-zone": ("PATCH", "/tenants?id=eq.{tenant}", {"timezone": "Mars/Olympus"},
+                          500, "P0T01", "unknown time zone \"Mars/Olympus\""),
+    "number-format-without-counter": ("PATCH", "/tenants?id=eq.{tenant}", {"invoice_number_format": "INV-{YYYY}"},
+                                      400, "23514", "tenants_number_formats_have_counter"),
+    "empty-tenant-name": ("PATCH", "/tenants?id=eq.{tenant}", {"name": ""},
+                          400, "23514", "tenants_name_not_blank"),
+    "payment-terms-out-of-range": ("PATCH", "/tenants?id=eq.{tenant}", {"payment_terms_days": 999},
+                                   400, "23514", "tenants_payment_terms_range"),
+    "currency-change-not-allowed": ("PATCH", "/tenants?id=eq.{tenant}", {"currency": "XXX"},
+                                    403, "42501", "permission denied"),
+    "unknown-column": ("POST", "/customers", {"name": "N", "email": "e5@example.com", "shoe_size": 44},
+                       400, "PGRST204", "shoe_size"),
+}
+
+
+def fill(text: str, shop) -> str:
+    return text.format(**{k: v["id"] for k, v in shop.items()})
+
+
+@pytest.mark.parametrize("case", CASES, ids=list(CASES))
+def test_bad_input_is_refused_with_a_stable_code_and_changes_nothing(case, shop, api, token, db):
+    method, path, body, status, code, text = CASES[case]
+    before = fingerprint(db, shop["tenant"]["id"])
+    response = api(token("staff", shop["tenant"]["id"])).request(method, fill(path, shop), json=body)
+    assert response.status_code == status, response.text
+    error = response.json()
+    assert set(error) >= {"code", "message", "details", "hint"}
+    assert error["code"] == code
+    assert text in error["message"] + (error["details"] or "")
+    assert fingerprint(db, shop["tenant"]["id"]) == before
+
+
+def test_malformed_json_is_refused(shop, api, token, db):
+    before = fingerprint(db, shop["tenant"]["id"])
+    response = api(token("staff", shop["tenant"]["id"])).post(
+        "/customers", data="{name: oops", headers={"Content-Type": "application/json"})
+    assert response.status_code == 400 and response.json()["code"] == "PGRST102"
+    assert fingerprint(db, shop["tenant"]["id"]) == before
+
+
+def test_unknown_tenant_in_token_is_refused_by_name(api, settings):
+    from kassa.tokens import make_token
+    unknown = "00000000-0000-4000-8000-00000000dead"
+    response = api(make_token(settings.jwt_secret, "staff", unknown)).get("/customers")
+    assert response.status_code == 403
+    assert response.json()["code"] == "42501"
+    assert response.json()["message"] == "tenant is unknown or not active"
