@@ -29,18 +29,34 @@ def as_dict(obj: stripe.StripeObject) -> dict:
     return json.loads(str(obj))
 
 
-def create_checkout(payment: dict, request_id: str, success_url: str, cancel_url: str) -> stripe.checkout.Session:
-    """The hosted page for a pending top-up; a repeat with the same request id is the same session."""
+def create_checkout(payment: dict, request_id: str, success_url: str, cancel_url: str,
+                    save_card: bool = False) -> stripe.checkout.Session:
+    """The hosted page for a pending top-up; a repeat with the same request id is the same session.
+    save_card: Stripe keeps the card for off-session charges (auto top-up)."""
     metadata = {"tenant_id": str(payment["tenant_id"]), "customer_id": str(payment["customer_id"]),
                 "payment_id": str(payment["id"])}
+    intent_data = {"metadata": metadata}
+    extra = {}
+    if save_card:
+        metadata = {**metadata, "save_card": "true"}
+        intent_data["setup_future_usage"] = "off_session"
+        extra["customer_creation"] = "always"
     return stripe.checkout.Session.create(
         mode="payment",
         line_items=[{"quantity": 1, "price_data": {"currency": payment["currency"].lower(),
                                                    "unit_amount": payment["amount"],
                                                    "product_data": {"name": "Balance top-up"}}}],
-        metadata=metadata, payment_intent_data={"metadata": metadata},
+        metadata=metadata, payment_intent_data=intent_data, **extra,
         client_reference_id=str(payment["id"]), success_url=success_url, cancel_url=cancel_url,
         idempotency_key=f"kassa-top-up-{payment['customer_id']}-{request_id}")
+
+
+def saved_card(session: dict) -> dict:
+    """The card a completed checkout saved: gateway ids and what may be shown (brand, last four)."""
+    intent = stripe.PaymentIntent.retrieve(session["payment_intent"])
+    method = stripe.PaymentMethod.retrieve(intent.payment_method)
+    return {"customer": intent.customer, "payment_method": method.id, "brand": method.card.brand,
+            "last4": method.card.last4, "exp_month": method.card.exp_month, "exp_year": method.card.exp_year}
 
 
 def charge_off_session(claim: dict) -> stripe.PaymentIntent:

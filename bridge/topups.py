@@ -1,15 +1,15 @@
 """POST /top-ups: a customer starts a card top-up and gets the gateway's hosted page.
 
 Authorization: the customer's Kassa JWT (the one PostgREST accepts). Body: {"amount": cents,
-"request_id": "<client id of this attempt>", "success_url"?, "cancel_url"?}. The pending payment
-is keyed by customer + request id in the database and the Checkout Session by the same
-idempotency key at Stripe, so a double click (or a retry) is one payment and one session.
+"request_id": "<client id of this attempt>", "save_card"?: true, "success_url"?, "cancel_url"?}.
+With save_card, Stripe keeps the card and the webhook adds it to the customer's methods. The
+pending payment is keyed by customer + request id in the database and the Checkout Session by
+the same idempotency key at Stripe, so a double click (or a retry) is one payment and one session.
 """
 from __future__ import annotations
 
 import os
 
-import jwt
 import psycopg
 import stripe
 from flask import Blueprint, jsonify, request
@@ -17,23 +17,16 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
 from bridge import stripe_gateway
+from bridge.answers import rule_broken
+from bridge.auth import caller
 from bridge.db import pool
 
 blueprint = Blueprint("topups", __name__)
 
 
-def customer_claims() -> dict | None:
-    header = request.headers.get("Authorization", "")
-    try:
-        claims = jwt.decode(header.removeprefix("Bearer "), os.environ["KASSA_JWT_SECRET"], algorithms=["HS256"])
-    except jwt.PyJWTError:
-        return None
-    return claims if claims.get("role") == "customer" and claims.get("customer_id") else None
-
-
 @blueprint.post("/top-ups")
 def start_top_up():
-    claims = customer_claims()
+    claims = caller("customer")
     if not claims:
         return jsonify(code="401", message="a valid customer token is required"), 401
     body = request.get_json(silent=True) or {}
@@ -46,15 +39,14 @@ def start_top_up():
                 "SELECT * FROM internal.begin_top_up(%s, %s, %s, %s)",
                 [claims["tenant_id"], claims["customer_id"], amount, request_id]).fetchone()
     except psycopg.Error as error:
-        if not (error.sqlstate or "").startswith("P0"):
-            raise
-        return jsonify(code=error.sqlstate, message=error.diag.message_primary, hint=error.diag.message_hint), 400
+        return rule_broken(error)
     if not payment["checkout_url"] and payment["status"] == "pending":
         stripe_gateway.configure()
         base = os.environ.get("KASSA_BRIDGE_URL", "")
         try:
             session = stripe_gateway.create_checkout(payment, request_id, body.get("success_url") or f"{base}/top-ups/done",
-                                                     body.get("cancel_url") or f"{base}/top-ups/cancelled")
+                                                     body.get("cancel_url") or f"{base}/top-ups/cancelled",
+                                                     save_card=body.get("save_card") is True)
         except stripe.StripeError as error:
             return jsonify(code="gateway", message=error.user_message or str(error)), 502
         with pool().connection() as conn:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify
 
-from bridge import topups, webhooks
+from bridge import refunds, topups, webhooks
 from bridge.db import pool
 
 
@@ -21,6 +21,7 @@ def create_app() -> Flask:
 
     app.register_blueprint(webhooks.blueprint)
     app.register_blueprint(topups.blueprint)
+    app.register_blueprint(refunds.blueprint)
     return app
 
 

@@ -22,6 +22,7 @@ RETRY_IN_FLIGHT_AFTER = timedelta(minutes=5)
 
 
 def run(conn: psycopg.Connection, as_of: date) -> Outcome:
+    """The scheduled run: balances are as they are now, so the clock is now (as_of names the log row)."""
     return process(conn, datetime.now(timezone.utc))
 
 
@@ -46,6 +47,10 @@ def process(conn: psycopg.Connection, now: datetime, env: Mapping[str, str] | No
 
 def charge(conn: psycopg.Connection, claim: dict, outcome: Outcome) -> None:
     tenant, payment = claim["tenant_id"], claim["payment_id"]
+    if not claim.get("card"):  # no gateway ids stored for the method: nothing to charge
+        conn.execute("SELECT internal.fail_payment(%s, %s, 'the card has no gateway details', '{}')", [tenant, payment])
+        outcome.failed += 1
+        return
     try:
         intent = stripe_gateway.charge_off_session(claim)
     except stripe.CardError as error:

@@ -147,7 +147,13 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    # psql and test hand every further argument, options included, to psql / pytest.
+    if argv[:1] in (["psql"], ["test"]) and argv[1:2] not in (["-h"], ["--help"]):
+        args = argparse.Namespace(command=argv[0], func=cmd_psql if argv[0] == "psql" else cmd_test,
+                                  psql_args=argv[1:], pytest_args=argv[1:])
+    else:
+        args = parser().parse_args(argv)
     settings = config.load()
     try:
         return args.func(args, settings) or 0

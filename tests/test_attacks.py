@@ -4,8 +4,8 @@ and writes nothing.
 The arrangement: tenants A and B with two customers each (B also has a ledger entry), and a
 suspended tenant S. Attackers are A's staff, A's customer A1, and forged tokens. After every
 attack the data of tenants A and B is compared with a fingerprint taken before (tests/snapshots.py:
-every row of every table with a tenant_id column, so tables added later are covered). RPCs are
-discovered from the catalog at collection time, so RPCs added later are attacked too.
+every row of every table with a tenant_id column, so tables added later are covered). API views
+and RPCs are discovered from the catalog at collection time, so those added later are attacked too.
 """
 from __future__ import annotations
 
@@ -251,15 +251,43 @@ def test_anonymous_requests_see_nothing(api, world):
     assert_no_leak(response, world)
 
 
-# --- every RPC, with another tenant's ids ---------------------------------------------------------
+# --- every view with a tenant_id, whoever added it ------------------------------------------------
 
-def api_functions() -> list[dict]:
-    """The api schema's functions, read from the test database when the module is collected."""
+def from_catalog(query: str) -> list[dict]:
+    """Rows from the test database when the module is collected (parametrizes the tests below)."""
     home = os.environ.get("KASSA_TEST_HOME")
     if not home:
         return []
     with psycopg.connect(config.load(Path(home)).database_url, row_factory=dict_row) as conn:
-        return conn.execute("""
+        return conn.execute(query).fetchall()
+
+
+TENANT_VIEWS = [r["view"] for r in from_catalog(
+    "SELECT c.relname AS view FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid"
+    " WHERE c.relnamespace = 'api'::regnamespace AND c.relkind = 'v' AND a.attname = 'tenant_id'"
+    " ORDER BY 1")]
+
+
+@pytest.mark.parametrize("caller", ["staff", "customer"])
+@pytest.mark.parametrize("view", TENANT_VIEWS)
+def test_every_view_shows_only_the_callers_tenant(view, caller, api, token, world, untouched):
+    client = api(staff_a(token, world) if caller == "staff" else customer_a1(token, world))
+    everything = client.get(f"/{view}?select=tenant_id", headers={"Prefer": "count=exact"})
+    foreign = client.get(f"/{view}?tenant_id=eq.{world['B']['id']}", headers={"Prefer": "count=exact"})
+    if everything.status_code in (401, 403):  # no grant for this role: refused outright
+        assert foreign.status_code in (401, 403)
+        return
+    assert everything.status_code in (200, 206), everything.text
+    assert {row["tenant_id"] for row in everything.json()} <= {str(world["A"]["id"])}
+    assert foreign.status_code in (200, 206) and foreign.json() == [], foreign.text
+    assert foreign.headers["Content-Range"].endswith("/0")
+    assert_no_leak(foreign, world, allowed=(str(world["B"]["id"]),))
+
+
+# --- every RPC, with another tenant's ids ---------------------------------------------------------
+
+def api_functions() -> list[dict]:
+    return from_catalog("""
             SELECT p.proname AS name,
                    coalesce(array_agg(a.name ORDER BY a.n) FILTER (WHERE a.name IS NOT NULL), '{}') AS args,
                    coalesce(array_agg(format_type(a.type, NULL) ORDER BY a.n) FILTER (WHERE a.name IS NOT NULL), '{}') AS types
@@ -268,7 +296,7 @@ def api_functions() -> list[dict]:
                                        coalesce(p.proargmodes::text[], array_fill('i'::text, ARRAY[p.pronargs])))
                         WITH ORDINALITY AS a(name, type, mode, n) ON a.mode IN ('i', 'b', 'v')
              WHERE p.pronamespace = 'api'::regnamespace AND p.prokind = 'f'
-             GROUP BY p.oid, p.proname ORDER BY p.proname, p.oid""").fetchall()
+             GROUP BY p.oid, p.proname ORDER BY p.proname, p.oid""")
 
 
 def argument(name: str, type_name: str, world):
@@ -297,8 +325,9 @@ def test_rpc_with_foreign_ids_reveals_and_writes_nothing(rpc, caller, api, token
     assert_no_leak(response, world, allowed=(str(world["B"]["id"]), str(world["B1"]["id"])))
 
 
-def test_rpc_discovery_finds_the_api_functions(db):
-    """Guards the generic RPC test above: it must see what the catalog has."""
+def test_discovery_finds_the_api_views_and_functions(db):
+    """Guards the generic tests above: they must see what the catalog has."""
     count = db.execute("SELECT count(*) AS n FROM pg_proc WHERE pronamespace = 'api'::regnamespace"
                        " AND prokind = 'f'").fetchone()["n"]
     assert len(RPCS) == count
+    assert {"customers", "audit_log", "ledger_entries", "vat_rates"} <= set(TENANT_VIEWS)

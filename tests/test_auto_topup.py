@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 
 import psycopg
 import pytest
+import requests
 
 from jobs import auto_topup
 from stripe_helpers import fake_requests
@@ -131,3 +132,39 @@ def test_the_job_runs_from_the_cli_and_writes_the_job_log(settings, db):
     assert json.loads(result.stdout)["status"] == "succeeded"
     assert db.execute("SELECT status FROM kassa.job_runs WHERE job = 'auto-topup' ORDER BY id DESC LIMIT 1"
                       ).fetchone() == {"status": "succeeded"}
+
+
+def test_a_card_saved_at_checkout_is_the_one_auto_topup_charges(settings, db, api, token, tenant, customer):
+    me = api(token("customer", tenant["id"], customer["id"]))
+    started = requests.post(settings.bridge_url + "/top-ups", timeout=30, json={
+        "amount": 10000, "request_id": "save-card-1", "save_card": True},
+        headers={"Authorization": f"Bearer {token('customer', tenant['id'], customer['id'])}"}).json()
+    assert requests.post(started["checkout_url"] + "/pay", allow_redirects=False, timeout=30).status_code == 303
+    cards = me.get("/payment_methods").json()
+    assert [(c["kind"], c["brand"], c["last4"], c["is_primary"]) for c in cards] == [("card", "visa", "4242", True)]
+    configured = me.rpc("configure_auto_topup", enabled=True, threshold=5000, amount=10000,
+                        payment_method_id=cards[0]["id"])
+    assert configured.status_code in (200, 204), configured.text
+
+    post(settings, tenant, customer, -6000)
+    assert run_job(settings, T0).processed == 1
+    charge = charges(settings, customer)[-1]["params"]
+    assert charge["payment_method"].startswith("pm_") and charge["customer"].startswith("cus_")
+    assert charge["payment_method"] not in me.get("/payment_methods").text
+    assert balance(db, customer) == 10000 - 6000 + 10000
+
+
+def test_an_attempt_left_in_flight_by_a_crash_is_charged_once_later(settings, db, tenant, customer):
+    setup_auto_topup(settings, db, tenant, customer, "pm_card_visa")
+    post(settings, tenant, customer, -6000)
+    # The job claimed the attempt and died before asking Stripe.
+    with psycopg.connect(settings.worker_url, autocommit=True) as conn:
+        conn.execute("SELECT set_config('app.settings.payment_method_key', %s, false)", [settings.payment_method_key])
+        assert conn.execute("SELECT internal.claim_auto_topup(%s, %s, %s)",
+                            [tenant["id"], customer["id"], T0]).fetchone()[0] is not None
+    assert run_job(settings, T0 + timedelta(minutes=4)).processed == 0  # may still be on its way
+    assert charges(settings, customer) == []
+    assert run_job(settings, T0 + timedelta(minutes=5)).processed == 1
+    assert run_job(settings, T0 + timedelta(minutes=6)).processed == 0
+    assert len(charges(settings, customer)) == 1
+    assert balance(db, customer) == 10000 - 6000 + 10000

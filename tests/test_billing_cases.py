@@ -86,8 +86,8 @@ def test_known_case(staff, db, tenant, customer, name, plan, day, steps, charges
 
 
 def refused(response, code: str) -> dict:
-    # PostgREST's fixed mapping: P0 codes other than P0001 are HTTP 500, constraints 400.
-    assert response.status_code in (400, 500) and response.json()["code"] == code, response.text
+    # Business rules (internal.raise_error) and check constraints both answer HTTP 400.
+    assert response.status_code == 400 and response.json()["code"] == code, response.text
     return response.json()
 
 
@@ -126,3 +126,20 @@ def test_staff_change_their_billing_settings(staff, api, token, tenant, customer
     refused(staff.patch("/billing_settings", json={"invoice_run_mode": "sometimes"}), "23514")
     customer_api = api(token("customer", tenant["id"], customer["id"]))
     assert customer_api.get("/billing_settings").status_code in (401, 403)
+
+
+def test_immediate_cancellation_credit_is_a_credit_note_at_once(staff, db, tenant, customer):
+    """Tenant in immediate mode: cancelling (over HTTP) settles the unused days at once with a
+    credit note on the invoice that billed the period (the 'cancellation mid-period' case)."""
+    versions = make_plans(staff)
+    db.execute("UPDATE kassa.tenants SET proration_mode = 'immediate' WHERE id = %s", [tenant["id"]])
+    service_id = staff.post("/services", json={"customer_id": str(customer["id"]), "price_version_id": versions["fibre100"],
+                                               "billing_day": 25}, headers={"Prefer": "return=representation"}).json()[0]["id"]
+    assert staff.rpc("activate_service", service_id=service_id, reason="installed", activated_on="2026-03-25").status_code == 200
+    db.execute("SELECT internal.invoice_run('2026-03-25', %s)", [tenant["id"]])
+    cancelled = staff.rpc("cancel_service", service_id=service_id, reason="moving", cancelled_on="2026-04-10")
+    assert cancelled.status_code == 200, cancelled.text
+    credit = staff.get(f"/pending_charges?service_id=eq.{service_id}&kind=eq.proration").json()
+    assert [(c["unit_price"], c["credit_note_id"] is not None) for c in credit] == [(-4839, True)]
+    note = db.execute("SELECT total FROM kassa.credit_notes WHERE id = %s", [credit[0]["credit_note_id"]]).fetchone()
+    assert note == {"total": 4839}

@@ -63,3 +63,23 @@ def test_billing_dates_never_skip_or_repeat_a_month(sql, day, start):
     months = [d.year * 12 + d.month for d in dates]
     assert months == list(range(months[0], months[0] + len(dates))), "a month was skipped or repeated"
     assert all(d == expected_billing_date(day, d.year, d.month) for d in dates), "the billing day drifted"
+
+
+def test_every_billing_day_and_start_date_2024_2030(sql):
+    """Exhaustively, against Python's calendar: the first billing date from every start date, and
+    the step from every billing date to the next, for every billing day. Together they make
+    every sequence in 2024-2030 month after month with no skip, repeat or drift."""
+    firsts = sql.execute("""
+        SELECT d, s::date, internal.first_billing_date(d, s::date)
+          FROM generate_series(1, 31) d, generate_series('2024-01-01'::date, '2030-12-31', '1 day') s""").fetchall()
+    for day, start, first in firsts:
+        this_month = expected_billing_date(day, start.year, start.month)
+        following = start.replace(day=1) + timedelta(days=32)
+        assert first == (this_month if this_month >= start else expected_billing_date(day, following.year, following.month)), (day, start)
+    steps = sql.execute("""
+        SELECT d, internal.billing_date(d, m::date), internal.next_billing_date(d, 1, internal.billing_date(d, m::date))
+          FROM generate_series(1, 31) d, generate_series('2024-01-01'::date, '2030-12-01', '1 month') m""").fetchall()
+    for day, billing, following in steps:
+        nxt = billing.replace(day=1) + timedelta(days=32)
+        assert following == expected_billing_date(day, nxt.year, nxt.month), (day, billing)
+    assert len(firsts) == 31 * 2557 and len(steps) == 31 * 84

@@ -14,6 +14,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from conftest import create_tenant
 from kassa import deploy
 from kassa.config import with_database
 
@@ -69,7 +70,6 @@ def test_revert_to_the_start_then_deploy_again(fresh, settings, api, token, db):
     assert deploy.verify(fresh)
 
     # The main test stack, which shares the cluster's roles, still answers as before.
-    from conftest import create_tenant
     tenant = create_tenant(db)
     response = api(token("staff", tenant["id"])).get("/tenants")
     assert response.status_code == 200 and [t["id"] for t in response.json()] == [str(tenant["id"])]

@@ -4,6 +4,8 @@ Speaks what the official `stripe` library sends (form-encoded POSTs with nested 
 key, Idempotency-Key) and answers Stripe-shaped JSON, errors included:
 
   POST/GET /v1/checkout/sessions[/<id>]   POST/GET /v1/payment_intents[/<id>]   POST/GET /v1/refunds[/<id>]
+  GET /v1/charges/<id>   GET /v1/payment_methods/<id>   (a session with payment_intent_data[setup_future_usage] saves a
+                                  visa 4242 card for its customer)
 
 The payment method `pm_card_chargeDeclined` (Stripe's test name) is declined with a 402
 card_error. `GET /checkout/<id>` is the hosted page; its pay button completes the session and
@@ -154,17 +156,24 @@ class FakeStripe:
                                                 "message": "Your card was declined."}
                 raise ApiError(402, "card_error", "Your card was declined.", code="card_declined",
                                decline_code="generic_decline", payment_intent=intent)
-            intent["status"], intent["latest_charge"] = "succeeded", self.new_id("ch")
+            charge_id = self.new_id("ch")
+            self.objects[charge_id] = {"id": charge_id, "object": "charge", "amount": intent["amount"],
+                                       "amount_refunded": 0, "currency": intent["currency"], "refunded": False,
+                                       "payment_intent": intent_id, "metadata": intent["metadata"]}
+            intent["status"], intent["latest_charge"] = "succeeded", charge_id
         return intent
 
     def create_refund(self, p: dict) -> dict:
         intent = self.get("payment_intent", p.get("payment_intent", ""))
-        amount = int(p.get("amount", intent["amount"]))
-        refunded = sum(o["amount"] for o in self.objects.values()
-                       if o["object"] == "refund" and o["payment_intent"] == intent["id"])
-        if amount > intent["amount"] - refunded:
+        if not intent["latest_charge"]:
+            raise ApiError(400, "invalid_request_error", "This PaymentIntent has no successful charge to refund.")
+        charge = self.get("charge", intent["latest_charge"])
+        amount = int(p.get("amount", charge["amount"] - charge["amount_refunded"]))
+        if amount > charge["amount"] - charge["amount_refunded"]:
             raise ApiError(400, "invalid_request_error", "Refund amount is greater than unrefunded amount.",
                            code="charge_already_refunded")
+        charge["amount_refunded"] += amount
+        charge["refunded"] = charge["amount_refunded"] == charge["amount"]
         refund_id = self.new_id("re")
         refund = {"id": refund_id, "object": "refund", "amount": amount, "payment_intent": intent["id"],
                   "charge": intent["latest_charge"], "currency": intent["currency"], "status": "succeeded",
@@ -172,15 +181,27 @@ class FakeStripe:
         self.objects[refund_id] = refund
         return refund
 
+    def saved_card(self, customer: str | None) -> tuple[str, str]:
+        """A test card (visa 4242) attached to a customer, as a session that saves the card leaves it."""
+        customer = customer or self.new_id("cus")
+        method_id = self.new_id("pm")
+        self.objects[method_id] = {"id": method_id, "object": "payment_method", "type": "card", "customer": customer,
+                                   "card": {"brand": "visa", "last4": "4242", "exp_month": 12, "exp_year": 2034}}
+        return customer, method_id
+
     def pay(self, session_id: str) -> dict:
         """The hosted page's button: the session is paid and the bridge is told, signed."""
         with self.lock:
             session = self.get("checkout.session", session_id)
             if session["status"] == "open":
+                customer, method = None, None
+                if session["payment_intent_data"].get("setup_future_usage"):
+                    customer, method = self.saved_card(session["customer"])
                 intent = self.create_intent({"amount": str(session["amount_total"]), "currency": session["currency"],
                                              "metadata": session["payment_intent_data"].get("metadata", {}),
-                                             "confirm": "true"})
-                session.update(status="complete", payment_status="paid", payment_intent=intent["id"])
+                                             "customer": customer, "payment_method": method, "confirm": "true"})
+                session.update(status="complete", payment_status="paid", payment_intent=intent["id"],
+                               customer=customer)
         deliver(self.webhook_url, event("checkout.session.completed", session), self.webhook_secret)
         return session
 
@@ -235,8 +256,9 @@ class Handler(BaseHTTPRequestHandler):
         self.record({})
         if not self.authorised():
             return
-        kinds = {"checkout/sessions": "checkout.session", "payment_intents": "payment_intent", "refunds": "refund"}
-        match = re.fullmatch(r"/v1/(checkout/sessions|payment_intents|refunds)/([\w-]+)", path)
+        kinds = {"checkout/sessions": "checkout.session", "payment_intents": "payment_intent", "refunds": "refund",
+                 "payment_methods": "payment_method", "charges": "charge"}
+        match = re.fullmatch(r"/v1/(checkout/sessions|payment_intents|refunds|payment_methods|charges)/([\w-]+)", path)
         try:
             if not match:
                 raise ApiError(404, "invalid_request_error", f"Unrecognized request URL (GET: {path})")

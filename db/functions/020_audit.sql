@@ -1,52 +1,90 @@
 -- One generic audit trigger for every business table, and the guard that keeps the log
 -- append-only. Attach it with internal.audit_table('kassa.table').
 
--- Trigger arguments: the tenant column, then the key columns of the row.
-CREATE OR REPLACE FUNCTION internal.audit_row() RETURNS trigger
+-- Statement-level triggers with transition tables: one INSERT ... SELECT per statement, so an
+-- invoice run that writes 100,000 rows logs them set-based rather than row by row.
+-- Trigger arguments: the tenant column, then the key columns of the row; an argument that
+-- starts with '-' names a column whose changes are not worth a row (see audit_table).
+
+-- The row's key as a JSON object of the key columns.
+CREATE OR REPLACE FUNCTION internal.audit_key(row_json jsonb, key_columns text[]) RETURNS jsonb
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT coalesce(pg_catalog.jsonb_object_agg(c, row_json -> c), '{}') FROM pg_catalog.unnest(key_columns) c
+$$;
+
+CREATE OR REPLACE FUNCTION internal.audit_inserted() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
-  old_json jsonb := CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END;
-  new_json jsonb := CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END;
-  current  jsonb := coalesce(new_json, old_json);
-  claims   json  := internal.jwt_claims();
-  row_key  jsonb := '{}';
-  i        int;
+  claims json := internal.jwt_claims();
+  keys   text[] := ARRAY(SELECT a FROM unnest(TG_ARGV[1:]) a WHERE a NOT LIKE '-%');
 BEGIN
-  FOR i IN 1 .. TG_NARGS - 1 LOOP
-    row_key := row_key || jsonb_build_object(TG_ARGV[i], current -> TG_ARGV[i]);
-  END LOOP;
-  IF TG_OP = 'UPDATE' THEN
-    -- Keep only what changed; an update that changed nothing is not worth a row.
-    SELECT jsonb_object_agg(o.key, o.value), jsonb_object_agg(o.key, new_json -> o.key)
-      INTO old_json, new_json
-      FROM jsonb_each(old_json) o
-     WHERE o.value IS DISTINCT FROM new_json -> o.key;
-    IF old_json IS NULL THEN
-      RETURN NULL;
-    END IF;
-  END IF;
   INSERT INTO audit.log (tenant_id, table_name, row_key, operation, old_row, new_row,
                          actor_sub, actor_role, db_user, txid)
-  VALUES ((current ->> TG_ARGV[0])::uuid, TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, row_key, TG_OP,
-          -- session_user: inside this security definer function current_user is its owner, not the job.
-          old_json, new_json, claims ->> 'sub', coalesce(claims ->> 'role', session_user),
-          session_user, txid_current());
+  SELECT (r.j ->> TG_ARGV[0])::uuid, TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, internal.audit_key(r.j, keys),
+         'INSERT', NULL, r.j, claims ->> 'sub', coalesce(claims ->> 'role', session_user), session_user, txid_current()
+    FROM (SELECT to_jsonb(n) AS j FROM new_rows n) r;
   RETURN NULL;
 END $$;
 
+CREATE OR REPLACE FUNCTION internal.audit_deleted() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  claims json := internal.jwt_claims();
+  keys   text[] := ARRAY(SELECT a FROM unnest(TG_ARGV[1:]) a WHERE a NOT LIKE '-%');
+BEGIN
+  INSERT INTO audit.log (tenant_id, table_name, row_key, operation, old_row, new_row,
+                         actor_sub, actor_role, db_user, txid)
+  SELECT (r.j ->> TG_ARGV[0])::uuid, TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, internal.audit_key(r.j, keys),
+         'DELETE', r.j, NULL, claims ->> 'sub', coalesce(claims ->> 'role', session_user), session_user, txid_current()
+    FROM (SELECT to_jsonb(o) AS j FROM old_rows o) r;
+  RETURN NULL;
+END $$;
+
+-- Updates keep only what changed; a row whose change is nothing (or only ignored columns) is
+-- not worth a log row. Old and new rows are paired by their key (keys never change).
+CREATE OR REPLACE FUNCTION internal.audit_updated() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  claims  json := internal.jwt_claims();
+  keys    text[] := ARRAY(SELECT a FROM unnest(TG_ARGV[1:]) a WHERE a NOT LIKE '-%');
+  ignored text[] := ARRAY(SELECT substr(a, 2) FROM unnest(TG_ARGV[1:]) a WHERE a LIKE '-%');
+BEGIN
+  INSERT INTO audit.log (tenant_id, table_name, row_key, operation, old_row, new_row,
+                         actor_sub, actor_role, db_user, txid)
+  SELECT (n.j ->> TG_ARGV[0])::uuid, TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, n.k, 'UPDATE',
+         d.old_part, d.new_part, claims ->> 'sub', coalesce(claims ->> 'role', session_user), session_user, txid_current()
+    FROM (SELECT to_jsonb(x) AS j, internal.audit_key(to_jsonb(x), keys) AS k FROM new_rows x) n
+    JOIN (SELECT to_jsonb(x) AS j, internal.audit_key(to_jsonb(x), keys) AS k FROM old_rows x) o ON o.k = n.k
+   CROSS JOIN LATERAL (
+         SELECT jsonb_object_agg(c.key, c.value) AS old_part, jsonb_object_agg(c.key, n.j -> c.key) AS new_part
+           FROM jsonb_each(o.j) c
+          WHERE c.value IS DISTINCT FROM n.j -> c.key AND c.key <> ALL (ignored)) d
+   WHERE d.old_part IS NOT NULL;
+  RETURN NULL;
+END $$;
+
+-- Attach the audit to a table: internal.audit_table('kassa.t', 'tenant_id', 'id'[, '-column'...]).
+-- A '-column' argument leaves changes of that column alone out of the log.
 CREATE OR REPLACE FUNCTION internal.audit_table(tbl regclass, tenant_column text, VARIADIC key_columns text[])
 RETURNS void LANGUAGE plpgsql SET search_path = '' AS $$
+DECLARE
+  args text := (SELECT string_agg(quote_literal(c), ', ') FROM unnest(tenant_column || key_columns) c);
 BEGIN
-  EXECUTE format('CREATE OR REPLACE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON %s '
-                 'FOR EACH ROW EXECUTE FUNCTION internal.audit_row(%s)',
-                 tbl, (SELECT string_agg(quote_literal(c), ', ') FROM unnest(tenant_column || key_columns) c));
+  EXECUTE format('CREATE OR REPLACE TRIGGER audit_insert AFTER INSERT ON %s REFERENCING NEW TABLE AS new_rows '
+                 'FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted(%s)', tbl, args);
+  EXECUTE format('CREATE OR REPLACE TRIGGER audit_update AFTER UPDATE ON %s '
+                 'REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows '
+                 'FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated(%s)', tbl, args);
+  EXECUTE format('CREATE OR REPLACE TRIGGER audit_delete AFTER DELETE ON %s REFERENCING OLD TABLE AS old_rows '
+                 'FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_deleted(%s)', tbl, args);
 END $$;
 
 CREATE OR REPLACE FUNCTION internal.refuse_audit_change() RETURNS trigger
 LANGUAGE plpgsql SET search_path = '' AS $$
 BEGIN
-  RAISE EXCEPTION 'the audit log is append-only' USING errcode = 'P0A01',
-    hint = 'Audit rows can be read, never changed or removed.';
+  PERFORM internal.raise_error('P0A01', 'the audit log is append-only',
+    hint => 'Audit rows can be read, never changed or removed.');
+  RETURN NULL;  -- not reached: raise_error always raises
 END $$;
 
 CREATE OR REPLACE TRIGGER append_only BEFORE UPDATE OR DELETE ON audit.log

@@ -34,8 +34,8 @@ CREATE OR REPLACE FUNCTION internal.check_tenant() RETURNS trigger
 LANGUAGE plpgsql SET search_path = '' AS $$
 BEGIN
   IF NOT EXISTS (SELECT FROM pg_catalog.pg_timezone_names WHERE name = NEW.timezone) THEN
-    RAISE EXCEPTION 'unknown time zone "%"', NEW.timezone USING errcode = 'P0T01',
-      hint = 'Use an IANA name such as Africa/Johannesburg or Europe/Berlin.';
+    PERFORM internal.raise_error('P0T01', format('unknown time zone "%s"', NEW.timezone),
+      hint => 'Use an IANA name such as Africa/Johannesburg or Europe/Berlin.');
   END IF;
   RETURN NEW;
 END $$;

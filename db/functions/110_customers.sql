@@ -9,7 +9,7 @@ DECLARE
 BEGIN
   SELECT t.account_number_format INTO fmt FROM kassa.tenants t WHERE t.id = NEW.tenant_id;
   IF fmt IS NULL THEN
-    RAISE EXCEPTION 'unknown tenant %', NEW.tenant_id USING errcode = 'P0T02';
+    PERFORM internal.raise_error('P0T02', format('unknown tenant %s', NEW.tenant_id));
   END IF;
   NEW.account_number := internal.format_number(
     fmt, extract(year FROM now())::int, internal.next_number(NEW.tenant_id, 'account', 0));
@@ -29,11 +29,11 @@ CREATE OR REPLACE FUNCTION internal.guard_customer_update() RETURNS trigger
 LANGUAGE plpgsql SET search_path = '' AS $$
 BEGIN
   IF NEW.tenant_id <> OLD.tenant_id OR NEW.id <> OLD.id OR NEW.account_number <> OLD.account_number THEN
-    RAISE EXCEPTION 'a customer''s tenant, id and account number never change' USING errcode = 'P0C02';
+    PERFORM internal.raise_error('P0C02', 'a customer''s tenant, id and account number never change');
   END IF;
   IF OLD.status = 'closed' AND NEW IS DISTINCT FROM OLD THEN
-    RAISE EXCEPTION 'customer % is closed', OLD.account_number USING errcode = 'P0C01',
-      hint = 'A closed account is kept for the record and cannot change; open a new customer.';
+    PERFORM internal.raise_error('P0C01', format('customer %s is closed', OLD.account_number),
+      hint => 'A closed account is kept for the record and cannot change; open a new customer.');
   END IF;
   NEW.closed_at := CASE WHEN NEW.status = 'closed' THEN now() END;
   RETURN NEW;
@@ -42,8 +42,9 @@ END $$;
 CREATE OR REPLACE FUNCTION internal.refuse_customer_delete() RETURNS trigger
 LANGUAGE plpgsql SET search_path = '' AS $$
 BEGIN
-  RAISE EXCEPTION 'customers are never deleted' USING errcode = 'P0C03',
-    hint = 'Set status to ''closed'' instead.';
+  PERFORM internal.raise_error('P0C03', 'customers are never deleted',
+    hint => 'Set status to ''closed'' instead.');
+  RETURN NULL;  -- not reached: raise_error always raises
 END $$;
 
 CREATE OR REPLACE TRIGGER assign_account_number BEFORE INSERT ON kassa.customers

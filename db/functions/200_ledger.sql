@@ -6,7 +6,9 @@
 -- postings never deadlock), appends the entries with their running balance_after, and moves
 -- the cached balances by the same sums in the same transaction. An entry whose document has
 -- already posted that kind is skipped: reposting is a no-op, never a double. Debits other
--- than invoices may not take a balance below minus the account's credit limit.
+-- than invoices may not take a balance below minus the account's credit limit, unless the
+-- entry says "allow_overdraft": true — for facts that already happened elsewhere (a refund
+-- or chargeback the gateway has made): refusing to record them would lose money, not save it.
 
 -- The entries of a posting request as rows, numbered in the order given. Called several
 -- times per posting, so it is kept cheap: ROWS 1 (a posting is a handful of entries; the
@@ -36,8 +38,8 @@ BEGIN
    WHERE i.tenant_id IS NULL OR i.customer_id IS NULL OR i.kind IS NULL OR i.amount IS NULL
       OR i.source_type IS NULL OR i.source_id IS NULL LIMIT 1;
   IF FOUND THEN
-    RAISE EXCEPTION 'ledger entry % is incomplete', problem.n USING errcode = 'P0L02',
-      hint = 'Every entry needs tenant_id, customer_id, kind, amount, source_type and source_id.';
+    PERFORM internal.raise_error('P0L02', format('ledger entry %s is incomplete', problem.n),
+      hint => 'Every entry needs tenant_id, customer_id, kind, amount, source_type and source_id.');
   END IF;
 
   PERFORM 1 FROM kassa.billing_accounts a
@@ -51,11 +53,9 @@ BEGIN
    WHERE a.customer_id IS NULL OR i.currency <> a.currency LIMIT 1;
   IF FOUND THEN
     IF problem.account_currency IS NULL THEN
-      RAISE EXCEPTION 'ledger entry %: no billing account for that customer in that tenant', problem.n
-        USING errcode = 'P0L03';
+      PERFORM internal.raise_error('P0L03', format('ledger entry %s: no billing account for that customer in that tenant', problem.n));
     END IF;
-    RAISE EXCEPTION 'ledger entry % is in %, the account is in %', problem.n, problem.currency,
-      problem.account_currency USING errcode = 'P0L04';
+    PERFORM internal.raise_error('P0L04', format('ledger entry %s is in %s, the account is in %s', problem.n, problem.currency, problem.account_currency));
   END IF;
 
   -- A document posting the same kind again with a different amount is a bug upstream.
@@ -64,8 +64,7 @@ BEGIN
     JOIN kassa.ledger_entries l USING (tenant_id, source_type, source_id, kind)
    WHERE l.amount <> i.amount OR l.customer_id <> i.customer_id LIMIT 1;
   IF FOUND THEN
-    RAISE EXCEPTION '% % was already posted with another amount or customer', problem.source_type,
-      problem.source_id USING errcode = 'P0L05';
+    PERFORM internal.raise_error('P0L05', format('%s %s was already posted with another amount or customer', problem.source_type, problem.source_id));
   END IF;
 
   RETURN QUERY
@@ -96,13 +95,15 @@ BEGIN
 
   SELECT a.customer_id, a.balance, a.credit_limit INTO problem
     FROM kassa.billing_accounts a
-   WHERE (a.tenant_id, a.customer_id) IN (SELECT i.tenant_id, i.customer_id FROM internal.posting_rows(p_entries) i
-                                           WHERE i.amount < 0 AND i.kind <> 'invoice')
+   WHERE (a.tenant_id, a.customer_id) IN (
+           SELECT (e.v ->> 'tenant_id')::uuid, (e.v ->> 'customer_id')::uuid
+             FROM pg_catalog.jsonb_array_elements(p_entries) e(v)
+            WHERE (e.v ->> 'amount')::bigint < 0 AND e.v ->> 'kind' <> 'invoice'
+              AND NOT coalesce((e.v ->> 'allow_overdraft')::boolean, false))
      AND a.balance < -a.credit_limit LIMIT 1;
   IF FOUND THEN
-    RAISE EXCEPTION 'insufficient balance: the posting would take the balance to % (credit limit %)',
-      problem.balance, problem.credit_limit USING errcode = 'P0L01',
-      detail = format('customer_id %s', problem.customer_id);
+    PERFORM internal.raise_error('P0L01', format('insufficient balance: the posting would take the balance to %s (credit limit %s)', problem.balance, problem.credit_limit),
+      detail => format('customer_id %s', problem.customer_id));
   END IF;
 END $$;
 
@@ -120,8 +121,9 @@ $$;
 CREATE OR REPLACE FUNCTION internal.refuse_ledger_change() RETURNS trigger
 LANGUAGE plpgsql SET search_path = '' AS $$
 BEGIN
-  RAISE EXCEPTION 'ledger entries are append-only' USING errcode = 'P0L06',
-    hint = 'Correct a posting with a new entry (adjustment, credit note, refund).';
+  PERFORM internal.raise_error('P0L06', 'ledger entries are append-only',
+    hint => 'Correct a posting with a new entry (adjustment, credit note, refund).');
+  RETURN NULL;  -- not reached: raise_error always raises
 END $$;
 CREATE OR REPLACE TRIGGER append_only BEFORE UPDATE OR DELETE ON kassa.ledger_entries
   FOR EACH ROW EXECUTE FUNCTION internal.refuse_ledger_change();

@@ -14,18 +14,17 @@ BEGIN
   SELECT * INTO product FROM kassa.products p
    WHERE p.tenant_id = NEW.tenant_id AND p.id = NEW.product_id FOR UPDATE;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'product % not found in this tenant', NEW.product_id USING errcode = 'P0S07';
+    PERFORM internal.raise_error('P0S07', format('product %s not found in this tenant', NEW.product_id));
   END IF;
   SELECT t.currency INTO currency FROM kassa.tenants t WHERE t.id = NEW.tenant_id;
   NEW.currency := coalesce(NEW.currency, currency);
   IF NEW.currency <> currency THEN
-    RAISE EXCEPTION 'price is in %, the tenant bills in %', NEW.currency, currency USING errcode = 'P0S02',
-      hint = 'Every price of a tenant is in the tenant''s currency.';
+    PERFORM internal.raise_error('P0S02', format('price is in %s, the tenant bills in %s', NEW.currency, currency),
+      hint => 'Every price of a tenant is in the tenant''s currency.');
   END IF;
   IF (product.kind = 'plan') <> (NEW.interval IS NOT NULL) THEN
-    RAISE EXCEPTION '% "%" %', CASE product.kind WHEN 'plan' THEN 'plan' ELSE 'one-off fee' END, product.code,
-      CASE product.kind WHEN 'plan' THEN 'needs an interval (monthly or annual)' ELSE 'has no interval' END
-      USING errcode = 'P0S12';
+    PERFORM internal.raise_error('P0S12', format('%s "%s" %s', CASE product.kind WHEN 'plan' THEN 'plan' ELSE 'one-off fee' END, product.code,
+      CASE product.kind WHEN 'plan' THEN 'needs an interval (monthly or annual)' ELSE 'has no interval' END));
   END IF;
   IF TG_OP = 'INSERT' THEN
     NEW.version := (SELECT coalesce(max(v.version), 0) + 1 FROM kassa.price_versions v
@@ -45,11 +44,11 @@ CREATE OR REPLACE FUNCTION internal.guard_price_version() RETURNS trigger
 LANGUAGE plpgsql SET search_path = '' AS $$
 BEGIN
   IF NEW.tenant_id <> OLD.tenant_id OR NEW.product_id <> OLD.product_id OR NEW.version <> OLD.version THEN
-    RAISE EXCEPTION 'a price version''s tenant, product and number never change' USING errcode = 'P0S03';
+    PERFORM internal.raise_error('P0S03', 'a price version''s tenant, product and number never change');
   END IF;
   IF internal.price_version_in_use(OLD.tenant_id, OLD.id) THEN
-    RAISE EXCEPTION 'version % of this product is in use and cannot change', OLD.version USING errcode = 'P0S03',
-      hint = 'Add a new price version with its own valid_from instead.';
+    PERFORM internal.raise_error('P0S03', format('version %s of this product is in use and cannot change', OLD.version),
+      hint => 'Add a new price version with its own valid_from instead.');
   END IF;
   RETURN NEW;
 END $$;

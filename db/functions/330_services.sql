@@ -14,19 +14,19 @@ DECLARE
 BEGIN
   SELECT t.billing_days INTO allowed FROM kassa.tenants t WHERE t.id = NEW.tenant_id;
   IF NOT NEW.billing_day = ANY (allowed) THEN
-    RAISE EXCEPTION 'billing day % is not offered by this tenant', NEW.billing_day USING errcode = 'P0S01',
-      hint = format('Choose one of %s.', array_to_string(allowed, ', '));
+    PERFORM internal.raise_error('P0S01', format('billing day %s is not offered by this tenant', NEW.billing_day),
+      hint => format('Choose one of %s.', array_to_string(allowed, ', ')));
   END IF;
   IF NOT EXISTS (SELECT FROM kassa.price_versions v JOIN kassa.products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id
                   WHERE v.tenant_id = NEW.tenant_id AND v.id = NEW.price_version_id AND p.kind = 'plan') THEN
-    RAISE EXCEPTION 'price version % is not a plan of this tenant', NEW.price_version_id USING errcode = 'P0S07',
-      hint = 'Pick a version from /plan_versions.';
+    PERFORM internal.raise_error('P0S07', format('price version %s is not a plan of this tenant', NEW.price_version_id),
+      hint => 'Pick a version from /plan_versions.');
   END IF;
   -- Services start pending; an existing book of active services can be migrated in by a DBA
   -- who sets kassa.service_transition = 'on' for the transaction.
   IF NEW.status <> 'pending' AND current_setting('kassa.service_transition', true) IS DISTINCT FROM 'on' THEN
-    RAISE EXCEPTION 'a new service starts pending' USING errcode = 'P0S08',
-      hint = 'Activate it with /rpc/activate_service.';
+    PERFORM internal.raise_error('P0S08', 'a new service starts pending',
+      hint => 'Activate it with /rpc/activate_service.');
   END IF;
   RETURN NEW;
 END $$;
@@ -37,12 +37,12 @@ LANGUAGE plpgsql SET search_path = '' AS $$
 BEGIN
   IF NEW.tenant_id <> OLD.tenant_id OR NEW.id <> OLD.id OR NEW.customer_id <> OLD.customer_id
      OR NEW.billing_day <> OLD.billing_day THEN
-    RAISE EXCEPTION 'a service''s tenant, customer and billing day never change' USING errcode = 'P0S08',
-      hint = 'Cancel the service and create a new one.';
+    PERFORM internal.raise_error('P0S08', 'a service''s tenant, customer and billing day never change',
+      hint => 'Cancel the service and create a new one.');
   END IF;
   IF current_setting('kassa.service_transition', true) IS DISTINCT FROM 'on' THEN
-    RAISE EXCEPTION 'a service''s status and plan change only through the service RPCs' USING errcode = 'P0S08',
-      hint = 'Use activate_service, suspend_service, resume_service, cancel_service or change_plan.';
+    PERFORM internal.raise_error('P0S08', 'a service''s status and plan change only through the service RPCs',
+      hint => 'Use activate_service, suspend_service, resume_service, cancel_service or change_plan.');
   END IF;
   RETURN NEW;
 END $$;
@@ -57,7 +57,8 @@ CREATE OR REPLACE TRIGGER guard_service BEFORE UPDATE OF tenant_id, id, customer
 CREATE OR REPLACE FUNCTION internal.refuse_service_action_change() RETURNS trigger
 LANGUAGE plpgsql SET search_path = '' AS $$
 BEGIN
-  RAISE EXCEPTION 'the service action log is append-only' USING errcode = 'P0S08';
+  PERFORM internal.raise_error('P0S08', 'the service action log is append-only');
+  RETURN NULL;  -- not reached: raise_error always raises
 END $$;
 CREATE OR REPLACE TRIGGER append_only BEFORE UPDATE OR DELETE ON kassa.service_actions
   FOR EACH ROW EXECUTE FUNCTION internal.refuse_service_action_change();
@@ -104,24 +105,24 @@ DECLARE
                                "cancel": ["pending", "active", "suspended"], "change_plan": ["pending", "active"]}';
 BEGIN
   IF p_reason IS NULL OR btrim(p_reason) = '' THEN
-    RAISE EXCEPTION 'a reason is required to % a service', replace(p_action, '_', ' ') USING errcode = 'P0S05',
-      hint = 'Say why, in a few words: it is kept in the service''s action log.';
+    PERFORM internal.raise_error('P0S05', format('a reason is required to %s a service', replace(p_action, '_', ' ')),
+      hint => 'Say why, in a few words: it is kept in the service''s action log.');
   END IF;
   SELECT * INTO s FROM kassa.services sv WHERE sv.tenant_id = p_tenant_id AND sv.id = p_service_id FOR UPDATE;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'service % not found', p_service_id USING errcode = 'P0S06';
+    PERFORM internal.raise_error('P0S06', format('service %s not found', p_service_id));
   END IF;
   IF NOT (allowed -> p_action) ? s.status THEN
-    RAISE EXCEPTION 'cannot % a % service', replace(p_action, '_', ' '), s.status USING errcode = 'P0S04',
-      hint = CASE s.status WHEN 'cancelled' THEN 'A cancelled service is final; create a new service.'
-                           ELSE format('Allowed from %s: %s.', s.status,
-                                       (SELECT string_agg(a.key, ', ') FROM jsonb_each(allowed) a WHERE a.value ? s.status)) END;
+    PERFORM internal.raise_error('P0S04', format('cannot %s a %s service', replace(p_action, '_', ' '), s.status),
+      hint => CASE s.status WHEN 'cancelled' THEN 'A cancelled service is final; create a new service.'
+                            ELSE format('Allowed from %s: %s.', s.status,
+                                        (SELECT string_agg(a.key, ', ') FROM jsonb_each(allowed) a WHERE a.value ? s.status)) END);
   END IF;
   SELECT * INTO t FROM kassa.tenants tn WHERE tn.id = p_tenant_id;
   on_day := coalesce(p_on, (now() AT TIME ZONE t.timezone)::date);
   IF on_day < coalesce(s.suspended_on, s.activated_on, on_day) THEN
-    RAISE EXCEPTION 'cannot % a service with effect from %, before its last change on %', replace(p_action, '_', ' '),
-      on_day, coalesce(s.suspended_on, s.activated_on) USING errcode = 'P0S09';
+    PERFORM internal.raise_error('P0S09', format('cannot %s a service with effect from %s, before its last change on %s',
+                                                 replace(p_action, '_', ' '), on_day, coalesce(s.suspended_on, s.activated_on)));
   END IF;
   SELECT * INTO old_v FROM kassa.price_versions v WHERE v.tenant_id = p_tenant_id AND v.id = s.price_version_id;
   before := s;
@@ -165,15 +166,15 @@ BEGIN
     SELECT * INTO new_v FROM kassa.price_versions v
      WHERE v.tenant_id = p_tenant_id AND v.id = p_price_version_id;
     IF NOT FOUND OR new_v.interval IS NULL THEN
-      RAISE EXCEPTION 'price version % is not a plan of this tenant', p_price_version_id USING errcode = 'P0S07',
-        hint = 'Pick a version from /plan_versions.';
+      PERFORM internal.raise_error('P0S07', format('price version %s is not a plan of this tenant', p_price_version_id),
+        hint => 'Pick a version from /plan_versions.');
     END IF;
     IF new_v.interval <> old_v.interval THEN
-      RAISE EXCEPTION 'cannot change plan from % to % billing', old_v.interval, new_v.interval USING errcode = 'P0S10',
-        hint = 'Cancel the service and create a new one on the other interval.';
+      PERFORM internal.raise_error('P0S10', format('cannot change plan from %s to %s billing', old_v.interval, new_v.interval),
+        hint => 'Cancel the service and create a new one on the other interval.');
     END IF;
     IF new_v.id = old_v.id THEN
-      RAISE EXCEPTION 'the service is already on that plan version' USING errcode = 'P0S10';
+      PERFORM internal.raise_error('P0S10', 'the service is already on that plan version');
     END IF;
     IF s.status = 'active' THEN
       -- Credit the old plan and charge the new one for the rest of what was charged.
@@ -213,16 +214,16 @@ DECLARE
 BEGIN
   SELECT * INTO s FROM kassa.services sv WHERE sv.tenant_id = p_tenant_id AND sv.id = p_service_id;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'service % not found', p_service_id USING errcode = 'P0S06';
+    PERFORM internal.raise_error('P0S06', format('service %s not found', p_service_id));
   END IF;
   IF s.status = 'cancelled' THEN
-    RAISE EXCEPTION 'cannot add a fee to a cancelled service' USING errcode = 'P0S04';
+    PERFORM internal.raise_error('P0S04', 'cannot add a fee to a cancelled service');
   END IF;
   SELECT v.id, v.price, p.name INTO fee FROM kassa.price_versions v
     JOIN kassa.products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id
    WHERE v.tenant_id = p_tenant_id AND v.id = p_price_version_id AND p.kind = 'fee';
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'price version % is not a one-off fee of this tenant', p_price_version_id USING errcode = 'P0S11';
+    PERFORM internal.raise_error('P0S11', format('price version %s is not a one-off fee of this tenant', p_price_version_id));
   END IF;
   INSERT INTO kassa.pending_charges (tenant_id, customer_id, service_id, kind, description, price_version_id,
                                      quantity, unit_price)
@@ -268,9 +269,7 @@ GRANT EXECUTE ON FUNCTION api.activate_service(uuid, text, date), api.suspend_se
 -- Audited like every table, except the invoice run's advance of next_billing_date (the
 -- invoice lines record each billed period; an audit row per service per run would double the
 -- run's cost for nothing).
-CREATE OR REPLACE TRIGGER audit AFTER INSERT OR DELETE OR UPDATE OF tenant_id, id, customer_id, price_version_id,
-  installation_address, reference, billing_day, status, activated_on, suspended_on, cancelled_on ON kassa.services
-  FOR EACH ROW EXECUTE FUNCTION internal.audit_row('tenant_id', 'id');
+SELECT internal.audit_table('kassa.services', 'tenant_id', 'id', '-next_billing_date');
 SELECT internal.audit_table('kassa.pending_charges', 'tenant_id', 'id');
 
 ALTER TABLE kassa.services ENABLE ROW LEVEL SECURITY;

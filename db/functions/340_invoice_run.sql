@@ -30,13 +30,14 @@ DECLARE
   lost         integer;
   billed_charges integer;
   carried_ids  uuid[];
+  empty_ids    uuid[];
   credit       record;
 BEGIN
   IF p_as_of IS NULL THEN
-    RAISE EXCEPTION 'the invoice run needs a run date (as_of)' USING errcode = 'P0R01';
+    PERFORM internal.raise_error('P0R01', 'the invoice run needs a run date (as_of)');
   END IF;
   IF p_tenant_id IS NOT NULL AND NOT EXISTS (SELECT FROM kassa.tenants tn WHERE tn.id = p_tenant_id) THEN
-    RAISE EXCEPTION 'unknown tenant %', p_tenant_id USING errcode = 'P0R02';
+    PERFORM internal.raise_error('P0R02', format('unknown tenant %s', p_tenant_id));
   END IF;
   -- The work table, described once more for plpgsql_check (a string literal: no effect at run time).
   PERFORM 'PRAGMA:TABLE: invoice_run_lines (customer_id uuid, service_id uuid, pending_charge_id uuid, '
@@ -152,9 +153,11 @@ BEGIN
     n_skipped := n_skipped + lost;  -- lost to the unique index: billed by someone else
     n_charges := n_charges + billed_charges;
     -- An invoice whose every line was a conflict stays empty: remove the draft.
-    DELETE FROM kassa.invoices i
-     WHERE i.tenant_id = t.id
-       AND i.id IN (SELECT l.invoice_id FROM pg_temp.invoice_run_lines l GROUP BY 1 HAVING NOT bool_or(l.billed));
+    SELECT array_agg(x.invoice_id) INTO empty_ids
+      FROM (SELECT l.invoice_id FROM pg_temp.invoice_run_lines l GROUP BY 1 HAVING NOT bool_or(l.billed)) x;
+    IF empty_ids IS NOT NULL THEN
+      DELETE FROM kassa.invoices i WHERE i.tenant_id = t.id AND i.id = ANY (empty_ids);
+    END IF;
 
     -- 5: finalise or leave drafts for review.
     IF invoice_ids IS NOT NULL THEN
@@ -188,8 +191,10 @@ BEGIN
                                                                         'amount', credit.amount)), p_as_of)).id
          WHERE pc.tenant_id = t.id AND pc.id = credit.id;
         n_charges := n_charges + 1;
-      EXCEPTION WHEN SQLSTATE 'P0N02' OR SQLSTATE 'P0N03' THEN
-        NULL;  -- more than is still creditable there: the credit waits for a later invoice
+      -- More than is still creditable there: the credit waits for a later invoice. Inside an
+      -- HTTP request (immediate pro-rata) internal.raise_error reports it as SQLSTATE PGRST.
+      EXCEPTION WHEN SQLSTATE 'P0N02' OR SQLSTATE 'P0N03' OR SQLSTATE 'PGRST' THEN
+        NULL;
       END;
     END LOOP;
   END LOOP;

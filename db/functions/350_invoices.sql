@@ -54,8 +54,8 @@ BEGIN
     SELECT r.rate INTO NEW.vat_rate FROM kassa.vat_rates r
      WHERE r.tenant_id = NEW.tenant_id AND r.category = NEW.vat_category;
     IF NOT FOUND THEN
-      RAISE EXCEPTION 'unknown VAT category "%"', NEW.vat_category USING errcode = 'P0I06',
-        hint = 'Use a category of the tenant''s VAT rates (api.vat_rates), e.g. standard.';
+      PERFORM internal.raise_error('P0I06', format('unknown VAT category "%s"', NEW.vat_category), NULL,
+      'Use a category of the tenant''s VAT rates (api.vat_rates), e.g. standard.');
     END IF;
   END IF;
   RETURN NEW;
@@ -72,17 +72,18 @@ CREATE OR REPLACE FUNCTION internal.guard_invoice() RETURNS trigger
 LANGUAGE plpgsql SET search_path = '' AS $$
 BEGIN
   IF TG_OP = 'DELETE' THEN
-    RAISE EXCEPTION 'invoice % is % and cannot be deleted', OLD.number, OLD.status USING errcode = 'P0I05',
-      hint = 'Only drafts can be deleted; cancel a finalised invoice with a credit note.';
+    PERFORM internal.raise_error('P0I05',
+      format('invoice %s is %s and cannot be deleted', OLD.number, OLD.status), NULL,
+      'Only drafts can be deleted; cancel a finalised invoice with a credit note.');
   END IF;
   IF OLD.status = 'void'
      OR (NEW.status = 'void' AND (NEW.amount_paid <> 0 OR NEW.amount_credited <> NEW.total))
      OR NEW.status = 'draft'
      OR (to_jsonb(NEW) - '{amount_paid,amount_credited,amount_due,status}'::text[])
         IS DISTINCT FROM (to_jsonb(OLD) - '{amount_paid,amount_credited,amount_due,status}'::text[]) THEN
-    RAISE EXCEPTION 'invoice % is % and frozen: only its payment state can change', OLD.number, OLD.status
-      USING errcode = 'P0I05',
-      hint = 'Correct a finalised invoice with a credit note (api.create_credit_note).';
+    PERFORM internal.raise_error('P0I05',
+      format('invoice %s is %s and frozen: only its payment state can change', OLD.number, OLD.status), NULL,
+      'Correct a finalised invoice with a credit note (api.create_credit_note).');
   END IF;
   RETURN NEW;
 END $$;
@@ -101,9 +102,9 @@ BEGIN
      AND (i.tenant_id, i.id) IN (SELECT c.tenant_id, c.invoice_id FROM changed_lines c)
    LIMIT 1;
   IF FOUND THEN
-    RAISE EXCEPTION 'invoice % is % and frozen: its lines cannot change', frozen.number, frozen.status
-      USING errcode = 'P0I05',
-      hint = 'Correct a finalised invoice with a credit note (api.create_credit_note).';
+    PERFORM internal.raise_error('P0I05',
+      format('invoice %s is %s and frozen: its lines cannot change', frozen.number, frozen.status), NULL,
+      'Correct a finalised invoice with a credit note (api.create_credit_note).');
   END IF;
   RETURN NULL;
 END $$;
@@ -111,6 +112,9 @@ CREATE OR REPLACE TRIGGER freeze_lines_insert AFTER INSERT ON kassa.invoice_line
   REFERENCING NEW TABLE AS changed_lines FOR EACH STATEMENT EXECUTE FUNCTION internal.guard_invoice_lines();
 CREATE OR REPLACE TRIGGER freeze_lines_update AFTER UPDATE ON kassa.invoice_lines
   REFERENCING OLD TABLE AS changed_lines FOR EACH STATEMENT EXECUTE FUNCTION internal.guard_invoice_lines();
+-- ... and a line moved onto a finalised invoice.
+CREATE OR REPLACE TRIGGER freeze_lines_update_target AFTER UPDATE ON kassa.invoice_lines
+  REFERENCING NEW TABLE AS changed_lines FOR EACH STATEMENT EXECUTE FUNCTION internal.guard_invoice_lines();
 CREATE OR REPLACE TRIGGER freeze_lines_delete AFTER DELETE ON kassa.invoice_lines
   REFERENCING OLD TABLE AS changed_lines FOR EACH STATEMENT EXECUTE FUNCTION internal.guard_invoice_lines();
 
@@ -123,16 +127,18 @@ DECLARE
   problem   record;
   wanted    int;
   fmt       text;
+  token     text;
+  width     int;
   terms     int;
   first_no  bigint;
   year      int := extract(year FROM p_issued_on)::int;
 BEGIN
   IF p_issued_on IS NULL THEN
-    RAISE EXCEPTION 'an issue date is required to finalise invoices' USING errcode = 'P0I10';
+    PERFORM internal.raise_error('P0I10', 'an issue date is required to finalise invoices');
   END IF;
   SELECT t.invoice_number_format, t.payment_terms_days INTO fmt, terms FROM kassa.tenants t WHERE t.id = p_tenant_id;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'unknown tenant %', p_tenant_id USING errcode = 'P0T02';
+    PERFORM internal.raise_error('P0T02', format('unknown tenant %s', p_tenant_id));
   END IF;
 
   -- Lock the invoices in a fixed order, then check them all before changing anything.
@@ -141,27 +147,35 @@ BEGIN
   SELECT d.id INTO problem FROM (SELECT DISTINCT unnest(p_invoice_ids) AS id) d
    WHERE NOT EXISTS (SELECT FROM kassa.invoices i WHERE i.tenant_id = p_tenant_id AND i.id = d.id) LIMIT 1;
   IF FOUND THEN
-    RAISE EXCEPTION 'invoice % not found in this tenant', problem.id USING errcode = 'P0I01';
+    PERFORM internal.raise_error('P0I01', format('invoice %s not found in this tenant', problem.id));
   END IF;
   SELECT i.id, i.number, i.status INTO problem FROM kassa.invoices i
    WHERE i.tenant_id = p_tenant_id AND i.id = ANY (p_invoice_ids) AND i.status <> 'draft' LIMIT 1;
   IF FOUND THEN
-    RAISE EXCEPTION 'invoice % is % (number %), only drafts can be finalised', problem.id, problem.status,
-      problem.number USING errcode = 'P0I02';
+    PERFORM internal.raise_error('P0I02',
+      format('invoice %s is %s (number %s), only drafts can be finalised', problem.id, problem.status, problem.number));
   END IF;
   SELECT i.id INTO problem FROM kassa.invoices i
    WHERE i.tenant_id = p_tenant_id AND i.id = ANY (p_invoice_ids)
      AND NOT EXISTS (SELECT FROM kassa.invoice_lines l WHERE l.tenant_id = i.tenant_id AND l.invoice_id = i.id) LIMIT 1;
   IF FOUND THEN
-    RAISE EXCEPTION 'invoice % has no lines', problem.id USING errcode = 'P0I03',
-      hint = 'Add at least one line (api.add_invoice_line) before finalising.';
+    PERFORM internal.raise_error('P0I03', format('invoice %s has no lines', problem.id), NULL,
+      'Add at least one line (api.add_invoice_line) before finalising.');
   END IF;
   SELECT i.id, i.currency, a.currency AS account_currency INTO problem
     FROM kassa.invoices i JOIN kassa.billing_accounts a USING (tenant_id, customer_id)
    WHERE i.tenant_id = p_tenant_id AND i.id = ANY (p_invoice_ids) AND a.currency <> i.currency LIMIT 1;
   IF FOUND THEN
-    RAISE EXCEPTION 'invoice % is in %, the customer''s account is in %', problem.id, problem.currency,
-      problem.account_currency USING errcode = 'P0I04';
+    PERFORM internal.raise_error('P0I04',
+      format('invoice %s is in %s, the customer''s account is in %s', problem.id, problem.currency,
+             problem.account_currency));
+  END IF;
+  SELECT b.invoice_id, sum(b.gross) AS total INTO problem
+    FROM internal.invoice_vat_breakdown(p_tenant_id, p_invoice_ids) b GROUP BY b.invoice_id HAVING sum(b.gross) < 0 LIMIT 1;
+  IF FOUND THEN
+    PERFORM internal.raise_error('P0I12',
+      format('invoice %s would total %s: an invoice cannot be negative', problem.invoice_id, problem.total), NULL,
+      'Credit the customer with a credit note, or carry the credit to the next invoice.');
   END IF;
   SELECT count(DISTINCT x) INTO wanted FROM unnest(p_invoice_ids) x;
 
@@ -171,6 +185,11 @@ BEGIN
   ON CONFLICT (tenant_id, kind, period) DO UPDATE SET last_value = c.last_value + wanted
   RETURNING c.last_value - wanted INTO first_no;
 
+  -- The format rendered once, only the counter per row (format_number costs two regexps a row).
+  -- A counter wider than the format's digits is printed whole, never cut.
+  token := substring(fmt FROM '\{N+\}');
+  width := length(token) - 2;
+  fmt := replace(fmt, '{YYYY}', year::text);
   WITH totals AS (
     SELECT b.invoice_id, sum(b.net)::bigint AS net, sum(b.vat)::bigint AS vat, sum(b.gross)::bigint AS gross
       FROM internal.invoice_vat_breakdown(p_tenant_id, p_invoice_ids) b GROUP BY b.invoice_id
@@ -180,9 +199,11 @@ BEGIN
   )
   UPDATE kassa.invoices i
      SET net_total = t.net, vat_total = t.vat, total = t.gross,
-         number = internal.format_number(fmt, year, first_no + n.n),
-         -- Nothing to collect (a zero or credit invoice) is settled the moment it is issued.
-         status = CASE WHEN t.gross <= 0 THEN 'paid' ELSE 'finalised' END,
+         number = split_part(fmt, token, 1)
+                  || lpad((first_no + n.n)::text, greatest(width, length((first_no + n.n)::text)), '0')
+                  || split_part(fmt, token, 2),
+         -- Nothing to collect (a zero invoice) is settled the moment it is issued.
+         status = CASE WHEN t.gross = 0 THEN 'paid' ELSE 'finalised' END,
          issued_on = p_issued_on, due_on = p_issued_on + terms, finalised_at = now()
     FROM totals t JOIN numbered n ON n.id = t.invoice_id
    WHERE i.tenant_id = p_tenant_id AND i.id = t.invoice_id;

@@ -39,7 +39,7 @@ BEGIN
      WHERE i.tenant_id = p.tenant_id AND i.id = p.id
   )
   INSERT INTO kassa.invoice_allocations AS x (tenant_id, invoice_id, customer_id, amount, source_type)
-  SELECT p.tenant_id, p.id, p.customer_id, p.amount, 'balance' FROM applied p
+  SELECT p.tenant_id, p.id, p.customer_id, p.amount, 'balance' FROM applied p ORDER BY p.customer_id, p.due_before
   RETURNING x.*;
 END $$;
 

@@ -43,32 +43,33 @@ DECLARE
 BEGIN
   SELECT i.* INTO inv FROM kassa.invoices i WHERE i.tenant_id = p_tenant_id AND i.id = p_invoice_id;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'invoice % not found in this tenant', p_invoice_id USING errcode = 'P0I01';
+    PERFORM internal.raise_error('P0I01', format('invoice %s not found in this tenant', p_invoice_id));
   END IF;
   -- Account first, then the invoice: the lock order of postings and allocations.
   PERFORM 1 FROM kassa.billing_accounts a WHERE a.tenant_id = p_tenant_id AND a.customer_id = inv.customer_id FOR UPDATE;
   SELECT i.* INTO inv FROM kassa.invoices i WHERE i.tenant_id = p_tenant_id AND i.id = p_invoice_id FOR UPDATE;
 
   IF inv.status NOT IN ('finalised', 'partially_paid', 'paid', 'overdue') THEN
-    RAISE EXCEPTION 'invoice % is %: only finalised invoices can be credited', coalesce(inv.number, inv.id::text),
-      inv.status USING errcode = 'P0N01',
-      hint = 'Edit or void a draft directly; a void invoice is already fully credited.';
+    PERFORM internal.raise_error('P0N01',
+      format('invoice %s is %s: only finalised invoices can be credited', coalesce(inv.number, inv.id::text), inv.status), NULL,
+      'Edit or void a draft directly; a void invoice is already fully credited.');
   END IF;
   IF p_settlement IS NULL OR p_settlement NOT IN ('balance', 'refund') THEN
-    RAISE EXCEPTION 'settlement must be ''balance'' or ''refund'', not %', coalesce(p_settlement, 'null')
-      USING errcode = 'P0N07';
+    PERFORM internal.raise_error('P0N07',
+      format('settlement must be ''balance'' or ''refund'', not %s', coalesce(p_settlement, 'null')));
   END IF;
 
   IF req IS NULL THEN  -- in full: whatever each line still has uncredited
     SELECT jsonb_agg(jsonb_build_object('invoice_line_id', c.invoice_line_id, 'amount', c.amount - c.credited))
       INTO req FROM internal.credited_per_line(p_tenant_id, p_invoice_id) c WHERE c.amount - c.credited > 0;
     IF req IS NULL THEN
-      RAISE EXCEPTION 'invoice % has nothing left to credit', inv.number USING errcode = 'P0N06';
+      PERFORM internal.raise_error('P0N06', format('invoice %s has nothing left to credit', inv.number));
     END IF;
   ELSIF jsonb_typeof(req) <> 'array' OR jsonb_array_length(req) = 0
         OR EXISTS (SELECT FROM jsonb_array_elements(req) e WHERE jsonb_typeof(e) <> 'object') THEN
-    RAISE EXCEPTION 'lines must be a non-empty array of {"invoice_line_id": ..., "amount": ...}'
-      USING errcode = 'P0N04', hint = 'Pass null to credit the whole invoice.';
+    PERFORM internal.raise_error('P0N04',
+      'lines must be a non-empty array of {"invoice_line_id": ..., "amount": ...}', NULL,
+      'Pass null to credit the whole invoice.');
   END IF;
 
   SELECT r.invoice_line_id, r.amount, c.invoice_line_id AS known,
@@ -79,12 +80,13 @@ BEGIN
             count(*) OVER (PARTITION BY r.invoice_line_id) DESC
    LIMIT 1;
   IF problem.invoice_line_id IS NULL OR problem.amount IS NULL OR problem.amount <= 0 THEN
-    RAISE EXCEPTION 'every credited line needs an invoice_line_id and a positive amount in minor units'
-      USING errcode = 'P0N04';
+    PERFORM internal.raise_error('P0N04',
+      'every credited line needs an invoice_line_id and a positive amount in minor units');
   ELSIF problem.known IS NULL THEN
-    RAISE EXCEPTION 'line % is not a line of invoice %', problem.invoice_line_id, inv.number USING errcode = 'P0N04';
+    PERFORM internal.raise_error('P0N04',
+      format('line %s is not a line of invoice %s', problem.invoice_line_id, inv.number));
   ELSIF problem.times > 1 THEN
-    RAISE EXCEPTION 'line % is named more than once', problem.invoice_line_id USING errcode = 'P0N04';
+    PERFORM internal.raise_error('P0N04', format('line %s is named more than once', problem.invoice_line_id));
   END IF;
 
   SELECT r.invoice_line_id, r.amount, c.amount - c.credited AS creditable INTO problem
@@ -92,8 +94,9 @@ BEGIN
     JOIN internal.credited_per_line(p_tenant_id, p_invoice_id) c USING (invoice_line_id)
    WHERE r.amount > c.amount - c.credited LIMIT 1;
   IF FOUND THEN
-    RAISE EXCEPTION 'credit of % on line % exceeds what is still creditable there (%)', problem.amount,
-      problem.invoice_line_id, greatest(problem.creditable, 0) USING errcode = 'P0N02';
+    PERFORM internal.raise_error('P0N02',
+      format('credit of %s on line %s exceeds what is still creditable there (%s)', problem.amount,
+             problem.invoice_line_id, greatest(problem.creditable, 0)));
   END IF;
 
   -- Totals per rate: the exhausting credit note takes the rate's remaining VAT.
@@ -106,7 +109,8 @@ BEGIN
   ), earlier AS (
     SELECT x.vat_rate, sum(x.vat) AS vat
       FROM (SELECT cl.vat_rate, internal.vat_of(sum(cl.amount), cl.vat_rate, inv.prices_include_vat) AS vat
-              FROM kassa.credit_note_lines cl JOIN kassa.credit_notes n ON n.tenant_id = cl.tenant_id AND n.id = cl.credit_note_id
+              FROM kassa.credit_note_lines cl
+              JOIN kassa.credit_notes n ON n.tenant_id = cl.tenant_id AND n.id = cl.credit_note_id
              WHERE n.tenant_id = p_tenant_id AND n.invoice_id = p_invoice_id
              GROUP BY cl.credit_note_id, cl.vat_rate) x
      GROUP BY x.vat_rate
@@ -126,13 +130,15 @@ BEGIN
     INTO note.net_total, note.vat_total, note.total FROM rated;
 
   IF note.total > inv.total - inv.amount_credited OR note.total <= 0 THEN
-    RAISE EXCEPTION 'credit note total % exceeds what is still creditable on invoice % (%)', note.total,
-      inv.number, inv.total - inv.amount_credited USING errcode = 'P0N03',
-      hint = 'Credit less, or credit single lines.';
+    PERFORM internal.raise_error('P0N03',
+      format('credit note total %s exceeds what is still creditable on invoice %s (%s)', note.total, inv.number,
+             inv.total - inv.amount_credited), NULL,
+      'Credit less, or credit single lines.');
   END IF;
   IF p_settlement = 'refund' AND note.total > inv.amount_paid THEN
-    RAISE EXCEPTION 'cannot refund % on invoice %: only % was paid on it', note.total, inv.number, inv.amount_paid
-      USING errcode = 'P0N05', hint = 'Use settlement ''balance'' to credit what is not paid.';
+    PERFORM internal.raise_error('P0N05',
+      format('cannot refund %s on invoice %s: only %s was paid on it', note.total, inv.number, inv.amount_paid), NULL,
+      'Use settlement ''balance'' to credit what is not paid.');
   END IF;
 
   applied := CASE WHEN p_settlement = 'refund' THEN 0 ELSE least(note.total, inv.amount_due) END;
@@ -187,8 +193,9 @@ SELECT internal.audit_table('kassa.credit_note_lines', 'tenant_id', 'id');
 CREATE OR REPLACE FUNCTION internal.refuse_credit_note_change() RETURNS trigger
 LANGUAGE plpgsql SET search_path = '' AS $$
 BEGIN
-  RAISE EXCEPTION 'credit notes are final' USING errcode = 'P0N08',
-    hint = 'Issue a new document instead of changing an issued one.';
+  PERFORM internal.raise_error('P0N08', 'credit notes are final', NULL,
+      'Issue a new document instead of changing an issued one.');
+  RETURN NULL;  -- not reached: raise_error always raises
 END $$;
 CREATE OR REPLACE TRIGGER final BEFORE UPDATE OR DELETE ON kassa.credit_notes
   FOR EACH ROW EXECUTE FUNCTION internal.refuse_credit_note_change();

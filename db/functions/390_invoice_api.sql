@@ -107,8 +107,8 @@ DECLARE
 BEGIN
   IF NOT EXISTS (SELECT FROM kassa.customers c WHERE c.tenant_id = tenant AND c.id = create_invoice.customer_id
                                                  AND c.status <> 'closed') THEN
-    RAISE EXCEPTION 'customer % not found in this tenant or closed', create_invoice.customer_id
-      USING errcode = 'P0I07';
+    PERFORM internal.raise_error('P0I07',
+      format('customer %s not found in this tenant or closed', create_invoice.customer_id));
   END IF;
   INSERT INTO kassa.invoices (tenant_id, customer_id, currency, prices_include_vat, notes, period_start, period_end)
   SELECT tenant, create_invoice.customer_id, t.currency, t.prices_include_vat, coalesce(create_invoice.notes, ''),
@@ -127,11 +127,12 @@ DECLARE
 BEGIN
   SELECT * INTO inv FROM kassa.invoices i WHERE i.tenant_id = p_tenant_id AND i.id = p_invoice_id FOR UPDATE;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'invoice % not found in this tenant', p_invoice_id USING errcode = 'P0I01';
+    PERFORM internal.raise_error('P0I01', format('invoice %s not found in this tenant', p_invoice_id));
   END IF;
   IF inv.status <> 'draft' THEN
-    RAISE EXCEPTION 'invoice % is % and frozen: only drafts can be edited', inv.number, inv.status
-      USING errcode = 'P0I02', hint = 'Correct a finalised invoice with a credit note (api.create_credit_note).';
+    PERFORM internal.raise_error('P0I02',
+      format('invoice %s is %s and frozen: only drafts can be edited', inv.number, inv.status), NULL,
+      'Correct a finalised invoice with a credit note (api.create_credit_note).');
   END IF;
   RETURN inv;
 END $$;
@@ -167,7 +168,7 @@ DECLARE
 BEGIN
   SELECT l.invoice_id INTO invoice FROM kassa.invoice_lines l WHERE l.tenant_id = tenant AND l.id = line_id;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'invoice line % not found in this tenant', line_id USING errcode = 'P0I09';
+    PERFORM internal.raise_error('P0I09', format('invoice line %s not found in this tenant', line_id));
   END IF;
   PERFORM internal.draft_for_edit(tenant, invoice);
   DELETE FROM kassa.invoice_lines l WHERE l.tenant_id = tenant AND l.id = line_id;
@@ -195,17 +196,17 @@ DECLARE
   made   api.invoices;
 BEGIN
   IF reason IS NULL OR btrim(reason) = '' THEN
-    RAISE EXCEPTION 'a reason is required to void an invoice' USING errcode = 'P0I11';
+    PERFORM internal.raise_error('P0I11', 'a reason is required to void an invoice');
   END IF;
   SELECT * INTO inv FROM kassa.invoices i WHERE i.tenant_id = tenant AND i.id = void_invoice.invoice_id;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'invoice % not found in this tenant', void_invoice.invoice_id USING errcode = 'P0I01';
+    PERFORM internal.raise_error('P0I01', format('invoice %s not found in this tenant', void_invoice.invoice_id));
   ELSIF inv.status = 'draft' THEN
     UPDATE kassa.invoices i SET status = 'void', notes = reason WHERE i.tenant_id = tenant AND i.id = inv.id;
   ELSIF inv.amount_paid > 0 OR inv.status NOT IN ('finalised', 'overdue') THEN
-    RAISE EXCEPTION 'invoice % is % with % paid: only an unpaid invoice can be voided', inv.number, inv.status,
-      inv.amount_paid USING errcode = 'P0I08',
-      hint = 'Issue a credit note (api.create_credit_note) with settlement balance or refund instead.';
+    PERFORM internal.raise_error('P0I08',
+      format('invoice %s is %s with %s paid: only an unpaid invoice can be voided', inv.number, inv.status, inv.amount_paid), NULL,
+      'Issue a credit note (api.create_credit_note) with settlement balance or refund instead.');
   ELSE
     PERFORM internal.create_credit_note(tenant, inv.id, reason, 'balance', NULL, void_invoice.issued_on);
   END IF;
@@ -238,12 +239,12 @@ DECLARE
 BEGIN
   IF (current_setting('role') = 'customer' AND who IS DISTINCT FROM internal.jwt_customer_id())
      OR NOT EXISTS (SELECT FROM kassa.customers c WHERE c.tenant_id = tenant AND c.id = who) THEN
-    RAISE EXCEPTION 'customer % not found', who USING errcode = 'P0G01',
-      hint = 'Staff name a customer of their tenant; customers may ask only for their own statement.';
+    PERFORM internal.raise_error('P0G01', format('customer %s not found', who), NULL,
+      'Staff name a customer of their tenant; customers may ask only for their own statement.');
   END IF;
   IF "to" IS NULL OR "from" > "to" THEN
-    RAISE EXCEPTION 'the period % to % is empty', "from", "to" USING errcode = 'P0G02',
-      hint = 'Give from <= to (dates, YYYY-MM-DD); from may be omitted for everything so far.';
+    PERFORM internal.raise_error('P0G02', format('the period %s to %s is empty', "from", "to"), NULL,
+      'Give from <= to (dates, YYYY-MM-DD); from may be omitted for everything so far.');
   END IF;
   -- Function results carry no type modifiers: the currency gets its char(3) back.
   RETURN QUERY SELECT s.tenant_id, s.customer_id, s.account_number, s.entry_id, s.posted_on, s.kind, s.source_type,

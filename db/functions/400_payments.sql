@@ -4,22 +4,29 @@
 -- NetCash/OCTO): it locks the payment row, posts the top-up/payment and its bonus to the ledger
 -- (source 'payment', one entry per kind: a repeat is a no-op) and applies the new credit to
 -- open invoices, all in the caller's transaction. Lock order: payment row, then the billing
--- account (inside post_entries).
+-- account (inside post_entries). Small helpers (limits, bonus, lock_payment) are plain
+-- functions without SET search_path (names qualified; callers pin it): the SET clause would
+-- cost more than they do.
 
--- The tenant's top-up limits (defaults when the tenant has no settings row).
+-- The tenant's top-up limits (defaults when the tenant has no settings row). PL/pgSQL, not
+-- SQL: its plan is cached per session, where a SQL function is planned again on every call.
 CREATE OR REPLACE FUNCTION internal.top_up_limits(p_tenant uuid, OUT min_top_up bigint, OUT max_top_up bigint)
-LANGUAGE sql STABLE SET search_path = '' AS $$
-  SELECT coalesce(s.min_top_up, 1000), coalesce(s.max_top_up, 1000000)
-    FROM (SELECT) one LEFT JOIN kassa.payment_settings s ON s.tenant_id = p_tenant
-$$;
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  SELECT s.min_top_up, s.max_top_up INTO min_top_up, max_top_up
+    FROM kassa.payment_settings s WHERE s.tenant_id = p_tenant;
+  min_top_up := coalesce(min_top_up, 1000);
+  max_top_up := coalesce(max_top_up, 1000000);
+END $$;
 
 -- The bonus a top-up earns: the highest tier it reaches, rounded half away from zero.
 CREATE OR REPLACE FUNCTION internal.top_up_bonus(p_tenant uuid, p_amount bigint) RETURNS bigint
-LANGUAGE sql STABLE SET search_path = '' AS $$
-  SELECT coalesce((SELECT round(p_amount * b.percent / 100)::bigint FROM kassa.bonus_tiers b
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN coalesce((SELECT round(p_amount * b.percent / 100)::bigint FROM kassa.bonus_tiers b
                     WHERE b.tenant_id = p_tenant AND b.min_amount <= p_amount
-                    ORDER BY b.min_amount DESC LIMIT 1), 0)
-$$;
+                    ORDER BY b.min_amount DESC LIMIT 1), 0);
+END $$;
 
 -- A new pending payment, after the checks every provider shares.
 CREATE OR REPLACE FUNCTION internal.new_payment(
@@ -37,25 +44,24 @@ BEGIN
       ON c.tenant_id = a.tenant_id AND c.id = a.customer_id
    WHERE a.tenant_id = p_tenant AND a.customer_id = p_customer AND c.status <> 'closed';
   IF account_currency IS NULL THEN
-    RAISE EXCEPTION 'unknown customer % in tenant %', p_customer, p_tenant USING errcode = 'P0P05',
-      hint = 'The payment names a customer that does not exist in this tenant or is closed.';
+    PERFORM internal.raise_error('P0P05', format('unknown customer %s in tenant %s', p_customer, p_tenant),
+      hint => 'The payment names a customer that does not exist in this tenant or is closed.');
   END IF;
   IF upper(p_currency) IS DISTINCT FROM account_currency THEN
-    RAISE EXCEPTION 'payment currency % does not match the account currency %', upper(p_currency),
-      account_currency USING errcode = 'P0P04';
+    PERFORM internal.raise_error('P0P04', format('payment currency %s does not match the account currency %s', upper(p_currency), account_currency));
   END IF;
   IF p_amount IS NULL OR p_amount <= 0 THEN
-    RAISE EXCEPTION 'payment amount must be positive' USING errcode = 'P0P01';
+    PERFORM internal.raise_error('P0P01', 'payment amount must be positive');
   END IF;
   IF p_purpose = 'top_up' THEN
     limits := internal.top_up_limits(p_tenant);
     IF p_amount < limits.min_top_up THEN
-      RAISE EXCEPTION 'top-up of % is below the minimum of %', p_amount, limits.min_top_up
-        USING errcode = 'P0P01', hint = 'Amounts are in minor units (cents).';
+      PERFORM internal.raise_error('P0P01', format('top-up of %s is below the minimum of %s', p_amount, limits.min_top_up),
+        hint => 'Amounts are in minor units (cents).');
     END IF;
     IF p_amount > limits.max_top_up THEN
-      RAISE EXCEPTION 'top-up of % is above the maximum of %', p_amount, limits.max_top_up
-        USING errcode = 'P0P02', hint = 'Amounts are in minor units (cents).';
+      PERFORM internal.raise_error('P0P02', format('top-up of %s is above the maximum of %s', p_amount, limits.max_top_up),
+        hint => 'Amounts are in minor units (cents).');
     END IF;
   END IF;
   INSERT INTO kassa.payments (tenant_id, customer_id, provider, provider_ref, method, purpose, amount,
@@ -68,13 +74,13 @@ END $$;
 
 -- The payment row, locked (every change of a payment starts here), or P0P03.
 CREATE OR REPLACE FUNCTION internal.lock_payment(p_tenant uuid, p_payment uuid) RETURNS kassa.payments
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+LANGUAGE plpgsql AS $$
 DECLARE
   pay kassa.payments;
 BEGIN
   SELECT * INTO pay FROM kassa.payments p WHERE p.tenant_id = p_tenant AND p.id = p_payment FOR UPDATE;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'unknown payment % in tenant %', p_payment, p_tenant USING errcode = 'P0P03';
+    PERFORM internal.raise_error('P0P03', format('unknown payment %s in tenant %s', p_payment, p_tenant));
   END IF;
   RETURN pay;
 END $$;
@@ -92,18 +98,16 @@ BEGIN
   pay := internal.lock_payment(p_tenant, p_payment);
   IF pay.status <> 'pending' THEN
     IF pay.status = 'failed' THEN
-      RAISE EXCEPTION 'payment % has failed and cannot complete', p_payment USING errcode = 'P0P07',
-        hint = 'A failed payment stays failed; the customer pays again with a new payment.';
+      PERFORM internal.raise_error('P0P07', format('payment %s has failed and cannot complete', p_payment),
+        hint => 'A failed payment stays failed; the customer pays again with a new payment.');
     END IF;
     RETURN pay;
   END IF;
   IF upper(p_currency) IS DISTINCT FROM pay.currency THEN
-    RAISE EXCEPTION 'payment currency % does not match the account currency %', upper(p_currency),
-      pay.currency USING errcode = 'P0P04';
+    PERFORM internal.raise_error('P0P04', format('payment currency %s does not match the account currency %s', upper(p_currency), pay.currency));
   END IF;
   IF p_amount IS DISTINCT FROM pay.amount THEN
-    RAISE EXCEPTION 'the provider reports % for payment %, which was started for %', p_amount, p_payment,
-      pay.amount USING errcode = 'P0P06';
+    PERFORM internal.raise_error('P0P06', format('the provider reports %s for payment %s, which was started for %s', p_amount, p_payment, pay.amount));
   END IF;
   v_bonus := CASE WHEN pay.purpose = 'top_up' THEN internal.top_up_bonus(p_tenant, pay.amount) ELSE 0 END;
   UPDATE kassa.payments p
@@ -121,7 +125,12 @@ BEGIN
     jsonb_build_object('tenant_id', p_tenant, 'customer_id', pay.customer_id, 'kind', 'bonus',
                        'amount', v_bonus, 'source_type', 'payment', 'source_id', pay.id,
                        'description', 'top-up bonus')) ELSE '[]' END);
-  PERFORM internal.allocate_credit(p_tenant, ARRAY[pay.customer_id]);  -- settle open invoices
+  -- The new credit settles open invoices (billing core's allocation). Most top-ups meet none:
+  -- one index probe (invoices_open) spares the allocation's locking and scanning then.
+  IF EXISTS (SELECT FROM kassa.invoices i WHERE i.tenant_id = p_tenant AND i.customer_id = pay.customer_id
+                AND i.status IN ('finalised', 'partially_paid', 'overdue') AND i.amount_due > 0) THEN
+    PERFORM internal.allocate_credit(p_tenant, ARRAY[pay.customer_id]);
+  END IF;
   RETURN pay;
 END $$;
 
@@ -137,8 +146,8 @@ BEGIN
     RETURN pay;
   END IF;
   IF pay.status <> 'pending' THEN
-    RAISE EXCEPTION 'payment % is %, only a pending payment can fail', p_payment, pay.status
-      USING errcode = 'P0P07', hint = 'Refund a completed payment instead.';
+    PERFORM internal.raise_error('P0P07', format('payment %s is %s, only a pending payment can fail', p_payment, pay.status),
+      hint => 'Refund a completed payment instead.');
   END IF;
   UPDATE kassa.payments p
      SET status = 'failed', failed_at = now(), failure_reason = p_reason,
@@ -146,6 +155,22 @@ BEGIN
    WHERE p.tenant_id = p_tenant AND p.id = p_payment
   RETURNING * INTO pay;
   RETURN pay;
+END $$;
+
+-- Whether `p_amount` may be refunded from the payment: raises the rule it breaks.
+CREATE OR REPLACE FUNCTION internal.check_refund(pay kassa.payments, p_amount bigint, p_reason text) RETURNS void
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  IF nullif(btrim(p_reason), '') IS NULL THEN
+    PERFORM internal.raise_error('P0P09', 'a refund needs a reason');
+  END IF;
+  IF pay.status NOT IN ('completed', 'partially_refunded') THEN
+    PERFORM internal.raise_error('P0P07', format('payment %s is %s, only a completed payment can be refunded', pay.id, pay.status));
+  END IF;
+  IF p_amount IS NULL OR p_amount <= 0 OR p_amount > pay.amount - pay.amount_refunded THEN
+    PERFORM internal.raise_error('P0P08', format('refund of %s is more than the %s left to refund on payment %s', p_amount, pay.amount - pay.amount_refunded, pay.id),
+      hint => 'A refund is positive and never above the payment less earlier refunds.');
+  END IF;
 END $$;
 
 -- A refund or dispute of (part of) a completed payment: the amount leaves the balance
@@ -167,18 +192,7 @@ BEGIN
   IF FOUND THEN
     RETURN refund;
   END IF;
-  IF nullif(btrim(p_reason), '') IS NULL THEN
-    RAISE EXCEPTION 'a refund needs a reason' USING errcode = 'P0P09';
-  END IF;
-  IF pay.status NOT IN ('completed', 'partially_refunded') THEN
-    RAISE EXCEPTION 'payment % is %, only a completed payment can be refunded', p_payment, pay.status
-      USING errcode = 'P0P07';
-  END IF;
-  IF p_amount IS NULL OR p_amount <= 0 OR p_amount > pay.amount - pay.amount_refunded THEN
-    RAISE EXCEPTION 'refund of % is more than the % left to refund on payment %', p_amount,
-      pay.amount - pay.amount_refunded, p_payment USING errcode = 'P0P08',
-      hint = 'A refund is positive and never above the payment less earlier refunds.';
-  END IF;
+  PERFORM internal.check_refund(pay, p_amount, p_reason);
   -- Cumulative rounding: the bonus shares of all refunds sum to the whole bonus.
   bonus_share := round(pay.bonus::numeric * (pay.amount_refunded + p_amount) / pay.amount)::bigint
                - round(pay.bonus::numeric * pay.amount_refunded / pay.amount)::bigint;
@@ -195,12 +209,34 @@ BEGIN
     jsonb_build_object('tenant_id', p_tenant, 'customer_id', pay.customer_id,
                        'kind', CASE p_kind WHEN 'refund' THEN 'refund' ELSE 'reversal' END,
                        'amount', -p_amount, 'source_type', 'payment_refund', 'source_id', refund.id,
-                       'description', p_reason)
+                       'description', p_reason,
+                       -- a refund the gateway reports (it has a provider reference) has happened
+                       'allow_overdraft', p_provider_ref IS NOT NULL)
   ) || CASE WHEN bonus_share > 0 THEN jsonb_build_array(
     jsonb_build_object('tenant_id', p_tenant, 'customer_id', pay.customer_id, 'kind', 'bonus',
                        'amount', -bonus_share, 'source_type', 'payment_refund', 'source_id', refund.id,
-                       'description', 'bonus of a refunded top-up')) ELSE '[]' END);
+                       'description', 'bonus of a refunded top-up', 'allow_overdraft', p_provider_ref IS NOT NULL)) ELSE '[]' END);
   RETURN refund;
+END $$;
+
+-- Stripe reports refunds as the total refunded of a charge. Whoever learns a new total (the
+-- charge.refunded webhook, or the bridge right after a staff refund) records the difference to
+-- what Kassa has, under the payment lock: the two never count a refund twice.
+CREATE OR REPLACE FUNCTION internal.sync_stripe_refunds(
+  p_tenant uuid, p_payment uuid, p_charge text, p_refunded_total bigint, p_reason text, p_raw jsonb DEFAULT '{}')
+RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  pay kassa.payments := internal.lock_payment(p_tenant, p_payment);
+  recorded bigint;
+BEGIN
+  SELECT coalesce(sum(r.amount), 0) INTO recorded FROM kassa.payment_refunds r
+   WHERE r.tenant_id = p_tenant AND r.payment_id = pay.id AND r.kind = 'refund';
+  IF p_refunded_total > recorded THEN
+    PERFORM internal.refund_payment(p_tenant, pay.id, 'refund', p_refunded_total - recorded,
+                                    format('%s:%s', p_charge, p_refunded_total), p_reason, p_raw);
+  END IF;
+  RETURN greatest(p_refunded_total - recorded, 0);
 END $$;
 
 -- Starting a top-up (the bridge, before it asks the gateway): one pending payment per
@@ -214,8 +250,8 @@ DECLARE
   account_currency text;
 BEGIN
   IF nullif(btrim(p_request_id), '') IS NULL OR length(p_request_id) > 200 THEN
-    RAISE EXCEPTION 'a top-up needs a client request id (1 to 200 characters)' USING errcode = 'P0P10',
-      hint = 'Send the same request_id again when retrying, a new one for a new top-up.';
+    PERFORM internal.raise_error('P0P10', 'a top-up needs a client request id (1 to 200 characters)',
+      hint => 'Send the same request_id again when retrying, a new one for a new top-up.');
   END IF;
   SELECT * INTO pay FROM kassa.payments p
    WHERE p.tenant_id = p_tenant AND p.customer_id = p_customer AND p.idempotency_key = key;
@@ -231,8 +267,8 @@ BEGIN
     END;
   END IF;
   IF pay.amount <> p_amount THEN
-    RAISE EXCEPTION 'request id % was already used for a top-up of %', p_request_id, pay.amount
-      USING errcode = 'P0P06', hint = 'Use a new request id for a different amount.';
+    PERFORM internal.raise_error('P0P06', format('request id %s was already used for a top-up of %s', p_request_id, pay.amount),
+      hint => 'Use a new request id for a different amount.');
   END IF;
   RETURN pay;
 END $$;
@@ -298,6 +334,8 @@ GRANT EXECUTE ON FUNCTION internal.top_up_limits(uuid), internal.top_up_bonus(uu
   internal.complete_payment(uuid, uuid, bigint, text, text, jsonb),
   internal.fail_payment(uuid, uuid, text, jsonb),
   internal.refund_payment(uuid, uuid, text, bigint, text, text, jsonb),
+  internal.check_refund(kassa.payments, bigint, text),
+  internal.sync_stripe_refunds(uuid, uuid, text, bigint, text, jsonb),
   internal.begin_top_up(uuid, uuid, bigint, text), internal.attach_checkout(uuid, uuid, text, text, jsonb)
   TO kassa_worker;
 

@@ -14,8 +14,8 @@ DECLARE
   key text := nullif(current_setting('app.settings.payment_method_key', true), '');
 BEGIN
   IF key IS NULL THEN
-    RAISE EXCEPTION 'the payment method key is not configured for this session' USING errcode = 'P0M03',
-      hint = 'Set app.settings.payment_method_key (KASSA_PAYMENT_METHOD_KEY) on the connection.';
+    PERFORM internal.raise_error('P0M03', 'the payment method key is not configured for this session',
+      hint => 'Set app.settings.payment_method_key (KASSA_PAYMENT_METHOD_KEY) on the connection.');
   END IF;
   RETURN key;
 END $$;
@@ -38,8 +38,7 @@ BEGIN
   PERFORM 1 FROM kassa.customers c WHERE c.tenant_id = p_method.tenant_id AND c.id = p_method.customer_id
      FOR UPDATE;  -- one primary switch at a time per customer
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'unknown customer % in tenant %', p_method.customer_id, p_method.tenant_id
-      USING errcode = 'P0M01';
+    PERFORM internal.raise_error('P0M01', format('unknown customer %s in tenant %s', p_method.customer_id, p_method.tenant_id));
   END IF;
   p_method.is_primary := p_primary OR NOT EXISTS (
     SELECT FROM kassa.payment_methods m WHERE m.tenant_id = p_method.tenant_id
@@ -82,12 +81,12 @@ LANGUAGE plpgsql STABLE SET search_path = '' AS $$
 BEGIN
   IF current_setting('role') = 'customer' THEN
     IF p_customer IS NOT NULL AND p_customer <> internal.jwt_customer_id() THEN
-      RAISE EXCEPTION 'customers manage only their own payment methods' USING errcode = 'P0M01';
+      PERFORM internal.raise_error('P0M01', 'customers manage only their own payment methods');
     END IF;
     RETURN internal.jwt_customer_id();
   END IF;
   IF p_customer IS NULL THEN
-    RAISE EXCEPTION 'staff name the customer (customer_id)' USING errcode = 'P0M02';
+    PERFORM internal.raise_error('P0M02', 'staff name the customer (customer_id)');
   END IF;
   RETURN p_customer;
 END $$;
@@ -106,12 +105,11 @@ BEGIN
   m.kind := add_payment_method.kind;
   m.bank := add_payment_method.bank;
   IF m.kind = 'card' THEN
-    RAISE EXCEPTION 'cards are saved through the payment gateway, not entered here' USING errcode = 'P0M02',
-      hint = 'Top up by card with "save card" ticked; the gateway confirms the card to Kassa.';
+    PERFORM internal.raise_error('P0M02', 'cards are saved through the payment gateway, not entered here',
+      hint => 'Top up by card with "save card" ticked; the gateway confirms the card to Kassa.');
   ELSIF m.kind = 'debit_order' THEN
     IF digits !~ '^[0-9]{6,20}$' OR bank IS NULL OR account_type IS NULL OR nullif(btrim(mandate_reference), '') IS NULL THEN
-      RAISE EXCEPTION 'a debit order needs bank, account_type, mandate_reference and an account_number of 6 to 20 digits'
-        USING errcode = 'P0M02';
+      PERFORM internal.raise_error('P0M02', 'a debit order needs bank, account_type, mandate_reference and an account_number of 6 to 20 digits');
     END IF;
     m.account_type := add_payment_method.account_type;
     m.account_masked := '***' || right(digits, 4);
@@ -121,8 +119,8 @@ BEGIN
   ELSIF m.kind = 'eft' THEN
     RETURN internal.save_payment_method(m, NULL, make_primary);
   END IF;
-  RAISE EXCEPTION 'unknown payment method kind "%"', m.kind USING errcode = 'P0M02',
-    hint = 'Use debit_order or eft.';
+  PERFORM internal.raise_error('P0M02', format('unknown payment method kind "%s"', m.kind),
+    hint => 'Use debit_order or eft.');
 END $$;
 
 -- The caller's method, locked, or an error naming it.
@@ -136,7 +134,7 @@ BEGIN
      AND (current_setting('role') <> 'customer' OR pm.customer_id = internal.jwt_customer_id())
      FOR UPDATE;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'payment method % not found', p_method USING errcode = 'P0M01';
+    PERFORM internal.raise_error('P0M01', format('payment method %s not found', p_method));
   END IF;
   RETURN m;
 END $$;

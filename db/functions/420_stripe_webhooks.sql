@@ -3,20 +3,24 @@
 -- then finds it processed), then the event is applied through the shared payment functions.
 -- An event that breaks a business rule raises; the bridge then records it as rejected
 -- (internal.reject_webhook_event) and a later redelivery tries again.
+--
+-- The helpers below run only inside internal.stripe_event (security definer, search_path
+-- pinned), so they are plain functions without a SET clause: a per-call SET search_path
+-- costs more than these short functions themselves (measured: bench/webhooks.py).
 
 CREATE OR REPLACE FUNCTION internal.event_uuid(p_value text, p_what text) RETURNS uuid
-LANGUAGE plpgsql IMMUTABLE SET search_path = '' AS $$
+LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN
   IF p_value ~* '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$' THEN
     RETURN p_value::uuid;
   END IF;
-  RAISE EXCEPTION 'the event metadata has no valid %', p_what USING errcode = 'P0W02',
-    hint = 'Kassa puts tenant_id, customer_id and payment_id into the metadata of what it creates.';
+  PERFORM internal.raise_error('P0W02', format('the event metadata has no valid %s', p_what),
+    hint => 'Kassa puts tenant_id, customer_id and payment_id into the metadata of what it creates.');
 END $$;
 
 -- The payment an event is about: by our metadata, else by the gateway's ids.
 CREATE OR REPLACE FUNCTION internal.stripe_payment(p_object jsonb, p_intent text) RETURNS kassa.payments
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = '' AS $$
+LANGUAGE plpgsql STABLE AS $$
 DECLARE
   meta jsonb := coalesce(p_object -> 'metadata', '{}');
   pay kassa.payments;
@@ -26,8 +30,7 @@ BEGIN
      WHERE p.tenant_id = internal.event_uuid(meta ->> 'tenant_id', 'tenant_id')
        AND p.id = internal.event_uuid(meta ->> 'payment_id', 'payment_id');
     IF NOT FOUND THEN
-      RAISE EXCEPTION 'the event names payment %, which this tenant does not have', meta ->> 'payment_id'
-        USING errcode = 'P0P03';
+      PERFORM internal.raise_error('P0P03', format('the event names payment %s, which this tenant does not have', meta ->> 'payment_id'));
     END IF;
   ELSIF p_intent IS NOT NULL THEN
     SELECT * INTO pay FROM kassa.payments p WHERE p.provider_intent_ref = p_intent AND p.provider = 'stripe';
@@ -37,7 +40,7 @@ END $$;
 
 -- checkout.session.completed: the customer paid a top-up on the hosted page.
 CREATE OR REPLACE FUNCTION internal.stripe_checkout_completed(p_session jsonb) RETURNS text
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+LANGUAGE plpgsql AS $$
 DECLARE
   meta jsonb := coalesce(p_session -> 'metadata', '{}');
   tenant uuid := internal.event_uuid(meta ->> 'tenant_id', 'tenant_id');
@@ -48,7 +51,7 @@ BEGIN
     RETURN 'ignored';  -- delayed methods complete with checkout.session.async_payment_succeeded
   END IF;
   IF NOT EXISTS (SELECT FROM kassa.customers c WHERE c.tenant_id = tenant AND c.id = customer) THEN
-    RAISE EXCEPTION 'unknown customer % in tenant %', customer, tenant USING errcode = 'P0P05';
+    PERFORM internal.raise_error('P0P05', format('unknown customer %s in tenant %s', customer, tenant));
   END IF;
   pay := internal.stripe_payment(p_session, NULL);
   IF pay.id IS NULL THEN
@@ -59,7 +62,7 @@ BEGIN
     pay := internal.new_payment(tenant, customer, 'stripe', 'card', 'top_up', (p_session ->> 'amount_total')::bigint,
                                 p_session ->> 'currency', p_session ->> 'id');
   ELSIF pay.customer_id <> customer THEN
-    RAISE EXCEPTION 'payment % belongs to another customer than the event names', pay.id USING errcode = 'P0P05';
+    PERFORM internal.raise_error('P0P05', format('payment %s belongs to another customer than the event names', pay.id));
   END IF;
   PERFORM internal.complete_payment(tenant, pay.id, (p_session ->> 'amount_total')::bigint,
                                     p_session ->> 'currency', p_session ->> 'payment_intent', p_session);
@@ -67,7 +70,7 @@ BEGIN
 END $$;
 
 CREATE OR REPLACE FUNCTION internal.stripe_intent_event(p_type text, p_intent jsonb) RETURNS text
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+LANGUAGE plpgsql AS $$
 DECLARE
   pay kassa.payments := internal.stripe_payment(p_intent, p_intent ->> 'id');
 BEGIN
@@ -86,26 +89,20 @@ END $$;
 
 -- charge.refunded carries the cumulative amount refunded: the new part is recorded once.
 CREATE OR REPLACE FUNCTION internal.stripe_charge_refunded(p_charge jsonb) RETURNS text
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+LANGUAGE plpgsql AS $$
 DECLARE
   pay kassa.payments := internal.stripe_payment(p_charge, p_charge ->> 'payment_intent');
-  refunded_at_stripe bigint := (p_charge ->> 'amount_refunded')::bigint;
-  recorded bigint;
 BEGIN
   IF pay.id IS NULL THEN
     RETURN 'ignored';
   END IF;
-  SELECT coalesce(sum(r.amount), 0) INTO recorded FROM kassa.payment_refunds r
-   WHERE r.tenant_id = pay.tenant_id AND r.payment_id = pay.id AND r.kind = 'refund';
-  IF refunded_at_stripe > recorded THEN
-    PERFORM internal.refund_payment(pay.tenant_id, pay.id, 'refund', refunded_at_stripe - recorded,
-      format('%s:%s', p_charge ->> 'id', refunded_at_stripe), 'refunded at Stripe', p_charge);
-  END IF;
+  PERFORM internal.sync_stripe_refunds(pay.tenant_id, pay.id, p_charge ->> 'id',
+                                       (p_charge ->> 'amount_refunded')::bigint, 'refunded at Stripe', p_charge);
   RETURN 'processed';
 END $$;
 
 CREATE OR REPLACE FUNCTION internal.stripe_dispute_created(p_dispute jsonb) RETURNS text
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+LANGUAGE plpgsql AS $$
 DECLARE
   pay kassa.payments := internal.stripe_payment(p_dispute, p_dispute ->> 'payment_intent');
 BEGIN
@@ -128,7 +125,7 @@ DECLARE
   outcome text;
 BEGIN
   IF v_event_id IS NULL OR event_type IS NULL OR jsonb_typeof(object) IS DISTINCT FROM 'object' THEN
-    RAISE EXCEPTION 'not a Stripe event: id, type and data.object are required' USING errcode = 'P0W01';
+    PERFORM internal.raise_error('P0W01', 'not a Stripe event: id, type and data.object are required');
   END IF;
   INSERT INTO kassa.webhook_events (provider, event_id, type, payload)
   VALUES ('stripe', v_event_id, event_type, p_event) ON CONFLICT DO NOTHING;

@@ -120,12 +120,12 @@ DECLARE
 BEGIN
   IF NOT EXISTS (SELECT FROM kassa.payment_methods m WHERE m.tenant_id = tenant AND m.customer_id = owner
                     AND m.id = configure_auto_topup.payment_method_id AND m.kind = 'card' AND m.deleted_at IS NULL) THEN
-    RAISE EXCEPTION 'payment method % is not a saved card of this customer', configure_auto_topup.payment_method_id
-      USING errcode = 'P0M01', hint = 'Auto top-up charges a saved card.';
+    PERFORM internal.raise_error('P0M01', format('payment method %s is not a saved card of this customer', configure_auto_topup.payment_method_id),
+      hint => 'Auto top-up charges a saved card.');
   END IF;
   IF amount IS NULL OR amount < limits.min_top_up OR amount > limits.max_top_up THEN
-    RAISE EXCEPTION 'auto top-up amount % is outside the top-up limits % to %', amount, limits.min_top_up,
-      limits.max_top_up USING errcode = CASE WHEN amount > limits.max_top_up THEN 'P0P02' ELSE 'P0P01' END;
+    PERFORM internal.raise_error(CASE WHEN amount > limits.max_top_up THEN 'P0P02' ELSE 'P0P01' END,
+      format('auto top-up amount %s is outside the top-up limits %s to %s', amount, limits.min_top_up, limits.max_top_up));
   END IF;
   INSERT INTO kassa.auto_topups AS t (tenant_id, customer_id, enabled, threshold, amount, payment_method_id)
   VALUES (tenant, owner, configure_auto_topup.enabled, configure_auto_topup.threshold,

@@ -5,8 +5,8 @@ CREATE OR REPLACE FUNCTION internal.require_reason(p_reason text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE SET search_path = '' AS $$
 BEGIN
   IF nullif(btrim(p_reason), '') IS NULL THEN
-    RAISE EXCEPTION 'a reason is required' USING errcode = 'P0P09',
-      hint = 'Say why, for the audit log (e.g. "cash at the counter, receipt 1234").';
+    PERFORM internal.raise_error('P0P09', 'a reason is required',
+      hint => 'Say why, for the audit log (e.g. "cash at the counter, receipt 1234").');
   END IF;
   RETURN btrim(p_reason);
 END $$;
@@ -22,7 +22,7 @@ DECLARE
   pay kassa.payments;
 BEGIN
   IF method NOT IN ('cash', 'eft') OR method IS NULL THEN
-    RAISE EXCEPTION 'a manual payment is cash or eft, not "%"', method USING errcode = 'P0P10';
+    PERFORM internal.raise_error('P0P10', format('a manual payment is cash or eft, not "%s"', method));
   END IF;
   pay := internal.new_payment(tenant, record_manual_payment.customer_id, 'manual', method, 'payment',
                               record_manual_payment.amount,
@@ -41,8 +41,8 @@ BEGIN
                                 jsonb_build_object('failed_by', internal.jwt_claims() ->> 'sub'));
 END $$;
 
--- Refunds paid out by staff (cash, EFT, manual payments). Card payments are refunded in
--- Stripe; its charge.refunded webhook records them, so they are never counted twice.
+-- Refunds paid out by staff (cash, EFT, manual payments). Card payments are refunded at
+-- Stripe through the bridge (POST /refunds), which records them like the webhook does.
 CREATE OR REPLACE FUNCTION api.refund_payment(payment_id uuid, amount bigint, reason text) RETURNS uuid
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
@@ -51,11 +51,11 @@ DECLARE
 BEGIN
   SELECT p.provider INTO provider FROM kassa.payments p WHERE p.tenant_id = tenant AND p.id = payment_id;
   IF provider IS NULL THEN
-    RAISE EXCEPTION 'unknown payment %', payment_id USING errcode = 'P0P03';
+    PERFORM internal.raise_error('P0P03', format('unknown payment %s', payment_id));
   END IF;
   IF provider <> 'manual' THEN
-    RAISE EXCEPTION 'payment % was made through %; refund it there', payment_id, provider USING errcode = 'P0P11',
-      hint = 'The gateway''s refund webhook records the refund in Kassa.';
+    PERFORM internal.raise_error('P0P11', format('payment %s was made through %s; refund it through the gateway', payment_id, provider),
+      hint => 'POST /refunds on the bridge (staff token) refunds a card payment at Stripe and records it.');
   END IF;
   RETURN (internal.refund_payment(tenant, payment_id, 'refund', amount, NULL, internal.require_reason(reason),
                                   jsonb_build_object('refunded_by', internal.jwt_claims() ->> 'sub'))).id;

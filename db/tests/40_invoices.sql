@@ -1,7 +1,7 @@
 -- Invoices: finalisation (totals, gapless numbers, dates, ledger), refusals that change
 -- nothing, the freeze, void, overdue, and who sees what over the API.
 BEGIN;
-SELECT plan(41);
+SELECT plan(44);
 CREATE TEMP TABLE ids AS SELECT 'aaaaaaaa-0000-4000-8000-00000000000a'::uuid AS ta,
   'aaaaaaaa-0000-4000-8000-0000000000a1'::uuid AS a1, 'aaaaaaaa-0000-4000-8000-0000000000a2'::uuid AS a2,
   'bbbbbbbb-0000-4000-8000-00000000000b'::uuid AS tb, 'bbbbbbbb-0000-4000-8000-0000000000b1'::uuid AS b1;
@@ -42,6 +42,11 @@ UPDATE kassa.tenants SET invoice_number_format = 'RE{YYYY}/{NNN}' WHERE id = 'aa
 SELECT is((SELECT number FROM ids, internal.finalise_invoices(ta, ARRAY[pg_temp.draft(ta, a1, ARRAY[300])], '2026-06-01')),
           'RE2026/002', 'numbers follow the tenant''s format');
 
+INSERT INTO kassa.counters (tenant_id, kind, period, last_value)
+VALUES ('bbbbbbbb-0000-4000-8000-00000000000b', 'invoice', 2028, 99999);
+SELECT is((SELECT number FROM ids, internal.finalise_invoices(tb, ARRAY[pg_temp.draft(tb, b1, ARRAY[300])], '2028-01-01')),
+          'INV-2028-100000', 'a counter wider than the format''s digits is printed whole');
+
 -- Refusals change nothing.
 INSERT INTO inv SELECT 'b-empty', pg_temp.draft(tb, b1, ARRAY[]::bigint[]) FROM ids;
 INSERT INTO inv SELECT 'b-ok', pg_temp.draft(tb, b1, ARRAY[500]) FROM ids;
@@ -68,6 +73,13 @@ SELECT throws_ok($$INSERT INTO kassa.invoice_lines (tenant_id, invoice_id, descr
                    SELECT tb, (SELECT id FROM inv WHERE name = 'b-ok'), 'x', 1, 'luxury' FROM ids$$,
                  'P0I06', 'unknown VAT category "luxury"', 'a line needs a known VAT category');
 
+INSERT INTO inv SELECT 'b-negative', pg_temp.draft(tb, b1, ARRAY[]::bigint[]) FROM ids;
+INSERT INTO kassa.invoice_lines (tenant_id, invoice_id, description, unit_price)
+SELECT tb, (SELECT id FROM inv WHERE name = 'b-negative'), 'Pro-rata credit', -500 FROM ids;
+SELECT throws_ok($$SELECT internal.finalise_invoices(tb, ARRAY[(SELECT id FROM inv WHERE name = 'b-negative')], '2026-03-02') FROM ids$$,
+                 'P0I12', format('invoice %s would total -595: an invoice cannot be negative', (SELECT id FROM inv WHERE name = 'b-negative')),
+                 'an invoice cannot total below zero');
+
 -- The freeze.
 SELECT throws_ok($$UPDATE kassa.invoices SET total = 1 WHERE id = (SELECT id FROM inv WHERE name = 'b-1')$$, 'P0I05',
                  'invoice INV-2026-00001 is finalised and frozen: only its payment state can change', 'totals are frozen');
@@ -84,6 +96,9 @@ SELECT throws_ok($$UPDATE kassa.invoice_lines SET description = 'x' WHERE invoic
                  'P0I05', NULL, 'no line can be changed');
 SELECT throws_ok($$DELETE FROM kassa.invoice_lines WHERE invoice_id = (SELECT id FROM inv WHERE name = 'b-1')$$,
                  'P0I05', NULL, 'no line can be removed');
+SELECT throws_ok($$UPDATE kassa.invoice_lines SET invoice_id = (SELECT id FROM inv WHERE name = 'b-1')
+                   WHERE invoice_id = (SELECT id FROM inv WHERE name = 'b-ok')$$,
+                 'P0I05', NULL, 'no line can be moved onto it');
 SELECT lives_ok($$UPDATE kassa.invoices SET status = 'overdue' WHERE id = (SELECT id FROM inv WHERE name = 'b-1')$$,
                 'the payment state can change');
 

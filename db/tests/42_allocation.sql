@@ -19,8 +19,9 @@ INSERT INTO inv SELECT 'april', pg_temp.issued(tb, b1, ARRAY[2000], '2026-04-01'
 SELECT is_empty($$SELECT * FROM internal.allocate_credit('bbbbbbbb-0000-4000-8000-00000000000b',
                    ARRAY['bbbbbbbb-0000-4000-8000-0000000000b1'::uuid])$$, 'without credit nothing is allocated');
 SELECT pg_temp.post(tb, b1, 'payment', 10000, 'pay-1') FROM ids;
-SELECT is((SELECT array_agg((inv.name, a.amount)::text ORDER BY a.id) FROM ids,
-             internal.allocate_credit(tb, ARRAY[b1]) a JOIN inv ON inv.id = a.invoice_id),
+SELECT is((SELECT array_agg((inv.name, a.amount)::text ORDER BY i.issued_on) FROM ids,
+             internal.allocate_credit(tb, ARRAY[b1]) a JOIN inv ON inv.id = a.invoice_id
+             JOIN kassa.invoices i ON i.id = a.invoice_id),
           ARRAY['(january,8000)', '(march,2000)'], 'a payment settles the oldest invoice first, then part of the next');
 SELECT is((SELECT array_agg((name, status, amount_paid, amount_due)::text ORDER BY issued_on) FROM kassa.invoices JOIN inv USING (id)),
           ARRAY['(january,paid,8000,0)', '(march,partially_paid,2000,3000)', '(april,finalised,0,2000)'],

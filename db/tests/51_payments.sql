@@ -1,7 +1,7 @@
 -- Payments: completion posts once with its bonus, failure, refunds with bonus share, Stripe
 -- event handling (duplicates, rejections), staff operations.
 BEGIN;
-SELECT plan(45);
+SELECT plan(48);
 \ir helpers/invoices.sql
 \ir helpers/two_tenants.sql
 
@@ -88,11 +88,17 @@ SELECT results_eq($$SELECT status, amount_refunded FROM kassa.payments WHERE id 
   $$VALUES ('partially_refunded', 2500::bigint)$$, '... refunds nothing more');
 SELECT results_eq($$SELECT e.kind, e.amount FROM kassa.ledger_entries e JOIN kassa.payment_refunds r ON r.id::text = e.source_id ORDER BY e.id$$,
   $$VALUES ('refund', -2500::bigint), ('bonus', -250::bigint)$$, 'the refund takes back its share of the bonus');
+SELECT is(internal.sync_stripe_refunds('5a000000-0000-4000-8000-000000000001', (SELECT payment_id FROM t), 'ch_1',
+  3000, 'staff refund through the bridge'), 500::bigint, 'a new refunded total records only the difference');
+SELECT is(internal.stripe_event(pg_temp.event('evt_r2', 'charge.refunded',
+  '{"id": "ch_1", "payment_intent": "pi_t1", "amount_refunded": 3000}')), 'processed', 'the webhook for that total...');
+SELECT is((SELECT amount_refunded FROM kassa.payments WHERE id = (SELECT payment_id FROM t)), 3000::bigint,
+  '... adds nothing: Kassa and Stripe agree on 30.00 refunded');
 SELECT throws_ok($$SELECT internal.stripe_event(pg_temp.event('evt_d1', 'charge.dispute.created',
   '{"id": "dp_1", "payment_intent": "pi_t1", "amount": 9000, "reason": "fraudulent"}'))$$, 'P0P08', NULL,
   'a dispute above what is left to refund is rejected');
 SELECT is(internal.stripe_event(pg_temp.event('evt_d2', 'charge.dispute.created',
-  '{"id": "dp_2", "payment_intent": "pi_t1", "amount": 7500, "reason": "fraudulent"}')), 'processed', 'a dispute of the rest is processed');
+  '{"id": "dp_2", "payment_intent": "pi_t1", "amount": 7000, "reason": "fraudulent"}')), 'processed', 'a dispute of the rest is processed');
 SELECT results_eq($$SELECT status, amount_refunded FROM kassa.payments WHERE id = (SELECT payment_id FROM t)$$,
   $$VALUES ('refunded', 10000::bigint)$$, 'the payment is fully refunded');
 SELECT is((SELECT sum(amount) FROM kassa.ledger_entries WHERE customer_id = '5c000000-0000-4000-8000-000000000001'), 0::numeric,

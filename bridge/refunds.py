@@ -1,0 +1,67 @@
+"""POST /refunds: staff refund (part of) a card payment at Stripe, recorded in Kassa at once.
+
+Authorization: a staff token. Body: {"payment_id", "amount" (minor units), "reason",
+"request_id"}. The rules are checked first (reason, completed payment, never above what is left);
+then Stripe refunds (idempotency key: payment + request id, so a retry is one refund); then the
+charge's new refunded total is recorded through internal.sync_stripe_refunds, the function the
+charge.refunded webhook uses, so whichever comes first records it and the other adds nothing.
+The staff member's claims are set for the transaction: the audit log names them.
+"""
+from __future__ import annotations
+
+import json
+import uuid
+
+import psycopg
+import stripe
+from flask import Blueprint, jsonify, request
+from psycopg.rows import dict_row
+from psycopg.types.json import Jsonb
+
+from bridge import stripe_gateway
+from bridge.answers import rule_broken
+from bridge.auth import caller
+from bridge.db import pool
+
+blueprint = Blueprint("refunds", __name__)
+
+
+@blueprint.post("/refunds")
+def refund():
+    claims = caller("staff")
+    if not claims:
+        return jsonify(code="401", message="a valid staff token is required"), 401
+    body = request.get_json(silent=True) or {}
+    amount, payment_id, request_id = body.get("amount"), body.get("payment_id"), body.get("request_id")
+    if not isinstance(amount, int) or isinstance(amount, bool) or not all(
+            isinstance(v, str) for v in (payment_id, request_id)):
+        return jsonify(code="P0P10", message="payment_id, amount (integer), reason and request_id are required"), 400
+    try:
+        uuid.UUID(payment_id)
+    except ValueError:
+        return jsonify(code="P0P03", message=f"no card payment {payment_id} in this tenant"), 404
+    try:
+        with pool().connection() as conn:
+            payment = conn.cursor(row_factory=dict_row).execute(
+                "SELECT p.*, internal.check_refund(p, %s, %s) FROM kassa.payments p"
+                " WHERE p.tenant_id = %s AND p.id = %s::uuid AND p.provider = 'stripe'",
+                [amount, body.get("reason"), claims["tenant_id"], payment_id]).fetchone()
+    except psycopg.Error as error:
+        return rule_broken(error)
+    if payment is None:
+        return jsonify(code="P0P03", message=f"no card payment {payment_id} in this tenant"), 404
+    stripe_gateway.configure()
+    try:
+        made = stripe.Refund.create(payment_intent=payment["provider_intent_ref"], amount=amount,
+                                    metadata={"tenant_id": claims["tenant_id"], "payment_id": payment_id,
+                                              "reason": body["reason"], "staff": claims.get("sub", "")},
+                                    idempotency_key=f"kassa-refund-{payment_id}-{request_id}")
+        charge = stripe.Charge.retrieve(made.charge)
+    except stripe.StripeError as error:
+        return jsonify(code="gateway", message=error.user_message or str(error)), 502
+    with pool().connection() as conn, conn.transaction():
+        conn.execute("SELECT set_config('request.jwt.claims', %s, true)", [json.dumps(claims)])
+        conn.execute("SELECT internal.sync_stripe_refunds(%s, %s, %s, %s, %s, %s)",
+                     [claims["tenant_id"], payment_id, charge.id, charge.amount_refunded, body["reason"],
+                      Jsonb(stripe_gateway.as_dict(made))])
+    return jsonify(refund_id=made.id, status=made.status, amount=made.amount, payment_id=payment_id), 201

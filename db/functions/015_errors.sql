@@ -1,0 +1,26 @@
+-- Business-rule errors: one way to raise them, so SQL callers and HTTP clients both get a
+-- stable code. In SQL the code is the SQLSTATE (class P0, e.g. P0I03), which DBAs and pgTAP
+-- match on. PostgREST 12 would answer any P0 code other than P0001 with HTTP 500, so inside a
+-- PostgREST request (request.method is set) the same error is raised as PostgREST's 'PGRST'
+-- error: HTTP 400 with {"code": "P0I03", "message", "details", "hint"} exactly as clients
+-- expect from PostgREST.
+CREATE OR REPLACE FUNCTION internal.raise_error(
+  code text, message text, detail text DEFAULT NULL, hint text DEFAULT NULL, http_status int DEFAULT 400)
+RETURNS void LANGUAGE plpgsql STABLE SET search_path = '' AS $$
+BEGIN
+  IF coalesce(current_setting('request.method', true), '') <> '' THEN
+    RAISE SQLSTATE 'PGRST' USING
+      message = json_build_object('code', code, 'message', message, 'details', detail, 'hint', hint)::text,
+      detail = json_build_object('status', http_status, 'headers', json_build_object())::text;
+  END IF;
+  -- RAISE refuses NULL options, hence one branch per combination.
+  IF detail IS NULL AND hint IS NULL THEN
+    RAISE EXCEPTION USING errcode = code, message = message;
+  ELSIF detail IS NULL THEN
+    RAISE EXCEPTION USING errcode = code, message = message, hint = hint;
+  ELSIF hint IS NULL THEN
+    RAISE EXCEPTION USING errcode = code, message = message, detail = detail;
+  END IF;
+  RAISE EXCEPTION USING errcode = code, message = message, detail = detail, hint = hint;
+END $$;
+GRANT EXECUTE ON FUNCTION internal.raise_error(text, text, text, text, int) TO customer, staff, kassa_worker;
