@@ -6,10 +6,13 @@
 -- Trigger arguments: the tenant column, then the key columns of the row; an argument that
 -- starts with '-' names a column whose changes are not worth a row (see audit_table).
 
--- The row's key as a JSON object of the key columns.
+-- The row's key as a JSON object of the key columns (the one-column case spelled out: it is
+-- every table but a few, and this runs once per audited row).
 CREATE OR REPLACE FUNCTION internal.audit_key(row_json jsonb, key_columns text[]) RETURNS jsonb
 LANGUAGE sql IMMUTABLE AS $$
-  SELECT coalesce(pg_catalog.jsonb_object_agg(c, row_json -> c), '{}') FROM pg_catalog.unnest(key_columns) c
+  SELECT CASE WHEN pg_catalog.cardinality(key_columns) = 1
+              THEN pg_catalog.jsonb_build_object(key_columns[1], row_json -> key_columns[1])
+              ELSE (SELECT pg_catalog.jsonb_object_agg(c, row_json -> c) FROM pg_catalog.unnest(key_columns) c) END
 $$;
 
 CREATE OR REPLACE FUNCTION internal.audit_inserted() RETURNS trigger
@@ -42,19 +45,23 @@ END $$;
 
 -- Updates keep only what changed; a row whose change is nothing (or only ignored columns) is
 -- not worth a log row. Old and new rows are paired by their key (keys never change).
+-- enable_nestloop on: pairing the rows is a hash join anyway, and the per-row comparison below
+-- is a nested loop by nature, which a batch caller that turned nested loops off would distort.
 CREATE OR REPLACE FUNCTION internal.audit_updated() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' SET enable_nestloop = on AS $$
 DECLARE
   claims  json := internal.jwt_claims();
   keys    text[] := ARRAY(SELECT a FROM unnest(TG_ARGV[1:]) a WHERE a NOT LIKE '-%');
   ignored text[] := ARRAY(SELECT substr(a, 2) FROM unnest(TG_ARGV[1:]) a WHERE a LIKE '-%');
 BEGIN
+  -- MATERIALIZED: each row becomes JSON once, not once per column compared.
+  WITH n AS MATERIALIZED (SELECT r.j, internal.audit_key(r.j, keys) AS k FROM (SELECT to_jsonb(x) AS j FROM new_rows x) r),
+       o AS MATERIALIZED (SELECT r.j, internal.audit_key(r.j, keys) AS k FROM (SELECT to_jsonb(x) AS j FROM old_rows x) r)
   INSERT INTO audit.log (tenant_id, table_name, row_key, operation, old_row, new_row,
                          actor_sub, actor_role, db_user, txid)
   SELECT (n.j ->> TG_ARGV[0])::uuid, TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, n.k, 'UPDATE',
          d.old_part, d.new_part, claims ->> 'sub', coalesce(claims ->> 'role', session_user), session_user, txid_current()
-    FROM (SELECT to_jsonb(x) AS j, internal.audit_key(to_jsonb(x), keys) AS k FROM new_rows x) n
-    JOIN (SELECT to_jsonb(x) AS j, internal.audit_key(to_jsonb(x), keys) AS k FROM old_rows x) o ON o.k = n.k
+    FROM n JOIN o ON o.k = n.k
    CROSS JOIN LATERAL (
          SELECT jsonb_object_agg(c.key, c.value) AS old_part, jsonb_object_agg(c.key, n.j -> c.key) AS new_part
            FROM jsonb_each(o.j) c

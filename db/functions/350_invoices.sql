@@ -96,10 +96,12 @@ LANGUAGE plpgsql SET search_path = '' AS $$
 DECLARE
   frozen record;
 BEGIN
+  -- From the changed lines to their invoices by primary key (the transition table has no
+  -- statistics; starting from invoices made the planner compare every pair).
   SELECT i.number, i.status INTO frozen
-    FROM kassa.invoices i
+    FROM (SELECT DISTINCT c.tenant_id, c.invoice_id FROM changed_lines c) c
+    JOIN kassa.invoices i ON i.tenant_id = c.tenant_id AND i.id = c.invoice_id
    WHERE i.status <> 'draft'
-     AND (i.tenant_id, i.id) IN (SELECT c.tenant_id, c.invoice_id FROM changed_lines c)
    LIMIT 1;
   IF FOUND THEN
     PERFORM internal.raise_error('P0I05',
