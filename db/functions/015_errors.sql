@@ -23,4 +23,14 @@ BEGIN
   END IF;
   RAISE EXCEPTION USING errcode = code, message = message, detail = detail, hint = hint;
 END $$;
+-- One guard for every rule of the form "this never changes": attach it as a BEFORE trigger
+-- with the error's code, message and (optionally) hint as arguments, e.g.
+--   ... FOR EACH ROW EXECUTE FUNCTION internal.refuse_change('P0L06', 'ledger entries are append-only', '...')
+CREATE OR REPLACE FUNCTION internal.refuse_change() RETURNS trigger
+LANGUAGE plpgsql SET search_path = '' AS $$
+BEGIN
+  PERFORM internal.raise_error(TG_ARGV[0], TG_ARGV[1], NULL, TG_ARGV[2]);
+  RETURN NULL;  -- not reached: raise_error always raises
+END $$;
+
 GRANT EXECUTE ON FUNCTION internal.raise_error(text, text, text, text, int) TO customer, staff, kassa_worker;

@@ -15,7 +15,9 @@ LANGUAGE sql IMMUTABLE AS $$
               ELSE (SELECT pg_catalog.jsonb_object_agg(c, row_json -> c) FROM pg_catalog.unnest(key_columns) c) END
 $$;
 
-CREATE OR REPLACE FUNCTION internal.audit_inserted() RETURNS trigger
+-- Inserted rows (logged as the new row) or deleted ones (logged as the old row): the trigger
+-- names its transition table changed_rows either way.
+CREATE OR REPLACE FUNCTION internal.audit_inserted_or_deleted() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   claims json := internal.jwt_claims();
@@ -24,22 +26,9 @@ BEGIN
   INSERT INTO audit.log (tenant_id, table_name, row_key, operation, old_row, new_row,
                          actor_sub, actor_role, db_user, txid)
   SELECT (r.j ->> TG_ARGV[0])::uuid, TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, internal.audit_key(r.j, keys),
-         'INSERT', NULL, r.j, claims ->> 'sub', coalesce(claims ->> 'role', session_user), session_user, txid_current()
-    FROM (SELECT to_jsonb(n) AS j FROM new_rows n) r;
-  RETURN NULL;
-END $$;
-
-CREATE OR REPLACE FUNCTION internal.audit_deleted() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
-DECLARE
-  claims json := internal.jwt_claims();
-  keys   text[] := ARRAY(SELECT a FROM unnest(TG_ARGV[1:]) a WHERE a NOT LIKE '-%');
-BEGIN
-  INSERT INTO audit.log (tenant_id, table_name, row_key, operation, old_row, new_row,
-                         actor_sub, actor_role, db_user, txid)
-  SELECT (r.j ->> TG_ARGV[0])::uuid, TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, internal.audit_key(r.j, keys),
-         'DELETE', r.j, NULL, claims ->> 'sub', coalesce(claims ->> 'role', session_user), session_user, txid_current()
-    FROM (SELECT to_jsonb(o) AS j FROM old_rows o) r;
+         TG_OP, CASE WHEN TG_OP = 'DELETE' THEN r.j END, CASE WHEN TG_OP = 'INSERT' THEN r.j END,
+         claims ->> 'sub', coalesce(claims ->> 'role', session_user), session_user, txid_current()
+    FROM (SELECT to_jsonb(c) AS j FROM changed_rows c) r;
   RETURN NULL;
 END $$;
 
@@ -77,27 +66,21 @@ RETURNS void LANGUAGE plpgsql SET search_path = '' AS $$
 DECLARE
   args text := (SELECT string_agg(quote_literal(c), ', ') FROM unnest(tenant_column || key_columns) c);
 BEGIN
-  EXECUTE format('CREATE OR REPLACE TRIGGER audit_insert AFTER INSERT ON %s REFERENCING NEW TABLE AS new_rows '
-                 'FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted(%s)', tbl, args);
+  EXECUTE format('CREATE OR REPLACE TRIGGER audit_insert AFTER INSERT ON %s REFERENCING NEW TABLE AS changed_rows '
+                 'FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted(%s)', tbl, args);
   EXECUTE format('CREATE OR REPLACE TRIGGER audit_update AFTER UPDATE ON %s '
                  'REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows '
                  'FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated(%s)', tbl, args);
-  EXECUTE format('CREATE OR REPLACE TRIGGER audit_delete AFTER DELETE ON %s REFERENCING OLD TABLE AS old_rows '
-                 'FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_deleted(%s)', tbl, args);
-END $$;
-
-CREATE OR REPLACE FUNCTION internal.refuse_audit_change() RETURNS trigger
-LANGUAGE plpgsql SET search_path = '' AS $$
-BEGIN
-  PERFORM internal.raise_error('P0A01', 'the audit log is append-only',
-    hint => 'Audit rows can be read, never changed or removed.');
-  RETURN NULL;  -- not reached: raise_error always raises
+  EXECUTE format('CREATE OR REPLACE TRIGGER audit_delete AFTER DELETE ON %s REFERENCING OLD TABLE AS changed_rows '
+                 'FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted(%s)', tbl, args);
 END $$;
 
 CREATE OR REPLACE TRIGGER append_only BEFORE UPDATE OR DELETE ON audit.log
-  FOR EACH ROW EXECUTE FUNCTION internal.refuse_audit_change();
+  FOR EACH ROW EXECUTE FUNCTION internal.refuse_change('P0A01', 'the audit log is append-only',
+                                                       'Audit rows can be read, never changed or removed.');
 CREATE OR REPLACE TRIGGER append_only_truncate BEFORE TRUNCATE ON audit.log
-  FOR EACH STATEMENT EXECUTE FUNCTION internal.refuse_audit_change();
+  FOR EACH STATEMENT EXECUTE FUNCTION internal.refuse_change('P0A01', 'the audit log is append-only',
+                                                             'Audit rows can be read, never changed or removed.');
 
 ALTER TABLE audit.log ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS "Staff read their tenant's audit log" ON audit.log;

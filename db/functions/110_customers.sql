@@ -39,14 +39,6 @@ BEGIN
   RETURN NEW;
 END $$;
 
-CREATE OR REPLACE FUNCTION internal.refuse_customer_delete() RETURNS trigger
-LANGUAGE plpgsql SET search_path = '' AS $$
-BEGIN
-  PERFORM internal.raise_error('P0C03', 'customers are never deleted',
-    hint => 'Set status to ''closed'' instead.');
-  RETURN NULL;  -- not reached: raise_error always raises
-END $$;
-
 CREATE OR REPLACE TRIGGER assign_account_number BEFORE INSERT ON kassa.customers
   FOR EACH ROW EXECUTE FUNCTION internal.assign_account_number();
 CREATE OR REPLACE TRIGGER open_billing_account AFTER INSERT ON kassa.customers
@@ -54,7 +46,8 @@ CREATE OR REPLACE TRIGGER open_billing_account AFTER INSERT ON kassa.customers
 CREATE OR REPLACE TRIGGER guard_customer_update BEFORE UPDATE ON kassa.customers
   FOR EACH ROW EXECUTE FUNCTION internal.guard_customer_update();
 CREATE OR REPLACE TRIGGER refuse_customer_delete BEFORE DELETE ON kassa.customers
-  FOR EACH ROW EXECUTE FUNCTION internal.refuse_customer_delete();
+  FOR EACH ROW EXECUTE FUNCTION internal.refuse_change('P0C03', 'customers are never deleted',
+                                                       'Set status to ''closed'' instead.');
 SELECT internal.audit_table('kassa.customers', 'tenant_id', 'id');
 
 ALTER TABLE kassa.customers ENABLE ROW LEVEL SECURITY;

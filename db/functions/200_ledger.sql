@@ -118,17 +118,12 @@ LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
     'source_type', p_source_type, 'source_id', p_source_id, 'description', p_description)))
 $$;
 
-CREATE OR REPLACE FUNCTION internal.refuse_ledger_change() RETURNS trigger
-LANGUAGE plpgsql SET search_path = '' AS $$
-BEGIN
-  PERFORM internal.raise_error('P0L06', 'ledger entries are append-only',
-    hint => 'Correct a posting with a new entry (adjustment, credit note, refund).');
-  RETURN NULL;  -- not reached: raise_error always raises
-END $$;
 CREATE OR REPLACE TRIGGER append_only BEFORE UPDATE OR DELETE ON kassa.ledger_entries
-  FOR EACH ROW EXECUTE FUNCTION internal.refuse_ledger_change();
+  FOR EACH ROW EXECUTE FUNCTION internal.refuse_change('P0L06', 'ledger entries are append-only',
+    'Correct a posting with a new entry (adjustment, credit note, refund).');
 CREATE OR REPLACE TRIGGER append_only_truncate BEFORE TRUNCATE ON kassa.ledger_entries
-  FOR EACH STATEMENT EXECUTE FUNCTION internal.refuse_ledger_change();
+  FOR EACH STATEMENT EXECUTE FUNCTION internal.refuse_change('P0L06', 'ledger entries are append-only',
+    'Correct a posting with a new entry (adjustment, credit note, refund).');
 
 -- Health check for DBAs and tests: every account whose cached balance differs from its entries.
 CREATE OR REPLACE FUNCTION internal.ledger_mismatches()

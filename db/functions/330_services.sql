@@ -54,14 +54,8 @@ CREATE OR REPLACE TRIGGER guard_service BEFORE UPDATE OF tenant_id, id, customer
   price_version_id, activated_on, suspended_on, cancelled_on ON kassa.services
   FOR EACH ROW EXECUTE FUNCTION internal.guard_service();
 
-CREATE OR REPLACE FUNCTION internal.refuse_service_action_change() RETURNS trigger
-LANGUAGE plpgsql SET search_path = '' AS $$
-BEGIN
-  PERFORM internal.raise_error('P0S08', 'the service action log is append-only');
-  RETURN NULL;  -- not reached: raise_error always raises
-END $$;
 CREATE OR REPLACE TRIGGER append_only BEFORE UPDATE OR DELETE ON kassa.service_actions
-  FOR EACH ROW EXECUTE FUNCTION internal.refuse_service_action_change();
+  FOR EACH ROW EXECUTE FUNCTION internal.refuse_change('P0S08', 'the service action log is append-only');
 
 -- A pro-rata charge (positive) or credit (negative) for days [p_from, p_to) of a service's
 -- cycle at one price version; nothing when it comes to zero.
