@@ -50,7 +50,7 @@ BEGIN
                          actor_sub, actor_role, db_user, txid)
   SELECT (n.j ->> TG_ARGV[0])::uuid, TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, n.k, 'UPDATE',
          d.old_part, d.new_part, claims ->> 'sub', coalesce(claims ->> 'role', session_user), session_user, txid_current()
-    FROM n JOIN o ON o.k = n.k
+    FROM n JOIN o ON o.k = n.k AND (o.j - ignored) <> (n.j - ignored)  -- unchanged rows skip the comparison
    CROSS JOIN LATERAL (
          SELECT jsonb_object_agg(c.key, c.value) AS old_part, jsonb_object_agg(c.key, n.j -> c.key) AS new_part
            FROM jsonb_each(o.j) c

@@ -144,10 +144,14 @@ BEGIN
   END IF;
 
   -- Lock the invoices in a fixed order, then check them all before changing anything.
+  -- The checks are set differences (EXCEPT hashes) or per-invoice lookups, never joins: the
+  -- invoices were usually written by this very transaction, statistics know nothing of them,
+  -- and a join planned on "one row" compares every pair.
   PERFORM 1 FROM kassa.invoices i
    WHERE i.tenant_id = p_tenant_id AND i.id = ANY (p_invoice_ids) ORDER BY i.id FOR UPDATE;
-  SELECT d.id INTO problem FROM (SELECT DISTINCT unnest(p_invoice_ids) AS id) d
-   WHERE NOT EXISTS (SELECT FROM kassa.invoices i WHERE i.tenant_id = p_tenant_id AND i.id = d.id) LIMIT 1;
+  SELECT d.id INTO problem FROM (SELECT unnest(p_invoice_ids) AS id
+                                 EXCEPT SELECT i.id FROM kassa.invoices i
+                                         WHERE i.tenant_id = p_tenant_id AND i.id = ANY (p_invoice_ids)) d LIMIT 1;
   IF FOUND THEN
     PERFORM internal.raise_error('P0I01', format('invoice %s not found in this tenant', problem.id));
   END IF;
@@ -157,16 +161,19 @@ BEGIN
     PERFORM internal.raise_error('P0I02',
       format('invoice %s is %s (number %s), only drafts can be finalised', problem.id, problem.status, problem.number));
   END IF;
-  SELECT i.id INTO problem FROM kassa.invoices i
-   WHERE i.tenant_id = p_tenant_id AND i.id = ANY (p_invoice_ids)
-     AND NOT EXISTS (SELECT FROM kassa.invoice_lines l WHERE l.tenant_id = i.tenant_id AND l.invoice_id = i.id) LIMIT 1;
+  SELECT d.id INTO problem FROM (SELECT unnest(p_invoice_ids) AS id
+                                 EXCEPT SELECT l.invoice_id FROM kassa.invoice_lines l
+                                         WHERE l.tenant_id = p_tenant_id AND l.invoice_id = ANY (p_invoice_ids)) d LIMIT 1;
   IF FOUND THEN
     PERFORM internal.raise_error('P0I03', format('invoice %s has no lines', problem.id), NULL,
       'Add at least one line (api.add_invoice_line) before finalising.');
   END IF;
-  SELECT i.id, i.currency, a.currency AS account_currency INTO problem
-    FROM kassa.invoices i JOIN kassa.billing_accounts a USING (tenant_id, customer_id)
-   WHERE i.tenant_id = p_tenant_id AND i.id = ANY (p_invoice_ids) AND a.currency <> i.currency LIMIT 1;
+  SELECT c.id, c.currency, c.account_currency INTO problem
+    FROM (SELECT i.id, i.currency, (SELECT a.currency FROM kassa.billing_accounts a
+                                     WHERE a.tenant_id = i.tenant_id AND a.customer_id = i.customer_id LIMIT 1)
+                                    AS account_currency
+            FROM kassa.invoices i WHERE i.tenant_id = p_tenant_id AND i.id = ANY (p_invoice_ids)) c
+   WHERE c.account_currency <> c.currency LIMIT 1;
   IF FOUND THEN
     PERFORM internal.raise_error('P0I04',
       format('invoice %s is in %s, the customer''s account is in %s', problem.id, problem.currency,
