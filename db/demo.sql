@@ -26,3 +26,42 @@ INSERT INTO kassa.customers (tenant_id, id, type, name, company_name, email, pho
    'Jana Schmidt', 'Schmidt Logistik GmbH', 'buchhaltung@schmidt-logistik.de', '+49 211 555 0201', 'Hafenstraße 1, Düsseldorf'),
   ('22222222-2222-4222-8222-222222222222', 'b2222222-0000-4000-8000-000000000002', 'personal',
    'Lukas Becker', NULL, 'lukas.becker@example.de', '+49 170 555 0202', 'Königsallee 20, Düsseldorf');
+
+-- Catalog: a fibre plan and an installation fee in Cape Town, a SIP trunk in Düsseldorf.
+INSERT INTO kassa.products (tenant_id, id, code, name, kind) VALUES
+  ('11111111-1111-4111-8111-111111111111', 'c1111111-0000-4000-8000-000000000001', 'fibre-50', 'Fibre 50/25 Mbps', 'plan'),
+  ('11111111-1111-4111-8111-111111111111', 'c1111111-0000-4000-8000-000000000002', 'install', 'Fibre installation', 'fee'),
+  ('22222222-2222-4222-8222-222222222222', 'c2222222-0000-4000-8000-000000000001', 'sip-10', 'SIP-Trunk 10 Kanäle', 'plan');
+INSERT INTO kassa.price_versions (tenant_id, id, product_id, price, interval, valid_from) VALUES
+  ('11111111-1111-4111-8111-111111111111', 'd1111111-0000-4000-8000-000000000001',
+   'c1111111-0000-4000-8000-000000000001', 69900, 'monthly', '2026-01-01'),   -- R 699.00 incl. VAT
+  ('11111111-1111-4111-8111-111111111111', 'd1111111-0000-4000-8000-000000000002',
+   'c1111111-0000-4000-8000-000000000002', 99900, NULL, '2026-01-01'),        -- R 999.00 once
+  ('22222222-2222-4222-8222-222222222222', 'd2222222-0000-4000-8000-000000000001',
+   'c2222222-0000-4000-8000-000000000001', 4990, 'monthly', '2026-01-01');    -- € 49.90 plus VAT
+
+-- Top-ups in Cape Town: R 50 to R 5,000, a bonus of 5 % from R 500 and 10 % from R 1,000.
+INSERT INTO kassa.payment_settings (tenant_id, min_top_up, max_top_up)
+VALUES ('11111111-1111-4111-8111-111111111111', 5000, 500000);
+INSERT INTO kassa.bonus_tiers (tenant_id, min_amount, percent) VALUES
+  ('11111111-1111-4111-8111-111111111111', 50000, 5), ('11111111-1111-4111-8111-111111111111', 100000, 10);
+
+-- Services installed 20 days ago on billing day 1, the first with its installation fee; then
+-- the invoice run bills the pro-rata first period and the coming month, and Karoo Coffee pays
+-- its invoice by EFT. Everything goes through the same functions staff and jobs use.
+INSERT INTO kassa.services (tenant_id, id, customer_id, price_version_id, installation_address, billing_day) VALUES
+  ('11111111-1111-4111-8111-111111111111', 'e1111111-0000-4000-8000-000000000001',
+   'a1111111-0000-4000-8000-000000000001', 'd1111111-0000-4000-8000-000000000001', '3 Kloof Nek Road, Cape Town', 1),
+  ('11111111-1111-4111-8111-111111111111', 'e1111111-0000-4000-8000-000000000002',
+   'a1111111-0000-4000-8000-000000000002', 'd1111111-0000-4000-8000-000000000001', '9 Bree Street, Cape Town', 1),
+  ('22222222-2222-4222-8222-222222222222', 'e2222222-0000-4000-8000-000000000001',
+   'b2222222-0000-4000-8000-000000000001', 'd2222222-0000-4000-8000-000000000001', 'Hafenstraße 1, Düsseldorf', 1);
+SELECT internal.service_transition(s.tenant_id, s.id, 'activate', 'demo: installed', current_date - 20)
+  FROM kassa.services s ORDER BY s.id;
+SELECT internal.add_fee('11111111-1111-4111-8111-111111111111', 'e1111111-0000-4000-8000-000000000001',
+                        'd1111111-0000-4000-8000-000000000002', 1);
+SELECT count(*) FROM internal.invoice_run(current_date);
+SELECT set_config('request.jwt.claims',
+                  '{"role": "staff", "tenant_id": "11111111-1111-4111-8111-111111111111", "sub": "demo-loader"}', true);
+SELECT api.record_manual_payment(i.customer_id, i.total, 'eft', 'demo: EFT received', 'FNB-REF-0001')
+  FROM kassa.invoices i WHERE i.customer_id = 'a1111111-0000-4000-8000-000000000002';

@@ -6,6 +6,7 @@ same definitions `kassa up` uses, and stopped at the end.
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import uuid
 from pathlib import Path
@@ -13,9 +14,11 @@ from pathlib import Path
 import psycopg
 import pytest
 import requests
+from psycopg import sql
 from psycopg.rows import dict_row
 
 from kassa import config, services
+from kassa.config import with_database
 from kassa.tokens import make_token
 
 
@@ -33,6 +36,19 @@ def stack(settings):
     services.start_all(settings, running)
     yield running
     services.stop_all(settings, running)
+
+
+@pytest.fixture
+def fresh_database(settings):
+    """Settings pointing at a new, empty database in the test cluster; dropped afterwards."""
+    name = f"kassa_fresh_{os.getpid()}"
+    admin = with_database(settings.database_url, "postgres")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    yield dataclasses.replace(settings, database_url=with_database(settings.database_url, name))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 @pytest.fixture

@@ -6,32 +6,14 @@ in as authenticator: the roles revert keeps roles still in use, so that stack ke
 """
 from __future__ import annotations
 
-import dataclasses
-import os
 import subprocess
 
 import psycopg
-import pytest
-from psycopg import sql
 
 from conftest import create_tenant
 from kassa import deploy
-from kassa.config import with_database
 
 OUR_SCHEMAS = ("api", "internal", "kassa", "audit")
-
-
-@pytest.fixture
-def fresh(settings):
-    """Settings pointing at a new, empty database in the same cluster; dropped afterwards."""
-    name = f"kassa_migrations_{os.getpid()}"
-    admin = with_database(settings.database_url, "postgres")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    yield dataclasses.replace(settings, database_url=with_database(settings.database_url, name))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 def schema_dump(settings) -> str:
@@ -48,7 +30,8 @@ def our_objects(settings) -> list[str]:
             "SELECT nspname FROM pg_namespace WHERE nspname = ANY(%s) ORDER BY 1", [list(OUR_SCHEMAS)])]
 
 
-def test_deploy_twice_changes_nothing(fresh):
+def test_deploy_twice_changes_nothing(fresh_database):
+    fresh = fresh_database
     deploy.deploy(fresh)
     first = schema_dump(fresh)
     deploy.deploy(fresh)
@@ -56,7 +39,8 @@ def test_deploy_twice_changes_nothing(fresh):
     assert "CREATE TABLE kassa.customers" in first  # the dump is of a deployed Kassa
 
 
-def test_revert_to_the_start_then_deploy_again(fresh, settings, api, token, db):
+def test_revert_to_the_start_then_deploy_again(fresh_database, settings, api, token, db):
+    fresh = fresh_database
     deploy.deploy(fresh)
     deployed = schema_dump(fresh)
 

@@ -1,0 +1,30 @@
+"""The demo data `make up` loads: it goes through the same functions staff and jobs use, so a
+fresh database with it must show a working billing story and a sound ledger."""
+from __future__ import annotations
+
+import psycopg
+from psycopg.rows import dict_row
+
+from kassa import deploy, stack
+
+LEKKER, RHEINWELLE = "11111111-1111-4111-8111-111111111111", "22222222-2222-4222-8222-222222222222"
+KAROO_COFFEE = "a1111111-0000-4000-8000-000000000002"
+
+
+def test_demo_loads_a_billed_and_paid_story(fresh_database):
+    deploy.deploy(fresh_database)
+    stack.load_demo(fresh_database)
+    with psycopg.connect(fresh_database.database_url, row_factory=dict_row) as conn:
+        invoices = conn.execute(
+            "SELECT tenant_id::text, customer_id::text, number, status, total, amount_due FROM kassa.invoices"
+            " ORDER BY number").fetchall()
+        assert {i["tenant_id"] for i in invoices} == {LEKKER, RHEINWELLE}
+        assert all(i["number"] and i["total"] > 0 for i in invoices)
+        karoo = [i for i in invoices if i["customer_id"] == KAROO_COFFEE]
+        assert len(karoo) == 1 and karoo[0]["status"] == "paid" and karoo[0]["amount_due"] == 0
+        assert conn.execute("SELECT count(*) AS n FROM internal.ledger_mismatches()").fetchone()["n"] == 0
+        # Loading again into a database that has tenants changes nothing.
+        before = conn.execute("SELECT count(*) AS n FROM kassa.ledger_entries").fetchone()["n"]
+    stack.load_demo(fresh_database)
+    with psycopg.connect(fresh_database.database_url, row_factory=dict_row) as conn:
+        assert conn.execute("SELECT count(*) AS n FROM kassa.ledger_entries").fetchone()["n"] == before
