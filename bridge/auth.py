@@ -1,10 +1,15 @@
-"""Who calls a bridge endpoint: the same HS256 Kassa JWT PostgREST accepts."""
+"""Who calls a bridge endpoint: the same HS256 Kassa JWT PostgREST accepts, held to the same
+rules (internal.check_claims: tenant active, customer of that tenant and not closed)."""
 from __future__ import annotations
 
 import os
 
 import jwt
+import psycopg
 from flask import request
+from psycopg.types.json import Json
+
+from bridge.db import pool
 
 
 def caller(role: str) -> dict | None:
@@ -14,6 +19,11 @@ def caller(role: str) -> dict | None:
         claims = jwt.decode(header.removeprefix("Bearer "), os.environ["KASSA_JWT_SECRET"], algorithms=["HS256"])
     except jwt.PyJWTError:
         return None
-    wanted = claims.get("role") == role and claims.get("tenant_id") and (
-        role != "customer" or claims.get("customer_id"))
-    return claims if wanted else None
+    if claims.get("role") != role:
+        return None
+    try:
+        with pool().connection() as conn:
+            conn.execute("SELECT internal.check_claims(%s, %s)", [Json(claims), role])
+    except psycopg.errors.InsufficientPrivilege:
+        return None
+    return claims

@@ -3,8 +3,10 @@
 1. When migrations are pending, the stateless `api` schema is dropped first so no view stands
    in a migration's way.
 2. `sqitch deploy` (each change verified).
-3. Every file of db/functions, in file-name order, in one transaction, after dropping and
-   recreating `api`: either the whole new behaviour is live or none of it.
+3. Every file of db/functions, in file-name order, in one transaction, after dropping the
+   behaviour schemas `api` and `internal` (no data lives there; the triggers and policies that
+   use them are recreated by the same files): either the whole new behaviour is live or none
+   of it, and a function removed from the source is gone.
 4. Login passwords of the API and worker roles are set; PostgREST reloads its schema cache.
 
 Deploying twice changes nothing. `revert` drops `api` and `internal` (behaviour only; they
@@ -60,7 +62,11 @@ def ensure_database(settings: Settings) -> None:
 
 def apply_functions(conn: psycopg.Connection) -> None:
     with conn.transaction():
+        # Both behaviour schemas are rebuilt whole, so a function removed from db/functions is
+        # gone after the next deploy (with it go the triggers and policies that the files
+        # recreate in this same transaction).
         conn.execute("DROP SCHEMA IF EXISTS api CASCADE")
+        conn.execute("DROP SCHEMA IF EXISTS internal CASCADE")
         for path in sorted(FUNCTIONS.glob("*.sql")):
             try:
                 conn.execute(path.read_text())

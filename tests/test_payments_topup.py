@@ -62,6 +62,19 @@ def test_top_up_outside_the_limits_is_refused(settings, db, token, shop):
                       [customer["id"]]).fetchone()["n"] == 0
 
 
+@pytest.mark.parametrize("change", ["UPDATE kassa.tenants SET status = 'suspended' WHERE id = %(tenant)s",
+                                    "UPDATE kassa.customers SET status = 'closed' WHERE id = %(customer)s"])
+def test_a_top_up_is_refused_as_postgrest_would_refuse_the_token(settings, db, token, shop, change):
+    tenant, customer = shop
+    valid = token("customer", tenant["id"], customer["id"])
+    db.execute(change, {"tenant": tenant["id"], "customer": customer["id"]})
+    response = requests.post(settings.bridge_url + "/top-ups", timeout=30, json={"amount": 5000, "request_id": "r"},
+                             headers={"Authorization": f"Bearer {valid}"})
+    assert response.status_code == 401
+    assert db.execute("SELECT count(*) AS n FROM kassa.payments WHERE customer_id = %s",
+                      [customer["id"]]).fetchone()["n"] == 0
+
+
 def test_top_up_needs_a_customer_token(settings, tenant):
     response = requests.post(settings.bridge_url + "/top-ups", json={"amount": 5000, "request_id": "x"}, timeout=10)
     assert response.status_code == 401

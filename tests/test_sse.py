@@ -52,3 +52,19 @@ def test_another_customers_posting_is_not_sent(settings, db, tenant, customer, t
 def test_a_stream_needs_a_valid_token(settings, header):
     response = requests.get(settings.sse_url, headers={"Authorization": header}, timeout=5)
     assert response.status_code == 401
+
+
+def test_a_stream_ends_when_its_token_expires(settings, tenant, customer, token):
+    with requests.get(settings.sse_url, stream=True, timeout=20,
+                      headers={"Authorization": f"Bearer {token('customer', tenant['id'], customer['id'], ttl=2)}"}) as response:
+        assert response.status_code == 200
+        # The server closes the stream at the token's expiry; reading to the end returns.
+        body = b"".join(response.iter_content(chunk_size=None))
+    assert b": connected" in body
+
+
+def test_a_suspended_tenant_gets_no_stream(settings, db, tenant, customer, token):
+    valid = token("customer", tenant["id"], customer["id"])
+    db.execute("UPDATE kassa.tenants SET status = 'suspended' WHERE id = %s", [tenant["id"]])
+    response = requests.get(settings.sse_url, headers={"Authorization": f"Bearer {valid}"}, timeout=5)
+    assert response.status_code == 403 and "not active" in response.json()["message"]

@@ -23,15 +23,15 @@ LANGUAGE sql STABLE AS $$
               THEN (internal.jwt_claims() ->> 'customer_id')::uuid END
 $$;
 
--- PostgREST's db-pre-request: runs as the token's role before every request.
-CREATE OR REPLACE FUNCTION internal.check_request() RETURNS void
+-- Is this token (already verified: signature, expiry) acceptable for this role? Raises
+-- insufficient_privilege (HTTP 401/403) with the reason when not. PostgREST runs it before
+-- every request (check_request); the bridges and the SSE gateway call it for their tokens.
+CREATE OR REPLACE FUNCTION internal.check_claims(claims json, api_role text) RETURNS void
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
-  claims   json := internal.jwt_claims();
-  tenant   uuid := internal.jwt_tenant_id();
-  customer uuid := internal.jwt_customer_id();
-  -- The role PostgREST switched to (current_user is this function's owner).
-  api_role text := current_setting('role');
+  uuid_format constant text := '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$';
+  tenant   uuid := CASE WHEN claims ->> 'tenant_id' ~* uuid_format THEN (claims ->> 'tenant_id')::uuid END;
+  customer uuid := CASE WHEN claims ->> 'customer_id' ~* uuid_format THEN (claims ->> 'customer_id')::uuid END;
 BEGIN
   IF api_role = 'anon' THEN
     RETURN;  -- anonymous requests see nothing: no grants beyond the API's public parts
@@ -58,5 +58,13 @@ BEGIN
   END IF;
 END $$;
 
+-- PostgREST's db-pre-request: runs as the token's role before every request
+-- (current_setting('role') is that role; current_user would be this function's owner).
+CREATE OR REPLACE FUNCTION internal.check_request() RETURNS void
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
+  SELECT internal.check_claims(internal.jwt_claims(), current_setting('role'))
+$$;
+
 GRANT EXECUTE ON FUNCTION internal.jwt_claims(), internal.jwt_tenant_id(), internal.jwt_customer_id(),
   internal.check_request() TO anon, customer, staff;
+GRANT EXECUTE ON FUNCTION internal.check_claims(json, text) TO kassa_worker;

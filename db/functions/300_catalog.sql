@@ -41,7 +41,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
 $$;
 
 CREATE OR REPLACE FUNCTION internal.guard_price_version() RETURNS trigger
-LANGUAGE plpgsql SET search_path = '' AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 BEGIN
   IF NEW.tenant_id <> OLD.tenant_id OR NEW.product_id <> OLD.product_id OR NEW.version <> OLD.version THEN
     PERFORM internal.raise_error('P0S03', 'a price version''s tenant, product and number never change');
@@ -85,7 +85,6 @@ GRANT SELECT ON kassa.products, kassa.price_versions TO customer, staff;
 GRANT INSERT (code, name, kind, description, active), UPDATE (name, description, active) ON kassa.products TO staff;
 GRANT INSERT (product_id, price, interval, currency, vat_category, valid_from),
       UPDATE (price, interval, currency, vat_category, valid_from) ON kassa.price_versions TO staff;
-GRANT EXECUTE ON FUNCTION internal.price_version_in_use(uuid, uuid) TO staff;
 
 CREATE VIEW api.products WITH (security_invoker = true) AS
   SELECT id, tenant_id, code, name, kind, description, active, created_at FROM kassa.products;

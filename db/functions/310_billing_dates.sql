@@ -85,4 +85,4 @@ GRANT EXECUTE ON FUNCTION internal.month_index(date), internal.billing_date_of_m
   internal.cycle_step(integer, date, date), internal.cycle_date_after(integer, integer, date, date),
   internal.first_billing_date(integer, date), internal.next_billing_date(integer, integer, date),
   internal.billing_periods(integer, integer, date, date, date), internal.interval_months(text)
-  TO staff, customer, kassa_worker;
+  TO kassa_worker;

@@ -34,4 +34,4 @@ $$;
 
 GRANT EXECUTE ON FUNCTION internal.prorate_share(bigint, integer, integer),
   internal.prorate(bigint, date, date, date, date),
-  internal.prorate_range(bigint, integer, integer, date, date, date) TO staff, customer, kassa_worker;
+  internal.prorate_range(bigint, integer, integer, date, date, date) TO kassa_worker;

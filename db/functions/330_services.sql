@@ -226,36 +226,35 @@ BEGIN
   RETURN charge;
 END $$;
 
--- The RPCs (staff of the service's tenant).
+-- The RPCs (staff of the service's tenant). Security definer, with the tenant taken from the
+-- token: the internal functions they call take a tenant id and are granted to nobody else.
 CREATE OR REPLACE FUNCTION api.activate_service(service_id uuid, reason text, activated_on date DEFAULT NULL)
-RETURNS kassa.services LANGUAGE sql SET search_path = '' AS $$
+RETURNS kassa.services LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
   SELECT internal.service_transition(internal.jwt_tenant_id(), service_id, 'activate', reason, activated_on)
 $$;
 CREATE OR REPLACE FUNCTION api.suspend_service(service_id uuid, reason text, suspended_on date DEFAULT NULL)
-RETURNS kassa.services LANGUAGE sql SET search_path = '' AS $$
+RETURNS kassa.services LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
   SELECT internal.service_transition(internal.jwt_tenant_id(), service_id, 'suspend', reason, suspended_on)
 $$;
 CREATE OR REPLACE FUNCTION api.resume_service(service_id uuid, reason text, resumed_on date DEFAULT NULL)
-RETURNS kassa.services LANGUAGE sql SET search_path = '' AS $$
+RETURNS kassa.services LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
   SELECT internal.service_transition(internal.jwt_tenant_id(), service_id, 'resume', reason, resumed_on)
 $$;
 CREATE OR REPLACE FUNCTION api.cancel_service(service_id uuid, reason text, cancelled_on date DEFAULT NULL)
-RETURNS kassa.services LANGUAGE sql SET search_path = '' AS $$
+RETURNS kassa.services LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
   SELECT internal.service_transition(internal.jwt_tenant_id(), service_id, 'cancel', reason, cancelled_on)
 $$;
 CREATE OR REPLACE FUNCTION api.change_plan(service_id uuid, plan_version_id uuid, reason text,
                                            effective_on date DEFAULT NULL)
-RETURNS kassa.services LANGUAGE sql SET search_path = '' AS $$
+RETURNS kassa.services LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
   SELECT internal.service_transition(internal.jwt_tenant_id(), service_id, 'change_plan', reason, effective_on,
                                      plan_version_id)
 $$;
 CREATE OR REPLACE FUNCTION api.add_fee(service_id uuid, fee_version_id uuid, quantity numeric DEFAULT 1)
-RETURNS kassa.pending_charges LANGUAGE sql SET search_path = '' AS $$
+RETURNS kassa.pending_charges LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
   SELECT internal.add_fee(internal.jwt_tenant_id(), service_id, fee_version_id, quantity)
 $$;
 
-GRANT EXECUTE ON FUNCTION internal.service_transition(uuid, uuid, text, text, date, uuid),
-  internal.add_fee(uuid, uuid, uuid, numeric) TO staff;
 GRANT EXECUTE ON FUNCTION api.activate_service(uuid, text, date), api.suspend_service(uuid, text, date),
   api.resume_service(uuid, text, date), api.cancel_service(uuid, text, date),
   api.change_plan(uuid, uuid, text, date), api.add_fee(uuid, uuid, numeric) TO staff;

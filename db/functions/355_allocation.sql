@@ -6,6 +6,10 @@
 -- is the credit not yet applied. When positive it goes to open invoices (finalised,
 -- partially_paid, overdue) ordered by issued_on, number: each takes
 -- least(amount_due, what is left), so the parts sum exactly to what was applied.
+-- When negative, money that had settled invoices has left the account (a refund, a
+-- chargeback, a debit): the newest settled invoices give back that much of their amount_paid,
+-- recorded as negative allocation rows. Either way the settled state follows from the balance
+-- and the invoices alone, whatever order the postings came in.
 
 CREATE OR REPLACE FUNCTION internal.allocate_credit(p_tenant_id uuid, p_customer_ids uuid[])
 RETURNS SETOF kassa.invoice_allocations
@@ -16,6 +20,39 @@ BEGIN
   PERFORM 1 FROM kassa.billing_accounts a
    WHERE a.tenant_id = p_tenant_id AND a.customer_id = ANY (p_customer_ids)
    ORDER BY a.tenant_id, a.customer_id FOR UPDATE;
+
+  RETURN QUERY
+  WITH shortfall AS (
+    SELECT a.customer_id, -(a.balance + coalesce(d.due, 0)) AS amount
+      FROM kassa.billing_accounts a
+      LEFT JOIN (SELECT i.customer_id, sum(i.amount_due) AS due FROM kassa.invoices i
+                  WHERE i.tenant_id = p_tenant_id AND i.customer_id = ANY (p_customer_ids)
+                    AND i.status IN ('finalised', 'partially_paid', 'overdue') AND i.amount_due > 0
+                  GROUP BY 1) d ON d.customer_id = a.customer_id
+     WHERE a.tenant_id = p_tenant_id AND a.customer_id = ANY (p_customer_ids) AND a.balance + coalesce(d.due, 0) < 0
+  ), settled AS (
+    SELECT i.tenant_id, i.id, i.customer_id, i.amount_paid, i.due_on,
+           coalesce(sum(i.amount_paid) OVER (PARTITION BY i.customer_id ORDER BY i.issued_on DESC, i.number DESC
+                                             ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS paid_after
+      FROM kassa.invoices i
+     WHERE i.tenant_id = p_tenant_id AND i.customer_id IN (SELECT s.customer_id FROM shortfall s)
+       AND i.status IN ('finalised', 'partially_paid', 'overdue', 'paid') AND i.amount_paid > 0
+  ), taken AS (
+    SELECT p.*, least(p.amount_paid, s.amount - p.paid_after) AS amount
+      FROM settled p JOIN shortfall s ON s.customer_id = p.customer_id
+     WHERE s.amount - p.paid_after > 0
+  ), unsettled AS (
+    UPDATE kassa.invoices i
+       SET amount_paid = i.amount_paid - t.amount,
+           status = CASE WHEN i.due_on < current_date THEN 'overdue'
+                         WHEN i.amount_paid - t.amount = 0 AND i.amount_credited = 0 THEN 'finalised'
+                         ELSE 'partially_paid' END
+      FROM taken t
+     WHERE i.tenant_id = t.tenant_id AND i.id = t.id
+  )
+  INSERT INTO kassa.invoice_allocations AS x (tenant_id, invoice_id, customer_id, amount, source_type)
+  SELECT t.tenant_id, t.id, t.customer_id, -t.amount, 'balance' FROM taken t ORDER BY t.customer_id, t.paid_after
+  RETURNING x.*;
 
   RETURN QUERY
   WITH open AS (

@@ -3,9 +3,9 @@
 -- A credit note credits amounts of the invoice's lines (in the invoice's basis: gross when the
 -- invoice's prices include VAT, net otherwise), never more than what each line still has
 -- uncredited. VAT per rate follows the invoice rule (summed amount of the rate, rounded once
--- half away from zero); the credit note that exhausts a rate takes that rate's remaining VAT
--- (invoice VAT of the rate minus what earlier credit notes took), so a series of partial
--- credit notes sums exactly to the invoice.
+-- half away from zero), cumulatively: a note's VAT at a rate is the VAT of all credited so far
+-- minus the VAT of what earlier notes credited, so a series of partial credit notes sums
+-- exactly to the invoice and no note carries more VAT than was invoiced.
 --
 -- Settlement:
 --   balance  the credit first reduces what is still due on the invoice (amount_credited up);
@@ -14,7 +14,10 @@
 --            one 'credit_note' entry of +total.
 --   refund   the money paid on the invoice goes back to the customer: needs total <= amount_paid;
 --            amount_credited up, amount_paid down by the total. Ledger: 'credit_note' +total and
---            'refund' -total (net zero; the payment-out is recorded by the payments side).
+--            'refund' -total (net zero): the credit note itself records the pay-out, made by
+--            staff outside any gateway (cash, EFT). To give back a card payment, credit to the
+--            balance and refund the payment at the gateway (bridge POST /refunds), which takes
+--            the money off the balance; doing both for the same money would pay it out twice.
 -- Status afterwards: void when fully credited, paid when nothing is due, otherwise unchanged
 -- (partially_paid when something was settled).
 
@@ -99,29 +102,19 @@ BEGIN
              problem.invoice_line_id, greatest(problem.creditable, 0)));
   END IF;
 
-  -- Totals per rate: the exhausting credit note takes the rate's remaining VAT.
+  -- VAT per rate, rounded cumulatively: this note takes the VAT of everything credited at the
+  -- rate so far, less the VAT of what earlier notes credited. Each note's VAT is then never
+  -- negative, and a series of partial notes sums exactly to the invoice's VAT of that rate.
   WITH lines AS (
-    SELECT c.vat_rate, sum(c.amount) AS invoiced, sum(c.credited) AS credited_before,
-           coalesce(sum(r.amount), 0) AS crediting
+    SELECT c.vat_rate, sum(c.credited) AS credited_before, coalesce(sum(r.amount), 0) AS crediting
       FROM internal.credited_per_line(p_tenant_id, p_invoice_id) c
       LEFT JOIN jsonb_to_recordset(req) AS r(invoice_line_id uuid, amount bigint) USING (invoice_line_id)
      GROUP BY c.vat_rate
-  ), earlier AS (
-    SELECT x.vat_rate, sum(x.vat) AS vat
-      FROM (SELECT cl.vat_rate, internal.vat_of(sum(cl.amount), cl.vat_rate, inv.prices_include_vat) AS vat
-              FROM kassa.credit_note_lines cl
-              JOIN kassa.credit_notes n ON n.tenant_id = cl.tenant_id AND n.id = cl.credit_note_id
-             WHERE n.tenant_id = p_tenant_id AND n.invoice_id = p_invoice_id
-             GROUP BY cl.credit_note_id, cl.vat_rate) x
-     GROUP BY x.vat_rate
   ), rated AS (
     SELECT l.crediting AS amount,
-           CASE WHEN l.invoiced - l.credited_before - l.crediting = 0
-                THEN b.vat - coalesce(e.vat, 0)
-                ELSE internal.vat_of(l.crediting, l.vat_rate, inv.prices_include_vat) END AS vat
+           internal.vat_of(l.credited_before + l.crediting, l.vat_rate, inv.prices_include_vat)
+           - internal.vat_of(l.credited_before, l.vat_rate, inv.prices_include_vat) AS vat
       FROM lines l
-      JOIN internal.invoice_vat_breakdown(p_tenant_id, ARRAY[p_invoice_id]) b ON b.vat_rate = l.vat_rate
-      LEFT JOIN earlier e ON e.vat_rate = l.vat_rate
      WHERE l.crediting > 0
   )
   SELECT sum(CASE WHEN inv.prices_include_vat THEN amount - vat ELSE amount END),

@@ -70,8 +70,11 @@ BEGIN
   VALUES (internal.jwt_tenant_id(), adjust_balance.customer_id, adjust_balance.amount,
           internal.require_reason(reason), internal.jwt_claims() ->> 'sub')
   RETURNING * INTO adjustment;
+  -- The ledger (which the customer sees) says what happened; why stays with the staff record.
   PERFORM internal.post_entry(adjustment.tenant_id, adjustment.customer_id, 'adjustment', adjustment.amount,
-                              'balance_adjustment', adjustment.id::text, adjustment.reason);
+                              'balance_adjustment', adjustment.id::text, 'Balance adjustment');
+  -- A credit settles open invoices, a debit un-settles the newest ones, like any money movement.
+  PERFORM internal.allocate_credit(adjustment.tenant_id, ARRAY[adjustment.customer_id]);
   RETURN adjustment.id;
 END $$;
 
