@@ -15,9 +15,13 @@ def test_manual_payment_refund_adjustment_and_their_audit(db, api, token, tenant
                      reason="EFT received, statement line 4", reference="EFT-0004")
     assert paid.status_code == 200, paid.text
     payment_id = paid.json()
-    again = staff.rpc("record_manual_payment", customer_id=str(customer["id"]), amount=20000, method="eft",
-                      reason="same reference twice", reference="EFT-0004")
-    assert again.json()["code"] == "23505" and "payments_provider_ref_unique" in again.json()["message"]
+    retry = staff.rpc("record_manual_payment", customer_id=str(customer["id"]), amount=20000, method="eft",
+                      reason="the same payment, sent again", reference="EFT-0004")
+    assert retry.status_code == 200 and retry.json() == payment_id, "a retry returns the first record"
+    other = staff.rpc("record_manual_payment", customer_id=str(customer["id"]), amount=15000, method="eft",
+                      reason="another payment, same reference", reference="EFT-0004")
+    assert (other.status_code, other.json()["code"]) == (400, "P0P12")
+    assert db.execute("SELECT count(*) AS n FROM kassa.payments WHERE provider_ref = 'EFT-0004'").fetchone()["n"] == 1
     too_much = staff.rpc("refund_payment", payment_id=payment_id, amount=20001, reason="typo")
     no_reason = staff.rpc("refund_payment", payment_id=payment_id, amount=100, reason="  ")
     assert (too_much.json()["code"], no_reason.json()["code"]) == ("P0P08", "P0P09")

@@ -24,6 +24,17 @@ BEGIN
   IF method NOT IN ('cash', 'eft') OR method IS NULL THEN
     PERFORM internal.raise_error('P0P10', format('a manual payment is cash or eft, not "%s"', method));
   END IF;
+  -- The reference (receipt, bank reference) makes a retry safe: the same payment recorded
+  -- again returns the first record; another payment under that reference is refused.
+  SELECT * INTO pay FROM kassa.payments p
+   WHERE p.tenant_id = tenant AND p.provider = 'manual' AND p.provider_ref = reference;
+  IF FOUND THEN
+    IF pay.customer_id = record_manual_payment.customer_id AND pay.amount = record_manual_payment.amount THEN
+      RETURN pay.id;
+    END IF;
+    PERFORM internal.raise_error('P0P12', format('reference %s is already recorded for another payment', reference),
+      hint => 'A reference names one payment; give this one its own.');
+  END IF;
   pay := internal.new_payment(tenant, record_manual_payment.customer_id, 'manual', method, 'payment',
                               record_manual_payment.amount,
                               (SELECT b.currency FROM kassa.billing_accounts b
