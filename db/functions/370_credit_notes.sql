@@ -64,7 +64,7 @@ BEGIN
 
   IF req IS NULL THEN  -- in full: whatever each line still has uncredited
     SELECT jsonb_agg(jsonb_build_object('invoice_line_id', c.invoice_line_id, 'amount', c.amount - c.credited))
-      INTO req FROM internal.credited_per_line(p_tenant_id, p_invoice_id) c WHERE c.amount - c.credited > 0;
+      INTO req FROM internal.credited_per_line(p_tenant_id, p_invoice_id) c WHERE c.amount - c.credited <> 0;
     IF req IS NULL THEN
       PERFORM internal.raise_error('P0N06', format('invoice %s has nothing left to credit', inv.number));
     END IF;
@@ -75,19 +75,26 @@ BEGIN
       'Pass null to credit the whole invoice.');
   END IF;
 
-  SELECT r.invoice_line_id, r.amount, c.invoice_line_id AS known,
+  -- A credit has the sign of its line: positive for a charge, negative for a discount or a
+  -- pro-rata credit line (crediting that gives the deduction back).
+  SELECT r.invoice_line_id, r.amount, c.invoice_line_id AS known, c.amount AS line_amount,
          count(*) OVER (PARTITION BY r.invoice_line_id) AS times INTO problem
     FROM jsonb_to_recordset(req) AS r(invoice_line_id uuid, amount bigint)
     LEFT JOIN internal.credited_per_line(p_tenant_id, p_invoice_id) c USING (invoice_line_id)
-   ORDER BY (r.invoice_line_id IS NULL OR r.amount IS NULL OR r.amount <= 0 OR c.invoice_line_id IS NULL) DESC,
+   ORDER BY (r.invoice_line_id IS NULL OR r.amount IS NULL OR r.amount = 0 OR c.invoice_line_id IS NULL
+             OR sign(r.amount) <> sign(c.amount)) DESC,
             count(*) OVER (PARTITION BY r.invoice_line_id) DESC
    LIMIT 1;
-  IF problem.invoice_line_id IS NULL OR problem.amount IS NULL OR problem.amount <= 0 THEN
+  IF problem.invoice_line_id IS NULL OR problem.amount IS NULL OR problem.amount = 0 THEN
     PERFORM internal.raise_error('P0N04',
       'every credited line needs an invoice_line_id and a positive amount in minor units');
   ELSIF problem.known IS NULL THEN
     PERFORM internal.raise_error('P0N04',
       format('line %s is not a line of invoice %s', problem.invoice_line_id, inv.number));
+  ELSIF sign(problem.amount) <> sign(problem.line_amount) THEN
+    PERFORM internal.raise_error('P0N04',
+      format('credit of %s on line %s has the wrong sign: the line is %s', problem.amount,
+             problem.invoice_line_id, problem.line_amount));
   ELSIF problem.times > 1 THEN
     PERFORM internal.raise_error('P0N04', format('line %s is named more than once', problem.invoice_line_id));
   END IF;
@@ -95,11 +102,11 @@ BEGIN
   SELECT r.invoice_line_id, r.amount, c.amount - c.credited AS creditable INTO problem
     FROM jsonb_to_recordset(req) AS r(invoice_line_id uuid, amount bigint)
     JOIN internal.credited_per_line(p_tenant_id, p_invoice_id) c USING (invoice_line_id)
-   WHERE r.amount > c.amount - c.credited LIMIT 1;
+   WHERE abs(r.amount) > abs(c.amount - c.credited) LIMIT 1;
   IF FOUND THEN
     PERFORM internal.raise_error('P0N02',
       format('credit of %s on line %s exceeds what is still creditable there (%s)', problem.amount,
-             problem.invoice_line_id, greatest(problem.creditable, 0)));
+             problem.invoice_line_id, problem.creditable));
   END IF;
 
   -- VAT per rate, rounded cumulatively: this note takes the VAT of everything credited at the
@@ -115,7 +122,7 @@ BEGIN
            internal.vat_of(l.credited_before + l.crediting, l.vat_rate, inv.prices_include_vat)
            - internal.vat_of(l.credited_before, l.vat_rate, inv.prices_include_vat) AS vat
       FROM lines l
-     WHERE l.crediting > 0
+     WHERE l.crediting <> 0
   )
   SELECT sum(CASE WHEN inv.prices_include_vat THEN amount - vat ELSE amount END),
          sum(vat),
