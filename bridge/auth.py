@@ -6,24 +6,23 @@ import os
 
 import jwt
 import psycopg
-from flask import request
+from flask import abort, jsonify, request
 from psycopg.types.json import Json
 
 from bridge.db import pool
 
 
-def caller(role: str) -> dict | None:
-    """The token's claims if it is a valid token of `role` for a tenant (and, for customers, a customer)."""
+def caller(role: str) -> dict:
+    """The claims of the request's token, or a 401 answer when it is not a valid `role` token."""
     header = request.headers.get("Authorization", "")
     try:
         claims = jwt.decode(header.removeprefix("Bearer "), os.environ["KASSA_JWT_SECRET"], algorithms=["HS256"])
-    except jwt.PyJWTError:
-        return None
-    if claims.get("role") != role:
-        return None
-    try:
+        if claims.get("role") != role:
+            raise PermissionError
         with pool().connection() as conn:
             conn.execute("SELECT internal.check_claims(%s, %s)", [Json(claims), role])
-    except psycopg.errors.InsufficientPrivilege:
-        return None
+    except (jwt.PyJWTError, PermissionError, psycopg.errors.InsufficientPrivilege):
+        refusal = jsonify(code="401", message=f"a valid {role} token is required")
+        refusal.status_code = 401
+        abort(refusal)
     return claims

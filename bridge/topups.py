@@ -27,8 +27,6 @@ blueprint = Blueprint("topups", __name__)
 @blueprint.post("/top-ups")
 def start_top_up():
     claims = caller("customer")
-    if not claims:
-        return jsonify(code="401", message="a valid customer token is required"), 401
     body = request.get_json(silent=True) or {}
     amount, request_id = body.get("amount"), body.get("request_id")
     if not isinstance(amount, int) or isinstance(amount, bool) or not isinstance(request_id, str):

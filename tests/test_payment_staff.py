@@ -109,3 +109,10 @@ def test_staff_set_top_up_limits_and_bonus_tiers_customers_read_them(api, token,
     assert refused.status_code in (401, 403)
     bad = staff.patch(f"/payment_settings?tenant_id=eq.{tenant_id}", json={"min_top_up": 0})
     assert bad.json()["code"] == "23514" and "payment_settings_min_positive" in bad.json()["message"]
+
+
+def test_card_refunds_need_a_staff_token(settings, tenant, customer, token):
+    for header in ({}, {"Authorization": f"Bearer {token('customer', tenant['id'], customer['id'])}"}):
+        response = requests.post(settings.bridge_url + "/refunds", headers=header, timeout=10,
+                                 json={"payment_id": str(customer["id"]), "amount": 100, "request_id": "r"})
+        assert (response.status_code, response.json()["code"]) == (401, "401")
