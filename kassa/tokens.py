@@ -1,4 +1,4 @@
-"""Signed JWTs for PostgREST and the bridges (HS256, the claims CONTRACT.md names)."""
+"""Signed JWTs for PostgREST and the bridges (HS256; the claims are listed in docs/api.md, "Authentication and tokens")."""
 from __future__ import annotations
 
 import time
