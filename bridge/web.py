@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from flask import Flask, jsonify
 
-from bridge import refunds, topups, webhooks
+from bridge import answers, refunds, topups, webhooks
 from bridge.db import pool
 
 
 def create_app() -> Flask:
     app = Flask(__name__)
+    answers.install(app)
 
     @app.get("/health")
     def health():
