@@ -1,7 +1,8 @@
 """Malformed input at the bridge answers 4xx in PostgREST's error shape and changes nothing:
 never a 500 and never Flask's HTML page. Signed Stripe events the database cannot take are
 recorded as rejected (so Stripe sees a 4xx, not a 5xx to redeliver for days). Top-up return
-URLs must lie on the bridge's origin or one the tenant lists."""
+URLs must lie on the bridge's origin or one the tenant lists. Every answer carries the
+security headers."""
 from __future__ import annotations
 
 import json
@@ -124,3 +125,11 @@ def test_signed_poison_events_never_answer_5xx_and_post_nothing(case, settings, 
         assert recorded["status"] == "rejected"
     assert entries(db, customer["id"]) == []
     assert payments(db, tenant) == 0
+
+
+def test_every_answer_carries_the_security_headers(settings):
+    for response in (requests.get(settings.bridge_url + "/health", timeout=10),
+                     requests.get(settings.bridge_url + "/no-such-page", timeout=10)):
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+        assert response.headers["Referrer-Policy"] == "no-referrer"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
