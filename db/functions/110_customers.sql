@@ -25,6 +25,16 @@ BEGIN
   RETURN NULL;
 END $$;
 
+-- The one refusal for anything done to (or for) a closed customer.
+CREATE OR REPLACE FUNCTION internal.refuse_closed_customer(p_account_number text) RETURNS void
+LANGUAGE plpgsql SET search_path = '' AS $$
+BEGIN
+  PERFORM internal.raise_error('P0C01', format('customer %s is closed', p_account_number),
+    hint => 'A closed account is kept for the record and cannot change; open a new customer.');
+END $$;
+-- The guard runs as the API role that updates the customer.
+GRANT EXECUTE ON FUNCTION internal.refuse_closed_customer(text) TO customer, staff;
+
 CREATE OR REPLACE FUNCTION internal.guard_customer_update() RETURNS trigger
 LANGUAGE plpgsql SET search_path = '' AS $$
 BEGIN
@@ -32,8 +42,7 @@ BEGIN
     PERFORM internal.raise_error('P0C02', 'a customer''s tenant, id and account number never change');
   END IF;
   IF OLD.status = 'closed' AND NEW IS DISTINCT FROM OLD THEN
-    PERFORM internal.raise_error('P0C01', format('customer %s is closed', OLD.account_number),
-      hint => 'A closed account is kept for the record and cannot change; open a new customer.');
+    PERFORM internal.refuse_closed_customer(OLD.account_number);
   END IF;
   -- Closing and suspending have conditions and consequences (services, open money) that a
   -- plain UPDATE would skip; internal.customer_transition sets the flag for its own update.
@@ -89,7 +98,8 @@ CREATE POLICY "Customers update their own contact data" ON kassa.customers FOR U
   USING (tenant_id = (SELECT internal.jwt_tenant_id()) AND id = (SELECT internal.jwt_customer_id()))
   WITH CHECK (tenant_id = (SELECT internal.jwt_tenant_id()) AND id = (SELECT internal.jwt_customer_id()));
 
--- Column grants: contact data is what a customer may change; staff also set type and status.
+-- Column grants: contact data is what a customer may change; staff also set type. Status stays
+-- granted to staff so that setting it meets the trigger's clear refusal (P0C06), not a bare 42501.
 GRANT SELECT ON kassa.customers TO customer, staff;
 GRANT INSERT (type, status, name, company_name, email, phone, address, vat_number) ON kassa.customers TO staff;
 GRANT UPDATE (type, status, name, company_name, email, phone, address, vat_number) ON kassa.customers TO staff;

@@ -16,8 +16,7 @@ BEGIN
   SELECT c.account_number INTO closed FROM kassa.customers c
    WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.customer_id AND c.status = 'closed';
   IF closed IS NOT NULL THEN
-    PERFORM internal.raise_error('P0C01', format('customer %s is closed', closed),
-      hint => 'A closed account is kept for the record and cannot change; open a new customer.');
+    PERFORM internal.refuse_closed_customer(closed);
   END IF;
   SELECT t.billing_days INTO allowed FROM kassa.tenants t WHERE t.id = NEW.tenant_id;
   IF NOT NEW.billing_day = ANY (allowed) THEN

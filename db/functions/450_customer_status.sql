@@ -7,6 +7,13 @@
 -- run does not bill suspended services. A closed customer cannot log in, so closing is refused
 -- while anything could still be owed or paid: the first such thing is named in the error.
 
+-- An amount in minor units as people read it, in the tenant's currency: 150.00 ZAR.
+CREATE OR REPLACE FUNCTION internal.money_text(p_tenant_id uuid, p_amount bigint) RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
+  SELECT format('%s %s', round(p_amount / power(10::numeric, cur.minor_units), cur.minor_units), t.currency)
+    FROM kassa.tenants t JOIN kassa.currencies cur ON cur.code = t.currency WHERE t.id = p_tenant_id
+$$;
+
 -- Why the customer cannot be closed (code, message, hint), in the order to clear them:
 -- cancelling a service leaves pro-rata charges, the invoice run bills them, invoices are paid,
 -- payments settle, and what is left is the balance. No row when the customer can be closed.
@@ -14,13 +21,8 @@ CREATE OR REPLACE FUNCTION internal.close_obstacle(p_tenant_id uuid, p_customer_
                                                    OUT code text, OUT message text, OUT hint text)
 RETURNS record LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
-  minor integer;
-  currency text;
   found_row record;
 BEGIN
-  SELECT t.currency, cur.minor_units INTO currency, minor
-    FROM kassa.tenants t JOIN kassa.currencies cur ON cur.code = t.currency WHERE t.id = p_tenant_id;
-
   SELECT s.id, s.status INTO found_row FROM kassa.services s
    WHERE s.tenant_id = p_tenant_id AND s.customer_id = p_customer_id AND s.status <> 'cancelled'
    ORDER BY s.created_at, s.id LIMIT 1;
@@ -49,8 +51,8 @@ BEGIN
   IF FOUND THEN
     code := 'P0C10';
     message := CASE WHEN found_row.status = 'draft' THEN format('draft invoice %s is not finalised', found_row.id)
-                    ELSE format('invoice %s has %s %s due', found_row.number,
-                                round(found_row.amount_due / power(10::numeric, minor), minor), currency) END;
+                    ELSE format('invoice %s has %s due', found_row.number,
+                                internal.money_text(p_tenant_id, found_row.amount_due)) END;
     hint := 'Finalise and settle (or void) every invoice first.';
     RETURN;
   END IF;
@@ -60,8 +62,7 @@ BEGIN
    ORDER BY p.created_at, p.id LIMIT 1;
   IF FOUND THEN
     code := 'P0C11';
-    message := format('payment %s of %s %s is pending', found_row.id,
-                      round(found_row.amount / power(10::numeric, minor), minor), currency);
+    message := format('payment %s of %s is pending', found_row.id, internal.money_text(p_tenant_id, found_row.amount));
     hint := 'Wait until the gateway completes or fails it.';
     RETURN;
   END IF;
@@ -70,7 +71,7 @@ BEGIN
    WHERE a.tenant_id = p_tenant_id AND a.customer_id = p_customer_id AND a.balance <> 0;
   IF FOUND THEN
     code := 'P0C12';
-    message := format('the balance is %s %s, not zero', round(found_row.balance / power(10::numeric, minor), minor), currency);
+    message := format('the balance is %s, not zero', internal.money_text(p_tenant_id, found_row.balance));
     hint := CASE WHEN found_row.balance > 0 THEN 'Refund the credit the customer holds first.'
                  ELSE 'The customer owes this: collect it (or adjust the balance) first.' END;
   END IF;
@@ -99,8 +100,7 @@ BEGIN
     PERFORM internal.raise_error('P0C04', format('customer %s not found', p_customer_id));
   END IF;
   IF c.status = 'closed' THEN
-    PERFORM internal.raise_error('P0C01', format('customer %s is closed', c.account_number),
-      hint => 'A closed account is kept for the record and cannot change; open a new customer.');
+    PERFORM internal.refuse_closed_customer(c.account_number);
   END IF;
   IF NOT (allowed -> p_action) ? c.status THEN
     PERFORM internal.raise_error('P0C07', format('cannot %s a customer who is %s', p_action, c.status),
