@@ -4,6 +4,10 @@ stops working); suspending a customer suspends its active services, resuming bri
 those, and a suspended customer still logs in and sees their account."""
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import psycopg
 import pytest
 
 from conftest import create_customer
@@ -71,3 +75,47 @@ def test_close_suspend_and_resume_a_customer(staff, api, token, db, tenant, cust
     assert locked_out.status_code == 403 and "closed" in locked_out.json()["message"], locked_out.text
     again = staff.rpc("close_customer", customer_id=str(nothing_open["id"]), reason="twice")
     assert (again.status_code, again.json()["code"]) == (400, "P0C01"), again.text
+
+
+def waits_for_a_lock(db, pid: int) -> bool:
+    for _ in range(100):
+        if db.execute("SELECT wait_event_type = 'Lock' AS waiting FROM pg_stat_activity WHERE pid = %s",
+                      [pid]).fetchone()["waiting"]:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.parametrize("move, concurrent, code", [
+    ("suspend", "SELECT internal.service_transition(%(tenant)s, %(service)s, 'activate', 'installed')", "P0C13"),
+    ("close", "INSERT INTO kassa.services (tenant_id, customer_id, price_version_id, billing_day)"
+              " VALUES (%(tenant)s, %(customer)s, %(version)s, 1)", "P0C01"),
+])
+def test_a_status_change_in_progress_holds_off_service_changes(settings, db, tenant, customer, move, concurrent, code):
+    """Without the customer lock, the concurrent statement would read the status from before the
+    change and leave an active service with a suspended customer, or a service with a closed one."""
+    product = db.execute("INSERT INTO kassa.products (tenant_id, code, name, kind) VALUES (%s, 'fibre', 'Fibre', 'plan')"
+                         " RETURNING id", [tenant["id"]]).fetchone()
+    version = db.execute("INSERT INTO kassa.price_versions (tenant_id, product_id, price, interval, valid_from)"
+                         " VALUES (%s, %s, 10000, 'monthly', '2020-01-01') RETURNING id",
+                         [tenant["id"], product["id"]]).fetchone()
+    service = db.execute("INSERT INTO kassa.services (tenant_id, customer_id, price_version_id, billing_day)"
+                         " VALUES (%s, %s, %s, 1) RETURNING id", [tenant["id"], customer["id"], version["id"]]).fetchone()
+    if move == "close":
+        db.execute("SELECT internal.service_transition(%s, %s, 'cancel', 'not installed')", [tenant["id"], service["id"]])
+    args = {"tenant": tenant["id"], "customer": customer["id"], "service": service["id"], "version": version["id"]}
+
+    with psycopg.connect(settings.database_url) as changing, psycopg.connect(settings.database_url) as other:
+        changing.execute("SELECT internal.customer_transition(%s, %s, %s, 'concurrency test')",
+                         [tenant["id"], customer["id"], move])
+        other_pid = other.info.backend_pid
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            outcome = pool.submit(other.execute, concurrent, args)
+            assert waits_for_a_lock(db, other_pid), "the concurrent statement did not wait for the status change"
+            changing.commit()
+            with pytest.raises(psycopg.Error) as refused:
+                outcome.result(timeout=30)
+    assert refused.value.sqlstate == code
+    statuses = db.execute("SELECT array_agg(status) AS s FROM kassa.services WHERE customer_id = %s",
+                          [customer["id"]]).fetchone()["s"]
+    assert statuses == {"suspend": ["pending"], "close": ["cancelled"]}[move]  # nothing got through

@@ -10,13 +10,14 @@
 CREATE OR REPLACE FUNCTION internal.check_new_service() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
-  allowed integer[];
-  closed  text;
+  allowed  integer[];
+  customer kassa.customers;
 BEGIN
-  SELECT c.account_number INTO closed FROM kassa.customers c
-   WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.customer_id AND c.status = 'closed';
-  IF closed IS NOT NULL THEN
-    PERFORM internal.refuse_closed_customer(closed);
+  -- KEY SHARE waits for a close in progress (internal.customer_transition) and sees its outcome.
+  SELECT * INTO customer FROM kassa.customers c
+   WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.customer_id FOR KEY SHARE;
+  IF customer.status = 'closed' THEN
+    PERFORM internal.refuse_closed_customer(customer.account_number);
   END IF;
   SELECT t.billing_days INTO allowed FROM kassa.tenants t WHERE t.id = NEW.tenant_id;
   IF NOT NEW.billing_day = ANY (allowed) THEN
@@ -112,6 +113,18 @@ BEGIN
     PERFORM internal.raise_error('P0S05', format('a reason is required to %s a service', replace(p_action, '_', ' ')),
       hint => 'Say why, in a few words: it is kept in the service''s action log.');
   END IF;
+  -- The customer is locked before the service, in the order internal.customer_transition takes
+  -- them; KEY SHARE waits for a customer status change in progress and then sees its outcome.
+  SELECT * INTO customer FROM kassa.customers c
+   WHERE c.tenant_id = p_tenant_id
+     AND c.id = (SELECT sv.customer_id FROM kassa.services sv WHERE sv.tenant_id = p_tenant_id AND sv.id = p_service_id)
+     FOR KEY SHARE;
+  -- A suspended customer's services stay off until the customer is resumed (nothing billed).
+  IF p_action IN ('activate', 'resume') AND customer.status <> 'active' THEN
+    PERFORM internal.raise_error('P0C13', format('cannot %s a service of customer %s, who is %s',
+                                                 p_action, customer.account_number, customer.status),
+      hint => 'Resume the customer with /rpc/resume_customer first.');
+  END IF;
   SELECT * INTO s FROM kassa.services sv WHERE sv.tenant_id = p_tenant_id AND sv.id = p_service_id FOR UPDATE;
   IF NOT FOUND THEN
     PERFORM internal.raise_error('P0S06', format('service %s not found', p_service_id));
@@ -121,13 +134,6 @@ BEGIN
       hint => CASE s.status WHEN 'cancelled' THEN 'A cancelled service is final; create a new service.'
                             ELSE format('Allowed from %s: %s.', s.status,
                                         (SELECT string_agg(a.key, ', ') FROM jsonb_each(allowed) a WHERE a.value ? s.status)) END);
-  END IF;
-  -- A suspended customer's services stay off until the customer is resumed (nothing billed).
-  SELECT * INTO customer FROM kassa.customers c WHERE c.tenant_id = p_tenant_id AND c.id = s.customer_id;
-  IF p_action IN ('activate', 'resume') AND customer.status <> 'active' THEN
-    PERFORM internal.raise_error('P0C13', format('cannot %s a service of customer %s, who is %s',
-                                                 p_action, customer.account_number, customer.status),
-      hint => 'Resume the customer with /rpc/resume_customer first.');
   END IF;
   SELECT * INTO t FROM kassa.tenants tn WHERE tn.id = p_tenant_id;
   on_day := coalesce(p_on, (now() AT TIME ZONE t.timezone)::date);
