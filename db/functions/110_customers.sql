@@ -35,9 +35,25 @@ END $$;
 -- The guard runs as the API role that updates the customer.
 GRANT EXECUTE ON FUNCTION internal.refuse_closed_customer(text) TO customer, staff;
 
+-- Is this email address taken by another customer of the tenant? For the guard below, which
+-- runs as the customer: their policies hide every other customer.
+CREATE OR REPLACE FUNCTION internal.email_taken(p_tenant uuid, p_email text, p_except uuid) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
+  SELECT EXISTS (SELECT FROM kassa.customers c
+                  WHERE c.tenant_id = p_tenant AND lower(c.email) = lower(p_email) AND c.id <> p_except)
+$$;
+GRANT EXECUTE ON FUNCTION internal.email_taken(uuid, text, uuid) TO customer;
+
 CREATE OR REPLACE FUNCTION internal.guard_customer_update() RETURNS trigger
 LANGUAGE plpgsql SET search_path = '' AS $$
 BEGIN
+  -- A customer changing their own email must not learn that another customer uses it (the
+  -- unique key's error would name the key): one answer that says nothing of whose it is.
+  IF current_user = 'customer' AND lower(NEW.email) IS DISTINCT FROM lower(OLD.email)
+     AND internal.email_taken(NEW.tenant_id, NEW.email, NEW.id) THEN
+    PERFORM internal.raise_error('P0C14', 'this email address cannot be used for this account',
+      hint => 'Choose another address, or contact support.');
+  END IF;
   IF NEW.tenant_id <> OLD.tenant_id OR NEW.id <> OLD.id OR NEW.account_number <> OLD.account_number THEN
     PERFORM internal.raise_error('P0C02', 'a customer''s tenant, id and account number never change');
   END IF;
