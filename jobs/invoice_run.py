@@ -1,4 +1,5 @@
-"""The invoice run: bills every due service, pending pro-rata and one-off fee for `as_of`.
+"""The invoice run: bills every due service, pending pro-rata and one-off fee for `as_of`
+(default: each tenant's today).
 
 The work is one set-based SQL call per tenant, internal.invoice_run(as_of, tenant) (see
 db/functions/340_invoice_run.sql), each in its own transaction: a crash leaves whole tenants
@@ -27,7 +28,7 @@ from jobs.runner import Outcome
 class Run:
     """The shared state of one run: the tenants left, the counts, the commits so far."""
 
-    def __init__(self, tenants: list, as_of: date):
+    def __init__(self, tenants: list, as_of: date | None):
         self.tenants, self.as_of = iter(tenants), as_of
         self.outcome = Outcome(detail={"tenants": len(tenants), "invoices": 0, "charges": 0})
         self.committed = 0
@@ -58,8 +59,9 @@ class Run:
             try:
                 with conn.transaction():
                     counts = conn.execute(
-                        "SELECT processed, skipped, invoices, charges FROM internal.invoice_run(%s, %s)",
-                        [self.as_of, tenant_id]).fetchone()
+                        "SELECT processed, skipped, invoices, charges"
+                        " FROM internal.invoice_run(coalesce(%s::date, internal.tenant_today(%s)), %s)",
+                        [self.as_of, tenant_id, tenant_id]).fetchone()
             except psycopg.Error as error:
                 self.record(tenant_id, None, error)
             else:
@@ -71,7 +73,7 @@ def _work_on_own_connection(state: Run, conninfo: str) -> None:
         state.work(conn)
 
 
-def run(conn: psycopg.Connection, as_of: date) -> Outcome:
+def run(conn: psycopg.Connection, as_of: date | None) -> Outcome:
     tenants = [row[0] for row in conn.execute(
         "SELECT id FROM kassa.tenants WHERE status = 'active' ORDER BY id").fetchall()]
     state = Run(tenants, as_of)

@@ -8,7 +8,7 @@ import psycopg
 from jobs.runner import Outcome
 
 
-def run(conn: psycopg.Connection, as_of: date) -> Outcome:
+def run(conn: psycopg.Connection, as_of: date | None) -> Outcome:
     accounts = conn.execute("SELECT count(*) FROM kassa.billing_accounts").fetchone()[0]
     mismatches = conn.execute("SELECT tenant_id, customer_id, cached, summed FROM internal.ledger_mismatches()").fetchall()
     return Outcome(processed=accounts, failed=len(mismatches),

@@ -24,11 +24,13 @@ class Outcome:
     detail: dict = field(default_factory=dict)
 
 
-def run(name: str, as_of: date, dsn: str) -> tuple[str, Outcome]:
+def run(name: str, as_of: date | None, dsn: str) -> tuple[str, Outcome]:
     job = registry.load(name)
     with psycopg.connect(dsn, autocommit=True) as conn:
-        run_id = conn.execute("INSERT INTO kassa.job_runs (job, as_of) VALUES (%s, %s) RETURNING id",
-                              [name, as_of]).fetchone()[0]
+        # Without a date each tenant's today is processed; the log row names the UTC date.
+        run_id = conn.execute("INSERT INTO kassa.job_runs (job, as_of)"
+                              " VALUES (%s, coalesce(%s::date, (internal.clock_now() AT TIME ZONE 'UTC')::date))"
+                              " RETURNING id", [name, as_of]).fetchone()[0]
         locked = conn.execute("SELECT pg_try_advisory_lock(hashtext('kassa.job'), hashtext(%s))",
                               [name]).fetchone()[0]
         if not locked:

@@ -92,7 +92,7 @@ def cmd_jobs(args, settings):
         status, outcome = runner.run(args.name, args.as_of, settings.worker_url)
     except KeyError as error:
         sys.exit(f"kassa jobs run: {error.args[0]}")
-    print(json.dumps({"job": args.name, "as_of": args.as_of.isoformat(), "status": status,
+    print(json.dumps({"job": args.name, "as_of": args.as_of and args.as_of.isoformat(), "status": status,
                       "processed": outcome.processed, "skipped": outcome.skipped,
                       "failed": outcome.failed, "errors": outcome.errors}))
     return 1 if status == "failed" else 0
@@ -138,7 +138,8 @@ def parser() -> argparse.ArgumentParser:
     jobs_sub = jobs.add_subparsers(dest="jobs_command", required=True)
     run = jobs_sub.add_parser("run", help="run one job now")
     run.add_argument("name")
-    run.add_argument("--as-of", type=parse_date, default=date.today())
+    run.add_argument("--as-of", type=parse_date,
+                     help="the date to process (default: each tenant's today, from the one clock)")
     run.set_defaults(func=cmd_jobs)
     test = sub.add_parser("test", help="run every test on a throw-away database")
     test.add_argument("pytest_args", nargs=argparse.REMAINDER)
