@@ -1,4 +1,4 @@
--- The catalog: plans (recurring price per month or year) and one-off fees (installation,
+-- The catalog: plans (recurring price per month, quarter, half-year or year) and one-off fees (installation,
 -- hardware), each priced by versions. A price version is in the tenant's currency and
 -- pricing mode (VAT-inclusive or not, as the tenant says). Once a service, a pending charge or
 -- an invoice line points at a version it never changes: a new price is a new version.
@@ -24,7 +24,7 @@ BEGIN
   END IF;
   IF (product.kind = 'plan') <> (NEW.interval IS NOT NULL) THEN
     PERFORM internal.raise_error('P0S12', format('%s "%s" %s', CASE product.kind WHEN 'plan' THEN 'plan' ELSE 'one-off fee' END, product.code,
-      CASE product.kind WHEN 'plan' THEN 'needs an interval (monthly or annual)' ELSE 'has no interval' END));
+      CASE product.kind WHEN 'plan' THEN 'needs an interval (monthly, quarterly, half_yearly or annual)' ELSE 'has no interval' END));
   END IF;
   IF TG_OP = 'INSERT' THEN
     -- Valid from the tenant's today unless given (not current_date: the session's UTC day).
