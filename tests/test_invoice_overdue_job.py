@@ -6,8 +6,6 @@ import json
 import subprocess
 import sys
 
-import pytest
-
 from conftest import create_customer, create_tenant
 
 
@@ -46,13 +44,6 @@ def test_overdue_job_marks_invoices_past_due_once(settings, db):
     row = db.execute("SELECT status, processed FROM kassa.job_runs WHERE job = 'invoice-overdue'"
                      " ORDER BY id DESC LIMIT 1").fetchone()
     assert row == {"status": "succeeded", "processed": 0}, "a second run for the same date marks nothing"
-
-
-@pytest.fixture
-def travel_to(db):
-    """Moves the one clock (kassa.clock) to an instant; back to the real time afterwards."""
-    yield lambda instant: db.execute("UPDATE kassa.clock SET shift = %s::timestamptz - now()", [instant])
-    db.execute("UPDATE kassa.clock SET shift = '0'")
 
 
 def test_without_a_date_each_tenant_is_swept_on_its_own_today(settings, db, travel_to):
