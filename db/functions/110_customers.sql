@@ -11,8 +11,9 @@ BEGIN
   IF fmt IS NULL THEN
     PERFORM internal.raise_error('P0T02', format('unknown tenant %s', NEW.tenant_id));
   END IF;
+  -- {YYYY} is the tenant's local year: a customer opened at 00:30 on 1 January is that year's.
   NEW.account_number := internal.format_number(
-    fmt, extract(year FROM now())::int, internal.next_number(NEW.tenant_id, 'account', 0));
+    fmt, internal.tenant_year(NEW.tenant_id), internal.next_number(NEW.tenant_id, 'account', 0));
   NEW.closed_at := CASE WHEN NEW.status = 'closed' THEN now() END;
   RETURN NEW;
 END $$;

@@ -136,7 +136,7 @@ BEGIN
                                         (SELECT string_agg(a.key, ', ') FROM jsonb_each(allowed) a WHERE a.value ? s.status)) END);
   END IF;
   SELECT * INTO t FROM kassa.tenants tn WHERE tn.id = p_tenant_id;
-  on_day := coalesce(p_on, (now() AT TIME ZONE t.timezone)::date);
+  on_day := coalesce(p_on, internal.tenant_today(p_tenant_id));
   IF on_day < coalesce(s.suspended_on, s.activated_on, on_day) THEN
     PERFORM internal.raise_error('P0S09', format('cannot %s a service with effect from %s, before its last change on %s',
                                                  replace(p_action, '_', ' '), on_day, coalesce(s.suspended_on, s.activated_on)));
