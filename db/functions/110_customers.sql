@@ -50,10 +50,13 @@ LANGUAGE plpgsql SET search_path = '' AS $$
 BEGIN
   -- A customer changing their own email must not learn that another customer uses it (the
   -- unique key's error would name the key): one answer that says nothing of whose it is.
-  IF current_user = 'customer' AND lower(NEW.email) IS DISTINCT FROM lower(OLD.email)
-     AND internal.email_taken(NEW.tenant_id, NEW.email, NEW.id) THEN
-    PERFORM internal.raise_error('P0C14', 'this email address cannot be used for this account',
-      hint => 'Choose another address, or contact support.');
+  -- (Nested: EXECUTE on email_taken is checked when its expression is prepared, and only the
+  -- customer role has it.)
+  IF current_user = 'customer' AND lower(NEW.email) IS DISTINCT FROM lower(OLD.email) THEN
+    IF internal.email_taken(NEW.tenant_id, NEW.email, NEW.id) THEN
+      PERFORM internal.raise_error('P0C14', 'this email address cannot be used for this account',
+        hint => 'Choose another address, or contact support.');
+    END IF;
   END IF;
   IF NEW.tenant_id <> OLD.tenant_id OR NEW.id <> OLD.id OR NEW.account_number <> OLD.account_number THEN
     PERFORM internal.raise_error('P0C02', 'a customer''s tenant, id and account number never change');
