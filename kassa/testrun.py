@@ -52,11 +52,11 @@ def throwaway(prefix: str = "test-") -> Iterator[config.Settings]:
         shutil.rmtree(home, ignore_errors=True)
 
 
-def run_pgtap(settings: config.Settings) -> int:
+def run_pgtap(settings: config.Settings, only: list[str] | None = None) -> int:
     with psycopg.connect(settings.database_url, autocommit=True) as conn:
         conn.execute("CREATE EXTENSION IF NOT EXISTS pgtap")
         conn.execute("CREATE EXTENSION IF NOT EXISTS plpgsql_check")
-    tests = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "db" / "tests").glob("*.sql"))
+    tests = only or sorted(str(p.relative_to(ROOT)) for p in (ROOT / "db" / "tests").glob("*.sql"))
     return subprocess.run(["pg_prove", "--dbname", settings.database_url, "--failures", *tests],
                           cwd=ROOT).returncode
 
@@ -68,7 +68,11 @@ def run_pytest(settings: config.Settings, pytest_args: list[str]) -> int:
 
 
 def main(pytest_args: list[str]) -> int:
-    """No arguments: pgTAP then all of pytest. With arguments: only pytest, with those."""
+    """No arguments: pgTAP then all of pytest. With arguments: only pytest, with those.
+    `--pgtap [FILE …]`: only pgTAP, all files or those named (paths from the repository root)."""
+    if pytest_args[:1] == ["--pgtap"]:
+        with throwaway() as settings:
+            return 1 if run_pgtap(settings, pytest_args[1:]) else 0
     with throwaway() as settings:
         pgtap = 0
         if pytest_args:

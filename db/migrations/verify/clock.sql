@@ -1,0 +1,1 @@
+SELECT singleton, shift FROM kassa.clock WHERE false;
