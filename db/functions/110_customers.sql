@@ -43,7 +43,9 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
   SELECT EXISTS (SELECT FROM kassa.customers c
                   WHERE c.tenant_id = p_tenant AND lower(c.email) = lower(p_email) AND c.id <> p_except)
 $$;
-GRANT EXECUTE ON FUNCTION internal.email_taken(uuid, text, uuid) TO customer;
+-- Staff too: PostgreSQL checks the right to call it when the guard's condition is prepared,
+-- before `current_user = 'customer'` is known to be false.
+GRANT EXECUTE ON FUNCTION internal.email_taken(uuid, text, uuid) TO customer, staff;
 
 CREATE OR REPLACE FUNCTION internal.guard_customer_update() RETURNS trigger
 LANGUAGE plpgsql SET search_path = '' AS $$
