@@ -35,6 +35,22 @@ END $$;
 -- The guard runs as the API role that updates the customer.
 GRANT EXECUTE ON FUNCTION internal.refuse_closed_customer(text) TO customer, staff;
 
+-- For whatever is added or changed for a customer (a service, an invoice, a payment): the
+-- customer row, refused if closed. Locked FOR KEY SHARE, which waits for a status change in
+-- progress (internal.customer_transition holds FOR UPDATE) and then sees its outcome, so
+-- nothing slips in next to a close or a suspension. NULL when there is no such customer.
+CREATE OR REPLACE FUNCTION internal.lock_open_customer(p_tenant_id uuid, p_customer_id uuid) RETURNS kassa.customers
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  c kassa.customers;
+BEGIN
+  SELECT * INTO c FROM kassa.customers cu WHERE cu.tenant_id = p_tenant_id AND cu.id = p_customer_id FOR KEY SHARE;
+  IF c.status = 'closed' THEN
+    PERFORM internal.refuse_closed_customer(c.account_number);
+  END IF;
+  RETURN c;
+END $$;
+
 CREATE OR REPLACE FUNCTION internal.guard_customer_update() RETURNS trigger
 LANGUAGE plpgsql SET search_path = '' AS $$
 BEGIN
