@@ -43,9 +43,23 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
   SELECT EXISTS (SELECT FROM kassa.customers c
                   WHERE c.tenant_id = p_tenant AND lower(c.email) = lower(p_email) AND c.id <> p_except)
 $$;
--- Staff too: PostgreSQL checks the right to call it when the guard's condition is prepared,
--- before `current_user = 'customer'` is known to be false.
-GRANT EXECUTE ON FUNCTION internal.email_taken(uuid, text, uuid) TO customer, staff;
+GRANT EXECUTE ON FUNCTION internal.email_taken(uuid, text, uuid) TO customer;
+
+-- For whatever is added or changed for a customer (a service, an invoice, a payment): the
+-- customer row, refused if closed. Locked FOR KEY SHARE, which waits for a status change in
+-- progress (internal.customer_transition holds FOR UPDATE) and then sees its outcome, so
+-- nothing slips in next to a close or a suspension. NULL when there is no such customer.
+CREATE OR REPLACE FUNCTION internal.lock_open_customer(p_tenant_id uuid, p_customer_id uuid) RETURNS kassa.customers
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  c kassa.customers;
+BEGIN
+  SELECT * INTO c FROM kassa.customers cu WHERE cu.tenant_id = p_tenant_id AND cu.id = p_customer_id FOR KEY SHARE;
+  IF c.status = 'closed' THEN
+    PERFORM internal.refuse_closed_customer(c.account_number);
+  END IF;
+  RETURN c;
+END $$;
 
 CREATE OR REPLACE FUNCTION internal.guard_customer_update() RETURNS trigger
 LANGUAGE plpgsql SET search_path = '' AS $$
