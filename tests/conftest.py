@@ -121,3 +121,12 @@ def tenant(db):
 @pytest.fixture
 def customer(db, tenant):
     return create_customer(db, tenant["id"])
+
+
+@pytest.fixture
+def travel(db):
+    """travel(instant) moves the one clock (internal.clock_now) there; put back afterwards."""
+    def to(instant: str) -> None:
+        db.execute("UPDATE kassa.clock SET shift = %s::timestamptz - now()", [instant])
+    yield to
+    db.execute("UPDATE kassa.clock SET shift = '0'")
