@@ -1,6 +1,7 @@
 -- The HTTP face of invoices, credit notes and statements: row-level security, the views and
 -- the staff RPCs. Writes go through the RPCs (security definer, tenant from the token); staff
--- may also PATCH a draft's notes and period, which the freeze refuses once it is finalised.
+-- may also PATCH a draft's notes, period and supply date, which the freeze refuses once it is
+-- finalised.
 
 ALTER TABLE kassa.invoices ENABLE ROW LEVEL SECURITY;
 ALTER TABLE kassa.invoice_lines ENABLE ROW LEVEL SECURITY;
@@ -226,7 +227,12 @@ BEGIN
   SELECT * INTO inv FROM kassa.invoices i WHERE i.tenant_id = tenant AND i.id = void_invoice.invoice_id;
   IF NOT FOUND THEN
     PERFORM internal.raise_error('P0I01', format('invoice %s not found in this tenant', void_invoice.invoice_id));
-  ELSIF inv.status = 'void' THEN
+  END IF;
+  -- Locked (account, then invoice: the order of payments) before the checks, so no payment
+  -- can land between the check and the cancelling credit note.
+  PERFORM 1 FROM kassa.billing_accounts a WHERE a.tenant_id = tenant AND a.customer_id = inv.customer_id FOR UPDATE;
+  SELECT * INTO inv FROM kassa.invoices i WHERE i.tenant_id = tenant AND i.id = inv.id FOR UPDATE;
+  IF inv.status = 'void' THEN
     PERFORM internal.raise_error('P0I17',
       format('invoice %s is already void', coalesce(inv.number, 'draft ' || inv.id)));
   ELSIF inv.status = 'draft' THEN

@@ -54,7 +54,8 @@ SELECT is((SELECT number FROM ids, internal.finalise_invoices(ta, ARRAY[pg_temp.
 -- Credit notes: on or after their invoice, in date order in their own series.
 SELECT throws_ok($$SELECT internal.create_credit_note(tb, (SELECT id FROM inv WHERE name = 'batch-1'), 'Early', 'balance', NULL,
                    '2026-06-29') FROM ids$$,
-                 'P0I16', format('credit note date 2026-06-29 is before 2026-06-30, the issue date of invoice INV-2026-00003'),
+                 'P0I16', format('credit note date 2026-06-29 is before 2026-06-30, the issue date of invoice %s',
+                                 (SELECT number FROM kassa.invoices JOIN inv USING (id) WHERE name = 'batch-1')),
                  'a credit note cannot be dated before its invoice');
 SELECT throws_ok($$SELECT internal.create_credit_note(tb, (SELECT id FROM inv WHERE name = 'batch-1'), 'Ahead', 'balance', NULL,
                    '2026-07-01') FROM ids$$,
