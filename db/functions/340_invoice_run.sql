@@ -10,14 +10,95 @@
 --     the invoice (step 6);
 --  4. one draft invoice per customer, its lines, and the pending charges marked billed;
 --  5. finalise (tenant setting invoice_run_mode = 'finalise') or refresh the drafts' totals;
---  6. credits no invoice absorbed: credit notes against the invoices that billed them.
+--  6. credits no invoice absorbed: credit notes against the invoice lines that billed those
+--     days; what no such line can take any more waits for the customer's next invoice.
 -- The unique index invoice_lines_recurring_once is the last word: a period already billed is
 -- skipped (ON CONFLICT DO NOTHING), whatever else billed it. The job commits per tenant, so a
 -- run killed half way leaves whole tenants done and the rerun does the rest.
 
+-- A pending credit (a negative pro-rata) that no invoice absorbed, as credit notes. The days it
+-- gives back were billed by lines of the same service at the same price version whose period
+-- overlaps the credit's: a recurring line, or a pro-rata line (first period, resumption, plan
+-- change). The latest line takes first (a credit is the tail of what was charged), each at
+-- most what it still has uncredited and each invoice at most its uncredited lines net of
+-- discounts: the checks internal.create_credit_note would make, made before the call, so an
+-- error from it is a bug and fails the run instead of being caught. One credit note per
+-- invoice, the pending credit split into one part per note. What no finalised line can take
+-- (credited already, or billed on a draft not yet finalised) stays pending as a part of its
+-- own: the customer's next invoice nets it as a line. Returns the number of credit notes.
+CREATE OR REPLACE FUNCTION internal.credit_unbilled_credit(p_tenant_id uuid, p_charge_id uuid, p_issued_on date)
+RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  pc      kassa.pending_charges;
+  part    record;
+  rest    bigint;
+  notes   integer := 0;
+  note_id uuid;
+BEGIN
+  SELECT * INTO pc FROM kassa.pending_charges c
+   WHERE c.tenant_id = p_tenant_id AND c.id = p_charge_id AND c.invoice_line_id IS NULL AND c.credit_note_id IS NULL
+     FOR UPDATE;
+  rest := -round(pc.quantity * pc.unit_price)::bigint;
+  FOR part IN
+    WITH lines AS (
+      SELECT l.id, l.invoice_id, l.period_start, l.period_end, l.amount - coalesce(cr.credited, 0) AS line_left
+        FROM kassa.invoice_lines l
+        JOIN kassa.invoices i ON i.tenant_id = l.tenant_id AND i.id = l.invoice_id
+        LEFT JOIN LATERAL (SELECT sum(cl.amount) AS credited FROM kassa.credit_note_lines cl
+                            WHERE cl.tenant_id = l.tenant_id AND cl.invoice_line_id = l.id) cr ON true
+       WHERE l.tenant_id = p_tenant_id AND l.service_id = pc.service_id AND l.price_version_id = pc.price_version_id
+         AND l.amount > 0 AND l.period_start <= pc.period_end AND l.period_end >= pc.period_start
+         AND i.status IN ('finalised', 'partially_paid', 'paid', 'overdue')
+    ), room AS (
+      SELECT x.invoice_id, (SELECT sum(c.amount - c.credited) FROM internal.credited_per_line(p_tenant_id, x.invoice_id) c)
+             AS invoice_left
+        FROM (SELECT DISTINCT l.invoice_id FROM lines l) x
+    ), by_line AS (
+      SELECT l.*, greatest(0, least(l.line_left, rest - coalesce(sum(l.line_left) OVER earlier, 0))) AS take
+        FROM lines l WHERE l.line_left > 0
+      WINDOW earlier AS (ORDER BY l.period_start DESC, l.id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+    ), by_invoice AS (
+      SELECT b.*, greatest(0, least(b.take, r.invoice_left - coalesce(sum(b.take) OVER earlier, 0))) AS amount
+        FROM by_line b JOIN room r ON r.invoice_id = b.invoice_id
+      WINDOW earlier AS (PARTITION BY b.invoice_id ORDER BY b.period_start DESC, b.id
+                         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+    )
+    SELECT b.invoice_id, sum(b.amount)::bigint AS amount,
+           jsonb_agg(jsonb_build_object('invoice_line_id', b.id, 'amount', b.amount)) AS lines,
+           greatest(pc.period_start, min(b.period_start)) AS period_start, least(pc.period_end, max(b.period_end)) AS period_end
+      FROM by_invoice b WHERE b.amount > 0
+     GROUP BY b.invoice_id ORDER BY max(b.period_start) DESC, b.invoice_id
+  LOOP
+    note_id := (internal.create_credit_note(p_tenant_id, part.invoice_id, pc.description, 'balance', part.lines,
+                                            p_issued_on)).id;
+    -- The first part keeps the pending charge's row, every other part is a row of its own.
+    IF notes = 0 THEN
+      UPDATE kassa.pending_charges c
+         SET quantity = 1, unit_price = -part.amount, period_start = part.period_start, period_end = part.period_end,
+             credit_note_id = note_id
+       WHERE c.tenant_id = p_tenant_id AND c.id = pc.id;
+    ELSE
+      INSERT INTO kassa.pending_charges (tenant_id, customer_id, service_id, kind, description, price_version_id,
+                                         unit_price, period_start, period_end, credit_note_id)
+      VALUES (p_tenant_id, pc.customer_id, pc.service_id, pc.kind, pc.description, pc.price_version_id,
+              -part.amount, part.period_start, part.period_end, note_id);
+    END IF;
+    rest := rest - part.amount;
+    notes := notes + 1;
+  END LOOP;
+  IF rest > 0 AND notes > 0 THEN
+    INSERT INTO kassa.pending_charges (tenant_id, customer_id, service_id, kind, description, price_version_id,
+                                       unit_price, period_start, period_end)
+    VALUES (p_tenant_id, pc.customer_id, pc.service_id, pc.kind, pc.description, pc.price_version_id,
+            -rest, pc.period_start, pc.period_end);
+  END IF;
+  RETURN notes;
+END $$;
+
 CREATE OR REPLACE FUNCTION internal.invoice_run(p_as_of date, p_tenant_id uuid DEFAULT NULL,
                                                 p_customer_id uuid DEFAULT NULL)
-RETURNS TABLE (processed integer, skipped integer, invoices integer, charges integer)
+RETURNS TABLE (processed integer, skipped integer, invoices integer, charges integer, credit_notes integer)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   t            kassa.tenants;
@@ -31,7 +112,8 @@ DECLARE
   billed_charges integer;
   carried_ids  uuid[];
   empty_ids    uuid[];
-  credit       record;
+  credit_id    uuid;
+  n_credit_notes integer := 0;
 BEGIN
   IF p_as_of IS NULL THEN
     PERFORM internal.raise_error('P0R01', 'the invoice run needs a run date (as_of)');
@@ -169,33 +251,12 @@ BEGIN
       n_invoices := n_invoices + cardinality(invoice_ids);
     END IF;
 
-    -- 6: a pro-rata credit no invoice absorbed (a cancelled customer's last credit) becomes a
-    -- credit note against the finalised invoice that billed that period, settled to the
-    -- balance. One that does not fit there (more than the line still has) stays pending.
-    FOR credit IN
-      SELECT pc.id, pc.description, -round(pc.quantity * pc.unit_price)::bigint AS amount, il.invoice_id, il.id AS line_id
-        FROM kassa.pending_charges pc
-       CROSS JOIN LATERAL (SELECT l.id, l.invoice_id FROM kassa.invoice_lines l
-                             JOIN kassa.invoices i ON i.tenant_id = l.tenant_id AND i.id = l.invoice_id
-                            WHERE l.tenant_id = pc.tenant_id AND l.service_id = pc.service_id
-                              AND l.charge_kind = 'recurring' AND l.period_start <= pc.period_start
-                              AND i.status IN ('finalised', 'partially_paid', 'paid', 'overdue')
-                            ORDER BY l.period_start DESC LIMIT 1) il
-       WHERE pc.tenant_id = t.id AND pc.id = ANY (coalesce(carried_ids, '{}')) AND pc.kind = 'proration'
-       ORDER BY pc.id
+    -- 6: credits no invoice absorbed become credit notes (see internal.credit_unbilled_credit).
+    FOR credit_id IN
+      SELECT pc.id FROM kassa.pending_charges pc
+       WHERE pc.tenant_id = t.id AND pc.id = ANY (coalesce(carried_ids, '{}')) ORDER BY pc.id
     LOOP
-      BEGIN
-        UPDATE kassa.pending_charges pc
-           SET credit_note_id = (internal.create_credit_note(t.id, credit.invoice_id, credit.description, 'balance',
-                                   jsonb_build_array(jsonb_build_object('invoice_line_id', credit.line_id,
-                                                                        'amount', credit.amount)), p_as_of)).id
-         WHERE pc.tenant_id = t.id AND pc.id = credit.id;
-        n_charges := n_charges + 1;
-      -- More than is still creditable there: the credit waits for a later invoice. Inside an
-      -- HTTP request (immediate pro-rata) internal.raise_error reports it as SQLSTATE PGRST.
-      EXCEPTION WHEN SQLSTATE 'P0N02' OR SQLSTATE 'P0N03' OR SQLSTATE 'PGRST' THEN
-        NULL;
-      END;
+      n_credit_notes := n_credit_notes + internal.credit_unbilled_credit(t.id, credit_id, p_as_of);
     END LOOP;
   END LOOP;
 
@@ -203,6 +264,7 @@ BEGIN
   skipped := n_skipped;
   invoices := n_invoices;
   charges := n_charges;
+  credit_notes := n_credit_notes;
   RETURN NEXT;
 END $$;
 
