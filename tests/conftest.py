@@ -124,9 +124,7 @@ def customer(db, tenant):
 
 
 @pytest.fixture
-def travel(db):
-    """travel(instant) moves the one clock (internal.clock_now) there; put back afterwards."""
-    def to(instant: str) -> None:
-        db.execute("UPDATE kassa.clock SET shift = %s::timestamptz - now()", [instant])
-    yield to
+def clock(db):
+    """clock(instant): moves the one clock (internal.clock_now) there; reset afterwards."""
+    yield lambda instant: db.execute("UPDATE kassa.clock SET shift = %s::timestamptz - now()", [instant])
     db.execute("UPDATE kassa.clock SET shift = '0'")

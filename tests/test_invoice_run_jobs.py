@@ -10,7 +10,6 @@ import uuid
 from datetime import date
 
 import psycopg
-import pytest
 
 from bench import book
 from jobs import runner
@@ -37,13 +36,6 @@ def act(db, tenant: str, service: str, action: str, on: date) -> None:
 
 def invoiced(db, tenant: str) -> int:
     return db.execute("SELECT count(*) AS n FROM kassa.invoices WHERE tenant_id = %s", [tenant]).fetchone()["n"]
-
-
-@pytest.fixture
-def clock(db):
-    """clock(instant): moves the one clock (internal.clock_now) there; reset afterwards."""
-    yield lambda instant: db.execute("UPDATE kassa.clock SET shift = %s::timestamptz - now()", [instant])
-    db.execute("UPDATE kassa.clock SET shift = '0'")
 
 
 def test_the_run_prints_invoices_charges_and_credit_notes(settings, db):
