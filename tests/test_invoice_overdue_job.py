@@ -28,7 +28,8 @@ def issue(db, tenant, customer, issued_on: str):
     return invoice
 
 
-def test_overdue_job_marks_invoices_past_due_once(settings, db):
+def test_overdue_job_marks_invoices_past_due_once(settings, db, travel_to):
+    travel_to("2031-01-12 12:00+00")  # the invoices below are issued in the past
     tenant = create_tenant(db, payment_terms_days=10)
     customer = create_customer(db, tenant["id"])
     late = issue(db, tenant, customer, "2031-01-01")     # due 2031-01-11

@@ -10,7 +10,6 @@ import uuid
 from datetime import date
 
 import psycopg
-import pytest
 
 from bench import book
 from jobs import runner
