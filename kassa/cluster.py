@@ -4,8 +4,8 @@
 unprivileged system user `kassa` (created on first use) and its commands run through `runuser`.
 That user cannot reach a checkout in a private folder (root's 0700 home, a `mktemp -d`
 folder); the cluster's files (`pgdata/`, `run/`, `logs/postgres.log`) then live in
-/var/lib/kassa/<hash of the home folder's path>/ instead, with a file `home` naming the home,
-and the home's `logs/postgres.log` is a symlink to the cluster's log.
+/var/lib/kassa/<hash of the home's path and password>/ instead, with a file `home` naming the
+home, and the home's `logs/postgres.log` is a symlink to the cluster's log.
 """
 from __future__ import annotations
 
@@ -41,15 +41,18 @@ def _hand_over(path: Path) -> None:
         shutil.chown(path, CLUSTER_USER, CLUSTER_USER)
 
 
-def outside_folder(home: Path) -> Path:
-    """Where root keeps the cluster of `home` when the cluster user cannot reach `home`."""
-    return ROOT_CLUSTERS / hashlib.sha256(str(Path(home).resolve()).encode()).hexdigest()[:16]
+def outside_folder(home: Path, superuser_password: str) -> Path:
+    """Where root keeps the cluster of `home` when the cluster user cannot reach `home`. The
+    home's generated password is part of the key: a new checkout where an old one was gets a
+    cluster of its own, not the old one it has no passwords for."""
+    key = f"{Path(home).resolve()}\0{superuser_password}"
+    return ROOT_CLUSTERS / hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
-def cluster_folder(home: Path) -> Path:
+def cluster_folder(home: Path, superuser_password: str) -> Path:
     """The folder holding pgdata/ of `home`: the home itself unless root's cluster user cannot
     reach it. Decided once: an existing cluster stays where it is."""
-    home, outside = Path(home), outside_folder(home)
+    home, outside = Path(home), outside_folder(home, superuser_password)
     if os.geteuid() != 0 or (home / "pgdata").exists():
         return home
     if outside.exists():
@@ -64,7 +67,7 @@ def cluster_folder(home: Path) -> Path:
 class Cluster:
     def __init__(self, home: Path, port: int, superuser_password: str):
         self.home = Path(home).absolute()  # its commands run in /, see _run
-        self.folder = cluster_folder(self.home)
+        self.folder = cluster_folder(self.home, superuser_password)
         self.data = self.folder / "pgdata"
         self.sockets = self.folder / "run"
         self.logfile = self.folder / "logs" / "postgres.log"

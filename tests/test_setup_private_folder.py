@@ -29,7 +29,8 @@ from kassa.cluster import cluster_folder
 with testrun.throwaway() as settings:
     with psycopg.connect(settings.database_url) as conn:
         tenants = conn.execute("SELECT count(*) FROM kassa.tenants").fetchone()[0]
-    print(json.dumps({"home": settings.home, "cluster": str(cluster_folder(settings.home)), "tenants": tenants}))
+    cluster = cluster_folder(settings.home, settings.superuser_password)
+    print(json.dumps({"home": settings.home, "cluster": str(cluster), "tenants": tenants}))
 """
 
 
@@ -57,11 +58,11 @@ def test_up_down_and_a_test_cluster_in_a_private_folder():
         up = run(checkout, "make", "up", timeout=300)
         took["make up"] = time.monotonic() - started - sum(took.values())
         assert up.returncode == 0, up.stdout[-3000:] + up.stderr[-3000:]
-        assert not (home / "pgdata").exists()
-        assert (outside_folder(home) / "pgdata" / "PG_VERSION").exists()
-        assert (home / "logs" / "postgres.log").resolve() == outside_folder(home) / "logs" / "postgres.log"
-
         settings = config.load(home)
+        cluster = outside_folder(home, settings.superuser_password)
+        assert not (home / "pgdata").exists()
+        assert (cluster / "pgdata" / "PG_VERSION").exists()
+        assert (home / "logs" / "postgres.log").resolve() == cluster / "logs" / "postgres.log"
         tenant = DEMO["Lekker Fibre (ZA)"][0]
         staff = make_token(settings.jwt_secret, "staff", tenant, ttl=300)
         response = requests.get(settings.postgrest_url + "/customers", timeout=10,
@@ -71,7 +72,7 @@ def test_up_down_and_a_test_cluster_in_a_private_folder():
 
         down = run(checkout, "make", "down", timeout=60)
         assert down.returncode == 0, down.stdout + down.stderr
-        assert not (outside_folder(home) / "pgdata" / "postmaster.pid").exists()
+        assert not (cluster / "pgdata" / "postmaster.pid").exists()
 
         took["API call + make down"] = time.monotonic() - started - sum(took.values())
         throwaway = run(checkout, ".venv/bin/python", "-c", THROWAWAY, timeout=300)
@@ -84,7 +85,8 @@ def test_up_down_and_a_test_cluster_in_a_private_folder():
     finally:
         if (checkout / ".venv" / "bin" / "kassa").exists():
             run(checkout, "make", "down", timeout=60)
-        shutil.rmtree(outside_folder(home), ignore_errors=True)
+        if (home / "state.json").exists():
+            shutil.rmtree(outside_folder(home, config.load(home).superuser_password), ignore_errors=True)
         shutil.rmtree(private, ignore_errors=True)
     print("private folder:", ", ".join(f"{step} {seconds:.0f} s" for step, seconds in took.items()),
           f"(all {time.monotonic() - started:.0f} s)")
