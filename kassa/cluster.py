@@ -94,7 +94,9 @@ class Cluster:
             (self.folder / "home").write_text(f"{self.home.resolve()}\n")  # whose cluster this is
             home_log = self.home / "logs" / "postgres.log"
             home_log.parent.mkdir(parents=True, exist_ok=True)
-            if not home_log.is_symlink():
+            if home_log.is_symlink():
+                home_log.unlink()
+            if not home_log.exists():  # a log of an earlier cluster in the home stays
                 home_log.symlink_to(self.logfile)
         with tempfile.NamedTemporaryFile("w", delete=False, dir=self.folder) as pwfile:
             pwfile.write(self.superuser_password)
