@@ -26,7 +26,7 @@ CHANNEL = "kassa_balance"
 @dataclass(eq=False)
 class Client:
     claims: dict
-    queue: asyncio.Queue = field(default_factory=asyncio.Queue)
+    queue: asyncio.Queue = field(default_factory=asyncio.Queue)  # events; None ends the stream
 
 
 class Gateway:
@@ -39,6 +39,11 @@ class Gateway:
         self.pool = await asyncpg.create_pool(os.environ["KASSA_WORKER_DATABASE_URL"], min_size=1, max_size=4)
         self.listener = await asyncpg.connect(os.environ["KASSA_WORKER_DATABASE_URL"])
         await self.listener.add_listener(CHANNEL, self.on_notify)
+
+    async def end_streams(self, app: web.Application) -> None:
+        """Shutting down: every open stream ends now rather than holding the shutdown up."""
+        for client in self.clients:
+            client.queue.put_nowait(None)
 
     async def stop(self, app: web.Application) -> None:
         await self.listener.close()
@@ -104,7 +109,11 @@ async def events(request: web.Request) -> web.StreamResponse:
             except asyncio.TimeoutError:
                 await response.write(b": keep-alive\n\n")
                 continue
+            if event is None:  # the gateway is shutting down
+                break
             await response.write(f"id: {event['id']}\nevent: balance\ndata: {json.dumps(event['data'])}\n\n".encode())
+    except ConnectionResetError:
+        pass  # the client went away: an ordinary end of a stream, nothing to log
     finally:
         gateway.clients.discard(client)
     return response
@@ -121,6 +130,7 @@ def make_app() -> web.Application:
     gateway = Gateway()
     app["gateway"] = gateway
     app.on_startup.append(gateway.start)
+    app.on_shutdown.append(gateway.end_streams)
     app.on_cleanup.append(gateway.stop)
     app.router.add_get("/events", events)
     app.router.add_get("/health", health)

@@ -75,6 +75,7 @@ def cmd_token(args, settings):
 
 
 def cmd_db(args, settings):
+    from kassa import deploy
     if args.action == "deploy":
         deploy.deploy(settings)
     elif args.action == "revert":
@@ -171,9 +172,32 @@ def main(argv: list[str] | None = None) -> int:
     settings = config.load()
     try:
         return args.func(args, settings) or 0
-    except RuntimeError as error:
-        print(f"kassa {args.command}: {error}", file=sys.stderr)
+    except Exception as error:
+        message = explain(error, settings)
+        if message is None:
+            raise
+        print(f"kassa {args.command}: {message}", file=sys.stderr)
         return 1
+
+
+def explain(error: Exception, settings: config.Settings) -> str | None:
+    """What failed and how to fix it, on one line, for the failures a set-up meets (our own
+    RuntimeErrors say it themselves); None for anything else, a bug best shown by its traceback."""
+    psycopg = sys.modules.get("psycopg")  # loaded only by the commands that use the database
+    if isinstance(error, RuntimeError):
+        return str(error)
+    if isinstance(error, subprocess.CalledProcessError):
+        lines = [line.strip() for line in (error.stderr or error.output or "").splitlines() if line.strip()]
+        detail = next((line for line in lines if "error:" in line.lower()), lines[-1] if lines else "")
+        program = Path(error.cmd[error.cmd.index("--") + 1] if error.cmd[0] == "runuser" else error.cmd[0]).name
+        return f"{program} failed (exit status {error.returncode}): {detail}; fix that, then run it again"
+    if psycopg and isinstance(error, psycopg.OperationalError):
+        where = psycopg.conninfo.conninfo_to_dict(settings.database_url)
+        reason = str(error).strip().splitlines()[0]
+        fix = (f"see `.venv/bin/kassa status` and {Path(settings.home) / 'logs' / 'postgres.log'}" if settings.embedded
+               else "check KASSA_DATABASE_URL and that the server accepts connections from here")
+        return f"cannot use PostgreSQL at {where.get('host')}:{where.get('port')}: {reason}; {fix}"
+    return None
 
 
 if __name__ == "__main__":

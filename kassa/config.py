@@ -40,8 +40,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def pick_port(preferred: int, taken: set[int]) -> int:
-    if preferred not in taken and port_is_free(preferred):
+def pick_port(preferred: int | None, taken: set[int]) -> int:
+    if preferred is not None and preferred not in taken and port_is_free(preferred):
         return preferred
     while True:
         port = free_port()
@@ -141,12 +141,13 @@ class Settings:
         path.chmod(0o600)
 
 
-def new_settings(home: Path, database_url: str | None) -> Settings:
-    """Fresh secrets and free ports for a new home folder."""
+def new_settings(home: Path, database_url: str | None, default_ports: bool = True) -> Settings:
+    """Fresh secrets and free ports for a new home folder: the default ports where free, or
+    (default_ports=False, throw-away homes) any free ones, out of the way of a `kassa up`."""
     taken: set[int] = set()
     ports = {}
     for name, preferred in DEFAULT_PORTS.items():
-        ports[name] = pick_port(preferred, taken)
+        ports[name] = pick_port(preferred if default_ports else None, taken)
         taken.add(ports[name])
     superuser_password = secrets.token_urlsafe(18)
     embedded = database_url is None
