@@ -10,7 +10,7 @@ import uuid
 from datetime import date
 from pathlib import Path
 
-from kassa import config, deploy, stack
+from kassa import config, stack
 from kassa.tokens import MAX_LIFETIME_S, make_token
 
 DEMO = {
