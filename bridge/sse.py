@@ -19,6 +19,7 @@ import jwt
 from aiohttp import web
 
 CHANNEL = "kassa_balance"
+TENANT_CHANNEL = "kassa_tenant"  # internal.set_tenant_status: a suspended tenant's streams end
 
 
 @dataclass(eq=False)
@@ -37,6 +38,7 @@ class Gateway:
         self.pool = await asyncpg.create_pool(os.environ["KASSA_WORKER_DATABASE_URL"], min_size=1, max_size=4)
         self.listener = await asyncpg.connect(os.environ["KASSA_WORKER_DATABASE_URL"])
         await self.listener.add_listener(CHANNEL, self.on_notify)
+        await self.listener.add_listener(TENANT_CHANNEL, self.on_tenant)
 
     async def stop(self, app: web.Application) -> None:
         await self.listener.close()
@@ -44,6 +46,13 @@ class Gateway:
 
     def on_notify(self, connection, pid, channel, payload: str) -> None:
         asyncio.get_running_loop().create_task(self.fan_out(json.loads(payload)))
+
+    def on_tenant(self, connection, pid, channel, payload: str) -> None:
+        change = json.loads(payload)
+        if change["status"] != "active":
+            for client in self.clients:
+                if client.claims.get("tenant_id") == change["tenant_id"]:
+                    client.queue.put_nowait(None)  # ends the stream
 
     async def fan_out(self, ids: dict) -> None:
         interested = [client for client in self.clients if covers(client.claims, ids)]
@@ -103,6 +112,8 @@ async def events(request: web.Request) -> web.StreamResponse:
             except asyncio.TimeoutError:
                 await response.write(b": keep-alive\n\n")
                 continue
+            if event is None:
+                break
             await response.write(f"id: {event['id']}\nevent: balance\ndata: {json.dumps(event['data'])}\n\n".encode())
     finally:
         gateway.clients.discard(client)

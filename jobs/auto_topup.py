@@ -9,7 +9,7 @@ Attempts left in flight by a crash are asked again with the same key after five 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 import psycopg
 import stripe
@@ -22,8 +22,9 @@ RETRY_IN_FLIGHT_AFTER = timedelta(minutes=5)
 
 
 def run(conn: psycopg.Connection, as_of: date) -> Outcome:
-    """The scheduled run: balances are as they are now, so the clock is now (as_of names the log row)."""
-    return process(conn, datetime.now(timezone.utc))
+    """The scheduled run: balances are as they are now, so the time is the one clock's now (as_of
+    names the log row)."""
+    return process(conn, conn.execute("SELECT internal.clock_now()").fetchone()[0])
 
 
 def process(conn: psycopg.Connection, now: datetime, env: Mapping[str, str] | None = None) -> Outcome:

@@ -71,9 +71,11 @@ def _work_on_own_connection(state: Run, conninfo: str) -> None:
         state.work(conn)
 
 
-def run(conn: psycopg.Connection, as_of: date) -> Outcome:
+def run(conn: psycopg.Connection, as_of: date, tenant: str | None = None) -> Outcome:
+    """Every active tenant, or only `tenant` (skipped when it is suspended)."""
     tenants = [row[0] for row in conn.execute(
-        "SELECT id FROM kassa.tenants WHERE status = 'active' ORDER BY id").fetchall()]
+        "SELECT id FROM kassa.tenants WHERE status = 'active' AND (%(tenant)s::uuid IS NULL OR id = %(tenant)s)"
+        " ORDER BY id", {"tenant": tenant}).fetchall()]
     state = Run(tenants, as_of)
     workers = max(1, int(os.environ.get("KASSA_INVOICE_RUN_WORKERS", "2")))
     conninfo = make_conninfo(conn.info.dsn, password=conn.info.password)

@@ -24,18 +24,25 @@ class Outcome:
     detail: dict = field(default_factory=dict)
 
 
-def run(name: str, as_of: date, dsn: str) -> tuple[str, Outcome]:
+def run(name: str, as_of: date, dsn: str, tenant: str | None = None,
+        run_id: int | None = None) -> tuple[str, Outcome]:
+    """`tenant`: only that tenant (jobs that take one). `run_id`: a queued row of the job log to
+    run (the scheduler's queue, db/functions/055_job_queue.sql) instead of a new row."""
     job = registry.load(name)
     with psycopg.connect(dsn, autocommit=True) as conn:
-        run_id = conn.execute("INSERT INTO kassa.job_runs (job, as_of) VALUES (%s, %s) RETURNING id",
-                              [name, as_of]).fetchone()[0]
+        if run_id is None:
+            run_id = conn.execute("INSERT INTO kassa.job_runs (job, as_of, tenant_id) VALUES (%s, %s, %s) RETURNING id",
+                                  [name, as_of, tenant]).fetchone()[0]
+        else:
+            conn.execute("UPDATE kassa.job_runs SET status = 'running', started_at = clock_timestamp() WHERE id = %s",
+                         [run_id])
         locked = conn.execute("SELECT pg_try_advisory_lock(hashtext('kassa.job'), hashtext(%s))",
                               [name]).fetchone()[0]
         if not locked:
             outcome, status = Outcome(detail={"reason": "another run of this job holds the lock"}), "skipped"
         else:
             try:
-                outcome = job.run(conn, as_of)
+                outcome = job.run(conn, as_of) if tenant is None else job.run(conn, as_of, tenant)
                 status = "failed" if outcome.failed else "succeeded"
             except Exception as error:  # the log row must record any failure
                 outcome = Outcome(failed=1, errors=[f"{type(error).__name__}: {error}"],

@@ -234,12 +234,14 @@ BEGIN
 END $$;
 
 -- The overdue sweep (job invoice-overdue): open invoices whose due date has passed on as_of.
--- Idempotent: a second run for the same date finds nothing left to mark.
-CREATE OR REPLACE FUNCTION internal.mark_overdue(p_as_of date)
+-- Idempotent: a second run for the same date finds nothing left to mark. With a tenant, only
+-- that tenant's (the scheduler sweeps each tenant at its own local hour and date).
+CREATE OR REPLACE FUNCTION internal.mark_overdue(p_as_of date, p_tenant_id uuid DEFAULT NULL)
 RETURNS integer LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
   WITH marked AS (
     UPDATE kassa.invoices i SET status = 'overdue'
      WHERE i.status IN ('finalised', 'partially_paid') AND i.due_on < p_as_of AND i.amount_due > 0
+       AND (p_tenant_id IS NULL OR i.tenant_id = p_tenant_id)
     RETURNING 1)
   SELECT count(*)::int FROM marked
 $$;
@@ -249,5 +251,5 @@ SELECT internal.audit_table('kassa.invoice_lines', 'tenant_id', 'id');
 SELECT internal.audit_table('kassa.invoice_allocations', 'tenant_id', 'id');
 
 GRANT EXECUTE ON FUNCTION internal.finalise_invoices(uuid, uuid[], date),
-  internal.refresh_invoice_totals(uuid, uuid[]), internal.mark_overdue(date),
+  internal.refresh_invoice_totals(uuid, uuid[]), internal.mark_overdue(date, uuid),
   internal.invoice_vat_breakdown(uuid, uuid[]), internal.vat_of(numeric, numeric, boolean) TO kassa_worker;
