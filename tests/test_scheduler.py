@@ -16,7 +16,8 @@ import pytest
 import requests
 
 from bench import book
-from conftest import SUITE_SCHEDULER, create_tenant
+from conftest import SUITE_SCHEDULER, create_customer, create_tenant
+from test_invoice_overdue_job import issue
 from kassa.config import free_port
 
 
@@ -105,6 +106,13 @@ def test_moving_the_clock_runs_the_nightly_job_once_and_downtime_is_caught_up_on
 def test_tenant_jobs_run_at_each_tenants_local_hour(db, clock, scheduler):
     za = create_tenant(db, country="ZA")  # Africa/Johannesburg, UTC+2
     de = create_tenant(db, country="DE", currency="EUR", vat=19)  # Europe/Berlin, UTC+1 in winter
+    # One invoice each, due on 2 February: overdue from each tenant's sweep of 3 February on.
+    invoices = {t["id"]: issue(db, t, create_customer(db, t["id"]), "2031-01-19") for t in (za, de)}
+    assert {r["due_on"] for r in db.execute("SELECT due_on FROM kassa.invoices WHERE id = ANY (%s)",
+                                            [list(invoices.values())])} == {date(2031, 2, 2)}
+
+    def invoice_status(tenant):
+        return db.execute("SELECT status FROM kassa.invoices WHERE id = %s", [invoices[tenant["id"]]]).fetchone()["status"]
     clock("2031-02-02 12:00+00")
     scheduler.restart(KASSA_SCHEDULE_INVOICE_OVERDUE="0 3 * * *")
     # First sight: each tenant's latest slot (yesterday's 03:00 local) is caught up once.
@@ -116,11 +124,13 @@ def test_tenant_jobs_run_at_each_tenants_local_hour(db, clock, scheduler):
     assert [(r["as_of"], r["slot"].isoformat(), r["status"]) for r in runs[1:]] == \
         [(date(2031, 2, 3), "2031-02-03T01:00:00+00:00", "succeeded")]
     assert len(scheduled_runs(db, "invoice-overdue", de["id"])) == 1, "not yet 03:00 in Berlin"
+    assert (invoice_status(za), invoice_status(de)) == ("overdue", "finalised"), "each tenant's sweep is its own"
 
     clock("2031-02-03 02:05+00")
     runs = wait_for(lambda: finished(db, "invoice-overdue", de["id"], count=2), what="the Berlin sweep")
     assert [(r["as_of"], r["slot"].isoformat()) for r in runs[1:]] == [(date(2031, 2, 3), "2031-02-03T02:00:00+00:00")]
     assert len(scheduled_runs(db, "invoice-overdue", za["id"])) == 2
+    assert invoice_status(de) == "overdue"
 
 
 def test_staff_generate_invoices_now(settings, db, api, token, scheduler):
