@@ -1,4 +1,4 @@
-"""What every benchmark shares: a throw-away stack and the result format of shared/BENCH.md."""
+"""What every benchmark shares: a throw-away stack and the result format described in bench/README.md."""
 from __future__ import annotations
 
 import json

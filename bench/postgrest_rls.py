@@ -25,6 +25,7 @@ import requests
 from bench.common import metric, write_result
 from kassa import services
 from kassa.testrun import throwaway
+from bridge.claims import AUDIENCE
 from kassa.tokens import make_token
 
 TENANTS = 10
@@ -93,7 +94,7 @@ def main() -> None:
             postgrest.wait_healthy(Path(settings.home))
             tokens = {
                 "rls": make_token(settings.jwt_secret, "customer", tenant, customer, ttl=3600),
-                "norls": jwt.encode({"role": "bench_norls", "tenant_id": str(tenant), "sub": "bench",
+                "norls": jwt.encode({"role": "bench_norls", "tenant_id": str(tenant), "sub": "bench", "aud": AUDIENCE,
                                      "exp": int(time.time()) + 3600}, settings.jwt_secret, algorithm="HS256"),
             }
             url = f"{settings.postgrest_url}/customers?tenant_id=eq.{tenant}&id=eq.{customer}"

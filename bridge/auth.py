@@ -9,6 +9,7 @@ import psycopg
 from flask import abort, jsonify, request
 from psycopg.types.json import Json
 
+from bridge import claims as api_tokens
 from bridge.db import pool
 
 
@@ -16,7 +17,7 @@ def caller(role: str) -> dict:
     """The claims of the request's token, or a 401 answer when it is not a valid `role` token."""
     header = request.headers.get("Authorization", "")
     try:
-        claims = jwt.decode(header.removeprefix("Bearer "), os.environ["KASSA_JWT_SECRET"], algorithms=["HS256"])
+        claims = api_tokens.decode(header.removeprefix("Bearer "), os.environ["KASSA_JWT_SECRET"])
         if claims.get("role") != role:
             raise PermissionError
         with pool().connection() as conn:

@@ -14,12 +14,12 @@ import uuid
 
 import psycopg
 import stripe
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
 from bridge import stripe_gateway
-from bridge.answers import rule_broken
+from bridge.answers import field, gateway_unavailable, json_object, problem, rule_broken
 from bridge.auth import caller
 from bridge.db import pool
 
@@ -29,37 +29,35 @@ blueprint = Blueprint("refunds", __name__)
 @blueprint.post("/refunds")
 def refund():
     claims = caller("staff")
-    body = request.get_json(silent=True) or {}
-    amount, payment_id, request_id = body.get("amount"), body.get("payment_id"), body.get("request_id")
-    if not isinstance(amount, int) or isinstance(amount, bool) or not all(
-            isinstance(v, str) for v in (payment_id, request_id)):
-        return jsonify(code="P0P10", message="payment_id, amount (integer), reason and request_id are required"), 400
+    body = json_object()
+    amount, payment_id = field(body, "amount", int), field(body, "payment_id", str)
+    request_id, reason = field(body, "request_id", str), field(body, "reason", str, False)
     try:
         uuid.UUID(payment_id)
     except ValueError:
-        return jsonify(code="P0P03", message=f"no card payment {payment_id} in this tenant"), 404
+        return problem(404, "P0P03", f"no card payment {payment_id} in this tenant")
     try:
         with pool().connection() as conn:
             payment = conn.cursor(row_factory=dict_row).execute(
                 "SELECT p.*, internal.check_refund(p, %s, %s) FROM kassa.payments p"
                 " WHERE p.tenant_id = %s AND p.id = %s::uuid AND p.provider = 'stripe'",
-                [amount, body.get("reason"), claims["tenant_id"], payment_id]).fetchone()
+                [amount, reason, claims["tenant_id"], payment_id]).fetchone()
     except psycopg.Error as error:
         return rule_broken(error)
     if payment is None:
-        return jsonify(code="P0P03", message=f"no card payment {payment_id} in this tenant"), 404
+        return problem(404, "P0P03", f"no card payment {payment_id} in this tenant")
     stripe_gateway.configure()
     try:
         made = stripe.Refund.create(payment_intent=payment["provider_intent_ref"], amount=amount,
                                     metadata={"tenant_id": claims["tenant_id"], "payment_id": payment_id,
-                                              "reason": body["reason"], "staff": claims.get("sub", "")},
+                                              "reason": reason, "staff": claims.get("sub", "")},
                                     idempotency_key=f"kassa-refund-{payment_id}-{request_id}")
         charge = stripe.Charge.retrieve(made.charge)
     except stripe.StripeError as error:
-        return jsonify(code="gateway", message=error.user_message or str(error)), 502
+        return gateway_unavailable(error)
     with pool().connection() as conn, conn.transaction():
         conn.execute("SELECT set_config('request.jwt.claims', %s, true)", [json.dumps(claims)])
         conn.execute("SELECT internal.sync_stripe_refunds(%s, %s, %s, %s, %s, %s)",
-                     [claims["tenant_id"], payment_id, charge.id, charge.amount_refunded, body["reason"],
+                     [claims["tenant_id"], payment_id, charge.id, charge.amount_refunded, reason,
                       Jsonb(stripe_gateway.as_dict(made))])
     return jsonify(refund_id=made.id, status=made.status, amount=made.amount, payment_id=payment_id), 201

@@ -18,6 +18,8 @@ import asyncpg
 import jwt
 from aiohttp import web
 
+from bridge import claims as api_tokens
+
 CHANNEL = "kassa_balance"
 TENANT_CHANNEL = "kassa_tenant"  # internal.set_tenant_status: a suspended tenant's streams end
 
@@ -77,8 +79,7 @@ async def read_claims(request: web.Request) -> dict:
     header = request.headers.get("Authorization", "")
     token = header.removeprefix("Bearer ").strip() or request.query.get("token", "")
     try:
-        claims = jwt.decode(token, os.environ["KASSA_JWT_SECRET"], algorithms=["HS256"],
-                            options={"require": ["exp"]})
+        claims = api_tokens.decode(token, os.environ["KASSA_JWT_SECRET"])
     except jwt.PyJWTError as error:
         raise web.HTTPUnauthorized(text=json.dumps({"message": f"invalid token: {error}"}),
                                    content_type="application/json")

@@ -12,12 +12,12 @@ import os
 
 import psycopg
 import stripe
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
 from bridge import stripe_gateway
-from bridge.answers import rule_broken
+from bridge.answers import field, gateway_unavailable, json_object, rule_broken
 from bridge.auth import caller
 from bridge.db import pool
 
@@ -27,12 +27,14 @@ blueprint = Blueprint("topups", __name__)
 @blueprint.post("/top-ups")
 def start_top_up():
     claims = caller("customer")
-    body = request.get_json(silent=True) or {}
-    amount, request_id = body.get("amount"), body.get("request_id")
-    if not isinstance(amount, int) or isinstance(amount, bool) or not isinstance(request_id, str):
-        return jsonify(code="P0P10", message="amount (integer, minor units) and request_id (string) are required"), 400
+    body = json_object()
+    amount, request_id = field(body, "amount", int), field(body, "request_id", str)
+    success_url, cancel_url = field(body, "success_url", str, False), field(body, "cancel_url", str, False)
+    base = os.environ.get("KASSA_BRIDGE_URL", "")
     try:
         with pool().connection() as conn:
+            for url in (success_url, cancel_url):
+                conn.execute("SELECT internal.check_return_url(%s, %s, %s)", [claims["tenant_id"], url, base])
             payment = conn.cursor(row_factory=dict_row).execute(
                 "SELECT * FROM internal.begin_top_up(%s, %s, %s, %s)",
                 [claims["tenant_id"], claims["customer_id"], amount, request_id]).fetchone()
@@ -40,13 +42,12 @@ def start_top_up():
         return rule_broken(error)
     if not payment["checkout_url"] and payment["status"] == "pending":
         stripe_gateway.configure()
-        base = os.environ.get("KASSA_BRIDGE_URL", "")
         try:
-            session = stripe_gateway.create_checkout(payment, request_id, body.get("success_url") or f"{base}/top-ups/done",
-                                                     body.get("cancel_url") or f"{base}/top-ups/cancelled",
+            session = stripe_gateway.create_checkout(payment, request_id, success_url or f"{base}/top-ups/done",
+                                                     cancel_url or f"{base}/top-ups/cancelled",
                                                      save_card=body.get("save_card") is True)
         except stripe.StripeError as error:
-            return jsonify(code="gateway", message=error.user_message or str(error)), 502
+            return gateway_unavailable(error)
         with pool().connection() as conn:
             payment = conn.cursor(row_factory=dict_row).execute(
                 "SELECT * FROM internal.attach_checkout(%s, %s, %s, %s, %s)",

@@ -2,9 +2,12 @@
 statement (internal.stripe_event, its own transaction) that records the event id and applies it
 once.
 
-Answers: 200 processed / ignored / duplicate; 400 bad signature, stale timestamp, malformed
-JSON (nothing read, nothing written); 422 an event breaking a business rule (recorded as
-rejected with its error, nothing posted; a redelivery tries again).
+Answers: 200 processed / ignored / duplicate; 400 bad signature or stale timestamp (P0W10),
+malformed JSON (P0W11: NaN and Infinity are not JSON either) or not an event (P0W12), nothing
+read, nothing written; 422 a signed event breaking a business rule or holding values the
+database cannot take (a NUL byte, a text amount: recorded as rejected with its error, nothing
+posted). Never a 500 for what the sender sent: Stripe would deliver a poison event again for
+days. Errors are in PostgREST's shape {code, message, details, hint}.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from flask import Blueprint, jsonify, request
 from psycopg.types.json import Jsonb
 
 from bridge import stripe_gateway
+from bridge.answers import NUL_IN_TEXT, problem, strict_json
 from bridge.db import pool
 
 log = logging.getLogger("kassa.webhooks")
@@ -32,30 +36,40 @@ def stripe_webhook():
                                        os.environ["KASSA_STRIPE_WEBHOOK_SECRET"], tolerance=300)
     except stripe.SignatureVerificationError as error:
         log.warning("stripe webhook refused: %s", error)
-        return jsonify(error="invalid signature", detail=str(error)), 400
+        return problem(400, "P0W10", "invalid signature", str(error))
     except ValueError as error:
-        return jsonify(error="malformed JSON", detail=str(error)), 400
-    event = json.loads(payload)
-    if not isinstance(event, dict) or not isinstance(event.get("id"), str) or not event.get("type"):
-        return jsonify(error="malformed event", detail="an event has an id and a type"), 400
+        return problem(400, "P0W11", "malformed JSON", str(error))
+    try:
+        event = strict_json(payload)
+    except ValueError as error:
+        return problem(400, "P0W11", "malformed JSON", str(error))
+    if not isinstance(event, dict) or not isinstance(event.get("id"), str) or not isinstance(event.get("type"), str):
+        return problem(400, "P0W12", "malformed event", "an event has a string id and a string type")
     try:
         # One statement, so one transaction: all of it commits or none (a crash mid-way included).
         with pool().connection() as conn:
             outcome = conn.execute("SELECT internal.stripe_event(%s::jsonb)", [payload.decode()]).fetchone()[0]
     except psycopg.Error as error:
-        if not (error.sqlstate or "").startswith("P0"):
+        if not isinstance(error, psycopg.DataError) and not (error.sqlstate or "").startswith("P0"):
             raise  # the database is unwell: 500, and Stripe delivers again later
-        message = error.diag.message_primary
-        with pool().connection() as conn:
-            conn.execute("SELECT internal.reject_webhook_event('stripe', %s, %s, %s, %s)",
-                         [event["id"], event["type"], Jsonb(event), f"{error.sqlstate}: {message}"])
-        log.warning("stripe event %s (%s) rejected: %s %s", event["id"], event["type"], error.sqlstate, message)
-        return jsonify(status="rejected", code=error.sqlstate, message=message,
-                       hint=error.diag.message_hint), 422
+        return rejected(event, error)
     log.info("stripe event %s (%s): %s", event["id"], event["type"], outcome)
     if outcome == "processed" and event["type"] == "checkout.session.completed":
         save_card(event["data"]["object"])
     return jsonify(status=outcome, event_id=event["id"])
+
+
+def rejected(event: dict, error: psycopg.Error):
+    """Record a signed event that cannot be applied, and answer 422 so it is visible to the sender."""
+    code = error.sqlstate or NUL_IN_TEXT
+    message = str(error.diag.message_primary or error).strip()
+    # A NUL byte (\u0000) is valid JSON that neither text nor jsonb can hold: keep the rest.
+    readable = json.loads(json.dumps(event).replace("\\u0000", "\\ufffd"))
+    with pool().connection() as conn:
+        conn.execute("SELECT internal.reject_webhook_event('stripe', %s, %s, %s, %s)",
+                     [readable["id"], readable["type"], Jsonb(readable), f"{code}: {message}"])
+    log.warning("stripe event %s (%s) rejected: %s %s", readable["id"], readable["type"], code, message)
+    return problem(422, code, message, hint=error.diag.message_hint, status="rejected")
 
 
 def save_card(session: dict) -> None:

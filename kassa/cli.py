@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from kassa import config, deploy, stack
-from kassa.tokens import make_token
+from kassa.tokens import MAX_LIFETIME_S, make_token
 
 DEMO = {
     "Lekker Fibre (ZA)": ("11111111-1111-4111-8111-111111111111", "a1111111-0000-4000-8000-000000000001"),
@@ -26,10 +26,10 @@ def print_summary(settings: config.Settings) -> None:
     print(f"  bridge      {settings.bridge_url}")
     print(f"  SSE         {settings.sse_url}")
     print(f"  logs        {Path(settings.home) / 'logs'}")
-    print("Demo tokens (valid 7 days):")
+    print("Demo tokens (valid 24 hours; `make up` again prints fresh ones):")
     for label, (tenant, customer) in DEMO.items():
-        print(f"  {label} staff:    {make_token(settings.jwt_secret, 'staff', tenant, ttl=7 * 86400, sub='demo-staff')}")
-        print(f"  {label} customer: {make_token(settings.jwt_secret, 'customer', tenant, customer, ttl=7 * 86400)}")
+        print(f"  {label} staff:    {make_token(settings.jwt_secret, 'staff', tenant, ttl=MAX_LIFETIME_S, sub='demo-staff')}")
+        print(f"  {label} customer: {make_token(settings.jwt_secret, 'customer', tenant, customer, ttl=MAX_LIFETIME_S)}")
     print(f"Try: curl -H \"Authorization: Bearer $TOKEN\" {settings.postgrest_url}/customers")
 
 

@@ -15,6 +15,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from bridge.claims import AUDIENCE
 from kassa.config import ROOT, TOOLS, Settings
 
 VENV_BIN = Path(sys.executable).parent
@@ -101,6 +102,7 @@ def postgrest_config(settings: Settings) -> Path:
         'db-pool = 10\n'
         'db-plan-enabled = false\n'
         f'jwt-secret = "{settings.jwt_secret}"\n'
+        f'jwt-aud = "{AUDIENCE}"\n'
         'server-host = "127.0.0.1"\n'
         f'server-port = {settings.ports["postgrest"]}\n'
         'admin-server-port = ' f'{settings.ports["postgrest_admin"]}\n'

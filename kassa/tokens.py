@@ -1,4 +1,4 @@
-"""Signed JWTs for PostgREST and the bridges (HS256, the claims CONTRACT.md names)."""
+"""Signed JWTs for PostgREST and the bridges (HS256; the claims are listed in docs/api.md, "Authentication and tokens")."""
 from __future__ import annotations
 
 import time
@@ -6,15 +6,20 @@ import uuid
 
 import jwt
 
+from bridge.claims import AUDIENCE, MAX_LIFETIME_S
+
 ROLES = ("customer", "staff")
 
 
 def make_token(secret: str, role: str, tenant: str, customer: str | None = None, ttl: int = 3600,
                sub: str | None = None) -> str:
+    if not 0 < ttl <= MAX_LIFETIME_S:
+        raise ValueError(f"--ttl must be between 1 and {MAX_LIFETIME_S} seconds (API tokens live at most 24 hours)")
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     tenant = str(uuid.UUID(str(tenant)))
     claims = {"role": role, "tenant_id": tenant, "sub": sub or f"kassa-cli:{role}",
+              "aud": AUDIENCE,
               "iat": int(time.time()), "exp": int(time.time()) + ttl}
     if role == "customer":
         if not customer:

@@ -22,6 +22,7 @@ import pytest
 from psycopg import sql
 from psycopg.rows import dict_row
 
+from bridge.claims import AUDIENCE
 from conftest import create_customer, create_tenant
 from kassa import config
 from snapshots import fingerprint
@@ -200,7 +201,7 @@ def unsigned(claims: dict) -> str:
 
 
 def claims_for(world, role="staff", tenant="A", customer=None, **extra) -> dict:
-    claims = {"role": role, "sub": "attacker", "exp": int(time.time()) + 600}
+    claims = {"role": role, "sub": "attacker", "aud": AUDIENCE, "exp": int(time.time()) + 600}
     if tenant:
         claims["tenant_id"] = str(world[tenant]["id"])
     if customer:
@@ -224,6 +225,10 @@ BAD_TOKENS = {
     "staff-with-customer-id": lambda s, w: sign(s, claims_for(w, customer="A1")),
     "customer-of-suspended-tenant": lambda s, w: sign(s, claims_for(w, role="customer", tenant="S", customer="S1")),
     "garbage": lambda s, w: "not.a.jwt",
+    "no-expiry": lambda s, w: sign(s, {k: v for k, v in claims_for(w).items() if k != "exp"}),
+    "expiry-beyond-24h": lambda s, w: sign(s, claims_for(w, exp=int(time.time()) + 25 * 3600)),
+    "no-audience": lambda s, w: sign(s, {k: v for k, v in claims_for(w).items() if k != "aud"}),
+    "other-audience": lambda s, w: sign(s, claims_for(w, aud="kassa-password-reset")),
 }
 
 

@@ -131,9 +131,9 @@ def test_bad_signature_stale_timestamp_and_malformed_json_change_nothing(setting
     stale = deliver(settings, event, timestamp=int(time.time()) - 301)
     malformed = deliver(settings, b'{"id": "evt_1", "type": ')
     unsigned = requests.post(settings.bridge_url + "/webhooks/stripe", data=payload, timeout=10)
-    assert forged.status_code == 400 and forged.json()["error"] == "invalid signature"
-    assert stale[0] == 400 and "tolerance" in stale[1]["detail"]
-    assert malformed == (400, malformed[1]) and malformed[1]["error"] == "malformed JSON"
+    assert forged.status_code == 400 and forged.json()["code"] == "P0W10"
+    assert stale[0] == 400 and stale[1]["code"] == "P0W10" and "tolerance" in stale[1]["details"]
+    assert malformed == (400, malformed[1]) and malformed[1]["code"] == "P0W11"
     assert unsigned.status_code == 400
     assert webhook_events(db) == before
     assert entries(db, customer["id"]) == []

@@ -1,5 +1,5 @@
 """`kassa up` on a stack that already runs is a no-op that prints the URLs and tokens again
-(CONTRACT.md: a second `make up`)."""
+(a second `make up` is a no-op that reprints the URLs and tokens)."""
 from __future__ import annotations
 
 import subprocess

@@ -30,11 +30,29 @@ CREATE OR REPLACE FUNCTION internal.check_claims(claims json, api_role text) RET
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   uuid_format constant text := '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$';
+  max_lifetime_s constant int := 24 * 3600 + 60;  -- a day, plus a minute of clock skew
   tenant   uuid := CASE WHEN claims ->> 'tenant_id' ~* uuid_format THEN (claims ->> 'tenant_id')::uuid END;
   customer uuid := CASE WHEN claims ->> 'customer_id' ~* uuid_format THEN (claims ->> 'customer_id')::uuid END;
 BEGIN
   IF api_role = 'anon' THEN
     RETURN;  -- anonymous requests see nothing: no grants beyond the API's public parts
+  END IF;
+  -- An API token is meant for the API and expires within a day (bridge/claims.py holds the
+  -- bridges to the same rules). PostgREST has already refused a past expiry and another
+  -- audience; a token without either would otherwise live for ever.
+  IF NOT (claims -> 'aud' IS NOT NULL
+          AND (claims ->> 'aud' = 'kassa-api'
+               OR (json_typeof(claims -> 'aud') = 'array'
+                   AND EXISTS (SELECT FROM json_array_elements_text(claims -> 'aud') a WHERE a = 'kassa-api')))) THEN
+    RAISE insufficient_privilege USING message = 'token is not an API token (audience "kassa-api" required)',
+      hint = 'Issue API tokens with `kassa token`.';
+  END IF;
+  IF json_typeof(claims -> 'exp') IS DISTINCT FROM 'number' THEN
+    RAISE insufficient_privilege USING message = 'token has no exp claim: API tokens must expire';
+  END IF;
+  IF (claims ->> 'exp')::numeric > extract(epoch FROM pg_catalog.now()) + max_lifetime_s THEN
+    RAISE insufficient_privilege USING message = 'token expires more than 24 hours ahead',
+      hint = 'API tokens live at most 24 hours; issue a fresh one instead.';
   END IF;
   IF tenant IS NULL THEN
     RAISE insufficient_privilege USING message = 'token has no valid tenant_id claim',

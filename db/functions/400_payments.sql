@@ -286,6 +286,26 @@ LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
   RETURNING *
 $$;
 
+-- A top-up's return URL (success or cancel) must lie on the bridge's own origin or one the
+-- tenant lists in payment_settings.return_origins: otherwise a link could use the gateway's
+-- page to send a customer anywhere.
+CREATE OR REPLACE FUNCTION internal.check_return_url(p_tenant uuid, p_url text, p_bridge_origin text) RETURNS void
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  origin text := substring(p_url FROM '^(https?://[^/?#]+)(/|\?|#|$)');
+BEGIN
+  IF p_url IS NULL THEN
+    RETURN;
+  END IF;
+  IF p_url ~ '[\s\\]' OR origin IS NULL
+     OR NOT (lower(origin) = lower(p_bridge_origin)
+             OR lower(origin) IN (SELECT lower(o) FROM kassa.payment_settings s, unnest(s.return_origins) o
+                                   WHERE s.tenant_id = p_tenant)) THEN
+    PERFORM internal.raise_error('P0P13', format('return URL %s is not on an allowed origin', left(p_url, 200)),
+      NULL, 'Add the origin (scheme://host[:port]) to payment_settings.return_origins.');
+  END IF;
+END $$;
+
 SELECT internal.audit_table('kassa.payments', 'tenant_id', 'id');
 SELECT internal.audit_table('kassa.payment_refunds', 'tenant_id', 'id');
 SELECT internal.audit_table('kassa.payment_settings', 'tenant_id', 'tenant_id');
@@ -338,7 +358,8 @@ GRANT EXECUTE ON FUNCTION internal.top_up_limits(uuid), internal.top_up_bonus(uu
   internal.refund_payment(uuid, uuid, text, bigint, text, text, jsonb),
   internal.check_refund(kassa.payments, bigint, text),
   internal.sync_stripe_refunds(uuid, uuid, text, bigint, text, jsonb),
-  internal.begin_top_up(uuid, uuid, bigint, text), internal.attach_checkout(uuid, uuid, text, text, jsonb)
+  internal.begin_top_up(uuid, uuid, bigint, text), internal.attach_checkout(uuid, uuid, text, text, jsonb),
+  internal.check_return_url(uuid, text, text)
   TO kassa_worker;
 
 CREATE VIEW api.payments WITH (security_invoker = true) AS
@@ -360,9 +381,9 @@ CREATE VIEW api.payment_refunds WITH (security_invoker = true) AS
 GRANT SELECT ON api.payment_refunds TO customer, staff;
 
 CREATE VIEW api.payment_settings WITH (security_invoker = true) AS
-  SELECT tenant_id, min_top_up, max_top_up FROM kassa.payment_settings;
+  SELECT tenant_id, min_top_up, max_top_up, return_origins FROM kassa.payment_settings;
 GRANT SELECT ON api.payment_settings TO customer, staff;
-GRANT INSERT, UPDATE (min_top_up, max_top_up) ON api.payment_settings TO staff;
+GRANT INSERT, UPDATE (min_top_up, max_top_up, return_origins) ON api.payment_settings TO staff;
 
 CREATE VIEW api.bonus_tiers WITH (security_invoker = true) AS
   SELECT tenant_id, min_amount, percent FROM kassa.bonus_tiers;

@@ -1,0 +1,1 @@
+SELECT return_origins FROM kassa.payment_settings WHERE false;
