@@ -1,5 +1,5 @@
-"""Daily: open invoices whose due date has passed on as_of become overdue (idempotent); with a
-tenant, only that tenant's (the scheduler sweeps each tenant on its own local date)."""
+"""Daily: open invoices whose due date has passed on as_of (None: each tenant's own today)
+become overdue (idempotent); with a tenant, only that tenant's."""
 from __future__ import annotations
 
 from datetime import date
@@ -9,6 +9,9 @@ import psycopg
 from jobs.runner import Outcome
 
 
-def run(conn: psycopg.Connection, as_of: date, tenant: str | None = None) -> Outcome:
-    marked = conn.execute("SELECT internal.mark_overdue(%s, %s)", [as_of, tenant]).fetchone()[0]
+def run(conn: psycopg.Connection, as_of: date | None, tenant: str | None = None) -> Outcome:
+    marked = conn.execute(
+        "SELECT coalesce(sum(internal.mark_overdue(coalesce(%(as_of)s, internal.tenant_today(t.id)), t.id)), 0)::int"
+        "  FROM kassa.tenants t WHERE %(tenant)s::uuid IS NULL OR t.id = %(tenant)s",
+        {"as_of": as_of, "tenant": tenant}).fetchone()[0]
     return Outcome(processed=marked, detail={"marked_overdue": marked})

@@ -72,7 +72,7 @@ def _work_on_own_connection(state: Run, conninfo: str) -> None:
 
 
 def run(conn: psycopg.Connection, as_of: date, tenant: str | None = None) -> Outcome:
-    """Every active tenant, or only `tenant` (skipped when it is suspended)."""
+    """Every active tenant, or only `tenant` (none when it is suspended)."""
     tenants = [row[0] for row in conn.execute(
         "SELECT id FROM kassa.tenants WHERE status = 'active' AND (%(tenant)s::uuid IS NULL OR id = %(tenant)s)"
         " ORDER BY id", {"tenant": tenant}).fetchall()]

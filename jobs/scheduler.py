@@ -155,14 +155,15 @@ class Scheduler:
         self.next: dict[str, datetime | None] = {}
 
     def serve(self) -> None:
-        """Ticks until stopped; a lost database connection is retried after a poll interval."""
+        """Ticks until stopped; after a database error (connection lost, …) it starts over after
+        a poll interval, as a standby first (the lock went with the connection)."""
         while not self.stopping.is_set():
             try:
                 with psycopg.connect(self.dsn, autocommit=True) as conn:
                     self.lead(conn)
-            except psycopg.OperationalError as error:
+            except psycopg.Error as error:
                 self.active = False
-                log.warning("database unavailable, retrying: %s", error)
+                log.warning("database error, starting over: %s", error)
                 self.stopping.wait(self.poll)
 
     def lead(self, conn: psycopg.Connection) -> None:

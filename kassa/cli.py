@@ -129,6 +129,10 @@ def cmd_tenant(args, settings):
     """Tenants through internal.create_tenant / list_tenants / set_tenant_status, as the owner."""
     import psycopg
     from psycopg.types.json import Jsonb
+
+    from bridge.claims import MAX_LIFETIME_S
+    if args.tenant_command == "create" and not 0 < args.token_ttl <= MAX_LIFETIME_S:
+        sys.exit(f"kassa tenant create: --token-ttl must be between 1 and {MAX_LIFETIME_S} seconds")
     try:
         with psycopg.connect(settings.database_url, autocommit=True) as conn:
             if args.tenant_command == "create":

@@ -92,6 +92,10 @@ def test_bad_and_taken_slugs(settings, db):
     no_vat = kassa(settings, "tenant", "create", new_slug(), "--legal-name", "X", "--country", "ZA",
                    "--currency", "ZAR", "--timezone", "UTC", "--vat", "standard")
     assert no_vat.returncode == 2 and "not CATEGORY=RATE" in no_vat.stderr
+    long_lived = new_slug()
+    too_long = create(settings, long_lived, "--token-ttl", str(30 * 86400))
+    assert too_long.returncode == 1 and "--token-ttl must be between 1 and" in too_long.stderr
+    assert db.execute("SELECT count(*) AS n FROM kassa.tenants WHERE slug = %s", [long_lived]).fetchone()["n"] == 0
     unknown = kassa(settings, "tenant", "suspend", "no-such-tenant")
     assert unknown.returncode == 1 and unknown.stderr.strip() == "kassa tenant suspend: unknown tenant no-such-tenant"
 
