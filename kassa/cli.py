@@ -125,22 +125,27 @@ def cmd_jobs(args, settings):
     return 1 if status == "failed" else 0
 
 
+TENANT_OPTIONS = ("name", "prices_include_vat", "account_number_format", "invoice_number_format",
+                  "credit_note_number_format")
+
+
 def cmd_tenant(args, settings):
     """Tenants through internal.create_tenant / list_tenants / set_tenant_status, as the owner."""
     import psycopg
+    from psycopg import sql
     from psycopg.types.json import Jsonb
 
-    from bridge.claims import MAX_LIFETIME_S
     if args.tenant_command == "create" and not 0 < args.token_ttl <= MAX_LIFETIME_S:
         sys.exit(f"kassa tenant create: --token-ttl must be between 1 and {MAX_LIFETIME_S} seconds")
     try:
         with psycopg.connect(settings.database_url, autocommit=True) as conn:
             if args.tenant_command == "create":
-                tenant = conn.execute(
-                    "SELECT internal.create_tenant(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                    [args.slug, args.legal_name, args.country, args.currency, args.timezone,
-                     Jsonb(dict(args.vat)), args.name, args.prices_include_vat, args.account_number_format,
-                     args.invoice_number_format, args.credit_note_number_format]).fetchone()[0]
+                # Options not given are left to the function's defaults (named arguments).
+                optional = {f"p_{key}": value for key in TENANT_OPTIONS if (value := getattr(args, key)) is not None}
+                call = sql.SQL("SELECT internal.create_tenant(%(slug)s, %(legal_name)s, %(country)s, %(currency)s,"
+                               " %(timezone)s, %(vat)s{})").format(sql.SQL("").join(
+                                   sql.SQL(", {} => {}").format(sql.Identifier(k), sql.Placeholder(k)) for k in optional))
+                tenant = conn.execute(call, {**vars(args), "vat": Jsonb(dict(args.vat)), **optional}).fetchone()[0]
                 print(f"id           {tenant}")
                 print(f"staff token  {make_token(settings.jwt_secret, 'staff', tenant, ttl=args.token_ttl, sub='kassa-cli:staff')}")
             elif args.tenant_command == "list":
@@ -220,10 +225,9 @@ def parser() -> argparse.ArgumentParser:
     create.add_argument("--timezone", required=True, help="IANA name, e.g. Africa/Johannesburg")
     create.add_argument("--vat", type=vat_rate, action="append", required=True, metavar="CATEGORY=RATE",
                         help="a VAT rate in percent, e.g. standard=15 (repeat for more)")
-    create.add_argument("--prices-include-vat", action="store_true")
-    create.add_argument("--account-number-format", default="CT-{YYYY}-{NNNNN}")
-    create.add_argument("--invoice-number-format", default="INV-{YYYY}-{NNNNN}")
-    create.add_argument("--credit-note-number-format", default="CN-{YYYY}-{NNNNN}")
+    create.add_argument("--prices-include-vat", action="store_true", default=None)
+    for document, example in (("account", "CT"), ("invoice", "INV"), ("credit-note", "CN")):
+        create.add_argument(f"--{document}-number-format", help=f"with a counter {{N…}} (default {example}-{{YYYY}}-{{NNNNN}})")
     create.add_argument("--token-ttl", type=int, default=3600, help="staff token lifetime in seconds (default 3600)")
     tenant_sub.add_parser("list", help="every tenant with its status")
     for action, text in (("suspend", "refuse the tenant's tokens, end its streams, run none of its jobs"),

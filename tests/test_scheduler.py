@@ -162,10 +162,9 @@ def test_staff_generate_invoices_now(settings, db, api, token, scheduler):
     wait_for(lambda: db.execute("SELECT 1 FROM kassa.job_runs WHERE id = %s AND status = 'succeeded'",
                                 [again.json()]).fetchone(), what="the second run")
     other = create_tenant(db)
-    customer = db.execute("INSERT INTO kassa.customers (tenant_id, name, email) VALUES (%s, 'C', 'c@example.com')"
-                          " RETURNING id", [other["id"]]).fetchone()["id"]
-    refused = api(token("customer", other["id"], customer)).rpc("start_invoice_run")
+    refused = api(token("customer", other["id"], create_customer(db, other["id"])["id"])).rpc("start_invoice_run")
     assert refused.status_code == 403, refused.text
+    assert db.execute("SELECT count(*) AS n FROM kassa.job_runs WHERE tenant_id = %s", [other["id"]]).fetchone()["n"] == 0
 
 
 def test_a_second_scheduler_waits_until_the_first_stops(settings, scheduler):

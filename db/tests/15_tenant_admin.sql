@@ -31,7 +31,8 @@ SELECT results_eq($$SELECT t.currency::text, t.timezone, t.status, array_agg(v.c
                   'with its settings and VAT rates');
 
 SELECT is((internal.set_tenant_status('tap-a', 'suspended')).status, 'suspended', 'suspend by slug');
-SELECT throws_ok($$SELECT internal.check_claims(json_build_object('role', 'staff', 'tenant_id', 'aaaaaaaa-0000-4000-8000-00000000000a'), 'staff')$$,
+SELECT throws_ok($$SELECT internal.check_claims(json_build_object('role', 'staff', 'aud', 'kassa-api', 'exp', extract(epoch FROM now()) + 600,
+                                                      'tenant_id', 'aaaaaaaa-0000-4000-8000-00000000000a'), 'staff')$$,
                  '42501', 'tenant is unknown or not active', 'a suspended tenant''s tokens are refused');
 SELECT is((internal.set_tenant_status('aaaaaaaa-0000-4000-8000-00000000000a', 'active')).status, 'active', 'resume by id');
 
