@@ -21,24 +21,29 @@ from jobs.runner import Outcome
 RETRY_IN_FLIGHT_AFTER = timedelta(minutes=5)
 
 
-def run(conn: psycopg.Connection, as_of: date) -> Outcome:
+def run(conn: psycopg.Connection, as_of: date | None, tenant: str | None = None) -> Outcome:
     """The scheduled run: balances are as they are now, so the time is the one clock's now (as_of
     names the log row)."""
-    return process(conn, conn.execute("SELECT internal.clock_now()").fetchone()[0])
+    return process(conn, conn.execute("SELECT internal.clock_now()").fetchone()[0], tenant=tenant)
 
 
-def process(conn: psycopg.Connection, now: datetime, env: Mapping[str, str] | None = None) -> Outcome:
-    """Every due auto top-up at `now` (passed in, so tests control the clock); `env` names the
-    gateway and key (default: this process's KASSA_* variables)."""
+def process(conn: psycopg.Connection, now: datetime, env: Mapping[str, str] | None = None,
+            tenant: str | None = None) -> Outcome:
+    """Every due auto top-up at `now` (passed in, so tests control the clock), of every tenant or
+    one; `env` names the gateway and key (default: this process's KASSA_* variables)."""
     env = env or stripe_gateway.environment()
     stripe_gateway.configure(env)
     conn.execute("SELECT set_config('app.settings.payment_method_key', %s, false)",
                  [env["KASSA_PAYMENT_METHOD_KEY"]])
     outcome = Outcome()
-    for (claim,) in conn.execute("SELECT internal.in_flight_auto_topups(%s)", [now - RETRY_IN_FLIGHT_AFTER]).fetchall():
+    for (claim,) in conn.execute("SELECT c FROM internal.in_flight_auto_topups(%(since)s) c"
+                                 " WHERE %(t)s::uuid IS NULL OR (c ->> 'tenant_id')::uuid = %(t)s",
+                                 {"since": now - RETRY_IN_FLIGHT_AFTER, "t": tenant}).fetchall():
         charge(conn, claim, outcome)
-    for tenant, customer in conn.execute("SELECT tenant_id, customer_id FROM internal.due_auto_topups(%s)", [now]).fetchall():
-        claim = conn.execute("SELECT internal.claim_auto_topup(%s, %s, %s)", [tenant, customer, now]).fetchone()[0]
+    for owner, customer in conn.execute("SELECT tenant_id, customer_id FROM internal.due_auto_topups(%(now)s)"
+                                        " WHERE %(t)s::uuid IS NULL OR tenant_id = %(t)s",
+                                        {"now": now, "t": tenant}).fetchall():
+        claim = conn.execute("SELECT internal.claim_auto_topup(%s, %s, %s)", [owner, customer, now]).fetchone()[0]
         if claim is None:
             outcome.skipped += 1  # taken by a concurrent run, or no longer due
             continue

@@ -1,10 +1,13 @@
-"""The invoice run: bills every due service, pending pro-rata and one-off fee for `as_of`.
+"""The invoice run: bills every due service, pending pro-rata and one-off fee for `as_of` (None:
+each tenant's own today), for every active tenant or one.
 
 The work is one set-based SQL call per tenant, internal.invoice_run(as_of, tenant) (see
-db/functions/340_invoice_run.sql), each in its own transaction: a crash leaves whole tenants
-done and a rerun completes the rest; a tenant that fails is rolled back and reported without
-stopping the others. Tenants are independent, so KASSA_INVOICE_RUN_WORKERS connections
-(default 2: one per core of the reference machine) take them from a shared list.
+db/functions/340_invoice_run.sql), each in its own transaction that holds the tenant's job lock
+(jobs/runner.py): a crash leaves whole tenants done and a rerun completes the rest; a tenant
+that fails is rolled back and reported (its error under `failures`) without stopping the
+others; a tenant another run is billing is skipped. Tenants are independent, so
+KASSA_INVOICE_RUN_WORKERS connections (default 2: one per core of the reference machine) take
+them from a shared list.
 
 KASSA_INVOICE_RUN_STOP_AFTER (tests only): after that many tenants have committed, the process
 stops itself with SIGSTOP, so a test can kill it at a known point half way. Unset, it does
@@ -21,15 +24,18 @@ from datetime import date
 import psycopg
 from psycopg.conninfo import make_conninfo
 
-from jobs.runner import Outcome
+from jobs.runner import LOCK, Outcome, lock_name
+
+COUNTS = ("invoices", "charges", "credit_notes")
 
 
 class Run:
     """The shared state of one run: the tenants left, the counts, the commits so far."""
 
-    def __init__(self, tenants: list, as_of: date):
+    def __init__(self, tenants: list, as_of: date | None):
         self.tenants, self.as_of = iter(tenants), as_of
-        self.outcome = Outcome(detail={"tenants": len(tenants), "invoices": 0, "charges": 0})
+        self.outcome = Outcome(detail={"tenants": len(tenants), **dict.fromkeys(COUNTS, 0), "failures": {},
+                                       "locked": []})
         self.committed = 0
         self.lock = threading.Lock()
 
@@ -41,13 +47,18 @@ class Run:
         with self.lock:
             if error is not None:
                 self.outcome.failed += 1
+                self.outcome.detail["failures"][str(tenant_id)] = f"{error.diag.sqlstate} {error.diag.message_primary}"
                 self.outcome.errors.append(f"tenant {tenant_id}: {error.diag.sqlstate} {error}")
                 return
-            processed, skipped, invoices, charges = counts
+            if counts is None:  # another run holds the tenant's lock
+                self.outcome.skipped += 1
+                self.outcome.detail["locked"].append(str(tenant_id))
+                return
+            processed, skipped, *billed = counts
             self.outcome.processed += processed
             self.outcome.skipped += skipped
-            self.outcome.detail["invoices"] += invoices
-            self.outcome.detail["charges"] += charges
+            for name, count in zip(COUNTS, billed):
+                self.outcome.detail[name] += count
             self.committed += 1
             stop_after = os.environ.get("KASSA_INVOICE_RUN_STOP_AFTER")
             if stop_after and self.committed == int(stop_after):
@@ -57,9 +68,13 @@ class Run:
         while (tenant_id := self.next_tenant()) is not None:
             try:
                 with conn.transaction():
-                    counts = conn.execute(
-                        "SELECT processed, skipped, invoices, charges FROM internal.invoice_run(%s, %s)",
-                        [self.as_of, tenant_id]).fetchone()
+                    counts = None
+                    if conn.execute(f"SELECT pg_try_advisory_xact_lock({LOCK})",
+                                    [lock_name("invoice-run", tenant_id)]).fetchone()[0]:
+                        counts = conn.execute(
+                            "SELECT processed, skipped, invoices, charges, credit_notes"
+                            "  FROM internal.invoice_run(coalesce(%s, internal.tenant_today(%s)), %s)",
+                            [self.as_of, tenant_id, tenant_id]).fetchone()
             except psycopg.Error as error:
                 self.record(tenant_id, None, error)
             else:
@@ -71,13 +86,15 @@ def _work_on_own_connection(state: Run, conninfo: str) -> None:
         state.work(conn)
 
 
-def run(conn: psycopg.Connection, as_of: date, tenant: str | None = None) -> Outcome:
+def run(conn: psycopg.Connection, as_of: date | None, tenant: str | None = None) -> Outcome:
     """Every active tenant, or only `tenant` (none when it is suspended)."""
     tenants = [row[0] for row in conn.execute(
         "SELECT id FROM kassa.tenants WHERE status = 'active' AND (%(tenant)s::uuid IS NULL OR id = %(tenant)s)"
         " ORDER BY id", {"tenant": tenant}).fetchall()]
     state = Run(tenants, as_of)
-    workers = max(1, int(os.environ.get("KASSA_INVOICE_RUN_WORKERS", "2")))
+    # Never more workers than tenants: a run for one tenant bills it on the runner's connection,
+    # which holds that tenant's lock already.
+    workers = max(1, min(len(tenants), int(os.environ.get("KASSA_INVOICE_RUN_WORKERS", "2"))))
     conninfo = make_conninfo(conn.info.dsn, password=conn.info.password)
     with ThreadPoolExecutor(max_workers=workers) as pool:
         extra = [pool.submit(_work_on_own_connection, state, conninfo) for _ in range(workers - 1)]

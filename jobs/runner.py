@@ -1,7 +1,15 @@
-"""Runs one job for one date: advisory lock, job log row, counts and errors.
+"""Runs one job: advisory lock, job log row (with its tenant), counts and errors.
 
-A job is idempotent for its `as_of` date by its own SQL; the lock only stops two runs of the
-same job overlapping. A run that finds the lock taken logs itself as `skipped`.
+`run(name, as_of, dsn, tenant=None)` is the one entry point (the CLI `kassa jobs run` and the
+scheduler call it). A job runs for one tenant or, with tenant None, for every tenant. as_of
+None means each tenant's own today (internal.tenant_today) for the jobs whose date is a
+business date (invoice-run, invoice-overdue); the others work at an instant (the one clock).
+
+A job is idempotent for its date by its own SQL; the lock only stops two runs of the same job
+for the same tenant overlapping. Its key is the job and the tenant (or `*` for a platform-wide
+run); a platform-wide invoice run also takes each tenant's key while it bills that tenant, so it
+and a run for one tenant never bill the same tenant at once. A run that finds the lock taken
+logs itself as `skipped`.
 """
 from __future__ import annotations
 
@@ -24,32 +32,48 @@ class Outcome:
     detail: dict = field(default_factory=dict)
 
 
-def run(name: str, as_of: date, dsn: str, tenant: str | None = None,
+class UnknownTenant(LookupError):
+    pass
+
+
+# The advisory lock of a job for a tenant (None: the platform-wide run); (classid, objid).
+LOCK = "hashtext('kassa.job'), hashtext(%s)"
+
+
+def lock_name(job: str, tenant: str | None) -> str:
+    return f"{job}/{tenant or '*'}"
+
+
+def run(name: str, as_of: date | None, dsn: str, tenant: str | None = None,
         run_id: int | None = None) -> tuple[str, Outcome]:
-    """`tenant`: only that tenant (jobs that take one). `run_id`: a queued row of the job log to
-    run (the scheduler's queue, db/functions/055_job_queue.sql) instead of a new row."""
+    """`run_id`: a queued row of the job log to run (the scheduler's queue,
+    db/functions/055_job_queue.sql) instead of a new row."""
     job = registry.load(name)
     with psycopg.connect(dsn, autocommit=True) as conn:
+        if tenant is not None and conn.execute("SELECT FROM kassa.tenants WHERE id = %s", [tenant]).fetchone() is None:
+            raise UnknownTenant(f"unknown tenant {tenant}")
         if run_id is None:
+            # The log names the date the run used: the given one, or the tenant's own today.
+            logged_as_of = conn.execute("SELECT coalesce(%s::date, internal.tenant_today(%s::uuid))",
+                                        [as_of, tenant]).fetchone()[0]
             run_id = conn.execute("INSERT INTO kassa.job_runs (job, as_of, tenant_id) VALUES (%s, %s, %s) RETURNING id",
-                                  [name, as_of, tenant]).fetchone()[0]
+                                  [name, logged_as_of, tenant]).fetchone()[0]
         else:
             conn.execute("UPDATE kassa.job_runs SET status = 'running', started_at = clock_timestamp() WHERE id = %s",
                          [run_id])
-        locked = conn.execute("SELECT pg_try_advisory_lock(hashtext('kassa.job'), hashtext(%s))",
-                              [name]).fetchone()[0]
-        if not locked:
+        key = lock_name(name, tenant)
+        if not conn.execute(f"SELECT pg_try_advisory_lock({LOCK})", [key]).fetchone()[0]:
             outcome, status = Outcome(detail={"reason": "another run of this job holds the lock"}), "skipped"
         else:
             try:
-                outcome = job.run(conn, as_of) if tenant is None else job.run(conn, as_of, tenant)
+                outcome = job.run(conn, as_of, tenant)
                 status = "failed" if outcome.failed else "succeeded"
             except Exception as error:  # the log row must record any failure
                 outcome = Outcome(failed=1, errors=[f"{type(error).__name__}: {error}"],
                                   detail={"traceback": traceback.format_exc()[-4000:]})
                 status = "failed"
             finally:
-                conn.execute("SELECT pg_advisory_unlock(hashtext('kassa.job'), hashtext(%s))", [name])
+                conn.execute(f"SELECT pg_advisory_unlock({LOCK})", [key])
         conn.execute(
             "UPDATE kassa.job_runs SET status = %s, finished_at = clock_timestamp(), processed = %s,"
             " skipped = %s, failed = %s, errors = %s, detail = %s WHERE id = %s",

@@ -14,6 +14,7 @@ import psycopg
 import pytest
 
 from bench import book
+from jobs import runner
 
 
 def kassa_job(settings, as_of: date, **env) -> subprocess.Popen:
@@ -98,8 +99,9 @@ def test_killed_run_is_completed_by_the_next(settings, db):
     job.kill()  # SIGKILL: no cleanup, the connection just drops
     job.wait(timeout=30)
     # Wait (blocking, no polling) until the server has ended the killed run's session.
-    db.execute("SELECT pg_advisory_lock(hashtext('kassa.job'), hashtext('invoice-run'))")
-    db.execute("SELECT pg_advisory_unlock(hashtext('kassa.job'), hashtext('invoice-run'))")
+    key = runner.lock_name("invoice-run", None)
+    db.execute("SELECT pg_advisory_lock(hashtext('kassa.job'), hashtext(%s))", [key])
+    db.execute("SELECT pg_advisory_unlock(hashtext('kassa.job'), hashtext(%s))", [key])
     after_kill = db.execute("SELECT s.tenant_id::text, count(l.id) AS lines FROM kassa.services s"
                             " LEFT JOIN kassa.invoice_lines l ON l.tenant_id = s.tenant_id AND l.service_id = s.id"
                             " WHERE s.tenant_id = ANY (%s::uuid[]) GROUP BY 1", [tenants]).fetchall()

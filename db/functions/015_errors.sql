@@ -3,15 +3,16 @@
 -- match on. PostgREST 12 would answer any P0 code other than P0001 with HTTP 500, so inside a
 -- PostgREST request (request.method is set) the same error is raised as PostgREST's 'PGRST'
 -- error: HTTP 400 with {"code": "P0I03", "message", "details", "hint"} exactly as clients
--- expect from PostgREST.
+-- expect from PostgREST. Callers do not catch these: they check before they call, so a business
+-- error always reaches the client (or the job log) with its code, whoever called.
 CREATE OR REPLACE FUNCTION internal.raise_error(
-  code text, message text, detail text DEFAULT NULL, hint text DEFAULT NULL, http_status int DEFAULT 400)
+  code text, message text, detail text DEFAULT NULL, hint text DEFAULT NULL)
 RETURNS void LANGUAGE plpgsql STABLE SET search_path = '' AS $$
 BEGIN
   IF coalesce(current_setting('request.method', true), '') <> '' THEN
     RAISE SQLSTATE 'PGRST' USING
       message = json_build_object('code', code, 'message', message, 'details', detail, 'hint', hint)::text,
-      detail = json_build_object('status', http_status, 'headers', json_build_object())::text;
+      detail = json_build_object('status', 400, 'headers', json_build_object())::text;
   END IF;
   -- RAISE refuses NULL options, hence one branch per combination.
   IF detail IS NULL AND hint IS NULL THEN
@@ -33,4 +34,4 @@ BEGIN
   RETURN NULL;  -- not reached: raise_error always raises
 END $$;
 
-GRANT EXECUTE ON FUNCTION internal.raise_error(text, text, text, text, int) TO customer, staff, kassa_worker;
+GRANT EXECUTE ON FUNCTION internal.raise_error(text, text, text, text) TO customer, staff, kassa_worker;

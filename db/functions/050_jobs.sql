@@ -1,3 +1,14 @@
--- The job log is platform data: written by the worker role (jobs), read by DBAs.
+-- The job log: written by the worker role (jobs), read by DBAs; staff read their own tenant's
+-- runs (api.job_runs), customers none. Platform-wide runs (tenant_id NULL) only DBAs see.
 ALTER TABLE kassa.job_runs ENABLE ROW LEVEL SECURITY;
 GRANT SELECT, INSERT, UPDATE ON kassa.job_runs TO kassa_worker;
+DROP POLICY IF EXISTS "Staff read their tenant's job runs" ON kassa.job_runs;
+CREATE POLICY "Staff read their tenant's job runs" ON kassa.job_runs FOR SELECT TO staff
+  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
+GRANT SELECT ON kassa.job_runs TO staff;
+
+CREATE VIEW api.job_runs WITH (security_invoker = true) AS
+  SELECT id, job, tenant_id, as_of, status, origin, queued_at, started_at, finished_at, processed, skipped,
+         failed, errors, detail
+    FROM kassa.job_runs;
+GRANT SELECT ON api.job_runs TO staff;

@@ -10,14 +10,98 @@
 --     the invoice (step 6);
 --  4. one draft invoice per customer, its lines, and the pending charges marked billed;
 --  5. finalise (tenant setting invoice_run_mode = 'finalise') or refresh the drafts' totals;
---  6. credits no invoice absorbed: credit notes against the invoices that billed them.
+--  6. credits no invoice absorbed: credit notes against the invoice lines that billed those
+--     days; what no such line can take any more waits for the customer's next invoice.
+-- Steps 1–4 stage the lines in kassa.invoice_run_lines under this run's id and remove them when
+-- the tenant is done: a real table of our own, not a temporary one, because a security
+-- definer function must never pick up an object the caller could have prepared in pg_temp.
 -- The unique index invoice_lines_recurring_once is the last word: a period already billed is
 -- skipped (ON CONFLICT DO NOTHING), whatever else billed it. The job commits per tenant, so a
 -- run killed half way leaves whole tenants done and the rerun does the rest.
 
+-- A pending credit (a negative pro-rata) that no invoice absorbed, as credit notes. The days it
+-- gives back were billed by lines of the same service at the same price version whose period
+-- overlaps the credit's: a recurring line, or a pro-rata line (first period, resumption, plan
+-- change). The latest line takes first (a credit is the tail of what was charged), each at
+-- most what it still has uncredited and each invoice at most its uncredited lines net of
+-- discounts: the checks internal.create_credit_note would make, made before the call, so an
+-- error from it is a bug and fails the run instead of being caught. One credit note per
+-- invoice, the pending credit split into one part per note. What no finalised line can take
+-- (credited already, or billed on a draft not yet finalised) stays pending as a part of its
+-- own: the customer's next invoice nets it as a line. Returns the number of credit notes.
+CREATE OR REPLACE FUNCTION internal.credit_unbilled_credit(p_tenant_id uuid, p_charge_id uuid, p_issued_on date)
+RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  pc      kassa.pending_charges;
+  part    record;
+  rest    bigint;
+  notes   integer := 0;
+  note_id uuid;
+BEGIN
+  SELECT * INTO pc FROM kassa.pending_charges c
+   WHERE c.tenant_id = p_tenant_id AND c.id = p_charge_id AND c.invoice_line_id IS NULL AND c.credit_note_id IS NULL
+     FOR UPDATE;
+  rest := -round(pc.quantity * pc.unit_price)::bigint;
+  FOR part IN
+    WITH lines AS (
+      SELECT l.id, l.invoice_id, l.period_start, l.period_end, l.amount - coalesce(cr.credited, 0) AS line_left
+        FROM kassa.invoice_lines l
+        JOIN kassa.invoices i ON i.tenant_id = l.tenant_id AND i.id = l.invoice_id
+        LEFT JOIN LATERAL (SELECT sum(cl.amount) AS credited FROM kassa.credit_note_lines cl
+                            WHERE cl.tenant_id = l.tenant_id AND cl.invoice_line_id = l.id) cr ON true
+       WHERE l.tenant_id = p_tenant_id AND l.service_id = pc.service_id AND l.price_version_id = pc.price_version_id
+         AND l.amount > 0 AND l.period_start <= pc.period_end AND l.period_end >= pc.period_start
+         AND i.status IN ('finalised', 'partially_paid', 'paid', 'overdue')
+    ), room AS (
+      SELECT x.invoice_id, (SELECT sum(c.amount - c.credited) FROM internal.credited_per_line(p_tenant_id, x.invoice_id) c)
+             AS invoice_left
+        FROM (SELECT DISTINCT l.invoice_id FROM lines l) x
+    ), by_line AS (
+      SELECT l.*, greatest(0, least(l.line_left, rest - coalesce(sum(l.line_left) OVER earlier, 0))) AS take
+        FROM lines l WHERE l.line_left > 0
+      WINDOW earlier AS (ORDER BY l.period_start DESC, l.id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+    ), by_invoice AS (
+      SELECT b.*, greatest(0, least(b.take, r.invoice_left - coalesce(sum(b.take) OVER earlier, 0))) AS amount
+        FROM by_line b JOIN room r ON r.invoice_id = b.invoice_id
+      WINDOW earlier AS (PARTITION BY b.invoice_id ORDER BY b.period_start DESC, b.id
+                         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+    )
+    SELECT b.invoice_id, sum(b.amount)::bigint AS amount,
+           jsonb_agg(jsonb_build_object('invoice_line_id', b.id, 'amount', b.amount)) AS lines,
+           greatest(pc.period_start, min(b.period_start)) AS period_start, least(pc.period_end, max(b.period_end)) AS period_end
+      FROM by_invoice b WHERE b.amount > 0
+     GROUP BY b.invoice_id ORDER BY max(b.period_start) DESC, b.invoice_id
+  LOOP
+    note_id := (internal.create_credit_note(p_tenant_id, part.invoice_id, pc.description, 'balance', part.lines,
+                                            p_issued_on)).id;
+    -- The first part keeps the pending charge's row, every other part is a row of its own.
+    IF notes = 0 THEN
+      UPDATE kassa.pending_charges c
+         SET quantity = 1, unit_price = -part.amount, period_start = part.period_start, period_end = part.period_end,
+             credit_note_id = note_id
+       WHERE c.tenant_id = p_tenant_id AND c.id = pc.id;
+    ELSE
+      INSERT INTO kassa.pending_charges (tenant_id, customer_id, service_id, kind, description, price_version_id,
+                                         unit_price, period_start, period_end, credit_note_id)
+      VALUES (p_tenant_id, pc.customer_id, pc.service_id, pc.kind, pc.description, pc.price_version_id,
+              -part.amount, part.period_start, part.period_end, note_id);
+    END IF;
+    rest := rest - part.amount;
+    notes := notes + 1;
+  END LOOP;
+  IF rest > 0 AND notes > 0 THEN
+    INSERT INTO kassa.pending_charges (tenant_id, customer_id, service_id, kind, description, price_version_id,
+                                       unit_price, period_start, period_end)
+    VALUES (p_tenant_id, pc.customer_id, pc.service_id, pc.kind, pc.description, pc.price_version_id,
+            -rest, pc.period_start, pc.period_end);
+  END IF;
+  RETURN notes;
+END $$;
+
 CREATE OR REPLACE FUNCTION internal.invoice_run(p_as_of date, p_tenant_id uuid DEFAULT NULL,
                                                 p_customer_id uuid DEFAULT NULL)
-RETURNS TABLE (processed integer, skipped integer, invoices integer, charges integer)
+RETURNS TABLE (processed integer, skipped integer, invoices integer, charges integer, credit_notes integer)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   t            kassa.tenants;
@@ -31,7 +115,9 @@ DECLARE
   billed_charges integer;
   carried_ids  uuid[];
   empty_ids    uuid[];
-  credit       record;
+  credit_id    uuid;
+  n_credit_notes integer := 0;
+  run          uuid := gen_random_uuid();  -- this run's rows in kassa.invoice_run_lines
 BEGIN
   IF p_as_of IS NULL THEN
     PERFORM internal.raise_error('P0R01', 'the invoice run needs a run date (as_of)');
@@ -39,23 +125,8 @@ BEGIN
   IF p_tenant_id IS NOT NULL AND NOT EXISTS (SELECT FROM kassa.tenants tn WHERE tn.id = p_tenant_id) THEN
     PERFORM internal.raise_error('P0R02', format('unknown tenant %s', p_tenant_id));
   END IF;
-  -- The work table, described once more for plpgsql_check (a string literal: no effect at run time).
-  PERFORM 'PRAGMA:TABLE: invoice_run_lines (customer_id uuid, service_id uuid, pending_charge_id uuid, '
-          'charge_kind text, description text, price_version_id uuid, quantity numeric(12,3), unit_price bigint, '
-          'period_start date, period_end date, line_id uuid, invoice_id uuid, billed boolean)';
-  IF to_regclass('pg_temp.invoice_run_lines') IS NULL THEN
-    CREATE TEMP TABLE invoice_run_lines (
-      customer_id uuid NOT NULL, service_id uuid, pending_charge_id uuid, charge_kind text NOT NULL,
-      description text NOT NULL, price_version_id uuid NOT NULL, quantity numeric(12,3) NOT NULL,
-      unit_price bigint NOT NULL, period_start date, period_end date,
-      line_id uuid NOT NULL DEFAULT gen_random_uuid(), invoice_id uuid, billed boolean NOT NULL DEFAULT false
-    ) ON COMMIT DROP;
-  END IF;
-
   FOR t IN SELECT * FROM kassa.tenants tn
             WHERE (p_tenant_id IS NULL AND tn.status = 'active') OR tn.id = p_tenant_id ORDER BY tn.id LOOP
-    TRUNCATE pg_temp.invoice_run_lines;
-
     IF p_customer_id IS NULL THEN
       -- 1 + 2: claim due services and lay out their periods.
       WITH due AS (
@@ -71,9 +142,9 @@ BEGIN
          WHERE s.tenant_id = t.id AND s.id = d.id AND s.status = 'active' AND s.next_billing_date = d.old_next
         RETURNING s.id, s.customer_id, s.price_version_id, s.billing_day, d.old_next, d.new_next
       )
-      INSERT INTO pg_temp.invoice_run_lines (customer_id, service_id, charge_kind, description, price_version_id,
-                                             quantity, unit_price, period_start, period_end)
-      SELECT c.customer_id, c.id, 'recurring', format('%s, %s to %s', p.name, per.period_start, per.period_end - 1),
+      INSERT INTO kassa.invoice_run_lines (tenant_id, run_id, customer_id, service_id, charge_kind, description,
+                                           price_version_id, quantity, unit_price, period_start, period_end)
+      SELECT t.id, run, c.customer_id, c.id, 'recurring', format('%s, %s to %s', p.name, per.period_start, per.period_end - 1),
              c.price_version_id, 1, v.price, per.period_start, per.period_end - 1
         FROM claimed c
         JOIN kassa.price_versions v ON v.tenant_id = t.id AND v.id = c.price_version_id
@@ -82,8 +153,9 @@ BEGIN
                                                    c.old_next, c.new_next) per;
 
       -- Periods some other path already billed stay billed once.
-      DELETE FROM pg_temp.invoice_run_lines l
-       WHERE EXISTS (SELECT FROM kassa.invoice_lines il
+      DELETE FROM kassa.invoice_run_lines l
+       WHERE l.tenant_id = t.id AND l.run_id = run
+         AND EXISTS (SELECT FROM kassa.invoice_lines il
                       WHERE il.tenant_id = t.id AND il.service_id = l.service_id
                         AND il.period_start = l.period_start AND il.charge_kind = 'recurring');
       GET DIAGNOSTICS n = ROW_COUNT;
@@ -95,9 +167,9 @@ BEGIN
     END IF;
 
     -- 3: pending charges not yet billed (locked; a concurrent run waits, then skips them).
-    INSERT INTO pg_temp.invoice_run_lines (customer_id, service_id, pending_charge_id, charge_kind, description,
-                                           price_version_id, quantity, unit_price, period_start, period_end)
-    SELECT pc.customer_id, pc.service_id, pc.id, pc.kind, pc.description, pc.price_version_id, pc.quantity,
+    INSERT INTO kassa.invoice_run_lines (tenant_id, run_id, customer_id, service_id, pending_charge_id, charge_kind,
+                                         description, price_version_id, quantity, unit_price, period_start, period_end)
+    SELECT t.id, run, pc.customer_id, pc.service_id, pc.id, pc.kind, pc.description, pc.price_version_id, pc.quantity,
            pc.unit_price, pc.period_start, pc.period_end
       FROM kassa.pending_charges pc
      WHERE pc.tenant_id = t.id AND pc.invoice_line_id IS NULL AND pc.credit_note_id IS NULL
@@ -105,9 +177,10 @@ BEGIN
      ORDER BY pc.tenant_id, pc.id
        FOR UPDATE OF pc;
     WITH carried AS (
-      DELETE FROM pg_temp.invoice_run_lines l
-       WHERE l.unit_price < 0
-         AND l.customer_id IN (SELECT x.customer_id FROM pg_temp.invoice_run_lines x
+      DELETE FROM kassa.invoice_run_lines l
+       WHERE l.tenant_id = t.id AND l.run_id = run AND l.unit_price < 0
+         AND l.customer_id IN (SELECT x.customer_id FROM kassa.invoice_run_lines x
+                                WHERE x.tenant_id = t.id AND x.run_id = run
                                 GROUP BY x.customer_id HAVING sum(round(x.quantity * x.unit_price)) < 0)
       RETURNING l.pending_charge_id
     )
@@ -118,10 +191,11 @@ BEGIN
       INSERT INTO kassa.invoices (tenant_id, customer_id, currency, prices_include_vat, period_start, period_end, notes)
       SELECT t.id, l.customer_id, t.currency, t.prices_include_vat, min(l.period_start), max(l.period_end),
              format('Invoice run of %s', p_as_of)
-        FROM pg_temp.invoice_run_lines l GROUP BY l.customer_id
+        FROM kassa.invoice_run_lines l WHERE l.tenant_id = t.id AND l.run_id = run GROUP BY l.customer_id
       RETURNING id, customer_id
     )
-    UPDATE pg_temp.invoice_run_lines l SET invoice_id = inv.id FROM inv WHERE l.customer_id = inv.customer_id;
+    UPDATE kassa.invoice_run_lines l SET invoice_id = inv.id
+      FROM inv WHERE l.tenant_id = t.id AND l.run_id = run AND l.customer_id = inv.customer_id;
 
     WITH ins AS (
       INSERT INTO kassa.invoice_lines AS il (tenant_id, invoice_id, id, position, description, quantity, unit_price,
@@ -131,30 +205,34 @@ BEGIN
              row_number() OVER (PARTITION BY l.invoice_id ORDER BY l.service_id, l.period_start, l.charge_kind, l.line_id),
              l.description, l.quantity, l.unit_price, round(l.quantity * l.unit_price)::bigint, v.vat_category, r.rate,
              l.period_start, l.period_end, l.service_id, l.charge_kind, l.price_version_id
-        FROM pg_temp.invoice_run_lines l
+        FROM kassa.invoice_run_lines l
         JOIN kassa.price_versions v ON v.tenant_id = t.id AND v.id = l.price_version_id
         JOIN kassa.vat_rates r ON r.tenant_id = t.id AND r.category = v.vat_category
+       WHERE l.tenant_id = t.id AND l.run_id = run
       ON CONFLICT (tenant_id, service_id, period_start) WHERE charge_kind = 'recurring' DO NOTHING
       RETURNING il.id
     )
-    UPDATE pg_temp.invoice_run_lines l SET billed = true FROM ins WHERE l.line_id = ins.id;
+    UPDATE kassa.invoice_run_lines l SET billed = true
+      FROM ins WHERE l.tenant_id = t.id AND l.run_id = run AND l.line_id = ins.id;
 
     UPDATE kassa.pending_charges pc SET invoice_line_id = l.line_id
-      FROM pg_temp.invoice_run_lines l
-     WHERE pc.tenant_id = t.id AND pc.id = l.pending_charge_id AND l.billed;
+      FROM kassa.invoice_run_lines l
+     WHERE pc.tenant_id = t.id AND l.tenant_id = t.id AND l.run_id = run AND pc.id = l.pending_charge_id AND l.billed;
 
     SELECT array_agg(DISTINCT l.invoice_id) FILTER (WHERE l.billed),
            count(DISTINCT l.service_id) FILTER (WHERE l.billed AND l.charge_kind = 'recurring'),
            count(*) FILTER (WHERE NOT l.billed AND l.charge_kind = 'recurring'),
            count(*) FILTER (WHERE l.billed AND l.pending_charge_id IS NOT NULL)
       INTO invoice_ids, n, lost, billed_charges
-      FROM pg_temp.invoice_run_lines l;
+      FROM kassa.invoice_run_lines l WHERE l.tenant_id = t.id AND l.run_id = run;
     n_processed := n_processed + n;
     n_skipped := n_skipped + lost;  -- lost to the unique index: billed by someone else
     n_charges := n_charges + billed_charges;
     -- An invoice whose every line was a conflict stays empty: remove the draft.
     SELECT array_agg(x.invoice_id) INTO empty_ids
-      FROM (SELECT l.invoice_id FROM pg_temp.invoice_run_lines l GROUP BY 1 HAVING NOT bool_or(l.billed)) x;
+      FROM (SELECT l.invoice_id FROM kassa.invoice_run_lines l WHERE l.tenant_id = t.id AND l.run_id = run
+             GROUP BY 1 HAVING NOT bool_or(l.billed)) x;
+    DELETE FROM kassa.invoice_run_lines l WHERE l.tenant_id = t.id AND l.run_id = run;
     IF empty_ids IS NOT NULL THEN
       DELETE FROM kassa.invoices i WHERE i.tenant_id = t.id AND i.id = ANY (empty_ids);
     END IF;
@@ -169,33 +247,12 @@ BEGIN
       n_invoices := n_invoices + cardinality(invoice_ids);
     END IF;
 
-    -- 6: a pro-rata credit no invoice absorbed (a cancelled customer's last credit) becomes a
-    -- credit note against the finalised invoice that billed that period, settled to the
-    -- balance. One that does not fit there (more than the line still has) stays pending.
-    FOR credit IN
-      SELECT pc.id, pc.description, -round(pc.quantity * pc.unit_price)::bigint AS amount, il.invoice_id, il.id AS line_id
-        FROM kassa.pending_charges pc
-       CROSS JOIN LATERAL (SELECT l.id, l.invoice_id FROM kassa.invoice_lines l
-                             JOIN kassa.invoices i ON i.tenant_id = l.tenant_id AND i.id = l.invoice_id
-                            WHERE l.tenant_id = pc.tenant_id AND l.service_id = pc.service_id
-                              AND l.charge_kind = 'recurring' AND l.period_start <= pc.period_start
-                              AND i.status IN ('finalised', 'partially_paid', 'paid', 'overdue')
-                            ORDER BY l.period_start DESC LIMIT 1) il
-       WHERE pc.tenant_id = t.id AND pc.id = ANY (coalesce(carried_ids, '{}')) AND pc.kind = 'proration'
-       ORDER BY pc.id
+    -- 6: credits no invoice absorbed become credit notes (see internal.credit_unbilled_credit).
+    FOR credit_id IN
+      SELECT pc.id FROM kassa.pending_charges pc
+       WHERE pc.tenant_id = t.id AND pc.id = ANY (coalesce(carried_ids, '{}')) ORDER BY pc.id
     LOOP
-      BEGIN
-        UPDATE kassa.pending_charges pc
-           SET credit_note_id = (internal.create_credit_note(t.id, credit.invoice_id, credit.description, 'balance',
-                                   jsonb_build_array(jsonb_build_object('invoice_line_id', credit.line_id,
-                                                                        'amount', credit.amount)), p_as_of)).id
-         WHERE pc.tenant_id = t.id AND pc.id = credit.id;
-        n_charges := n_charges + 1;
-      -- More than is still creditable there: the credit waits for a later invoice. Inside an
-      -- HTTP request (immediate pro-rata) internal.raise_error reports it as SQLSTATE PGRST.
-      EXCEPTION WHEN SQLSTATE 'P0N02' OR SQLSTATE 'P0N03' OR SQLSTATE 'PGRST' THEN
-        NULL;
-      END;
+      n_credit_notes := n_credit_notes + internal.credit_unbilled_credit(t.id, credit_id, p_as_of);
     END LOOP;
   END LOOP;
 
@@ -203,7 +260,11 @@ BEGIN
   skipped := n_skipped;
   invoices := n_invoices;
   charges := n_charges;
+  credit_notes := n_credit_notes;
   RETURN NEXT;
 END $$;
+
+-- Staging only: the run's own rows, read and written by the owner inside internal.invoice_run.
+ALTER TABLE kassa.invoice_run_lines ENABLE ROW LEVEL SECURITY;
 
 GRANT EXECUTE ON FUNCTION internal.invoice_run(date, uuid, uuid) TO kassa_worker;

@@ -1,10 +1,8 @@
 -- The job log becomes the scheduler's queue and memory: a run may be queued (by the scheduler
--- for a schedule slot, or by staff for their tenant) before a runner takes it; per-tenant runs
--- name their tenant; a scheduled run names the slot it fulfils, so the scheduler knows what it
--- already did after a restart. job_runs stays platform data (no tenant in its key).
+-- for a schedule slot, or by staff for their tenant) before a runner takes it; a scheduled run
+-- names the slot it fulfils, so the scheduler knows what it already did after a restart.
 BEGIN;
 ALTER TABLE kassa.job_runs
-  ADD COLUMN IF NOT EXISTS tenant_id uuid REFERENCES kassa.tenants (id),
   ADD COLUMN origin    text NOT NULL DEFAULT 'manual'
                        CONSTRAINT job_runs_origin_known CHECK (origin IN ('manual', 'schedule', 'staff')),
   ADD COLUMN slot      timestamptz,

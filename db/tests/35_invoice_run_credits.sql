@@ -1,0 +1,107 @@
+-- Every pending credit the invoice run meets ends as a credit note or an invoice line: a
+-- cancellation credit whose days were billed by pro-rata lines (after a plan change, after an
+-- activation mid-period, after a resumption), one whose days span two invoices, and one whose
+-- line was credited already (the rest waits, then the next invoice nets it as a line).
+-- Tenant A: monthly plans, billing day 1, lead time 7 days, prices include VAT.
+BEGIN;
+SELECT plan(15);
+\ir helpers/two_tenants.sql
+\ir helpers/catalog.sql
+
+INSERT INTO kassa.customers (tenant_id, id, name, email)
+SELECT 'aaaaaaaa-0000-4000-8000-00000000000a', ('aaaaaaaa-0000-4000-8000-0000000000c' || n)::uuid, 'Credit C' || n,
+       'c' || n || '@example.com'
+  FROM generate_series(1, 5) n;
+
+-- What is still pending (neither invoiced nor credited) for a service.
+CREATE FUNCTION pg_temp.unsettled(p_service uuid) RETURNS bigint LANGUAGE sql AS $$
+  SELECT count(*) FROM kassa.pending_charges
+   WHERE service_id = p_service AND invoice_line_id IS NULL AND credit_note_id IS NULL
+$$;
+-- Per credit note of a service's pending credits: the credited line's kind and amount.
+CREATE FUNCTION pg_temp.credited(p_service uuid) RETURNS text[] LANGUAGE sql AS $$
+  SELECT array_agg(l.charge_kind || ' ' || l.period_start || ' ' || cl.amount ORDER BY l.period_start, cl.amount)
+    FROM kassa.pending_charges pc
+    JOIN kassa.credit_note_lines cl ON cl.tenant_id = pc.tenant_id AND cl.credit_note_id = pc.credit_note_id
+    JOIN kassa.invoice_lines l ON l.tenant_id = cl.tenant_id AND l.id = cl.invoice_line_id
+   WHERE pc.service_id = p_service
+$$;
+CREATE FUNCTION pg_temp.run(p_on date) RETURNS text LANGUAGE sql AS $$
+  SELECT row(invoices, charges, credit_notes)::text FROM internal.invoice_run(p_on, 'aaaaaaaa-0000-4000-8000-00000000000a')
+$$;
+
+-- 1. Activated on 10 Mar (first period 10-31 Mar, 22 of 31 days: 7097), plan changed to
+-- Fibre 200 on 20 Mar (credit 12 days of Fibre 100: 3871, charge 12 days of Fibre 200: 7742),
+-- cancelled on 25 Mar (credit 7 days of Fibre 200: 4516). The credits exceed the charge, so
+-- the run invoices the charge and credits each credit on the pro-rata line that billed it.
+SELECT pg_temp.new_service(11, 1, p_customer => 'aaaaaaaa-0000-4000-8000-0000000000c1');
+SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d011', 'activate', '2026-03-10');
+SELECT is(pg_temp.run('2026-03-10'), '(1,1,0)', 'plan change: the first period is invoiced');
+SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d011', 'change_plan', '2026-03-20', 'aaaaaaaa-0000-4000-8000-00000000f200');
+SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d011', 'cancel', '2026-03-25');
+SELECT is(pg_temp.run('2026-03-26'), '(1,1,2)', 'plan change then cancel: the charge invoiced, both credits as credit notes');
+SELECT is(pg_temp.credited('aaaaaaaa-0000-4000-8000-00000000d011'),
+          ARRAY['proration 2026-03-10 3871', 'proration 2026-03-20 4516'],
+          'each credit is a credit note on the pro-rata line of its plan');
+SELECT is(pg_temp.unsettled('aaaaaaaa-0000-4000-8000-00000000d011'), 0::bigint, 'plan change: nothing stays pending');
+
+-- 2. Activated mid-period, cancelled before the first billing date.
+SELECT pg_temp.new_service(21, 1, p_customer => 'aaaaaaaa-0000-4000-8000-0000000000c2');
+SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d021', 'activate', '2026-03-10');
+SELECT pg_temp.run('2026-03-10');
+SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d021', 'cancel', '2026-03-20');
+SELECT is(pg_temp.run('2026-03-21'), '(0,0,1)', 'activation mid-period then cancel: one credit note, no invoice');
+SELECT is(pg_temp.credited('aaaaaaaa-0000-4000-8000-00000000d021'), ARRAY['proration 2026-03-10 3871'],
+          'the credit is on the first period''s pro-rata line');
+
+-- 3. Active from 1 Feb, suspended 10 Feb (March not billed), resumed 15 Mar (15-31 Mar: 5484),
+-- cancelled 25 Mar (7 days: 2258).
+SELECT pg_temp.new_service(31, 1, p_customer => 'aaaaaaaa-0000-4000-8000-0000000000c3');
+SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d031', 'activate', '2026-02-01');
+SELECT pg_temp.run('2026-02-01');
+SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d031', 'suspend', '2026-02-10');
+SELECT pg_temp.run('2026-03-01');
+SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d031', 'resume', '2026-03-15');
+SELECT pg_temp.run('2026-03-15');
+SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d031', 'cancel', '2026-03-25');
+SELECT is(pg_temp.run('2026-03-26'), '(0,0,1)', 'suspension, resumption, cancel: one credit note');
+SELECT is(pg_temp.credited('aaaaaaaa-0000-4000-8000-00000000d031'), ARRAY['proration 2026-03-15 2258'],
+          'the credit is on the resumption''s pro-rata line');
+
+-- 4. Billed for March (1 Mar) and April (25 Mar, within the lead time), cancelled 28 Mar: the
+-- credit (4 days of March: 1290, all of April: 10000) spans two invoices: two credit notes,
+-- the pending credit split in two parts that add up to it.
+SELECT pg_temp.new_service(41, 1, p_customer => 'aaaaaaaa-0000-4000-8000-0000000000c4');
+SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d041', 'activate', '2026-03-01');
+SELECT pg_temp.run('2026-03-01');
+SELECT pg_temp.run('2026-03-25');
+SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d041', 'cancel', '2026-03-28');
+SELECT is(pg_temp.run('2026-03-29'), '(0,0,2)', 'a credit over two billed periods: two credit notes');
+SELECT is(pg_temp.credited('aaaaaaaa-0000-4000-8000-00000000d041'),
+          ARRAY['recurring 2026-03-01 1290', 'recurring 2026-04-01 10000'], 'each on the line of its period');
+SELECT is((SELECT sum(unit_price) FROM kassa.pending_charges WHERE service_id = 'aaaaaaaa-0000-4000-8000-00000000d041'),
+          -11290::numeric, 'the parts add up to the cancellation credit');
+
+-- 5. Two services billed for March; staff credit the Fibre 100 line in full, then it is
+-- cancelled on 16 Mar (credit 16 days: 5161). The line has nothing left to credit: the credit
+-- waits, and the next invoice (Fibre 200 for April: 20000) nets it as a line.
+SELECT pg_temp.new_service(51, 1, p_customer => 'aaaaaaaa-0000-4000-8000-0000000000c5');
+SELECT pg_temp.new_service(52, 1, 'aaaaaaaa-0000-4000-8000-00000000f200', 'aaaaaaaa-0000-4000-8000-0000000000c5');
+SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d051', 'activate', '2026-03-01');
+SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d052', 'activate', '2026-03-01');
+SELECT pg_temp.run('2026-03-01');
+SELECT internal.create_credit_note('aaaaaaaa-0000-4000-8000-00000000000a', l.invoice_id, 'goodwill: outage', 'balance',
+                                   jsonb_build_array(jsonb_build_object('invoice_line_id', l.id, 'amount', l.amount)),
+                                   '2026-03-05')
+  FROM kassa.invoice_lines l WHERE l.service_id = 'aaaaaaaa-0000-4000-8000-00000000d051';
+SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d051', 'cancel', '2026-03-16');
+SELECT is(pg_temp.run('2026-03-17'), '(0,0,0)', 'a credit whose line was credited in full: no credit note');
+SELECT is(pg_temp.unsettled('aaaaaaaa-0000-4000-8000-00000000d051'), 1::bigint, 'it waits for the next invoice');
+SELECT is(pg_temp.run('2026-03-25'), '(1,1,0)', 'the next run invoices April with the credit');
+SELECT is((SELECT array_agg(l.charge_kind || ' ' || l.amount ORDER BY l.amount) FROM kassa.invoice_lines l
+            WHERE l.invoice_id = (SELECT invoice_id FROM kassa.invoice_lines
+                                   WHERE service_id = 'aaaaaaaa-0000-4000-8000-00000000d052' AND period_start = '2026-04-01')),
+          ARRAY['proration -5161', 'recurring 20000'], 'the credit is a line of the next invoice, netted');
+
+SELECT * FROM finish();
+ROLLBACK;
