@@ -120,8 +120,8 @@ def next_slot(cron: str, zone: ZoneInfo, now: datetime) -> datetime:
 
 def _targets(schedule: Schedule, tenants: list[Tenant], started: datetime):
     if schedule.per_tenant:
-        return [(t.id, ZoneInfo(t.timezone), t.since) for t in tenants]
-    return [(None, UTC, started)]
+        return [(t.id, t.timezone, t.since) for t in tenants]
+    return [(None, "UTC", started)]
 
 
 def due(schedules: list[Schedule], tenants: list[Tenant], last_slots: dict, now: datetime,
@@ -132,16 +132,20 @@ def due(schedules: list[Schedule], tenants: list[Tenant], last_slots: dict, now:
     tenant's creation (platform jobs: the scheduler's start, `started`) stands for it."""
     runs = []
     for schedule in schedules:
+        # Many tenants share a time zone: each zone's slot and today are worked out once.
+        by_zone = {zone: (latest_slot(schedule.cron, ZoneInfo(zone), now), now.astimezone(ZoneInfo(zone)).date())
+                   for zone in {zone for _, zone, _ in _targets(schedule, tenants, started)}}
         for tenant, zone, since in _targets(schedule, tenants, started):
-            slot = latest_slot(schedule.cron, zone, now)
+            slot, today = by_zone[zone]
             if slot > last_slots.get((schedule.job, tenant), since):
-                runs.append(Due(schedule.job, tenant, now.astimezone(zone).date(), slot))
+                runs.append(Due(schedule.job, tenant, today, slot))
     return runs
 
 
 def next_runs(schedules: list[Schedule], tenants: list[Tenant], now: datetime) -> dict[str, datetime | None]:
     """Each job's next slot after `now` (the earliest over tenants; None: no active tenant)."""
-    return {s.job: min((next_slot(s.cron, zone, now) for _, zone, _ in _targets(s, tenants, now)), default=None)
+    return {s.job: min((next_slot(s.cron, ZoneInfo(zone), now) for zone in {z for _, z, _ in _targets(s, tenants, now)}),
+                       default=None)
             for s in schedules}
 
 

@@ -153,6 +153,9 @@ def test_staff_generate_invoices_now(settings, db, api, token, scheduler):
     done = wait_for(lambda: db.execute("SELECT status, processed FROM kassa.job_runs WHERE id = %s AND status"
                                        " NOT IN ('queued', 'running')", [run_id]).fetchone(), what="the staff's run")
     assert done == {"status": "succeeded", "processed": 3}
+    seen = staff.get(f"/job_runs?id=eq.{run_id}&select=job,status,origin,processed").json()
+    assert seen == [{"job": "invoice-run", "status": "succeeded", "origin": "staff", "processed": 3}], \
+        "staff read their run over HTTP"
     assert db.execute("SELECT count(*) AS n FROM kassa.invoices WHERE tenant_id = %s", [tenant]).fetchone()["n"] == 3
     assert db.execute("SELECT status, errors FROM kassa.job_runs WHERE id = %s", [orphan]).fetchone() == \
         {"status": "failed", "errors": ["interrupted: the scheduler stopped during this run"]}
