@@ -130,3 +130,10 @@ def tenant(db):
 @pytest.fixture
 def customer(db, tenant):
     return create_customer(db, tenant["id"])
+
+
+@pytest.fixture
+def travel_to(db):
+    """Moves the one clock (kassa.clock's shift) to an instant; back to the real time afterwards."""
+    yield lambda instant: db.execute("UPDATE kassa.clock SET shift = %s::timestamptz - now()", [instant])
+    db.execute("UPDATE kassa.clock SET shift = '0'")
