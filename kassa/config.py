@@ -21,7 +21,7 @@ TOOLS = ROOT / ".tools"
 STATE_FILE = HOME / "state.json"
 
 DEFAULT_PORTS = {"postgres": 54329, "postgrest": 3000, "postgrest_admin": 3001,
-                 "bridge": 8700, "sse": 8701, "stripe_fake": 8702}
+                 "bridge": 8700, "sse": 8701, "stripe_fake": 8702, "scheduler": 8703}
 
 
 def port_is_free(port: int) -> bool:
@@ -90,6 +90,10 @@ class Settings:
         return f"http://127.0.0.1:{self.ports['sse']}/events"
 
     @property
+    def scheduler_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports['scheduler']}"
+
+    @property
     def stripe_api_base(self) -> str:
         if self.stripe_secret_key and not self.stripe_secret_key.startswith("sk_test_local"):
             return "https://api.stripe.com"
@@ -113,6 +117,7 @@ class Settings:
             "KASSA_POSTGREST_URL": self.postgrest_url,
             "KASSA_BRIDGE_URL": self.bridge_url,
             "KASSA_SSE_URL": self.sse_url,
+            "KASSA_SCHEDULER_URL": self.scheduler_url,
             "KASSA_STRIPE_SECRET_KEY": self.stripe_secret_key or "sk_test_local",
             "KASSA_STRIPE_API_BASE": self.stripe_api_base,
             "KASSA_STRIPE_WEBHOOK_SECRET": self.stripe_webhook_secret,
@@ -171,6 +176,11 @@ def load(home: Path = HOME) -> Settings:
         settings = Settings(**json.loads(state.read_text()))
     else:
         settings = new_settings(Path(home), external)
+        settings.save()
+    missing = {name: port for name, port in DEFAULT_PORTS.items() if name not in settings.ports}
+    if missing:  # a home made before a service was added gets a port for it
+        for name, preferred in missing.items():
+            settings.ports[name] = pick_port(preferred, set(settings.ports.values()))
         settings.save()
     if external and external != settings.database_url:
         settings.database_url, settings.embedded = external, False

@@ -1,8 +1,8 @@
 """The long-running processes of a Kassa stack, started detached with pid and log files.
 
 `kassa up` and the test suite use the same definitions, so what the tests exercise is what
-runs: PostgREST, the bridge web process (Flask under gunicorn), the SSE gateway and, when no
-Stripe key is configured, the local Stripe stand-in.
+runs: PostgREST, the bridge web process (Flask under gunicorn), the SSE gateway, the job
+scheduler and, when no Stripe key is configured, the local Stripe stand-in.
 """
 from __future__ import annotations
 
@@ -125,6 +125,8 @@ def stack(settings: Settings) -> list[Service]:
                 ports["bridge"], f"http://127.0.0.1:{ports['bridge']}/health"),
         Service("sse", [str(VENV_BIN / "python"), "-m", "bridge.sse"],
                 ports["sse"], f"http://127.0.0.1:{ports['sse']}/health"),
+        Service("scheduler", [str(VENV_BIN / "python"), "-m", "jobs.scheduler"],
+                ports["scheduler"], f"{settings.scheduler_url}/health"),
     ]
     if settings.stripe_api_base.startswith("http://127.0.0.1"):  # local mode: no real Stripe key
         services.append(Service("stripe_fake", [str(VENV_BIN / "python"), "-m", "bridge.fakes.stripe_server",
