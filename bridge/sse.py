@@ -3,12 +3,17 @@
 NOTIFY payloads carry ids only ({tenant_id, customer_id}); the gateway reads the current
 balance itself and sends it only to clients whose token covers that customer. A client
 authenticates with the same JWT as PostgREST (`Authorization: Bearer` or `?token=`).
+
+A stream ends when its token expires, when its tenant is suspended or its customer closed
+(NOTIFY on kassa_access), and when the gateway stops. When the LISTEN connection is lost (a
+PostgreSQL restart), the gateway connects again, retrying every second, and listens anew.
 """
 from __future__ import annotations
 
 import asyncio
 import itertools
 import json
+import logging
 import os
 import time
 from dataclasses import dataclass, field
@@ -21,7 +26,10 @@ from aiohttp import web
 from bridge import claims as api_tokens
 
 CHANNEL = "kassa_balance"
-TENANT_CHANNEL = "kassa_tenant"  # internal.set_tenant_status: a suspended tenant's streams end
+ACCESS_CHANNEL = "kassa_access"  # internal.notify_access_ended: a tenant suspended, a customer closed
+RECONNECT_EVERY_S = 1.0
+
+log = logging.getLogger("kassa.sse")
 
 
 @dataclass(eq=False)
@@ -35,12 +43,34 @@ class Gateway:
         self.clients: set[Client] = set()
         self.event_ids = itertools.count(1)
         self.pool: asyncpg.Pool | None = None
+        self.listener: asyncpg.Connection | None = None
+        self.reconnecting: asyncio.Task | None = None
 
     async def start(self, app: web.Application) -> None:
         self.pool = await asyncpg.create_pool(os.environ["KASSA_WORKER_DATABASE_URL"], min_size=1, max_size=4)
+        await self.listen()
+
+    async def listen(self) -> None:
         self.listener = await asyncpg.connect(os.environ["KASSA_WORKER_DATABASE_URL"])
+        self.listener.add_termination_listener(self.on_listener_lost)
         await self.listener.add_listener(CHANNEL, self.on_notify)
-        await self.listener.add_listener(TENANT_CHANNEL, self.on_tenant)
+        await self.listener.add_listener(ACCESS_CHANNEL, self.on_access_ended)
+
+    def on_listener_lost(self, connection) -> None:
+        if self.reconnecting is None or self.reconnecting.done():
+            self.reconnecting = asyncio.get_running_loop().create_task(self.listen_again())
+
+    async def listen_again(self) -> None:
+        log.warning("LISTEN connection lost; connecting again")
+        while True:
+            await asyncio.sleep(RECONNECT_EVERY_S)
+            try:
+                await self.listen()
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+                log.warning("LISTEN connection not back yet: %s", error)
+                continue
+            log.warning("LISTEN connection back")
+            return
 
     async def end_streams(self, app: web.Application) -> None:
         """Shutting down: every open stream ends now rather than holding the shutdown up."""
@@ -48,18 +78,21 @@ class Gateway:
             client.queue.put_nowait(None)
 
     async def stop(self, app: web.Application) -> None:
+        if self.reconnecting is not None:
+            self.reconnecting.cancel()
+        self.listener.remove_termination_listener(self.on_listener_lost)
         await self.listener.close()
         await self.pool.close()
 
     def on_notify(self, connection, pid, channel, payload: str) -> None:
         asyncio.get_running_loop().create_task(self.fan_out(json.loads(payload)))
 
-    def on_tenant(self, connection, pid, channel, payload: str) -> None:
-        change = json.loads(payload)
-        if change["status"] != "active":
-            for client in self.clients:
-                if client.claims.get("tenant_id") == change["tenant_id"]:
-                    client.queue.put_nowait(None)  # ends the stream
+    def on_access_ended(self, connection, pid, channel, payload: str) -> None:
+        ended = json.loads(payload)
+        for client in self.clients:
+            if client.claims.get("tenant_id") == ended["tenant_id"] and (
+                    ended["customer_id"] is None or client.claims.get("customer_id") == ended["customer_id"]):
+                client.queue.put_nowait(None)  # ends the stream
 
     async def fan_out(self, ids: dict) -> None:
         interested = [client for client in self.clients if covers(client.claims, ids)]
@@ -118,7 +151,7 @@ async def events(request: web.Request) -> web.StreamResponse:
             except asyncio.TimeoutError:
                 await response.write(b": keep-alive\n\n")
                 continue
-            if event is None:  # the gateway is shutting down, or the tenant was suspended
+            if event is None:  # the gateway stops, the tenant was suspended or the customer closed
                 break
             await response.write(f"id: {event['id']}\nevent: balance\ndata: {json.dumps(event['data'])}\n\n".encode())
     except ConnectionResetError:

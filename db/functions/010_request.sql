@@ -83,6 +83,14 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
   SELECT internal.check_claims(internal.jwt_claims(), current_setting('role'))
 $$;
 
+-- Tokens already handed out stay valid until they expire, and an open SSE stream outlives the
+-- request check that let it in: when a tenant is suspended or a customer closed, this tells
+-- the gateway (channel kassa_access; customer NULL: every stream of the tenant) to end them.
+CREATE OR REPLACE FUNCTION internal.notify_access_ended(p_tenant uuid, p_customer uuid) RETURNS void
+LANGUAGE sql VOLATILE SET search_path = '' AS $$
+  SELECT pg_catalog.pg_notify('kassa_access', pg_catalog.json_build_object('tenant_id', p_tenant, 'customer_id', p_customer)::text)
+$$;
+
 GRANT EXECUTE ON FUNCTION internal.jwt_claims(), internal.jwt_tenant_id(), internal.jwt_customer_id(),
   internal.check_request() TO anon, customer, staff;
 GRANT EXECUTE ON FUNCTION internal.check_claims(json, text) TO kassa_worker;

@@ -144,7 +144,7 @@ END $$;
 
 -- Suspends or resumes a tenant (idempotent). A suspended tenant's tokens are refused
 -- (internal.check_claims: HTTP 403), its open SSE streams end (the gateway listens on
--- kassa_tenant) and the scheduler runs none of its jobs.
+-- internal.notify_access_ended) and the scheduler runs none of its jobs.
 CREATE OR REPLACE FUNCTION internal.set_tenant_status(p_tenant text, p_status text) RETURNS kassa.tenants
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
@@ -154,8 +154,8 @@ BEGIN
     PERFORM internal.raise_error('P0T10', format('a tenant is active or suspended, not "%s"', p_status));
   END IF;
   UPDATE kassa.tenants t SET status = p_status WHERE t.id = tenant_id AND t.status <> p_status;
-  IF FOUND THEN
-    PERFORM pg_catalog.pg_notify('kassa_tenant', json_build_object('tenant_id', tenant_id, 'status', p_status)::text);
+  IF FOUND AND p_status <> 'active' THEN
+    PERFORM internal.notify_access_ended(tenant_id, NULL);  -- open SSE streams end
   END IF;
   RETURN internal.find_tenant(tenant_id::text);
 END $$;

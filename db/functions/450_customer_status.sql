@@ -122,6 +122,9 @@ BEGIN
    WHERE cu.tenant_id = p_tenant_id AND cu.id = p_customer_id
   RETURNING cu.* INTO c;
   PERFORM set_config('kassa.customer_status_change', 'off', true);
+  IF c.status = 'closed' THEN
+    PERFORM internal.notify_access_ended(p_tenant_id, p_customer_id);  -- open SSE streams end
+  END IF;
 
   -- The services follow, through their own transition (action log, pro-rata on resumption).
   -- The customer is already active again when its services resume (they refuse otherwise).
