@@ -2,11 +2,13 @@
 
 1. When migrations are pending, the stateless `api` schema is dropped first so no view stands
    in a migration's way.
-2. `sqitch deploy` (each change verified).
-3. Every file of db/functions, in file-name order, in one transaction, after dropping the
-   behaviour schemas `api` and `internal` (no data lives there; the triggers and policies that
-   use them are recreated by the same files): either the whole new behaviour is live or none
-   of it, and a function removed from the source is gone.
+2. `sqitch deploy` (each change verified); what the migrations created is handed to the
+   owner role `kassa_owner` (NOLOGIN, not a superuser), which owns every Kassa object.
+3. Every file of db/functions, in file-name order, in one transaction, as `kassa_owner`, after
+   dropping the behaviour schemas `api` and `internal` (no data lives there; the triggers and
+   policies that use them are recreated by the same files): either the whole new behaviour is
+   live or none of it, and a function removed from the source is gone. Security definer
+   functions thus run as `kassa_owner`, never as a superuser.
 4. Login passwords of the API and worker roles are set; PostgREST reloads its schema cache.
 
 Deploying twice changes nothing. `revert` drops `api` and `internal` (behaviour only; they
@@ -24,6 +26,7 @@ from psycopg import sql
 from kassa.config import ROOT, Settings, with_database
 
 FUNCTIONS = ROOT / "db" / "functions"
+OWNER = "kassa_owner"  # owns every Kassa object; created by the owner_role migration
 
 
 def _sqitch(settings: Settings, *args: str) -> subprocess.CompletedProcess:
@@ -67,6 +70,7 @@ def apply_functions(conn: psycopg.Connection) -> None:
         # recreate in this same transaction).
         conn.execute("DROP SCHEMA IF EXISTS api CASCADE")
         conn.execute("DROP SCHEMA IF EXISTS internal CASCADE")
+        conn.execute(f"SET LOCAL ROLE {OWNER}")
         for path in sorted(FUNCTIONS.glob("*.sql")):
             try:
                 conn.execute(path.read_text())
@@ -85,6 +89,7 @@ def deploy(settings: Settings) -> None:
         if set(planned_changes()) - set(deployed_changes(conn)):
             conn.execute("DROP SCHEMA IF EXISTS api CASCADE")
         _sqitch(settings, "deploy")
+        conn.execute("SELECT kassa.hand_over_objects(%s)", [OWNER])
         apply_functions(conn)
         set_role_passwords(conn, settings)
 

@@ -23,7 +23,8 @@ LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM set_config('role', 'none', true);
   PERFORM set_config('request.jwt.claims', json_strip_nulls(json_build_object(
-    'role', p_role, 'tenant_id', p_tenant, 'customer_id', p_customer, 'sub', p_role || ':tap'))::text, true);
+    'role', p_role, 'tenant_id', p_tenant, 'customer_id', p_customer, 'sub', p_role || ':tap',
+    'aud', 'kassa-api', 'exp', extract(epoch FROM now())::bigint + 600))::text, true);
   PERFORM set_config('role', p_role, true);
 END $$;
 
@@ -39,4 +40,7 @@ DO $$ BEGIN
   EXECUTE format('GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA %s TO anon, customer, staff', pg_my_temp_schema()::regnamespace);
   EXECUTE format('GRANT ALL ON ALL TABLES IN SCHEMA %s TO anon, customer, staff', pg_my_temp_schema()::regnamespace);
   EXECUTE format('GRANT ALL ON ALL SEQUENCES IN SCHEMA %s TO anon, customer, staff', pg_my_temp_schema()::regnamespace);
+  -- pgTAP's comparisons (results_eq, set_eq, …) create temp tables as the current role; the
+  -- API roles have no TEMPORARY otherwise, and this grant is rolled back with the test.
+  EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO anon, customer, staff', current_database());
 END $$;
