@@ -1,18 +1,20 @@
 -- The job log: staff read their own tenant's runs (api.job_runs), not another tenant's and not
 -- the runs over every tenant; customers read none; only the worker writes.
 BEGIN;
-SELECT plan(6);
+SELECT plan(7);
 \ir helpers/two_tenants.sql
 
-INSERT INTO kassa.job_runs (job, as_of, tenant_id, status)
-VALUES ('invoice-run', '2026-03-01', 'aaaaaaaa-0000-4000-8000-00000000000a', 'succeeded'),
-       ('invoice-run', '2026-03-01', 'bbbbbbbb-0000-4000-8000-00000000000b', 'failed'),
-       ('ledger-check', NULL, NULL, 'succeeded');
+INSERT INTO kassa.job_runs (job, as_of, tenant_id, status, detail)
+VALUES ('invoice-run', '2026-03-01', 'aaaaaaaa-0000-4000-8000-00000000000a', 'succeeded',
+        '{"invoices": 2, "traceback": "File /srv/kassa/jobs/invoice_run.py"}'),
+       ('invoice-run', '2026-03-01', 'bbbbbbbb-0000-4000-8000-00000000000b', 'failed', '{}'),
+       ('ledger-check', NULL, NULL, 'succeeded', '{}');
 
 SELECT pg_temp.act_as('staff', 'aaaaaaaa-0000-4000-8000-00000000000a');
 SELECT is((SELECT array_agg(job || ' ' || tenant_id || ' ' || status) FROM api.job_runs),
           ARRAY['invoice-run aaaaaaaa-0000-4000-8000-00000000000a succeeded'],
           'staff see their tenant''s runs only (not another tenant''s, not the platform''s)');
+SELECT is((SELECT detail FROM api.job_runs), '{"invoices": 2}'::jsonb, 'the counts, not a crash''s traceback');
 SELECT throws_ok($$UPDATE api.job_runs SET status = 'failed'$$, '42501', NULL, 'staff cannot change a run');
 SELECT throws_ok($$INSERT INTO kassa.job_runs (job, as_of, tenant_id) VALUES ('invoice-run', '2026-03-02',
                    'aaaaaaaa-0000-4000-8000-00000000000a')$$, '42501', NULL, 'staff cannot log a run');
