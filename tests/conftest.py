@@ -124,8 +124,8 @@ def customer(db, tenant):
 
 
 @pytest.fixture
-def clock(db):
-    """clock(instant): moves the one clock (internal.clock_now) there; reset afterwards."""
+def travel_to(db):
+    """Moves the one clock (kassa.clock's shift) to an instant; back to the real time afterwards."""
     yield lambda instant: db.execute("UPDATE kassa.clock SET shift = %s::timestamptz - now()", [instant])
     db.execute("UPDATE kassa.clock SET shift = '0'")
 

@@ -20,7 +20,7 @@ def shop(settings):
         tenant = create_tenant(conn)
         taken = create_customer(conn, tenant["id"], "Taken Address", "taken@example.com")
         closed = create_customer(conn, tenant["id"], "Closed Account", "closed@example.com")
-        conn.execute("UPDATE kassa.customers SET status = 'closed' WHERE id = %s", [closed["id"]])
+        conn.execute("SELECT internal.customer_transition(%s, %s, 'close', 'test fixture')", [tenant["id"], closed["id"]])
     return {"tenant": tenant, "taken": taken, "closed": closed}
 
 
@@ -44,7 +44,7 @@ CASES = {
                                    409, "23505", "customers_email_unique"),
     "phone-not-digits": ("PATCH", "/customers?id=eq.{taken}", {"phone": "call me maybe"},
                          400, "23514", "customers_phone_format"),
-    "unknown-customer-status": ("PATCH", "/customers?id=eq.{taken}", {"status": "gone"},
+    "unknown-customer-status": ("POST", "/customers", {"name": "N", "email": "e7@example.com", "status": "gone"},
                                 400, "23514", "customers_status_known"),
     "unknown-customer-type": ("POST", "/customers", {"name": "N", "email": "e4@example.com", "type": "robot"},
                               400, "23514", "customers_type_known"),

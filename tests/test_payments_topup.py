@@ -63,7 +63,7 @@ def test_top_up_outside_the_limits_is_refused(settings, db, token, shop):
 
 
 @pytest.mark.parametrize("change", ["UPDATE kassa.tenants SET status = 'suspended' WHERE id = %(tenant)s",
-                                    "UPDATE kassa.customers SET status = 'closed' WHERE id = %(customer)s"])
+                                    "SELECT internal.customer_transition(%(tenant)s, %(customer)s, 'close', 'test')"])
 def test_a_top_up_is_refused_as_postgrest_would_refuse_the_token(settings, db, token, shop, change):
     tenant, customer = shop
     valid = token("customer", tenant["id"], customer["id"])

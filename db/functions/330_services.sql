@@ -12,6 +12,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   allowed integer[];
 BEGIN
+  PERFORM internal.lock_open_customer(NEW.tenant_id, NEW.customer_id);
   SELECT t.billing_days INTO allowed FROM kassa.tenants t WHERE t.id = NEW.tenant_id;
   IF NOT NEW.billing_day = ANY (allowed) THEN
     PERFORM internal.raise_error('P0S01', format('billing day %s is not offered by this tenant', NEW.billing_day),
@@ -51,7 +52,7 @@ CREATE OR REPLACE TRIGGER check_new_service BEFORE INSERT ON kassa.services
   FOR EACH ROW EXECUTE FUNCTION internal.check_new_service();
 -- next_billing_date is left out: the invoice run advances it (with row locks) in bulk.
 CREATE OR REPLACE TRIGGER guard_service BEFORE UPDATE OF tenant_id, id, customer_id, billing_day, status,
-  price_version_id, activated_on, suspended_on, cancelled_on ON kassa.services
+  price_version_id, activated_on, suspended_on, suspension_reason, cancelled_on ON kassa.services
   FOR EACH ROW EXECUTE FUNCTION internal.guard_service();
 
 CREATE OR REPLACE TRIGGER append_only BEFORE UPDATE OR DELETE ON kassa.service_actions
@@ -82,15 +83,19 @@ BEGIN
 END $$;
 
 -- Every transition. p_on is the day it takes effect (default: today in the tenant's zone).
+-- p_suspension_reason says who suspends: the service on its own, or its customer's suspension
+-- (internal.customer_transition), whose resumption resumes only those.
 CREATE OR REPLACE FUNCTION internal.service_transition(p_tenant_id uuid, p_service_id uuid, p_action text,
                                                        p_reason text, p_on date DEFAULT NULL,
-                                                       p_price_version_id uuid DEFAULT NULL)
+                                                       p_price_version_id uuid DEFAULT NULL,
+                                                       p_suspension_reason text DEFAULT 'service_suspended')
 RETURNS kassa.services
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   s        kassa.services;
   before   kassa.services;
   t        kassa.tenants;
+  customer kassa.customers;
   old_v    kassa.price_versions;
   new_v    kassa.price_versions;
   on_day   date;
@@ -101,6 +106,15 @@ BEGIN
   IF p_reason IS NULL OR btrim(p_reason) = '' THEN
     PERFORM internal.raise_error('P0S05', format('a reason is required to %s a service', replace(p_action, '_', ' ')),
       hint => 'Say why, in a few words: it is kept in the service''s action log.');
+  END IF;
+  -- The customer is locked before the service, in the order internal.customer_transition takes them.
+  customer := internal.lock_open_customer(p_tenant_id, (SELECT sv.customer_id FROM kassa.services sv
+                                                         WHERE sv.tenant_id = p_tenant_id AND sv.id = p_service_id));
+  -- A suspended customer's services stay off until the customer is resumed (nothing billed).
+  IF p_action IN ('activate', 'resume') AND customer.status <> 'active' THEN
+    PERFORM internal.raise_error('P0C13', format('cannot %s a service of customer %s, who is %s',
+                                                 p_action, customer.account_number, customer.status),
+      hint => 'Resume the customer with /rpc/resume_customer first.');
   END IF;
   SELECT * INTO s FROM kassa.services sv WHERE sv.tenant_id = p_tenant_id AND sv.id = p_service_id FOR UPDATE;
   IF NOT FOUND THEN
@@ -113,7 +127,7 @@ BEGIN
                                         (SELECT string_agg(a.key, ', ') FROM jsonb_each(allowed) a WHERE a.value ? s.status)) END);
   END IF;
   SELECT * INTO t FROM kassa.tenants tn WHERE tn.id = p_tenant_id;
-  on_day := coalesce(p_on, (now() AT TIME ZONE t.timezone)::date);
+  on_day := coalesce(p_on, internal.tenant_today(p_tenant_id));
   IF on_day < coalesce(s.suspended_on, s.activated_on, on_day) THEN
     PERFORM internal.raise_error('P0S09', format('cannot %s a service with effect from %s, before its last change on %s',
                                                  replace(p_action, '_', ' '), on_day, coalesce(s.suspended_on, s.activated_on)));
@@ -133,9 +147,11 @@ BEGIN
   WHEN 'suspend' THEN
     s.status := 'suspended';
     s.suspended_on := on_day;
+    s.suspension_reason := p_suspension_reason;
   WHEN 'resume' THEN
     s.status := 'active';
     s.suspended_on := NULL;
+    s.suspension_reason := NULL;
     -- Periods that began while suspended are not billed; the part of the current one from
     -- the resumption day is. A period already billed before the suspension is not credited.
     IF s.next_billing_date <= on_day THEN
@@ -156,6 +172,7 @@ BEGIN
     END IF;
     s.status := 'cancelled';
     s.cancelled_on := on_day;
+    s.suspension_reason := NULL;
   WHEN 'change_plan' THEN
     SELECT * INTO new_v FROM kassa.price_versions v
      WHERE v.tenant_id = p_tenant_id AND v.id = p_price_version_id;
@@ -181,7 +198,8 @@ BEGIN
 
   UPDATE kassa.services sv
      SET status = s.status, price_version_id = s.price_version_id, next_billing_date = s.next_billing_date,
-         activated_on = s.activated_on, suspended_on = s.suspended_on, cancelled_on = s.cancelled_on
+         activated_on = s.activated_on, suspended_on = s.suspended_on, suspension_reason = s.suspension_reason,
+         cancelled_on = s.cancelled_on
    WHERE sv.tenant_id = s.tenant_id AND sv.id = s.id
   RETURNING sv.* INTO s;
   INSERT INTO kassa.service_actions (tenant_id, service_id, customer_id, action, reason, effective_on,
@@ -300,7 +318,7 @@ GRANT SELECT, UPDATE (next_billing_date) ON kassa.services TO kassa_worker;
 
 CREATE VIEW api.services WITH (security_invoker = true) AS
   SELECT id, tenant_id, customer_id, price_version_id, installation_address, reference, billing_day,
-         next_billing_date, status, activated_on, suspended_on, cancelled_on, created_at
+         next_billing_date, status, activated_on, suspended_on, suspension_reason, cancelled_on, created_at
     FROM kassa.services;
 GRANT SELECT ON api.services TO customer, staff;
 GRANT INSERT (customer_id, price_version_id, installation_address, reference, billing_day),

@@ -12,6 +12,9 @@
 --  5. finalise (tenant setting invoice_run_mode = 'finalise') or refresh the drafts' totals;
 --  6. credits no invoice absorbed: credit notes against the invoice lines that billed those
 --     days; what no such line can take any more waits for the customer's next invoice.
+-- Steps 1–4 stage the lines in kassa.invoice_run_lines under this run's id and remove them when
+-- the tenant is done: a real table of our own, not a temporary one, because a security
+-- definer function must never pick up an object the caller could have prepared in pg_temp.
 -- The unique index invoice_lines_recurring_once is the last word: a period already billed is
 -- skipped (ON CONFLICT DO NOTHING), whatever else billed it. The job commits per tenant, so a
 -- run killed half way leaves whole tenants done and the rerun does the rest.
@@ -114,6 +117,7 @@ DECLARE
   empty_ids    uuid[];
   credit_id    uuid;
   n_credit_notes integer := 0;
+  run          uuid := gen_random_uuid();  -- this run's rows in kassa.invoice_run_lines
 BEGIN
   IF p_as_of IS NULL THEN
     PERFORM internal.raise_error('P0R01', 'the invoice run needs a run date (as_of)');
@@ -121,23 +125,8 @@ BEGIN
   IF p_tenant_id IS NOT NULL AND NOT EXISTS (SELECT FROM kassa.tenants tn WHERE tn.id = p_tenant_id) THEN
     PERFORM internal.raise_error('P0R02', format('unknown tenant %s', p_tenant_id));
   END IF;
-  -- The work table, described once more for plpgsql_check (a string literal: no effect at run time).
-  PERFORM 'PRAGMA:TABLE: invoice_run_lines (customer_id uuid, service_id uuid, pending_charge_id uuid, '
-          'charge_kind text, description text, price_version_id uuid, quantity numeric(12,3), unit_price bigint, '
-          'period_start date, period_end date, line_id uuid, invoice_id uuid, billed boolean)';
-  IF to_regclass('pg_temp.invoice_run_lines') IS NULL THEN
-    CREATE TEMP TABLE invoice_run_lines (
-      customer_id uuid NOT NULL, service_id uuid, pending_charge_id uuid, charge_kind text NOT NULL,
-      description text NOT NULL, price_version_id uuid NOT NULL, quantity numeric(12,3) NOT NULL,
-      unit_price bigint NOT NULL, period_start date, period_end date,
-      line_id uuid NOT NULL DEFAULT gen_random_uuid(), invoice_id uuid, billed boolean NOT NULL DEFAULT false
-    ) ON COMMIT DROP;
-  END IF;
-
   FOR t IN SELECT * FROM kassa.tenants tn
             WHERE (p_tenant_id IS NULL AND tn.status = 'active') OR tn.id = p_tenant_id ORDER BY tn.id LOOP
-    TRUNCATE pg_temp.invoice_run_lines;
-
     IF p_customer_id IS NULL THEN
       -- 1 + 2: claim due services and lay out their periods.
       WITH due AS (
@@ -153,9 +142,9 @@ BEGIN
          WHERE s.tenant_id = t.id AND s.id = d.id AND s.status = 'active' AND s.next_billing_date = d.old_next
         RETURNING s.id, s.customer_id, s.price_version_id, s.billing_day, d.old_next, d.new_next
       )
-      INSERT INTO pg_temp.invoice_run_lines (customer_id, service_id, charge_kind, description, price_version_id,
-                                             quantity, unit_price, period_start, period_end)
-      SELECT c.customer_id, c.id, 'recurring', format('%s, %s to %s', p.name, per.period_start, per.period_end - 1),
+      INSERT INTO kassa.invoice_run_lines (tenant_id, run_id, customer_id, service_id, charge_kind, description,
+                                           price_version_id, quantity, unit_price, period_start, period_end)
+      SELECT t.id, run, c.customer_id, c.id, 'recurring', format('%s, %s to %s', p.name, per.period_start, per.period_end - 1),
              c.price_version_id, 1, v.price, per.period_start, per.period_end - 1
         FROM claimed c
         JOIN kassa.price_versions v ON v.tenant_id = t.id AND v.id = c.price_version_id
@@ -164,8 +153,9 @@ BEGIN
                                                    c.old_next, c.new_next) per;
 
       -- Periods some other path already billed stay billed once.
-      DELETE FROM pg_temp.invoice_run_lines l
-       WHERE EXISTS (SELECT FROM kassa.invoice_lines il
+      DELETE FROM kassa.invoice_run_lines l
+       WHERE l.tenant_id = t.id AND l.run_id = run
+         AND EXISTS (SELECT FROM kassa.invoice_lines il
                       WHERE il.tenant_id = t.id AND il.service_id = l.service_id
                         AND il.period_start = l.period_start AND il.charge_kind = 'recurring');
       GET DIAGNOSTICS n = ROW_COUNT;
@@ -177,9 +167,9 @@ BEGIN
     END IF;
 
     -- 3: pending charges not yet billed (locked; a concurrent run waits, then skips them).
-    INSERT INTO pg_temp.invoice_run_lines (customer_id, service_id, pending_charge_id, charge_kind, description,
-                                           price_version_id, quantity, unit_price, period_start, period_end)
-    SELECT pc.customer_id, pc.service_id, pc.id, pc.kind, pc.description, pc.price_version_id, pc.quantity,
+    INSERT INTO kassa.invoice_run_lines (tenant_id, run_id, customer_id, service_id, pending_charge_id, charge_kind,
+                                         description, price_version_id, quantity, unit_price, period_start, period_end)
+    SELECT t.id, run, pc.customer_id, pc.service_id, pc.id, pc.kind, pc.description, pc.price_version_id, pc.quantity,
            pc.unit_price, pc.period_start, pc.period_end
       FROM kassa.pending_charges pc
      WHERE pc.tenant_id = t.id AND pc.invoice_line_id IS NULL AND pc.credit_note_id IS NULL
@@ -187,9 +177,10 @@ BEGIN
      ORDER BY pc.tenant_id, pc.id
        FOR UPDATE OF pc;
     WITH carried AS (
-      DELETE FROM pg_temp.invoice_run_lines l
-       WHERE l.unit_price < 0
-         AND l.customer_id IN (SELECT x.customer_id FROM pg_temp.invoice_run_lines x
+      DELETE FROM kassa.invoice_run_lines l
+       WHERE l.tenant_id = t.id AND l.run_id = run AND l.unit_price < 0
+         AND l.customer_id IN (SELECT x.customer_id FROM kassa.invoice_run_lines x
+                                WHERE x.tenant_id = t.id AND x.run_id = run
                                 GROUP BY x.customer_id HAVING sum(round(x.quantity * x.unit_price)) < 0)
       RETURNING l.pending_charge_id
     )
@@ -200,10 +191,11 @@ BEGIN
       INSERT INTO kassa.invoices (tenant_id, customer_id, currency, prices_include_vat, period_start, period_end, notes)
       SELECT t.id, l.customer_id, t.currency, t.prices_include_vat, min(l.period_start), max(l.period_end),
              format('Invoice run of %s', p_as_of)
-        FROM pg_temp.invoice_run_lines l GROUP BY l.customer_id
+        FROM kassa.invoice_run_lines l WHERE l.tenant_id = t.id AND l.run_id = run GROUP BY l.customer_id
       RETURNING id, customer_id
     )
-    UPDATE pg_temp.invoice_run_lines l SET invoice_id = inv.id FROM inv WHERE l.customer_id = inv.customer_id;
+    UPDATE kassa.invoice_run_lines l SET invoice_id = inv.id
+      FROM inv WHERE l.tenant_id = t.id AND l.run_id = run AND l.customer_id = inv.customer_id;
 
     WITH ins AS (
       INSERT INTO kassa.invoice_lines AS il (tenant_id, invoice_id, id, position, description, quantity, unit_price,
@@ -213,30 +205,34 @@ BEGIN
              row_number() OVER (PARTITION BY l.invoice_id ORDER BY l.service_id, l.period_start, l.charge_kind, l.line_id),
              l.description, l.quantity, l.unit_price, round(l.quantity * l.unit_price)::bigint, v.vat_category, r.rate,
              l.period_start, l.period_end, l.service_id, l.charge_kind, l.price_version_id
-        FROM pg_temp.invoice_run_lines l
+        FROM kassa.invoice_run_lines l
         JOIN kassa.price_versions v ON v.tenant_id = t.id AND v.id = l.price_version_id
         JOIN kassa.vat_rates r ON r.tenant_id = t.id AND r.category = v.vat_category
+       WHERE l.tenant_id = t.id AND l.run_id = run
       ON CONFLICT (tenant_id, service_id, period_start) WHERE charge_kind = 'recurring' DO NOTHING
       RETURNING il.id
     )
-    UPDATE pg_temp.invoice_run_lines l SET billed = true FROM ins WHERE l.line_id = ins.id;
+    UPDATE kassa.invoice_run_lines l SET billed = true
+      FROM ins WHERE l.tenant_id = t.id AND l.run_id = run AND l.line_id = ins.id;
 
     UPDATE kassa.pending_charges pc SET invoice_line_id = l.line_id
-      FROM pg_temp.invoice_run_lines l
-     WHERE pc.tenant_id = t.id AND pc.id = l.pending_charge_id AND l.billed;
+      FROM kassa.invoice_run_lines l
+     WHERE pc.tenant_id = t.id AND l.tenant_id = t.id AND l.run_id = run AND pc.id = l.pending_charge_id AND l.billed;
 
     SELECT array_agg(DISTINCT l.invoice_id) FILTER (WHERE l.billed),
            count(DISTINCT l.service_id) FILTER (WHERE l.billed AND l.charge_kind = 'recurring'),
            count(*) FILTER (WHERE NOT l.billed AND l.charge_kind = 'recurring'),
            count(*) FILTER (WHERE l.billed AND l.pending_charge_id IS NOT NULL)
       INTO invoice_ids, n, lost, billed_charges
-      FROM pg_temp.invoice_run_lines l;
+      FROM kassa.invoice_run_lines l WHERE l.tenant_id = t.id AND l.run_id = run;
     n_processed := n_processed + n;
     n_skipped := n_skipped + lost;  -- lost to the unique index: billed by someone else
     n_charges := n_charges + billed_charges;
     -- An invoice whose every line was a conflict stays empty: remove the draft.
     SELECT array_agg(x.invoice_id) INTO empty_ids
-      FROM (SELECT l.invoice_id FROM pg_temp.invoice_run_lines l GROUP BY 1 HAVING NOT bool_or(l.billed)) x;
+      FROM (SELECT l.invoice_id FROM kassa.invoice_run_lines l WHERE l.tenant_id = t.id AND l.run_id = run
+             GROUP BY 1 HAVING NOT bool_or(l.billed)) x;
+    DELETE FROM kassa.invoice_run_lines l WHERE l.tenant_id = t.id AND l.run_id = run;
     IF empty_ids IS NOT NULL THEN
       DELETE FROM kassa.invoices i WHERE i.tenant_id = t.id AND i.id = ANY (empty_ids);
     END IF;
@@ -267,5 +263,8 @@ BEGIN
   credit_notes := n_credit_notes;
   RETURN NEXT;
 END $$;
+
+-- Staging only: the run's own rows, read and written by the owner inside internal.invoice_run.
+ALTER TABLE kassa.invoice_run_lines ENABLE ROW LEVEL SECURITY;
 
 GRANT EXECUTE ON FUNCTION internal.invoice_run(date, uuid, uuid) TO kassa_worker;

@@ -312,25 +312,31 @@ BEGIN
                 WHERE i.tenant_id = p_tenant_id AND i.id = ANY (p_invoice_ids) ORDER BY i.number;
 END $$;
 
--- The overdue sweep (job invoice-overdue): open invoices whose due date has passed on as_of.
--- Idempotent: a second run for the same date finds nothing left to mark. With a tenant, only
--- that tenant's (the scheduler sweeps each tenant at its own local hour and date).
-CREATE OR REPLACE FUNCTION internal.mark_overdue(p_as_of date, p_tenant_id uuid DEFAULT NULL)
-RETURNS integer LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
-  WITH marked AS (
-    UPDATE kassa.invoices i SET status = 'overdue'
-     WHERE i.status IN ('finalised', 'partially_paid') AND i.due_on < p_as_of AND i.amount_due > 0
-       AND (p_tenant_id IS NULL OR i.tenant_id = p_tenant_id)
-    RETURNING 1)
-  SELECT count(*)::int FROM marked
-$$;
+-- The overdue sweep (job invoice-overdue), one tenant at a time: its open invoices whose due
+-- date is before p_as_of, by default the tenant's today (each tenant's day ends at its own
+-- midnight). Idempotent: a second run for the same date finds nothing left to mark.
+CREATE OR REPLACE FUNCTION internal.mark_overdue(p_tenant_id uuid, p_as_of date DEFAULT NULL)
+RETURNS integer LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  as_of  date := coalesce(p_as_of, internal.tenant_today(p_tenant_id));
+  marked integer;
+BEGIN
+  IF as_of IS NULL THEN  -- only an unknown tenant has no today
+    PERFORM internal.raise_error('P0T02', format('unknown tenant %s', p_tenant_id));
+  END IF;
+  UPDATE kassa.invoices i SET status = 'overdue'
+   WHERE i.tenant_id = p_tenant_id AND i.status IN ('finalised', 'partially_paid') AND i.due_on < as_of
+     AND i.amount_due > 0;
+  GET DIAGNOSTICS marked = ROW_COUNT;
+  RETURN marked;
+END $$;
 
 SELECT internal.audit_table('kassa.invoices', 'tenant_id', 'id');
 SELECT internal.audit_table('kassa.invoice_lines', 'tenant_id', 'id');
 SELECT internal.audit_table('kassa.invoice_allocations', 'tenant_id', 'id');
 
 GRANT EXECUTE ON FUNCTION internal.finalise_invoices(uuid, uuid[], date),
-  internal.refresh_invoice_totals(uuid, uuid[]), internal.mark_overdue(date, uuid),
+  internal.refresh_invoice_totals(uuid, uuid[]), internal.mark_overdue(uuid, date),
   internal.check_issue_date(uuid, text, date), internal.supplier_snapshot(uuid),
   internal.recipient_snapshot(uuid, uuid) TO kassa_worker;
 -- The breakdown runs as its caller: the API views read it under RLS.

@@ -199,13 +199,16 @@ BEGIN
   PERFORM internal.refresh_invoice_totals(tenant, ARRAY[invoice]);
 END $$;
 
-CREATE OR REPLACE FUNCTION api.finalise_invoice(invoice_id uuid, issued_on date DEFAULT current_date)
+-- Default dates (issued_on, statement "to") are NULL in the signature and mean the tenant's
+-- today (internal.tenant_today), not current_date: the session's day is UTC.
+CREATE OR REPLACE FUNCTION api.finalise_invoice(invoice_id uuid, issued_on date DEFAULT NULL)
 RETURNS api.invoices LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   tenant uuid := internal.jwt_tenant_id();
   made   api.invoices;
 BEGIN
-  PERFORM internal.finalise_invoices(tenant, ARRAY[finalise_invoice.invoice_id], finalise_invoice.issued_on);
+  PERFORM internal.finalise_invoices(tenant, ARRAY[finalise_invoice.invoice_id],
+                                     coalesce(finalise_invoice.issued_on, internal.tenant_today(tenant)));
   SELECT * INTO made FROM api.invoices i WHERE i.tenant_id = tenant AND i.id = finalise_invoice.invoice_id;
   RETURN made;
 END $$;
@@ -214,7 +217,7 @@ END $$;
 -- with no payment on it is cancelled by a credit note for whatever is still uncredited
 -- (settlement balance), which voids it. Credit notes already on it are not payments. An
 -- invoice of zero has nothing to credit: it only changes its status (the audit log keeps who).
-CREATE OR REPLACE FUNCTION api.void_invoice(invoice_id uuid, reason text, issued_on date DEFAULT current_date)
+CREATE OR REPLACE FUNCTION api.void_invoice(invoice_id uuid, reason text, issued_on date DEFAULT NULL)
 RETURNS api.invoices LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   tenant uuid := internal.jwt_tenant_id();
@@ -244,14 +247,15 @@ BEGIN
   ELSIF inv.total = 0 THEN
     UPDATE kassa.invoices i SET status = 'void' WHERE i.tenant_id = tenant AND i.id = inv.id;
   ELSE
-    PERFORM internal.create_credit_note(tenant, inv.id, reason, 'balance', NULL, void_invoice.issued_on);
+    PERFORM internal.create_credit_note(tenant, inv.id, reason, 'balance', NULL,
+                                        coalesce(void_invoice.issued_on, internal.tenant_today(tenant)));
   END IF;
   SELECT * INTO made FROM api.invoices i WHERE i.tenant_id = tenant AND i.id = inv.id;
   RETURN made;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.create_credit_note(invoice_id uuid, reason text, settlement text DEFAULT 'balance',
-                                                  lines jsonb DEFAULT NULL, issued_on date DEFAULT current_date)
+                                                  lines jsonb DEFAULT NULL, issued_on date DEFAULT NULL)
 RETURNS api.credit_notes LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   tenant uuid := internal.jwt_tenant_id();
@@ -260,32 +264,33 @@ DECLARE
 BEGIN
   note := internal.create_credit_note(tenant, create_credit_note.invoice_id, create_credit_note.reason,
                                       create_credit_note.settlement, create_credit_note.lines,
-                                      create_credit_note.issued_on);
+                                      coalesce(create_credit_note.issued_on, internal.tenant_today(tenant)));
   SELECT * INTO made FROM api.credit_notes n WHERE n.tenant_id = tenant AND n.id = note.id;
   RETURN made;
 END $$;
 
 -- Staff for any customer of their tenant; a customer for themselves.
-CREATE OR REPLACE FUNCTION api.statement(customer_id uuid, "from" date DEFAULT NULL, "to" date DEFAULT current_date)
+CREATE OR REPLACE FUNCTION api.statement(customer_id uuid, "from" date DEFAULT NULL, "to" date DEFAULT NULL)
 RETURNS SETOF api.statement_lines
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   tenant uuid := internal.jwt_tenant_id();
   who    uuid := statement.customer_id;
+  upto   date := coalesce("to", internal.tenant_today(tenant));
 BEGIN
   IF (current_setting('role') = 'customer' AND who IS DISTINCT FROM internal.jwt_customer_id())
      OR NOT EXISTS (SELECT FROM kassa.customers c WHERE c.tenant_id = tenant AND c.id = who) THEN
     PERFORM internal.raise_error('P0G01', format('customer %s not found', who), NULL,
       'Staff name a customer of their tenant; customers may ask only for their own statement.');
   END IF;
-  IF "to" IS NULL OR "from" > "to" THEN
-    PERFORM internal.raise_error('P0G02', format('the period %s to %s is empty', "from", "to"), NULL,
+  IF "from" > upto THEN
+    PERFORM internal.raise_error('P0G02', format('the period %s to %s is empty', "from", upto), NULL,
       'Give from <= to (dates, YYYY-MM-DD); from may be omitted for everything so far.');
   END IF;
   -- Function results carry no type modifiers: the currency gets its char(3) back.
   RETURN QUERY SELECT s.tenant_id, s.customer_id, s.account_number, s.entry_id, s.posted_on, s.kind, s.source_type,
                       s.source_id, s.description, s.opening_balance, s.amount, s.balance, s.currency::char(3)
-                 FROM internal.statement(tenant, who, "from", "to") s;
+                 FROM internal.statement(tenant, who, "from", upto) s;
 END $$;
 
 GRANT EXECUTE ON FUNCTION api.create_invoice(uuid, text, date, date, date),

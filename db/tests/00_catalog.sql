@@ -1,7 +1,7 @@
 -- Catalog rules that keep the API safe by construction. A new table, view or function that
 -- breaks one fails the build.
 BEGIN;
-SELECT plan(11);
+SELECT plan(12);
 
 SELECT is_empty($$
   SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -92,6 +92,19 @@ SELECT is_empty($$
    WHERE r.rolname IN ('authenticator', 'anon', 'customer', 'staff', 'kassa_worker')
      AND has_database_privilege(r.oid, current_database(), 'TEMPORARY')
 $$, 'no API or worker role can create objects in any schema or temporary tables');
+
+-- A security definer function runs as kassa_owner: it must not name pg_temp (where a caller
+-- can plant a table or function of its own beforehand) nor any schema a caller can write to.
+SELECT is_empty($$
+  SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+   WHERE n.nspname IN ('api', 'internal', 'kassa', 'audit') AND p.prosecdef
+     AND (p.prosrc ~* 'pg_temp|\mtemp(orary)?\s+table'
+          OR EXISTS (SELECT FROM pg_namespace w
+                      WHERE p.prosrc ~* ('\m' || w.nspname || '\.')
+                        AND EXISTS (SELECT FROM pg_roles r
+                                     WHERE r.rolname IN ('authenticator', 'anon', 'customer', 'staff', 'kassa_worker')
+                                       AND has_schema_privilege(r.oid, w.oid, 'CREATE'))))
+$$, 'no security definer function uses pg_temp, a temporary table, or a schema callers can write to');
 
 SELECT * FROM finish();
 ROLLBACK;

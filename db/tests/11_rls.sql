@@ -56,8 +56,8 @@ SELECT lives_ok($$INSERT INTO api.customers (name, email) VALUES ('Staff Made', 
                 'staff create customers in their tenant');
 SELECT throws_ok($$INSERT INTO api.customers (tenant_id, name, email) VALUES ('bbbbbbbb-0000-4000-8000-00000000000b', 'Planted', 'planted@example.com')$$,
                  '42501', NULL, 'staff cannot name the tenant of a new customer');
-SELECT lives_ok($$UPDATE api.customers SET status = 'suspended' WHERE id = 'aaaaaaaa-0000-4000-8000-0000000000a2'$$,
-                'staff change a customer''s status');
+SELECT lives_ok($$UPDATE api.customers SET type = 'business' WHERE id = 'aaaaaaaa-0000-4000-8000-0000000000a2'$$,
+                'staff change a customer''s type');
 SELECT throws_ok($$UPDATE api.customers SET account_number = 'X' WHERE id = 'aaaaaaaa-0000-4000-8000-0000000000a2'$$,
                  '42501', NULL, 'staff cannot change an account number');
 SELECT lives_ok($$UPDATE api.customers SET name = 'Hijacked' WHERE id = 'bbbbbbbb-0000-4000-8000-0000000000b1'$$,

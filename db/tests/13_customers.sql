@@ -4,10 +4,10 @@ BEGIN;
 SELECT plan(24);
 \ir helpers/two_tenants.sql
 
--- Status
-SELECT lives_ok($$UPDATE kassa.customers SET status = 'suspended' WHERE id = 'aaaaaaaa-0000-4000-8000-0000000000a2'$$, 'active -> suspended');
-SELECT lives_ok($$UPDATE kassa.customers SET status = 'active' WHERE id = 'aaaaaaaa-0000-4000-8000-0000000000a2'$$, 'suspended -> active');
-SELECT lives_ok($$UPDATE kassa.customers SET status = 'closed' WHERE id = 'aaaaaaaa-0000-4000-8000-0000000000a2'$$, 'active -> closed');
+-- Status (moved only by internal.customer_transition; its rules are in 15_customer_status.sql)
+SELECT lives_ok($$SELECT internal.customer_transition('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-0000000000a2', 'suspend', 'test')$$, 'active -> suspended');
+SELECT lives_ok($$SELECT internal.customer_transition('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-0000000000a2', 'resume', 'test')$$, 'suspended -> active');
+SELECT lives_ok($$SELECT internal.customer_transition('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-0000000000a2', 'close', 'test')$$, 'active -> closed');
 SELECT isnt((SELECT closed_at FROM kassa.customers WHERE id = 'aaaaaaaa-0000-4000-8000-0000000000a2'), NULL, 'closing stamps closed_at');
 SELECT throws_ok($$UPDATE kassa.customers SET status = 'active' WHERE id = 'aaaaaaaa-0000-4000-8000-0000000000a2'$$,
                  'P0C01', format('customer %s is closed', (SELECT account_number FROM kassa.customers WHERE id = 'aaaaaaaa-0000-4000-8000-0000000000a2')),

@@ -108,11 +108,11 @@ SELECT lives_ok($$UPDATE kassa.invoices SET status = 'overdue' WHERE id = (SELEC
 SELECT is((SELECT (status, total) FROM ids, internal.finalise_invoices(tb, ARRAY[pg_temp.draft(tb, b1, ARRAY[1000, -1000])], '2026-12-31')),
           ('paid'::text, 0::bigint), 'an invoice with nothing to collect is paid when issued');
 
--- Overdue: open invoices past their due date, once.
-SELECT is(internal.mark_overdue('2027-01-20'), (SELECT count(*)::int FROM kassa.invoices
-            WHERE status IN ('finalised', 'partially_paid') AND due_on < '2027-01-20' AND amount_due > 0),
-          'the overdue sweep marks every open invoice past its due date');
-SELECT is(internal.mark_overdue('2027-01-20'), 0, 'a second sweep for the same date marks nothing');
+-- Overdue: open invoices past their due date, once, one tenant at a time.
+SELECT is(internal.mark_overdue(tb, '2027-01-20'), (SELECT count(*)::int FROM kassa.invoices
+            WHERE tenant_id = tb AND status IN ('finalised', 'partially_paid') AND due_on < '2027-01-20' AND amount_due > 0),
+          'the overdue sweep marks every open invoice of the tenant past its due date') FROM ids;
+SELECT is(internal.mark_overdue(tb, '2027-01-20'), 0, 'a second sweep for the same date marks nothing') FROM ids;
 SELECT is((SELECT status FROM kassa.invoices WHERE number = 'INV-2027-00001'
              AND tenant_id = 'bbbbbbbb-0000-4000-8000-00000000000b'), 'finalised', 'an invoice not yet due stays finalised');
 

@@ -1,0 +1,3 @@
+BEGIN;
+DROP TABLE kassa.invoice_run_lines;
+COMMIT;

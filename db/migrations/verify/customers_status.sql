@@ -1,0 +1,2 @@
+SELECT status_reason FROM kassa.customers WHERE false;
+SELECT suspension_reason FROM kassa.services WHERE false;

@@ -1,0 +1,1 @@
+SELECT tenant_id, run_id, line_id, billed FROM kassa.invoice_run_lines WHERE false;
