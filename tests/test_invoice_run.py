@@ -36,17 +36,6 @@ def billed(db, tenants: list[str], period_start: date) -> dict:
     return {r["id"]: r["lines"] for r in rows}
 
 
-@pytest.fixture
-def alone(db):
-    """Only this test's tenants are active while it runs: the job walks every active tenant, and
-    would bill other tests' pending charges on this test's date (long before their invoices,
-    which the issue-date rules refuse). The others are suspended, then reactivated."""
-    others = [row["id"] for row in db.execute(
-        "UPDATE kassa.tenants SET status = 'suspended' WHERE status = 'active' RETURNING id").fetchall()]
-    yield
-    db.execute("UPDATE kassa.tenants SET status = 'active' WHERE id = ANY (%s::uuid[])", [others])
-
-
 def test_run_twice_bills_each_service_once(settings, db, alone):
     due = date(2020, 2, 1)
     tenants = book.load(db, tenants=2, services_per_tenant=15, due=due)

@@ -81,7 +81,7 @@ def test_without_as_of_each_tenant_uses_its_own_today(settings, db, travel_to):
     assert {r["tenant_id"]: r["as_of"] for r in logged} == {local: due, utc: date(2031, 5, 31)}
 
 
-def test_the_lock_is_per_job_and_tenant(settings, db):
+def test_the_lock_is_per_job_and_tenant(settings, db, alone):
     due = date(2019, 11, 1)  # the platform-wide runs below bill no other test's services
     busy, free = book.load(db, tenants=2, services_per_tenant=2, due=due)
     with psycopg.connect(settings.database_url, autocommit=True) as holder:
