@@ -203,10 +203,14 @@ def command_at(code: str, line: int) -> str:
     return text
 
 
+def one_line(command: str) -> str:
+    return re.sub(r"\s+", " ", command.replace("\\\n", " "))
+
+
 def report(block: Block, outcome: Outcome, problem: str) -> str:
     line = block.line + outcome.line if outcome.line else block.line
     command = command_at(block.code, outcome.line) if outcome.line else outcome.command
-    if outcome.line and outcome.command and outcome.command not in command:
+    if outcome.line and outcome.command and one_line(outcome.command) not in one_line(command):
         command += f"\n  (failing part: {outcome.command})"
     output = outcome.output.strip()
     if len(output) > 4000:
