@@ -30,8 +30,8 @@ import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase
 from schemathesis import GenerationMode
-from schemathesis.core import NOT_SET
 from schemathesis.checks import not_a_server_error
+from schemathesis.core import NOT_SET
 from schemathesis.core.failures import FailureGroup
 
 from bridge import openapi
@@ -75,7 +75,7 @@ def is_utf8(value: bytes) -> bool:
     return True
 
 
-def fuzz_operation(operation, examples: int, send, found: list[str], limits: dict[str, int]) -> int:
+def fuzz_operation(operation, examples: int, base_url: str, send, found: list[str], limits: dict[str, int]) -> int:
     """`examples` requests, half of them invalid, sent by `send(case)`; every 5xx that is not a
     known limit (and every request without an answer) is added to `found` with a curl command."""
     sent = 0
@@ -86,7 +86,7 @@ def fuzz_operation(operation, examples: int, send, found: list[str], limits: dic
         try:
             response = send(case)
         except requests.RequestException as error:
-            found.append(f"{operation.label}: no answer ({error})\n  {case.as_curl_command()}")
+            found.append(f"{operation.label}: no answer ({error})\n  {case.as_curl_command(base_url=base_url)}")
             return
         try:
             case.validate_response(response, checks=[not_a_server_error])
@@ -96,7 +96,7 @@ def fuzz_operation(operation, examples: int, send, found: list[str], limits: dic
                 limits[limit] = limits.get(limit, 0) + 1
                 return
             found.append(f"{operation.label}: {response.status_code} {response.text[:300]}\n  "
-                         f"{case.as_curl_command(dict(response.request.headers), base_url=None)}")
+                         f"{case.as_curl_command(dict(response.request.headers), base_url=base_url)}")
 
     for mode, count in ((GenerationMode.POSITIVE, examples - examples // 2), (GenerationMode.NEGATIVE, examples // 2)):
         if not count:
@@ -112,15 +112,21 @@ def fuzz_operation(operation, examples: int, send, found: list[str], limits: dic
     return sent
 
 
-def fuzz(document: dict, role: str, sender) -> None:
-    """Fuzzes every operation of `document` as `role`; sender(operation) sends one case."""
+def fuzz(document: dict, base_url: str, role: str, headers: dict, sender=lambda operation: None) -> None:
+    """Fuzzes every operation of `document` at `base_url` as `role` (its `headers`); an operation
+    for which sender(operation) gives a function is sent by it instead."""
+
+    def plain(case):
+        return case.call(base_url=base_url, headers=headers, timeout=30)
+
     found: list[str] = []
     limits: dict[str, int] = {}
     started, operations, sent = time.monotonic(), 0, 0
     for result in schemathesis.openapi.from_dict(document).get_all_operations():
         operation = result.ok()
         operations += 1
-        sent += fuzz_operation(operation, examples_for(operation, role), sender(operation), found, limits)
+        send = sender(operation) or plain
+        sent += fuzz_operation(operation, examples_for(operation, role), base_url, send, found, limits)
     print(f"\n{role}: fuzzed {operations} operations with {sent} requests in {time.monotonic() - started:.0f} s")
     for limit, count in limits.items():
         print(f"  accepted as PostgREST's own limit (docs/security.md): {count} x 500 for {limit}")
@@ -157,7 +163,7 @@ def test_postgrest_answers_no_server_error(settings, tokens, role):
     if role == "anon":
         print("anonymous: its own document lists nothing, so it is fuzzed over the staff document (no token)")
     seen = document(settings.postgrest_url + "/", tokens["staff"] if role == "anon" else headers)
-    fuzz(seen, role, lambda operation: lambda case: case.call(base_url=settings.postgrest_url, headers=headers, timeout=30))
+    fuzz(seen, settings.postgrest_url, role, headers)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -165,9 +171,6 @@ def test_bridge_answers_no_server_error(settings, tokens, role):
     """Every endpoint as every role; webhook events are also sent signed (as Stripe would) so
     the fuzzer reaches the database, not only the signature check."""
     headers = tokens[role]
-
-    def plain(case):
-        return case.call(base_url=settings.bridge_url, headers=headers, timeout=30)
 
     def signed(case):
         if isinstance(case.body, dict):
@@ -182,9 +185,9 @@ def test_bridge_answers_no_server_error(settings, tokens, role):
 
     def sender(operation):
         # Webhooks need no token: the anonymous run signs its events, the other runs do not.
-        return signed if operation.path == "/webhooks/stripe" and role == "anon" else plain
+        return signed if operation.path == "/webhooks/stripe" and role == "anon" else None
 
-    fuzz(document(settings.bridge_url + "/openapi.json", {}), role, sender)
+    fuzz(document(settings.bridge_url + "/openapi.json", {}), settings.bridge_url, role, headers, sender)
 
 
 def test_bridge_document_lists_every_route():
