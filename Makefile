@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make up` and `make test`. See README.md.
-.PHONY: install up down status test bench
+.PHONY: install up down status test fuzz bench
 
 install:
 	@scripts/install.sh
@@ -15,6 +15,13 @@ status:
 
 test: install
 	@.venv/bin/kassa test
+
+# make fuzz                 a long schemathesis run (hours): 300 examples per operation, new seed
+# make fuzz EXAMPLES=50     fewer
+EXAMPLES ?= 300
+fuzz: install
+	@KASSA_FUZZ_EXAMPLES=$(EXAMPLES) KASSA_FUZZ_BROAD_EXAMPLES=$(EXAMPLES) KASSA_FUZZ_RANDOM=1 \
+		.venv/bin/kassa test tests/test_fuzz.py -q -s
 
 # make bench            runs every benchmark under bench/
 # make bench NAME=x     runs bench/x.py

@@ -42,10 +42,13 @@ def refuse(status: int, code: str, message: str, details: str | None = None, hin
 
 
 def strict_json(data: bytes):
-    """JSON as PostgreSQL reads it: NaN and ±Infinity are not JSON."""
+    """JSON as PostgreSQL reads it: NaN and ±Infinity are not JSON, and a lone UTF-16 surrogate
+    ("\\ud800") is no text (UTF-8 cannot hold it)."""
     def not_json(constant: str):
         raise ValueError(f"{constant} is not a JSON number")
-    return json.loads(data, parse_constant=not_json)
+    value = json.loads(data, parse_constant=not_json)
+    json.dumps(value, ensure_ascii=False).encode()  # UnicodeEncodeError (a ValueError) on a lone surrogate
+    return value
 
 
 def json_object() -> dict:

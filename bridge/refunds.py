@@ -51,7 +51,7 @@ def refund():
         made = stripe.Refund.create(payment_intent=payment["provider_intent_ref"], amount=amount,
                                     metadata={"tenant_id": claims["tenant_id"], "payment_id": payment_id,
                                               "reason": reason, "staff": claims.get("sub", "")},
-                                    idempotency_key=f"kassa-refund-{payment_id}-{request_id}")
+                                    idempotency_key=stripe_gateway.idempotency_key("refund", payment_id, request_id))
         charge = stripe.Charge.retrieve(made.charge)
     except stripe.StripeError as error:
         return gateway_unavailable(error)

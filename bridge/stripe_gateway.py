@@ -3,6 +3,7 @@ in local mode, api.stripe.com with a real key). Idempotency keys make every call
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Mapping
@@ -22,6 +23,15 @@ def configure(env: Mapping[str, str] | None = None) -> None:
     env = env or environment()
     stripe.api_key = env["KASSA_STRIPE_SECRET_KEY"]
     stripe.api_base = env["KASSA_STRIPE_API_BASE"]
+
+
+def idempotency_key(purpose: str, owner: str, request_id: str) -> str:
+    """One Stripe idempotency key per client request id. Stripe sends it as an HTTP header
+    (Latin-1, at most 255 characters): an id that is not short printable ASCII is replaced by its
+    SHA-256, so any id a client sends is still one key (never a failed request)."""
+    if not (request_id.isascii() and request_id.isprintable() and len(request_id) <= 150):
+        request_id = hashlib.sha256(request_id.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"kassa-{purpose}-{owner}-{request_id}"
 
 
 def as_dict(obj: stripe.StripeObject) -> dict:
@@ -48,7 +58,7 @@ def create_checkout(payment: dict, request_id: str, success_url: str, cancel_url
                                                    "product_data": {"name": "Balance top-up"}}}],
         metadata=metadata, payment_intent_data=intent_data, **extra,
         client_reference_id=str(payment["id"]), success_url=success_url, cancel_url=cancel_url,
-        idempotency_key=f"kassa-top-up-{payment['customer_id']}-{request_id}")
+        idempotency_key=idempotency_key("top-up", payment["customer_id"], request_id))
 
 
 def saved_card(session: dict) -> dict:

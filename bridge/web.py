@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify
 
-from bridge import answers, refunds, topups, webhooks
+from bridge import answers, openapi, refunds, topups, webhooks
 from bridge.db import pool
 
 
@@ -40,6 +40,7 @@ def create_app() -> Flask:
     app.register_blueprint(webhooks.blueprint)
     app.register_blueprint(topups.blueprint)
     app.register_blueprint(refunds.blueprint)
+    app.register_blueprint(openapi.blueprint)
     return app
 
 
