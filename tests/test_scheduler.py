@@ -31,14 +31,6 @@ def wait_for(check, timeout: float = 60, what: str = "the condition"):
 
 
 @pytest.fixture
-def clock(db):
-    def move_to(instant: str) -> None:
-        db.execute("UPDATE kassa.clock SET shift = %s::timestamptz - now()", [instant])
-    yield move_to
-    db.execute("UPDATE kassa.clock SET shift = '0'")
-
-
-@pytest.fixture
 def scheduler(settings, stack):
     """The suite's scheduler service; restart(**schedules) runs it with those schedules on,
     stop() stops it. Afterwards it runs as the suite's again (schedules off)."""
@@ -73,14 +65,14 @@ def finished(db, job: str, tenant=None, count: int = 1):
     return runs if len(runs) >= count and all(r["status"] not in ("queued", "running") for r in runs) else None
 
 
-def test_moving_the_clock_runs_the_nightly_job_once_and_downtime_is_caught_up_once(settings, db, clock, scheduler):
+def test_moving_the_clock_runs_the_nightly_job_once_and_downtime_is_caught_up_once(settings, db, travel_to, scheduler):
     before = len(scheduled_runs(db, "ledger-check"))
-    clock("2031-01-10 12:00+00")
+    travel_to("2031-01-10 12:00+00")
     scheduler.restart(KASSA_SCHEDULE_LEDGER_CHECK="30 1 * * *")
     time.sleep(1.5)  # several ticks: no slot has come since the scheduler started
     assert len(scheduled_runs(db, "ledger-check")) == before
 
-    clock("2031-01-11 01:30:05+00")
+    travel_to("2031-01-11 01:30:05+00")
     runs = wait_for(lambda: finished(db, "ledger-check", count=before + 1), what="the nightly run")[before:]
     assert [(r["as_of"], r["slot"].isoformat(), r["status"]) for r in runs] == \
         [(date(2031, 1, 11), "2031-01-11T01:30:00+00:00", "succeeded")]
@@ -94,7 +86,7 @@ def test_moving_the_clock_runs_the_nightly_job_once_and_downtime_is_caught_up_on
     assert status.returncode == 0, status.stdout + status.stderr
 
     scheduler.stop()  # four nights of downtime
-    clock("2031-01-15 09:00+00")
+    travel_to("2031-01-15 09:00+00")
     scheduler.restart(KASSA_SCHEDULE_LEDGER_CHECK="30 1 * * *")
     runs = wait_for(lambda: finished(db, "ledger-check", count=before + 2), what="the catch-up run")[before:]
     time.sleep(1.5)
@@ -103,30 +95,31 @@ def test_moving_the_clock_runs_the_nightly_job_once_and_downtime_is_caught_up_on
         [(date(2031, 1, 11), "2031-01-11T01:30:00+00:00"), (date(2031, 1, 15), "2031-01-15T01:30:00+00:00")]
 
 
-def test_tenant_jobs_run_at_each_tenants_local_hour(db, clock, scheduler):
+def test_tenant_jobs_run_at_each_tenants_local_hour(db, travel_to, scheduler):
     za = create_tenant(db, country="ZA")  # Africa/Johannesburg, UTC+2
-    de = create_tenant(db, country="DE", currency="EUR", vat=19)  # Europe/Berlin, UTC+1 in winter
+    de = create_tenant(db, timezone="Europe/Berlin")  # UTC+1 in winter (ZA rules: no supply date needed)
     # One invoice each, due on 2 February: overdue from each tenant's sweep of 3 February on.
+    travel_to("2031-01-19 12:00+00")  # documents are never dated ahead
     invoices = {t["id"]: issue(db, t, create_customer(db, t["id"]), "2031-01-19") for t in (za, de)}
     assert {r["due_on"] for r in db.execute("SELECT due_on FROM kassa.invoices WHERE id = ANY (%s)",
                                             [list(invoices.values())])} == {date(2031, 2, 2)}
 
     def invoice_status(tenant):
         return db.execute("SELECT status FROM kassa.invoices WHERE id = %s", [invoices[tenant["id"]]]).fetchone()["status"]
-    clock("2031-02-02 12:00+00")
+    travel_to("2031-02-02 12:00+00")
     scheduler.restart(KASSA_SCHEDULE_INVOICE_OVERDUE="0 3 * * *")
     # First sight: each tenant's latest slot (yesterday's 03:00 local) is caught up once.
     for tenant in (za, de):
         wait_for(lambda: finished(db, "invoice-overdue", tenant["id"]), what="the first sweep")
 
-    clock("2031-02-03 01:05+00")  # 03:05 in Johannesburg, 02:05 in Berlin
+    travel_to("2031-02-03 01:05+00")  # 03:05 in Johannesburg, 02:05 in Berlin
     runs = wait_for(lambda: finished(db, "invoice-overdue", za["id"], count=2), what="the Johannesburg sweep")
     assert [(r["as_of"], r["slot"].isoformat(), r["status"]) for r in runs[1:]] == \
         [(date(2031, 2, 3), "2031-02-03T01:00:00+00:00", "succeeded")]
     assert len(scheduled_runs(db, "invoice-overdue", de["id"])) == 1, "not yet 03:00 in Berlin"
     assert (invoice_status(za), invoice_status(de)) == ("overdue", "finalised"), "each tenant's sweep is its own"
 
-    clock("2031-02-03 02:05+00")
+    travel_to("2031-02-03 02:05+00")
     runs = wait_for(lambda: finished(db, "invoice-overdue", de["id"], count=2), what="the Berlin sweep")
     assert [(r["as_of"], r["slot"].isoformat()) for r in runs[1:]] == [(date(2031, 2, 3), "2031-02-03T02:00:00+00:00")]
     assert len(scheduled_runs(db, "invoice-overdue", za["id"])) == 2
