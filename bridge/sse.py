@@ -21,12 +21,13 @@ from aiohttp import web
 from bridge import claims as api_tokens
 
 CHANNEL = "kassa_balance"
+TENANT_CHANNEL = "kassa_tenant"  # internal.set_tenant_status: a suspended tenant's streams end
 
 
 @dataclass(eq=False)
 class Client:
     claims: dict
-    queue: asyncio.Queue = field(default_factory=asyncio.Queue)
+    queue: asyncio.Queue = field(default_factory=asyncio.Queue)  # events; None ends the stream
 
 
 class Gateway:
@@ -39,6 +40,12 @@ class Gateway:
         self.pool = await asyncpg.create_pool(os.environ["KASSA_WORKER_DATABASE_URL"], min_size=1, max_size=4)
         self.listener = await asyncpg.connect(os.environ["KASSA_WORKER_DATABASE_URL"])
         await self.listener.add_listener(CHANNEL, self.on_notify)
+        await self.listener.add_listener(TENANT_CHANNEL, self.on_tenant)
+
+    async def end_streams(self, app: web.Application) -> None:
+        """Shutting down: every open stream ends now rather than holding the shutdown up."""
+        for client in self.clients:
+            client.queue.put_nowait(None)
 
     async def stop(self, app: web.Application) -> None:
         await self.listener.close()
@@ -46,6 +53,13 @@ class Gateway:
 
     def on_notify(self, connection, pid, channel, payload: str) -> None:
         asyncio.get_running_loop().create_task(self.fan_out(json.loads(payload)))
+
+    def on_tenant(self, connection, pid, channel, payload: str) -> None:
+        change = json.loads(payload)
+        if change["status"] != "active":
+            for client in self.clients:
+                if client.claims.get("tenant_id") == change["tenant_id"]:
+                    client.queue.put_nowait(None)  # ends the stream
 
     async def fan_out(self, ids: dict) -> None:
         interested = [client for client in self.clients if covers(client.claims, ids)]
@@ -104,7 +118,11 @@ async def events(request: web.Request) -> web.StreamResponse:
             except asyncio.TimeoutError:
                 await response.write(b": keep-alive\n\n")
                 continue
+            if event is None:  # the gateway is shutting down, or the tenant was suspended
+                break
             await response.write(f"id: {event['id']}\nevent: balance\ndata: {json.dumps(event['data'])}\n\n".encode())
+    except ConnectionResetError:
+        pass  # the client went away: an ordinary end of a stream, nothing to log
     finally:
         gateway.clients.discard(client)
     return response
@@ -121,6 +139,7 @@ def make_app() -> web.Application:
     gateway = Gateway()
     app["gateway"] = gateway
     app.on_startup.append(gateway.start)
+    app.on_shutdown.append(gateway.end_streams)
     app.on_cleanup.append(gateway.stop)
     app.router.add_get("/events", events)
     app.router.add_get("/health", health)

@@ -56,11 +56,11 @@ INSERT INTO kassa.services (tenant_id, id, customer_id, price_version_id, instal
    'a1111111-0000-4000-8000-000000000002', 'd1111111-0000-4000-8000-000000000001', '9 Bree Street, Cape Town', 1),
   ('22222222-2222-4222-8222-222222222222', 'e2222222-0000-4000-8000-000000000001',
    'b2222222-0000-4000-8000-000000000001', 'd2222222-0000-4000-8000-000000000001', 'Hafenstraße 1, Düsseldorf', 1);
-SELECT internal.service_transition(s.tenant_id, s.id, 'activate', 'demo: installed', current_date - 20)
+SELECT internal.service_transition(s.tenant_id, s.id, 'activate', 'demo: installed', internal.tenant_today(s.tenant_id) - 20)
   FROM kassa.services s ORDER BY s.id;
 SELECT internal.add_fee('11111111-1111-4111-8111-111111111111', 'e1111111-0000-4000-8000-000000000001',
                         'd1111111-0000-4000-8000-000000000002', 1);
-SELECT count(*) FROM internal.invoice_run(current_date);
+SELECT count(*) FROM kassa.tenants t, internal.invoice_run(internal.tenant_today(t.id), t.id) WHERE t.status = 'active';
 SELECT set_config('request.jwt.claims',
                   '{"role": "staff", "tenant_id": "11111111-1111-4111-8111-111111111111", "sub": "demo-loader"}', true);
 SELECT api.record_manual_payment(i.customer_id, i.total, 'eft', 'demo: EFT received', 'FNB-REF-0001')

@@ -11,7 +11,7 @@ from jobs.runner import Outcome
 
 def run(conn: psycopg.Connection, as_of: date | None, tenant: str | None = None) -> Outcome:
     marked = conn.execute(
-        "SELECT coalesce(sum(internal.mark_overdue(coalesce(%(as_of)s, internal.tenant_today(t.id)), t.id)), 0)::int"
+        "SELECT coalesce(sum(internal.mark_overdue(t.id, %(as_of)s::date)), 0)::int"
         "  FROM kassa.tenants t WHERE %(tenant)s::uuid IS NULL OR t.id = %(tenant)s",
         {"as_of": as_of, "tenant": tenant}).fetchone()[0]
     return Outcome(processed=marked, detail={"marked_overdue": marked})

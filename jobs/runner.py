@@ -44,16 +44,23 @@ def lock_name(job: str, tenant: str | None) -> str:
     return f"{job}/{tenant or '*'}"
 
 
-def run(name: str, as_of: date | None, dsn: str, tenant: str | None = None) -> tuple[str, Outcome]:
+def run(name: str, as_of: date | None, dsn: str, tenant: str | None = None,
+        run_id: int | None = None) -> tuple[str, Outcome]:
+    """`run_id`: a queued row of the job log to run (the scheduler's queue,
+    db/functions/055_job_queue.sql) instead of a new row."""
     job = registry.load(name)
     with psycopg.connect(dsn, autocommit=True) as conn:
         if tenant is not None and conn.execute("SELECT FROM kassa.tenants WHERE id = %s", [tenant]).fetchone() is None:
             raise UnknownTenant(f"unknown tenant {tenant}")
-        # The log names the date the run used: the given one, or the tenant's own today.
-        logged_as_of = conn.execute("SELECT coalesce(%s::date, internal.tenant_today(%s::uuid))",
-                                    [as_of, tenant]).fetchone()[0]
-        run_id = conn.execute("INSERT INTO kassa.job_runs (job, as_of, tenant_id) VALUES (%s, %s, %s) RETURNING id",
-                              [name, logged_as_of, tenant]).fetchone()[0]
+        if run_id is None:
+            # The log names the date the run used: the given one, or the tenant's own today.
+            logged_as_of = conn.execute("SELECT coalesce(%s::date, internal.tenant_today(%s::uuid))",
+                                        [as_of, tenant]).fetchone()[0]
+            run_id = conn.execute("INSERT INTO kassa.job_runs (job, as_of, tenant_id) VALUES (%s, %s, %s) RETURNING id",
+                                  [name, logged_as_of, tenant]).fetchone()[0]
+        else:
+            conn.execute("UPDATE kassa.job_runs SET status = 'running', started_at = clock_timestamp() WHERE id = %s",
+                         [run_id])
         key = lock_name(name, tenant)
         if not conn.execute(f"SELECT pg_try_advisory_lock({LOCK})", [key]).fetchone()[0]:
             outcome, status = Outcome(detail={"reason": "another run of this job holds the lock"}), "skipped"

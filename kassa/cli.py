@@ -6,11 +6,12 @@ import json
 import os
 import subprocess
 import sys
+import urllib.request
 import uuid
 from datetime import date
 from pathlib import Path
 
-from kassa import config, deploy, stack
+from kassa import config, stack
 from kassa.tokens import MAX_LIFETIME_S, make_token
 
 DEMO = {
@@ -56,7 +57,33 @@ def cmd_status(args, settings):
         rows.append((service.name, service.pid(home), service.port, service.healthy()))
     for name, pid, port, healthy in rows:
         print(f"{name:10} pid {pid or '-':>7}  port {port:>5}  {'healthy' if healthy else 'DOWN'}")
+    print_job_status(settings)
     return 0 if all(r[3] for r in rows) else 1
+
+
+def print_job_status(settings) -> None:
+    """Each scheduled job: its last run and outcome (the job log) and its next run (the scheduler)."""
+    import psycopg
+    from jobs import scheduler
+    try:
+        with urllib.request.urlopen(settings.scheduler_url + "/health", timeout=2) as response:
+            planned = json.load(response)["jobs"]
+    except (OSError, ValueError):
+        planned = {}
+    try:
+        with psycopg.connect(settings.database_url, connect_timeout=3) as conn:
+            last = {job: rest for job, *rest in conn.execute(
+                "SELECT DISTINCT ON (job) job, to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'),"
+                " status, tenant_id FROM kassa.job_runs ORDER BY job, id DESC")}
+    except psycopg.Error:
+        return
+    print(f"\n{'job':16} {'last run (UTC)':17} {'outcome':10} {'next run (UTC)':17} schedule")
+    for job in sorted(set(scheduler.DEFAULTS) | set(last)):
+        started, outcome, tenant = last.get(job, ("-", "-", None))
+        plan = planned.get(job)
+        upcoming = plan["next"][:16].replace("T", " ") if plan and plan["next"] else "-"
+        schedule = f"{plan['schedule']}{' tenant-local' if plan['per_tenant'] else ''}" if plan else "off"
+        print(f"{job:16} {started:17} {outcome:10} {upcoming:17} {schedule}" + (f"  (last: tenant {tenant})" if tenant else ""))
 
 
 def cmd_env(args, settings):
@@ -75,6 +102,7 @@ def cmd_token(args, settings):
 
 
 def cmd_db(args, settings):
+    from kassa import deploy
     if args.action == "deploy":
         deploy.deploy(settings)
     elif args.action == "revert":
@@ -103,6 +131,53 @@ def cmd_jobs(args, settings):
     return 1 if status == "failed" else 0
 
 
+TENANT_OPTIONS = ("name", "prices_include_vat", "account_number_format", "invoice_number_format",
+                  "credit_note_number_format")
+
+
+def cmd_tenant(args, settings):
+    """Tenants through internal.create_tenant / list_tenants / set_tenant_status, as the owner."""
+    import psycopg
+    from psycopg import sql
+    from psycopg.types.json import Jsonb
+
+    if args.tenant_command == "create" and not 0 < args.token_ttl <= MAX_LIFETIME_S:
+        sys.exit(f"kassa tenant create: --token-ttl must be between 1 and {MAX_LIFETIME_S} seconds")
+    try:
+        with psycopg.connect(settings.database_url, autocommit=True) as conn:
+            if args.tenant_command == "create":
+                # Options not given are left to the function's defaults (named arguments).
+                optional = {f"p_{key}": value for key in TENANT_OPTIONS if (value := getattr(args, key)) is not None}
+                call = sql.SQL("SELECT internal.create_tenant(%(slug)s, %(legal_name)s, %(country)s, %(currency)s,"
+                               " %(timezone)s, %(vat)s{})").format(sql.SQL("").join(
+                                   sql.SQL(", {} => {}").format(sql.Identifier(k), sql.Placeholder(k)) for k in optional))
+                tenant = conn.execute(call, {**vars(args), "vat": Jsonb(dict(args.vat)), **optional}).fetchone()[0]
+                print(f"id           {tenant}")
+                print(f"staff token  {make_token(settings.jwt_secret, 'staff', tenant, ttl=args.token_ttl, sub='kassa-cli:staff')}")
+            elif args.tenant_command == "list":
+                print(f"{'slug':24} {'id':36} {'country':7} {'currency':8} {'timezone':22} status")
+                for tenant, slug, _, country, currency, zone, status, _ in conn.execute(
+                        "SELECT * FROM internal.list_tenants()"):
+                    print(f"{slug:24} {tenant!s:36} {country:7} {currency:8} {zone:22} {status}")
+            else:
+                status = "suspended" if args.tenant_command == "suspend" else "active"
+                slug, status = conn.execute("SELECT slug, status FROM internal.set_tenant_status(%s, %s)",
+                                            [args.tenant, status]).fetchone()
+                print(f"tenant {slug} is {status}")
+    except psycopg.errors.RaiseException as error:  # the business codes P0…: one clear line
+        sys.exit(f"kassa tenant {args.tenant_command}: {error.diag.message_primary}"
+                 + (f" ({error.diag.message_hint})" if error.diag.message_hint else ""))
+    except psycopg.Error as error:
+        sys.exit(f"kassa tenant {args.tenant_command}: {error.diag.message_primary or error}")
+
+
+def vat_rate(text: str) -> tuple[str, str]:
+    category, equals, rate = text.partition("=")
+    if not equals:
+        raise argparse.ArgumentTypeError(f"not CATEGORY=RATE: {text!r}")
+    return category, rate
+
+
 def cmd_test(args, settings):
     from kassa import testrun
     return testrun.main(args.pytest_args)
@@ -129,7 +204,7 @@ def parser() -> argparse.ArgumentParser:
     up.add_argument("--no-demo", action="store_true", help="do not load demo data into an empty database")
     up.set_defaults(func=cmd_up)
     sub.add_parser("down", help="stop everything `up` started").set_defaults(func=cmd_down)
-    sub.add_parser("status", help="each process with pid, port and health").set_defaults(func=cmd_status)
+    sub.add_parser("status", help="each process with pid, port and health; each job's last and next run").set_defaults(func=cmd_status)
     env = sub.add_parser("env", help="connection details and secrets")
     env.add_argument("--json", action="store_true")
     env.set_defaults(func=cmd_env)
@@ -154,6 +229,26 @@ def parser() -> argparse.ArgumentParser:
                      help="the run date (default: each tenant's own today, in its time zone)")
     run.add_argument("--tenant", type=parse_uuid, help="run for this tenant only (default: every tenant)")
     run.set_defaults(func=cmd_jobs)
+    tenant = sub.add_parser("tenant", help="create, list, suspend and resume tenants")
+    tenant_sub = tenant.add_subparsers(dest="tenant_command", required=True)
+    create = tenant_sub.add_parser("create", help="a new tenant; prints its id and a staff token")
+    create.add_argument("slug", help="short unique name: lower-case letters, digits, '-'")
+    create.add_argument("--legal-name", required=True)
+    create.add_argument("--name", help="display name (default: the legal name)")
+    create.add_argument("--country", required=True, help="ISO 3166 code, e.g. ZA")
+    create.add_argument("--currency", required=True, help="ISO 4217 code, e.g. ZAR")
+    create.add_argument("--timezone", required=True, help="IANA name, e.g. Africa/Johannesburg")
+    create.add_argument("--vat", type=vat_rate, action="append", required=True, metavar="CATEGORY=RATE",
+                        help="a VAT rate in percent, e.g. standard=15 (repeat for more)")
+    create.add_argument("--prices-include-vat", action="store_true", default=None)
+    for document, example in (("account", "CT"), ("invoice", "INV"), ("credit-note", "CN")):
+        create.add_argument(f"--{document}-number-format", help=f"with a counter {{N…}} (default {example}-{{YYYY}}-{{NNNNN}})")
+    create.add_argument("--token-ttl", type=int, default=3600, help="staff token lifetime in seconds (default 3600)")
+    tenant_sub.add_parser("list", help="every tenant with its status")
+    for action, text in (("suspend", "refuse the tenant's tokens, end its streams, run none of its jobs"),
+                         ("resume", "make a suspended tenant active again")):
+        tenant_sub.add_parser(action, help=text).add_argument("tenant", metavar="SLUG|ID")
+    tenant.set_defaults(func=cmd_tenant)
     test = sub.add_parser("test", help="run every test on a throw-away database")
     test.add_argument("pytest_args", nargs=argparse.REMAINDER)
     test.set_defaults(func=cmd_test)
@@ -171,9 +266,32 @@ def main(argv: list[str] | None = None) -> int:
     settings = config.load()
     try:
         return args.func(args, settings) or 0
-    except RuntimeError as error:
-        print(f"kassa {args.command}: {error}", file=sys.stderr)
+    except Exception as error:
+        message = explain(error, settings)
+        if message is None:
+            raise
+        print(f"kassa {args.command}: {message}", file=sys.stderr)
         return 1
+
+
+def explain(error: Exception, settings: config.Settings) -> str | None:
+    """What failed and how to fix it, on one line, for the failures a set-up meets (our own
+    RuntimeErrors say it themselves); None for anything else, a bug best shown by its traceback."""
+    psycopg = sys.modules.get("psycopg")  # loaded only by the commands that use the database
+    if isinstance(error, RuntimeError):
+        return str(error)
+    if isinstance(error, subprocess.CalledProcessError):
+        lines = [line.strip() for line in (error.stderr or error.output or "").splitlines() if line.strip()]
+        detail = next((line for line in lines if "error:" in line.lower()), lines[-1] if lines else "")
+        program = Path(error.cmd[error.cmd.index("--") + 1] if error.cmd[0] == "runuser" else error.cmd[0]).name
+        return f"{program} failed (exit status {error.returncode}): {detail}; fix that, then run it again"
+    if psycopg and isinstance(error, psycopg.OperationalError):
+        where = psycopg.conninfo.conninfo_to_dict(settings.database_url)
+        reason = str(error).strip().splitlines()[0]
+        fix = (f"see `.venv/bin/kassa status` and {Path(settings.home) / 'logs' / 'postgres.log'}" if settings.embedded
+               else "check KASSA_DATABASE_URL and that the server accepts connections from here")
+        return f"cannot use PostgreSQL at {where.get('host')}:{where.get('port')}: {reason}; {fix}"
+    return None
 
 
 if __name__ == "__main__":

@@ -1,12 +1,18 @@
-"""The embedded PostgreSQL cluster: a data folder in the checkout, loopback only.
+"""The embedded PostgreSQL cluster: a data folder in the home folder, loopback only.
 
 `initdb` refuses to run as root, so when Kassa is started by root the cluster belongs to the
 unprivileged system user `kassa` (created on first use) and its commands run through `runuser`.
+That user cannot reach a checkout in a private folder (root's 0700 home, a `mktemp -d`
+folder); the cluster's files (`pgdata/`, `run/`, `logs/postgres.log`) then live in
+/var/lib/kassa/<hash of the home's path and password>/ instead, with a file `home` naming the
+home, and the home's `logs/postgres.log` is a symlink to the cluster's log.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import pwd
+import re
 import shutil
 import subprocess
 import tempfile
@@ -15,6 +21,7 @@ from pathlib import Path
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 CLUSTER_USER = "kassa"
+ROOT_CLUSTERS = Path("/var/lib/kassa")
 
 
 def _as_cluster_user(cmd: list[str]) -> list[str]:
@@ -34,17 +41,42 @@ def _hand_over(path: Path) -> None:
         shutil.chown(path, CLUSTER_USER, CLUSTER_USER)
 
 
+def outside_folder(home: Path, superuser_password: str) -> Path:
+    """Where root keeps the cluster of `home` when the cluster user cannot reach `home`. The
+    home's generated password is part of the key: a new checkout where an old one was gets a
+    cluster of its own, not the old one it has no passwords for."""
+    key = f"{Path(home).resolve()}\0{superuser_password}"
+    return ROOT_CLUSTERS / hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def cluster_folder(home: Path, superuser_password: str) -> Path:
+    """The folder holding pgdata/ of `home`: the home itself unless root's cluster user cannot
+    reach it. Decided once: an existing cluster stays where it is."""
+    home, outside = Path(home), outside_folder(home, superuser_password)
+    if os.geteuid() != 0 or (home / "pgdata").exists():
+        return home
+    if outside.exists():
+        return outside
+    probe = home
+    while not probe.exists():  # a home not made yet gets the permissions of its parent
+        probe = probe.parent
+    reachable = subprocess.run(_as_cluster_user(["test", "-x", str(probe)]), cwd="/").returncode == 0
+    return home if reachable else outside
+
+
 class Cluster:
     def __init__(self, home: Path, port: int, superuser_password: str):
-        self.home = Path(home)
-        self.data = self.home / "pgdata"
-        self.sockets = self.home / "run"
-        self.logfile = self.home / "logs" / "postgres.log"
+        self.home = Path(home).absolute()  # its commands run in /, see _run
+        self.folder = cluster_folder(self.home, superuser_password)
+        self.data = self.folder / "pgdata"
+        self.sockets = self.folder / "run"
+        self.logfile = self.folder / "logs" / "postgres.log"
         self.port = port
         self.superuser_password = superuser_password
 
     def _run(self, *cmd: str, check: bool = True) -> subprocess.CompletedProcess:
-        return subprocess.run(_as_cluster_user([str(PG_BIN / cmd[0]), *cmd[1:]]),
+        # cwd: the cluster user may not be allowed into the caller's working folder.
+        return subprocess.run(_as_cluster_user([str(PG_BIN / cmd[0]), *cmd[1:]]), cwd="/",
                               check=check, capture_output=True, text=True)
 
     @property
@@ -58,7 +90,15 @@ class Cluster:
         for folder in (self.data, self.sockets, self.logfile.parent):
             _hand_over(folder)
         self.data.chmod(0o700)
-        with tempfile.NamedTemporaryFile("w", delete=False, dir=self.home) as pwfile:
+        if self.folder != self.home:
+            (self.folder / "home").write_text(f"{self.home.resolve()}\n")  # whose cluster this is
+            home_log = self.home / "logs" / "postgres.log"
+            home_log.parent.mkdir(parents=True, exist_ok=True)
+            if home_log.is_symlink():
+                home_log.unlink()
+            if not home_log.exists():  # a log of an earlier cluster in the home stays
+                home_log.symlink_to(self.logfile)
+        with tempfile.NamedTemporaryFile("w", delete=False, dir=self.folder) as pwfile:
             pwfile.write(self.superuser_password)
         _hand_over(Path(pwfile.name))
         try:
@@ -91,17 +131,32 @@ class Cluster:
         if self.running():
             return
         options = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off" if fast else ""
-        self._run("pg_ctl", "start", "-D", str(self.data), "-l", str(self.logfile),
-                  "-w", "-t", "60", "-o", options)
+        started = self._run("pg_ctl", "start", "-D", str(self.data), "-l", str(self.logfile),
+                            "-w", "-t", "60", "-o", options, check=False)
+        if started.returncode != 0:
+            raise RuntimeError(f"PostgreSQL did not start on port {self.port}: {self.last_problem()}; "
+                               f"fix that (whole log: {self.logfile}), then run it again")
         for _ in range(100):
             if self._run("pg_isready", "-h", "127.0.0.1", "-p", str(self.port), check=False).returncode == 0:
                 return
             time.sleep(0.1)
         raise RuntimeError(f"PostgreSQL did not become ready; see {self.logfile}")
 
+    def last_problem(self) -> str:
+        """The log's last FATAL or PANIC message: why the server did not start."""
+        lines = self.logfile.read_text(errors="replace").splitlines() if self.logfile.exists() else []
+        problems = [" ".join(line[match.start() + 1:].split()) for line in lines
+                    if (match := re.search(r" (FATAL|PANIC): ", line))]
+        return (problems or lines or ["no log written"])[-1].strip()
+
     def stop(self) -> None:
         if self.initialised and self.running():
             self._run("pg_ctl", "stop", "-D", str(self.data), "-m", "fast", "-w")
+
+    def remove(self) -> None:
+        """Delete the cluster's files kept outside the home (the home's owner deletes the rest)."""
+        if self.folder != self.home:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
     def healthy(self) -> bool:
         return self._run("pg_isready", "-h", "127.0.0.1", "-p", str(self.port), check=False).returncode == 0

@@ -21,7 +21,7 @@ TOOLS = ROOT / ".tools"
 STATE_FILE = HOME / "state.json"
 
 DEFAULT_PORTS = {"postgres": 54329, "postgrest": 3000, "postgrest_admin": 3001,
-                 "bridge": 8700, "sse": 8701, "stripe_fake": 8702}
+                 "bridge": 8700, "sse": 8701, "stripe_fake": 8702, "scheduler": 8703}
 
 
 def port_is_free(port: int) -> bool:
@@ -40,8 +40,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def pick_port(preferred: int, taken: set[int]) -> int:
-    if preferred not in taken and port_is_free(preferred):
+def pick_port(preferred: int | None, taken: set[int]) -> int:
+    if preferred is not None and preferred not in taken and port_is_free(preferred):
         return preferred
     while True:
         port = free_port()
@@ -90,6 +90,10 @@ class Settings:
         return f"http://127.0.0.1:{self.ports['sse']}/events"
 
     @property
+    def scheduler_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports['scheduler']}"
+
+    @property
     def stripe_api_base(self) -> str:
         if self.stripe_secret_key and not self.stripe_secret_key.startswith("sk_test_local"):
             return "https://api.stripe.com"
@@ -113,6 +117,7 @@ class Settings:
             "KASSA_POSTGREST_URL": self.postgrest_url,
             "KASSA_BRIDGE_URL": self.bridge_url,
             "KASSA_SSE_URL": self.sse_url,
+            "KASSA_SCHEDULER_URL": self.scheduler_url,
             "KASSA_STRIPE_SECRET_KEY": self.stripe_secret_key or "sk_test_local",
             "KASSA_STRIPE_API_BASE": self.stripe_api_base,
             "KASSA_STRIPE_WEBHOOK_SECRET": self.stripe_webhook_secret,
@@ -141,12 +146,13 @@ class Settings:
         path.chmod(0o600)
 
 
-def new_settings(home: Path, database_url: str | None) -> Settings:
-    """Fresh secrets and free ports for a new home folder."""
+def new_settings(home: Path, database_url: str | None, default_ports: bool = True) -> Settings:
+    """Fresh secrets and free ports for a new home folder: the default ports where free, or
+    (default_ports=False, throw-away homes) any free ones, out of the way of a `kassa up`."""
     taken: set[int] = set()
     ports = {}
     for name, preferred in DEFAULT_PORTS.items():
-        ports[name] = pick_port(preferred, taken)
+        ports[name] = pick_port(preferred if default_ports else None, taken)
         taken.add(ports[name])
     superuser_password = secrets.token_urlsafe(18)
     embedded = database_url is None
@@ -170,6 +176,11 @@ def load(home: Path = HOME) -> Settings:
         settings = Settings(**json.loads(state.read_text()))
     else:
         settings = new_settings(Path(home), external)
+        settings.save()
+    missing = {name: port for name, port in DEFAULT_PORTS.items() if name not in settings.ports}
+    if missing:  # a home made before a service was added gets a port for it
+        for name, preferred in missing.items():
+            settings.ports[name] = pick_port(preferred, set(settings.ports.values()))
         settings.save()
     if external and external != settings.database_url:
         settings.database_url, settings.embedded = external, False

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-from pathlib import Path
 
 import psycopg
 from psycopg import sql

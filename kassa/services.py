@@ -1,8 +1,8 @@
 """The long-running processes of a Kassa stack, started detached with pid and log files.
 
 `kassa up` and the test suite use the same definitions, so what the tests exercise is what
-runs: PostgREST, the bridge web process (Flask under gunicorn), the SSE gateway and, when no
-Stripe key is configured, the local Stripe stand-in.
+runs: PostgREST, the bridge web process (Flask under gunicorn), the SSE gateway, the job
+scheduler and, when no Stripe key is configured, the local Stripe stand-in.
 """
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ class Service:
             os.waitpid(pid, os.WNOHANG)  # reap it if it is our own exited child
         except ChildProcessError:
             pass
-        return pid if Path(f"/proc/{pid}").exists() else None
+        return pid if alive(pid) else None
 
     def healthy(self) -> bool:
         try:
@@ -76,18 +76,17 @@ class Service:
         raise RuntimeError(f"{self.name} did not become healthy on port {self.port}:\n{tail}")
 
     def stop(self, home: Path, timeout: float = 10) -> None:
-        pid = self.pid(home)
-        if pid:
-            try:
-                os.killpg(pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            deadline = time.monotonic() + timeout
-            while time.monotonic() < deadline and self.pid(home):
-                time.sleep(0.05)
-            if self.pid(home):
-                os.killpg(pid, signal.SIGKILL)
-        self.pidfile(home).unlink(missing_ok=True)
+        stop_services(home, [self], timeout)
+
+
+def alive(pid: int) -> bool:
+    """Running, not a zombie: an exited process another parent has not reaped yet is gone for
+    us (some container inits reap only every few seconds)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rpartition(")")[2].split()[0] != "Z"
 
 
 def postgrest_config(settings: Settings) -> Path:
@@ -120,11 +119,14 @@ def stack(settings: Settings) -> list[Service]:
     services = [
         Service("postgrest", [str(TOOLS / "postgrest"), str(postgrest_config(settings))],
                 ports["postgrest"], f"http://127.0.0.1:{ports['postgrest_admin']}/ready"),
-        Service("bridge", [str(VENV_BIN / "gunicorn"), "--workers", "4", "--bind",
+        Service("bridge", [str(VENV_BIN / "gunicorn"), "--config", "python:bridge.gunicorn_conf",
+                           "--workers", "4", "--bind",
                            f"127.0.0.1:{ports['bridge']}", "--graceful-timeout", "5", "bridge.web:app"],
                 ports["bridge"], f"http://127.0.0.1:{ports['bridge']}/health"),
         Service("sse", [str(VENV_BIN / "python"), "-m", "bridge.sse"],
                 ports["sse"], f"http://127.0.0.1:{ports['sse']}/health"),
+        Service("scheduler", [str(VENV_BIN / "python"), "-m", "jobs.scheduler"],
+                ports["scheduler"], f"{settings.scheduler_url}/health"),
     ]
     if settings.stripe_api_base.startswith("http://127.0.0.1"):  # local mode: no real Stripe key
         services.append(Service("stripe_fake", [str(VENV_BIN / "python"), "-m", "bridge.fakes.stripe_server",
@@ -141,6 +143,24 @@ def start_all(settings: Settings, services: list[Service]) -> None:
         service.wait_healthy(Path(settings.home))
 
 
+def stop_services(home: Path, services: list[Service], timeout: float = 10) -> None:
+    """SIGTERM to each service's main process at once, which stops its own children (gunicorn's
+    workers finish their request); SIGKILL to a whole group only after `timeout`."""
+    running = [(service, pid) for service in services if (pid := service.pid(home))]
+    for _, pid in running:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and any(service.pid(home) for service, _ in running):
+        time.sleep(0.02)
+    for service, pid in running:
+        if service.pid(home):
+            os.killpg(pid, signal.SIGKILL)
+    for service in services:
+        service.pidfile(home).unlink(missing_ok=True)
+
+
 def stop_all(settings: Settings, services: list[Service]) -> None:
-    for service in reversed(services):
-        service.stop(Path(settings.home))
+    stop_services(Path(settings.home), services)

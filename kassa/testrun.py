@@ -32,7 +32,8 @@ def throwaway(prefix: str = "test-") -> Iterator[config.Settings]:
     home.chmod(0o755)
     external = os.environ.get("KASSA_DATABASE_URL")
     test_db = f"kassa_{prefix.strip('-')}_{os.getpid()}"
-    settings = config.new_settings(home, with_database(external, test_db) if external else None)
+    settings = config.new_settings(home, with_database(external, test_db) if external else None,
+                                   default_ports=False)
     settings.save()
     cluster = Cluster(home, settings.ports["postgres"], settings.superuser_password)
     try:
@@ -46,6 +47,7 @@ def throwaway(prefix: str = "test-") -> Iterator[config.Settings]:
         services.stop_all(settings, services.stack(settings))
         if settings.embedded:
             cluster.stop()
+            cluster.remove()
         else:
             with psycopg.connect(with_database(external, "postgres"), autocommit=True) as conn:
                 conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(test_db)))

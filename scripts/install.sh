@@ -17,6 +17,9 @@ if [ ! -x .venv/bin/python ]; then
   case "$PYTHON" in /usr/bin/*|"") need+=(python3 python3-venv) ;; esac
 fi
 if [ "${1:-}" = bench ]; then need+=(wrk); fi
+# More Debian packages to make sure of, space-separated (say, jq for your own scripts).
+read -ra extra <<< "${KASSA_EXTRA_DEBIAN_PACKAGES:-}"
+need+=("${extra[@]}")
 
 missing=()
 for pkg in "${need[@]}"; do
@@ -25,8 +28,15 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "kassa: installing Debian packages: ${missing[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+  # Another apt or dpkg (a second set-up, unattended-upgrades) may hold the lock: wait for it,
+  # up to 5 minutes, instead of failing at once.
+  apt=($SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300)
+  failed() {
+    echo "kassa: $1 failed (see above); fix that, or run '${SUDO:+sudo }apt-get install ${missing[*]}' yourself, then run make again" >&2
+    exit 1
+  }
+  "${apt[@]}" update -qq || failed "apt-get update"
+  "${apt[@]}" install -y -qq "${missing[@]}" >/dev/null || failed "installing ${missing[*]}"
 fi
 
 PYTHON=$(command -v python3.11 || command -v python3)

@@ -1,7 +1,7 @@
 """Shared fixtures: the test stack (started once per session) and small factories.
 
 `make test` (kassa.testrun) deploys a throw-away database and points KASSA_TEST_HOME at its
-home folder; here PostgREST, the bridge and the SSE gateway are started on that home with the
+home folder; here PostgREST, the bridges and the scheduler are started on that home with the
 same definitions `kassa up` uses, and stopped at the end.
 """
 from __future__ import annotations
@@ -17,6 +17,7 @@ import requests
 from psycopg import sql
 from psycopg.rows import dict_row
 
+from jobs import scheduler
 from kassa import config, services
 from kassa.config import with_database
 from kassa.tokens import make_token
@@ -30,8 +31,16 @@ def settings() -> config.Settings:
     return config.load(Path(home))
 
 
+# The suite's scheduler runs queued runs only (staff's "generate invoices now"): a schedule
+# firing while a test moves the clock would run jobs under that test. tests/test_scheduler.py
+# starts a scheduler with schedules for its own tests.
+SUITE_SCHEDULER = {**{scheduler.schedule_variable(job): "off" for job in scheduler.DEFAULTS},
+                   "KASSA_SCHEDULER_POLL_SECONDS": "0.5"}
+
+
 @pytest.fixture(scope="session", autouse=True)
 def stack(settings):
+    os.environ.update(SUITE_SCHEDULER)
     running = services.stack(settings)
     services.start_all(settings, running)
     yield running
@@ -121,3 +130,10 @@ def tenant(db):
 @pytest.fixture
 def customer(db, tenant):
     return create_customer(db, tenant["id"])
+
+
+@pytest.fixture
+def travel_to(db):
+    """Moves the one clock (kassa.clock's shift) to an instant; back to the real time afterwards."""
+    yield lambda instant: db.execute("UPDATE kassa.clock SET shift = %s::timestamptz - now()", [instant])
+    db.execute("UPDATE kassa.clock SET shift = '0'")

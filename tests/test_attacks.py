@@ -316,10 +316,13 @@ def argument(name: str, type_name: str, world):
 
 
 RPCS = api_functions()
+# An RPC without arguments has no foreign id to be sent: it acts on the caller's own tenant
+# (start_invoice_run: tests/test_scheduler.py and db/tests/06_job_queue.sql).
+RPCS_WITH_IDS = [rpc for rpc in RPCS if rpc["args"]]
 
 
 @pytest.mark.parametrize("caller", ["staff", "customer"])
-@pytest.mark.parametrize("rpc", RPCS, ids=[f"{r['name']}({','.join(r['args'])})" for r in RPCS])
+@pytest.mark.parametrize("rpc", RPCS_WITH_IDS, ids=[f"{r['name']}({','.join(r['args'])})" for r in RPCS_WITH_IDS])
 def test_rpc_with_foreign_ids_reveals_and_writes_nothing(rpc, caller, api, token, world, untouched):
     client = api(staff_a(token, world) if caller == "staff" else customer_a1(token, world))
     args = {name: argument(name, type_name, world) for name, type_name in zip(rpc["args"], rpc["types"])}

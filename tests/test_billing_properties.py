@@ -22,7 +22,7 @@ def sql(settings):
 
 @EXAMPLES
 @given(price=st.integers(min_value=0, max_value=10**10), day=st.integers(min_value=1, max_value=31),
-       months=st.sampled_from([1, 12]), on=days_2024_2030, cuts=st.lists(st.integers(min_value=1, max_value=365), max_size=6))
+       months=st.sampled_from([1, 3, 6, 12]), on=days_2024_2030, cuts=st.lists(st.integers(min_value=1, max_value=365), max_size=6))
 def test_parts_of_a_period_sum_to_its_price(sql, price, day, months, on, cuts):
     start, end = sql.execute("SELECT period_start, period_end FROM internal.billing_periods(%s, %s, %s, %s, %s + 1)",
                              [day, months, on, on, on]).fetchone()

@@ -39,7 +39,8 @@ def sequence_numbers(db, tenant_id, year: int) -> list[int]:
     return sorted(int(row["number"].rsplit("-", 1)[1]) for row in rows)
 
 
-def test_numbers_are_gapless_per_tenant_and_year_under_concurrency(settings, db):
+def test_numbers_are_gapless_per_tenant_and_year_under_concurrency(settings, db, travel_to):
+    travel_to("2027-01-02 12:00+00")  # both issue dates below lie in the past
     tenants = [create_tenant(db) for _ in range(3)]
     customers = {t["id"]: [create_customer(db, t["id"])["id"] for _ in range(4)] for t in tenants}
     jobs = []

@@ -10,7 +10,6 @@ import uuid
 from datetime import date
 
 import psycopg
-import pytest
 
 from bench import book
 from jobs import runner
@@ -37,13 +36,6 @@ def act(db, tenant: str, service: str, action: str, on: date) -> None:
 
 def invoiced(db, tenant: str) -> int:
     return db.execute("SELECT count(*) AS n FROM kassa.invoices WHERE tenant_id = %s", [tenant]).fetchone()["n"]
-
-
-@pytest.fixture
-def clock(db):
-    """clock(instant): moves the one clock (internal.clock_now) there; reset afterwards."""
-    yield lambda instant: db.execute("UPDATE kassa.clock SET shift = %s::timestamptz - now()", [instant])
-    db.execute("UPDATE kassa.clock SET shift = '0'")
 
 
 def test_the_run_prints_invoices_charges_and_credit_notes(settings, db):
@@ -73,13 +65,13 @@ def test_tenant_option_bills_that_tenant_only(settings, db):
     assert (invoiced(db, first), invoiced(db, second)) == (0, 3)
 
 
-def test_without_as_of_each_tenant_uses_its_own_today(settings, db, clock):
+def test_without_as_of_each_tenant_uses_its_own_today(settings, db, travel_to):
     # 31 May 23:30 UTC is already 1 June in Johannesburg (UTC+2), still 31 May in UTC.
     due = date(2031, 6, 1)
     local, utc = book.load(db, tenants=2, services_per_tenant=2, due=due)
     db.execute("UPDATE kassa.tenants SET invoice_lead_days = 0, timezone = CASE id WHEN %s THEN 'Africa/Johannesburg'"
                " ELSE 'UTC' END WHERE id IN (%s, %s)", [local, local, utc])
-    clock("2031-05-31 23:30+00")
+    travel_to("2031-05-31 23:30+00")
     for tenant in (local, utc):
         code, summary, err = kassa_jobs(settings, "invoice-run", "--tenant", tenant)
         assert code == 0, err

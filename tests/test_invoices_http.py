@@ -7,7 +7,11 @@ from datetime import date
 
 import pytest
 
-TODAY = date.today()
+
+@pytest.fixture
+def today(db, tenant) -> date:
+    """The tenant's today (its time zone): every default date of the API, and a statement's dates."""
+    return db.execute("SELECT internal.tenant_today(%s) AS d", [tenant["id"]]).fetchone()["d"]
 
 
 @pytest.fixture
@@ -40,7 +44,7 @@ def issued_invoice(staff, customer_id, prices=(49900, 9999)) -> dict:
     return invoice
 
 
-def test_staff_make_and_finalise_an_invoice_the_customer_then_sees(staff, me, customer, db):
+def test_staff_make_and_finalise_an_invoice_the_customer_then_sees(staff, me, customer, db, today):
     draft = ok(staff.rpc("create_invoice", customer_id=str(customer["id"])))
     assert (draft["status"], draft["number"]) == ("draft", None)
     ok(staff.rpc("add_invoice_line", invoice_id=draft["id"], description="Fibre 100", unit_price=49900))
@@ -50,9 +54,9 @@ def test_staff_make_and_finalise_an_invoice_the_customer_then_sees(staff, me, cu
     invoice = ok(staff.rpc("finalise_invoice", invoice_id=draft["id"]))
     # ZA tenant, prices include 15 % VAT: VAT extracted once from R 598.99.
     assert (invoice["total"], invoice["vat_total"], invoice["net_total"]) == (59899, 7813, 52086)
-    assert invoice["number"] == f"INV-{TODAY.year}-00001"
+    assert invoice["number"] == f"INV-{today.year}-00001"
     assert invoice["status"] == "finalised" and invoice["amount_due"] == 59899
-    assert invoice["issued_on"] == TODAY.isoformat()
+    assert invoice["issued_on"] == today.isoformat()
 
     seen = ok(me.get("/invoices", params={"select": "id,number,status,total,amount_due,due_on"}))
     assert [row["id"] for row in seen] == [draft["id"]]
@@ -81,7 +85,7 @@ def test_editing_a_finalised_invoice_is_refused_and_changes_nothing(staff, custo
                       [invoice["id"]]).fetchall() == lines_before
 
 
-def test_credit_note_larger_than_creditable_is_refused_and_changes_nothing(staff, me, customer, db):
+def test_credit_note_larger_than_creditable_is_refused_and_changes_nothing(staff, me, customer, db, today):
     invoice = issued_invoice(staff, customer["id"])
     router = invoice["lines"][1]
     balance = db.execute("SELECT balance FROM kassa.billing_accounts WHERE customer_id = %s",
@@ -98,7 +102,7 @@ def test_credit_note_larger_than_creditable_is_refused_and_changes_nothing(staff
 
     note = ok(staff.rpc("create_credit_note", invoice_id=invoice["id"], reason="Broken router",
                         lines=[{"invoice_line_id": router["id"], "amount": 9999}]))
-    assert note["number"] == f"CN-{TODAY.year}-00001"
+    assert note["number"] == f"CN-{today.year}-00001"
     assert (note["total"], note["vat_total"]) == (9999, 1304)  # 99.99 x 15/115 = 13.042 -> 13.04
     again = staff.rpc("create_credit_note", invoice_id=invoice["id"], reason="Again",
                       lines=[{"invoice_line_id": router["id"], "amount": 1}])
@@ -109,11 +113,11 @@ def test_credit_note_larger_than_creditable_is_refused_and_changes_nothing(staff
     assert (after["amount_due"], after["status"]) == (59899 - 9999, "partially_paid")
 
 
-def test_statement_as_rows_and_csv_for_staff_and_the_customer(staff, me, api, token, tenant, customer, db):
+def test_statement_as_rows_and_csv_for_staff_and_the_customer(staff, me, api, token, tenant, customer, db, today):
     invoice = issued_invoice(staff, customer["id"], prices=(20000,))
     db.execute("SELECT internal.post_entry(%s, %s, 'payment', 5000, 'payment', 'stmt-pay')",
                [tenant["id"], customer["id"]])
-    period = {"customer_id": str(customer["id"]), "from": TODAY.isoformat(), "to": TODAY.isoformat()}
+    period = {"customer_id": str(customer["id"]), "from": today.isoformat(), "to": today.isoformat()}
 
     rows = ok(staff.post("/rpc/statement", json=period))
     assert [r["kind"] for r in rows] == ["opening_balance", "invoice", "payment", "closing_balance"]
@@ -129,12 +133,12 @@ def test_statement_as_rows_and_csv_for_staff_and_the_customer(staff, me, api, to
         ("closing_balance", "-15000", "-15000")]
 
     view = me.get("/statement_lines", headers={"Accept": "text/csv"},
-                  params={"posted_on": f"eq.{TODAY.isoformat()}", "order": "entry_id",
+                  params={"posted_on": f"eq.{today.isoformat()}", "order": "entry_id",
                           "select": "posted_on,kind,amount,balance"})
     assert view.status_code == 200, view.text
     assert view.text.splitlines() == ["posted_on,kind,amount,balance",
-                                      f"{TODAY.isoformat()},invoice,-20000,-20000",
-                                      f"{TODAY.isoformat()},payment,5000,-15000"]
+                                      f"{today.isoformat()},invoice,-20000,-20000",
+                                      f"{today.isoformat()},payment,5000,-15000"]
 
     stranger = db.execute("INSERT INTO kassa.customers (tenant_id, name, email) VALUES (%s, 'Other', 'o@example.com')"
                           " RETURNING id", [tenant["id"]]).fetchone()["id"]

@@ -8,6 +8,7 @@ CREATE POLICY "Staff read their tenant's job runs" ON kassa.job_runs FOR SELECT 
 GRANT SELECT ON kassa.job_runs TO staff;
 
 CREATE VIEW api.job_runs WITH (security_invoker = true) AS
-  SELECT id, job, tenant_id, as_of, status, started_at, finished_at, processed, skipped, failed, errors, detail
+  SELECT id, job, tenant_id, as_of, status, origin, queued_at, started_at, finished_at, processed, skipped,
+         failed, errors, detail
     FROM kassa.job_runs;
 GRANT SELECT ON api.job_runs TO staff;

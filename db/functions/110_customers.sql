@@ -11,8 +11,9 @@ BEGIN
   IF fmt IS NULL THEN
     PERFORM internal.raise_error('P0T02', format('unknown tenant %s', NEW.tenant_id));
   END IF;
+  -- {YYYY} is the tenant's local year: a customer opened at 00:30 on 1 January is that year's.
   NEW.account_number := internal.format_number(
-    fmt, extract(year FROM now())::int, internal.next_number(NEW.tenant_id, 'account', 0));
+    fmt, internal.tenant_year(NEW.tenant_id), internal.next_number(NEW.tenant_id, 'account', 0));
   NEW.closed_at := CASE WHEN NEW.status = 'closed' THEN now() END;
   RETURN NEW;
 END $$;
@@ -42,19 +43,36 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
   SELECT EXISTS (SELECT FROM kassa.customers c
                   WHERE c.tenant_id = p_tenant AND lower(c.email) = lower(p_email) AND c.id <> p_except)
 $$;
--- Staff too: PostgreSQL checks the right to call it when the guard's condition is prepared,
--- before `current_user = 'customer'` is known to be false.
-GRANT EXECUTE ON FUNCTION internal.email_taken(uuid, text, uuid) TO customer, staff;
+GRANT EXECUTE ON FUNCTION internal.email_taken(uuid, text, uuid) TO customer;
+
+-- For whatever is added or changed for a customer (a service, an invoice, a payment): the
+-- customer row, refused if closed. Locked FOR KEY SHARE, which waits for a status change in
+-- progress (internal.customer_transition holds FOR UPDATE) and then sees its outcome, so
+-- nothing slips in next to a close or a suspension. NULL when there is no such customer.
+CREATE OR REPLACE FUNCTION internal.lock_open_customer(p_tenant_id uuid, p_customer_id uuid) RETURNS kassa.customers
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  c kassa.customers;
+BEGIN
+  SELECT * INTO c FROM kassa.customers cu WHERE cu.tenant_id = p_tenant_id AND cu.id = p_customer_id FOR KEY SHARE;
+  IF c.status = 'closed' THEN
+    PERFORM internal.refuse_closed_customer(c.account_number);
+  END IF;
+  RETURN c;
+END $$;
 
 CREATE OR REPLACE FUNCTION internal.guard_customer_update() RETURNS trigger
 LANGUAGE plpgsql SET search_path = '' AS $$
 BEGIN
   -- A customer changing their own email must not learn that another customer uses it (the
   -- unique key's error would name the key): one answer that says nothing of whose it is.
-  IF current_user = 'customer' AND lower(NEW.email) IS DISTINCT FROM lower(OLD.email)
-     AND internal.email_taken(NEW.tenant_id, NEW.email, NEW.id) THEN
-    PERFORM internal.raise_error('P0C14', 'this email address cannot be used for this account',
-      hint => 'Choose another address, or contact support.');
+  -- (Nested: EXECUTE on email_taken is checked when its expression is prepared, and only the
+  -- customer role has it.)
+  IF current_user = 'customer' AND lower(NEW.email) IS DISTINCT FROM lower(OLD.email) THEN
+    IF internal.email_taken(NEW.tenant_id, NEW.email, NEW.id) THEN
+      PERFORM internal.raise_error('P0C14', 'this email address cannot be used for this account',
+        hint => 'Choose another address, or contact support.');
+    END IF;
   END IF;
   IF NEW.tenant_id <> OLD.tenant_id OR NEW.id <> OLD.id OR NEW.account_number <> OLD.account_number THEN
     PERFORM internal.raise_error('P0C02', 'a customer''s tenant, id and account number never change');

@@ -1,9 +1,9 @@
--- The catalog: plans (recurring price per month or year) and one-off fees (installation,
+-- The catalog: plans (recurring price per month, quarter, half-year or year) and one-off fees (installation,
 -- hardware), each priced by versions. A price version is in the tenant's currency and
 -- pricing mode (VAT-inclusive or not, as the tenant says). Once a service, a pending charge or
 -- an invoice line points at a version it never changes: a new price is a new version.
 
--- Version numbers per product, the tenant's currency by default, the interval rule by kind.
+-- Version numbers per product, the tenant's currency and today by default, the interval rule by kind.
 CREATE OR REPLACE FUNCTION internal.check_price_version() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
@@ -24,9 +24,11 @@ BEGIN
   END IF;
   IF (product.kind = 'plan') <> (NEW.interval IS NOT NULL) THEN
     PERFORM internal.raise_error('P0S12', format('%s "%s" %s', CASE product.kind WHEN 'plan' THEN 'plan' ELSE 'one-off fee' END, product.code,
-      CASE product.kind WHEN 'plan' THEN 'needs an interval (monthly or annual)' ELSE 'has no interval' END));
+      CASE product.kind WHEN 'plan' THEN 'needs an interval (monthly, quarterly, half_yearly or annual)' ELSE 'has no interval' END));
   END IF;
   IF TG_OP = 'INSERT' THEN
+    -- Valid from the tenant's today unless given (not current_date: the session's UTC day).
+    NEW.valid_from := coalesce(NEW.valid_from, internal.tenant_today(NEW.tenant_id));
     NEW.version := (SELECT coalesce(max(v.version), 0) + 1 FROM kassa.price_versions v
                      WHERE v.tenant_id = NEW.tenant_id AND v.product_id = NEW.product_id);
   END IF;
@@ -106,13 +108,13 @@ CREATE VIEW api.plan_versions WITH (security_invoker = true) AS
    WHERE p.kind = 'plan';
 GRANT SELECT ON api.plan_versions TO customer, staff;
 
--- Plans on sale with the version in force today (latest valid_from not in the future).
+-- Plans on sale with the version in force today (latest valid_from not after the tenant's today).
 CREATE VIEW api.plans WITH (security_invoker = true) AS
   SELECT p.id, p.tenant_id, p.code, p.name, p.description, p.active, cur.id AS current_version_id,
          cur.version AS current_version, cur.price, cur.interval, cur.currency, cur.vat_category, cur.valid_from
     FROM kassa.products p
     LEFT JOIN LATERAL (SELECT v.* FROM kassa.price_versions v
-                        WHERE v.tenant_id = p.tenant_id AND v.product_id = p.id AND v.valid_from <= current_date
+                        WHERE v.tenant_id = p.tenant_id AND v.product_id = p.id AND v.valid_from <= internal.tenant_today(p.tenant_id)
                         ORDER BY v.valid_from DESC, v.version DESC LIMIT 1) cur ON true
    WHERE p.kind = 'plan';
 GRANT SELECT ON api.plans TO customer, staff;

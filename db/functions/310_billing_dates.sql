@@ -2,8 +2,8 @@
 -- month too short for that day the billing date is the month's last day; the next month that
 -- has the day bills on it again. Every date is computed from the anchor day and a month
 -- number, never from the previous date, so the dates cannot drift (30 Jan, 29 Feb, 30 Mar, ...).
--- A period runs from one billing date to the day before the next; an annual plan steps 12
--- months at a time on the same rule.
+-- A period runs from one billing date to the day before the next; a quarterly, half-yearly or
+-- annual plan steps 3, 6 or 12 months at a time on the same rule.
 --
 -- These are pure expressions over their arguments, written as SQL functions without a SET
 -- clause so the planner inlines them into the invoice run's set-based statements (a SET
@@ -55,7 +55,7 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT internal.cycle_date_after(p_day, 1, p_on, p_on - 1)
 $$;
 
--- The billing date after p_billing_date (monthly: p_months = 1, annual: 12).
+-- The billing date after p_billing_date (p_months: see interval_months).
 CREATE OR REPLACE FUNCTION internal.next_billing_date(p_day integer, p_months integer, p_billing_date date)
 RETURNS date LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT internal.cycle_date(p_day, p_months, p_billing_date, 1)
@@ -74,10 +74,10 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
    WHERE p.s < p_to AND p.e > p_from
 $$;
 
--- Months per billing interval.
+-- Months per billing interval (the intervals of price_versions_interval_known).
 CREATE OR REPLACE FUNCTION internal.interval_months(p_interval text) RETURNS integer
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT CASE p_interval WHEN 'monthly' THEN 1 WHEN 'annual' THEN 12 END
+  SELECT CASE p_interval WHEN 'monthly' THEN 1 WHEN 'quarterly' THEN 3 WHEN 'half_yearly' THEN 6 WHEN 'annual' THEN 12 END
 $$;
 
 GRANT EXECUTE ON FUNCTION internal.month_index(date), internal.billing_date_of_month(integer, integer),

@@ -1,5 +1,5 @@
--- Pro-rata. A period's price is spread over its real days (28 to 31 for a month, 365 or 366
--- for a year). The amount for days [a, b) of a period [s, e) of L = e - s days at price P is
+-- Pro-rata. A period's price is spread over its real days (28 to 31 for a month, 89 to 92 for
+-- a quarter, 181 to 184 for a half-year, 365 or 366 for a year). The amount for days [a, b) of a period [s, e) of L = e - s days at price P is
 --     F(b - s) - F(a - s)   where   F(k) = round(P * k / L), half away from zero
 -- (F(0) = 0 and F(L) = P). For a period split at one day this is the largest-remainder split
 -- of P into two parts (a tie gives the cent to the first part); because every part is a

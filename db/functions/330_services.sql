@@ -10,15 +10,9 @@
 CREATE OR REPLACE FUNCTION internal.check_new_service() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
-  allowed  integer[];
-  customer kassa.customers;
+  allowed integer[];
 BEGIN
-  -- KEY SHARE waits for a close in progress (internal.customer_transition) and sees its outcome.
-  SELECT * INTO customer FROM kassa.customers c
-   WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.customer_id FOR KEY SHARE;
-  IF customer.status = 'closed' THEN
-    PERFORM internal.refuse_closed_customer(customer.account_number);
-  END IF;
+  PERFORM internal.lock_open_customer(NEW.tenant_id, NEW.customer_id);
   SELECT t.billing_days INTO allowed FROM kassa.tenants t WHERE t.id = NEW.tenant_id;
   IF NOT NEW.billing_day = ANY (allowed) THEN
     PERFORM internal.raise_error('P0S01', format('billing day %s is not offered by this tenant', NEW.billing_day),
@@ -113,12 +107,9 @@ BEGIN
     PERFORM internal.raise_error('P0S05', format('a reason is required to %s a service', replace(p_action, '_', ' ')),
       hint => 'Say why, in a few words: it is kept in the service''s action log.');
   END IF;
-  -- The customer is locked before the service, in the order internal.customer_transition takes
-  -- them; KEY SHARE waits for a customer status change in progress and then sees its outcome.
-  SELECT * INTO customer FROM kassa.customers c
-   WHERE c.tenant_id = p_tenant_id
-     AND c.id = (SELECT sv.customer_id FROM kassa.services sv WHERE sv.tenant_id = p_tenant_id AND sv.id = p_service_id)
-     FOR KEY SHARE;
+  -- The customer is locked before the service, in the order internal.customer_transition takes them.
+  customer := internal.lock_open_customer(p_tenant_id, (SELECT sv.customer_id FROM kassa.services sv
+                                                         WHERE sv.tenant_id = p_tenant_id AND sv.id = p_service_id));
   -- A suspended customer's services stay off until the customer is resumed (nothing billed).
   IF p_action IN ('activate', 'resume') AND customer.status <> 'active' THEN
     PERFORM internal.raise_error('P0C13', format('cannot %s a service of customer %s, who is %s',
@@ -136,7 +127,7 @@ BEGIN
                                         (SELECT string_agg(a.key, ', ') FROM jsonb_each(allowed) a WHERE a.value ? s.status)) END);
   END IF;
   SELECT * INTO t FROM kassa.tenants tn WHERE tn.id = p_tenant_id;
-  on_day := coalesce(p_on, (now() AT TIME ZONE t.timezone)::date);
+  on_day := coalesce(p_on, internal.tenant_today(p_tenant_id));
   IF on_day < coalesce(s.suspended_on, s.activated_on, on_day) THEN
     PERFORM internal.raise_error('P0S09', format('cannot %s a service with effect from %s, before its last change on %s',
                                                  replace(p_action, '_', ' '), on_day, coalesce(s.suspended_on, s.activated_on)));

@@ -1,10 +1,11 @@
--- Invoices: line amounts, totals (VAT per rate rounded once), finalisation with gapless
--- numbers and the ledger posting, the freeze of finalised invoices, and the overdue sweep.
+-- Invoices: line amounts, totals (VAT per category and rate rounded once), finalisation with
+-- gapless numbers, date checks and the ledger posting, the freeze of finalised invoices, and
+-- the overdue sweep.
 --
--- VAT (EN 16931 BR-CO-17): per invoice and rate, from the summed line amounts of that rate,
--- rounded once half away from zero (round() on numeric). Prices excluding VAT: the sum is the
--- net, vat = round(net * rate / 100). Prices including VAT: the sum is the gross,
--- vat = round(gross * rate / (100 + rate)), net = gross - vat.
+-- VAT (EN 16931 BR-CO-17): per invoice, VAT category and rate, from the summed line amounts of
+-- that category and rate, rounded once half away from zero (round() on numeric). Prices
+-- excluding VAT: the sum is the net, vat = round(net * rate / 100). Prices including VAT: the
+-- sum is the gross, vat = round(gross * rate / (100 + rate)), net = gross - vat.
 
 -- VAT of one rate's summed amount; the same rule for invoices and credit notes.
 CREATE OR REPLACE FUNCTION internal.vat_of(p_amount numeric, p_rate numeric, p_includes_vat boolean)
@@ -13,21 +14,70 @@ RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = '' AS $$
               ELSE round(p_amount * p_rate / 100) END::bigint
 $$;
 
--- Net, VAT and gross per invoice and rate: the figures an invoice prints in its VAT summary.
+-- Net, VAT and gross per invoice, VAT category and rate: the invoice's VAT summary, and the
+-- source of its totals. Runs as its caller, so over the API it sees what RLS lets them see.
 CREATE OR REPLACE FUNCTION internal.invoice_vat_breakdown(p_tenant_id uuid, p_invoice_ids uuid[])
-RETURNS TABLE (invoice_id uuid, vat_rate numeric, net bigint, vat bigint, gross bigint)
+RETURNS TABLE (invoice_id uuid, vat_category text, vat_rate numeric, net bigint, vat bigint, gross bigint)
 LANGUAGE sql STABLE SET search_path = '' AS $$
-  SELECT s.invoice_id, s.vat_rate,
+  SELECT s.invoice_id, s.vat_category, s.vat_rate,
          CASE WHEN s.inc THEN s.amount - s.vat ELSE s.amount END,
          s.vat,
          CASE WHEN s.inc THEN s.amount ELSE s.amount + s.vat END
-    FROM (SELECT l.invoice_id, l.vat_rate, i.prices_include_vat AS inc, sum(l.amount)::bigint AS amount,
+    FROM (SELECT l.invoice_id, l.vat_category, l.vat_rate, i.prices_include_vat AS inc,
+                 sum(l.amount)::bigint AS amount,
                  internal.vat_of(sum(l.amount), l.vat_rate, i.prices_include_vat) AS vat
             FROM kassa.invoice_lines l
             JOIN kassa.invoices i ON i.tenant_id = l.tenant_id AND i.id = l.invoice_id
            WHERE l.tenant_id = p_tenant_id AND l.invoice_id = ANY (p_invoice_ids)
-           GROUP BY l.invoice_id, l.vat_rate, i.prices_include_vat) s
+           GROUP BY l.invoice_id, l.vat_category, l.vat_rate, i.prices_include_vat) s
 $$;
+
+-- The parties as an issued document prints them, frozen into it at issue.
+CREATE OR REPLACE FUNCTION internal.supplier_snapshot(p_tenant_id uuid)
+RETURNS jsonb LANGUAGE sql STABLE SET search_path = '' AS $$
+  SELECT jsonb_build_object('name', t.legal_name, 'address', t.address, 'vat_number', t.vat_number,
+                            'country', t.country)
+    FROM kassa.tenants t WHERE t.id = p_tenant_id
+$$;
+CREATE OR REPLACE FUNCTION internal.recipient_snapshot(p_tenant_id uuid, p_customer_id uuid)
+RETURNS jsonb LANGUAGE sql STABLE SET search_path = '' AS $$
+  SELECT jsonb_build_object('name', c.name, 'company_name', c.company_name, 'address', c.address,
+                            'vat_number', c.vat_number)
+    FROM kassa.customers c WHERE c.tenant_id = p_tenant_id AND c.id = p_customer_id
+$$;
+
+-- An issue date must keep its series in date order and may not lie ahead: not after the
+-- tenant's today, not before the last document already issued in the same series and year.
+-- One indexed lookup per call (a batch shares one date). Call it with the series' counter row
+-- locked, so a concurrent issuer of the series has committed and is seen.
+CREATE OR REPLACE FUNCTION internal.check_issue_date(p_tenant_id uuid, p_series text, p_issued_on date)
+RETURNS void LANGUAGE plpgsql STABLE SET search_path = '' AS $$
+DECLARE
+  today  date := internal.tenant_today(p_tenant_id);
+  latest date;
+  year_start date := date_trunc('year', p_issued_on)::date;
+BEGIN
+  IF p_issued_on > today THEN
+    PERFORM internal.raise_error('P0I13',
+      format('issue date %s is after today (%s): documents cannot be dated ahead', p_issued_on, today), NULL,
+      'Issue it today or on an earlier day not before the last document of the series.');
+  END IF;
+  IF p_series = 'invoice' THEN
+    SELECT max(i.issued_on) INTO latest FROM kassa.invoices i
+     WHERE i.tenant_id = p_tenant_id AND i.number IS NOT NULL
+       AND i.issued_on >= year_start AND i.issued_on < (year_start + interval '1 year')::date;
+  ELSE
+    SELECT max(n.issued_on) INTO latest FROM kassa.credit_notes n
+     WHERE n.tenant_id = p_tenant_id
+       AND n.issued_on >= year_start AND n.issued_on < (year_start + interval '1 year')::date;
+  END IF;
+  IF p_issued_on < latest THEN
+    PERFORM internal.raise_error('P0I14',
+      format('issue date %s is before %s, the date of the last %s already issued in %s: numbers must follow dates',
+             p_issued_on, latest, replace(p_series, '_', ' '), extract(year FROM p_issued_on)), NULL,
+      format('Issue it on %s or later.', latest));
+  END IF;
+END $$;
 
 -- Totals of drafts from their lines (a draft without lines totals zero).
 CREATE OR REPLACE FUNCTION internal.refresh_invoice_totals(p_tenant_id uuid, p_invoice_ids uuid[])
@@ -120,8 +170,9 @@ CREATE OR REPLACE TRIGGER freeze_lines_update_target AFTER UPDATE ON kassa.invoi
 CREATE OR REPLACE TRIGGER freeze_lines_delete AFTER DELETE ON kassa.invoice_lines
   REFERENCING OLD TABLE AS changed_lines FOR EACH STATEMENT EXECUTE FUNCTION internal.guard_invoice_lines();
 
--- Finalise drafts in one set-based pass: totals, gapless numbers, dates, the ledger posting
--- (one internal.post_entries call), then any credit on the customers' accounts is applied.
+-- Finalise drafts in one set-based pass: totals, gapless numbers, dates, the parties' snapshot,
+-- the ledger posting (one internal.post_entries call), then any credit on the customers'
+-- accounts is applied.
 CREATE OR REPLACE FUNCTION internal.finalise_invoices(p_tenant_id uuid, p_invoice_ids uuid[], p_issued_on date)
 RETURNS SETOF kassa.invoices
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
@@ -133,12 +184,15 @@ DECLARE
   width     int;
   terms     int;
   first_no  bigint;
+  tenant_country text;
+  issuer    jsonb := internal.supplier_snapshot(p_tenant_id);
   year      int := extract(year FROM p_issued_on)::int;
 BEGIN
   IF p_issued_on IS NULL THEN
     PERFORM internal.raise_error('P0I10', 'an issue date is required to finalise invoices');
   END IF;
-  SELECT t.invoice_number_format, t.payment_terms_days INTO fmt, terms FROM kassa.tenants t WHERE t.id = p_tenant_id;
+  SELECT t.invoice_number_format, t.payment_terms_days, t.country INTO fmt, terms, tenant_country
+    FROM kassa.tenants t WHERE t.id = p_tenant_id;
   IF NOT FOUND THEN
     PERFORM internal.raise_error('P0T02', format('unknown tenant %s', p_tenant_id));
   END IF;
@@ -186,6 +240,27 @@ BEGIN
       format('invoice %s would total %s: an invoice cannot be negative', problem.invoice_id, problem.total), NULL,
       'Credit the customer with a credit note, or carry the credit to the next invoice.');
   END IF;
+  -- An invoice of charges without a period (one-off fees of the invoice run) was supplied
+  -- when its latest charge was recorded, unless it states a supply date or period itself.
+  UPDATE kassa.invoices i
+     SET supplied_on = (SELECT max((pc.created_at AT TIME ZONE t.timezone)::date)
+                          FROM kassa.invoice_lines l
+                          JOIN kassa.pending_charges pc ON pc.tenant_id = l.tenant_id AND pc.invoice_line_id = l.id
+                         WHERE l.tenant_id = i.tenant_id AND l.invoice_id = i.id)
+    FROM kassa.tenants t
+   WHERE t.id = p_tenant_id AND i.tenant_id = p_tenant_id AND i.id = ANY (p_invoice_ids)
+     AND i.supplied_on IS NULL AND (i.period_start IS NULL OR i.period_end IS NULL);
+  -- German invoices state when the supply was made (§14(4) no. 6 UStG): a date or a period.
+  IF tenant_country = 'DE' THEN
+    SELECT i.id INTO problem FROM kassa.invoices i
+     WHERE i.tenant_id = p_tenant_id AND i.id = ANY (p_invoice_ids)
+       AND i.supplied_on IS NULL AND (i.period_start IS NULL OR i.period_end IS NULL) LIMIT 1;
+    IF FOUND THEN
+      PERFORM internal.raise_error('P0I15',
+        format('invoice %s has neither a supply date nor a supply period: a German invoice needs one', problem.id),
+        NULL, 'Set supplied_on, or period_start and period_end, on the draft (PATCH api.invoices).');
+    END IF;
+  END IF;
   SELECT count(DISTINCT x) INTO wanted FROM unnest(p_invoice_ids) x;
 
   -- One counter row, locked once: the batch takes a block of consecutive numbers.
@@ -193,6 +268,8 @@ BEGIN
   VALUES (p_tenant_id, 'invoice', year, wanted)
   ON CONFLICT (tenant_id, kind, period) DO UPDATE SET last_value = c.last_value + wanted
   RETURNING c.last_value - wanted INTO first_no;
+  -- With the counter row locked: whoever numbered before us has committed and is seen.
+  PERFORM internal.check_issue_date(p_tenant_id, 'invoice', p_issued_on);
 
   -- The format rendered once, only the counter per row (format_number costs two regexps a row).
   -- A counter wider than the format's digits is printed whole, never cut.
@@ -213,7 +290,9 @@ BEGIN
                   || split_part(fmt, token, 2),
          -- Nothing to collect (a zero invoice) is settled the moment it is issued.
          status = CASE WHEN t.gross = 0 THEN 'paid' ELSE 'finalised' END,
-         issued_on = p_issued_on, due_on = p_issued_on + terms, finalised_at = now()
+         issued_on = p_issued_on, due_on = p_issued_on + terms, finalised_at = now(),
+         supplier = issuer,
+         recipient = internal.recipient_snapshot(p_tenant_id, i.customer_id)
     FROM totals t JOIN numbered n ON n.id = t.invoice_id
    WHERE i.tenant_id = p_tenant_id AND i.id = t.invoice_id;
 
@@ -233,23 +312,33 @@ BEGIN
                 WHERE i.tenant_id = p_tenant_id AND i.id = ANY (p_invoice_ids) ORDER BY i.number;
 END $$;
 
--- The overdue sweep (job invoice-overdue): open invoices whose due date has passed on as_of.
--- Idempotent: a second run for the same date finds nothing left to mark. With a tenant, only
--- that tenant's (the scheduler sweeps each tenant at its own local hour and date).
-CREATE OR REPLACE FUNCTION internal.mark_overdue(p_as_of date, p_tenant_id uuid DEFAULT NULL)
-RETURNS integer LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
-  WITH marked AS (
-    UPDATE kassa.invoices i SET status = 'overdue'
-     WHERE i.status IN ('finalised', 'partially_paid') AND i.due_on < p_as_of AND i.amount_due > 0
-       AND (p_tenant_id IS NULL OR i.tenant_id = p_tenant_id)
-    RETURNING 1)
-  SELECT count(*)::int FROM marked
-$$;
+-- The overdue sweep (job invoice-overdue), one tenant at a time: its open invoices whose due
+-- date is before p_as_of, by default the tenant's today (each tenant's day ends at its own
+-- midnight). Idempotent: a second run for the same date finds nothing left to mark.
+CREATE OR REPLACE FUNCTION internal.mark_overdue(p_tenant_id uuid, p_as_of date DEFAULT NULL)
+RETURNS integer LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  as_of  date := coalesce(p_as_of, internal.tenant_today(p_tenant_id));
+  marked integer;
+BEGIN
+  IF as_of IS NULL THEN  -- only an unknown tenant has no today
+    PERFORM internal.raise_error('P0T02', format('unknown tenant %s', p_tenant_id));
+  END IF;
+  UPDATE kassa.invoices i SET status = 'overdue'
+   WHERE i.tenant_id = p_tenant_id AND i.status IN ('finalised', 'partially_paid') AND i.due_on < as_of
+     AND i.amount_due > 0;
+  GET DIAGNOSTICS marked = ROW_COUNT;
+  RETURN marked;
+END $$;
 
 SELECT internal.audit_table('kassa.invoices', 'tenant_id', 'id');
 SELECT internal.audit_table('kassa.invoice_lines', 'tenant_id', 'id');
 SELECT internal.audit_table('kassa.invoice_allocations', 'tenant_id', 'id');
 
 GRANT EXECUTE ON FUNCTION internal.finalise_invoices(uuid, uuid[], date),
-  internal.refresh_invoice_totals(uuid, uuid[]), internal.mark_overdue(date, uuid),
-  internal.invoice_vat_breakdown(uuid, uuid[]), internal.vat_of(numeric, numeric, boolean) TO kassa_worker;
+  internal.refresh_invoice_totals(uuid, uuid[]), internal.mark_overdue(uuid, date),
+  internal.check_issue_date(uuid, text, date), internal.supplier_snapshot(uuid),
+  internal.recipient_snapshot(uuid, uuid) TO kassa_worker;
+-- The breakdown runs as its caller: the API views read it under RLS.
+GRANT EXECUTE ON FUNCTION internal.invoice_vat_breakdown(uuid, uuid[]), internal.vat_of(numeric, numeric, boolean)
+  TO kassa_worker, staff, customer;

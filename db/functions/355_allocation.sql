@@ -14,6 +14,8 @@
 CREATE OR REPLACE FUNCTION internal.allocate_credit(p_tenant_id uuid, p_customer_ids uuid[])
 RETURNS SETOF kassa.invoice_allocations
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  today date := internal.tenant_today(p_tenant_id);  -- past due means before the tenant's today
 BEGIN
   -- The same fixed order as internal.post_entries: two allocations (or an allocation and a
   -- posting) for one customer queue up instead of both applying the same credit.
@@ -44,7 +46,7 @@ BEGIN
   ), unsettled AS (
     UPDATE kassa.invoices i
        SET amount_paid = i.amount_paid - t.amount,
-           status = CASE WHEN i.due_on < current_date THEN 'overdue'
+           status = CASE WHEN i.due_on < today THEN 'overdue'
                          WHEN i.amount_paid - t.amount = 0 AND i.amount_credited = 0 THEN 'finalised'
                          ELSE 'partially_paid' END
       FROM taken t

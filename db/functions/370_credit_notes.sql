@@ -2,10 +2,12 @@
 --
 -- A credit note credits amounts of the invoice's lines (in the invoice's basis: gross when the
 -- invoice's prices include VAT, net otherwise), never more than what each line still has
--- uncredited. VAT per rate follows the invoice rule (summed amount of the rate, rounded once
--- half away from zero), cumulatively: a note's VAT at a rate is the VAT of all credited so far
--- minus the VAT of what earlier notes credited, so a series of partial credit notes sums
--- exactly to the invoice and no note carries more VAT than was invoiced.
+-- uncredited. VAT per category and rate follows the invoice rule (summed amount, rounded once
+-- half away from zero), cumulatively: a note's VAT at a category and rate is the VAT of all
+-- credited there so far minus the VAT of what earlier notes credited, so a series of partial
+-- credit notes sums exactly to the invoice and no note carries more VAT than was invoiced.
+-- Each note keeps that breakdown (kassa.credit_note_vat_totals) and the parties as they were.
+-- A note is dated on or after its invoice, and keeps its series in date order (P0I13/P0I14).
 --
 -- Settlement:
 --   balance  the credit first reduces what is still due on the invoice (amount_credited up);
@@ -23,13 +25,13 @@
 
 -- Per invoice line, what credit notes already took.
 CREATE OR REPLACE FUNCTION internal.credited_per_line(p_tenant_id uuid, p_invoice_id uuid)
-RETURNS TABLE (invoice_line_id uuid, vat_rate numeric, amount bigint, credited bigint)
+RETURNS TABLE (invoice_line_id uuid, vat_category text, vat_rate numeric, amount bigint, credited bigint)
 LANGUAGE sql STABLE SET search_path = '' AS $$
-  SELECT l.id, l.vat_rate, l.amount, coalesce(sum(cl.amount), 0)::bigint
+  SELECT l.id, l.vat_category, l.vat_rate, l.amount, coalesce(sum(cl.amount), 0)::bigint
     FROM kassa.invoice_lines l
     LEFT JOIN kassa.credit_note_lines cl ON cl.tenant_id = l.tenant_id AND cl.invoice_line_id = l.id
    WHERE l.tenant_id = p_tenant_id AND l.invoice_id = p_invoice_id
-   GROUP BY l.id, l.vat_rate, l.amount
+   GROUP BY l.id, l.vat_category, l.vat_rate, l.amount
 $$;
 
 CREATE OR REPLACE FUNCTION internal.create_credit_note(
@@ -43,6 +45,7 @@ DECLARE
   note     kassa.credit_notes;
   applied  bigint;
   released bigint;
+  vat_rows jsonb;
 BEGIN
   SELECT i.* INTO inv FROM kassa.invoices i WHERE i.tenant_id = p_tenant_id AND i.id = p_invoice_id;
   IF NOT FOUND THEN
@@ -56,6 +59,13 @@ BEGIN
     PERFORM internal.raise_error('P0N01',
       format('invoice %s is %s: only finalised invoices can be credited', coalesce(inv.number, inv.id::text), inv.status), NULL,
       'Edit or void a draft directly; a void invoice is already fully credited.');
+  END IF;
+  IF p_issued_on IS NULL THEN
+    PERFORM internal.raise_error('P0I10', 'an issue date is required to issue a credit note');
+  ELSIF p_issued_on < inv.issued_on THEN
+    PERFORM internal.raise_error('P0I16',
+      format('credit note date %s is before %s, the issue date of invoice %s', p_issued_on, inv.issued_on, inv.number),
+      NULL, 'Date the credit note on or after its invoice.');
   END IF;
   IF p_settlement IS NULL OR p_settlement NOT IN ('balance', 'refund') THEN
     PERFORM internal.raise_error('P0N07',
@@ -109,25 +119,28 @@ BEGIN
              problem.invoice_line_id, problem.creditable));
   END IF;
 
-  -- VAT per rate, rounded cumulatively: this note takes the VAT of everything credited at the
-  -- rate so far, less the VAT of what earlier notes credited. Each note's VAT is then never
-  -- negative, and a series of partial notes sums exactly to the invoice's VAT of that rate.
+  -- VAT per category and rate, rounded cumulatively: this note takes the VAT of everything
+  -- credited there so far, less the VAT of what earlier notes credited. Each note's VAT is then
+  -- never negative, and a series of partial notes sums exactly to the invoice's VAT there.
   WITH lines AS (
-    SELECT c.vat_rate, sum(c.credited) AS credited_before, coalesce(sum(r.amount), 0) AS crediting
+    SELECT c.vat_category, c.vat_rate, sum(c.credited) AS credited_before, coalesce(sum(r.amount), 0) AS crediting
       FROM internal.credited_per_line(p_tenant_id, p_invoice_id) c
       LEFT JOIN jsonb_to_recordset(req) AS r(invoice_line_id uuid, amount bigint) USING (invoice_line_id)
-     GROUP BY c.vat_rate
+     GROUP BY c.vat_category, c.vat_rate
   ), rated AS (
-    SELECT l.crediting AS amount,
+    SELECT l.vat_category, l.vat_rate, l.crediting AS amount,
            internal.vat_of(l.credited_before + l.crediting, l.vat_rate, inv.prices_include_vat)
            - internal.vat_of(l.credited_before, l.vat_rate, inv.prices_include_vat) AS vat
       FROM lines l
      WHERE l.crediting <> 0
   )
-  SELECT sum(CASE WHEN inv.prices_include_vat THEN amount - vat ELSE amount END),
-         sum(vat),
-         sum(CASE WHEN inv.prices_include_vat THEN amount ELSE amount + vat END)
-    INTO note.net_total, note.vat_total, note.total FROM rated;
+  SELECT jsonb_agg(jsonb_build_object(
+           'vat_category', vat_category, 'vat_rate', vat_rate,
+           'net', CASE WHEN inv.prices_include_vat THEN amount - vat ELSE amount END, 'vat', vat,
+           'gross', CASE WHEN inv.prices_include_vat THEN amount ELSE amount + vat END))
+    INTO vat_rows FROM rated;
+  SELECT sum(b.net), sum(b.vat), sum(b.gross) INTO note.net_total, note.vat_total, note.total
+    FROM jsonb_to_recordset(vat_rows) AS b(net bigint, vat bigint, gross bigint);
 
   IF note.total > inv.total - inv.amount_credited OR note.total <= 0 THEN
     PERFORM internal.raise_error('P0N03',
@@ -145,13 +158,20 @@ BEGIN
   released := note.total - applied;
 
   INSERT INTO kassa.credit_notes (tenant_id, invoice_id, customer_id, number, reason, settlement, currency,
-                                  issued_on, net_total, vat_total, total)
+                                  issued_on, net_total, vat_total, total, supplier, recipient)
   SELECT p_tenant_id, inv.id, inv.customer_id,
          internal.format_number(t.credit_note_number_format, extract(year FROM p_issued_on)::int,
                                 internal.next_number(p_tenant_id, 'credit_note', extract(year FROM p_issued_on)::int)),
-         p_reason, p_settlement, inv.currency, p_issued_on, note.net_total, note.vat_total, note.total
+         p_reason, p_settlement, inv.currency, p_issued_on, note.net_total, note.vat_total, note.total,
+         internal.supplier_snapshot(p_tenant_id), internal.recipient_snapshot(p_tenant_id, inv.customer_id)
     FROM kassa.tenants t WHERE t.id = p_tenant_id
   RETURNING * INTO note;
+  -- Numbered, so the series' counter row is locked: earlier notes of the series are seen.
+  PERFORM internal.check_issue_date(p_tenant_id, 'credit_note', p_issued_on);
+
+  INSERT INTO kassa.credit_note_vat_totals (tenant_id, credit_note_id, vat_category, vat_rate, net, vat, gross)
+  SELECT p_tenant_id, note.id, b.vat_category, b.vat_rate, b.net, b.vat, b.gross
+    FROM jsonb_to_recordset(vat_rows) AS b(vat_category text, vat_rate numeric, net bigint, vat bigint, gross bigint);
 
   INSERT INTO kassa.credit_note_lines (tenant_id, credit_note_id, invoice_line_id, description, amount, vat_rate)
   SELECT p_tenant_id, note.id, l.id, l.description, r.amount, l.vat_rate
@@ -188,6 +208,7 @@ END $$;
 
 SELECT internal.audit_table('kassa.credit_notes', 'tenant_id', 'id');
 SELECT internal.audit_table('kassa.credit_note_lines', 'tenant_id', 'id');
+SELECT internal.audit_table('kassa.credit_note_vat_totals', 'tenant_id', 'credit_note_id', 'vat_category', 'vat_rate');
 
 -- Credit notes are documents: never changed or removed once written.
 CREATE OR REPLACE FUNCTION internal.refuse_credit_note_change() RETURNS trigger
@@ -200,6 +221,8 @@ END $$;
 CREATE OR REPLACE TRIGGER final BEFORE UPDATE OR DELETE ON kassa.credit_notes
   FOR EACH ROW EXECUTE FUNCTION internal.refuse_credit_note_change();
 CREATE OR REPLACE TRIGGER final BEFORE UPDATE OR DELETE ON kassa.credit_note_lines
+  FOR EACH ROW EXECUTE FUNCTION internal.refuse_credit_note_change();
+CREATE OR REPLACE TRIGGER final BEFORE UPDATE OR DELETE ON kassa.credit_note_vat_totals
   FOR EACH ROW EXECUTE FUNCTION internal.refuse_credit_note_change();
 
 GRANT EXECUTE ON FUNCTION internal.create_credit_note(uuid, uuid, text, text, jsonb, date),

@@ -1,12 +1,14 @@
 -- The HTTP face of invoices, credit notes and statements: row-level security, the views and
 -- the staff RPCs. Writes go through the RPCs (security definer, tenant from the token); staff
--- may also PATCH a draft's notes and period, which the freeze refuses once it is finalised.
+-- may also PATCH a draft's notes, period and supply date, which the freeze refuses once it is
+-- finalised.
 
 ALTER TABLE kassa.invoices ENABLE ROW LEVEL SECURITY;
 ALTER TABLE kassa.invoice_lines ENABLE ROW LEVEL SECURITY;
 ALTER TABLE kassa.invoice_allocations ENABLE ROW LEVEL SECURITY;
 ALTER TABLE kassa.credit_notes ENABLE ROW LEVEL SECURITY;
 ALTER TABLE kassa.credit_note_lines ENABLE ROW LEVEL SECURITY;
+ALTER TABLE kassa.credit_note_vat_totals ENABLE ROW LEVEL SECURITY;
 
 DROP POLICY IF EXISTS "Staff see their tenant's invoices" ON kassa.invoices;
 CREATE POLICY "Staff see their tenant's invoices" ON kassa.invoices FOR SELECT TO staff
@@ -49,17 +51,32 @@ CREATE POLICY "Customers see the lines of their own credit notes" ON kassa.credi
   USING (EXISTS (SELECT FROM kassa.credit_notes n WHERE n.tenant_id = credit_note_lines.tenant_id
                                                     AND n.id = credit_note_lines.credit_note_id));
 
+DROP POLICY IF EXISTS "Staff see their tenant's credit note VAT totals" ON kassa.credit_note_vat_totals;
+CREATE POLICY "Staff see their tenant's credit note VAT totals" ON kassa.credit_note_vat_totals FOR SELECT TO staff
+  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
+DROP POLICY IF EXISTS "Customers see the VAT totals of their own credit notes" ON kassa.credit_note_vat_totals;
+CREATE POLICY "Customers see the VAT totals of their own credit notes" ON kassa.credit_note_vat_totals FOR SELECT TO customer
+  USING (EXISTS (SELECT FROM kassa.credit_notes n WHERE n.tenant_id = credit_note_vat_totals.tenant_id
+                                                    AND n.id = credit_note_vat_totals.credit_note_id));
+
 GRANT SELECT ON kassa.invoices, kassa.invoice_lines, kassa.invoice_allocations, kassa.credit_notes,
-  kassa.credit_note_lines TO customer, staff;
-GRANT UPDATE (notes, period_start, period_end) ON kassa.invoices TO staff;
+  kassa.credit_note_lines, kassa.credit_note_vat_totals TO customer, staff;
+GRANT UPDATE (notes, period_start, period_end, supplied_on) ON kassa.invoices TO staff;
 
 CREATE VIEW api.invoices WITH (security_invoker = true) AS
   SELECT id, tenant_id, customer_id, number, status, currency, net_total, vat_total, total, amount_paid,
          amount_credited, amount_due, issued_on, due_on, period_start, period_end, prices_include_vat, notes,
-         created_at, finalised_at
+         created_at, finalised_at, supplied_on, supplier, recipient
     FROM kassa.invoices;
 GRANT SELECT ON api.invoices TO customer, staff;
-GRANT UPDATE (notes, period_start, period_end) ON api.invoices TO staff;
+GRANT UPDATE (notes, period_start, period_end, supplied_on) ON api.invoices TO staff;
+
+-- One row per invoice, VAT category and rate: the figures its totals were computed from.
+CREATE VIEW api.invoice_vat_breakdown WITH (security_invoker = true) AS
+  SELECT i.tenant_id, i.id AS invoice_id, b.vat_category, b.vat_rate, b.net, b.vat, b.gross
+    FROM kassa.invoices i
+   CROSS JOIN LATERAL internal.invoice_vat_breakdown(i.tenant_id, ARRAY[i.id]) b;
+GRANT SELECT ON api.invoice_vat_breakdown TO customer, staff;
 
 CREATE VIEW api.invoice_lines WITH (security_invoker = true) AS
   SELECT id, tenant_id, invoice_id, position, description, quantity, unit_price, amount, vat_category, vat_rate,
@@ -74,9 +91,14 @@ GRANT SELECT ON api.invoice_allocations TO customer, staff;
 
 CREATE VIEW api.credit_notes WITH (security_invoker = true) AS
   SELECT id, tenant_id, invoice_id, customer_id, number, reason, settlement, currency, issued_on, net_total,
-         vat_total, total, created_at
+         vat_total, total, created_at, supplier, recipient
     FROM kassa.credit_notes;
 GRANT SELECT ON api.credit_notes TO customer, staff;
+
+CREATE VIEW api.credit_note_vat_breakdown WITH (security_invoker = true) AS
+  SELECT tenant_id, credit_note_id, vat_category, vat_rate, net, vat, gross
+    FROM kassa.credit_note_vat_totals;
+GRANT SELECT ON api.credit_note_vat_breakdown TO customer, staff;
 
 CREATE VIEW api.credit_note_lines WITH (security_invoker = true) AS
   SELECT id, tenant_id, credit_note_id, invoice_line_id, description, amount, vat_rate
@@ -98,7 +120,8 @@ GRANT SELECT ON api.statement_lines TO customer, staff;
 -- RPCs ---------------------------------------------------------------------------------------
 
 CREATE OR REPLACE FUNCTION api.create_invoice(customer_id uuid, notes text DEFAULT '',
-                                              period_start date DEFAULT NULL, period_end date DEFAULT NULL)
+                                              period_start date DEFAULT NULL, period_end date DEFAULT NULL,
+                                              supplied_on date DEFAULT NULL)
 RETURNS api.invoices LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   tenant uuid := internal.jwt_tenant_id();
@@ -110,9 +133,10 @@ BEGIN
     PERFORM internal.raise_error('P0I07',
       format('customer %s not found in this tenant or closed', create_invoice.customer_id));
   END IF;
-  INSERT INTO kassa.invoices (tenant_id, customer_id, currency, prices_include_vat, notes, period_start, period_end)
+  INSERT INTO kassa.invoices (tenant_id, customer_id, currency, prices_include_vat, notes, period_start, period_end,
+                              supplied_on)
   SELECT tenant, create_invoice.customer_id, t.currency, t.prices_include_vat, coalesce(create_invoice.notes, ''),
-         create_invoice.period_start, create_invoice.period_end
+         create_invoice.period_start, create_invoice.period_end, create_invoice.supplied_on
     FROM kassa.tenants t WHERE t.id = tenant
   RETURNING id INTO new_id;
   SELECT * INTO made FROM api.invoices i WHERE i.tenant_id = tenant AND i.id = new_id;
@@ -175,20 +199,25 @@ BEGIN
   PERFORM internal.refresh_invoice_totals(tenant, ARRAY[invoice]);
 END $$;
 
-CREATE OR REPLACE FUNCTION api.finalise_invoice(invoice_id uuid, issued_on date DEFAULT current_date)
+-- Default dates (issued_on, statement "to") are NULL in the signature and mean the tenant's
+-- today (internal.tenant_today), not current_date: the session's day is UTC.
+CREATE OR REPLACE FUNCTION api.finalise_invoice(invoice_id uuid, issued_on date DEFAULT NULL)
 RETURNS api.invoices LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   tenant uuid := internal.jwt_tenant_id();
   made   api.invoices;
 BEGIN
-  PERFORM internal.finalise_invoices(tenant, ARRAY[finalise_invoice.invoice_id], finalise_invoice.issued_on);
+  PERFORM internal.finalise_invoices(tenant, ARRAY[finalise_invoice.invoice_id],
+                                     coalesce(finalise_invoice.issued_on, internal.tenant_today(tenant)));
   SELECT * INTO made FROM api.invoices i WHERE i.tenant_id = tenant AND i.id = finalise_invoice.invoice_id;
   RETURN made;
 END $$;
 
 -- Void: a draft simply becomes void (the reason goes into its notes); a finalised invoice
--- with nothing paid is cancelled by a credit note in full (settlement balance), which voids it.
-CREATE OR REPLACE FUNCTION api.void_invoice(invoice_id uuid, reason text, issued_on date DEFAULT current_date)
+-- with no payment on it is cancelled by a credit note for whatever is still uncredited
+-- (settlement balance), which voids it. Credit notes already on it are not payments. An
+-- invoice of zero has nothing to credit: it only changes its status (the audit log keeps who).
+CREATE OR REPLACE FUNCTION api.void_invoice(invoice_id uuid, reason text, issued_on date DEFAULT NULL)
 RETURNS api.invoices LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   tenant uuid := internal.jwt_tenant_id();
@@ -201,21 +230,32 @@ BEGIN
   SELECT * INTO inv FROM kassa.invoices i WHERE i.tenant_id = tenant AND i.id = void_invoice.invoice_id;
   IF NOT FOUND THEN
     PERFORM internal.raise_error('P0I01', format('invoice %s not found in this tenant', void_invoice.invoice_id));
+  END IF;
+  -- Locked (account, then invoice: the order of payments) before the checks, so no payment
+  -- can land between the check and the cancelling credit note.
+  PERFORM 1 FROM kassa.billing_accounts a WHERE a.tenant_id = tenant AND a.customer_id = inv.customer_id FOR UPDATE;
+  SELECT * INTO inv FROM kassa.invoices i WHERE i.tenant_id = tenant AND i.id = inv.id FOR UPDATE;
+  IF inv.status = 'void' THEN
+    PERFORM internal.raise_error('P0I17',
+      format('invoice %s is already void', coalesce(inv.number, 'draft ' || inv.id)));
   ELSIF inv.status = 'draft' THEN
     UPDATE kassa.invoices i SET status = 'void', notes = reason WHERE i.tenant_id = tenant AND i.id = inv.id;
-  ELSIF inv.amount_paid > 0 OR inv.status NOT IN ('finalised', 'overdue') THEN
+  ELSIF inv.amount_paid > 0 THEN
     PERFORM internal.raise_error('P0I08',
-      format('invoice %s is %s with %s paid: only an unpaid invoice can be voided', inv.number, inv.status, inv.amount_paid), NULL,
-      'Issue a credit note (api.create_credit_note) with settlement balance or refund instead.');
+      format('invoice %s has %s paid on it: only an invoice without payments can be voided', inv.number, inv.amount_paid),
+      NULL, 'Issue a credit note (api.create_credit_note) with settlement balance or refund instead.');
+  ELSIF inv.total = 0 THEN
+    UPDATE kassa.invoices i SET status = 'void' WHERE i.tenant_id = tenant AND i.id = inv.id;
   ELSE
-    PERFORM internal.create_credit_note(tenant, inv.id, reason, 'balance', NULL, void_invoice.issued_on);
+    PERFORM internal.create_credit_note(tenant, inv.id, reason, 'balance', NULL,
+                                        coalesce(void_invoice.issued_on, internal.tenant_today(tenant)));
   END IF;
   SELECT * INTO made FROM api.invoices i WHERE i.tenant_id = tenant AND i.id = inv.id;
   RETURN made;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.create_credit_note(invoice_id uuid, reason text, settlement text DEFAULT 'balance',
-                                                  lines jsonb DEFAULT NULL, issued_on date DEFAULT current_date)
+                                                  lines jsonb DEFAULT NULL, issued_on date DEFAULT NULL)
 RETURNS api.credit_notes LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   tenant uuid := internal.jwt_tenant_id();
@@ -224,35 +264,36 @@ DECLARE
 BEGIN
   note := internal.create_credit_note(tenant, create_credit_note.invoice_id, create_credit_note.reason,
                                       create_credit_note.settlement, create_credit_note.lines,
-                                      create_credit_note.issued_on);
+                                      coalesce(create_credit_note.issued_on, internal.tenant_today(tenant)));
   SELECT * INTO made FROM api.credit_notes n WHERE n.tenant_id = tenant AND n.id = note.id;
   RETURN made;
 END $$;
 
 -- Staff for any customer of their tenant; a customer for themselves.
-CREATE OR REPLACE FUNCTION api.statement(customer_id uuid, "from" date DEFAULT NULL, "to" date DEFAULT current_date)
+CREATE OR REPLACE FUNCTION api.statement(customer_id uuid, "from" date DEFAULT NULL, "to" date DEFAULT NULL)
 RETURNS SETOF api.statement_lines
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   tenant uuid := internal.jwt_tenant_id();
   who    uuid := statement.customer_id;
+  upto   date := coalesce("to", internal.tenant_today(tenant));
 BEGIN
   IF (current_setting('role') = 'customer' AND who IS DISTINCT FROM internal.jwt_customer_id())
      OR NOT EXISTS (SELECT FROM kassa.customers c WHERE c.tenant_id = tenant AND c.id = who) THEN
     PERFORM internal.raise_error('P0G01', format('customer %s not found', who), NULL,
       'Staff name a customer of their tenant; customers may ask only for their own statement.');
   END IF;
-  IF "to" IS NULL OR "from" > "to" THEN
-    PERFORM internal.raise_error('P0G02', format('the period %s to %s is empty', "from", "to"), NULL,
+  IF "from" > upto THEN
+    PERFORM internal.raise_error('P0G02', format('the period %s to %s is empty', "from", upto), NULL,
       'Give from <= to (dates, YYYY-MM-DD); from may be omitted for everything so far.');
   END IF;
   -- Function results carry no type modifiers: the currency gets its char(3) back.
   RETURN QUERY SELECT s.tenant_id, s.customer_id, s.account_number, s.entry_id, s.posted_on, s.kind, s.source_type,
                       s.source_id, s.description, s.opening_balance, s.amount, s.balance, s.currency::char(3)
-                 FROM internal.statement(tenant, who, "from", "to") s;
+                 FROM internal.statement(tenant, who, "from", upto) s;
 END $$;
 
-GRANT EXECUTE ON FUNCTION api.create_invoice(uuid, text, date, date),
+GRANT EXECUTE ON FUNCTION api.create_invoice(uuid, text, date, date, date),
   api.add_invoice_line(uuid, text, bigint, numeric, text, date, date), api.remove_invoice_line(uuid),
   api.finalise_invoice(uuid, date), api.void_invoice(uuid, text, date),
   api.create_credit_note(uuid, text, text, jsonb, date) TO staff;

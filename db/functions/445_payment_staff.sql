@@ -12,74 +12,67 @@ BEGIN
 END $$;
 
 -- Cash or EFT received outside any gateway: a completed payment, applied to open invoices.
-CREATE OR REPLACE FUNCTION api.record_manual_payment(customer_id uuid, amount bigint, method text, reason text,
-                                                     reference text DEFAULT NULL)
+-- The reference (receipt, bank reference) makes a retry safe: the same payment recorded again
+-- returns the first record; another payment under that reference is refused.
+CREATE OR REPLACE FUNCTION internal.record_manual_payment(p_tenant uuid, p_customer uuid, p_amount bigint, p_method text,
+                                                          p_reason text, p_reference text, p_actor text)
 RETURNS uuid
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
-  tenant uuid := internal.jwt_tenant_id();
-  why text := internal.require_reason(reason);
+  why text := internal.require_reason(p_reason);
   pay kassa.payments;
 BEGIN
-  IF method NOT IN ('cash', 'eft') OR method IS NULL THEN
-    PERFORM internal.raise_error('P0P10', format('a manual payment is cash or eft, not "%s"', method));
+  IF p_method NOT IN ('cash', 'eft') OR p_method IS NULL THEN
+    PERFORM internal.raise_error('P0P10', format('a manual payment is cash or eft, not "%s"', p_method));
   END IF;
-  -- The reference (receipt, bank reference) makes a retry safe: the same payment recorded
-  -- again returns the first record; another payment under that reference is refused.
   SELECT * INTO pay FROM kassa.payments p
-   WHERE p.tenant_id = tenant AND p.provider = 'manual' AND p.provider_ref = reference;
+   WHERE p.tenant_id = p_tenant AND p.provider = 'manual' AND p.provider_ref = p_reference;
   IF FOUND THEN
-    IF pay.customer_id = record_manual_payment.customer_id AND pay.amount = record_manual_payment.amount THEN
+    IF pay.customer_id = p_customer AND pay.amount = p_amount THEN
       RETURN pay.id;
     END IF;
-    PERFORM internal.raise_error('P0P12', format('reference %s is already recorded for another payment', reference),
+    PERFORM internal.raise_error('P0P12', format('reference %s is already recorded for another payment', p_reference),
       hint => 'A reference names one payment; give this one its own.');
   END IF;
-  pay := internal.new_payment(tenant, record_manual_payment.customer_id, 'manual', method, 'payment',
-                              record_manual_payment.amount,
+  pay := internal.new_payment(p_tenant, p_customer, 'manual', p_method, 'payment', p_amount,
                               (SELECT b.currency FROM kassa.billing_accounts b
-                                WHERE b.tenant_id = tenant AND b.customer_id = record_manual_payment.customer_id),
-                              reference, NULL, NULL, false, why);
-  PERFORM internal.complete_payment(tenant, pay.id, pay.amount, pay.currency, NULL,
-                                    jsonb_build_object('recorded_by', internal.jwt_claims() ->> 'sub'));
+                                WHERE b.tenant_id = p_tenant AND b.customer_id = p_customer),
+                              p_reference, NULL, NULL, false, why);
+  PERFORM internal.complete_payment(p_tenant, pay.id, pay.amount, pay.currency, NULL,
+                                    jsonb_build_object('recorded_by', p_actor));
   RETURN pay.id;
-END $$;
-
-CREATE OR REPLACE FUNCTION api.fail_payment(payment_id uuid, reason text) RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
-BEGIN
-  PERFORM internal.fail_payment(internal.jwt_tenant_id(), payment_id, internal.require_reason(reason),
-                                jsonb_build_object('failed_by', internal.jwt_claims() ->> 'sub'));
 END $$;
 
 -- Refunds paid out by staff (cash, EFT, manual payments). Card payments are refunded at
 -- Stripe through the bridge (POST /refunds), which records them like the webhook does.
-CREATE OR REPLACE FUNCTION api.refund_payment(payment_id uuid, amount bigint, reason text) RETURNS uuid
+CREATE OR REPLACE FUNCTION internal.refund_manual_payment(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text,
+                                                          p_actor text)
+RETURNS uuid
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
-  tenant uuid := internal.jwt_tenant_id();
   provider text;
 BEGIN
-  SELECT p.provider INTO provider FROM kassa.payments p WHERE p.tenant_id = tenant AND p.id = payment_id;
+  SELECT p.provider INTO provider FROM kassa.payments p WHERE p.tenant_id = p_tenant AND p.id = p_payment;
   IF provider IS NULL THEN
-    PERFORM internal.raise_error('P0P03', format('unknown payment %s', payment_id));
+    PERFORM internal.raise_error('P0P03', format('unknown payment %s', p_payment));
   END IF;
   IF provider <> 'manual' THEN
-    PERFORM internal.raise_error('P0P11', format('payment %s was made through %s; refund it through the gateway', payment_id, provider),
+    PERFORM internal.raise_error('P0P11', format('payment %s was made through %s; refund it through the gateway', p_payment, provider),
       hint => 'POST /refunds on the bridge (staff token) refunds a card payment at Stripe and records it.');
   END IF;
-  RETURN (internal.refund_payment(tenant, payment_id, 'refund', amount, NULL, internal.require_reason(reason),
-                                  jsonb_build_object('refunded_by', internal.jwt_claims() ->> 'sub'))).id;
+  RETURN (internal.refund_payment(p_tenant, p_payment, 'refund', p_amount, NULL, internal.require_reason(p_reason),
+                                  jsonb_build_object('refunded_by', p_actor))).id;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.adjust_balance(customer_id uuid, amount bigint, reason text) RETURNS uuid
+CREATE OR REPLACE FUNCTION internal.adjust_balance(p_tenant uuid, p_customer uuid, p_amount bigint, p_reason text,
+                                                   p_actor text)
+RETURNS uuid
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   adjustment kassa.balance_adjustments;
 BEGIN
   INSERT INTO kassa.balance_adjustments (tenant_id, customer_id, amount, reason, created_by)
-  VALUES (internal.jwt_tenant_id(), adjust_balance.customer_id, adjust_balance.amount,
-          internal.require_reason(reason), internal.jwt_claims() ->> 'sub')
+  VALUES (p_tenant, p_customer, p_amount, internal.require_reason(p_reason), p_actor)
   RETURNING * INTO adjustment;
   -- The ledger (which the customer sees) says what happened; why stays with the staff record.
   PERFORM internal.post_entry(adjustment.tenant_id, adjustment.customer_id, 'adjustment', adjustment.amount,
@@ -89,6 +82,62 @@ BEGIN
   RETURN adjustment.id;
 END $$;
 
+-- The API: tenant and actor from the token, a request id for safe retries (060_request_results.sql).
+CREATE OR REPLACE FUNCTION api.record_manual_payment(customer_id uuid, amount bigint, method text, reason text,
+                                                     reference text DEFAULT NULL, request_id text DEFAULT NULL)
+RETURNS uuid
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  tenant uuid := internal.jwt_tenant_id();
+  call jsonb := jsonb_build_object('customer_id', customer_id, 'amount', amount, 'method', method,
+                                   'reason', reason, 'reference', reference);
+  answer jsonb := internal.replayed(tenant, request_id, 'record_manual_payment', call);
+BEGIN
+  IF answer IS NULL THEN
+    answer := to_jsonb(internal.record_manual_payment(tenant, customer_id, amount, method, reason, reference,
+                                                      internal.jwt_claims() ->> 'sub'));
+    PERFORM internal.remember(tenant, request_id, 'record_manual_payment', call, answer);
+  END IF;
+  RETURN answer #>> '{}';
+END $$;
+
+CREATE OR REPLACE FUNCTION api.fail_payment(payment_id uuid, reason text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+BEGIN
+  PERFORM internal.fail_payment(internal.jwt_tenant_id(), payment_id, internal.require_reason(reason),
+                                jsonb_build_object('failed_by', internal.jwt_claims() ->> 'sub'));
+END $$;
+
+CREATE OR REPLACE FUNCTION api.refund_payment(payment_id uuid, amount bigint, reason text, request_id text DEFAULT NULL)
+RETURNS uuid
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  tenant uuid := internal.jwt_tenant_id();
+  call jsonb := jsonb_build_object('payment_id', payment_id, 'amount', amount, 'reason', reason);
+  answer jsonb := internal.replayed(tenant, request_id, 'refund_payment', call);
+BEGIN
+  IF answer IS NULL THEN
+    answer := to_jsonb(internal.refund_manual_payment(tenant, payment_id, amount, reason, internal.jwt_claims() ->> 'sub'));
+    PERFORM internal.remember(tenant, request_id, 'refund_payment', call, answer);
+  END IF;
+  RETURN answer #>> '{}';
+END $$;
+
+CREATE OR REPLACE FUNCTION api.adjust_balance(customer_id uuid, amount bigint, reason text, request_id text DEFAULT NULL)
+RETURNS uuid
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  tenant uuid := internal.jwt_tenant_id();
+  call jsonb := jsonb_build_object('customer_id', customer_id, 'amount', amount, 'reason', reason);
+  answer jsonb := internal.replayed(tenant, request_id, 'adjust_balance', call);
+BEGIN
+  IF answer IS NULL THEN
+    answer := to_jsonb(internal.adjust_balance(tenant, customer_id, amount, reason, internal.jwt_claims() ->> 'sub'));
+    PERFORM internal.remember(tenant, request_id, 'adjust_balance', call, answer);
+  END IF;
+  RETURN answer #>> '{}';
+END $$;
+
 SELECT internal.audit_table('kassa.balance_adjustments', 'tenant_id', 'id');
 ALTER TABLE kassa.balance_adjustments ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS "Staff see their tenant's balance adjustments" ON kassa.balance_adjustments;
@@ -96,8 +145,11 @@ CREATE POLICY "Staff see their tenant's balance adjustments" ON kassa.balance_ad
   USING (tenant_id = (SELECT internal.jwt_tenant_id()));
 GRANT SELECT ON kassa.balance_adjustments TO staff;
 
-GRANT EXECUTE ON FUNCTION api.record_manual_payment(uuid, bigint, text, text, text), api.fail_payment(uuid, text),
-  api.refund_payment(uuid, bigint, text), api.adjust_balance(uuid, bigint, text) TO staff;
+GRANT EXECUTE ON FUNCTION api.record_manual_payment(uuid, bigint, text, text, text, text), api.fail_payment(uuid, text),
+  api.refund_payment(uuid, bigint, text, text), api.adjust_balance(uuid, bigint, text, text) TO staff;
+GRANT EXECUTE ON FUNCTION internal.record_manual_payment(uuid, uuid, bigint, text, text, text, text),
+  internal.refund_manual_payment(uuid, uuid, bigint, text, text), internal.adjust_balance(uuid, uuid, bigint, text, text)
+  TO kassa_worker;
 
 CREATE VIEW api.balance_adjustments WITH (security_invoker = true) AS
   SELECT id, tenant_id, customer_id, amount, reason, created_by, created_at FROM kassa.balance_adjustments;

@@ -21,7 +21,7 @@ SELECT throws_ok($$INSERT INTO kassa.price_versions (tenant_id, product_id, pric
                  '23514', NULL, 'a negative price is refused');
 SELECT throws_ok($$INSERT INTO kassa.price_versions (tenant_id, product_id, price)
                    VALUES ('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-00000000e100', 100)$$,
-                 'P0S12', 'plan "fibre100" needs an interval (monthly or annual)', 'a plan price needs an interval');
+                 'P0S12', 'plan "fibre100" needs an interval (monthly, quarterly, half_yearly or annual)', 'a plan price needs an interval');
 SELECT throws_ok($$INSERT INTO kassa.price_versions (tenant_id, product_id, price, interval)
                    VALUES ('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-00000000e999', 100, 'monthly')$$,
                  'P0S12', 'one-off fee "install" has no interval', 'a one-off fee has no interval');

@@ -7,6 +7,10 @@ BEGIN;
 SELECT plan(15);
 \ir helpers/two_tenants.sql
 \ir helpers/catalog.sql
+\ir helpers/clock.sql
+-- Each case runs in its own year (2026, 2027, 2029, 2030, 2031: no leap year), so each run's
+-- date follows the last document of its series; all of them lie in the past.
+SELECT pg_temp.travel_to('2031-12-31 12:00+00');
 
 INSERT INTO kassa.customers (tenant_id, id, name, email)
 SELECT 'aaaaaaaa-0000-4000-8000-00000000000a', ('aaaaaaaa-0000-4000-8000-0000000000c' || n)::uuid, 'Credit C' || n,
@@ -47,38 +51,38 @@ SELECT is(pg_temp.unsettled('aaaaaaaa-0000-4000-8000-00000000d011'), 0::bigint, 
 
 -- 2. Activated mid-period, cancelled before the first billing date.
 SELECT pg_temp.new_service(21, 1, p_customer => 'aaaaaaaa-0000-4000-8000-0000000000c2');
-SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d021', 'activate', '2026-03-10');
-SELECT pg_temp.run('2026-03-10');
-SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d021', 'cancel', '2026-03-20');
-SELECT is(pg_temp.run('2026-03-21'), '(0,0,1)', 'activation mid-period then cancel: one credit note, no invoice');
-SELECT is(pg_temp.credited('aaaaaaaa-0000-4000-8000-00000000d021'), ARRAY['proration 2026-03-10 3871'],
+SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d021', 'activate', '2027-03-10');
+SELECT pg_temp.run('2027-03-10');
+SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d021', 'cancel', '2027-03-20');
+SELECT is(pg_temp.run('2027-03-21'), '(0,0,1)', 'activation mid-period then cancel: one credit note, no invoice');
+SELECT is(pg_temp.credited('aaaaaaaa-0000-4000-8000-00000000d021'), ARRAY['proration 2027-03-10 3871'],
           'the credit is on the first period''s pro-rata line');
 
 -- 3. Active from 1 Feb, suspended 10 Feb (March not billed), resumed 15 Mar (15-31 Mar: 5484),
 -- cancelled 25 Mar (7 days: 2258).
 SELECT pg_temp.new_service(31, 1, p_customer => 'aaaaaaaa-0000-4000-8000-0000000000c3');
-SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d031', 'activate', '2026-02-01');
-SELECT pg_temp.run('2026-02-01');
-SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d031', 'suspend', '2026-02-10');
-SELECT pg_temp.run('2026-03-01');
-SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d031', 'resume', '2026-03-15');
-SELECT pg_temp.run('2026-03-15');
-SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d031', 'cancel', '2026-03-25');
-SELECT is(pg_temp.run('2026-03-26'), '(0,0,1)', 'suspension, resumption, cancel: one credit note');
-SELECT is(pg_temp.credited('aaaaaaaa-0000-4000-8000-00000000d031'), ARRAY['proration 2026-03-15 2258'],
+SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d031', 'activate', '2029-02-01');
+SELECT pg_temp.run('2029-02-01');
+SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d031', 'suspend', '2029-02-10');
+SELECT pg_temp.run('2029-03-01');
+SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d031', 'resume', '2029-03-15');
+SELECT pg_temp.run('2029-03-15');
+SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d031', 'cancel', '2029-03-25');
+SELECT is(pg_temp.run('2029-03-26'), '(0,0,1)', 'suspension, resumption, cancel: one credit note');
+SELECT is(pg_temp.credited('aaaaaaaa-0000-4000-8000-00000000d031'), ARRAY['proration 2029-03-15 2258'],
           'the credit is on the resumption''s pro-rata line');
 
 -- 4. Billed for March (1 Mar) and April (25 Mar, within the lead time), cancelled 28 Mar: the
 -- credit (4 days of March: 1290, all of April: 10000) spans two invoices: two credit notes,
 -- the pending credit split in two parts that add up to it.
 SELECT pg_temp.new_service(41, 1, p_customer => 'aaaaaaaa-0000-4000-8000-0000000000c4');
-SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d041', 'activate', '2026-03-01');
-SELECT pg_temp.run('2026-03-01');
-SELECT pg_temp.run('2026-03-25');
-SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d041', 'cancel', '2026-03-28');
-SELECT is(pg_temp.run('2026-03-29'), '(0,0,2)', 'a credit over two billed periods: two credit notes');
+SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d041', 'activate', '2030-03-01');
+SELECT pg_temp.run('2030-03-01');
+SELECT pg_temp.run('2030-03-25');
+SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d041', 'cancel', '2030-03-28');
+SELECT is(pg_temp.run('2030-03-29'), '(0,0,2)', 'a credit over two billed periods: two credit notes');
 SELECT is(pg_temp.credited('aaaaaaaa-0000-4000-8000-00000000d041'),
-          ARRAY['recurring 2026-03-01 1290', 'recurring 2026-04-01 10000'], 'each on the line of its period');
+          ARRAY['recurring 2030-03-01 1290', 'recurring 2030-04-01 10000'], 'each on the line of its period');
 SELECT is((SELECT sum(unit_price) FROM kassa.pending_charges WHERE service_id = 'aaaaaaaa-0000-4000-8000-00000000d041'),
           -11290::numeric, 'the parts add up to the cancellation credit');
 
@@ -87,20 +91,20 @@ SELECT is((SELECT sum(unit_price) FROM kassa.pending_charges WHERE service_id = 
 -- waits, and the next invoice (Fibre 200 for April: 20000) nets it as a line.
 SELECT pg_temp.new_service(51, 1, p_customer => 'aaaaaaaa-0000-4000-8000-0000000000c5');
 SELECT pg_temp.new_service(52, 1, 'aaaaaaaa-0000-4000-8000-00000000f200', 'aaaaaaaa-0000-4000-8000-0000000000c5');
-SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d051', 'activate', '2026-03-01');
-SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d052', 'activate', '2026-03-01');
-SELECT pg_temp.run('2026-03-01');
+SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d051', 'activate', '2031-03-01');
+SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d052', 'activate', '2031-03-01');
+SELECT pg_temp.run('2031-03-01');
 SELECT internal.create_credit_note('aaaaaaaa-0000-4000-8000-00000000000a', l.invoice_id, 'goodwill: outage', 'balance',
                                    jsonb_build_array(jsonb_build_object('invoice_line_id', l.id, 'amount', l.amount)),
-                                   '2026-03-05')
+                                   '2031-03-05')
   FROM kassa.invoice_lines l WHERE l.service_id = 'aaaaaaaa-0000-4000-8000-00000000d051';
-SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d051', 'cancel', '2026-03-16');
-SELECT is(pg_temp.run('2026-03-17'), '(0,0,0)', 'a credit whose line was credited in full: no credit note');
+SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d051', 'cancel', '2031-03-16');
+SELECT is(pg_temp.run('2031-03-17'), '(0,0,0)', 'a credit whose line was credited in full: no credit note');
 SELECT is(pg_temp.unsettled('aaaaaaaa-0000-4000-8000-00000000d051'), 1::bigint, 'it waits for the next invoice');
-SELECT is(pg_temp.run('2026-03-25'), '(1,1,0)', 'the next run invoices April with the credit');
+SELECT is(pg_temp.run('2031-03-25'), '(1,1,0)', 'the next run invoices April with the credit');
 SELECT is((SELECT array_agg(l.charge_kind || ' ' || l.amount ORDER BY l.amount) FROM kassa.invoice_lines l
             WHERE l.invoice_id = (SELECT invoice_id FROM kassa.invoice_lines
-                                   WHERE service_id = 'aaaaaaaa-0000-4000-8000-00000000d052' AND period_start = '2026-04-01')),
+                                   WHERE service_id = 'aaaaaaaa-0000-4000-8000-00000000d052' AND period_start = '2031-04-01')),
           ARRAY['proration -5161', 'recurring 20000'], 'the credit is a line of the next invoice, netted');
 
 SELECT * FROM finish();

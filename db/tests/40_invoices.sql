@@ -8,6 +8,9 @@ CREATE TEMP TABLE ids AS SELECT 'aaaaaaaa-0000-4000-8000-00000000000a'::uuid AS 
 CREATE TEMP TABLE inv (name text PRIMARY KEY, id uuid);
 \ir helpers/invoices.sql
 \ir helpers/two_tenants.sql
+\ir helpers/clock.sql
+-- Late enough that every issue date below lies in the past.
+SELECT pg_temp.travel_to('2028-12-31 12:00+00');
 
 -- Tenant B: EUR, prices excluding VAT, 19 %, 30 days to pay.
 UPDATE kassa.tenants SET payment_terms_days = 30 WHERE id = 'bbbbbbbb-0000-4000-8000-00000000000b';
@@ -102,33 +105,33 @@ SELECT throws_ok($$UPDATE kassa.invoice_lines SET invoice_id = (SELECT id FROM i
 SELECT lives_ok($$UPDATE kassa.invoices SET status = 'overdue' WHERE id = (SELECT id FROM inv WHERE name = 'b-1')$$,
                 'the payment state can change');
 
-SELECT is((SELECT (status, total) FROM ids, internal.finalise_invoices(tb, ARRAY[pg_temp.draft(tb, b1, ARRAY[1000, -1000])], '2026-03-05')),
+SELECT is((SELECT (status, total) FROM ids, internal.finalise_invoices(tb, ARRAY[pg_temp.draft(tb, b1, ARRAY[1000, -1000])], '2026-12-31')),
           ('paid'::text, 0::bigint), 'an invoice with nothing to collect is paid when issued');
 
--- Overdue: open invoices past their due date, once.
-SELECT is(internal.mark_overdue('2027-01-20'), (SELECT count(*)::int FROM kassa.invoices
-            WHERE status IN ('finalised', 'partially_paid') AND due_on < '2027-01-20' AND amount_due > 0),
-          'the overdue sweep marks every open invoice past its due date');
-SELECT is(internal.mark_overdue('2027-01-20'), 0, 'a second sweep for the same date marks nothing');
+-- Overdue: open invoices past their due date, once, one tenant at a time.
+SELECT is(internal.mark_overdue(tb, '2027-01-20'), (SELECT count(*)::int FROM kassa.invoices
+            WHERE tenant_id = tb AND status IN ('finalised', 'partially_paid') AND due_on < '2027-01-20' AND amount_due > 0),
+          'the overdue sweep marks every open invoice of the tenant past its due date') FROM ids;
+SELECT is(internal.mark_overdue(tb, '2027-01-20'), 0, 'a second sweep for the same date marks nothing') FROM ids;
 SELECT is((SELECT status FROM kassa.invoices WHERE number = 'INV-2027-00001'
              AND tenant_id = 'bbbbbbbb-0000-4000-8000-00000000000b'), 'finalised', 'an invoice not yet due stays finalised');
 
 -- Over the API, as staff of tenant B.
 SELECT pg_temp.act_as('staff', tb) FROM ids;
-INSERT INTO inv SELECT 'api', (api.create_invoice(b1)).id FROM ids;
+INSERT INTO inv SELECT 'api', (api.create_invoice(b1, supplied_on => '2026-12-20')).id FROM ids;
 SELECT is((SELECT (amount, vat_rate) FROM api.add_invoice_line((SELECT id FROM inv WHERE name = 'api'), 'Router', 4999, 2)),
           (9998::bigint, 19.00::numeric), 'a line''s amount is quantity times unit price, its rate from the category');
 SELECT is((SELECT total FROM api.invoices WHERE id = (SELECT id FROM inv WHERE name = 'api')), 11898::bigint,
           'the draft''s totals follow its lines');
-SELECT is((SELECT (status, number, issued_on) FROM api.finalise_invoice((SELECT id FROM inv WHERE name = 'api'), '2026-04-01')),
-          ('finalised'::text, 'INV-2026-00005'::text, '2026-04-01'::date), 'staff finalise a draft');
+SELECT is((SELECT (status, number, issued_on) FROM api.finalise_invoice((SELECT id FROM inv WHERE name = 'api'), '2026-12-31')),
+          ('finalised'::text, 'INV-2026-00005'::text, '2026-12-31'::date), 'staff finalise a draft');
 SELECT throws_ok($$SELECT api.add_invoice_line((SELECT id FROM inv WHERE name = 'api'), 'More', 1)$$, 'P0I02',
                  'invoice INV-2026-00005 is finalised and frozen: only drafts can be edited', 'a finalised invoice takes no lines');
 SELECT throws_ok($$SELECT api.create_invoice('aaaaaaaa-0000-4000-8000-0000000000a1')$$, 'P0I07', NULL,
                  'staff cannot invoice another tenant''s customer');
 SELECT is((SELECT status FROM api.void_invoice((SELECT id FROM inv WHERE name = 'b-ok'), 'Entered twice')), 'void',
           'a draft is voided');
-SELECT is((SELECT (status, amount_credited) FROM api.void_invoice((SELECT id FROM inv WHERE name = 'api'), 'Wrong customer')),
+SELECT is((SELECT (status, amount_credited) FROM api.void_invoice((SELECT id FROM inv WHERE name = 'api'), 'Wrong customer', '2026-12-31')),
           ('void'::text, 11898::bigint), 'an unpaid finalised invoice is voided by a full credit note');
 SELECT is((SELECT count(*)::int FROM api.invoices WHERE tenant_id <> 'bbbbbbbb-0000-4000-8000-00000000000b'), 0,
           'staff see only their tenant''s invoices');

@@ -8,8 +8,9 @@ RETURNS uuid LANGUAGE plpgsql AS $$
 DECLARE
   made uuid;
 BEGIN
-  INSERT INTO kassa.invoices (tenant_id, customer_id, currency, prices_include_vat)
-  SELECT t.id, p_customer, t.currency, t.prices_include_vat FROM kassa.tenants t WHERE t.id = p_tenant
+  -- A supply date, which German invoices (tenant B) need to be issued.
+  INSERT INTO kassa.invoices (tenant_id, customer_id, currency, prices_include_vat, supplied_on)
+  SELECT t.id, p_customer, t.currency, t.prices_include_vat, '2026-01-01' FROM kassa.tenants t WHERE t.id = p_tenant
   RETURNING id INTO made;
   INSERT INTO kassa.invoice_lines (tenant_id, invoice_id, position, description, unit_price, vat_category)
   SELECT p_tenant, made, u.n, 'Line ' || u.n, u.a, coalesce(p_categories[u.n], 'standard')

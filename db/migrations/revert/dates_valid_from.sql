@@ -1,0 +1,3 @@
+BEGIN;
+ALTER TABLE kassa.price_versions ALTER COLUMN valid_from SET DEFAULT current_date;
+COMMIT;

@@ -1,0 +1,3 @@
+BEGIN;
+DROP TABLE kassa.request_results;
+COMMIT;

@@ -1,0 +1,1 @@
+SELECT id, origin, slot, queued_at FROM kassa.job_runs WHERE false;

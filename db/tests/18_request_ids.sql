@@ -1,0 +1,46 @@
+-- Money RPCs take a client request id: the same id with the same arguments answers the first
+-- result without applying twice; with other arguments it is refused (P0Q01). Kept 30 days.
+BEGIN;
+SELECT plan(11);
+\ir helpers/clock.sql
+\ir helpers/invoices.sql
+\ir helpers/two_tenants.sql
+
+SELECT pg_temp.act_as('staff', 'aaaaaaaa-0000-4000-8000-00000000000a');
+CREATE TEMP TABLE first_answer AS
+  SELECT api.adjust_balance('aaaaaaaa-0000-4000-8000-0000000000a1', 5000, 'goodwill credit', 'adj-1') AS id;
+SELECT is(api.adjust_balance('aaaaaaaa-0000-4000-8000-0000000000a1', 5000, 'goodwill credit', 'adj-1'),
+          (SELECT id FROM first_answer), 'a retried adjustment answers the first result');
+SELECT throws_ok($$SELECT api.adjust_balance('aaaaaaaa-0000-4000-8000-0000000000a1', 6000, 'goodwill credit', 'adj-1')$$,
+                 'P0Q01', 'request_id adj-1 was already used for another call', 'the same id for another call is refused');
+SELECT throws_ok($$SELECT api.refund_payment(gen_random_uuid(), 100, 'typo', 'adj-1')$$,
+                 'P0Q01', 'request_id adj-1 was already used for another call', 'and so is the same id for another operation');
+SELECT throws_ok($$SELECT api.adjust_balance('aaaaaaaa-0000-4000-8000-0000000000a1', 5000, 'goodwill credit', '  ')$$,
+                 'P0Q02', 'a request_id has 1 to 200 characters', 'a blank request id is refused');
+
+CREATE TEMP TABLE paid AS SELECT api.record_manual_payment('aaaaaaaa-0000-4000-8000-0000000000a1', 20000, 'eft',
+  'EFT received', NULL, 'pay-1') AS id;
+SELECT is(api.record_manual_payment('aaaaaaaa-0000-4000-8000-0000000000a1', 20000, 'eft', 'EFT received', NULL, 'pay-1'),
+          (SELECT id FROM paid), 'a retried manual payment without a reference answers the first payment');
+CREATE TEMP TABLE refunded AS SELECT api.refund_payment((SELECT id FROM paid), 3000, 'partly returned', 'rf-1') AS id;
+SELECT is(api.refund_payment((SELECT id FROM paid), 3000, 'partly returned', 'rf-1'), (SELECT id FROM refunded),
+          'a retried refund answers the first refund');
+SELECT pg_temp.act_as_owner();
+
+SELECT is((SELECT count(*)::int FROM kassa.balance_adjustments WHERE tenant_id = 'aaaaaaaa-0000-4000-8000-00000000000a'), 1,
+          'one adjustment');
+SELECT is((SELECT count(*)::int FROM kassa.payments WHERE tenant_id = 'aaaaaaaa-0000-4000-8000-00000000000a'), 1, 'one payment');
+SELECT is((SELECT amount_refunded FROM kassa.payments WHERE id = (SELECT id FROM paid)), 3000::bigint, 'refunded once');
+SELECT is((SELECT balance FROM kassa.billing_accounts WHERE customer_id = 'aaaaaaaa-0000-4000-8000-0000000000a1'),
+          (5000 + 20000 - 3000)::bigint, 'the balance moved once for each call');
+
+-- Answers are kept 30 days: a month and a day later, the next remembered call clears them.
+SELECT pg_temp.travel_to(now() + interval '31 days');
+SELECT pg_temp.act_as('staff', 'aaaaaaaa-0000-4000-8000-00000000000a');
+SELECT api.adjust_balance('aaaaaaaa-0000-4000-8000-0000000000a1', -100, 'bank charges', 'adj-2');
+SELECT pg_temp.act_as_owner();
+SELECT results_eq($$SELECT request_id FROM kassa.request_results WHERE tenant_id = 'aaaaaaaa-0000-4000-8000-00000000000a'$$,
+                  $$VALUES ('adj-2')$$, 'answers older than 30 days are gone');
+
+SELECT * FROM finish();
+ROLLBACK;
