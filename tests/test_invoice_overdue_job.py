@@ -50,10 +50,9 @@ def test_overdue_job_marks_invoices_past_due_once(settings, db, travel_to):
 def test_without_a_date_each_tenant_is_swept_on_its_own_today(settings, db, travel_to):
     johannesburg = create_tenant(db, payment_terms_days=0)
     utc = create_tenant(db, country="GB", currency="GBP", vat=20, payment_terms_days=0, timezone="UTC")
+    travel_to("2026-12-31 22:30+00")  # 00:30 on 1 January in Johannesburg
     due_in_johannesburg = issue(db, johannesburg, create_customer(db, johannesburg["id"]), "2026-12-31")
     due_in_utc = issue(db, utc, create_customer(db, utc["id"]), "2026-12-31")
-
-    travel_to("2026-12-31 22:30+00")  # 00:30 on 1 January in Johannesburg
     result = run_job(settings, None)
     assert result["status"] == "succeeded" and result["as_of"] is None
     statuses = {row["id"]: row["status"] for row in db.execute(
