@@ -244,38 +244,75 @@ BEGIN
   RETURN charge;
 END $$;
 
+-- A transition asked for with a request id (060_request_results.sql): a retry answers the
+-- service as it is now instead of applying the transition (and its pro-rata) again.
+CREATE OR REPLACE FUNCTION internal.service_transition_once(
+  p_tenant_id uuid, p_request_id text, p_service_id uuid, p_action text, p_reason text, p_on date,
+  p_plan_version_id uuid DEFAULT NULL)
+RETURNS kassa.services LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  call jsonb := jsonb_build_object('service_id', p_service_id, 'reason', p_reason, 'on', p_on,
+                                   'plan_version_id', p_plan_version_id);
+  s    kassa.services;
+BEGIN
+  IF internal.replayed(p_tenant_id, p_request_id, p_action || '_service', call) IS NOT NULL THEN
+    SELECT * INTO s FROM kassa.services sv WHERE sv.tenant_id = p_tenant_id AND sv.id = p_service_id;
+    RETURN s;
+  END IF;
+  s := internal.service_transition(p_tenant_id, p_service_id, p_action, p_reason, p_on, p_plan_version_id);
+  PERFORM internal.remember(p_tenant_id, p_request_id, p_action || '_service', call, to_jsonb(s.id));
+  RETURN s;
+END $$;
+
 -- The RPCs (staff of the service's tenant). Security definer, with the tenant taken from the
 -- token: the internal functions they call take a tenant id and are granted to nobody else.
-CREATE OR REPLACE FUNCTION api.activate_service(service_id uuid, reason text, activated_on date DEFAULT NULL)
+CREATE OR REPLACE FUNCTION api.activate_service(service_id uuid, reason text, activated_on date DEFAULT NULL,
+                                                request_id text DEFAULT NULL)
 RETURNS kassa.services LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
-  SELECT internal.service_transition(internal.jwt_tenant_id(), service_id, 'activate', reason, activated_on)
+  SELECT internal.service_transition_once(internal.jwt_tenant_id(), request_id, service_id, 'activate', reason, activated_on)
 $$;
-CREATE OR REPLACE FUNCTION api.suspend_service(service_id uuid, reason text, suspended_on date DEFAULT NULL)
+CREATE OR REPLACE FUNCTION api.suspend_service(service_id uuid, reason text, suspended_on date DEFAULT NULL,
+                                               request_id text DEFAULT NULL)
 RETURNS kassa.services LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
-  SELECT internal.service_transition(internal.jwt_tenant_id(), service_id, 'suspend', reason, suspended_on)
+  SELECT internal.service_transition_once(internal.jwt_tenant_id(), request_id, service_id, 'suspend', reason, suspended_on)
 $$;
-CREATE OR REPLACE FUNCTION api.resume_service(service_id uuid, reason text, resumed_on date DEFAULT NULL)
+CREATE OR REPLACE FUNCTION api.resume_service(service_id uuid, reason text, resumed_on date DEFAULT NULL,
+                                              request_id text DEFAULT NULL)
 RETURNS kassa.services LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
-  SELECT internal.service_transition(internal.jwt_tenant_id(), service_id, 'resume', reason, resumed_on)
+  SELECT internal.service_transition_once(internal.jwt_tenant_id(), request_id, service_id, 'resume', reason, resumed_on)
 $$;
-CREATE OR REPLACE FUNCTION api.cancel_service(service_id uuid, reason text, cancelled_on date DEFAULT NULL)
+CREATE OR REPLACE FUNCTION api.cancel_service(service_id uuid, reason text, cancelled_on date DEFAULT NULL,
+                                              request_id text DEFAULT NULL)
 RETURNS kassa.services LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
-  SELECT internal.service_transition(internal.jwt_tenant_id(), service_id, 'cancel', reason, cancelled_on)
+  SELECT internal.service_transition_once(internal.jwt_tenant_id(), request_id, service_id, 'cancel', reason, cancelled_on)
 $$;
 CREATE OR REPLACE FUNCTION api.change_plan(service_id uuid, plan_version_id uuid, reason text,
-                                           effective_on date DEFAULT NULL)
+                                           effective_on date DEFAULT NULL, request_id text DEFAULT NULL)
 RETURNS kassa.services LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
-  SELECT internal.service_transition(internal.jwt_tenant_id(), service_id, 'change_plan', reason, effective_on,
-                                     plan_version_id)
+  SELECT internal.service_transition_once(internal.jwt_tenant_id(), request_id, service_id, 'change_plan', reason,
+                                          effective_on, plan_version_id)
 $$;
-CREATE OR REPLACE FUNCTION api.add_fee(service_id uuid, fee_version_id uuid, quantity numeric DEFAULT 1)
-RETURNS kassa.pending_charges LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
-  SELECT internal.add_fee(internal.jwt_tenant_id(), service_id, fee_version_id, quantity)
-$$;
+CREATE OR REPLACE FUNCTION api.add_fee(service_id uuid, fee_version_id uuid, quantity numeric DEFAULT 1,
+                                       request_id text DEFAULT NULL)
+RETURNS kassa.pending_charges LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  tenant uuid := internal.jwt_tenant_id();
+  call   jsonb := jsonb_build_object('service_id', service_id, 'fee_version_id', fee_version_id, 'quantity', quantity);
+  charge_id uuid := internal.replayed(tenant, request_id, 'add_fee', call) #>> '{}';
+  charge kassa.pending_charges;
+BEGIN
+  IF charge_id IS NULL THEN
+    charge := internal.add_fee(tenant, service_id, fee_version_id, quantity);
+    PERFORM internal.remember(tenant, request_id, 'add_fee', call, to_jsonb(charge.id));
+    RETURN charge;
+  END IF;
+  SELECT * INTO charge FROM kassa.pending_charges pc WHERE pc.tenant_id = tenant AND pc.id = charge_id;
+  RETURN charge;
+END $$;
 
-GRANT EXECUTE ON FUNCTION api.activate_service(uuid, text, date), api.suspend_service(uuid, text, date),
-  api.resume_service(uuid, text, date), api.cancel_service(uuid, text, date),
-  api.change_plan(uuid, uuid, text, date), api.add_fee(uuid, uuid, numeric) TO staff;
+GRANT EXECUTE ON FUNCTION api.activate_service(uuid, text, date, text), api.suspend_service(uuid, text, date, text),
+  api.resume_service(uuid, text, date, text), api.cancel_service(uuid, text, date, text),
+  api.change_plan(uuid, uuid, text, date, text), api.add_fee(uuid, uuid, numeric, text) TO staff;
 
 -- Audited like every table, except the invoice run's advance of next_billing_date (the
 -- invoice lines record each billed period; an audit row per service per run would double the

@@ -201,14 +201,20 @@ END $$;
 
 -- Default dates (issued_on, statement "to") are NULL in the signature and mean the tenant's
 -- today (internal.tenant_today), not current_date: the session's day is UTC.
-CREATE OR REPLACE FUNCTION api.finalise_invoice(invoice_id uuid, issued_on date DEFAULT NULL)
+-- A request_id makes a retry safe (060_request_results.sql): a retried finalise or void answers
+-- the invoice as it is now, a retried credit note the note it made, instead of an error.
+CREATE OR REPLACE FUNCTION api.finalise_invoice(invoice_id uuid, issued_on date DEFAULT NULL, request_id text DEFAULT NULL)
 RETURNS api.invoices LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   tenant uuid := internal.jwt_tenant_id();
+  call   jsonb := jsonb_build_object('invoice_id', invoice_id, 'issued_on', issued_on);
   made   api.invoices;
 BEGIN
-  PERFORM internal.finalise_invoices(tenant, ARRAY[finalise_invoice.invoice_id],
-                                     coalesce(finalise_invoice.issued_on, internal.tenant_today(tenant)));
+  IF internal.replayed(tenant, request_id, 'finalise_invoice', call) IS NULL THEN
+    PERFORM internal.finalise_invoices(tenant, ARRAY[finalise_invoice.invoice_id],
+                                       coalesce(finalise_invoice.issued_on, internal.tenant_today(tenant)));
+    PERFORM internal.remember(tenant, request_id, 'finalise_invoice', call, to_jsonb(finalise_invoice.invoice_id));
+  END IF;
   SELECT * INTO made FROM api.invoices i WHERE i.tenant_id = tenant AND i.id = finalise_invoice.invoice_id;
   RETURN made;
 END $$;
@@ -217,13 +223,19 @@ END $$;
 -- with no payment on it is cancelled by a credit note for whatever is still uncredited
 -- (settlement balance), which voids it. Credit notes already on it are not payments. An
 -- invoice of zero has nothing to credit: it only changes its status (the audit log keeps who).
-CREATE OR REPLACE FUNCTION api.void_invoice(invoice_id uuid, reason text, issued_on date DEFAULT NULL)
+CREATE OR REPLACE FUNCTION api.void_invoice(invoice_id uuid, reason text, issued_on date DEFAULT NULL,
+                                            request_id text DEFAULT NULL)
 RETURNS api.invoices LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   tenant uuid := internal.jwt_tenant_id();
+  call   jsonb := jsonb_build_object('invoice_id', invoice_id, 'reason', reason, 'issued_on', issued_on);
   inv    kassa.invoices;
   made   api.invoices;
 BEGIN
+  IF internal.replayed(tenant, request_id, 'void_invoice', call) IS NOT NULL THEN
+    SELECT * INTO made FROM api.invoices i WHERE i.tenant_id = tenant AND i.id = void_invoice.invoice_id;
+    RETURN made;
+  END IF;
   IF reason IS NULL OR btrim(reason) = '' THEN
     PERFORM internal.raise_error('P0I11', 'a reason is required to void an invoice');
   END IF;
@@ -250,22 +262,29 @@ BEGIN
     PERFORM internal.create_credit_note(tenant, inv.id, reason, 'balance', NULL,
                                         coalesce(void_invoice.issued_on, internal.tenant_today(tenant)));
   END IF;
+  PERFORM internal.remember(tenant, request_id, 'void_invoice', call, to_jsonb(inv.id));
   SELECT * INTO made FROM api.invoices i WHERE i.tenant_id = tenant AND i.id = inv.id;
   RETURN made;
 END $$;
 
 CREATE OR REPLACE FUNCTION api.create_credit_note(invoice_id uuid, reason text, settlement text DEFAULT 'balance',
-                                                  lines jsonb DEFAULT NULL, issued_on date DEFAULT NULL)
+                                                  lines jsonb DEFAULT NULL, issued_on date DEFAULT NULL,
+                                                  request_id text DEFAULT NULL)
 RETURNS api.credit_notes LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   tenant uuid := internal.jwt_tenant_id();
-  note   kassa.credit_notes;
+  call   jsonb := jsonb_build_object('invoice_id', invoice_id, 'reason', reason, 'settlement', settlement,
+                                     'lines', lines, 'issued_on', issued_on);
+  note_id uuid := internal.replayed(tenant, request_id, 'create_credit_note', call) #>> '{}';
   made   api.credit_notes;
 BEGIN
-  note := internal.create_credit_note(tenant, create_credit_note.invoice_id, create_credit_note.reason,
-                                      create_credit_note.settlement, create_credit_note.lines,
-                                      coalesce(create_credit_note.issued_on, internal.tenant_today(tenant)));
-  SELECT * INTO made FROM api.credit_notes n WHERE n.tenant_id = tenant AND n.id = note.id;
+  IF note_id IS NULL THEN
+    note_id := (internal.create_credit_note(tenant, create_credit_note.invoice_id, create_credit_note.reason,
+                                            create_credit_note.settlement, create_credit_note.lines,
+                                            coalesce(create_credit_note.issued_on, internal.tenant_today(tenant)))).id;
+    PERFORM internal.remember(tenant, request_id, 'create_credit_note', call, to_jsonb(note_id));
+  END IF;
+  SELECT * INTO made FROM api.credit_notes n WHERE n.tenant_id = tenant AND n.id = note_id;
   RETURN made;
 END $$;
 
@@ -295,6 +314,6 @@ END $$;
 
 GRANT EXECUTE ON FUNCTION api.create_invoice(uuid, text, date, date, date),
   api.add_invoice_line(uuid, text, bigint, numeric, text, date, date), api.remove_invoice_line(uuid),
-  api.finalise_invoice(uuid, date), api.void_invoice(uuid, text, date),
-  api.create_credit_note(uuid, text, text, jsonb, date) TO staff;
+  api.finalise_invoice(uuid, date, text), api.void_invoice(uuid, text, date, text),
+  api.create_credit_note(uuid, text, text, jsonb, date, text) TO staff;
 GRANT EXECUTE ON FUNCTION api.statement(uuid, date, date) TO staff, customer;

@@ -1,10 +1,11 @@
 -- Money RPCs take a client request id: the same id with the same arguments answers the first
 -- result without applying twice; with other arguments it is refused (P0Q01). Kept 30 days.
 BEGIN;
-SELECT plan(11);
+SELECT plan(17);
 \ir helpers/clock.sql
 \ir helpers/invoices.sql
 \ir helpers/two_tenants.sql
+\ir helpers/catalog.sql
 
 SELECT pg_temp.act_as('staff', 'aaaaaaaa-0000-4000-8000-00000000000a');
 CREATE TEMP TABLE first_answer AS
@@ -33,6 +34,38 @@ SELECT is((SELECT count(*)::int FROM kassa.payments WHERE tenant_id = 'aaaaaaaa-
 SELECT is((SELECT amount_refunded FROM kassa.payments WHERE id = (SELECT id FROM paid)), 3000::bigint, 'refunded once');
 SELECT is((SELECT balance FROM kassa.billing_accounts WHERE customer_id = 'aaaaaaaa-0000-4000-8000-0000000000a1'),
           (5000 + 20000 - 3000)::bigint, 'the balance moved once for each call');
+
+-- Documents and services: a retry answers the document or service as it is now.
+CREATE TEMP TABLE draft AS SELECT pg_temp.draft('aaaaaaaa-0000-4000-8000-00000000000a',
+  'aaaaaaaa-0000-4000-8000-0000000000a2', ARRAY[11500]::bigint[]) AS id;
+GRANT SELECT ON draft TO staff;
+SELECT pg_temp.new_service(1);
+SELECT pg_temp.act_as('staff', 'aaaaaaaa-0000-4000-8000-00000000000a');
+SELECT is((api.finalise_invoice((SELECT id FROM draft), NULL, 'fin-1')).number,
+          (api.finalise_invoice((SELECT id FROM draft), NULL, 'fin-1')).number,
+          'a retried finalise answers the invoice, not "already finalised"');
+CREATE TEMP TABLE note AS SELECT (api.create_credit_note((SELECT id FROM draft), 'goodwill', 'balance',
+  jsonb_build_array(jsonb_build_object('invoice_line_id', (pg_temp.lines((SELECT id FROM draft)))[1], 'amount', 1000)),
+  NULL, 'cn-1')).id;
+SELECT is((api.create_credit_note((SELECT id FROM draft), 'goodwill', 'balance',
+  jsonb_build_array(jsonb_build_object('invoice_line_id', (pg_temp.lines((SELECT id FROM draft)))[1], 'amount', 1000)),
+  NULL, 'cn-1')).id, (SELECT id FROM note), 'a retried credit note answers the first note');
+SELECT is((api.void_invoice((SELECT id FROM draft), 'wrong customer', NULL, 'void-1')).status,
+          (api.void_invoice((SELECT id FROM draft), 'wrong customer', NULL, 'void-1')).status,
+          'a retried void answers the void invoice, not "already void"');
+SELECT is((api.activate_service('aaaaaaaa-0000-4000-8000-00000000d001', 'installed', NULL, 'act-1')).status,
+          (api.activate_service('aaaaaaaa-0000-4000-8000-00000000d001', 'installed', NULL, 'act-1')).status,
+          'a retried activation answers the active service');
+SELECT is((api.add_fee('aaaaaaaa-0000-4000-8000-00000000d001', 'aaaaaaaa-0000-4000-8000-00000000f999', 1, 'fee-1')).id,
+          (api.add_fee('aaaaaaaa-0000-4000-8000-00000000d001', 'aaaaaaaa-0000-4000-8000-00000000f999', 1, 'fee-1')).id,
+          'a retried fee answers the first charge');
+SELECT pg_temp.act_as_owner();
+SELECT results_eq($$SELECT (SELECT count(*) FROM kassa.credit_notes WHERE invoice_id = (SELECT id FROM draft)),
+                           (SELECT count(*) FROM kassa.pending_charges WHERE service_id = 'aaaaaaaa-0000-4000-8000-00000000d001'
+                               AND kind = 'one_off'),
+                           (SELECT count(*) FROM kassa.service_actions WHERE service_id = 'aaaaaaaa-0000-4000-8000-00000000d001')$$,
+                  $$VALUES (2::bigint, 1::bigint, 1::bigint)$$,
+                  'one goodwill note plus the void''s, one fee, one activation');
 
 -- Answers are kept 30 days: a month and a day later, the next remembered call clears them.
 SELECT pg_temp.travel_to(now() + interval '31 days');
