@@ -155,6 +155,7 @@ class Scheduler:
         self.stopping = threading.Event()
         self.workers: dict[str, threading.Thread] = {}
         self.active = False
+        self.waiting = False  # in the wait for notifications, where a stop need not wait for the poll
         self.last_tick = time.monotonic()  # machine time only for liveness, never for decisions
         self.next: dict[str, datetime | None] = {}
 
@@ -184,8 +185,12 @@ class Scheduler:
         log.info("active: %s", ", ".join(f"{s.job} {s.cron!r}" for s in self.schedules) or "no schedules")
         while not self.stopping.is_set():
             self.tick(conn, started)
-            for _ in conn.notifies(timeout=self.poll, stop_after=1):
-                pass
+            self.waiting = True
+            try:
+                for _ in conn.notifies(timeout=self.poll, stop_after=1):
+                    pass
+            finally:
+                self.waiting = False
 
     @staticmethod
     def clock(conn: psycopg.Connection) -> datetime:
@@ -252,7 +257,11 @@ def main() -> None:
     scheduler = Scheduler(os.environ["KASSA_WORKER_DATABASE_URL"], load_schedules(),
                           float(os.environ.get("KASSA_SCHEDULER_POLL_SECONDS", "5")))
     server = health_server(scheduler, urlsplit(os.environ["KASSA_SCHEDULER_URL"]).port)
-    signal.signal(signal.SIGTERM, lambda *_: scheduler.stopping.set())
+    def stop(*_) -> None:
+        scheduler.stopping.set()
+        if scheduler.waiting:  # leave the wait now, not after the poll; a running job finishes first
+            raise SystemExit(0)
+    signal.signal(signal.SIGTERM, stop)
     try:
         scheduler.serve()
     finally:

@@ -56,8 +56,11 @@ def test_a_taken_database_port_is_named_with_the_servers_reason(home):
 
 
 def test_a_failing_initdb_says_why(home):
-    (home / "pgdata").mkdir()
-    (home / "pgdata" / "left-over").write_text("not a cluster")
+    settings = config.load(home)
+    # Where `kassa up` will create the cluster: the home, or /var/lib/kassa/… for a private one.
+    data = Cluster(home, settings.ports["postgres"], settings.superuser_password).data
+    data.mkdir(parents=True)
+    (data / "left-over").write_text("not a cluster")
     line = one_line(kassa_up(home))
     assert line.startswith("kassa up: initdb failed (exit status 1): initdb: error: directory"), line
     assert "exists but is not empty" in line and line.endswith("fix that, then run it again")
