@@ -34,6 +34,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from kassa import config
+from kassa.cluster import Cluster
 from kassa.config import ROOT
 
 MARKDOWN = ["README.md", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "docs").glob("*.md"))]
@@ -248,6 +249,8 @@ def docs_stack():
         yield env
     finally:
         subprocess.run([str(KASSA), "down"], env=env, capture_output=True, timeout=120)
+        # As root in a private folder the cluster lives in /var/lib/kassa/…: removed with the home.
+        Cluster(home, settings.ports["postgres"], settings.superuser_password).remove()
         shutil.rmtree(home, ignore_errors=True)
 
 
