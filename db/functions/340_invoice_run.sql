@@ -118,6 +118,7 @@ DECLARE
   credit_id    uuid;
   n_credit_notes integer := 0;
   run          uuid := gen_random_uuid();  -- this run's rows in kassa.invoice_run_lines
+  nestloop     text := current_setting('enable_nestloop');
 BEGIN
   IF p_as_of IS NULL THEN
     PERFORM internal.raise_error('P0R01', 'the invoice run needs a run date (as_of)');
@@ -186,7 +187,10 @@ BEGIN
     )
     SELECT array_agg(c.pending_charge_id) INTO carried_ids FROM carried c;
 
-    -- 4: one invoice per customer, then its lines.
+    -- 4: one invoice per customer, then its lines. The staging table's statistics say it is
+    -- empty (its rows live only inside a run), so the planner would pair the new invoices and
+    -- lines with their staged rows by nested loops: 1,000 x 1,000 comparisons for one tenant.
+    PERFORM set_config('enable_nestloop', 'off', true);
     WITH inv AS (
       INSERT INTO kassa.invoices (tenant_id, customer_id, currency, prices_include_vat, period_start, period_end, notes)
       SELECT t.id, l.customer_id, t.currency, t.prices_include_vat, min(l.period_start), max(l.period_end),
@@ -214,6 +218,7 @@ BEGIN
     )
     UPDATE kassa.invoice_run_lines l SET billed = true
       FROM ins WHERE l.tenant_id = t.id AND l.run_id = run AND l.line_id = ins.id;
+    PERFORM set_config('enable_nestloop', nestloop, true);
 
     UPDATE kassa.pending_charges pc SET invoice_line_id = l.line_id
       FROM kassa.invoice_run_lines l
