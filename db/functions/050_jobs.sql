@@ -1,7 +1,7 @@
--- The job log: written by the worker role (jobs), read by DBAs; staff read their own tenant's
--- runs (api.job_runs), customers none. Platform-wide runs (tenant_id NULL) only DBAs see.
+-- The job log: written by the jobs (through the functions of 890_worker.sql), read by DBAs;
+-- staff read their own tenant's runs (api.job_runs), customers none. Platform-wide runs
+-- (tenant_id NULL) only DBAs see.
 ALTER TABLE kassa.job_runs ENABLE ROW LEVEL SECURITY;
-GRANT SELECT, INSERT, UPDATE ON kassa.job_runs TO kassa_worker;
 DROP POLICY IF EXISTS "Staff read their tenant's job runs" ON kassa.job_runs;
 CREATE POLICY "Staff read their tenant's job runs" ON kassa.job_runs FOR SELECT TO staff
   USING (tenant_id = (SELECT internal.jwt_tenant_id()));

@@ -351,7 +351,6 @@ CREATE POLICY "Customers see their own pending charges" ON kassa.pending_charges
 GRANT SELECT ON kassa.services, kassa.service_actions, kassa.pending_charges TO customer, staff;
 GRANT INSERT (customer_id, price_version_id, installation_address, reference, billing_day),
       UPDATE (installation_address, reference) ON kassa.services TO staff;
-GRANT SELECT, UPDATE (next_billing_date) ON kassa.services TO kassa_worker;
 
 CREATE VIEW api.services WITH (security_invoker = true) AS
   SELECT id, tenant_id, customer_id, price_version_id, installation_address, reference, billing_day,

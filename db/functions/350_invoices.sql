@@ -335,10 +335,6 @@ SELECT internal.audit_table('kassa.invoices', 'tenant_id', 'id');
 SELECT internal.audit_table('kassa.invoice_lines', 'tenant_id', 'id');
 SELECT internal.audit_table('kassa.invoice_allocations', 'tenant_id', 'id');
 
-GRANT EXECUTE ON FUNCTION internal.finalise_invoices(uuid, uuid[], date),
-  internal.refresh_invoice_totals(uuid, uuid[]), internal.mark_overdue(uuid, date),
-  internal.check_issue_date(uuid, text, date), internal.supplier_snapshot(uuid),
-  internal.recipient_snapshot(uuid, uuid) TO kassa_worker;
 -- The breakdown runs as its caller: the API views read it under RLS.
 GRANT EXECUTE ON FUNCTION internal.invoice_vat_breakdown(uuid, uuid[]), internal.vat_of(numeric, numeric, boolean)
-  TO kassa_worker, staff, customer;
+  TO staff, customer;

@@ -225,5 +225,3 @@ CREATE OR REPLACE TRIGGER final BEFORE UPDATE OR DELETE ON kassa.credit_note_lin
 CREATE OR REPLACE TRIGGER final BEFORE UPDATE OR DELETE ON kassa.credit_note_vat_totals
   FOR EACH ROW EXECUTE FUNCTION internal.refuse_credit_note_change();
 
-GRANT EXECUTE ON FUNCTION internal.create_credit_note(uuid, uuid, text, text, jsonb, date),
-  internal.credited_per_line(uuid, uuid) TO kassa_worker;

@@ -53,4 +53,3 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
    ORDER BY r.part, r.entry_id
 $$;
 
-GRANT EXECUTE ON FUNCTION internal.statement(uuid, uuid, date, date) TO kassa_worker;

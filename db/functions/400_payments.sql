@@ -348,19 +348,6 @@ GRANT SELECT (tenant_id, id, customer_id, provider, provider_ref, provider_inten
 GRANT SELECT ON kassa.payments, kassa.payment_refunds TO staff;
 GRANT SELECT ON kassa.payment_refunds, kassa.payment_settings, kassa.bonus_tiers TO customer;
 GRANT SELECT, INSERT, UPDATE, DELETE ON kassa.payment_settings, kassa.bonus_tiers TO staff;
-GRANT SELECT, INSERT, UPDATE, DELETE ON kassa.payments, kassa.payment_refunds, kassa.payment_methods,
-  kassa.payment_method_secrets,
-  kassa.webhook_events, kassa.auto_topups, kassa.notifications TO kassa_worker;
-GRANT EXECUTE ON FUNCTION internal.top_up_limits(uuid), internal.top_up_bonus(uuid, bigint),
-  internal.new_payment(uuid, uuid, text, text, text, bigint, text, text, text, uuid, boolean, text),
-  internal.complete_payment(uuid, uuid, bigint, text, text, jsonb),
-  internal.fail_payment(uuid, uuid, text, jsonb),
-  internal.refund_payment(uuid, uuid, text, bigint, text, text, jsonb),
-  internal.check_refund(kassa.payments, bigint, text),
-  internal.sync_stripe_refunds(uuid, uuid, text, bigint, text, jsonb),
-  internal.begin_top_up(uuid, uuid, bigint, text), internal.attach_checkout(uuid, uuid, text, text, jsonb),
-  internal.check_return_url(uuid, text, text)
-  TO kassa_worker;
 
 CREATE VIEW api.payments WITH (security_invoker = true) AS
   SELECT id, tenant_id, customer_id, provider, provider_ref, status, amount, currency, bonus,

@@ -174,8 +174,6 @@ CREATE POLICY "Customers see their own payment methods" ON kassa.payment_methods
   USING (tenant_id = (SELECT internal.jwt_tenant_id()) AND customer_id = (SELECT internal.jwt_customer_id()));
 GRANT SELECT ON kassa.payment_methods TO customer, staff;
 
-GRANT EXECUTE ON FUNCTION internal.payment_method_key(), internal.payment_method_details(uuid, uuid),
-  internal.add_card(uuid, uuid, text, text, int, int, text, text, boolean) TO kassa_worker;
 GRANT EXECUTE ON FUNCTION api.add_payment_method(text, text, text, text, text, boolean, uuid),
   api.set_primary_payment_method(uuid), api.remove_payment_method(uuid) TO customer, staff;
 

@@ -155,8 +155,6 @@ CREATE POLICY "Customers see their own auto top-up" ON kassa.auto_topups FOR SEL
   USING (tenant_id = (SELECT internal.jwt_tenant_id()) AND customer_id = (SELECT internal.jwt_customer_id()));
 GRANT SELECT ON kassa.auto_topups TO customer, staff;
 
-GRANT EXECUTE ON FUNCTION internal.due_auto_topups(timestamptz), internal.claim_auto_topup(uuid, uuid, timestamptz),
-  internal.in_flight_auto_topups(timestamptz) TO kassa_worker;
 GRANT EXECUTE ON FUNCTION api.configure_auto_topup(boolean, bigint, bigint, uuid, uuid) TO customer, staff;
 
 CREATE VIEW api.auto_topups WITH (security_invoker = true) AS

@@ -147,9 +147,6 @@ GRANT SELECT ON kassa.balance_adjustments TO staff;
 
 GRANT EXECUTE ON FUNCTION api.record_manual_payment(uuid, bigint, text, text, text, text), api.fail_payment(uuid, text),
   api.refund_payment(uuid, bigint, text, text), api.adjust_balance(uuid, bigint, text, text) TO staff;
-GRANT EXECUTE ON FUNCTION internal.record_manual_payment(uuid, uuid, bigint, text, text, text, text),
-  internal.refund_manual_payment(uuid, uuid, bigint, text, text), internal.adjust_balance(uuid, uuid, bigint, text, text)
-  TO kassa_worker;
 
 CREATE VIEW api.balance_adjustments WITH (security_invoker = true) AS
   SELECT id, tenant_id, customer_id, amount, reason, created_by, created_at FROM kassa.balance_adjustments;

@@ -82,6 +82,13 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
   SELECT count(*) FROM kassa.billing_accounts a WHERE p_tenant IS NULL OR a.tenant_id = p_tenant
 $$;
 
+-- No table, view or sequence privilege, whatever earlier versions granted (tables outlive a
+-- deploy; the functions above and the domain files' do not).
+REVOKE ALL ON ALL TABLES IN SCHEMA kassa, audit FROM kassa_worker;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA kassa, audit FROM kassa_worker;
+REVOKE ALL ON SCHEMA kassa, audit, api FROM kassa_worker;
+GRANT USAGE ON SCHEMA internal TO kassa_worker;
+
 GRANT EXECUTE ON FUNCTION
   -- every bridge: the caller's token; jobs and webhooks: who acts
   internal.check_claims(json, text), internal.act_as(text),
