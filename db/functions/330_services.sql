@@ -368,7 +368,7 @@ GRANT SELECT ON api.service_actions TO customer, staff;
 
 CREATE VIEW api.pending_charges WITH (security_invoker = true) AS
   SELECT id, tenant_id, customer_id, service_id, kind, description, price_version_id, quantity, unit_price,
-         period_start, period_end, invoice_line_id, credit_note_id, created_at
+         period_start, period_end, invoice_line_id, credit_note_id, closed_on, closed_reason, settled, created_at
     FROM kassa.pending_charges;
 GRANT SELECT ON api.pending_charges TO customer, staff;
 
