@@ -16,12 +16,12 @@ import pytest
 import requests
 
 from kassa import config
-from kassa.cli import DEMO
+from kassa import demo
 from kassa.cluster import Cluster
 from kassa.config import ROOT
 from kassa.tokens import make_token
 
-TENANT, CUSTOMER = DEMO["Lekker Fibre (ZA)"]
+TENANT, CUSTOMER = demo.LEKKER_FIBRE, demo.LEKKER_FIRST_CUSTOMER
 
 
 def kassa(home: Path, *args: str, timeout: float = 180) -> subprocess.CompletedProcess:
