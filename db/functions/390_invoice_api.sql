@@ -319,20 +319,26 @@ BEGIN
   RETURN made;
 END $$;
 
--- Staff for any customer of their tenant; a customer for themselves.
+-- Whose statement the caller may read: staff any customer of their tenant (internal.statement
+-- says which exist), a customer only their own.
+CREATE OR REPLACE FUNCTION internal.statement_customer(p_customer uuid) RETURNS uuid
+LANGUAGE plpgsql STABLE SET search_path = '' AS $$
+BEGIN
+  IF current_setting('role') = 'customer' AND p_customer IS DISTINCT FROM internal.jwt_customer_id() THEN
+    PERFORM internal.raise_error('P0G01', format('customer %s not found', p_customer), NULL,
+      'Staff name a customer of their tenant; customers may ask only for their own statement.');
+  END IF;
+  RETURN p_customer;
+END $$;
+
 CREATE OR REPLACE FUNCTION api.statement(customer_id uuid, "from" date DEFAULT NULL, "to" date DEFAULT NULL)
 RETURNS SETOF api.statement_lines
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   tenant uuid := internal.jwt_tenant_id();
-  who    uuid := statement.customer_id;
+  who    uuid := internal.statement_customer(statement.customer_id);
   upto   date := coalesce("to", internal.tenant_today(tenant));
 BEGIN
-  -- Who may ask comes from the token; what exists is internal.statement's to say.
-  IF current_setting('role') = 'customer' AND who IS DISTINCT FROM internal.jwt_customer_id() THEN
-    PERFORM internal.raise_error('P0G01', format('customer %s not found', who), NULL,
-      'Staff name a customer of their tenant; customers may ask only for their own statement.');
-  END IF;
   -- Function results carry no type modifiers: the currency gets its char(3) back.
   RETURN QUERY SELECT s.tenant_id, s.customer_id, s.account_number, s.entry_id, s.posted_on, s.kind, s.source_type,
                       s.source_id, s.description, s.opening_balance, s.amount, s.balance, s.currency::char(3)

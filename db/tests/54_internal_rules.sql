@@ -3,7 +3,7 @@
 -- refused call changes nothing. One case per rule that used to live only in an api function,
 -- and per business code that had no test.
 BEGIN;
-SELECT plan(38);
+SELECT plan(40);
 \ir helpers/invoices.sql
 \ir helpers/two_tenants.sql
 \ir helpers/catalog.sql
@@ -150,6 +150,16 @@ SELECT is((SELECT ((SELECT count(*) FROM kassa.invoices) - invoices, (SELECT cou
   (1::bigint, 1::bigint, 0::bigint, 1::bigint, 1::bigint), 'only the calls that succeeded wrote anything');
 SELECT is((SELECT (status <> 'void', amount_credited) FROM kassa.invoices WHERE id = (SELECT id FROM inv WHERE name = 'issued')),
   (true, 0::bigint), 'the refused voids left the invoice issued and uncredited');
+
+-- And it stays that way: an api function reads the token and delegates; it neither raises a
+-- business error nor writes a table itself (a rule there would be one jobs skip).
+SELECT is_empty($$
+  SELECT p.oid::regprocedure::text FROM pg_proc p
+   WHERE p.pronamespace = 'api'::regnamespace
+     AND p.prosrc ~* '(raise_error|\mraise\M|\minsert\s+into\M|\mupdate\s+kassa\.|\mdelete\s+from\M)'
+$$, 'no api function holds a rule or a write of its own');
+SELECT cmp_ok((SELECT count(*)::int FROM pg_proc WHERE pronamespace = 'api'::regnamespace), '>=', 20,
+  'the check above saw the api functions');
 
 SELECT * FROM finish();
 ROLLBACK;
