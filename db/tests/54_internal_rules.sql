@@ -3,7 +3,7 @@
 -- refused call changes nothing. One case per rule that used to live only in an api function,
 -- and per business code that had no test.
 BEGIN;
-SELECT plan(40);
+SELECT plan(44);
 \ir helpers/invoices.sql
 \ir helpers/two_tenants.sql
 \ir helpers/catalog.sql
@@ -115,8 +115,18 @@ SELECT throws_ok($$SELECT internal.remove_payment_method(ta, gen_random_uuid(), 
   'P0M01', NULL, 'removing an unknown method is refused');
 SELECT throws_ok($$SELECT internal.configure_auto_topup(ta, a1, true, 1000, 20000, (SELECT debit FROM method)) FROM ids$$,
   'P0M01', NULL, 'auto top-up needs a saved card, not a debit order');
-SELECT lives_ok($$SELECT internal.remove_payment_method(ta, (SELECT debit FROM method), a1) FROM ids$$,
-  'a job removes the customer''s method');
+CREATE TEMP TABLE card AS
+  SELECT internal.add_card(ta, a1, 'visa', '4242', 12, 2030, 'cus_54', 'pm_54') AS id FROM ids;
+SELECT throws_ok($$SELECT internal.configure_auto_topup(ta, a1, true, 1000, 2000000, (SELECT id FROM card)) FROM ids$$,
+  'P0P02', 'auto top-up amount 2000000 is outside the top-up limits 1000 to 1000000', 'above the top-up limit');
+SELECT throws_ok($$SELECT internal.configure_auto_topup(ta, a1, true, 1000, 500, (SELECT id FROM card)) FROM ids$$,
+  'P0P01', NULL, 'below the top-up minimum');
+SELECT lives_ok($$SELECT internal.configure_auto_topup(ta, a1, true, 1000, 20000, (SELECT id FROM card)) FROM ids$$,
+  'a job sets up an auto top-up on a saved card');
+SELECT lives_ok($$SELECT internal.remove_payment_method(ta, (SELECT id FROM card), a1) FROM ids$$,
+  'a job removes the customer''s card');
+SELECT is((SELECT (enabled, disabled_reason) FROM kassa.auto_topups WHERE customer_id = (SELECT a1 FROM ids)),
+  (false, 'payment method removed'::text), 'and the auto top-up charging it is switched off with it');
 
 -- Staff money operations (P0P09-P0P12).
 SELECT throws_ok($$SELECT internal.record_manual_payment(ta, a1, 1000, 'card', 'at the counter', 'R-54', 'job') FROM ids$$,
@@ -143,11 +153,11 @@ SELECT throws_ok($$SELECT internal.set_tenant_status('tap-a', 'closed')$$,
   'P0T10', 'a tenant is active or suspended, not "closed"', 'a tenant is active or suspended');
 SELECT is((SELECT status FROM kassa.tenants WHERE slug = 'tap-a'), 'active', 'the tenant is unchanged');
 
--- The refusals changed nothing: one invoice, one line, one method (removed), one payment more.
+-- The refusals changed nothing: one invoice, one line, two methods (the card removed), one payment more.
 SELECT is((SELECT ((SELECT count(*) FROM kassa.invoices) - invoices, (SELECT count(*) FROM kassa.invoice_lines) - lines,
                    (SELECT count(*) FROM kassa.credit_notes) - notes, (SELECT count(*) FROM kassa.payment_methods) - methods,
                    (SELECT count(*) FROM kassa.payments) - payments) FROM counts),
-  (1::bigint, 1::bigint, 0::bigint, 1::bigint, 1::bigint), 'only the calls that succeeded wrote anything');
+  (1::bigint, 1::bigint, 0::bigint, 2::bigint, 1::bigint), 'only the calls that succeeded wrote anything');
 SELECT is((SELECT (status <> 'void', amount_credited) FROM kassa.invoices WHERE id = (SELECT id FROM inv WHERE name = 'issued')),
   (true, 0::bigint), 'the refused voids left the invoice issued and uncredited');
 
