@@ -146,11 +146,11 @@ CREATE OR REPLACE FUNCTION api.create_invoice(customer_id uuid, notes text DEFAU
                                               supplied_on date DEFAULT NULL)
 RETURNS api.invoices LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
-  new_id uuid := (internal.create_invoice(internal.jwt_tenant_id(), customer_id, notes, period_start, period_end,
-                                          supplied_on)).id;
+  tenant uuid := internal.jwt_tenant_id();
+  new_id uuid := (internal.create_invoice(tenant, customer_id, notes, period_start, period_end, supplied_on)).id;
   made   api.invoices;
 BEGIN
-  SELECT * INTO made FROM api.invoices i WHERE i.id = new_id;
+  SELECT * INTO made FROM api.invoices i WHERE i.tenant_id = tenant AND i.id = new_id;
   RETURN made;
 END $$;
 
@@ -196,11 +196,12 @@ CREATE OR REPLACE FUNCTION api.add_invoice_line(invoice_id uuid, description tex
                                                 period_start date DEFAULT NULL, period_end date DEFAULT NULL)
 RETURNS api.invoice_lines LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
-  line_id uuid := (internal.add_invoice_line(internal.jwt_tenant_id(), invoice_id, description, unit_price, quantity,
-                                             vat_category, period_start, period_end)).id;
+  tenant  uuid := internal.jwt_tenant_id();
+  line_id uuid := (internal.add_invoice_line(tenant, invoice_id, description, unit_price, quantity, vat_category,
+                                             period_start, period_end)).id;
   made    api.invoice_lines;
 BEGIN
-  SELECT * INTO made FROM api.invoice_lines l WHERE l.id = line_id;
+  SELECT * INTO made FROM api.invoice_lines l WHERE l.tenant_id = tenant AND l.id = line_id;
   RETURN made;
 END $$;
 
