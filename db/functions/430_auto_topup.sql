@@ -152,12 +152,10 @@ $$;
 SELECT internal.audit_table('kassa.auto_topups', 'tenant_id', 'customer_id');
 
 ALTER TABLE kassa.auto_topups ENABLE ROW LEVEL SECURITY;
-DROP POLICY IF EXISTS "Staff see their tenant's auto top-ups" ON kassa.auto_topups;
-CREATE POLICY "Staff see their tenant's auto top-ups" ON kassa.auto_topups FOR SELECT TO staff
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
-DROP POLICY IF EXISTS "Customers see their own auto top-up" ON kassa.auto_topups;
-CREATE POLICY "Customers see their own auto top-up" ON kassa.auto_topups FOR SELECT TO customer
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()) AND customer_id = (SELECT internal.jwt_customer_id()));
+SELECT internal.declare_policy('kassa.auto_topups', 'Staff see their tenant''s auto top-ups',
+                              'SELECT', 'staff', internal.tenant_rows());
+SELECT internal.declare_policy('kassa.auto_topups', 'Customers see their own auto top-up',
+                              'SELECT', 'customer', internal.own_rows());
 GRANT SELECT ON kassa.auto_topups TO customer, staff;
 
 GRANT EXECUTE ON FUNCTION internal.due_auto_topups(timestamptz), internal.claim_auto_topup(uuid, uuid, timestamptz),
