@@ -634,6 +634,20 @@ CREATE FUNCTION internal.audit_updated() RETURNS trigger
 
 ALTER FUNCTION internal.audit_updated() OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.auto_topup_cooldown() RETURNS interval
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.auto_topup_cooldown() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.auto_topup_max_failures() RETURNS integer
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.auto_topup_max_failures() OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.begin_top_up(p_tenant uuid, p_customer uuid, p_amount bigint, p_request_id text) RETURNS kassa.payments
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -3318,6 +3332,10 @@ REVOKE ALL ON FUNCTION internal.audit_key(row_json jsonb, key_columns text[]) FR
 REVOKE ALL ON FUNCTION internal.audit_table(tbl regclass, tenant_column text, VARIADIC key_columns text[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.audit_updated() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.auto_topup_cooldown() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.auto_topup_max_failures() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.begin_top_up(p_tenant uuid, p_customer uuid, p_amount bigint, p_request_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.begin_top_up(p_tenant uuid, p_customer uuid, p_amount bigint, p_request_id text) TO kassa_worker;

@@ -34,7 +34,3 @@ BEGIN
        || CASE WHEN p_command <> 'INSERT' THEN format(' USING (%s)', p_rows) ELSE '' END
        || CASE WHEN p_command IN ('INSERT', 'UPDATE', 'ALL') THEN format(' WITH CHECK (%s)', p_rows) ELSE '' END;
 END $$;
-
-REVOKE EXECUTE ON FUNCTION internal.tenant_rows(text), internal.own_rows(text),
-  internal.rows_of_visible(regclass, regclass, text),
-  internal.declare_policy(regclass, text, text, text, text) FROM PUBLIC;
