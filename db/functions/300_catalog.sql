@@ -26,6 +26,9 @@ BEGIN
     PERFORM internal.raise_error('P0S12', format('%s "%s" %s', CASE product.kind WHEN 'plan' THEN 'plan' ELSE 'one-off fee' END, product.code,
       CASE product.kind WHEN 'plan' THEN 'needs an interval (monthly, quarterly, half_yearly or annual)' ELSE 'has no interval' END));
   END IF;
+  IF TG_OP = 'INSERT' OR NEW.valid_from IS DISTINCT FROM OLD.valid_from THEN
+    PERFORM internal.check_business_date(NEW.tenant_id, NEW.valid_from, 'valid_from');
+  END IF;
   IF TG_OP = 'INSERT' THEN
     -- Valid from the tenant's today unless given (not current_date: the session's UTC day).
     NEW.valid_from := coalesce(NEW.valid_from, internal.tenant_today(NEW.tenant_id));

@@ -12,6 +12,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   allowed integer[];
 BEGIN
+  PERFORM internal.check_text(NEW.installation_address, 'installation_address', 1000, false);
   PERFORM internal.lock_open_customer(NEW.tenant_id, NEW.customer_id);
   SELECT t.billing_days INTO allowed FROM kassa.tenants t WHERE t.id = NEW.tenant_id;
   IF NOT NEW.billing_day = ANY (allowed) THEN
@@ -103,10 +104,12 @@ DECLARE
   allowed  constant jsonb := '{"activate": ["pending"], "suspend": ["active"], "resume": ["suspended"],
                                "cancel": ["pending", "active", "suspended"], "change_plan": ["pending", "active"]}';
 BEGIN
-  IF p_reason IS NULL OR btrim(p_reason) = '' THEN
+  IF internal.is_blank(p_reason) THEN
     PERFORM internal.raise_error('P0S05', format('a reason is required to %s a service', replace(p_action, '_', ' ')),
       hint => 'Say why, in a few words: it is kept in the service''s action log.');
   END IF;
+  PERFORM internal.check_text(p_reason, 'reason', 500, false);
+  PERFORM internal.check_business_date(p_tenant_id, p_on, 'effective date');
   -- The customer is locked before the service, in the order internal.customer_transition takes them.
   customer := internal.lock_open_customer(p_tenant_id, (SELECT sv.customer_id FROM kassa.services sv
                                                          WHERE sv.tenant_id = p_tenant_id AND sv.id = p_service_id));
@@ -224,6 +227,7 @@ DECLARE
   fee    record;
   charge kassa.pending_charges;
 BEGIN
+  PERFORM internal.check_finite(p_quantity, 'quantity');
   SELECT * INTO s FROM kassa.services sv WHERE sv.tenant_id = p_tenant_id AND sv.id = p_service_id;
   IF NOT FOUND THEN
     PERFORM internal.raise_error('P0S06', format('service %s not found', p_service_id));
