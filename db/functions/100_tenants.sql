@@ -87,9 +87,11 @@ BEGIN
   IF EXISTS (SELECT FROM kassa.tenants t WHERE t.slug = p_slug) THEN
     PERFORM internal.raise_error('P0T04', format('a tenant with slug "%s" exists already', p_slug));
   END IF;
-  IF btrim(coalesce(p_legal_name, '')) = '' OR btrim(coalesce(p_name, 'x')) = '' THEN
+  IF internal.is_blank(p_legal_name) OR internal.is_blank(coalesce(p_name, 'x')) THEN
     PERFORM internal.raise_error('P0T05', 'a tenant needs a legal name (and a display name, when given, that is not blank)');
   END IF;
+  PERFORM internal.check_text(p_legal_name, 'legal name', 200);
+  PERFORM internal.check_text(p_name, 'name', 200, false);
   IF p_country IS NULL OR p_country !~ '^[A-Z]{2}$' THEN
     PERFORM internal.raise_error('P0T06', format('bad country "%s"', p_country),
       hint => 'Use the ISO 3166 code in capitals, e.g. ZA or DE.');

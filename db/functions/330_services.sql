@@ -12,7 +12,6 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   allowed integer[];
 BEGIN
-  PERFORM internal.check_text(NEW.installation_address, 'installation_address', 1000, false);
   PERFORM internal.lock_open_customer(NEW.tenant_id, NEW.customer_id);
   SELECT t.billing_days INTO allowed FROM kassa.tenants t WHERE t.id = NEW.tenant_id;
   IF NOT NEW.billing_day = ANY (allowed) THEN
@@ -33,6 +32,16 @@ BEGIN
   RETURN NEW;
 END $$;
 
+-- What staff write on a service, with the field named (P0V04).
+CREATE OR REPLACE FUNCTION internal.check_service_text() RETURNS trigger
+LANGUAGE plpgsql SET search_path = '' AS $$
+BEGIN
+  PERFORM internal.check_text(NEW.installation_address, 'installation_address', 1000, false);
+  PERFORM internal.check_text(NEW.reference::text, 'reference', 4000, false);
+  RETURN NEW;
+END $$;
+GRANT EXECUTE ON FUNCTION internal.check_service_text() TO staff;
+
 -- Status, plan and billing anchors change only through the transition RPCs.
 CREATE OR REPLACE FUNCTION internal.guard_service() RETURNS trigger
 LANGUAGE plpgsql SET search_path = '' AS $$
@@ -49,6 +58,8 @@ BEGIN
   RETURN NEW;
 END $$;
 
+CREATE OR REPLACE TRIGGER check_service_text BEFORE INSERT OR UPDATE OF installation_address, reference ON kassa.services
+  FOR EACH ROW EXECUTE FUNCTION internal.check_service_text();
 CREATE OR REPLACE TRIGGER check_new_service BEFORE INSERT ON kassa.services
   FOR EACH ROW EXECUTE FUNCTION internal.check_new_service();
 -- next_billing_date is left out: the invoice run advances it (with row locks) in bulk.
@@ -378,7 +389,10 @@ GRANT SELECT ON api.pending_charges TO customer, staff;
 
 -- The tenant's billing settings, which staff adjust.
 CREATE VIEW api.billing_settings WITH (security_invoker = true) AS
-  SELECT id AS tenant_id, billing_days, invoice_lead_days, invoice_run_mode, proration_mode FROM kassa.tenants;
+  SELECT id AS tenant_id, billing_days, invoice_lead_days, invoice_run_mode, proration_mode,
+         date_window_back_days, date_window_forward_days FROM kassa.tenants;
 GRANT SELECT ON api.billing_settings TO staff;
-GRANT UPDATE (billing_days, invoice_lead_days, invoice_run_mode, proration_mode) ON api.billing_settings TO staff;
-GRANT UPDATE (billing_days, invoice_lead_days, invoice_run_mode, proration_mode) ON kassa.tenants TO staff;
+GRANT UPDATE (billing_days, invoice_lead_days, invoice_run_mode, proration_mode, date_window_back_days,
+              date_window_forward_days) ON api.billing_settings TO staff;
+GRANT UPDATE (billing_days, invoice_lead_days, invoice_run_mode, proration_mode, date_window_back_days,
+              date_window_forward_days) ON kassa.tenants TO staff;

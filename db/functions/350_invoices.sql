@@ -97,6 +97,7 @@ $$;
 CREATE OR REPLACE FUNCTION internal.fill_invoice_line() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 BEGIN
+  PERFORM internal.check_text(NEW.description, 'description', 500);
   IF TG_OP = 'UPDATE' OR NEW.amount IS NULL THEN
     NEW.amount := round(NEW.quantity * NEW.unit_price);
   END IF;

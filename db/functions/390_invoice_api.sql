@@ -128,6 +128,10 @@ DECLARE
   made   api.invoices;
   new_id uuid;
 BEGIN
+  PERFORM internal.check_text(create_invoice.notes, 'notes', 4000, false);
+  PERFORM internal.check_business_date(tenant, create_invoice.period_start, 'period_start');
+  PERFORM internal.check_business_date(tenant, create_invoice.period_end, 'period_end');
+  PERFORM internal.check_business_date(tenant, create_invoice.supplied_on, 'supplied_on');
   IF NOT EXISTS (SELECT FROM kassa.customers c WHERE c.tenant_id = tenant AND c.id = create_invoice.customer_id
                                                  AND c.status <> 'closed') THEN
     PERFORM internal.raise_error('P0I07',
@@ -170,6 +174,10 @@ DECLARE
   made    api.invoice_lines;
   line_id uuid;
 BEGIN
+  -- Before the insert: Infinity does not even fit the column (numeric field overflow).
+  PERFORM internal.check_finite(add_invoice_line.quantity, 'quantity');
+  PERFORM internal.check_business_date(tenant, add_invoice_line.period_start, 'period_start');
+  PERFORM internal.check_business_date(tenant, add_invoice_line.period_end, 'period_end');
   PERFORM internal.draft_for_edit(tenant, add_invoice_line.invoice_id);
   INSERT INTO kassa.invoice_lines (tenant_id, invoice_id, position, description, quantity, unit_price,
                                    vat_category, period_start, period_end, charge_kind)
@@ -211,6 +219,7 @@ DECLARE
   made   api.invoices;
 BEGIN
   IF internal.replayed(tenant, request_id, 'finalise_invoice', call) IS NULL THEN
+    PERFORM internal.check_business_date(tenant, finalise_invoice.issued_on, 'issued_on');
     PERFORM internal.finalise_invoices(tenant, ARRAY[finalise_invoice.invoice_id],
                                        coalesce(finalise_invoice.issued_on, internal.tenant_today(tenant)));
     PERFORM internal.remember(tenant, request_id, 'finalise_invoice', call, to_jsonb(finalise_invoice.invoice_id));
@@ -236,9 +245,11 @@ BEGIN
     SELECT * INTO made FROM api.invoices i WHERE i.tenant_id = tenant AND i.id = void_invoice.invoice_id;
     RETURN made;
   END IF;
-  IF reason IS NULL OR btrim(reason) = '' THEN
+  IF internal.is_blank(reason) THEN
     PERFORM internal.raise_error('P0I11', 'a reason is required to void an invoice');
   END IF;
+  PERFORM internal.check_text(reason, 'reason', 500, false);
+  PERFORM internal.check_business_date(tenant, void_invoice.issued_on, 'issued_on');
   SELECT * INTO inv FROM kassa.invoices i WHERE i.tenant_id = tenant AND i.id = void_invoice.invoice_id;
   IF NOT FOUND THEN
     PERFORM internal.raise_error('P0I01', format('invoice %s not found in this tenant', void_invoice.invoice_id));
@@ -279,6 +290,7 @@ DECLARE
   made   api.credit_notes;
 BEGIN
   IF note_id IS NULL THEN
+    PERFORM internal.check_business_date(tenant, create_credit_note.issued_on, 'issued_on');
     note_id := (internal.create_credit_note(tenant, create_credit_note.invoice_id, create_credit_note.reason,
                                             create_credit_note.settlement, create_credit_note.lines,
                                             coalesce(create_credit_note.issued_on, internal.tenant_today(tenant)))).id;

@@ -150,7 +150,7 @@ BEGIN
       hint => 'Refund a completed payment instead.');
   END IF;
   UPDATE kassa.payments p
-     SET status = 'failed', failed_at = now(), failure_reason = p_reason,
+     SET status = 'failed', failed_at = now(), failure_reason = left(p_reason, 500),  -- a gateway's text: kept within the limit
          provider_response = p.provider_response || jsonb_build_object('failed', p_raw)
    WHERE p.tenant_id = p_tenant AND p.id = p_payment
   RETURNING * INTO pay;
@@ -161,9 +161,10 @@ END $$;
 CREATE OR REPLACE FUNCTION internal.check_refund(pay kassa.payments, p_amount bigint, p_reason text) RETURNS void
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
-  IF nullif(btrim(p_reason), '') IS NULL THEN
+  IF internal.is_blank(p_reason) THEN
     PERFORM internal.raise_error('P0P09', 'a refund needs a reason');
   END IF;
+  PERFORM internal.check_text(p_reason, 'reason', 500, false);
   IF pay.status NOT IN ('completed', 'partially_refunded') THEN
     PERFORM internal.raise_error('P0P07', format('payment %s is %s, only a completed payment can be refunded', pay.id, pay.status));
   END IF;
