@@ -63,7 +63,7 @@ CASES = {
     "number-format-without-counter": ("PATCH", "/tenants?id=eq.{tenant}", {"invoice_number_format": "INV-{YYYY}"},
                                       400, "23514", "tenants_number_formats_have_counter"),
     "empty-tenant-name": ("PATCH", "/tenants?id=eq.{tenant}", {"name": ""},
-                          400, "23514", "tenants_name_not_blank"),
+                          400, "P0V03", "name is required"),
     "payment-terms-out-of-range": ("PATCH", "/tenants?id=eq.{tenant}", {"payment_terms_days": 999},
                                    400, "23514", "tenants_payment_terms_range"),
     "currency-change-not-allowed": ("PATCH", "/tenants?id=eq.{tenant}", {"currency": "XXX"},

@@ -46,7 +46,6 @@ BEGIN
   PERFORM internal.check_text(NEW.description, 'description', 500, false);
   RETURN NEW;
 END $$;
-GRANT EXECUTE ON FUNCTION internal.check_product() TO staff;
 
 CREATE OR REPLACE FUNCTION internal.price_version_in_use(p_tenant_id uuid, p_id uuid) RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$

@@ -40,7 +40,6 @@ BEGIN
   PERFORM internal.check_text(NEW.reference::text, 'reference', 4000, false);
   RETURN NEW;
 END $$;
-GRANT EXECUTE ON FUNCTION internal.check_service_text() TO staff;
 
 -- Status, plan and billing anchors change only through the transition RPCs.
 CREATE OR REPLACE FUNCTION internal.guard_service() RETURNS trigger

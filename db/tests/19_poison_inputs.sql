@@ -2,7 +2,7 @@
 -- required text is not blank (any white space), every text has a length limit; the functions
 -- answer a P0V code naming the field, the constraints are the last line of defence.
 BEGIN;
-SELECT plan(47);
+SELECT plan(49);
 \ir helpers/invoices.sql
 \ir helpers/two_tenants.sql
 \ir helpers/catalog.sql
@@ -112,6 +112,10 @@ SELECT throws_ok($$SELECT api.add_invoice_line((SELECT id FROM made), 'Router', 
                  'P0V02', NULL, 'an invoice line for a period in 0026 is refused');
 SELECT throws_ok($$SELECT api.create_invoice('aaaaaaaa-0000-4000-8000-0000000000a1', supplied_on => '2036-06-01')$$,
                  'P0V02', NULL, 'a supply date ten years ahead is refused');
+SELECT throws_ok($$UPDATE api.invoices SET supplied_on = '2027-06-17' WHERE id = (SELECT id FROM made)$$,
+                 'P0V02', NULL, 'a draft''s supply date PATCHed 367 days ahead is refused');
+SELECT throws_ok($$UPDATE api.tenants SET name = repeat('t', 201)$$,
+                 'P0V04', 'name is too long: 201 characters, at most 200', 'a tenant name of 201 characters is refused');
 SELECT throws_ok($$SELECT api.finalise_invoice((SELECT id FROM made), '2025-06-15')$$,
                  'P0V02', 'issued_on 2025-06-15 is outside the allowed window 2026-03-17 to 2027-06-16',
                  'an issue date a year back is refused');
