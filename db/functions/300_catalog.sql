@@ -38,7 +38,7 @@ BEGIN
   RETURN NEW;
 END $$;
 
--- A product's code, name and description, with the field named (P0V03, P0V04).
+-- A product's name and description, with the field named (P0V03, P0V04).
 CREATE OR REPLACE FUNCTION internal.check_product() RETURNS trigger
 LANGUAGE plpgsql SET search_path = '' AS $$
 BEGIN
