@@ -140,7 +140,7 @@ CREATE OR REPLACE FUNCTION internal.fail_payment(p_tenant uuid, p_payment uuid, 
 RETURNS kassa.payments
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
-  why text := internal.require_reason(p_reason);
+  why text := internal.require_reason(left(p_reason, 500));  -- a gateway's text: kept within the limit
   pay kassa.payments;
 BEGIN
   pay := internal.lock_payment(p_tenant, p_payment);
@@ -163,9 +163,10 @@ END $$;
 CREATE OR REPLACE FUNCTION internal.check_refund(pay kassa.payments, p_amount bigint, p_reason text) RETURNS void
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
-  IF nullif(btrim(p_reason), '') IS NULL THEN
+  IF internal.is_blank(p_reason) THEN
     PERFORM internal.raise_error('P0P09', 'a refund needs a reason');
   END IF;
+  PERFORM internal.check_text(p_reason, 'reason', 500, false);
   IF pay.status NOT IN ('completed', 'partially_refunded') THEN
     PERFORM internal.raise_error('P0P07', format('payment %s is %s, only a completed payment can be refunded', pay.id, pay.status));
   END IF;
