@@ -3585,7 +3585,6 @@ REVOKE ALL ON FUNCTION internal.billing_periods(p_day integer, p_months integer,
 REVOKE ALL ON FUNCTION internal.check_business_date(p_tenant uuid, p_date date, p_what text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.check_business_date(p_tenant uuid, p_date date, p_what text) TO customer;
 GRANT ALL ON FUNCTION internal.check_business_date(p_tenant uuid, p_date date, p_what text) TO staff;
-GRANT ALL ON FUNCTION internal.check_business_date(p_tenant uuid, p_date date, p_what text) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.check_claims(claims json, api_role text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.check_claims(claims json, api_role text) TO kassa_worker;
@@ -3593,14 +3592,12 @@ GRANT ALL ON FUNCTION internal.check_claims(claims json, api_role text) TO kassa
 REVOKE ALL ON FUNCTION internal.check_customer_contact(c kassa.customers) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.check_customer_contact(c kassa.customers) TO customer;
 GRANT ALL ON FUNCTION internal.check_customer_contact(c kassa.customers) TO staff;
-GRANT ALL ON FUNCTION internal.check_customer_contact(c kassa.customers) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.check_draft_edit() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.check_finite(p_value numeric, p_what text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.check_finite(p_value numeric, p_what text) TO customer;
 GRANT ALL ON FUNCTION internal.check_finite(p_value numeric, p_what text) TO staff;
-GRANT ALL ON FUNCTION internal.check_finite(p_value numeric, p_what text) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.check_issue_date(p_tenant_id uuid, p_series text, p_issued_on date) FROM PUBLIC;
 
@@ -3629,7 +3626,6 @@ REVOKE ALL ON FUNCTION internal.check_tenant() FROM PUBLIC;
 REVOKE ALL ON FUNCTION internal.check_text(p_text text, p_what text, p_max integer, p_required boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.check_text(p_text text, p_what text, p_max integer, p_required boolean) TO customer;
 GRANT ALL ON FUNCTION internal.check_text(p_text text, p_what text, p_max integer, p_required boolean) TO staff;
-GRANT ALL ON FUNCTION internal.check_text(p_text text, p_what text, p_max integer, p_required boolean) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.claim_auto_topup(p_tenant uuid, p_customer uuid, p_now timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.claim_auto_topup(p_tenant uuid, p_customer uuid, p_now timestamp with time zone) TO kassa_worker;
@@ -3723,7 +3719,6 @@ GRANT ALL ON FUNCTION internal.invoice_vat_breakdown(p_tenant_id uuid, p_invoice
 REVOKE ALL ON FUNCTION internal.is_blank(p_text text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.is_blank(p_text text) TO customer;
 GRANT ALL ON FUNCTION internal.is_blank(p_text text) TO staff;
-GRANT ALL ON FUNCTION internal.is_blank(p_text text) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.jwt_claims() FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.jwt_claims() TO anon;

@@ -56,4 +56,4 @@ END $$;
 
 GRANT EXECUTE ON FUNCTION internal.is_blank(text), internal.check_text(text, text, integer, boolean),
   internal.check_finite(numeric, text), internal.check_business_date(uuid, date, text)
-  TO customer, staff, kassa_worker;
+  TO customer, staff;

@@ -72,7 +72,7 @@ BEGIN
   PERFORM internal.check_text(c.address, 'address', 1000, false);
   PERFORM internal.check_text(c.vat_number, 'vat_number', 50, false);
 END $$;
-GRANT EXECUTE ON FUNCTION internal.check_customer_contact(kassa.customers) TO customer, staff, kassa_worker;
+GRANT EXECUTE ON FUNCTION internal.check_customer_contact(kassa.customers) TO customer, staff;
 
 CREATE OR REPLACE FUNCTION internal.guard_customer_update() RETURNS trigger
 LANGUAGE plpgsql SET search_path = '' AS $$
