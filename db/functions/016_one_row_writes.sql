@@ -52,10 +52,12 @@ BEGIN
     PERFORM internal.raise_error('P0U01',
       pg_catalog.format('a write must name one row by its key: this %s on %s reached more than one row',
                         TG_OP, TG_TABLE_NAME),
-      hint => (SELECT 'Filter on the key: ?' || pg_catalog.string_agg(pg_catalog.format('%s=eq.<%1$s>', k.view_column), '&')
-                 FROM internal.view_key(base, renamed) k
-                WHERE k.view_column <> 'tenant_id'
-                   OR NOT EXISTS (SELECT FROM internal.view_key(base, renamed) o WHERE o.view_column <> 'tenant_id')));
+      -- The key without tenant_id, which the token gives (unless the key is the tenant).
+      hint => (SELECT 'Filter on the key: ?' || coalesce(
+                        pg_catalog.string_agg(pg_catalog.format('%s=eq.<%1$s>', k.view_column), '&')
+                          FILTER (WHERE k.view_column <> 'tenant_id'),
+                        pg_catalog.string_agg(pg_catalog.format('%s=eq.<%1$s>', k.view_column), '&'))
+                 FROM internal.view_key(base, renamed) k));
   END IF;
   PERFORM pg_catalog.set_config('kassa.view_rows_written', '1', true);
   SELECT pg_catalog.string_agg(pg_catalog.format('b.%I = %L', k.base_column, old_row ->> k.base_column), ' AND ')
