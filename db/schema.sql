@@ -410,12 +410,12 @@ CREATE FUNCTION api.set_primary_payment_method(payment_method_id uuid) RETURNS v
 
 ALTER FUNCTION api.set_primary_payment_method(payment_method_id uuid) OWNER TO kassa_owner;
 
-CREATE FUNCTION api.start_invoice_run() RETURNS bigint
-    LANGUAGE sql SECURITY DEFINER
+CREATE FUNCTION api.start_invoice_run(request_id text DEFAULT NULL::text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 
-ALTER FUNCTION api.start_invoice_run() OWNER TO kassa_owner;
+ALTER FUNCTION api.start_invoice_run(request_id text) OWNER TO kassa_owner;
 
 CREATE TABLE kassa.ledger_entries (
     tenant_id uuid NOT NULL,
@@ -619,6 +619,13 @@ CREATE FUNCTION internal.allocate_credit(p_tenant_id uuid, p_customer_ids uuid[]
     AS $$…$$;
 
 ALTER FUNCTION internal.allocate_credit(p_tenant_id uuid, p_customer_ids uuid[]) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.as_base_row(view_row jsonb, renamed jsonb) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.as_base_row(view_row jsonb, renamed jsonb) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.assign_account_number() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1575,6 +1582,13 @@ CREATE FUNCTION internal.start_queued_job_run(p_run bigint) RETURNS void
 
 ALTER FUNCTION internal.start_queued_job_run(p_run bigint) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.start_row_count() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.start_row_count() OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.statement(p_tenant_id uuid, p_customer_id uuid, p_from date, p_to date) RETURNS TABLE(tenant_id uuid, customer_id uuid, account_number text, entry_id bigint, posted_on date, kind text, source_type text, source_id text, description text, opening_balance bigint, amount bigint, balance bigint, currency character)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO ''
@@ -1687,6 +1701,13 @@ CREATE FUNCTION internal.vat_of(p_amount numeric, p_rate numeric, p_includes_vat
 
 ALTER FUNCTION internal.vat_of(p_amount numeric, p_rate numeric, p_includes_vat boolean) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.view_key(base regclass, renamed jsonb) RETURNS TABLE(base_column text, view_column text)
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.view_key(base regclass, renamed jsonb) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.void_invoice(p_tenant_id uuid, p_invoice_id uuid, p_reason text, p_issued_on date) RETURNS kassa.invoices
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -1700,6 +1721,20 @@ CREATE FUNCTION internal.warn_low_balance() RETURNS trigger
     AS $$…$$;
 
 ALTER FUNCTION internal.warn_low_balance() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.write_by_key(api_view regclass, base regclass, renamed jsonb DEFAULT '{}'::jsonb) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.write_by_key(api_view regclass, base regclass, renamed jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.write_one_row() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.write_one_row() OWNER TO kassa_owner;
 
 CREATE FUNCTION kassa.hand_over_objects(new_owner name) RETURNS integer
     LANGUAGE plpgsql
@@ -2737,6 +2772,50 @@ CREATE INDEX services_customer ON kassa.services USING btree (tenant_id, custome
 
 CREATE INDEX services_due ON kassa.services USING btree (tenant_id, next_billing_date) WHERE (status = 'active'::text);
 
+CREATE TRIGGER count_rows BEFORE DELETE OR UPDATE ON api.billing_settings FOR EACH STATEMENT EXECUTE FUNCTION internal.start_row_count();
+
+CREATE TRIGGER count_rows BEFORE DELETE OR UPDATE ON api.bonus_tiers FOR EACH STATEMENT EXECUTE FUNCTION internal.start_row_count();
+
+CREATE TRIGGER count_rows BEFORE DELETE OR UPDATE ON api.customers FOR EACH STATEMENT EXECUTE FUNCTION internal.start_row_count();
+
+CREATE TRIGGER count_rows BEFORE DELETE OR UPDATE ON api.invoices FOR EACH STATEMENT EXECUTE FUNCTION internal.start_row_count();
+
+CREATE TRIGGER count_rows BEFORE DELETE OR UPDATE ON api.low_balance_thresholds FOR EACH STATEMENT EXECUTE FUNCTION internal.start_row_count();
+
+CREATE TRIGGER count_rows BEFORE DELETE OR UPDATE ON api.payment_settings FOR EACH STATEMENT EXECUTE FUNCTION internal.start_row_count();
+
+CREATE TRIGGER count_rows BEFORE DELETE OR UPDATE ON api.price_versions FOR EACH STATEMENT EXECUTE FUNCTION internal.start_row_count();
+
+CREATE TRIGGER count_rows BEFORE DELETE OR UPDATE ON api.products FOR EACH STATEMENT EXECUTE FUNCTION internal.start_row_count();
+
+CREATE TRIGGER count_rows BEFORE DELETE OR UPDATE ON api.services FOR EACH STATEMENT EXECUTE FUNCTION internal.start_row_count();
+
+CREATE TRIGGER count_rows BEFORE DELETE OR UPDATE ON api.tenants FOR EACH STATEMENT EXECUTE FUNCTION internal.start_row_count();
+
+CREATE TRIGGER count_rows BEFORE DELETE OR UPDATE ON api.vat_rates FOR EACH STATEMENT EXECUTE FUNCTION internal.start_row_count();
+
+CREATE TRIGGER write_one_row INSTEAD OF DELETE OR UPDATE ON api.billing_settings FOR EACH ROW EXECUTE FUNCTION internal.write_one_row('kassa.tenants', '{"tenant_id": "id"}');
+
+CREATE TRIGGER write_one_row INSTEAD OF DELETE OR UPDATE ON api.bonus_tiers FOR EACH ROW EXECUTE FUNCTION internal.write_one_row('kassa.bonus_tiers', '{}');
+
+CREATE TRIGGER write_one_row INSTEAD OF DELETE OR UPDATE ON api.customers FOR EACH ROW EXECUTE FUNCTION internal.write_one_row('kassa.customers', '{}');
+
+CREATE TRIGGER write_one_row INSTEAD OF DELETE OR UPDATE ON api.invoices FOR EACH ROW EXECUTE FUNCTION internal.write_one_row('kassa.invoices', '{}');
+
+CREATE TRIGGER write_one_row INSTEAD OF DELETE OR UPDATE ON api.low_balance_thresholds FOR EACH ROW EXECUTE FUNCTION internal.write_one_row('kassa.low_balance_thresholds', '{}');
+
+CREATE TRIGGER write_one_row INSTEAD OF DELETE OR UPDATE ON api.payment_settings FOR EACH ROW EXECUTE FUNCTION internal.write_one_row('kassa.payment_settings', '{}');
+
+CREATE TRIGGER write_one_row INSTEAD OF DELETE OR UPDATE ON api.price_versions FOR EACH ROW EXECUTE FUNCTION internal.write_one_row('kassa.price_versions', '{}');
+
+CREATE TRIGGER write_one_row INSTEAD OF DELETE OR UPDATE ON api.products FOR EACH ROW EXECUTE FUNCTION internal.write_one_row('kassa.products', '{}');
+
+CREATE TRIGGER write_one_row INSTEAD OF DELETE OR UPDATE ON api.services FOR EACH ROW EXECUTE FUNCTION internal.write_one_row('kassa.services', '{}');
+
+CREATE TRIGGER write_one_row INSTEAD OF DELETE OR UPDATE ON api.tenants FOR EACH ROW EXECUTE FUNCTION internal.write_one_row('kassa.tenants', '{}');
+
+CREATE TRIGGER write_one_row INSTEAD OF DELETE OR UPDATE ON api.vat_rates FOR EACH ROW EXECUTE FUNCTION internal.write_one_row('kassa.vat_rates', '{}');
+
 CREATE TRIGGER append_only BEFORE DELETE OR UPDATE ON audit.log FOR EACH ROW EXECUTE FUNCTION internal.refuse_change('P0A01', 'the audit log is append-only', 'Audit rows can be read, never changed or removed.');
 
 CREATE TRIGGER append_only_truncate BEFORE TRUNCATE ON audit.log FOR EACH STATEMENT EXECUTE FUNCTION internal.refuse_change('P0A01', 'the audit log is append-only', 'Audit rows can be read, never changed or removed.');
@@ -3425,8 +3504,8 @@ REVOKE ALL ON FUNCTION api.set_primary_payment_method(payment_method_id uuid) FR
 GRANT ALL ON FUNCTION api.set_primary_payment_method(payment_method_id uuid) TO customer;
 GRANT ALL ON FUNCTION api.set_primary_payment_method(payment_method_id uuid) TO staff;
 
-REVOKE ALL ON FUNCTION api.start_invoice_run() FROM PUBLIC;
-GRANT ALL ON FUNCTION api.start_invoice_run() TO staff;
+REVOKE ALL ON FUNCTION api.start_invoice_run(request_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.start_invoice_run(request_id text) TO staff;
 
 GRANT SELECT ON TABLE kassa.ledger_entries TO customer;
 GRANT SELECT ON TABLE kassa.ledger_entries TO staff;
@@ -3507,6 +3586,10 @@ GRANT SELECT ON TABLE kassa.invoice_allocations TO customer;
 GRANT SELECT ON TABLE kassa.invoice_allocations TO staff;
 
 REVOKE ALL ON FUNCTION internal.allocate_credit(p_tenant_id uuid, p_customer_ids uuid[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.as_base_row(view_row jsonb, renamed jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.as_base_row(view_row jsonb, renamed jsonb) TO customer;
+GRANT ALL ON FUNCTION internal.as_base_row(view_row jsonb, renamed jsonb) TO staff;
 
 REVOKE ALL ON FUNCTION internal.assign_account_number() FROM PUBLIC;
 
@@ -3863,6 +3946,8 @@ GRANT ALL ON FUNCTION internal.start_job_run(p_job text, p_as_of date, p_tenant 
 REVOKE ALL ON FUNCTION internal.start_queued_job_run(p_run bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.start_queued_job_run(p_run bigint) TO kassa_worker;
 
+REVOKE ALL ON FUNCTION internal.start_row_count() FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.statement(p_tenant_id uuid, p_customer_id uuid, p_from date, p_to date) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.statement_customer(p_customer uuid) FROM PUBLIC;
@@ -3907,9 +3992,17 @@ REVOKE ALL ON FUNCTION internal.vat_of(p_amount numeric, p_rate numeric, p_inclu
 GRANT ALL ON FUNCTION internal.vat_of(p_amount numeric, p_rate numeric, p_includes_vat boolean) TO staff;
 GRANT ALL ON FUNCTION internal.vat_of(p_amount numeric, p_rate numeric, p_includes_vat boolean) TO customer;
 
+REVOKE ALL ON FUNCTION internal.view_key(base regclass, renamed jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.view_key(base regclass, renamed jsonb) TO customer;
+GRANT ALL ON FUNCTION internal.view_key(base regclass, renamed jsonb) TO staff;
+
 REVOKE ALL ON FUNCTION internal.void_invoice(p_tenant_id uuid, p_invoice_id uuid, p_reason text, p_issued_on date) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.warn_low_balance() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.write_by_key(api_view regclass, base regclass, renamed jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.write_one_row() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION kassa.hand_over_objects(new_owner name) FROM PUBLIC;
 

@@ -56,11 +56,13 @@ GRANT SELECT ON api.tenants TO customer, staff;
 GRANT UPDATE (name, legal_name, address, vat_number, prices_include_vat, timezone, locale,
               account_number_format, invoice_number_format, credit_note_number_format,
               payment_terms_days) ON api.tenants TO staff;
+SELECT internal.write_by_key('api.tenants', 'kassa.tenants');
 
 CREATE VIEW api.vat_rates WITH (security_invoker = true) AS
   SELECT tenant_id, category, rate FROM kassa.vat_rates;
 GRANT SELECT ON api.vat_rates TO customer, staff;
 GRANT INSERT (category, rate), UPDATE (rate) ON api.vat_rates TO staff;
+SELECT internal.write_by_key('api.vat_rates', 'kassa.vat_rates');
 
 CREATE VIEW api.currencies WITH (security_invoker = true) AS
   SELECT code, name, minor_units FROM kassa.currencies;

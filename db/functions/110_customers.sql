@@ -165,3 +165,4 @@ GRANT SELECT ON api.customers TO customer, staff;
 GRANT INSERT (type, status, name, company_name, email, phone, address, vat_number) ON api.customers TO staff;
 GRANT UPDATE (type, status, name, company_name, email, phone, address, vat_number) ON api.customers TO staff;
 GRANT UPDATE (name, email, phone, address) ON api.customers TO customer;
+SELECT internal.write_by_key('api.customers', 'kassa.customers');

@@ -365,6 +365,7 @@ CREATE VIEW api.services WITH (security_invoker = true) AS
 GRANT SELECT ON api.services TO customer, staff;
 GRANT INSERT (customer_id, price_version_id, installation_address, reference, billing_day),
       UPDATE (installation_address, reference) ON api.services TO staff;
+SELECT internal.write_by_key('api.services', 'kassa.services');
 
 CREATE VIEW api.service_actions WITH (security_invoker = true) AS
   SELECT id, tenant_id, service_id, customer_id, action, reason, effective_on, row_before, row_after, actor, at
@@ -386,3 +387,4 @@ GRANT UPDATE (billing_days, invoice_lead_days, invoice_run_mode, proration_mode,
               date_window_forward_days) ON api.billing_settings TO staff;
 GRANT UPDATE (billing_days, invoice_lead_days, invoice_run_mode, proration_mode, date_window_back_days,
               date_window_forward_days) ON kassa.tenants TO staff;
+SELECT internal.write_by_key('api.billing_settings', 'kassa.tenants', '{"tenant_id": "id"}');

@@ -53,6 +53,7 @@ CREATE VIEW api.invoices WITH (security_invoker = true) AS
     FROM kassa.invoices;
 GRANT SELECT ON api.invoices TO customer, staff;
 GRANT UPDATE (notes, period_start, period_end, supplied_on) ON api.invoices TO staff;
+SELECT internal.write_by_key('api.invoices', 'kassa.invoices');
 
 -- One row per invoice, VAT category and rate: the figures its totals were computed from.
 CREATE VIEW api.invoice_vat_breakdown WITH (security_invoker = true) AS

@@ -366,8 +366,10 @@ CREATE VIEW api.payment_settings WITH (security_invoker = true) AS
   SELECT tenant_id, min_top_up, max_top_up, return_origins FROM kassa.payment_settings;
 GRANT SELECT ON api.payment_settings TO customer, staff;
 GRANT INSERT, UPDATE (min_top_up, max_top_up, return_origins) ON api.payment_settings TO staff;
+SELECT internal.write_by_key('api.payment_settings', 'kassa.payment_settings');
 
 CREATE VIEW api.bonus_tiers WITH (security_invoker = true) AS
   SELECT tenant_id, min_amount, percent FROM kassa.bonus_tiers;
 GRANT SELECT ON api.bonus_tiers TO customer, staff;
 GRANT INSERT, UPDATE, DELETE ON api.bonus_tiers TO staff;
+SELECT internal.write_by_key('api.bonus_tiers', 'kassa.bonus_tiers');
