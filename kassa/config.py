@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from bridge.claims import key_set
+from bridge.claims import key_id, key_set
 
 ROOT = Path(__file__).resolve().parent.parent
 HOME = Path(os.environ.get("KASSA_HOME", ROOT / ".kassa"))
@@ -145,6 +145,7 @@ class Settings:
             "bridge_url": self.bridge_url,
             "sse_url": self.sse_url,
             "jwt_secret": self.jwt_secret,
+            "jwt_kid": key_id(self.jwt_secret),
             "stripe_webhook_secret": self.stripe_webhook_secret,
             "stripe_api_base": self.stripe_api_base,
             "embedded": self.embedded,

@@ -163,6 +163,7 @@ def test_jwt_rotation_keeps_old_tokens_for_the_overlap(settings, tenant, home_st
     assert rotated.returncode == 0, rotated.stderr
     new = config.load(Path(settings.home))
     assert new.jwt_secret != settings.jwt_secret
+    assert json.loads(kassa(settings, "env", "--json").stdout)["jwt_kid"] == key_id(new.jwt_secret)
     assert f"new signing key {key_id(new.jwt_secret)}; {key_id(settings.jwt_secret)} is accepted until" in rotated.stdout
     until = new.jwt_previous_keys[0]["retire_after"]
     overlap = datetime.fromisoformat(until) - datetime.now(timezone.utc)
