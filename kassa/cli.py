@@ -140,6 +140,11 @@ def cmd_db(args, settings):
         print(deploy.verify(settings), end="")
 
 
+def cmd_schema(args, settings):
+    from kassa import schema
+    print("kassa schema: wrote", schema.write().relative_to(config.ROOT))
+
+
 def cmd_psql(args, settings):
     os.execvp("psql", ["psql", settings.database_url, *args.psql_args])
 
@@ -262,6 +267,7 @@ def parser() -> argparse.ArgumentParser:
     db.add_argument("action", choices=["deploy", "revert", "verify"])
     db.add_argument("--to", help="revert: the change to revert to (default: everything)")
     db.set_defaults(func=cmd_db)
+    sub.add_parser("schema", help="write db/schema.sql: the schema dump of a fresh deploy").set_defaults(func=cmd_schema)
     psql = sub.add_parser("psql", help="psql on the Kassa database")
     psql.add_argument("psql_args", nargs=argparse.REMAINDER)
     psql.set_defaults(func=cmd_psql)
