@@ -18,7 +18,6 @@ import pytest
 import requests
 
 from bridge.claims import AUDIENCE, key_id
-from conftest import Api
 from kassa import config, keys
 from kassa.tokens import make_token
 
@@ -57,12 +56,12 @@ def stored(db) -> dict:
             for row in db.execute("SELECT * FROM kassa.payment_method_secrets")}
 
 
-def test_payment_key_rotation_re_encrypts_every_secret(settings, db, tenant, customer, token, home_state):
+def test_payment_key_rotation_re_encrypts_every_secret(settings, db, tenant, customer, api, token, home_state):
     old_key = settings.payment_method_key
     with worker(settings, old_key) as conn:
         card = conn.execute("SELECT internal.add_card(%s, %s, 'visa', '4242', 12, 2030, 'cus_rotation', %s)",
                             [tenant["id"], customer["id"], GATEWAY_METHOD]).fetchone()[0]
-    customer_api = Api(settings.postgrest_url, token("customer", tenant["id"], customer["id"]))
+    customer_api = api(token("customer", tenant["id"], customer["id"]))
     response = customer_api.rpc("add_payment_method", kind="debit_order", bank="FNB", account_type="cheque",
                                 account_number="6200 1234 5678", mandate_reference="MD-ROT")
     assert response.status_code == 200, response.text

@@ -26,19 +26,19 @@ END $$;
 
 -- The stored details under `p_key`; pgcrypto's "Wrong key or corrupt data" (39000) becomes
 -- P0Y01, naming the method.
-CREATE OR REPLACE FUNCTION internal.decrypt_payment_method(s kassa.payment_method_secrets, p_key text) RETURNS jsonb
+CREATE OR REPLACE FUNCTION internal.decrypt_payment_method(p_method uuid, p_encrypted bytea, p_key text) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = '' AS $$
 BEGIN
-  RETURN public.pgp_sym_decrypt(s.details_encrypted, p_key)::jsonb;
+  RETURN public.pgp_sym_decrypt(p_encrypted, p_key)::jsonb;
 EXCEPTION WHEN external_routine_invocation_exception THEN
-  PERFORM internal.raise_error('P0Y01', format('the payment method key does not decrypt the details of payment method %s', s.payment_method_id),
+  PERFORM internal.raise_error('P0Y01', format('the payment method key does not decrypt the details of payment method %s', p_method),
     hint => 'The key was rotated (`kassa payment-key rotate`): restart the process so it reads the current KASSA_PAYMENT_METHOD_KEY.');
 END $$;
 
 -- The decrypted details of one method: for the worker when it charges a card.
 CREATE OR REPLACE FUNCTION internal.payment_method_details(p_tenant uuid, p_method uuid) RETURNS jsonb
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
-  SELECT internal.decrypt_payment_method(s, internal.payment_method_key())
+  SELECT internal.decrypt_payment_method(s.payment_method_id, s.details_encrypted, internal.payment_method_key())
     FROM kassa.payment_method_secrets s
    WHERE s.tenant_id = p_tenant AND s.payment_method_id = p_method
 $$;
@@ -60,9 +60,9 @@ BEGIN
   END IF;
   LOCK TABLE kassa.payment_method_secrets IN EXCLUSIVE MODE;
   FOR s IN SELECT * FROM kassa.payment_method_secrets ORDER BY tenant_id, payment_method_id LOOP
-    details := internal.decrypt_payment_method(s, p_old);
+    details := internal.decrypt_payment_method(s.payment_method_id, s.details_encrypted, p_old);
     s.details_encrypted := public.pgp_sym_encrypt(details::text, p_new);
-    IF internal.decrypt_payment_method(s, p_new) IS DISTINCT FROM details THEN
+    IF internal.decrypt_payment_method(s.payment_method_id, s.details_encrypted, p_new) IS DISTINCT FROM details THEN
       PERFORM internal.raise_error('P0Y03', format('the details of payment method %s did not survive re-encryption', s.payment_method_id));
     END IF;
     UPDATE kassa.payment_method_secrets t SET details_encrypted = s.details_encrypted
@@ -120,7 +120,7 @@ BEGIN
     -- A stale key (the process was not restarted after a rotation) must not write a secret:
     -- waits for a running rotation, then checks the key on one stored secret.
     LOCK TABLE kassa.payment_method_secrets IN ROW EXCLUSIVE MODE;
-    PERFORM internal.decrypt_payment_method(s, internal.payment_method_key())
+    PERFORM internal.decrypt_payment_method(s.payment_method_id, s.details_encrypted, internal.payment_method_key())
        FROM kassa.payment_method_secrets s LIMIT 1;
     INSERT INTO kassa.payment_method_secrets (tenant_id, payment_method_id, details_encrypted)
     VALUES (p_method.tenant_id, new_id, public.pgp_sym_encrypt(p_details::text, internal.payment_method_key()));
