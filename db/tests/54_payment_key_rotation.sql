@@ -2,9 +2,9 @@
 -- a process left with the old key can neither read nor write secrets.
 BEGIN;
 SELECT plan(12);
-
-\ir helpers/two_tenants.sql
 SELECT set_config('app.settings.payment_method_key', 'old-key-54-0123456789', true);
+\ir helpers/two_tenants.sql
+
 CREATE TEMP TABLE ids AS SELECT internal.add_card('aaaaaaaa-0000-4000-8000-00000000000a',
   'aaaaaaaa-0000-4000-8000-0000000000a1', 'visa', '4242', 12, 2030, 'cus_54', 'pm_54') AS card;
 SELECT pg_temp.act_as('customer', 'aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-0000000000a1');
