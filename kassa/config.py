@@ -156,10 +156,13 @@ class Settings:
     def save(self) -> None:
         Path(self.home).mkdir(parents=True, exist_ok=True)
         path = Path(self.home) / "state.json"
-        # Whole or not at all (the key rotations rely on it): a new file renamed over the old.
+        # Whole or not at all, also across a crash (the key rotations rely on it): a new file,
+        # on disk before it is renamed over the old.
         draft = path.with_name("state.json.new")
-        draft.touch(mode=0o600)
-        draft.write_text(json.dumps(asdict(self), indent=2))
+        with open(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as file:
+            file.write(json.dumps(asdict(self), indent=2))
+            file.flush()
+            os.fsync(file.fileno())
         draft.chmod(0o600)
         os.replace(draft, path)
 
