@@ -62,9 +62,8 @@ BEGIN
   FOR s IN SELECT * FROM kassa.payment_method_secrets ORDER BY tenant_id, payment_method_id LOOP
     details := internal.decrypt_payment_method(s.payment_method_id, s.details_encrypted, p_old);
     s.details_encrypted := public.pgp_sym_encrypt(details::text, p_new);
-    IF internal.decrypt_payment_method(s.payment_method_id, s.details_encrypted, p_new) IS DISTINCT FROM details THEN
-      PERFORM internal.raise_error('P0Y03', format('the details of payment method %s did not survive re-encryption', s.payment_method_id));
-    END IF;
+    ASSERT internal.decrypt_payment_method(s.payment_method_id, s.details_encrypted, p_new) = details,
+      format('the details of payment method %s did not survive re-encryption', s.payment_method_id);
     UPDATE kassa.payment_method_secrets t SET details_encrypted = s.details_encrypted
      WHERE t.tenant_id = s.tenant_id AND t.payment_method_id = s.payment_method_id;
     done := done + 1;
