@@ -17,7 +17,7 @@ def caller(role: str) -> dict:
     """The claims of the request's token, or a 401 answer when it is not a valid `role` token."""
     header = request.headers.get("Authorization", "")
     try:
-        claims = api_tokens.decode(header.removeprefix("Bearer "), os.environ["KASSA_JWT_SECRET"])
+        claims = api_tokens.decode(header.removeprefix("Bearer "), os.environ["KASSA_JWT_KEYS"])
         if claims.get("role") != role:
             raise PermissionError
         with pool().connection() as conn:

@@ -117,7 +117,7 @@ async def read_claims(request: web.Request) -> dict:
     header = request.headers.get("Authorization", "")
     token = header.removeprefix("Bearer ").strip() or request.query.get("token", "")
     try:
-        claims = api_tokens.decode(token, os.environ["KASSA_JWT_SECRET"])
+        claims = api_tokens.decode(token, os.environ["KASSA_JWT_KEYS"])
     except jwt.PyJWTError as error:
         raise web.HTTPUnauthorized(text=json.dumps({"message": f"invalid token: {error}"}),
                                    content_type="application/json")

@@ -982,6 +982,13 @@ CREATE FUNCTION internal.declare_policy(p_table regclass, p_name text, p_command
 
 ALTER FUNCTION internal.declare_policy(p_table regclass, p_name text, p_command text, p_roles text, p_rows text) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.decrypt_payment_method(p_method uuid, p_encrypted bytea, p_key text) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.decrypt_payment_method(p_method uuid, p_encrypted bytea, p_key text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.draft_for_edit(p_tenant_id uuid, p_invoice_id uuid) RETURNS kassa.invoices
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -1327,6 +1334,13 @@ CREATE FUNCTION internal.payment_method_key() RETURNS text
 
 ALTER FUNCTION internal.payment_method_key() OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.payment_method_key_decrypts_all(p_key text) RETURNS boolean
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.payment_method_key_decrypts_all(p_key text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.post_entries(p_entries jsonb) RETURNS SETOF kassa.ledger_entries
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -1518,6 +1532,13 @@ CREATE FUNCTION internal.require_reason(p_reason text) RETURNS text
     AS $$…$$;
 
 ALTER FUNCTION internal.require_reason(p_reason text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.rotate_payment_method_key(p_old text, p_new text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.rotate_payment_method_key(p_old text, p_new text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.rows_of_visible(p_table regclass, p_parent regclass, p_key text) RETURNS text
     LANGUAGE sql STABLE
@@ -3748,6 +3769,8 @@ REVOKE ALL ON FUNCTION internal.cycle_step(p_months integer, p_anchor date, p_da
 
 REVOKE ALL ON FUNCTION internal.declare_policy(p_table regclass, p_name text, p_command text, p_roles text, p_rows text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.decrypt_payment_method(p_method uuid, p_encrypted bytea, p_key text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.draft_for_edit(p_tenant_id uuid, p_invoice_id uuid) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.due_auto_topups(p_now timestamp with time zone) FROM PUBLIC;
@@ -3866,6 +3889,8 @@ REVOKE ALL ON FUNCTION internal.payment_method_details(p_tenant uuid, p_method u
 
 REVOKE ALL ON FUNCTION internal.payment_method_key() FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.payment_method_key_decrypts_all(p_key text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.post_entries(p_entries jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.post_entry(p_tenant uuid, p_customer uuid, p_kind text, p_amount bigint, p_source_type text, p_source_id text, p_description text) FROM PUBLIC;
@@ -3925,6 +3950,8 @@ REVOKE ALL ON FUNCTION internal.replayed(p_tenant uuid, p_request_id text, p_ope
 REVOKE ALL ON FUNCTION internal.request_auto_topup() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.require_reason(p_reason text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.rotate_payment_method_key(p_old text, p_new text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.rows_of_visible(p_table regclass, p_parent regclass, p_key text) FROM PUBLIC;
 
