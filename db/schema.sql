@@ -1071,6 +1071,13 @@ CREATE FUNCTION internal.format_number(fmt text, year integer, n bigint) RETURNS
 
 ALTER FUNCTION internal.format_number(fmt text, year integer, n bigint) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.grant_writes(p_view regclass, p_base regclass, p_roles text, p_privileges text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.grant_writes(p_view regclass, p_base regclass, p_roles text, p_privileges text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.guard_customer_update() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO ''
@@ -3800,6 +3807,8 @@ REVOKE ALL ON FUNCTION internal.first_billing_date(p_day integer, p_on date) FRO
 
 REVOKE ALL ON FUNCTION internal.format_number(fmt text, year integer, n bigint) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.grant_writes(p_view regclass, p_base regclass, p_roles text, p_privileges text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.guard_customer_update() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.guard_invoice() FROM PUBLIC;
@@ -4145,7 +4154,13 @@ GRANT SELECT ON TABLE api.payment_refunds TO customer;
 GRANT SELECT ON TABLE api.payment_refunds TO staff;
 
 GRANT SELECT ON TABLE kassa.payment_settings TO customer;
-GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE kassa.payment_settings TO staff;
+GRANT SELECT,INSERT ON TABLE kassa.payment_settings TO staff;
+
+GRANT UPDATE(min_top_up) ON TABLE kassa.payment_settings TO staff;
+
+GRANT UPDATE(max_top_up) ON TABLE kassa.payment_settings TO staff;
+
+GRANT UPDATE(return_origins) ON TABLE kassa.payment_settings TO staff;
 
 GRANT SELECT ON TABLE api.payment_settings TO customer;
 GRANT SELECT,INSERT ON TABLE api.payment_settings TO staff;
@@ -4269,9 +4284,11 @@ GRANT UPDATE(credit_note_number_format) ON TABLE api.tenants TO staff;
 GRANT UPDATE(payment_terms_days) ON TABLE api.tenants TO staff;
 
 GRANT SELECT ON TABLE kassa.vat_rates TO customer;
-GRANT SELECT,INSERT ON TABLE kassa.vat_rates TO staff;
+GRANT SELECT ON TABLE kassa.vat_rates TO staff;
 
-GRANT UPDATE(rate) ON TABLE kassa.vat_rates TO staff;
+GRANT INSERT(category) ON TABLE kassa.vat_rates TO staff;
+
+GRANT INSERT(rate),UPDATE(rate) ON TABLE kassa.vat_rates TO staff;
 
 GRANT SELECT ON TABLE api.vat_rates TO customer;
 GRANT SELECT ON TABLE api.vat_rates TO staff;

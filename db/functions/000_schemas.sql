@@ -4,6 +4,10 @@ CREATE SCHEMA IF NOT EXISTS internal;
 CREATE SCHEMA IF NOT EXISTS api;
 REVOKE ALL ON SCHEMA internal, kassa, audit FROM PUBLIC;
 GRANT USAGE ON SCHEMA api TO anon, customer, staff;
+-- The API roles' table privileges are exactly what the domain files grant in this deploy: a
+-- grant a file no longer makes does not outlive it (a table-level REVOKE takes the column
+-- privileges with it).
+REVOKE ALL ON ALL TABLES IN SCHEMA kassa, audit FROM anon, customer, staff;
 -- security_invoker views check base-table privileges as the caller, so API roles reach the
 -- private schema's tables (guarded by RLS and column grants), never its name over HTTP.
 GRANT USAGE ON SCHEMA kassa, internal TO customer, staff;

@@ -1,7 +1,8 @@
--- Row-level security policies from one declaration. Every policy of Kassa is one call of
--- internal.declare_policy with the rows it opens, written with one of the predicates below, so
--- the predicate's form (the one bench/postgrest_rls.py measured: the claim readers wrapped in a
--- sub-select, evaluated once per query) changes in one place. Run at deploy time by the owner.
+-- Row-level security policies and write grants from one declaration. Every policy of Kassa is
+-- one call of internal.declare_policy with the rows it opens, written with one of the predicates
+-- below, so the predicate's form (the one bench/postgrest_rls.py measured: the claim readers
+-- wrapped in a sub-select, evaluated once per query) changes in one place; every write grant of
+-- an api view is one call of internal.grant_writes. Run at deploy time by the owner.
 
 -- The rows of the caller's tenant (column: tenant_id, or id on kassa.tenants itself).
 CREATE OR REPLACE FUNCTION internal.tenant_rows(p_column text DEFAULT 'tenant_id') RETURNS text
@@ -33,4 +34,15 @@ BEGIN
   EXECUTE format('CREATE POLICY %I ON %s FOR %s TO %s', p_name, p_table, p_command, p_roles)
        || CASE WHEN p_command <> 'INSERT' THEN format(' USING (%s)', p_rows) ELSE '' END
        || CASE WHEN p_command IN ('INSERT', 'UPDATE', 'ALL') THEN format(' WITH CHECK (%s)', p_rows) ELSE '' END;
+END $$;
+
+-- Writes through an api view: PostgreSQL checks a security_invoker view's privileges and its
+-- base table's, as the caller, so both carry the same grant. One call grants both (e.g.
+-- 'INSERT (name, email), UPDATE (email)'); db/tests/00_catalog.sql holds every api view's write
+-- privileges equal to its base table's.
+CREATE OR REPLACE FUNCTION internal.grant_writes(p_view regclass, p_base regclass, p_roles text, p_privileges text)
+RETURNS void LANGUAGE plpgsql SET search_path = '' AS $$
+BEGIN
+  EXECUTE format('GRANT %s ON %s TO %s', p_privileges, p_view, p_roles);
+  EXECUTE format('GRANT %s ON %s TO %s', p_privileges, p_base, p_roles);
 END $$;

@@ -21,10 +21,6 @@ SELECT internal.declare_policy('kassa.currencies', 'Everyone reads the currency 
                               'SELECT', 'customer, staff', 'true');
 
 GRANT SELECT ON kassa.tenants, kassa.vat_rates, kassa.currencies TO customer, staff;
-GRANT UPDATE (name, legal_name, address, vat_number, prices_include_vat, timezone, locale,
-              account_number_format, invoice_number_format, credit_note_number_format,
-              payment_terms_days) ON kassa.tenants TO staff;
-GRANT INSERT, UPDATE (rate) ON kassa.vat_rates TO staff;
 
 -- Tenant settings that must name real things: an IANA time zone.
 CREATE OR REPLACE FUNCTION internal.check_tenant() RETURNS trigger
@@ -53,15 +49,15 @@ CREATE VIEW api.tenants WITH (security_invoker = true) AS
          payment_terms_days, status, created_at
     FROM kassa.tenants;
 GRANT SELECT ON api.tenants TO customer, staff;
-GRANT UPDATE (name, legal_name, address, vat_number, prices_include_vat, timezone, locale,
-              account_number_format, invoice_number_format, credit_note_number_format,
-              payment_terms_days) ON api.tenants TO staff;
+SELECT internal.grant_writes('api.tenants', 'kassa.tenants', 'staff',
+  'UPDATE (name, legal_name, address, vat_number, prices_include_vat, timezone, locale, account_number_format,
+           invoice_number_format, credit_note_number_format, payment_terms_days)');
 SELECT internal.write_by_key('api.tenants', 'kassa.tenants');
 
 CREATE VIEW api.vat_rates WITH (security_invoker = true) AS
   SELECT tenant_id, category, rate FROM kassa.vat_rates;
 GRANT SELECT ON api.vat_rates TO customer, staff;
-GRANT INSERT (category, rate), UPDATE (rate) ON api.vat_rates TO staff;
+SELECT internal.grant_writes('api.vat_rates', 'kassa.vat_rates', 'staff', 'INSERT (category, rate), UPDATE (rate)');
 SELECT internal.write_by_key('api.vat_rates', 'kassa.vat_rates');
 
 CREATE VIEW api.currencies WITH (security_invoker = true) AS

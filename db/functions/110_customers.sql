@@ -146,9 +146,6 @@ SELECT internal.declare_policy('kassa.customers', 'Customers update their own co
 -- Column grants: contact data is what a customer may change; staff also set type. Status stays
 -- granted to staff so that setting it meets the trigger's clear refusal (P0C06), not a bare 42501.
 GRANT SELECT ON kassa.customers TO customer, staff;
-GRANT INSERT (type, status, name, company_name, email, phone, address, vat_number) ON kassa.customers TO staff;
-GRANT UPDATE (type, status, name, company_name, email, phone, address, vat_number) ON kassa.customers TO staff;
-GRANT UPDATE (name, email, phone, address) ON kassa.customers TO customer;
 
 CREATE VIEW api.customers WITH (security_invoker = true) AS
   SELECT c.id, c.tenant_id, c.account_number, c.status, c.status_reason, c.type, c.name, c.company_name,
@@ -162,7 +159,8 @@ CREATE VIEW api.customers WITH (security_invoker = true) AS
                     WHERE a.tenant_id = c.tenant_id AND a.customer_id = c.id), 0) AS credit_limit
     FROM kassa.customers c;
 GRANT SELECT ON api.customers TO customer, staff;
-GRANT INSERT (type, status, name, company_name, email, phone, address, vat_number) ON api.customers TO staff;
-GRANT UPDATE (type, status, name, company_name, email, phone, address, vat_number) ON api.customers TO staff;
-GRANT UPDATE (name, email, phone, address) ON api.customers TO customer;
+SELECT internal.grant_writes('api.customers', 'kassa.customers', 'staff',
+  'INSERT (type, status, name, company_name, email, phone, address, vat_number),
+   UPDATE (type, status, name, company_name, email, phone, address, vat_number)');
+SELECT internal.grant_writes('api.customers', 'kassa.customers', 'customer', 'UPDATE (name, email, phone, address)');
 SELECT internal.write_by_key('api.customers', 'kassa.customers');

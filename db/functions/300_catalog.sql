@@ -92,22 +92,21 @@ SELECT internal.declare_policy('kassa.price_versions', 'Staff correct their tena
                               'UPDATE', 'staff', internal.tenant_rows());
 
 GRANT SELECT ON kassa.products, kassa.price_versions TO customer, staff;
-GRANT INSERT (code, name, kind, description, active), UPDATE (name, description, active) ON kassa.products TO staff;
-GRANT INSERT (product_id, price, interval, currency, vat_category, valid_from),
-      UPDATE (price, interval, currency, vat_category, valid_from) ON kassa.price_versions TO staff;
 
 CREATE VIEW api.products WITH (security_invoker = true) AS
   SELECT id, tenant_id, code, name, kind, description, active, created_at FROM kassa.products;
 GRANT SELECT ON api.products TO customer, staff;
-GRANT INSERT (code, name, kind, description, active), UPDATE (name, description, active) ON api.products TO staff;
+SELECT internal.grant_writes('api.products', 'kassa.products', 'staff',
+  'INSERT (code, name, kind, description, active), UPDATE (name, description, active)');
 SELECT internal.write_by_key('api.products', 'kassa.products');
 
 CREATE VIEW api.price_versions WITH (security_invoker = true) AS
   SELECT id, tenant_id, product_id, version, price, interval, currency, vat_category, valid_from, created_at
     FROM kassa.price_versions;
 GRANT SELECT ON api.price_versions TO customer, staff;
-GRANT INSERT (product_id, price, interval, currency, vat_category, valid_from),
-      UPDATE (price, interval, currency, vat_category, valid_from) ON api.price_versions TO staff;
+SELECT internal.grant_writes('api.price_versions', 'kassa.price_versions', 'staff',
+  'INSERT (product_id, price, interval, currency, vat_category, valid_from),
+   UPDATE (price, interval, currency, vat_category, valid_from)');
 SELECT internal.write_by_key('api.price_versions', 'kassa.price_versions');
 
 -- Every version of every plan, with the plan's code and name.

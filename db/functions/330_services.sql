@@ -355,16 +355,15 @@ SELECT internal.declare_policy('kassa.pending_charges', 'Customers see their own
                               'SELECT', 'customer', internal.own_rows());
 
 GRANT SELECT ON kassa.services, kassa.service_actions, kassa.pending_charges TO customer, staff;
-GRANT INSERT (customer_id, price_version_id, installation_address, reference, billing_day),
-      UPDATE (installation_address, reference) ON kassa.services TO staff;
 
 CREATE VIEW api.services WITH (security_invoker = true) AS
   SELECT id, tenant_id, customer_id, price_version_id, installation_address, reference, billing_day,
          next_billing_date, status, activated_on, suspended_on, suspension_reason, cancelled_on, created_at
     FROM kassa.services;
 GRANT SELECT ON api.services TO customer, staff;
-GRANT INSERT (customer_id, price_version_id, installation_address, reference, billing_day),
-      UPDATE (installation_address, reference) ON api.services TO staff;
+SELECT internal.grant_writes('api.services', 'kassa.services', 'staff',
+  'INSERT (customer_id, price_version_id, installation_address, reference, billing_day),
+   UPDATE (installation_address, reference)');
 SELECT internal.write_by_key('api.services', 'kassa.services');
 
 CREATE VIEW api.service_actions WITH (security_invoker = true) AS
@@ -383,8 +382,7 @@ CREATE VIEW api.billing_settings WITH (security_invoker = true) AS
   SELECT id AS tenant_id, billing_days, invoice_lead_days, invoice_run_mode, proration_mode,
          date_window_back_days, date_window_forward_days FROM kassa.tenants;
 GRANT SELECT ON api.billing_settings TO staff;
-GRANT UPDATE (billing_days, invoice_lead_days, invoice_run_mode, proration_mode, date_window_back_days,
-              date_window_forward_days) ON api.billing_settings TO staff;
-GRANT UPDATE (billing_days, invoice_lead_days, invoice_run_mode, proration_mode, date_window_back_days,
-              date_window_forward_days) ON kassa.tenants TO staff;
+SELECT internal.grant_writes('api.billing_settings', 'kassa.tenants', 'staff',
+  'UPDATE (billing_days, invoice_lead_days, invoice_run_mode, proration_mode, date_window_back_days,
+           date_window_forward_days)');
 SELECT internal.write_by_key('api.billing_settings', 'kassa.tenants', '{"tenant_id": "id"}');

@@ -44,7 +44,6 @@ SELECT internal.declare_policy('kassa.credit_note_vat_totals', 'Customers see th
 
 GRANT SELECT ON kassa.invoices, kassa.invoice_lines, kassa.invoice_allocations, kassa.credit_notes,
   kassa.credit_note_lines, kassa.credit_note_vat_totals TO customer, staff;
-GRANT UPDATE (notes, period_start, period_end, supplied_on) ON kassa.invoices TO staff;
 
 CREATE VIEW api.invoices WITH (security_invoker = true) AS
   SELECT id, tenant_id, customer_id, number, status, currency, net_total, vat_total, total, amount_paid,
@@ -52,7 +51,7 @@ CREATE VIEW api.invoices WITH (security_invoker = true) AS
          created_at, finalised_at, supplied_on, supplier, recipient
     FROM kassa.invoices;
 GRANT SELECT ON api.invoices TO customer, staff;
-GRANT UPDATE (notes, period_start, period_end, supplied_on) ON api.invoices TO staff;
+SELECT internal.grant_writes('api.invoices', 'kassa.invoices', 'staff', 'UPDATE (notes, period_start, period_end, supplied_on)');
 SELECT internal.write_by_key('api.invoices', 'kassa.invoices');
 
 -- One row per invoice, VAT category and rate: the figures its totals were computed from.

@@ -342,7 +342,7 @@ GRANT SELECT (tenant_id, id, customer_id, provider, provider_ref, provider_inten
   ON kassa.payments TO customer;
 GRANT SELECT ON kassa.payments, kassa.payment_refunds TO staff;
 GRANT SELECT ON kassa.payment_refunds, kassa.payment_settings, kassa.bonus_tiers TO customer;
-GRANT SELECT, INSERT, UPDATE, DELETE ON kassa.payment_settings, kassa.bonus_tiers TO staff;
+GRANT SELECT ON kassa.payment_settings, kassa.bonus_tiers TO staff;
 
 CREATE VIEW api.payments WITH (security_invoker = true) AS
   SELECT id, tenant_id, customer_id, provider, provider_ref, status, amount, currency, bonus,
@@ -365,11 +365,12 @@ GRANT SELECT ON api.payment_refunds TO customer, staff;
 CREATE VIEW api.payment_settings WITH (security_invoker = true) AS
   SELECT tenant_id, min_top_up, max_top_up, return_origins FROM kassa.payment_settings;
 GRANT SELECT ON api.payment_settings TO customer, staff;
-GRANT INSERT, UPDATE (min_top_up, max_top_up, return_origins) ON api.payment_settings TO staff;
+SELECT internal.grant_writes('api.payment_settings', 'kassa.payment_settings', 'staff',
+  'INSERT, UPDATE (min_top_up, max_top_up, return_origins)');
 SELECT internal.write_by_key('api.payment_settings', 'kassa.payment_settings');
 
 CREATE VIEW api.bonus_tiers WITH (security_invoker = true) AS
   SELECT tenant_id, min_amount, percent FROM kassa.bonus_tiers;
 GRANT SELECT ON api.bonus_tiers TO customer, staff;
-GRANT INSERT, UPDATE, DELETE ON api.bonus_tiers TO staff;
+SELECT internal.grant_writes('api.bonus_tiers', 'kassa.bonus_tiers', 'staff', 'INSERT, UPDATE, DELETE');
 SELECT internal.write_by_key('api.bonus_tiers', 'kassa.bonus_tiers');

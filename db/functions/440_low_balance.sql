@@ -31,7 +31,6 @@ SELECT internal.declare_policy('kassa.low_balance_thresholds', 'Users see their 
 SELECT internal.declare_policy('kassa.low_balance_thresholds', 'Staff manage their tenant''s low-balance thresholds',
                               'ALL', 'staff', internal.tenant_rows());
 GRANT SELECT ON kassa.notifications, kassa.low_balance_thresholds TO customer, staff;
-GRANT INSERT, DELETE ON kassa.low_balance_thresholds TO staff;
 
 CREATE VIEW api.notifications WITH (security_invoker = true) AS
   SELECT id, tenant_id, customer_id, kind, payload, created_at, delivered_at FROM kassa.notifications;
@@ -40,5 +39,5 @@ GRANT SELECT ON api.notifications TO customer, staff;
 CREATE VIEW api.low_balance_thresholds WITH (security_invoker = true) AS
   SELECT tenant_id, amount FROM kassa.low_balance_thresholds;
 GRANT SELECT ON api.low_balance_thresholds TO customer, staff;
-GRANT INSERT, DELETE ON api.low_balance_thresholds TO staff;
+SELECT internal.grant_writes('api.low_balance_thresholds', 'kassa.low_balance_thresholds', 'staff', 'INSERT, DELETE');
 SELECT internal.write_by_key('api.low_balance_thresholds', 'kassa.low_balance_thresholds');

@@ -1,7 +1,7 @@
 -- Catalog rules that keep the API safe by construction. A new table, view or function that
 -- breaks one fails the build.
 BEGIN;
-SELECT plan(15);
+SELECT plan(17);
 
 SELECT is_empty($$
   SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -160,6 +160,48 @@ SELECT is_empty($$
   UNION ALL
   SELECT 'member of ' || m.roleid::regrole FROM pg_auth_members m WHERE m.member = 'kassa_worker'::regrole
 $$, 'the worker has no table, column or sequence privilege, no schema but internal, no BYPASSRLS, no other role');
+
+-- Write privileges come in pairs (internal.grant_writes): an API role may write a column of an
+-- api view exactly when it may write that column of the view's base table (the table its
+-- write_by_key trigger names, else its only table), and holds no write privilege on a table
+-- that no api view passes on.
+CREATE TEMP TABLE view_base AS
+  SELECT v.oid AS view_oid,
+         coalesce((SELECT split_part(encode(t.tgargs, 'escape'), '\000', 1)::regclass::oid FROM pg_trigger t
+                    WHERE t.tgrelid = v.oid AND t.tgname = 'write_one_row'),
+                  (SELECT min(d.refobjid::text)::oid FROM pg_rewrite r
+                     JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
+                     JOIN pg_class b ON b.oid = d.refobjid AND b.relkind = 'r'
+                    WHERE r.ev_class = v.oid
+                   HAVING count(DISTINCT d.refobjid) = 1)) AS base_oid
+    FROM pg_class v WHERE v.relnamespace = 'api'::regnamespace AND v.relkind = 'v';
+CREATE TEMP TABLE write_privileges AS
+  SELECT c.oid AS rel, p.grantee::text AS role, p.privilege_type AS privilege, p.column_name::text AS col
+    FROM information_schema.column_privileges p
+    JOIN pg_class c ON c.relname = p.table_name AND c.relnamespace = p.table_schema::regnamespace
+   WHERE p.table_schema IN ('api', 'kassa', 'audit') AND p.grantee IN ('anon', 'customer', 'staff')
+     AND p.privilege_type IN ('INSERT', 'UPDATE')
+  UNION
+  SELECT c.oid, p.grantee, p.privilege_type, NULL
+    FROM information_schema.table_privileges p
+    JOIN pg_class c ON c.relname = p.table_name AND c.relnamespace = p.table_schema::regnamespace
+   WHERE p.table_schema IN ('api', 'kassa', 'audit') AND p.grantee IN ('anon', 'customer', 'staff')
+     AND p.privilege_type = 'DELETE';
+SELECT is_empty($$
+  SELECT w.rel::regclass || ' ' || w.role || ' ' || w.privilege || coalesce(' (' || w.col || ')', '')
+    FROM write_privileges w JOIN view_base vb ON vb.view_oid = w.rel
+   WHERE vb.base_oid IS NULL
+      OR NOT EXISTS (SELECT FROM write_privileges b WHERE b.rel = vb.base_oid AND b.role = w.role
+                        AND b.privilege = w.privilege AND b.col IS NOT DISTINCT FROM w.col)
+$$, 'every write privilege on an api view is held on its base table too');
+SELECT is_empty($$
+  SELECT b.rel::regclass || ' ' || b.role || ' ' || b.privilege || coalesce(' (' || b.col || ')', '')
+    FROM write_privileges b
+   WHERE b.rel NOT IN (SELECT view_oid FROM view_base)
+     AND NOT EXISTS (SELECT FROM write_privileges w JOIN view_base vb ON vb.view_oid = w.rel
+                      WHERE vb.base_oid = b.rel AND w.role = b.role AND w.privilege = b.privilege
+                        AND w.col IS NOT DISTINCT FROM b.col)
+$$, 'no API role writes a table column that no api view passes on');
 
 SELECT * FROM finish();
 ROLLBACK;
