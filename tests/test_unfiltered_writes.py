@@ -18,7 +18,8 @@ def two_products(db, tenant_id) -> list[dict]:
 
 def price_version(db, tenant_id, product_id) -> dict:
     return db.execute("INSERT INTO kassa.price_versions (tenant_id, product_id, price, interval, valid_from)"
-                      " VALUES (%s, %s, 10000, 'monthly', '2020-01-01') RETURNING id", [tenant_id, product_id]).fetchone()
+                      " VALUES (%s, %s, 10000, 'monthly', internal.tenant_today(%s)) RETURNING id",
+                      [tenant_id, product_id, tenant_id]).fetchone()
 
 
 def arrange_services(db, tenant_id) -> None:
