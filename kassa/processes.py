@@ -83,14 +83,14 @@ def listeners(ports: set[int]) -> dict[int, int]:
             if state == "0A" and (port := int(local.rpartition(":")[2], 16)) in ports:  # 0A: LISTEN
                 sockets[f"socket:[{inode}]"] = port
     holders = {}
-    for entry in os.listdir("/proc") if sockets else ():
+    for pid in [int(entry) for entry in os.listdir("/proc") if entry.isdigit()] if sockets else ():
         try:
-            fds = os.listdir(f"/proc/{entry}/fd") if entry.isdigit() else ()
+            fds = os.listdir(f"/proc/{pid}/fd")
         except OSError:
             continue
         for fd in fds:
-            if (port := sockets.get(link(int(entry), f"fd/{fd}"))) is not None:
-                holders[int(entry)] = port
+            if (port := sockets.get(link(pid, f"fd/{fd}"))) is not None:
+                holders[pid] = port
                 break
     return holders
 

@@ -63,19 +63,18 @@ class Service:
     def pid(self, home: Path) -> int | None:
         return leader.pid if (leader := self.leader(home)) else None
 
+    def group(self, home: Path) -> int | None:
+        """The process group of the pid file's main process, also after that process died (each
+        service starts in a session of its own; the workers of a dead main process stay in its
+        group). None when the pid went to another program: the kernel does not reuse a pid while
+        it still names a process group, so that group is empty."""
+        if not (recorded := self.recorded(home)):
+            return None
+        process = processes.read(recorded[0])
+        return recorded[0] if not process or process.started == recorded[1] else None
+
     def members(self, home: Path) -> list[processes.Process]:
-        """Every running process of this service: its process group (each service starts in a
-        session of its own; the group outlives a main process that died, with the workers
-        left in it) and whatever else started for this home holds one of its ports."""
-        recorded = self.recorded(home)
-        leader = recorded and processes.read(recorded[0])
-        # A pid given to another program means the old group is empty: the kernel does not
-        # reuse a pid while it still names a process group.
-        group = recorded[0] if recorded and (not leader or leader.started == recorded[1]) else None
-        holders = processes.listeners(self.ports)
-        return [process for process in processes.running()
-                if (process.group == group or process.pid in holders)
-                and Path(processes.environment(process.pid).get("KASSA_HOME", "/nonexistent")) == Path(home)]
+        return processes_of(home, [self])
 
     def healthy(self) -> bool:
         try:
@@ -120,6 +119,15 @@ class Service:
 
     def stop(self, home: Path, timeout: float = 10) -> None:
         stop_services(home, [self], timeout)
+
+
+def processes_of(home: Path, services: list[Service]) -> list[processes.Process]:
+    """Every running process of these services: their process groups, and whatever else was
+    started for this home (KASSA_HOME in its environment) and holds one of their ports."""
+    groups = {group for service in services if (group := service.group(home))}
+    holders = processes.listeners(set().union(*(service.ports for service in services)))
+    return [process for process in processes.running() if (process.group in groups or process.pid in holders)
+            and Path(processes.environment(process.pid).get("KASSA_HOME", "/nonexistent")) == Path(home)]
 
 
 def write_private(path: Path, text: str) -> None:
@@ -194,7 +202,7 @@ def stop_services(home: Path, services: list[Service], timeout: float = 10) -> N
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and any(map(processes.still_running, leaders)):
         time.sleep(0.02)
-    processes.end([process for service in services for process in service.members(home)], grace=0)
+    processes.end(processes_of(home, services), grace=0)
     for service in services:
         service.pidfile(home).unlink(missing_ok=True)
 
