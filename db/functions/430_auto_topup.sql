@@ -5,6 +5,12 @@
 -- disabled after 3 consecutive failures (with a notification), a success resets the count.
 -- Time is a parameter (p_now), so tests pass it instead of waiting.
 
+-- The two numbers of those rules, each in one place.
+CREATE OR REPLACE FUNCTION internal.auto_topup_cooldown() RETURNS interval
+LANGUAGE sql IMMUTABLE SET search_path = '' AS $$ SELECT interval '60 minutes' $$;
+CREATE OR REPLACE FUNCTION internal.auto_topup_max_failures() RETURNS integer
+LANGUAGE sql IMMUTABLE SET search_path = '' AS $$ SELECT 3 $$;
+
 CREATE OR REPLACE FUNCTION internal.request_auto_topup() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 BEGIN
@@ -35,7 +41,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
     FROM kassa.auto_topups a
     JOIN kassa.billing_accounts b USING (tenant_id, customer_id)
    WHERE a.enabled AND a.in_flight_payment_id IS NULL AND b.balance < a.threshold
-     AND (a.last_attempt_at IS NULL OR a.last_attempt_at <= p_now - interval '60 minutes')
+     AND (a.last_attempt_at IS NULL OR a.last_attempt_at <= p_now - internal.auto_topup_cooldown())
    ORDER BY a.requested_at NULLS LAST, a.tenant_id, a.customer_id
 $$;
 
@@ -54,7 +60,7 @@ BEGIN
   SELECT b.balance INTO balance FROM kassa.billing_accounts b
    WHERE b.tenant_id = p_tenant AND b.customer_id = p_customer;
   IF NOT FOUND OR NOT a.enabled OR a.in_flight_payment_id IS NOT NULL OR balance >= a.threshold
-     OR a.last_attempt_at > p_now - interval '60 minutes' THEN
+     OR a.last_attempt_at > p_now - internal.auto_topup_cooldown() THEN
     RETURN NULL;
   END IF;
   SELECT * INTO card FROM kassa.payment_methods m
@@ -98,12 +104,12 @@ BEGIN
   UPDATE kassa.auto_topups t
      SET in_flight_payment_id = NULL, updated_at = now(),
          consecutive_failures = CASE WHEN NEW.status = 'failed' THEN t.consecutive_failures + 1 ELSE 0 END,
-         enabled = t.enabled AND NOT (NEW.status = 'failed' AND t.consecutive_failures + 1 >= 3),
-         disabled_reason = CASE WHEN NEW.status = 'failed' AND t.consecutive_failures + 1 >= 3
-                                THEN '3 consecutive failed charges' ELSE t.disabled_reason END
+         enabled = t.enabled AND NOT (NEW.status = 'failed' AND t.consecutive_failures + 1 >= internal.auto_topup_max_failures()),
+         disabled_reason = CASE WHEN NEW.status = 'failed' AND t.consecutive_failures + 1 >= internal.auto_topup_max_failures()
+                                THEN internal.auto_topup_max_failures() || ' consecutive failed charges' ELSE t.disabled_reason END
    WHERE t.tenant_id = NEW.tenant_id AND t.customer_id = NEW.customer_id
   RETURNING * INTO a;
-  IF a.consecutive_failures >= 3 AND NOT a.enabled AND NEW.status = 'failed' THEN
+  IF a.consecutive_failures >= internal.auto_topup_max_failures() AND NOT a.enabled AND NEW.status = 'failed' THEN
     INSERT INTO kassa.notifications (tenant_id, customer_id, kind, payload)
     VALUES (NEW.tenant_id, NEW.customer_id, 'auto_topup_disabled',
             jsonb_build_object('payment_id', NEW.id, 'failures', a.consecutive_failures,
@@ -116,27 +122,24 @@ CREATE OR REPLACE TRIGGER settle_auto_topup AFTER UPDATE OF status ON kassa.paym
   EXECUTE FUNCTION internal.settle_auto_topup();
 
 -- Settings, by the customer for themselves or by staff. Enabling again clears the failures.
-CREATE OR REPLACE FUNCTION api.configure_auto_topup(
-  enabled boolean, threshold bigint, amount bigint, payment_method_id uuid, customer_id uuid DEFAULT NULL)
+CREATE OR REPLACE FUNCTION internal.configure_auto_topup(
+  p_tenant uuid, p_customer uuid, p_enabled boolean, p_threshold bigint, p_amount bigint, p_payment_method uuid)
 RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
-  tenant uuid := internal.jwt_tenant_id();
-  owner uuid := internal.method_owner(configure_auto_topup.customer_id);
-  limits record := internal.top_up_limits(tenant);
+  limits record := internal.top_up_limits(p_tenant);
 BEGIN
-  IF NOT EXISTS (SELECT FROM kassa.payment_methods m WHERE m.tenant_id = tenant AND m.customer_id = owner
-                    AND m.id = configure_auto_topup.payment_method_id AND m.kind = 'card' AND m.deleted_at IS NULL) THEN
-    PERFORM internal.raise_error('P0M01', format('payment method %s is not a saved card of this customer', configure_auto_topup.payment_method_id),
+  IF NOT EXISTS (SELECT FROM kassa.payment_methods m WHERE m.tenant_id = p_tenant AND m.customer_id = p_customer
+                    AND m.id = p_payment_method AND m.kind = 'card' AND m.deleted_at IS NULL) THEN
+    PERFORM internal.raise_error('P0M01', format('payment method %s is not a saved card of this customer', p_payment_method),
       hint => 'Auto top-up charges a saved card.');
   END IF;
-  IF amount IS NULL OR amount < limits.min_top_up OR amount > limits.max_top_up THEN
-    PERFORM internal.raise_error(CASE WHEN amount > limits.max_top_up THEN 'P0P02' ELSE 'P0P01' END,
-      format('auto top-up amount %s is outside the top-up limits %s to %s', amount, limits.min_top_up, limits.max_top_up));
+  IF p_amount IS NULL OR p_amount < limits.min_top_up OR p_amount > limits.max_top_up THEN
+    PERFORM internal.raise_error(CASE WHEN p_amount > limits.max_top_up THEN 'P0P02' ELSE 'P0P01' END,
+      format('auto top-up amount %s is outside the top-up limits %s to %s', p_amount, limits.min_top_up, limits.max_top_up));
   END IF;
   INSERT INTO kassa.auto_topups AS t (tenant_id, customer_id, enabled, threshold, amount, payment_method_id)
-  VALUES (tenant, owner, configure_auto_topup.enabled, configure_auto_topup.threshold,
-          configure_auto_topup.amount, configure_auto_topup.payment_method_id)
+  VALUES (p_tenant, p_customer, p_enabled, p_threshold, p_amount, p_payment_method)
   ON CONFLICT ON CONSTRAINT auto_topups_pkey DO UPDATE
      SET enabled = excluded.enabled, threshold = excluded.threshold, amount = excluded.amount,
          payment_method_id = excluded.payment_method_id, updated_at = now(),
@@ -144,19 +147,26 @@ BEGIN
          disabled_reason = CASE WHEN excluded.enabled THEN NULL ELSE t.disabled_reason END;
 END $$;
 
+CREATE OR REPLACE FUNCTION api.configure_auto_topup(
+  enabled boolean, threshold bigint, amount bigint, payment_method_id uuid, customer_id uuid DEFAULT NULL)
+RETURNS void
+LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
+  SELECT internal.configure_auto_topup(internal.jwt_tenant_id(), internal.method_owner(customer_id), enabled,
+                                       threshold, amount, payment_method_id)
+$$;
+
 SELECT internal.audit_table('kassa.auto_topups', 'tenant_id', 'customer_id');
 
 ALTER TABLE kassa.auto_topups ENABLE ROW LEVEL SECURITY;
-DROP POLICY IF EXISTS "Staff see their tenant's auto top-ups" ON kassa.auto_topups;
-CREATE POLICY "Staff see their tenant's auto top-ups" ON kassa.auto_topups FOR SELECT TO staff
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
-DROP POLICY IF EXISTS "Customers see their own auto top-up" ON kassa.auto_topups;
-CREATE POLICY "Customers see their own auto top-up" ON kassa.auto_topups FOR SELECT TO customer
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()) AND customer_id = (SELECT internal.jwt_customer_id()));
+SELECT internal.declare_policy('kassa.auto_topups', 'Staff see their tenant''s auto top-ups',
+                              'SELECT', 'staff', internal.tenant_rows());
+SELECT internal.declare_policy('kassa.auto_topups', 'Customers see their own auto top-up',
+                              'SELECT', 'customer', internal.own_rows());
 GRANT SELECT ON kassa.auto_topups TO customer, staff;
 
 GRANT EXECUTE ON FUNCTION internal.due_auto_topups(timestamptz), internal.claim_auto_topup(uuid, uuid, timestamptz),
-  internal.in_flight_auto_topups(timestamptz) TO kassa_worker;
+  internal.in_flight_auto_topups(timestamptz),
+  internal.configure_auto_topup(uuid, uuid, boolean, bigint, bigint, uuid) TO kassa_worker;
 GRANT EXECUTE ON FUNCTION api.configure_auto_topup(boolean, bigint, bigint, uuid, uuid) TO customer, staff;
 
 CREATE VIEW api.auto_topups WITH (security_invoker = true) AS

@@ -104,7 +104,7 @@ END $$;
 CREATE OR REPLACE FUNCTION api.fail_payment(payment_id uuid, reason text) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 BEGIN
-  PERFORM internal.fail_payment(internal.jwt_tenant_id(), payment_id, internal.require_reason(reason),
+  PERFORM internal.fail_payment(internal.jwt_tenant_id(), payment_id, reason,
                                 jsonb_build_object('failed_by', internal.jwt_claims() ->> 'sub'));
 END $$;
 
@@ -140,9 +140,8 @@ END $$;
 
 SELECT internal.audit_table('kassa.balance_adjustments', 'tenant_id', 'id');
 ALTER TABLE kassa.balance_adjustments ENABLE ROW LEVEL SECURITY;
-DROP POLICY IF EXISTS "Staff see their tenant's balance adjustments" ON kassa.balance_adjustments;
-CREATE POLICY "Staff see their tenant's balance adjustments" ON kassa.balance_adjustments FOR SELECT TO staff
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
+SELECT internal.declare_policy('kassa.balance_adjustments', 'Staff see their tenant''s balance adjustments',
+                              'SELECT', 'staff', internal.tenant_rows());
 GRANT SELECT ON kassa.balance_adjustments TO staff;
 
 GRANT EXECUTE ON FUNCTION api.record_manual_payment(uuid, bigint, text, text, text, text), api.fail_payment(uuid, text),
