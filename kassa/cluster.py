@@ -134,7 +134,7 @@ class Cluster:
 
     def serves(self, pid: int) -> bool:
         """Whether a process is one of this cluster's: every server process works in its data folder."""
-        return (processes.link(pid, "exe") == str(PG_BIN / "postgres")
+        return (processes.link(pid, "exe") == str((PG_BIN / "postgres").resolve())
                 and processes.link(pid, "cwd") == str(self.data.resolve()))
 
     def members(self) -> list[processes.Process]:

@@ -200,7 +200,7 @@ def stop_services(home: Path, services: list[Service], timeout: float = 10) -> N
     for leader in leaders:
         processes.send(leader, signal.SIGTERM)
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and any(map(processes.still_running, leaders)):
+    while time.monotonic() < deadline and any(service.leader(home) for service in services):  # reaps our own
         time.sleep(0.02)
     processes.end(processes_of(home, services), grace=0)
     for service in services:

@@ -23,7 +23,7 @@ import pytest
 import requests
 from psycopg.rows import dict_row
 
-from conftest import create_customer, create_tenant
+from factories import create_customer, create_tenant
 from kassa import config, processes, stack
 from kassa.config import ROOT
 from kassa.tokens import make_token
