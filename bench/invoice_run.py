@@ -104,7 +104,7 @@ def main() -> None:
         with psycopg.connect(settings.worker_url, autocommit=True) as worker:
 
             started = time.perf_counter()
-            outcome = invoice_run.run(worker, DUE)
+            outcome = invoice_run.run(worker, DUE, None, "job:invoice-run:bench")
             run_seconds = time.perf_counter() - started
             ours_invoices = outcome.detail["invoices"]
             print(f"set-based: {ours_invoices} invoices in {run_seconds:.1f} s", flush=True)

@@ -1,9 +1,17 @@
-"""The bridges' connection pool: the worker role, configured by KASSA_WORKER_DATABASE_URL."""
+"""The bridges' connection pool: the worker role, configured by KASSA_WORKER_DATABASE_URL.
+
+The worker reads and writes no table itself: every step is an internal.* function
+(db/functions/890_worker.sql). A step that changes data names who acts for its transaction, so
+the audit log does: `acting_as` (a job, a webhook) or `acting_for` (a caller's token)."""
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 
+import psycopg
 from psycopg_pool import ConnectionPool
 
 
@@ -20,3 +28,20 @@ def pool() -> ConnectionPool:
     return ConnectionPool(os.environ["KASSA_WORKER_DATABASE_URL"], min_size=1, max_size=8,
                           kwargs={"autocommit": True}, configure=use_payment_method_key,
                           check=ConnectionPool.check_connection, open=True)
+
+
+@contextmanager
+def acting_as(conn: psycopg.Connection, actor: str) -> Iterator[psycopg.Connection]:
+    """A transaction whose audit rows name `actor` (`job:<job>:<run id>`, `webhook:stripe:<event id>`)."""
+    with conn.transaction():
+        conn.execute("SELECT internal.act_as(%s)", [actor])
+        yield conn
+
+
+@contextmanager
+def acting_for(conn: psycopg.Connection, claims: dict) -> Iterator[psycopg.Connection]:
+    """A transaction on behalf of a caller: their token's claims, as PostgREST sets them, so the
+    audit rows name them (sub and role)."""
+    with conn.transaction():
+        conn.execute("SELECT set_config('request.jwt.claims', %s, true)", [json.dumps(claims)])
+        yield conn

@@ -9,19 +9,17 @@ The staff member's claims are set for the transaction: the audit log names them.
 """
 from __future__ import annotations
 
-import json
 import uuid
 
 import psycopg
 import stripe
 from flask import Blueprint, jsonify
-from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
 from bridge import stripe_gateway
 from bridge.answers import field, gateway_unavailable, json_object, problem, rule_broken
 from bridge.auth import caller
-from bridge.db import pool
+from bridge.db import acting_for, pool
 
 blueprint = Blueprint("refunds", __name__)
 
@@ -38,25 +36,22 @@ def refund():
         return problem(404, "P0P03", f"no card payment {payment_id} in this tenant")
     try:
         with pool().connection() as conn:
-            payment = conn.cursor(row_factory=dict_row).execute(
-                "SELECT p.*, internal.check_refund(p, %s, %s) FROM kassa.payments p"
-                " WHERE p.tenant_id = %s AND p.id = %s::uuid AND p.provider = 'stripe'",
-                [amount, reason, claims["tenant_id"], payment_id]).fetchone()
+            (intent,) = conn.execute("SELECT internal.stripe_refund_intent(%s, %s, %s, %s)",
+                                     [claims["tenant_id"], payment_id, amount, reason]).fetchone()
     except psycopg.Error as error:
         return rule_broken(error)
-    if payment is None:
+    if intent is None:
         return problem(404, "P0P03", f"no card payment {payment_id} in this tenant")
     stripe_gateway.configure()
     try:
-        made = stripe.Refund.create(payment_intent=payment["provider_intent_ref"], amount=amount,
+        made = stripe.Refund.create(payment_intent=intent, amount=amount,
                                     metadata={"tenant_id": claims["tenant_id"], "payment_id": payment_id,
                                               "reason": reason, "staff": claims.get("sub", "")},
                                     idempotency_key=stripe_gateway.idempotency_key("refund", payment_id, request_id))
         charge = stripe.Charge.retrieve(made.charge)
     except stripe.StripeError as error:
         return gateway_unavailable(error)
-    with pool().connection() as conn, conn.transaction():
-        conn.execute("SELECT set_config('request.jwt.claims', %s, true)", [json.dumps(claims)])
+    with pool().connection() as conn, acting_for(conn, claims):
         conn.execute("SELECT internal.sync_stripe_refunds(%s, %s, %s, %s, %s, %s)",
                      [claims["tenant_id"], payment_id, charge.id, charge.amount_refunded, reason,
                       Jsonb(stripe_gateway.as_dict(made))])

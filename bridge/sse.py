@@ -99,7 +99,7 @@ class Gateway:
         if not interested:
             return
         row = await self.pool.fetchrow(
-            "SELECT balance, currency FROM kassa.billing_accounts WHERE tenant_id = $1 AND customer_id = $2",
+            "SELECT balance, currency FROM internal.account_balance($1, $2)",
             ids["tenant_id"], ids["customer_id"])
         event = {"id": next(self.event_ids), "data": {**ids, "balance": row["balance"], "currency": row["currency"]}}
         for client in interested:

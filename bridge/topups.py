@@ -5,6 +5,7 @@ Authorization: the customer's Kassa JWT (the one PostgREST accepts). Body: {"amo
 With save_card, Stripe keeps the card and the webhook adds it to the customer's methods. The
 pending payment is keyed by customer + request id in the database and the Checkout Session by
 the same idempotency key at Stripe, so a double click (or a retry) is one payment and one session.
+The customer's claims are set for the transaction: the audit log names them.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from psycopg.types.json import Jsonb
 from bridge import stripe_gateway
 from bridge.answers import field, gateway_unavailable, json_object, rule_broken
 from bridge.auth import caller
-from bridge.db import pool
+from bridge.db import acting_for, pool
 
 blueprint = Blueprint("topups", __name__)
 
@@ -32,7 +33,7 @@ def start_top_up():
     success_url, cancel_url = field(body, "success_url", str, False), field(body, "cancel_url", str, False)
     base = os.environ.get("KASSA_BRIDGE_URL", "")
     try:
-        with pool().connection() as conn:
+        with pool().connection() as conn, acting_for(conn, claims):
             for url in (success_url, cancel_url):
                 conn.execute("SELECT internal.check_return_url(%s, %s, %s)", [claims["tenant_id"], url, base])
             payment = conn.cursor(row_factory=dict_row).execute(
@@ -48,7 +49,7 @@ def start_top_up():
                                                      save_card=body.get("save_card") is True)
         except stripe.StripeError as error:
             return gateway_unavailable(error)
-        with pool().connection() as conn:
+        with pool().connection() as conn, acting_for(conn, claims):
             payment = conn.cursor(row_factory=dict_row).execute(
                 "SELECT * FROM internal.attach_checkout(%s, %s, %s, %s, %s)",
                 [payment["tenant_id"], payment["id"], session.id, session.url, Jsonb(stripe_gateway.as_dict(session))]).fetchone()

@@ -1,6 +1,6 @@
 """POST /webhooks/stripe: signature first (Stripe's scheme, 300 s tolerance), then one SQL
-statement (internal.stripe_event, its own transaction) that records the event id and applies it
-once.
+call (internal.stripe_event, in a transaction whose audit rows name `webhook:stripe:<event id>`)
+that records the event id and applies it once.
 
 Answers: 200 processed / ignored / duplicate; 400 bad signature or stale timestamp (P0W10),
 malformed JSON (P0W11: NaN and Infinity are not JSON either) or not an event (P0W12), nothing
@@ -22,7 +22,7 @@ from psycopg.types.json import Jsonb
 
 from bridge import stripe_gateway
 from bridge.answers import NUL_IN_TEXT, problem, strict_json
-from bridge.db import pool
+from bridge.db import acting_as, pool
 
 log = logging.getLogger("kassa.webhooks")
 blueprint = Blueprint("webhooks", __name__)
@@ -48,8 +48,8 @@ def stripe_webhook():
     if not isinstance(event, dict) or not isinstance(event.get("id"), str) or not isinstance(event.get("type"), str):
         return problem(400, "P0W12", "malformed event", "an event has a string id and a string type")
     try:
-        # One statement, so one transaction: all of it commits or none (a crash mid-way included).
-        with pool().connection() as conn:
+        # One transaction: all of it commits or none (a crash mid-way included).
+        with pool().connection() as conn, acting_as(conn, actor(event)):
             outcome = conn.execute("SELECT internal.stripe_event(%s::jsonb)", [payload.decode()]).fetchone()[0]
     except psycopg.Error as error:
         if not isinstance(error, psycopg.DataError) and not (error.sqlstate or "").startswith("P0"):
@@ -57,8 +57,13 @@ def stripe_webhook():
         return rejected(event, error)
     log.info("stripe event %s (%s): %s", event["id"], event["type"], outcome)
     if outcome == "processed" and event["type"] == "checkout.session.completed":
-        save_card(event["data"]["object"])
+        save_card(event["data"]["object"], actor(event))
     return jsonify(status=outcome, event_id=event["id"])
+
+
+def actor(event: dict) -> str:
+    """Who acts in the audit log: the event (a NUL byte, which no text holds, made visible)."""
+    return "webhook:stripe:" + event["id"].replace("\x00", "\ufffd")
 
 
 def rejected(event: dict, error: psycopg.Error):
@@ -67,14 +72,14 @@ def rejected(event: dict, error: psycopg.Error):
     message = str(error.diag.message_primary or error).strip()
     # A NUL byte (\u0000) is valid JSON that neither text nor jsonb can hold: keep the rest.
     readable = json.loads(json.dumps(event).replace("\\u0000", "\\ufffd"))
-    with pool().connection() as conn:
+    with pool().connection() as conn, acting_as(conn, actor(event)):
         conn.execute("SELECT internal.reject_webhook_event('stripe', %s, %s, %s, %s)",
                      [readable["id"], readable["type"], Jsonb(readable), f"{code}: {message}"])
     log.warning("stripe event %s (%s) rejected: %s %s", readable["id"], readable["type"], code, message)
     return problem(422, code, message, hint=error.diag.message_hint, status="rejected")
 
 
-def save_card(session: dict) -> None:
+def save_card(session: dict, by: str) -> None:
     """A top-up paid with "save card": the card becomes a payment method of the customer. After
     the payment is committed, once (only the first delivery is `processed`); a failure here is
     logged, the customer can save the card with a later top-up."""
@@ -84,7 +89,7 @@ def save_card(session: dict) -> None:
     try:
         stripe_gateway.configure()
         card = stripe_gateway.saved_card(session)
-        with pool().connection() as conn:
+        with pool().connection() as conn, acting_as(conn, by):
             conn.execute("SELECT internal.add_card(%s, %s, %s, %s, %s, %s, %s, %s)",
                          [metadata["tenant_id"], metadata["customer_id"], card["brand"], card["last4"],
                           card["exp_month"], card["exp_year"], card["customer"], card["payment_method"]])

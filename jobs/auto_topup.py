@@ -16,21 +16,23 @@ import stripe
 from psycopg.types.json import Jsonb
 
 from bridge import stripe_gateway
+from bridge.db import acting_as
 from jobs.runner import Outcome
 
 RETRY_IN_FLIGHT_AFTER = timedelta(minutes=5)
 
 
-def run(conn: psycopg.Connection, as_of: date | None, tenant: str | None = None) -> Outcome:
+def run(conn: psycopg.Connection, as_of: date | None, tenant: str | None, actor: str) -> Outcome:
     """The scheduled run: balances are as they are now, so the time is the one clock's now (as_of
     names the log row)."""
-    return process(conn, conn.execute("SELECT internal.clock_now()").fetchone()[0], tenant=tenant)
+    return process(conn, conn.execute("SELECT internal.clock_now()").fetchone()[0], actor, tenant=tenant)
 
 
-def process(conn: psycopg.Connection, now: datetime, env: Mapping[str, str] | None = None,
+def process(conn: psycopg.Connection, now: datetime, actor: str, env: Mapping[str, str] | None = None,
             tenant: str | None = None) -> Outcome:
     """Every due auto top-up at `now` (passed in, so tests control the clock), of every tenant or
-    one; `env` names the gateway and key (default: this process's KASSA_* variables)."""
+    one, each change named as `actor`'s in the audit log; `env` names the gateway and key
+    (default: this process's KASSA_* variables)."""
     env = env or stripe_gateway.environment()
     stripe_gateway.configure(env)
     conn.execute("SELECT set_config('app.settings.payment_method_key', %s, false)",
@@ -39,29 +41,34 @@ def process(conn: psycopg.Connection, now: datetime, env: Mapping[str, str] | No
     for (claim,) in conn.execute("SELECT c FROM internal.in_flight_auto_topups(%(since)s) c"
                                  " WHERE %(t)s::uuid IS NULL OR (c ->> 'tenant_id')::uuid = %(t)s",
                                  {"since": now - RETRY_IN_FLIGHT_AFTER, "t": tenant}).fetchall():
-        charge(conn, claim, outcome)
+        charge(conn, claim, outcome, actor)
     for owner, customer in conn.execute("SELECT tenant_id, customer_id FROM internal.due_auto_topups(%(now)s)"
                                         " WHERE %(t)s::uuid IS NULL OR tenant_id = %(t)s",
                                         {"now": now, "t": tenant}).fetchall():
-        claim = conn.execute("SELECT internal.claim_auto_topup(%s, %s, %s)", [owner, customer, now]).fetchone()[0]
+        with acting_as(conn, actor):
+            claim = conn.execute("SELECT internal.claim_auto_topup(%s, %s, %s)", [owner, customer, now]).fetchone()[0]
         if claim is None:
             outcome.skipped += 1  # taken by a concurrent run, or no longer due
             continue
-        charge(conn, claim, outcome)
+        charge(conn, claim, outcome, actor)
     return outcome
 
 
-def charge(conn: psycopg.Connection, claim: dict, outcome: Outcome) -> None:
+def charge(conn: psycopg.Connection, claim: dict, outcome: Outcome, actor: str) -> None:
     tenant, payment = claim["tenant_id"], claim["payment_id"]
+
+    def record(call: str, *args) -> None:  # the payment's outcome, named as the run's
+        with acting_as(conn, actor):
+            conn.execute(f"SELECT internal.{call}", [tenant, payment, *args])
+
     if not claim.get("card"):  # no gateway ids stored for the method: nothing to charge
-        conn.execute("SELECT internal.fail_payment(%s, %s, 'the card has no gateway details', '{}')", [tenant, payment])
+        record("fail_payment(%s, %s, 'the card has no gateway details', '{}')")
         outcome.failed += 1
         return
     try:
         intent = stripe_gateway.charge_off_session(claim)
     except stripe.CardError as error:
-        conn.execute("SELECT internal.fail_payment(%s, %s, %s, %s)",
-                     [tenant, payment, error.user_message or str(error), Jsonb(error.json_body or {})])
+        record("fail_payment(%s, %s, %s, %s)", error.user_message or str(error), Jsonb(error.json_body or {}))
         outcome.failed += 1
         outcome.errors.append(f"payment {payment}: {error.user_message}")
         return
@@ -70,13 +77,11 @@ def charge(conn: psycopg.Connection, claim: dict, outcome: Outcome) -> None:
         outcome.skipped += 1
         return
     if intent.status == "succeeded":
-        conn.execute("SELECT internal.complete_payment(%s, %s, %s, %s, %s, %s)",
-                     [tenant, payment, intent.amount, intent.currency, intent.id, Jsonb(stripe_gateway.as_dict(intent))])
+        record("complete_payment(%s, %s, %s, %s, %s, %s)", intent.amount, intent.currency, intent.id,
+               Jsonb(stripe_gateway.as_dict(intent)))
         outcome.processed += 1
     elif intent.status in ("processing", "requires_capture"):
         outcome.skipped += 1  # the payment_intent webhook will settle it
     else:
-        conn.execute("SELECT internal.fail_payment(%s, %s, %s, %s)",
-                     [tenant, payment, f"payment intent {intent.status}", Jsonb(stripe_gateway.as_dict(intent))])
+        record("fail_payment(%s, %s, %s, %s)", f"payment intent {intent.status}", Jsonb(stripe_gateway.as_dict(intent)))
         outcome.failed += 1
-

@@ -24,6 +24,7 @@ from datetime import date
 import psycopg
 from psycopg.conninfo import make_conninfo
 
+from bridge.db import acting_as
 from jobs.runner import LOCK, Outcome, lock_name
 
 COUNTS = ("invoices", "charges", "credit_notes")
@@ -32,8 +33,8 @@ COUNTS = ("invoices", "charges", "credit_notes")
 class Run:
     """The shared state of one run: the tenants left, the counts, the commits so far."""
 
-    def __init__(self, tenants: list, as_of: date | None):
-        self.tenants, self.as_of = iter(tenants), as_of
+    def __init__(self, tenants: list, as_of: date | None, actor: str):
+        self.tenants, self.as_of, self.actor = iter(tenants), as_of, actor
         self.outcome = Outcome(detail={"tenants": len(tenants), **dict.fromkeys(COUNTS, 0), "failures": {},
                                        "locked": []})
         self.committed = 0
@@ -67,7 +68,7 @@ class Run:
     def work(self, conn: psycopg.Connection) -> None:
         while (tenant_id := self.next_tenant()) is not None:
             try:
-                with conn.transaction():
+                with acting_as(conn, self.actor):
                     counts = None
                     if conn.execute(f"SELECT pg_try_advisory_xact_lock({LOCK})",
                                     [lock_name("invoice-run", tenant_id)]).fetchone()[0]:
@@ -86,12 +87,12 @@ def _work_on_own_connection(state: Run, conninfo: str) -> None:
         state.work(conn)
 
 
-def run(conn: psycopg.Connection, as_of: date | None, tenant: str | None = None) -> Outcome:
+def run(conn: psycopg.Connection, as_of: date | None, tenant: str | None, actor: str) -> Outcome:
     """Every active tenant, or only `tenant` (none when it is suspended)."""
     tenants = [row[0] for row in conn.execute(
-        "SELECT id FROM kassa.tenants WHERE status = 'active' AND (%(tenant)s::uuid IS NULL OR id = %(tenant)s)"
+        "SELECT id FROM internal.list_tenants() WHERE status = 'active' AND (%(tenant)s::uuid IS NULL OR id = %(tenant)s)"
         " ORDER BY id", {"tenant": tenant}).fetchall()]
-    state = Run(tenants, as_of)
+    state = Run(tenants, as_of, actor)
     # Never more workers than tenants: a run for one tenant bills it on the runner's connection,
     # which holds that tenant's lock already.
     workers = max(1, min(len(tenants), int(os.environ.get("KASSA_INVOICE_RUN_WORKERS", "2"))))

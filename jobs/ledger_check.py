@@ -9,11 +9,11 @@ import psycopg
 from jobs.runner import Outcome
 
 
-def run(conn: psycopg.Connection, as_of: date | None, tenant: str | None = None) -> Outcome:
-    accounts = conn.execute("SELECT count(*) FROM kassa.billing_accounts WHERE %(t)s::uuid IS NULL OR tenant_id = %(t)s",
-                            {"t": tenant}).fetchone()[0]
-    mismatches = conn.execute("SELECT tenant_id, customer_id, cached, summed FROM internal.ledger_mismatches()"
-                              " WHERE %(t)s::uuid IS NULL OR tenant_id = %(t)s", {"t": tenant}).fetchall()
+def run(conn: psycopg.Connection, as_of: date | None, tenant: str | None, actor: str) -> Outcome:
+    """Reads only: nothing to name `actor` for."""
+    accounts = conn.execute("SELECT internal.count_billing_accounts(%s)", [tenant]).fetchone()[0]
+    mismatches = conn.execute("SELECT tenant_id, customer_id, cached, summed FROM internal.ledger_mismatches(%s)",
+                              [tenant]).fetchall()
     return Outcome(processed=accounts, failed=len(mismatches),
                    errors=[f"account {c} of tenant {t}: cached {cached}, entries sum {summed}"
                            for t, c, cached, summed in mismatches])

@@ -10,15 +10,20 @@ for the same tenant overlapping. Its key is the job and the tenant (or `*` for a
 run); a platform-wide invoice run also takes each tenant's key while it bills that tenant, so it
 and a run for one tenant never bill the same tenant at once. A run that finds the lock taken
 logs itself as `skipped`.
+
+A job is called as `run(conn, as_of, tenant, actor)` and makes its changes in transactions
+opened with bridge.db.acting_as(conn, actor), so the audit log names the run
+(`job:<job>:<run id>`). The worker role reads and writes no table itself: every step is an
+internal.* function (db/functions/890_worker.sql).
 """
 from __future__ import annotations
 
-import json
 import traceback
 from dataclasses import dataclass, field
 from datetime import date
 
 import psycopg
+from psycopg.types.json import Jsonb
 
 from jobs import registry
 
@@ -44,29 +49,31 @@ def lock_name(job: str, tenant: str | None) -> str:
     return f"{job}/{tenant or '*'}"
 
 
+def actor(job: str, run_id: int) -> str:
+    """Who the audit log names for what a run changes (internal.act_as): the job and its log row."""
+    return f"job:{job}:{run_id}"
+
+
 def run(name: str, as_of: date | None, dsn: str, tenant: str | None = None,
         run_id: int | None = None) -> tuple[str, Outcome]:
     """`run_id`: a queued row of the job log to run (the scheduler's queue,
     db/functions/055_job_queue.sql) instead of a new row."""
     job = registry.load(name)
     with psycopg.connect(dsn, autocommit=True) as conn:
-        if tenant is not None and conn.execute("SELECT FROM kassa.tenants WHERE id = %s", [tenant]).fetchone() is None:
+        if tenant is not None and conn.execute("SELECT FROM internal.list_tenants() WHERE id = %s",
+                                               [tenant]).fetchone() is None:
             raise UnknownTenant(f"unknown tenant {tenant}")
         if run_id is None:
             # The log names the date the run used: the given one, or the tenant's own today.
-            logged_as_of = conn.execute("SELECT coalesce(%s::date, internal.tenant_today(%s::uuid))",
-                                        [as_of, tenant]).fetchone()[0]
-            run_id = conn.execute("INSERT INTO kassa.job_runs (job, as_of, tenant_id) VALUES (%s, %s, %s) RETURNING id",
-                                  [name, logged_as_of, tenant]).fetchone()[0]
+            run_id = conn.execute("SELECT internal.start_job_run(%s, %s, %s)", [name, as_of, tenant]).fetchone()[0]
         else:
-            conn.execute("UPDATE kassa.job_runs SET status = 'running', started_at = clock_timestamp() WHERE id = %s",
-                         [run_id])
+            conn.execute("SELECT internal.start_queued_job_run(%s)", [run_id])
         key = lock_name(name, tenant)
         if not conn.execute(f"SELECT pg_try_advisory_lock({LOCK})", [key]).fetchone()[0]:
             outcome, status = Outcome(detail={"reason": "another run of this job holds the lock"}), "skipped"
         else:
             try:
-                outcome = job.run(conn, as_of, tenant)
+                outcome = job.run(conn, as_of, tenant, actor(name, run_id))
                 status = "failed" if outcome.failed else "succeeded"
             except Exception as error:  # the log row must record any failure
                 outcome = Outcome(failed=1, errors=[f"{type(error).__name__}: {error}"],
@@ -74,9 +81,7 @@ def run(name: str, as_of: date | None, dsn: str, tenant: str | None = None,
                 status = "failed"
             finally:
                 conn.execute(f"SELECT pg_advisory_unlock({LOCK})", [key])
-        conn.execute(
-            "UPDATE kassa.job_runs SET status = %s, finished_at = clock_timestamp(), processed = %s,"
-            " skipped = %s, failed = %s, errors = %s, detail = %s WHERE id = %s",
-            [status, outcome.processed, outcome.skipped, outcome.failed, json.dumps(outcome.errors),
-             json.dumps(outcome.detail), run_id])
+        conn.execute("SELECT internal.finish_job_run(%s, %s, %s, %s, %s, %s, %s)",
+                     [run_id, status, outcome.processed, outcome.skipped, outcome.failed, Jsonb(outcome.errors),
+                      Jsonb(outcome.detail)])
     return status, outcome

@@ -199,13 +199,13 @@ class Scheduler:
     def tick(self, conn: psycopg.Connection, started: datetime) -> None:
         now = self.clock(conn)
         tenants = [Tenant(str(i), tz, since) for i, tz, since in conn.execute(
-            "SELECT id, timezone, created_at FROM kassa.tenants WHERE status = 'active'")]
+            "SELECT id, timezone, created_at FROM internal.list_tenants() WHERE status = 'active'")]
         last_slots = {(job, str(tenant) if tenant else None): slot for job, tenant, slot in conn.execute(
-            "SELECT job, tenant_id, max(slot) FROM kassa.job_runs WHERE slot IS NOT NULL GROUP BY 1, 2")}
+            "SELECT job, tenant_id, slot FROM internal.last_scheduled_slots()")}
         for run in due(self.schedules, tenants, last_slots, now, started):
             conn.execute("SELECT internal.queue_job_run(%s, %s, %s, 'schedule', %s)",
                          [run.job, run.tenant, run.as_of, run.slot])
-        for (job,) in conn.execute("SELECT DISTINCT job FROM kassa.job_runs WHERE status = 'queued'").fetchall():
+        for (job,) in conn.execute("SELECT internal.queued_jobs()").fetchall():
             if not (job in self.workers and self.workers[job].is_alive()):
                 self.workers[job] = threading.Thread(target=self.work, args=(job,), name=job, daemon=True)
                 self.workers[job].start()
@@ -216,8 +216,7 @@ class Scheduler:
         """Runs the queued runs of one job, oldest first, until none is left."""
         with psycopg.connect(self.dsn, autocommit=True) as conn:
             while not self.stopping.is_set():
-                row = conn.execute("SELECT id, as_of, tenant_id FROM kassa.job_runs WHERE job = %s"
-                                   " AND status = 'queued' ORDER BY id LIMIT 1", [job]).fetchone()
+                row = conn.execute("SELECT id, as_of, tenant_id FROM internal.next_queued_job_run(%s)", [job]).fetchone()
                 if row is None:
                     return
                 run_id, as_of, tenant = row

@@ -28,7 +28,7 @@ def post(settings, tenant, customer, amount: int) -> None:
 
 def run_job(settings, now: datetime) -> auto_topup.Outcome:
     with psycopg.connect(settings.worker_url, autocommit=True) as conn:
-        return auto_topup.process(conn, now, settings.environment())
+        return auto_topup.process(conn, now, "job:auto-topup:test", settings.environment())
 
 
 def charges(settings, customer) -> list[dict]:

@@ -181,3 +181,23 @@ def test_refund_and_dispute_events_post_reversals(settings, db, shop):
     assert entries(db, customer["id"]) == [("top_up", 10000), ("bonus", 1000), ("refund", -4000), ("bonus", -400),
                                           ("reversal", -6000), ("bonus", -600)]
     assert db.execute("SELECT * FROM internal.ledger_mismatches()").fetchall() == []
+
+
+def test_the_audit_log_names_who_started_and_who_completed_a_top_up(settings, db, token, shop):
+    """The customer's token starts the payment (the bridge sets its claims); the webhook that
+    completes it is named by its event id (internal.act_as), not by the worker login alone."""
+    tenant, customer = shop
+    started = start(settings, token, tenant, customer, 10000, uuid.uuid4().hex)
+    assert started.status_code == 201, started.text
+    payment_id = started.json()["payment_id"]
+    event = checkout_event(tenant["id"], customer["id"], 10000, payment_id=payment_id)
+    status, answer = deliver(settings, event)
+    assert (status, answer["status"]) == (200, "processed"), answer
+    rows = db.execute("SELECT operation, new_row ->> 'status' AS status, actor_sub, actor_role FROM audit.log"
+                      " WHERE tenant_id = %s AND table_name = 'kassa.payments' AND row_key ->> 'id' = %s ORDER BY id",
+                      [tenant["id"], payment_id]).fetchall()
+    assert rows[0] == {"operation": "INSERT", "status": "pending", "actor_sub": f"customer:{customer['id']}",
+                       "actor_role": "customer"}
+    completed = [row for row in rows if row["status"] == "completed"]
+    assert completed == [{"operation": "UPDATE", "status": "completed", "actor_sub": f"webhook:stripe:{event['id']}",
+                          "actor_role": "kassa_worker"}]

@@ -6,8 +6,6 @@ REVOKE ALL ON SCHEMA internal, kassa, audit FROM PUBLIC;
 GRANT USAGE ON SCHEMA api TO anon, customer, staff;
 -- security_invoker views check base-table privileges as the caller, so API roles reach the
 -- private schema's tables (guarded by RLS and column grants), never its name over HTTP.
-GRANT USAGE ON SCHEMA kassa, internal TO customer, staff, kassa_worker;
+GRANT USAGE ON SCHEMA kassa, internal TO customer, staff;
 GRANT USAGE ON SCHEMA internal TO anon;
-GRANT USAGE ON SCHEMA audit TO staff, kassa_worker;
-GRANT USAGE ON SCHEMA api, kassa, audit TO kassa_worker;
-GRANT SELECT ON ALL TABLES IN SCHEMA kassa, audit TO kassa_worker;
+GRANT USAGE ON SCHEMA audit TO staff;

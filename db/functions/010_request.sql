@@ -93,4 +93,3 @@ $$;
 
 GRANT EXECUTE ON FUNCTION internal.jwt_claims(), internal.jwt_tenant_id(), internal.jwt_customer_id(),
   internal.check_request() TO anon, customer, staff;
-GRANT EXECUTE ON FUNCTION internal.check_claims(json, text) TO kassa_worker;

@@ -23,4 +23,4 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
 $$;
 
 GRANT EXECUTE ON FUNCTION internal.clock_now(), internal.tenant_today(uuid), internal.tenant_year(uuid)
-  TO customer, staff, kassa_worker;
+  TO customer, staff;

@@ -34,4 +34,4 @@ BEGIN
   RETURN NULL;  -- not reached: raise_error always raises
 END $$;
 
-GRANT EXECUTE ON FUNCTION internal.raise_error(text, text, text, text) TO customer, staff, kassa_worker;
+GRANT EXECUTE ON FUNCTION internal.raise_error(text, text, text, text) TO customer, staff;

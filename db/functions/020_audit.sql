@@ -15,6 +15,25 @@ LANGUAGE sql IMMUTABLE AS $$
               ELSE (SELECT pg_catalog.jsonb_object_agg(c, row_json -> c) FROM pg_catalog.unnest(key_columns) c) END
 $$;
 
+-- Who acts when no person's token does: a job or a bridge names itself for the current
+-- transaction (`job:invoice-run:<job run id>`, `webhook:stripe:<event id>`), and the audit rows
+-- of that transaction carry it as actor_sub. A token's sub, when there is one, wins.
+CREATE OR REPLACE FUNCTION internal.act_as(p_actor text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+BEGIN
+  IF p_actor IS NULL OR p_actor !~ '^[a-z][a-z-]*:[a-z][a-z-]*:' THEN
+    PERFORM internal.raise_error('P0K01', format('"%s" does not name an actor', p_actor),
+      hint => 'An actor is kind:name:id, such as job:invoice-run:42 or webhook:stripe:evt_1.');
+  END IF;
+  PERFORM pg_catalog.set_config('kassa.actor', p_actor, true);
+END $$;
+
+-- The actor of the current transaction: the token's sub, else the one internal.act_as named.
+CREATE OR REPLACE FUNCTION internal.audit_actor(claims json) RETURNS text
+LANGUAGE sql STABLE SET search_path = '' AS $$
+  SELECT coalesce(claims ->> 'sub', nullif(pg_catalog.current_setting('kassa.actor', true), ''))
+$$;
+
 -- Inserted rows (logged as the new row) or deleted ones (logged as the old row): the trigger
 -- names its transition table changed_rows either way.
 CREATE OR REPLACE FUNCTION internal.audit_inserted_or_deleted() RETURNS trigger
@@ -27,7 +46,7 @@ BEGIN
                          actor_sub, actor_role, db_user, txid)
   SELECT (r.j ->> TG_ARGV[0])::uuid, TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, internal.audit_key(r.j, keys),
          TG_OP, CASE WHEN TG_OP = 'DELETE' THEN r.j END, CASE WHEN TG_OP = 'INSERT' THEN r.j END,
-         claims ->> 'sub', coalesce(claims ->> 'role', session_user), session_user, txid_current()
+         internal.audit_actor(claims), coalesce(claims ->> 'role', session_user), session_user, txid_current()
     FROM (SELECT to_jsonb(c) AS j FROM changed_rows c) r;
   RETURN NULL;
 END $$;
@@ -56,7 +75,7 @@ BEGIN
   INSERT INTO audit.log (tenant_id, table_name, row_key, operation, old_row, new_row,
                          actor_sub, actor_role, db_user, txid)
   SELECT (c.new_j ->> TG_ARGV[0])::uuid, TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, c.k, 'UPDATE',
-         d.old_part, d.new_part, claims ->> 'sub', coalesce(claims ->> 'role', session_user), session_user, txid_current()
+         d.old_part, d.new_part, internal.audit_actor(claims), coalesce(claims ->> 'role', session_user), session_user, txid_current()
     FROM changed c
    CROSS JOIN LATERAL (
          SELECT jsonb_object_agg(e.key, e.value) AS old_part, jsonb_object_agg(e.key, c.new_j -> e.key) AS new_part

@@ -52,6 +52,4 @@ LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = '' AS $$
                                 internal.tenant_today(internal.jwt_tenant_id()), 'staff')
 $$;
 
-GRANT EXECUTE ON FUNCTION internal.queue_job_run(text, uuid, date, text, timestamptz),
-  internal.fail_interrupted_job_runs() TO kassa_worker;
 GRANT EXECUTE ON FUNCTION api.start_invoice_run() TO staff;

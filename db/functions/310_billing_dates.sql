@@ -80,9 +80,3 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT CASE p_interval WHEN 'monthly' THEN 1 WHEN 'quarterly' THEN 3 WHEN 'half_yearly' THEN 6 WHEN 'annual' THEN 12 END
 $$;
 
-GRANT EXECUTE ON FUNCTION internal.month_index(date), internal.billing_date_of_month(integer, integer),
-  internal.billing_date(integer, date), internal.cycle_date(integer, integer, date, integer),
-  internal.cycle_step(integer, date, date), internal.cycle_date_after(integer, integer, date, date),
-  internal.first_billing_date(integer, date), internal.next_billing_date(integer, integer, date),
-  internal.billing_periods(integer, integer, date, date, date), internal.interval_months(text)
-  TO kassa_worker;

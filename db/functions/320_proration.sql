@@ -32,6 +32,3 @@ RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     FROM internal.billing_periods(p_day, p_months, p_anchor, least(p_from, p_to), greatest(p_from, p_to)) p
 $$;
 
-GRANT EXECUTE ON FUNCTION internal.prorate_share(bigint, integer, integer),
-  internal.prorate(bigint, date, date, date, date),
-  internal.prorate_range(bigint, integer, integer, date, date, date) TO kassa_worker;

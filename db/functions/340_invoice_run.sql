@@ -303,4 +303,3 @@ END $$;
 -- Staging only: the run's own rows, read and written by the owner inside internal.invoice_run.
 ALTER TABLE kassa.invoice_run_lines ENABLE ROW LEVEL SECURITY;
 
-GRANT EXECUTE ON FUNCTION internal.invoice_run(date, uuid, uuid) TO kassa_worker;

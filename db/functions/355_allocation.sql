@@ -82,4 +82,3 @@ BEGIN
   RETURNING x.*;
 END $$;
 
-GRANT EXECUTE ON FUNCTION internal.allocate_credit(uuid, uuid[]) TO kassa_worker;

@@ -47,6 +47,7 @@ DECLARE
   released bigint;
   vat_rows jsonb;
 BEGIN
+  PERFORM internal.check_text(p_reason, 'reason', 500);
   SELECT i.* INTO inv FROM kassa.invoices i WHERE i.tenant_id = p_tenant_id AND i.id = p_invoice_id;
   IF NOT FOUND THEN
     PERFORM internal.raise_error('P0I01', format('invoice %s not found in this tenant', p_invoice_id));
@@ -225,5 +226,3 @@ CREATE OR REPLACE TRIGGER final BEFORE UPDATE OR DELETE ON kassa.credit_note_lin
 CREATE OR REPLACE TRIGGER final BEFORE UPDATE OR DELETE ON kassa.credit_note_vat_totals
   FOR EACH ROW EXECUTE FUNCTION internal.refuse_credit_note_change();
 
-GRANT EXECUTE ON FUNCTION internal.create_credit_note(uuid, uuid, text, text, jsonb, date),
-  internal.credited_per_line(uuid, uuid) TO kassa_worker;

@@ -63,4 +63,3 @@ BEGIN
    ORDER BY r.part, r.entry_id;
 END $$;
 
-GRANT EXECUTE ON FUNCTION internal.statement(uuid, uuid, date, date) TO kassa_worker;

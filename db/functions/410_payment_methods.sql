@@ -109,7 +109,7 @@ BEGIN
     PERFORM internal.raise_error('P0M02', 'cards are saved through the payment gateway, not entered here',
       hint => 'Top up by card with "save card" ticked; the gateway confirms the card to Kassa.');
   ELSIF m.kind = 'debit_order' THEN
-    IF digits !~ '^[0-9]{6,20}$' OR p_bank IS NULL OR p_account_type IS NULL OR nullif(btrim(p_mandate_reference), '') IS NULL THEN
+    IF digits !~ '^[0-9]{6,20}$' OR p_bank IS NULL OR p_account_type IS NULL OR internal.is_blank(p_mandate_reference) THEN
       PERFORM internal.raise_error('P0M02', 'a debit order needs bank, account_type, mandate_reference and an account_number of 6 to 20 digits');
     END IF;
     m.account_type := p_account_type;
@@ -198,11 +198,6 @@ SELECT internal.declare_policy('kassa.payment_methods', 'Customers see their own
                               'SELECT', 'customer', internal.own_rows());
 GRANT SELECT ON kassa.payment_methods TO customer, staff;
 
-GRANT EXECUTE ON FUNCTION internal.payment_method_key(), internal.payment_method_details(uuid, uuid),
-  internal.add_card(uuid, uuid, text, text, int, int, text, text, boolean),
-  internal.add_payment_method(uuid, uuid, text, text, text, text, text, boolean),
-  internal.set_primary_payment_method(uuid, uuid, uuid), internal.remove_payment_method(uuid, uuid, uuid)
-  TO kassa_worker;
 GRANT EXECUTE ON FUNCTION api.add_payment_method(text, text, text, text, text, boolean, uuid),
   api.set_primary_payment_method(uuid), api.remove_payment_method(uuid) TO customer, staff;
 

@@ -164,5 +164,3 @@ LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
 $$;
 
 ALTER TABLE kassa.webhook_events ENABLE ROW LEVEL SECURITY;
-GRANT EXECUTE ON FUNCTION internal.stripe_event(jsonb),
-  internal.reject_webhook_event(text, text, text, jsonb, text) TO kassa_worker;

@@ -164,9 +164,6 @@ SELECT internal.declare_policy('kassa.auto_topups', 'Customers see their own aut
                               'SELECT', 'customer', internal.own_rows());
 GRANT SELECT ON kassa.auto_topups TO customer, staff;
 
-GRANT EXECUTE ON FUNCTION internal.due_auto_topups(timestamptz), internal.claim_auto_topup(uuid, uuid, timestamptz),
-  internal.in_flight_auto_topups(timestamptz),
-  internal.configure_auto_topup(uuid, uuid, boolean, bigint, bigint, uuid) TO kassa_worker;
 GRANT EXECUTE ON FUNCTION api.configure_auto_topup(boolean, bigint, bigint, uuid, uuid) TO customer, staff;
 
 CREATE VIEW api.auto_topups WITH (security_invoker = true) AS

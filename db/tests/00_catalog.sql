@@ -1,7 +1,7 @@
 -- Catalog rules that keep the API safe by construction. A new table, view or function that
 -- breaks one fails the build.
 BEGIN;
-SELECT plan(12);
+SELECT plan(15);
 
 SELECT is_empty($$
   SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -105,6 +105,61 @@ SELECT is_empty($$
                                      WHERE r.rolname IN ('authenticator', 'anon', 'customer', 'staff', 'kassa_worker')
                                        AND has_schema_privilege(r.oid, w.oid, 'CREATE'))))
 $$, 'no security definer function uses pg_temp, a temporary table, or a schema callers can write to');
+
+-- The worker login (bridges and jobs) holds no table: it executes exactly these functions, each
+-- a security definer step (db/functions/890_worker.sql). A new step is added here on purpose.
+SELECT set_eq($$
+  SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'public')
+     AND has_function_privilege('kassa_worker', p.oid, 'EXECUTE')
+$$, ARRAY[
+  'internal.check_claims(json,text)', 'internal.act_as(text)', 'internal.account_balance(uuid,uuid)',
+  'internal.check_return_url(uuid,text,text)', 'internal.begin_top_up(uuid,uuid,bigint,text)',
+  'internal.attach_checkout(uuid,uuid,text,text,jsonb)', 'internal.stripe_refund_intent(uuid,uuid,bigint,text)',
+  'internal.sync_stripe_refunds(uuid,uuid,text,bigint,text,jsonb)', 'internal.stripe_event(jsonb)',
+  'internal.reject_webhook_event(text,text,text,jsonb,text)',
+  'internal.add_card(uuid,uuid,text,text,integer,integer,text,text,boolean)',
+  'internal.clock_now()', 'internal.tenant_today(uuid)', 'internal.list_tenants()',
+  'internal.start_job_run(text,date,uuid)', 'internal.start_queued_job_run(bigint)',
+  'internal.finish_job_run(bigint,text,integer,integer,integer,jsonb,jsonb)',
+  'internal.queue_job_run(text,uuid,date,text,timestamp with time zone)', 'internal.fail_interrupted_job_runs()',
+  'internal.last_scheduled_slots()', 'internal.queued_jobs()', 'internal.next_queued_job_run(text)',
+  'internal.invoice_run(date,uuid,uuid)', 'internal.mark_overdue(uuid,date)',
+  'internal.ledger_mismatches(uuid)', 'internal.count_billing_accounts(uuid)',
+  'internal.due_auto_topups(timestamp with time zone)', 'internal.in_flight_auto_topups(timestamp with time zone)',
+  'internal.claim_auto_topup(uuid,uuid,timestamp with time zone)',
+  'internal.complete_payment(uuid,uuid,bigint,text,text,jsonb)', 'internal.fail_payment(uuid,uuid,text,jsonb)'
+], 'the worker executes exactly its listed functions');
+
+SELECT is_empty($$
+  SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'public')
+     AND has_function_privilege('kassa_worker', p.oid, 'EXECUTE') AND NOT p.prosecdef
+$$, 'every function the worker executes is security definer (it runs with no table privilege of its own)');
+
+SELECT is_empty($$
+  SELECT n.nspname || '.' || c.relname || ' ' || priv
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+   CROSS JOIN unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER']) priv
+   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'public') AND n.nspname !~ '^pg_(toast|temp)'
+     AND CASE WHEN c.relkind IN ('r', 'p', 'v', 'm', 'f') THEN has_table_privilege('kassa_worker', c.oid, priv) END
+  UNION ALL
+  SELECT n.nspname || '.' || c.relname || ' a column' FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'public') AND n.nspname !~ '^pg_(toast|temp)'
+     AND CASE WHEN c.relkind IN ('r', 'p', 'v', 'm', 'f')
+              THEN has_any_column_privilege('kassa_worker', c.oid, 'SELECT, INSERT, UPDATE, REFERENCES') END
+  UNION ALL
+  SELECT n.nspname || '.' || c.relname || ' sequence' FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'public') AND n.nspname !~ '^pg_(toast|temp)'
+     AND CASE WHEN c.relkind = 'S' THEN has_sequence_privilege('kassa_worker', c.oid, 'USAGE, SELECT, UPDATE') END
+  UNION ALL
+  SELECT 'USAGE ON SCHEMA ' || n.nspname FROM pg_namespace n
+   WHERE n.nspname IN ('api', 'kassa', 'audit') AND has_schema_privilege('kassa_worker', n.oid, 'USAGE')
+  UNION ALL
+  SELECT 'BYPASSRLS' FROM pg_roles WHERE rolname = 'kassa_worker' AND (rolbypassrls OR rolsuper)
+  UNION ALL
+  SELECT 'member of ' || m.roleid::regrole FROM pg_auth_members m WHERE m.member = 'kassa_worker'::regrole
+$$, 'the worker has no table, column or sequence privilege, no schema but internal, no BYPASSRLS, no other role');
 
 SELECT * FROM finish();
 ROLLBACK;

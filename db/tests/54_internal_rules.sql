@@ -1,5 +1,6 @@
--- The rules live in internal: a job or a bridge (role kassa_worker, no token) calling the
--- internal functions directly gets the same errors the api functions give over HTTP, and a
+-- The rules live in internal: a caller without a token (a DBA, or a job or bridge once the
+-- function is granted to the worker, db/functions/890_worker.sql) calling the internal
+-- functions directly gets the same errors the api functions give over HTTP, and a
 -- refused call changes nothing. One case per rule that used to live only in an api function,
 -- and per business code that had no test.
 BEGIN;
@@ -10,11 +11,11 @@ SELECT plan(44);
 \ir helpers/clock.sql
 SELECT pg_temp.travel_to('2026-06-30 12:00+00');
 DO $$ BEGIN
-  EXECUTE 'GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO kassa_worker';
-  EXECUTE format('GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA %s TO kassa_worker', pg_my_temp_schema()::regnamespace);
-  EXECUTE format('GRANT ALL ON ALL TABLES IN SCHEMA %s TO kassa_worker', pg_my_temp_schema()::regnamespace);
-  EXECUTE format('GRANT ALL ON ALL SEQUENCES IN SCHEMA %s TO kassa_worker', pg_my_temp_schema()::regnamespace);
-  EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO kassa_worker', current_database());
+  EXECUTE 'GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO kassa_owner';
+  EXECUTE format('GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA %s TO kassa_owner', pg_my_temp_schema()::regnamespace);
+  EXECUTE format('GRANT ALL ON ALL TABLES IN SCHEMA %s TO kassa_owner', pg_my_temp_schema()::regnamespace);
+  EXECUTE format('GRANT ALL ON ALL SEQUENCES IN SCHEMA %s TO kassa_owner', pg_my_temp_schema()::regnamespace);
+  EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO kassa_owner', current_database());
 END $$;
 
 -- Arranged as the owner, tenant A (ZAR, 15% VAT included), customer A1.
@@ -34,10 +35,11 @@ CREATE TEMP TABLE pay AS
 CREATE TEMP TABLE counts AS SELECT (SELECT count(*) FROM kassa.invoices) AS invoices,
   (SELECT count(*) FROM kassa.invoice_lines) AS lines, (SELECT count(*) FROM kassa.credit_notes) AS notes,
   (SELECT count(*) FROM kassa.payment_methods) AS methods, (SELECT count(*) FROM kassa.payments) AS payments;
-GRANT SELECT ON ALL TABLES IN SCHEMA pg_temp TO kassa_worker;
+GRANT SELECT ON ALL TABLES IN SCHEMA pg_temp TO kassa_owner;
 
--- As a job: the worker role, no token.
-SET LOCAL ROLE kassa_worker;
+-- As a job's call runs (security definer: the owner's rights), no token. The worker role itself
+-- has no table privilege to read the checks below with.
+SET LOCAL ROLE kassa_owner;
 
 -- Invoices (P0I07-P0I11).
 SELECT throws_ok($$SELECT internal.create_invoice(ta, b1, '', NULL, NULL, NULL) FROM ids$$,

@@ -1,0 +1,116 @@
+-- The worker role (kassa_worker: the bridges in bridge/ and the jobs in jobs/) reads and writes
+-- no table itself: it has no BYPASSRLS and no table privilege, only EXECUTE on the functions
+-- granted at the end of this file, each a security definer step of one bridge or job that
+-- names its tenant. db/tests/00_catalog.sql holds the list; docs/security.md explains it.
+-- The steps below are those no domain file has: reads and job-log writes the processes made
+-- with their own SQL before.
+
+-- SSE gateway: the balance it sends with a kassa_balance notification.
+CREATE OR REPLACE FUNCTION internal.account_balance(p_tenant uuid, p_customer uuid)
+RETURNS TABLE (balance bigint, currency text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
+  SELECT a.balance, a.currency::text FROM kassa.billing_accounts a
+   WHERE a.tenant_id = p_tenant AND a.customer_id = p_customer
+$$;
+
+-- POST /refunds, before Stripe is asked: the refund rules (internal.check_refund) for a Stripe
+-- payment of the tenant; the answer is the payment intent to refund, NULL when the tenant has
+-- no such Stripe payment.
+CREATE OR REPLACE FUNCTION internal.stripe_refund_intent(p_tenant uuid, p_payment uuid, p_amount bigint,
+                                                         p_reason text)
+RETURNS text LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  pay kassa.payments;
+BEGIN
+  SELECT p.* INTO pay FROM kassa.payments p
+   WHERE p.tenant_id = p_tenant AND p.id = p_payment AND p.provider = 'stripe';
+  IF NOT FOUND THEN
+    RETURN NULL;
+  END IF;
+  PERFORM internal.check_refund(pay, p_amount, p_reason);
+  RETURN pay.provider_intent_ref;
+END $$;
+
+-- Job runner (jobs/runner.py): a new run in the job log, dated p_as_of or the tenant's today.
+CREATE OR REPLACE FUNCTION internal.start_job_run(p_job text, p_as_of date, p_tenant uuid) RETURNS bigint
+LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
+  INSERT INTO kassa.job_runs (job, as_of, tenant_id)
+  VALUES (p_job, coalesce(p_as_of, internal.tenant_today(p_tenant)), p_tenant)
+  RETURNING id
+$$;
+
+-- Job runner: a queued run (the scheduler's queue) starts.
+CREATE OR REPLACE FUNCTION internal.start_queued_job_run(p_run bigint) RETURNS void
+LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
+  UPDATE kassa.job_runs SET status = 'running', started_at = pg_catalog.clock_timestamp() WHERE id = p_run
+$$;
+
+-- Job runner: a run's outcome.
+CREATE OR REPLACE FUNCTION internal.finish_job_run(p_run bigint, p_status text, p_processed integer,
+                                                   p_skipped integer, p_failed integer, p_errors jsonb,
+                                                   p_detail jsonb)
+RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
+  UPDATE kassa.job_runs
+     SET status = p_status, finished_at = pg_catalog.clock_timestamp(), processed = p_processed,
+         skipped = p_skipped, failed = p_failed, errors = p_errors, detail = p_detail
+   WHERE id = p_run
+$$;
+
+-- Scheduler (jobs/scheduler.py): the latest schedule slot run of each job and tenant.
+CREATE OR REPLACE FUNCTION internal.last_scheduled_slots()
+RETURNS TABLE (job text, tenant_id uuid, slot timestamptz)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
+  SELECT r.job, r.tenant_id, max(r.slot) FROM kassa.job_runs r WHERE r.slot IS NOT NULL GROUP BY 1, 2
+$$;
+
+-- Scheduler: the jobs with queued runs, and the oldest queued run of one job.
+CREATE OR REPLACE FUNCTION internal.queued_jobs() RETURNS SETOF text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
+  SELECT DISTINCT r.job FROM kassa.job_runs r WHERE r.status = 'queued'
+$$;
+
+CREATE OR REPLACE FUNCTION internal.next_queued_job_run(p_job text)
+RETURNS TABLE (id bigint, as_of date, tenant_id uuid)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
+  SELECT r.id, r.as_of, r.tenant_id FROM kassa.job_runs r
+   WHERE r.job = p_job AND r.status = 'queued' ORDER BY r.id LIMIT 1
+$$;
+
+-- Ledger check (jobs/ledger_check.py): how many accounts it proved, of one tenant or (NULL) all.
+CREATE OR REPLACE FUNCTION internal.count_billing_accounts(p_tenant uuid) RETURNS bigint
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
+  SELECT count(*) FROM kassa.billing_accounts a WHERE p_tenant IS NULL OR a.tenant_id = p_tenant
+$$;
+
+-- No table, view or sequence privilege, whatever earlier versions granted (tables outlive a
+-- deploy; the functions above and the domain files' do not).
+REVOKE ALL ON ALL TABLES IN SCHEMA kassa, audit FROM kassa_worker;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA kassa, audit FROM kassa_worker;
+REVOKE ALL ON SCHEMA kassa, audit, api FROM kassa_worker;
+GRANT USAGE ON SCHEMA internal TO kassa_worker;
+
+GRANT EXECUTE ON FUNCTION
+  -- every bridge: the caller's token; jobs and webhooks: who acts
+  internal.check_claims(json, text), internal.act_as(text),
+  -- SSE gateway
+  internal.account_balance(uuid, uuid),
+  -- top-ups, refunds, Stripe webhooks
+  internal.check_return_url(uuid, text, text), internal.begin_top_up(uuid, uuid, bigint, text),
+  internal.attach_checkout(uuid, uuid, text, text, jsonb),
+  internal.stripe_refund_intent(uuid, uuid, bigint, text),
+  internal.sync_stripe_refunds(uuid, uuid, text, bigint, text, jsonb),
+  internal.stripe_event(jsonb), internal.reject_webhook_event(text, text, text, jsonb, text),
+  internal.add_card(uuid, uuid, text, text, int, int, text, text, boolean),
+  -- job runner and scheduler
+  internal.clock_now(), internal.tenant_today(uuid), internal.list_tenants(),
+  internal.start_job_run(text, date, uuid), internal.start_queued_job_run(bigint),
+  internal.finish_job_run(bigint, text, integer, integer, integer, jsonb, jsonb),
+  internal.queue_job_run(text, uuid, date, text, timestamptz), internal.fail_interrupted_job_runs(),
+  internal.last_scheduled_slots(), internal.queued_jobs(), internal.next_queued_job_run(text),
+  -- the jobs
+  internal.invoice_run(date, uuid, uuid), internal.mark_overdue(uuid, date),
+  internal.ledger_mismatches(uuid), internal.count_billing_accounts(uuid),
+  internal.due_auto_topups(timestamptz), internal.in_flight_auto_topups(timestamptz),
+  internal.claim_auto_topup(uuid, uuid, timestamptz),
+  internal.complete_payment(uuid, uuid, bigint, text, text, jsonb), internal.fail_payment(uuid, uuid, text, jsonb)
+  TO kassa_worker;
