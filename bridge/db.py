@@ -23,8 +23,11 @@ def use_payment_method_key(conn) -> None:
 
 @lru_cache(maxsize=1)
 def pool() -> ConnectionPool:
+    # check: each connection is tried before it is handed out, so after a restart of PostgreSQL
+    # (a crash, `kassa up`) no request fails on a connection the old server had.
     return ConnectionPool(os.environ["KASSA_WORKER_DATABASE_URL"], min_size=1, max_size=8,
-                          kwargs={"autocommit": True}, configure=use_payment_method_key, open=True)
+                          kwargs={"autocommit": True}, configure=use_payment_method_key,
+                          check=ConnectionPool.check_connection, open=True)
 
 
 @contextmanager

@@ -163,6 +163,8 @@ async def events(request: web.Request) -> web.StreamResponse:
 
 async def health(request: web.Request) -> web.Response:
     gateway: Gateway = request.app["gateway"]
+    if gateway.reconnecting is not None and not gateway.reconnecting.done():  # events would be lost
+        return web.json_response({"status": "listening again"}, status=503)
     await gateway.pool.fetchval("SELECT 1")
     return web.json_response({"status": "ok", "clients": len(gateway.clients)})
 

@@ -46,9 +46,9 @@ def cmd_status(args, settings):
     rows = []
     if settings.embedded:
         cluster = stack.cluster(settings)
-        rows.append(("postgres", cluster.pid(), settings.ports["postgres"], cluster.healthy()))
-    for service in stack.services(settings):
-        rows.append((service.name, service.pid(home), service.port, service.healthy()))
+        rows.append(("postgres", pid := cluster.pid(), settings.ports["postgres"], bool(pid) and cluster.healthy()))
+    for service in stack.services(settings):  # a port answered by what a dead process left is DOWN
+        rows.append((service.name, pid := service.pid(home), service.port, bool(pid) and service.healthy()))
     for name, pid, port, healthy in rows:
         print(f"{name:10} pid {pid or '-':>7}  port {port:>5}  {'healthy' if healthy else 'DOWN'}")
     print_job_status(settings)

@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from kassa import processes
+
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 CLUSTER_USER = "kassa"
 ROOT_CLUSTERS = Path("/var/lib/kassa")
@@ -118,29 +120,55 @@ class Cluster:
                 "log_min_duration_statement = 2000\n"
             )
 
-    def running(self) -> bool:
-        return self._run("pg_ctl", "status", "-D", str(self.data), check=False).returncode == 0
+    def postmaster(self) -> processes.Process | None:
+        """The server of this data folder while it runs: the pid in postmaster.pid, not a zombie,
+        and a postgres working in this folder (a dead server's pid may belong to another
+        program now; pg_ctl takes either for a running server)."""
+        pidfile = self.data / "postmaster.pid"
+        try:
+            pid = int(pidfile.read_text().split()[0])
+        except (FileNotFoundError, IndexError, ValueError):
+            return None
+        process = processes.read(pid)
+        return process if process and process.alive and self.serves(pid) else None
+
+    def serves(self, pid: int) -> bool:
+        """Whether a process is one of this cluster's: every server process works in its data folder."""
+        return (processes.link(pid, "exe") == str((PG_BIN / "postgres").resolve())
+                and processes.link(pid, "cwd") == str(self.data.resolve()))
+
+    def members(self) -> list[processes.Process]:
+        """Every running process of this cluster: the postmaster and its backends and helpers
+        (each in a session of its own, so not one process group)."""
+        return [process for process in processes.running() if self.serves(process.pid)]
 
     def pid(self) -> int | None:
-        pidfile = self.data / "postmaster.pid"
-        return int(pidfile.read_text().split()[0]) if pidfile.exists() else None
+        return postmaster.pid if (postmaster := self.postmaster()) else None
 
     def start(self, fast: bool = False) -> None:
+        """Starts the server unless it runs, then waits until it accepts connections. After a
+        crash of the postmaster (SIGKILL, out of memory) its backends may still hold its shared
+        memory, which a new server refuses to share: they end on their own soon after, or are
+        ended here; then its lock files go (postmaster.pid and the socket's, naming its pid) and
+        the new server replays the WAL itself."""
         if not self.initialised:
             self.init()
-        if self.running():
-            return
-        options = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off" if fast else ""
-        started = self._run("pg_ctl", "start", "-D", str(self.data), "-l", str(self.logfile),
-                            "-w", "-t", "60", "-o", options, check=False)
-        if started.returncode != 0:
-            raise RuntimeError(f"PostgreSQL did not start on port {self.port}: {self.last_problem()}; "
-                               f"fix that (whole log: {self.logfile}), then run it again")
-        for _ in range(100):
-            if self._run("pg_isready", "-h", "127.0.0.1", "-p", str(self.port), check=False).returncode == 0:
+        if not self.postmaster():
+            processes.end(self.members(), grace=5)
+            for lock in [self.data / "postmaster.pid", *self.sockets.glob(".s.PGSQL.*.lock")]:
+                lock.unlink(missing_ok=True)
+            options = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off" if fast else ""
+            started = self._run("pg_ctl", "start", "-D", str(self.data), "-l", str(self.logfile),
+                                "-w", "-t", "60", "-o", options, check=False)
+            if started.returncode != 0:
+                raise RuntimeError(f"PostgreSQL did not start on port {self.port}: {self.last_problem()}; "
+                                   f"fix that (whole log: {self.logfile}), then run it again")
+        for _ in range(600):  # a running server may still be replaying its WAL after a backend crashed
+            if self.healthy():
                 return
             time.sleep(0.1)
-        raise RuntimeError(f"PostgreSQL did not become ready; see {self.logfile}")
+        raise RuntimeError(f"PostgreSQL did not become ready on port {self.port}: {self.last_problem()}; "
+                           f"fix that (whole log: {self.logfile}), then run it again")
 
     def last_problem(self) -> str:
         """The log's last FATAL or PANIC message: why the server did not start."""
@@ -150,8 +178,10 @@ class Cluster:
         return (problems or lines or ["no log written"])[-1].strip()
 
     def stop(self) -> None:
-        if self.initialised and self.running():
+        """Stops the server, and ends what a crashed one left behind."""
+        if self.initialised and self.postmaster():
             self._run("pg_ctl", "stop", "-D", str(self.data), "-m", "fast", "-w")
+        processes.end(self.members(), grace=5)
 
     def remove(self) -> None:
         """Delete the cluster's files kept outside the home (the home's owner deletes the rest)."""

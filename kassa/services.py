@@ -10,12 +10,15 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bridge.claims import AUDIENCE
+from kassa import processes
 from kassa.config import ROOT, TOOLS, Settings
 
 VENV_BIN = Path(sys.executable).parent
@@ -34,16 +37,44 @@ class Service:
     def logfile(self, home: Path) -> Path:
         return Path(home) / "logs" / f"{self.name}.log"
 
-    def pid(self, home: Path) -> int | None:
+    @property
+    def ports(self) -> set[int]:
+        return {self.port, urlsplit(self.health_url).port}
+
+    def recorded(self, home: Path) -> tuple[int, int] | None:
+        """The pid file: the main process's pid and start time (a pid alone may be reused)."""
         try:
-            pid = int(self.pidfile(home).read_text())
+            pid, started = map(int, self.pidfile(home).read_text().split())
         except (FileNotFoundError, ValueError):
             return None
+        return pid, started
+
+    def leader(self, home: Path) -> processes.Process | None:
+        """The main process the pid file names, while it runs."""
+        if not (recorded := self.recorded(home)):
+            return None
         try:
-            os.waitpid(pid, os.WNOHANG)  # reap it if it is our own exited child
+            os.waitpid(recorded[0], os.WNOHANG)  # reap it if it is our own exited child
         except ChildProcessError:
             pass
-        return pid if alive(pid) else None
+        process = processes.read(recorded[0])
+        return process if process and process.alive and process.started == recorded[1] else None
+
+    def pid(self, home: Path) -> int | None:
+        return leader.pid if (leader := self.leader(home)) else None
+
+    def group(self, home: Path) -> int | None:
+        """The process group of the pid file's main process, also after that process died (each
+        service starts in a session of its own; the workers of a dead main process stay in its
+        group). None when the pid went to another program: the kernel does not reuse a pid while
+        it still names a process group, so that group is empty."""
+        if not (recorded := self.recorded(home)):
+            return None
+        process = processes.read(recorded[0])
+        return recorded[0] if not process or process.started == recorded[1] else None
+
+    def members(self, home: Path) -> list[processes.Process]:
+        return processes_of(home, [self])
 
     def healthy(self) -> bool:
         try:
@@ -53,15 +84,24 @@ class Service:
             return False
 
     def start(self, home: Path, env: dict[str, str]) -> None:
+        """Starts the service unless its main process runs; what a crashed one left goes first."""
         if self.pid(home):
             return
+        processes.end(self.members(home), grace=5)
+        if taken := processes.listeners(self.ports):
+            pid, port = next(iter(taken.items()))
+            raise RuntimeError(f"{self.name} cannot start: its port {port} is taken by process {pid} "
+                               f"({processes.command(pid)}), which this stack did not start; stop that "
+                               f"process or give {self.name} another port in {Path(home) / 'state.json'}, "
+                               "then run it again")
         for folder in ("run", "logs"):
             (Path(home) / folder).mkdir(parents=True, exist_ok=True)
         with open(self.logfile(home), "ab") as log:
             process = subprocess.Popen(self.argv, cwd=ROOT, env={**os.environ, **env}, stdout=log,
                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                        start_new_session=True)
-        self.pidfile(home).write_text(str(process.pid))
+        # Our unreaped child, so its /proc entry stays even if it has exited already.
+        self.pidfile(home).write_text(f"{process.pid} {processes.read(process.pid).started}\n")
 
     def wait_healthy(self, home: Path, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
@@ -72,21 +112,30 @@ class Service:
                 break
             time.sleep(0.1)
         log = self.logfile(home)
-        tail = log.read_text()[-2000:] if log.exists() else ""
-        raise RuntimeError(f"{self.name} did not become healthy on port {self.port}:\n{tail}")
+        lines = [line.strip() for line in (log.read_text(errors="replace") if log.exists() else "").splitlines()]
+        last = next((line for line in reversed(lines) if line), "no log written")
+        raise RuntimeError(f"{self.name} did not become healthy on port {self.port} (last log line: {last}); "
+                           f"fix that (whole log: {log}), then run it again")
 
     def stop(self, home: Path, timeout: float = 10) -> None:
         stop_services(home, [self], timeout)
 
 
-def alive(pid: int) -> bool:
-    """Running, not a zombie: an exited process another parent has not reaped yet is gone for
-    us (some container inits reap only every few seconds)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return False
-    return stat.rpartition(")")[2].split()[0] != "Z"
+def processes_of(home: Path, services: list[Service]) -> list[processes.Process]:
+    """Every running process of these services: their process groups, and whatever else was
+    started for this home (KASSA_HOME in its environment) and holds one of their ports."""
+    groups = {group for service in services if (group := service.group(home))}
+    holders = processes.listeners(set().union(*(service.ports for service in services)))
+    return [process for process in processes.running() if (process.group in groups or process.pid in holders)
+            and Path(processes.environment(process.pid).get("KASSA_HOME", "/nonexistent")) == Path(home)]
+
+
+def write_private(path: Path, text: str) -> None:
+    """Replaces a file only its owner may read in one step: PostgREST reads its configuration
+    again whenever it reconnects, perhaps while `kassa up` or `kassa status` writes it."""
+    with tempfile.NamedTemporaryFile("w", dir=path.parent, prefix=f".{path.name}.", delete=False) as new:
+        new.write(text)  # the file is made 0600
+    os.replace(new.name, path)
 
 
 def jwt_key_file(settings: Settings) -> Path:
@@ -98,7 +147,8 @@ def jwt_key_file(settings: Settings) -> Path:
 
 def postgrest_config(settings: Settings) -> Path:
     path = Path(settings.home) / "postgrest.conf"
-    path.write_text(
+    write_private(
+        path,
         f'db-uri = "{settings.authenticator_url}"\n'
         'db-schemas = "api"\n'
         'db-anon-role = "anon"\n'
@@ -119,7 +169,6 @@ def postgrest_config(settings: Settings) -> Path:
         # definer functions read (db/functions/410_payment_methods.sql).
         f'app.settings.payment_method_key = "{settings.payment_method_key}"\n'
     )
-    path.chmod(0o600)
     return path
 
 
@@ -154,19 +203,15 @@ def start_all(settings: Settings, services: list[Service]) -> None:
 
 def stop_services(home: Path, services: list[Service], timeout: float = 10) -> None:
     """SIGTERM to each service's main process at once, which stops its own children (gunicorn's
-    workers finish their request); SIGKILL to a whole group only after `timeout`."""
-    running = [(service, pid) for service in services if (pid := service.pid(home))]
-    for _, pid in running:
-        try:
-            os.kill(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
+    workers finish their request); after `timeout`, SIGKILL to whatever of a service is left,
+    also what a main process that crashed left behind."""
+    leaders = [leader for service in services if (leader := service.leader(home))]
+    for leader in leaders:
+        processes.send(leader, signal.SIGTERM)
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and any(service.pid(home) for service, _ in running):
+    while time.monotonic() < deadline and any(service.leader(home) for service in services):  # reaps our own
         time.sleep(0.02)
-    for service, pid in running:
-        if service.pid(home):
-            os.killpg(pid, signal.SIGKILL)
+    processes.end(processes_of(home, services), grace=0)
     for service in services:
         service.pidfile(home).unlink(missing_ok=True)
 
