@@ -140,8 +140,7 @@ def write_private(path: Path, text: str) -> None:
 
 def jwt_key_file(settings: Settings) -> Path:
     path = Path(settings.home) / "jwt-keys.json"
-    path.touch(mode=0o600)
-    path.write_text(settings.jwt_keys)
+    write_private(path, settings.jwt_keys)
     return path
 
 
