@@ -45,8 +45,11 @@ def home_state(settings):
         keys.restart_services(config.load(Path(settings.home)))
 
 
-def worker(settings, key: str) -> psycopg.Connection:
-    conn = psycopg.connect(settings.worker_url, autocommit=True)
+def session_with_key(settings, key: str) -> psycopg.Connection:
+    """A session holding a payment-method key, as every process sets it; the owner's login, since
+    internal.payment_method_details runs inside the worker's functions (claim_auto_topup), not
+    for the worker itself."""
+    conn = psycopg.connect(settings.database_url, autocommit=True)
     conn.execute("SELECT set_config('app.settings.payment_method_key', %s, false)", [key])
     return conn
 
@@ -58,7 +61,7 @@ def stored(db) -> dict:
 
 def test_payment_key_rotation_re_encrypts_every_secret(settings, db, tenant, customer, api, token, home_state):
     old_key = settings.payment_method_key
-    with worker(settings, old_key) as conn:
+    with session_with_key(settings, old_key) as conn:
         card = conn.execute("SELECT internal.add_card(%s, %s, 'visa', '4242', 12, 2030, 'cus_rotation', %s)",
                             [tenant["id"], customer["id"], GATEWAY_METHOD]).fetchone()[0]
     customer_api = api(token("customer", tenant["id"], customer["id"]))
@@ -85,7 +88,7 @@ def test_payment_key_rotation_re_encrypts_every_secret(settings, db, tenant, cus
     after = stored(db)
     assert after.keys() == before.keys() and not any(after[m] == before[m] for m in before)
 
-    with worker(settings, new_key) as conn:  # as the bridge and the jobs read them
+    with session_with_key(settings, new_key) as conn:  # as the functions of the bridge and the jobs read them
         assert conn.execute("SELECT internal.payment_method_details(%s, %s)", [tenant["id"], card]).fetchone()[0] == {
             "gateway": "stripe", "customer": "cus_rotation", "payment_method": GATEWAY_METHOD}
         assert conn.execute("SELECT internal.payment_method_details(%s, %s)",
@@ -93,7 +96,7 @@ def test_payment_key_rotation_re_encrypts_every_secret(settings, db, tenant, cus
     with pytest.raises(psycopg.errors.ExternalRoutineInvocationException):
         db.execute("SELECT pgp_sym_decrypt(details_encrypted, %s) FROM kassa.payment_method_secrets"
                    " WHERE payment_method_id = %s", [old_key, card])
-    with worker(settings, old_key) as conn, pytest.raises(psycopg.Error) as stale:
+    with session_with_key(settings, old_key) as conn, pytest.raises(psycopg.Error) as stale:
         conn.execute("SELECT internal.payment_method_details(%s, %s)", [tenant["id"], card])
     assert stale.value.sqlstate == "P0Y01"
 
@@ -101,7 +104,7 @@ def test_payment_key_rotation_re_encrypts_every_secret(settings, db, tenant, cus
     response = customer_api.rpc("add_payment_method", kind="debit_order", bank="FNB", account_type="savings",
                                 account_number="1111 2222 3333", mandate_reference="MD-ROT-2")
     assert response.status_code == 200, response.text
-    with worker(settings, new_key) as conn:
+    with session_with_key(settings, new_key) as conn:
         assert conn.execute("SELECT internal.payment_method_details(%s, %s)",
                             [tenant["id"], response.json()]).fetchone()[0] == {"account_number": "111122223333"}
 
@@ -113,7 +116,7 @@ def test_payment_key_rotation_re_encrypts_every_secret(settings, db, tenant, cus
 def test_payment_key_rotation_resumes_after_a_crash(settings, db, tenant, customer, home_state):
     """A crash after the database committed but before state.json made the new key current:
     the next run finds the secrets under the pending key and only finishes the configuration."""
-    with worker(settings, settings.payment_method_key) as conn:
+    with session_with_key(settings, settings.payment_method_key) as conn:
         card = conn.execute("SELECT internal.add_card(%s, %s, 'visa', '4242', 12, 2030, 'cus_crash', 'pm_crash')",
                             [tenant["id"], customer["id"]]).fetchone()[0]
     pending = secrets.token_hex(32)
@@ -127,7 +130,7 @@ def test_payment_key_rotation_resumes_after_a_crash(settings, db, tenant, custom
     assert "re-encrypted 0 payment-method secrets" in resumed.stdout
     finished = config.load(Path(settings.home))
     assert (finished.payment_method_key, finished.payment_method_key_next) == (pending, "")
-    with worker(settings, pending) as conn:
+    with session_with_key(settings, pending) as conn:
         assert conn.execute("SELECT internal.payment_method_details(%s, %s)",
                             [tenant["id"], card]).fetchone()[0]["payment_method"] == "pm_crash"
 
