@@ -45,12 +45,17 @@ LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
 $$;
 
 -- "Generate invoices now": the staff's own tenant's invoice run for its today, queued; answers
--- at once with the run's id (the scheduler runs it; GET /job_runs shows how it went).
-CREATE OR REPLACE FUNCTION api.start_invoice_run() RETURNS bigint
-LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = '' AS $$
-  SELECT internal.queue_job_run('invoice-run', internal.jwt_tenant_id(),
-                                internal.tenant_today(internal.jwt_tenant_id()), 'staff')
-$$;
+-- at once with the run's id, the uuid GET /job_runs shows (the scheduler runs it; GET
+-- /job_runs shows how it went).
+CREATE OR REPLACE FUNCTION api.start_invoice_run() RETURNS uuid
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  run_id bigint := internal.queue_job_run('invoice-run', internal.jwt_tenant_id(),
+                                          internal.tenant_today(internal.jwt_tenant_id()), 'staff');
+BEGIN
+  -- A statement of its own: it sees the row the queueing just inserted.
+  RETURN (SELECT r.public_id FROM kassa.job_runs r WHERE r.id = run_id);
+END $$;
 
 GRANT EXECUTE ON FUNCTION internal.queue_job_run(text, uuid, date, text, timestamptz),
   internal.fail_interrupted_job_runs() TO kassa_worker;

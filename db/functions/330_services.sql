@@ -362,7 +362,8 @@ GRANT INSERT (customer_id, price_version_id, installation_address, reference, bi
       UPDATE (installation_address, reference) ON api.services TO staff;
 
 CREATE VIEW api.service_actions WITH (security_invoker = true) AS
-  SELECT id, tenant_id, service_id, customer_id, action, reason, effective_on, row_before, row_after, actor, at
+  SELECT public_id AS id, tenant_id, service_id, customer_id, action, reason, effective_on, row_before, row_after,
+         actor, at
     FROM kassa.service_actions;
 GRANT SELECT ON api.service_actions TO customer, staff;
 

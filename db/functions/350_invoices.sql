@@ -333,7 +333,7 @@ END $$;
 
 SELECT internal.audit_table('kassa.invoices', 'tenant_id', 'id');
 SELECT internal.audit_table('kassa.invoice_lines', 'tenant_id', 'id');
-SELECT internal.audit_table('kassa.invoice_allocations', 'tenant_id', 'id');
+SELECT internal.audit_table('kassa.invoice_allocations', 'tenant_id', 'public_id', '!id');
 
 GRANT EXECUTE ON FUNCTION internal.finalise_invoices(uuid, uuid[], date),
   internal.refresh_invoice_totals(uuid, uuid[]), internal.mark_overdue(uuid, date),

@@ -39,7 +39,7 @@ GRANT SELECT ON kassa.notifications, kassa.low_balance_thresholds TO customer, s
 GRANT INSERT, DELETE ON kassa.low_balance_thresholds TO staff;
 
 CREATE VIEW api.notifications WITH (security_invoker = true) AS
-  SELECT id, tenant_id, customer_id, kind, payload, created_at, delivered_at FROM kassa.notifications;
+  SELECT public_id AS id, tenant_id, customer_id, kind, payload, created_at, delivered_at FROM kassa.notifications;
 GRANT SELECT ON api.notifications TO customer, staff;
 
 CREATE VIEW api.low_balance_thresholds WITH (security_invoker = true) AS
