@@ -5,9 +5,12 @@ import queue
 import threading
 import uuid
 
+import psycopg
 import requests
+from psycopg.rows import dict_row
 
 from conftest import create_customer, create_tenant
+from kassa import deploy
 
 
 class Stream:
@@ -79,3 +82,57 @@ def test_the_audit_log_groups_a_request_by_a_uuid(db, api, token):
     assert all(uuid.UUID(row["id"]) and uuid.UUID(row["transaction_id"]) for row in rows)
     assert rows[0]["transaction_id"] == rows[1]["transaction_id"], "one request, one transaction_id"
     assert rows[2]["transaction_id"] != rows[0]["transaction_id"], "the next request has its own"
+
+
+def test_the_migration_numbers_existing_entries_and_groups_existing_audit_rows(fresh_database):
+    """Data written before the change: reverting it and deploying again backfills entry_no in
+    posting order per customer, one transaction_id per txid, and allocations' audit keys."""
+    fresh = fresh_database
+    deploy.deploy(fresh)
+    with psycopg.connect(fresh.database_url, autocommit=True, row_factory=dict_row) as conn:
+        tenants = [create_tenant(conn), create_tenant(conn)]
+        customers = [create_customer(conn, tenants[0]["id"]), create_customer(conn, tenants[0]["id"]),
+                     create_customer(conn, tenants[1]["id"])]
+        for n in range(7):  # interleaved postings, each its own transaction
+            post(conn, customers[n % 3], 1000)
+        with conn.transaction():  # one transaction, several audit rows
+            for customer in customers:
+                conn.execute("UPDATE kassa.customers SET phone = '+27 82 000 0003' WHERE id = %s", [customer["id"]])
+        invoice = conn.execute(
+            "INSERT INTO kassa.invoices (tenant_id, customer_id, currency, prices_include_vat) VALUES (%s, %s, 'ZAR', true)"
+            " RETURNING id", [tenants[0]["id"], customers[0]["id"]]).fetchone()["id"]
+        conn.execute("INSERT INTO kassa.invoice_lines (tenant_id, invoice_id, position, description, unit_price,"
+                     " vat_category) VALUES (%s, %s, 1, 'Line', 500, 'standard')", [tenants[0]["id"], invoice])
+        conn.execute("SELECT internal.refresh_invoice_totals(%s, %s)", [tenants[0]["id"], [invoice]])
+        conn.execute("SELECT internal.finalise_invoices(%s, %s, internal.tenant_today(%s))",
+                     [tenants[0]["id"], [invoice], tenants[0]["id"]])
+        numbered = entry_numbers(conn)
+        assert numbered == {customers[0]["id"]: [1, 2, 3, 4], customers[1]["id"]: [1, 2],
+                            customers[2]["id"]: [1, 2]}, "three top-ups and the invoice; two; two"
+        groups = audit_groups(conn)
+        assert conn.execute("SELECT count(*) AS n FROM kassa.invoice_allocations").fetchone()["n"] == 1
+
+    deploy.revert(fresh, "counters_public_ids^")
+    with psycopg.connect(fresh.database_url, row_factory=dict_row) as conn:
+        assert conn.execute("SELECT row_key FROM audit.log WHERE table_name = 'kassa.invoice_allocations'"
+                            ).fetchone()["row_key"].keys() == {"id"}, "revert logs allocations by id again"
+    deploy.deploy(fresh)
+    with psycopg.connect(fresh.database_url, row_factory=dict_row) as conn:
+        assert entry_numbers(conn) == numbered
+        assert audit_groups(conn) == groups
+        assert conn.execute(
+            "SELECT l.row_key = jsonb_build_object('public_id', a.public_id) AND NOT l.new_row ? 'id' AS keyed"
+            " FROM audit.log l JOIN kassa.invoice_allocations a ON a.tenant_id = l.tenant_id"
+            " WHERE l.table_name = 'kassa.invoice_allocations'").fetchone() == {"keyed": True}
+
+
+def entry_numbers(conn) -> dict:
+    """Each customer's entry numbers in the order of the internal ids."""
+    return {row["customer_id"]: row["numbers"] for row in conn.execute(
+        "SELECT customer_id, array_agg(entry_no ORDER BY id) AS numbers FROM kassa.ledger_entries GROUP BY 1")}
+
+
+def audit_groups(conn) -> list:
+    """The audit rows grouped by transaction_id, each group as its sorted internal ids."""
+    return sorted(row["ids"] for row in conn.execute(
+        "SELECT array_agg(id ORDER BY id) AS ids FROM audit.log GROUP BY transaction_id"))
