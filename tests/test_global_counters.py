@@ -84,6 +84,36 @@ def test_the_audit_log_groups_a_request_by_a_uuid(db, api, token):
     assert rows[2]["transaction_id"] != rows[0]["transaction_id"], "the next request has its own"
 
 
+def test_concurrent_postings_number_a_customers_entries_without_gaps(settings, db):
+    """Postings from many connections at once: the account lock hands out 1..N, in the order the
+    postings committed, with balances that follow that order."""
+    tenant = create_tenant(db)
+    customer, neighbour = create_customer(db, tenant["id"]), create_customer(db, tenant["id"])
+    start = threading.Barrier(6)
+
+    def posting(worker: int) -> None:
+        with psycopg.connect(settings.database_url, autocommit=True) as conn:
+            start.wait()
+            for n in range(5):
+                post(conn, customer if (worker + n) % 3 else neighbour, 100 + worker)
+
+    threads = [threading.Thread(target=posting, args=(worker,)) for worker in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    for who in (customer, neighbour):
+        rows = db.execute("SELECT entry_no, amount, balance_after FROM kassa.ledger_entries"
+                          " WHERE tenant_id = %s AND customer_id = %s ORDER BY id", [tenant["id"], who["id"]]).fetchall()
+        assert [r["entry_no"] for r in rows] == list(range(1, len(rows) + 1)), "gapless, in posting order"
+        running = 0
+        for row in sorted(rows, key=lambda r: r["entry_no"]):
+            running += row["amount"]
+            assert row["balance_after"] == running
+    assert db.execute("SELECT count(*) AS n FROM kassa.ledger_entries WHERE tenant_id = %s",
+                      [tenant["id"]]).fetchone()["n"] == 30
+
+
 def test_the_migration_numbers_existing_entries_and_groups_existing_audit_rows(fresh_database):
     """Data written before the change: reverting it and deploying again backfills entry_no in
     posting order per customer, one transaction_id per txid, and allocations' audit keys."""
