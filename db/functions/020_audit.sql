@@ -30,19 +30,17 @@ $$;
 
 -- One uuid per transaction, the same for every audit row it writes: the API's grouping of a
 -- transaction's changes (the txid is a platform-wide counter, for DBAs only). Kept in a
--- session setting next to the txid it belongs to, as the trigger functions' SET search_path
--- would undo a transaction-local one at their exit.
+-- transaction-local setting, which the transaction's end resets.
 CREATE OR REPLACE FUNCTION internal.audit_transaction_id() RETURNS uuid
 LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
-  tx   text := pg_catalog.txid_current()::text;
   kept text := pg_catalog.current_setting('kassa.audit_transaction', true);
 BEGIN
-  IF kept IS NULL OR pg_catalog.split_part(kept, ' ', 1) <> tx THEN
-    kept := tx || ' ' || pg_catalog.gen_random_uuid();
-    PERFORM pg_catalog.set_config('kassa.audit_transaction', kept, false);
+  IF coalesce(kept, '') = '' THEN
+    kept := pg_catalog.gen_random_uuid()::text;
+    PERFORM pg_catalog.set_config('kassa.audit_transaction', kept, true);
   END IF;
-  RETURN pg_catalog.split_part(kept, ' ', 2)::uuid;
+  RETURN kept::uuid;
 END $$;
 
 -- Inserted rows (logged as the new row) or deleted ones (logged as the old row): the trigger
