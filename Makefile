@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make up` and `make test`. See README.md.
-.PHONY: install up down status test fuzz bench
+.PHONY: install up down status test fuzz bench schema
 
 install:
 	@scripts/install.sh
@@ -28,3 +28,7 @@ fuzz: install
 bench:
 	@scripts/install.sh bench
 	@.venv/bin/python -m bench.run $(NAME)
+
+# make schema           rewrites db/schema.sql from a fresh deploy (commit it with the migration)
+schema: install
+	@.venv/bin/kassa schema

@@ -11,14 +11,8 @@ import uuid
 from datetime import date
 from pathlib import Path
 
-from kassa import config, stack
+from kassa import config, demo, stack
 from kassa.tokens import MAX_LIFETIME_S, make_token
-
-DEMO = {
-    "Lekker Fibre (ZA)": ("11111111-1111-4111-8111-111111111111", "a1111111-0000-4000-8000-000000000001"),
-    "Rheinwelle Telekom (DE)": ("22222222-2222-4222-8222-222222222222", "b2222222-0000-4000-8000-000000000001"),
-}
-
 
 def print_summary(settings: config.Settings) -> None:
     print(f"Kassa is up ({'embedded PostgreSQL in ' + settings.home if settings.embedded else 'external PostgreSQL'})")
@@ -28,7 +22,7 @@ def print_summary(settings: config.Settings) -> None:
     print(f"  SSE         {settings.sse_url}")
     print(f"  logs        {Path(settings.home) / 'logs'}")
     print("Demo tokens (valid 24 hours; `make up` again prints fresh ones):")
-    for label, (tenant, customer) in DEMO.items():
+    for label, (tenant, customer) in demo.TOKENS.items():
         print(f"  {label} staff:    {make_token(settings.jwt_secret, 'staff', tenant, ttl=MAX_LIFETIME_S, sub='demo-staff')}")
         print(f"  {label} customer: {make_token(settings.jwt_secret, 'customer', tenant, customer, ttl=MAX_LIFETIME_S)}")
     print(f"Try: curl -H \"Authorization: Bearer $TOKEN\" {settings.postgrest_url}/customers")
@@ -109,6 +103,11 @@ def cmd_db(args, settings):
         deploy.revert(settings, args.to)
     else:
         print(deploy.verify(settings), end="")
+
+
+def cmd_schema(args, settings):
+    from kassa import schema
+    print("kassa schema: wrote", schema.write().relative_to(config.ROOT))
 
 
 def cmd_psql(args, settings):
@@ -218,6 +217,7 @@ def parser() -> argparse.ArgumentParser:
     db.add_argument("action", choices=["deploy", "revert", "verify"])
     db.add_argument("--to", help="revert: the change to revert to (default: everything)")
     db.set_defaults(func=cmd_db)
+    sub.add_parser("schema", help="write db/schema.sql: the schema dump of a fresh deploy").set_defaults(func=cmd_schema)
     psql = sub.add_parser("psql", help="psql on the Kassa database")
     psql.add_argument("psql_args", nargs=argparse.REMAINDER)
     psql.set_defaults(func=cmd_psql)

@@ -1,4 +1,5 @@
-"""Shared fixtures: the test stack (started once per session) and small factories.
+"""Shared fixtures: the test stack (started once per session) and the rows most tests need
+(made by the factories in tests/factories.py).
 
 `make test` (kassa.testrun) deploys a throw-away database and points KASSA_TEST_HOME at its
 home folder; here PostgREST, the bridges and the scheduler are started on that home with the
@@ -8,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import uuid
 from pathlib import Path
 
 import psycopg
@@ -17,6 +17,7 @@ import requests
 from psycopg import sql
 from psycopg.rows import dict_row
 
+from factories import create_customer, create_tenant
 from jobs import scheduler
 from kassa import config, services
 from kassa.config import with_database
@@ -36,6 +37,12 @@ def settings() -> config.Settings:
 # starts a scheduler with schedules for its own tests.
 SUITE_SCHEDULER = {**{scheduler.schedule_variable(job): "off" for job in scheduler.DEFAULTS},
                    "KASSA_SCHEDULER_POLL_SECONDS": "0.5"}
+
+
+@pytest.fixture(scope="session")
+def suite_scheduler_env() -> dict[str, str]:
+    """The environment of the suite's scheduler (every schedule off, a short poll)."""
+    return dict(SUITE_SCHEDULER)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -99,27 +106,6 @@ def token(settings):
     def issue(role: str, tenant, customer=None, ttl: int = 600) -> str:
         return make_token(settings.jwt_secret, role, str(tenant), str(customer) if customer else None, ttl)
     return issue
-
-
-def create_tenant(conn, country="ZA", currency="ZAR", vat=15, prices_include_vat=True, **extra) -> dict:
-    slug = f"t-{uuid.uuid4().hex[:12]}"
-    row = conn.execute(
-        "INSERT INTO kassa.tenants (slug, name, legal_name, country, currency, prices_include_vat, timezone)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING *",
-        [slug, f"Tenant {slug}", f"Tenant {slug} Ltd", country, currency, prices_include_vat,
-         "Africa/Johannesburg" if country == "ZA" else "Europe/Berlin"]).fetchone()
-    conn.execute("INSERT INTO kassa.vat_rates (tenant_id, category, rate) VALUES (%s, 'standard', %s)",
-                 [row["id"], vat])
-    for column, value in extra.items():
-        conn.execute(psycopg.sql.SQL("UPDATE kassa.tenants SET {} = %s WHERE id = %s").format(
-            psycopg.sql.Identifier(column)), [value, row["id"]])
-    return conn.execute("SELECT * FROM kassa.tenants WHERE id = %s", [row["id"]]).fetchone()
-
-
-def create_customer(conn, tenant_id, name="Test Customer", email=None) -> dict:
-    return conn.execute(
-        "INSERT INTO kassa.customers (tenant_id, name, email) VALUES (%s, %s, %s) RETURNING *",
-        [tenant_id, name, email or f"{uuid.uuid4().hex[:10]}@example.com"]).fetchone()
 
 
 @pytest.fixture

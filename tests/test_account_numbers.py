@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
 
-from conftest import create_tenant
+from factories import create_tenant
 
 CONNECTIONS = 16
 CUSTOMERS = 500

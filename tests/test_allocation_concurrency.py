@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
 
-from conftest import create_customer, create_tenant
+from factories import create_customer, create_tenant
 
 PAYMENTS = 12
 

@@ -23,7 +23,7 @@ from psycopg import sql
 from psycopg.rows import dict_row
 
 from bridge.claims import AUDIENCE
-from conftest import create_customer, create_tenant
+from factories import create_customer, create_tenant
 from kassa import config
 from snapshots import fingerprint
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from datetime import date
 
-from conftest import create_customer, create_tenant
+from factories import create_customer, create_tenant
 
 
 def service_due_on_the_first(db, tenant: dict) -> dict:

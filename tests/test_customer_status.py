@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import psycopg
 import pytest
 
-from conftest import create_customer
+from factories import create_customer
 
 
 @pytest.fixture

@@ -6,9 +6,7 @@ import psycopg
 from psycopg.rows import dict_row
 
 from kassa import deploy, stack
-
-LEKKER, RHEINWELLE = "11111111-1111-4111-8111-111111111111", "22222222-2222-4222-8222-222222222222"
-KAROO_COFFEE = "a1111111-0000-4000-8000-000000000002"
+from kassa.demo import KAROO_COFFEE, LEKKER_FIBRE, RHEINWELLE, TOKENS
 
 
 def test_demo_loads_a_billed_and_paid_story(fresh_database):
@@ -18,8 +16,12 @@ def test_demo_loads_a_billed_and_paid_story(fresh_database):
         invoices = conn.execute(
             "SELECT tenant_id::text, customer_id::text, number, status, total, amount_due FROM kassa.invoices"
             " ORDER BY number").fetchall()
-        assert {i["tenant_id"] for i in invoices} == {LEKKER, RHEINWELLE}
+        assert {i["tenant_id"] for i in invoices} == {LEKKER_FIBRE, RHEINWELLE}
         assert all(i["number"] and i["total"] > 0 for i in invoices)
+        # The customers `make up` prints tokens for are in the demo, each in its tenant.
+        for tenant, customer in TOKENS.values():
+            assert conn.execute("SELECT count(*) AS n FROM kassa.customers WHERE tenant_id = %s AND id = %s",
+                                [tenant, customer]).fetchone()["n"] == 1
         karoo = [i for i in invoices if i["customer_id"] == KAROO_COFFEE]
         assert len(karoo) == 1 and karoo[0]["status"] == "paid" and karoo[0]["amount_due"] == 0
         assert conn.execute("SELECT count(*) AS n FROM internal.ledger_mismatches()").fetchone()["n"] == 0

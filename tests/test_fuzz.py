@@ -36,7 +36,7 @@ from schemathesis.core.failures import FailureGroup
 
 from bridge import openapi
 from bridge.fakes import stripe_server
-from conftest import create_customer, create_tenant
+from factories import create_customer, create_tenant
 from stripe_helpers import fake_requests
 
 EXAMPLES = int(os.environ.get("KASSA_FUZZ_EXAMPLES", "25"))

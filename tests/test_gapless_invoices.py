@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import psycopg
 from psycopg.rows import tuple_row
 
-from conftest import create_customer, create_tenant
+from factories import create_customer, create_tenant
 
 FINALISATIONS = 1000
 CONNECTIONS = 16

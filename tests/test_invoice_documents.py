@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import create_customer, create_tenant
+from factories import create_customer, create_tenant
 
 
 def ok(response):

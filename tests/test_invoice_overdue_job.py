@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from conftest import create_customer, create_tenant
+from factories import create_customer, create_tenant, issue_invoice
 
 
 def run_job(settings, as_of: str | None) -> dict:
@@ -18,22 +18,12 @@ def run_job(settings, as_of: str | None) -> dict:
     return json.loads(result.stdout)
 
 
-def issue(db, tenant, customer, issued_on: str):
-    invoice = db.execute("INSERT INTO kassa.invoices (tenant_id, customer_id, currency, prices_include_vat)"
-                         " VALUES (%s, %s, %s, %s) RETURNING id",
-                         [tenant["id"], customer["id"], tenant["currency"], tenant["prices_include_vat"]]).fetchone()["id"]
-    db.execute("INSERT INTO kassa.invoice_lines (tenant_id, invoice_id, description, unit_price) VALUES (%s, %s, 'x', 1000)",
-               [tenant["id"], invoice])
-    db.execute("SELECT internal.finalise_invoices(%s, ARRAY[%s]::uuid[], %s)", [tenant["id"], invoice, issued_on])
-    return invoice
-
-
 def test_overdue_job_marks_invoices_past_due_once(settings, db, travel_to):
     travel_to("2031-01-12 12:00+00")  # the invoices below are issued in the past
     tenant = create_tenant(db, payment_terms_days=10)
     customer = create_customer(db, tenant["id"])
-    late = issue(db, tenant, customer, "2031-01-01")     # due 2031-01-11
-    on_time = issue(db, tenant, customer, "2031-01-05")  # due 2031-01-15
+    late = issue_invoice(db, tenant, customer, "2031-01-01")     # due 2031-01-11
+    on_time = issue_invoice(db, tenant, customer, "2031-01-05")  # due 2031-01-15
 
     first = run_job(settings, "2031-01-12")
     assert first["status"] == "succeeded"
@@ -51,8 +41,8 @@ def test_without_a_date_each_tenant_is_swept_on_its_own_today(settings, db, trav
     johannesburg = create_tenant(db, payment_terms_days=0)
     utc = create_tenant(db, country="GB", currency="GBP", vat=20, payment_terms_days=0, timezone="UTC")
     travel_to("2026-12-31 22:30+00")  # 00:30 on 1 January in Johannesburg
-    due_in_johannesburg = issue(db, johannesburg, create_customer(db, johannesburg["id"]), "2026-12-31")
-    due_in_utc = issue(db, utc, create_customer(db, utc["id"]), "2026-12-31")
+    due_in_johannesburg = issue_invoice(db, johannesburg, create_customer(db, johannesburg["id"]), "2026-12-31")
+    due_in_utc = issue_invoice(db, utc, create_customer(db, utc["id"]), "2026-12-31")
     result = run_job(settings, None)
     assert result["status"] == "succeeded" and result["as_of"] is None
     statuses = {row["id"]: row["status"] for row in db.execute(

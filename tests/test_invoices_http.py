@@ -149,7 +149,7 @@ def test_statement_as_rows_and_csv_for_staff_and_the_customer(staff, me, api, to
 
 
 def test_customers_cannot_make_invoices_and_other_tenants_see_nothing(me, api, token, customer, staff, db):
-    from conftest import create_tenant
+    from factories import create_tenant
     invoice = issued_invoice(staff, customer["id"])
     denied = me.rpc("create_invoice", customer_id=str(customer["id"]))
     assert denied.status_code in (401, 403), denied.text

@@ -10,7 +10,7 @@ import subprocess
 
 import psycopg
 
-from conftest import create_tenant
+from factories import create_tenant
 from kassa import deploy
 
 OUR_SCHEMAS = ("api", "internal", "kassa", "audit")

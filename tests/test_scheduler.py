@@ -4,20 +4,18 @@ once; tenant jobs run at each tenant's local hour; staff's "generate invoices no
 over HTTP and run by the scheduler; a second scheduler waits as a standby."""
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 import time
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
 import requests
 
 from bench import book
-from conftest import SUITE_SCHEDULER, create_customer, create_tenant
-from test_invoice_overdue_job import issue
+from factories import create_customer, create_tenant, issue_invoice
 from kassa.config import free_port
 
 
@@ -31,7 +29,7 @@ def wait_for(check, timeout: float = 60, what: str = "the condition"):
 
 
 @pytest.fixture
-def scheduler(settings, stack):
+def scheduler(settings, stack, suite_scheduler_env):
     """The suite's scheduler service; restart(**schedules) runs it with those schedules on,
     stop() stops it. Afterwards it runs as the suite's again (schedules off)."""
     service = next(s for s in stack if s.name == "scheduler")
@@ -41,7 +39,7 @@ def scheduler(settings, stack):
         @staticmethod
         def restart(**schedules):
             service.stop(home)
-            service.start(home, {**settings.environment(), **SUITE_SCHEDULER, **schedules})
+            service.start(home, {**settings.environment(), **suite_scheduler_env, **schedules})
             service.wait_healthy(home)
 
         @staticmethod
@@ -50,7 +48,7 @@ def scheduler(settings, stack):
 
     yield Control
     service.stop(home)
-    service.start(home, {**settings.environment(), **SUITE_SCHEDULER})
+    service.start(home, {**settings.environment(), **suite_scheduler_env})
     service.wait_healthy(home)
 
 
@@ -100,7 +98,7 @@ def test_tenant_jobs_run_at_each_tenants_local_hour(db, travel_to, scheduler):
     de = create_tenant(db, timezone="Europe/Berlin")  # UTC+1 in winter (ZA rules: no supply date needed)
     # One invoice each, due on 2 February: overdue from each tenant's sweep of 3 February on.
     travel_to("2031-01-19 12:00+00")  # documents are never dated ahead
-    invoices = {t["id"]: issue(db, t, create_customer(db, t["id"]), "2031-01-19") for t in (za, de)}
+    invoices = {t["id"]: issue_invoice(db, t, create_customer(db, t["id"]), "2031-01-19") for t in (za, de)}
     assert {r["due_on"] for r in db.execute("SELECT due_on FROM kassa.invoices WHERE id = ANY (%s)",
                                             [list(invoices.values())])} == {date(2031, 2, 2)}
 

@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from kassa import config
-from kassa.cli import DEMO
+from kassa import demo
 from kassa.cluster import ROOT_CLUSTERS, outside_folder
 from kassa.config import ROOT
 from kassa.tokens import make_token
@@ -63,7 +63,7 @@ def test_up_down_and_a_test_cluster_in_a_private_folder():
         assert not (home / "pgdata").exists()
         assert (cluster / "pgdata" / "PG_VERSION").exists()
         assert (home / "logs" / "postgres.log").resolve() == cluster / "logs" / "postgres.log"
-        tenant = DEMO["Lekker Fibre (ZA)"][0]
+        tenant = demo.LEKKER_FIBRE
         staff = make_token(settings.jwt_secret, "staff", tenant, ttl=300)
         response = requests.get(settings.postgrest_url + "/customers", timeout=10,
                                 headers={"Authorization": f"Bearer {staff}"})

@@ -16,12 +16,12 @@ import pytest
 import requests
 
 from kassa import config
-from kassa.cli import DEMO
+from kassa import demo
 from kassa.cluster import Cluster
 from kassa.config import ROOT
 from kassa.tokens import make_token
 
-TENANT, CUSTOMER = DEMO["Lekker Fibre (ZA)"]
+TENANT, CUSTOMER = demo.LEKKER_FIBRE, demo.LEKKER_FIRST_CUSTOMER
 
 
 def kassa(home: Path, *args: str, timeout: float = 180) -> subprocess.CompletedProcess:
@@ -83,7 +83,7 @@ def error_lines(home: Path, postgres_log_from: int) -> list[str]:
     return found
 
 
-def test_disconnects_and_down_are_quiet_and_down_is_quick(stack_home):
+def test_disconnects_and_down_are_quiet_and_down_waits_for_nothing(stack_home):
     settings = config.load(stack_home)
     postgres_log_from = len((stack_home / "logs" / "postgres.log").read_text(errors="replace"))
 
@@ -101,7 +101,9 @@ def test_disconnects_and_down_are_quiet_and_down_is_quick(stack_home):
     took = time.monotonic() - started
     print(f"kassa down with 10 SSE clients: {took:.2f} s")
     assert down.returncode == 0, down.stderr
-    assert took < 3, f"kassa down took {took:.1f} s"
+    # Quick because nothing waits out a timeout: each process ends on SIGTERM, each stream is
+    # ended by the gateway (a worker killed after gunicorn's graceful timeout would cut them
+    # off and log an ERROR). The time is printed, not asserted (it depends on the machine's load).
     for stream in streams:  # each stream was ended by the gateway, not cut off
         assert list(stream.iter_lines()) == []
         stream.close()

@@ -6,7 +6,7 @@ import threading
 import pytest
 import requests
 
-from conftest import create_customer
+from factories import create_customer
 
 
 def listen(url: str, token: str, events: queue.Queue, ready: threading.Event) -> None:

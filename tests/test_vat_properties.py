@@ -13,7 +13,7 @@ import psycopg
 import pytest
 from hypothesis import HealthCheck, assume, given, settings as hsettings, strategies as st
 
-from conftest import create_customer, create_tenant
+from factories import create_customer, create_tenant
 from psycopg.rows import dict_row
 
 RATES = {"zero": Decimal("0"), "reduced": Decimal("7"), "fr": Decimal("5.5"), "standard": Decimal("15"),

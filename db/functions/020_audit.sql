@@ -124,9 +124,8 @@ CREATE OR REPLACE TRIGGER append_only_truncate BEFORE TRUNCATE ON audit.log
                                                              'Audit rows can be read, never changed or removed.');
 
 ALTER TABLE audit.log ENABLE ROW LEVEL SECURITY;
-DROP POLICY IF EXISTS "Staff read their tenant's audit log" ON audit.log;
-CREATE POLICY "Staff read their tenant's audit log" ON audit.log FOR SELECT TO staff
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
+SELECT internal.declare_policy('audit.log', 'Staff read their tenant''s audit log',
+                              'SELECT', 'staff', internal.tenant_rows());
 REVOKE ALL ON audit.log FROM PUBLIC;
 GRANT SELECT ON audit.log TO staff;
 

@@ -2,9 +2,8 @@
 -- runs (api.job_runs), customers none. Platform-wide runs (tenant_id NULL) only DBAs see.
 ALTER TABLE kassa.job_runs ENABLE ROW LEVEL SECURITY;
 GRANT SELECT, INSERT, UPDATE ON kassa.job_runs TO kassa_worker;
-DROP POLICY IF EXISTS "Staff read their tenant's job runs" ON kassa.job_runs;
-CREATE POLICY "Staff read their tenant's job runs" ON kassa.job_runs FOR SELECT TO staff
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
+SELECT internal.declare_policy('kassa.job_runs', 'Staff read their tenant''s job runs',
+                              'SELECT', 'staff', internal.tenant_rows());
 GRANT SELECT ON kassa.job_runs TO staff;
 
 -- A crash's traceback (in detail) is for DBAs: it names the machine's paths.

@@ -7,22 +7,18 @@ ALTER TABLE kassa.tenants ENABLE ROW LEVEL SECURITY;
 ALTER TABLE kassa.vat_rates ENABLE ROW LEVEL SECURITY;
 ALTER TABLE kassa.currencies ENABLE ROW LEVEL SECURITY;
 
-DROP POLICY IF EXISTS "Users see their own tenant" ON kassa.tenants;
-CREATE POLICY "Users see their own tenant" ON kassa.tenants FOR SELECT TO customer, staff
-  USING (id = (SELECT internal.jwt_tenant_id()));
-DROP POLICY IF EXISTS "Staff update their own tenant" ON kassa.tenants;
-CREATE POLICY "Staff update their own tenant" ON kassa.tenants FOR UPDATE TO staff
-  USING (id = (SELECT internal.jwt_tenant_id())) WITH CHECK (id = (SELECT internal.jwt_tenant_id()));
+SELECT internal.declare_policy('kassa.tenants', 'Users see their own tenant',
+                              'SELECT', 'customer, staff', internal.tenant_rows('id'));
+SELECT internal.declare_policy('kassa.tenants', 'Staff update their own tenant',
+                              'UPDATE', 'staff', internal.tenant_rows('id'));
 
-DROP POLICY IF EXISTS "Users see their tenant's VAT rates" ON kassa.vat_rates;
-CREATE POLICY "Users see their tenant's VAT rates" ON kassa.vat_rates FOR SELECT TO customer, staff
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
-DROP POLICY IF EXISTS "Staff manage their tenant's VAT rates" ON kassa.vat_rates;
-CREATE POLICY "Staff manage their tenant's VAT rates" ON kassa.vat_rates FOR ALL TO staff
-  USING (tenant_id = (SELECT internal.jwt_tenant_id())) WITH CHECK (tenant_id = (SELECT internal.jwt_tenant_id()));
+SELECT internal.declare_policy('kassa.vat_rates', 'Users see their tenant''s VAT rates',
+                              'SELECT', 'customer, staff', internal.tenant_rows());
+SELECT internal.declare_policy('kassa.vat_rates', 'Staff manage their tenant''s VAT rates',
+                              'ALL', 'staff', internal.tenant_rows());
 
-DROP POLICY IF EXISTS "Everyone reads the currency list" ON kassa.currencies;
-CREATE POLICY "Everyone reads the currency list" ON kassa.currencies FOR SELECT TO customer, staff USING (true);
+SELECT internal.declare_policy('kassa.currencies', 'Everyone reads the currency list',
+                              'SELECT', 'customer, staff', 'true');
 
 GRANT SELECT ON kassa.tenants, kassa.vat_rates, kassa.currencies TO customer, staff;
 GRANT UPDATE (name, legal_name, address, vat_number, prices_include_vat, timezone, locale,

@@ -117,22 +117,16 @@ CREATE OR REPLACE TRIGGER refuse_customer_delete BEFORE DELETE ON kassa.customer
 SELECT internal.audit_table('kassa.customers', 'tenant_id', 'id');
 
 ALTER TABLE kassa.customers ENABLE ROW LEVEL SECURITY;
-DROP POLICY IF EXISTS "Staff see their tenant's customers" ON kassa.customers;
-CREATE POLICY "Staff see their tenant's customers" ON kassa.customers FOR SELECT TO staff
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
-DROP POLICY IF EXISTS "Staff add customers to their tenant" ON kassa.customers;
-CREATE POLICY "Staff add customers to their tenant" ON kassa.customers FOR INSERT TO staff
-  WITH CHECK (tenant_id = (SELECT internal.jwt_tenant_id()));
-DROP POLICY IF EXISTS "Staff update their tenant's customers" ON kassa.customers;
-CREATE POLICY "Staff update their tenant's customers" ON kassa.customers FOR UPDATE TO staff
-  USING (tenant_id = (SELECT internal.jwt_tenant_id())) WITH CHECK (tenant_id = (SELECT internal.jwt_tenant_id()));
-DROP POLICY IF EXISTS "Customers see themselves" ON kassa.customers;
-CREATE POLICY "Customers see themselves" ON kassa.customers FOR SELECT TO customer
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()) AND id = (SELECT internal.jwt_customer_id()));
-DROP POLICY IF EXISTS "Customers update their own contact data" ON kassa.customers;
-CREATE POLICY "Customers update their own contact data" ON kassa.customers FOR UPDATE TO customer
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()) AND id = (SELECT internal.jwt_customer_id()))
-  WITH CHECK (tenant_id = (SELECT internal.jwt_tenant_id()) AND id = (SELECT internal.jwt_customer_id()));
+SELECT internal.declare_policy('kassa.customers', 'Staff see their tenant''s customers',
+                              'SELECT', 'staff', internal.tenant_rows());
+SELECT internal.declare_policy('kassa.customers', 'Staff add customers to their tenant',
+                              'INSERT', 'staff', internal.tenant_rows());
+SELECT internal.declare_policy('kassa.customers', 'Staff update their tenant''s customers',
+                              'UPDATE', 'staff', internal.tenant_rows());
+SELECT internal.declare_policy('kassa.customers', 'Customers see themselves',
+                              'SELECT', 'customer', internal.own_rows('id'));
+SELECT internal.declare_policy('kassa.customers', 'Customers update their own contact data',
+                              'UPDATE', 'customer', internal.own_rows('id'));
 
 -- Column grants: contact data is what a customer may change; staff also set type. Status stays
 -- granted to staff so that setting it meets the trigger's clear refusal (P0C06), not a bare 42501.

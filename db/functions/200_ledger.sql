@@ -155,18 +155,14 @@ CREATE OR REPLACE TRIGGER notify_balance AFTER UPDATE OF balance ON kassa.billin
 
 ALTER TABLE kassa.billing_accounts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE kassa.ledger_entries ENABLE ROW LEVEL SECURITY;
-DROP POLICY IF EXISTS "Staff see their tenant's accounts" ON kassa.billing_accounts;
-CREATE POLICY "Staff see their tenant's accounts" ON kassa.billing_accounts FOR SELECT TO staff
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
-DROP POLICY IF EXISTS "Customers see their own account" ON kassa.billing_accounts;
-CREATE POLICY "Customers see their own account" ON kassa.billing_accounts FOR SELECT TO customer
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()) AND customer_id = (SELECT internal.jwt_customer_id()));
-DROP POLICY IF EXISTS "Staff see their tenant's ledger" ON kassa.ledger_entries;
-CREATE POLICY "Staff see their tenant's ledger" ON kassa.ledger_entries FOR SELECT TO staff
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
-DROP POLICY IF EXISTS "Customers see their own ledger" ON kassa.ledger_entries;
-CREATE POLICY "Customers see their own ledger" ON kassa.ledger_entries FOR SELECT TO customer
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()) AND customer_id = (SELECT internal.jwt_customer_id()));
+SELECT internal.declare_policy('kassa.billing_accounts', 'Staff see their tenant''s accounts',
+                              'SELECT', 'staff', internal.tenant_rows());
+SELECT internal.declare_policy('kassa.billing_accounts', 'Customers see their own account',
+                              'SELECT', 'customer', internal.own_rows());
+SELECT internal.declare_policy('kassa.ledger_entries', 'Staff see their tenant''s ledger',
+                              'SELECT', 'staff', internal.tenant_rows());
+SELECT internal.declare_policy('kassa.ledger_entries', 'Customers see their own ledger',
+                              'SELECT', 'customer', internal.own_rows());
 GRANT SELECT ON kassa.billing_accounts, kassa.ledger_entries TO customer, staff;
 GRANT EXECUTE ON FUNCTION internal.post_entries(jsonb),
   internal.post_entry(uuid, uuid, text, bigint, text, text, text), internal.ledger_mismatches() TO kassa_worker;

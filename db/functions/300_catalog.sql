@@ -64,24 +64,18 @@ SELECT internal.audit_table('kassa.price_versions', 'tenant_id', 'id');
 
 ALTER TABLE kassa.products ENABLE ROW LEVEL SECURITY;
 ALTER TABLE kassa.price_versions ENABLE ROW LEVEL SECURITY;
-DROP POLICY IF EXISTS "Users see their tenant's products" ON kassa.products;
-CREATE POLICY "Users see their tenant's products" ON kassa.products FOR SELECT TO customer, staff
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
-DROP POLICY IF EXISTS "Staff add products to their tenant" ON kassa.products;
-CREATE POLICY "Staff add products to their tenant" ON kassa.products FOR INSERT TO staff
-  WITH CHECK (tenant_id = (SELECT internal.jwt_tenant_id()));
-DROP POLICY IF EXISTS "Staff update their tenant's products" ON kassa.products;
-CREATE POLICY "Staff update their tenant's products" ON kassa.products FOR UPDATE TO staff
-  USING (tenant_id = (SELECT internal.jwt_tenant_id())) WITH CHECK (tenant_id = (SELECT internal.jwt_tenant_id()));
-DROP POLICY IF EXISTS "Users see their tenant's prices" ON kassa.price_versions;
-CREATE POLICY "Users see their tenant's prices" ON kassa.price_versions FOR SELECT TO customer, staff
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
-DROP POLICY IF EXISTS "Staff add prices to their tenant" ON kassa.price_versions;
-CREATE POLICY "Staff add prices to their tenant" ON kassa.price_versions FOR INSERT TO staff
-  WITH CHECK (tenant_id = (SELECT internal.jwt_tenant_id()));
-DROP POLICY IF EXISTS "Staff correct their tenant's unused prices" ON kassa.price_versions;
-CREATE POLICY "Staff correct their tenant's unused prices" ON kassa.price_versions FOR UPDATE TO staff
-  USING (tenant_id = (SELECT internal.jwt_tenant_id())) WITH CHECK (tenant_id = (SELECT internal.jwt_tenant_id()));
+SELECT internal.declare_policy('kassa.products', 'Users see their tenant''s products',
+                              'SELECT', 'customer, staff', internal.tenant_rows());
+SELECT internal.declare_policy('kassa.products', 'Staff add products to their tenant',
+                              'INSERT', 'staff', internal.tenant_rows());
+SELECT internal.declare_policy('kassa.products', 'Staff update their tenant''s products',
+                              'UPDATE', 'staff', internal.tenant_rows());
+SELECT internal.declare_policy('kassa.price_versions', 'Users see their tenant''s prices',
+                              'SELECT', 'customer, staff', internal.tenant_rows());
+SELECT internal.declare_policy('kassa.price_versions', 'Staff add prices to their tenant',
+                              'INSERT', 'staff', internal.tenant_rows());
+SELECT internal.declare_policy('kassa.price_versions', 'Staff correct their tenant''s unused prices',
+                              'UPDATE', 'staff', internal.tenant_rows());
 
 GRANT SELECT ON kassa.products, kassa.price_versions TO customer, staff;
 GRANT INSERT (code, name, kind, description, active), UPDATE (name, description, active) ON kassa.products TO staff;

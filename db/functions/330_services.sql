@@ -323,30 +323,22 @@ SELECT internal.audit_table('kassa.pending_charges', 'tenant_id', 'id');
 ALTER TABLE kassa.services ENABLE ROW LEVEL SECURITY;
 ALTER TABLE kassa.service_actions ENABLE ROW LEVEL SECURITY;
 ALTER TABLE kassa.pending_charges ENABLE ROW LEVEL SECURITY;
-DROP POLICY IF EXISTS "Staff see their tenant's services" ON kassa.services;
-CREATE POLICY "Staff see their tenant's services" ON kassa.services FOR SELECT TO staff
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
-DROP POLICY IF EXISTS "Staff add services to their tenant" ON kassa.services;
-CREATE POLICY "Staff add services to their tenant" ON kassa.services FOR INSERT TO staff
-  WITH CHECK (tenant_id = (SELECT internal.jwt_tenant_id()));
-DROP POLICY IF EXISTS "Staff update their tenant's services" ON kassa.services;
-CREATE POLICY "Staff update their tenant's services" ON kassa.services FOR UPDATE TO staff
-  USING (tenant_id = (SELECT internal.jwt_tenant_id())) WITH CHECK (tenant_id = (SELECT internal.jwt_tenant_id()));
-DROP POLICY IF EXISTS "Customers see their own services" ON kassa.services;
-CREATE POLICY "Customers see their own services" ON kassa.services FOR SELECT TO customer
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()) AND customer_id = (SELECT internal.jwt_customer_id()));
-DROP POLICY IF EXISTS "Staff see their tenant's service actions" ON kassa.service_actions;
-CREATE POLICY "Staff see their tenant's service actions" ON kassa.service_actions FOR SELECT TO staff
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
-DROP POLICY IF EXISTS "Customers see their own service actions" ON kassa.service_actions;
-CREATE POLICY "Customers see their own service actions" ON kassa.service_actions FOR SELECT TO customer
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()) AND customer_id = (SELECT internal.jwt_customer_id()));
-DROP POLICY IF EXISTS "Staff see their tenant's pending charges" ON kassa.pending_charges;
-CREATE POLICY "Staff see their tenant's pending charges" ON kassa.pending_charges FOR SELECT TO staff
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
-DROP POLICY IF EXISTS "Customers see their own pending charges" ON kassa.pending_charges;
-CREATE POLICY "Customers see their own pending charges" ON kassa.pending_charges FOR SELECT TO customer
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()) AND customer_id = (SELECT internal.jwt_customer_id()));
+SELECT internal.declare_policy('kassa.services', 'Staff see their tenant''s services',
+                              'SELECT', 'staff', internal.tenant_rows());
+SELECT internal.declare_policy('kassa.services', 'Staff add services to their tenant',
+                              'INSERT', 'staff', internal.tenant_rows());
+SELECT internal.declare_policy('kassa.services', 'Staff update their tenant''s services',
+                              'UPDATE', 'staff', internal.tenant_rows());
+SELECT internal.declare_policy('kassa.services', 'Customers see their own services',
+                              'SELECT', 'customer', internal.own_rows());
+SELECT internal.declare_policy('kassa.service_actions', 'Staff see their tenant''s service actions',
+                              'SELECT', 'staff', internal.tenant_rows());
+SELECT internal.declare_policy('kassa.service_actions', 'Customers see their own service actions',
+                              'SELECT', 'customer', internal.own_rows());
+SELECT internal.declare_policy('kassa.pending_charges', 'Staff see their tenant''s pending charges',
+                              'SELECT', 'staff', internal.tenant_rows());
+SELECT internal.declare_policy('kassa.pending_charges', 'Customers see their own pending charges',
+                              'SELECT', 'customer', internal.own_rows());
 
 GRANT SELECT ON kassa.services, kassa.service_actions, kassa.pending_charges TO customer, staff;
 GRANT INSERT (customer_id, price_version_id, installation_address, reference, billing_day),
@@ -369,7 +361,7 @@ GRANT SELECT ON api.service_actions TO customer, staff;
 
 CREATE VIEW api.pending_charges WITH (security_invoker = true) AS
   SELECT id, tenant_id, customer_id, service_id, kind, description, price_version_id, quantity, unit_price,
-         period_start, period_end, invoice_line_id, credit_note_id, created_at
+         period_start, period_end, invoice_line_id, credit_note_id, closed_on, closed_reason, settled, created_at
     FROM kassa.pending_charges;
 GRANT SELECT ON api.pending_charges TO customer, staff;
 

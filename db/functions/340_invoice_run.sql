@@ -26,9 +26,12 @@
 -- most what it still has uncredited and each invoice at most its uncredited lines net of
 -- discounts: the checks internal.create_credit_note would make, made before the call, so an
 -- error from it is a bug and fails the run instead of being caught. One credit note per
--- invoice, the pending credit split into one part per note. What no finalised line can take
--- (credited already, or billed on a draft not yet finalised) stays pending as a part of its
--- own: the customer's next invoice nets it as a line. Returns the number of credit notes.
+-- invoice, the pending credit split into one part per note. What no line can take any more is
+-- a part of its own: while a draft not yet finalised billed some of those days, it stays
+-- pending and the customer's next invoice nets it as a line; when only finalised lines billed
+-- them, those days were given back already (staff credited the line) and the part is closed
+-- with the credit notes' numbers as its reason, never paid twice. Returns the number of credit
+-- notes.
 CREATE OR REPLACE FUNCTION internal.credit_unbilled_credit(p_tenant_id uuid, p_charge_id uuid, p_issued_on date)
 RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
@@ -38,9 +41,13 @@ DECLARE
   rest    bigint;
   notes   integer := 0;
   note_id uuid;
+  note_ids uuid[] := '{}';
+  on_draft boolean;
+  credited_by text;
+  leftover uuid;
 BEGIN
   SELECT * INTO pc FROM kassa.pending_charges c
-   WHERE c.tenant_id = p_tenant_id AND c.id = p_charge_id AND c.invoice_line_id IS NULL AND c.credit_note_id IS NULL
+   WHERE c.tenant_id = p_tenant_id AND c.id = p_charge_id AND NOT c.settled
      FOR UPDATE;
   rest := -round(pc.quantity * pc.unit_price)::bigint;
   FOR part IN
@@ -89,12 +96,36 @@ BEGIN
     END IF;
     rest := rest - part.amount;
     notes := notes + 1;
+    note_ids := note_ids || note_id;
   END LOOP;
-  IF rest > 0 AND notes > 0 THEN
+  IF rest = 0 THEN
+    RETURN notes;
+  END IF;
+  IF notes = 0 THEN
+    leftover := pc.id;
+  ELSE
     INSERT INTO kassa.pending_charges (tenant_id, customer_id, service_id, kind, description, price_version_id,
                                        unit_price, period_start, period_end)
     VALUES (p_tenant_id, pc.customer_id, pc.service_id, pc.kind, pc.description, pc.price_version_id,
-            -rest, pc.period_start, pc.period_end);
+            -rest, pc.period_start, pc.period_end)
+    RETURNING id INTO leftover;
+  END IF;
+  -- The leftover's days: billed on a draft (it waits), or on issued lines only (closed: given
+  -- back by earlier credit notes, or never owed on a void invoice).
+  SELECT bool_or(i.status = 'draft'),
+         'already credited: ' || string_agg(DISTINCT cn.number, ', ' ORDER BY cn.number) FILTER (WHERE cn.id <> ALL (note_ids))
+    INTO on_draft, credited_by
+    FROM kassa.invoice_lines l
+    JOIN kassa.invoices i ON i.tenant_id = l.tenant_id AND i.id = l.invoice_id
+    LEFT JOIN kassa.credit_note_lines cl ON cl.tenant_id = l.tenant_id AND cl.invoice_line_id = l.id
+    LEFT JOIN kassa.credit_notes cn ON cn.tenant_id = cl.tenant_id AND cn.id = cl.credit_note_id
+   WHERE l.tenant_id = p_tenant_id AND l.service_id = pc.service_id AND l.price_version_id = pc.price_version_id
+     AND l.amount > 0 AND l.period_start <= pc.period_end AND l.period_end >= pc.period_start;
+  IF NOT coalesce(on_draft, true) THEN
+    UPDATE kassa.pending_charges c
+       SET unit_price = -rest, quantity = 1, closed_on = p_issued_on,
+           closed_reason = coalesce(credited_by, 'nothing was left to credit on the invoice')
+     WHERE c.tenant_id = p_tenant_id AND c.id = leftover;
   END IF;
   RETURN notes;
 END $$;
@@ -173,7 +204,7 @@ BEGIN
     SELECT t.id, run, pc.customer_id, pc.service_id, pc.id, pc.kind, pc.description, pc.price_version_id, pc.quantity,
            pc.unit_price, pc.period_start, pc.period_end
       FROM kassa.pending_charges pc
-     WHERE pc.tenant_id = t.id AND pc.invoice_line_id IS NULL AND pc.credit_note_id IS NULL
+     WHERE pc.tenant_id = t.id AND NOT pc.settled
        AND (p_customer_id IS NULL OR pc.customer_id = p_customer_id)
      ORDER BY pc.tenant_id, pc.id
        FOR UPDATE OF pc;

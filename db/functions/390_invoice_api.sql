@@ -10,54 +10,37 @@ ALTER TABLE kassa.credit_notes ENABLE ROW LEVEL SECURITY;
 ALTER TABLE kassa.credit_note_lines ENABLE ROW LEVEL SECURITY;
 ALTER TABLE kassa.credit_note_vat_totals ENABLE ROW LEVEL SECURITY;
 
-DROP POLICY IF EXISTS "Staff see their tenant's invoices" ON kassa.invoices;
-CREATE POLICY "Staff see their tenant's invoices" ON kassa.invoices FOR SELECT TO staff
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
-DROP POLICY IF EXISTS "Staff edit their tenant's invoices" ON kassa.invoices;
-CREATE POLICY "Staff edit their tenant's invoices" ON kassa.invoices FOR UPDATE TO staff
-  USING (tenant_id = (SELECT internal.jwt_tenant_id())) WITH CHECK (tenant_id = (SELECT internal.jwt_tenant_id()));
-DROP POLICY IF EXISTS "Customers see their own issued invoices" ON kassa.invoices;
-CREATE POLICY "Customers see their own issued invoices" ON kassa.invoices FOR SELECT TO customer
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()) AND customer_id = (SELECT internal.jwt_customer_id())
-         AND status <> 'draft');
+SELECT internal.declare_policy('kassa.invoices', 'Staff see their tenant''s invoices',
+                              'SELECT', 'staff', internal.tenant_rows());
+SELECT internal.declare_policy('kassa.invoices', 'Staff edit their tenant''s invoices',
+                              'UPDATE', 'staff', internal.tenant_rows());
+SELECT internal.declare_policy('kassa.invoices', 'Customers see their own issued invoices',
+                              'SELECT', 'customer', internal.own_rows() || ' AND status <> ''draft''');
 
-DROP POLICY IF EXISTS "Staff see their tenant's invoice lines" ON kassa.invoice_lines;
-CREATE POLICY "Staff see their tenant's invoice lines" ON kassa.invoice_lines FOR SELECT TO staff
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
-DROP POLICY IF EXISTS "Customers see the lines of their own issued invoices" ON kassa.invoice_lines;
-CREATE POLICY "Customers see the lines of their own issued invoices" ON kassa.invoice_lines FOR SELECT TO customer
-  USING (EXISTS (SELECT FROM kassa.invoices i WHERE i.tenant_id = invoice_lines.tenant_id
-                                                AND i.id = invoice_lines.invoice_id));
+SELECT internal.declare_policy('kassa.invoice_lines', 'Staff see their tenant''s invoice lines',
+                              'SELECT', 'staff', internal.tenant_rows());
+SELECT internal.declare_policy('kassa.invoice_lines', 'Customers see the lines of their own issued invoices',
+                              'SELECT', 'customer', internal.rows_of_visible('kassa.invoice_lines', 'kassa.invoices', 'invoice_id'));
 
-DROP POLICY IF EXISTS "Staff see their tenant's allocations" ON kassa.invoice_allocations;
-CREATE POLICY "Staff see their tenant's allocations" ON kassa.invoice_allocations FOR SELECT TO staff
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
-DROP POLICY IF EXISTS "Customers see their own allocations" ON kassa.invoice_allocations;
-CREATE POLICY "Customers see their own allocations" ON kassa.invoice_allocations FOR SELECT TO customer
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()) AND customer_id = (SELECT internal.jwt_customer_id()));
+SELECT internal.declare_policy('kassa.invoice_allocations', 'Staff see their tenant''s allocations',
+                              'SELECT', 'staff', internal.tenant_rows());
+SELECT internal.declare_policy('kassa.invoice_allocations', 'Customers see their own allocations',
+                              'SELECT', 'customer', internal.own_rows());
 
-DROP POLICY IF EXISTS "Staff see their tenant's credit notes" ON kassa.credit_notes;
-CREATE POLICY "Staff see their tenant's credit notes" ON kassa.credit_notes FOR SELECT TO staff
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
-DROP POLICY IF EXISTS "Customers see their own credit notes" ON kassa.credit_notes;
-CREATE POLICY "Customers see their own credit notes" ON kassa.credit_notes FOR SELECT TO customer
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()) AND customer_id = (SELECT internal.jwt_customer_id()));
+SELECT internal.declare_policy('kassa.credit_notes', 'Staff see their tenant''s credit notes',
+                              'SELECT', 'staff', internal.tenant_rows());
+SELECT internal.declare_policy('kassa.credit_notes', 'Customers see their own credit notes',
+                              'SELECT', 'customer', internal.own_rows());
 
-DROP POLICY IF EXISTS "Staff see their tenant's credit note lines" ON kassa.credit_note_lines;
-CREATE POLICY "Staff see their tenant's credit note lines" ON kassa.credit_note_lines FOR SELECT TO staff
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
-DROP POLICY IF EXISTS "Customers see the lines of their own credit notes" ON kassa.credit_note_lines;
-CREATE POLICY "Customers see the lines of their own credit notes" ON kassa.credit_note_lines FOR SELECT TO customer
-  USING (EXISTS (SELECT FROM kassa.credit_notes n WHERE n.tenant_id = credit_note_lines.tenant_id
-                                                    AND n.id = credit_note_lines.credit_note_id));
+SELECT internal.declare_policy('kassa.credit_note_lines', 'Staff see their tenant''s credit note lines',
+                              'SELECT', 'staff', internal.tenant_rows());
+SELECT internal.declare_policy('kassa.credit_note_lines', 'Customers see the lines of their own credit notes',
+                              'SELECT', 'customer', internal.rows_of_visible('kassa.credit_note_lines', 'kassa.credit_notes', 'credit_note_id'));
 
-DROP POLICY IF EXISTS "Staff see their tenant's credit note VAT totals" ON kassa.credit_note_vat_totals;
-CREATE POLICY "Staff see their tenant's credit note VAT totals" ON kassa.credit_note_vat_totals FOR SELECT TO staff
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
-DROP POLICY IF EXISTS "Customers see the VAT totals of their own credit notes" ON kassa.credit_note_vat_totals;
-CREATE POLICY "Customers see the VAT totals of their own credit notes" ON kassa.credit_note_vat_totals FOR SELECT TO customer
-  USING (EXISTS (SELECT FROM kassa.credit_notes n WHERE n.tenant_id = credit_note_vat_totals.tenant_id
-                                                    AND n.id = credit_note_vat_totals.credit_note_id));
+SELECT internal.declare_policy('kassa.credit_note_vat_totals', 'Staff see their tenant''s credit note VAT totals',
+                              'SELECT', 'staff', internal.tenant_rows());
+SELECT internal.declare_policy('kassa.credit_note_vat_totals', 'Customers see the VAT totals of their own credit notes',
+                              'SELECT', 'customer', internal.rows_of_visible('kassa.credit_note_vat_totals', 'kassa.credit_notes', 'credit_note_id'));
 
 GRANT SELECT ON kassa.invoices, kassa.invoice_lines, kassa.invoice_allocations, kassa.credit_notes,
   kassa.credit_note_lines, kassa.credit_note_vat_totals TO customer, staff;

@@ -315,30 +315,22 @@ ALTER TABLE kassa.payments ENABLE ROW LEVEL SECURITY;
 ALTER TABLE kassa.payment_refunds ENABLE ROW LEVEL SECURITY;
 ALTER TABLE kassa.payment_settings ENABLE ROW LEVEL SECURITY;
 ALTER TABLE kassa.bonus_tiers ENABLE ROW LEVEL SECURITY;
-DROP POLICY IF EXISTS "Staff see their tenant's payments" ON kassa.payments;
-CREATE POLICY "Staff see their tenant's payments" ON kassa.payments FOR SELECT TO staff
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
-DROP POLICY IF EXISTS "Customers see their own payments" ON kassa.payments;
-CREATE POLICY "Customers see their own payments" ON kassa.payments FOR SELECT TO customer
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()) AND customer_id = (SELECT internal.jwt_customer_id()));
-DROP POLICY IF EXISTS "Staff see their tenant's refunds" ON kassa.payment_refunds;
-CREATE POLICY "Staff see their tenant's refunds" ON kassa.payment_refunds FOR SELECT TO staff
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
-DROP POLICY IF EXISTS "Customers see their own refunds" ON kassa.payment_refunds;
-CREATE POLICY "Customers see their own refunds" ON kassa.payment_refunds FOR SELECT TO customer
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()) AND customer_id = (SELECT internal.jwt_customer_id()));
-DROP POLICY IF EXISTS "Users see their tenant's top-up limits" ON kassa.payment_settings;
-CREATE POLICY "Users see their tenant's top-up limits" ON kassa.payment_settings FOR SELECT TO customer, staff
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
-DROP POLICY IF EXISTS "Staff set their tenant's top-up limits" ON kassa.payment_settings;
-CREATE POLICY "Staff set their tenant's top-up limits" ON kassa.payment_settings FOR ALL TO staff
-  USING (tenant_id = (SELECT internal.jwt_tenant_id())) WITH CHECK (tenant_id = (SELECT internal.jwt_tenant_id()));
-DROP POLICY IF EXISTS "Users see their tenant's bonus tiers" ON kassa.bonus_tiers;
-CREATE POLICY "Users see their tenant's bonus tiers" ON kassa.bonus_tiers FOR SELECT TO customer, staff
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
-DROP POLICY IF EXISTS "Staff manage their tenant's bonus tiers" ON kassa.bonus_tiers;
-CREATE POLICY "Staff manage their tenant's bonus tiers" ON kassa.bonus_tiers FOR ALL TO staff
-  USING (tenant_id = (SELECT internal.jwt_tenant_id())) WITH CHECK (tenant_id = (SELECT internal.jwt_tenant_id()));
+SELECT internal.declare_policy('kassa.payments', 'Staff see their tenant''s payments',
+                              'SELECT', 'staff', internal.tenant_rows());
+SELECT internal.declare_policy('kassa.payments', 'Customers see their own payments',
+                              'SELECT', 'customer', internal.own_rows());
+SELECT internal.declare_policy('kassa.payment_refunds', 'Staff see their tenant''s refunds',
+                              'SELECT', 'staff', internal.tenant_rows());
+SELECT internal.declare_policy('kassa.payment_refunds', 'Customers see their own refunds',
+                              'SELECT', 'customer', internal.own_rows());
+SELECT internal.declare_policy('kassa.payment_settings', 'Users see their tenant''s top-up limits',
+                              'SELECT', 'customer, staff', internal.tenant_rows());
+SELECT internal.declare_policy('kassa.payment_settings', 'Staff set their tenant''s top-up limits',
+                              'ALL', 'staff', internal.tenant_rows());
+SELECT internal.declare_policy('kassa.bonus_tiers', 'Users see their tenant''s bonus tiers',
+                              'SELECT', 'customer, staff', internal.tenant_rows());
+SELECT internal.declare_policy('kassa.bonus_tiers', 'Staff manage their tenant''s bonus tiers',
+                              'ALL', 'staff', internal.tenant_rows());
 
 -- The raw provider response is for staff only: customers get every other column.
 GRANT SELECT (tenant_id, id, customer_id, provider, provider_ref, provider_intent_ref, method, purpose, status,

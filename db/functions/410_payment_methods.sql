@@ -166,12 +166,10 @@ SELECT internal.audit_table('kassa.payment_methods', 'tenant_id', 'id');
 ALTER TABLE kassa.payment_methods ENABLE ROW LEVEL SECURITY;
 ALTER TABLE kassa.payment_method_secrets ENABLE ROW LEVEL SECURITY;
 REVOKE ALL ON kassa.payment_method_secrets FROM customer, staff, anon;
-DROP POLICY IF EXISTS "Staff see their tenant's payment methods" ON kassa.payment_methods;
-CREATE POLICY "Staff see their tenant's payment methods" ON kassa.payment_methods FOR SELECT TO staff
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
-DROP POLICY IF EXISTS "Customers see their own payment methods" ON kassa.payment_methods;
-CREATE POLICY "Customers see their own payment methods" ON kassa.payment_methods FOR SELECT TO customer
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()) AND customer_id = (SELECT internal.jwt_customer_id()));
+SELECT internal.declare_policy('kassa.payment_methods', 'Staff see their tenant''s payment methods',
+                              'SELECT', 'staff', internal.tenant_rows());
+SELECT internal.declare_policy('kassa.payment_methods', 'Customers see their own payment methods',
+                              'SELECT', 'customer', internal.own_rows());
 GRANT SELECT ON kassa.payment_methods TO customer, staff;
 
 GRANT EXECUTE ON FUNCTION internal.payment_method_key(), internal.payment_method_details(uuid, uuid),

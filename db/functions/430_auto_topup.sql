@@ -5,6 +5,12 @@
 -- disabled after 3 consecutive failures (with a notification), a success resets the count.
 -- Time is a parameter (p_now), so tests pass it instead of waiting.
 
+-- The two numbers of those rules, each in one place.
+CREATE OR REPLACE FUNCTION internal.auto_topup_cooldown() RETURNS interval
+LANGUAGE sql IMMUTABLE SET search_path = '' AS $$ SELECT interval '60 minutes' $$;
+CREATE OR REPLACE FUNCTION internal.auto_topup_max_failures() RETURNS integer
+LANGUAGE sql IMMUTABLE SET search_path = '' AS $$ SELECT 3 $$;
+
 CREATE OR REPLACE FUNCTION internal.request_auto_topup() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 BEGIN
@@ -35,7 +41,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
     FROM kassa.auto_topups a
     JOIN kassa.billing_accounts b USING (tenant_id, customer_id)
    WHERE a.enabled AND a.in_flight_payment_id IS NULL AND b.balance < a.threshold
-     AND (a.last_attempt_at IS NULL OR a.last_attempt_at <= p_now - interval '60 minutes')
+     AND (a.last_attempt_at IS NULL OR a.last_attempt_at <= p_now - internal.auto_topup_cooldown())
    ORDER BY a.requested_at NULLS LAST, a.tenant_id, a.customer_id
 $$;
 
@@ -54,7 +60,7 @@ BEGIN
   SELECT b.balance INTO balance FROM kassa.billing_accounts b
    WHERE b.tenant_id = p_tenant AND b.customer_id = p_customer;
   IF NOT FOUND OR NOT a.enabled OR a.in_flight_payment_id IS NOT NULL OR balance >= a.threshold
-     OR a.last_attempt_at > p_now - interval '60 minutes' THEN
+     OR a.last_attempt_at > p_now - internal.auto_topup_cooldown() THEN
     RETURN NULL;
   END IF;
   SELECT * INTO card FROM kassa.payment_methods m
@@ -98,12 +104,12 @@ BEGIN
   UPDATE kassa.auto_topups t
      SET in_flight_payment_id = NULL, updated_at = now(),
          consecutive_failures = CASE WHEN NEW.status = 'failed' THEN t.consecutive_failures + 1 ELSE 0 END,
-         enabled = t.enabled AND NOT (NEW.status = 'failed' AND t.consecutive_failures + 1 >= 3),
-         disabled_reason = CASE WHEN NEW.status = 'failed' AND t.consecutive_failures + 1 >= 3
-                                THEN '3 consecutive failed charges' ELSE t.disabled_reason END
+         enabled = t.enabled AND NOT (NEW.status = 'failed' AND t.consecutive_failures + 1 >= internal.auto_topup_max_failures()),
+         disabled_reason = CASE WHEN NEW.status = 'failed' AND t.consecutive_failures + 1 >= internal.auto_topup_max_failures()
+                                THEN internal.auto_topup_max_failures() || ' consecutive failed charges' ELSE t.disabled_reason END
    WHERE t.tenant_id = NEW.tenant_id AND t.customer_id = NEW.customer_id
   RETURNING * INTO a;
-  IF a.consecutive_failures >= 3 AND NOT a.enabled AND NEW.status = 'failed' THEN
+  IF a.consecutive_failures >= internal.auto_topup_max_failures() AND NOT a.enabled AND NEW.status = 'failed' THEN
     INSERT INTO kassa.notifications (tenant_id, customer_id, kind, payload)
     VALUES (NEW.tenant_id, NEW.customer_id, 'auto_topup_disabled',
             jsonb_build_object('payment_id', NEW.id, 'failures', a.consecutive_failures,
@@ -147,12 +153,10 @@ END $$;
 SELECT internal.audit_table('kassa.auto_topups', 'tenant_id', 'customer_id');
 
 ALTER TABLE kassa.auto_topups ENABLE ROW LEVEL SECURITY;
-DROP POLICY IF EXISTS "Staff see their tenant's auto top-ups" ON kassa.auto_topups;
-CREATE POLICY "Staff see their tenant's auto top-ups" ON kassa.auto_topups FOR SELECT TO staff
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
-DROP POLICY IF EXISTS "Customers see their own auto top-up" ON kassa.auto_topups;
-CREATE POLICY "Customers see their own auto top-up" ON kassa.auto_topups FOR SELECT TO customer
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()) AND customer_id = (SELECT internal.jwt_customer_id()));
+SELECT internal.declare_policy('kassa.auto_topups', 'Staff see their tenant''s auto top-ups',
+                              'SELECT', 'staff', internal.tenant_rows());
+SELECT internal.declare_policy('kassa.auto_topups', 'Customers see their own auto top-up',
+                              'SELECT', 'customer', internal.own_rows());
 GRANT SELECT ON kassa.auto_topups TO customer, staff;
 
 GRANT EXECUTE ON FUNCTION internal.due_auto_topups(timestamptz), internal.claim_auto_topup(uuid, uuid, timestamptz),

@@ -22,19 +22,14 @@ SELECT internal.audit_table('kassa.low_balance_thresholds', 'tenant_id', 'amount
 
 ALTER TABLE kassa.notifications ENABLE ROW LEVEL SECURITY;
 ALTER TABLE kassa.low_balance_thresholds ENABLE ROW LEVEL SECURITY;
-DROP POLICY IF EXISTS "Staff see their tenant's notifications" ON kassa.notifications;
-CREATE POLICY "Staff see their tenant's notifications" ON kassa.notifications FOR SELECT TO staff
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
-DROP POLICY IF EXISTS "Customers see their own notifications" ON kassa.notifications;
-CREATE POLICY "Customers see their own notifications" ON kassa.notifications FOR SELECT TO customer
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()) AND customer_id = (SELECT internal.jwt_customer_id()));
-DROP POLICY IF EXISTS "Users see their tenant's low-balance thresholds" ON kassa.low_balance_thresholds;
-CREATE POLICY "Users see their tenant's low-balance thresholds" ON kassa.low_balance_thresholds
-  FOR SELECT TO customer, staff USING (tenant_id = (SELECT internal.jwt_tenant_id()));
-DROP POLICY IF EXISTS "Staff manage their tenant's low-balance thresholds" ON kassa.low_balance_thresholds;
-CREATE POLICY "Staff manage their tenant's low-balance thresholds" ON kassa.low_balance_thresholds
-  FOR ALL TO staff USING (tenant_id = (SELECT internal.jwt_tenant_id()))
-  WITH CHECK (tenant_id = (SELECT internal.jwt_tenant_id()));
+SELECT internal.declare_policy('kassa.notifications', 'Staff see their tenant''s notifications',
+                              'SELECT', 'staff', internal.tenant_rows());
+SELECT internal.declare_policy('kassa.notifications', 'Customers see their own notifications',
+                              'SELECT', 'customer', internal.own_rows());
+SELECT internal.declare_policy('kassa.low_balance_thresholds', 'Users see their tenant''s low-balance thresholds',
+                              'SELECT', 'customer, staff', internal.tenant_rows());
+SELECT internal.declare_policy('kassa.low_balance_thresholds', 'Staff manage their tenant''s low-balance thresholds',
+                              'ALL', 'staff', internal.tenant_rows());
 GRANT SELECT ON kassa.notifications, kassa.low_balance_thresholds TO customer, staff;
 GRANT INSERT, DELETE ON kassa.low_balance_thresholds TO staff;
 

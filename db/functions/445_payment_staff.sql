@@ -140,9 +140,8 @@ END $$;
 
 SELECT internal.audit_table('kassa.balance_adjustments', 'tenant_id', 'id');
 ALTER TABLE kassa.balance_adjustments ENABLE ROW LEVEL SECURITY;
-DROP POLICY IF EXISTS "Staff see their tenant's balance adjustments" ON kassa.balance_adjustments;
-CREATE POLICY "Staff see their tenant's balance adjustments" ON kassa.balance_adjustments FOR SELECT TO staff
-  USING (tenant_id = (SELECT internal.jwt_tenant_id()));
+SELECT internal.declare_policy('kassa.balance_adjustments', 'Staff see their tenant''s balance adjustments',
+                              'SELECT', 'staff', internal.tenant_rows());
 GRANT SELECT ON kassa.balance_adjustments TO staff;
 
 GRANT EXECUTE ON FUNCTION api.record_manual_payment(uuid, bigint, text, text, text, text), api.fail_payment(uuid, text),

@@ -35,7 +35,7 @@ BEGIN
 
   SELECT pc.id, pc.description INTO found_row FROM kassa.pending_charges pc
    WHERE pc.tenant_id = p_tenant_id AND pc.customer_id = p_customer_id
-     AND pc.invoice_line_id IS NULL AND pc.credit_note_id IS NULL
+     AND NOT pc.settled
    ORDER BY pc.created_at, pc.id LIMIT 1;
   IF FOUND THEN
     code := 'P0C09';

@@ -1,26 +1,39 @@
 -- Every pending credit the invoice run meets ends as a credit note or an invoice line: a
 -- cancellation credit whose days were billed by pro-rata lines (after a plan change, after an
 -- activation mid-period, after a resumption), one whose days span two invoices, and one whose
--- line was credited already (the rest waits, then the next invoice nets it as a line).
+-- line was credited already, in full or in part (what was given back already is closed with
+-- its reason, never paid twice).
 -- Tenant A: monthly plans, billing day 1, lead time 7 days, prices include VAT.
 BEGIN;
-SELECT plan(15);
+SELECT plan(21);
 \ir helpers/two_tenants.sql
 \ir helpers/catalog.sql
 \ir helpers/clock.sql
--- Each case runs in its own year (2026, 2027, 2029, 2030, 2031: no leap year), so each run's
+-- Each case runs in its own year (2026, 2027, 2029, 2030, 2031, 2028; March has 31 days in each), so each run's
 -- date follows the last document of its series; all of them lie in the past.
 SELECT pg_temp.travel_to('2031-12-31 12:00+00');
 
 INSERT INTO kassa.customers (tenant_id, id, name, email)
 SELECT 'aaaaaaaa-0000-4000-8000-00000000000a', ('aaaaaaaa-0000-4000-8000-0000000000c' || n)::uuid, 'Credit C' || n,
        'c' || n || '@example.com'
-  FROM generate_series(1, 5) n;
+  FROM generate_series(1, 6) n;
 
--- What is still pending (neither invoiced nor credited) for a service.
+-- What is still pending (neither invoiced, credited nor closed) for a service.
 CREATE FUNCTION pg_temp.unsettled(p_service uuid) RETURNS bigint LANGUAGE sql AS $$
-  SELECT count(*) FROM kassa.pending_charges
-   WHERE service_id = p_service AND invoice_line_id IS NULL AND credit_note_id IS NULL
+  SELECT count(*) FROM kassa.pending_charges WHERE service_id = p_service AND NOT settled
+$$;
+-- A service's closed pending credits: amount and reason.
+CREATE FUNCTION pg_temp.closed(p_service uuid) RETURNS text[] LANGUAGE sql AS $$
+  SELECT array_agg(unit_price || ' ' || closed_reason ORDER BY unit_price) FROM kassa.pending_charges
+   WHERE service_id = p_service AND closed_on IS NOT NULL
+$$;
+-- Staff credit part of a service's invoice line (a goodwill credit) on a date; the note's number.
+CREATE FUNCTION pg_temp.goodwill(p_service uuid, p_amount bigint, p_on date) RETURNS text LANGUAGE sql AS $$
+  SELECT (internal.create_credit_note('aaaaaaaa-0000-4000-8000-00000000000a', l.invoice_id, 'goodwill: outage', 'balance',
+                                      jsonb_build_array(jsonb_build_object('invoice_line_id', l.id,
+                                                                           'amount', coalesce(p_amount, l.amount))),
+                                      p_on)).number
+    FROM kassa.invoice_lines l WHERE l.service_id = p_service
 $$;
 -- Per credit note of a service's pending credits: the credited line's kind and amount.
 CREATE FUNCTION pg_temp.credited(p_service uuid) RETURNS text[] LANGUAGE sql AS $$
@@ -87,25 +100,43 @@ SELECT is((SELECT sum(unit_price) FROM kassa.pending_charges WHERE service_id = 
           -11290::numeric, 'the parts add up to the cancellation credit');
 
 -- 5. Two services billed for March; staff credit the Fibre 100 line in full, then it is
--- cancelled on 16 Mar (credit 16 days: 5161). The line has nothing left to credit: the credit
--- waits, and the next invoice (Fibre 200 for April: 20000) nets it as a line.
+-- cancelled on 16 Mar (credit 16 days: 5161). Those days were given back already: the credit
+-- is closed, naming the goodwill credit note, and the next invoice does not net it again.
 SELECT pg_temp.new_service(51, 1, p_customer => 'aaaaaaaa-0000-4000-8000-0000000000c5');
 SELECT pg_temp.new_service(52, 1, 'aaaaaaaa-0000-4000-8000-00000000f200', 'aaaaaaaa-0000-4000-8000-0000000000c5');
 SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d051', 'activate', '2031-03-01');
 SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d052', 'activate', '2031-03-01');
 SELECT pg_temp.run('2031-03-01');
-SELECT internal.create_credit_note('aaaaaaaa-0000-4000-8000-00000000000a', l.invoice_id, 'goodwill: outage', 'balance',
-                                   jsonb_build_array(jsonb_build_object('invoice_line_id', l.id, 'amount', l.amount)),
-                                   '2031-03-05')
-  FROM kassa.invoice_lines l WHERE l.service_id = 'aaaaaaaa-0000-4000-8000-00000000d051';
+CREATE TEMP TABLE goodwill_5 AS SELECT pg_temp.goodwill('aaaaaaaa-0000-4000-8000-00000000d051', NULL, '2031-03-05') AS number;
 SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d051', 'cancel', '2031-03-16');
 SELECT is(pg_temp.run('2031-03-17'), '(0,0,0)', 'a credit whose line was credited in full: no credit note');
-SELECT is(pg_temp.unsettled('aaaaaaaa-0000-4000-8000-00000000d051'), 1::bigint, 'it waits for the next invoice');
-SELECT is(pg_temp.run('2031-03-25'), '(1,1,0)', 'the next run invoices April with the credit');
+SELECT is(pg_temp.unsettled('aaaaaaaa-0000-4000-8000-00000000d051'), 0::bigint, 'nothing stays pending');
+SELECT is(pg_temp.closed('aaaaaaaa-0000-4000-8000-00000000d051'),
+          ARRAY['-5161 already credited: ' || (SELECT number FROM goodwill_5)],
+          'the credit is closed, naming the credit note that gave the days back');
+SELECT is(pg_temp.run('2031-03-25'), '(1,0,0)', 'the next run invoices April, no pending charge with it');
 SELECT is((SELECT array_agg(l.charge_kind || ' ' || l.amount ORDER BY l.amount) FROM kassa.invoice_lines l
             WHERE l.invoice_id = (SELECT invoice_id FROM kassa.invoice_lines
                                    WHERE service_id = 'aaaaaaaa-0000-4000-8000-00000000d052' AND period_start = '2031-04-01')),
-          ARRAY['proration -5161', 'recurring 20000'], 'the credit is a line of the next invoice, netted');
+          ARRAY['recurring 20000'], 'without the closed credit');
+
+-- 6. Staff credit 6000 of the March line of Fibre 100 (10000), then it is cancelled on 16 Mar
+-- (credit 16 days: 5161): 4000 is still creditable (a credit note); 1161 was given back already.
+SELECT pg_temp.new_service(61, 1, p_customer => 'aaaaaaaa-0000-4000-8000-0000000000c6');
+SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d061', 'activate', '2028-03-01');
+SELECT pg_temp.run('2028-03-01');
+CREATE TEMP TABLE goodwill_6 AS SELECT pg_temp.goodwill('aaaaaaaa-0000-4000-8000-00000000d061', 6000, '2028-03-05') AS number;
+SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d061', 'cancel', '2028-03-16');
+SELECT is(pg_temp.run('2028-03-17'), '(0,0,1)', 'a credit whose line was credited in part: one credit note');
+SELECT is(pg_temp.credited('aaaaaaaa-0000-4000-8000-00000000d061'), ARRAY['recurring 2028-03-01 4000'],
+          'for what the line still had');
+SELECT is(pg_temp.closed('aaaaaaaa-0000-4000-8000-00000000d061'),
+          ARRAY['-1161 already credited: ' || (SELECT number FROM goodwill_6)], 'the rest is closed');
+SELECT is((SELECT sum(unit_price) FROM kassa.pending_charges WHERE service_id = 'aaaaaaaa-0000-4000-8000-00000000d061'),
+          -5161::numeric, 'the credit note and the closed part add up to the cancellation credit');
+SELECT is((SELECT sum(cl.amount) FROM kassa.credit_note_lines cl JOIN kassa.invoice_lines l ON l.id = cl.invoice_line_id
+            WHERE l.service_id = 'aaaaaaaa-0000-4000-8000-00000000d061'), 10000::numeric,
+          'the March line is credited exactly once in full');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -1,0 +1,1 @@
+SELECT closed_on, closed_reason, settled FROM kassa.pending_charges WHERE false;

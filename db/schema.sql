@@ -1,0 +1,3853 @@
+CREATE SCHEMA api;
+
+ALTER SCHEMA api OWNER TO kassa_owner;
+
+CREATE SCHEMA audit;
+
+ALTER SCHEMA audit OWNER TO kassa_owner;
+
+CREATE SCHEMA internal;
+
+ALTER SCHEMA internal OWNER TO kassa_owner;
+
+CREATE SCHEMA kassa;
+
+ALTER SCHEMA kassa OWNER TO kassa_owner;
+
+CREATE TABLE kassa.services (
+    tenant_id uuid DEFAULT (((NULLIF(current_setting('request.jwt.claims'::text, true), ''::text))::json ->> 'tenant_id'::text))::uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    customer_id uuid NOT NULL,
+    price_version_id uuid NOT NULL,
+    installation_address text DEFAULT ''::text NOT NULL,
+    reference jsonb DEFAULT '{}'::jsonb NOT NULL,
+    billing_day integer NOT NULL,
+    next_billing_date date,
+    status text DEFAULT 'pending'::text NOT NULL,
+    activated_on date,
+    suspended_on date,
+    cancelled_on date,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    suspension_reason text,
+    CONSTRAINT services_active_has_dates CHECK (((status = ANY (ARRAY['pending'::text, 'cancelled'::text])) OR ((activated_on IS NOT NULL) AND (next_billing_date IS NOT NULL)))),
+    CONSTRAINT services_billing_day_range CHECK (((billing_day >= 1) AND (billing_day <= 31))),
+    CONSTRAINT services_cancelled_has_date CHECK (((status = 'cancelled'::text) = (cancelled_on IS NOT NULL))),
+    CONSTRAINT services_reference_is_object CHECK ((jsonb_typeof(reference) = 'object'::text)),
+    CONSTRAINT services_status_known CHECK ((status = ANY (ARRAY['pending'::text, 'active'::text, 'suspended'::text, 'cancelled'::text]))),
+    CONSTRAINT services_suspended_has_reason CHECK (((status = 'suspended'::text) = (suspension_reason IS NOT NULL))),
+    CONSTRAINT services_suspension_reason_known CHECK ((suspension_reason = ANY (ARRAY['service_suspended'::text, 'customer_suspended'::text])))
+);
+
+ALTER TABLE kassa.services OWNER TO kassa_owner;
+
+CREATE FUNCTION api.activate_service(service_id uuid, reason text, activated_on date DEFAULT NULL::date, request_id text DEFAULT NULL::text) RETURNS kassa.services
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.activate_service(service_id uuid, reason text, activated_on date, request_id text) OWNER TO kassa_owner;
+
+CREATE TABLE kassa.pending_charges (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    customer_id uuid NOT NULL,
+    service_id uuid,
+    kind text NOT NULL,
+    description text NOT NULL,
+    price_version_id uuid NOT NULL,
+    quantity numeric(12,3) DEFAULT 1 NOT NULL,
+    unit_price bigint NOT NULL,
+    period_start date,
+    period_end date,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    invoice_line_id uuid,
+    credit_note_id uuid,
+    closed_on date,
+    closed_reason text,
+    settled boolean GENERATED ALWAYS AS ((num_nonnulls(invoice_line_id, credit_note_id, closed_on) = 1)) STORED NOT NULL,
+    CONSTRAINT pending_charges_closed_reason_length CHECK ((char_length(closed_reason) <= 500)),
+    CONSTRAINT pending_charges_closed_with_reason CHECK (((closed_on IS NULL) = (closed_reason IS NULL))),
+    CONSTRAINT pending_charges_description_not_blank CHECK ((btrim(description) <> ''::text)),
+    CONSTRAINT pending_charges_kind_known CHECK ((kind = ANY (ARRAY['proration'::text, 'one_off'::text]))),
+    CONSTRAINT pending_charges_quantity_positive CHECK ((quantity > (0)::numeric)),
+    CONSTRAINT pending_charges_settled_once CHECK ((num_nonnulls(invoice_line_id, credit_note_id, closed_on) <= 1))
+);
+
+ALTER TABLE kassa.pending_charges OWNER TO kassa_owner;
+
+CREATE FUNCTION api.add_fee(service_id uuid, fee_version_id uuid, quantity numeric DEFAULT 1, request_id text DEFAULT NULL::text) RETURNS kassa.pending_charges
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.add_fee(service_id uuid, fee_version_id uuid, quantity numeric, request_id text) OWNER TO kassa_owner;
+
+CREATE TABLE kassa.invoice_lines (
+    tenant_id uuid NOT NULL,
+    invoice_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    "position" integer DEFAULT 1 NOT NULL,
+    description text NOT NULL,
+    quantity numeric(12,3) DEFAULT 1 NOT NULL,
+    unit_price bigint NOT NULL,
+    amount bigint NOT NULL,
+    vat_category text DEFAULT 'standard'::text NOT NULL,
+    vat_rate numeric(5,2) NOT NULL,
+    period_start date,
+    period_end date,
+    service_id uuid,
+    charge_kind text,
+    price_version_id uuid,
+    CONSTRAINT invoice_lines_charge_kind_known CHECK ((charge_kind = ANY (ARRAY['recurring'::text, 'proration'::text, 'one_off'::text, 'usage'::text, 'manual'::text]))),
+    CONSTRAINT invoice_lines_description_not_blank CHECK ((btrim(description) <> ''::text)),
+    CONSTRAINT invoice_lines_period_order CHECK (((period_end IS NULL) OR (period_end >= period_start))),
+    CONSTRAINT invoice_lines_quantity_positive CHECK ((quantity > (0)::numeric)),
+    CONSTRAINT invoice_lines_vat_rate_range CHECK (((vat_rate >= (0)::numeric) AND (vat_rate < (100)::numeric)))
+);
+
+ALTER TABLE kassa.invoice_lines OWNER TO kassa_owner;
+
+CREATE VIEW api.invoice_lines WITH (security_invoker='true') AS
+ SELECT invoice_lines.id,
+    invoice_lines.tenant_id,
+    invoice_lines.invoice_id,
+    invoice_lines."position",
+    invoice_lines.description,
+    invoice_lines.quantity,
+    invoice_lines.unit_price,
+    invoice_lines.amount,
+    invoice_lines.vat_category,
+    invoice_lines.vat_rate,
+    invoice_lines.period_start,
+    invoice_lines.period_end,
+    invoice_lines.service_id,
+    invoice_lines.charge_kind
+   FROM kassa.invoice_lines;
+
+ALTER TABLE api.invoice_lines OWNER TO kassa_owner;
+
+CREATE FUNCTION api.add_invoice_line(invoice_id uuid, description text, unit_price bigint, quantity numeric DEFAULT 1, vat_category text DEFAULT 'standard'::text, period_start date DEFAULT NULL::date, period_end date DEFAULT NULL::date) RETURNS api.invoice_lines
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.add_invoice_line(invoice_id uuid, description text, unit_price bigint, quantity numeric, vat_category text, period_start date, period_end date) OWNER TO kassa_owner;
+
+CREATE FUNCTION api.add_payment_method(kind text, bank text DEFAULT NULL::text, account_type text DEFAULT NULL::text, account_number text DEFAULT NULL::text, mandate_reference text DEFAULT NULL::text, make_primary boolean DEFAULT false, customer_id uuid DEFAULT NULL::uuid) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.add_payment_method(kind text, bank text, account_type text, account_number text, mandate_reference text, make_primary boolean, customer_id uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION api.adjust_balance(customer_id uuid, amount bigint, reason text, request_id text DEFAULT NULL::text) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.adjust_balance(customer_id uuid, amount bigint, reason text, request_id text) OWNER TO kassa_owner;
+
+CREATE FUNCTION api.cancel_service(service_id uuid, reason text, cancelled_on date DEFAULT NULL::date, request_id text DEFAULT NULL::text) RETURNS kassa.services
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.cancel_service(service_id uuid, reason text, cancelled_on date, request_id text) OWNER TO kassa_owner;
+
+CREATE FUNCTION api.change_plan(service_id uuid, plan_version_id uuid, reason text, effective_on date DEFAULT NULL::date, request_id text DEFAULT NULL::text) RETURNS kassa.services
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.change_plan(service_id uuid, plan_version_id uuid, reason text, effective_on date, request_id text) OWNER TO kassa_owner;
+
+CREATE TABLE kassa.customers (
+    tenant_id uuid DEFAULT (((NULLIF(current_setting('request.jwt.claims'::text, true), ''::text))::json ->> 'tenant_id'::text))::uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    account_number text NOT NULL,
+    status text DEFAULT 'active'::text NOT NULL,
+    type text DEFAULT 'personal'::text NOT NULL,
+    name text NOT NULL,
+    company_name text,
+    email text NOT NULL,
+    phone text,
+    address text DEFAULT ''::text NOT NULL,
+    vat_number text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    closed_at timestamp with time zone,
+    status_reason text,
+    CONSTRAINT customers_closed_has_date CHECK (((status = 'closed'::text) = (closed_at IS NOT NULL))),
+    CONSTRAINT customers_email_format CHECK ((email ~* '^[^@\s]+@[^@\s]+\.[^@\s]+$'::text)),
+    CONSTRAINT customers_name_not_blank CHECK ((btrim(name) <> ''::text)),
+    CONSTRAINT customers_phone_format CHECK ((phone ~ '^\+?[0-9 ()-]{6,20}$'::text)),
+    CONSTRAINT customers_status_known CHECK ((status = ANY (ARRAY['active'::text, 'suspended'::text, 'closed'::text]))),
+    CONSTRAINT customers_status_reason_not_blank CHECK ((btrim(status_reason) <> ''::text)),
+    CONSTRAINT customers_type_known CHECK ((type = ANY (ARRAY['personal'::text, 'business'::text])))
+);
+
+ALTER TABLE kassa.customers OWNER TO kassa_owner;
+
+CREATE FUNCTION api.close_customer(customer_id uuid, reason text) RETURNS kassa.customers
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.close_customer(customer_id uuid, reason text) OWNER TO kassa_owner;
+
+CREATE FUNCTION api.configure_auto_topup(enabled boolean, threshold bigint, amount bigint, payment_method_id uuid, customer_id uuid DEFAULT NULL::uuid) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.configure_auto_topup(enabled boolean, threshold bigint, amount bigint, payment_method_id uuid, customer_id uuid) OWNER TO kassa_owner;
+
+CREATE TABLE kassa.credit_notes (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    invoice_id uuid NOT NULL,
+    customer_id uuid NOT NULL,
+    number text NOT NULL,
+    reason text NOT NULL,
+    settlement text NOT NULL,
+    currency character(3) NOT NULL,
+    issued_on date NOT NULL,
+    net_total bigint NOT NULL,
+    vat_total bigint NOT NULL,
+    total bigint NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    supplier jsonb,
+    recipient jsonb,
+    CONSTRAINT credit_notes_reason_not_blank CHECK ((btrim(reason) <> ''::text)),
+    CONSTRAINT credit_notes_settlement_known CHECK ((settlement = ANY (ARRAY['balance'::text, 'refund'::text]))),
+    CONSTRAINT credit_notes_total_positive CHECK ((total > 0))
+);
+
+ALTER TABLE kassa.credit_notes OWNER TO kassa_owner;
+
+CREATE VIEW api.credit_notes WITH (security_invoker='true') AS
+ SELECT credit_notes.id,
+    credit_notes.tenant_id,
+    credit_notes.invoice_id,
+    credit_notes.customer_id,
+    credit_notes.number,
+    credit_notes.reason,
+    credit_notes.settlement,
+    credit_notes.currency,
+    credit_notes.issued_on,
+    credit_notes.net_total,
+    credit_notes.vat_total,
+    credit_notes.total,
+    credit_notes.created_at,
+    credit_notes.supplier,
+    credit_notes.recipient
+   FROM kassa.credit_notes;
+
+ALTER TABLE api.credit_notes OWNER TO kassa_owner;
+
+CREATE FUNCTION api.create_credit_note(invoice_id uuid, reason text, settlement text DEFAULT 'balance'::text, lines jsonb DEFAULT NULL::jsonb, issued_on date DEFAULT NULL::date, request_id text DEFAULT NULL::text) RETURNS api.credit_notes
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.create_credit_note(invoice_id uuid, reason text, settlement text, lines jsonb, issued_on date, request_id text) OWNER TO kassa_owner;
+
+CREATE TABLE kassa.invoices (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    customer_id uuid NOT NULL,
+    number text,
+    status text DEFAULT 'draft'::text NOT NULL,
+    currency character(3) NOT NULL,
+    prices_include_vat boolean NOT NULL,
+    issued_on date,
+    due_on date,
+    period_start date,
+    period_end date,
+    net_total bigint DEFAULT 0 NOT NULL,
+    vat_total bigint DEFAULT 0 NOT NULL,
+    total bigint DEFAULT 0 NOT NULL,
+    amount_paid bigint DEFAULT 0 NOT NULL,
+    amount_credited bigint DEFAULT 0 NOT NULL,
+    amount_due bigint GENERATED ALWAYS AS (((total - amount_paid) - amount_credited)) STORED,
+    notes text DEFAULT ''::text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    finalised_at timestamp with time zone,
+    supplied_on date,
+    supplier jsonb,
+    recipient jsonb,
+    CONSTRAINT invoices_amount_credited_not_negative CHECK ((amount_credited >= 0)),
+    CONSTRAINT invoices_amount_paid_not_negative CHECK ((amount_paid >= 0)),
+    CONSTRAINT invoices_not_overpaid CHECK (((number IS NULL) OR ((amount_paid + amount_credited) <= total))),
+    CONSTRAINT invoices_number_when_final CHECK ((((status = 'draft'::text) = (number IS NULL)) OR (status = 'void'::text))),
+    CONSTRAINT invoices_status_known CHECK ((status = ANY (ARRAY['draft'::text, 'finalised'::text, 'partially_paid'::text, 'paid'::text, 'overdue'::text, 'void'::text])))
+);
+
+ALTER TABLE kassa.invoices OWNER TO kassa_owner;
+
+CREATE VIEW api.invoices WITH (security_invoker='true') AS
+ SELECT invoices.id,
+    invoices.tenant_id,
+    invoices.customer_id,
+    invoices.number,
+    invoices.status,
+    invoices.currency,
+    invoices.net_total,
+    invoices.vat_total,
+    invoices.total,
+    invoices.amount_paid,
+    invoices.amount_credited,
+    invoices.amount_due,
+    invoices.issued_on,
+    invoices.due_on,
+    invoices.period_start,
+    invoices.period_end,
+    invoices.prices_include_vat,
+    invoices.notes,
+    invoices.created_at,
+    invoices.finalised_at,
+    invoices.supplied_on,
+    invoices.supplier,
+    invoices.recipient
+   FROM kassa.invoices;
+
+ALTER TABLE api.invoices OWNER TO kassa_owner;
+
+CREATE FUNCTION api.create_invoice(customer_id uuid, notes text DEFAULT ''::text, period_start date DEFAULT NULL::date, period_end date DEFAULT NULL::date, supplied_on date DEFAULT NULL::date) RETURNS api.invoices
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.create_invoice(customer_id uuid, notes text, period_start date, period_end date, supplied_on date) OWNER TO kassa_owner;
+
+CREATE FUNCTION api.fail_payment(payment_id uuid, reason text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.fail_payment(payment_id uuid, reason text) OWNER TO kassa_owner;
+
+CREATE FUNCTION api.finalise_invoice(invoice_id uuid, issued_on date DEFAULT NULL::date, request_id text DEFAULT NULL::text) RETURNS api.invoices
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.finalise_invoice(invoice_id uuid, issued_on date, request_id text) OWNER TO kassa_owner;
+
+CREATE FUNCTION api.record_manual_payment(customer_id uuid, amount bigint, method text, reason text, reference text DEFAULT NULL::text, request_id text DEFAULT NULL::text) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.record_manual_payment(customer_id uuid, amount bigint, method text, reason text, reference text, request_id text) OWNER TO kassa_owner;
+
+CREATE FUNCTION api.refund_payment(payment_id uuid, amount bigint, reason text, request_id text DEFAULT NULL::text) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.refund_payment(payment_id uuid, amount bigint, reason text, request_id text) OWNER TO kassa_owner;
+
+CREATE FUNCTION api.remove_invoice_line(line_id uuid) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.remove_invoice_line(line_id uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION api.remove_payment_method(payment_method_id uuid) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.remove_payment_method(payment_method_id uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION api.resume_customer(customer_id uuid, reason text) RETURNS kassa.customers
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.resume_customer(customer_id uuid, reason text) OWNER TO kassa_owner;
+
+CREATE FUNCTION api.resume_service(service_id uuid, reason text, resumed_on date DEFAULT NULL::date, request_id text DEFAULT NULL::text) RETURNS kassa.services
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.resume_service(service_id uuid, reason text, resumed_on date, request_id text) OWNER TO kassa_owner;
+
+CREATE FUNCTION api.set_primary_payment_method(payment_method_id uuid) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.set_primary_payment_method(payment_method_id uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION api.start_invoice_run() RETURNS bigint
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.start_invoice_run() OWNER TO kassa_owner;
+
+CREATE TABLE kassa.ledger_entries (
+    tenant_id uuid NOT NULL,
+    id bigint NOT NULL,
+    customer_id uuid NOT NULL,
+    kind text NOT NULL,
+    amount bigint NOT NULL,
+    currency character(3) NOT NULL,
+    balance_after bigint NOT NULL,
+    source_type text NOT NULL,
+    source_id text NOT NULL,
+    description text DEFAULT ''::text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT ledger_entries_amount_not_zero CHECK ((amount <> 0)),
+    CONSTRAINT ledger_entries_kind_known CHECK ((kind = ANY (ARRAY['invoice'::text, 'payment'::text, 'top_up'::text, 'bonus'::text, 'refund'::text, 'credit_note'::text, 'adjustment'::text, 'reversal'::text])))
+);
+
+ALTER TABLE kassa.ledger_entries OWNER TO kassa_owner;
+
+CREATE TABLE kassa.tenants (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    slug text NOT NULL,
+    name text NOT NULL,
+    legal_name text NOT NULL,
+    address text DEFAULT ''::text NOT NULL,
+    vat_number text,
+    country character(2) NOT NULL,
+    currency character(3) NOT NULL,
+    prices_include_vat boolean DEFAULT false NOT NULL,
+    timezone text DEFAULT 'UTC'::text NOT NULL,
+    locale text DEFAULT 'en'::text NOT NULL,
+    account_number_format text DEFAULT 'CT-{YYYY}-{NNNNN}'::text NOT NULL,
+    invoice_number_format text DEFAULT 'INV-{YYYY}-{NNNNN}'::text NOT NULL,
+    credit_note_number_format text DEFAULT 'CN-{YYYY}-{NNNNN}'::text NOT NULL,
+    payment_terms_days integer DEFAULT 14 NOT NULL,
+    status text DEFAULT 'active'::text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    billing_days integer[] DEFAULT '{1,5,25,30}'::integer[] NOT NULL,
+    invoice_lead_days integer DEFAULT 7 NOT NULL,
+    invoice_run_mode text DEFAULT 'finalise'::text NOT NULL,
+    proration_mode text DEFAULT 'next_invoice'::text NOT NULL,
+    CONSTRAINT tenants_billing_days_valid CHECK (((cardinality(billing_days) > 0) AND (billing_days <@ ARRAY[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31]))),
+    CONSTRAINT tenants_country_format CHECK ((country ~ '^[A-Z]{2}$'::text)),
+    CONSTRAINT tenants_invoice_lead_days_range CHECK (((invoice_lead_days >= 0) AND (invoice_lead_days <= 60))),
+    CONSTRAINT tenants_invoice_run_mode_known CHECK ((invoice_run_mode = ANY (ARRAY['finalise'::text, 'draft'::text]))),
+    CONSTRAINT tenants_legal_name_not_blank CHECK ((btrim(legal_name) <> ''::text)),
+    CONSTRAINT tenants_name_not_blank CHECK ((btrim(name) <> ''::text)),
+    CONSTRAINT tenants_number_formats_have_counter CHECK (((account_number_format ~ '\{N+\}'::text) AND (invoice_number_format ~ '\{N+\}'::text) AND (credit_note_number_format ~ '\{N+\}'::text))),
+    CONSTRAINT tenants_payment_terms_range CHECK (((payment_terms_days >= 0) AND (payment_terms_days <= 365))),
+    CONSTRAINT tenants_proration_mode_known CHECK ((proration_mode = ANY (ARRAY['next_invoice'::text, 'immediate'::text]))),
+    CONSTRAINT tenants_slug_format CHECK ((slug ~ '^[a-z0-9][a-z0-9-]{1,62}$'::text)),
+    CONSTRAINT tenants_status_known CHECK ((status = ANY (ARRAY['active'::text, 'suspended'::text])))
+);
+
+ALTER TABLE kassa.tenants OWNER TO kassa_owner;
+
+CREATE VIEW api.statement_lines WITH (security_invoker='true') AS
+ SELECT l.tenant_id,
+    l.customer_id,
+    c.account_number,
+    l.id AS entry_id,
+    ((l.created_at AT TIME ZONE t.timezone))::date AS posted_on,
+    l.kind,
+    l.source_type,
+    l.source_id,
+    l.description,
+    (l.balance_after - l.amount) AS opening_balance,
+    l.amount,
+    l.balance_after AS balance,
+    l.currency
+   FROM ((kassa.ledger_entries l
+     JOIN kassa.tenants t ON ((t.id = l.tenant_id)))
+     JOIN kassa.customers c ON (((c.tenant_id = l.tenant_id) AND (c.id = l.customer_id))));
+
+ALTER TABLE api.statement_lines OWNER TO kassa_owner;
+
+CREATE FUNCTION api.statement(customer_id uuid, "from" date DEFAULT NULL::date, "to" date DEFAULT NULL::date) RETURNS SETOF api.statement_lines
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.statement(customer_id uuid, "from" date, "to" date) OWNER TO kassa_owner;
+
+CREATE FUNCTION api.suspend_customer(customer_id uuid, reason text) RETURNS kassa.customers
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.suspend_customer(customer_id uuid, reason text) OWNER TO kassa_owner;
+
+CREATE FUNCTION api.suspend_service(service_id uuid, reason text, suspended_on date DEFAULT NULL::date, request_id text DEFAULT NULL::text) RETURNS kassa.services
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.suspend_service(service_id uuid, reason text, suspended_on date, request_id text) OWNER TO kassa_owner;
+
+CREATE FUNCTION api.void_invoice(invoice_id uuid, reason text, issued_on date DEFAULT NULL::date, request_id text DEFAULT NULL::text) RETURNS api.invoices
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.void_invoice(invoice_id uuid, reason text, issued_on date, request_id text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.add_card(p_tenant uuid, p_customer uuid, p_brand text, p_last4 text, p_exp_month integer, p_exp_year integer, p_gateway_customer text, p_gateway_payment_method text, p_primary boolean DEFAULT false) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.add_card(p_tenant uuid, p_customer uuid, p_brand text, p_last4 text, p_exp_month integer, p_exp_year integer, p_gateway_customer text, p_gateway_payment_method text, p_primary boolean) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.add_fee(p_tenant_id uuid, p_service_id uuid, p_price_version_id uuid, p_quantity numeric) RETURNS kassa.pending_charges
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.add_fee(p_tenant_id uuid, p_service_id uuid, p_price_version_id uuid, p_quantity numeric) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.add_proration(p_service kassa.services, p_version_id uuid, p_from date, p_to date, p_sign integer, p_what text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.add_proration(p_service kassa.services, p_version_id uuid, p_from date, p_to date, p_sign integer, p_what text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.adjust_balance(p_tenant uuid, p_customer uuid, p_amount bigint, p_reason text, p_actor text) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.adjust_balance(p_tenant uuid, p_customer uuid, p_amount bigint, p_reason text, p_actor text) OWNER TO kassa_owner;
+
+CREATE TABLE kassa.invoice_allocations (
+    tenant_id uuid NOT NULL,
+    id bigint NOT NULL,
+    invoice_id uuid NOT NULL,
+    customer_id uuid NOT NULL,
+    amount bigint NOT NULL,
+    source_type text NOT NULL,
+    source_id text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT invoice_allocations_amount_not_zero CHECK ((amount <> 0))
+);
+
+ALTER TABLE kassa.invoice_allocations OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.allocate_credit(p_tenant_id uuid, p_customer_ids uuid[]) RETURNS SETOF kassa.invoice_allocations
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.allocate_credit(p_tenant_id uuid, p_customer_ids uuid[]) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.assign_account_number() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.assign_account_number() OWNER TO kassa_owner;
+
+CREATE TABLE kassa.payments (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    customer_id uuid NOT NULL,
+    provider text NOT NULL,
+    provider_ref text,
+    provider_intent_ref text,
+    method text NOT NULL,
+    purpose text NOT NULL,
+    status text DEFAULT 'pending'::text NOT NULL,
+    amount bigint NOT NULL,
+    currency character(3) NOT NULL,
+    bonus bigint DEFAULT 0 NOT NULL,
+    amount_refunded bigint DEFAULT 0 NOT NULL,
+    idempotency_key text,
+    checkout_url text,
+    payment_method_id uuid,
+    auto_topup boolean DEFAULT false NOT NULL,
+    provider_response jsonb DEFAULT '{}'::jsonb NOT NULL,
+    failure_reason text,
+    reason text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    completed_at timestamp with time zone,
+    failed_at timestamp with time zone,
+    CONSTRAINT payments_amount_positive CHECK ((amount > 0)),
+    CONSTRAINT payments_bonus_not_negative CHECK ((bonus >= 0)),
+    CONSTRAINT payments_completed_has_date CHECK (((status = ANY (ARRAY['completed'::text, 'partially_refunded'::text, 'refunded'::text])) = (completed_at IS NOT NULL))),
+    CONSTRAINT payments_failed_has_date CHECK (((status = 'failed'::text) = (failed_at IS NOT NULL))),
+    CONSTRAINT payments_method_known CHECK ((method = ANY (ARRAY['card'::text, 'debit_order'::text, 'eft'::text, 'cash'::text]))),
+    CONSTRAINT payments_provider_known CHECK ((provider = ANY (ARRAY['stripe'::text, 'netcash'::text, 'octo'::text, 'manual'::text]))),
+    CONSTRAINT payments_purpose_known CHECK ((purpose = ANY (ARRAY['top_up'::text, 'payment'::text]))),
+    CONSTRAINT payments_refund_within_amount CHECK (((amount_refunded >= 0) AND (amount_refunded <= amount))),
+    CONSTRAINT payments_status_known CHECK ((status = ANY (ARRAY['pending'::text, 'completed'::text, 'failed'::text, 'partially_refunded'::text, 'refunded'::text])))
+);
+
+ALTER TABLE kassa.payments OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.attach_checkout(p_tenant uuid, p_payment uuid, p_session text, p_url text, p_raw jsonb) RETURNS kassa.payments
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.attach_checkout(p_tenant uuid, p_payment uuid, p_session text, p_url text, p_raw jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.audit_inserted_or_deleted() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.audit_inserted_or_deleted() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.audit_key(row_json jsonb, key_columns text[]) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE
+    AS $$…$$;
+
+ALTER FUNCTION internal.audit_key(row_json jsonb, key_columns text[]) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.audit_table(tbl regclass, tenant_column text, VARIADIC key_columns text[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.audit_table(tbl regclass, tenant_column text, VARIADIC key_columns text[]) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.audit_updated() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    SET enable_nestloop TO 'on'
+    AS $$…$$;
+
+ALTER FUNCTION internal.audit_updated() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.auto_topup_cooldown() RETURNS interval
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.auto_topup_cooldown() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.auto_topup_max_failures() RETURNS integer
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.auto_topup_max_failures() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.begin_top_up(p_tenant uuid, p_customer uuid, p_amount bigint, p_request_id text) RETURNS kassa.payments
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.begin_top_up(p_tenant uuid, p_customer uuid, p_amount bigint, p_request_id text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.billing_date(p_day integer, p_month date) RETURNS date
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$…$$;
+
+ALTER FUNCTION internal.billing_date(p_day integer, p_month date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.billing_date_of_month(p_day integer, p_month integer) RETURNS date
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$…$$;
+
+ALTER FUNCTION internal.billing_date_of_month(p_day integer, p_month integer) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.billing_periods(p_day integer, p_months integer, p_anchor date, p_from date, p_to date) RETURNS TABLE(period_start date, period_end date)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$…$$;
+
+ALTER FUNCTION internal.billing_periods(p_day integer, p_months integer, p_anchor date, p_from date, p_to date) OWNER TO kassa_owner;
+
+CREATE TABLE kassa.payment_methods (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    customer_id uuid NOT NULL,
+    kind text NOT NULL,
+    is_primary boolean DEFAULT false NOT NULL,
+    brand text,
+    last4 text,
+    exp_month integer,
+    exp_year integer,
+    bank text,
+    account_type text,
+    account_masked text,
+    mandate_reference text,
+    mandate_status text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    deleted_at timestamp with time zone,
+    CONSTRAINT payment_methods_account_masked_format CHECK ((account_masked ~ '^\*\*\*[0-9]{4}$'::text)),
+    CONSTRAINT payment_methods_account_type_known CHECK ((account_type = ANY (ARRAY['current'::text, 'cheque'::text, 'savings'::text, 'transmission'::text]))),
+    CONSTRAINT payment_methods_card_details CHECK (((kind <> 'card'::text) OR ((brand IS NOT NULL) AND (last4 IS NOT NULL) AND (exp_month IS NOT NULL) AND (exp_year IS NOT NULL)))),
+    CONSTRAINT payment_methods_debit_order_details CHECK (((kind <> 'debit_order'::text) OR ((bank IS NOT NULL) AND (account_type IS NOT NULL) AND (account_masked IS NOT NULL) AND (mandate_reference IS NOT NULL) AND (mandate_status IS NOT NULL)))),
+    CONSTRAINT payment_methods_deleted_not_primary CHECK ((NOT (is_primary AND (deleted_at IS NOT NULL)))),
+    CONSTRAINT payment_methods_exp_month_range CHECK (((exp_month >= 1) AND (exp_month <= 12))),
+    CONSTRAINT payment_methods_exp_year_range CHECK (((exp_year >= 2000) AND (exp_year <= 2100))),
+    CONSTRAINT payment_methods_kind_known CHECK ((kind = ANY (ARRAY['card'::text, 'debit_order'::text, 'eft'::text]))),
+    CONSTRAINT payment_methods_last4_format CHECK ((last4 ~ '^[0-9]{4}$'::text)),
+    CONSTRAINT payment_methods_mandate_status_known CHECK ((mandate_status = ANY (ARRAY['pending'::text, 'active'::text, 'cancelled'::text])))
+);
+
+ALTER TABLE kassa.payment_methods OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.callers_method(p_method uuid) RETURNS kassa.payment_methods
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.callers_method(p_method uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.check_claims(claims json, api_role text) RETURNS void
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.check_claims(claims json, api_role text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.check_issue_date(p_tenant_id uuid, p_series text, p_issued_on date) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.check_issue_date(p_tenant_id uuid, p_series text, p_issued_on date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.check_new_customer() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.check_new_customer() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.check_new_service() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.check_new_service() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.check_price_version() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.check_price_version() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.check_refund(pay kassa.payments, p_amount bigint, p_reason text) RETURNS void
+    LANGUAGE plpgsql STABLE
+    AS $$…$$;
+
+ALTER FUNCTION internal.check_refund(pay kassa.payments, p_amount bigint, p_reason text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.check_request() RETURNS void
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.check_request() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.check_return_url(p_tenant uuid, p_url text, p_bridge_origin text) RETURNS void
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.check_return_url(p_tenant uuid, p_url text, p_bridge_origin text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.check_tenant() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.check_tenant() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.claim_auto_topup(p_tenant uuid, p_customer uuid, p_now timestamp with time zone) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.claim_auto_topup(p_tenant uuid, p_customer uuid, p_now timestamp with time zone) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.clock_now() RETURNS timestamp with time zone
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.clock_now() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.close_obstacle(p_tenant_id uuid, p_customer_id uuid, OUT code text, OUT message text, OUT hint text) RETURNS record
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.close_obstacle(p_tenant_id uuid, p_customer_id uuid, OUT code text, OUT message text, OUT hint text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.complete_payment(p_tenant uuid, p_payment uuid, p_amount bigint, p_currency text, p_intent_ref text DEFAULT NULL::text, p_raw jsonb DEFAULT '{}'::jsonb) RETURNS kassa.payments
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.complete_payment(p_tenant uuid, p_payment uuid, p_amount bigint, p_currency text, p_intent_ref text, p_raw jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.create_credit_note(p_tenant_id uuid, p_invoice_id uuid, p_reason text, p_settlement text, p_lines jsonb, p_issued_on date) RETURNS kassa.credit_notes
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.create_credit_note(p_tenant_id uuid, p_invoice_id uuid, p_reason text, p_settlement text, p_lines jsonb, p_issued_on date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.create_tenant(p_slug text, p_legal_name text, p_country text, p_currency text, p_timezone text, p_vat_rates jsonb, p_name text DEFAULT NULL::text, p_prices_include_vat boolean DEFAULT false, p_account_number_format text DEFAULT 'CT-{YYYY}-{NNNNN}'::text, p_invoice_number_format text DEFAULT 'INV-{YYYY}-{NNNNN}'::text, p_credit_note_number_format text DEFAULT 'CN-{YYYY}-{NNNNN}'::text) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.create_tenant(p_slug text, p_legal_name text, p_country text, p_currency text, p_timezone text, p_vat_rates jsonb, p_name text, p_prices_include_vat boolean, p_account_number_format text, p_invoice_number_format text, p_credit_note_number_format text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.credit_unbilled_credit(p_tenant_id uuid, p_charge_id uuid, p_issued_on date) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.credit_unbilled_credit(p_tenant_id uuid, p_charge_id uuid, p_issued_on date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.credited_per_line(p_tenant_id uuid, p_invoice_id uuid) RETURNS TABLE(invoice_line_id uuid, vat_category text, vat_rate numeric, amount bigint, credited bigint)
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.credited_per_line(p_tenant_id uuid, p_invoice_id uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.customer_transition(p_tenant_id uuid, p_customer_id uuid, p_action text, p_reason text) RETURNS kassa.customers
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.customer_transition(p_tenant_id uuid, p_customer_id uuid, p_action text, p_reason text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.cycle_date(p_day integer, p_months integer, p_anchor date, p_k integer) RETURNS date
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$…$$;
+
+ALTER FUNCTION internal.cycle_date(p_day integer, p_months integer, p_anchor date, p_k integer) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.cycle_date_after(p_day integer, p_months integer, p_anchor date, p_after date) RETURNS date
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$…$$;
+
+ALTER FUNCTION internal.cycle_date_after(p_day integer, p_months integer, p_anchor date, p_after date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.cycle_step(p_months integer, p_anchor date, p_date date) RETURNS integer
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$…$$;
+
+ALTER FUNCTION internal.cycle_step(p_months integer, p_anchor date, p_date date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.declare_policy(p_table regclass, p_name text, p_command text, p_roles text, p_rows text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.declare_policy(p_table regclass, p_name text, p_command text, p_roles text, p_rows text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.draft_for_edit(p_tenant_id uuid, p_invoice_id uuid) RETURNS kassa.invoices
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.draft_for_edit(p_tenant_id uuid, p_invoice_id uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.due_auto_topups(p_now timestamp with time zone) RETURNS TABLE(tenant_id uuid, customer_id uuid)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.due_auto_topups(p_now timestamp with time zone) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.email_taken(p_tenant uuid, p_email text, p_except uuid) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.email_taken(p_tenant uuid, p_email text, p_except uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.event_uuid(p_value text, p_what text) RETURNS uuid
+    LANGUAGE plpgsql IMMUTABLE
+    AS $$…$$;
+
+ALTER FUNCTION internal.event_uuid(p_value text, p_what text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.fail_interrupted_job_runs() RETURNS integer
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.fail_interrupted_job_runs() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.fail_payment(p_tenant uuid, p_payment uuid, p_reason text, p_raw jsonb DEFAULT '{}'::jsonb) RETURNS kassa.payments
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.fail_payment(p_tenant uuid, p_payment uuid, p_reason text, p_raw jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.fill_invoice_line() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.fill_invoice_line() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.finalise_invoices(p_tenant_id uuid, p_invoice_ids uuid[], p_issued_on date) RETURNS SETOF kassa.invoices
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.finalise_invoices(p_tenant_id uuid, p_invoice_ids uuid[], p_issued_on date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.find_tenant(p_tenant text) RETURNS kassa.tenants
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.find_tenant(p_tenant text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.first_billing_date(p_day integer, p_on date) RETURNS date
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$…$$;
+
+ALTER FUNCTION internal.first_billing_date(p_day integer, p_on date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.format_number(fmt text, year integer, n bigint) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.format_number(fmt text, year integer, n bigint) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.guard_customer_update() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.guard_customer_update() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.guard_invoice() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.guard_invoice() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.guard_invoice_lines() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.guard_invoice_lines() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.guard_price_version() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.guard_price_version() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.guard_service() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.guard_service() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.in_flight_auto_topups(p_before timestamp with time zone) RETURNS SETOF jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.in_flight_auto_topups(p_before timestamp with time zone) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.interval_months(p_interval text) RETURNS integer
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$…$$;
+
+ALTER FUNCTION internal.interval_months(p_interval text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.invoice_run(p_as_of date, p_tenant_id uuid DEFAULT NULL::uuid, p_customer_id uuid DEFAULT NULL::uuid) RETURNS TABLE(processed integer, skipped integer, invoices integer, charges integer, credit_notes integer)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.invoice_run(p_as_of date, p_tenant_id uuid, p_customer_id uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.invoice_vat_breakdown(p_tenant_id uuid, p_invoice_ids uuid[]) RETURNS TABLE(invoice_id uuid, vat_category text, vat_rate numeric, net bigint, vat bigint, gross bigint)
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.invoice_vat_breakdown(p_tenant_id uuid, p_invoice_ids uuid[]) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.jwt_claims() RETURNS json
+    LANGUAGE sql STABLE
+    AS $$…$$;
+
+ALTER FUNCTION internal.jwt_claims() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.jwt_customer_id() RETURNS uuid
+    LANGUAGE sql STABLE
+    AS $$…$$;
+
+ALTER FUNCTION internal.jwt_customer_id() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.jwt_tenant_id() RETURNS uuid
+    LANGUAGE sql STABLE
+    AS $$…$$;
+
+ALTER FUNCTION internal.jwt_tenant_id() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.ledger_mismatches() RETURNS TABLE(tenant_id uuid, customer_id uuid, cached bigint, summed bigint)
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.ledger_mismatches() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.list_tenants() RETURNS TABLE(id uuid, slug text, legal_name text, country text, currency text, timezone text, status text, created_at timestamp with time zone)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.list_tenants() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.lock_open_customer(p_tenant_id uuid, p_customer_id uuid) RETURNS kassa.customers
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.lock_open_customer(p_tenant_id uuid, p_customer_id uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.lock_payment(p_tenant uuid, p_payment uuid) RETURNS kassa.payments
+    LANGUAGE plpgsql
+    AS $$…$$;
+
+ALTER FUNCTION internal.lock_payment(p_tenant uuid, p_payment uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.mark_overdue(p_tenant_id uuid, p_as_of date DEFAULT NULL::date) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.mark_overdue(p_tenant_id uuid, p_as_of date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.method_owner(p_customer uuid) RETURNS uuid
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.method_owner(p_customer uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.money_text(p_tenant_id uuid, p_amount bigint) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.money_text(p_tenant_id uuid, p_amount bigint) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.month_index(p_date date) RETURNS integer
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$…$$;
+
+ALTER FUNCTION internal.month_index(p_date date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.new_payment(p_tenant uuid, p_customer uuid, p_provider text, p_method text, p_purpose text, p_amount bigint, p_currency text, p_provider_ref text DEFAULT NULL::text, p_idempotency_key text DEFAULT NULL::text, p_payment_method uuid DEFAULT NULL::uuid, p_auto_topup boolean DEFAULT false, p_reason text DEFAULT NULL::text) RETURNS kassa.payments
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.new_payment(p_tenant uuid, p_customer uuid, p_provider text, p_method text, p_purpose text, p_amount bigint, p_currency text, p_provider_ref text, p_idempotency_key text, p_payment_method uuid, p_auto_topup boolean, p_reason text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.next_billing_date(p_day integer, p_months integer, p_billing_date date) RETURNS date
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$…$$;
+
+ALTER FUNCTION internal.next_billing_date(p_day integer, p_months integer, p_billing_date date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.next_number(p_tenant uuid, p_kind text, p_period integer) RETURNS bigint
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.next_number(p_tenant uuid, p_kind text, p_period integer) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.notify_access_ended(p_tenant uuid, p_customer uuid) RETURNS void
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.notify_access_ended(p_tenant uuid, p_customer uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.notify_balance() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.notify_balance() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.open_billing_account() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.open_billing_account() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.own_rows(p_column text DEFAULT 'customer_id'::text) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.own_rows(p_column text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.payment_method_details(p_tenant uuid, p_method uuid) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.payment_method_details(p_tenant uuid, p_method uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.payment_method_key() RETURNS text
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.payment_method_key() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.post_entries(p_entries jsonb) RETURNS SETOF kassa.ledger_entries
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.post_entries(p_entries jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.post_entry(p_tenant uuid, p_customer uuid, p_kind text, p_amount bigint, p_source_type text, p_source_id text, p_description text DEFAULT ''::text) RETURNS SETOF kassa.ledger_entries
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.post_entry(p_tenant uuid, p_customer uuid, p_kind text, p_amount bigint, p_source_type text, p_source_id text, p_description text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.posting_rows(p_entries jsonb) RETURNS TABLE(n bigint, tenant_id uuid, customer_id uuid, kind text, amount bigint, currency character, source_type text, source_id text, description text)
+    LANGUAGE plpgsql IMMUTABLE ROWS 1
+    AS $$…$$;
+
+ALTER FUNCTION internal.posting_rows(p_entries jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.price_version_in_use(p_tenant_id uuid, p_id uuid) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.price_version_in_use(p_tenant_id uuid, p_id uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.prorate(p_price bigint, p_start date, p_end date, p_from date, p_to date) RETURNS bigint
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$…$$;
+
+ALTER FUNCTION internal.prorate(p_price bigint, p_start date, p_end date, p_from date, p_to date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.prorate_range(p_price bigint, p_day integer, p_months integer, p_anchor date, p_from date, p_to date) RETURNS bigint
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$…$$;
+
+ALTER FUNCTION internal.prorate_range(p_price bigint, p_day integer, p_months integer, p_anchor date, p_from date, p_to date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.prorate_share(p_price bigint, p_days integer, p_length integer) RETURNS bigint
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$…$$;
+
+ALTER FUNCTION internal.prorate_share(p_price bigint, p_days integer, p_length integer) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.queue_job_run(p_job text, p_tenant uuid, p_as_of date, p_origin text, p_slot timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.queue_job_run(p_job text, p_tenant uuid, p_as_of date, p_origin text, p_slot timestamp with time zone) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.raise_error(code text, message text, detail text DEFAULT NULL::text, hint text DEFAULT NULL::text) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.raise_error(code text, message text, detail text, hint text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.recipient_snapshot(p_tenant_id uuid, p_customer_id uuid) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.recipient_snapshot(p_tenant_id uuid, p_customer_id uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.record_manual_payment(p_tenant uuid, p_customer uuid, p_amount bigint, p_method text, p_reason text, p_reference text, p_actor text) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.record_manual_payment(p_tenant uuid, p_customer uuid, p_amount bigint, p_method text, p_reason text, p_reference text, p_actor text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.refresh_invoice_totals(p_tenant_id uuid, p_invoice_ids uuid[]) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.refresh_invoice_totals(p_tenant_id uuid, p_invoice_ids uuid[]) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.refund_manual_payment(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text, p_actor text) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.refund_manual_payment(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text, p_actor text) OWNER TO kassa_owner;
+
+CREATE TABLE kassa.payment_refunds (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    payment_id uuid NOT NULL,
+    customer_id uuid NOT NULL,
+    kind text NOT NULL,
+    amount bigint NOT NULL,
+    bonus_reversed bigint DEFAULT 0 NOT NULL,
+    provider_ref text,
+    reason text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT payment_refunds_amount_positive CHECK ((amount > 0)),
+    CONSTRAINT payment_refunds_kind_known CHECK ((kind = ANY (ARRAY['refund'::text, 'dispute'::text]))),
+    CONSTRAINT payment_refunds_reason_not_blank CHECK ((btrim(reason) <> ''::text))
+);
+
+ALTER TABLE kassa.payment_refunds OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.refund_payment(p_tenant uuid, p_payment uuid, p_kind text, p_amount bigint, p_provider_ref text, p_reason text, p_raw jsonb DEFAULT '{}'::jsonb) RETURNS kassa.payment_refunds
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.refund_payment(p_tenant uuid, p_payment uuid, p_kind text, p_amount bigint, p_provider_ref text, p_reason text, p_raw jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.refuse_change() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.refuse_change() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.refuse_closed_customer(p_account_number text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.refuse_closed_customer(p_account_number text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.refuse_credit_note_change() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.refuse_credit_note_change() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.reject_webhook_event(p_provider text, p_event_id text, p_type text, p_payload jsonb, p_error text) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.reject_webhook_event(p_provider text, p_event_id text, p_type text, p_payload jsonb, p_error text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.remember(p_tenant uuid, p_request_id text, p_operation text, p_arguments jsonb, p_result jsonb) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.remember(p_tenant uuid, p_request_id text, p_operation text, p_arguments jsonb, p_result jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.replayed(p_tenant uuid, p_request_id text, p_operation text, p_arguments jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.replayed(p_tenant uuid, p_request_id text, p_operation text, p_arguments jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.request_auto_topup() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.request_auto_topup() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.require_reason(p_reason text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.require_reason(p_reason text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.rows_of_visible(p_table regclass, p_parent regclass, p_key text) RETURNS text
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.rows_of_visible(p_table regclass, p_parent regclass, p_key text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.save_payment_method(p_method kassa.payment_methods, p_details jsonb, p_primary boolean) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.save_payment_method(p_method kassa.payment_methods, p_details jsonb, p_primary boolean) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.service_transition(p_tenant_id uuid, p_service_id uuid, p_action text, p_reason text, p_on date DEFAULT NULL::date, p_price_version_id uuid DEFAULT NULL::uuid, p_suspension_reason text DEFAULT 'service_suspended'::text) RETURNS kassa.services
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.service_transition(p_tenant_id uuid, p_service_id uuid, p_action text, p_reason text, p_on date, p_price_version_id uuid, p_suspension_reason text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.service_transition_once(p_tenant_id uuid, p_request_id text, p_service_id uuid, p_action text, p_reason text, p_on date, p_plan_version_id uuid DEFAULT NULL::uuid) RETURNS kassa.services
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.service_transition_once(p_tenant_id uuid, p_request_id text, p_service_id uuid, p_action text, p_reason text, p_on date, p_plan_version_id uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.set_tenant_status(p_tenant text, p_status text) RETURNS kassa.tenants
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.set_tenant_status(p_tenant text, p_status text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.settle_auto_topup() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.settle_auto_topup() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.statement(p_tenant_id uuid, p_customer_id uuid, p_from date, p_to date) RETURNS TABLE(tenant_id uuid, customer_id uuid, account_number text, entry_id bigint, posted_on date, kind text, source_type text, source_id text, description text, opening_balance bigint, amount bigint, balance bigint, currency character)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.statement(p_tenant_id uuid, p_customer_id uuid, p_from date, p_to date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.stripe_charge_refunded(p_charge jsonb) RETURNS text
+    LANGUAGE plpgsql
+    AS $$…$$;
+
+ALTER FUNCTION internal.stripe_charge_refunded(p_charge jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.stripe_checkout_completed(p_session jsonb) RETURNS text
+    LANGUAGE plpgsql
+    AS $$…$$;
+
+ALTER FUNCTION internal.stripe_checkout_completed(p_session jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.stripe_dispute_created(p_dispute jsonb) RETURNS text
+    LANGUAGE plpgsql
+    AS $$…$$;
+
+ALTER FUNCTION internal.stripe_dispute_created(p_dispute jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.stripe_event(p_event jsonb) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.stripe_event(p_event jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.stripe_intent_event(p_type text, p_intent jsonb) RETURNS text
+    LANGUAGE plpgsql
+    AS $$…$$;
+
+ALTER FUNCTION internal.stripe_intent_event(p_type text, p_intent jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.stripe_payment(p_object jsonb, p_intent text) RETURNS kassa.payments
+    LANGUAGE plpgsql STABLE
+    AS $$…$$;
+
+ALTER FUNCTION internal.stripe_payment(p_object jsonb, p_intent text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.supplier_snapshot(p_tenant_id uuid) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.supplier_snapshot(p_tenant_id uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.sync_stripe_refunds(p_tenant uuid, p_payment uuid, p_charge text, p_refunded_total bigint, p_reason text, p_raw jsonb DEFAULT '{}'::jsonb) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.sync_stripe_refunds(p_tenant uuid, p_payment uuid, p_charge text, p_refunded_total bigint, p_reason text, p_raw jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.tenant_rows(p_column text DEFAULT 'tenant_id'::text) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.tenant_rows(p_column text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.tenant_today(p_tenant uuid) RETURNS date
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.tenant_today(p_tenant uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.tenant_year(p_tenant uuid) RETURNS integer
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.tenant_year(p_tenant uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.top_up_bonus(p_tenant uuid, p_amount bigint) RETURNS bigint
+    LANGUAGE plpgsql STABLE
+    AS $$…$$;
+
+ALTER FUNCTION internal.top_up_bonus(p_tenant uuid, p_amount bigint) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.top_up_limits(p_tenant uuid, OUT min_top_up bigint, OUT max_top_up bigint) RETURNS record
+    LANGUAGE plpgsql STABLE
+    AS $$…$$;
+
+ALTER FUNCTION internal.top_up_limits(p_tenant uuid, OUT min_top_up bigint, OUT max_top_up bigint) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.vat_of(p_amount numeric, p_rate numeric, p_includes_vat boolean) RETURNS bigint
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.vat_of(p_amount numeric, p_rate numeric, p_includes_vat boolean) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.warn_low_balance() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.warn_low_balance() OWNER TO kassa_owner;
+
+CREATE FUNCTION kassa.hand_over_objects(new_owner name) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION kassa.hand_over_objects(new_owner name) OWNER TO kassa_owner;
+
+CREATE TABLE audit.log (
+    tenant_id uuid NOT NULL,
+    id bigint NOT NULL,
+    table_name text NOT NULL,
+    row_key jsonb NOT NULL,
+    operation text NOT NULL,
+    old_row jsonb,
+    new_row jsonb,
+    actor_sub text,
+    actor_role text NOT NULL,
+    db_user text NOT NULL,
+    txid bigint NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT log_operation_check CHECK ((operation = ANY (ARRAY['INSERT'::text, 'UPDATE'::text, 'DELETE'::text])))
+);
+
+ALTER TABLE audit.log OWNER TO kassa_owner;
+
+CREATE VIEW api.audit_log WITH (security_invoker='true') AS
+ SELECT log.id,
+    log.tenant_id,
+    log.table_name,
+    log.row_key,
+    log.operation,
+    log.old_row,
+    log.new_row,
+    log.actor_sub,
+    log.actor_role,
+    log.db_user,
+    log.txid,
+    log.at
+   FROM audit.log;
+
+ALTER TABLE api.audit_log OWNER TO kassa_owner;
+
+CREATE TABLE kassa.auto_topups (
+    tenant_id uuid NOT NULL,
+    customer_id uuid NOT NULL,
+    enabled boolean DEFAULT true NOT NULL,
+    threshold bigint NOT NULL,
+    amount bigint NOT NULL,
+    payment_method_id uuid NOT NULL,
+    requested_at timestamp with time zone,
+    in_flight_payment_id uuid,
+    last_attempt_at timestamp with time zone,
+    consecutive_failures integer DEFAULT 0 NOT NULL,
+    disabled_reason text,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT auto_topups_amount_positive CHECK ((amount > 0))
+);
+
+ALTER TABLE kassa.auto_topups OWNER TO kassa_owner;
+
+CREATE VIEW api.auto_topups WITH (security_invoker='true') AS
+ SELECT auto_topups.tenant_id,
+    auto_topups.customer_id,
+    auto_topups.enabled,
+    auto_topups.threshold,
+    auto_topups.amount,
+    auto_topups.payment_method_id,
+    auto_topups.requested_at,
+    auto_topups.in_flight_payment_id,
+    auto_topups.last_attempt_at,
+    auto_topups.consecutive_failures,
+    auto_topups.disabled_reason,
+    auto_topups.updated_at
+   FROM kassa.auto_topups;
+
+ALTER TABLE api.auto_topups OWNER TO kassa_owner;
+
+CREATE TABLE kassa.balance_adjustments (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    customer_id uuid NOT NULL,
+    amount bigint NOT NULL,
+    reason text NOT NULL,
+    created_by text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT balance_adjustments_amount_not_zero CHECK ((amount <> 0)),
+    CONSTRAINT balance_adjustments_reason_not_blank CHECK ((btrim(reason) <> ''::text))
+);
+
+ALTER TABLE kassa.balance_adjustments OWNER TO kassa_owner;
+
+CREATE VIEW api.balance_adjustments WITH (security_invoker='true') AS
+ SELECT balance_adjustments.id,
+    balance_adjustments.tenant_id,
+    balance_adjustments.customer_id,
+    balance_adjustments.amount,
+    balance_adjustments.reason,
+    balance_adjustments.created_by,
+    balance_adjustments.created_at
+   FROM kassa.balance_adjustments;
+
+ALTER TABLE api.balance_adjustments OWNER TO kassa_owner;
+
+CREATE VIEW api.billing_settings WITH (security_invoker='true') AS
+ SELECT tenants.id AS tenant_id,
+    tenants.billing_days,
+    tenants.invoice_lead_days,
+    tenants.invoice_run_mode,
+    tenants.proration_mode
+   FROM kassa.tenants;
+
+ALTER TABLE api.billing_settings OWNER TO kassa_owner;
+
+CREATE TABLE kassa.bonus_tiers (
+    tenant_id uuid DEFAULT (((NULLIF(current_setting('request.jwt.claims'::text, true), ''::text))::json ->> 'tenant_id'::text))::uuid NOT NULL,
+    min_amount bigint NOT NULL,
+    percent numeric(5,2) NOT NULL,
+    CONSTRAINT bonus_tiers_min_amount_positive CHECK ((min_amount > 0)),
+    CONSTRAINT bonus_tiers_percent_range CHECK (((percent > (0)::numeric) AND (percent <= (100)::numeric)))
+);
+
+ALTER TABLE kassa.bonus_tiers OWNER TO kassa_owner;
+
+CREATE VIEW api.bonus_tiers WITH (security_invoker='true') AS
+ SELECT bonus_tiers.tenant_id,
+    bonus_tiers.min_amount,
+    bonus_tiers.percent
+   FROM kassa.bonus_tiers;
+
+ALTER TABLE api.bonus_tiers OWNER TO kassa_owner;
+
+CREATE TABLE kassa.credit_note_lines (
+    tenant_id uuid NOT NULL,
+    credit_note_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    invoice_line_id uuid NOT NULL,
+    description text NOT NULL,
+    amount bigint NOT NULL,
+    vat_rate numeric(5,2) NOT NULL,
+    CONSTRAINT credit_note_lines_amount_not_zero CHECK ((amount <> 0))
+);
+
+ALTER TABLE kassa.credit_note_lines OWNER TO kassa_owner;
+
+CREATE VIEW api.credit_note_lines WITH (security_invoker='true') AS
+ SELECT credit_note_lines.id,
+    credit_note_lines.tenant_id,
+    credit_note_lines.credit_note_id,
+    credit_note_lines.invoice_line_id,
+    credit_note_lines.description,
+    credit_note_lines.amount,
+    credit_note_lines.vat_rate
+   FROM kassa.credit_note_lines;
+
+ALTER TABLE api.credit_note_lines OWNER TO kassa_owner;
+
+CREATE TABLE kassa.credit_note_vat_totals (
+    tenant_id uuid NOT NULL,
+    credit_note_id uuid NOT NULL,
+    vat_category text NOT NULL,
+    vat_rate numeric(5,2) NOT NULL,
+    net bigint NOT NULL,
+    vat bigint NOT NULL,
+    gross bigint NOT NULL,
+    CONSTRAINT credit_note_vat_totals_add_up CHECK ((gross = (net + vat)))
+);
+
+ALTER TABLE kassa.credit_note_vat_totals OWNER TO kassa_owner;
+
+CREATE VIEW api.credit_note_vat_breakdown WITH (security_invoker='true') AS
+ SELECT credit_note_vat_totals.tenant_id,
+    credit_note_vat_totals.credit_note_id,
+    credit_note_vat_totals.vat_category,
+    credit_note_vat_totals.vat_rate,
+    credit_note_vat_totals.net,
+    credit_note_vat_totals.vat,
+    credit_note_vat_totals.gross
+   FROM kassa.credit_note_vat_totals;
+
+ALTER TABLE api.credit_note_vat_breakdown OWNER TO kassa_owner;
+
+CREATE TABLE kassa.currencies (
+    code character(3) NOT NULL,
+    name text NOT NULL,
+    minor_units smallint NOT NULL,
+    CONSTRAINT currencies_code_check CHECK ((code ~ '^[A-Z]{3}$'::text)),
+    CONSTRAINT currencies_minor_units_check CHECK (((minor_units >= 0) AND (minor_units <= 3)))
+);
+
+ALTER TABLE kassa.currencies OWNER TO kassa_owner;
+
+CREATE VIEW api.currencies WITH (security_invoker='true') AS
+ SELECT currencies.code,
+    currencies.name,
+    currencies.minor_units
+   FROM kassa.currencies;
+
+ALTER TABLE api.currencies OWNER TO kassa_owner;
+
+CREATE TABLE kassa.billing_accounts (
+    tenant_id uuid NOT NULL,
+    customer_id uuid NOT NULL,
+    currency character(3) NOT NULL,
+    balance bigint DEFAULT 0 NOT NULL,
+    credit_limit bigint DEFAULT 0 NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT billing_accounts_credit_limit_not_negative CHECK ((credit_limit >= 0))
+);
+
+ALTER TABLE kassa.billing_accounts OWNER TO kassa_owner;
+
+CREATE VIEW api.customers WITH (security_invoker='true') AS
+ SELECT c.id,
+    c.tenant_id,
+    c.account_number,
+    c.status,
+    c.status_reason,
+    c.type,
+    c.name,
+    c.company_name,
+    c.email,
+    c.phone,
+    c.address,
+    c.vat_number,
+    c.created_at,
+    c.closed_at,
+    COALESCE(( SELECT a.balance
+           FROM kassa.billing_accounts a
+          WHERE ((a.tenant_id = c.tenant_id) AND (a.customer_id = c.id))), (0)::bigint) AS balance,
+    ( SELECT t.currency
+           FROM kassa.tenants t
+          WHERE (t.id = c.tenant_id)) AS currency,
+    COALESCE(( SELECT a.credit_limit
+           FROM kassa.billing_accounts a
+          WHERE ((a.tenant_id = c.tenant_id) AND (a.customer_id = c.id))), (0)::bigint) AS credit_limit
+   FROM kassa.customers c;
+
+ALTER TABLE api.customers OWNER TO kassa_owner;
+
+CREATE VIEW api.invoice_allocations WITH (security_invoker='true') AS
+ SELECT invoice_allocations.id,
+    invoice_allocations.tenant_id,
+    invoice_allocations.invoice_id,
+    invoice_allocations.customer_id,
+    invoice_allocations.amount,
+    invoice_allocations.source_type,
+    invoice_allocations.source_id,
+    invoice_allocations.created_at
+   FROM kassa.invoice_allocations;
+
+ALTER TABLE api.invoice_allocations OWNER TO kassa_owner;
+
+CREATE VIEW api.invoice_vat_breakdown WITH (security_invoker='true') AS
+ SELECT i.tenant_id,
+    i.id AS invoice_id,
+    b.vat_category,
+    b.vat_rate,
+    b.net,
+    b.vat,
+    b.gross
+   FROM (kassa.invoices i
+     CROSS JOIN LATERAL internal.invoice_vat_breakdown(i.tenant_id, ARRAY[i.id]) b(invoice_id, vat_category, vat_rate, net, vat, gross));
+
+ALTER TABLE api.invoice_vat_breakdown OWNER TO kassa_owner;
+
+CREATE TABLE kassa.job_runs (
+    id bigint NOT NULL,
+    job text NOT NULL,
+    as_of date,
+    status text DEFAULT 'running'::text NOT NULL,
+    started_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    finished_at timestamp with time zone,
+    processed integer DEFAULT 0 NOT NULL,
+    skipped integer DEFAULT 0 NOT NULL,
+    failed integer DEFAULT 0 NOT NULL,
+    errors jsonb DEFAULT '[]'::jsonb NOT NULL,
+    detail jsonb DEFAULT '{}'::jsonb NOT NULL,
+    tenant_id uuid,
+    origin text DEFAULT 'manual'::text NOT NULL,
+    slot timestamp with time zone,
+    queued_at timestamp with time zone,
+    CONSTRAINT job_runs_origin_known CHECK ((origin = ANY (ARRAY['manual'::text, 'schedule'::text, 'staff'::text]))),
+    CONSTRAINT job_runs_slot_is_scheduled CHECK (((slot IS NOT NULL) = (origin = 'schedule'::text))),
+    CONSTRAINT job_runs_status_known CHECK ((status = ANY (ARRAY['queued'::text, 'running'::text, 'succeeded'::text, 'failed'::text, 'skipped'::text])))
+);
+
+ALTER TABLE kassa.job_runs OWNER TO kassa_owner;
+
+CREATE VIEW api.job_runs WITH (security_invoker='true') AS
+ SELECT job_runs.id,
+    job_runs.job,
+    job_runs.tenant_id,
+    job_runs.as_of,
+    job_runs.status,
+    job_runs.origin,
+    job_runs.queued_at,
+    job_runs.started_at,
+    job_runs.finished_at,
+    job_runs.processed,
+    job_runs.skipped,
+    job_runs.failed,
+    job_runs.errors,
+    (job_runs.detail - 'traceback'::text) AS detail
+   FROM kassa.job_runs;
+
+ALTER TABLE api.job_runs OWNER TO kassa_owner;
+
+CREATE VIEW api.ledger_entries WITH (security_invoker='true') AS
+ SELECT ledger_entries.id,
+    ledger_entries.tenant_id,
+    ledger_entries.customer_id,
+    ledger_entries.kind,
+    ledger_entries.amount,
+    ledger_entries.currency,
+    ledger_entries.balance_after,
+    ledger_entries.source_type,
+    ledger_entries.source_id,
+    ledger_entries.description,
+    ledger_entries.created_at
+   FROM kassa.ledger_entries;
+
+ALTER TABLE api.ledger_entries OWNER TO kassa_owner;
+
+CREATE TABLE kassa.low_balance_thresholds (
+    tenant_id uuid DEFAULT (((NULLIF(current_setting('request.jwt.claims'::text, true), ''::text))::json ->> 'tenant_id'::text))::uuid NOT NULL,
+    amount bigint NOT NULL
+);
+
+ALTER TABLE kassa.low_balance_thresholds OWNER TO kassa_owner;
+
+CREATE VIEW api.low_balance_thresholds WITH (security_invoker='true') AS
+ SELECT low_balance_thresholds.tenant_id,
+    low_balance_thresholds.amount
+   FROM kassa.low_balance_thresholds;
+
+ALTER TABLE api.low_balance_thresholds OWNER TO kassa_owner;
+
+CREATE TABLE kassa.notifications (
+    tenant_id uuid NOT NULL,
+    id bigint NOT NULL,
+    customer_id uuid,
+    kind text NOT NULL,
+    payload jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    delivered_at timestamp with time zone,
+    attempts integer DEFAULT 0 NOT NULL,
+    last_error text,
+    CONSTRAINT notifications_kind_format CHECK ((kind ~ '^[a-z_]{1,64}$'::text))
+);
+
+ALTER TABLE kassa.notifications OWNER TO kassa_owner;
+
+CREATE VIEW api.notifications WITH (security_invoker='true') AS
+ SELECT notifications.id,
+    notifications.tenant_id,
+    notifications.customer_id,
+    notifications.kind,
+    notifications.payload,
+    notifications.created_at,
+    notifications.delivered_at
+   FROM kassa.notifications;
+
+ALTER TABLE api.notifications OWNER TO kassa_owner;
+
+CREATE VIEW api.payment_methods WITH (security_invoker='true') AS
+ SELECT payment_methods.id,
+    payment_methods.tenant_id,
+    payment_methods.customer_id,
+    payment_methods.kind,
+    payment_methods.is_primary,
+    payment_methods.brand,
+    payment_methods.last4,
+    payment_methods.exp_month,
+    payment_methods.exp_year,
+    payment_methods.bank,
+    payment_methods.account_type,
+    payment_methods.account_masked,
+    payment_methods.mandate_reference,
+    payment_methods.mandate_status,
+    payment_methods.created_at
+   FROM kassa.payment_methods
+  WHERE (payment_methods.deleted_at IS NULL);
+
+ALTER TABLE api.payment_methods OWNER TO kassa_owner;
+
+CREATE VIEW api.payment_provider_responses WITH (security_invoker='true') AS
+ SELECT payments.id,
+    payments.tenant_id,
+    payments.customer_id,
+    payments.provider,
+    payments.provider_ref,
+    payments.provider_intent_ref,
+    payments.provider_response
+   FROM kassa.payments;
+
+ALTER TABLE api.payment_provider_responses OWNER TO kassa_owner;
+
+CREATE VIEW api.payment_refunds WITH (security_invoker='true') AS
+ SELECT payment_refunds.id,
+    payment_refunds.tenant_id,
+    payment_refunds.payment_id,
+    payment_refunds.customer_id,
+    payment_refunds.kind,
+    payment_refunds.amount,
+    payment_refunds.bonus_reversed,
+    payment_refunds.provider_ref,
+    payment_refunds.reason,
+    payment_refunds.created_at
+   FROM kassa.payment_refunds;
+
+ALTER TABLE api.payment_refunds OWNER TO kassa_owner;
+
+CREATE TABLE kassa.payment_settings (
+    tenant_id uuid DEFAULT (((NULLIF(current_setting('request.jwt.claims'::text, true), ''::text))::json ->> 'tenant_id'::text))::uuid NOT NULL,
+    min_top_up bigint DEFAULT 1000 NOT NULL,
+    max_top_up bigint DEFAULT 1000000 NOT NULL,
+    return_origins text[] DEFAULT '{}'::text[] NOT NULL,
+    CONSTRAINT payment_settings_max_above_min CHECK ((max_top_up >= min_top_up)),
+    CONSTRAINT payment_settings_min_positive CHECK ((min_top_up > 0)),
+    CONSTRAINT payment_settings_return_origins_format CHECK (((cardinality(return_origins) <= 20) AND (array_to_string(return_origins, ' '::text) ~ '^(https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?( |$))*$'::text)))
+);
+
+ALTER TABLE kassa.payment_settings OWNER TO kassa_owner;
+
+CREATE VIEW api.payment_settings WITH (security_invoker='true') AS
+ SELECT payment_settings.tenant_id,
+    payment_settings.min_top_up,
+    payment_settings.max_top_up,
+    payment_settings.return_origins
+   FROM kassa.payment_settings;
+
+ALTER TABLE api.payment_settings OWNER TO kassa_owner;
+
+CREATE VIEW api.payments WITH (security_invoker='true') AS
+ SELECT payments.id,
+    payments.tenant_id,
+    payments.customer_id,
+    payments.provider,
+    payments.provider_ref,
+    payments.status,
+    payments.amount,
+    payments.currency,
+    payments.bonus,
+    payments.amount_refunded,
+    payments.method,
+    payments.purpose,
+    payments.checkout_url,
+    payments.payment_method_id,
+    payments.auto_topup,
+    payments.failure_reason,
+    payments.reason,
+    payments.created_at,
+    payments.completed_at,
+    payments.failed_at
+   FROM kassa.payments;
+
+ALTER TABLE api.payments OWNER TO kassa_owner;
+
+CREATE VIEW api.pending_charges WITH (security_invoker='true') AS
+ SELECT pending_charges.id,
+    pending_charges.tenant_id,
+    pending_charges.customer_id,
+    pending_charges.service_id,
+    pending_charges.kind,
+    pending_charges.description,
+    pending_charges.price_version_id,
+    pending_charges.quantity,
+    pending_charges.unit_price,
+    pending_charges.period_start,
+    pending_charges.period_end,
+    pending_charges.invoice_line_id,
+    pending_charges.credit_note_id,
+    pending_charges.closed_on,
+    pending_charges.closed_reason,
+    pending_charges.settled,
+    pending_charges.created_at
+   FROM kassa.pending_charges;
+
+ALTER TABLE api.pending_charges OWNER TO kassa_owner;
+
+CREATE TABLE kassa.price_versions (
+    tenant_id uuid DEFAULT (((NULLIF(current_setting('request.jwt.claims'::text, true), ''::text))::json ->> 'tenant_id'::text))::uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    product_id uuid NOT NULL,
+    version integer NOT NULL,
+    price bigint NOT NULL,
+    "interval" text,
+    currency character(3) NOT NULL,
+    vat_category text DEFAULT 'standard'::text NOT NULL,
+    valid_from date NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT price_versions_interval_known CHECK (("interval" = ANY (ARRAY['monthly'::text, 'quarterly'::text, 'half_yearly'::text, 'annual'::text]))),
+    CONSTRAINT price_versions_price_not_negative CHECK ((price >= 0))
+);
+
+ALTER TABLE kassa.price_versions OWNER TO kassa_owner;
+
+CREATE TABLE kassa.products (
+    tenant_id uuid DEFAULT (((NULLIF(current_setting('request.jwt.claims'::text, true), ''::text))::json ->> 'tenant_id'::text))::uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    code text NOT NULL,
+    name text NOT NULL,
+    kind text NOT NULL,
+    description text DEFAULT ''::text NOT NULL,
+    active boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT products_code_format CHECK ((code ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'::text)),
+    CONSTRAINT products_kind_known CHECK ((kind = ANY (ARRAY['plan'::text, 'fee'::text]))),
+    CONSTRAINT products_name_not_blank CHECK ((btrim(name) <> ''::text))
+);
+
+ALTER TABLE kassa.products OWNER TO kassa_owner;
+
+CREATE VIEW api.plan_versions WITH (security_invoker='true') AS
+ SELECT v.id,
+    v.tenant_id,
+    v.product_id AS plan_id,
+    p.code,
+    p.name,
+    v.version,
+    v.price,
+    v."interval",
+    v.currency,
+    v.vat_category,
+    v.valid_from,
+    v.created_at
+   FROM (kassa.price_versions v
+     JOIN kassa.products p ON (((p.tenant_id = v.tenant_id) AND (p.id = v.product_id))))
+  WHERE (p.kind = 'plan'::text);
+
+ALTER TABLE api.plan_versions OWNER TO kassa_owner;
+
+CREATE VIEW api.plans WITH (security_invoker='true') AS
+ SELECT p.id,
+    p.tenant_id,
+    p.code,
+    p.name,
+    p.description,
+    p.active,
+    cur.id AS current_version_id,
+    cur.version AS current_version,
+    cur.price,
+    cur."interval",
+    cur.currency,
+    cur.vat_category,
+    cur.valid_from
+   FROM (kassa.products p
+     LEFT JOIN LATERAL ( SELECT v.tenant_id,
+            v.id,
+            v.product_id,
+            v.version,
+            v.price,
+            v."interval",
+            v.currency,
+            v.vat_category,
+            v.valid_from,
+            v.created_at
+           FROM kassa.price_versions v
+          WHERE ((v.tenant_id = p.tenant_id) AND (v.product_id = p.id) AND (v.valid_from <= internal.tenant_today(p.tenant_id)))
+          ORDER BY v.valid_from DESC, v.version DESC
+         LIMIT 1) cur ON (true))
+  WHERE (p.kind = 'plan'::text);
+
+ALTER TABLE api.plans OWNER TO kassa_owner;
+
+CREATE VIEW api.price_versions WITH (security_invoker='true') AS
+ SELECT price_versions.id,
+    price_versions.tenant_id,
+    price_versions.product_id,
+    price_versions.version,
+    price_versions.price,
+    price_versions."interval",
+    price_versions.currency,
+    price_versions.vat_category,
+    price_versions.valid_from,
+    price_versions.created_at
+   FROM kassa.price_versions;
+
+ALTER TABLE api.price_versions OWNER TO kassa_owner;
+
+CREATE VIEW api.products WITH (security_invoker='true') AS
+ SELECT products.id,
+    products.tenant_id,
+    products.code,
+    products.name,
+    products.kind,
+    products.description,
+    products.active,
+    products.created_at
+   FROM kassa.products;
+
+ALTER TABLE api.products OWNER TO kassa_owner;
+
+CREATE TABLE kassa.service_actions (
+    tenant_id uuid NOT NULL,
+    id bigint NOT NULL,
+    service_id uuid NOT NULL,
+    customer_id uuid NOT NULL,
+    action text NOT NULL,
+    reason text NOT NULL,
+    effective_on date NOT NULL,
+    row_before jsonb NOT NULL,
+    row_after jsonb NOT NULL,
+    actor text NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT service_actions_action_known CHECK ((action = ANY (ARRAY['activate'::text, 'suspend'::text, 'resume'::text, 'cancel'::text, 'change_plan'::text]))),
+    CONSTRAINT service_actions_reason_not_blank CHECK ((btrim(reason) <> ''::text))
+);
+
+ALTER TABLE kassa.service_actions OWNER TO kassa_owner;
+
+CREATE VIEW api.service_actions WITH (security_invoker='true') AS
+ SELECT service_actions.id,
+    service_actions.tenant_id,
+    service_actions.service_id,
+    service_actions.customer_id,
+    service_actions.action,
+    service_actions.reason,
+    service_actions.effective_on,
+    service_actions.row_before,
+    service_actions.row_after,
+    service_actions.actor,
+    service_actions.at
+   FROM kassa.service_actions;
+
+ALTER TABLE api.service_actions OWNER TO kassa_owner;
+
+CREATE VIEW api.services WITH (security_invoker='true') AS
+ SELECT services.id,
+    services.tenant_id,
+    services.customer_id,
+    services.price_version_id,
+    services.installation_address,
+    services.reference,
+    services.billing_day,
+    services.next_billing_date,
+    services.status,
+    services.activated_on,
+    services.suspended_on,
+    services.suspension_reason,
+    services.cancelled_on,
+    services.created_at
+   FROM kassa.services;
+
+ALTER TABLE api.services OWNER TO kassa_owner;
+
+CREATE VIEW api.tenants WITH (security_invoker='true') AS
+ SELECT tenants.id,
+    tenants.slug,
+    tenants.name,
+    tenants.legal_name,
+    tenants.address,
+    tenants.vat_number,
+    tenants.country,
+    tenants.currency,
+    tenants.prices_include_vat,
+    tenants.timezone,
+    tenants.locale,
+    tenants.account_number_format,
+    tenants.invoice_number_format,
+    tenants.credit_note_number_format,
+    tenants.payment_terms_days,
+    tenants.status,
+    tenants.created_at
+   FROM kassa.tenants;
+
+ALTER TABLE api.tenants OWNER TO kassa_owner;
+
+CREATE TABLE kassa.vat_rates (
+    tenant_id uuid DEFAULT (((NULLIF(current_setting('request.jwt.claims'::text, true), ''::text))::json ->> 'tenant_id'::text))::uuid NOT NULL,
+    category text NOT NULL,
+    rate numeric(5,2) NOT NULL,
+    CONSTRAINT vat_rates_category_format CHECK ((category ~ '^[a-z_]{1,32}$'::text)),
+    CONSTRAINT vat_rates_rate_range CHECK (((rate >= (0)::numeric) AND (rate < (100)::numeric)))
+);
+
+ALTER TABLE kassa.vat_rates OWNER TO kassa_owner;
+
+CREATE VIEW api.vat_rates WITH (security_invoker='true') AS
+ SELECT vat_rates.tenant_id,
+    vat_rates.category,
+    vat_rates.rate
+   FROM kassa.vat_rates;
+
+ALTER TABLE api.vat_rates OWNER TO kassa_owner;
+
+ALTER TABLE audit.log ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME audit.log_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE kassa.clock (
+    singleton boolean DEFAULT true NOT NULL,
+    shift interval DEFAULT '00:00:00'::interval NOT NULL,
+    CONSTRAINT clock_singleton_check CHECK (singleton)
+);
+
+ALTER TABLE kassa.clock OWNER TO kassa_owner;
+
+CREATE TABLE kassa.counters (
+    tenant_id uuid NOT NULL,
+    kind text NOT NULL,
+    period integer NOT NULL,
+    last_value bigint DEFAULT 0 NOT NULL,
+    CONSTRAINT counters_kind_known CHECK ((kind = ANY (ARRAY['account'::text, 'invoice'::text, 'credit_note'::text]))),
+    CONSTRAINT counters_last_value_check CHECK ((last_value >= 0))
+);
+
+ALTER TABLE kassa.counters OWNER TO kassa_owner;
+
+ALTER TABLE kassa.invoice_allocations ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME kassa.invoice_allocations_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE UNLOGGED TABLE kassa.invoice_run_lines (
+    tenant_id uuid NOT NULL,
+    run_id uuid NOT NULL,
+    line_id uuid DEFAULT gen_random_uuid() NOT NULL,
+    customer_id uuid NOT NULL,
+    service_id uuid,
+    pending_charge_id uuid,
+    charge_kind text NOT NULL,
+    description text NOT NULL,
+    price_version_id uuid NOT NULL,
+    quantity numeric(12,3) NOT NULL,
+    unit_price bigint NOT NULL,
+    period_start date,
+    period_end date,
+    invoice_id uuid,
+    billed boolean DEFAULT false NOT NULL
+);
+
+ALTER TABLE kassa.invoice_run_lines OWNER TO kassa_owner;
+
+ALTER TABLE kassa.job_runs ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME kassa.job_runs_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+ALTER TABLE kassa.ledger_entries ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME kassa.ledger_entries_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+ALTER TABLE kassa.notifications ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME kassa.notifications_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE kassa.payment_method_secrets (
+    tenant_id uuid NOT NULL,
+    payment_method_id uuid NOT NULL,
+    details_encrypted bytea NOT NULL
+);
+
+ALTER TABLE kassa.payment_method_secrets OWNER TO kassa_owner;
+
+CREATE TABLE kassa.request_results (
+    tenant_id uuid NOT NULL,
+    request_id text NOT NULL,
+    operation text NOT NULL,
+    arguments jsonb NOT NULL,
+    result jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT request_results_request_id_length CHECK (((length(request_id) >= 1) AND (length(request_id) <= 200)))
+);
+
+ALTER TABLE kassa.request_results OWNER TO kassa_owner;
+
+ALTER TABLE kassa.service_actions ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME kassa.service_actions_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE kassa.webhook_events (
+    provider text NOT NULL,
+    event_id text NOT NULL,
+    type text NOT NULL,
+    status text DEFAULT 'received'::text NOT NULL,
+    payload jsonb NOT NULL,
+    error text,
+    attempts integer DEFAULT 1 NOT NULL,
+    received_at timestamp with time zone DEFAULT now() NOT NULL,
+    processed_at timestamp with time zone,
+    CONSTRAINT webhook_events_status_known CHECK ((status = ANY (ARRAY['received'::text, 'processed'::text, 'ignored'::text, 'rejected'::text])))
+);
+
+ALTER TABLE kassa.webhook_events OWNER TO kassa_owner;
+
+ALTER TABLE ONLY audit.log
+    ADD CONSTRAINT log_pkey PRIMARY KEY (tenant_id, id);
+
+ALTER TABLE ONLY kassa.auto_topups
+    ADD CONSTRAINT auto_topups_pkey PRIMARY KEY (tenant_id, customer_id);
+
+ALTER TABLE ONLY kassa.balance_adjustments
+    ADD CONSTRAINT balance_adjustments_pkey PRIMARY KEY (tenant_id, id);
+
+ALTER TABLE ONLY kassa.billing_accounts
+    ADD CONSTRAINT billing_accounts_pkey PRIMARY KEY (tenant_id, customer_id);
+
+ALTER TABLE ONLY kassa.bonus_tiers
+    ADD CONSTRAINT bonus_tiers_pkey PRIMARY KEY (tenant_id, min_amount);
+
+ALTER TABLE ONLY kassa.clock
+    ADD CONSTRAINT clock_pkey PRIMARY KEY (singleton);
+
+ALTER TABLE ONLY kassa.counters
+    ADD CONSTRAINT counters_pkey PRIMARY KEY (tenant_id, kind, period);
+
+ALTER TABLE ONLY kassa.credit_note_lines
+    ADD CONSTRAINT credit_note_lines_pkey PRIMARY KEY (tenant_id, id);
+
+ALTER TABLE ONLY kassa.credit_note_vat_totals
+    ADD CONSTRAINT credit_note_vat_totals_pkey PRIMARY KEY (tenant_id, credit_note_id, vat_category, vat_rate);
+
+ALTER TABLE ONLY kassa.credit_notes
+    ADD CONSTRAINT credit_notes_number_unique UNIQUE (tenant_id, number);
+
+ALTER TABLE ONLY kassa.credit_notes
+    ADD CONSTRAINT credit_notes_pkey PRIMARY KEY (tenant_id, id);
+
+ALTER TABLE ONLY kassa.currencies
+    ADD CONSTRAINT currencies_pkey PRIMARY KEY (code);
+
+ALTER TABLE ONLY kassa.customers
+    ADD CONSTRAINT customers_account_number_unique UNIQUE (tenant_id, account_number);
+
+ALTER TABLE ONLY kassa.customers
+    ADD CONSTRAINT customers_pkey PRIMARY KEY (tenant_id, id);
+
+ALTER TABLE ONLY kassa.invoice_allocations
+    ADD CONSTRAINT invoice_allocations_pkey PRIMARY KEY (tenant_id, id);
+
+ALTER TABLE ONLY kassa.invoice_lines
+    ADD CONSTRAINT invoice_lines_pkey PRIMARY KEY (tenant_id, id);
+
+ALTER TABLE ONLY kassa.invoice_run_lines
+    ADD CONSTRAINT invoice_run_lines_pkey PRIMARY KEY (tenant_id, run_id, line_id);
+
+ALTER TABLE ONLY kassa.invoices
+    ADD CONSTRAINT invoices_number_unique UNIQUE (tenant_id, number);
+
+ALTER TABLE ONLY kassa.invoices
+    ADD CONSTRAINT invoices_pkey PRIMARY KEY (tenant_id, id);
+
+ALTER TABLE ONLY kassa.job_runs
+    ADD CONSTRAINT job_runs_key UNIQUE NULLS NOT DISTINCT (tenant_id, id);
+
+ALTER TABLE ONLY kassa.ledger_entries
+    ADD CONSTRAINT ledger_entries_once_per_source UNIQUE (tenant_id, source_type, source_id, kind);
+
+ALTER TABLE ONLY kassa.ledger_entries
+    ADD CONSTRAINT ledger_entries_pkey PRIMARY KEY (tenant_id, id);
+
+ALTER TABLE ONLY kassa.low_balance_thresholds
+    ADD CONSTRAINT low_balance_thresholds_pkey PRIMARY KEY (tenant_id, amount);
+
+ALTER TABLE ONLY kassa.notifications
+    ADD CONSTRAINT notifications_pkey PRIMARY KEY (tenant_id, id);
+
+ALTER TABLE ONLY kassa.payment_method_secrets
+    ADD CONSTRAINT payment_method_secrets_pkey PRIMARY KEY (tenant_id, payment_method_id);
+
+ALTER TABLE ONLY kassa.payment_methods
+    ADD CONSTRAINT payment_methods_pkey PRIMARY KEY (tenant_id, id);
+
+ALTER TABLE ONLY kassa.payment_refunds
+    ADD CONSTRAINT payment_refunds_pkey PRIMARY KEY (tenant_id, id);
+
+ALTER TABLE ONLY kassa.payment_refunds
+    ADD CONSTRAINT payment_refunds_provider_ref_unique UNIQUE (tenant_id, kind, provider_ref);
+
+ALTER TABLE ONLY kassa.payment_settings
+    ADD CONSTRAINT payment_settings_pkey PRIMARY KEY (tenant_id);
+
+ALTER TABLE ONLY kassa.payments
+    ADD CONSTRAINT payments_idempotency_key_unique UNIQUE (tenant_id, customer_id, idempotency_key);
+
+ALTER TABLE ONLY kassa.payments
+    ADD CONSTRAINT payments_pkey PRIMARY KEY (tenant_id, id);
+
+ALTER TABLE ONLY kassa.payments
+    ADD CONSTRAINT payments_provider_intent_ref_unique UNIQUE (tenant_id, provider, provider_intent_ref);
+
+ALTER TABLE ONLY kassa.payments
+    ADD CONSTRAINT payments_provider_ref_unique UNIQUE (tenant_id, provider, provider_ref);
+
+ALTER TABLE ONLY kassa.pending_charges
+    ADD CONSTRAINT pending_charges_billed_once UNIQUE (tenant_id, invoice_line_id);
+
+ALTER TABLE ONLY kassa.pending_charges
+    ADD CONSTRAINT pending_charges_pkey PRIMARY KEY (tenant_id, id);
+
+ALTER TABLE ONLY kassa.price_versions
+    ADD CONSTRAINT price_versions_pkey PRIMARY KEY (tenant_id, id);
+
+ALTER TABLE ONLY kassa.price_versions
+    ADD CONSTRAINT price_versions_version_unique UNIQUE (tenant_id, product_id, version);
+
+ALTER TABLE ONLY kassa.products
+    ADD CONSTRAINT products_code_unique UNIQUE (tenant_id, code);
+
+ALTER TABLE ONLY kassa.products
+    ADD CONSTRAINT products_pkey PRIMARY KEY (tenant_id, id);
+
+ALTER TABLE ONLY kassa.request_results
+    ADD CONSTRAINT request_results_pkey PRIMARY KEY (tenant_id, request_id);
+
+ALTER TABLE ONLY kassa.service_actions
+    ADD CONSTRAINT service_actions_pkey PRIMARY KEY (tenant_id, id);
+
+ALTER TABLE ONLY kassa.services
+    ADD CONSTRAINT services_pkey PRIMARY KEY (tenant_id, id);
+
+ALTER TABLE ONLY kassa.tenants
+    ADD CONSTRAINT tenants_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY kassa.tenants
+    ADD CONSTRAINT tenants_slug_key UNIQUE (slug);
+
+ALTER TABLE ONLY kassa.vat_rates
+    ADD CONSTRAINT vat_rates_pkey PRIMARY KEY (tenant_id, category);
+
+ALTER TABLE ONLY kassa.webhook_events
+    ADD CONSTRAINT webhook_events_pkey PRIMARY KEY (provider, event_id);
+
+CREATE INDEX log_row ON audit.log USING btree (tenant_id, table_name, row_key);
+
+CREATE INDEX credit_notes_issued ON kassa.credit_notes USING btree (tenant_id, issued_on);
+
+CREATE UNIQUE INDEX customers_email_unique ON kassa.customers USING btree (tenant_id, lower(email));
+
+CREATE INDEX invoice_allocations_invoice ON kassa.invoice_allocations USING btree (tenant_id, invoice_id);
+
+CREATE INDEX invoice_lines_invoice ON kassa.invoice_lines USING btree (tenant_id, invoice_id, "position");
+
+CREATE UNIQUE INDEX invoice_lines_recurring_once ON kassa.invoice_lines USING btree (tenant_id, service_id, period_start) WHERE (charge_kind = 'recurring'::text);
+
+CREATE INDEX invoices_issued ON kassa.invoices USING btree (tenant_id, issued_on) WHERE (number IS NOT NULL);
+
+CREATE INDEX invoices_open ON kassa.invoices USING btree (tenant_id, customer_id, issued_on) WHERE (status = ANY (ARRAY['finalised'::text, 'partially_paid'::text, 'overdue'::text]));
+
+CREATE INDEX job_runs_id ON kassa.job_runs USING btree (id);
+
+CREATE INDEX job_runs_job_as_of ON kassa.job_runs USING btree (job, as_of);
+
+CREATE UNIQUE INDEX job_runs_one_per_slot ON kassa.job_runs USING btree (job, tenant_id, slot) NULLS NOT DISTINCT WHERE (slot IS NOT NULL);
+
+CREATE UNIQUE INDEX job_runs_one_queued ON kassa.job_runs USING btree (job, tenant_id) NULLS NOT DISTINCT WHERE (status = 'queued'::text);
+
+CREATE INDEX job_runs_open ON kassa.job_runs USING btree (job, id) WHERE (status = ANY (ARRAY['queued'::text, 'running'::text]));
+
+CREATE INDEX ledger_entries_customer ON kassa.ledger_entries USING btree (tenant_id, customer_id, id);
+
+CREATE INDEX notifications_customer ON kassa.notifications USING btree (tenant_id, customer_id, id);
+
+CREATE INDEX notifications_undelivered ON kassa.notifications USING btree (created_at) WHERE (delivered_at IS NULL);
+
+CREATE UNIQUE INDEX payment_methods_one_primary ON kassa.payment_methods USING btree (tenant_id, customer_id) WHERE is_primary;
+
+CREATE INDEX payments_by_provider_intent ON kassa.payments USING btree (provider_intent_ref) WHERE (provider_intent_ref IS NOT NULL);
+
+CREATE INDEX payments_customer ON kassa.payments USING btree (tenant_id, customer_id, created_at);
+
+CREATE UNIQUE INDEX payments_one_auto_topup_in_flight ON kassa.payments USING btree (tenant_id, customer_id) WHERE (auto_topup AND (status = 'pending'::text));
+
+CREATE INDEX pending_charges_open ON kassa.pending_charges USING btree (tenant_id, customer_id) WHERE (invoice_line_id IS NULL);
+
+CREATE INDEX price_versions_current ON kassa.price_versions USING btree (tenant_id, product_id, valid_from DESC);
+
+CREATE INDEX request_results_age ON kassa.request_results USING btree (tenant_id, created_at);
+
+CREATE INDEX service_actions_service ON kassa.service_actions USING btree (tenant_id, service_id, id);
+
+CREATE INDEX services_customer ON kassa.services USING btree (tenant_id, customer_id);
+
+CREATE INDEX services_due ON kassa.services USING btree (tenant_id, next_billing_date) WHERE (status = 'active'::text);
+
+CREATE TRIGGER append_only BEFORE DELETE OR UPDATE ON audit.log FOR EACH ROW EXECUTE FUNCTION internal.refuse_change('P0A01', 'the audit log is append-only', 'Audit rows can be read, never changed or removed.');
+
+CREATE TRIGGER append_only_truncate BEFORE TRUNCATE ON audit.log FOR EACH STATEMENT EXECUTE FUNCTION internal.refuse_change('P0A01', 'the audit log is append-only', 'Audit rows can be read, never changed or removed.');
+
+CREATE TRIGGER append_only BEFORE DELETE OR UPDATE ON kassa.ledger_entries FOR EACH ROW EXECUTE FUNCTION internal.refuse_change('P0L06', 'ledger entries are append-only', 'Correct a posting with a new entry (adjustment, credit note, refund).');
+
+CREATE TRIGGER append_only BEFORE DELETE OR UPDATE ON kassa.service_actions FOR EACH ROW EXECUTE FUNCTION internal.refuse_change('P0S08', 'the service action log is append-only');
+
+CREATE TRIGGER append_only_truncate BEFORE TRUNCATE ON kassa.ledger_entries FOR EACH STATEMENT EXECUTE FUNCTION internal.refuse_change('P0L06', 'ledger entries are append-only', 'Correct a posting with a new entry (adjustment, credit note, refund).');
+
+CREATE TRIGGER assign_account_number BEFORE INSERT ON kassa.customers FOR EACH ROW EXECUTE FUNCTION internal.assign_account_number();
+
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.auto_topups REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'customer_id');
+
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.balance_adjustments REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.bonus_tiers REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'min_amount');
+
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.credit_note_lines REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.credit_note_vat_totals REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'credit_note_id', 'vat_category', 'vat_rate');
+
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.credit_notes REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.customers REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.invoice_allocations REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.invoice_lines REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.invoices REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.low_balance_thresholds REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'amount');
+
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.payment_methods REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.payment_refunds REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.payment_settings REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'tenant_id');
+
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.payments REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.pending_charges REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.price_versions REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.products REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.services REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id', '-next_billing_date');
+
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.tenants REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('id', 'id');
+
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.vat_rates REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'category');
+
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.auto_topups REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'customer_id');
+
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.balance_adjustments REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.bonus_tiers REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'min_amount');
+
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.credit_note_lines REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.credit_note_vat_totals REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'credit_note_id', 'vat_category', 'vat_rate');
+
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.credit_notes REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.customers REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.invoice_allocations REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.invoice_lines REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.invoices REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.low_balance_thresholds REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'amount');
+
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.payment_methods REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.payment_refunds REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.payment_settings REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'tenant_id');
+
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.payments REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.pending_charges REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.price_versions REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.products REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.services REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id', '-next_billing_date');
+
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.tenants REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('id', 'id');
+
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.vat_rates REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'category');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.auto_topups REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'customer_id');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.balance_adjustments REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.bonus_tiers REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'min_amount');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.credit_note_lines REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.credit_note_vat_totals REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'credit_note_id', 'vat_category', 'vat_rate');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.credit_notes REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.customers REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.invoice_allocations REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.invoice_lines REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.invoices REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.low_balance_thresholds REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'amount');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.payment_methods REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.payment_refunds REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.payment_settings REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'tenant_id');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.payments REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.pending_charges REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.price_versions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.products REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.services REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id', '-next_billing_date');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.tenants REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('id', 'id');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.vat_rates REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'category');
+
+CREATE TRIGGER check_new_customer BEFORE INSERT ON kassa.customers FOR EACH ROW EXECUTE FUNCTION internal.check_new_customer();
+
+CREATE TRIGGER check_new_service BEFORE INSERT ON kassa.services FOR EACH ROW EXECUTE FUNCTION internal.check_new_service();
+
+CREATE TRIGGER check_price_version BEFORE INSERT OR UPDATE ON kassa.price_versions FOR EACH ROW EXECUTE FUNCTION internal.check_price_version();
+
+CREATE TRIGGER check_tenant BEFORE INSERT OR UPDATE OF timezone ON kassa.tenants FOR EACH ROW EXECUTE FUNCTION internal.check_tenant();
+
+CREATE TRIGGER fill_line_insert BEFORE INSERT ON kassa.invoice_lines FOR EACH ROW WHEN (((new.amount IS NULL) OR (new.vat_rate IS NULL))) EXECUTE FUNCTION internal.fill_invoice_line();
+
+CREATE TRIGGER fill_line_update BEFORE UPDATE OF quantity, unit_price, vat_category ON kassa.invoice_lines FOR EACH ROW EXECUTE FUNCTION internal.fill_invoice_line();
+
+CREATE TRIGGER final BEFORE DELETE OR UPDATE ON kassa.credit_note_lines FOR EACH ROW EXECUTE FUNCTION internal.refuse_credit_note_change();
+
+CREATE TRIGGER final BEFORE DELETE OR UPDATE ON kassa.credit_note_vat_totals FOR EACH ROW EXECUTE FUNCTION internal.refuse_credit_note_change();
+
+CREATE TRIGGER final BEFORE DELETE OR UPDATE ON kassa.credit_notes FOR EACH ROW EXECUTE FUNCTION internal.refuse_credit_note_change();
+
+CREATE TRIGGER freeze_finalised BEFORE DELETE OR UPDATE ON kassa.invoices FOR EACH ROW WHEN ((old.status <> 'draft'::text)) EXECUTE FUNCTION internal.guard_invoice();
+
+CREATE TRIGGER freeze_lines_delete AFTER DELETE ON kassa.invoice_lines REFERENCING OLD TABLE AS changed_lines FOR EACH STATEMENT EXECUTE FUNCTION internal.guard_invoice_lines();
+
+CREATE TRIGGER freeze_lines_insert AFTER INSERT ON kassa.invoice_lines REFERENCING NEW TABLE AS changed_lines FOR EACH STATEMENT EXECUTE FUNCTION internal.guard_invoice_lines();
+
+CREATE TRIGGER freeze_lines_update AFTER UPDATE ON kassa.invoice_lines REFERENCING OLD TABLE AS changed_lines FOR EACH STATEMENT EXECUTE FUNCTION internal.guard_invoice_lines();
+
+CREATE TRIGGER freeze_lines_update_target AFTER UPDATE ON kassa.invoice_lines REFERENCING NEW TABLE AS changed_lines FOR EACH STATEMENT EXECUTE FUNCTION internal.guard_invoice_lines();
+
+CREATE TRIGGER guard_customer_update BEFORE UPDATE ON kassa.customers FOR EACH ROW EXECUTE FUNCTION internal.guard_customer_update();
+
+CREATE TRIGGER guard_price_version BEFORE UPDATE ON kassa.price_versions FOR EACH ROW EXECUTE FUNCTION internal.guard_price_version();
+
+CREATE TRIGGER guard_service BEFORE UPDATE OF tenant_id, id, customer_id, billing_day, status, price_version_id, activated_on, suspended_on, suspension_reason, cancelled_on ON kassa.services FOR EACH ROW EXECUTE FUNCTION internal.guard_service();
+
+CREATE TRIGGER notify_balance AFTER UPDATE OF balance ON kassa.billing_accounts FOR EACH ROW WHEN ((new.balance IS DISTINCT FROM old.balance)) EXECUTE FUNCTION internal.notify_balance();
+
+CREATE TRIGGER open_billing_account AFTER INSERT ON kassa.customers FOR EACH ROW EXECUTE FUNCTION internal.open_billing_account();
+
+CREATE TRIGGER refuse_customer_delete BEFORE DELETE ON kassa.customers FOR EACH ROW EXECUTE FUNCTION internal.refuse_change('P0C03', 'customers are never deleted', 'Close them with /rpc/close_customer instead.');
+
+CREATE TRIGGER request_auto_topup AFTER UPDATE OF balance ON kassa.billing_accounts FOR EACH ROW WHEN ((new.balance < old.balance)) EXECUTE FUNCTION internal.request_auto_topup();
+
+CREATE TRIGGER settle_auto_topup AFTER UPDATE OF status ON kassa.payments FOR EACH ROW WHEN ((new.auto_topup AND (old.status = 'pending'::text) AND (new.status <> 'pending'::text))) EXECUTE FUNCTION internal.settle_auto_topup();
+
+CREATE TRIGGER warn_low_balance AFTER UPDATE OF balance ON kassa.billing_accounts FOR EACH ROW WHEN ((new.balance < old.balance)) EXECUTE FUNCTION internal.warn_low_balance();
+
+ALTER TABLE ONLY kassa.auto_topups
+    ADD CONSTRAINT auto_topups_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
+
+ALTER TABLE ONLY kassa.auto_topups
+    ADD CONSTRAINT auto_topups_tenant_id_in_flight_payment_id_fkey FOREIGN KEY (tenant_id, in_flight_payment_id) REFERENCES kassa.payments(tenant_id, id);
+
+ALTER TABLE ONLY kassa.auto_topups
+    ADD CONSTRAINT auto_topups_tenant_id_payment_method_id_fkey FOREIGN KEY (tenant_id, payment_method_id) REFERENCES kassa.payment_methods(tenant_id, id);
+
+ALTER TABLE ONLY kassa.balance_adjustments
+    ADD CONSTRAINT balance_adjustments_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
+
+ALTER TABLE ONLY kassa.billing_accounts
+    ADD CONSTRAINT billing_accounts_currency_fkey FOREIGN KEY (currency) REFERENCES kassa.currencies(code);
+
+ALTER TABLE ONLY kassa.billing_accounts
+    ADD CONSTRAINT billing_accounts_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
+
+ALTER TABLE ONLY kassa.bonus_tiers
+    ADD CONSTRAINT bonus_tiers_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
+
+ALTER TABLE ONLY kassa.counters
+    ADD CONSTRAINT counters_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
+
+ALTER TABLE ONLY kassa.credit_note_lines
+    ADD CONSTRAINT credit_note_lines_tenant_id_credit_note_id_fkey FOREIGN KEY (tenant_id, credit_note_id) REFERENCES kassa.credit_notes(tenant_id, id);
+
+ALTER TABLE ONLY kassa.credit_note_lines
+    ADD CONSTRAINT credit_note_lines_tenant_id_invoice_line_id_fkey FOREIGN KEY (tenant_id, invoice_line_id) REFERENCES kassa.invoice_lines(tenant_id, id);
+
+ALTER TABLE ONLY kassa.credit_note_vat_totals
+    ADD CONSTRAINT credit_note_vat_totals_tenant_id_credit_note_id_fkey FOREIGN KEY (tenant_id, credit_note_id) REFERENCES kassa.credit_notes(tenant_id, id);
+
+ALTER TABLE ONLY kassa.credit_notes
+    ADD CONSTRAINT credit_notes_currency_fkey FOREIGN KEY (currency) REFERENCES kassa.currencies(code);
+
+ALTER TABLE ONLY kassa.credit_notes
+    ADD CONSTRAINT credit_notes_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
+
+ALTER TABLE ONLY kassa.credit_notes
+    ADD CONSTRAINT credit_notes_tenant_id_invoice_id_fkey FOREIGN KEY (tenant_id, invoice_id) REFERENCES kassa.invoices(tenant_id, id);
+
+ALTER TABLE ONLY kassa.customers
+    ADD CONSTRAINT customers_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
+
+ALTER TABLE ONLY kassa.invoice_allocations
+    ADD CONSTRAINT invoice_allocations_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
+
+ALTER TABLE ONLY kassa.invoice_allocations
+    ADD CONSTRAINT invoice_allocations_tenant_id_invoice_id_fkey FOREIGN KEY (tenant_id, invoice_id) REFERENCES kassa.invoices(tenant_id, id);
+
+ALTER TABLE ONLY kassa.invoice_lines
+    ADD CONSTRAINT invoice_lines_price_version FOREIGN KEY (tenant_id, price_version_id) REFERENCES kassa.price_versions(tenant_id, id);
+
+ALTER TABLE ONLY kassa.invoice_lines
+    ADD CONSTRAINT invoice_lines_tenant_id_invoice_id_fkey FOREIGN KEY (tenant_id, invoice_id) REFERENCES kassa.invoices(tenant_id, id);
+
+ALTER TABLE ONLY kassa.invoice_run_lines
+    ADD CONSTRAINT invoice_run_lines_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
+
+ALTER TABLE ONLY kassa.invoices
+    ADD CONSTRAINT invoices_currency_fkey FOREIGN KEY (currency) REFERENCES kassa.currencies(code);
+
+ALTER TABLE ONLY kassa.invoices
+    ADD CONSTRAINT invoices_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
+
+ALTER TABLE ONLY kassa.job_runs
+    ADD CONSTRAINT job_runs_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
+
+ALTER TABLE ONLY kassa.ledger_entries
+    ADD CONSTRAINT ledger_entries_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.billing_accounts(tenant_id, customer_id);
+
+ALTER TABLE ONLY kassa.low_balance_thresholds
+    ADD CONSTRAINT low_balance_thresholds_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
+
+ALTER TABLE ONLY kassa.notifications
+    ADD CONSTRAINT notifications_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
+
+ALTER TABLE ONLY kassa.notifications
+    ADD CONSTRAINT notifications_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
+
+ALTER TABLE ONLY kassa.payment_method_secrets
+    ADD CONSTRAINT payment_method_secrets_tenant_id_payment_method_id_fkey FOREIGN KEY (tenant_id, payment_method_id) REFERENCES kassa.payment_methods(tenant_id, id);
+
+ALTER TABLE ONLY kassa.payment_methods
+    ADD CONSTRAINT payment_methods_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
+
+ALTER TABLE ONLY kassa.payment_refunds
+    ADD CONSTRAINT payment_refunds_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
+
+ALTER TABLE ONLY kassa.payment_refunds
+    ADD CONSTRAINT payment_refunds_tenant_id_payment_id_fkey FOREIGN KEY (tenant_id, payment_id) REFERENCES kassa.payments(tenant_id, id);
+
+ALTER TABLE ONLY kassa.payment_settings
+    ADD CONSTRAINT payment_settings_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
+
+ALTER TABLE ONLY kassa.payments
+    ADD CONSTRAINT payments_currency_fkey FOREIGN KEY (currency) REFERENCES kassa.currencies(code);
+
+ALTER TABLE ONLY kassa.payments
+    ADD CONSTRAINT payments_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
+
+ALTER TABLE ONLY kassa.payments
+    ADD CONSTRAINT payments_tenant_id_payment_method_id_fkey FOREIGN KEY (tenant_id, payment_method_id) REFERENCES kassa.payment_methods(tenant_id, id);
+
+ALTER TABLE ONLY kassa.pending_charges
+    ADD CONSTRAINT pending_charges_credit_note FOREIGN KEY (tenant_id, credit_note_id) REFERENCES kassa.credit_notes(tenant_id, id);
+
+ALTER TABLE ONLY kassa.pending_charges
+    ADD CONSTRAINT pending_charges_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
+
+ALTER TABLE ONLY kassa.pending_charges
+    ADD CONSTRAINT pending_charges_tenant_id_invoice_line_id_fkey FOREIGN KEY (tenant_id, invoice_line_id) REFERENCES kassa.invoice_lines(tenant_id, id);
+
+ALTER TABLE ONLY kassa.pending_charges
+    ADD CONSTRAINT pending_charges_tenant_id_price_version_id_fkey FOREIGN KEY (tenant_id, price_version_id) REFERENCES kassa.price_versions(tenant_id, id);
+
+ALTER TABLE ONLY kassa.pending_charges
+    ADD CONSTRAINT pending_charges_tenant_id_service_id_fkey FOREIGN KEY (tenant_id, service_id) REFERENCES kassa.services(tenant_id, id);
+
+ALTER TABLE ONLY kassa.price_versions
+    ADD CONSTRAINT price_versions_currency_fkey FOREIGN KEY (currency) REFERENCES kassa.currencies(code);
+
+ALTER TABLE ONLY kassa.price_versions
+    ADD CONSTRAINT price_versions_tenant_id_product_id_fkey FOREIGN KEY (tenant_id, product_id) REFERENCES kassa.products(tenant_id, id);
+
+ALTER TABLE ONLY kassa.price_versions
+    ADD CONSTRAINT price_versions_vat_category_known FOREIGN KEY (tenant_id, vat_category) REFERENCES kassa.vat_rates(tenant_id, category);
+
+ALTER TABLE ONLY kassa.products
+    ADD CONSTRAINT products_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
+
+ALTER TABLE ONLY kassa.request_results
+    ADD CONSTRAINT request_results_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
+
+ALTER TABLE ONLY kassa.service_actions
+    ADD CONSTRAINT service_actions_tenant_id_service_id_fkey FOREIGN KEY (tenant_id, service_id) REFERENCES kassa.services(tenant_id, id);
+
+ALTER TABLE ONLY kassa.services
+    ADD CONSTRAINT services_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
+
+ALTER TABLE ONLY kassa.services
+    ADD CONSTRAINT services_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
+
+ALTER TABLE ONLY kassa.services
+    ADD CONSTRAINT services_tenant_id_price_version_id_fkey FOREIGN KEY (tenant_id, price_version_id) REFERENCES kassa.price_versions(tenant_id, id);
+
+ALTER TABLE ONLY kassa.tenants
+    ADD CONSTRAINT tenants_currency_known FOREIGN KEY (currency) REFERENCES kassa.currencies(code);
+
+ALTER TABLE ONLY kassa.vat_rates
+    ADD CONSTRAINT vat_rates_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
+
+CREATE POLICY "Staff read their tenant's audit log" ON audit.log FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+ALTER TABLE audit.log ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY "Customers see the VAT totals of their own credit notes" ON kassa.credit_note_vat_totals FOR SELECT TO customer USING ((EXISTS ( SELECT
+   FROM kassa.credit_notes p
+  WHERE ((p.tenant_id = credit_note_vat_totals.tenant_id) AND (p.id = credit_note_vat_totals.credit_note_id)))));
+
+CREATE POLICY "Customers see the lines of their own credit notes" ON kassa.credit_note_lines FOR SELECT TO customer USING ((EXISTS ( SELECT
+   FROM kassa.credit_notes p
+  WHERE ((p.tenant_id = credit_note_lines.tenant_id) AND (p.id = credit_note_lines.credit_note_id)))));
+
+CREATE POLICY "Customers see the lines of their own issued invoices" ON kassa.invoice_lines FOR SELECT TO customer USING ((EXISTS ( SELECT
+   FROM kassa.invoices p
+  WHERE ((p.tenant_id = invoice_lines.tenant_id) AND (p.id = invoice_lines.invoice_id)))));
+
+CREATE POLICY "Customers see their own account" ON kassa.billing_accounts FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
+CREATE POLICY "Customers see their own allocations" ON kassa.invoice_allocations FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
+CREATE POLICY "Customers see their own auto top-up" ON kassa.auto_topups FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
+CREATE POLICY "Customers see their own credit notes" ON kassa.credit_notes FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
+CREATE POLICY "Customers see their own issued invoices" ON kassa.invoices FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id)) AND (status <> 'draft'::text)));
+
+CREATE POLICY "Customers see their own ledger" ON kassa.ledger_entries FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
+CREATE POLICY "Customers see their own notifications" ON kassa.notifications FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
+CREATE POLICY "Customers see their own payment methods" ON kassa.payment_methods FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
+CREATE POLICY "Customers see their own payments" ON kassa.payments FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
+CREATE POLICY "Customers see their own pending charges" ON kassa.pending_charges FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
+CREATE POLICY "Customers see their own refunds" ON kassa.payment_refunds FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
+CREATE POLICY "Customers see their own service actions" ON kassa.service_actions FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
+CREATE POLICY "Customers see their own services" ON kassa.services FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
+CREATE POLICY "Customers see themselves" ON kassa.customers FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
+CREATE POLICY "Customers update their own contact data" ON kassa.customers FOR UPDATE TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id)))) WITH CHECK (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
+CREATE POLICY "Everyone reads the currency list" ON kassa.currencies FOR SELECT TO customer, staff USING (true);
+
+CREATE POLICY "Staff add customers to their tenant" ON kassa.customers FOR INSERT TO staff WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY "Staff add prices to their tenant" ON kassa.price_versions FOR INSERT TO staff WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY "Staff add products to their tenant" ON kassa.products FOR INSERT TO staff WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY "Staff add services to their tenant" ON kassa.services FOR INSERT TO staff WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY "Staff correct their tenant's unused prices" ON kassa.price_versions FOR UPDATE TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY "Staff edit their tenant's invoices" ON kassa.invoices FOR UPDATE TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY "Staff manage their tenant's VAT rates" ON kassa.vat_rates TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY "Staff manage their tenant's bonus tiers" ON kassa.bonus_tiers TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY "Staff manage their tenant's low-balance thresholds" ON kassa.low_balance_thresholds TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY "Staff read their tenant's job runs" ON kassa.job_runs FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY "Staff see their tenant's accounts" ON kassa.billing_accounts FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY "Staff see their tenant's allocations" ON kassa.invoice_allocations FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY "Staff see their tenant's auto top-ups" ON kassa.auto_topups FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY "Staff see their tenant's balance adjustments" ON kassa.balance_adjustments FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY "Staff see their tenant's credit note VAT totals" ON kassa.credit_note_vat_totals FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY "Staff see their tenant's credit note lines" ON kassa.credit_note_lines FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY "Staff see their tenant's credit notes" ON kassa.credit_notes FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY "Staff see their tenant's customers" ON kassa.customers FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY "Staff see their tenant's invoice lines" ON kassa.invoice_lines FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY "Staff see their tenant's invoices" ON kassa.invoices FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY "Staff see their tenant's ledger" ON kassa.ledger_entries FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY "Staff see their tenant's notifications" ON kassa.notifications FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY "Staff see their tenant's payment methods" ON kassa.payment_methods FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY "Staff see their tenant's payments" ON kassa.payments FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY "Staff see their tenant's pending charges" ON kassa.pending_charges FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY "Staff see their tenant's refunds" ON kassa.payment_refunds FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY "Staff see their tenant's service actions" ON kassa.service_actions FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY "Staff see their tenant's services" ON kassa.services FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY "Staff set their tenant's top-up limits" ON kassa.payment_settings TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY "Staff update their own tenant" ON kassa.tenants FOR UPDATE TO staff USING ((id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY "Staff update their tenant's customers" ON kassa.customers FOR UPDATE TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY "Staff update their tenant's products" ON kassa.products FOR UPDATE TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY "Staff update their tenant's services" ON kassa.services FOR UPDATE TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY "Users see their own tenant" ON kassa.tenants FOR SELECT TO customer, staff USING ((id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY "Users see their tenant's VAT rates" ON kassa.vat_rates FOR SELECT TO customer, staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY "Users see their tenant's bonus tiers" ON kassa.bonus_tiers FOR SELECT TO customer, staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY "Users see their tenant's low-balance thresholds" ON kassa.low_balance_thresholds FOR SELECT TO customer, staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY "Users see their tenant's prices" ON kassa.price_versions FOR SELECT TO customer, staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY "Users see their tenant's products" ON kassa.products FOR SELECT TO customer, staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY "Users see their tenant's top-up limits" ON kassa.payment_settings FOR SELECT TO customer, staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+ALTER TABLE kassa.auto_topups ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.balance_adjustments ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.billing_accounts ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.bonus_tiers ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.clock ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.counters ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.credit_note_lines ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.credit_note_vat_totals ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.credit_notes ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.currencies ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.customers ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.invoice_allocations ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.invoice_lines ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.invoice_run_lines ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.invoices ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.job_runs ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.ledger_entries ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.low_balance_thresholds ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.notifications ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.payment_method_secrets ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.payment_methods ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.payment_refunds ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.payment_settings ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.payments ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.pending_charges ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.price_versions ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.products ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.request_results ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.service_actions ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.services ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.tenants ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.vat_rates ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.webhook_events ENABLE ROW LEVEL SECURITY;
+
+GRANT USAGE ON SCHEMA api TO anon;
+GRANT USAGE ON SCHEMA api TO customer;
+GRANT USAGE ON SCHEMA api TO staff;
+GRANT USAGE ON SCHEMA api TO kassa_worker;
+
+GRANT USAGE ON SCHEMA audit TO staff;
+GRANT USAGE ON SCHEMA audit TO kassa_worker;
+
+GRANT USAGE ON SCHEMA internal TO customer;
+GRANT USAGE ON SCHEMA internal TO staff;
+GRANT USAGE ON SCHEMA internal TO kassa_worker;
+GRANT USAGE ON SCHEMA internal TO anon;
+
+GRANT USAGE ON SCHEMA kassa TO customer;
+GRANT USAGE ON SCHEMA kassa TO staff;
+GRANT USAGE ON SCHEMA kassa TO kassa_worker;
+
+GRANT SELECT ON TABLE kassa.services TO kassa_worker;
+GRANT SELECT ON TABLE kassa.services TO customer;
+GRANT SELECT ON TABLE kassa.services TO staff;
+
+GRANT INSERT(customer_id) ON TABLE kassa.services TO staff;
+
+GRANT INSERT(price_version_id) ON TABLE kassa.services TO staff;
+
+GRANT INSERT(installation_address),UPDATE(installation_address) ON TABLE kassa.services TO staff;
+
+GRANT INSERT(reference),UPDATE(reference) ON TABLE kassa.services TO staff;
+
+GRANT INSERT(billing_day) ON TABLE kassa.services TO staff;
+
+GRANT UPDATE(next_billing_date) ON TABLE kassa.services TO kassa_worker;
+
+REVOKE ALL ON FUNCTION api.activate_service(service_id uuid, reason text, activated_on date, request_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.activate_service(service_id uuid, reason text, activated_on date, request_id text) TO staff;
+
+GRANT SELECT ON TABLE kassa.pending_charges TO kassa_worker;
+GRANT SELECT ON TABLE kassa.pending_charges TO customer;
+GRANT SELECT ON TABLE kassa.pending_charges TO staff;
+
+REVOKE ALL ON FUNCTION api.add_fee(service_id uuid, fee_version_id uuid, quantity numeric, request_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.add_fee(service_id uuid, fee_version_id uuid, quantity numeric, request_id text) TO staff;
+
+GRANT SELECT ON TABLE kassa.invoice_lines TO kassa_worker;
+GRANT SELECT ON TABLE kassa.invoice_lines TO customer;
+GRANT SELECT ON TABLE kassa.invoice_lines TO staff;
+
+GRANT SELECT ON TABLE api.invoice_lines TO customer;
+GRANT SELECT ON TABLE api.invoice_lines TO staff;
+
+REVOKE ALL ON FUNCTION api.add_invoice_line(invoice_id uuid, description text, unit_price bigint, quantity numeric, vat_category text, period_start date, period_end date) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.add_invoice_line(invoice_id uuid, description text, unit_price bigint, quantity numeric, vat_category text, period_start date, period_end date) TO staff;
+
+REVOKE ALL ON FUNCTION api.add_payment_method(kind text, bank text, account_type text, account_number text, mandate_reference text, make_primary boolean, customer_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.add_payment_method(kind text, bank text, account_type text, account_number text, mandate_reference text, make_primary boolean, customer_id uuid) TO customer;
+GRANT ALL ON FUNCTION api.add_payment_method(kind text, bank text, account_type text, account_number text, mandate_reference text, make_primary boolean, customer_id uuid) TO staff;
+
+REVOKE ALL ON FUNCTION api.adjust_balance(customer_id uuid, amount bigint, reason text, request_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.adjust_balance(customer_id uuid, amount bigint, reason text, request_id text) TO staff;
+
+REVOKE ALL ON FUNCTION api.cancel_service(service_id uuid, reason text, cancelled_on date, request_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.cancel_service(service_id uuid, reason text, cancelled_on date, request_id text) TO staff;
+
+REVOKE ALL ON FUNCTION api.change_plan(service_id uuid, plan_version_id uuid, reason text, effective_on date, request_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.change_plan(service_id uuid, plan_version_id uuid, reason text, effective_on date, request_id text) TO staff;
+
+GRANT SELECT ON TABLE kassa.customers TO kassa_worker;
+GRANT SELECT ON TABLE kassa.customers TO customer;
+GRANT SELECT ON TABLE kassa.customers TO staff;
+
+GRANT INSERT(status),UPDATE(status) ON TABLE kassa.customers TO staff;
+
+GRANT INSERT(type),UPDATE(type) ON TABLE kassa.customers TO staff;
+
+GRANT INSERT(name),UPDATE(name) ON TABLE kassa.customers TO staff;
+GRANT UPDATE(name) ON TABLE kassa.customers TO customer;
+
+GRANT INSERT(company_name),UPDATE(company_name) ON TABLE kassa.customers TO staff;
+
+GRANT INSERT(email),UPDATE(email) ON TABLE kassa.customers TO staff;
+GRANT UPDATE(email) ON TABLE kassa.customers TO customer;
+
+GRANT INSERT(phone),UPDATE(phone) ON TABLE kassa.customers TO staff;
+GRANT UPDATE(phone) ON TABLE kassa.customers TO customer;
+
+GRANT INSERT(address),UPDATE(address) ON TABLE kassa.customers TO staff;
+GRANT UPDATE(address) ON TABLE kassa.customers TO customer;
+
+GRANT INSERT(vat_number),UPDATE(vat_number) ON TABLE kassa.customers TO staff;
+
+REVOKE ALL ON FUNCTION api.close_customer(customer_id uuid, reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.close_customer(customer_id uuid, reason text) TO staff;
+
+REVOKE ALL ON FUNCTION api.configure_auto_topup(enabled boolean, threshold bigint, amount bigint, payment_method_id uuid, customer_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.configure_auto_topup(enabled boolean, threshold bigint, amount bigint, payment_method_id uuid, customer_id uuid) TO customer;
+GRANT ALL ON FUNCTION api.configure_auto_topup(enabled boolean, threshold bigint, amount bigint, payment_method_id uuid, customer_id uuid) TO staff;
+
+GRANT SELECT ON TABLE kassa.credit_notes TO kassa_worker;
+GRANT SELECT ON TABLE kassa.credit_notes TO customer;
+GRANT SELECT ON TABLE kassa.credit_notes TO staff;
+
+GRANT SELECT ON TABLE api.credit_notes TO customer;
+GRANT SELECT ON TABLE api.credit_notes TO staff;
+
+REVOKE ALL ON FUNCTION api.create_credit_note(invoice_id uuid, reason text, settlement text, lines jsonb, issued_on date, request_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.create_credit_note(invoice_id uuid, reason text, settlement text, lines jsonb, issued_on date, request_id text) TO staff;
+
+GRANT SELECT ON TABLE kassa.invoices TO kassa_worker;
+GRANT SELECT ON TABLE kassa.invoices TO customer;
+GRANT SELECT ON TABLE kassa.invoices TO staff;
+
+GRANT UPDATE(period_start) ON TABLE kassa.invoices TO staff;
+
+GRANT UPDATE(period_end) ON TABLE kassa.invoices TO staff;
+
+GRANT UPDATE(notes) ON TABLE kassa.invoices TO staff;
+
+GRANT UPDATE(supplied_on) ON TABLE kassa.invoices TO staff;
+
+GRANT SELECT ON TABLE api.invoices TO customer;
+GRANT SELECT ON TABLE api.invoices TO staff;
+
+GRANT UPDATE(period_start) ON TABLE api.invoices TO staff;
+
+GRANT UPDATE(period_end) ON TABLE api.invoices TO staff;
+
+GRANT UPDATE(notes) ON TABLE api.invoices TO staff;
+
+GRANT UPDATE(supplied_on) ON TABLE api.invoices TO staff;
+
+REVOKE ALL ON FUNCTION api.create_invoice(customer_id uuid, notes text, period_start date, period_end date, supplied_on date) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.create_invoice(customer_id uuid, notes text, period_start date, period_end date, supplied_on date) TO staff;
+
+REVOKE ALL ON FUNCTION api.fail_payment(payment_id uuid, reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.fail_payment(payment_id uuid, reason text) TO staff;
+
+REVOKE ALL ON FUNCTION api.finalise_invoice(invoice_id uuid, issued_on date, request_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.finalise_invoice(invoice_id uuid, issued_on date, request_id text) TO staff;
+
+REVOKE ALL ON FUNCTION api.record_manual_payment(customer_id uuid, amount bigint, method text, reason text, reference text, request_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.record_manual_payment(customer_id uuid, amount bigint, method text, reason text, reference text, request_id text) TO staff;
+
+REVOKE ALL ON FUNCTION api.refund_payment(payment_id uuid, amount bigint, reason text, request_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.refund_payment(payment_id uuid, amount bigint, reason text, request_id text) TO staff;
+
+REVOKE ALL ON FUNCTION api.remove_invoice_line(line_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.remove_invoice_line(line_id uuid) TO staff;
+
+REVOKE ALL ON FUNCTION api.remove_payment_method(payment_method_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.remove_payment_method(payment_method_id uuid) TO customer;
+GRANT ALL ON FUNCTION api.remove_payment_method(payment_method_id uuid) TO staff;
+
+REVOKE ALL ON FUNCTION api.resume_customer(customer_id uuid, reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.resume_customer(customer_id uuid, reason text) TO staff;
+
+REVOKE ALL ON FUNCTION api.resume_service(service_id uuid, reason text, resumed_on date, request_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.resume_service(service_id uuid, reason text, resumed_on date, request_id text) TO staff;
+
+REVOKE ALL ON FUNCTION api.set_primary_payment_method(payment_method_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.set_primary_payment_method(payment_method_id uuid) TO customer;
+GRANT ALL ON FUNCTION api.set_primary_payment_method(payment_method_id uuid) TO staff;
+
+REVOKE ALL ON FUNCTION api.start_invoice_run() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.start_invoice_run() TO staff;
+
+GRANT SELECT ON TABLE kassa.ledger_entries TO kassa_worker;
+GRANT SELECT ON TABLE kassa.ledger_entries TO customer;
+GRANT SELECT ON TABLE kassa.ledger_entries TO staff;
+
+GRANT SELECT ON TABLE kassa.tenants TO kassa_worker;
+GRANT SELECT ON TABLE kassa.tenants TO customer;
+GRANT SELECT ON TABLE kassa.tenants TO staff;
+
+GRANT UPDATE(name) ON TABLE kassa.tenants TO staff;
+
+GRANT UPDATE(legal_name) ON TABLE kassa.tenants TO staff;
+
+GRANT UPDATE(address) ON TABLE kassa.tenants TO staff;
+
+GRANT UPDATE(vat_number) ON TABLE kassa.tenants TO staff;
+
+GRANT UPDATE(prices_include_vat) ON TABLE kassa.tenants TO staff;
+
+GRANT UPDATE(timezone) ON TABLE kassa.tenants TO staff;
+
+GRANT UPDATE(locale) ON TABLE kassa.tenants TO staff;
+
+GRANT UPDATE(account_number_format) ON TABLE kassa.tenants TO staff;
+
+GRANT UPDATE(invoice_number_format) ON TABLE kassa.tenants TO staff;
+
+GRANT UPDATE(credit_note_number_format) ON TABLE kassa.tenants TO staff;
+
+GRANT UPDATE(payment_terms_days) ON TABLE kassa.tenants TO staff;
+
+GRANT UPDATE(billing_days) ON TABLE kassa.tenants TO staff;
+
+GRANT UPDATE(invoice_lead_days) ON TABLE kassa.tenants TO staff;
+
+GRANT UPDATE(invoice_run_mode) ON TABLE kassa.tenants TO staff;
+
+GRANT UPDATE(proration_mode) ON TABLE kassa.tenants TO staff;
+
+GRANT SELECT ON TABLE api.statement_lines TO customer;
+GRANT SELECT ON TABLE api.statement_lines TO staff;
+
+REVOKE ALL ON FUNCTION api.statement(customer_id uuid, "from" date, "to" date) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.statement(customer_id uuid, "from" date, "to" date) TO staff;
+GRANT ALL ON FUNCTION api.statement(customer_id uuid, "from" date, "to" date) TO customer;
+
+REVOKE ALL ON FUNCTION api.suspend_customer(customer_id uuid, reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.suspend_customer(customer_id uuid, reason text) TO staff;
+
+REVOKE ALL ON FUNCTION api.suspend_service(service_id uuid, reason text, suspended_on date, request_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.suspend_service(service_id uuid, reason text, suspended_on date, request_id text) TO staff;
+
+REVOKE ALL ON FUNCTION api.void_invoice(invoice_id uuid, reason text, issued_on date, request_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.void_invoice(invoice_id uuid, reason text, issued_on date, request_id text) TO staff;
+
+REVOKE ALL ON FUNCTION internal.add_card(p_tenant uuid, p_customer uuid, p_brand text, p_last4 text, p_exp_month integer, p_exp_year integer, p_gateway_customer text, p_gateway_payment_method text, p_primary boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.add_card(p_tenant uuid, p_customer uuid, p_brand text, p_last4 text, p_exp_month integer, p_exp_year integer, p_gateway_customer text, p_gateway_payment_method text, p_primary boolean) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.add_fee(p_tenant_id uuid, p_service_id uuid, p_price_version_id uuid, p_quantity numeric) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.add_proration(p_service kassa.services, p_version_id uuid, p_from date, p_to date, p_sign integer, p_what text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.adjust_balance(p_tenant uuid, p_customer uuid, p_amount bigint, p_reason text, p_actor text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.adjust_balance(p_tenant uuid, p_customer uuid, p_amount bigint, p_reason text, p_actor text) TO kassa_worker;
+
+GRANT SELECT ON TABLE kassa.invoice_allocations TO kassa_worker;
+GRANT SELECT ON TABLE kassa.invoice_allocations TO customer;
+GRANT SELECT ON TABLE kassa.invoice_allocations TO staff;
+
+REVOKE ALL ON FUNCTION internal.allocate_credit(p_tenant_id uuid, p_customer_ids uuid[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.allocate_credit(p_tenant_id uuid, p_customer_ids uuid[]) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.assign_account_number() FROM PUBLIC;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE kassa.payments TO kassa_worker;
+GRANT SELECT ON TABLE kassa.payments TO staff;
+
+GRANT SELECT(tenant_id) ON TABLE kassa.payments TO customer;
+
+GRANT SELECT(id) ON TABLE kassa.payments TO customer;
+
+GRANT SELECT(customer_id) ON TABLE kassa.payments TO customer;
+
+GRANT SELECT(provider) ON TABLE kassa.payments TO customer;
+
+GRANT SELECT(provider_ref) ON TABLE kassa.payments TO customer;
+
+GRANT SELECT(provider_intent_ref) ON TABLE kassa.payments TO customer;
+
+GRANT SELECT(method) ON TABLE kassa.payments TO customer;
+
+GRANT SELECT(purpose) ON TABLE kassa.payments TO customer;
+
+GRANT SELECT(status) ON TABLE kassa.payments TO customer;
+
+GRANT SELECT(amount) ON TABLE kassa.payments TO customer;
+
+GRANT SELECT(currency) ON TABLE kassa.payments TO customer;
+
+GRANT SELECT(bonus) ON TABLE kassa.payments TO customer;
+
+GRANT SELECT(amount_refunded) ON TABLE kassa.payments TO customer;
+
+GRANT SELECT(idempotency_key) ON TABLE kassa.payments TO customer;
+
+GRANT SELECT(checkout_url) ON TABLE kassa.payments TO customer;
+
+GRANT SELECT(payment_method_id) ON TABLE kassa.payments TO customer;
+
+GRANT SELECT(auto_topup) ON TABLE kassa.payments TO customer;
+
+GRANT SELECT(failure_reason) ON TABLE kassa.payments TO customer;
+
+GRANT SELECT(reason) ON TABLE kassa.payments TO customer;
+
+GRANT SELECT(created_at) ON TABLE kassa.payments TO customer;
+
+GRANT SELECT(completed_at) ON TABLE kassa.payments TO customer;
+
+GRANT SELECT(failed_at) ON TABLE kassa.payments TO customer;
+
+REVOKE ALL ON FUNCTION internal.attach_checkout(p_tenant uuid, p_payment uuid, p_session text, p_url text, p_raw jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.attach_checkout(p_tenant uuid, p_payment uuid, p_session text, p_url text, p_raw jsonb) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.audit_inserted_or_deleted() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.audit_key(row_json jsonb, key_columns text[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.audit_table(tbl regclass, tenant_column text, VARIADIC key_columns text[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.audit_updated() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.auto_topup_cooldown() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.auto_topup_max_failures() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.begin_top_up(p_tenant uuid, p_customer uuid, p_amount bigint, p_request_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.begin_top_up(p_tenant uuid, p_customer uuid, p_amount bigint, p_request_id text) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.billing_date(p_day integer, p_month date) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.billing_date(p_day integer, p_month date) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.billing_date_of_month(p_day integer, p_month integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.billing_date_of_month(p_day integer, p_month integer) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.billing_periods(p_day integer, p_months integer, p_anchor date, p_from date, p_to date) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.billing_periods(p_day integer, p_months integer, p_anchor date, p_from date, p_to date) TO kassa_worker;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE kassa.payment_methods TO kassa_worker;
+GRANT SELECT ON TABLE kassa.payment_methods TO customer;
+GRANT SELECT ON TABLE kassa.payment_methods TO staff;
+
+REVOKE ALL ON FUNCTION internal.callers_method(p_method uuid) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.check_claims(claims json, api_role text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.check_claims(claims json, api_role text) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.check_issue_date(p_tenant_id uuid, p_series text, p_issued_on date) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.check_issue_date(p_tenant_id uuid, p_series text, p_issued_on date) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.check_new_customer() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.check_new_service() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.check_price_version() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.check_refund(pay kassa.payments, p_amount bigint, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.check_refund(pay kassa.payments, p_amount bigint, p_reason text) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.check_request() FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.check_request() TO anon;
+GRANT ALL ON FUNCTION internal.check_request() TO customer;
+GRANT ALL ON FUNCTION internal.check_request() TO staff;
+
+REVOKE ALL ON FUNCTION internal.check_return_url(p_tenant uuid, p_url text, p_bridge_origin text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.check_return_url(p_tenant uuid, p_url text, p_bridge_origin text) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.check_tenant() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.claim_auto_topup(p_tenant uuid, p_customer uuid, p_now timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.claim_auto_topup(p_tenant uuid, p_customer uuid, p_now timestamp with time zone) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.clock_now() FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.clock_now() TO customer;
+GRANT ALL ON FUNCTION internal.clock_now() TO staff;
+GRANT ALL ON FUNCTION internal.clock_now() TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.close_obstacle(p_tenant_id uuid, p_customer_id uuid, OUT code text, OUT message text, OUT hint text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.complete_payment(p_tenant uuid, p_payment uuid, p_amount bigint, p_currency text, p_intent_ref text, p_raw jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.complete_payment(p_tenant uuid, p_payment uuid, p_amount bigint, p_currency text, p_intent_ref text, p_raw jsonb) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.create_credit_note(p_tenant_id uuid, p_invoice_id uuid, p_reason text, p_settlement text, p_lines jsonb, p_issued_on date) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.create_credit_note(p_tenant_id uuid, p_invoice_id uuid, p_reason text, p_settlement text, p_lines jsonb, p_issued_on date) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.create_tenant(p_slug text, p_legal_name text, p_country text, p_currency text, p_timezone text, p_vat_rates jsonb, p_name text, p_prices_include_vat boolean, p_account_number_format text, p_invoice_number_format text, p_credit_note_number_format text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.credit_unbilled_credit(p_tenant_id uuid, p_charge_id uuid, p_issued_on date) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.credited_per_line(p_tenant_id uuid, p_invoice_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.credited_per_line(p_tenant_id uuid, p_invoice_id uuid) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.customer_transition(p_tenant_id uuid, p_customer_id uuid, p_action text, p_reason text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.cycle_date(p_day integer, p_months integer, p_anchor date, p_k integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.cycle_date(p_day integer, p_months integer, p_anchor date, p_k integer) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.cycle_date_after(p_day integer, p_months integer, p_anchor date, p_after date) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.cycle_date_after(p_day integer, p_months integer, p_anchor date, p_after date) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.cycle_step(p_months integer, p_anchor date, p_date date) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.cycle_step(p_months integer, p_anchor date, p_date date) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.declare_policy(p_table regclass, p_name text, p_command text, p_roles text, p_rows text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.draft_for_edit(p_tenant_id uuid, p_invoice_id uuid) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.due_auto_topups(p_now timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.due_auto_topups(p_now timestamp with time zone) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.email_taken(p_tenant uuid, p_email text, p_except uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.email_taken(p_tenant uuid, p_email text, p_except uuid) TO customer;
+
+REVOKE ALL ON FUNCTION internal.event_uuid(p_value text, p_what text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.fail_interrupted_job_runs() FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.fail_interrupted_job_runs() TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.fail_payment(p_tenant uuid, p_payment uuid, p_reason text, p_raw jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.fail_payment(p_tenant uuid, p_payment uuid, p_reason text, p_raw jsonb) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.fill_invoice_line() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.finalise_invoices(p_tenant_id uuid, p_invoice_ids uuid[], p_issued_on date) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.finalise_invoices(p_tenant_id uuid, p_invoice_ids uuid[], p_issued_on date) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.find_tenant(p_tenant text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.first_billing_date(p_day integer, p_on date) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.first_billing_date(p_day integer, p_on date) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.format_number(fmt text, year integer, n bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.guard_customer_update() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.guard_invoice() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.guard_invoice_lines() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.guard_price_version() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.guard_service() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.in_flight_auto_topups(p_before timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.in_flight_auto_topups(p_before timestamp with time zone) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.interval_months(p_interval text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.interval_months(p_interval text) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.invoice_run(p_as_of date, p_tenant_id uuid, p_customer_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.invoice_run(p_as_of date, p_tenant_id uuid, p_customer_id uuid) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.invoice_vat_breakdown(p_tenant_id uuid, p_invoice_ids uuid[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.invoice_vat_breakdown(p_tenant_id uuid, p_invoice_ids uuid[]) TO kassa_worker;
+GRANT ALL ON FUNCTION internal.invoice_vat_breakdown(p_tenant_id uuid, p_invoice_ids uuid[]) TO staff;
+GRANT ALL ON FUNCTION internal.invoice_vat_breakdown(p_tenant_id uuid, p_invoice_ids uuid[]) TO customer;
+
+REVOKE ALL ON FUNCTION internal.jwt_claims() FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.jwt_claims() TO anon;
+GRANT ALL ON FUNCTION internal.jwt_claims() TO customer;
+GRANT ALL ON FUNCTION internal.jwt_claims() TO staff;
+
+REVOKE ALL ON FUNCTION internal.jwt_customer_id() FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.jwt_customer_id() TO anon;
+GRANT ALL ON FUNCTION internal.jwt_customer_id() TO customer;
+GRANT ALL ON FUNCTION internal.jwt_customer_id() TO staff;
+
+REVOKE ALL ON FUNCTION internal.jwt_tenant_id() FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.jwt_tenant_id() TO anon;
+GRANT ALL ON FUNCTION internal.jwt_tenant_id() TO customer;
+GRANT ALL ON FUNCTION internal.jwt_tenant_id() TO staff;
+
+REVOKE ALL ON FUNCTION internal.ledger_mismatches() FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.ledger_mismatches() TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.list_tenants() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.lock_open_customer(p_tenant_id uuid, p_customer_id uuid) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.lock_payment(p_tenant uuid, p_payment uuid) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.mark_overdue(p_tenant_id uuid, p_as_of date) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.mark_overdue(p_tenant_id uuid, p_as_of date) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.method_owner(p_customer uuid) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.money_text(p_tenant_id uuid, p_amount bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.month_index(p_date date) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.month_index(p_date date) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.new_payment(p_tenant uuid, p_customer uuid, p_provider text, p_method text, p_purpose text, p_amount bigint, p_currency text, p_provider_ref text, p_idempotency_key text, p_payment_method uuid, p_auto_topup boolean, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.new_payment(p_tenant uuid, p_customer uuid, p_provider text, p_method text, p_purpose text, p_amount bigint, p_currency text, p_provider_ref text, p_idempotency_key text, p_payment_method uuid, p_auto_topup boolean, p_reason text) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.next_billing_date(p_day integer, p_months integer, p_billing_date date) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.next_billing_date(p_day integer, p_months integer, p_billing_date date) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.next_number(p_tenant uuid, p_kind text, p_period integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.notify_access_ended(p_tenant uuid, p_customer uuid) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.notify_balance() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.open_billing_account() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.own_rows(p_column text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.payment_method_details(p_tenant uuid, p_method uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.payment_method_details(p_tenant uuid, p_method uuid) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.payment_method_key() FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.payment_method_key() TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.post_entries(p_entries jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.post_entries(p_entries jsonb) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.post_entry(p_tenant uuid, p_customer uuid, p_kind text, p_amount bigint, p_source_type text, p_source_id text, p_description text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.post_entry(p_tenant uuid, p_customer uuid, p_kind text, p_amount bigint, p_source_type text, p_source_id text, p_description text) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.posting_rows(p_entries jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.price_version_in_use(p_tenant_id uuid, p_id uuid) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.prorate(p_price bigint, p_start date, p_end date, p_from date, p_to date) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.prorate(p_price bigint, p_start date, p_end date, p_from date, p_to date) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.prorate_range(p_price bigint, p_day integer, p_months integer, p_anchor date, p_from date, p_to date) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.prorate_range(p_price bigint, p_day integer, p_months integer, p_anchor date, p_from date, p_to date) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.prorate_share(p_price bigint, p_days integer, p_length integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.prorate_share(p_price bigint, p_days integer, p_length integer) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.queue_job_run(p_job text, p_tenant uuid, p_as_of date, p_origin text, p_slot timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.queue_job_run(p_job text, p_tenant uuid, p_as_of date, p_origin text, p_slot timestamp with time zone) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.raise_error(code text, message text, detail text, hint text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.raise_error(code text, message text, detail text, hint text) TO customer;
+GRANT ALL ON FUNCTION internal.raise_error(code text, message text, detail text, hint text) TO staff;
+GRANT ALL ON FUNCTION internal.raise_error(code text, message text, detail text, hint text) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.recipient_snapshot(p_tenant_id uuid, p_customer_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.recipient_snapshot(p_tenant_id uuid, p_customer_id uuid) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.record_manual_payment(p_tenant uuid, p_customer uuid, p_amount bigint, p_method text, p_reason text, p_reference text, p_actor text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.record_manual_payment(p_tenant uuid, p_customer uuid, p_amount bigint, p_method text, p_reason text, p_reference text, p_actor text) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.refresh_invoice_totals(p_tenant_id uuid, p_invoice_ids uuid[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.refresh_invoice_totals(p_tenant_id uuid, p_invoice_ids uuid[]) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.refund_manual_payment(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text, p_actor text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.refund_manual_payment(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text, p_actor text) TO kassa_worker;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE kassa.payment_refunds TO kassa_worker;
+GRANT SELECT ON TABLE kassa.payment_refunds TO staff;
+GRANT SELECT ON TABLE kassa.payment_refunds TO customer;
+
+REVOKE ALL ON FUNCTION internal.refund_payment(p_tenant uuid, p_payment uuid, p_kind text, p_amount bigint, p_provider_ref text, p_reason text, p_raw jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.refund_payment(p_tenant uuid, p_payment uuid, p_kind text, p_amount bigint, p_provider_ref text, p_reason text, p_raw jsonb) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.refuse_change() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.refuse_closed_customer(p_account_number text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.refuse_closed_customer(p_account_number text) TO customer;
+GRANT ALL ON FUNCTION internal.refuse_closed_customer(p_account_number text) TO staff;
+
+REVOKE ALL ON FUNCTION internal.refuse_credit_note_change() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.reject_webhook_event(p_provider text, p_event_id text, p_type text, p_payload jsonb, p_error text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.reject_webhook_event(p_provider text, p_event_id text, p_type text, p_payload jsonb, p_error text) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.remember(p_tenant uuid, p_request_id text, p_operation text, p_arguments jsonb, p_result jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.replayed(p_tenant uuid, p_request_id text, p_operation text, p_arguments jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.request_auto_topup() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.require_reason(p_reason text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.rows_of_visible(p_table regclass, p_parent regclass, p_key text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.save_payment_method(p_method kassa.payment_methods, p_details jsonb, p_primary boolean) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.service_transition(p_tenant_id uuid, p_service_id uuid, p_action text, p_reason text, p_on date, p_price_version_id uuid, p_suspension_reason text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.service_transition_once(p_tenant_id uuid, p_request_id text, p_service_id uuid, p_action text, p_reason text, p_on date, p_plan_version_id uuid) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.set_tenant_status(p_tenant text, p_status text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.settle_auto_topup() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.statement(p_tenant_id uuid, p_customer_id uuid, p_from date, p_to date) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.statement(p_tenant_id uuid, p_customer_id uuid, p_from date, p_to date) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.stripe_charge_refunded(p_charge jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.stripe_checkout_completed(p_session jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.stripe_dispute_created(p_dispute jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.stripe_event(p_event jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.stripe_event(p_event jsonb) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.stripe_intent_event(p_type text, p_intent jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.stripe_payment(p_object jsonb, p_intent text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.supplier_snapshot(p_tenant_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.supplier_snapshot(p_tenant_id uuid) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.sync_stripe_refunds(p_tenant uuid, p_payment uuid, p_charge text, p_refunded_total bigint, p_reason text, p_raw jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.sync_stripe_refunds(p_tenant uuid, p_payment uuid, p_charge text, p_refunded_total bigint, p_reason text, p_raw jsonb) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.tenant_rows(p_column text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.tenant_today(p_tenant uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.tenant_today(p_tenant uuid) TO customer;
+GRANT ALL ON FUNCTION internal.tenant_today(p_tenant uuid) TO staff;
+GRANT ALL ON FUNCTION internal.tenant_today(p_tenant uuid) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.tenant_year(p_tenant uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.tenant_year(p_tenant uuid) TO customer;
+GRANT ALL ON FUNCTION internal.tenant_year(p_tenant uuid) TO staff;
+GRANT ALL ON FUNCTION internal.tenant_year(p_tenant uuid) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.top_up_bonus(p_tenant uuid, p_amount bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.top_up_bonus(p_tenant uuid, p_amount bigint) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.top_up_limits(p_tenant uuid, OUT min_top_up bigint, OUT max_top_up bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.top_up_limits(p_tenant uuid, OUT min_top_up bigint, OUT max_top_up bigint) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.vat_of(p_amount numeric, p_rate numeric, p_includes_vat boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.vat_of(p_amount numeric, p_rate numeric, p_includes_vat boolean) TO kassa_worker;
+GRANT ALL ON FUNCTION internal.vat_of(p_amount numeric, p_rate numeric, p_includes_vat boolean) TO staff;
+GRANT ALL ON FUNCTION internal.vat_of(p_amount numeric, p_rate numeric, p_includes_vat boolean) TO customer;
+
+REVOKE ALL ON FUNCTION internal.warn_low_balance() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION kassa.hand_over_objects(new_owner name) FROM PUBLIC;
+
+GRANT SELECT ON TABLE audit.log TO kassa_worker;
+GRANT SELECT ON TABLE audit.log TO staff;
+
+GRANT SELECT ON TABLE api.audit_log TO staff;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE kassa.auto_topups TO kassa_worker;
+GRANT SELECT ON TABLE kassa.auto_topups TO customer;
+GRANT SELECT ON TABLE kassa.auto_topups TO staff;
+
+GRANT SELECT ON TABLE api.auto_topups TO customer;
+GRANT SELECT ON TABLE api.auto_topups TO staff;
+
+GRANT SELECT ON TABLE kassa.balance_adjustments TO kassa_worker;
+GRANT SELECT ON TABLE kassa.balance_adjustments TO staff;
+
+GRANT SELECT ON TABLE api.balance_adjustments TO staff;
+
+GRANT SELECT ON TABLE api.billing_settings TO staff;
+
+GRANT UPDATE(billing_days) ON TABLE api.billing_settings TO staff;
+
+GRANT UPDATE(invoice_lead_days) ON TABLE api.billing_settings TO staff;
+
+GRANT UPDATE(invoice_run_mode) ON TABLE api.billing_settings TO staff;
+
+GRANT UPDATE(proration_mode) ON TABLE api.billing_settings TO staff;
+
+GRANT SELECT ON TABLE kassa.bonus_tiers TO kassa_worker;
+GRANT SELECT ON TABLE kassa.bonus_tiers TO customer;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE kassa.bonus_tiers TO staff;
+
+GRANT SELECT ON TABLE api.bonus_tiers TO customer;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE api.bonus_tiers TO staff;
+
+GRANT SELECT ON TABLE kassa.credit_note_lines TO kassa_worker;
+GRANT SELECT ON TABLE kassa.credit_note_lines TO customer;
+GRANT SELECT ON TABLE kassa.credit_note_lines TO staff;
+
+GRANT SELECT ON TABLE api.credit_note_lines TO customer;
+GRANT SELECT ON TABLE api.credit_note_lines TO staff;
+
+GRANT SELECT ON TABLE kassa.credit_note_vat_totals TO kassa_worker;
+GRANT SELECT ON TABLE kassa.credit_note_vat_totals TO customer;
+GRANT SELECT ON TABLE kassa.credit_note_vat_totals TO staff;
+
+GRANT SELECT ON TABLE api.credit_note_vat_breakdown TO customer;
+GRANT SELECT ON TABLE api.credit_note_vat_breakdown TO staff;
+
+GRANT SELECT ON TABLE kassa.currencies TO kassa_worker;
+GRANT SELECT ON TABLE kassa.currencies TO customer;
+GRANT SELECT ON TABLE kassa.currencies TO staff;
+
+GRANT SELECT ON TABLE api.currencies TO customer;
+GRANT SELECT ON TABLE api.currencies TO staff;
+
+GRANT SELECT ON TABLE kassa.billing_accounts TO kassa_worker;
+GRANT SELECT ON TABLE kassa.billing_accounts TO customer;
+GRANT SELECT ON TABLE kassa.billing_accounts TO staff;
+
+GRANT SELECT ON TABLE api.customers TO customer;
+GRANT SELECT ON TABLE api.customers TO staff;
+
+GRANT INSERT(status),UPDATE(status) ON TABLE api.customers TO staff;
+
+GRANT INSERT(type),UPDATE(type) ON TABLE api.customers TO staff;
+
+GRANT INSERT(name),UPDATE(name) ON TABLE api.customers TO staff;
+GRANT UPDATE(name) ON TABLE api.customers TO customer;
+
+GRANT INSERT(company_name),UPDATE(company_name) ON TABLE api.customers TO staff;
+
+GRANT INSERT(email),UPDATE(email) ON TABLE api.customers TO staff;
+GRANT UPDATE(email) ON TABLE api.customers TO customer;
+
+GRANT INSERT(phone),UPDATE(phone) ON TABLE api.customers TO staff;
+GRANT UPDATE(phone) ON TABLE api.customers TO customer;
+
+GRANT INSERT(address),UPDATE(address) ON TABLE api.customers TO staff;
+GRANT UPDATE(address) ON TABLE api.customers TO customer;
+
+GRANT INSERT(vat_number),UPDATE(vat_number) ON TABLE api.customers TO staff;
+
+GRANT SELECT ON TABLE api.invoice_allocations TO customer;
+GRANT SELECT ON TABLE api.invoice_allocations TO staff;
+
+GRANT SELECT ON TABLE api.invoice_vat_breakdown TO customer;
+GRANT SELECT ON TABLE api.invoice_vat_breakdown TO staff;
+
+GRANT SELECT,INSERT,UPDATE ON TABLE kassa.job_runs TO kassa_worker;
+GRANT SELECT ON TABLE kassa.job_runs TO staff;
+
+GRANT SELECT ON TABLE api.job_runs TO staff;
+
+GRANT SELECT ON TABLE api.ledger_entries TO customer;
+GRANT SELECT ON TABLE api.ledger_entries TO staff;
+
+GRANT SELECT ON TABLE kassa.low_balance_thresholds TO kassa_worker;
+GRANT SELECT ON TABLE kassa.low_balance_thresholds TO customer;
+GRANT SELECT,INSERT,DELETE ON TABLE kassa.low_balance_thresholds TO staff;
+
+GRANT SELECT ON TABLE api.low_balance_thresholds TO customer;
+GRANT SELECT,INSERT,DELETE ON TABLE api.low_balance_thresholds TO staff;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE kassa.notifications TO kassa_worker;
+GRANT SELECT ON TABLE kassa.notifications TO customer;
+GRANT SELECT ON TABLE kassa.notifications TO staff;
+
+GRANT SELECT ON TABLE api.notifications TO customer;
+GRANT SELECT ON TABLE api.notifications TO staff;
+
+GRANT SELECT ON TABLE api.payment_methods TO customer;
+GRANT SELECT ON TABLE api.payment_methods TO staff;
+
+GRANT SELECT ON TABLE api.payment_provider_responses TO staff;
+
+GRANT SELECT ON TABLE api.payment_refunds TO customer;
+GRANT SELECT ON TABLE api.payment_refunds TO staff;
+
+GRANT SELECT ON TABLE kassa.payment_settings TO kassa_worker;
+GRANT SELECT ON TABLE kassa.payment_settings TO customer;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE kassa.payment_settings TO staff;
+
+GRANT SELECT ON TABLE api.payment_settings TO customer;
+GRANT SELECT,INSERT ON TABLE api.payment_settings TO staff;
+
+GRANT UPDATE(min_top_up) ON TABLE api.payment_settings TO staff;
+
+GRANT UPDATE(max_top_up) ON TABLE api.payment_settings TO staff;
+
+GRANT UPDATE(return_origins) ON TABLE api.payment_settings TO staff;
+
+GRANT SELECT ON TABLE api.payments TO customer;
+GRANT SELECT ON TABLE api.payments TO staff;
+
+GRANT SELECT ON TABLE api.pending_charges TO customer;
+GRANT SELECT ON TABLE api.pending_charges TO staff;
+
+GRANT SELECT ON TABLE kassa.price_versions TO kassa_worker;
+GRANT SELECT ON TABLE kassa.price_versions TO customer;
+GRANT SELECT ON TABLE kassa.price_versions TO staff;
+
+GRANT INSERT(product_id) ON TABLE kassa.price_versions TO staff;
+
+GRANT INSERT(price),UPDATE(price) ON TABLE kassa.price_versions TO staff;
+
+GRANT INSERT("interval"),UPDATE("interval") ON TABLE kassa.price_versions TO staff;
+
+GRANT INSERT(currency),UPDATE(currency) ON TABLE kassa.price_versions TO staff;
+
+GRANT INSERT(vat_category),UPDATE(vat_category) ON TABLE kassa.price_versions TO staff;
+
+GRANT INSERT(valid_from),UPDATE(valid_from) ON TABLE kassa.price_versions TO staff;
+
+GRANT SELECT ON TABLE kassa.products TO kassa_worker;
+GRANT SELECT ON TABLE kassa.products TO customer;
+GRANT SELECT ON TABLE kassa.products TO staff;
+
+GRANT INSERT(code) ON TABLE kassa.products TO staff;
+
+GRANT INSERT(name),UPDATE(name) ON TABLE kassa.products TO staff;
+
+GRANT INSERT(kind) ON TABLE kassa.products TO staff;
+
+GRANT INSERT(description),UPDATE(description) ON TABLE kassa.products TO staff;
+
+GRANT INSERT(active),UPDATE(active) ON TABLE kassa.products TO staff;
+
+GRANT SELECT ON TABLE api.plan_versions TO customer;
+GRANT SELECT ON TABLE api.plan_versions TO staff;
+
+GRANT SELECT ON TABLE api.plans TO customer;
+GRANT SELECT ON TABLE api.plans TO staff;
+
+GRANT SELECT ON TABLE api.price_versions TO customer;
+GRANT SELECT ON TABLE api.price_versions TO staff;
+
+GRANT INSERT(product_id) ON TABLE api.price_versions TO staff;
+
+GRANT INSERT(price),UPDATE(price) ON TABLE api.price_versions TO staff;
+
+GRANT INSERT("interval"),UPDATE("interval") ON TABLE api.price_versions TO staff;
+
+GRANT INSERT(currency),UPDATE(currency) ON TABLE api.price_versions TO staff;
+
+GRANT INSERT(vat_category),UPDATE(vat_category) ON TABLE api.price_versions TO staff;
+
+GRANT INSERT(valid_from),UPDATE(valid_from) ON TABLE api.price_versions TO staff;
+
+GRANT SELECT ON TABLE api.products TO customer;
+GRANT SELECT ON TABLE api.products TO staff;
+
+GRANT INSERT(code) ON TABLE api.products TO staff;
+
+GRANT INSERT(name),UPDATE(name) ON TABLE api.products TO staff;
+
+GRANT INSERT(kind) ON TABLE api.products TO staff;
+
+GRANT INSERT(description),UPDATE(description) ON TABLE api.products TO staff;
+
+GRANT INSERT(active),UPDATE(active) ON TABLE api.products TO staff;
+
+GRANT SELECT ON TABLE kassa.service_actions TO kassa_worker;
+GRANT SELECT ON TABLE kassa.service_actions TO customer;
+GRANT SELECT ON TABLE kassa.service_actions TO staff;
+
+GRANT SELECT ON TABLE api.service_actions TO customer;
+GRANT SELECT ON TABLE api.service_actions TO staff;
+
+GRANT SELECT ON TABLE api.services TO customer;
+GRANT SELECT ON TABLE api.services TO staff;
+
+GRANT INSERT(customer_id) ON TABLE api.services TO staff;
+
+GRANT INSERT(price_version_id) ON TABLE api.services TO staff;
+
+GRANT INSERT(installation_address),UPDATE(installation_address) ON TABLE api.services TO staff;
+
+GRANT INSERT(reference),UPDATE(reference) ON TABLE api.services TO staff;
+
+GRANT INSERT(billing_day) ON TABLE api.services TO staff;
+
+GRANT SELECT ON TABLE api.tenants TO customer;
+GRANT SELECT ON TABLE api.tenants TO staff;
+
+GRANT UPDATE(name) ON TABLE api.tenants TO staff;
+
+GRANT UPDATE(legal_name) ON TABLE api.tenants TO staff;
+
+GRANT UPDATE(address) ON TABLE api.tenants TO staff;
+
+GRANT UPDATE(vat_number) ON TABLE api.tenants TO staff;
+
+GRANT UPDATE(prices_include_vat) ON TABLE api.tenants TO staff;
+
+GRANT UPDATE(timezone) ON TABLE api.tenants TO staff;
+
+GRANT UPDATE(locale) ON TABLE api.tenants TO staff;
+
+GRANT UPDATE(account_number_format) ON TABLE api.tenants TO staff;
+
+GRANT UPDATE(invoice_number_format) ON TABLE api.tenants TO staff;
+
+GRANT UPDATE(credit_note_number_format) ON TABLE api.tenants TO staff;
+
+GRANT UPDATE(payment_terms_days) ON TABLE api.tenants TO staff;
+
+GRANT SELECT ON TABLE kassa.vat_rates TO kassa_worker;
+GRANT SELECT ON TABLE kassa.vat_rates TO customer;
+GRANT SELECT,INSERT ON TABLE kassa.vat_rates TO staff;
+
+GRANT UPDATE(rate) ON TABLE kassa.vat_rates TO staff;
+
+GRANT SELECT ON TABLE api.vat_rates TO customer;
+GRANT SELECT ON TABLE api.vat_rates TO staff;
+
+GRANT INSERT(category) ON TABLE api.vat_rates TO staff;
+
+GRANT INSERT(rate),UPDATE(rate) ON TABLE api.vat_rates TO staff;
+
+GRANT SELECT ON TABLE kassa.clock TO kassa_worker;
+
+GRANT SELECT ON TABLE kassa.counters TO kassa_worker;
+
+GRANT SELECT ON TABLE kassa.invoice_run_lines TO kassa_worker;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE kassa.payment_method_secrets TO kassa_worker;
+
+GRANT SELECT ON TABLE kassa.request_results TO kassa_worker;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE kassa.webhook_events TO kassa_worker;
