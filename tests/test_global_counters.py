@@ -9,7 +9,7 @@ import psycopg
 import requests
 from psycopg.rows import dict_row
 
-from conftest import create_customer, create_tenant
+from factories import create_customer, create_tenant
 from kassa import deploy
 
 
