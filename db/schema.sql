@@ -134,7 +134,7 @@ CREATE FUNCTION api.add_invoice_line(invoice_id uuid, description text, unit_pri
 ALTER FUNCTION api.add_invoice_line(invoice_id uuid, description text, unit_price bigint, quantity numeric, vat_category text, period_start date, period_end date) OWNER TO kassa_owner;
 
 CREATE FUNCTION api.add_payment_method(kind text, bank text DEFAULT NULL::text, account_type text DEFAULT NULL::text, account_number text DEFAULT NULL::text, mandate_reference text DEFAULT NULL::text, make_primary boolean DEFAULT false, customer_id uuid DEFAULT NULL::uuid) RETURNS uuid
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 
@@ -195,7 +195,7 @@ CREATE FUNCTION api.close_customer(customer_id uuid, reason text) RETURNS kassa.
 ALTER FUNCTION api.close_customer(customer_id uuid, reason text) OWNER TO kassa_owner;
 
 CREATE FUNCTION api.configure_auto_topup(enabled boolean, threshold bigint, amount bigint, payment_method_id uuid, customer_id uuid DEFAULT NULL::uuid) RETURNS void
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 
@@ -348,14 +348,14 @@ CREATE FUNCTION api.refund_payment(payment_id uuid, amount bigint, reason text, 
 ALTER FUNCTION api.refund_payment(payment_id uuid, amount bigint, reason text, request_id text) OWNER TO kassa_owner;
 
 CREATE FUNCTION api.remove_invoice_line(line_id uuid) RETURNS void
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 
 ALTER FUNCTION api.remove_invoice_line(line_id uuid) OWNER TO kassa_owner;
 
 CREATE FUNCTION api.remove_payment_method(payment_method_id uuid) RETURNS void
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 
@@ -376,7 +376,7 @@ CREATE FUNCTION api.resume_service(service_id uuid, reason text, resumed_on date
 ALTER FUNCTION api.resume_service(service_id uuid, reason text, resumed_on date, request_id text) OWNER TO kassa_owner;
 
 CREATE FUNCTION api.set_primary_payment_method(payment_method_id uuid) RETURNS void
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 
@@ -509,6 +509,20 @@ CREATE FUNCTION internal.add_fee(p_tenant_id uuid, p_service_id uuid, p_price_ve
     AS $$…$$;
 
 ALTER FUNCTION internal.add_fee(p_tenant_id uuid, p_service_id uuid, p_price_version_id uuid, p_quantity numeric) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.add_invoice_line(p_tenant_id uuid, p_invoice_id uuid, p_description text, p_unit_price bigint, p_quantity numeric, p_vat_category text, p_period_start date, p_period_end date) RETURNS kassa.invoice_lines
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.add_invoice_line(p_tenant_id uuid, p_invoice_id uuid, p_description text, p_unit_price bigint, p_quantity numeric, p_vat_category text, p_period_start date, p_period_end date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.add_payment_method(p_tenant uuid, p_customer uuid, p_kind text, p_bank text, p_account_type text, p_account_number text, p_mandate_reference text, p_primary boolean) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.add_payment_method(p_tenant uuid, p_customer uuid, p_kind text, p_bank text, p_account_type text, p_account_number text, p_mandate_reference text, p_primary boolean) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.add_proration(p_service kassa.services, p_version_id uuid, p_from date, p_to date, p_sign integer, p_what text) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
@@ -682,44 +696,6 @@ CREATE FUNCTION internal.billing_periods(p_day integer, p_months integer, p_anch
 
 ALTER FUNCTION internal.billing_periods(p_day integer, p_months integer, p_anchor date, p_from date, p_to date) OWNER TO kassa_owner;
 
-CREATE TABLE kassa.payment_methods (
-    tenant_id uuid NOT NULL,
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    customer_id uuid NOT NULL,
-    kind text NOT NULL,
-    is_primary boolean DEFAULT false NOT NULL,
-    brand text,
-    last4 text,
-    exp_month integer,
-    exp_year integer,
-    bank text,
-    account_type text,
-    account_masked text,
-    mandate_reference text,
-    mandate_status text,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    deleted_at timestamp with time zone,
-    CONSTRAINT payment_methods_account_masked_format CHECK ((account_masked ~ '^\*\*\*[0-9]{4}$'::text)),
-    CONSTRAINT payment_methods_account_type_known CHECK ((account_type = ANY (ARRAY['current'::text, 'cheque'::text, 'savings'::text, 'transmission'::text]))),
-    CONSTRAINT payment_methods_card_details CHECK (((kind <> 'card'::text) OR ((brand IS NOT NULL) AND (last4 IS NOT NULL) AND (exp_month IS NOT NULL) AND (exp_year IS NOT NULL)))),
-    CONSTRAINT payment_methods_debit_order_details CHECK (((kind <> 'debit_order'::text) OR ((bank IS NOT NULL) AND (account_type IS NOT NULL) AND (account_masked IS NOT NULL) AND (mandate_reference IS NOT NULL) AND (mandate_status IS NOT NULL)))),
-    CONSTRAINT payment_methods_deleted_not_primary CHECK ((NOT (is_primary AND (deleted_at IS NOT NULL)))),
-    CONSTRAINT payment_methods_exp_month_range CHECK (((exp_month >= 1) AND (exp_month <= 12))),
-    CONSTRAINT payment_methods_exp_year_range CHECK (((exp_year >= 2000) AND (exp_year <= 2100))),
-    CONSTRAINT payment_methods_kind_known CHECK ((kind = ANY (ARRAY['card'::text, 'debit_order'::text, 'eft'::text]))),
-    CONSTRAINT payment_methods_last4_format CHECK ((last4 ~ '^[0-9]{4}$'::text)),
-    CONSTRAINT payment_methods_mandate_status_known CHECK ((mandate_status = ANY (ARRAY['pending'::text, 'active'::text, 'cancelled'::text])))
-);
-
-ALTER TABLE kassa.payment_methods OWNER TO kassa_owner;
-
-CREATE FUNCTION internal.callers_method(p_method uuid) RETURNS kassa.payment_methods
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
-    AS $$…$$;
-
-ALTER FUNCTION internal.callers_method(p_method uuid) OWNER TO kassa_owner;
-
 CREATE FUNCTION internal.check_claims(claims json, api_role text) RETURNS void
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO ''
@@ -810,12 +786,26 @@ CREATE FUNCTION internal.complete_payment(p_tenant uuid, p_payment uuid, p_amoun
 
 ALTER FUNCTION internal.complete_payment(p_tenant uuid, p_payment uuid, p_amount bigint, p_currency text, p_intent_ref text, p_raw jsonb) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.configure_auto_topup(p_tenant uuid, p_customer uuid, p_enabled boolean, p_threshold bigint, p_amount bigint, p_payment_method uuid) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.configure_auto_topup(p_tenant uuid, p_customer uuid, p_enabled boolean, p_threshold bigint, p_amount bigint, p_payment_method uuid) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.create_credit_note(p_tenant_id uuid, p_invoice_id uuid, p_reason text, p_settlement text, p_lines jsonb, p_issued_on date) RETURNS kassa.credit_notes
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 
 ALTER FUNCTION internal.create_credit_note(p_tenant_id uuid, p_invoice_id uuid, p_reason text, p_settlement text, p_lines jsonb, p_issued_on date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.create_invoice(p_tenant_id uuid, p_customer_id uuid, p_notes text, p_period_start date, p_period_end date, p_supplied_on date) RETURNS kassa.invoices
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.create_invoice(p_tenant_id uuid, p_customer_id uuid, p_notes text, p_period_start date, p_period_end date, p_supplied_on date) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.create_tenant(p_slug text, p_legal_name text, p_country text, p_currency text, p_timezone text, p_vat_rates jsonb, p_name text DEFAULT NULL::text, p_prices_include_vat boolean DEFAULT false, p_account_number_format text DEFAULT 'CT-{YYYY}-{NNNNN}'::text, p_invoice_number_format text DEFAULT 'INV-{YYYY}-{NNNNN}'::text, p_credit_note_number_format text DEFAULT 'CN-{YYYY}-{NNNNN}'::text) RETURNS uuid
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1051,6 +1041,44 @@ CREATE FUNCTION internal.lock_payment(p_tenant uuid, p_payment uuid) RETURNS kas
     AS $$…$$;
 
 ALTER FUNCTION internal.lock_payment(p_tenant uuid, p_payment uuid) OWNER TO kassa_owner;
+
+CREATE TABLE kassa.payment_methods (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    customer_id uuid NOT NULL,
+    kind text NOT NULL,
+    is_primary boolean DEFAULT false NOT NULL,
+    brand text,
+    last4 text,
+    exp_month integer,
+    exp_year integer,
+    bank text,
+    account_type text,
+    account_masked text,
+    mandate_reference text,
+    mandate_status text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    deleted_at timestamp with time zone,
+    CONSTRAINT payment_methods_account_masked_format CHECK ((account_masked ~ '^\*\*\*[0-9]{4}$'::text)),
+    CONSTRAINT payment_methods_account_type_known CHECK ((account_type = ANY (ARRAY['current'::text, 'cheque'::text, 'savings'::text, 'transmission'::text]))),
+    CONSTRAINT payment_methods_card_details CHECK (((kind <> 'card'::text) OR ((brand IS NOT NULL) AND (last4 IS NOT NULL) AND (exp_month IS NOT NULL) AND (exp_year IS NOT NULL)))),
+    CONSTRAINT payment_methods_debit_order_details CHECK (((kind <> 'debit_order'::text) OR ((bank IS NOT NULL) AND (account_type IS NOT NULL) AND (account_masked IS NOT NULL) AND (mandate_reference IS NOT NULL) AND (mandate_status IS NOT NULL)))),
+    CONSTRAINT payment_methods_deleted_not_primary CHECK ((NOT (is_primary AND (deleted_at IS NOT NULL)))),
+    CONSTRAINT payment_methods_exp_month_range CHECK (((exp_month >= 1) AND (exp_month <= 12))),
+    CONSTRAINT payment_methods_exp_year_range CHECK (((exp_year >= 2000) AND (exp_year <= 2100))),
+    CONSTRAINT payment_methods_kind_known CHECK ((kind = ANY (ARRAY['card'::text, 'debit_order'::text, 'eft'::text]))),
+    CONSTRAINT payment_methods_last4_format CHECK ((last4 ~ '^[0-9]{4}$'::text)),
+    CONSTRAINT payment_methods_mandate_status_known CHECK ((mandate_status = ANY (ARRAY['pending'::text, 'active'::text, 'cancelled'::text])))
+);
+
+ALTER TABLE kassa.payment_methods OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.lock_payment_method(p_tenant uuid, p_method uuid, p_customer uuid) RETURNS kassa.payment_methods
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.lock_payment_method(p_tenant uuid, p_method uuid, p_customer uuid) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.mark_overdue(p_tenant_id uuid, p_as_of date DEFAULT NULL::date) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1288,6 +1316,20 @@ CREATE FUNCTION internal.remember(p_tenant uuid, p_request_id text, p_operation 
 
 ALTER FUNCTION internal.remember(p_tenant uuid, p_request_id text, p_operation text, p_arguments jsonb, p_result jsonb) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.remove_invoice_line(p_tenant_id uuid, p_line_id uuid) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.remove_invoice_line(p_tenant_id uuid, p_line_id uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.remove_payment_method(p_tenant uuid, p_method uuid, p_customer uuid) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.remove_payment_method(p_tenant uuid, p_method uuid, p_customer uuid) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.replayed(p_tenant uuid, p_request_id text, p_operation text, p_arguments jsonb) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -1337,6 +1379,13 @@ CREATE FUNCTION internal.service_transition_once(p_tenant_id uuid, p_request_id 
 
 ALTER FUNCTION internal.service_transition_once(p_tenant_id uuid, p_request_id text, p_service_id uuid, p_action text, p_reason text, p_on date, p_plan_version_id uuid) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.set_primary_payment_method(p_tenant uuid, p_method uuid, p_customer uuid) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.set_primary_payment_method(p_tenant uuid, p_method uuid, p_customer uuid) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.set_tenant_status(p_tenant text, p_status text) RETURNS kassa.tenants
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -1352,11 +1401,18 @@ CREATE FUNCTION internal.settle_auto_topup() RETURNS trigger
 ALTER FUNCTION internal.settle_auto_topup() OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.statement(p_tenant_id uuid, p_customer_id uuid, p_from date, p_to date) RETURNS TABLE(tenant_id uuid, customer_id uuid, account_number text, entry_id uuid, entry_no bigint, posted_on date, kind text, source_type text, source_id text, description text, opening_balance bigint, amount bigint, balance bigint, currency character)
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 
 ALTER FUNCTION internal.statement(p_tenant_id uuid, p_customer_id uuid, p_from date, p_to date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.statement_customer(p_customer uuid) RETURNS uuid
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.statement_customer(p_customer uuid) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.stripe_charge_refunded(p_charge jsonb) RETURNS text
     LANGUAGE plpgsql
@@ -1448,6 +1504,13 @@ CREATE FUNCTION internal.vat_of(p_amount numeric, p_rate numeric, p_includes_vat
     AS $$…$$;
 
 ALTER FUNCTION internal.vat_of(p_amount numeric, p_rate numeric, p_includes_vat boolean) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.void_invoice(p_tenant_id uuid, p_invoice_id uuid, p_reason text, p_issued_on date) RETURNS kassa.invoices
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.void_invoice(p_tenant_id uuid, p_invoice_id uuid, p_reason text, p_issued_on date) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.warn_low_balance() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -3239,6 +3302,12 @@ GRANT ALL ON FUNCTION internal.add_card(p_tenant uuid, p_customer uuid, p_brand 
 
 REVOKE ALL ON FUNCTION internal.add_fee(p_tenant_id uuid, p_service_id uuid, p_price_version_id uuid, p_quantity numeric) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.add_invoice_line(p_tenant_id uuid, p_invoice_id uuid, p_description text, p_unit_price bigint, p_quantity numeric, p_vat_category text, p_period_start date, p_period_end date) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.add_invoice_line(p_tenant_id uuid, p_invoice_id uuid, p_description text, p_unit_price bigint, p_quantity numeric, p_vat_category text, p_period_start date, p_period_end date) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.add_payment_method(p_tenant uuid, p_customer uuid, p_kind text, p_bank text, p_account_type text, p_account_number text, p_mandate_reference text, p_primary boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.add_payment_method(p_tenant uuid, p_customer uuid, p_kind text, p_bank text, p_account_type text, p_account_number text, p_mandate_reference text, p_primary boolean) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.add_proration(p_service kassa.services, p_version_id uuid, p_from date, p_to date, p_sign integer, p_what text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.adjust_balance(p_tenant uuid, p_customer uuid, p_amount bigint, p_reason text, p_actor text) FROM PUBLIC;
@@ -3333,12 +3402,6 @@ GRANT ALL ON FUNCTION internal.billing_date_of_month(p_day integer, p_month inte
 REVOKE ALL ON FUNCTION internal.billing_periods(p_day integer, p_months integer, p_anchor date, p_from date, p_to date) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.billing_periods(p_day integer, p_months integer, p_anchor date, p_from date, p_to date) TO kassa_worker;
 
-GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE kassa.payment_methods TO kassa_worker;
-GRANT SELECT ON TABLE kassa.payment_methods TO customer;
-GRANT SELECT ON TABLE kassa.payment_methods TO staff;
-
-REVOKE ALL ON FUNCTION internal.callers_method(p_method uuid) FROM PUBLIC;
-
 REVOKE ALL ON FUNCTION internal.check_claims(claims json, api_role text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.check_claims(claims json, api_role text) TO kassa_worker;
 
@@ -3377,8 +3440,14 @@ REVOKE ALL ON FUNCTION internal.close_obstacle(p_tenant_id uuid, p_customer_id u
 REVOKE ALL ON FUNCTION internal.complete_payment(p_tenant uuid, p_payment uuid, p_amount bigint, p_currency text, p_intent_ref text, p_raw jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.complete_payment(p_tenant uuid, p_payment uuid, p_amount bigint, p_currency text, p_intent_ref text, p_raw jsonb) TO kassa_worker;
 
+REVOKE ALL ON FUNCTION internal.configure_auto_topup(p_tenant uuid, p_customer uuid, p_enabled boolean, p_threshold bigint, p_amount bigint, p_payment_method uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.configure_auto_topup(p_tenant uuid, p_customer uuid, p_enabled boolean, p_threshold bigint, p_amount bigint, p_payment_method uuid) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.create_credit_note(p_tenant_id uuid, p_invoice_id uuid, p_reason text, p_settlement text, p_lines jsonb, p_issued_on date) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.create_credit_note(p_tenant_id uuid, p_invoice_id uuid, p_reason text, p_settlement text, p_lines jsonb, p_issued_on date) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.create_invoice(p_tenant_id uuid, p_customer_id uuid, p_notes text, p_period_start date, p_period_end date, p_supplied_on date) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.create_invoice(p_tenant_id uuid, p_customer_id uuid, p_notes text, p_period_start date, p_period_end date, p_supplied_on date) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.create_tenant(p_slug text, p_legal_name text, p_country text, p_currency text, p_timezone text, p_vat_rates jsonb, p_name text, p_prices_include_vat boolean, p_account_number_format text, p_invoice_number_format text, p_credit_note_number_format text) FROM PUBLIC;
 
@@ -3476,6 +3545,12 @@ REVOKE ALL ON FUNCTION internal.lock_open_customer(p_tenant_id uuid, p_customer_
 
 REVOKE ALL ON FUNCTION internal.lock_payment(p_tenant uuid, p_payment uuid) FROM PUBLIC;
 
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE kassa.payment_methods TO kassa_worker;
+GRANT SELECT ON TABLE kassa.payment_methods TO customer;
+GRANT SELECT ON TABLE kassa.payment_methods TO staff;
+
+REVOKE ALL ON FUNCTION internal.lock_payment_method(p_tenant uuid, p_method uuid, p_customer uuid) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.mark_overdue(p_tenant_id uuid, p_as_of date) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.mark_overdue(p_tenant_id uuid, p_as_of date) TO kassa_worker;
 
@@ -3567,6 +3642,12 @@ GRANT ALL ON FUNCTION internal.reject_webhook_event(p_provider text, p_event_id 
 
 REVOKE ALL ON FUNCTION internal.remember(p_tenant uuid, p_request_id text, p_operation text, p_arguments jsonb, p_result jsonb) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.remove_invoice_line(p_tenant_id uuid, p_line_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.remove_invoice_line(p_tenant_id uuid, p_line_id uuid) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.remove_payment_method(p_tenant uuid, p_method uuid, p_customer uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.remove_payment_method(p_tenant uuid, p_method uuid, p_customer uuid) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.replayed(p_tenant uuid, p_request_id text, p_operation text, p_arguments jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.request_auto_topup() FROM PUBLIC;
@@ -3581,12 +3662,17 @@ REVOKE ALL ON FUNCTION internal.service_transition(p_tenant_id uuid, p_service_i
 
 REVOKE ALL ON FUNCTION internal.service_transition_once(p_tenant_id uuid, p_request_id text, p_service_id uuid, p_action text, p_reason text, p_on date, p_plan_version_id uuid) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.set_primary_payment_method(p_tenant uuid, p_method uuid, p_customer uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.set_primary_payment_method(p_tenant uuid, p_method uuid, p_customer uuid) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.set_tenant_status(p_tenant text, p_status text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.settle_auto_topup() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.statement(p_tenant_id uuid, p_customer_id uuid, p_from date, p_to date) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.statement(p_tenant_id uuid, p_customer_id uuid, p_from date, p_to date) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.statement_customer(p_customer uuid) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.stripe_charge_refunded(p_charge jsonb) FROM PUBLIC;
 
@@ -3629,6 +3715,9 @@ REVOKE ALL ON FUNCTION internal.vat_of(p_amount numeric, p_rate numeric, p_inclu
 GRANT ALL ON FUNCTION internal.vat_of(p_amount numeric, p_rate numeric, p_includes_vat boolean) TO kassa_worker;
 GRANT ALL ON FUNCTION internal.vat_of(p_amount numeric, p_rate numeric, p_includes_vat boolean) TO staff;
 GRANT ALL ON FUNCTION internal.vat_of(p_amount numeric, p_rate numeric, p_includes_vat boolean) TO customer;
+
+REVOKE ALL ON FUNCTION internal.void_invoice(p_tenant_id uuid, p_invoice_id uuid, p_reason text, p_issued_on date) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.void_invoice(p_tenant_id uuid, p_invoice_id uuid, p_reason text, p_issued_on date) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.warn_low_balance() FROM PUBLIC;
 

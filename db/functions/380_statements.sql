@@ -10,7 +10,17 @@ CREATE OR REPLACE FUNCTION internal.statement(p_tenant_id uuid, p_customer_id uu
 RETURNS TABLE (tenant_id uuid, customer_id uuid, account_number text, entry_id uuid, entry_no bigint, posted_on date, kind text,
                source_type text, source_id text, description text, opening_balance bigint, amount bigint,
                balance bigint, currency char(3))
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = '' AS $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM kassa.customers c WHERE c.tenant_id = p_tenant_id AND c.id = p_customer_id) THEN
+    PERFORM internal.raise_error('P0G01', format('customer %s not found', p_customer_id), NULL,
+      'Staff name a customer of their tenant; customers may ask only for their own statement.');
+  END IF;
+  IF p_from > p_to THEN
+    PERFORM internal.raise_error('P0G02', format('the period %s to %s is empty', p_from, p_to), NULL,
+      'Give from <= to (dates, YYYY-MM-DD); from may be omitted for everything so far.');
+  END IF;
+  RETURN QUERY
   WITH account AS (
     SELECT a.tenant_id, a.customer_id, c.account_number, a.currency, t.timezone
       FROM kassa.billing_accounts a
@@ -50,7 +60,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
    CROSS JOIN LATERAL (SELECT acc.tenant_id, acc.customer_id, acc.account_number, r0.entry_id, r0.entry_no, r0.posted_on,
                               r0.kind, r0.source_type, r0.source_id, r0.description, r0.opening_balance,
                               r0.amount, r0.balance, acc.currency, r0.part) r
-   ORDER BY r.part, r.entry_no
-$$;
+   ORDER BY r.part, r.entry_no;
+END $$;
 
 GRANT EXECUTE ON FUNCTION internal.statement(uuid, uuid, date, date) TO kassa_worker;

@@ -102,26 +102,37 @@ GRANT SELECT ON api.statement_lines TO customer, staff;
 
 -- RPCs ---------------------------------------------------------------------------------------
 
+-- The rules live in the internal functions (jobs, bridges and DBAs call them directly); each
+-- api function takes the tenant (and actor) from the token, delegates and answers the row.
+CREATE OR REPLACE FUNCTION internal.create_invoice(p_tenant_id uuid, p_customer_id uuid, p_notes text,
+                                                   p_period_start date, p_period_end date, p_supplied_on date)
+RETURNS kassa.invoices LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  made kassa.invoices;
+BEGIN
+  IF NOT EXISTS (SELECT FROM kassa.customers c WHERE c.tenant_id = p_tenant_id AND c.id = p_customer_id
+                                                 AND c.status <> 'closed') THEN
+    PERFORM internal.raise_error('P0I07',
+      format('customer %s not found in this tenant or closed', p_customer_id));
+  END IF;
+  INSERT INTO kassa.invoices (tenant_id, customer_id, currency, prices_include_vat, notes, period_start, period_end,
+                              supplied_on)
+  SELECT p_tenant_id, p_customer_id, t.currency, t.prices_include_vat, coalesce(p_notes, ''),
+         p_period_start, p_period_end, p_supplied_on
+    FROM kassa.tenants t WHERE t.id = p_tenant_id
+  RETURNING * INTO made;
+  RETURN made;
+END $$;
+
 CREATE OR REPLACE FUNCTION api.create_invoice(customer_id uuid, notes text DEFAULT '',
                                               period_start date DEFAULT NULL, period_end date DEFAULT NULL,
                                               supplied_on date DEFAULT NULL)
 RETURNS api.invoices LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   tenant uuid := internal.jwt_tenant_id();
+  new_id uuid := (internal.create_invoice(tenant, customer_id, notes, period_start, period_end, supplied_on)).id;
   made   api.invoices;
-  new_id uuid;
 BEGIN
-  IF NOT EXISTS (SELECT FROM kassa.customers c WHERE c.tenant_id = tenant AND c.id = create_invoice.customer_id
-                                                 AND c.status <> 'closed') THEN
-    PERFORM internal.raise_error('P0I07',
-      format('customer %s not found in this tenant or closed', create_invoice.customer_id));
-  END IF;
-  INSERT INTO kassa.invoices (tenant_id, customer_id, currency, prices_include_vat, notes, period_start, period_end,
-                              supplied_on)
-  SELECT tenant, create_invoice.customer_id, t.currency, t.prices_include_vat, coalesce(create_invoice.notes, ''),
-         create_invoice.period_start, create_invoice.period_end, create_invoice.supplied_on
-    FROM kassa.tenants t WHERE t.id = tenant
-  RETURNING id INTO new_id;
   SELECT * INTO made FROM api.invoices i WHERE i.tenant_id = tenant AND i.id = new_id;
   RETURN made;
 END $$;
@@ -144,43 +155,57 @@ BEGIN
   RETURN inv;
 END $$;
 
+CREATE OR REPLACE FUNCTION internal.add_invoice_line(p_tenant_id uuid, p_invoice_id uuid, p_description text,
+                                                     p_unit_price bigint, p_quantity numeric, p_vat_category text,
+                                                     p_period_start date, p_period_end date)
+RETURNS kassa.invoice_lines LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  made kassa.invoice_lines;
+BEGIN
+  PERFORM internal.draft_for_edit(p_tenant_id, p_invoice_id);
+  INSERT INTO kassa.invoice_lines (tenant_id, invoice_id, position, description, quantity, unit_price,
+                                   vat_category, period_start, period_end, charge_kind)
+  SELECT p_tenant_id, p_invoice_id,
+         coalesce((SELECT max(l.position) FROM kassa.invoice_lines l
+                    WHERE l.tenant_id = p_tenant_id AND l.invoice_id = p_invoice_id), 0) + 1,
+         p_description, p_quantity, p_unit_price, p_vat_category, p_period_start, p_period_end, 'manual'
+  RETURNING * INTO made;
+  PERFORM internal.refresh_invoice_totals(p_tenant_id, ARRAY[p_invoice_id]);
+  RETURN made;
+END $$;
+
 CREATE OR REPLACE FUNCTION api.add_invoice_line(invoice_id uuid, description text, unit_price bigint,
                                                 quantity numeric DEFAULT 1, vat_category text DEFAULT 'standard',
                                                 period_start date DEFAULT NULL, period_end date DEFAULT NULL)
 RETURNS api.invoice_lines LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   tenant  uuid := internal.jwt_tenant_id();
+  line_id uuid := (internal.add_invoice_line(tenant, invoice_id, description, unit_price, quantity, vat_category,
+                                             period_start, period_end)).id;
   made    api.invoice_lines;
-  line_id uuid;
 BEGIN
-  PERFORM internal.draft_for_edit(tenant, add_invoice_line.invoice_id);
-  INSERT INTO kassa.invoice_lines (tenant_id, invoice_id, position, description, quantity, unit_price,
-                                   vat_category, period_start, period_end, charge_kind)
-  SELECT tenant, add_invoice_line.invoice_id,
-         coalesce((SELECT max(l.position) FROM kassa.invoice_lines l
-                    WHERE l.tenant_id = tenant AND l.invoice_id = add_invoice_line.invoice_id), 0) + 1,
-         add_invoice_line.description, add_invoice_line.quantity, add_invoice_line.unit_price,
-         add_invoice_line.vat_category, add_invoice_line.period_start, add_invoice_line.period_end, 'manual'
-  RETURNING id INTO line_id;
-  PERFORM internal.refresh_invoice_totals(tenant, ARRAY[add_invoice_line.invoice_id]);
   SELECT * INTO made FROM api.invoice_lines l WHERE l.tenant_id = tenant AND l.id = line_id;
   RETURN made;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.remove_invoice_line(line_id uuid)
+CREATE OR REPLACE FUNCTION internal.remove_invoice_line(p_tenant_id uuid, p_line_id uuid)
 RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
-  tenant  uuid := internal.jwt_tenant_id();
   invoice uuid;
 BEGIN
-  SELECT l.invoice_id INTO invoice FROM kassa.invoice_lines l WHERE l.tenant_id = tenant AND l.id = line_id;
+  SELECT l.invoice_id INTO invoice FROM kassa.invoice_lines l WHERE l.tenant_id = p_tenant_id AND l.id = p_line_id;
   IF NOT FOUND THEN
-    PERFORM internal.raise_error('P0I09', format('invoice line %s not found in this tenant', line_id));
+    PERFORM internal.raise_error('P0I09', format('invoice line %s not found in this tenant', p_line_id));
   END IF;
-  PERFORM internal.draft_for_edit(tenant, invoice);
-  DELETE FROM kassa.invoice_lines l WHERE l.tenant_id = tenant AND l.id = line_id;
-  PERFORM internal.refresh_invoice_totals(tenant, ARRAY[invoice]);
+  PERFORM internal.draft_for_edit(p_tenant_id, invoice);
+  DELETE FROM kassa.invoice_lines l WHERE l.tenant_id = p_tenant_id AND l.id = p_line_id;
+  PERFORM internal.refresh_invoice_totals(p_tenant_id, ARRAY[invoice]);
 END $$;
+
+CREATE OR REPLACE FUNCTION api.remove_invoice_line(line_id uuid)
+RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
+  SELECT internal.remove_invoice_line(internal.jwt_tenant_id(), line_id)
+$$;
 
 -- Default dates (issued_on, statement "to") are NULL in the signature and mean the tenant's
 -- today (internal.tenant_today), not current_date: the session's day is UTC.
@@ -206,47 +231,54 @@ END $$;
 -- with no payment on it is cancelled by a credit note for whatever is still uncredited
 -- (settlement balance), which voids it. Credit notes already on it are not payments. An
 -- invoice of zero has nothing to credit: it only changes its status (the audit log keeps who).
+CREATE OR REPLACE FUNCTION internal.void_invoice(p_tenant_id uuid, p_invoice_id uuid, p_reason text, p_issued_on date)
+RETURNS kassa.invoices LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  inv kassa.invoices;
+BEGIN
+  IF p_reason IS NULL OR btrim(p_reason) = '' THEN
+    PERFORM internal.raise_error('P0I11', 'a reason is required to void an invoice');
+  END IF;
+  SELECT * INTO inv FROM kassa.invoices i WHERE i.tenant_id = p_tenant_id AND i.id = p_invoice_id;
+  IF NOT FOUND THEN
+    PERFORM internal.raise_error('P0I01', format('invoice %s not found in this tenant', p_invoice_id));
+  END IF;
+  -- Locked (account, then invoice: the order of payments) before the checks, so no payment
+  -- can land between the check and the cancelling credit note.
+  PERFORM 1 FROM kassa.billing_accounts a WHERE a.tenant_id = p_tenant_id AND a.customer_id = inv.customer_id FOR UPDATE;
+  SELECT * INTO inv FROM kassa.invoices i WHERE i.tenant_id = p_tenant_id AND i.id = inv.id FOR UPDATE;
+  IF inv.status = 'void' THEN
+    PERFORM internal.raise_error('P0I17',
+      format('invoice %s is already void', coalesce(inv.number, 'draft ' || inv.id)));
+  ELSIF inv.status = 'draft' THEN
+    UPDATE kassa.invoices i SET status = 'void', notes = p_reason WHERE i.tenant_id = p_tenant_id AND i.id = inv.id;
+  ELSIF inv.amount_paid > 0 THEN
+    PERFORM internal.raise_error('P0I08',
+      format('invoice %s has %s paid on it: only an invoice without payments can be voided', inv.number, inv.amount_paid),
+      NULL, 'Issue a credit note (api.create_credit_note) with settlement balance or refund instead.');
+  ELSIF inv.total = 0 THEN
+    UPDATE kassa.invoices i SET status = 'void' WHERE i.tenant_id = p_tenant_id AND i.id = inv.id;
+  ELSE
+    PERFORM internal.create_credit_note(p_tenant_id, inv.id, p_reason, 'balance', NULL, p_issued_on);
+  END IF;
+  SELECT * INTO inv FROM kassa.invoices i WHERE i.tenant_id = p_tenant_id AND i.id = inv.id;
+  RETURN inv;
+END $$;
+
 CREATE OR REPLACE FUNCTION api.void_invoice(invoice_id uuid, reason text, issued_on date DEFAULT NULL,
                                             request_id text DEFAULT NULL)
 RETURNS api.invoices LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   tenant uuid := internal.jwt_tenant_id();
   call   jsonb := jsonb_build_object('invoice_id', invoice_id, 'reason', reason, 'issued_on', issued_on);
-  inv    kassa.invoices;
   made   api.invoices;
 BEGIN
-  IF internal.replayed(tenant, request_id, 'void_invoice', call) IS NOT NULL THEN
-    SELECT * INTO made FROM api.invoices i WHERE i.tenant_id = tenant AND i.id = void_invoice.invoice_id;
-    RETURN made;
+  IF internal.replayed(tenant, request_id, 'void_invoice', call) IS NULL THEN
+    PERFORM internal.void_invoice(tenant, void_invoice.invoice_id, reason,
+                                  coalesce(void_invoice.issued_on, internal.tenant_today(tenant)));
+    PERFORM internal.remember(tenant, request_id, 'void_invoice', call, to_jsonb(void_invoice.invoice_id));
   END IF;
-  IF reason IS NULL OR btrim(reason) = '' THEN
-    PERFORM internal.raise_error('P0I11', 'a reason is required to void an invoice');
-  END IF;
-  SELECT * INTO inv FROM kassa.invoices i WHERE i.tenant_id = tenant AND i.id = void_invoice.invoice_id;
-  IF NOT FOUND THEN
-    PERFORM internal.raise_error('P0I01', format('invoice %s not found in this tenant', void_invoice.invoice_id));
-  END IF;
-  -- Locked (account, then invoice: the order of payments) before the checks, so no payment
-  -- can land between the check and the cancelling credit note.
-  PERFORM 1 FROM kassa.billing_accounts a WHERE a.tenant_id = tenant AND a.customer_id = inv.customer_id FOR UPDATE;
-  SELECT * INTO inv FROM kassa.invoices i WHERE i.tenant_id = tenant AND i.id = inv.id FOR UPDATE;
-  IF inv.status = 'void' THEN
-    PERFORM internal.raise_error('P0I17',
-      format('invoice %s is already void', coalesce(inv.number, 'draft ' || inv.id)));
-  ELSIF inv.status = 'draft' THEN
-    UPDATE kassa.invoices i SET status = 'void', notes = reason WHERE i.tenant_id = tenant AND i.id = inv.id;
-  ELSIF inv.amount_paid > 0 THEN
-    PERFORM internal.raise_error('P0I08',
-      format('invoice %s has %s paid on it: only an invoice without payments can be voided', inv.number, inv.amount_paid),
-      NULL, 'Issue a credit note (api.create_credit_note) with settlement balance or refund instead.');
-  ELSIF inv.total = 0 THEN
-    UPDATE kassa.invoices i SET status = 'void' WHERE i.tenant_id = tenant AND i.id = inv.id;
-  ELSE
-    PERFORM internal.create_credit_note(tenant, inv.id, reason, 'balance', NULL,
-                                        coalesce(void_invoice.issued_on, internal.tenant_today(tenant)));
-  END IF;
-  PERFORM internal.remember(tenant, request_id, 'void_invoice', call, to_jsonb(inv.id));
-  SELECT * INTO made FROM api.invoices i WHERE i.tenant_id = tenant AND i.id = inv.id;
+  SELECT * INTO made FROM api.invoices i WHERE i.tenant_id = tenant AND i.id = void_invoice.invoice_id;
   RETURN made;
 END $$;
 
@@ -271,24 +303,26 @@ BEGIN
   RETURN made;
 END $$;
 
--- Staff for any customer of their tenant; a customer for themselves.
+-- Whose statement the caller may read: staff any customer of their tenant (internal.statement
+-- says which exist), a customer only their own.
+CREATE OR REPLACE FUNCTION internal.statement_customer(p_customer uuid) RETURNS uuid
+LANGUAGE plpgsql STABLE SET search_path = '' AS $$
+BEGIN
+  IF current_setting('role') = 'customer' AND p_customer IS DISTINCT FROM internal.jwt_customer_id() THEN
+    PERFORM internal.raise_error('P0G01', format('customer %s not found', p_customer), NULL,
+      'Staff name a customer of their tenant; customers may ask only for their own statement.');
+  END IF;
+  RETURN p_customer;
+END $$;
+
 CREATE OR REPLACE FUNCTION api.statement(customer_id uuid, "from" date DEFAULT NULL, "to" date DEFAULT NULL)
 RETURNS SETOF api.statement_lines
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   tenant uuid := internal.jwt_tenant_id();
-  who    uuid := statement.customer_id;
+  who    uuid := internal.statement_customer(statement.customer_id);
   upto   date := coalesce("to", internal.tenant_today(tenant));
 BEGIN
-  IF (current_setting('role') = 'customer' AND who IS DISTINCT FROM internal.jwt_customer_id())
-     OR NOT EXISTS (SELECT FROM kassa.customers c WHERE c.tenant_id = tenant AND c.id = who) THEN
-    PERFORM internal.raise_error('P0G01', format('customer %s not found', who), NULL,
-      'Staff name a customer of their tenant; customers may ask only for their own statement.');
-  END IF;
-  IF "from" > upto THEN
-    PERFORM internal.raise_error('P0G02', format('the period %s to %s is empty', "from", upto), NULL,
-      'Give from <= to (dates, YYYY-MM-DD); from may be omitted for everything so far.');
-  END IF;
   -- Function results carry no type modifiers: the currency gets its char(3) back.
   RETURN QUERY SELECT s.tenant_id, s.customer_id, s.account_number, s.entry_id, s.entry_no, s.posted_on, s.kind, s.source_type,
                       s.source_id, s.description, s.opening_balance, s.amount, s.balance, s.currency::char(3)
@@ -299,4 +333,7 @@ GRANT EXECUTE ON FUNCTION api.create_invoice(uuid, text, date, date, date),
   api.add_invoice_line(uuid, text, bigint, numeric, text, date, date), api.remove_invoice_line(uuid),
   api.finalise_invoice(uuid, date, text), api.void_invoice(uuid, text, date, text),
   api.create_credit_note(uuid, text, text, jsonb, date, text) TO staff;
+GRANT EXECUTE ON FUNCTION internal.create_invoice(uuid, uuid, text, date, date, date),
+  internal.add_invoice_line(uuid, uuid, text, bigint, numeric, text, date, date), internal.remove_invoice_line(uuid, uuid),
+  internal.void_invoice(uuid, uuid, text, date) TO kassa_worker;
 GRANT EXECUTE ON FUNCTION api.statement(uuid, date, date) TO staff, customer;

@@ -134,11 +134,13 @@ BEGIN
   RETURN pay;
 END $$;
 
--- Pending -> failed. Failing a failed payment is a no-op; a completed one cannot fail.
+-- Pending -> failed, with the reason why (P0P09 without). Failing a failed payment is a no-op;
+-- a completed one cannot fail.
 CREATE OR REPLACE FUNCTION internal.fail_payment(p_tenant uuid, p_payment uuid, p_reason text, p_raw jsonb DEFAULT '{}')
 RETURNS kassa.payments
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
+  why text := internal.require_reason(p_reason);
   pay kassa.payments;
 BEGIN
   pay := internal.lock_payment(p_tenant, p_payment);
@@ -150,7 +152,7 @@ BEGIN
       hint => 'Refund a completed payment instead.');
   END IF;
   UPDATE kassa.payments p
-     SET status = 'failed', failed_at = now(), failure_reason = p_reason,
+     SET status = 'failed', failed_at = now(), failure_reason = why,
          provider_response = p.provider_response || jsonb_build_object('failed', p_raw)
    WHERE p.tenant_id = p_tenant AND p.id = p_payment
   RETURNING * INTO pay;

@@ -91,47 +91,59 @@ BEGIN
   RETURN p_customer;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.add_payment_method(
-  kind text, bank text DEFAULT NULL, account_type text DEFAULT NULL, account_number text DEFAULT NULL,
-  mandate_reference text DEFAULT NULL, make_primary boolean DEFAULT false, customer_id uuid DEFAULT NULL)
+-- A debit order or EFT method (cards come only from the gateway: internal.add_card).
+CREATE OR REPLACE FUNCTION internal.add_payment_method(
+  p_tenant uuid, p_customer uuid, p_kind text, p_bank text, p_account_type text, p_account_number text,
+  p_mandate_reference text, p_primary boolean)
 RETURNS uuid
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   m kassa.payment_methods;
-  digits text := regexp_replace(coalesce(account_number, ''), '[ -]', '', 'g');
+  digits text := regexp_replace(coalesce(p_account_number, ''), '[ -]', '', 'g');
 BEGIN
-  m.tenant_id := internal.jwt_tenant_id();
-  m.customer_id := internal.method_owner(add_payment_method.customer_id);
-  m.kind := add_payment_method.kind;
-  m.bank := add_payment_method.bank;
+  m.tenant_id := p_tenant;
+  m.customer_id := p_customer;
+  m.kind := p_kind;
+  m.bank := p_bank;
   IF m.kind = 'card' THEN
     PERFORM internal.raise_error('P0M02', 'cards are saved through the payment gateway, not entered here',
       hint => 'Top up by card with "save card" ticked; the gateway confirms the card to Kassa.');
   ELSIF m.kind = 'debit_order' THEN
-    IF digits !~ '^[0-9]{6,20}$' OR bank IS NULL OR account_type IS NULL OR nullif(btrim(mandate_reference), '') IS NULL THEN
+    IF digits !~ '^[0-9]{6,20}$' OR p_bank IS NULL OR p_account_type IS NULL OR nullif(btrim(p_mandate_reference), '') IS NULL THEN
       PERFORM internal.raise_error('P0M02', 'a debit order needs bank, account_type, mandate_reference and an account_number of 6 to 20 digits');
     END IF;
-    m.account_type := add_payment_method.account_type;
+    m.account_type := p_account_type;
     m.account_masked := '***' || right(digits, 4);
-    m.mandate_reference := add_payment_method.mandate_reference;
+    m.mandate_reference := p_mandate_reference;
     m.mandate_status := 'pending';
-    RETURN internal.save_payment_method(m, jsonb_build_object('account_number', digits), make_primary);
+    RETURN internal.save_payment_method(m, jsonb_build_object('account_number', digits), p_primary);
   ELSIF m.kind = 'eft' THEN
-    RETURN internal.save_payment_method(m, NULL, make_primary);
+    RETURN internal.save_payment_method(m, NULL, p_primary);
   END IF;
   PERFORM internal.raise_error('P0M02', format('unknown payment method kind "%s"', m.kind),
     hint => 'Use debit_order or eft.');
 END $$;
 
--- The caller's method, locked, or an error naming it.
-CREATE OR REPLACE FUNCTION internal.callers_method(p_method uuid) RETURNS kassa.payment_methods
+CREATE OR REPLACE FUNCTION api.add_payment_method(
+  kind text, bank text DEFAULT NULL, account_type text DEFAULT NULL, account_number text DEFAULT NULL,
+  mandate_reference text DEFAULT NULL, make_primary boolean DEFAULT false, customer_id uuid DEFAULT NULL)
+RETURNS uuid
+LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
+  SELECT internal.add_payment_method(internal.jwt_tenant_id(), internal.method_owner(customer_id), kind, bank,
+                                     account_type, account_number, mandate_reference, make_primary)
+$$;
+
+-- A customer's (p_customer) or, when NULL, any customer's of the tenant method, locked, or an
+-- error naming it.
+CREATE OR REPLACE FUNCTION internal.lock_payment_method(p_tenant uuid, p_method uuid, p_customer uuid)
+RETURNS kassa.payment_methods
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   m kassa.payment_methods;
 BEGIN
   SELECT * INTO m FROM kassa.payment_methods pm
-   WHERE pm.tenant_id = internal.jwt_tenant_id() AND pm.id = p_method AND pm.deleted_at IS NULL
-     AND (current_setting('role') <> 'customer' OR pm.customer_id = internal.jwt_customer_id())
+   WHERE pm.tenant_id = p_tenant AND pm.id = p_method AND pm.deleted_at IS NULL
+     AND (p_customer IS NULL OR pm.customer_id = p_customer)
      FOR UPDATE;
   IF NOT FOUND THEN
     PERFORM internal.raise_error('P0M01', format('payment method %s not found', p_method));
@@ -139,10 +151,11 @@ BEGIN
   RETURN m;
 END $$;
 
-CREATE OR REPLACE FUNCTION api.set_primary_payment_method(payment_method_id uuid) RETURNS void
+CREATE OR REPLACE FUNCTION internal.set_primary_payment_method(p_tenant uuid, p_method uuid, p_customer uuid)
+RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
-  m kassa.payment_methods := internal.callers_method(payment_method_id);
+  m kassa.payment_methods := internal.lock_payment_method(p_tenant, p_method, p_customer);
 BEGIN
   UPDATE kassa.payment_methods pm SET is_primary = false
    WHERE pm.tenant_id = m.tenant_id AND pm.customer_id = m.customer_id AND pm.is_primary AND pm.id <> m.id;
@@ -150,16 +163,29 @@ BEGIN
 END $$;
 
 -- Soft delete. An auto top-up charging this method is switched off with it.
-CREATE OR REPLACE FUNCTION api.remove_payment_method(payment_method_id uuid) RETURNS void
+CREATE OR REPLACE FUNCTION internal.remove_payment_method(p_tenant uuid, p_method uuid, p_customer uuid)
+RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
-  m kassa.payment_methods := internal.callers_method(payment_method_id);
+  m kassa.payment_methods := internal.lock_payment_method(p_tenant, p_method, p_customer);
 BEGIN
   UPDATE kassa.payment_methods pm SET deleted_at = now(), is_primary = false
    WHERE pm.tenant_id = m.tenant_id AND pm.id = m.id;
   UPDATE kassa.auto_topups a SET enabled = false, disabled_reason = 'payment method removed', updated_at = now()
    WHERE a.tenant_id = m.tenant_id AND a.payment_method_id = m.id AND a.enabled;
 END $$;
+
+-- A customer token carries its customer_id (only its own methods); a staff token none (any
+-- method of the tenant): internal.check_claims holds tokens to that.
+CREATE OR REPLACE FUNCTION api.set_primary_payment_method(payment_method_id uuid) RETURNS void
+LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
+  SELECT internal.set_primary_payment_method(internal.jwt_tenant_id(), payment_method_id, internal.jwt_customer_id())
+$$;
+
+CREATE OR REPLACE FUNCTION api.remove_payment_method(payment_method_id uuid) RETURNS void
+LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
+  SELECT internal.remove_payment_method(internal.jwt_tenant_id(), payment_method_id, internal.jwt_customer_id())
+$$;
 
 SELECT internal.audit_table('kassa.payment_methods', 'tenant_id', 'id');
 
@@ -173,7 +199,10 @@ SELECT internal.declare_policy('kassa.payment_methods', 'Customers see their own
 GRANT SELECT ON kassa.payment_methods TO customer, staff;
 
 GRANT EXECUTE ON FUNCTION internal.payment_method_key(), internal.payment_method_details(uuid, uuid),
-  internal.add_card(uuid, uuid, text, text, int, int, text, text, boolean) TO kassa_worker;
+  internal.add_card(uuid, uuid, text, text, int, int, text, text, boolean),
+  internal.add_payment_method(uuid, uuid, text, text, text, text, text, boolean),
+  internal.set_primary_payment_method(uuid, uuid, uuid), internal.remove_payment_method(uuid, uuid, uuid)
+  TO kassa_worker;
 GRANT EXECUTE ON FUNCTION api.add_payment_method(text, text, text, text, text, boolean, uuid),
   api.set_primary_payment_method(uuid), api.remove_payment_method(uuid) TO customer, staff;
 

@@ -82,7 +82,7 @@ BEGIN
                                       p_intent ->> 'currency', p_intent ->> 'id', p_intent);
   ELSE
     PERFORM internal.fail_payment(pay.tenant_id, pay.id,
-      coalesce(p_intent #>> '{last_payment_error,message}', 'payment failed'), p_intent);
+      coalesce(nullif(btrim(p_intent #>> '{last_payment_error,message}'), ''), 'payment failed'), p_intent);
   END IF;
   RETURN 'processed';
 END $$;

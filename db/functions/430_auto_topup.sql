@@ -122,33 +122,38 @@ CREATE OR REPLACE TRIGGER settle_auto_topup AFTER UPDATE OF status ON kassa.paym
   EXECUTE FUNCTION internal.settle_auto_topup();
 
 -- Settings, by the customer for themselves or by staff. Enabling again clears the failures.
-CREATE OR REPLACE FUNCTION api.configure_auto_topup(
-  enabled boolean, threshold bigint, amount bigint, payment_method_id uuid, customer_id uuid DEFAULT NULL)
+CREATE OR REPLACE FUNCTION internal.configure_auto_topup(
+  p_tenant uuid, p_customer uuid, p_enabled boolean, p_threshold bigint, p_amount bigint, p_payment_method uuid)
 RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
-  tenant uuid := internal.jwt_tenant_id();
-  owner uuid := internal.method_owner(configure_auto_topup.customer_id);
-  limits record := internal.top_up_limits(tenant);
+  limits record := internal.top_up_limits(p_tenant);
 BEGIN
-  IF NOT EXISTS (SELECT FROM kassa.payment_methods m WHERE m.tenant_id = tenant AND m.customer_id = owner
-                    AND m.id = configure_auto_topup.payment_method_id AND m.kind = 'card' AND m.deleted_at IS NULL) THEN
-    PERFORM internal.raise_error('P0M01', format('payment method %s is not a saved card of this customer', configure_auto_topup.payment_method_id),
+  IF NOT EXISTS (SELECT FROM kassa.payment_methods m WHERE m.tenant_id = p_tenant AND m.customer_id = p_customer
+                    AND m.id = p_payment_method AND m.kind = 'card' AND m.deleted_at IS NULL) THEN
+    PERFORM internal.raise_error('P0M01', format('payment method %s is not a saved card of this customer', p_payment_method),
       hint => 'Auto top-up charges a saved card.');
   END IF;
-  IF amount IS NULL OR amount < limits.min_top_up OR amount > limits.max_top_up THEN
-    PERFORM internal.raise_error(CASE WHEN amount > limits.max_top_up THEN 'P0P02' ELSE 'P0P01' END,
-      format('auto top-up amount %s is outside the top-up limits %s to %s', amount, limits.min_top_up, limits.max_top_up));
+  IF p_amount IS NULL OR p_amount < limits.min_top_up OR p_amount > limits.max_top_up THEN
+    PERFORM internal.raise_error(CASE WHEN p_amount > limits.max_top_up THEN 'P0P02' ELSE 'P0P01' END,
+      format('auto top-up amount %s is outside the top-up limits %s to %s', p_amount, limits.min_top_up, limits.max_top_up));
   END IF;
   INSERT INTO kassa.auto_topups AS t (tenant_id, customer_id, enabled, threshold, amount, payment_method_id)
-  VALUES (tenant, owner, configure_auto_topup.enabled, configure_auto_topup.threshold,
-          configure_auto_topup.amount, configure_auto_topup.payment_method_id)
+  VALUES (p_tenant, p_customer, p_enabled, p_threshold, p_amount, p_payment_method)
   ON CONFLICT ON CONSTRAINT auto_topups_pkey DO UPDATE
      SET enabled = excluded.enabled, threshold = excluded.threshold, amount = excluded.amount,
          payment_method_id = excluded.payment_method_id, updated_at = now(),
          consecutive_failures = CASE WHEN excluded.enabled AND NOT t.enabled THEN 0 ELSE t.consecutive_failures END,
          disabled_reason = CASE WHEN excluded.enabled THEN NULL ELSE t.disabled_reason END;
 END $$;
+
+CREATE OR REPLACE FUNCTION api.configure_auto_topup(
+  enabled boolean, threshold bigint, amount bigint, payment_method_id uuid, customer_id uuid DEFAULT NULL)
+RETURNS void
+LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
+  SELECT internal.configure_auto_topup(internal.jwt_tenant_id(), internal.method_owner(customer_id), enabled,
+                                       threshold, amount, payment_method_id)
+$$;
 
 SELECT internal.audit_table('kassa.auto_topups', 'tenant_id', 'customer_id');
 
@@ -160,7 +165,8 @@ SELECT internal.declare_policy('kassa.auto_topups', 'Customers see their own aut
 GRANT SELECT ON kassa.auto_topups TO customer, staff;
 
 GRANT EXECUTE ON FUNCTION internal.due_auto_topups(timestamptz), internal.claim_auto_topup(uuid, uuid, timestamptz),
-  internal.in_flight_auto_topups(timestamptz) TO kassa_worker;
+  internal.in_flight_auto_topups(timestamptz),
+  internal.configure_auto_topup(uuid, uuid, boolean, bigint, bigint, uuid) TO kassa_worker;
 GRANT EXECUTE ON FUNCTION api.configure_auto_topup(boolean, bigint, bigint, uuid, uuid) TO customer, staff;
 
 CREATE VIEW api.auto_topups WITH (security_invoker = true) AS

@@ -104,7 +104,7 @@ END $$;
 CREATE OR REPLACE FUNCTION api.fail_payment(payment_id uuid, reason text) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 BEGIN
-  PERFORM internal.fail_payment(internal.jwt_tenant_id(), payment_id, internal.require_reason(reason),
+  PERFORM internal.fail_payment(internal.jwt_tenant_id(), payment_id, reason,
                                 jsonb_build_object('failed_by', internal.jwt_claims() ->> 'sub'));
 END $$;
 
