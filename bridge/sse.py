@@ -2,7 +2,9 @@
 
 NOTIFY payloads carry ids only ({tenant_id, customer_id}); the gateway reads the current
 balance itself and sends it only to clients whose token covers that customer. A client
-authenticates with the same JWT as PostgREST (`Authorization: Bearer` or `?token=`).
+authenticates with the same JWT as PostgREST (`Authorization: Bearer` or `?token=`). Event ids
+number each stream's own events (1, 2, …); missed events are not replayed (Last-Event-ID is
+not read): a client that reconnects reads the balance afresh.
 
 A stream ends when its token expires, when its tenant is suspended or its customer closed
 (NOTIFY on kassa_access), and when the gateway stops. When the LISTEN connection is lost (a
@@ -17,6 +19,7 @@ import logging
 import os
 import time
 from dataclasses import dataclass, field
+from typing import Iterator
 from urllib.parse import urlsplit
 
 import asyncpg
@@ -35,13 +38,15 @@ log = logging.getLogger("kassa.sse")
 @dataclass(eq=False)
 class Client:
     claims: dict
-    queue: asyncio.Queue = field(default_factory=asyncio.Queue)  # events; None ends the stream
+    queue: asyncio.Queue = field(default_factory=asyncio.Queue)  # events' data; None ends the stream
+    # Event ids count this stream's own events: one counter for the whole gateway would let a
+    # client count every other client's events between two of its own.
+    event_ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
 
 class Gateway:
     def __init__(self) -> None:
         self.clients: set[Client] = set()
-        self.event_ids = itertools.count(1)
         self.pool: asyncpg.Pool | None = None
         self.listener: asyncpg.Connection | None = None
         self.reconnecting: asyncio.Task | None = None
@@ -101,7 +106,7 @@ class Gateway:
         row = await self.pool.fetchrow(
             "SELECT balance, currency FROM internal.account_balance($1, $2)",
             ids["tenant_id"], ids["customer_id"])
-        event = {"id": next(self.event_ids), "data": {**ids, "balance": row["balance"], "currency": row["currency"]}}
+        event = {**ids, "balance": row["balance"], "currency": row["currency"]}
         for client in interested:
             client.queue.put_nowait(event)
 
@@ -153,7 +158,7 @@ async def events(request: web.Request) -> web.StreamResponse:
                 continue
             if event is None:  # the gateway stops, the tenant was suspended or the customer closed
                 break
-            await response.write(f"id: {event['id']}\nevent: balance\ndata: {json.dumps(event['data'])}\n\n".encode())
+            await response.write(f"id: {next(client.event_ids)}\nevent: balance\ndata: {json.dumps(event)}\n\n".encode())
     except ConnectionResetError:
         pass  # the client went away: an ordinary end of a stream, nothing to log
     finally:

@@ -410,7 +410,7 @@ CREATE FUNCTION api.set_primary_payment_method(payment_method_id uuid) RETURNS v
 
 ALTER FUNCTION api.set_primary_payment_method(payment_method_id uuid) OWNER TO kassa_owner;
 
-CREATE FUNCTION api.start_invoice_run(request_id text DEFAULT NULL::text) RETURNS bigint
+CREATE FUNCTION api.start_invoice_run(request_id text DEFAULT NULL::text) RETURNS uuid
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
@@ -429,8 +429,11 @@ CREATE TABLE kassa.ledger_entries (
     source_id text NOT NULL,
     description text DEFAULT ''::text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    public_id uuid DEFAULT gen_random_uuid() NOT NULL,
+    entry_no bigint NOT NULL,
     CONSTRAINT ledger_entries_amount_not_zero CHECK ((amount <> 0)),
     CONSTRAINT ledger_entries_description_max_length CHECK ((char_length(description) <= 500)),
+    CONSTRAINT ledger_entries_entry_no_positive CHECK ((entry_no > 0)),
     CONSTRAINT ledger_entries_kind_known CHECK ((kind = ANY (ARRAY['invoice'::text, 'payment'::text, 'top_up'::text, 'bonus'::text, 'refund'::text, 'credit_note'::text, 'adjustment'::text, 'reversal'::text]))),
     CONSTRAINT ledger_entries_kind_max_length CHECK ((char_length(kind) <= 32)),
     CONSTRAINT ledger_entries_source_id_max_length CHECK ((char_length(source_id) <= 200)),
@@ -497,7 +500,8 @@ CREATE VIEW api.statement_lines WITH (security_invoker='true') AS
  SELECT l.tenant_id,
     l.customer_id,
     c.account_number,
-    l.id AS entry_id,
+    l.public_id AS entry_id,
+    l.entry_no,
     ((l.created_at AT TIME ZONE t.timezone))::date AS posted_on,
     l.kind,
     l.source_type,
@@ -606,6 +610,7 @@ CREATE TABLE kassa.invoice_allocations (
     source_type text NOT NULL,
     source_id text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    public_id uuid DEFAULT gen_random_uuid() NOT NULL,
     CONSTRAINT invoice_allocations_amount_not_zero CHECK ((amount <> 0)),
     CONSTRAINT invoice_allocations_source_id_max_length CHECK ((char_length(source_id) <= 200)),
     CONSTRAINT invoice_allocations_source_type_max_length CHECK ((char_length(source_type) <= 32))
@@ -708,12 +713,30 @@ CREATE FUNCTION internal.audit_key(row_json jsonb, key_columns text[]) RETURNS j
 
 ALTER FUNCTION internal.audit_key(row_json jsonb, key_columns text[]) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.audit_keys(args text[]) RETURNS text[]
+    LANGUAGE sql IMMUTABLE
+    AS $$…$$;
+
+ALTER FUNCTION internal.audit_keys(args text[]) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.audit_marked(args text[], prefix text) RETURNS text[]
+    LANGUAGE sql IMMUTABLE
+    AS $$…$$;
+
+ALTER FUNCTION internal.audit_marked(args text[], prefix text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.audit_table(tbl regclass, tenant_column text, VARIADIC key_columns text[]) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $$…$$;
 
 ALTER FUNCTION internal.audit_table(tbl regclass, tenant_column text, VARIADIC key_columns text[]) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.audit_transaction_id() RETURNS uuid
+    LANGUAGE plpgsql
+    AS $$…$$;
+
+ALTER FUNCTION internal.audit_transaction_id() OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.audit_updated() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1596,14 +1619,14 @@ CREATE FUNCTION internal.settle_auto_topup() RETURNS trigger
 
 ALTER FUNCTION internal.settle_auto_topup() OWNER TO kassa_owner;
 
-CREATE FUNCTION internal.start_job_run(p_job text, p_as_of date, p_tenant uuid) RETURNS bigint
+CREATE FUNCTION internal.start_job_run(p_job text, p_as_of date, p_tenant uuid, OUT id bigint, OUT public_id uuid) RETURNS record
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 
-ALTER FUNCTION internal.start_job_run(p_job text, p_as_of date, p_tenant uuid) OWNER TO kassa_owner;
+ALTER FUNCTION internal.start_job_run(p_job text, p_as_of date, p_tenant uuid, OUT id bigint, OUT public_id uuid) OWNER TO kassa_owner;
 
-CREATE FUNCTION internal.start_queued_job_run(p_run bigint) RETURNS void
+CREATE FUNCTION internal.start_queued_job_run(p_run bigint) RETURNS uuid
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
@@ -1617,7 +1640,7 @@ CREATE FUNCTION internal.start_row_count() RETURNS trigger
 
 ALTER FUNCTION internal.start_row_count() OWNER TO kassa_owner;
 
-CREATE FUNCTION internal.statement(p_tenant_id uuid, p_customer_id uuid, p_from date, p_to date) RETURNS TABLE(tenant_id uuid, customer_id uuid, account_number text, entry_id bigint, posted_on date, kind text, source_type text, source_id text, description text, opening_balance bigint, amount bigint, balance bigint, currency character)
+CREATE FUNCTION internal.statement(p_tenant_id uuid, p_customer_id uuid, p_from date, p_to date) RETURNS TABLE(tenant_id uuid, customer_id uuid, account_number text, entry_id uuid, entry_no bigint, posted_on date, kind text, source_type text, source_id text, description text, opening_balance bigint, amount bigint, balance bigint, currency character)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
@@ -1784,13 +1807,15 @@ CREATE TABLE audit.log (
     db_user text NOT NULL,
     txid bigint NOT NULL,
     at timestamp with time zone DEFAULT now() NOT NULL,
+    public_id uuid DEFAULT gen_random_uuid() NOT NULL,
+    transaction_id uuid NOT NULL,
     CONSTRAINT log_operation_check CHECK ((operation = ANY (ARRAY['INSERT'::text, 'UPDATE'::text, 'DELETE'::text])))
 );
 
 ALTER TABLE audit.log OWNER TO kassa_owner;
 
 CREATE VIEW api.audit_log WITH (security_invoker='true') AS
- SELECT log.id,
+ SELECT log.public_id AS id,
     log.tenant_id,
     log.table_name,
     log.row_key,
@@ -1800,7 +1825,7 @@ CREATE VIEW api.audit_log WITH (security_invoker='true') AS
     log.actor_sub,
     log.actor_role,
     log.db_user,
-    log.txid,
+    log.transaction_id,
     log.at
    FROM audit.log;
 
@@ -2014,7 +2039,7 @@ CREATE VIEW api.customers WITH (security_invoker='true') AS
 ALTER TABLE api.customers OWNER TO kassa_owner;
 
 CREATE VIEW api.invoice_allocations WITH (security_invoker='true') AS
- SELECT invoice_allocations.id,
+ SELECT invoice_allocations.public_id AS id,
     invoice_allocations.tenant_id,
     invoice_allocations.invoice_id,
     invoice_allocations.customer_id,
@@ -2055,6 +2080,7 @@ CREATE TABLE kassa.job_runs (
     origin text DEFAULT 'manual'::text NOT NULL,
     slot timestamp with time zone,
     queued_at timestamp with time zone,
+    public_id uuid DEFAULT gen_random_uuid() NOT NULL,
     CONSTRAINT job_runs_job_max_length CHECK ((char_length(job) <= 64)),
     CONSTRAINT job_runs_origin_known CHECK ((origin = ANY (ARRAY['manual'::text, 'schedule'::text, 'staff'::text]))),
     CONSTRAINT job_runs_origin_max_length CHECK ((char_length(origin) <= 32)),
@@ -2066,7 +2092,7 @@ CREATE TABLE kassa.job_runs (
 ALTER TABLE kassa.job_runs OWNER TO kassa_owner;
 
 CREATE VIEW api.job_runs WITH (security_invoker='true') AS
- SELECT job_runs.id,
+ SELECT job_runs.public_id AS id,
     job_runs.job,
     job_runs.tenant_id,
     job_runs.as_of,
@@ -2085,9 +2111,10 @@ CREATE VIEW api.job_runs WITH (security_invoker='true') AS
 ALTER TABLE api.job_runs OWNER TO kassa_owner;
 
 CREATE VIEW api.ledger_entries WITH (security_invoker='true') AS
- SELECT ledger_entries.id,
+ SELECT ledger_entries.public_id AS id,
     ledger_entries.tenant_id,
     ledger_entries.customer_id,
+    ledger_entries.entry_no,
     ledger_entries.kind,
     ledger_entries.amount,
     ledger_entries.currency,
@@ -2124,6 +2151,7 @@ CREATE TABLE kassa.notifications (
     delivered_at timestamp with time zone,
     attempts integer DEFAULT 0 NOT NULL,
     last_error text,
+    public_id uuid DEFAULT gen_random_uuid() NOT NULL,
     CONSTRAINT notifications_kind_format CHECK ((kind ~ '^[a-z_]{1,64}$'::text)),
     CONSTRAINT notifications_kind_max_length CHECK ((char_length(kind) <= 64)),
     CONSTRAINT notifications_last_error_max_length CHECK ((char_length(last_error) <= 4000))
@@ -2132,7 +2160,7 @@ CREATE TABLE kassa.notifications (
 ALTER TABLE kassa.notifications OWNER TO kassa_owner;
 
 CREATE VIEW api.notifications WITH (security_invoker='true') AS
- SELECT notifications.id,
+ SELECT notifications.public_id AS id,
     notifications.tenant_id,
     notifications.customer_id,
     notifications.kind,
@@ -2391,6 +2419,7 @@ CREATE TABLE kassa.service_actions (
     row_after jsonb NOT NULL,
     actor text NOT NULL,
     at timestamp with time zone DEFAULT now() NOT NULL,
+    public_id uuid DEFAULT gen_random_uuid() NOT NULL,
     CONSTRAINT service_actions_action_known CHECK ((action = ANY (ARRAY['activate'::text, 'suspend'::text, 'resume'::text, 'cancel'::text, 'change_plan'::text]))),
     CONSTRAINT service_actions_action_max_length CHECK ((char_length(action) <= 32)),
     CONSTRAINT service_actions_actor_max_length CHECK ((char_length(actor) <= 200)),
@@ -2401,7 +2430,7 @@ CREATE TABLE kassa.service_actions (
 ALTER TABLE kassa.service_actions OWNER TO kassa_owner;
 
 CREATE VIEW api.service_actions WITH (security_invoker='true') AS
- SELECT service_actions.id,
+ SELECT service_actions.public_id AS id,
     service_actions.tenant_id,
     service_actions.service_id,
     service_actions.customer_id,
@@ -2655,6 +2684,9 @@ ALTER TABLE ONLY kassa.customers
 ALTER TABLE ONLY kassa.invoice_allocations
     ADD CONSTRAINT invoice_allocations_pkey PRIMARY KEY (tenant_id, id);
 
+ALTER TABLE ONLY kassa.invoice_allocations
+    ADD CONSTRAINT invoice_allocations_public_id_unique UNIQUE (tenant_id, public_id);
+
 ALTER TABLE ONLY kassa.invoice_lines
     ADD CONSTRAINT invoice_lines_pkey PRIMARY KEY (tenant_id, id);
 
@@ -2670,17 +2702,29 @@ ALTER TABLE ONLY kassa.invoices
 ALTER TABLE ONLY kassa.job_runs
     ADD CONSTRAINT job_runs_key UNIQUE NULLS NOT DISTINCT (tenant_id, id);
 
+ALTER TABLE ONLY kassa.job_runs
+    ADD CONSTRAINT job_runs_public_id_unique UNIQUE (tenant_id, public_id);
+
+ALTER TABLE ONLY kassa.ledger_entries
+    ADD CONSTRAINT ledger_entries_entry_no_per_customer UNIQUE (tenant_id, customer_id, entry_no);
+
 ALTER TABLE ONLY kassa.ledger_entries
     ADD CONSTRAINT ledger_entries_once_per_source UNIQUE (tenant_id, source_type, source_id, kind);
 
 ALTER TABLE ONLY kassa.ledger_entries
     ADD CONSTRAINT ledger_entries_pkey PRIMARY KEY (tenant_id, id);
 
+ALTER TABLE ONLY kassa.ledger_entries
+    ADD CONSTRAINT ledger_entries_public_id_unique UNIQUE (tenant_id, public_id);
+
 ALTER TABLE ONLY kassa.low_balance_thresholds
     ADD CONSTRAINT low_balance_thresholds_pkey PRIMARY KEY (tenant_id, amount);
 
 ALTER TABLE ONLY kassa.notifications
     ADD CONSTRAINT notifications_pkey PRIMARY KEY (tenant_id, id);
+
+ALTER TABLE ONLY kassa.notifications
+    ADD CONSTRAINT notifications_public_id_unique UNIQUE (tenant_id, public_id);
 
 ALTER TABLE ONLY kassa.payment_method_secrets
     ADD CONSTRAINT payment_method_secrets_pkey PRIMARY KEY (tenant_id, payment_method_id);
@@ -2733,6 +2777,9 @@ ALTER TABLE ONLY kassa.request_results
 ALTER TABLE ONLY kassa.service_actions
     ADD CONSTRAINT service_actions_pkey PRIMARY KEY (tenant_id, id);
 
+ALTER TABLE ONLY kassa.service_actions
+    ADD CONSTRAINT service_actions_public_id_unique UNIQUE (tenant_id, public_id);
+
 ALTER TABLE ONLY kassa.services
     ADD CONSTRAINT services_pkey PRIMARY KEY (tenant_id, id);
 
@@ -2749,6 +2796,8 @@ ALTER TABLE ONLY kassa.webhook_events
     ADD CONSTRAINT webhook_events_pkey PRIMARY KEY (provider, event_id);
 
 CREATE INDEX log_row ON audit.log USING btree (tenant_id, table_name, row_key);
+
+CREATE INDEX log_transaction ON audit.log USING btree (tenant_id, transaction_id);
 
 CREATE INDEX credit_notes_issued ON kassa.credit_notes USING btree (tenant_id, issued_on);
 
@@ -2773,8 +2822,6 @@ CREATE UNIQUE INDEX job_runs_one_per_slot ON kassa.job_runs USING btree (job, te
 CREATE UNIQUE INDEX job_runs_one_queued ON kassa.job_runs USING btree (job, tenant_id) NULLS NOT DISTINCT WHERE (status = 'queued'::text);
 
 CREATE INDEX job_runs_open ON kassa.job_runs USING btree (job, id) WHERE (status = ANY (ARRAY['queued'::text, 'running'::text]));
-
-CREATE INDEX ledger_entries_customer ON kassa.ledger_entries USING btree (tenant_id, customer_id, id);
 
 CREATE INDEX notifications_customer ON kassa.notifications USING btree (tenant_id, customer_id, id);
 
@@ -2870,7 +2917,7 @@ CREATE TRIGGER audit_delete AFTER DELETE ON kassa.credit_notes REFERENCING OLD T
 
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.customers REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
 
-CREATE TRIGGER audit_delete AFTER DELETE ON kassa.invoice_allocations REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.invoice_allocations REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'public_id', '!id');
 
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.invoice_lines REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
 
@@ -2912,7 +2959,7 @@ CREATE TRIGGER audit_insert AFTER INSERT ON kassa.credit_notes REFERENCING NEW T
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.customers REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
 
-CREATE TRIGGER audit_insert AFTER INSERT ON kassa.invoice_allocations REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.invoice_allocations REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'public_id', '!id');
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.invoice_lines REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
 
@@ -2954,7 +3001,7 @@ CREATE TRIGGER audit_update AFTER UPDATE ON kassa.credit_notes REFERENCING OLD T
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.customers REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
 
-CREATE TRIGGER audit_update AFTER UPDATE ON kassa.invoice_allocations REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.invoice_allocations REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'public_id', '!id');
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.invoice_lines REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
 
@@ -3676,7 +3723,13 @@ REVOKE ALL ON FUNCTION internal.audit_inserted_or_deleted() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.audit_key(row_json jsonb, key_columns text[]) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.audit_keys(args text[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.audit_marked(args text[], prefix text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.audit_table(tbl regclass, tenant_column text, VARIADIC key_columns text[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.audit_transaction_id() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.audit_updated() FROM PUBLIC;
 
@@ -3976,8 +4029,8 @@ REVOKE ALL ON FUNCTION internal.set_tenant_status(p_tenant text, p_status text) 
 
 REVOKE ALL ON FUNCTION internal.settle_auto_topup() FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION internal.start_job_run(p_job text, p_as_of date, p_tenant uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION internal.start_job_run(p_job text, p_as_of date, p_tenant uuid) TO kassa_worker;
+REVOKE ALL ON FUNCTION internal.start_job_run(p_job text, p_as_of date, p_tenant uuid, OUT id bigint, OUT public_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.start_job_run(p_job text, p_as_of date, p_tenant uuid, OUT id bigint, OUT public_id uuid) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.start_queued_job_run(p_run bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.start_queued_job_run(p_run bigint) TO kassa_worker;

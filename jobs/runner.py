@@ -49,9 +49,10 @@ def lock_name(job: str, tenant: str | None) -> str:
     return f"{job}/{tenant or '*'}"
 
 
-def actor(job: str, run_id: int) -> str:
-    """Who the audit log names for what a run changes (internal.act_as): the job and its log row."""
-    return f"job:{job}:{run_id}"
+def actor(job: str, run_public_id) -> str:
+    """Who the audit log names for what a run changes (internal.act_as): the job and its log row
+    (the row's `id` in /job_runs)."""
+    return f"job:{job}:{run_public_id}"
 
 
 def run(name: str, as_of: date | None, dsn: str, tenant: str | None = None,
@@ -65,15 +66,16 @@ def run(name: str, as_of: date | None, dsn: str, tenant: str | None = None,
             raise UnknownTenant(f"unknown tenant {tenant}")
         if run_id is None:
             # The log names the date the run used: the given one, or the tenant's own today.
-            run_id = conn.execute("SELECT internal.start_job_run(%s, %s, %s)", [name, as_of, tenant]).fetchone()[0]
+            run_id, public_id = conn.execute("SELECT * FROM internal.start_job_run(%s, %s, %s)",
+                                             [name, as_of, tenant]).fetchone()
         else:
-            conn.execute("SELECT internal.start_queued_job_run(%s)", [run_id])
+            public_id = conn.execute("SELECT internal.start_queued_job_run(%s)", [run_id]).fetchone()[0]
         key = lock_name(name, tenant)
         if not conn.execute(f"SELECT pg_try_advisory_lock({LOCK})", [key]).fetchone()[0]:
             outcome, status = Outcome(detail={"reason": "another run of this job holds the lock"}), "skipped"
         else:
             try:
-                outcome = job.run(conn, as_of, tenant, actor(name, run_id))
+                outcome = job.run(conn, as_of, tenant, actor(name, public_id))
                 status = "failed" if outcome.failed else "succeeded"
             except Exception as error:  # the log row must record any failure
                 outcome = Outcome(failed=1, errors=[f"{type(error).__name__}: {error}"],

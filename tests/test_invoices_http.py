@@ -133,7 +133,7 @@ def test_statement_as_rows_and_csv_for_staff_and_the_customer(staff, me, api, to
         ("closing_balance", "-15000", "-15000")]
 
     view = me.get("/statement_lines", headers={"Accept": "text/csv"},
-                  params={"posted_on": f"eq.{today.isoformat()}", "order": "entry_id",
+                  params={"posted_on": f"eq.{today.isoformat()}", "order": "entry_no",
                           "select": "posted_on,kind,amount,balance"})
     assert view.status_code == 200, view.text
     assert view.text.splitlines() == ["posted_on,kind,amount,balance",

@@ -133,7 +133,9 @@ def test_staff_generate_invoices_now(settings, db, api, token, scheduler):
     run_id = first.json()
     second = staff.rpc("start_invoice_run")
     assert second.json() == run_id, "a queued run is not queued twice"
-    row = db.execute("SELECT job, tenant_id::text, status, origin, as_of FROM kassa.job_runs WHERE id = %s", [run_id]).fetchone()
+    # The API answers the run's uuid, never the internal bigint id.
+    row = db.execute("SELECT job, tenant_id::text, status, origin, as_of FROM kassa.job_runs WHERE public_id = %s",
+                     [run_id]).fetchone()
     today = db.execute("SELECT internal.tenant_today(%s) AS d", [tenant]).fetchone()["d"]
     assert row == {"job": "invoice-run", "tenant_id": tenant, "status": "queued", "origin": "staff", "as_of": today}
     # A run a stopped scheduler left running does not stand for a run in progress.
@@ -141,7 +143,7 @@ def test_staff_generate_invoices_now(settings, db, api, token, scheduler):
                         " 'staff') RETURNING id", [today]).fetchone()["id"]
 
     scheduler.restart()  # schedules off: it only works the queue
-    done = wait_for(lambda: db.execute("SELECT status, processed FROM kassa.job_runs WHERE id = %s AND status"
+    done = wait_for(lambda: db.execute("SELECT status, processed FROM kassa.job_runs WHERE public_id = %s AND status"
                                        " NOT IN ('queued', 'running')", [run_id]).fetchone(), what="the staff's run")
     assert done == {"status": "succeeded", "processed": 3}
     seen = staff.get(f"/job_runs?id=eq.{run_id}&select=job,status,origin,processed").json()
@@ -153,7 +155,7 @@ def test_staff_generate_invoices_now(settings, db, api, token, scheduler):
 
     again = staff.rpc("start_invoice_run")
     assert again.status_code == 200 and again.json() != run_id, "a finished run does not answer a new request"
-    wait_for(lambda: db.execute("SELECT 1 FROM kassa.job_runs WHERE id = %s AND status = 'succeeded'",
+    wait_for(lambda: db.execute("SELECT 1 FROM kassa.job_runs WHERE public_id = %s AND status = 'succeeded'",
                                 [again.json()]).fetchone(), what="the second run")
     other = create_tenant(db)
     refused = api(token("customer", other["id"], create_customer(db, other["id"])["id"])).rpc("start_invoice_run")

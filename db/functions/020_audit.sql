@@ -4,7 +4,8 @@
 -- Statement-level triggers with transition tables: one INSERT ... SELECT per statement, so an
 -- invoice run that writes 100,000 rows logs them set-based rather than row by row.
 -- Trigger arguments: the tenant column, then the key columns of the row; an argument that
--- starts with '-' names a column whose changes are not worth a row (see audit_table).
+-- starts with '-' names a column whose changes are not worth a row, one that starts with '!' a
+-- column kept out of the log (see audit_table).
 
 -- The row's key as a JSON object of the key columns (the one-column case spelled out: it is
 -- every table but a few, and this runs once per audited row).
@@ -16,7 +17,7 @@ LANGUAGE sql IMMUTABLE AS $$
 $$;
 
 -- Who acts when no person's token does: a job or a bridge names itself for the current
--- transaction (`job:invoice-run:<job run id>`, `webhook:stripe:<event id>`), and the audit rows
+-- transaction (`job:invoice-run:<job run uuid>`, `webhook:stripe:<event id>`), and the audit rows
 -- of that transaction carry it as actor_sub. A token's sub, when there is one, wins.
 CREATE OR REPLACE FUNCTION internal.act_as(p_actor text) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
@@ -34,20 +35,49 @@ LANGUAGE sql STABLE SET search_path = '' AS $$
   SELECT coalesce(claims ->> 'sub', nullif(pg_catalog.current_setting('kassa.actor', true), ''))
 $$;
 
+-- The key columns among the trigger arguments (those without a '-' or '!' prefix).
+CREATE OR REPLACE FUNCTION internal.audit_keys(args text[]) RETURNS text[]
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT ARRAY(SELECT a FROM pg_catalog.unnest(args) a WHERE pg_catalog.left(a, 1) NOT IN ('-', '!'))
+$$;
+
+-- The columns named by the trigger arguments with that prefix, without it.
+CREATE OR REPLACE FUNCTION internal.audit_marked(args text[], prefix text) RETURNS text[]
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT ARRAY(SELECT pg_catalog.substr(a, 2) FROM pg_catalog.unnest(args) a WHERE pg_catalog.left(a, 1) = prefix)
+$$;
+
+-- One uuid per transaction, the same for every audit row it writes: the API's grouping of a
+-- transaction's changes (the txid is a platform-wide counter, for DBAs only). Kept in a
+-- transaction-local setting, which the transaction's end resets.
+CREATE OR REPLACE FUNCTION internal.audit_transaction_id() RETURNS uuid
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+  kept text := pg_catalog.current_setting('kassa.audit_transaction', true);
+BEGIN
+  IF coalesce(kept, '') = '' THEN
+    kept := pg_catalog.gen_random_uuid()::text;
+    PERFORM pg_catalog.set_config('kassa.audit_transaction', kept, true);
+  END IF;
+  RETURN kept::uuid;
+END $$;
+
 -- Inserted rows (logged as the new row) or deleted ones (logged as the old row): the trigger
 -- names its transition table changed_rows either way.
 CREATE OR REPLACE FUNCTION internal.audit_inserted_or_deleted() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   claims json := internal.jwt_claims();
-  keys   text[] := ARRAY(SELECT a FROM unnest(TG_ARGV[1:]) a WHERE a NOT LIKE '-%');
+  keys   text[] := internal.audit_keys(TG_ARGV[1:]);
+  hidden text[] := internal.audit_marked(TG_ARGV[1:], '!');
+  tx     uuid := internal.audit_transaction_id();
 BEGIN
   INSERT INTO audit.log (tenant_id, table_name, row_key, operation, old_row, new_row,
-                         actor_sub, actor_role, db_user, txid)
+                         actor_sub, actor_role, db_user, txid, transaction_id)
   SELECT (r.j ->> TG_ARGV[0])::uuid, TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, internal.audit_key(r.j, keys),
          TG_OP, CASE WHEN TG_OP = 'DELETE' THEN r.j END, CASE WHEN TG_OP = 'INSERT' THEN r.j END,
-         internal.audit_actor(claims), coalesce(claims ->> 'role', session_user), session_user, txid_current()
-    FROM (SELECT to_jsonb(c) AS j FROM changed_rows c) r;
+         internal.audit_actor(claims), coalesce(claims ->> 'role', session_user), session_user, txid_current(), tx
+    FROM (SELECT to_jsonb(c) - hidden AS j FROM changed_rows c) r;
   RETURN NULL;
 END $$;
 
@@ -62,20 +92,23 @@ CREATE OR REPLACE FUNCTION internal.audit_updated() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' SET enable_nestloop = on AS $$
 DECLARE
   claims  json := internal.jwt_claims();
-  keys    text[] := ARRAY(SELECT a FROM unnest(TG_ARGV[1:]) a WHERE a NOT LIKE '-%');
-  ignored text[] := ARRAY(SELECT substr(a, 2) FROM unnest(TG_ARGV[1:]) a WHERE a LIKE '-%');
+  keys    text[] := internal.audit_keys(TG_ARGV[1:]);
+  ignored text[] := internal.audit_marked(TG_ARGV[1:], '-');
+  hidden  text[] := internal.audit_marked(TG_ARGV[1:], '!');
+  tx      uuid := internal.audit_transaction_id();
 BEGIN
   -- MATERIALIZED: each row becomes JSON once, not once per column compared.
-  WITH n AS MATERIALIZED (SELECT r.j, internal.audit_key(r.j, keys) AS k FROM (SELECT to_jsonb(x) AS j FROM new_rows x) r),
+  WITH n AS MATERIALIZED (SELECT r.j, internal.audit_key(r.j, keys) AS k FROM (SELECT to_jsonb(x) - hidden AS j FROM new_rows x) r),
        o AS MATERIALIZED (SELECT jsonb_object_agg(internal.audit_key(r.j, keys)::text, r.j) AS by_key
-                            FROM (SELECT to_jsonb(x) AS j FROM old_rows x) r),
+                            FROM (SELECT to_jsonb(x) - hidden AS j FROM old_rows x) r),
        changed AS MATERIALIZED (  -- unchanged rows skip the comparison
          SELECT n.j AS new_j, n.k, o.by_key -> n.k::text AS old_j FROM n, o
           WHERE (o.by_key -> n.k::text) - ignored <> n.j - ignored)
   INSERT INTO audit.log (tenant_id, table_name, row_key, operation, old_row, new_row,
-                         actor_sub, actor_role, db_user, txid)
+                         actor_sub, actor_role, db_user, txid, transaction_id)
   SELECT (c.new_j ->> TG_ARGV[0])::uuid, TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, c.k, 'UPDATE',
-         d.old_part, d.new_part, internal.audit_actor(claims), coalesce(claims ->> 'role', session_user), session_user, txid_current()
+         d.old_part, d.new_part, internal.audit_actor(claims), coalesce(claims ->> 'role', session_user), session_user,
+         txid_current(), tx
     FROM changed c
    CROSS JOIN LATERAL (
          SELECT jsonb_object_agg(e.key, e.value) AS old_part, jsonb_object_agg(e.key, c.new_j -> e.key) AS new_part
@@ -86,7 +119,8 @@ BEGIN
 END $$;
 
 -- Attach the audit to a table: internal.audit_table('kassa.t', 'tenant_id', 'id'[, '-column'...]).
--- A '-column' argument leaves changes of that column alone out of the log.
+-- A '-column' argument leaves changes of that column alone out of the log; a '!column' keeps
+-- the column out of the log altogether (an internal counter the API must not show).
 CREATE OR REPLACE FUNCTION internal.audit_table(tbl regclass, tenant_column text, VARIADIC key_columns text[])
 RETURNS void LANGUAGE plpgsql SET search_path = '' AS $$
 DECLARE
@@ -114,8 +148,9 @@ SELECT internal.declare_policy('audit.log', 'Staff read their tenant''s audit lo
 REVOKE ALL ON audit.log FROM PUBLIC;
 GRANT SELECT ON audit.log TO staff;
 
+-- id and transaction_id are uuids: the log's bigint id and the txid count the whole platform.
 CREATE VIEW api.audit_log WITH (security_invoker = true) AS
-  SELECT id, tenant_id, table_name, row_key, operation, old_row, new_row,
-         actor_sub, actor_role, db_user, txid, at
+  SELECT public_id AS id, tenant_id, table_name, row_key, operation, old_row, new_row,
+         actor_sub, actor_role, db_user, transaction_id, at
     FROM audit.log;
 GRANT SELECT ON api.audit_log TO staff;

@@ -3,7 +3,10 @@
 -- internal.post_entries takes a JSON array of entries
 --   {tenant_id, customer_id, kind, amount, source_type, source_id, description?, currency?}
 -- locks the billing accounts involved in (tenant_id, customer_id) order (a fixed order, so two
--- postings never deadlock), appends the entries with their running balance_after, and moves
+-- postings never deadlock), appends the entries with their running balance_after and the
+-- customer's next entry numbers (entry_no: 1, 2, 3 … per customer, gapless, assigned under the
+-- account's lock; the order statements and the API use, as the global id counts every
+-- tenant's postings and is never shown), and moves
 -- the cached balances by the same sums in the same transaction. An entry whose document has
 -- already posted that kind is skipped: reposting is a no-op, never a double. Debits other
 -- than invoices may not take a balance below minus the account's credit limit, unless the
@@ -77,7 +80,10 @@ BEGIN
      ORDER BY i.tenant_id, i.source_type, i.source_id, i.kind, i.n
   ), running AS (
     SELECT f.*, a.currency AS account_currency,
-           a.balance + sum(f.amount) OVER (PARTITION BY f.tenant_id, f.customer_id ORDER BY f.n) AS balance_after
+           a.balance + sum(f.amount) OVER (PARTITION BY f.tenant_id, f.customer_id ORDER BY f.n) AS balance_after,
+           coalesce((SELECT max(l.entry_no) FROM kassa.ledger_entries l
+                      WHERE l.tenant_id = f.tenant_id AND l.customer_id = f.customer_id), 0)
+             + row_number() OVER (PARTITION BY f.tenant_id, f.customer_id ORDER BY f.n) AS entry_no
       FROM fresh f JOIN kassa.billing_accounts a USING (tenant_id, customer_id)
   ), moved AS (
     UPDATE kassa.billing_accounts a
@@ -86,9 +92,9 @@ BEGIN
               FROM running r GROUP BY 1, 2) d
      WHERE a.tenant_id = d.tenant_id AND a.customer_id = d.customer_id
   )
-  INSERT INTO kassa.ledger_entries AS l (tenant_id, customer_id, kind, amount, currency, balance_after,
+  INSERT INTO kassa.ledger_entries AS l (tenant_id, customer_id, entry_no, kind, amount, currency, balance_after,
                                          source_type, source_id, description)
-  SELECT r.tenant_id, r.customer_id, r.kind, r.amount, r.account_currency, r.balance_after,
+  SELECT r.tenant_id, r.customer_id, r.entry_no, r.kind, r.amount, r.account_currency, r.balance_after,
          r.source_type, r.source_id, r.description
     FROM running r ORDER BY r.n
   RETURNING l.*;
@@ -161,8 +167,9 @@ SELECT internal.declare_policy('kassa.ledger_entries', 'Customers see their own 
                               'SELECT', 'customer', internal.own_rows());
 GRANT SELECT ON kassa.billing_accounts, kassa.ledger_entries TO customer, staff;
 
+-- id is the entry's opaque uuid; entry_no orders a customer's entries.
 CREATE VIEW api.ledger_entries WITH (security_invoker = true) AS
-  SELECT id, tenant_id, customer_id, kind, amount, currency, balance_after, source_type, source_id,
-         description, created_at
+  SELECT public_id AS id, tenant_id, customer_id, entry_no, kind, amount, currency, balance_after, source_type,
+         source_id, description, created_at
     FROM kassa.ledger_entries;
 GRANT SELECT ON api.ledger_entries TO customer, staff;

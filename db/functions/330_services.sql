@@ -367,7 +367,8 @@ SELECT internal.grant_writes('api.services', 'kassa.services', 'staff',
 SELECT internal.write_by_key('api.services', 'kassa.services');
 
 CREATE VIEW api.service_actions WITH (security_invoker = true) AS
-  SELECT id, tenant_id, service_id, customer_id, action, reason, effective_on, row_before, row_after, actor, at
+  SELECT public_id AS id, tenant_id, service_id, customer_id, action, reason, effective_on, row_before, row_after,
+         actor, at
     FROM kassa.service_actions;
 GRANT SELECT ON api.service_actions TO customer, staff;
 

@@ -356,7 +356,7 @@ END $$;
 
 SELECT internal.audit_table('kassa.invoices', 'tenant_id', 'id');
 SELECT internal.audit_table('kassa.invoice_lines', 'tenant_id', 'id');
-SELECT internal.audit_table('kassa.invoice_allocations', 'tenant_id', 'id');
+SELECT internal.audit_table('kassa.invoice_allocations', 'tenant_id', 'public_id', '!id');
 
 -- The breakdown runs as its caller: the API views read it under RLS.
 GRANT EXECUTE ON FUNCTION internal.invoice_vat_breakdown(uuid, uuid[]), internal.vat_of(numeric, numeric, boolean)

@@ -7,7 +7,7 @@
 -- filtering posted_on), so the RPC and the view export the same CSV columns.
 
 CREATE OR REPLACE FUNCTION internal.statement(p_tenant_id uuid, p_customer_id uuid, p_from date, p_to date)
-RETURNS TABLE (tenant_id uuid, customer_id uuid, account_number text, entry_id bigint, posted_on date, kind text,
+RETURNS TABLE (tenant_id uuid, customer_id uuid, account_number text, entry_id uuid, entry_no bigint, posted_on date, kind text,
                source_type text, source_id text, description text, opening_balance bigint, amount bigint,
                balance bigint, currency char(3))
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = '' AS $$
@@ -28,38 +28,38 @@ BEGIN
       JOIN kassa.customers c ON c.tenant_id = a.tenant_id AND c.id = a.customer_id
      WHERE a.tenant_id = p_tenant_id AND a.customer_id = p_customer_id
   ), entries AS (
-    SELECT l.id, l.kind, l.source_type, l.source_id, l.description, l.amount,
+    SELECT l.public_id, l.entry_no, l.kind, l.source_type, l.source_id, l.description, l.amount,
            (l.created_at AT TIME ZONE acc.timezone)::date AS posted_on
       FROM kassa.ledger_entries l, account acc
      WHERE l.tenant_id = p_tenant_id AND l.customer_id = p_customer_id
   ), opening AS (
     SELECT coalesce(sum(e.amount) FILTER (WHERE e.posted_on < p_from), 0)::bigint AS balance FROM entries e
   ), period AS (
-    SELECT e.*, o.balance + sum(e.amount) OVER (ORDER BY e.id) AS balance
+    SELECT e.*, o.balance + sum(e.amount) OVER (ORDER BY e.entry_no) AS balance
       FROM entries e, opening o
      WHERE e.posted_on BETWEEN coalesce(p_from, '-infinity') AND p_to
   ), closing AS (
     SELECT coalesce(sum(p.amount), 0)::bigint AS moved FROM period p
   )
-  SELECT r.tenant_id, r.customer_id, r.account_number, r.entry_id, r.posted_on, r.kind, r.source_type,
+  SELECT r.tenant_id, r.customer_id, r.account_number, r.entry_id, r.entry_no, r.posted_on, r.kind, r.source_type,
          r.source_id, r.description, r.opening_balance, r.amount, r.balance, r.currency
-    FROM (SELECT 0 AS part, NULL::bigint AS entry_id, p_from AS posted_on, 'opening_balance' AS kind,
+    FROM (SELECT 0 AS part, NULL::uuid AS entry_id, NULL::bigint AS entry_no, p_from AS posted_on, 'opening_balance' AS kind,
                  NULL AS source_type, NULL AS source_id, 'Opening balance' AS description,
                  o.balance AS opening_balance, NULL::bigint AS amount, o.balance AS balance
             FROM opening o
           UNION ALL
-          SELECT 1, p.id, p.posted_on, p.kind, p.source_type, p.source_id, p.description,
+          SELECT 1, p.public_id, p.entry_no, p.posted_on, p.kind, p.source_type, p.source_id, p.description,
                  (p.balance - p.amount)::bigint, p.amount, p.balance::bigint
             FROM period p
           UNION ALL
-          SELECT 2, NULL, p_to, 'closing_balance', NULL, NULL, 'Closing balance', o.balance, c.moved,
+          SELECT 2, NULL, NULL, p_to, 'closing_balance', NULL, NULL, 'Closing balance', o.balance, c.moved,
                  o.balance + c.moved
-            FROM opening o, closing c) r0(part, entry_id, posted_on, kind, source_type, source_id, description,
+            FROM opening o, closing c) r0(part, entry_id, entry_no, posted_on, kind, source_type, source_id, description,
                                           opening_balance, amount, balance)
    CROSS JOIN account acc
-   CROSS JOIN LATERAL (SELECT acc.tenant_id, acc.customer_id, acc.account_number, r0.entry_id, r0.posted_on,
+   CROSS JOIN LATERAL (SELECT acc.tenant_id, acc.customer_id, acc.account_number, r0.entry_id, r0.entry_no, r0.posted_on,
                               r0.kind, r0.source_type, r0.source_id, r0.description, r0.opening_balance,
                               r0.amount, r0.balance, acc.currency, r0.part) r
-   ORDER BY r.part, r.entry_id;
+   ORDER BY r.part, r.entry_no;
 END $$;
 

@@ -68,7 +68,7 @@ CREATE VIEW api.invoice_lines WITH (security_invoker = true) AS
 GRANT SELECT ON api.invoice_lines TO customer, staff;
 
 CREATE VIEW api.invoice_allocations WITH (security_invoker = true) AS
-  SELECT id, tenant_id, invoice_id, customer_id, amount, source_type, source_id, created_at
+  SELECT public_id AS id, tenant_id, invoice_id, customer_id, amount, source_type, source_id, created_at
     FROM kassa.invoice_allocations;
 GRANT SELECT ON api.invoice_allocations TO customer, staff;
 
@@ -91,7 +91,7 @@ GRANT SELECT ON api.credit_note_lines TO customer, staff;
 -- Every ledger entry as a statement line (CSV: Accept: text/csv), filtered by customer_id and
 -- posted_on; opening_balance of the first row and balance of the last bound the period.
 CREATE VIEW api.statement_lines WITH (security_invoker = true) AS
-  SELECT l.tenant_id, l.customer_id, c.account_number, l.id AS entry_id,
+  SELECT l.tenant_id, l.customer_id, c.account_number, l.public_id AS entry_id, l.entry_no,
          (l.created_at AT TIME ZONE t.timezone)::date AS posted_on, l.kind, l.source_type, l.source_id,
          l.description, l.balance_after - l.amount AS opening_balance, l.amount, l.balance_after AS balance,
          l.currency
@@ -336,7 +336,7 @@ DECLARE
   upto   date := coalesce("to", internal.tenant_today(tenant));
 BEGIN
   -- Function results carry no type modifiers: the currency gets its char(3) back.
-  RETURN QUERY SELECT s.tenant_id, s.customer_id, s.account_number, s.entry_id, s.posted_on, s.kind, s.source_type,
+  RETURN QUERY SELECT s.tenant_id, s.customer_id, s.account_number, s.entry_id, s.entry_no, s.posted_on, s.kind, s.source_type,
                       s.source_id, s.description, s.opening_balance, s.amount, s.balance, s.currency::char(3)
                  FROM internal.statement(tenant, who, "from", upto) s;
 END $$;

@@ -33,7 +33,7 @@ SELECT internal.declare_policy('kassa.low_balance_thresholds', 'Staff manage the
 GRANT SELECT ON kassa.notifications, kassa.low_balance_thresholds TO customer, staff;
 
 CREATE VIEW api.notifications WITH (security_invoker = true) AS
-  SELECT id, tenant_id, customer_id, kind, payload, created_at, delivered_at FROM kassa.notifications;
+  SELECT public_id AS id, tenant_id, customer_id, kind, payload, created_at, delivered_at FROM kassa.notifications;
 GRANT SELECT ON api.notifications TO customer, staff;
 
 CREATE VIEW api.low_balance_thresholds WITH (security_invoker = true) AS

@@ -32,17 +32,21 @@ BEGIN
 END $$;
 
 -- Job runner (jobs/runner.py): a new run in the job log, dated p_as_of or the tenant's today.
-CREATE OR REPLACE FUNCTION internal.start_job_run(p_job text, p_as_of date, p_tenant uuid) RETURNS bigint
+-- Its row's key, and the public id the audit log names the run by (the key counts every
+-- tenant's runs: the API never shows it).
+CREATE OR REPLACE FUNCTION internal.start_job_run(p_job text, p_as_of date, p_tenant uuid,
+                                                  OUT id bigint, OUT public_id uuid)
 LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
   INSERT INTO kassa.job_runs (job, as_of, tenant_id)
   VALUES (p_job, coalesce(p_as_of, internal.tenant_today(p_tenant)), p_tenant)
-  RETURNING id
+  RETURNING id, public_id
 $$;
 
 -- Job runner: a queued run (the scheduler's queue) starts.
-CREATE OR REPLACE FUNCTION internal.start_queued_job_run(p_run bigint) RETURNS void
+CREATE OR REPLACE FUNCTION internal.start_queued_job_run(p_run bigint) RETURNS uuid
 LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
   UPDATE kassa.job_runs SET status = 'running', started_at = pg_catalog.clock_timestamp() WHERE id = p_run
+  RETURNING public_id
 $$;
 
 -- Job runner: a run's outcome.

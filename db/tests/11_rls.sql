@@ -70,7 +70,7 @@ SELECT throws_ok('DELETE FROM api.customers', '42501', NULL, 'staff cannot delet
 SELECT lives_ok($$INSERT INTO api.vat_rates (category, rate) VALUES ('reduced', 7.5)$$, 'staff add a VAT rate to their tenant');
 SELECT is((SELECT count(*) FROM api.audit_log WHERE tenant_id <> 'aaaaaaaa-0000-4000-8000-00000000000a'), 0::bigint,
           'staff read only their tenant''s audit log');
-SELECT throws_ok($$INSERT INTO audit.log (tenant_id, table_name, row_key, operation, actor_role, db_user, txid) VALUES ('aaaaaaaa-0000-4000-8000-00000000000a', 'x', '{}', 'INSERT', 'staff', 'staff', 1)$$,
+SELECT throws_ok($$INSERT INTO audit.log (tenant_id, table_name, row_key, operation, actor_role, db_user, txid, transaction_id) VALUES ('aaaaaaaa-0000-4000-8000-00000000000a', 'x', '{}', 'INSERT', 'staff', 'staff', 1, gen_random_uuid())$$,
                  '42501', NULL, 'staff cannot write the audit log');
 SELECT pg_temp.act_as_owner();
 SELECT set_eq($$SELECT tenant_id, name, email FROM kassa.customers WHERE name IN ('Staff Made', 'Hijacked', 'Planted', 'Berta B1')$$,

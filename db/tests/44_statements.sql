@@ -40,7 +40,7 @@ SELECT is((SELECT count(*)::int FROM api.statement('bbbbbbbb-0000-4000-8000-0000
           'staff get the statement of their tenant''s customer');
 SELECT throws_ok($$SELECT * FROM api.statement('bbbbbbbb-0000-4000-8000-0000000000b1', '2026-04-01', '2026-03-01')$$,
                  'P0G02', 'the period 2026-04-01 to 2026-03-01 is empty', 'a period ending before it starts is refused');
-SELECT is((SELECT array_agg(amount ORDER BY entry_id) FROM api.statement_lines
+SELECT is((SELECT array_agg(amount ORDER BY entry_no) FROM api.statement_lines
             WHERE customer_id = 'bbbbbbbb-0000-4000-8000-0000000000b1' AND posted_on BETWEEN '2026-03-01' AND '2026-03-31'),
           ARRAY[3000, 200]::bigint[], 'the view lists the same entries by posted_on');
 SELECT pg_temp.act_as('staff', ta) FROM ids;
