@@ -40,7 +40,7 @@ SELECT is((SELECT balance FROM kassa.billing_accounts WHERE customer_id = 'aaaaa
 SELECT pg_temp.act_as('staff', 'aaaaaaaa-0000-4000-8000-00000000000a');
 CREATE TEMP TABLE started AS SELECT api.start_invoice_run('run-1') AS id;
 SELECT pg_temp.act_as_owner();
-UPDATE kassa.job_runs SET status = 'succeeded', finished_at = now() WHERE id = (SELECT id FROM started);
+UPDATE kassa.job_runs SET status = 'succeeded', finished_at = now() WHERE public_id = (SELECT id FROM started);
 SELECT pg_temp.act_as('staff', 'aaaaaaaa-0000-4000-8000-00000000000a');
 SELECT is(api.start_invoice_run('run-1'), (SELECT id FROM started), 'a retried invoice run answers the first run');
 SELECT isnt(api.start_invoice_run(), (SELECT id FROM started), 'while a call without a request id queues a new run');
