@@ -82,3 +82,15 @@ BEGIN
   RETURNING x.*;
 END $$;
 
+-- Row-level security and the API's view of allocations.
+ALTER TABLE kassa.invoice_allocations ENABLE ROW LEVEL SECURITY;
+SELECT internal.declare_policy('kassa.invoice_allocations', 'Staff see their tenant''s allocations',
+                              'SELECT', 'staff', internal.tenant_rows());
+SELECT internal.declare_policy('kassa.invoice_allocations', 'Customers see their own allocations',
+                              'SELECT', 'customer', internal.own_rows());
+GRANT SELECT ON kassa.invoice_allocations TO customer, staff;
+
+CREATE VIEW api.invoice_allocations WITH (security_invoker = true) AS
+  SELECT public_id AS id, tenant_id, invoice_id, customer_id, amount, source_type, source_id, created_at
+    FROM kassa.invoice_allocations;
+GRANT SELECT ON api.invoice_allocations TO customer, staff;

@@ -226,3 +226,60 @@ CREATE OR REPLACE TRIGGER final BEFORE UPDATE OR DELETE ON kassa.credit_note_lin
 CREATE OR REPLACE TRIGGER final BEFORE UPDATE OR DELETE ON kassa.credit_note_vat_totals
   FOR EACH ROW EXECUTE FUNCTION internal.refuse_credit_note_change();
 
+-- Row-level security, the API's views and the staff RPC of credit notes.
+ALTER TABLE kassa.credit_notes ENABLE ROW LEVEL SECURITY;
+ALTER TABLE kassa.credit_note_lines ENABLE ROW LEVEL SECURITY;
+ALTER TABLE kassa.credit_note_vat_totals ENABLE ROW LEVEL SECURITY;
+SELECT internal.declare_policy('kassa.credit_notes', 'Staff see their tenant''s credit notes',
+                              'SELECT', 'staff', internal.tenant_rows());
+SELECT internal.declare_policy('kassa.credit_notes', 'Customers see their own credit notes',
+                              'SELECT', 'customer', internal.own_rows());
+SELECT internal.declare_policy('kassa.credit_note_lines', 'Staff see their tenant''s credit note lines',
+                              'SELECT', 'staff', internal.tenant_rows());
+SELECT internal.declare_policy('kassa.credit_note_lines', 'Customers see the lines of their own credit notes',
+                              'SELECT', 'customer', internal.rows_of_visible('kassa.credit_note_lines', 'kassa.credit_notes', 'credit_note_id'));
+SELECT internal.declare_policy('kassa.credit_note_vat_totals', 'Staff see their tenant''s credit note VAT totals',
+                              'SELECT', 'staff', internal.tenant_rows());
+SELECT internal.declare_policy('kassa.credit_note_vat_totals', 'Customers see the VAT totals of their own credit notes',
+                              'SELECT', 'customer', internal.rows_of_visible('kassa.credit_note_vat_totals', 'kassa.credit_notes', 'credit_note_id'));
+GRANT SELECT ON kassa.credit_notes, kassa.credit_note_lines, kassa.credit_note_vat_totals TO customer, staff;
+
+CREATE VIEW api.credit_notes WITH (security_invoker = true) AS
+  SELECT id, tenant_id, invoice_id, customer_id, number, reason, settlement, currency, issued_on, net_total,
+         vat_total, total, created_at, supplier, recipient
+    FROM kassa.credit_notes;
+GRANT SELECT ON api.credit_notes TO customer, staff;
+
+CREATE VIEW api.credit_note_vat_breakdown WITH (security_invoker = true) AS
+  SELECT tenant_id, credit_note_id, vat_category, vat_rate, net, vat, gross
+    FROM kassa.credit_note_vat_totals;
+GRANT SELECT ON api.credit_note_vat_breakdown TO customer, staff;
+
+CREATE VIEW api.credit_note_lines WITH (security_invoker = true) AS
+  SELECT id, tenant_id, credit_note_id, invoice_line_id, description, amount, vat_rate
+    FROM kassa.credit_note_lines;
+GRANT SELECT ON api.credit_note_lines TO customer, staff;
+
+CREATE OR REPLACE FUNCTION api.create_credit_note(invoice_id uuid, reason text, settlement text DEFAULT 'balance',
+                                                  lines jsonb DEFAULT NULL, issued_on date DEFAULT NULL,
+                                                  request_id text DEFAULT NULL)
+RETURNS api.credit_notes LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  tenant uuid := internal.jwt_tenant_id();
+  call   jsonb := jsonb_build_object('invoice_id', invoice_id, 'reason', reason, 'settlement', settlement,
+                                     'lines', lines, 'issued_on', issued_on);
+  note_id uuid := internal.replayed(tenant, request_id, 'create_credit_note', call) #>> '{}';
+  made   api.credit_notes;
+BEGIN
+  IF note_id IS NULL THEN
+    PERFORM internal.check_business_date(tenant, create_credit_note.issued_on, 'issued_on');
+    note_id := (internal.create_credit_note(tenant, create_credit_note.invoice_id, create_credit_note.reason,
+                                            create_credit_note.settlement, create_credit_note.lines,
+                                            coalesce(create_credit_note.issued_on, internal.tenant_today(tenant)))).id;
+    PERFORM internal.remember(tenant, request_id, 'create_credit_note', call, to_jsonb(note_id));
+  END IF;
+  SELECT * INTO made FROM api.credit_notes n WHERE n.tenant_id = tenant AND n.id = note_id;
+  RETURN made;
+END $$;
+
+GRANT EXECUTE ON FUNCTION api.create_credit_note(uuid, text, text, jsonb, date, text) TO staff;

@@ -63,3 +63,42 @@ BEGIN
    ORDER BY r.part, r.entry_no;
 END $$;
 
+-- Every ledger entry as a statement line (CSV: Accept: text/csv), filtered by customer_id and
+-- posted_on; opening_balance of the first row and balance of the last bound the period.
+CREATE VIEW api.statement_lines WITH (security_invoker = true) AS
+  SELECT l.tenant_id, l.customer_id, c.account_number, l.public_id AS entry_id, l.entry_no,
+         (l.created_at AT TIME ZONE t.timezone)::date AS posted_on, l.kind, l.source_type, l.source_id,
+         l.description, l.balance_after - l.amount AS opening_balance, l.amount, l.balance_after AS balance,
+         l.currency
+    FROM kassa.ledger_entries l
+    JOIN kassa.tenants t ON t.id = l.tenant_id
+    JOIN kassa.customers c ON c.tenant_id = l.tenant_id AND c.id = l.customer_id;
+GRANT SELECT ON api.statement_lines TO customer, staff;
+
+-- Whose statement the caller may read: staff any customer of their tenant (internal.statement
+-- says which exist), a customer only their own.
+CREATE OR REPLACE FUNCTION internal.statement_customer(p_customer uuid) RETURNS uuid
+LANGUAGE plpgsql STABLE SET search_path = '' AS $$
+BEGIN
+  IF current_setting('role') = 'customer' AND p_customer IS DISTINCT FROM internal.jwt_customer_id() THEN
+    PERFORM internal.raise_error('P0G01', format('customer %s not found', p_customer), NULL,
+      'Staff name a customer of their tenant; customers may ask only for their own statement.');
+  END IF;
+  RETURN p_customer;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.statement(customer_id uuid, "from" date DEFAULT NULL, "to" date DEFAULT NULL)
+RETURNS SETOF api.statement_lines
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  tenant uuid := internal.jwt_tenant_id();
+  who    uuid := internal.statement_customer(statement.customer_id);
+  upto   date := coalesce("to", internal.tenant_today(tenant));
+BEGIN
+  -- Function results carry no type modifiers: the currency gets its char(3) back.
+  RETURN QUERY SELECT s.tenant_id, s.customer_id, s.account_number, s.entry_id, s.entry_no, s.posted_on, s.kind, s.source_type,
+                      s.source_id, s.description, s.opening_balance, s.amount, s.balance, s.currency::char(3)
+                 FROM internal.statement(tenant, who, "from", upto) s;
+END $$;
+
+GRANT EXECUTE ON FUNCTION api.statement(uuid, date, date) TO staff, customer;
