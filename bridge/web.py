@@ -1,12 +1,14 @@
 """The bridge web process: webhooks, payment pages, document downloads (Flask).
 
-Run by gunicorn as `bridge.web:app`. Every gateway's blueprint registers itself here.
+Run by gunicorn as `bridge.web:app_from_environment()`, configured by bridge.config (the
+environment, read once at start). Every gateway's blueprint registers itself here.
 """
 from __future__ import annotations
 
 from flask import Flask, jsonify
 
 from bridge import answers, openapi, refunds, topups, webhooks
+from bridge.config import Config
 from bridge.db import pool
 
 
@@ -21,8 +23,9 @@ SECURITY_HEADERS = {
 }
 
 
-def create_app() -> Flask:
+def create_app(config: Config) -> Flask:
     app = Flask(__name__)
+    app.extensions["kassa"] = config
     app.config.update(SESSION_COOKIE_SECURE=True, SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
     answers.install(app)
 
@@ -44,4 +47,6 @@ def create_app() -> Flask:
     return app
 
 
-app = create_app()
+def app_from_environment() -> Flask:
+    """The app gunicorn serves (`bridge.web:app_from_environment()`, called once per worker)."""
+    return create_app(Config.from_environment())
