@@ -3,8 +3,8 @@ call (internal.stripe_event, in a transaction whose audit rows name `webhook:str
 that records the event id and applies it once.
 
 Answers: 200 processed / ignored / duplicate; 400 bad signature or stale timestamp (P0W10),
-malformed JSON (P0W11: NaN and Infinity are not JSON either) or not an event (P0W12), nothing
-read, nothing written; 422 a signed event breaking a business rule or holding values the
+malformed JSON (P0W11: NaN and Infinity are not JSON either), JSON nested too deep (P0B11) or
+not an event (P0W12), nothing read, nothing written; 422 a signed event breaking a business rule or holding values the
 database cannot take (a NUL byte, a text amount: recorded as rejected with its error, nothing
 posted). Never a 500 for what the sender sent: Stripe would deliver a poison event again for
 days. Errors are in PostgREST's shape {code, message, details, hint}.
@@ -20,7 +20,7 @@ from flask import Blueprint, jsonify, request
 from psycopg.types.json import Jsonb
 
 from bridge import config
-from bridge.answers import NUL_IN_TEXT, problem, strict_json
+from bridge.answers import NUL_IN_TEXT, TooDeep, problem, strict_json
 from bridge.db import acting_as, pool
 from gateways import stripe as stripe_gateway
 
@@ -40,6 +40,8 @@ def stripe_webhook():
         return problem(400, "P0W11", "malformed JSON", str(error))
     try:
         event = strict_json(payload)
+    except TooDeep as error:
+        return problem(400, "P0B11", str(error))
     except ValueError as error:
         return problem(400, "P0W11", "malformed JSON", str(error))
     if not isinstance(event, dict) or not isinstance(event.get("id"), str) or not isinstance(event.get("type"), str):
