@@ -18,16 +18,18 @@ def load(conn: psycopg.Connection, tenants: int, services_per_tenant: int, due: 
     ids = sorted(str(uuid.UUID(f"{prefix}-{uuid.uuid4().hex[8:]}")) for _ in range(tenants))
     with conn.transaction():
         conn.execute("""
-          INSERT INTO kassa.tenants (id, slug, name, legal_name, country, currency, prices_include_vat)
-          SELECT t, 'book-' || replace(t::text, '-', ''), 'Book ' || t, 'Book ' || t || ' Ltd', 'ZA', 'ZAR', true
+          INSERT INTO kassa.tenants (id, slug, name, legal_name, country, currency, prices_include_vat,
+                                     date_window_back_days)
+          SELECT t, 'book-' || replace(t::text, '-', ''), 'Book ' || t, 'Book ' || t || ' Ltd', 'ZA', 'ZAR', true,
+                 3660  -- a migrated book: its history lies years back
             FROM unnest(%(ids)s::uuid[]) t""", {"ids": ids})
         conn.execute("INSERT INTO kassa.vat_rates (tenant_id, category, rate)"
                      " SELECT t, 'standard', 15 FROM unnest(%(ids)s::uuid[]) t", {"ids": ids})
         # One plan per tenant; its product and price version share the tenant's id.
         conn.execute("INSERT INTO kassa.products (tenant_id, id, code, name, kind)"
                      " SELECT t, t, 'fibre', 'Fibre 100', 'plan' FROM unnest(%(ids)s::uuid[]) t", {"ids": ids})
-        conn.execute("INSERT INTO kassa.price_versions (tenant_id, id, product_id, price, interval, valid_from)"
-                     " SELECT t, t, t, 49900, 'monthly', '2000-01-01' FROM unnest(%(ids)s::uuid[]) t", {"ids": ids})
+        conn.execute("INSERT INTO kassa.price_versions (tenant_id, id, product_id, price, interval)"
+                     " SELECT t, t, t, 49900, 'monthly' FROM unnest(%(ids)s::uuid[]) t", {"ids": ids})
         conn.execute("""
           INSERT INTO kassa.customers (tenant_id, name, email)
           SELECT t, 'Customer ' || i, 'c' || i || '@example.com'

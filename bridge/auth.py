@@ -15,7 +15,7 @@ def caller(*roles: str) -> dict:
     """The claims of the request's token, or a 401/403 answer in the error shape."""
     try:
         claims = api_tokens.verified(api_tokens.bearer_token(request.headers.get("Authorization", "")),
-                                     config.current().jwt_secret, roles)
+                                     config.current().jwt_keys, roles)
         try:
             with pool().connection() as conn:
                 conn.execute(f"SELECT {api_tokens.CHECK_CLAIMS}(%s, %s)", [Json(claims), claims["role"]])

@@ -8,12 +8,20 @@ check calls, holds it to the rest (at most 24 hours of life, tenant active, cust
 tenant and not closed). `verified` is the first half, the same for both processes; each runs
 the check with its own database driver and turns a refusal into `Refused`.
 
+Tokens are checked against a key set (a JSON Web Key Set of HS256 secrets, KASSA_JWT_KEYS,
+the same set PostgREST gets as `jwt-secret`): the current key, which signs, and the previous
+keys still in their overlap after `kassa jwt-key rotate` (docs/security.md).
+
 Answers (PostgREST's error shape): 401 P0B08 no valid API token; 403 P0B09 the token's role may
 not use the endpoint; 403 P0B10 the request check refused it (message says why).
 """
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 from collections.abc import Collection
+from functools import lru_cache
 
 import jwt
 
@@ -37,16 +45,45 @@ def bearer_token(authorization: str) -> str:
     return authorization.removeprefix("Bearer ").strip()
 
 
-def decode(token: str, secret: str) -> dict:
-    """The verified claims; raises jwt.PyJWTError for a bad signature, audience or expiry."""
-    return jwt.decode(token, secret, algorithms=["HS256"], audience=AUDIENCE,
-                      options={"require": ["exp", "aud"]})
+def key_id(secret: str) -> str:
+    """The `kid` of a secret: a digest of it, so a secret has the same kid wherever it is used."""
+    return hashlib.sha256(secret.encode()).hexdigest()[:16]
 
 
-def verified(token: str, secret: str, roles: Collection[str]) -> dict:
+def key_set(secrets: list[str]) -> str:
+    """The JSON Web Key Set of HS256 secrets, the current (signing) one first."""
+    return json.dumps({"keys": [
+        {"kty": "oct", "alg": "HS256", "kid": key_id(secret),
+         "k": base64.urlsafe_b64encode(secret.encode()).rstrip(b"=").decode()} for secret in secrets]})
+
+
+@lru_cache(maxsize=4)
+def _keys(key_set_json: str) -> dict[str, bytes]:
+    return {key.key_id: key.key for key in jwt.PyJWKSet.from_json(key_set_json).keys}
+
+
+def decode(token: str, key_set_json: str) -> dict:
+    """The verified claims; raises jwt.PyJWTError for a bad signature, audience or expiry, or a
+    `kid` not in the set. A token with a `kid` is checked against that key only; one without
+    (signed before tokens carried one) against each key of the set, as PostgREST does."""
+    keys = _keys(key_set_json)
+    kid = jwt.get_unverified_header(token).get("kid")
+    if kid is not None and kid not in keys:
+        raise jwt.InvalidTokenError(f"the token's key {kid!r} is not (or no longer) accepted")
+    error: jwt.PyJWTError = jwt.InvalidSignatureError("no key")
+    for secret in [keys[kid]] if kid is not None else keys.values():
+        try:
+            return jwt.decode(token, secret, algorithms=["HS256"], audience=AUDIENCE,
+                              options={"require": ["exp", "aud"]})
+        except jwt.InvalidSignatureError as bad_signature:
+            error = bad_signature
+    raise error
+
+
+def verified(token: str, key_set_json: str, roles: Collection[str]) -> dict:
     """The claims of a valid API token of one of `roles`; raises Refused (401 or 403)."""
     try:
-        claims = decode(token, secret)
+        claims = decode(token, key_set_json)
     except jwt.PyJWTError as error:
         raise Refused(401, "P0B08", "a valid API token is required", str(error),
                       "Send `Authorization: Bearer <token>`; issue tokens with `kassa token`.")

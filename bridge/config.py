@@ -15,7 +15,7 @@ from gateways.stripe import StripeSettings
 @dataclass(frozen=True)
 class Config:
     worker_database_url: str
-    jwt_secret: str
+    jwt_keys: str  # the key set tokens are checked against (bridge/claims.py)
     payment_method_key: str
     public_url: str  # the bridge's own address, for the default return pages of a top-up
     sse_url: str
@@ -26,7 +26,7 @@ class Config:
 
     @classmethod
     def from_environment(cls, env: Mapping[str, str] = os.environ) -> Config:
-        return cls(worker_database_url=env["KASSA_WORKER_DATABASE_URL"], jwt_secret=env["KASSA_JWT_SECRET"],
+        return cls(worker_database_url=env["KASSA_WORKER_DATABASE_URL"], jwt_keys=env["KASSA_JWT_KEYS"],
                    payment_method_key=env.get("KASSA_PAYMENT_METHOD_KEY", ""),
                    public_url=env.get("KASSA_BRIDGE_URL", ""), sse_url=env.get("KASSA_SSE_URL", ""),
                    stripe=StripeSettings.from_environment(env),

@@ -117,7 +117,7 @@ async def read_claims(request: web.Request) -> dict:
     """The token's claims, through the bridge's one door (bridge/claims.py); raises Refused."""
     gateway: Gateway = request.app["gateway"]
     token = api_tokens.bearer_token(request.headers.get("Authorization", "")) or request.query.get("token", "")
-    claims = api_tokens.verified(token, gateway.config.jwt_secret, ("staff", "customer"))
+    claims = api_tokens.verified(token, gateway.config.jwt_keys, ("staff", "customer"))
     try:
         await gateway.pool.execute(f"SELECT {api_tokens.CHECK_CLAIMS}($1::json, $2)", json.dumps(claims), claims["role"])
     except asyncpg.InsufficientPrivilegeError as error:

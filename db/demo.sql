@@ -32,13 +32,17 @@ INSERT INTO kassa.products (tenant_id, id, code, name, kind) VALUES
   ('11111111-1111-4111-8111-111111111111', 'c1111111-0000-4000-8000-000000000001', 'fibre-50', 'Fibre 50/25 Mbps', 'plan'),
   ('11111111-1111-4111-8111-111111111111', 'c1111111-0000-4000-8000-000000000002', 'install', 'Fibre installation', 'fee'),
   ('22222222-2222-4222-8222-222222222222', 'c2222222-0000-4000-8000-000000000001', 'sip-10', 'SIP-Trunk 10 Kanäle', 'plan');
-INSERT INTO kassa.price_versions (tenant_id, id, product_id, price, interval, valid_from) VALUES
-  ('11111111-1111-4111-8111-111111111111', 'd1111111-0000-4000-8000-000000000001',
-   'c1111111-0000-4000-8000-000000000001', 69900, 'monthly', '2026-01-01'),   -- R 699.00 incl. VAT
+-- On sale since 60 days ago (a valid_from lies within the tenant's date window).
+INSERT INTO kassa.price_versions (tenant_id, id, product_id, price, interval, valid_from)
+SELECT v.tenant_id, v.id, v.product_id, v.price, v.interval, internal.tenant_today(v.tenant_id) - 60
+  FROM (VALUES
+  ('11111111-1111-4111-8111-111111111111'::uuid, 'd1111111-0000-4000-8000-000000000001'::uuid,
+   'c1111111-0000-4000-8000-000000000001'::uuid, 69900, 'monthly'),   -- R 699.00 incl. VAT
   ('11111111-1111-4111-8111-111111111111', 'd1111111-0000-4000-8000-000000000002',
-   'c1111111-0000-4000-8000-000000000002', 99900, NULL, '2026-01-01'),        -- R 999.00 once
+   'c1111111-0000-4000-8000-000000000002', 99900, NULL),              -- R 999.00 once
   ('22222222-2222-4222-8222-222222222222', 'd2222222-0000-4000-8000-000000000001',
-   'c2222222-0000-4000-8000-000000000001', 4990, 'monthly', '2026-01-01');    -- € 49.90 plus VAT
+   'c2222222-0000-4000-8000-000000000001', 4990, 'monthly')           -- € 49.90 plus VAT
+  ) AS v (tenant_id, id, product_id, price, interval);
 
 -- Top-ups in Cape Town: R 50 to R 5,000, a bonus of 5 % from R 500 and 10 % from R 1,000.
 INSERT INTO kassa.payment_settings (tenant_id, min_top_up, max_top_up)

@@ -32,10 +32,14 @@ CREATE TABLE kassa.services (
     CONSTRAINT services_active_has_dates CHECK (((status = ANY (ARRAY['pending'::text, 'cancelled'::text])) OR ((activated_on IS NOT NULL) AND (next_billing_date IS NOT NULL)))),
     CONSTRAINT services_billing_day_range CHECK (((billing_day >= 1) AND (billing_day <= 31))),
     CONSTRAINT services_cancelled_has_date CHECK (((status = 'cancelled'::text) = (cancelled_on IS NOT NULL))),
+    CONSTRAINT services_installation_address_max_length CHECK ((char_length(installation_address) <= 1000)),
     CONSTRAINT services_reference_is_object CHECK ((jsonb_typeof(reference) = 'object'::text)),
+    CONSTRAINT services_reference_max_length CHECK ((char_length((reference)::text) <= 4000)),
     CONSTRAINT services_status_known CHECK ((status = ANY (ARRAY['pending'::text, 'active'::text, 'suspended'::text, 'cancelled'::text]))),
+    CONSTRAINT services_status_max_length CHECK ((char_length(status) <= 32)),
     CONSTRAINT services_suspended_has_reason CHECK (((status = 'suspended'::text) = (suspension_reason IS NOT NULL))),
-    CONSTRAINT services_suspension_reason_known CHECK ((suspension_reason = ANY (ARRAY['service_suspended'::text, 'customer_suspended'::text])))
+    CONSTRAINT services_suspension_reason_known CHECK ((suspension_reason = ANY (ARRAY['service_suspended'::text, 'customer_suspended'::text]))),
+    CONSTRAINT services_suspension_reason_max_length CHECK ((char_length(suspension_reason) <= 32))
 );
 
 ALTER TABLE kassa.services OWNER TO kassa_owner;
@@ -67,8 +71,11 @@ CREATE TABLE kassa.pending_charges (
     settled boolean GENERATED ALWAYS AS ((num_nonnulls(invoice_line_id, credit_note_id, closed_on) = 1)) STORED NOT NULL,
     CONSTRAINT pending_charges_closed_reason_length CHECK ((char_length(closed_reason) <= 500)),
     CONSTRAINT pending_charges_closed_with_reason CHECK (((closed_on IS NULL) = (closed_reason IS NULL))),
-    CONSTRAINT pending_charges_description_not_blank CHECK ((btrim(description) <> ''::text)),
+    CONSTRAINT pending_charges_description_max_length CHECK ((char_length(description) <= 500)),
+    CONSTRAINT pending_charges_description_not_blank CHECK ((description ~ '[^[:space:]\u0085\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]'::text)),
     CONSTRAINT pending_charges_kind_known CHECK ((kind = ANY (ARRAY['proration'::text, 'one_off'::text]))),
+    CONSTRAINT pending_charges_kind_max_length CHECK ((char_length(kind) <= 32)),
+    CONSTRAINT pending_charges_quantity_finite CHECK ((quantity <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
     CONSTRAINT pending_charges_quantity_positive CHECK ((quantity > (0)::numeric)),
     CONSTRAINT pending_charges_settled_once CHECK ((num_nonnulls(invoice_line_id, credit_note_id, closed_on) <= 1))
 );
@@ -99,9 +106,14 @@ CREATE TABLE kassa.invoice_lines (
     charge_kind text,
     price_version_id uuid,
     CONSTRAINT invoice_lines_charge_kind_known CHECK ((charge_kind = ANY (ARRAY['recurring'::text, 'proration'::text, 'one_off'::text, 'usage'::text, 'manual'::text]))),
-    CONSTRAINT invoice_lines_description_not_blank CHECK ((btrim(description) <> ''::text)),
+    CONSTRAINT invoice_lines_charge_kind_max_length CHECK ((char_length(charge_kind) <= 32)),
+    CONSTRAINT invoice_lines_description_max_length CHECK ((char_length(description) <= 500)),
+    CONSTRAINT invoice_lines_description_not_blank CHECK ((description ~ '[^[:space:]\u0085\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]'::text)),
     CONSTRAINT invoice_lines_period_order CHECK (((period_end IS NULL) OR (period_end >= period_start))),
+    CONSTRAINT invoice_lines_quantity_finite CHECK ((quantity <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
     CONSTRAINT invoice_lines_quantity_positive CHECK ((quantity > (0)::numeric)),
+    CONSTRAINT invoice_lines_vat_category_max_length CHECK ((char_length(vat_category) <= 32)),
+    CONSTRAINT invoice_lines_vat_rate_finite CHECK ((vat_rate <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
     CONSTRAINT invoice_lines_vat_rate_range CHECK (((vat_rate >= (0)::numeric) AND (vat_rate < (100)::numeric)))
 );
 
@@ -176,13 +188,23 @@ CREATE TABLE kassa.customers (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     closed_at timestamp with time zone,
     status_reason text,
+    CONSTRAINT customers_account_number_max_length CHECK ((char_length(account_number) <= 64)),
+    CONSTRAINT customers_address_max_length CHECK ((char_length(address) <= 1000)),
     CONSTRAINT customers_closed_has_date CHECK (((status = 'closed'::text) = (closed_at IS NOT NULL))),
+    CONSTRAINT customers_company_name_max_length CHECK ((char_length(company_name) <= 200)),
     CONSTRAINT customers_email_format CHECK ((email ~* '^[^@\s]+@[^@\s]+\.[^@\s]+$'::text)),
-    CONSTRAINT customers_name_not_blank CHECK ((btrim(name) <> ''::text)),
+    CONSTRAINT customers_email_max_length CHECK ((char_length(email) <= 254)),
+    CONSTRAINT customers_name_max_length CHECK ((char_length(name) <= 200)),
+    CONSTRAINT customers_name_not_blank CHECK ((name ~ '[^[:space:]\u0085\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]'::text)),
     CONSTRAINT customers_phone_format CHECK ((phone ~ '^\+?[0-9 ()-]{6,20}$'::text)),
+    CONSTRAINT customers_phone_max_length CHECK ((char_length(phone) <= 32)),
     CONSTRAINT customers_status_known CHECK ((status = ANY (ARRAY['active'::text, 'suspended'::text, 'closed'::text]))),
-    CONSTRAINT customers_status_reason_not_blank CHECK ((btrim(status_reason) <> ''::text)),
-    CONSTRAINT customers_type_known CHECK ((type = ANY (ARRAY['personal'::text, 'business'::text])))
+    CONSTRAINT customers_status_max_length CHECK ((char_length(status) <= 32)),
+    CONSTRAINT customers_status_reason_max_length CHECK ((char_length(status_reason) <= 500)),
+    CONSTRAINT customers_status_reason_not_blank CHECK ((status_reason ~ '[^[:space:]\u0085\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]'::text)),
+    CONSTRAINT customers_type_known CHECK ((type = ANY (ARRAY['personal'::text, 'business'::text]))),
+    CONSTRAINT customers_type_max_length CHECK ((char_length(type) <= 32)),
+    CONSTRAINT customers_vat_number_max_length CHECK ((char_length(vat_number) <= 50))
 );
 
 ALTER TABLE kassa.customers OWNER TO kassa_owner;
@@ -217,8 +239,11 @@ CREATE TABLE kassa.credit_notes (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     supplier jsonb,
     recipient jsonb,
-    CONSTRAINT credit_notes_reason_not_blank CHECK ((btrim(reason) <> ''::text)),
+    CONSTRAINT credit_notes_number_max_length CHECK ((char_length(number) <= 64)),
+    CONSTRAINT credit_notes_reason_max_length CHECK ((char_length(reason) <= 500)),
+    CONSTRAINT credit_notes_reason_not_blank CHECK ((reason ~ '[^[:space:]\u0085\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]'::text)),
     CONSTRAINT credit_notes_settlement_known CHECK ((settlement = ANY (ARRAY['balance'::text, 'refund'::text]))),
+    CONSTRAINT credit_notes_settlement_max_length CHECK ((char_length(settlement) <= 32)),
     CONSTRAINT credit_notes_total_positive CHECK ((total > 0))
 );
 
@@ -278,8 +303,11 @@ CREATE TABLE kassa.invoices (
     CONSTRAINT invoices_amount_credited_not_negative CHECK ((amount_credited >= 0)),
     CONSTRAINT invoices_amount_paid_not_negative CHECK ((amount_paid >= 0)),
     CONSTRAINT invoices_not_overpaid CHECK (((number IS NULL) OR ((amount_paid + amount_credited) <= total))),
+    CONSTRAINT invoices_notes_max_length CHECK ((char_length(notes) <= 4000)),
+    CONSTRAINT invoices_number_max_length CHECK ((char_length(number) <= 64)),
     CONSTRAINT invoices_number_when_final CHECK ((((status = 'draft'::text) = (number IS NULL)) OR (status = 'void'::text))),
-    CONSTRAINT invoices_status_known CHECK ((status = ANY (ARRAY['draft'::text, 'finalised'::text, 'partially_paid'::text, 'paid'::text, 'overdue'::text, 'void'::text])))
+    CONSTRAINT invoices_status_known CHECK ((status = ANY (ARRAY['draft'::text, 'finalised'::text, 'partially_paid'::text, 'paid'::text, 'overdue'::text, 'void'::text]))),
+    CONSTRAINT invoices_status_max_length CHECK ((char_length(status) <= 32))
 );
 
 ALTER TABLE kassa.invoices OWNER TO kassa_owner;
@@ -382,12 +410,12 @@ CREATE FUNCTION api.set_primary_payment_method(payment_method_id uuid) RETURNS v
 
 ALTER FUNCTION api.set_primary_payment_method(payment_method_id uuid) OWNER TO kassa_owner;
 
-CREATE FUNCTION api.start_invoice_run() RETURNS bigint
-    LANGUAGE sql SECURITY DEFINER
+CREATE FUNCTION api.start_invoice_run(request_id text DEFAULT NULL::text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 
-ALTER FUNCTION api.start_invoice_run() OWNER TO kassa_owner;
+ALTER FUNCTION api.start_invoice_run(request_id text) OWNER TO kassa_owner;
 
 CREATE TABLE kassa.ledger_entries (
     tenant_id uuid NOT NULL,
@@ -402,7 +430,11 @@ CREATE TABLE kassa.ledger_entries (
     description text DEFAULT ''::text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT ledger_entries_amount_not_zero CHECK ((amount <> 0)),
-    CONSTRAINT ledger_entries_kind_known CHECK ((kind = ANY (ARRAY['invoice'::text, 'payment'::text, 'top_up'::text, 'bonus'::text, 'refund'::text, 'credit_note'::text, 'adjustment'::text, 'reversal'::text])))
+    CONSTRAINT ledger_entries_description_max_length CHECK ((char_length(description) <= 500)),
+    CONSTRAINT ledger_entries_kind_known CHECK ((kind = ANY (ARRAY['invoice'::text, 'payment'::text, 'top_up'::text, 'bonus'::text, 'refund'::text, 'credit_note'::text, 'adjustment'::text, 'reversal'::text]))),
+    CONSTRAINT ledger_entries_kind_max_length CHECK ((char_length(kind) <= 32)),
+    CONSTRAINT ledger_entries_source_id_max_length CHECK ((char_length(source_id) <= 200)),
+    CONSTRAINT ledger_entries_source_type_max_length CHECK ((char_length(source_type) <= 32))
 );
 
 ALTER TABLE kassa.ledger_entries OWNER TO kassa_owner;
@@ -429,17 +461,34 @@ CREATE TABLE kassa.tenants (
     invoice_lead_days integer DEFAULT 7 NOT NULL,
     invoice_run_mode text DEFAULT 'finalise'::text NOT NULL,
     proration_mode text DEFAULT 'next_invoice'::text NOT NULL,
+    date_window_back_days integer DEFAULT 90 NOT NULL,
+    date_window_forward_days integer DEFAULT 366 NOT NULL,
+    CONSTRAINT tenants_account_number_format_max_length CHECK ((char_length(account_number_format) <= 64)),
+    CONSTRAINT tenants_address_max_length CHECK ((char_length(address) <= 1000)),
     CONSTRAINT tenants_billing_days_valid CHECK (((cardinality(billing_days) > 0) AND (billing_days <@ ARRAY[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31]))),
     CONSTRAINT tenants_country_format CHECK ((country ~ '^[A-Z]{2}$'::text)),
+    CONSTRAINT tenants_credit_note_number_format_max_length CHECK ((char_length(credit_note_number_format) <= 64)),
+    CONSTRAINT tenants_date_window_back_days_range CHECK (((date_window_back_days >= 0) AND (date_window_back_days <= 3660))),
+    CONSTRAINT tenants_date_window_forward_days_range CHECK (((date_window_forward_days >= 0) AND (date_window_forward_days <= 3660))),
     CONSTRAINT tenants_invoice_lead_days_range CHECK (((invoice_lead_days >= 0) AND (invoice_lead_days <= 60))),
+    CONSTRAINT tenants_invoice_number_format_max_length CHECK ((char_length(invoice_number_format) <= 64)),
     CONSTRAINT tenants_invoice_run_mode_known CHECK ((invoice_run_mode = ANY (ARRAY['finalise'::text, 'draft'::text]))),
-    CONSTRAINT tenants_legal_name_not_blank CHECK ((btrim(legal_name) <> ''::text)),
-    CONSTRAINT tenants_name_not_blank CHECK ((btrim(name) <> ''::text)),
+    CONSTRAINT tenants_invoice_run_mode_max_length CHECK ((char_length(invoice_run_mode) <= 32)),
+    CONSTRAINT tenants_legal_name_max_length CHECK ((char_length(legal_name) <= 200)),
+    CONSTRAINT tenants_legal_name_not_blank CHECK ((legal_name ~ '[^[:space:]\u0085\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]'::text)),
+    CONSTRAINT tenants_locale_max_length CHECK ((char_length(locale) <= 35)),
+    CONSTRAINT tenants_name_max_length CHECK ((char_length(name) <= 200)),
+    CONSTRAINT tenants_name_not_blank CHECK ((name ~ '[^[:space:]\u0085\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]'::text)),
     CONSTRAINT tenants_number_formats_have_counter CHECK (((account_number_format ~ '\{N+\}'::text) AND (invoice_number_format ~ '\{N+\}'::text) AND (credit_note_number_format ~ '\{N+\}'::text))),
     CONSTRAINT tenants_payment_terms_range CHECK (((payment_terms_days >= 0) AND (payment_terms_days <= 365))),
     CONSTRAINT tenants_proration_mode_known CHECK ((proration_mode = ANY (ARRAY['next_invoice'::text, 'immediate'::text]))),
+    CONSTRAINT tenants_proration_mode_max_length CHECK ((char_length(proration_mode) <= 32)),
     CONSTRAINT tenants_slug_format CHECK ((slug ~ '^[a-z0-9][a-z0-9-]{1,62}$'::text)),
-    CONSTRAINT tenants_status_known CHECK ((status = ANY (ARRAY['active'::text, 'suspended'::text])))
+    CONSTRAINT tenants_slug_max_length CHECK ((char_length(slug) <= 63)),
+    CONSTRAINT tenants_status_known CHECK ((status = ANY (ARRAY['active'::text, 'suspended'::text]))),
+    CONSTRAINT tenants_status_max_length CHECK ((char_length(status) <= 32)),
+    CONSTRAINT tenants_timezone_max_length CHECK ((char_length(timezone) <= 64)),
+    CONSTRAINT tenants_vat_number_max_length CHECK ((char_length(vat_number) <= 50))
 );
 
 ALTER TABLE kassa.tenants OWNER TO kassa_owner;
@@ -557,7 +606,9 @@ CREATE TABLE kassa.invoice_allocations (
     source_type text NOT NULL,
     source_id text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT invoice_allocations_amount_not_zero CHECK ((amount <> 0))
+    CONSTRAINT invoice_allocations_amount_not_zero CHECK ((amount <> 0)),
+    CONSTRAINT invoice_allocations_source_id_max_length CHECK ((char_length(source_id) <= 200)),
+    CONSTRAINT invoice_allocations_source_type_max_length CHECK ((char_length(source_type) <= 32))
 );
 
 ALTER TABLE kassa.invoice_allocations OWNER TO kassa_owner;
@@ -568,6 +619,13 @@ CREATE FUNCTION internal.allocate_credit(p_tenant_id uuid, p_customer_ids uuid[]
     AS $$…$$;
 
 ALTER FUNCTION internal.allocate_credit(p_tenant_id uuid, p_customer_ids uuid[]) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.as_base_row(view_row jsonb, renamed jsonb) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.as_base_row(view_row jsonb, renamed jsonb) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.assign_account_number() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -602,13 +660,23 @@ CREATE TABLE kassa.payments (
     failed_at timestamp with time zone,
     CONSTRAINT payments_amount_positive CHECK ((amount > 0)),
     CONSTRAINT payments_bonus_not_negative CHECK ((bonus >= 0)),
+    CONSTRAINT payments_checkout_url_max_length CHECK ((char_length(checkout_url) <= 2048)),
     CONSTRAINT payments_completed_has_date CHECK (((status = ANY (ARRAY['completed'::text, 'partially_refunded'::text, 'refunded'::text])) = (completed_at IS NOT NULL))),
     CONSTRAINT payments_failed_has_date CHECK (((status = 'failed'::text) = (failed_at IS NOT NULL))),
+    CONSTRAINT payments_failure_reason_max_length CHECK ((char_length(failure_reason) <= 500)),
+    CONSTRAINT payments_idempotency_key_max_length CHECK ((char_length(idempotency_key) <= 255)),
     CONSTRAINT payments_method_known CHECK ((method = ANY (ARRAY['card'::text, 'debit_order'::text, 'eft'::text, 'cash'::text]))),
+    CONSTRAINT payments_method_max_length CHECK ((char_length(method) <= 32)),
+    CONSTRAINT payments_provider_intent_ref_max_length CHECK ((char_length(provider_intent_ref) <= 255)),
     CONSTRAINT payments_provider_known CHECK ((provider = ANY (ARRAY['stripe'::text, 'netcash'::text, 'octo'::text, 'manual'::text]))),
+    CONSTRAINT payments_provider_max_length CHECK ((char_length(provider) <= 32)),
+    CONSTRAINT payments_provider_ref_max_length CHECK ((char_length(provider_ref) <= 255)),
     CONSTRAINT payments_purpose_known CHECK ((purpose = ANY (ARRAY['top_up'::text, 'payment'::text]))),
+    CONSTRAINT payments_purpose_max_length CHECK ((char_length(purpose) <= 32)),
+    CONSTRAINT payments_reason_max_length CHECK ((char_length(reason) <= 500)),
     CONSTRAINT payments_refund_within_amount CHECK (((amount_refunded >= 0) AND (amount_refunded <= amount))),
-    CONSTRAINT payments_status_known CHECK ((status = ANY (ARRAY['pending'::text, 'completed'::text, 'failed'::text, 'partially_refunded'::text, 'refunded'::text])))
+    CONSTRAINT payments_status_known CHECK ((status = ANY (ARRAY['pending'::text, 'completed'::text, 'failed'::text, 'partially_refunded'::text, 'refunded'::text]))),
+    CONSTRAINT payments_status_max_length CHECK ((char_length(status) <= 32))
 );
 
 ALTER TABLE kassa.payments OWNER TO kassa_owner;
@@ -694,12 +762,40 @@ CREATE FUNCTION internal.billing_periods(p_day integer, p_months integer, p_anch
 
 ALTER FUNCTION internal.billing_periods(p_day integer, p_months integer, p_anchor date, p_from date, p_to date) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.check_business_date(p_tenant uuid, p_date date, p_what text) RETURNS void
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.check_business_date(p_tenant uuid, p_date date, p_what text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.check_claims(claims json, api_role text) RETURNS void
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 
 ALTER FUNCTION internal.check_claims(claims json, api_role text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.check_customer_contact(c kassa.customers) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.check_customer_contact(c kassa.customers) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.check_draft_edit() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.check_draft_edit() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.check_finite(p_value numeric, p_what text) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.check_finite(p_value numeric, p_what text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.check_issue_date(p_tenant_id uuid, p_series text, p_issued_on date) RETURNS void
     LANGUAGE plpgsql STABLE
@@ -729,6 +825,13 @@ CREATE FUNCTION internal.check_price_version() RETURNS trigger
 
 ALTER FUNCTION internal.check_price_version() OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.check_product() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.check_product() OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.check_refund(pay kassa.payments, p_amount bigint, p_reason text) RETURNS void
     LANGUAGE plpgsql STABLE
     AS $$…$$;
@@ -749,12 +852,26 @@ CREATE FUNCTION internal.check_return_url(p_tenant uuid, p_url text, p_bridge_or
 
 ALTER FUNCTION internal.check_return_url(p_tenant uuid, p_url text, p_bridge_origin text) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.check_service_text() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.check_service_text() OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.check_tenant() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $$…$$;
 
 ALTER FUNCTION internal.check_tenant() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.check_text(p_text text, p_what text, p_max integer, p_required boolean DEFAULT true) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.check_text(p_text text, p_what text, p_max integer, p_required boolean) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.claim_auto_topup(p_tenant uuid, p_customer uuid, p_now timestamp with time zone) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
@@ -864,6 +981,13 @@ CREATE FUNCTION internal.declare_policy(p_table regclass, p_name text, p_command
     AS $$…$$;
 
 ALTER FUNCTION internal.declare_policy(p_table regclass, p_name text, p_command text, p_roles text, p_rows text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.decrypt_payment_method(p_method uuid, p_encrypted bytea, p_key text) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.decrypt_payment_method(p_method uuid, p_encrypted bytea, p_key text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.draft_for_edit(p_tenant_id uuid, p_invoice_id uuid) RETURNS kassa.invoices
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1009,6 +1133,13 @@ CREATE FUNCTION internal.invoice_vat_breakdown(p_tenant_id uuid, p_invoice_ids u
 
 ALTER FUNCTION internal.invoice_vat_breakdown(p_tenant_id uuid, p_invoice_ids uuid[]) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.is_blank(p_text text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.is_blank(p_text text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.jwt_claims() RETURNS json
     LANGUAGE sql STABLE
     AS $$…$$;
@@ -1079,15 +1210,23 @@ CREATE TABLE kassa.payment_methods (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     deleted_at timestamp with time zone,
     CONSTRAINT payment_methods_account_masked_format CHECK ((account_masked ~ '^\*\*\*[0-9]{4}$'::text)),
+    CONSTRAINT payment_methods_account_masked_max_length CHECK ((char_length(account_masked) <= 16)),
     CONSTRAINT payment_methods_account_type_known CHECK ((account_type = ANY (ARRAY['current'::text, 'cheque'::text, 'savings'::text, 'transmission'::text]))),
+    CONSTRAINT payment_methods_account_type_max_length CHECK ((char_length(account_type) <= 32)),
+    CONSTRAINT payment_methods_bank_max_length CHECK ((char_length(bank) <= 100)),
+    CONSTRAINT payment_methods_brand_max_length CHECK ((char_length(brand) <= 32)),
     CONSTRAINT payment_methods_card_details CHECK (((kind <> 'card'::text) OR ((brand IS NOT NULL) AND (last4 IS NOT NULL) AND (exp_month IS NOT NULL) AND (exp_year IS NOT NULL)))),
     CONSTRAINT payment_methods_debit_order_details CHECK (((kind <> 'debit_order'::text) OR ((bank IS NOT NULL) AND (account_type IS NOT NULL) AND (account_masked IS NOT NULL) AND (mandate_reference IS NOT NULL) AND (mandate_status IS NOT NULL)))),
     CONSTRAINT payment_methods_deleted_not_primary CHECK ((NOT (is_primary AND (deleted_at IS NOT NULL)))),
     CONSTRAINT payment_methods_exp_month_range CHECK (((exp_month >= 1) AND (exp_month <= 12))),
     CONSTRAINT payment_methods_exp_year_range CHECK (((exp_year >= 2000) AND (exp_year <= 2100))),
     CONSTRAINT payment_methods_kind_known CHECK ((kind = ANY (ARRAY['card'::text, 'debit_order'::text, 'eft'::text]))),
+    CONSTRAINT payment_methods_kind_max_length CHECK ((char_length(kind) <= 32)),
     CONSTRAINT payment_methods_last4_format CHECK ((last4 ~ '^[0-9]{4}$'::text)),
-    CONSTRAINT payment_methods_mandate_status_known CHECK ((mandate_status = ANY (ARRAY['pending'::text, 'active'::text, 'cancelled'::text])))
+    CONSTRAINT payment_methods_last4_max_length CHECK ((char_length(last4) <= 4)),
+    CONSTRAINT payment_methods_mandate_reference_max_length CHECK ((char_length(mandate_reference) <= 100)),
+    CONSTRAINT payment_methods_mandate_status_known CHECK ((mandate_status = ANY (ARRAY['pending'::text, 'active'::text, 'cancelled'::text]))),
+    CONSTRAINT payment_methods_mandate_status_max_length CHECK ((char_length(mandate_status) <= 32))
 );
 
 ALTER TABLE kassa.payment_methods OWNER TO kassa_owner;
@@ -1194,6 +1333,13 @@ CREATE FUNCTION internal.payment_method_key() RETURNS text
     AS $$…$$;
 
 ALTER FUNCTION internal.payment_method_key() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.payment_method_key_decrypts_all(p_key text) RETURNS boolean
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.payment_method_key_decrypts_all(p_key text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.post_entries(p_entries jsonb) RETURNS SETOF kassa.ledger_entries
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1302,7 +1448,10 @@ CREATE TABLE kassa.payment_refunds (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT payment_refunds_amount_positive CHECK ((amount > 0)),
     CONSTRAINT payment_refunds_kind_known CHECK ((kind = ANY (ARRAY['refund'::text, 'dispute'::text]))),
-    CONSTRAINT payment_refunds_reason_not_blank CHECK ((btrim(reason) <> ''::text))
+    CONSTRAINT payment_refunds_kind_max_length CHECK ((char_length(kind) <= 32)),
+    CONSTRAINT payment_refunds_provider_ref_max_length CHECK ((char_length(provider_ref) <= 255)),
+    CONSTRAINT payment_refunds_reason_max_length CHECK ((char_length(reason) <= 500)),
+    CONSTRAINT payment_refunds_reason_not_blank CHECK ((reason ~ '[^[:space:]\u0085\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]'::text))
 );
 
 ALTER TABLE kassa.payment_refunds OWNER TO kassa_owner;
@@ -1384,6 +1533,13 @@ CREATE FUNCTION internal.require_reason(p_reason text) RETURNS text
 
 ALTER FUNCTION internal.require_reason(p_reason text) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.rotate_payment_method_key(p_old text, p_new text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.rotate_payment_method_key(p_old text, p_new text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.rows_of_visible(p_table regclass, p_parent regclass, p_key text) RETURNS text
     LANGUAGE sql STABLE
     SET search_path TO ''
@@ -1446,6 +1602,13 @@ CREATE FUNCTION internal.start_queued_job_run(p_run bigint) RETURNS void
     AS $$…$$;
 
 ALTER FUNCTION internal.start_queued_job_run(p_run bigint) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.start_row_count() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.start_row_count() OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.statement(p_tenant_id uuid, p_customer_id uuid, p_from date, p_to date) RETURNS TABLE(tenant_id uuid, customer_id uuid, account_number text, entry_id bigint, posted_on date, kind text, source_type text, source_id text, description text, opening_balance bigint, amount bigint, balance bigint, currency character)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
@@ -1559,6 +1722,13 @@ CREATE FUNCTION internal.vat_of(p_amount numeric, p_rate numeric, p_includes_vat
 
 ALTER FUNCTION internal.vat_of(p_amount numeric, p_rate numeric, p_includes_vat boolean) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.view_key(base regclass, renamed jsonb) RETURNS TABLE(base_column text, view_column text)
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.view_key(base regclass, renamed jsonb) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.void_invoice(p_tenant_id uuid, p_invoice_id uuid, p_reason text, p_issued_on date) RETURNS kassa.invoices
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -1572,6 +1742,20 @@ CREATE FUNCTION internal.warn_low_balance() RETURNS trigger
     AS $$…$$;
 
 ALTER FUNCTION internal.warn_low_balance() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.write_by_key(api_view regclass, base regclass, renamed jsonb DEFAULT '{}'::jsonb) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.write_by_key(api_view regclass, base regclass, renamed jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.write_one_row() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.write_one_row() OWNER TO kassa_owner;
 
 CREATE FUNCTION kassa.hand_over_objects(new_owner name) RETURNS integer
     LANGUAGE plpgsql
@@ -1628,7 +1812,8 @@ CREATE TABLE kassa.auto_topups (
     consecutive_failures integer DEFAULT 0 NOT NULL,
     disabled_reason text,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT auto_topups_amount_positive CHECK ((amount > 0))
+    CONSTRAINT auto_topups_amount_positive CHECK ((amount > 0)),
+    CONSTRAINT auto_topups_disabled_reason_max_length CHECK ((char_length(disabled_reason) <= 500))
 );
 
 ALTER TABLE kassa.auto_topups OWNER TO kassa_owner;
@@ -1659,7 +1844,9 @@ CREATE TABLE kassa.balance_adjustments (
     created_by text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT balance_adjustments_amount_not_zero CHECK ((amount <> 0)),
-    CONSTRAINT balance_adjustments_reason_not_blank CHECK ((btrim(reason) <> ''::text))
+    CONSTRAINT balance_adjustments_created_by_max_length CHECK ((char_length(created_by) <= 200)),
+    CONSTRAINT balance_adjustments_reason_max_length CHECK ((char_length(reason) <= 500)),
+    CONSTRAINT balance_adjustments_reason_not_blank CHECK ((reason ~ '[^[:space:]\u0085\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]'::text))
 );
 
 ALTER TABLE kassa.balance_adjustments OWNER TO kassa_owner;
@@ -1681,7 +1868,9 @@ CREATE VIEW api.billing_settings WITH (security_invoker='true') AS
     tenants.billing_days,
     tenants.invoice_lead_days,
     tenants.invoice_run_mode,
-    tenants.proration_mode
+    tenants.proration_mode,
+    tenants.date_window_back_days,
+    tenants.date_window_forward_days
    FROM kassa.tenants;
 
 ALTER TABLE api.billing_settings OWNER TO kassa_owner;
@@ -1691,6 +1880,7 @@ CREATE TABLE kassa.bonus_tiers (
     min_amount bigint NOT NULL,
     percent numeric(5,2) NOT NULL,
     CONSTRAINT bonus_tiers_min_amount_positive CHECK ((min_amount > 0)),
+    CONSTRAINT bonus_tiers_percent_finite CHECK ((percent <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
     CONSTRAINT bonus_tiers_percent_range CHECK (((percent > (0)::numeric) AND (percent <= (100)::numeric)))
 );
 
@@ -1712,7 +1902,9 @@ CREATE TABLE kassa.credit_note_lines (
     description text NOT NULL,
     amount bigint NOT NULL,
     vat_rate numeric(5,2) NOT NULL,
-    CONSTRAINT credit_note_lines_amount_not_zero CHECK ((amount <> 0))
+    CONSTRAINT credit_note_lines_amount_not_zero CHECK ((amount <> 0)),
+    CONSTRAINT credit_note_lines_description_max_length CHECK ((char_length(description) <= 500)),
+    CONSTRAINT credit_note_lines_vat_rate_finite CHECK ((vat_rate <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric])))
 );
 
 ALTER TABLE kassa.credit_note_lines OWNER TO kassa_owner;
@@ -1737,7 +1929,9 @@ CREATE TABLE kassa.credit_note_vat_totals (
     net bigint NOT NULL,
     vat bigint NOT NULL,
     gross bigint NOT NULL,
-    CONSTRAINT credit_note_vat_totals_add_up CHECK ((gross = (net + vat)))
+    CONSTRAINT credit_note_vat_totals_add_up CHECK ((gross = (net + vat))),
+    CONSTRAINT credit_note_vat_totals_vat_category_max_length CHECK ((char_length(vat_category) <= 32)),
+    CONSTRAINT credit_note_vat_totals_vat_rate_finite CHECK ((vat_rate <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric])))
 );
 
 ALTER TABLE kassa.credit_note_vat_totals OWNER TO kassa_owner;
@@ -1854,9 +2048,12 @@ CREATE TABLE kassa.job_runs (
     origin text DEFAULT 'manual'::text NOT NULL,
     slot timestamp with time zone,
     queued_at timestamp with time zone,
+    CONSTRAINT job_runs_job_max_length CHECK ((char_length(job) <= 64)),
     CONSTRAINT job_runs_origin_known CHECK ((origin = ANY (ARRAY['manual'::text, 'schedule'::text, 'staff'::text]))),
+    CONSTRAINT job_runs_origin_max_length CHECK ((char_length(origin) <= 32)),
     CONSTRAINT job_runs_slot_is_scheduled CHECK (((slot IS NOT NULL) = (origin = 'schedule'::text))),
-    CONSTRAINT job_runs_status_known CHECK ((status = ANY (ARRAY['queued'::text, 'running'::text, 'succeeded'::text, 'failed'::text, 'skipped'::text])))
+    CONSTRAINT job_runs_status_known CHECK ((status = ANY (ARRAY['queued'::text, 'running'::text, 'succeeded'::text, 'failed'::text, 'skipped'::text]))),
+    CONSTRAINT job_runs_status_max_length CHECK ((char_length(status) <= 32))
 );
 
 ALTER TABLE kassa.job_runs OWNER TO kassa_owner;
@@ -1920,7 +2117,9 @@ CREATE TABLE kassa.notifications (
     delivered_at timestamp with time zone,
     attempts integer DEFAULT 0 NOT NULL,
     last_error text,
-    CONSTRAINT notifications_kind_format CHECK ((kind ~ '^[a-z_]{1,64}$'::text))
+    CONSTRAINT notifications_kind_format CHECK ((kind ~ '^[a-z_]{1,64}$'::text)),
+    CONSTRAINT notifications_kind_max_length CHECK ((char_length(kind) <= 64)),
+    CONSTRAINT notifications_last_error_max_length CHECK ((char_length(last_error) <= 4000))
 );
 
 ALTER TABLE kassa.notifications OWNER TO kassa_owner;
@@ -1992,7 +2191,8 @@ CREATE TABLE kassa.payment_settings (
     return_origins text[] DEFAULT '{}'::text[] NOT NULL,
     CONSTRAINT payment_settings_max_above_min CHECK ((max_top_up >= min_top_up)),
     CONSTRAINT payment_settings_min_positive CHECK ((min_top_up > 0)),
-    CONSTRAINT payment_settings_return_origins_format CHECK (((cardinality(return_origins) <= 20) AND (array_to_string(return_origins, ' '::text) ~ '^(https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?( |$))*$'::text)))
+    CONSTRAINT payment_settings_return_origins_format CHECK (((cardinality(return_origins) <= 20) AND (array_to_string(return_origins, ' '::text) ~ '^(https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?( |$))*$'::text))),
+    CONSTRAINT payment_settings_return_origins_max_length CHECK ((char_length(array_to_string(return_origins, ' '::text)) <= 4000))
 );
 
 ALTER TABLE kassa.payment_settings OWNER TO kassa_owner;
@@ -2065,7 +2265,9 @@ CREATE TABLE kassa.price_versions (
     valid_from date NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT price_versions_interval_known CHECK (("interval" = ANY (ARRAY['monthly'::text, 'quarterly'::text, 'half_yearly'::text, 'annual'::text]))),
-    CONSTRAINT price_versions_price_not_negative CHECK ((price >= 0))
+    CONSTRAINT price_versions_interval_max_length CHECK ((char_length("interval") <= 32)),
+    CONSTRAINT price_versions_price_not_negative CHECK ((price >= 0)),
+    CONSTRAINT price_versions_vat_category_max_length CHECK ((char_length(vat_category) <= 32))
 );
 
 ALTER TABLE kassa.price_versions OWNER TO kassa_owner;
@@ -2080,8 +2282,12 @@ CREATE TABLE kassa.products (
     active boolean DEFAULT true NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT products_code_format CHECK ((code ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'::text)),
+    CONSTRAINT products_code_max_length CHECK ((char_length(code) <= 64)),
+    CONSTRAINT products_description_max_length CHECK ((char_length(description) <= 500)),
     CONSTRAINT products_kind_known CHECK ((kind = ANY (ARRAY['plan'::text, 'fee'::text]))),
-    CONSTRAINT products_name_not_blank CHECK ((btrim(name) <> ''::text))
+    CONSTRAINT products_kind_max_length CHECK ((char_length(kind) <= 32)),
+    CONSTRAINT products_name_max_length CHECK ((char_length(name) <= 200)),
+    CONSTRAINT products_name_not_blank CHECK ((name ~ '[^[:space:]\u0085\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]'::text))
 );
 
 ALTER TABLE kassa.products OWNER TO kassa_owner;
@@ -2179,7 +2385,10 @@ CREATE TABLE kassa.service_actions (
     actor text NOT NULL,
     at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT service_actions_action_known CHECK ((action = ANY (ARRAY['activate'::text, 'suspend'::text, 'resume'::text, 'cancel'::text, 'change_plan'::text]))),
-    CONSTRAINT service_actions_reason_not_blank CHECK ((btrim(reason) <> ''::text))
+    CONSTRAINT service_actions_action_max_length CHECK ((char_length(action) <= 32)),
+    CONSTRAINT service_actions_actor_max_length CHECK ((char_length(actor) <= 200)),
+    CONSTRAINT service_actions_reason_max_length CHECK ((char_length(reason) <= 500)),
+    CONSTRAINT service_actions_reason_not_blank CHECK ((reason ~ '[^[:space:]\u0085\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]'::text))
 );
 
 ALTER TABLE kassa.service_actions OWNER TO kassa_owner;
@@ -2246,6 +2455,8 @@ CREATE TABLE kassa.vat_rates (
     category text NOT NULL,
     rate numeric(5,2) NOT NULL,
     CONSTRAINT vat_rates_category_format CHECK ((category ~ '^[a-z_]{1,32}$'::text)),
+    CONSTRAINT vat_rates_category_max_length CHECK ((char_length(category) <= 32)),
+    CONSTRAINT vat_rates_rate_finite CHECK ((rate <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
     CONSTRAINT vat_rates_rate_range CHECK (((rate >= (0)::numeric) AND (rate < (100)::numeric)))
 );
 
@@ -2282,6 +2493,7 @@ CREATE TABLE kassa.counters (
     period integer NOT NULL,
     last_value bigint DEFAULT 0 NOT NULL,
     CONSTRAINT counters_kind_known CHECK ((kind = ANY (ARRAY['account'::text, 'invoice'::text, 'credit_note'::text]))),
+    CONSTRAINT counters_kind_max_length CHECK ((char_length(kind) <= 32)),
     CONSTRAINT counters_last_value_check CHECK ((last_value >= 0))
 );
 
@@ -2311,7 +2523,10 @@ CREATE UNLOGGED TABLE kassa.invoice_run_lines (
     period_start date,
     period_end date,
     invoice_id uuid,
-    billed boolean DEFAULT false NOT NULL
+    billed boolean DEFAULT false NOT NULL,
+    CONSTRAINT invoice_run_lines_charge_kind_max_length CHECK ((char_length(charge_kind) <= 32)),
+    CONSTRAINT invoice_run_lines_description_max_length CHECK ((char_length(description) <= 500)),
+    CONSTRAINT invoice_run_lines_quantity_finite CHECK ((quantity <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric])))
 );
 
 ALTER TABLE kassa.invoice_run_lines OWNER TO kassa_owner;
@@ -2358,6 +2573,7 @@ CREATE TABLE kassa.request_results (
     arguments jsonb NOT NULL,
     result jsonb NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT request_results_operation_max_length CHECK ((char_length(operation) <= 64)),
     CONSTRAINT request_results_request_id_length CHECK (((length(request_id) >= 1) AND (length(request_id) <= 200)))
 );
 
@@ -2577,6 +2793,50 @@ CREATE INDEX services_customer ON kassa.services USING btree (tenant_id, custome
 
 CREATE INDEX services_due ON kassa.services USING btree (tenant_id, next_billing_date) WHERE (status = 'active'::text);
 
+CREATE TRIGGER count_rows BEFORE DELETE OR UPDATE ON api.billing_settings FOR EACH STATEMENT EXECUTE FUNCTION internal.start_row_count();
+
+CREATE TRIGGER count_rows BEFORE DELETE OR UPDATE ON api.bonus_tiers FOR EACH STATEMENT EXECUTE FUNCTION internal.start_row_count();
+
+CREATE TRIGGER count_rows BEFORE DELETE OR UPDATE ON api.customers FOR EACH STATEMENT EXECUTE FUNCTION internal.start_row_count();
+
+CREATE TRIGGER count_rows BEFORE DELETE OR UPDATE ON api.invoices FOR EACH STATEMENT EXECUTE FUNCTION internal.start_row_count();
+
+CREATE TRIGGER count_rows BEFORE DELETE OR UPDATE ON api.low_balance_thresholds FOR EACH STATEMENT EXECUTE FUNCTION internal.start_row_count();
+
+CREATE TRIGGER count_rows BEFORE DELETE OR UPDATE ON api.payment_settings FOR EACH STATEMENT EXECUTE FUNCTION internal.start_row_count();
+
+CREATE TRIGGER count_rows BEFORE DELETE OR UPDATE ON api.price_versions FOR EACH STATEMENT EXECUTE FUNCTION internal.start_row_count();
+
+CREATE TRIGGER count_rows BEFORE DELETE OR UPDATE ON api.products FOR EACH STATEMENT EXECUTE FUNCTION internal.start_row_count();
+
+CREATE TRIGGER count_rows BEFORE DELETE OR UPDATE ON api.services FOR EACH STATEMENT EXECUTE FUNCTION internal.start_row_count();
+
+CREATE TRIGGER count_rows BEFORE DELETE OR UPDATE ON api.tenants FOR EACH STATEMENT EXECUTE FUNCTION internal.start_row_count();
+
+CREATE TRIGGER count_rows BEFORE DELETE OR UPDATE ON api.vat_rates FOR EACH STATEMENT EXECUTE FUNCTION internal.start_row_count();
+
+CREATE TRIGGER write_one_row INSTEAD OF DELETE OR UPDATE ON api.billing_settings FOR EACH ROW EXECUTE FUNCTION internal.write_one_row('kassa.tenants', '{"tenant_id": "id"}');
+
+CREATE TRIGGER write_one_row INSTEAD OF DELETE OR UPDATE ON api.bonus_tiers FOR EACH ROW EXECUTE FUNCTION internal.write_one_row('kassa.bonus_tiers', '{}');
+
+CREATE TRIGGER write_one_row INSTEAD OF DELETE OR UPDATE ON api.customers FOR EACH ROW EXECUTE FUNCTION internal.write_one_row('kassa.customers', '{}');
+
+CREATE TRIGGER write_one_row INSTEAD OF DELETE OR UPDATE ON api.invoices FOR EACH ROW EXECUTE FUNCTION internal.write_one_row('kassa.invoices', '{}');
+
+CREATE TRIGGER write_one_row INSTEAD OF DELETE OR UPDATE ON api.low_balance_thresholds FOR EACH ROW EXECUTE FUNCTION internal.write_one_row('kassa.low_balance_thresholds', '{}');
+
+CREATE TRIGGER write_one_row INSTEAD OF DELETE OR UPDATE ON api.payment_settings FOR EACH ROW EXECUTE FUNCTION internal.write_one_row('kassa.payment_settings', '{}');
+
+CREATE TRIGGER write_one_row INSTEAD OF DELETE OR UPDATE ON api.price_versions FOR EACH ROW EXECUTE FUNCTION internal.write_one_row('kassa.price_versions', '{}');
+
+CREATE TRIGGER write_one_row INSTEAD OF DELETE OR UPDATE ON api.products FOR EACH ROW EXECUTE FUNCTION internal.write_one_row('kassa.products', '{}');
+
+CREATE TRIGGER write_one_row INSTEAD OF DELETE OR UPDATE ON api.services FOR EACH ROW EXECUTE FUNCTION internal.write_one_row('kassa.services', '{}');
+
+CREATE TRIGGER write_one_row INSTEAD OF DELETE OR UPDATE ON api.tenants FOR EACH ROW EXECUTE FUNCTION internal.write_one_row('kassa.tenants', '{}');
+
+CREATE TRIGGER write_one_row INSTEAD OF DELETE OR UPDATE ON api.vat_rates FOR EACH ROW EXECUTE FUNCTION internal.write_one_row('kassa.vat_rates', '{}');
+
 CREATE TRIGGER append_only BEFORE DELETE OR UPDATE ON audit.log FOR EACH ROW EXECUTE FUNCTION internal.refuse_change('P0A01', 'the audit log is append-only', 'Audit rows can be read, never changed or removed.');
 
 CREATE TRIGGER append_only_truncate BEFORE TRUNCATE ON audit.log FOR EACH STATEMENT EXECUTE FUNCTION internal.refuse_change('P0A01', 'the audit log is append-only', 'Audit rows can be read, never changed or removed.');
@@ -2715,13 +2975,19 @@ CREATE TRIGGER audit_update AFTER UPDATE ON kassa.tenants REFERENCING OLD TABLE 
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.vat_rates REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'category');
 
+CREATE TRIGGER check_draft_edit BEFORE UPDATE OF notes, period_start, period_end, supplied_on ON kassa.invoices FOR EACH ROW WHEN (((old.status = 'draft'::text) AND (CURRENT_USER = 'staff'::name))) EXECUTE FUNCTION internal.check_draft_edit();
+
 CREATE TRIGGER check_new_customer BEFORE INSERT ON kassa.customers FOR EACH ROW EXECUTE FUNCTION internal.check_new_customer();
 
 CREATE TRIGGER check_new_service BEFORE INSERT ON kassa.services FOR EACH ROW EXECUTE FUNCTION internal.check_new_service();
 
 CREATE TRIGGER check_price_version BEFORE INSERT OR UPDATE ON kassa.price_versions FOR EACH ROW EXECUTE FUNCTION internal.check_price_version();
 
-CREATE TRIGGER check_tenant BEFORE INSERT OR UPDATE OF timezone ON kassa.tenants FOR EACH ROW EXECUTE FUNCTION internal.check_tenant();
+CREATE TRIGGER check_product BEFORE INSERT OR UPDATE OF name, description ON kassa.products FOR EACH ROW EXECUTE FUNCTION internal.check_product();
+
+CREATE TRIGGER check_service_text BEFORE INSERT OR UPDATE OF installation_address, reference ON kassa.services FOR EACH ROW EXECUTE FUNCTION internal.check_service_text();
+
+CREATE TRIGGER check_tenant BEFORE INSERT OR UPDATE OF timezone, name, legal_name, address, vat_number ON kassa.tenants FOR EACH ROW EXECUTE FUNCTION internal.check_tenant();
 
 CREATE TRIGGER fill_line_insert BEFORE INSERT ON kassa.invoice_lines FOR EACH ROW WHEN (((new.amount IS NULL) OR (new.vat_rate IS NULL))) EXECUTE FUNCTION internal.fill_invoice_line();
 
@@ -3259,8 +3525,8 @@ REVOKE ALL ON FUNCTION api.set_primary_payment_method(payment_method_id uuid) FR
 GRANT ALL ON FUNCTION api.set_primary_payment_method(payment_method_id uuid) TO customer;
 GRANT ALL ON FUNCTION api.set_primary_payment_method(payment_method_id uuid) TO staff;
 
-REVOKE ALL ON FUNCTION api.start_invoice_run() FROM PUBLIC;
-GRANT ALL ON FUNCTION api.start_invoice_run() TO staff;
+REVOKE ALL ON FUNCTION api.start_invoice_run(request_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.start_invoice_run(request_id text) TO staff;
 
 GRANT SELECT ON TABLE kassa.ledger_entries TO customer;
 GRANT SELECT ON TABLE kassa.ledger_entries TO staff;
@@ -3297,6 +3563,10 @@ GRANT UPDATE(invoice_lead_days) ON TABLE kassa.tenants TO staff;
 GRANT UPDATE(invoice_run_mode) ON TABLE kassa.tenants TO staff;
 
 GRANT UPDATE(proration_mode) ON TABLE kassa.tenants TO staff;
+
+GRANT UPDATE(date_window_back_days) ON TABLE kassa.tenants TO staff;
+
+GRANT UPDATE(date_window_forward_days) ON TABLE kassa.tenants TO staff;
 
 GRANT SELECT ON TABLE api.statement_lines TO customer;
 GRANT SELECT ON TABLE api.statement_lines TO staff;
@@ -3337,6 +3607,10 @@ GRANT SELECT ON TABLE kassa.invoice_allocations TO customer;
 GRANT SELECT ON TABLE kassa.invoice_allocations TO staff;
 
 REVOKE ALL ON FUNCTION internal.allocate_credit(p_tenant_id uuid, p_customer_ids uuid[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.as_base_row(view_row jsonb, renamed jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.as_base_row(view_row jsonb, renamed jsonb) TO customer;
+GRANT ALL ON FUNCTION internal.as_base_row(view_row jsonb, renamed jsonb) TO staff;
 
 REVOKE ALL ON FUNCTION internal.assign_account_number() FROM PUBLIC;
 
@@ -3412,8 +3686,22 @@ REVOKE ALL ON FUNCTION internal.billing_date_of_month(p_day integer, p_month int
 
 REVOKE ALL ON FUNCTION internal.billing_periods(p_day integer, p_months integer, p_anchor date, p_from date, p_to date) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.check_business_date(p_tenant uuid, p_date date, p_what text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.check_business_date(p_tenant uuid, p_date date, p_what text) TO customer;
+GRANT ALL ON FUNCTION internal.check_business_date(p_tenant uuid, p_date date, p_what text) TO staff;
+
 REVOKE ALL ON FUNCTION internal.check_claims(claims json, api_role text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.check_claims(claims json, api_role text) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.check_customer_contact(c kassa.customers) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.check_customer_contact(c kassa.customers) TO customer;
+GRANT ALL ON FUNCTION internal.check_customer_contact(c kassa.customers) TO staff;
+
+REVOKE ALL ON FUNCTION internal.check_draft_edit() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.check_finite(p_value numeric, p_what text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.check_finite(p_value numeric, p_what text) TO customer;
+GRANT ALL ON FUNCTION internal.check_finite(p_value numeric, p_what text) TO staff;
 
 REVOKE ALL ON FUNCTION internal.check_issue_date(p_tenant_id uuid, p_series text, p_issued_on date) FROM PUBLIC;
 
@@ -3422,6 +3710,8 @@ REVOKE ALL ON FUNCTION internal.check_new_customer() FROM PUBLIC;
 REVOKE ALL ON FUNCTION internal.check_new_service() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.check_price_version() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.check_product() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.check_refund(pay kassa.payments, p_amount bigint, p_reason text) FROM PUBLIC;
 
@@ -3433,7 +3723,13 @@ GRANT ALL ON FUNCTION internal.check_request() TO staff;
 REVOKE ALL ON FUNCTION internal.check_return_url(p_tenant uuid, p_url text, p_bridge_origin text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.check_return_url(p_tenant uuid, p_url text, p_bridge_origin text) TO kassa_worker;
 
+REVOKE ALL ON FUNCTION internal.check_service_text() FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.check_tenant() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.check_text(p_text text, p_what text, p_max integer, p_required boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.check_text(p_text text, p_what text, p_max integer, p_required boolean) TO customer;
+GRANT ALL ON FUNCTION internal.check_text(p_text text, p_what text, p_max integer, p_required boolean) TO staff;
 
 REVOKE ALL ON FUNCTION internal.claim_auto_topup(p_tenant uuid, p_customer uuid, p_now timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.claim_auto_topup(p_tenant uuid, p_customer uuid, p_now timestamp with time zone) TO kassa_worker;
@@ -3472,6 +3768,8 @@ REVOKE ALL ON FUNCTION internal.cycle_date_after(p_day integer, p_months integer
 REVOKE ALL ON FUNCTION internal.cycle_step(p_months integer, p_anchor date, p_date date) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.declare_policy(p_table regclass, p_name text, p_command text, p_roles text, p_rows text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.decrypt_payment_method(p_method uuid, p_encrypted bytea, p_key text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.draft_for_edit(p_tenant_id uuid, p_invoice_id uuid) FROM PUBLIC;
 
@@ -3523,6 +3821,10 @@ GRANT ALL ON FUNCTION internal.invoice_run(p_as_of date, p_tenant_id uuid, p_cus
 REVOKE ALL ON FUNCTION internal.invoice_vat_breakdown(p_tenant_id uuid, p_invoice_ids uuid[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.invoice_vat_breakdown(p_tenant_id uuid, p_invoice_ids uuid[]) TO staff;
 GRANT ALL ON FUNCTION internal.invoice_vat_breakdown(p_tenant_id uuid, p_invoice_ids uuid[]) TO customer;
+
+REVOKE ALL ON FUNCTION internal.is_blank(p_text text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.is_blank(p_text text) TO customer;
+GRANT ALL ON FUNCTION internal.is_blank(p_text text) TO staff;
 
 REVOKE ALL ON FUNCTION internal.jwt_claims() FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.jwt_claims() TO anon;
@@ -3587,6 +3889,8 @@ REVOKE ALL ON FUNCTION internal.payment_method_details(p_tenant uuid, p_method u
 
 REVOKE ALL ON FUNCTION internal.payment_method_key() FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.payment_method_key_decrypts_all(p_key text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.post_entries(p_entries jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.post_entry(p_tenant uuid, p_customer uuid, p_kind text, p_amount bigint, p_source_type text, p_source_id text, p_description text) FROM PUBLIC;
@@ -3647,6 +3951,8 @@ REVOKE ALL ON FUNCTION internal.request_auto_topup() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.require_reason(p_reason text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.rotate_payment_method_key(p_old text, p_new text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.rows_of_visible(p_table regclass, p_parent regclass, p_key text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.save_payment_method(p_method kassa.payment_methods, p_details jsonb, p_primary boolean) FROM PUBLIC;
@@ -3666,6 +3972,8 @@ GRANT ALL ON FUNCTION internal.start_job_run(p_job text, p_as_of date, p_tenant 
 
 REVOKE ALL ON FUNCTION internal.start_queued_job_run(p_run bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.start_queued_job_run(p_run bigint) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.start_row_count() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.statement(p_tenant_id uuid, p_customer_id uuid, p_from date, p_to date) FROM PUBLIC;
 
@@ -3711,9 +4019,17 @@ REVOKE ALL ON FUNCTION internal.vat_of(p_amount numeric, p_rate numeric, p_inclu
 GRANT ALL ON FUNCTION internal.vat_of(p_amount numeric, p_rate numeric, p_includes_vat boolean) TO staff;
 GRANT ALL ON FUNCTION internal.vat_of(p_amount numeric, p_rate numeric, p_includes_vat boolean) TO customer;
 
+REVOKE ALL ON FUNCTION internal.view_key(base regclass, renamed jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.view_key(base regclass, renamed jsonb) TO customer;
+GRANT ALL ON FUNCTION internal.view_key(base regclass, renamed jsonb) TO staff;
+
 REVOKE ALL ON FUNCTION internal.void_invoice(p_tenant_id uuid, p_invoice_id uuid, p_reason text, p_issued_on date) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.warn_low_balance() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.write_by_key(api_view regclass, base regclass, renamed jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.write_one_row() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION kassa.hand_over_objects(new_owner name) FROM PUBLIC;
 
@@ -3740,6 +4056,10 @@ GRANT UPDATE(invoice_lead_days) ON TABLE api.billing_settings TO staff;
 GRANT UPDATE(invoice_run_mode) ON TABLE api.billing_settings TO staff;
 
 GRANT UPDATE(proration_mode) ON TABLE api.billing_settings TO staff;
+
+GRANT UPDATE(date_window_back_days) ON TABLE api.billing_settings TO staff;
+
+GRANT UPDATE(date_window_forward_days) ON TABLE api.billing_settings TO staff;
 
 GRANT SELECT ON TABLE kassa.bonus_tiers TO customer;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE kassa.bonus_tiers TO staff;

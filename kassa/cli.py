@@ -11,7 +11,7 @@ import uuid
 from datetime import date
 from pathlib import Path
 
-from kassa import config, demo, stack
+from kassa import config, demo, keys, stack
 from kassa.tokens import MAX_LIFETIME_S, make_token
 
 def print_summary(settings: config.Settings) -> None:
@@ -93,6 +93,35 @@ def cmd_token(args, settings):
         print(make_token(settings.jwt_secret, args.role, args.tenant, args.customer, args.ttl))
     except ValueError as error:
         sys.exit(f"kassa token: {error}")
+
+
+def cmd_payment_key(args, settings):
+    count = keys.rotate_payment_key(settings, args.new_key, args.old_key)
+    print(f"re-encrypted {count} payment-method secrets under the new key")
+    print_restarted(keys.restart_services(settings))
+
+
+def cmd_jwt_key(args, settings):
+    if args.jwt_command == "list":
+        for key in keys.jwt_key_list(settings):
+            print(f"{key['kid']}  " + ("signs new tokens" if key["signs"] else f"accepted until {key['accepted_until']}"))
+        return
+    if os.environ.get("KASSA_JWT_SECRET"):
+        raise RuntimeError("KASSA_JWT_SECRET is set in the environment and wins over state.json, so a rotation "
+                           "would not take effect; fix: unset it (the key set lives in state.json)")
+    if args.jwt_command == "rotate":
+        rotated = keys.rotate_jwt_secret(settings, args.overlap_hours)
+        print(f"new signing key {rotated['kid']}; {rotated['previous_kid']} is accepted until {rotated['previous_until']}")
+    else:
+        retired = keys.retire_keys(settings, every=args.all)
+        print(f"retired {', '.join(retired) if retired else 'no key'}")
+        if not retired:
+            return
+    print_restarted(keys.restart_services(settings))
+
+
+def print_restarted(names: list[str]) -> None:
+    print(f"restarted {', '.join(names)}" if names else "no service was running; `kassa up` starts them with the new key")
 
 
 def cmd_db(args, settings):
@@ -215,6 +244,21 @@ def parser() -> argparse.ArgumentParser:
     token.add_argument("--customer")
     token.add_argument("--ttl", type=int, default=3600, help="seconds (default 3600)")
     token.set_defaults(func=cmd_token)
+    payment_key = sub.add_parser("payment-key", help="rotate the key that encrypts stored payment-method details")
+    payment_key_sub = payment_key.add_subparsers(dest="payment_key_command", required=True)
+    rotate = payment_key_sub.add_parser("rotate", help="re-encrypt every stored secret under a new key, then restart the services")
+    rotate.add_argument("--new-key", help="the new key, at least 16 characters (default: 32 random bytes, hex)")
+    rotate.add_argument("--old-key", help="the key the secrets are stored under (default: the configured key)")
+    payment_key.set_defaults(func=cmd_payment_key)
+    jwt_key = sub.add_parser("jwt-key", help="rotate the key that signs API tokens, with an overlap")
+    jwt_key_sub = jwt_key.add_subparsers(dest="jwt_command", required=True)
+    rotate = jwt_key_sub.add_parser("rotate", help="a new signing key; the current one stays accepted for the overlap")
+    rotate.add_argument("--overlap-hours", type=float, default=keys.DEFAULT_OVERLAP_HOURS,
+                        help=f"how long tokens signed with the current key stay valid (default {keys.DEFAULT_OVERLAP_HOURS}, at least 24)")
+    retire = jwt_key_sub.add_parser("retire", help="stop accepting previous keys whose overlap has ended")
+    retire.add_argument("--all", action="store_true", help="every previous key, now (after a leak)")
+    jwt_key_sub.add_parser("list", help="the accepted keys: kid, and until when")
+    jwt_key.set_defaults(func=cmd_jwt_key)
     db = sub.add_parser("db", help="deploy, revert or verify the database")
     db.add_argument("action", choices=["deploy", "revert", "verify"])
     db.add_argument("--to", help="revert: the change to revert to (default: everything)")

@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
+from bridge.claims import key_id, key_set
+
 ROOT = Path(__file__).resolve().parent.parent
 HOME = Path(os.environ.get("KASSA_HOME", ROOT / ".kassa"))
 TOOLS = ROOT / ".tools"
@@ -76,6 +78,16 @@ class Settings:
     stripe_secret_key: str = ""       # empty: local Stripe stand-in
     stripe_webhook_secret: str = field(default_factory=lambda: "whsec_" + secrets.token_hex(24))
     payment_method_key: str = field(default_factory=lambda: secrets.token_hex(32))
+    # Previous JWT secrets still accepted after `kassa jwt-key rotate`: [{"secret", "retire_after"}]
+    # (ISO 8601 UTC); `kassa jwt-key retire` drops them (kassa/keys.py).
+    jwt_previous_keys: list[dict] = field(default_factory=list)
+    # Set only while `kassa payment-key rotate` runs: the key the secrets are being moved to.
+    payment_method_key_next: str = ""
+
+    @property
+    def jwt_keys(self) -> str:
+        """The JSON Web Key Set every token is checked against: the current key, then the previous."""
+        return key_set([self.jwt_secret, *(key["secret"] for key in self.jwt_previous_keys)])
 
     @property
     def postgrest_url(self) -> str:
@@ -114,6 +126,7 @@ class Settings:
             "KASSA_DATABASE_URL": self.database_url,
             "KASSA_WORKER_DATABASE_URL": self.worker_url,
             "KASSA_JWT_SECRET": self.jwt_secret,
+            "KASSA_JWT_KEYS": self.jwt_keys,
             "KASSA_POSTGREST_URL": self.postgrest_url,
             "KASSA_BRIDGE_URL": self.bridge_url,
             "KASSA_SSE_URL": self.sse_url,
@@ -132,6 +145,7 @@ class Settings:
             "bridge_url": self.bridge_url,
             "sse_url": self.sse_url,
             "jwt_secret": self.jwt_secret,
+            "jwt_kid": key_id(self.jwt_secret),
             "stripe_webhook_secret": self.stripe_webhook_secret,
             "stripe_api_base": self.stripe_api_base,
             "embedded": self.embedded,
@@ -142,8 +156,15 @@ class Settings:
     def save(self) -> None:
         Path(self.home).mkdir(parents=True, exist_ok=True)
         path = Path(self.home) / "state.json"
-        path.write_text(json.dumps(asdict(self), indent=2))
-        path.chmod(0o600)
+        # Whole or not at all, also across a crash (the key rotations rely on it): a new file,
+        # on disk before it is renamed over the old.
+        draft = path.with_name("state.json.new")
+        with open(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as file:
+            file.write(json.dumps(asdict(self), indent=2))
+            file.flush()
+            os.fsync(file.fileno())
+        draft.chmod(0o600)
+        os.replace(draft, path)
 
 
 def new_settings(home: Path, database_url: str | None, default_ports: bool = True) -> Settings:

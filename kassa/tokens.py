@@ -1,4 +1,5 @@
-"""Signed JWTs for PostgREST and the bridges (HS256; the claims are listed in docs/api.md, "Authentication and tokens")."""
+"""Signed JWTs for PostgREST and the bridges (HS256 with the signing key's `kid` in the header;
+the claims are listed in docs/api.md, "Authentication and tokens")."""
 from __future__ import annotations
 
 import time
@@ -6,7 +7,7 @@ import uuid
 
 import jwt
 
-from bridge.claims import AUDIENCE, MAX_LIFETIME_S
+from bridge.claims import AUDIENCE, MAX_LIFETIME_S, key_id
 
 ROLES = ("customer", "staff")
 
@@ -28,4 +29,4 @@ def make_token(secret: str, role: str, tenant: str, customer: str | None = None,
         claims["sub"] = sub or f"customer:{claims['customer_id']}"
     elif customer:
         raise ValueError("only customer tokens carry a customer id")
-    return jwt.encode(claims, secret, algorithm="HS256")
+    return jwt.encode(claims, secret, algorithm="HS256", headers={"kid": key_id(secret)})

@@ -27,11 +27,11 @@ def shop(settings):
 # case: (method, path, body, HTTP status, code, text the message must contain)
 CASES = {
     "empty-customer-name": ("POST", "/customers", {"name": "", "email": "e1@example.com"},
-                            400, "23514", "customers_name_not_blank"),
+                            400, "P0V03", "name is required"),
     "blank-customer-name": ("POST", "/customers", {"name": "   ", "email": "e2@example.com"},
-                            400, "23514", "customers_name_not_blank"),
+                            400, "P0V03", "name is required"),
     "missing-customer-name": ("POST", "/customers", {"email": "e3@example.com"},
-                              400, "23502", "\"name\""),
+                              400, "P0V03", "name is required"),
     "email-without-at": ("POST", "/customers", {"name": "N", "email": "no-at.example.com"},
                          400, "23514", "customers_email_format"),
     "email-without-domain-dot": ("POST", "/customers", {"name": "N", "email": "a@localhost"},
@@ -63,7 +63,7 @@ CASES = {
     "number-format-without-counter": ("PATCH", "/tenants?id=eq.{tenant}", {"invoice_number_format": "INV-{YYYY}"},
                                       400, "23514", "tenants_number_formats_have_counter"),
     "empty-tenant-name": ("PATCH", "/tenants?id=eq.{tenant}", {"name": ""},
-                          400, "23514", "tenants_name_not_blank"),
+                          400, "P0V03", "name is required"),
     "payment-terms-out-of-range": ("PATCH", "/tenants?id=eq.{tenant}", {"payment_terms_days": 999},
                                    400, "23514", "tenants_payment_terms_range"),
     "currency-change-not-allowed": ("PATCH", "/tenants?id=eq.{tenant}", {"currency": "XXX"},

@@ -51,7 +51,7 @@ def make_plans(staff) -> dict[str, str]:
                              headers={"Prefer": "return=representation"})
         assert product.status_code == 201, product.text
         version = staff.post("/price_versions", json={"product_id": product.json()[0]["id"], "price": price,
-                                                      "interval": "monthly", "valid_from": "2020-01-01"},
+                                                      "interval": "monthly"},
                              headers={"Prefer": "return=representation"})
         assert version.status_code == 201, version.text
         versions[code] = version.json()[0]["id"]
@@ -59,7 +59,8 @@ def make_plans(staff) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("name, plan, day, steps, charges, next_billing", CASES, ids=[c[0] for c in CASES])
-def test_known_case(staff, db, tenant, customer, name, plan, day, steps, charges, next_billing):
+def test_known_case(staff, db, tenant, customer, travel_to, name, plan, day, steps, charges, next_billing):
+    travel_to(f"{steps[0][1]} 12:00+00")  # the case's story starts today (dates lie in the tenant's window)
     versions = make_plans(staff)
     created = staff.post("/services", json={"customer_id": str(customer["id"]), "price_version_id": versions[plan],
                                             "billing_day": day, "installation_address": "1 Long St"},
@@ -122,15 +123,17 @@ def test_staff_change_their_billing_settings(staff, api, token, tenant, customer
     assert changed.status_code == 204, changed.text
     assert staff.get("/billing_settings").json() == [{"tenant_id": str(tenant["id"]), "billing_days": [1, 15],
                                                       "invoice_lead_days": 7, "invoice_run_mode": "draft",
-                                                      "proration_mode": "next_invoice"}]
+                                                      "proration_mode": "next_invoice", "date_window_back_days": 90,
+                                                      "date_window_forward_days": 366}]
     refused(staff.patch("/billing_settings", json={"invoice_run_mode": "sometimes"}), "23514")
     customer_api = api(token("customer", tenant["id"], customer["id"]))
     assert customer_api.get("/billing_settings").status_code in (401, 403)
 
 
-def test_immediate_cancellation_credit_is_a_credit_note_at_once(staff, db, tenant, customer):
+def test_immediate_cancellation_credit_is_a_credit_note_at_once(staff, db, tenant, customer, travel_to):
     """Tenant in immediate mode: cancelling (over HTTP) settles the unused days at once with a
     credit note on the invoice that billed the period (the 'cancellation mid-period' case)."""
+    travel_to("2026-04-10 12:00+00")
     versions = make_plans(staff)
     db.execute("UPDATE kassa.tenants SET proration_mode = 'immediate' WHERE id = %s", [tenant["id"]])
     service_id = staff.post("/services", json={"customer_id": str(customer["id"]), "price_version_id": versions["fibre100"],

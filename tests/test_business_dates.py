@@ -15,8 +15,8 @@ def service_due_on_the_first(db, tenant: dict) -> dict:
     """A monthly 100.00 service on billing day 1, active since 1 December 2026."""
     product = db.execute("INSERT INTO kassa.products (tenant_id, code, name, kind) VALUES (%s, 'monthly', 'Monthly', 'plan')"
                          " RETURNING id", [tenant["id"]]).fetchone()["id"]
-    version = db.execute("INSERT INTO kassa.price_versions (tenant_id, product_id, price, interval, valid_from)"
-                         " VALUES (%s, %s, 10000, 'monthly', '2020-01-01') RETURNING id",
+    version = db.execute("INSERT INTO kassa.price_versions (tenant_id, product_id, price, interval)"
+                         " VALUES (%s, %s, 10000, 'monthly') RETURNING id",
                          [tenant["id"], product]).fetchone()["id"]
     customer = create_customer(db, tenant["id"])
     service = db.execute("INSERT INTO kassa.services (tenant_id, customer_id, price_version_id, billing_day,"
@@ -27,6 +27,7 @@ def service_due_on_the_first(db, tenant: dict) -> dict:
 
 
 def test_the_invoice_run_without_a_date_bills_each_tenant_for_its_own_today(settings, db, travel_to):
+    travel_to("2026-12-01 12:00+00")  # the services are set up on 1 December
     johannesburg = create_tenant(db, invoice_lead_days=0)
     utc = create_tenant(db, country="GB", currency="GBP", vat=20, invoice_lead_days=0, timezone="UTC")
     customers = {"johannesburg": service_due_on_the_first(db, johannesburg), "utc": service_due_on_the_first(db, utc)}

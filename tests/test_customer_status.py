@@ -31,8 +31,7 @@ def new_active_service(staff, customer_id, version_id) -> str:
 def test_close_suspend_and_resume_a_customer(staff, api, token, db, tenant, customer):
     product = staff.post("/products", json={"code": "fibre", "name": "Fibre", "kind": "plan"},
                          headers={"Prefer": "return=representation"}).json()[0]
-    version = staff.post("/price_versions", json={"product_id": product["id"], "price": 10000, "interval": "monthly",
-                                                  "valid_from": "2020-01-01"},
+    version = staff.post("/price_versions", json={"product_id": product["id"], "price": 10000, "interval": "monthly"},
                          headers={"Prefer": "return=representation"}).json()[0]
     with_customer = new_active_service(staff, customer["id"], version["id"])
     on_its_own = new_active_service(staff, customer["id"], version["id"])
@@ -96,8 +95,8 @@ def test_a_status_change_in_progress_holds_off_service_changes(settings, db, ten
     change and leave an active service with a suspended customer, or a service with a closed one."""
     product = db.execute("INSERT INTO kassa.products (tenant_id, code, name, kind) VALUES (%s, 'fibre', 'Fibre', 'plan')"
                          " RETURNING id", [tenant["id"]]).fetchone()
-    version = db.execute("INSERT INTO kassa.price_versions (tenant_id, product_id, price, interval, valid_from)"
-                         " VALUES (%s, %s, 10000, 'monthly', '2020-01-01') RETURNING id",
+    version = db.execute("INSERT INTO kassa.price_versions (tenant_id, product_id, price, interval)"
+                         " VALUES (%s, %s, 10000, 'monthly') RETURNING id",
                          [tenant["id"], product["id"]]).fetchone()
     service = db.execute("INSERT INTO kassa.services (tenant_id, customer_id, price_version_id, billing_day)"
                          " VALUES (%s, %s, %s, 1) RETURNING id", [tenant["id"], customer["id"], version["id"]]).fetchone()

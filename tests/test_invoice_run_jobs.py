@@ -68,10 +68,10 @@ def test_tenant_option_bills_that_tenant_only(settings, db):
 def test_without_as_of_each_tenant_uses_its_own_today(settings, db, travel_to):
     # 31 May 23:30 UTC is already 1 June in Johannesburg (UTC+2), still 31 May in UTC.
     due = date(2031, 6, 1)
+    travel_to("2031-05-31 23:30+00")  # before the book is loaded: its prices lie in the tenants' window
     local, utc = book.load(db, tenants=2, services_per_tenant=2, due=due)
     db.execute("UPDATE kassa.tenants SET invoice_lead_days = 0, timezone = CASE id WHEN %s THEN 'Africa/Johannesburg'"
                " ELSE 'UTC' END WHERE id IN (%s, %s)", [local, local, utc])
-    travel_to("2031-05-31 23:30+00")
     for tenant in (local, utc):
         code, summary, err = kassa_jobs(settings, "invoice-run", "--tenant", tenant)
         assert code == 0, err

@@ -45,11 +45,20 @@ LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
 $$;
 
 -- "Generate invoices now": the staff's own tenant's invoice run for its today, queued; answers
--- at once with the run's id (the scheduler runs it; GET /job_runs shows how it went).
-CREATE OR REPLACE FUNCTION api.start_invoice_run() RETURNS bigint
-LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = '' AS $$
-  SELECT internal.queue_job_run('invoice-run', internal.jwt_tenant_id(),
-                                internal.tenant_today(internal.jwt_tenant_id()), 'staff')
-$$;
+-- at once with the run's id (the scheduler runs it; GET /job_runs shows how it went). With a
+-- request_id a retry answers the first call's run even once that run has finished, when a call
+-- without one would queue another (060_request_results.sql; plpgsql: that file comes later).
+CREATE OR REPLACE FUNCTION api.start_invoice_run(request_id text DEFAULT NULL) RETURNS bigint
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  tenant uuid := internal.jwt_tenant_id();
+  answer jsonb := internal.replayed(tenant, request_id, 'start_invoice_run', '{}');
+BEGIN
+  IF answer IS NULL THEN
+    answer := to_jsonb(internal.queue_job_run('invoice-run', tenant, internal.tenant_today(tenant), 'staff'));
+    PERFORM internal.remember(tenant, request_id, 'start_invoice_run', '{}', answer);
+  END IF;
+  RETURN answer::bigint;
+END $$;
 
-GRANT EXECUTE ON FUNCTION api.start_invoice_run() TO staff;
+GRANT EXECUTE ON FUNCTION api.start_invoice_run(text) TO staff;

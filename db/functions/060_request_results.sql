@@ -14,7 +14,7 @@ BEGIN
   IF p_request_id IS NULL THEN
     RETURN NULL;
   END IF;
-  IF length(p_request_id) NOT BETWEEN 1 AND 200 OR btrim(p_request_id) = '' THEN
+  IF length(p_request_id) NOT BETWEEN 1 AND 200 OR internal.is_blank(p_request_id) THEN
     PERFORM internal.raise_error('P0Q02', 'a request_id has 1 to 200 characters');
   END IF;
   PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended(p_tenant::text || '/' || p_request_id, 0));

@@ -34,9 +34,14 @@ BEGIN
     PERFORM internal.raise_error('P0T01', format('unknown time zone "%s"', NEW.timezone),
       hint => 'Use an IANA name such as Africa/Johannesburg or Europe/Berlin.');
   END IF;
+  PERFORM internal.check_text(NEW.name, 'name', 200);
+  PERFORM internal.check_text(NEW.legal_name, 'legal name', 200);
+  PERFORM internal.check_text(NEW.address, 'address', 1000, false);
+  PERFORM internal.check_text(NEW.vat_number, 'vat_number', 50, false);
   RETURN NEW;
 END $$;
-CREATE OR REPLACE TRIGGER check_tenant BEFORE INSERT OR UPDATE OF timezone ON kassa.tenants
+CREATE OR REPLACE TRIGGER check_tenant BEFORE INSERT OR UPDATE OF timezone, name, legal_name, address, vat_number
+  ON kassa.tenants
   FOR EACH ROW EXECUTE FUNCTION internal.check_tenant();
 
 SELECT internal.audit_table('kassa.tenants', 'id', 'id');
@@ -51,11 +56,13 @@ GRANT SELECT ON api.tenants TO customer, staff;
 GRANT UPDATE (name, legal_name, address, vat_number, prices_include_vat, timezone, locale,
               account_number_format, invoice_number_format, credit_note_number_format,
               payment_terms_days) ON api.tenants TO staff;
+SELECT internal.write_by_key('api.tenants', 'kassa.tenants');
 
 CREATE VIEW api.vat_rates WITH (security_invoker = true) AS
   SELECT tenant_id, category, rate FROM kassa.vat_rates;
 GRANT SELECT ON api.vat_rates TO customer, staff;
 GRANT INSERT (category, rate), UPDATE (rate) ON api.vat_rates TO staff;
+SELECT internal.write_by_key('api.vat_rates', 'kassa.vat_rates');
 
 CREATE VIEW api.currencies WITH (security_invoker = true) AS
   SELECT code, name, minor_units FROM kassa.currencies;
@@ -83,7 +90,7 @@ BEGIN
   IF EXISTS (SELECT FROM kassa.tenants t WHERE t.slug = p_slug) THEN
     PERFORM internal.raise_error('P0T04', format('a tenant with slug "%s" exists already', p_slug));
   END IF;
-  IF btrim(coalesce(p_legal_name, '')) = '' OR btrim(coalesce(p_name, 'x')) = '' THEN
+  IF internal.is_blank(p_legal_name) OR internal.is_blank(coalesce(p_name, 'x')) THEN
     PERFORM internal.raise_error('P0T05', 'a tenant needs a legal name (and a display name, when given, that is not blank)');
   END IF;
   IF p_country IS NULL OR p_country !~ '^[A-Z]{2}$' THEN

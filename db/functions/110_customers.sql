@@ -61,9 +61,23 @@ BEGIN
   RETURN c;
 END $$;
 
+-- The contact data staff and customers write, checked with the field named (P0V03, P0V04)
+-- before the constraints would refuse it (limits of the poison_input_limits migration).
+CREATE OR REPLACE FUNCTION internal.check_customer_contact(c kassa.customers) RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = '' AS $$
+BEGIN
+  PERFORM internal.check_text(c.name, 'name', 200);
+  PERFORM internal.check_text(c.company_name, 'company_name', 200, false);
+  PERFORM internal.check_text(c.email, 'email', 254);
+  PERFORM internal.check_text(c.address, 'address', 1000, false);
+  PERFORM internal.check_text(c.vat_number, 'vat_number', 50, false);
+END $$;
+GRANT EXECUTE ON FUNCTION internal.check_customer_contact(kassa.customers) TO customer, staff;
+
 CREATE OR REPLACE FUNCTION internal.guard_customer_update() RETURNS trigger
 LANGUAGE plpgsql SET search_path = '' AS $$
 BEGIN
+  PERFORM internal.check_customer_contact(NEW);
   -- A customer changing their own email must not learn that another customer uses it (the
   -- unique key's error would name the key): one answer that says nothing of whose it is.
   -- (Nested: EXECUTE on email_taken is checked when its expression is prepared, and only the
@@ -95,6 +109,7 @@ END $$;
 CREATE OR REPLACE FUNCTION internal.check_new_customer() RETURNS trigger
 LANGUAGE plpgsql SET search_path = '' AS $$
 BEGIN
+  PERFORM internal.check_customer_contact(NEW);
   IF NEW.status IN ('suspended', 'closed')
      AND current_setting('kassa.customer_status_change', true) IS DISTINCT FROM 'on' THEN
     PERFORM internal.raise_error('P0C06', format('a new customer starts active, not %s', NEW.status),
@@ -150,3 +165,4 @@ GRANT SELECT ON api.customers TO customer, staff;
 GRANT INSERT (type, status, name, company_name, email, phone, address, vat_number) ON api.customers TO staff;
 GRANT UPDATE (type, status, name, company_name, email, phone, address, vat_number) ON api.customers TO staff;
 GRANT UPDATE (name, email, phone, address) ON api.customers TO customer;
+SELECT internal.write_by_key('api.customers', 'kassa.customers');

@@ -26,12 +26,24 @@ BEGIN
     PERFORM internal.raise_error('P0S12', format('%s "%s" %s', CASE product.kind WHEN 'plan' THEN 'plan' ELSE 'one-off fee' END, product.code,
       CASE product.kind WHEN 'plan' THEN 'needs an interval (monthly, quarterly, half_yearly or annual)' ELSE 'has no interval' END));
   END IF;
+  IF TG_OP = 'INSERT' OR NEW.valid_from IS DISTINCT FROM OLD.valid_from THEN
+    PERFORM internal.check_business_date(NEW.tenant_id, NEW.valid_from, 'valid_from');
+  END IF;
   IF TG_OP = 'INSERT' THEN
     -- Valid from the tenant's today unless given (not current_date: the session's UTC day).
     NEW.valid_from := coalesce(NEW.valid_from, internal.tenant_today(NEW.tenant_id));
     NEW.version := (SELECT coalesce(max(v.version), 0) + 1 FROM kassa.price_versions v
                      WHERE v.tenant_id = NEW.tenant_id AND v.product_id = NEW.product_id);
   END IF;
+  RETURN NEW;
+END $$;
+
+-- A product's name and description, with the field named (P0V03, P0V04).
+CREATE OR REPLACE FUNCTION internal.check_product() RETURNS trigger
+LANGUAGE plpgsql SET search_path = '' AS $$
+BEGIN
+  PERFORM internal.check_text(NEW.name, 'name', 200);
+  PERFORM internal.check_text(NEW.description, 'description', 500, false);
   RETURN NEW;
 END $$;
 
@@ -55,6 +67,8 @@ BEGIN
   RETURN NEW;
 END $$;
 
+CREATE OR REPLACE TRIGGER check_product BEFORE INSERT OR UPDATE OF name, description ON kassa.products
+  FOR EACH ROW EXECUTE FUNCTION internal.check_product();
 CREATE OR REPLACE TRIGGER check_price_version BEFORE INSERT OR UPDATE ON kassa.price_versions
   FOR EACH ROW EXECUTE FUNCTION internal.check_price_version();
 CREATE OR REPLACE TRIGGER guard_price_version BEFORE UPDATE ON kassa.price_versions
@@ -86,6 +100,7 @@ CREATE VIEW api.products WITH (security_invoker = true) AS
   SELECT id, tenant_id, code, name, kind, description, active, created_at FROM kassa.products;
 GRANT SELECT ON api.products TO customer, staff;
 GRANT INSERT (code, name, kind, description, active), UPDATE (name, description, active) ON api.products TO staff;
+SELECT internal.write_by_key('api.products', 'kassa.products');
 
 CREATE VIEW api.price_versions WITH (security_invoker = true) AS
   SELECT id, tenant_id, product_id, version, price, interval, currency, vat_category, valid_from, created_at
@@ -93,6 +108,7 @@ CREATE VIEW api.price_versions WITH (security_invoker = true) AS
 GRANT SELECT ON api.price_versions TO customer, staff;
 GRANT INSERT (product_id, price, interval, currency, vat_category, valid_from),
       UPDATE (price, interval, currency, vat_category, valid_from) ON api.price_versions TO staff;
+SELECT internal.write_by_key('api.price_versions', 'kassa.price_versions');
 
 -- Every version of every plan, with the plan's code and name.
 CREATE VIEW api.plan_versions WITH (security_invoker = true) AS

@@ -32,6 +32,15 @@ BEGIN
   RETURN NEW;
 END $$;
 
+-- What staff write on a service, with the field named (P0V04).
+CREATE OR REPLACE FUNCTION internal.check_service_text() RETURNS trigger
+LANGUAGE plpgsql SET search_path = '' AS $$
+BEGIN
+  PERFORM internal.check_text(NEW.installation_address, 'installation_address', 1000, false);
+  PERFORM internal.check_text(NEW.reference::text, 'reference', 4000, false);
+  RETURN NEW;
+END $$;
+
 -- Status, plan and billing anchors change only through the transition RPCs.
 CREATE OR REPLACE FUNCTION internal.guard_service() RETURNS trigger
 LANGUAGE plpgsql SET search_path = '' AS $$
@@ -48,6 +57,8 @@ BEGIN
   RETURN NEW;
 END $$;
 
+CREATE OR REPLACE TRIGGER check_service_text BEFORE INSERT OR UPDATE OF installation_address, reference ON kassa.services
+  FOR EACH ROW EXECUTE FUNCTION internal.check_service_text();
 CREATE OR REPLACE TRIGGER check_new_service BEFORE INSERT ON kassa.services
   FOR EACH ROW EXECUTE FUNCTION internal.check_new_service();
 -- next_billing_date is left out: the invoice run advances it (with row locks) in bulk.
@@ -103,10 +114,12 @@ DECLARE
   allowed  constant jsonb := '{"activate": ["pending"], "suspend": ["active"], "resume": ["suspended"],
                                "cancel": ["pending", "active", "suspended"], "change_plan": ["pending", "active"]}';
 BEGIN
-  IF p_reason IS NULL OR btrim(p_reason) = '' THEN
+  IF internal.is_blank(p_reason) THEN
     PERFORM internal.raise_error('P0S05', format('a reason is required to %s a service', replace(p_action, '_', ' ')),
       hint => 'Say why, in a few words: it is kept in the service''s action log.');
   END IF;
+  PERFORM internal.check_text(p_reason, 'reason', 500, false);
+  PERFORM internal.check_business_date(p_tenant_id, p_on, 'effective date');
   -- The customer is locked before the service, in the order internal.customer_transition takes them.
   customer := internal.lock_open_customer(p_tenant_id, (SELECT sv.customer_id FROM kassa.services sv
                                                          WHERE sv.tenant_id = p_tenant_id AND sv.id = p_service_id));
@@ -224,6 +237,7 @@ DECLARE
   fee    record;
   charge kassa.pending_charges;
 BEGIN
+  PERFORM internal.check_finite(p_quantity, 'quantity');
   SELECT * INTO s FROM kassa.services sv WHERE sv.tenant_id = p_tenant_id AND sv.id = p_service_id;
   IF NOT FOUND THEN
     PERFORM internal.raise_error('P0S06', format('service %s not found', p_service_id));
@@ -351,6 +365,7 @@ CREATE VIEW api.services WITH (security_invoker = true) AS
 GRANT SELECT ON api.services TO customer, staff;
 GRANT INSERT (customer_id, price_version_id, installation_address, reference, billing_day),
       UPDATE (installation_address, reference) ON api.services TO staff;
+SELECT internal.write_by_key('api.services', 'kassa.services');
 
 CREATE VIEW api.service_actions WITH (security_invoker = true) AS
   SELECT id, tenant_id, service_id, customer_id, action, reason, effective_on, row_before, row_after, actor, at
@@ -365,7 +380,11 @@ GRANT SELECT ON api.pending_charges TO customer, staff;
 
 -- The tenant's billing settings, which staff adjust.
 CREATE VIEW api.billing_settings WITH (security_invoker = true) AS
-  SELECT id AS tenant_id, billing_days, invoice_lead_days, invoice_run_mode, proration_mode FROM kassa.tenants;
+  SELECT id AS tenant_id, billing_days, invoice_lead_days, invoice_run_mode, proration_mode,
+         date_window_back_days, date_window_forward_days FROM kassa.tenants;
 GRANT SELECT ON api.billing_settings TO staff;
-GRANT UPDATE (billing_days, invoice_lead_days, invoice_run_mode, proration_mode) ON api.billing_settings TO staff;
-GRANT UPDATE (billing_days, invoice_lead_days, invoice_run_mode, proration_mode) ON kassa.tenants TO staff;
+GRANT UPDATE (billing_days, invoice_lead_days, invoice_run_mode, proration_mode, date_window_back_days,
+              date_window_forward_days) ON api.billing_settings TO staff;
+GRANT UPDATE (billing_days, invoice_lead_days, invoice_run_mode, proration_mode, date_window_back_days,
+              date_window_forward_days) ON kassa.tenants TO staff;
+SELECT internal.write_by_key('api.billing_settings', 'kassa.tenants', '{"tenant_id": "id"}');

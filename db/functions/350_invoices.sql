@@ -97,6 +97,7 @@ $$;
 CREATE OR REPLACE FUNCTION internal.fill_invoice_line() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 BEGIN
+  PERFORM internal.check_text(NEW.description, 'description', 500);
   IF TG_OP = 'UPDATE' OR NEW.amount IS NULL THEN
     NEW.amount := round(NEW.quantity * NEW.unit_price);
   END IF;
@@ -114,6 +115,28 @@ CREATE OR REPLACE TRIGGER fill_line_insert BEFORE INSERT ON kassa.invoice_lines
   FOR EACH ROW WHEN (NEW.amount IS NULL OR NEW.vat_rate IS NULL) EXECUTE FUNCTION internal.fill_invoice_line();
 CREATE OR REPLACE TRIGGER fill_line_update BEFORE UPDATE OF quantity, unit_price, vat_category ON kassa.invoice_lines
   FOR EACH ROW EXECUTE FUNCTION internal.fill_invoice_line();
+
+-- What staff PATCH on a draft (notes, period, supply date), checked like what they give
+-- create_invoice; an unchanged date is not checked again. Only staff's own updates: the
+-- invoice run (as the owner) sets a draft's supply date from its charges.
+CREATE OR REPLACE FUNCTION internal.check_draft_edit() RETURNS trigger
+LANGUAGE plpgsql SET search_path = '' AS $$
+BEGIN
+  PERFORM internal.check_text(NEW.notes, 'notes', 4000, false);
+  IF NEW.period_start IS DISTINCT FROM OLD.period_start THEN
+    PERFORM internal.check_business_date(NEW.tenant_id, NEW.period_start, 'period_start');
+  END IF;
+  IF NEW.period_end IS DISTINCT FROM OLD.period_end THEN
+    PERFORM internal.check_business_date(NEW.tenant_id, NEW.period_end, 'period_end');
+  END IF;
+  IF NEW.supplied_on IS DISTINCT FROM OLD.supplied_on THEN
+    PERFORM internal.check_business_date(NEW.tenant_id, NEW.supplied_on, 'supplied_on');
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER check_draft_edit BEFORE UPDATE OF notes, period_start, period_end, supplied_on
+  ON kassa.invoices FOR EACH ROW WHEN (OLD.status = 'draft' AND current_user = 'staff')
+  EXECUTE FUNCTION internal.check_draft_edit();
 
 -- The freeze. A finalised invoice changes only its payment state: amount_paid,
 -- amount_credited and status among the open/paid states, or to void when nothing was paid.

@@ -47,6 +47,7 @@ DECLARE
   released bigint;
   vat_rows jsonb;
 BEGIN
+  PERFORM internal.check_text(p_reason, 'reason', 500);
   SELECT i.* INTO inv FROM kassa.invoices i WHERE i.tenant_id = p_tenant_id AND i.id = p_invoice_id;
   IF NOT FOUND THEN
     PERFORM internal.raise_error('P0I01', format('invoice %s not found in this tenant', p_invoice_id));

@@ -53,6 +53,7 @@ CREATE VIEW api.invoices WITH (security_invoker = true) AS
     FROM kassa.invoices;
 GRANT SELECT ON api.invoices TO customer, staff;
 GRANT UPDATE (notes, period_start, period_end, supplied_on) ON api.invoices TO staff;
+SELECT internal.write_by_key('api.invoices', 'kassa.invoices');
 
 -- One row per invoice, VAT category and rate: the figures its totals were computed from.
 CREATE VIEW api.invoice_vat_breakdown WITH (security_invoker = true) AS
@@ -110,6 +111,10 @@ RETURNS kassa.invoices LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS
 DECLARE
   made kassa.invoices;
 BEGIN
+  PERFORM internal.check_text(p_notes, 'notes', 4000, false);
+  PERFORM internal.check_business_date(p_tenant_id, p_period_start, 'period_start');
+  PERFORM internal.check_business_date(p_tenant_id, p_period_end, 'period_end');
+  PERFORM internal.check_business_date(p_tenant_id, p_supplied_on, 'supplied_on');
   IF NOT EXISTS (SELECT FROM kassa.customers c WHERE c.tenant_id = p_tenant_id AND c.id = p_customer_id
                                                  AND c.status <> 'closed') THEN
     PERFORM internal.raise_error('P0I07',
@@ -162,6 +167,10 @@ RETURNS kassa.invoice_lines LANGUAGE plpgsql SECURITY DEFINER SET search_path = 
 DECLARE
   made kassa.invoice_lines;
 BEGIN
+  -- Before the insert: Infinity does not even fit the column (numeric field overflow).
+  PERFORM internal.check_finite(p_quantity, 'quantity');
+  PERFORM internal.check_business_date(p_tenant_id, p_period_start, 'period_start');
+  PERFORM internal.check_business_date(p_tenant_id, p_period_end, 'period_end');
   PERFORM internal.draft_for_edit(p_tenant_id, p_invoice_id);
   INSERT INTO kassa.invoice_lines (tenant_id, invoice_id, position, description, quantity, unit_price,
                                    vat_category, period_start, period_end, charge_kind)
@@ -219,6 +228,7 @@ DECLARE
   made   api.invoices;
 BEGIN
   IF internal.replayed(tenant, request_id, 'finalise_invoice', call) IS NULL THEN
+    PERFORM internal.check_business_date(tenant, finalise_invoice.issued_on, 'issued_on');
     PERFORM internal.finalise_invoices(tenant, ARRAY[finalise_invoice.invoice_id],
                                        coalesce(finalise_invoice.issued_on, internal.tenant_today(tenant)));
     PERFORM internal.remember(tenant, request_id, 'finalise_invoice', call, to_jsonb(finalise_invoice.invoice_id));
@@ -236,9 +246,11 @@ RETURNS kassa.invoices LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS
 DECLARE
   inv kassa.invoices;
 BEGIN
-  IF p_reason IS NULL OR btrim(p_reason) = '' THEN
+  IF internal.is_blank(p_reason) THEN
     PERFORM internal.raise_error('P0I11', 'a reason is required to void an invoice');
   END IF;
+  PERFORM internal.check_text(p_reason, 'reason', 500, false);
+  PERFORM internal.check_business_date(p_tenant_id, p_issued_on, 'issued_on');
   SELECT * INTO inv FROM kassa.invoices i WHERE i.tenant_id = p_tenant_id AND i.id = p_invoice_id;
   IF NOT FOUND THEN
     PERFORM internal.raise_error('P0I01', format('invoice %s not found in this tenant', p_invoice_id));
@@ -294,6 +306,7 @@ DECLARE
   made   api.credit_notes;
 BEGIN
   IF note_id IS NULL THEN
+    PERFORM internal.check_business_date(tenant, create_credit_note.issued_on, 'issued_on');
     note_id := (internal.create_credit_note(tenant, create_credit_note.invoice_id, create_credit_note.reason,
                                             create_credit_note.settlement, create_credit_note.lines,
                                             coalesce(create_credit_note.issued_on, internal.tenant_today(tenant)))).id;

@@ -140,7 +140,7 @@ CREATE OR REPLACE FUNCTION internal.fail_payment(p_tenant uuid, p_payment uuid, 
 RETURNS kassa.payments
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
-  why text := internal.require_reason(p_reason);
+  why text := internal.require_reason(left(p_reason, 500));  -- a gateway's text: kept within the limit
   pay kassa.payments;
 BEGIN
   pay := internal.lock_payment(p_tenant, p_payment);
@@ -163,9 +163,10 @@ END $$;
 CREATE OR REPLACE FUNCTION internal.check_refund(pay kassa.payments, p_amount bigint, p_reason text) RETURNS void
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
-  IF nullif(btrim(p_reason), '') IS NULL THEN
+  IF internal.is_blank(p_reason) THEN
     PERFORM internal.raise_error('P0P09', 'a refund needs a reason');
   END IF;
+  PERFORM internal.check_text(p_reason, 'reason', 500, false);
   IF pay.status NOT IN ('completed', 'partially_refunded') THEN
     PERFORM internal.raise_error('P0P07', format('payment %s is %s, only a completed payment can be refunded', pay.id, pay.status));
   END IF;
@@ -365,8 +366,10 @@ CREATE VIEW api.payment_settings WITH (security_invoker = true) AS
   SELECT tenant_id, min_top_up, max_top_up, return_origins FROM kassa.payment_settings;
 GRANT SELECT ON api.payment_settings TO customer, staff;
 GRANT INSERT, UPDATE (min_top_up, max_top_up, return_origins) ON api.payment_settings TO staff;
+SELECT internal.write_by_key('api.payment_settings', 'kassa.payment_settings');
 
 CREATE VIEW api.bonus_tiers WITH (security_invoker = true) AS
   SELECT tenant_id, min_amount, percent FROM kassa.bonus_tiers;
 GRANT SELECT ON api.bonus_tiers TO customer, staff;
 GRANT INSERT, UPDATE, DELETE ON api.bonus_tiers TO staff;
+SELECT internal.write_by_key('api.bonus_tiers', 'kassa.bonus_tiers');

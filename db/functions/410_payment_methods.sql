@@ -7,6 +7,10 @@
 -- bridges and jobs set it on their connections. Only the security definer functions below read
 -- it; the API roles have no privilege on kassa.payment_method_secrets, and only the worker's
 -- internal.payment_method_details decrypts.
+--
+-- `kassa payment-key rotate` re-encrypts every secret in one transaction
+-- (internal.rotate_payment_method_key). A process still holding the old key afterwards gets
+-- P0Y01 instead of writing a secret no key in the configuration decrypts.
 
 CREATE OR REPLACE FUNCTION internal.payment_method_key() RETURNS text
 LANGUAGE plpgsql STABLE SET search_path = '' AS $$
@@ -20,13 +24,71 @@ BEGIN
   RETURN key;
 END $$;
 
+-- The stored details under `p_key`; pgcrypto's "Wrong key or corrupt data" (39000) becomes
+-- P0Y01, naming the method.
+CREATE OR REPLACE FUNCTION internal.decrypt_payment_method(p_method uuid, p_encrypted bytea, p_key text) RETURNS jsonb
+LANGUAGE plpgsql STABLE SET search_path = '' AS $$
+BEGIN
+  RETURN public.pgp_sym_decrypt(p_encrypted, p_key)::jsonb;
+EXCEPTION WHEN external_routine_invocation_exception THEN
+  PERFORM internal.raise_error('P0Y01', format('the payment method key does not decrypt the details of payment method %s', p_method),
+    hint => 'The key was rotated (`kassa payment-key rotate`): restart the process so it reads the current KASSA_PAYMENT_METHOD_KEY.');
+END $$;
+
 -- The decrypted details of one method: for the worker when it charges a card.
 CREATE OR REPLACE FUNCTION internal.payment_method_details(p_tenant uuid, p_method uuid) RETURNS jsonb
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
-  SELECT public.pgp_sym_decrypt(s.details_encrypted, internal.payment_method_key())::jsonb
+  SELECT internal.decrypt_payment_method(s.payment_method_id, s.details_encrypted, internal.payment_method_key())
     FROM kassa.payment_method_secrets s
    WHERE s.tenant_id = p_tenant AND s.payment_method_id = p_method
 $$;
+
+-- Re-encrypts every stored secret from `p_old` to `p_new`, checking that each decrypts under
+-- both, in the caller's transaction; returns how many. Any secret `p_old` does not decrypt
+-- aborts it all (P0Y01), so the secrets are all under one key at any commit. The lock holds
+-- back new secrets (internal.save_payment_method) until the commit. Operators only
+-- (`kassa payment-key rotate`, as the owner DSN): granted to no role.
+CREATE OR REPLACE FUNCTION internal.rotate_payment_method_key(p_old text, p_new text) RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  s kassa.payment_method_secrets;
+  details jsonb;
+  done bigint := 0;
+BEGIN
+  IF length(coalesce(p_new, '')) < 16 OR p_new = p_old THEN
+    PERFORM internal.raise_error('P0Y02', 'the new payment method key must be at least 16 characters and differ from the old one');
+  END IF;
+  LOCK TABLE kassa.payment_method_secrets IN EXCLUSIVE MODE;
+  FOR s IN SELECT * FROM kassa.payment_method_secrets ORDER BY tenant_id, payment_method_id LOOP
+    details := internal.decrypt_payment_method(s.payment_method_id, s.details_encrypted, p_old);
+    s.details_encrypted := public.pgp_sym_encrypt(details::text, p_new);
+    ASSERT internal.decrypt_payment_method(s.payment_method_id, s.details_encrypted, p_new) = details,
+      format('the details of payment method %s did not survive re-encryption', s.payment_method_id);
+    UPDATE kassa.payment_method_secrets t SET details_encrypted = s.details_encrypted
+     WHERE t.tenant_id = s.tenant_id AND t.payment_method_id = s.payment_method_id;
+    done := done + 1;
+  END LOOP;
+  RETURN done;
+END $$;
+
+-- Whether `p_key` decrypts every stored secret (and there is one): tells `kassa payment-key
+-- rotate`, resuming after a crash, whether the rotation's transaction committed.
+CREATE OR REPLACE FUNCTION internal.payment_method_key_decrypts_all(p_key text) RETURNS boolean
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  s kassa.payment_method_secrets;
+  found_one boolean := false;
+BEGIN
+  FOR s IN SELECT * FROM kassa.payment_method_secrets LOOP
+    BEGIN
+      PERFORM public.pgp_sym_decrypt(s.details_encrypted, p_key);
+    EXCEPTION WHEN external_routine_invocation_exception THEN
+      RETURN false;
+    END;
+    found_one := true;
+  END LOOP;
+  RETURN found_one;
+END $$;
 
 -- Inserts a method; the customer's first method (or one asked to be) becomes the primary.
 CREATE OR REPLACE FUNCTION internal.save_payment_method(p_method kassa.payment_methods, p_details jsonb, p_primary boolean)
@@ -54,6 +116,11 @@ BEGIN
           p_method.account_masked, p_method.mandate_reference, p_method.mandate_status)
   RETURNING id INTO new_id;
   IF p_details IS NOT NULL THEN
+    -- A stale key (the process was not restarted after a rotation) must not write a secret:
+    -- waits for a running rotation, then checks the key on one stored secret.
+    LOCK TABLE kassa.payment_method_secrets IN ROW EXCLUSIVE MODE;
+    PERFORM internal.decrypt_payment_method(s.payment_method_id, s.details_encrypted, internal.payment_method_key())
+       FROM kassa.payment_method_secrets s LIMIT 1;
     INSERT INTO kassa.payment_method_secrets (tenant_id, payment_method_id, details_encrypted)
     VALUES (p_method.tenant_id, new_id, public.pgp_sym_encrypt(p_details::text, internal.payment_method_key()));
   END IF;
@@ -109,7 +176,7 @@ BEGIN
     PERFORM internal.raise_error('P0M02', 'cards are saved through the payment gateway, not entered here',
       hint => 'Top up by card with "save card" ticked; the gateway confirms the card to Kassa.');
   ELSIF m.kind = 'debit_order' THEN
-    IF digits !~ '^[0-9]{6,20}$' OR p_bank IS NULL OR p_account_type IS NULL OR nullif(btrim(p_mandate_reference), '') IS NULL THEN
+    IF digits !~ '^[0-9]{6,20}$' OR p_bank IS NULL OR p_account_type IS NULL OR internal.is_blank(p_mandate_reference) THEN
       PERFORM internal.raise_error('P0M02', 'a debit order needs bank, account_type, mandate_reference and an account_number of 6 to 20 digits');
     END IF;
     m.account_type := p_account_type;

@@ -41,3 +41,4 @@ CREATE VIEW api.low_balance_thresholds WITH (security_invoker = true) AS
   SELECT tenant_id, amount FROM kassa.low_balance_thresholds;
 GRANT SELECT ON api.low_balance_thresholds TO customer, staff;
 GRANT INSERT, DELETE ON api.low_balance_thresholds TO staff;
+SELECT internal.write_by_key('api.low_balance_thresholds', 'kassa.low_balance_thresholds');

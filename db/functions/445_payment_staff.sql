@@ -4,10 +4,11 @@
 CREATE OR REPLACE FUNCTION internal.require_reason(p_reason text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE SET search_path = '' AS $$
 BEGIN
-  IF nullif(btrim(p_reason), '') IS NULL THEN
+  IF internal.is_blank(p_reason) THEN
     PERFORM internal.raise_error('P0P09', 'a reason is required',
       hint => 'Say why, for the audit log (e.g. "cash at the counter, receipt 1234").');
   END IF;
+  PERFORM internal.check_text(p_reason, 'reason', 500, false);
   RETURN btrim(p_reason);
 END $$;
 
@@ -22,6 +23,7 @@ DECLARE
   why text := internal.require_reason(p_reason);
   pay kassa.payments;
 BEGIN
+  PERFORM internal.check_text(p_reference, 'reference', 255, false);
   IF p_method NOT IN ('cash', 'eft') OR p_method IS NULL THEN
     PERFORM internal.raise_error('P0P10', format('a manual payment is cash or eft, not "%s"', p_method));
   END IF;

@@ -88,10 +88,11 @@ DECLARE
   today    date := internal.tenant_today(p_tenant_id);
   allowed  constant jsonb := '{"suspend": ["active"], "resume": ["suspended"], "close": ["active", "suspended"]}';
 BEGIN
-  IF p_reason IS NULL OR btrim(p_reason) = '' THEN
+  IF internal.is_blank(p_reason) THEN
     PERFORM internal.raise_error('P0C05', format('a reason is required to %s a customer', p_action),
       hint => 'Say why, in a few words: it is kept with the customer''s status.');
   END IF;
+  PERFORM internal.check_text(p_reason, 'reason', 500, false);
   -- FOR UPDATE (not the weaker lock an UPDATE takes) also waits for, and then holds off, rows
   -- being added for this customer (their foreign key check locks it): nothing slips in
   -- between the checks below and the status change.

@@ -20,15 +20,15 @@ INSERT INTO kassa.vat_rates (tenant_id, category, rate) VALUES ('dddddddd-0000-4
 INSERT INTO kassa.customers (tenant_id, id, name, email) SELECT tu, u1, 'Uma U1', 'u1@example.com' FROM ids;
 -- Due the day of issue: "overdue" is then simply "issued before today".
 UPDATE kassa.tenants SET payment_terms_days = 0 WHERE id IN (SELECT ta FROM ids UNION SELECT tu FROM ids);
+SELECT pg_temp.travel_to('2026-12-31 22:30+00');
 INSERT INTO kassa.products (tenant_id, id, code, name, kind)
 VALUES ('dddddddd-0000-4000-8000-00000000000d', 'dddddddd-0000-4000-8000-00000000e001', 'uplan', 'U Plan', 'plan'),
        ('dddddddd-0000-4000-8000-00000000000d', 'dddddddd-0000-4000-8000-00000000e002', 'ufee', 'U Fee', 'fee');
 INSERT INTO kassa.price_versions (tenant_id, product_id, price, interval, valid_from)
-VALUES ('dddddddd-0000-4000-8000-00000000000d', 'dddddddd-0000-4000-8000-00000000e001', 1000, 'monthly', '2020-01-01'),
+VALUES ('dddddddd-0000-4000-8000-00000000000d', 'dddddddd-0000-4000-8000-00000000e001', 1000, 'monthly', '2026-12-01'),
        ('dddddddd-0000-4000-8000-00000000000d', 'dddddddd-0000-4000-8000-00000000e001', 2000, 'monthly', '2027-01-01'),
        ('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-00000000e050', 6000, 'monthly', '2027-01-01');
 
-SELECT pg_temp.travel_to('2026-12-31 22:30+00');
 
 -- Invoices finalised without a date: the tenant's today, numbered in the tenant's year.
 SELECT pg_temp.act_as('staff', ta) FROM ids;

@@ -4,6 +4,8 @@ BEGIN;
 SELECT plan(7);
 \ir helpers/two_tenants.sql
 \ir helpers/catalog.sql
+\ir helpers/clock.sql
+SELECT pg_temp.travel_to('2026-03-01 12:00+00');  -- the story's day: its dates lie in the window
 
 -- A due service in each tenant.
 SELECT pg_temp.new_service(1, 1);

@@ -40,7 +40,7 @@ SELECT lives_ok($$INSERT INTO kassa.customers (tenant_id, name, email) VALUES ('
 
 -- Validation
 SELECT throws_ok($$INSERT INTO kassa.customers (tenant_id, name, email) VALUES ('aaaaaaaa-0000-4000-8000-00000000000a', '   ', 'blank@example.com')$$,
-                 '23514', 'new row for relation "customers" violates check constraint "customers_name_not_blank"', 'a blank name is refused');
+                 'P0V03', 'name is required and cannot be blank', 'a blank name is refused');
 SELECT throws_ok($$INSERT INTO kassa.customers (tenant_id, name, email) VALUES ('aaaaaaaa-0000-4000-8000-00000000000a', 'No Mail', 'no-at-sign.example.com')$$,
                  '23514', 'new row for relation "customers" violates check constraint "customers_email_format"', 'an email without @ is refused');
 SELECT throws_ok($$INSERT INTO kassa.customers (tenant_id, name, email) VALUES ('aaaaaaaa-0000-4000-8000-00000000000a', 'No Mail', 'x y@example.com')$$,

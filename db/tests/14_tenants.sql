@@ -15,7 +15,7 @@ SELECT throws_ok($$UPDATE kassa.tenants SET account_number_format = 'CT-{YYYY}' 
                  '23514', 'new row for relation "tenants" violates check constraint "tenants_number_formats_have_counter"',
                  'a number format needs a counter');
 SELECT throws_ok($$INSERT INTO kassa.tenants (slug, name, legal_name, country, currency) VALUES ('t-blank', '', 'X Ltd', 'ZA', 'ZAR')$$,
-                 '23514', 'new row for relation "tenants" violates check constraint "tenants_name_not_blank"', 'a blank name is refused');
+                 'P0V03', 'name is required and cannot be blank', 'a blank name is refused');
 SELECT throws_ok($$INSERT INTO kassa.vat_rates (tenant_id, category, rate) VALUES ('aaaaaaaa-0000-4000-8000-00000000000a', 'reduced', 100)$$,
                  '23514', 'new row for relation "vat_rates" violates check constraint "vat_rates_rate_range"', 'a VAT rate of 100 % is refused');
 SELECT throws_ok($$UPDATE kassa.vat_rates SET rate = -1 WHERE tenant_id = 'aaaaaaaa-0000-4000-8000-00000000000a'$$,

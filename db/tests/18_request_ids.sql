@@ -1,7 +1,7 @@
--- Money RPCs take a client request id: the same id with the same arguments answers the first
+-- Money RPCs and the invoice run take a client request id: the same id with the same arguments answers the first
 -- result without applying twice; with other arguments it is refused (P0Q01). Kept 30 days.
 BEGIN;
-SELECT plan(17);
+SELECT plan(23);
 \ir helpers/clock.sql
 \ir helpers/invoices.sql
 \ir helpers/two_tenants.sql
@@ -34,6 +34,25 @@ SELECT is((SELECT count(*)::int FROM kassa.payments WHERE tenant_id = 'aaaaaaaa-
 SELECT is((SELECT amount_refunded FROM kassa.payments WHERE id = (SELECT id FROM paid)), 3000::bigint, 'refunded once');
 SELECT is((SELECT balance FROM kassa.billing_accounts WHERE customer_id = 'aaaaaaaa-0000-4000-8000-0000000000a1'),
           (5000 + 20000 - 3000)::bigint, 'the balance moved once for each call');
+
+-- The invoice run: a retry answers the first call's run, even when that run has finished and
+-- a call without a request id would queue the next one.
+SELECT pg_temp.act_as('staff', 'aaaaaaaa-0000-4000-8000-00000000000a');
+CREATE TEMP TABLE started AS SELECT api.start_invoice_run('run-1') AS id;
+SELECT pg_temp.act_as_owner();
+UPDATE kassa.job_runs SET status = 'succeeded', finished_at = now() WHERE id = (SELECT id FROM started);
+SELECT pg_temp.act_as('staff', 'aaaaaaaa-0000-4000-8000-00000000000a');
+SELECT is(api.start_invoice_run('run-1'), (SELECT id FROM started), 'a retried invoice run answers the first run');
+SELECT isnt(api.start_invoice_run(), (SELECT id FROM started), 'while a call without a request id queues a new run');
+SELECT throws_ok($$SELECT api.start_invoice_run('adj-1')$$,
+                 'P0Q01', 'request_id adj-1 was already used for another call', 'an invoice run under a money call''s id is refused');
+SELECT throws_ok($$SELECT api.adjust_balance('aaaaaaaa-0000-4000-8000-0000000000a1', 5000, 'goodwill credit', 'run-1')$$,
+                 'P0Q01', 'request_id run-1 was already used for another call', 'and a money call under an invoice run''s id');
+SELECT throws_ok($$SELECT api.start_invoice_run('')$$, 'P0Q02', 'a request_id has 1 to 200 characters',
+                 'an empty request id is refused');
+SELECT pg_temp.act_as_owner();
+SELECT is((SELECT count(*)::int FROM kassa.job_runs WHERE tenant_id = 'aaaaaaaa-0000-4000-8000-00000000000a'), 2,
+          'two runs: the first call''s (answered twice) and the one without a request id');
 
 -- Documents and services: a retry answers the document or service as it is now.
 CREATE TEMP TABLE draft AS SELECT pg_temp.draft('aaaaaaaa-0000-4000-8000-00000000000a',

@@ -4,9 +4,13 @@ BEGIN;
 SELECT plan(14);
 \ir helpers/two_tenants.sql
 \ir helpers/catalog.sql
+\ir helpers/clock.sql
 
+-- A price for 2099, entered in late 2098 (valid_from lies in the tenant's date window); then back to now.
+SELECT pg_temp.travel_to('2098-12-01 12:00+00');
 INSERT INTO kassa.price_versions (tenant_id, product_id, price, interval, valid_from)
 VALUES ('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-00000000e100', 11000, 'monthly', '2099-01-01');
+SELECT pg_temp.travel_to(now());
 SELECT is((SELECT array_agg(version ORDER BY version) FROM kassa.price_versions
             WHERE product_id = 'aaaaaaaa-0000-4000-8000-00000000e100'), ARRAY[1, 2], 'versions are numbered per product');
 SELECT is((SELECT array_agg(DISTINCT currency) FROM kassa.price_versions

@@ -5,6 +5,7 @@ BEGIN;
 SELECT plan(15);
 \ir helpers/two_tenants.sql
 \ir helpers/catalog.sql
+\ir helpers/clock.sql
 
 -- F(1) of 100.00 over 30 days = 3.33; the rest of the period is 96.67: the parts add up.
 SELECT is(internal.prorate(10000, '2028-01-30', '2028-02-29', '2028-01-30', '2028-01-31')
@@ -14,6 +15,10 @@ SELECT is(internal.prorate(100, '2026-01-01', '2026-01-04', '2026-01-01', '2026-
           '1.00 over 3 days: the first day is 0.33');
 SELECT is(internal.prorate_range(10000, 1, 1, '2026-03-01', '2026-03-10', '2026-03-01'), -2903::bigint,
           'a reversed range is the negated amount: 9 days of 31 = 29.03');
+
+-- Dates callers give lie in the tenant's window around today (90 days back, 366 ahead): the
+-- clock is where the story is.
+SELECT pg_temp.travel_to('2028-02-01 12:00+00');
 
 -- Activation 31 Jan 2028, billing day 30: period 30 Jan - 28 Feb (30 days); 29 days charged:
 -- F(30) - F(1) = 10000 - round(333.33) = 9667.
@@ -31,6 +36,7 @@ SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d002', 'activate', '2028-02-
 SELECT is((SELECT unit_price FROM kassa.pending_charges WHERE service_id = 'aaaaaaaa-0000-4000-8000-00000000d002'),
           6897::bigint, 'leap February: 20 of 29 days = 68.97');
 
+SELECT pg_temp.travel_to('2026-04-01 12:00+00');
 -- Upgrade 100 -> 200 on the last day of the period 1-31 Mar 2026 (already billed): credit
 -- F(31) - F(30) of 100.00 = 10000 - 9677 = 323; charge F(31) - F(30) of 200.00 = 20000 - 19355 = 645.
 SELECT pg_temp.new_service(3, 1);
@@ -89,6 +95,7 @@ SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d008', 'cancel', '2026-05-20
 SELECT is((SELECT count(*) FROM kassa.pending_charges WHERE service_id = 'aaaaaaaa-0000-4000-8000-00000000d008'),
           0::bigint, 'a service suspended since its first day and then cancelled owes nothing');
 
+SELECT pg_temp.travel_to('2028-03-01 12:00+00');
 -- Annual plan 1,200.00, billing day 1, activated 15 Mar 2028: first billing 1 Apr 2028; the
 -- year 1 Apr 2027 - 31 Mar 2028 has 366 days, 17 charged: 120000 - round(114426.23) = 5574.
 SELECT pg_temp.new_service(9, 1, 'aaaaaaaa-0000-4000-8000-00000000f012');

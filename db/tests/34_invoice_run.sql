@@ -4,6 +4,10 @@ BEGIN;
 SELECT plan(19);
 \ir helpers/two_tenants.sql
 \ir helpers/catalog.sql
+\ir helpers/clock.sql
+-- Dates callers give lie in the tenant's window around today (90 days back, 366 ahead): the
+-- clock is where the story is.
+SELECT pg_temp.travel_to('2026-03-15 12:00+00');
 
 INSERT INTO kassa.customers (tenant_id, id, name, email)
 VALUES ('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-0000000000a3', 'Ayesha A3', 'a3@example.com');
@@ -22,6 +26,9 @@ SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d003', 'activate', '2026-03-
 SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d004', 'activate', '2026-02-01');
 SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d004', 'suspend', '2026-02-01');
 SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d005', 'activate', '2026-01-01');
+
+-- The runs issue their invoices in the past.
+SELECT pg_temp.travel_to('2026-05-31 12:00+00');
 
 -- Run on 1 Mar with the default lead time of 7 days: due up to 8 Mar.
 SELECT is((SELECT row(processed, skipped, invoices, charges)::text FROM internal.invoice_run('2026-03-01', 'aaaaaaaa-0000-4000-8000-00000000000a')),
@@ -91,6 +98,7 @@ SELECT is((SELECT array_agg(l.amount ORDER BY l.amount) FROM kassa.invoice_lines
           ARRAY[-5000, 10000]::bigint[], 'immediate mode invoices the plan change credit and charge straight away');
 
 -- Draft mode: tenant B reviews its run.
+SELECT pg_temp.travel_to('2026-03-15 12:00+00');
 UPDATE kassa.tenants SET invoice_run_mode = 'draft' WHERE id = 'bbbbbbbb-0000-4000-8000-00000000000b';
 INSERT INTO kassa.services (tenant_id, id, customer_id, price_version_id, billing_day)
 VALUES ('bbbbbbbb-0000-4000-8000-00000000000b', 'bbbbbbbb-0000-4000-8000-00000000d001', 'bbbbbbbb-0000-4000-8000-0000000000b1',

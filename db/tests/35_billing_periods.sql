@@ -46,6 +46,8 @@ SELECT is(internal.prorate_range(30000, 1, 3, '2027-07-01', '2027-09-15', '2027-
 INSERT INTO kassa.products (tenant_id, id, code, name, kind)
 VALUES ('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-00000000e003', 'fibre-quarter', 'Fibre Quarterly', 'plan'),
        ('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-00000000e006', 'fibre-half', 'Fibre Half-yearly', 'plan');
+-- Entered on the day they are valid from (valid_from lies in the tenant's date window).
+SELECT pg_temp.travel_to('2020-01-01 12:00+00');
 SELECT lives_ok($$INSERT INTO kassa.price_versions (tenant_id, id, product_id, price, interval, valid_from)
                   VALUES ('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-00000000f003',
                           'aaaaaaaa-0000-4000-8000-00000000e003', 30000, 'quarterly', '2020-01-01'),
@@ -58,6 +60,7 @@ SELECT throws_ok($$INSERT INTO kassa.price_versions (tenant_id, product_id, pric
 
 -- Through the invoice run. A1: quarterly on day 1, activated 15 Aug (pro-rata to 1 Sep in the
 -- quarter 1 Jun - 31 Aug). A2: half-yearly on day 30, activated on its billing date 30 Aug.
+SELECT pg_temp.travel_to('2027-08-01 12:00+00');
 SELECT pg_temp.new_service(1, 1, 'aaaaaaaa-0000-4000-8000-00000000f003');
 SELECT pg_temp.new_service(2, 30, 'aaaaaaaa-0000-4000-8000-00000000f006', 'aaaaaaaa-0000-4000-8000-0000000000a2');
 SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d001', 'activate', '2027-08-15');

@@ -51,6 +51,7 @@ $$;
 -- Fibre 200 on 20 Mar (credit 12 days of Fibre 100: 3871, charge 12 days of Fibre 200: 7742),
 -- cancelled on 25 Mar (credit 7 days of Fibre 200: 4516). The credits exceed the charge, so
 -- the run invoices the charge and credits each credit on the pro-rata line that billed it.
+SELECT pg_temp.travel_to('2026-04-30 12:00+00');  -- the case's dates lie in the window
 SELECT pg_temp.new_service(11, 1, p_customer => 'aaaaaaaa-0000-4000-8000-0000000000c1');
 SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d011', 'activate', '2026-03-10');
 SELECT is(pg_temp.run('2026-03-10'), '(1,1,0)', 'plan change: the first period is invoiced');
@@ -63,6 +64,7 @@ SELECT is(pg_temp.credited('aaaaaaaa-0000-4000-8000-00000000d011'),
 SELECT is(pg_temp.unsettled('aaaaaaaa-0000-4000-8000-00000000d011'), 0::bigint, 'plan change: nothing stays pending');
 
 -- 2. Activated mid-period, cancelled before the first billing date.
+SELECT pg_temp.travel_to('2027-04-30 12:00+00');  -- the case's dates lie in the window
 SELECT pg_temp.new_service(21, 1, p_customer => 'aaaaaaaa-0000-4000-8000-0000000000c2');
 SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d021', 'activate', '2027-03-10');
 SELECT pg_temp.run('2027-03-10');
@@ -73,6 +75,7 @@ SELECT is(pg_temp.credited('aaaaaaaa-0000-4000-8000-00000000d021'), ARRAY['prora
 
 -- 3. Active from 1 Feb, suspended 10 Feb (March not billed), resumed 15 Mar (15-31 Mar: 5484),
 -- cancelled 25 Mar (7 days: 2258).
+SELECT pg_temp.travel_to('2029-04-30 12:00+00');  -- the case's dates lie in the window
 SELECT pg_temp.new_service(31, 1, p_customer => 'aaaaaaaa-0000-4000-8000-0000000000c3');
 SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d031', 'activate', '2029-02-01');
 SELECT pg_temp.run('2029-02-01');
@@ -88,6 +91,7 @@ SELECT is(pg_temp.credited('aaaaaaaa-0000-4000-8000-00000000d031'), ARRAY['prora
 -- 4. Billed for March (1 Mar) and April (25 Mar, within the lead time), cancelled 28 Mar: the
 -- credit (4 days of March: 1290, all of April: 10000) spans two invoices: two credit notes,
 -- the pending credit split in two parts that add up to it.
+SELECT pg_temp.travel_to('2030-04-30 12:00+00');  -- the case's dates lie in the window
 SELECT pg_temp.new_service(41, 1, p_customer => 'aaaaaaaa-0000-4000-8000-0000000000c4');
 SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d041', 'activate', '2030-03-01');
 SELECT pg_temp.run('2030-03-01');
@@ -102,6 +106,7 @@ SELECT is((SELECT sum(unit_price) FROM kassa.pending_charges WHERE service_id = 
 -- 5. Two services billed for March; staff credit the Fibre 100 line in full, then it is
 -- cancelled on 16 Mar (credit 16 days: 5161). Those days were given back already: the credit
 -- is closed, naming the goodwill credit note, and the next invoice does not net it again.
+SELECT pg_temp.travel_to('2031-04-30 12:00+00');  -- the case's dates lie in the window
 SELECT pg_temp.new_service(51, 1, p_customer => 'aaaaaaaa-0000-4000-8000-0000000000c5');
 SELECT pg_temp.new_service(52, 1, 'aaaaaaaa-0000-4000-8000-00000000f200', 'aaaaaaaa-0000-4000-8000-0000000000c5');
 SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d051', 'activate', '2031-03-01');
@@ -122,6 +127,7 @@ SELECT is((SELECT array_agg(l.charge_kind || ' ' || l.amount ORDER BY l.amount) 
 
 -- 6. Staff credit 6000 of the March line of Fibre 100 (10000), then it is cancelled on 16 Mar
 -- (credit 16 days: 5161): 4000 is still creditable (a credit note); 1161 was given back already.
+SELECT pg_temp.travel_to('2028-04-30 12:00+00');  -- the case's dates lie in the window
 SELECT pg_temp.new_service(61, 1, p_customer => 'aaaaaaaa-0000-4000-8000-0000000000c6');
 SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d061', 'activate', '2028-03-01');
 SELECT pg_temp.run('2028-03-01');

@@ -52,7 +52,7 @@ SELECT throws_ok($$SELECT internal.create_credit_note(tb, (SELECT id FROM inv WH
 SELECT throws_ok($$SELECT internal.create_credit_note(tb, (SELECT id FROM inv WHERE name = 'main'), 'Hm', 'cash', NULL,
                    '2026-03-11') FROM ids$$, 'P0N07', NULL, 'settlement is balance or refund');
 SELECT throws_ok($$SELECT internal.create_credit_note(tb, (SELECT id FROM inv WHERE name = 'main'), ' ', 'balance', NULL,
-                   '2026-03-11') FROM ids$$, '23514', NULL, 'a reason is required (credit_notes_reason_not_blank)');
+                   '2026-03-11') FROM ids$$, 'P0V03', 'reason is required and cannot be blank', 'a reason is required');
 SELECT throws_ok($$SELECT internal.create_credit_note(tb, pg_temp.draft(tb, b1, ARRAY[100]), 'Draft', 'balance', NULL,
                    '2026-03-11') FROM ids$$, 'P0N01', NULL, 'a draft cannot be credited');
 SELECT is((SELECT (count(*), (SELECT count(*) FROM kassa.ledger_entries)) FROM kassa.credit_notes),

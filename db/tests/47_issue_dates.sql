@@ -93,7 +93,7 @@ INSERT INTO kassa.products (tenant_id, id, code, name, kind)
 VALUES ('bbbbbbbb-0000-4000-8000-00000000000b', 'bbbbbbbb-0000-4000-8000-00000000e999', 'install', 'Installation', 'fee');
 INSERT INTO kassa.price_versions (tenant_id, id, product_id, price, interval, valid_from)
 VALUES ('bbbbbbbb-0000-4000-8000-00000000000b', 'bbbbbbbb-0000-4000-8000-00000000f999',
-        'bbbbbbbb-0000-4000-8000-00000000e999', 9900, NULL, '2020-01-01');
+        'bbbbbbbb-0000-4000-8000-00000000e999', 9900, NULL, '2026-06-01');
 INSERT INTO kassa.services (tenant_id, id, customer_id, price_version_id, billing_day)
 VALUES ('bbbbbbbb-0000-4000-8000-00000000000b', 'bbbbbbbb-0000-4000-8000-00000000d001',
         'bbbbbbbb-0000-4000-8000-0000000000b1', 'bbbbbbbb-0000-4000-8000-00000000f100', 1);

@@ -4,6 +4,9 @@ BEGIN;
 SELECT plan(8);
 CREATE TEMP TABLE made (name text PRIMARY KEY, id uuid);
 \ir helpers/two_tenants.sql
+\ir helpers/clock.sql
+-- Issued in March 2026 (an issue date lies in the tenant's window around today).
+SELECT pg_temp.travel_to('2026-03-15 12:00+00');
 
 SELECT pg_temp.act_as('staff', 'aaaaaaaa-0000-4000-8000-00000000000a');
 INSERT INTO made SELECT 'discount-first', (api.create_invoice('aaaaaaaa-0000-4000-8000-0000000000a1')).id;

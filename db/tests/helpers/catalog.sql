@@ -9,6 +9,10 @@ VALUES ('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-0000000
        ('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-00000000e012', 'fibre-annual', 'Fibre Annual', 'plan'),
        ('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-00000000e999', 'install', 'Installation', 'fee'),
        ('bbbbbbbb-0000-4000-8000-00000000000b', 'bbbbbbbb-0000-4000-8000-00000000e100', 'dsl100', 'DSL 100', 'plan');
+-- The prices were entered on 1 January 2020, the day they are valid from (a valid_from lies
+-- in the tenant's date window around the day it is entered); the clock is put back after.
+SELECT shift AS catalog_saved_shift FROM kassa.clock \gset
+UPDATE kassa.clock SET shift = '2020-01-01 12:00+00'::timestamptz - now();
 INSERT INTO kassa.price_versions (tenant_id, id, product_id, price, interval, valid_from)
 VALUES ('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-00000000f050', 'aaaaaaaa-0000-4000-8000-00000000e050', 5000, 'monthly', '2020-01-01'),
        ('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-00000000f100', 'aaaaaaaa-0000-4000-8000-00000000e100', 10000, 'monthly', '2020-01-01'),
@@ -16,6 +20,7 @@ VALUES ('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-0000000
        ('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-00000000f012', 'aaaaaaaa-0000-4000-8000-00000000e012', 120000, 'annual', '2020-01-01'),
        ('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-00000000f999', 'aaaaaaaa-0000-4000-8000-00000000e999', 99900, NULL, '2020-01-01'),
        ('bbbbbbbb-0000-4000-8000-00000000000b', 'bbbbbbbb-0000-4000-8000-00000000f100', 'bbbbbbbb-0000-4000-8000-00000000e100', 3990, 'monthly', '2020-01-01');
+UPDATE kassa.clock SET shift = :'catalog_saved_shift';
 
 -- A pending service of customer A1 on Fibre 100, billing day 30 (id ...d001 + p_n).
 CREATE FUNCTION pg_temp.new_service(p_n integer, p_day integer DEFAULT 30,
