@@ -6,6 +6,8 @@ Codes of the bridge's own (documented in docs/api.md, "Errors"):
   P0B03 no such endpoint (404)              P0B04 method not allowed (405)
   P0B05 a field has the wrong type         P0B06 another HTTP error
   P0B07 the payment gateway refused or could not be reached (502)
+  P0B08–P0B10 the caller's token refused (401/403, bridge/claims.py)
+  P0B11 the JSON body nests deeper than MAX_JSON_DEPTH
   P0B00 an unexpected error (500, logged)
 Input the database cannot hold (a NUL byte, an amount beyond bigint, …) answers 400 with the
 SQLSTATE as code, as PostgREST does.
@@ -22,6 +24,7 @@ from werkzeug.exceptions import HTTPException
 log = logging.getLogger("kassa.bridge")
 
 MAX_BODY_BYTES = 64 * 1024  # the largest body any endpoint needs (a Stripe event) is a few KB
+MAX_JSON_DEPTH = 32  # a Stripe event nests about 6 deep; Python's parser recurses per level
 HTTP_CODES = {400: "P0B01", 404: "P0B03", 405: "P0B04", 413: "P0B02"}
 NUL_IN_TEXT = "22021"  # PostgreSQL's SQLSTATE for a byte its encoding cannot hold
 OUT_OF_RANGE = "22003"  # … and for a number beyond its type
@@ -41,9 +44,39 @@ def refuse(status: int, code: str, message: str, details: str | None = None, hin
     abort(problem(status, code, message, details, hint))
 
 
+class TooDeep(ValueError):
+    pass
+
+
+def nesting_depth(data: bytes) -> int:
+    """How deep arrays and objects nest in a JSON text (brackets inside strings do not count),
+    measured before parsing: a body of 64 KiB of `[` would exhaust the parser's recursion."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in data:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # closing quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):  # ] }
+            depth -= 1
+    return deepest
+
+
 def strict_json(data: bytes):
     """JSON as PostgreSQL reads it: NaN and ±Infinity are not JSON, and a lone UTF-16 surrogate
-    ("\\ud800") is no text (UTF-8 cannot hold it)."""
+    ("\\ud800") is no text (UTF-8 cannot hold it). Raises TooDeep beyond MAX_JSON_DEPTH."""
+    if nesting_depth(data) > MAX_JSON_DEPTH:
+        raise TooDeep(f"the JSON body nests deeper than {MAX_JSON_DEPTH} levels")
+
     def not_json(constant: str):
         raise ValueError(f"{constant} is not a JSON number")
     value = json.loads(data, parse_constant=not_json)
@@ -55,6 +88,8 @@ def json_object() -> dict:
     """The request body as a JSON object, or a 400 answer."""
     try:
         body = strict_json(request.get_data())
+    except TooDeep as error:
+        refuse(400, "P0B11", str(error))
     except ValueError:
         body = None
     if not isinstance(body, dict):

@@ -1,29 +1,27 @@
-"""Who calls a bridge endpoint: the same HS256 Kassa JWT PostgREST accepts, held to the same
-rules (internal.check_claims: tenant active, customer of that tenant and not closed)."""
+"""Who calls a Flask endpoint of the bridge: `caller(role, …)`, the one door (bridge/claims.py has
+the rules the SSE gateway applies too)."""
 from __future__ import annotations
 
-import os
-
-import jwt
 import psycopg
-from flask import abort, jsonify, request
+from flask import abort, request
 from psycopg.types.json import Json
 
-from bridge import claims as api_tokens
+from bridge import claims as api_tokens, config
+from bridge.answers import problem
 from bridge.db import pool
 
 
-def caller(role: str) -> dict:
-    """The claims of the request's token, or a 401 answer when it is not a valid `role` token."""
-    header = request.headers.get("Authorization", "")
+def caller(*roles: str) -> dict:
+    """The claims of the request's token, or a 401/403 answer in the error shape."""
     try:
-        claims = api_tokens.decode(header.removeprefix("Bearer "), os.environ["KASSA_JWT_KEYS"])
-        if claims.get("role") != role:
-            raise PermissionError
-        with pool().connection() as conn:
-            conn.execute("SELECT internal.check_claims(%s, %s)", [Json(claims), role])
-    except (jwt.PyJWTError, PermissionError, psycopg.errors.InsufficientPrivilege):
-        refusal = jsonify(code="401", message=f"a valid {role} token is required")
-        refusal.status_code = 401
-        abort(refusal)
+        claims = api_tokens.verified(api_tokens.bearer_token(request.headers.get("Authorization", "")),
+                                     config.current().jwt_keys, roles)
+        try:
+            with pool().connection() as conn:
+                conn.execute(f"SELECT {api_tokens.CHECK_CLAIMS}(%s, %s)", [Json(claims), claims["role"]])
+        except psycopg.errors.InsufficientPrivilege as error:
+            raise api_tokens.check_refused(error.diag.message_primary, error.diag.message_detail,
+                                           error.diag.message_hint)
+    except api_tokens.Refused as refused:
+        abort(problem(refused.status, **refused.body()))
     return claims

@@ -1,4 +1,4 @@
-"""The bridges' connection pool: the worker role, configured by KASSA_WORKER_DATABASE_URL.
+"""The bridges' connection pool: the worker role, at the configured worker database URL.
 
 The worker reads and writes no table itself: every step is an internal.* function
 (db/functions/890_worker.sql). A step that changes data names who acts for its transaction, so
@@ -6,28 +6,37 @@ the audit log does: `acting_as` (a job, a webhook) or `acting_for` (a caller's t
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 
 import psycopg
 from psycopg_pool import ConnectionPool
 
+from bridge import config
 
-def use_payment_method_key(conn) -> None:
-    """The pgcrypto key for payment-method details, as the session setting SQL reads."""
-    conn.execute("SELECT set_config('app.settings.payment_method_key', %s, false)",
-                 [os.environ.get("KASSA_PAYMENT_METHOD_KEY", "")])
+POOLS: dict[config.Config, ConnectionPool] = {}  # one per configuration, opened on first use
 
 
-@lru_cache(maxsize=1)
 def pool() -> ConnectionPool:
-    # check: each connection is tried before it is handed out, so after a restart of PostgreSQL
-    # (a crash, `kassa up`) no request fails on a connection the old server had.
-    return ConnectionPool(os.environ["KASSA_WORKER_DATABASE_URL"], min_size=1, max_size=8,
-                          kwargs={"autocommit": True}, configure=use_payment_method_key,
-                          check=ConnectionPool.check_connection, open=True)
+    """The pool of the app answering this request."""
+    settings = config.current()
+    if settings not in POOLS:
+        def use_payment_method_key(conn) -> None:
+            """The pgcrypto key for payment-method details, as the session setting SQL reads."""
+            conn.execute("SELECT set_config('app.settings.payment_method_key', %s, false)",
+                         [settings.payment_method_key])
+        # check: each connection is tried before it is handed out, so after a restart of
+        # PostgreSQL (a crash, `kassa up`) no request fails on a connection the old server had.
+        POOLS[settings] = ConnectionPool(settings.worker_database_url, min_size=1, max_size=8,
+                                         kwargs={"autocommit": True}, configure=use_payment_method_key,
+                                         check=ConnectionPool.check_connection, open=True)
+    return POOLS[settings]
+
+
+def close_pools() -> None:
+    for opened in POOLS.values():
+        opened.close()
+    POOLS.clear()
 
 
 @contextmanager

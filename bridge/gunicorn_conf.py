@@ -12,8 +12,7 @@ def worker_exit(server, worker) -> None:
     boot still exits the normal way, with the exit code that tells the master to give up."""
     if worker.alive:
         return
-    if db.pool.cache_info().currsize:
-        db.pool().close()
+    db.close_pools()
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)

@@ -16,10 +16,11 @@ import stripe
 from flask import Blueprint, jsonify
 from psycopg.types.json import Jsonb
 
-from bridge import stripe_gateway
+from bridge import config
 from bridge.answers import field, gateway_unavailable, json_object, problem, rule_broken
 from bridge.auth import caller
 from bridge.db import acting_for, pool
+from gateways import stripe as stripe_gateway
 
 blueprint = Blueprint("refunds", __name__)
 
@@ -42,7 +43,7 @@ def refund():
         return rule_broken(error)
     if intent is None:
         return problem(404, "P0P03", f"no card payment {payment_id} in this tenant")
-    stripe_gateway.configure()
+    stripe_gateway.configure(config.current().stripe)
     try:
         made = stripe.Refund.create(payment_intent=intent, amount=amount,
                                     metadata={"tenant_id": claims["tenant_id"], "payment_id": payment_id,

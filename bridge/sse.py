@@ -16,17 +16,17 @@ import asyncio
 import itertools
 import json
 import logging
-import os
 import time
 from dataclasses import dataclass, field
 from typing import Iterator
 from urllib.parse import urlsplit
 
 import asyncpg
-import jwt
 from aiohttp import web
 
 from bridge import claims as api_tokens
+from bridge.answers import HTTP_CODES
+from bridge.config import Config
 
 CHANNEL = "kassa_balance"
 ACCESS_CHANNEL = "kassa_access"  # internal.notify_access_ended: a tenant suspended, a customer closed
@@ -45,18 +45,19 @@ class Client:
 
 
 class Gateway:
-    def __init__(self) -> None:
+    def __init__(self, config: Config) -> None:
+        self.config = config
         self.clients: set[Client] = set()
         self.pool: asyncpg.Pool | None = None
         self.listener: asyncpg.Connection | None = None
         self.reconnecting: asyncio.Task | None = None
 
     async def start(self, app: web.Application) -> None:
-        self.pool = await asyncpg.create_pool(os.environ["KASSA_WORKER_DATABASE_URL"], min_size=1, max_size=4)
+        self.pool = await asyncpg.create_pool(self.config.worker_database_url, min_size=1, max_size=4)
         await self.listen()
 
     async def listen(self) -> None:
-        self.listener = await asyncpg.connect(os.environ["KASSA_WORKER_DATABASE_URL"])
+        self.listener = await asyncpg.connect(self.config.worker_database_url)
         self.listener.add_termination_listener(self.on_listener_lost)
         await self.listener.add_listener(CHANNEL, self.on_notify)
         await self.listener.add_listener(ACCESS_CHANNEL, self.on_access_ended)
@@ -118,26 +119,33 @@ def covers(claims: dict, ids: dict) -> bool:
 
 
 async def read_claims(request: web.Request) -> dict:
-    """The token's claims, held to PostgREST's rules (internal.check_claims)."""
-    header = request.headers.get("Authorization", "")
-    token = header.removeprefix("Bearer ").strip() or request.query.get("token", "")
+    """The token's claims, through the bridge's one door (bridge/claims.py); raises Refused."""
+    gateway: Gateway = request.app["gateway"]
+    token = api_tokens.bearer_token(request.headers.get("Authorization", "")) or request.query.get("token", "")
+    claims = api_tokens.verified(token, gateway.config.jwt_keys, ("staff", "customer"))
     try:
-        claims = api_tokens.decode(token, os.environ["KASSA_JWT_KEYS"])
-    except jwt.PyJWTError as error:
-        raise web.HTTPUnauthorized(text=json.dumps({"message": f"invalid token: {error}"}),
-                                   content_type="application/json")
-    refused = None
-    if claims.get("role") not in ("staff", "customer"):
-        refused = "token has no usable role"
-    else:
-        try:
-            await request.app["gateway"].pool.execute("SELECT internal.check_claims($1::json, $2)",
-                                                      json.dumps(claims), claims["role"])
-        except asyncpg.InsufficientPrivilegeError as error:
-            refused = str(error)
-    if refused:
-        raise web.HTTPForbidden(text=json.dumps({"message": refused}), content_type="application/json")
+        await gateway.pool.execute(f"SELECT {api_tokens.CHECK_CLAIMS}($1::json, $2)", json.dumps(claims), claims["role"])
+    except asyncpg.InsufficientPrivilegeError as error:
+        raise api_tokens.check_refused(error.message, error.detail, error.hint)
     return claims
+
+
+@web.middleware
+async def error_shape(request: web.Request, handler) -> web.StreamResponse:
+    """Every refusal and error in PostgREST's shape, with the bridge's codes (bridge/answers.py)."""
+    try:
+        return await handler(request)
+    except api_tokens.Refused as refused:
+        return web.json_response(refused.body(), status=refused.status)
+    except web.HTTPException as error:
+        if error.status < 400:
+            raise
+        return web.json_response({"code": HTTP_CODES.get(error.status, "P0B06"), "message": error.reason,
+                                  "details": None, "hint": None}, status=error.status)
+    except Exception:
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return web.json_response({"code": "P0B00", "message": "the gateway could not answer; the error is logged",
+                                  "details": None, "hint": None}, status=500)
 
 
 async def events(request: web.Request) -> web.StreamResponse:
@@ -174,9 +182,9 @@ async def health(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok", "clients": len(gateway.clients)})
 
 
-def make_app() -> web.Application:
-    app = web.Application()
-    gateway = Gateway()
+def make_app(config: Config) -> web.Application:
+    app = web.Application(middlewares=[error_shape])
+    gateway = Gateway(config)
     app["gateway"] = gateway
     app.on_startup.append(gateway.start)
     app.on_shutdown.append(gateway.end_streams)
@@ -187,5 +195,6 @@ def make_app() -> web.Application:
 
 
 if __name__ == "__main__":
-    address = urlsplit(os.environ["KASSA_SSE_URL"])
-    web.run_app(make_app(), host="127.0.0.1", port=address.port, print=None)
+    config = Config.from_environment()
+    address = urlsplit(config.sse_url)
+    web.run_app(make_app(config), host="127.0.0.1", port=address.port, print=None)

@@ -9,18 +9,17 @@ The customer's claims are set for the transaction: the audit log names them.
 """
 from __future__ import annotations
 
-import os
-
 import psycopg
 import stripe
 from flask import Blueprint, jsonify
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
-from bridge import stripe_gateway
+from bridge import config
 from bridge.answers import field, gateway_unavailable, json_object, rule_broken
 from bridge.auth import caller
 from bridge.db import acting_for, pool
+from gateways import stripe as stripe_gateway
 
 blueprint = Blueprint("topups", __name__)
 
@@ -31,7 +30,8 @@ def start_top_up():
     body = json_object()
     amount, request_id = field(body, "amount", int), field(body, "request_id", str)
     success_url, cancel_url = field(body, "success_url", str, False), field(body, "cancel_url", str, False)
-    base = os.environ.get("KASSA_BRIDGE_URL", "")
+    settings = config.current()
+    base = settings.public_url
     try:
         with pool().connection() as conn, acting_for(conn, claims):
             for url in (success_url, cancel_url):
@@ -42,7 +42,7 @@ def start_top_up():
     except psycopg.Error as error:
         return rule_broken(error)
     if not payment["checkout_url"] and payment["status"] == "pending":
-        stripe_gateway.configure()
+        stripe_gateway.configure(settings.stripe)
         try:
             session = stripe_gateway.create_checkout(payment, request_id, success_url or f"{base}/top-ups/done",
                                                      cancel_url or f"{base}/top-ups/cancelled",

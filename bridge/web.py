@@ -1,12 +1,15 @@
 """The bridge web process: webhooks, payment pages, document downloads (Flask).
 
-Run by gunicorn as `bridge.web:app`. Every gateway's blueprint registers itself here.
+Run by gunicorn as `bridge.web:app_from_environment()`, configured by bridge.config (the
+environment, read once at start). Every gateway's blueprint registers itself here.
 """
 from __future__ import annotations
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, request
 
 from bridge import answers, openapi, refunds, topups, webhooks
+from bridge.rate_limit import RateLimiter
+from bridge.config import Config
 from bridge.db import pool
 
 
@@ -21,10 +24,24 @@ SECURITY_HEADERS = {
 }
 
 
-def create_app() -> Flask:
+def create_app(config: Config) -> Flask:
     app = Flask(__name__)
+    app.extensions["kassa"] = config
     app.config.update(SESSION_COOKIE_SECURE=True, SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
     answers.install(app)
+    if config.rate_limit:
+        limiter = RateLimiter(config.rate_limit_store, config.rate_limit)
+
+        @app.before_request
+        def rate_limited():
+            if request.path == "/health":  # the supervisor's probe
+                return None
+            if (wait := limiter.wait_for(request.remote_addr or "")) is None:
+                return None
+            refusal = answers.problem(429, "P0B12", "too many requests from this address",
+                                      f"at most {config.rate_limit} requests a minute", f"retry in {wait} s")
+            refusal.headers["Retry-After"] = str(wait)
+            return refusal
 
     @app.after_request
     def secure(response):
@@ -44,4 +61,6 @@ def create_app() -> Flask:
     return app
 
 
-app = create_app()
+def app_from_environment() -> Flask:
+    """The app gunicorn serves (`bridge.web:app_from_environment()`, called once per worker)."""
+    return create_app(Config.from_environment())

@@ -8,35 +8,33 @@ Attempts left in flight by a crash are asked again with the same key after five 
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
 import psycopg
 import stripe
 from psycopg.types.json import Jsonb
 
-from bridge import stripe_gateway
 from bridge.db import acting_as
+from gateways import stripe as stripe_gateway
+from jobs.config import JobConfig
 from jobs.runner import Outcome
 
 RETRY_IN_FLIGHT_AFTER = timedelta(minutes=5)
 
 
-def run(conn: psycopg.Connection, as_of: date | None, tenant: str | None, actor: str) -> Outcome:
+def run(conn: psycopg.Connection, as_of: date | None, tenant: str | None, actor: str, config: JobConfig) -> Outcome:
     """The scheduled run: balances are as they are now, so the time is the one clock's now (as_of
     names the log row)."""
-    return process(conn, conn.execute("SELECT internal.clock_now()").fetchone()[0], actor, tenant=tenant)
+    return process(conn, conn.execute("SELECT internal.clock_now()").fetchone()[0], actor, config, tenant=tenant)
 
 
-def process(conn: psycopg.Connection, now: datetime, actor: str, env: Mapping[str, str] | None = None,
+def process(conn: psycopg.Connection, now: datetime, actor: str, config: JobConfig,
             tenant: str | None = None) -> Outcome:
     """Every due auto top-up at `now` (passed in, so tests control the clock), of every tenant or
-    one, each change named as `actor`'s in the audit log; `env` names the gateway and key
-    (default: this process's KASSA_* variables)."""
-    env = env or stripe_gateway.environment()
-    stripe_gateway.configure(env)
+    one, each change named as `actor`'s in the audit log; `config` names the gateway and key."""
+    stripe_gateway.configure(config.stripe)
     conn.execute("SELECT set_config('app.settings.payment_method_key', %s, false)",
-                 [env["KASSA_PAYMENT_METHOD_KEY"]])
+                 [config.payment_method_key])
     outcome = Outcome()
     for (claim,) in conn.execute("SELECT c FROM internal.in_flight_auto_topups(%(since)s) c"
                                  " WHERE %(t)s::uuid IS NULL OR (c ->> 'tenant_id')::uuid = %(t)s",

@@ -7,10 +7,11 @@ from datetime import date
 import psycopg
 
 from bridge.db import acting_as
+from jobs.config import JobConfig
 from jobs.runner import Outcome
 
 
-def run(conn: psycopg.Connection, as_of: date | None, tenant: str | None, actor: str) -> Outcome:
+def run(conn: psycopg.Connection, as_of: date | None, tenant: str | None, actor: str, config: JobConfig) -> Outcome:
     with acting_as(conn, actor):
         marked = conn.execute(
             "SELECT coalesce(sum(internal.mark_overdue(t.id, %(as_of)s::date)), 0)::int"

@@ -6,17 +6,11 @@ db/functions/340_invoice_run.sql), each in its own transaction that holds the te
 (jobs/runner.py): a crash leaves whole tenants done and a rerun completes the rest; a tenant
 that fails is rolled back and reported (its error under `failures`) without stopping the
 others; a tenant another run is billing is skipped. Tenants are independent, so
-KASSA_INVOICE_RUN_WORKERS connections (default 2: one per core of the reference machine) take
-them from a shared list.
-
-KASSA_INVOICE_RUN_STOP_AFTER (tests only): after that many tenants have committed, the process
-stops itself with SIGSTOP, so a test can kill it at a known point half way. Unset, it does
-nothing.
+config.invoice_run_workers connections (KASSA_INVOICE_RUN_WORKERS, default 2: one per core of the
+reference machine) take them from a shared list.
 """
 from __future__ import annotations
 
-import os
-import signal
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -25,6 +19,7 @@ import psycopg
 from psycopg.conninfo import make_conninfo
 
 from bridge.db import acting_as
+from jobs.config import JobConfig
 from jobs.runner import LOCK, Outcome, lock_name
 
 COUNTS = ("invoices", "charges", "credit_notes")
@@ -61,9 +56,6 @@ class Run:
             for name, count in zip(COUNTS, billed):
                 self.outcome.detail[name] += count
             self.committed += 1
-            stop_after = os.environ.get("KASSA_INVOICE_RUN_STOP_AFTER")
-            if stop_after and self.committed == int(stop_after):
-                os.kill(os.getpid(), signal.SIGSTOP)
 
     def work(self, conn: psycopg.Connection) -> None:
         while (tenant_id := self.next_tenant()) is not None:
@@ -87,7 +79,7 @@ def _work_on_own_connection(state: Run, conninfo: str) -> None:
         state.work(conn)
 
 
-def run(conn: psycopg.Connection, as_of: date | None, tenant: str | None, actor: str) -> Outcome:
+def run(conn: psycopg.Connection, as_of: date | None, tenant: str | None, actor: str, config: JobConfig) -> Outcome:
     """Every active tenant, or only `tenant` (none when it is suspended)."""
     tenants = [row[0] for row in conn.execute(
         "SELECT id FROM internal.list_tenants() WHERE status = 'active' AND (%(tenant)s::uuid IS NULL OR id = %(tenant)s)"
@@ -95,7 +87,7 @@ def run(conn: psycopg.Connection, as_of: date | None, tenant: str | None, actor:
     state = Run(tenants, as_of, actor)
     # Never more workers than tenants: a run for one tenant bills it on the runner's connection,
     # which holds that tenant's lock already.
-    workers = max(1, min(len(tenants), int(os.environ.get("KASSA_INVOICE_RUN_WORKERS", "2"))))
+    workers = max(1, min(len(tenants), config.invoice_run_workers))
     conninfo = make_conninfo(conn.info.dsn, password=conn.info.password)
     with ThreadPoolExecutor(max_workers=workers) as pool:
         extra = [pool.submit(_work_on_own_connection, state, conninfo) for _ in range(workers - 1)]

@@ -6,10 +6,11 @@ from datetime import date
 
 import psycopg
 
+from jobs.config import JobConfig
 from jobs.runner import Outcome
 
 
-def run(conn: psycopg.Connection, as_of: date | None, tenant: str | None, actor: str) -> Outcome:
+def run(conn: psycopg.Connection, as_of: date | None, tenant: str | None, actor: str, config: JobConfig) -> Outcome:
     """Reads only: nothing to name `actor` for."""
     accounts = conn.execute("SELECT internal.count_billing_accounts(%s)", [tenant]).fetchone()[0]
     mismatches = conn.execute("SELECT tenant_id, customer_id, cached, summed FROM internal.ledger_mismatches(%s)",

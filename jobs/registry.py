@@ -1,4 +1,4 @@
-"""The scheduled jobs Kassa knows: name -> module with `run(conn, as_of, tenant, actor) -> Outcome`."""
+"""The scheduled jobs Kassa knows: name -> module with `run(conn, as_of, tenant, actor, config) -> Outcome`."""
 from __future__ import annotations
 
 import importlib

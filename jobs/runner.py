@@ -1,6 +1,6 @@
 """Runs one job: advisory lock, job log row (with its tenant), counts and errors.
 
-`run(name, as_of, dsn, tenant=None)` is the one entry point (the CLI `kassa jobs run` and the
+`run(name, as_of, dsn, config, tenant=None)` is the one entry point (the CLI `kassa jobs run` and the
 scheduler call it). A job runs for one tenant or, with tenant None, for every tenant. as_of
 None means each tenant's own today (internal.tenant_today) for the jobs whose date is a
 business date (invoice-run, invoice-overdue); the others work at an instant (the one clock).
@@ -11,7 +11,8 @@ run); a platform-wide invoice run also takes each tenant's key while it bills th
 and a run for one tenant never bill the same tenant at once. A run that finds the lock taken
 logs itself as `skipped`.
 
-A job is called as `run(conn, as_of, tenant, actor)` and makes its changes in transactions
+A job is called as `run(conn, as_of, tenant, actor, config)` (config: jobs.config.JobConfig, the
+settings its process read once at start) and makes its changes in transactions
 opened with bridge.db.acting_as(conn, actor), so the audit log names the run
 (`job:<job>:<run id>`). The worker role reads and writes no table itself: every step is an
 internal.* function (db/functions/890_worker.sql).
@@ -26,6 +27,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from jobs import registry
+from jobs.config import JobConfig
 
 
 @dataclass
@@ -55,7 +57,7 @@ def actor(job: str, run_public_id) -> str:
     return f"job:{job}:{run_public_id}"
 
 
-def run(name: str, as_of: date | None, dsn: str, tenant: str | None = None,
+def run(name: str, as_of: date | None, dsn: str, config: JobConfig, tenant: str | None = None,
         run_id: int | None = None) -> tuple[str, Outcome]:
     """`run_id`: a queued row of the job log to run (the scheduler's queue,
     db/functions/055_job_queue.sql) instead of a new row."""
@@ -75,7 +77,7 @@ def run(name: str, as_of: date | None, dsn: str, tenant: str | None = None,
             outcome, status = Outcome(detail={"reason": "another run of this job holds the lock"}), "skipped"
         else:
             try:
-                outcome = job.run(conn, as_of, tenant, actor(name, public_id))
+                outcome = job.run(conn, as_of, tenant, actor(name, public_id), config)
                 status = "failed" if outcome.failed else "succeeded"
             except Exception as error:  # the log row must record any failure
                 outcome = Outcome(failed=1, errors=[f"{type(error).__name__}: {error}"],

@@ -32,6 +32,7 @@ import psycopg
 from croniter import croniter
 
 from jobs import runner
+from jobs.config import JobConfig
 
 log = logging.getLogger("kassa.scheduler")
 
@@ -150,8 +151,8 @@ def next_runs(schedules: list[Schedule], tenants: list[Tenant], now: datetime) -
 
 
 class Scheduler:
-    def __init__(self, dsn: str, schedules: list[Schedule], poll: float):
-        self.dsn, self.schedules, self.poll = dsn, schedules, poll
+    def __init__(self, dsn: str, schedules: list[Schedule], poll: float, config: JobConfig):
+        self.dsn, self.schedules, self.poll, self.config = dsn, schedules, poll, config
         self.stopping = threading.Event()
         self.workers: dict[str, threading.Thread] = {}
         self.active = False
@@ -220,7 +221,7 @@ class Scheduler:
                 if row is None:
                     return
                 run_id, as_of, tenant = row
-                status, _ = runner.run(job, as_of, self.dsn, str(tenant) if tenant else None, run_id=run_id)
+                status, _ = runner.run(job, as_of, self.dsn, self.config, str(tenant) if tenant else None, run_id=run_id)
                 log.info("%s run %d (tenant %s, %s): %s", job, run_id, tenant or "all", as_of, status)
 
     def health(self) -> tuple[int, dict]:
@@ -254,7 +255,8 @@ def health_server(scheduler: Scheduler, port: int) -> ThreadingHTTPServer:
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     scheduler = Scheduler(os.environ["KASSA_WORKER_DATABASE_URL"], load_schedules(),
-                          float(os.environ.get("KASSA_SCHEDULER_POLL_SECONDS", "5")))
+                          float(os.environ.get("KASSA_SCHEDULER_POLL_SECONDS", "5")),
+                          JobConfig.from_environment(os.environ))
     server = health_server(scheduler, urlsplit(os.environ["KASSA_SCHEDULER_URL"]).port)
     def stop(*_) -> None:
         scheduler.stopping.set()

@@ -145,9 +145,11 @@ def cmd_psql(args, settings):
 
 def cmd_jobs(args, settings):
     from jobs import runner
+    from jobs.config import JobConfig
     tenant = str(args.tenant) if args.tenant else None
+    config = JobConfig.from_environment({**os.environ, **settings.environment()})
     try:
-        status, outcome = runner.run(args.name, args.as_of, settings.worker_url, tenant=tenant)
+        status, outcome = runner.run(args.name, args.as_of, settings.worker_url, config, tenant=tenant)
     except (KeyError, runner.UnknownTenant) as error:
         sys.exit(f"kassa jobs run: {error.args[0]}")
     # The job's own counts (invoice-run: invoices, charges, credit_notes, failures per tenant)

@@ -178,7 +178,7 @@ def stack(settings: Settings) -> list[Service]:
                 ports["postgrest"], f"http://127.0.0.1:{ports['postgrest_admin']}/ready"),
         Service("bridge", [str(VENV_BIN / "gunicorn"), "--config", "python:bridge.gunicorn_conf",
                            "--workers", "4", "--bind",
-                           f"127.0.0.1:{ports['bridge']}", "--graceful-timeout", "5", "bridge.web:app"],
+                           f"127.0.0.1:{ports['bridge']}", "--graceful-timeout", "5", "bridge.web:app_from_environment()"],
                 ports["bridge"], f"http://127.0.0.1:{ports['bridge']}/health"),
         Service("sse", [str(VENV_BIN / "python"), "-m", "bridge.sse"],
                 ports["sse"], f"http://127.0.0.1:{ports['sse']}/health"),

@@ -39,6 +39,19 @@ SUITE_SCHEDULER = {**{scheduler.schedule_variable(job): "off" for job in schedul
                    "KASSA_SCHEDULER_POLL_SECONDS": "0.5"}
 
 
+# The whole suite calls the bridge from one address, faster than any client should: its bridge
+# counts every request but limits far above the default (tests/test_bridge_door.py starts a
+# bridge of its own with a small limit).
+SUITE_BRIDGE = {"KASSA_BRIDGE_RATE_LIMIT": "1000000"}
+
+
+@pytest.fixture(scope="session")
+def bridge_config(settings):
+    """The configuration of the suite's bridge, for tests that build its Flask app."""
+    from bridge.config import Config
+    return Config.from_environment({**settings.environment(), **SUITE_BRIDGE})
+
+
 @pytest.fixture(scope="session")
 def suite_scheduler_env() -> dict[str, str]:
     """The environment of the suite's scheduler (every schedule off, a short poll)."""
@@ -48,6 +61,7 @@ def suite_scheduler_env() -> dict[str, str]:
 @pytest.fixture(scope="session", autouse=True)
 def stack(settings):
     os.environ.update(SUITE_SCHEDULER)
+    os.environ.update(SUITE_BRIDGE)
     running = services.stack(settings)
     services.start_all(settings, running)
     yield running

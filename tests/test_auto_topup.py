@@ -15,6 +15,7 @@ import pytest
 import requests
 
 from jobs import auto_topup
+from jobs.config import JobConfig
 from stripe_helpers import fake_requests
 
 T0 = datetime(2026, 11, 22, 8, 0, tzinfo=timezone.utc)
@@ -28,7 +29,7 @@ def post(settings, tenant, customer, amount: int) -> None:
 
 def run_job(settings, now: datetime) -> auto_topup.Outcome:
     with psycopg.connect(settings.worker_url, autocommit=True) as conn:
-        return auto_topup.process(conn, now, "job:auto-topup:test", settings.environment())
+        return auto_topup.process(conn, now, "job:auto-topup:test", JobConfig.from_environment(settings.environment()))
 
 
 def charges(settings, customer) -> list[dict]:

@@ -34,11 +34,11 @@ def test_a_refund_the_gateway_refuses_answers_502_and_records_nothing(settings, 
 
 
 @pytest.fixture
-def bridge_app():
+def bridge_app(bridge_config):
     """The bridge's Flask app (its error handlers installed by create_app) with two routes that
     fail the ways no real endpoint can be made to from outside."""
     from bridge.web import create_app
-    app = create_app()
+    app = create_app(bridge_config)
     app.add_url_rule("/_test/teapot", "teapot", lambda: abort(418))
     app.add_url_rule("/_test/crash", "crash", lambda: 1 / 0)
     return app

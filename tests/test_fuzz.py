@@ -190,8 +190,9 @@ def test_bridge_answers_no_server_error(settings, tokens, role):
     fuzz(document(settings.bridge_url + "/openapi.json", {}), settings.bridge_url, role, headers, sender)
 
 
-def test_bridge_document_lists_every_route():
-    from bridge.web import app
+def test_bridge_document_lists_every_route(bridge_config):
+    from bridge.web import create_app
+    app = create_app(bridge_config)
     routes = {(rule.rule.replace("<", "{").replace(">", "}"), method) for rule in app.url_map.iter_rules()
               if rule.endpoint != "static" for method in rule.methods - {"HEAD", "OPTIONS"}}
     documented = json.loads(openapi.DOCUMENT)["paths"]

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 from datetime import date
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -94,7 +95,9 @@ def test_killed_run_is_completed_by_the_next(settings, db, alone):
     # ours commits.
     position = db.execute("SELECT count(*) AS n FROM kassa.tenants WHERE status = 'active' AND id <= %s",
                           [tenants[0]]).fetchone()["n"]
-    job = kassa_job(settings, due, KASSA_INVOICE_RUN_STOP_AFTER=str(position), KASSA_INVOICE_RUN_WORKERS="1")
+    # tests/hooks/sitecustomize.py stops the job (SIGSTOP) once that many tenants have committed.
+    job = kassa_job(settings, due, KASSA_INVOICE_RUN_STOP_AFTER=str(position), KASSA_INVOICE_RUN_WORKERS="1",
+                    PYTHONPATH=str(Path(__file__).parent / "hooks"))
     _, status = os.waitpid(job.pid, os.WUNTRACED)
     assert os.WIFSTOPPED(status), "the job ended before it reached the stop point"
     job.kill()  # SIGKILL: no cleanup, the connection just drops

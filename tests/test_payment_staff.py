@@ -93,7 +93,7 @@ def test_staff_refund_a_card_payment_at_stripe_once(settings, db, api, token, te
 def test_refunds_need_a_staff_token(settings, tenant, customer, token):
     response = requests.post(settings.bridge_url + "/refunds", timeout=10, json={}, headers={
         "Authorization": f"Bearer {token('customer', tenant['id'], customer['id'])}"})
-    assert response.status_code == 401
+    assert (response.status_code, response.json()["code"]) == (403, "P0B09"), response.text
 
 
 def test_staff_set_top_up_limits_and_bonus_tiers_customers_read_them(api, token, tenant, customer):
@@ -113,7 +113,8 @@ def test_staff_set_top_up_limits_and_bonus_tiers_customers_read_them(api, token,
 
 
 def test_card_refunds_need_a_staff_token(settings, tenant, customer, token):
-    for header in ({}, {"Authorization": f"Bearer {token('customer', tenant['id'], customer['id'])}"}):
+    for header, refused in (({}, (401, "P0B08")),
+                            ({"Authorization": f"Bearer {token('customer', tenant['id'], customer['id'])}"}, (403, "P0B09"))):
         response = requests.post(settings.bridge_url + "/refunds", headers=header, timeout=10,
                                  json={"payment_id": str(customer["id"]), "amount": 100, "request_id": "r"})
-        assert (response.status_code, response.json()["code"]) == (401, "401")
+        assert (response.status_code, response.json()["code"]) == refused, response.text

@@ -70,7 +70,7 @@ def test_a_top_up_is_refused_as_postgrest_would_refuse_the_token(settings, db, t
     db.execute(change, {"tenant": tenant["id"], "customer": customer["id"]})
     response = requests.post(settings.bridge_url + "/top-ups", timeout=30, json={"amount": 5000, "request_id": "r"},
                              headers={"Authorization": f"Bearer {valid}"})
-    assert response.status_code == 401
+    assert (response.status_code, response.json()["code"]) == (403, "P0B10"), response.text
     assert db.execute("SELECT count(*) AS n FROM kassa.payments WHERE customer_id = %s",
                       [customer["id"]]).fetchone()["n"] == 0
 

@@ -51,7 +51,7 @@ def test_another_customers_posting_is_not_sent(settings, db, tenant, customer, t
 @pytest.mark.parametrize("header", ["Bearer not-a-token", ""])
 def test_a_stream_needs_a_valid_token(settings, header):
     response = requests.get(settings.sse_url, headers={"Authorization": header}, timeout=5)
-    assert response.status_code == 401
+    assert (response.status_code, response.json()["code"]) == (401, "P0B08"), response.text
 
 
 def test_a_stream_ends_when_its_token_expires(settings, tenant, customer, token):
@@ -67,4 +67,4 @@ def test_a_suspended_tenant_gets_no_stream(settings, db, tenant, customer, token
     valid = token("customer", tenant["id"], customer["id"])
     db.execute("UPDATE kassa.tenants SET status = 'suspended' WHERE id = %s", [tenant["id"]])
     response = requests.get(settings.sse_url, headers={"Authorization": f"Bearer {valid}"}, timeout=5)
-    assert response.status_code == 403 and "not active" in response.json()["message"]
+    assert (response.status_code, response.json()["code"]) == (403, "P0B10") and "not active" in response.json()["message"]

@@ -1,28 +1,39 @@
-"""Stripe through the official library, pointed at KASSA_STRIPE_API_BASE (the local stand-in
+"""Stripe through the official library, pointed at the settings' API base (the local stand-in
 in local mode, api.stripe.com with a real key). Idempotency keys make every call safe to repeat.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import stripe
 
 
-def environment() -> Mapping[str, str]:
-    """The KASSA_* variables every stack process gets; from the home's settings otherwise (CLI)."""
-    if "KASSA_STRIPE_API_BASE" in os.environ:
-        return os.environ
-    from kassa import config
-    return config.load().environment()
+@dataclass(frozen=True)
+class StripeSettings:
+    secret_key: str
+    api_base: str
+    webhook_secret: str
+
+    @classmethod
+    def from_environment(cls, env: Mapping[str, str]) -> StripeSettings:
+        """From the KASSA_STRIPE_* variables every stack process gets (kassa/config.py names them)."""
+        return cls(env["KASSA_STRIPE_SECRET_KEY"], env["KASSA_STRIPE_API_BASE"], env["KASSA_STRIPE_WEBHOOK_SECRET"])
 
 
-def configure(env: Mapping[str, str] | None = None) -> None:
-    env = env or environment()
-    stripe.api_key = env["KASSA_STRIPE_SECRET_KEY"]
-    stripe.api_base = env["KASSA_STRIPE_API_BASE"]
+def configure(settings: StripeSettings) -> None:
+    stripe.api_key = settings.secret_key
+    stripe.api_base = settings.api_base
+
+
+def verify_webhook(payload: bytes, signature_header: str, settings: StripeSettings) -> None:
+    """Stripe's signature scheme (300 s tolerance); raises stripe.SignatureVerificationError, or
+    ValueError for a body that is no text. Only the signature: the library's construct_event also
+    builds an Event, and crashes on a signed body that is JSON but no object (`null`)."""
+    stripe.WebhookSignature.verify_header(payload.decode(), signature_header, settings.webhook_secret,
+                                          tolerance=300)
 
 
 def idempotency_key(purpose: str, owner: str, request_id: str) -> str:

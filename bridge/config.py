@@ -1,0 +1,40 @@
+"""The settings of the bridge processes (web and SSE), read from the environment once, at process
+start (`Config.from_environment()`), and passed to the app factories (bridge.web.create_app,
+bridge.sse.make_app). kassa/config.py, the CLI, is what sets these variables for the stack."""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from flask import current_app
+
+from gateways.stripe import StripeSettings
+
+
+@dataclass(frozen=True)
+class Config:
+    worker_database_url: str
+    jwt_keys: str  # the key set tokens are checked against (bridge/claims.py)
+    payment_method_key: str
+    public_url: str  # the bridge's own address, for the default return pages of a top-up
+    sse_url: str
+    stripe: StripeSettings
+    rate_limit: int  # requests per client address and minute; 0: no limit
+    rate_limit_store: str  # the SQLite file the bridge's worker processes count in
+
+
+    @classmethod
+    def from_environment(cls, env: Mapping[str, str] = os.environ) -> Config:
+        return cls(worker_database_url=env["KASSA_WORKER_DATABASE_URL"], jwt_keys=env["KASSA_JWT_KEYS"],
+                   payment_method_key=env.get("KASSA_PAYMENT_METHOD_KEY", ""),
+                   public_url=env.get("KASSA_BRIDGE_URL", ""), sse_url=env.get("KASSA_SSE_URL", ""),
+                   stripe=StripeSettings.from_environment(env),
+                   rate_limit=int(env.get("KASSA_BRIDGE_RATE_LIMIT", "300")),
+                   rate_limit_store=env.get("KASSA_BRIDGE_RATE_LIMIT_STORE")
+                   or os.path.join(env.get("KASSA_HOME", "."), "run", "bridge-rate-limit.sqlite"))
+
+
+def current() -> Config:
+    """The configuration of the app answering this request."""
+    return current_app.extensions["kassa"]

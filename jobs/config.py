@@ -1,0 +1,20 @@
+"""The settings of the jobs, built once by the process that runs them (the scheduler at start, the
+CLI's `kassa jobs run`) and passed to runner.run, which hands them to every job."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from gateways.stripe import StripeSettings
+
+
+@dataclass(frozen=True)
+class JobConfig:
+    stripe: StripeSettings
+    payment_method_key: str
+    invoice_run_workers: int  # connections an invoice run bills tenants on (one per core of the reference machine)
+
+    @classmethod
+    def from_environment(cls, env: Mapping[str, str]) -> JobConfig:
+        return cls(stripe=StripeSettings.from_environment(env), payment_method_key=env["KASSA_PAYMENT_METHOD_KEY"],
+                   invoice_run_workers=int(env.get("KASSA_INVOICE_RUN_WORKERS", "2")))

@@ -1,0 +1,159 @@
+"""The bridge's one door, over real HTTP against the running bridge and SSE gateway: every route
+answers a bad request in PostgREST's error shape with a code of the bridge's own, the body limits
+(size, JSON depth) hold for every JSON endpoint, and the Flask endpoints and the SSE gateway
+refuse tokens by the same rules with the same codes."""
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+
+import jwt
+import pytest
+import requests
+
+from bridge import answers
+from bridge.claims import AUDIENCE
+from bridge.config import Config
+from kassa.services import VENV_BIN
+from bridge.sse import make_app
+from bridge.web import create_app
+from stripe_helpers import deliver
+
+SHAPE = {"code", "message", "details", "hint"}
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def assert_shape(response: requests.Response, status: int, code: str) -> dict:
+    assert response.status_code == status, f"{response.request.method} {response.url}: {response.text}"
+    assert response.headers["Content-Type"].startswith("application/json"), response.headers
+    body = response.json()
+    assert set(body) == SHAPE and body["code"] == code and body["message"], body
+    return body
+
+
+def concrete(rule: str) -> str:
+    return rule.replace("<filename>", "x.css").replace("<outcome>", "done")
+
+
+def bridge_routes(config: Config) -> list[tuple[str, set[str]]]:
+    return [(concrete(rule.rule), rule.methods - {"HEAD", "OPTIONS"}) for rule in create_app(config).url_map.iter_rules()]
+
+
+def sse_routes(config: Config) -> list[tuple[str, set[str]]]:
+    return [(route.resource.canonical, {route.method}) for route in make_app(config).router.routes()
+            if route.method != "HEAD"]
+
+
+def test_every_bridge_and_gateway_route_answers_a_wrong_method_in_the_error_shape(settings, bridge_config):
+    sse_base = settings.sse_url.removesuffix("/events")
+    routes = [(settings.bridge_url, path, methods) for path, methods in bridge_routes(bridge_config)]
+    routes += [(sse_base, path, methods) for path, methods in sse_routes(bridge_config)]
+    assert len(routes) >= 8, routes
+    for base, path, methods in routes:
+        wrong = next(method for method in METHODS if method not in methods)
+        assert_shape(requests.request(wrong, base + path, timeout=10), 405, "P0B04")
+    for base in (settings.bridge_url, sse_base):
+        assert_shape(requests.get(base + "/no-such-endpoint", timeout=10), 404, "P0B03")
+
+
+def json_endpoints(config: Config) -> list[str]:
+    return [path for path, methods in bridge_routes(config) if "POST" in methods]
+
+
+def test_every_json_endpoint_refuses_a_large_or_deep_body_in_the_error_shape(settings, bridge_config, token, tenant, customer):
+    """Without a token the endpoints that need one answer 401 first; with the right one, the body limits."""
+    tokens = {"/top-ups": token("customer", tenant["id"], customer["id"]), "/refunds": token("staff", tenant["id"])}
+    endpoints = json_endpoints(bridge_config)
+    assert {"/top-ups", "/refunds", "/webhooks/stripe"} <= set(endpoints), endpoints
+    deep = b"[" * (answers.MAX_JSON_DEPTH + 1) + b"]" * (answers.MAX_JSON_DEPTH + 1)
+    for path in endpoints:
+        headers = {"Content-Type": "application/json"}
+        if path in tokens:
+            headers["Authorization"] = f"Bearer {tokens[path]}"
+        big = requests.post(settings.bridge_url + path, data=b" " * (answers.MAX_BODY_BYTES + 1), headers=headers,
+                            timeout=10)
+        assert_shape(big, 413, "P0B02")
+        if path == "/webhooks/stripe":
+            status, body = deliver(settings, deep)  # signed: the signature is checked first
+            assert (status, body["code"]) == (400, "P0B11"), body
+            # 10 000 levels: beyond Python's recursion limit, still a 400 and no 500.
+            status, body = deliver(settings, b"[" * 10_000 + b"]" * 10_000)
+            assert (status, body["code"]) == (400, "P0B11"), body
+        else:
+            assert_shape(requests.post(settings.bridge_url + path, data=deep, headers=headers, timeout=10), 400, "P0B11")
+            assert_shape(requests.post(settings.bridge_url + path, data=b"[" * 10_000, headers=headers, timeout=10),
+                         400, "P0B11")
+
+
+def test_brackets_inside_strings_do_not_count_as_depth():
+    nested_text = b'{"a": "' + b"[" * 100 + b'\\"{{"}'
+    assert answers.nesting_depth(nested_text) == 1
+    assert answers.strict_json(nested_text) == {"a": "[" * 100 + '"{{'}
+
+
+def test_the_flask_endpoints_and_the_stream_refuse_tokens_the_same_way(settings, db, token, tenant, customer):
+    def token_answers(headers: dict) -> list[tuple[int, str]]:
+        top_up = requests.post(settings.bridge_url + "/top-ups", json={"amount": 5000, "request_id": "door"},
+                               headers=headers, timeout=10)
+        stream = requests.get(settings.sse_url, headers=headers, timeout=10)
+        return [(r.status_code, assert_shape(r, r.status_code, r.json()["code"])["code"]) for r in (top_up, stream)]
+
+    assert token_answers({}) == [(401, "P0B08")] * 2
+    assert token_answers({"Authorization": "Bearer not-a-token"}) == [(401, "P0B08")] * 2
+    def signed(exp_in: int) -> str:
+        return jwt.encode({"role": "customer", "tenant_id": str(tenant["id"]), "customer_id": str(customer["id"]),
+                           "aud": AUDIENCE, "exp": int(time.time()) + exp_in}, settings.jwt_secret, algorithm="HS256")
+
+    assert token_answers({"Authorization": f"Bearer {signed(-3600)}"}) == [(401, "P0B08")] * 2
+    assert token_answers({"Authorization": f"Bearer {signed(3 * 24 * 3600)}"}) == [(403, "P0B10")] * 2
+    staff = token("staff", tenant["id"])
+    assert requests.post(settings.bridge_url + "/top-ups", json={}, timeout=10,
+                         headers={"Authorization": f"Bearer {staff}"}).json()["code"] == "P0B09"
+    valid = token("customer", tenant["id"], customer["id"])
+    db.execute("SELECT internal.customer_transition(%s, %s, 'close', 'test')", [tenant["id"], customer["id"]])
+    assert token_answers({"Authorization": f"Bearer {valid}"}) == [(403, "P0B10")] * 2
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def limited_bridge(settings, tmp_path):
+    """A bridge of four gunicorn workers (as `kassa up` runs it) allowing 5 requests a minute."""
+    port = free_port()
+    env = {**settings.environment(), "KASSA_BRIDGE_RATE_LIMIT": "5",
+           "KASSA_BRIDGE_RATE_LIMIT_STORE": str(tmp_path / "rate-limit.sqlite")}
+    process = subprocess.Popen([str(VENV_BIN / "gunicorn"), "--config", "python:bridge.gunicorn_conf", "--workers", "4",
+                                "--bind", f"127.0.0.1:{port}", "bridge.web:app_from_environment()"],
+                               env={"PATH": "/usr/bin:/bin", **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if requests.get(base + "/health", timeout=2).status_code == 200:
+                break
+        except requests.ConnectionError:
+            pass
+        assert process.poll() is None and time.monotonic() < deadline, process.stderr.read().decode()[-2000:]
+        time.sleep(0.2)
+    yield base
+    process.terminate()
+    process.wait(timeout=30)
+
+
+def test_the_rate_limit_is_shared_by_every_worker(limited_bridge):
+    if time.time() % 60 > 50:  # the counting window is the minute: start the burst inside one
+        time.sleep(60 - time.time() % 60)
+    # A new connection for each request, so gunicorn hands them to any of its four workers:
+    # a count of each worker's own would let up to 20 through.
+    answered = [requests.get(limited_bridge + "/top-ups/done", timeout=10) for _ in range(12)]
+    assert [r.status_code for r in answered] == [200] * 5 + [429] * 7, [r.text for r in answered]
+    refused = answered[-1]
+    assert_shape(refused, 429, "P0B12")
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert refused.headers["X-Frame-Options"] == "DENY"
+    assert requests.get(limited_bridge + "/health", timeout=10).status_code == 200, "the probe is never limited"
