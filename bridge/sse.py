@@ -112,6 +112,9 @@ class Gateway:
             client.queue.put_nowait(event)
 
 
+GATEWAY = web.AppKey("gateway", Gateway)  # the app's one gateway, for its handlers
+
+
 def covers(claims: dict, ids: dict) -> bool:
     if claims.get("tenant_id") != ids["tenant_id"]:
         return False
@@ -120,7 +123,7 @@ def covers(claims: dict, ids: dict) -> bool:
 
 async def read_claims(request: web.Request) -> dict:
     """The token's claims, through the bridge's one door (bridge/claims.py); raises Refused."""
-    gateway: Gateway = request.app["gateway"]
+    gateway = request.app[GATEWAY]
     token = api_tokens.bearer_token(request.headers.get("Authorization", "")) or request.query.get("token", "")
     claims = api_tokens.verified(token, gateway.config.jwt_keys, ("staff", "customer"))
     try:
@@ -149,7 +152,7 @@ async def error_shape(request: web.Request, handler) -> web.StreamResponse:
 
 
 async def events(request: web.Request) -> web.StreamResponse:
-    gateway: Gateway = request.app["gateway"]
+    gateway = request.app[GATEWAY]
     claims = await read_claims(request)
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
     await response.prepare(request)
@@ -175,7 +178,7 @@ async def events(request: web.Request) -> web.StreamResponse:
 
 
 async def health(request: web.Request) -> web.Response:
-    gateway: Gateway = request.app["gateway"]
+    gateway = request.app[GATEWAY]
     if gateway.reconnecting is not None and not gateway.reconnecting.done():  # events would be lost
         return web.json_response({"status": "listening again"}, status=503)
     await gateway.pool.fetchval("SELECT 1")
@@ -185,7 +188,7 @@ async def health(request: web.Request) -> web.Response:
 def make_app(config: Config) -> web.Application:
     app = web.Application(middlewares=[error_shape])
     gateway = Gateway(config)
-    app["gateway"] = gateway
+    app[GATEWAY] = gateway
     app.on_startup.append(gateway.start)
     app.on_shutdown.append(gateway.end_streams)
     app.on_cleanup.append(gateway.stop)
