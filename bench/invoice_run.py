@@ -28,6 +28,7 @@ import psycopg
 from bench import book
 from bench.common import metric, peak_rss_mb, write_result
 from jobs import invoice_run
+from jobs.config import JobConfig
 from kassa.testrun import throwaway
 
 TENANTS = 100
@@ -101,10 +102,10 @@ def main() -> None:
             loop_seconds = time.perf_counter() - started
             print(f"loop: {loop_invoices} invoices in {loop_seconds:.1f} s", flush=True)
 
+        job_config = JobConfig.from_environment(settings.environment())
         with psycopg.connect(settings.worker_url, autocommit=True) as worker:
-
             started = time.perf_counter()
-            outcome = invoice_run.run(worker, DUE, None, "job:invoice-run:bench")
+            outcome = invoice_run.run(worker, DUE, None, "job:invoice-run:bench", job_config)
             run_seconds = time.perf_counter() - started
             ours_invoices = outcome.detail["invoices"]
             print(f"set-based: {ours_invoices} invoices in {run_seconds:.1f} s", flush=True)
