@@ -218,7 +218,7 @@ BEGIN
   INSERT INTO kassa.service_actions (tenant_id, service_id, customer_id, action, reason, effective_on,
                                      row_before, row_after, actor)
   VALUES (s.tenant_id, s.id, s.customer_id, p_action, btrim(p_reason), on_day, to_jsonb(before), to_jsonb(s),
-          coalesce(internal.jwt_claims() ->> 'sub', session_user));
+          coalesce(internal.audit_actor(internal.jwt_claims()), session_user));
   PERFORM set_config('kassa.service_transition', 'off', true);
 
   IF charged AND t.proration_mode = 'immediate' THEN

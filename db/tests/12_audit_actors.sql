@@ -1,7 +1,7 @@
 -- Who acts when a job or a bridge acts: the worker names itself for the transaction with
 -- internal.act_as, and the audit rows of that transaction carry it; a token's sub wins.
 BEGIN;
-SELECT plan(7);
+SELECT plan(8);
 \ir helpers/two_tenants.sql
 \ir helpers/catalog.sql
 \ir helpers/clock.sql
@@ -56,6 +56,12 @@ SAVEPOINT named;
 SELECT internal.act_as('job:ledger-check:7');
 ROLLBACK TO SAVEPOINT named;
 SELECT is(current_setting('kassa.actor', true), 'webhook:stripe:evt_1', 'act_as is undone with its (sub)transaction');
+
+-- A service transition a job makes (dunning suspends) records the same actor in the service's history.
+SELECT internal.act_as('job:dunning:7');
+SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d001', 'suspend', '2026-03-01');
+SELECT is((SELECT actor FROM kassa.service_actions WHERE service_id = 'aaaaaaaa-0000-4000-8000-00000000d001'
+            AND action = 'suspend'), 'job:dunning:7', 'the service history names the job, as the audit log does');
 
 SELECT * FROM finish();
 ROLLBACK;

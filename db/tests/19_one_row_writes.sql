@@ -1,4 +1,4 @@
--- Writes through the api views change one row, named by its key (db/functions/016_one_row_writes.sql):
+-- Writes through the api views change one row, named by its key (db/functions/018_one_row_writes.sql):
 -- every view an API role may update or delete carries the guard, a statement that reaches a
 -- second row is refused and changes nothing, a keyed write still works with the base table's
 -- grants, row-level security, triggers and audit.
