@@ -11,14 +11,16 @@ from __future__ import annotations
 import os
 import signal
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
 @dataclass(frozen=True)
 class Process:
     pid: int
-    state: str                       # R, S, D, …; Z: exited, not reaped by its parent yet
+    # R, S, D, …; Z: exited, not reaped by its parent yet. Not part of its identity: the same
+    # process is running one moment and sleeping the next.
+    state: str = field(compare=False)
     group: int                       # process group id
     started: int                     # clock ticks after boot: with the pid it names one process
 
