@@ -938,6 +938,13 @@ CREATE FUNCTION internal.count_billing_accounts(p_tenant uuid) RETURNS bigint
 
 ALTER FUNCTION internal.count_billing_accounts(p_tenant uuid) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.count_request(p_bucket text, p_limit integer, p_window_s integer DEFAULT 60) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.count_request(p_bucket text, p_limit integer, p_window_s integer) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.create_credit_note(p_tenant_id uuid, p_invoice_id uuid, p_reason text, p_settlement text, p_lines jsonb, p_issued_on date) RETURNS kassa.credit_notes
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -1704,6 +1711,13 @@ CREATE FUNCTION internal.supplier_snapshot(p_tenant_id uuid) RETURNS jsonb
     AS $$…$$;
 
 ALTER FUNCTION internal.supplier_snapshot(p_tenant_id uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.sweep_request_counts() RETURNS integer
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.sweep_request_counts() OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.sync_stripe_refunds(p_tenant uuid, p_payment uuid, p_charge text, p_refunded_total bigint, p_reason text, p_raw jsonb DEFAULT '{}'::jsonb) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
@@ -2602,6 +2616,15 @@ CREATE TABLE kassa.payment_method_secrets (
 
 ALTER TABLE kassa.payment_method_secrets OWNER TO kassa_owner;
 
+CREATE UNLOGGED TABLE kassa.request_counts (
+    bucket text NOT NULL,
+    window_start timestamp with time zone NOT NULL,
+    hits integer NOT NULL,
+    CONSTRAINT request_counts_bucket_max_length CHECK ((length(bucket) <= 200))
+);
+
+ALTER TABLE kassa.request_counts OWNER TO kassa_owner;
+
 CREATE TABLE kassa.request_results (
     tenant_id uuid NOT NULL,
     request_id text NOT NULL,
@@ -2770,6 +2793,9 @@ ALTER TABLE ONLY kassa.products
 
 ALTER TABLE ONLY kassa.products
     ADD CONSTRAINT products_pkey PRIMARY KEY (tenant_id, id);
+
+ALTER TABLE ONLY kassa.request_counts
+    ADD CONSTRAINT request_counts_pkey PRIMARY KEY (bucket, window_start);
 
 ALTER TABLE ONLY kassa.request_results
     ADD CONSTRAINT request_results_pkey PRIMARY KEY (tenant_id, request_id);
@@ -3416,6 +3442,8 @@ ALTER TABLE kassa.price_versions ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.products ENABLE ROW LEVEL SECURITY;
 
+ALTER TABLE kassa.request_counts ENABLE ROW LEVEL SECURITY;
+
 ALTER TABLE kassa.request_results ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.service_actions ENABLE ROW LEVEL SECURITY;
@@ -3809,6 +3837,9 @@ REVOKE ALL ON FUNCTION internal.configure_auto_topup(p_tenant uuid, p_customer u
 REVOKE ALL ON FUNCTION internal.count_billing_accounts(p_tenant uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.count_billing_accounts(p_tenant uuid) TO kassa_worker;
 
+REVOKE ALL ON FUNCTION internal.count_request(p_bucket text, p_limit integer, p_window_s integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.count_request(p_bucket text, p_limit integer, p_window_s integer) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.create_credit_note(p_tenant_id uuid, p_invoice_id uuid, p_reason text, p_settlement text, p_lines jsonb, p_issued_on date) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.create_invoice(p_tenant_id uuid, p_customer_id uuid, p_notes text, p_period_start date, p_period_end date, p_supplied_on date) FROM PUBLIC;
@@ -4058,6 +4089,8 @@ REVOKE ALL ON FUNCTION internal.stripe_refund_intent(p_tenant uuid, p_payment uu
 GRANT ALL ON FUNCTION internal.stripe_refund_intent(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.supplier_snapshot(p_tenant_id uuid) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.sweep_request_counts() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.sync_stripe_refunds(p_tenant uuid, p_payment uuid, p_charge text, p_refunded_total bigint, p_reason text, p_raw jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.sync_stripe_refunds(p_tenant uuid, p_payment uuid, p_charge text, p_refunded_total bigint, p_reason text, p_raw jsonb) TO kassa_worker;
