@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, request
 
-from bridge import answers, openapi, rate_limit, refunds, topups, webhooks
+from bridge import answers, openapi, pay, rate_limit, refunds, topups, webhooks
 from bridge.config import Config
 from bridge.db import pool
 
@@ -31,14 +31,12 @@ def create_app(config: Config) -> Flask:
     if config.rate_limit:
         @app.before_request
         def rate_limited():
-            if request.path == "/health":  # the supervisor's probe
+            # The supervisor's probe, and gateway callbacks (bridge/webhooks.py limits failed signatures).
+            if request.path == "/health" or request.path.startswith("/webhooks/"):
                 return None
             if (wait := rate_limit.wait_for(f"address:{request.remote_addr}", config.rate_limit)) is None:
                 return None
-            refusal = answers.problem(429, "P0B12", "too many requests from this address",
-                                      f"at most {config.rate_limit} requests a minute", f"retry in {wait} s")
-            refusal.headers["Retry-After"] = str(wait)
-            return refusal
+            return answers.too_many_requests("requests from this address", config.rate_limit, wait)
 
     @app.after_request
     def secure(response):
@@ -55,6 +53,7 @@ def create_app(config: Config) -> Flask:
     app.register_blueprint(topups.blueprint)
     app.register_blueprint(refunds.blueprint)
     app.register_blueprint(openapi.blueprint)
+    app.register_blueprint(pay.blueprint)
     return app
 
 

@@ -1,0 +1,118 @@
+"""The public payment pages of payment links (docs/collections.md): no login, the link's token
+is the key.
+
+  GET  /pay/<token>                  the invoice (or amount), its amount due now, the gateways
+                                     to pay with; paid 200, expired or invalidated 410, unknown 404
+  POST /pay/<token>/<gateway>        starts a payment of the amount due now at the gateway and
+                                     redirects to its hosted page
+  GET  /pay/<token>/return           where the gateway sends the customer back: paid, being
+                                     confirmed, failed or cancelled
+
+An unknown and a malformed token get the same page after the same work (one lookup by the
+token's hash). Rate limits, counted in PostgreSQL for every bridge process: page views per
+client address, unknown tokens per address (checked before the lookup, so guessing stops at
+the limit) and views per token; beyond them 429 with Retry-After.
+"""
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from psycopg.rows import dict_row
+from psycopg.types.json import Jsonb
+
+from bridge import config, rate_limit
+from bridge.db import acting_as, pool
+from bridge.texts import LOCALES, Speaker
+from gateways.octo import OctoClient, OctoError
+
+blueprint = Blueprint("pay", __name__, template_folder="templates")
+GATEWAY_NAMES = {"octo": "OCTO"}
+
+
+def bucket_of(token: str) -> str:
+    """A token's rate-limit bucket: its hash, never the token (the counts are in the database)."""
+    return "pay-token:" + hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def browser_speaker() -> Speaker:
+    return Speaker(request.accept_languages.best_match(LOCALES))
+
+
+def notice(status: int, say: Speaker, message: str, note: str | None = None, **values):
+    return render_template("notice.html", say=say, state=message, message=message, note=note, values=values), status
+
+
+def too_many(wait: int):
+    page, status = notice(429, browser_speaker(), "too_many", seconds=wait)
+    return page, status, {"Retry-After": str(wait)}
+
+
+def refused_by_limits(token: str):
+    """The 429 page when a limit is reached, else None. Each call counts one view."""
+    limits, address = config.current().pay_limits, request.remote_addr
+    wait = (rate_limit.wait_for(f"pay-address:{address}", limits.page_views_per_address)
+            or rate_limit.over_limit(f"pay-unknown:{address}", limits.unknown_tokens_per_address)
+            or rate_limit.wait_for(bucket_of(token), limits.views_per_token))
+    return too_many(wait) if wait else None
+
+
+def resolve(token: str) -> dict:
+    with pool().connection() as conn:
+        return conn.cursor(row_factory=dict_row).execute(
+            "SELECT * FROM internal.resolve_payment_link(%s)", [token]).fetchone()
+
+
+def link_page(token: str, link: dict, outcome: str | None = None):
+    say = Speaker(link["locale"])
+    if link["state"] == "unknown":
+        wait = rate_limit.wait_for(f"pay-unknown:{request.remote_addr}", config.current().pay_limits.unknown_tokens_per_address)
+        return too_many(wait) if wait else notice(404, browser_speaker(), "unknown", "check_link")
+    status = 410 if link["state"] in ("expired", "invalidated") else 200
+    return render_template("link.html", say=say, state=link["state"], link=link, token=token, outcome=outcome,
+                           gateway_names=GATEWAY_NAMES), status
+
+
+@blueprint.get("/pay/<token>")
+def show(token: str):
+    return refused_by_limits(token) or link_page(token, resolve(token))
+
+
+@blueprint.get("/pay/<token>/return")
+def returned(token: str):
+    """The customer is back from the gateway: the page says how the payment stands."""
+    if refused := refused_by_limits(token):
+        return refused
+    with pool().connection() as conn:
+        outcome = conn.execute("SELECT internal.link_payment_outcome(%s)", [token]).fetchone()[0]
+    return link_page(token, resolve(token), outcome)
+
+
+@blueprint.post("/pay/<token>/<gateway>")
+def start(token: str, gateway: str):
+    if refused := refused_by_limits(token):
+        return refused
+    link = resolve(token)
+    if link["state"] != "open" or gateway not in link["gateways"]:
+        return link_page(token, link)
+    settings = config.current()
+    with pool().connection() as conn, acting_as(conn, f"payment-link:{link['link_id']}"):
+        payment = conn.cursor(row_factory=dict_row).execute(
+            "SELECT * FROM internal.begin_link_payment(%s, %s)", [token, gateway]).fetchone()
+    if not payment["checkout_url"]:
+        octo = OctoClient(settings.octo)
+        try:
+            started = octo.prepare_payment(
+                shop_transaction_id=str(payment["id"]), total_sum=Decimal(payment["amount"]).scaleb(-link["minor_units"]),
+                currency=payment["currency"], description=Speaker(link["locale"])(
+                    "invoice", number=link["invoice_number"]) if link["invoice_number"] else link["tenant_name"],
+                return_url=f"{settings.public_url}/pay/{token}/return", notify_url=f"{settings.public_url}/webhooks/octo",
+                language=Speaker(link["locale"]).locale, auto_capture=True)
+        except (OctoError, OSError):
+            return link_page(token, link, "failure")
+        with pool().connection() as conn, acting_as(conn, f"payment-link:{link['link_id']}"):
+            payment = conn.cursor(row_factory=dict_row).execute(
+                "SELECT * FROM internal.attach_checkout(%s, %s, %s, %s, %s)",
+                [payment["tenant_id"], payment["id"], started.uuid, started.pay_url, Jsonb(started.raw)]).fetchone()
+    return redirect(payment["checkout_url"], 303)
