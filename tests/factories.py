@@ -3,9 +3,17 @@ its standard VAT rate, a customer, an issued invoice. Test files import these; t
 conftest.py use them too."""
 from __future__ import annotations
 
+import socket
+import subprocess
+import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import psycopg
+import requests
+
+from kassa.services import VENV_BIN
 
 
 def create_tenant(conn, country="ZA", currency="ZAR", vat=15, prices_include_vat=True, **extra) -> dict:
@@ -38,3 +46,35 @@ def issue_invoice(db, tenant, customer, issued_on: str):
                [tenant["id"], invoice])
     db.execute("SELECT internal.finalise_invoices(%s, ARRAY[%s]::uuid[], %s)", [tenant["id"], invoice, issued_on])
     return invoice
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def bridge_of_its_own(settings, **variables: str) -> Iterator[str]:
+    """A bridge of four gunicorn workers (as `kassa up` runs it) with some variables changed
+    (its rate limits, say); its base URL, until the block ends."""
+    port = free_port()
+    env = {**settings.environment(), **variables}
+    process = subprocess.Popen([str(VENV_BIN / "gunicorn"), "--config", "python:bridge.gunicorn_conf", "--workers", "4",
+                                "--bind", f"127.0.0.1:{port}", "bridge.web:app_from_environment()"],
+                               env={"PATH": "/usr/bin:/bin", **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if requests.get(base + "/health", timeout=2).status_code == 200:
+                break
+        except requests.ConnectionError:
+            pass
+        assert process.poll() is None and time.monotonic() < deadline, process.stderr.read().decode()[-2000:]
+        time.sleep(0.2)
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

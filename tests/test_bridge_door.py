@@ -4,8 +4,6 @@ answers a bad request in PostgREST's error shape with a code of the bridge's own
 refuse tokens by the same rules with the same codes."""
 from __future__ import annotations
 
-import socket
-import subprocess
 import time
 
 import jwt
@@ -15,9 +13,9 @@ import requests
 from bridge import answers
 from bridge.claims import AUDIENCE
 from bridge.config import Config
-from kassa.services import VENV_BIN
 from bridge.sse import make_app
 from bridge.web import create_app
+from factories import bridge_of_its_own
 from stripe_helpers import deliver
 
 SHAPE = {"code", "message", "details", "hint"}
@@ -115,33 +113,11 @@ def test_the_flask_endpoints_and_the_stream_refuse_tokens_the_same_way(settings,
     assert token_answers({"Authorization": f"Bearer {valid}"}) == [(403, "P0B10")] * 2
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def limited_bridge(settings):
-    """A bridge of four gunicorn workers (as `kassa up` runs it) allowing 5 requests a minute."""
-    port = free_port()
-    env = {**settings.environment(), "KASSA_BRIDGE_RATE_LIMIT": "5"}
-    process = subprocess.Popen([str(VENV_BIN / "gunicorn"), "--config", "python:bridge.gunicorn_conf", "--workers", "4",
-                                "--bind", f"127.0.0.1:{port}", "bridge.web:app_from_environment()"],
-                               env={"PATH": "/usr/bin:/bin", **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if requests.get(base + "/health", timeout=2).status_code == 200:
-                break
-        except requests.ConnectionError:
-            pass
-        assert process.poll() is None and time.monotonic() < deadline, process.stderr.read().decode()[-2000:]
-        time.sleep(0.2)
-    yield base
-    process.terminate()
-    process.wait(timeout=30)
+    """A bridge allowing 5 requests a minute."""
+    with bridge_of_its_own(settings, KASSA_BRIDGE_RATE_LIMIT="5") as base:
+        yield base
 
 
 def test_the_rate_limit_is_shared_by_every_worker(limited_bridge):
