@@ -26,6 +26,7 @@ SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 NIWS_NS = "http://tempuri.org/"
 LIVE_URL = "https://ws.netcash.co.za/NIWS/niws_nif.svc"
 NOT_READY = "FILE NOT READY"
+AMOUNT_UNITS = ("cents", "rands")
 
 # The result codes NIWS answers instead of a result.
 RESULT_CODES = {
@@ -58,6 +59,10 @@ class NetcashSettings:
     # public pages do not say which in so many words, hence a setting.
     amount_unit: Literal["cents", "rands"] = "cents"
     timeout: float = 30
+
+    def __post_init__(self):
+        if self.amount_unit not in AMOUNT_UNITS:
+            raise ValueError(f"the NetCash amount unit is cents or rands, not {self.amount_unit!r}")
 
     @classmethod
     def from_environment(cls, env: Mapping[str, str]) -> NetcashSettings:
@@ -215,6 +220,8 @@ class Debit:
 def batch_amount(amount: object, unit: str = "cents") -> int | Decimal:
     """A positive amount in rands as the file states it: whole cents, or rands to the cent.
     A float, a fraction of a cent, zero or less is refused."""
+    if unit not in AMOUNT_UNITS:
+        raise ValueError(f"the amount unit is cents or rands, not {unit!r}")
     if isinstance(amount, bool) or not isinstance(amount, (Decimal, int)):
         raise BatchError(f"amount must be a Decimal number of rands, not {type(amount).__name__}")
     amount = Decimal(amount)

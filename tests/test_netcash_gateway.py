@@ -110,6 +110,8 @@ def test_bad_batches_are_refused():
         netcash.build_batch("K", "V", "TwoDay", "Run\n1", date(2026, 12, 17), [debit("ACC001", "1")])
     with pytest.raises(BatchError, match="at least one debit"):
         netcash.build_batch("K", "V", "TwoDay", "Run", date(2026, 12, 17), [])
+    with pytest.raises(ValueError, match="cents or rands"):
+        NetcashSettings("K", "A", "V", amount_unit="cent")
     with pytest.raises(BatchError, match="TwoDay or Sameday"):
         netcash.build_batch("K", "V", "OneDay", "Run", date(2026, 12, 17), [debit("ACC001", "1")])
 
