@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from bridge.claims import key_id, key_set
+from gateways.octo import PRODUCTION_URL as OCTO_PRODUCTION_URL
 
 ROOT = Path(__file__).resolve().parent.parent
 HOME = Path(os.environ.get("KASSA_HOME", ROOT / ".kassa"))
@@ -23,7 +24,14 @@ TOOLS = ROOT / ".tools"
 STATE_FILE = HOME / "state.json"
 
 DEFAULT_PORTS = {"postgres": 54329, "postgrest": 3000, "postgrest_admin": 3001,
-                 "bridge": 8700, "sse": 8701, "stripe_fake": 8702, "scheduler": 8703}
+                 "bridge": 8700, "sse": 8701, "stripe_fake": 8702, "scheduler": 8703,
+                 "octo_fake": 8704}
+
+# What local mode gives the processes instead of gateway credentials. `kassa env` prints them; set
+# back in the environment (a sourced `kassa env`) they still mean local mode.
+LOCAL_STRIPE_SECRET_KEY = "sk_test_local"
+LOCAL_OCTO_SHOP_ID = "0"  # no real OCTO shop has id 0
+LOCAL_OCTO_SECRET = "octo_test_local"
 
 
 def port_is_free(port: int) -> bool:
@@ -78,6 +86,10 @@ class Settings:
     stripe_secret_key: str = ""       # empty: local Stripe stand-in
     stripe_webhook_secret: str = field(default_factory=lambda: "whsec_" + secrets.token_hex(24))
     payment_method_key: str = field(default_factory=lambda: secrets.token_hex(32))
+    octo_shop_id: str = ""            # with octo_secret: the real OCTO; without: the local stand-in
+    octo_secret: str = ""             # empty: local OCTO stand-in
+    octo_base_url: str = ""           # with credentials; empty: https://secure.octo.uz
+    octo_signature_secret: str = ""   # what OCTO signs callbacks with; empty: octo_secret
     # Previous JWT secrets still accepted after `kassa jwt-key rotate`: [{"secret", "retire_after"}]
     # (ISO 8601 UTC); `kassa jwt-key retire` drops them (kassa/keys.py).
     jwt_previous_keys: list[dict] = field(default_factory=list)
@@ -112,6 +124,19 @@ class Settings:
         return f"http://127.0.0.1:{self.ports['stripe_fake']}"
 
     @property
+    def octo_local(self) -> bool:
+        """No OCTO credentials: the local OCTO stand-in is started and used."""
+        return not self.octo_secret or self.octo_secret.startswith(LOCAL_OCTO_SECRET)
+
+    @property
+    def octo_fake_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports['octo_fake']}"
+
+    @property
+    def octo_api_base(self) -> str:
+        return self.octo_fake_url if self.octo_local else self.octo_base_url or OCTO_PRODUCTION_URL
+
+    @property
     def authenticator_url(self) -> str:
         return with_credentials(self.database_url, "authenticator", self.authenticator_password)
 
@@ -131,10 +156,14 @@ class Settings:
             "KASSA_BRIDGE_URL": self.bridge_url,
             "KASSA_SSE_URL": self.sse_url,
             "KASSA_SCHEDULER_URL": self.scheduler_url,
-            "KASSA_STRIPE_SECRET_KEY": self.stripe_secret_key or "sk_test_local",
+            "KASSA_STRIPE_SECRET_KEY": self.stripe_secret_key or LOCAL_STRIPE_SECRET_KEY,
             "KASSA_STRIPE_API_BASE": self.stripe_api_base,
             "KASSA_STRIPE_WEBHOOK_SECRET": self.stripe_webhook_secret,
             "KASSA_PAYMENT_METHOD_KEY": self.payment_method_key,
+            "KASSA_OCTO_SHOP_ID": LOCAL_OCTO_SHOP_ID if self.octo_local else self.octo_shop_id,
+            "KASSA_OCTO_SECRET": LOCAL_OCTO_SECRET if self.octo_local else self.octo_secret,
+            "KASSA_OCTO_API_BASE": self.octo_api_base,
+            "KASSA_OCTO_SIGNATURE_SECRET": "" if self.octo_local else self.octo_signature_secret,
         }
 
     def public(self) -> dict:
@@ -148,6 +177,7 @@ class Settings:
             "jwt_kid": key_id(self.jwt_secret),
             "stripe_webhook_secret": self.stripe_webhook_secret,
             "stripe_api_base": self.stripe_api_base,
+            "octo_api_base": self.octo_api_base,
             "embedded": self.embedded,
             "home": self.home,
             "ports": self.ports,
@@ -205,9 +235,14 @@ def load(home: Path = HOME) -> Settings:
         settings.save()
     if external and external != settings.database_url:
         settings.database_url, settings.embedded = external, False
+    local_mode_values = {LOCAL_STRIPE_SECRET_KEY, LOCAL_OCTO_SHOP_ID, LOCAL_OCTO_SECRET, settings.octo_fake_url}
     for attr, var in (("jwt_secret", "KASSA_JWT_SECRET"),
                       ("stripe_secret_key", "KASSA_STRIPE_SECRET_KEY"),
-                      ("stripe_webhook_secret", "KASSA_STRIPE_WEBHOOK_SECRET")):
-        if os.environ.get(var) and os.environ.get(var) != "sk_test_local":
+                      ("stripe_webhook_secret", "KASSA_STRIPE_WEBHOOK_SECRET"),
+                      ("octo_shop_id", "KASSA_OCTO_SHOP_ID"),
+                      ("octo_secret", "KASSA_OCTO_SECRET"),
+                      ("octo_base_url", "KASSA_OCTO_API_BASE"),
+                      ("octo_signature_secret", "KASSA_OCTO_SIGNATURE_SECRET")):
+        if os.environ.get(var) and os.environ[var] not in local_mode_values:
             setattr(settings, attr, os.environ[var])
     return settings

@@ -3,6 +3,7 @@ over real HTTP: each test gets a stand-in of its own on a free loopback port, an
 notify_url records the callbacks and answers them as the test says."""
 from __future__ import annotations
 
+import json
 import threading
 from decimal import Decimal
 
@@ -279,3 +280,11 @@ def test_fields_at_the_top_level_are_read_as_those_under_data(start_octo, shop):
                                      status.uuid == prepared.uuid, status.status, refund.amount)
     assert answers[True] == answers[False] == ("created", True, Decimal("103.33"), True, "succeeded", Decimal("3.33"))
 
+
+def test_the_stack_starts_the_stand_in_with_the_settings_it_gives_the_processes(settings, shop):
+    octo = OctoClient(OctoSettings.from_environment(settings.environment()))
+    assert octo.settings.base_url == f"http://127.0.0.1:{settings.ports['octo_fake']}"
+    payment = prepare(octo, shop, f"stack-{shop.server.server_address[1]}")
+    press(payment)
+    assert octo.verify_callback(shop.callbacks[0])
+    assert json.loads(requests.get(f"{octo.settings.base_url}/health", timeout=10).text) == {"status": "ok"}
