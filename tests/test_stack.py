@@ -26,9 +26,28 @@ def test_kassa_env_json_names_every_endpoint(settings):
     out = subprocess.run([sys.executable, "-m", "kassa.cli", "env", "--json"], capture_output=True,
                          text=True, env=env, check=True).stdout
     data = json.loads(out)
-    for key in ("pg_dsn", "postgrest_url", "bridge_url", "sse_url", "jwt_secret", "stripe_webhook_secret"):
+    for key in ("pg_dsn", "postgrest_url", "bridge_url", "sse_url", "jwt_secret", "stripe_webhook_secret",
+                "octo_api_base"):
         assert data[key], key
     assert data["postgrest_url"] == settings.postgrest_url
+    assert data["octo_api_base"] == f"http://127.0.0.1:{settings.ports['octo_fake']}"
+
+
+def test_octo_credentials_replace_the_local_octo_stand_in(settings, monkeypatch):
+    def stand_ins() -> tuple[str, bool]:
+        loaded = config.load(Path(settings.home))
+        return loaded.environment()["KASSA_OCTO_API_BASE"], "octo_fake" in [s.name for s in services.stack(loaded)]
+
+    local = settings.environment()
+    for name in ("KASSA_OCTO_SHOP_ID", "KASSA_OCTO_SECRET", "KASSA_OCTO_API_BASE"):
+        monkeypatch.setenv(name, local[name])  # a sourced `kassa env` is still local mode
+    assert stand_ins() == (f"http://127.0.0.1:{settings.ports['octo_fake']}", True)
+    monkeypatch.setenv("KASSA_OCTO_SHOP_ID", "27061")
+    monkeypatch.setenv("KASSA_OCTO_SECRET", "a-real-secret")
+    monkeypatch.delenv("KASSA_OCTO_API_BASE")
+    assert stand_ins() == ("https://secure.octo.uz", False)
+    monkeypatch.setenv("KASSA_OCTO_API_BASE", "https://octo.example")
+    assert stand_ins() == ("https://octo.example", False)
 
 
 def test_jobs_run_writes_the_job_log(settings, db):

@@ -33,16 +33,15 @@ import itertools
 import json
 import re
 import secrets
-import threading
 import time
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode
 
-from bridge.fakes._http import FakeHandler, Server
+from bridge.fakes.common import FakeHandler, RequestLog, Server
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 NIWS_NS = "http://tempuri.org/"
@@ -97,14 +96,13 @@ def parse_batch(text: str) -> dict:
             "action_date": ccyymmdd(header[5]), "records": records}
 
 
-class FakeNetcash:
+class FakeNetcash(RequestLog):
     """The state: uploaded batches, outcomes per account reference, statements, mandates, requests."""
 
     def __init__(self, base_url: str, debit_order_key: str, account_key: str, postback_url: str = ""):
+        super().__init__()
         self.base_url, self.postback_url = base_url, postback_url
         self.keys = {"debit_order": debit_order_key, "account": account_key}
-        self.lock = threading.Lock()
-        self.requests: list[dict] = []
         self.outcomes: dict[str, str] = {}
         self.batches: dict[str, dict] = {}
         self.statements: dict[str, dict] = {}
@@ -274,12 +272,10 @@ class Handler(FakeHandler):
     fake: FakeNetcash  # set by serve()
 
     def do_GET(self):
-        path = urlsplit(self.path).path
-        if path == "/health":
-            return self.send_json(200, {"status": "ok"})
+        if self.answered_common_get():
+            return None
+        path = self.path_only
         with self.fake.lock:
-            if path == "/_fake/requests":
-                return self.send_json(200, list(self.fake.requests))
             if path == "/_fake/batches":
                 return self.send_json(200, [{"token": b["token"], "name": b["name"], "status": b["status"],
                                              "action_date": b["action_date"].isoformat()}
@@ -298,7 +294,7 @@ class Handler(FakeHandler):
 <button>Decline</button></form>""")
 
     def do_POST(self):
-        path = urlsplit(self.path).path
+        path = self.path_only
         body = self.read_body()
         if path.lower() == "/niws/niws_nif.svc":
             return self.soap(body)
@@ -316,20 +312,20 @@ class Handler(FakeHandler):
         try:
             method, params = soap_call(body)
         except (ET.ParseError, TypeError, StopIteration):
-            return self.send_body(500, soap_fault("the request is no SOAP envelope"), "text/xml; charset=utf-8")
+            return self.send(500, soap_fault("the request is no SOAP envelope"), "text/xml; charset=utf-8")
         with self.fake.lock:
             self.fake.requests.append({"method": method, "soap_action": action, "at": time.time(),
                                        "params": {k: v for k, v in params.items() if k != "ServiceKey"}})
             if action != f"{NIWS_NS}INIWS_NIF/{method}":
-                return self.send_body(500, soap_fault(f"SOAPAction {action!r} does not match {method}"),
+                return self.send(500, soap_fault(f"SOAPAction {action!r} does not match {method}"),
                                       "text/xml; charset=utf-8")
             try:
                 result = self.fake.call(method, params)
             except KeyError:
-                return self.send_body(500, soap_fault(f"unknown method {method}"), "text/xml; charset=utf-8")
+                return self.send(500, soap_fault(f"unknown method {method}"), "text/xml; charset=utf-8")
             except Refused as refused:
                 result = mandate_answer(refused.code, refused.errors) if method == "AddMandate" else refused.code
-        self.send_body(200, soap_answer(method, result), "text/xml; charset=utf-8")
+        self.send(200, soap_answer(method, result), "text/xml; charset=utf-8")
 
     def configure(self, path: str, body: bytes) -> None:
         try:
