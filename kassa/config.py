@@ -64,6 +64,16 @@ def with_database(dsn: str, dbname: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, "/" + dbname, parts.query, parts.fragment))
 
 
+class LocalUrl:
+    """A read-only attribute of Settings: the URL of one of the stack's processes on this machine."""
+
+    def __init__(self, process: str, path: str = ""):
+        self.process, self.path = process, path
+
+    def __get__(self, settings: Settings | None, owner: type | None = None):
+        return self if settings is None else f"http://127.0.0.1:{settings.ports[self.process]}{self.path}"
+
+
 @dataclass
 class Settings:
     """Everything a Kassa process needs to know; exported to children as KASSA_* variables."""
@@ -89,27 +99,17 @@ class Settings:
         """The JSON Web Key Set every token is checked against: the current key, then the previous."""
         return key_set([self.jwt_secret, *(key["secret"] for key in self.jwt_previous_keys)])
 
-    @property
-    def postgrest_url(self) -> str:
-        return f"http://127.0.0.1:{self.ports['postgrest']}"
-
-    @property
-    def bridge_url(self) -> str:
-        return f"http://127.0.0.1:{self.ports['bridge']}"
-
-    @property
-    def sse_url(self) -> str:
-        return f"http://127.0.0.1:{self.ports['sse']}/events"
-
-    @property
-    def scheduler_url(self) -> str:
-        return f"http://127.0.0.1:{self.ports['scheduler']}"
+    postgrest_url = LocalUrl("postgrest")
+    bridge_url = LocalUrl("bridge")
+    sse_url = LocalUrl("sse", "/events")
+    scheduler_url = LocalUrl("scheduler")
+    stripe_fake_url = LocalUrl("stripe_fake")
 
     @property
     def stripe_api_base(self) -> str:
         if self.stripe_secret_key and not self.stripe_secret_key.startswith("sk_test_local"):
             return "https://api.stripe.com"
-        return f"http://127.0.0.1:{self.ports['stripe_fake']}"
+        return self.stripe_fake_url
 
     @property
     def authenticator_url(self) -> str:

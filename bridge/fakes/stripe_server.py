@@ -33,6 +33,8 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
+from bridge import plain_http
+
 DECLINED = "pm_card_chargeDeclined"
 
 
@@ -214,22 +216,11 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def send_json(self, status: int, body) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        plain_http.send_json(self, status, body)
 
     def send_html(self, status: int, text: str, location: str | None = None) -> None:
-        data = text.encode()
-        self.send_response(status)
-        if location:
-            self.send_header("Location", location)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        plain_http.send_body(self, status, "text/html; charset=utf-8", text.encode(),
+                             {"Location": location} if location else None)
 
     def record(self, params: dict) -> None:
         with self.fake.lock:
