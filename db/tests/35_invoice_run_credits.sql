@@ -6,9 +6,7 @@
 -- Tenant A: monthly plans, billing day 1, lead time 7 days, prices include VAT.
 BEGIN;
 SELECT plan(21);
-\ir helpers/two_tenants.sql
-\ir helpers/catalog.sql
-\ir helpers/clock.sql
+\ir helpers/billing_run.sql
 -- Each case runs in its own year (2026, 2027, 2029, 2030, 2031, 2028; March has 31 days in each), so each run's
 -- date follows the last document of its series; all of them lie in the past.
 SELECT pg_temp.travel_to('2031-12-31 12:00+00');

@@ -3,18 +3,15 @@
 BEGIN;
 SELECT plan(15);
 
-INSERT INTO kassa.tenants (id, slug, name, legal_name, country, currency)
-VALUES ('52000000-0000-4000-8000-000000000001', 'at-test', 'AT Test', 'AT Test Ltd', 'ZA', 'ZAR');
-INSERT INTO kassa.customers (tenant_id, id, name, email)
-VALUES ('52000000-0000-4000-8000-000000000001', '52c00000-0000-4000-8000-000000000001', 'Auto', 'auto@example.com');
+\set tenant '52000000-0000-4000-8000-000000000001'
+\set customer '52c00000-0000-4000-8000-000000000001'
+\set slug 'at-test'
+\ir helpers/one_customer.sql
 SELECT set_config('app.settings.payment_method_key', 'test-key-52', true);
 INSERT INTO kassa.auto_topups (tenant_id, customer_id, threshold, amount, payment_method_id)
 SELECT '52000000-0000-4000-8000-000000000001', '52c00000-0000-4000-8000-000000000001', 5000, 10000,
        internal.add_card('52000000-0000-4000-8000-000000000001', '52c00000-0000-4000-8000-000000000001',
                          'visa', '4242', 12, 2030, 'cus_52', 'pm_52');
-CREATE FUNCTION pg_temp.move(amount bigint) RETURNS void LANGUAGE sql AS $$
-  SELECT FROM internal.post_entry('52000000-0000-4000-8000-000000000001', '52c00000-0000-4000-8000-000000000001',
-                                  'adjustment', amount, 'test', md5(random()::text)) $$;
 CREATE FUNCTION pg_temp.claim(at timestamptz) RETURNS jsonb LANGUAGE sql AS $$
   SELECT internal.claim_auto_topup('52000000-0000-4000-8000-000000000001', '52c00000-0000-4000-8000-000000000001', at) $$;
 CREATE FUNCTION pg_temp.state() RETURNS kassa.auto_topups LANGUAGE sql AS $$
