@@ -9,6 +9,18 @@ CREATE FUNCTION pg_temp.status_change(p_customer uuid, p_action text, p_reason t
 RETURNS kassa.customers LANGUAGE sql AS $$
   SELECT internal.customer_transition('aaaaaaaa-0000-4000-8000-00000000000a', p_customer, p_action, p_reason)
 $$;
+-- A status RPC as tenant A's staff (then back to the owner): the customer's status and reason.
+CREATE FUNCTION pg_temp.moved_by_staff(p_customer uuid, p_action text, p_reason text) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+  moved text;
+BEGIN
+  PERFORM pg_temp.act_as('staff', 'aaaaaaaa-0000-4000-8000-00000000000a');
+  EXECUTE format('SELECT row(status, status_reason)::text FROM api.%I(%L, %L)', p_action || '_customer', p_customer, p_reason)
+    INTO moved;
+  PERFORM pg_temp.act_as_owner();
+  RETURN moved;
+END $$;
 -- A fresh customer of tenant A (id ...c0NN), with nothing open.
 CREATE FUNCTION pg_temp.new_customer(p_n integer) RETURNS uuid LANGUAGE sql AS $$
   INSERT INTO kassa.customers (tenant_id, id, name, email)
@@ -146,11 +158,8 @@ SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d011', 'activate', '2026-06-
 SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d012', 'activate', '2026-06-01');
 SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d013', 'activate', '2026-06-01');
 SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d013', 'suspend', '2026-06-05');
-SELECT pg_temp.act_as('staff', 'aaaaaaaa-0000-4000-8000-00000000000a');
-SELECT is((SELECT row(status, status_reason)::text
-             FROM api.suspend_customer('aaaaaaaa-0000-4000-8000-0000000000a1', 'unpaid invoice')),
+SELECT is(pg_temp.moved_by_staff('aaaaaaaa-0000-4000-8000-0000000000a1', 'suspend', 'unpaid invoice'),
           '(suspended,"unpaid invoice")', 'staff suspend a customer with a reason');
-SELECT pg_temp.act_as_owner();
 SELECT is(pg_temp.statuses('aaaaaaaa-0000-4000-8000-0000000000a1'),
           '011:suspended:customer_suspended 012:suspended:customer_suspended 013:suspended:service_suspended 014:pending:-',
           'each active service is suspended with the customer; the others keep their status');
@@ -181,11 +190,8 @@ SELECT is((SELECT count(*) FROM kassa.invoice_lines WHERE service_id IN ('aaaaaa
 SELECT pg_temp.close_refused('aaaaaaaa-0000-4000-8000-0000000000a1', 'P0C08', 'service aaaaaaaa-0000-4000-8000-00000000d011 is suspended',
                              'a suspended customer with suspended services cannot be closed');
 
-SELECT pg_temp.act_as('staff', 'aaaaaaaa-0000-4000-8000-00000000000a');
-SELECT is((SELECT row(status, status_reason)::text
-             FROM api.resume_customer('aaaaaaaa-0000-4000-8000-0000000000a1', 'paid')),
+SELECT is(pg_temp.moved_by_staff('aaaaaaaa-0000-4000-8000-0000000000a1', 'resume', 'paid'),
           '(active,paid)', 'staff resume the customer');
-SELECT pg_temp.act_as_owner();
 SELECT is(pg_temp.statuses('aaaaaaaa-0000-4000-8000-0000000000a1'),
           '011:active:- 012:active:- 013:suspended:service_suspended 014:pending:-',
           'resuming brings back only the services the customer''s suspension suspended');
