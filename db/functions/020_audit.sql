@@ -138,9 +138,7 @@ END $$;
 SELECT internal.make_append_only('audit.log', 'P0A01', 'the audit log is append-only',
                                  'Audit rows can be read, never changed or removed.');
 
-ALTER TABLE audit.log ENABLE ROW LEVEL SECURITY;
-SELECT internal.declare_policy('audit.log', 'Staff read their tenant''s audit log',
-                              'SELECT', 'staff', internal.tenant_rows());
+SELECT internal.allow('staff', 'SELECT', internal.tenant_rows(), 'audit.log');
 REVOKE ALL ON audit.log FROM PUBLIC;
 GRANT SELECT ON audit.log TO staff;
 
