@@ -31,11 +31,9 @@ $$;
 CREATE FUNCTION pg_temp.account(p_customer uuid) RETURNS text LANGUAGE sql AS $$
   SELECT account_number FROM kassa.customers WHERE id = p_customer
 $$;
--- Closing the customer is refused with the code, naming the obstacle after its account number.
-CREATE FUNCTION pg_temp.close_refused(p_customer uuid, p_code text, p_obstacle text, p_description text)
-RETURNS text LANGUAGE sql AS $$
-  SELECT throws_ok(format($q$SELECT pg_temp.status_change(%L, 'close')$q$, p_customer), p_code,
-                   format('cannot close customer %s: %s', pg_temp.account(p_customer), p_obstacle), p_description)
+-- The message of a refused close: the obstacle, after the customer's account number.
+CREATE FUNCTION pg_temp.close_refusal(p_customer uuid, p_obstacle text) RETURNS text LANGUAGE sql AS $$
+  SELECT format('cannot close customer %s: %s', pg_temp.account(p_customer), p_obstacle)
 $$;
 CREATE FUNCTION pg_temp.statuses(p_customer uuid) RETURNS text LANGUAGE sql AS $$
   SELECT string_agg(format('%s:%s:%s', right(id::text, 3), status, coalesce(suspension_reason, '-')), ' ' ORDER BY id)
@@ -77,11 +75,13 @@ SELECT pg_temp.new_customer(1);
 SELECT pg_temp.new_service(1, 1, p_customer => 'aaaaaaaa-0000-4000-8000-000000000001');
 SELECT internal.post_entry('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-000000000001', 'adjustment',
                            2500, 'balance_adjustment', 'tap-c1', 'Goodwill');
-SELECT pg_temp.close_refused('aaaaaaaa-0000-4000-8000-000000000001', 'P0C08', 'service aaaaaaaa-0000-4000-8000-00000000d001 is pending',
-                             'a pending service is in the way (named before the balance)');
+SELECT throws_ok($$SELECT pg_temp.status_change('aaaaaaaa-0000-4000-8000-000000000001', 'close')$$, 'P0C08',
+                 pg_temp.close_refusal('aaaaaaaa-0000-4000-8000-000000000001', 'service aaaaaaaa-0000-4000-8000-00000000d001 is pending'),
+                 'a pending service is in the way (named before the balance)');
 SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d001', 'cancel', '2026-06-10');
-SELECT pg_temp.close_refused('aaaaaaaa-0000-4000-8000-000000000001', 'P0C12', 'the balance is 25.00 ZAR, not zero',
-                             'money the customer holds is in the way');
+SELECT throws_ok($$SELECT pg_temp.status_change('aaaaaaaa-0000-4000-8000-000000000001', 'close')$$, 'P0C12',
+                 pg_temp.close_refusal('aaaaaaaa-0000-4000-8000-000000000001', 'the balance is 25.00 ZAR, not zero'),
+                 'money the customer holds is in the way');
 SELECT is((SELECT status FROM kassa.customers WHERE id = 'aaaaaaaa-0000-4000-8000-000000000001'), 'active',
           'a refused close changed nothing');
 
@@ -89,35 +89,40 @@ SELECT pg_temp.new_customer(2);
 INSERT INTO kassa.pending_charges (tenant_id, id, customer_id, kind, description, price_version_id, unit_price)
 VALUES ('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-0000000000e2',
         'aaaaaaaa-0000-4000-8000-000000000002', 'one_off', 'Installation', 'aaaaaaaa-0000-4000-8000-00000000f999', 99900);
-SELECT pg_temp.close_refused('aaaaaaaa-0000-4000-8000-000000000002', 'P0C09', 'charge "Installation" (aaaaaaaa-0000-4000-8000-0000000000e2) is not billed yet',
-                             'a charge not yet billed is in the way');
+SELECT throws_ok($$SELECT pg_temp.status_change('aaaaaaaa-0000-4000-8000-000000000002', 'close')$$, 'P0C09',
+                 pg_temp.close_refusal('aaaaaaaa-0000-4000-8000-000000000002', 'charge "Installation" (aaaaaaaa-0000-4000-8000-0000000000e2) is not billed yet'),
+                 'a charge not yet billed is in the way');
 
 SELECT pg_temp.new_customer(3);
 SELECT pg_temp.issued('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-000000000003', '{11500}', '2026-06-01');
-SELECT pg_temp.close_refused('aaaaaaaa-0000-4000-8000-000000000003', 'P0C10', format('invoice %s has 115.00 ZAR due',
-                                  (SELECT number FROM kassa.invoices WHERE customer_id = 'aaaaaaaa-0000-4000-8000-000000000003')),
-                             'an invoice with an amount due is in the way');
+SELECT throws_ok($$SELECT pg_temp.status_change('aaaaaaaa-0000-4000-8000-000000000003', 'close')$$, 'P0C10',
+                 pg_temp.close_refusal('aaaaaaaa-0000-4000-8000-000000000003', format('invoice %s has 115.00 ZAR due',
+                                  (SELECT number FROM kassa.invoices WHERE customer_id = 'aaaaaaaa-0000-4000-8000-000000000003'))),
+                 'an invoice with an amount due is in the way');
 
 SELECT pg_temp.new_customer(4);
 SELECT pg_temp.draft('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-000000000004', '{1000}');
-SELECT pg_temp.close_refused('aaaaaaaa-0000-4000-8000-000000000004', 'P0C10', format('draft invoice %s is not finalised',
-                                  (SELECT id FROM kassa.invoices WHERE customer_id = 'aaaaaaaa-0000-4000-8000-000000000004')),
-                             'a draft invoice is in the way');
+SELECT throws_ok($$SELECT pg_temp.status_change('aaaaaaaa-0000-4000-8000-000000000004', 'close')$$, 'P0C10',
+                 pg_temp.close_refusal('aaaaaaaa-0000-4000-8000-000000000004', format('draft invoice %s is not finalised',
+                                  (SELECT id FROM kassa.invoices WHERE customer_id = 'aaaaaaaa-0000-4000-8000-000000000004'))),
+                 'a draft invoice is in the way');
 
 SELECT pg_temp.new_customer(5);
 SELECT internal.new_payment('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-000000000005', 'manual', 'eft',
                             'payment', 5000, 'ZAR');
-SELECT pg_temp.close_refused('aaaaaaaa-0000-4000-8000-000000000005', 'P0C11', format('payment %s of 50.00 ZAR is pending',
-                                  (SELECT id FROM kassa.payments WHERE customer_id = 'aaaaaaaa-0000-4000-8000-000000000005')),
-                             'a pending payment is in the way');
+SELECT throws_ok($$SELECT pg_temp.status_change('aaaaaaaa-0000-4000-8000-000000000005', 'close')$$, 'P0C11',
+                 pg_temp.close_refusal('aaaaaaaa-0000-4000-8000-000000000005', format('payment %s of 50.00 ZAR is pending',
+                                  (SELECT id FROM kassa.payments WHERE customer_id = 'aaaaaaaa-0000-4000-8000-000000000005'))),
+                 'a pending payment is in the way');
 
 SELECT pg_temp.new_customer(6);
 SELECT internal.post_entries(jsonb_build_array(jsonb_build_object(
   'tenant_id', 'aaaaaaaa-0000-4000-8000-00000000000a', 'customer_id', 'aaaaaaaa-0000-4000-8000-000000000006',
   'kind', 'adjustment', 'amount', -1234, 'source_type', 'balance_adjustment', 'source_id', 'tap-c6',
   'description', 'Owed', 'allow_overdraft', true)));
-SELECT pg_temp.close_refused('aaaaaaaa-0000-4000-8000-000000000006', 'P0C12', 'the balance is -12.34 ZAR, not zero',
-                             'money the customer owes is in the way');
+SELECT throws_ok($$SELECT pg_temp.status_change('aaaaaaaa-0000-4000-8000-000000000006', 'close')$$, 'P0C12',
+                 pg_temp.close_refusal('aaaaaaaa-0000-4000-8000-000000000006', 'the balance is -12.34 ZAR, not zero'),
+                 'money the customer owes is in the way');
 
 -- Closing allowed: nothing open (a cancelled service and a paid invoice are no obstacle)
 SELECT pg_temp.new_customer(7);
@@ -187,8 +192,9 @@ SELECT is((SELECT count(*) FROM kassa.invoice_lines WHERE service_id IN ('aaaaaa
                                                                         'aaaaaaaa-0000-4000-8000-00000000d012',
                                                                         'aaaaaaaa-0000-4000-8000-00000000d013')),
           0::bigint, 'no invoice line for a suspended service');
-SELECT pg_temp.close_refused('aaaaaaaa-0000-4000-8000-0000000000a1', 'P0C08', 'service aaaaaaaa-0000-4000-8000-00000000d011 is suspended',
-                             'a suspended customer with suspended services cannot be closed');
+SELECT throws_ok($$SELECT pg_temp.status_change('aaaaaaaa-0000-4000-8000-0000000000a1', 'close')$$, 'P0C08',
+                 pg_temp.close_refusal('aaaaaaaa-0000-4000-8000-0000000000a1', 'service aaaaaaaa-0000-4000-8000-00000000d011 is suspended'),
+                 'a suspended customer with suspended services cannot be closed');
 
 SELECT is(pg_temp.moved_by_staff('aaaaaaaa-0000-4000-8000-0000000000a1', 'resume', 'paid'),
           '(active,paid)', 'staff resume the customer');
