@@ -75,6 +75,16 @@ def with_database(dsn: str, dbname: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, "/" + dbname, parts.query, parts.fragment))
 
 
+class LocalUrl:
+    """A read-only attribute of Settings: the URL of one of the stack's processes on this machine."""
+
+    def __init__(self, process: str, path: str = ""):
+        self.process, self.path = process, path
+
+    def __get__(self, settings: Settings | None, owner: type | None = None):
+        return self if settings is None else f"http://127.0.0.1:{settings.ports[self.process]}{self.path}"
+
+
 @dataclass
 class Settings:
     """Everything a Kassa process needs to know; exported to children as KASSA_* variables."""
@@ -109,36 +119,24 @@ class Settings:
         """The JSON Web Key Set every token is checked against: the current key, then the previous."""
         return key_set([self.jwt_secret, *(key["secret"] for key in self.jwt_previous_keys)])
 
-    @property
-    def postgrest_url(self) -> str:
-        return f"http://127.0.0.1:{self.ports['postgrest']}"
-
-    @property
-    def bridge_url(self) -> str:
-        return f"http://127.0.0.1:{self.ports['bridge']}"
-
-    @property
-    def sse_url(self) -> str:
-        return f"http://127.0.0.1:{self.ports['sse']}/events"
-
-    @property
-    def scheduler_url(self) -> str:
-        return f"http://127.0.0.1:{self.ports['scheduler']}"
+    postgrest_url = LocalUrl("postgrest")
+    bridge_url = LocalUrl("bridge")
+    sse_url = LocalUrl("sse", "/events")
+    scheduler_url = LocalUrl("scheduler")
+    stripe_fake_url = LocalUrl("stripe_fake")
+    octo_fake_url = LocalUrl("octo_fake")
+    netcash_fake_url = LocalUrl("netcash_fake", "/NIWS/niws_nif.svc")
 
     @property
     def stripe_api_base(self) -> str:
-        if self.stripe_secret_key and not self.stripe_secret_key.startswith("sk_test_local"):
+        if self.stripe_secret_key and not self.stripe_secret_key.startswith(LOCAL_STRIPE_SECRET_KEY):
             return "https://api.stripe.com"
-        return f"http://127.0.0.1:{self.ports['stripe_fake']}"
+        return self.stripe_fake_url
 
     @property
     def octo_local(self) -> bool:
         """No OCTO credentials: the local OCTO stand-in is started and used."""
         return not self.octo_secret or self.octo_secret.startswith(LOCAL_OCTO_SECRET)
-
-    @property
-    def octo_fake_url(self) -> str:
-        return f"http://127.0.0.1:{self.ports['octo_fake']}"
 
     @property
     def octo_api_base(self) -> str:
@@ -147,10 +145,6 @@ class Settings:
     @property
     def netcash_local(self) -> bool:
         return not self.netcash_debit_order_key
-
-    @property
-    def netcash_fake_url(self) -> str:
-        return f"http://127.0.0.1:{self.ports['netcash_fake']}/NIWS/niws_nif.svc"
 
     @property
     def netcash_api_url(self) -> str:

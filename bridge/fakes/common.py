@@ -10,6 +10,8 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
+from bridge import plain_http
+
 
 class RequestLog:
     """Every request a stand-in received, for `GET /_fake/requests`. Its lock also guards the
@@ -47,13 +49,7 @@ class FakeHandler(BaseHTTPRequestHandler):
         return self.rfile.read(int(self.headers.get("Content-Length") or 0))
 
     def send(self, status: int, data: bytes, content_type: str, location: str | None = None) -> None:
-        self.send_response(status)
-        if location:
-            self.send_header("Location", location)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        plain_http.send_body(self, status, content_type, data, {"Location": location} if location else None)
 
     def answered_common_get(self) -> bool:
         """GET /health and /_fake/requests, the same in every stand-in; False for other paths."""
