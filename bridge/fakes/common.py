@@ -73,6 +73,14 @@ class Server(ThreadingHTTPServer):
     request_queue_size = 256  # tests open many connections at once
 
 
+def bind(handler: type[FakeHandler], fake, port: int) -> Server:
+    """A stand-in's server on 127.0.0.1:port (0: any free port), its handlers sharing `fake`,
+    whose base_url is set to the address bound; not yet serving."""
+    server = Server(("127.0.0.1", port), type("BoundHandler", (handler,), {"fake": fake}))
+    fake.base_url = f"http://127.0.0.1:{server.server_address[1]}"
+    return server
+
+
 def post_json(url: str, payload: bytes, headers: dict[str, str] | None = None,
               timeout: float = 30) -> tuple[int, bytes]:
     """POSTs a JSON payload; returns (HTTP status, answer body), error statuses included."""

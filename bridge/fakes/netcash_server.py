@@ -41,7 +41,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from urllib.parse import parse_qsl, urlencode
 
-from bridge.fakes.common import FakeHandler, RequestLog, Server
+from bridge.fakes.common import FakeHandler, RequestLog, Server, bind
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 NIWS_NS = "http://tempuri.org/"
@@ -359,10 +359,7 @@ class Handler(FakeHandler):
 
 def serve(port: int, debit_order_key: str, account_key: str, postback_url: str = "") -> Server:
     """The stand-in on 127.0.0.1:port (0: any free port); not yet serving."""
-    fake = FakeNetcash("", debit_order_key, account_key, postback_url)
-    server = Server(("127.0.0.1", port), type("BoundHandler", (Handler,), {"fake": fake}))
-    fake.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    return server
+    return bind(Handler, FakeNetcash("", debit_order_key, account_key, postback_url), port)
 
 
 def main() -> None:

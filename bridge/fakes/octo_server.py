@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
-from bridge.fakes.common import FakeHandler, RequestLog, Server, post_json
+from bridge.fakes.common import FakeHandler, RequestLog, Server, bind, post_json
 from gateways import exact_json
 
 WRONG_SECRET = 2
@@ -298,10 +298,7 @@ class Handler(FakeHandler):
 def serve(port: int, shop_id: int, secret: str, signature_secret: str = "",
           top_level_fields: bool = False) -> Server:
     """The stand-in on 127.0.0.1:port (0: any free port; `server.server_address` names it)."""
-    fake = FakeOcto(shop_id, secret, signature_secret, top_level_fields)
-    server = Server(("127.0.0.1", port), type("BoundHandler", (Handler,), {"fake": fake}))
-    fake.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    return server
+    return bind(Handler, FakeOcto(shop_id, secret, signature_secret, top_level_fields), port)
 
 
 def main() -> None:
