@@ -1,10 +1,14 @@
 """Rows the tests make, as the database owner (the `db` fixture's connection): a tenant with
-its standard VAT rate, a customer, an issued invoice. Test files import these; the fixtures in
-conftest.py use them too."""
+its standard VAT rate, a customer, an issued invoice; two waits: a reader of an SSE stream, a
+poll until a condition holds; and a bridge of a test's own. Test files import these; the
+fixtures in conftest.py use them too."""
 from __future__ import annotations
 
+import json
+import queue
 import socket
 import subprocess
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -64,17 +68,45 @@ def bridge_of_its_own(settings, **variables: str) -> Iterator[str]:
                                 "--bind", f"127.0.0.1:{port}", "bridge.web:app_from_environment()"],
                                env={"PATH": "/usr/bin:/bin", **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
+
+    def healthy() -> bool:
+        assert process.poll() is None, process.stderr.read().decode()[-2000:]
         try:
-            if requests.get(base + "/health", timeout=2).status_code == 200:
-                break
+            return requests.get(base + "/health", timeout=2).status_code == 200
         except requests.ConnectionError:
-            pass
-        assert process.poll() is None and time.monotonic() < deadline, process.stderr.read().decode()[-2000:]
-        time.sleep(0.2)
+            return False
+
+    assert wait_for(healthy, timeout=60), "the bridge did not start within a minute"
     try:
         yield base
     finally:
         process.terminate()
         process.wait(timeout=30)
+def open_stream(url: str, token: str, events: int | None = None) -> queue.Queue:
+    """Opens an SSE stream and reads it in a thread: each data line, as a dict, into the queue
+    returned, then None when the stream ends (or it stops after `events` data lines)."""
+    lines, opened = queue.Queue(), threading.Event()
+
+    def read() -> None:
+        with requests.get(url, headers={"Authorization": f"Bearer {token}"}, stream=True, timeout=30) as response:
+            opened.set()
+            for number, line in enumerate(
+                    (line for line in response.iter_lines(decode_unicode=True) if line.startswith("data: ")), 1):
+                lines.put(json.loads(line[len("data: "):]))
+                if number == events:
+                    return
+        lines.put(None)
+
+    threading.Thread(target=read, daemon=True).start()
+    assert opened.wait(10), "the stream did not open"
+    return lines
+
+
+def wait_for(condition, timeout: float = 10) -> bool:
+    """Whether `condition()` became true within `timeout` seconds (asked every 0.1 s)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
