@@ -225,11 +225,8 @@ $$;
 
 SELECT internal.audit_table('kassa.payment_links', 'tenant_id', 'id', '!token_hash');
 
-ALTER TABLE kassa.payment_links ENABLE ROW LEVEL SECURITY;
-SELECT internal.declare_policy('kassa.payment_links', 'Staff see their tenant''s payment links',
-                              'SELECT', 'staff', internal.tenant_rows());
-SELECT internal.declare_policy('kassa.payment_links', 'Customers see their own payment links',
-                              'SELECT', 'customer', internal.own_rows());
+SELECT internal.allow('staff', 'SELECT', internal.tenant_rows(), 'kassa.payment_links');
+SELECT internal.allow('customer', 'SELECT', internal.own_rows(), 'kassa.payment_links');
 -- Every column but the token's hash.
 GRANT SELECT (tenant_id, id, customer_id, invoice_id, amount, currency, status, expires_at, created_by, created_at,
               used_at, payment_id, invalidated_at, invalidated_by, invalidated_reason, replaced_by)
