@@ -1302,7 +1302,7 @@ CREATE FUNCTION internal.ledger_mismatches(p_tenant uuid DEFAULT NULL::uuid) RET
 ALTER FUNCTION internal.ledger_mismatches(p_tenant uuid) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.link_reason(p_reason text) RETURNS text
-    LANGUAGE plpgsql IMMUTABLE
+    LANGUAGE sql IMMUTABLE
     SET search_path TO ''
     AS $$…$$;
 
@@ -1697,12 +1697,12 @@ CREATE FUNCTION internal.request_auto_topup() RETURNS trigger
 
 ALTER FUNCTION internal.request_auto_topup() OWNER TO kassa_owner;
 
-CREATE FUNCTION internal.require_reason(p_reason text) RETURNS text
+CREATE FUNCTION internal.require_reason(p_reason text, p_code text DEFAULT 'P0P09'::text, p_message text DEFAULT 'a reason is required'::text, p_hint text DEFAULT 'Say why, for the audit log (e.g. "cash at the counter, receipt 1234").'::text) RETURNS text
     LANGUAGE plpgsql IMMUTABLE
     SET search_path TO ''
     AS $$…$$;
 
-ALTER FUNCTION internal.require_reason(p_reason text) OWNER TO kassa_owner;
+ALTER FUNCTION internal.require_reason(p_reason text, p_code text, p_message text, p_hint text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.resolve_payment_link(p_token text) RETURNS TABLE(state text, tenant_id uuid, link_id uuid, customer_id uuid, tenant_name text, invoice_id uuid, invoice_number text, amount_due bigint, currency text, due_on date, expires_at timestamp with time zone, locale text)
     LANGUAGE sql STABLE SECURITY DEFINER
@@ -4362,7 +4362,7 @@ REVOKE ALL ON FUNCTION internal.replayed(p_tenant uuid, p_request_id text, p_ope
 
 REVOKE ALL ON FUNCTION internal.request_auto_topup() FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION internal.require_reason(p_reason text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION internal.require_reason(p_reason text, p_code text, p_message text, p_hint text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.resolve_payment_link(p_token text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.resolve_payment_link(p_token text) TO kassa_worker;

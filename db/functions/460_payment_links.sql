@@ -31,15 +31,10 @@ $$;
 
 -- The reason of an invalidation: required, not blank, at most 500 characters.
 CREATE OR REPLACE FUNCTION internal.link_reason(p_reason text) RETURNS text
-LANGUAGE plpgsql IMMUTABLE SET search_path = '' AS $$
-BEGIN
-  IF internal.is_blank(p_reason) THEN
-    PERFORM internal.raise_error('P0H08', 'invalidating or regenerating a payment link needs a reason',
-      hint => 'Say why, for the audit log (e.g. "customer lost the email").');
-  END IF;
-  PERFORM internal.check_text(p_reason, 'reason', 500);
-  RETURN btrim(p_reason);
-END $$;
+LANGUAGE sql IMMUTABLE SET search_path = '' AS $$
+  SELECT internal.require_reason(p_reason, 'P0H08', 'invalidating or regenerating a payment link needs a reason',
+                                 'Say why, for the audit log (e.g. "customer lost the email").')
+$$;
 
 -- New links for invoices, one per invoice, each for the invoice's amount due now. All or
 -- nothing: an invoice that cannot be paid (not of the tenant, a draft, void, paid or fully
