@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from bridge.claims import key_id, key_set
+from gateways.netcash import LIVE_URL as NETCASH_LIVE_URL
 
 ROOT = Path(__file__).resolve().parent.parent
 HOME = Path(os.environ.get("KASSA_HOME", ROOT / ".kassa"))
@@ -23,7 +24,11 @@ TOOLS = ROOT / ".tools"
 STATE_FILE = HOME / "state.json"
 
 DEFAULT_PORTS = {"postgres": 54329, "postgrest": 3000, "postgrest_admin": 3001,
-                 "bridge": 8700, "sse": 8701, "stripe_fake": 8702, "scheduler": 8703}
+                 "bridge": 8700, "sse": 8701, "stripe_fake": 8702, "scheduler": 8703,
+                 "netcash_fake": 8705}
+# The keys the local NetCash stand-in accepts when no NetCash keys are configured.
+LOCAL_NETCASH_KEYS = {"debit_order": "local-debit-order-key", "account": "local-account-key",
+                      "vendor": "local-vendor-key"}
 
 
 def port_is_free(port: int) -> bool:
@@ -78,6 +83,11 @@ class Settings:
     stripe_secret_key: str = ""       # empty: local Stripe stand-in
     stripe_webhook_secret: str = field(default_factory=lambda: "whsec_" + secrets.token_hex(24))
     payment_method_key: str = field(default_factory=lambda: secrets.token_hex(32))
+    netcash_debit_order_key: str = ""  # empty: local NetCash stand-in
+    netcash_account_key: str = ""
+    netcash_vendor_key: str = ""
+    netcash_url: str = ""              # empty: NetCash's NIWS with keys, the stand-in without
+    netcash_amount_unit: str = "cents"
     # Previous JWT secrets still accepted after `kassa jwt-key rotate`: [{"secret", "retire_after"}]
     # (ISO 8601 UTC); `kassa jwt-key retire` drops them (kassa/keys.py).
     jwt_previous_keys: list[dict] = field(default_factory=list)
@@ -112,6 +122,20 @@ class Settings:
         return f"http://127.0.0.1:{self.ports['stripe_fake']}"
 
     @property
+    def netcash_local(self) -> bool:
+        return not self.netcash_debit_order_key
+
+    @property
+    def netcash_api_url(self) -> str:
+        if self.netcash_local:
+            return f"http://127.0.0.1:{self.ports['netcash_fake']}/NIWS/niws_nif.svc"
+        return self.netcash_url or NETCASH_LIVE_URL
+
+    def netcash_key(self, service: str) -> str:
+        """A NetCash key as processes get it: the configured one, or the stand-in's in local mode."""
+        return getattr(self, f"netcash_{service}_key") if not self.netcash_local else LOCAL_NETCASH_KEYS[service]
+
+    @property
     def authenticator_url(self) -> str:
         return with_credentials(self.database_url, "authenticator", self.authenticator_password)
 
@@ -135,6 +159,11 @@ class Settings:
             "KASSA_STRIPE_API_BASE": self.stripe_api_base,
             "KASSA_STRIPE_WEBHOOK_SECRET": self.stripe_webhook_secret,
             "KASSA_PAYMENT_METHOD_KEY": self.payment_method_key,
+            "KASSA_NETCASH_DEBIT_ORDER_KEY": self.netcash_key("debit_order"),
+            "KASSA_NETCASH_ACCOUNT_KEY": self.netcash_key("account"),
+            "KASSA_NETCASH_VENDOR_KEY": self.netcash_key("vendor"),
+            "KASSA_NETCASH_URL": self.netcash_api_url,
+            "KASSA_NETCASH_AMOUNT_UNIT": self.netcash_amount_unit,
         }
 
     def public(self) -> dict:
@@ -148,6 +177,7 @@ class Settings:
             "jwt_kid": key_id(self.jwt_secret),
             "stripe_webhook_secret": self.stripe_webhook_secret,
             "stripe_api_base": self.stripe_api_base,
+            "netcash_url": self.netcash_api_url,
             "embedded": self.embedded,
             "home": self.home,
             "ports": self.ports,
@@ -210,4 +240,11 @@ def load(home: Path = HOME) -> Settings:
                       ("stripe_webhook_secret", "KASSA_STRIPE_WEBHOOK_SECRET")):
         if os.environ.get(var) and os.environ.get(var) != "sk_test_local":
             setattr(settings, attr, os.environ[var])
+    for attr in ("netcash_debit_order_key", "netcash_account_key", "netcash_vendor_key", "netcash_url",
+                 "netcash_amount_unit"):
+        value = os.environ.get("KASSA_" + attr.upper())
+        # A child of `kassa up` in local mode sees the stand-in's keys: not a configuration (its
+        # URL is ignored without keys).
+        if value and value not in LOCAL_NETCASH_KEYS.values():
+            setattr(settings, attr, value)
     return settings

@@ -2,7 +2,8 @@
 
 `kassa up` and the test suite use the same definitions, so what the tests exercise is what
 runs: PostgREST, the bridge web process (Flask under gunicorn), the SSE gateway, the job
-scheduler and, when no Stripe key is configured, the local Stripe stand-in.
+scheduler and, when no Stripe or NetCash keys are configured, the local Stripe and NetCash
+stand-ins.
 """
 from __future__ import annotations
 
@@ -189,6 +190,12 @@ def stack(settings: Settings) -> list[Service]:
         services.append(Service("stripe_fake", [str(VENV_BIN / "python"), "-m", "bridge.fakes.stripe_server",
                                                 "--port", str(ports["stripe_fake"])],
                                 ports["stripe_fake"], f"http://127.0.0.1:{ports['stripe_fake']}/health"))
+    if settings.netcash_local:  # no NetCash keys configured
+        services.append(Service("netcash_fake", [str(VENV_BIN / "python"), "-m", "bridge.fakes.netcash_server",
+                                                 "--port", str(ports["netcash_fake"]),
+                                                 "--debit-order-key", settings.netcash_key("debit_order"),
+                                                 "--account-key", settings.netcash_key("account")],
+                                ports["netcash_fake"], f"http://127.0.0.1:{ports['netcash_fake']}/health"))
     return services
 
 

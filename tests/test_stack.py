@@ -2,8 +2,13 @@
 import json
 import subprocess
 import sys
+from datetime import date
+from pathlib import Path
 
 import requests
+
+from gateways import netcash
+from kassa import config, services
 
 
 def test_every_service_reports_healthy(stack):
@@ -43,3 +48,21 @@ def test_unknown_job_is_refused_with_the_list_of_jobs(settings):
                             capture_output=True, text=True, env=env)
     assert result.returncode != 0
     assert "unknown job 'no-such-job'" in result.stderr and "ledger-check" in result.stderr
+
+
+def test_netcash_runs_against_the_local_stand_in_until_keys_are_configured(settings, monkeypatch):
+    env = settings.environment()
+    assert "netcash_fake" in [service.name for service in services.stack(settings)]
+    assert env["KASSA_NETCASH_URL"] == f"http://127.0.0.1:{settings.ports['netcash_fake']}/NIWS/niws_nif.svc"
+    client = netcash.NetcashClient(netcash.NetcashSettings.from_environment(env))
+    assert client.request_merchant_statement(date(2026, 12, 1)), "the stand-in accepts the keys the processes get"
+
+    # A child of `kassa up` sees the stand-in's keys in its environment: still local mode.
+    monkeypatch.setenv("KASSA_NETCASH_DEBIT_ORDER_KEY", env["KASSA_NETCASH_DEBIT_ORDER_KEY"])
+    assert config.load(Path(settings.home)).netcash_local
+
+    monkeypatch.setenv("KASSA_NETCASH_DEBIT_ORDER_KEY", "a-real-debit-order-key")
+    configured = config.load(Path(settings.home))
+    assert "netcash_fake" not in [service.name for service in services.stack(configured)]
+    assert configured.environment()["KASSA_NETCASH_URL"] == netcash.LIVE_URL
+    assert configured.environment()["KASSA_NETCASH_DEBIT_ORDER_KEY"] == "a-real-debit-order-key"

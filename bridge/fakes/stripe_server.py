@@ -30,8 +30,9 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
+
+from bridge.fakes._http import FakeHandler, Server
 
 DECLINED = "pm_card_chargeDeclined"
 
@@ -206,30 +207,9 @@ class FakeStripe:
         return session
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(FakeHandler):
     server_version = "FakeStripe/1"
     fake: FakeStripe  # set by serve()
-
-    def log_message(self, fmt, *args):  # keep the service log for errors only
-        pass
-
-    def send_json(self, status: int, body) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def send_html(self, status: int, text: str, location: str | None = None) -> None:
-        data = text.encode()
-        self.send_response(status)
-        if location:
-            self.send_header("Location", location)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
 
     def record(self, params: dict) -> None:
         with self.fake.lock:
@@ -269,7 +249,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         path = urlsplit(self.path).path
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+        body = self.read_body().decode()
         match = re.fullmatch(r"/checkout/([\w-]+)/pay", path)
         if match:
             try:
@@ -310,11 +290,6 @@ class Handler(BaseHTTPRequestHandler):
         self.send_html(200, f"""<!doctype html><title>Pay {amount}</title>
 <h1>Local Stripe checkout</h1><p>Top-up of <b>{html.escape(amount)}</b> ({html.escape(session['status'])})</p>
 <form method="post" action="/checkout/{html.escape(session_id)}/pay"><button>Pay {html.escape(amount)}</button></form>""")
-
-
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 256  # tests open many connections at once
 
 
 def serve(port: int, webhook_url: str, webhook_secret: str) -> Server:
