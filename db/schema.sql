@@ -1710,6 +1710,13 @@ CREATE FUNCTION internal.request_auto_topup() RETURNS trigger
 
 ALTER FUNCTION internal.request_auto_topup() OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.requests_over(p_bucket text, p_limit integer, p_window_s integer DEFAULT 60) RETURNS integer
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.requests_over(p_bucket text, p_limit integer, p_window_s integer) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.require_reason(p_reason text, p_code text DEFAULT 'P0P09'::text, p_message text DEFAULT 'a reason is required'::text, p_hint text DEFAULT 'Say why, for the audit log (e.g. "cash at the counter, receipt 1234").'::text) RETURNS text
     LANGUAGE plpgsql IMMUTABLE
     SET search_path TO ''
@@ -4373,6 +4380,9 @@ REVOKE ALL ON FUNCTION internal.remove_payment_method(p_tenant uuid, p_method uu
 REVOKE ALL ON FUNCTION internal.replayed(p_tenant uuid, p_request_id text, p_operation text, p_arguments jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.request_auto_topup() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.requests_over(p_bucket text, p_limit integer, p_window_s integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.requests_over(p_bucket text, p_limit integer, p_window_s integer) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.require_reason(p_reason text, p_code text, p_message text, p_hint text) FROM PUBLIC;
 
