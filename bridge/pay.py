@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from psycopg.rows import dict_row
@@ -24,11 +25,17 @@ from psycopg.types.json import Jsonb
 
 from bridge import config, rate_limit
 from bridge.db import acting_as, pool
+from bridge.security import SECURITY_HEADERS
 from bridge.texts import LOCALES, Speaker
 from gateways.octo import OctoClient, OctoError
 
 blueprint = Blueprint("pay", __name__, template_folder="templates")
 GATEWAY_NAMES = {"octo": "OCTO"}
+
+
+def origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def bucket_of(token: str) -> str:
@@ -60,8 +67,7 @@ def refused_by_limits(token: str):
 
 def resolve(token: str) -> dict:
     with pool().connection() as conn:
-        return conn.cursor(row_factory=dict_row).execute(
-            "SELECT * FROM internal.resolve_payment_link(%s)", [token]).fetchone()
+        return conn.cursor(row_factory=dict_row).execute("SELECT * FROM internal.payment_page(%s)", [token]).fetchone()
 
 
 def link_page(token: str, link: dict, outcome: str | None = None):
@@ -70,8 +76,13 @@ def link_page(token: str, link: dict, outcome: str | None = None):
         wait = rate_limit.wait_for(f"pay-unknown:{request.remote_addr}", config.current().pay_limits.unknown_tokens_per_address)
         return too_many(wait) if wait else notice(404, browser_speaker(), "unknown", "check_link")
     status = 410 if link["state"] in ("expired", "invalidated") else 200
-    return render_template("link.html", say=say, state=link["state"], link=link, token=token, outcome=outcome,
-                           gateway_names=GATEWAY_NAMES), status
+    page = render_template("link.html", say=say, state=link["state"], link=link, token=token, outcome=outcome,
+                           gateway_names=GATEWAY_NAMES)
+    # The pay buttons post here and are redirected to the gateway's page, which the form-action
+    # rule of the page must allow.
+    gateway_origins = " ".join(origin(config.current().octo.base_url) for gateway in link["gateways"] if gateway == "octo")
+    return page, status, {"Content-Security-Policy": SECURITY_HEADERS["Content-Security-Policy"].replace(
+        "form-action 'self'", f"form-action 'self' {gateway_origins}")}
 
 
 @blueprint.get("/pay/<token>")

@@ -156,6 +156,9 @@ BEGIN
                 AND i.status IN ('finalised', 'partially_paid', 'overdue') AND i.amount_due > 0) THEN
     PERFORM internal.allocate_credit(p_tenant, ARRAY[pay.customer_id], array_remove(ARRAY[pay.invoice_id], NULL));
   END IF;
+  IF pay.payment_link_id IS NOT NULL THEN
+    PERFORM internal.use_payment_link(p_tenant, pay.payment_link_id, pay.id);
+  END IF;
   RETURN pay;
 END $$;
 
