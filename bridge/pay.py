@@ -19,7 +19,8 @@ import hashlib
 from decimal import Decimal
 from urllib.parse import urlsplit
 
-from flask import Blueprint, redirect, render_template, request, url_for
+import psycopg
+from flask import Blueprint, redirect, render_template, request
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
@@ -27,6 +28,7 @@ from bridge import config, rate_limit
 from bridge.db import acting_as, pool
 from bridge.security import SECURITY_HEADERS
 from bridge.texts import LOCALES, Speaker
+from gateways import exact_json
 from gateways.octo import OctoClient, OctoError
 
 blueprint = Blueprint("pay", __name__, template_folder="templates")
@@ -65,9 +67,16 @@ def refused_by_limits(token: str):
     return too_many(wait) if wait else None
 
 
+def as_text(token: str) -> str:
+    """A token as the database takes it: a NUL byte, which no text holds (and no token has),
+    becomes another character, so such a token is unknown like any other."""
+    return token.replace("\x00", "\ufffd")
+
+
 def resolve(token: str) -> dict:
     with pool().connection() as conn:
-        return conn.cursor(row_factory=dict_row).execute("SELECT * FROM internal.payment_page(%s)", [token]).fetchone()
+        return conn.cursor(row_factory=dict_row).execute("SELECT * FROM internal.payment_page(%s)",
+                                                         [as_text(token)]).fetchone()
 
 
 def link_page(token: str, link: dict, outcome: str | None = None):
@@ -96,34 +105,43 @@ def returned(token: str):
     if refused := refused_by_limits(token):
         return refused
     with pool().connection() as conn:
-        outcome = conn.execute("SELECT internal.link_payment_outcome(%s)", [token]).fetchone()[0]
+        outcome = conn.execute("SELECT internal.link_payment_outcome(%s)", [as_text(token)]).fetchone()[0]
     return link_page(token, resolve(token), outcome)
 
 
-@blueprint.post("/pay/<token>/<gateway>")
+@blueprint.post("/pay/<token>/<any(octo):gateway>")
 def start(token: str, gateway: str):
     if refused := refused_by_limits(token):
         return refused
     link = resolve(token)
-    if link["state"] != "open" or gateway not in link["gateways"]:
-        return link_page(token, link)
-    settings = config.current()
-    with pool().connection() as conn, acting_as(conn, f"payment-link:{link['link_id']}"):
-        payment = conn.cursor(row_factory=dict_row).execute(
-            "SELECT * FROM internal.begin_link_payment(%s, %s)", [token, gateway]).fetchone()
+    try:
+        with pool().connection() as conn, acting_as(conn, f"page:payment-link:{link['link_id']}"):
+            payment = conn.cursor(row_factory=dict_row).execute(
+                "SELECT * FROM internal.begin_link_payment(%s, %s)", [as_text(token), gateway]).fetchone()
+    except psycopg.Error as error:
+        if not (error.sqlstate or "").startswith("P0H"):
+            raise
+        return link_page(token, link)  # not payable (any more), or not through this gateway: the page says why
     if not payment["checkout_url"]:
-        octo = OctoClient(settings.octo)
         try:
-            started = octo.prepare_payment(
-                shop_transaction_id=str(payment["id"]), total_sum=Decimal(payment["amount"]).scaleb(-link["minor_units"]),
-                currency=payment["currency"], description=Speaker(link["locale"])(
-                    "invoice", number=link["invoice_number"]) if link["invoice_number"] else link["tenant_name"],
-                return_url=f"{settings.public_url}/pay/{token}/return", notify_url=f"{settings.public_url}/webhooks/octo",
-                language=Speaker(link["locale"]).locale, auto_capture=True)
+            payment = start_at_octo(token, link, payment)
         except (OctoError, OSError):
             return link_page(token, link, "failure")
-        with pool().connection() as conn, acting_as(conn, f"payment-link:{link['link_id']}"):
-            payment = conn.cursor(row_factory=dict_row).execute(
-                "SELECT * FROM internal.attach_checkout(%s, %s, %s, %s, %s)",
-                [payment["tenant_id"], payment["id"], started.uuid, started.pay_url, Jsonb(started.raw)]).fetchone()
     return redirect(payment["checkout_url"], 303)
+
+
+def start_at_octo(token: str, link: dict, payment: dict) -> dict:
+    """OCTO's payment for our pending one (the same one again for the same payment id), attached
+    to it. OCTO's page speaks English, Russian and Uzbek: English for every customer here."""
+    settings = config.current()
+    say = Speaker(link["locale"])
+    started = OctoClient(settings.octo).prepare_payment(
+        shop_transaction_id=str(payment["id"]), total_sum=Decimal(payment["amount"]).scaleb(-link["minor_units"]),
+        currency=payment["currency"],
+        description=say("invoice", number=link["invoice_number"]) if link["invoice_number"] else link["tenant_name"],
+        return_url=f"{settings.public_url}/pay/{token}/return", notify_url=f"{settings.public_url}/webhooks/octo",
+        language="en", auto_capture=True)
+    with pool().connection() as conn, acting_as(conn, f"page:payment-link:{link['link_id']}"):
+        return conn.cursor(row_factory=dict_row).execute(
+            "SELECT * FROM internal.attach_checkout(%s, %s, %s, %s, %s)",
+            [payment["tenant_id"], payment["id"], started.uuid, started.pay_url, Jsonb(started.raw, dumps=exact_json.dumps)]).fetchone()

@@ -57,13 +57,16 @@ TEXTS = {
 
 
 class Speaker:
-    """The texts and formats of one locale, as the templates use them."""
+    """The texts of a locale's language and the formats of the locale itself (`de_DE`, `en_ZA`,
+    or a bare language), as the templates use them."""
 
     def __init__(self, locale: str | None):
-        self.locale = locale if locale in LOCALES else LOCALES[0]
+        language = (locale or "").split("_")[0]
+        self.language = language if language in LOCALES else LOCALES[0]
+        self.locale = locale if language == self.language else self.language
 
     def __call__(self, key: str, **values) -> str:
-        return TEXTS[self.locale][key].format(**values)
+        return TEXTS[self.language][key].format(**values)
 
     def money(self, minor_units: int, currency: str, exponent: int) -> str:
         return format_currency(Decimal(minor_units).scaleb(-exponent), currency, locale=self.locale)

@@ -27,6 +27,7 @@ from bridge import config, rate_limit
 from bridge.answers import NUL_IN_TEXT, TooDeep, gateway_unavailable, problem, strict_json, too_many_requests
 from bridge.db import acting_as, pool
 from gateways import stripe as stripe_gateway
+from gateways import exact_json
 from gateways.octo import OctoClient, OctoError
 
 log = logging.getLogger("kassa.webhooks")
@@ -147,10 +148,10 @@ def octo_callback():
             if confirmed.status == "succeeded":
                 conn.execute("SELECT internal.complete_payment(%s, %s, %s, %s, %s, %s)",
                              [payment["tenant_id"], payment["id"], minor_units(confirmed.total_sum, payment["minor_units"]),
-                              payment["currency"], payment["provider_ref"], Jsonb(confirmed.raw)])
+                              payment["currency"], payment["provider_ref"], Jsonb(confirmed.raw, dumps=exact_json.dumps)])
             elif confirmed.status == "canceled":
                 conn.execute("SELECT internal.fail_payment(%s, %s, %s, %s)",
-                             [payment["tenant_id"], payment["id"], "cancelled at OCTO", Jsonb(confirmed.raw)])
+                             [payment["tenant_id"], payment["id"], "cancelled at OCTO", Jsonb(confirmed.raw, dumps=exact_json.dumps)])
     except psycopg.Error as error:
         if not (error.sqlstate or "").startswith("P0"):
             raise
