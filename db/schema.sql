@@ -841,6 +841,13 @@ CREATE FUNCTION internal.check_new_service() RETURNS trigger
 
 ALTER FUNCTION internal.check_new_service() OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.check_plan_change(p_tenant_id uuid, p_from_version_id uuid, p_to_version_id uuid) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.check_plan_change(p_tenant_id uuid, p_from_version_id uuid, p_to_version_id uuid) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.check_price_version() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -959,6 +966,20 @@ CREATE FUNCTION internal.create_tenant(p_slug text, p_legal_name text, p_country
 
 ALTER FUNCTION internal.create_tenant(p_slug text, p_legal_name text, p_country text, p_currency text, p_timezone text, p_vat_rates jsonb, p_name text, p_prices_include_vat boolean, p_account_number_format text, p_invoice_number_format text, p_credit_note_number_format text) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.credit_note_request(p_invoice kassa.invoices, p_lines jsonb) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.credit_note_request(p_invoice kassa.invoices, p_lines jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.credit_note_vat(p_invoice kassa.invoices, p_request jsonb) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.credit_note_vat(p_invoice kassa.invoices, p_request jsonb) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.credit_unbilled_credit(p_tenant_id uuid, p_charge_id uuid, p_issued_on date) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -1060,6 +1081,13 @@ CREATE FUNCTION internal.fill_invoice_line() RETURNS trigger
 
 ALTER FUNCTION internal.fill_invoice_line() OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.fill_supply_dates(p_tenant kassa.tenants, p_invoice_ids uuid[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.fill_supply_dates(p_tenant kassa.tenants, p_invoice_ids uuid[]) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.finalise_invoices(p_tenant_id uuid, p_invoice_ids uuid[], p_issued_on date) RETURNS SETOF kassa.invoices
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -1149,12 +1177,54 @@ CREATE FUNCTION internal.interval_months(p_interval text) RETURNS integer
 
 ALTER FUNCTION internal.interval_months(p_interval text) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.invoice_for_api(p_tenant_id uuid, p_invoice_id uuid) RETURNS api.invoices
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.invoice_for_api(p_tenant_id uuid, p_invoice_id uuid) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.invoice_run(p_as_of date, p_tenant_id uuid DEFAULT NULL::uuid, p_customer_id uuid DEFAULT NULL::uuid) RETURNS TABLE(processed integer, skipped integer, invoices integer, charges integer, credit_notes integer)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 
 ALTER FUNCTION internal.invoice_run(p_as_of date, p_tenant_id uuid, p_customer_id uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.invoice_run_credit_carried(p_tenant_id uuid, p_charge_ids uuid[], p_as_of date) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.invoice_run_credit_carried(p_tenant_id uuid, p_charge_ids uuid[], p_as_of date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.invoice_run_stage_charges(p_tenant_id uuid, p_run uuid, p_customer_id uuid) RETURNS uuid[]
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.invoice_run_stage_charges(p_tenant_id uuid, p_run uuid, p_customer_id uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.invoice_run_stage_services(p_tenant kassa.tenants, p_run uuid, p_as_of date) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.invoice_run_stage_services(p_tenant kassa.tenants, p_run uuid, p_as_of date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.invoice_run_tally(p_tenant_id uuid, p_run uuid, OUT invoice_ids uuid[], OUT services_billed integer, OUT lines_lost integer, OUT charges_billed integer) RETURNS record
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.invoice_run_tally(p_tenant_id uuid, p_run uuid, OUT invoice_ids uuid[], OUT services_billed integer, OUT lines_lost integer, OUT charges_billed integer) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.invoice_run_write_invoices(p_tenant kassa.tenants, p_run uuid, p_as_of date) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.invoice_run_write_invoices(p_tenant kassa.tenants, p_run uuid, p_as_of date) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.invoice_vat_breakdown(p_tenant_id uuid, p_invoice_ids uuid[]) RETURNS TABLE(invoice_id uuid, vat_category text, vat_rate numeric, net bigint, vat bigint, gross bigint)
     LANGUAGE sql STABLE
@@ -1208,6 +1278,20 @@ CREATE FUNCTION internal.list_tenants() RETURNS TABLE(id uuid, slug text, legal_
     AS $$…$$;
 
 ALTER FUNCTION internal.list_tenants() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.lock_invoice_to_credit(p_tenant_id uuid, p_invoice_id uuid, p_settlement text, p_issued_on date) RETURNS kassa.invoices
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.lock_invoice_to_credit(p_tenant_id uuid, p_invoice_id uuid, p_settlement text, p_issued_on date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.lock_invoices_to_finalise(p_tenant_id uuid, p_invoice_ids uuid[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.lock_invoices_to_finalise(p_tenant_id uuid, p_invoice_ids uuid[]) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.lock_open_customer(p_tenant_id uuid, p_customer_id uuid) RETURNS kassa.customers
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1268,6 +1352,13 @@ CREATE FUNCTION internal.lock_payment_method(p_tenant uuid, p_method uuid, p_cus
 
 ALTER FUNCTION internal.lock_payment_method(p_tenant uuid, p_method uuid, p_customer uuid) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.lock_service_to_transition(p_tenant_id uuid, p_service_id uuid, p_action text, p_on date) RETURNS kassa.services
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.lock_service_to_transition(p_tenant_id uuid, p_service_id uuid, p_action text, p_on date) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.mark_overdue(p_tenant_id uuid, p_as_of date DEFAULT NULL::date) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -1294,6 +1385,13 @@ CREATE FUNCTION internal.month_index(p_date date) RETURNS integer
     AS $$…$$;
 
 ALTER FUNCTION internal.month_index(p_date date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.move_service(p_service kassa.services, p_action text, p_on date, p_price_version_id uuid, p_suspension_reason text, OUT service kassa.services, OUT charged boolean) RETURNS record
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.move_service(p_service kassa.services, p_action text, p_on date, p_price_version_id uuid, p_suspension_reason text, OUT service kassa.services, OUT charged boolean) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.new_payment(p_tenant uuid, p_customer uuid, p_provider text, p_method text, p_purpose text, p_amount bigint, p_currency text, p_provider_ref text DEFAULT NULL::text, p_idempotency_key text DEFAULT NULL::text, p_payment_method uuid DEFAULT NULL::uuid, p_auto_topup boolean DEFAULT false, p_reason text DEFAULT NULL::text) RETURNS kassa.payments
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1335,6 +1433,13 @@ CREATE FUNCTION internal.notify_balance() RETURNS trigger
     AS $$…$$;
 
 ALTER FUNCTION internal.notify_balance() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.number_invoices(p_tenant kassa.tenants, p_invoice_ids uuid[], p_issued_on date) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.number_invoices(p_tenant kassa.tenants, p_invoice_ids uuid[], p_issued_on date) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.open_billing_account() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1384,6 +1489,13 @@ CREATE FUNCTION internal.post_entry(p_tenant uuid, p_customer uuid, p_kind text,
     AS $$…$$;
 
 ALTER FUNCTION internal.post_entry(p_tenant uuid, p_customer uuid, p_kind text, p_amount bigint, p_source_type text, p_source_id text, p_description text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.post_invoices(p_tenant_id uuid, p_invoice_ids uuid[]) RETURNS void
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.post_invoices(p_tenant_id uuid, p_invoice_ids uuid[]) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.posting_rows(p_entries jsonb) RETURNS TABLE(n bigint, tenant_id uuid, customer_id uuid, kind text, amount bigint, currency character, source_type text, source_id text, description text)
     LANGUAGE plpgsql IMMUTABLE ROWS 1
@@ -1584,6 +1696,13 @@ CREATE FUNCTION internal.save_payment_method(p_method kassa.payment_methods, p_d
 
 ALTER FUNCTION internal.save_payment_method(p_method kassa.payment_methods, p_details jsonb, p_primary boolean) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.save_service_transition(p_before kassa.services, p_after kassa.services, p_action text, p_reason text, p_on date) RETURNS kassa.services
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.save_service_transition(p_before kassa.services, p_after kassa.services, p_action text, p_reason text, p_on date) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.service_transition(p_tenant_id uuid, p_service_id uuid, p_action text, p_reason text, p_on date DEFAULT NULL::date, p_price_version_id uuid DEFAULT NULL::uuid, p_suspension_reason text DEFAULT 'service_suspended'::text) RETURNS kassa.services
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -1618,6 +1737,13 @@ CREATE FUNCTION internal.settle_auto_topup() RETURNS trigger
     AS $$…$$;
 
 ALTER FUNCTION internal.settle_auto_topup() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.settle_credit_note(p_invoice kassa.invoices, p_note kassa.credit_notes) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.settle_credit_note(p_invoice kassa.invoices, p_note kassa.credit_notes) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.start_job_run(p_job text, p_as_of date, p_tenant uuid, OUT id bigint, OUT public_id uuid) RETURNS record
     LANGUAGE sql SECURITY DEFINER
@@ -1779,6 +1905,13 @@ CREATE FUNCTION internal.write_by_key(api_view regclass, base regclass, renamed 
     AS $$…$$;
 
 ALTER FUNCTION internal.write_by_key(api_view regclass, base regclass, renamed jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.write_credit_note(p_invoice kassa.invoices, p_reason text, p_settlement text, p_issued_on date, p_request jsonb, p_vat jsonb) RETURNS kassa.credit_notes
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.write_credit_note(p_invoice kassa.invoices, p_reason text, p_settlement text, p_issued_on date, p_request jsonb, p_vat jsonb) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.write_one_row() RETURNS trigger
     LANGUAGE plpgsql
@@ -3769,6 +3902,8 @@ REVOKE ALL ON FUNCTION internal.check_new_customer() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.check_new_service() FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.check_plan_change(p_tenant_id uuid, p_from_version_id uuid, p_to_version_id uuid) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.check_price_version() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.check_product() FROM PUBLIC;
@@ -3815,6 +3950,10 @@ REVOKE ALL ON FUNCTION internal.create_invoice(p_tenant_id uuid, p_customer_id u
 
 REVOKE ALL ON FUNCTION internal.create_tenant(p_slug text, p_legal_name text, p_country text, p_currency text, p_timezone text, p_vat_rates jsonb, p_name text, p_prices_include_vat boolean, p_account_number_format text, p_invoice_number_format text, p_credit_note_number_format text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.credit_note_request(p_invoice kassa.invoices, p_lines jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.credit_note_vat(p_invoice kassa.invoices, p_request jsonb) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.credit_unbilled_credit(p_tenant_id uuid, p_charge_id uuid, p_issued_on date) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.credited_per_line(p_tenant_id uuid, p_invoice_id uuid) FROM PUBLIC;
@@ -3849,6 +3988,8 @@ GRANT ALL ON FUNCTION internal.fail_payment(p_tenant uuid, p_payment uuid, p_rea
 
 REVOKE ALL ON FUNCTION internal.fill_invoice_line() FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.fill_supply_dates(p_tenant kassa.tenants, p_invoice_ids uuid[]) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.finalise_invoices(p_tenant_id uuid, p_invoice_ids uuid[], p_issued_on date) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.find_tenant(p_tenant text) FROM PUBLIC;
@@ -3877,8 +4018,20 @@ GRANT ALL ON FUNCTION internal.in_flight_auto_topups(p_before timestamp with tim
 
 REVOKE ALL ON FUNCTION internal.interval_months(p_interval text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.invoice_for_api(p_tenant_id uuid, p_invoice_id uuid) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.invoice_run(p_as_of date, p_tenant_id uuid, p_customer_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.invoice_run(p_as_of date, p_tenant_id uuid, p_customer_id uuid) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.invoice_run_credit_carried(p_tenant_id uuid, p_charge_ids uuid[], p_as_of date) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.invoice_run_stage_charges(p_tenant_id uuid, p_run uuid, p_customer_id uuid) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.invoice_run_stage_services(p_tenant kassa.tenants, p_run uuid, p_as_of date) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.invoice_run_tally(p_tenant_id uuid, p_run uuid, OUT invoice_ids uuid[], OUT services_billed integer, OUT lines_lost integer, OUT charges_billed integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.invoice_run_write_invoices(p_tenant kassa.tenants, p_run uuid, p_as_of date) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.invoice_vat_breakdown(p_tenant_id uuid, p_invoice_ids uuid[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.invoice_vat_breakdown(p_tenant_id uuid, p_invoice_ids uuid[]) TO staff;
@@ -3912,6 +4065,10 @@ GRANT ALL ON FUNCTION internal.ledger_mismatches(p_tenant uuid) TO kassa_worker;
 REVOKE ALL ON FUNCTION internal.list_tenants() FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.list_tenants() TO kassa_worker;
 
+REVOKE ALL ON FUNCTION internal.lock_invoice_to_credit(p_tenant_id uuid, p_invoice_id uuid, p_settlement text, p_issued_on date) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.lock_invoices_to_finalise(p_tenant_id uuid, p_invoice_ids uuid[]) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.lock_open_customer(p_tenant_id uuid, p_customer_id uuid) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.lock_payment(p_tenant uuid, p_payment uuid) FROM PUBLIC;
@@ -3921,6 +4078,8 @@ GRANT SELECT ON TABLE kassa.payment_methods TO staff;
 
 REVOKE ALL ON FUNCTION internal.lock_payment_method(p_tenant uuid, p_method uuid, p_customer uuid) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.lock_service_to_transition(p_tenant_id uuid, p_service_id uuid, p_action text, p_on date) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.mark_overdue(p_tenant_id uuid, p_as_of date) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.mark_overdue(p_tenant_id uuid, p_as_of date) TO kassa_worker;
 
@@ -3929,6 +4088,8 @@ REVOKE ALL ON FUNCTION internal.method_owner(p_customer uuid) FROM PUBLIC;
 REVOKE ALL ON FUNCTION internal.money_text(p_tenant_id uuid, p_amount bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.month_index(p_date date) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.move_service(p_service kassa.services, p_action text, p_on date, p_price_version_id uuid, p_suspension_reason text, OUT service kassa.services, OUT charged boolean) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.new_payment(p_tenant uuid, p_customer uuid, p_provider text, p_method text, p_purpose text, p_amount bigint, p_currency text, p_provider_ref text, p_idempotency_key text, p_payment_method uuid, p_auto_topup boolean, p_reason text) FROM PUBLIC;
 
@@ -3943,6 +4104,8 @@ REVOKE ALL ON FUNCTION internal.notify_access_ended(p_tenant uuid, p_customer uu
 
 REVOKE ALL ON FUNCTION internal.notify_balance() FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.number_invoices(p_tenant kassa.tenants, p_invoice_ids uuid[], p_issued_on date) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.open_billing_account() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.own_rows(p_column text) FROM PUBLIC;
@@ -3956,6 +4119,8 @@ REVOKE ALL ON FUNCTION internal.payment_method_key_decrypts_all(p_key text) FROM
 REVOKE ALL ON FUNCTION internal.post_entries(p_entries jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.post_entry(p_tenant uuid, p_customer uuid, p_kind text, p_amount bigint, p_source_type text, p_source_id text, p_description text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.post_invoices(p_tenant_id uuid, p_invoice_ids uuid[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.posting_rows(p_entries jsonb) FROM PUBLIC;
 
@@ -4019,6 +4184,8 @@ REVOKE ALL ON FUNCTION internal.rows_of_visible(p_table regclass, p_parent regcl
 
 REVOKE ALL ON FUNCTION internal.save_payment_method(p_method kassa.payment_methods, p_details jsonb, p_primary boolean) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.save_service_transition(p_before kassa.services, p_after kassa.services, p_action text, p_reason text, p_on date) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.service_transition(p_tenant_id uuid, p_service_id uuid, p_action text, p_reason text, p_on date, p_price_version_id uuid, p_suspension_reason text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.service_transition_once(p_tenant_id uuid, p_request_id text, p_service_id uuid, p_action text, p_reason text, p_on date, p_plan_version_id uuid) FROM PUBLIC;
@@ -4028,6 +4195,8 @@ REVOKE ALL ON FUNCTION internal.set_primary_payment_method(p_tenant uuid, p_meth
 REVOKE ALL ON FUNCTION internal.set_tenant_status(p_tenant text, p_status text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.settle_auto_topup() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.settle_credit_note(p_invoice kassa.invoices, p_note kassa.credit_notes) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.start_job_run(p_job text, p_as_of date, p_tenant uuid, OUT id bigint, OUT public_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.start_job_run(p_job text, p_as_of date, p_tenant uuid, OUT id bigint, OUT public_id uuid) TO kassa_worker;
@@ -4090,6 +4259,8 @@ REVOKE ALL ON FUNCTION internal.void_invoice(p_tenant_id uuid, p_invoice_id uuid
 REVOKE ALL ON FUNCTION internal.warn_low_balance() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.write_by_key(api_view regclass, base regclass, renamed jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.write_credit_note(p_invoice kassa.invoices, p_reason text, p_settlement text, p_issued_on date, p_request jsonb, p_vat jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.write_one_row() FROM PUBLIC;
 
