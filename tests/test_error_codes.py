@@ -16,6 +16,9 @@ DOCUMENTED_ROW = re.compile(rf"^\| `({CODE})` \|", re.MULTILINE)
 SQL_LITERAL = re.compile(rf"'({CODE})'")
 PY_LITERAL = re.compile(rf"^[rbuf]*(['\"])({CODE})\1$", re.IGNORECASE)
 # throws_ok(<query, dollar- or single-quoted>, '<code>', ...): the code the case expects.
+# A bridge answer written in code: problem(400, "P0B01", …), refuse(…) or Refused(…).
+BRIDGE_ANSWER = re.compile(rf"\b(?:problem|refuse|Refused)\(\s*(\d{{3}}),\s*\"({CODE})\"")
+DOCUMENTED_STATUS = re.compile(rf"^\| `({CODE})` \| (\d{{3}}) \|", re.MULTILINE)
 THROWS_OK = re.compile(rf"throws_ok\(\s*(?:\$(\w*)\$.*?\$\1\$|'(?:[^']|'')*')\s*,\s*'({CODE})'", re.DOTALL)
 
 
@@ -70,6 +73,20 @@ def test_every_documented_code_is_raised():
 def test_every_documented_code_has_a_test():
     assert sorted(documented() - asserted_codes()) == [], \
         "documented codes no pgTAP throws_ok and no pytest assertion names"
+
+
+def test_each_bridge_code_has_one_status_the_one_documented():
+    """A client may act on the code alone: the bridge answers each code with one HTTP status,
+    the status docs/api.md gives it."""
+    statuses: dict[str, set[int]] = {}
+    for path in sorted((ROOT / "bridge").rglob("*.py")):
+        for status, code in BRIDGE_ANSWER.findall(path.read_text()):
+            statuses.setdefault(code, set()).add(int(status))
+    documented_status = {code: {int(status)} for code, status in
+                         DOCUMENTED_STATUS.findall((ROOT / "docs" / "api.md").read_text())}
+    assert {"P0B08", "P0B12", "P0W10"} <= statuses.keys(), "the pattern finds the bridge's answers"
+    assert {code: found for code, found in statuses.items() if found != documented_status.get(code, found)} == {}
+    assert {code: found for code, found in statuses.items() if len(found) > 1} == {}
 
 
 def test_the_checks_see_real_cases():

@@ -71,6 +71,7 @@ BEGIN
   PERFORM internal.check_text(c.email, 'email', 254);
   PERFORM internal.check_text(c.address, 'address', 1000, false);
   PERFORM internal.check_text(c.vat_number, 'vat_number', 50, false);
+  PERFORM internal.check_locale(c.locale);
 END $$;
 GRANT EXECUTE ON FUNCTION internal.check_customer_contact(kassa.customers) TO customer, staff;
 
@@ -131,17 +132,8 @@ CREATE OR REPLACE TRIGGER refuse_customer_delete BEFORE DELETE ON kassa.customer
                                                        'Close them with /rpc/close_customer instead.');
 SELECT internal.audit_table('kassa.customers', 'tenant_id', 'id');
 
-ALTER TABLE kassa.customers ENABLE ROW LEVEL SECURITY;
-SELECT internal.declare_policy('kassa.customers', 'Staff see their tenant''s customers',
-                              'SELECT', 'staff', internal.tenant_rows());
-SELECT internal.declare_policy('kassa.customers', 'Staff add customers to their tenant',
-                              'INSERT', 'staff', internal.tenant_rows());
-SELECT internal.declare_policy('kassa.customers', 'Staff update their tenant''s customers',
-                              'UPDATE', 'staff', internal.tenant_rows());
-SELECT internal.declare_policy('kassa.customers', 'Customers see themselves',
-                              'SELECT', 'customer', internal.own_rows('id'));
-SELECT internal.declare_policy('kassa.customers', 'Customers update their own contact data',
-                              'UPDATE', 'customer', internal.own_rows('id'));
+SELECT internal.allow('staff', 'SELECT, INSERT, UPDATE', internal.tenant_rows(), 'kassa.customers');
+SELECT internal.allow('customer', 'SELECT, UPDATE', internal.own_rows('id'), 'kassa.customers');
 
 -- Column grants: contact data is what a customer may change; staff also set type. Status stays
 -- granted to staff so that setting it meets the trigger's clear refusal (P0C06), not a bare 42501.
@@ -149,7 +141,7 @@ GRANT SELECT ON kassa.customers TO customer, staff;
 
 CREATE VIEW api.customers WITH (security_invoker = true) AS
   SELECT c.id, c.tenant_id, c.account_number, c.status, c.status_reason, c.type, c.name, c.company_name,
-         c.email, c.phone, c.address, c.vat_number, c.created_at, c.closed_at,
+         c.email, c.phone, c.address, c.vat_number, c.locale, c.created_at, c.closed_at,
          -- The billing account appears with the customer (after-insert trigger); until then
          -- (in an INSERT's RETURNING) it is an empty account in the tenant's currency.
          coalesce((SELECT a.balance FROM kassa.billing_accounts a
@@ -160,7 +152,7 @@ CREATE VIEW api.customers WITH (security_invoker = true) AS
     FROM kassa.customers c;
 GRANT SELECT ON api.customers TO customer, staff;
 SELECT internal.grant_writes('api.customers', 'kassa.customers', 'staff',
-  'INSERT (type, status, name, company_name, email, phone, address, vat_number),
-   UPDATE (type, status, name, company_name, email, phone, address, vat_number)');
-SELECT internal.grant_writes('api.customers', 'kassa.customers', 'customer', 'UPDATE (name, email, phone, address)');
+  'INSERT (type, status, name, company_name, email, phone, address, vat_number, locale),
+   UPDATE (type, status, name, company_name, email, phone, address, vat_number, locale)');
+SELECT internal.grant_writes('api.customers', 'kassa.customers', 'customer', 'UPDATE (name, email, phone, address, locale)');
 SELECT internal.write_by_key('api.customers', 'kassa.customers');

@@ -124,12 +124,8 @@ LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
     'source_type', p_source_type, 'source_id', p_source_id, 'description', p_description)))
 $$;
 
-CREATE OR REPLACE TRIGGER append_only BEFORE UPDATE OR DELETE ON kassa.ledger_entries
-  FOR EACH ROW EXECUTE FUNCTION internal.refuse_change('P0L06', 'ledger entries are append-only',
-    'Correct a posting with a new entry (adjustment, credit note, refund).');
-CREATE OR REPLACE TRIGGER append_only_truncate BEFORE TRUNCATE ON kassa.ledger_entries
-  FOR EACH STATEMENT EXECUTE FUNCTION internal.refuse_change('P0L06', 'ledger entries are append-only',
-    'Correct a posting with a new entry (adjustment, credit note, refund).');
+SELECT internal.make_append_only('kassa.ledger_entries', 'P0L06', 'ledger entries are append-only',
+                                 'Correct a posting with a new entry (adjustment, credit note, refund).');
 
 -- Health check for DBAs and tests: every account whose cached balance differs from its entries.
 -- Of one tenant, or (NULL) of all: the ledger-check job runs as the worker, which reads no table.
@@ -155,16 +151,8 @@ END $$;
 CREATE OR REPLACE TRIGGER notify_balance AFTER UPDATE OF balance ON kassa.billing_accounts
   FOR EACH ROW WHEN (NEW.balance IS DISTINCT FROM OLD.balance) EXECUTE FUNCTION internal.notify_balance();
 
-ALTER TABLE kassa.billing_accounts ENABLE ROW LEVEL SECURITY;
-ALTER TABLE kassa.ledger_entries ENABLE ROW LEVEL SECURITY;
-SELECT internal.declare_policy('kassa.billing_accounts', 'Staff see their tenant''s accounts',
-                              'SELECT', 'staff', internal.tenant_rows());
-SELECT internal.declare_policy('kassa.billing_accounts', 'Customers see their own account',
-                              'SELECT', 'customer', internal.own_rows());
-SELECT internal.declare_policy('kassa.ledger_entries', 'Staff see their tenant''s ledger',
-                              'SELECT', 'staff', internal.tenant_rows());
-SELECT internal.declare_policy('kassa.ledger_entries', 'Customers see their own ledger',
-                              'SELECT', 'customer', internal.own_rows());
+SELECT internal.allow('staff', 'SELECT', internal.tenant_rows(), 'kassa.billing_accounts', 'kassa.ledger_entries');
+SELECT internal.allow('customer', 'SELECT', internal.own_rows(), 'kassa.billing_accounts', 'kassa.ledger_entries');
 GRANT SELECT ON kassa.billing_accounts, kassa.ledger_entries TO customer, staff;
 
 -- id is the entry's opaque uuid; entry_no orders a customer's entries.

@@ -1,12 +1,16 @@
 -- Staff operations on money, each with a mandatory reason and audited (the payments,
 -- refunds and adjustments tables carry audit triggers; the reason is on the row).
 
-CREATE OR REPLACE FUNCTION internal.require_reason(p_reason text) RETURNS text
+-- A reason for the audit log: not blank (p_code with p_message otherwise; payment links keep
+-- a code of their own), at most 500 characters; answered trimmed.
+CREATE OR REPLACE FUNCTION internal.require_reason(
+  p_reason text, p_code text DEFAULT 'P0P09', p_message text DEFAULT 'a reason is required',
+  p_hint text DEFAULT 'Say why, for the audit log (e.g. "cash at the counter, receipt 1234").')
+RETURNS text
 LANGUAGE plpgsql IMMUTABLE SET search_path = '' AS $$
 BEGIN
   IF internal.is_blank(p_reason) THEN
-    PERFORM internal.raise_error('P0P09', 'a reason is required',
-      hint => 'Say why, for the audit log (e.g. "cash at the counter, receipt 1234").');
+    PERFORM internal.raise_error(p_code, p_message, hint => p_hint);
   END IF;
   PERFORM internal.check_text(p_reason, 'reason', 500, false);
   RETURN btrim(p_reason);
@@ -66,10 +70,10 @@ BEGIN
                                   jsonb_build_object('refunded_by', p_actor))).id;
 END $$;
 
+-- A staff correction of the balance (credit or debit), kept with its reason.
 CREATE OR REPLACE FUNCTION internal.adjust_balance(p_tenant uuid, p_customer uuid, p_amount bigint, p_reason text,
                                                    p_actor text)
-RETURNS uuid
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+RETURNS uuid LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   adjustment kassa.balance_adjustments;
 BEGIN
@@ -85,23 +89,39 @@ BEGIN
 END $$;
 
 -- The API: tenant and actor from the token, a request id for safe retries (060_request_results.sql).
-CREATE OR REPLACE FUNCTION api.record_manual_payment(customer_id uuid, amount bigint, method text, reason text,
-                                                     reference text DEFAULT NULL, request_id text DEFAULT NULL)
+-- One path for the three staff operations: an answered request id returns its first answer,
+-- a new one runs the operation (its arguments as the call names them) and keeps the answer.
+CREATE OR REPLACE FUNCTION internal.staff_money_request(p_operation text, p_request_id text, p_call jsonb)
 RETURNS uuid
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   tenant uuid := internal.jwt_tenant_id();
-  call jsonb := jsonb_build_object('customer_id', customer_id, 'amount', amount, 'method', method,
-                                   'reason', reason, 'reference', reference);
-  answer jsonb := internal.replayed(tenant, request_id, 'record_manual_payment', call);
+  actor text := internal.jwt_claims() ->> 'sub';
+  answer jsonb := internal.replayed(tenant, p_request_id, p_operation, p_call);
 BEGIN
   IF answer IS NULL THEN
-    answer := to_jsonb(internal.record_manual_payment(tenant, customer_id, amount, method, reason, reference,
-                                                      internal.jwt_claims() ->> 'sub'));
-    PERFORM internal.remember(tenant, request_id, 'record_manual_payment', call, answer);
+    answer := to_jsonb(CASE p_operation
+      WHEN 'record_manual_payment' THEN
+        internal.record_manual_payment(tenant, (p_call ->> 'customer_id')::uuid, (p_call ->> 'amount')::bigint,
+                                       p_call ->> 'method', p_call ->> 'reason', p_call ->> 'reference', actor)
+      WHEN 'refund_payment' THEN
+        internal.refund_manual_payment(tenant, (p_call ->> 'payment_id')::uuid, (p_call ->> 'amount')::bigint,
+                                       p_call ->> 'reason', actor)
+      WHEN 'adjust_balance' THEN
+        internal.adjust_balance(tenant, (p_call ->> 'customer_id')::uuid, (p_call ->> 'amount')::bigint,
+                                p_call ->> 'reason', actor)
+    END);
+    PERFORM internal.remember(tenant, p_request_id, p_operation, p_call, answer);
   END IF;
   RETURN answer #>> '{}';
 END $$;
+
+CREATE OR REPLACE FUNCTION api.record_manual_payment(customer_id uuid, amount bigint, method text, reason text,
+                                                     reference text DEFAULT NULL, request_id text DEFAULT NULL)
+RETURNS uuid LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
+  SELECT internal.staff_money_request('record_manual_payment', request_id, jsonb_build_object(
+    'customer_id', customer_id, 'amount', amount, 'method', method, 'reason', reason, 'reference', reference))
+$$;
 
 CREATE OR REPLACE FUNCTION api.fail_payment(payment_id uuid, reason text) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
@@ -111,39 +131,19 @@ BEGIN
 END $$;
 
 CREATE OR REPLACE FUNCTION api.refund_payment(payment_id uuid, amount bigint, reason text, request_id text DEFAULT NULL)
-RETURNS uuid
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
-DECLARE
-  tenant uuid := internal.jwt_tenant_id();
-  call jsonb := jsonb_build_object('payment_id', payment_id, 'amount', amount, 'reason', reason);
-  answer jsonb := internal.replayed(tenant, request_id, 'refund_payment', call);
-BEGIN
-  IF answer IS NULL THEN
-    answer := to_jsonb(internal.refund_manual_payment(tenant, payment_id, amount, reason, internal.jwt_claims() ->> 'sub'));
-    PERFORM internal.remember(tenant, request_id, 'refund_payment', call, answer);
-  END IF;
-  RETURN answer #>> '{}';
-END $$;
+RETURNS uuid LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
+  SELECT internal.staff_money_request('refund_payment', request_id,
+    jsonb_build_object('payment_id', payment_id, 'amount', amount, 'reason', reason))
+$$;
 
 CREATE OR REPLACE FUNCTION api.adjust_balance(customer_id uuid, amount bigint, reason text, request_id text DEFAULT NULL)
-RETURNS uuid
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
-DECLARE
-  tenant uuid := internal.jwt_tenant_id();
-  call jsonb := jsonb_build_object('customer_id', customer_id, 'amount', amount, 'reason', reason);
-  answer jsonb := internal.replayed(tenant, request_id, 'adjust_balance', call);
-BEGIN
-  IF answer IS NULL THEN
-    answer := to_jsonb(internal.adjust_balance(tenant, customer_id, amount, reason, internal.jwt_claims() ->> 'sub'));
-    PERFORM internal.remember(tenant, request_id, 'adjust_balance', call, answer);
-  END IF;
-  RETURN answer #>> '{}';
-END $$;
+RETURNS uuid LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
+  SELECT internal.staff_money_request('adjust_balance', request_id,
+    jsonb_build_object('customer_id', customer_id, 'amount', amount, 'reason', reason))
+$$;
 
 SELECT internal.audit_table('kassa.balance_adjustments', 'tenant_id', 'id');
-ALTER TABLE kassa.balance_adjustments ENABLE ROW LEVEL SECURITY;
-SELECT internal.declare_policy('kassa.balance_adjustments', 'Staff see their tenant''s balance adjustments',
-                              'SELECT', 'staff', internal.tenant_rows());
+SELECT internal.allow('staff', 'SELECT', internal.tenant_rows(), 'kassa.balance_adjustments');
 GRANT SELECT ON kassa.balance_adjustments TO staff;
 
 GRANT EXECUTE ON FUNCTION api.record_manual_payment(uuid, bigint, text, text, text, text), api.fail_payment(uuid, text),
