@@ -703,6 +703,7 @@ CREATE TABLE kassa.payments (
     completed_at timestamp with time zone,
     failed_at timestamp with time zone,
     invoice_id uuid,
+    payment_link_id uuid,
     CONSTRAINT payments_amount_positive CHECK ((amount > 0)),
     CONSTRAINT payments_bonus_not_negative CHECK ((bonus >= 0)),
     CONSTRAINT payments_checkout_url_max_length CHECK ((char_length(checkout_url) <= 2048)),
@@ -799,6 +800,13 @@ CREATE FUNCTION internal.auto_topup_max_failures() RETURNS integer
     AS $$…$$;
 
 ALTER FUNCTION internal.auto_topup_max_failures() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.begin_link_payment(p_token text, p_gateway text) RETURNS kassa.payments
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.begin_link_payment(p_token text, p_gateway text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.begin_top_up(p_tenant uuid, p_customer uuid, p_amount bigint, p_request_id text) RETURNS kassa.payments
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1189,6 +1197,13 @@ CREATE FUNCTION internal.format_number(fmt text, year integer, n bigint) RETURNS
 
 ALTER FUNCTION internal.format_number(fmt text, year integer, n bigint) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.gateway_takes(p_gateway text, p_currency text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.gateway_takes(p_gateway text, p_currency text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.grant_writes(p_view regclass, p_base regclass, p_roles text, p_privileges text) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO ''
@@ -1376,6 +1391,13 @@ CREATE FUNCTION internal.ledger_mismatches(p_tenant uuid DEFAULT NULL::uuid) RET
     AS $$…$$;
 
 ALTER FUNCTION internal.ledger_mismatches(p_tenant uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.link_payment_outcome(p_token text) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.link_payment_outcome(p_token text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.link_reason(p_reason text) RETURNS text
     LANGUAGE sql IMMUTABLE
@@ -1581,6 +1603,13 @@ CREATE FUNCTION internal.number_invoices(p_tenant kassa.tenants, p_invoice_ids u
 
 ALTER FUNCTION internal.number_invoices(p_tenant kassa.tenants, p_invoice_ids uuid[], p_issued_on date) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.octo_payment(p_octo_payment text) RETURNS TABLE(tenant_id uuid, id uuid, amount bigint, currency text, minor_units smallint, status text, provider_ref text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.octo_payment(p_octo_payment text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.open_billing_account() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -1622,6 +1651,13 @@ CREATE FUNCTION internal.payment_method_key_decrypts_all(p_key text) RETURNS boo
     AS $$…$$;
 
 ALTER FUNCTION internal.payment_method_key_decrypts_all(p_key text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.payment_page(p_token text) RETURNS TABLE(state text, tenant_id uuid, link_id uuid, customer_id uuid, tenant_name text, invoice_id uuid, invoice_number text, amount_due bigint, currency text, due_on date, expires_at timestamp with time zone, locale text, minor_units smallint, gateways text[])
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.payment_page(p_token text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.post_entries(p_entries jsonb) RETURNS SETOF kassa.ledger_entries
     LANGUAGE plpgsql SECURITY DEFINER
@@ -2561,6 +2597,8 @@ CREATE TABLE kassa.payment_settings (
     max_top_up bigint DEFAULT 1000000 NOT NULL,
     return_origins text[] DEFAULT '{}'::text[] NOT NULL,
     payment_link_expiry_days integer DEFAULT 7 NOT NULL,
+    link_gateways text[] DEFAULT '{octo}'::text[] NOT NULL,
+    CONSTRAINT payment_settings_link_gateways_known CHECK ((link_gateways <@ '{octo}'::text[])),
     CONSTRAINT payment_settings_max_above_min CHECK ((max_top_up >= min_top_up)),
     CONSTRAINT payment_settings_min_positive CHECK ((min_top_up > 0)),
     CONSTRAINT payment_settings_payment_link_expiry_days_range CHECK (((payment_link_expiry_days >= 1) AND (payment_link_expiry_days <= 90))),
@@ -2575,7 +2613,8 @@ CREATE VIEW api.payment_settings WITH (security_invoker='true') AS
     payment_settings.min_top_up,
     payment_settings.max_top_up,
     payment_settings.return_origins,
-    payment_settings.payment_link_expiry_days
+    payment_settings.payment_link_expiry_days,
+    payment_settings.link_gateways
    FROM kassa.payment_settings;
 
 ALTER TABLE api.payment_settings OWNER TO kassa_owner;
@@ -3190,6 +3229,10 @@ CREATE UNIQUE INDEX payment_links_token_hash ON kassa.payment_links USING btree 
 
 CREATE UNIQUE INDEX payment_methods_one_primary ON kassa.payment_methods USING btree (tenant_id, customer_id) WHERE is_primary;
 
+CREATE INDEX payments_by_link ON kassa.payments USING btree (tenant_id, payment_link_id) WHERE (payment_link_id IS NOT NULL);
+
+CREATE UNIQUE INDEX payments_by_octo_ref ON kassa.payments USING btree (provider_ref) WHERE (provider = 'octo'::text);
+
 CREATE INDEX payments_by_provider_intent ON kassa.payments USING btree (provider_intent_ref) WHERE (provider_intent_ref IS NOT NULL);
 
 CREATE INDEX payments_customer ON kassa.payments USING btree (tenant_id, customer_id, created_at);
@@ -3564,6 +3607,9 @@ ALTER TABLE ONLY kassa.payments
 
 ALTER TABLE ONLY kassa.payments
     ADD CONSTRAINT payments_invoice_fkey FOREIGN KEY (tenant_id, invoice_id) REFERENCES kassa.invoices(tenant_id, id);
+
+ALTER TABLE ONLY kassa.payments
+    ADD CONSTRAINT payments_payment_link_fkey FOREIGN KEY (tenant_id, payment_link_id) REFERENCES kassa.payment_links(tenant_id, id);
 
 ALTER TABLE ONLY kassa.payments
     ADD CONSTRAINT payments_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
@@ -4165,6 +4211,9 @@ REVOKE ALL ON FUNCTION internal.auto_topup_cooldown() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.auto_topup_max_failures() FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.begin_link_payment(p_token text, p_gateway text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.begin_link_payment(p_token text, p_gateway text) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.begin_top_up(p_tenant uuid, p_customer uuid, p_amount bigint, p_request_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.begin_top_up(p_tenant uuid, p_customer uuid, p_amount bigint, p_request_id text) TO kassa_worker;
 
@@ -4307,6 +4356,8 @@ REVOKE ALL ON FUNCTION internal.first_billing_date(p_day integer, p_on date) FRO
 
 REVOKE ALL ON FUNCTION internal.format_number(fmt text, year integer, n bigint) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.gateway_takes(p_gateway text, p_currency text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.grant_writes(p_view regclass, p_base regclass, p_roles text, p_privileges text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.guard_customer_update() FROM PUBLIC;
@@ -4418,6 +4469,9 @@ GRANT ALL ON FUNCTION internal.last_scheduled_slots() TO kassa_worker;
 REVOKE ALL ON FUNCTION internal.ledger_mismatches(p_tenant uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.ledger_mismatches(p_tenant uuid) TO kassa_worker;
 
+REVOKE ALL ON FUNCTION internal.link_payment_outcome(p_token text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.link_payment_outcome(p_token text) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.link_reason(p_reason text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.link_token_hash(p_token text) FROM PUBLIC;
@@ -4472,6 +4526,9 @@ REVOKE ALL ON FUNCTION internal.notify_balance() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.number_invoices(p_tenant kassa.tenants, p_invoice_ids uuid[], p_issued_on date) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.octo_payment(p_octo_payment text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.octo_payment(p_octo_payment text) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.open_billing_account() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.own_rows(p_column text) FROM PUBLIC;
@@ -4483,6 +4540,9 @@ REVOKE ALL ON FUNCTION internal.payment_method_details(p_tenant uuid, p_method u
 REVOKE ALL ON FUNCTION internal.payment_method_key() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.payment_method_key_decrypts_all(p_key text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.payment_page(p_token text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.payment_page(p_token text) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.post_entries(p_entries jsonb) FROM PUBLIC;
 
@@ -4552,7 +4612,6 @@ GRANT ALL ON FUNCTION internal.requests_over(p_bucket text, p_limit integer, p_w
 REVOKE ALL ON FUNCTION internal.require_reason(p_reason text, p_code text, p_message text, p_hint text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.resolve_payment_link(p_token text) FROM PUBLIC;
-GRANT ALL ON FUNCTION internal.resolve_payment_link(p_token text) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.rotate_payment_method_key(p_old text, p_new text) FROM PUBLIC;
 
@@ -4623,7 +4682,6 @@ REVOKE ALL ON FUNCTION internal.top_up_bonus(p_tenant uuid, p_amount bigint) FRO
 REVOKE ALL ON FUNCTION internal.top_up_limits(p_tenant uuid, OUT min_top_up bigint, OUT max_top_up bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.use_payment_link(p_tenant_id uuid, p_link_id uuid, p_payment_id uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION internal.use_payment_link(p_tenant_id uuid, p_link_id uuid, p_payment_id uuid) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.vat_of(p_amount numeric, p_rate numeric, p_includes_vat boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.vat_of(p_amount numeric, p_rate numeric, p_includes_vat boolean) TO staff;
@@ -4773,6 +4831,8 @@ GRANT UPDATE(return_origins) ON TABLE kassa.payment_settings TO staff;
 
 GRANT UPDATE(payment_link_expiry_days) ON TABLE kassa.payment_settings TO staff;
 
+GRANT UPDATE(link_gateways) ON TABLE kassa.payment_settings TO staff;
+
 GRANT SELECT ON TABLE api.payment_settings TO customer;
 GRANT SELECT,INSERT ON TABLE api.payment_settings TO staff;
 
@@ -4783,6 +4843,8 @@ GRANT UPDATE(max_top_up) ON TABLE api.payment_settings TO staff;
 GRANT UPDATE(return_origins) ON TABLE api.payment_settings TO staff;
 
 GRANT UPDATE(payment_link_expiry_days) ON TABLE api.payment_settings TO staff;
+
+GRANT UPDATE(link_gateways) ON TABLE api.payment_settings TO staff;
 
 GRANT SELECT ON TABLE api.payments TO customer;
 GRANT SELECT ON TABLE api.payments TO staff;
