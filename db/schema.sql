@@ -2599,6 +2599,7 @@ CREATE TABLE kassa.payment_settings (
     payment_link_expiry_days integer DEFAULT 7 NOT NULL,
     link_gateways text[] DEFAULT '{octo}'::text[] NOT NULL,
     CONSTRAINT payment_settings_link_gateways_known CHECK ((link_gateways <@ '{octo}'::text[])),
+    CONSTRAINT payment_settings_link_gateways_max_length CHECK ((char_length(array_to_string(link_gateways, ' '::text)) <= 200)),
     CONSTRAINT payment_settings_max_above_min CHECK ((max_top_up >= min_top_up)),
     CONSTRAINT payment_settings_min_positive CHECK ((min_top_up > 0)),
     CONSTRAINT payment_settings_payment_link_expiry_days_range CHECK (((payment_link_expiry_days >= 1) AND (payment_link_expiry_days <= 90))),

@@ -11,5 +11,6 @@ CREATE UNIQUE INDEX payments_by_octo_ref ON kassa.payments (provider_ref) WHERE 
 
 ALTER TABLE kassa.payment_settings
   ADD COLUMN link_gateways text[] NOT NULL DEFAULT '{octo}'
-    CONSTRAINT payment_settings_link_gateways_known CHECK (link_gateways <@ '{octo}');
+    CONSTRAINT payment_settings_link_gateways_known CHECK (link_gateways <@ '{octo}')
+    CONSTRAINT payment_settings_link_gateways_max_length CHECK (char_length(array_to_string(link_gateways, ' ')) <= 200);
 COMMIT;
