@@ -910,13 +910,6 @@ CREATE FUNCTION internal.check_price_version() RETURNS trigger
 
 ALTER FUNCTION internal.check_price_version() OWNER TO kassa_owner;
 
-CREATE FUNCTION internal.check_product() RETURNS trigger
-    LANGUAGE plpgsql
-    SET search_path TO ''
-    AS $$…$$;
-
-ALTER FUNCTION internal.check_product() OWNER TO kassa_owner;
-
 CREATE FUNCTION internal.check_refund(pay kassa.payments, p_amount bigint, p_reason text) RETURNS void
     LANGUAGE plpgsql STABLE
     AS $$…$$;
@@ -937,13 +930,6 @@ CREATE FUNCTION internal.check_return_url(p_tenant uuid, p_url text, p_bridge_or
 
 ALTER FUNCTION internal.check_return_url(p_tenant uuid, p_url text, p_bridge_origin text) OWNER TO kassa_owner;
 
-CREATE FUNCTION internal.check_service_text() RETURNS trigger
-    LANGUAGE plpgsql
-    SET search_path TO ''
-    AS $$…$$;
-
-ALTER FUNCTION internal.check_service_text() OWNER TO kassa_owner;
-
 CREATE FUNCTION internal.check_tenant() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO ''
@@ -957,6 +943,13 @@ CREATE FUNCTION internal.check_text(p_text text, p_what text, p_max integer, p_r
     AS $$…$$;
 
 ALTER FUNCTION internal.check_text(p_text text, p_what text, p_max integer, p_required boolean) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.check_text_columns() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.check_text_columns() OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.claim_auto_topup(p_tenant uuid, p_customer uuid, p_now timestamp with time zone) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
@@ -3448,9 +3441,9 @@ CREATE TRIGGER check_new_service BEFORE INSERT ON kassa.services FOR EACH ROW EX
 
 CREATE TRIGGER check_price_version BEFORE INSERT OR UPDATE ON kassa.price_versions FOR EACH ROW EXECUTE FUNCTION internal.check_price_version();
 
-CREATE TRIGGER check_product BEFORE INSERT OR UPDATE OF name, description ON kassa.products FOR EACH ROW EXECUTE FUNCTION internal.check_product();
+CREATE TRIGGER check_product BEFORE INSERT OR UPDATE OF name, description ON kassa.products FOR EACH ROW EXECUTE FUNCTION internal.check_text_columns('name', 'name', '200', 'required', 'description', 'description', '500', 'optional');
 
-CREATE TRIGGER check_service_text BEFORE INSERT OR UPDATE OF installation_address, reference ON kassa.services FOR EACH ROW EXECUTE FUNCTION internal.check_service_text();
+CREATE TRIGGER check_service_text BEFORE INSERT OR UPDATE OF installation_address, reference ON kassa.services FOR EACH ROW EXECUTE FUNCTION internal.check_text_columns('installation_address', 'installation_address', '1000', 'optional', 'reference', 'reference', '4000', 'optional');
 
 CREATE TRIGGER check_tenant BEFORE INSERT OR UPDATE OF timezone, name, legal_name, address, vat_number, locale ON kassa.tenants FOR EACH ROW EXECUTE FUNCTION internal.check_tenant();
 
@@ -4255,8 +4248,6 @@ REVOKE ALL ON FUNCTION internal.check_plan_change(p_tenant_id uuid, p_from_versi
 
 REVOKE ALL ON FUNCTION internal.check_price_version() FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION internal.check_product() FROM PUBLIC;
-
 REVOKE ALL ON FUNCTION internal.check_refund(pay kassa.payments, p_amount bigint, p_reason text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.check_request() FROM PUBLIC;
@@ -4267,13 +4258,13 @@ GRANT ALL ON FUNCTION internal.check_request() TO staff;
 REVOKE ALL ON FUNCTION internal.check_return_url(p_tenant uuid, p_url text, p_bridge_origin text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.check_return_url(p_tenant uuid, p_url text, p_bridge_origin text) TO kassa_worker;
 
-REVOKE ALL ON FUNCTION internal.check_service_text() FROM PUBLIC;
-
 REVOKE ALL ON FUNCTION internal.check_tenant() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.check_text(p_text text, p_what text, p_max integer, p_required boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.check_text(p_text text, p_what text, p_max integer, p_required boolean) TO customer;
 GRANT ALL ON FUNCTION internal.check_text(p_text text, p_what text, p_max integer, p_required boolean) TO staff;
+
+REVOKE ALL ON FUNCTION internal.check_text_columns() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.claim_auto_topup(p_tenant uuid, p_customer uuid, p_now timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.claim_auto_topup(p_tenant uuid, p_customer uuid, p_now timestamp with time zone) TO kassa_worker;
