@@ -3,7 +3,7 @@
 `run(name, as_of, dsn, config, tenant=None)` is the one entry point (the CLI `kassa jobs run` and the
 scheduler call it). A job runs for one tenant or, with tenant None, for every tenant. as_of
 None means each tenant's own today (internal.tenant_today) for the jobs whose date is a
-business date (invoice-run, invoice-overdue); the others work at an instant (the one clock).
+business date (invoice-run, invoice-overdue, dunning); the others work at an instant (the one clock).
 
 A job is idempotent for its date by its own SQL; the lock only stops two runs of the same job
 for the same tenant overlapping. Its key is the job and the tenant (or `*` for a platform-wide
