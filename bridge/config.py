@@ -21,8 +21,6 @@ class Config:
     sse_url: str
     stripe: StripeSettings
     rate_limit: int  # requests per client address and minute; 0: no limit
-    rate_limit_store: str  # the SQLite file the bridge's worker processes count in
-
 
     @classmethod
     def from_environment(cls, env: Mapping[str, str] = os.environ) -> Config:
@@ -30,9 +28,7 @@ class Config:
                    payment_method_key=env.get("KASSA_PAYMENT_METHOD_KEY", ""),
                    public_url=env.get("KASSA_BRIDGE_URL", ""), sse_url=env.get("KASSA_SSE_URL", ""),
                    stripe=StripeSettings.from_environment(env),
-                   rate_limit=int(env.get("KASSA_BRIDGE_RATE_LIMIT", "300")),
-                   rate_limit_store=env.get("KASSA_BRIDGE_RATE_LIMIT_STORE")
-                   or os.path.join(env.get("KASSA_HOME", "."), "run", "bridge-rate-limit.sqlite"))
+                   rate_limit=int(env.get("KASSA_BRIDGE_RATE_LIMIT", "300")))
 
 
 def current() -> Config:

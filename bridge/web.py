@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, request
 
-from bridge import answers, openapi, refunds, topups, webhooks
-from bridge.rate_limit import RateLimiter
+from bridge import answers, openapi, rate_limit, refunds, topups, webhooks
 from bridge.config import Config
 from bridge.db import pool
 
@@ -30,13 +29,11 @@ def create_app(config: Config) -> Flask:
     app.config.update(SESSION_COOKIE_SECURE=True, SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
     answers.install(app)
     if config.rate_limit:
-        limiter = RateLimiter(config.rate_limit_store, config.rate_limit)
-
         @app.before_request
         def rate_limited():
             if request.path == "/health":  # the supervisor's probe
                 return None
-            if (wait := limiter.wait_for(request.remote_addr or "")) is None:
+            if (wait := rate_limit.wait_for(f"address:{request.remote_addr}", config.rate_limit)) is None:
                 return None
             refusal = answers.problem(429, "P0B12", "too many requests from this address",
                                       f"at most {config.rate_limit} requests a minute", f"retry in {wait} s")

@@ -679,6 +679,13 @@ CREATE FUNCTION internal.allocate_credit(p_tenant_id uuid, p_customer_ids uuid[]
 
 ALTER FUNCTION internal.allocate_credit(p_tenant_id uuid, p_customer_ids uuid[]) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.allow(p_roles text, p_commands text, p_rows text, VARIADIC p_tables regclass[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.allow(p_roles text, p_commands text, p_rows text, VARIADIC p_tables regclass[]) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.as_base_row(view_row jsonb, renamed jsonb) RETURNS jsonb
     LANGUAGE sql IMMUTABLE
     SET search_path TO ''
@@ -992,6 +999,13 @@ CREATE FUNCTION internal.count_billing_accounts(p_tenant uuid) RETURNS bigint
 
 ALTER FUNCTION internal.count_billing_accounts(p_tenant uuid) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.count_request(p_bucket text, p_limit integer, p_window_s integer DEFAULT 60) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.count_request(p_bucket text, p_limit integer, p_window_s integer) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.create_credit_note(p_tenant_id uuid, p_invoice_id uuid, p_reason text, p_settlement text, p_lines jsonb, p_issued_on date) RETURNS kassa.credit_notes
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -1058,13 +1072,6 @@ CREATE FUNCTION internal.cycle_step(p_months integer, p_anchor date, p_date date
     AS $$…$$;
 
 ALTER FUNCTION internal.cycle_step(p_months integer, p_anchor date, p_date date) OWNER TO kassa_owner;
-
-CREATE FUNCTION internal.declare_policy(p_table regclass, p_name text, p_command text, p_roles text, p_rows text) RETURNS void
-    LANGUAGE plpgsql
-    SET search_path TO ''
-    AS $$…$$;
-
-ALTER FUNCTION internal.declare_policy(p_table regclass, p_name text, p_command text, p_roles text, p_rows text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.decrypt_payment_method(p_method uuid, p_encrypted bytea, p_key text) RETURNS jsonb
     LANGUAGE plpgsql STABLE
@@ -1828,6 +1835,13 @@ CREATE FUNCTION internal.supplier_snapshot(p_tenant_id uuid) RETURNS jsonb
     AS $$…$$;
 
 ALTER FUNCTION internal.supplier_snapshot(p_tenant_id uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.sweep_request_counts() RETURNS integer
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.sweep_request_counts() OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.sync_stripe_refunds(p_tenant uuid, p_payment uuid, p_charge text, p_refunded_total bigint, p_reason text, p_raw jsonb DEFAULT '{}'::jsonb) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
@@ -2827,6 +2841,15 @@ CREATE TABLE kassa.payment_method_secrets (
 
 ALTER TABLE kassa.payment_method_secrets OWNER TO kassa_owner;
 
+CREATE UNLOGGED TABLE kassa.request_counts (
+    bucket text NOT NULL,
+    window_start timestamp with time zone NOT NULL,
+    hits integer NOT NULL,
+    CONSTRAINT request_counts_bucket_max_length CHECK ((length(bucket) <= 200))
+);
+
+ALTER TABLE kassa.request_counts OWNER TO kassa_owner;
+
 CREATE TABLE kassa.request_results (
     tenant_id uuid NOT NULL,
     request_id text NOT NULL,
@@ -3010,6 +3033,9 @@ ALTER TABLE ONLY kassa.products
 
 ALTER TABLE ONLY kassa.products
     ADD CONSTRAINT products_pkey PRIMARY KEY (tenant_id, id);
+
+ALTER TABLE ONLY kassa.request_counts
+    ADD CONSTRAINT request_counts_pkey PRIMARY KEY (bucket, window_start);
 
 ALTER TABLE ONLY kassa.request_results
     ADD CONSTRAINT request_results_pkey PRIMARY KEY (tenant_id, request_id);
@@ -3531,147 +3557,9 @@ ALTER TABLE ONLY kassa.tenants
 ALTER TABLE ONLY kassa.vat_rates
     ADD CONSTRAINT vat_rates_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
 
-CREATE POLICY "Staff read their tenant's audit log" ON audit.log FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
 ALTER TABLE audit.log ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY "Customers see the VAT totals of their own credit notes" ON kassa.credit_note_vat_totals FOR SELECT TO customer USING ((EXISTS ( SELECT
-   FROM kassa.credit_notes p
-  WHERE ((p.tenant_id = credit_note_vat_totals.tenant_id) AND (p.id = credit_note_vat_totals.credit_note_id)))));
-
-CREATE POLICY "Customers see the lines of their own credit notes" ON kassa.credit_note_lines FOR SELECT TO customer USING ((EXISTS ( SELECT
-   FROM kassa.credit_notes p
-  WHERE ((p.tenant_id = credit_note_lines.tenant_id) AND (p.id = credit_note_lines.credit_note_id)))));
-
-CREATE POLICY "Customers see the lines of their own issued invoices" ON kassa.invoice_lines FOR SELECT TO customer USING ((EXISTS ( SELECT
-   FROM kassa.invoices p
-  WHERE ((p.tenant_id = invoice_lines.tenant_id) AND (p.id = invoice_lines.invoice_id)))));
-
-CREATE POLICY "Customers see their own account" ON kassa.billing_accounts FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
-
-CREATE POLICY "Customers see their own allocations" ON kassa.invoice_allocations FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
-
-CREATE POLICY "Customers see their own auto top-up" ON kassa.auto_topups FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
-
-CREATE POLICY "Customers see their own credit notes" ON kassa.credit_notes FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
-
-CREATE POLICY "Customers see their own dunning steps taken" ON kassa.invoice_dunning_steps FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
-
-CREATE POLICY "Customers see their own invoices in dunning" ON kassa.invoice_dunning FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
-
-CREATE POLICY "Customers see their own issued invoices" ON kassa.invoices FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id)) AND (status <> 'draft'::text)));
-
-CREATE POLICY "Customers see their own ledger" ON kassa.ledger_entries FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
-
-CREATE POLICY "Customers see their own notifications" ON kassa.notifications FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
-
-CREATE POLICY "Customers see their own payment methods" ON kassa.payment_methods FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
-
-CREATE POLICY "Customers see their own payments" ON kassa.payments FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
-
-CREATE POLICY "Customers see their own pending charges" ON kassa.pending_charges FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
-
-CREATE POLICY "Customers see their own refunds" ON kassa.payment_refunds FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
-
-CREATE POLICY "Customers see their own service actions" ON kassa.service_actions FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
-
-CREATE POLICY "Customers see their own services" ON kassa.services FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
-
-CREATE POLICY "Customers see themselves" ON kassa.customers FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
-
-CREATE POLICY "Customers update their own contact data" ON kassa.customers FOR UPDATE TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id)))) WITH CHECK (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
-
-CREATE POLICY "Everyone reads the currency list" ON kassa.currencies FOR SELECT TO customer, staff USING (true);
-
-CREATE POLICY "Staff add customers to their tenant" ON kassa.customers FOR INSERT TO staff WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Staff add prices to their tenant" ON kassa.price_versions FOR INSERT TO staff WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Staff add products to their tenant" ON kassa.products FOR INSERT TO staff WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Staff add services to their tenant" ON kassa.services FOR INSERT TO staff WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Staff correct their tenant's unused prices" ON kassa.price_versions FOR UPDATE TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Staff edit their tenant's invoices" ON kassa.invoices FOR UPDATE TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Staff manage their tenant's VAT rates" ON kassa.vat_rates TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Staff manage their tenant's bonus tiers" ON kassa.bonus_tiers TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Staff manage their tenant's low-balance thresholds" ON kassa.low_balance_thresholds TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Staff read their tenant's job runs" ON kassa.job_runs FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Staff see their tenant's accounts" ON kassa.billing_accounts FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Staff see their tenant's allocations" ON kassa.invoice_allocations FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Staff see their tenant's auto top-ups" ON kassa.auto_topups FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Staff see their tenant's balance adjustments" ON kassa.balance_adjustments FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Staff see their tenant's credit note VAT totals" ON kassa.credit_note_vat_totals FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Staff see their tenant's credit note lines" ON kassa.credit_note_lines FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Staff see their tenant's credit notes" ON kassa.credit_notes FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Staff see their tenant's customers" ON kassa.customers FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Staff see their tenant's dunning pauses" ON kassa.dunning_pauses FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Staff see their tenant's dunning schedules" ON kassa.dunning_schedules FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Staff see their tenant's dunning steps" ON kassa.dunning_steps FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Staff see their tenant's dunning steps taken" ON kassa.invoice_dunning_steps FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Staff see their tenant's invoice lines" ON kassa.invoice_lines FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Staff see their tenant's invoices" ON kassa.invoices FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Staff see their tenant's invoices in dunning" ON kassa.invoice_dunning FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Staff see their tenant's ledger" ON kassa.ledger_entries FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Staff see their tenant's notifications" ON kassa.notifications FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Staff see their tenant's payment methods" ON kassa.payment_methods FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Staff see their tenant's payments" ON kassa.payments FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Staff see their tenant's pending charges" ON kassa.pending_charges FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Staff see their tenant's refunds" ON kassa.payment_refunds FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Staff see their tenant's service actions" ON kassa.service_actions FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Staff see their tenant's services" ON kassa.services FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Staff set their tenant's top-up limits" ON kassa.payment_settings TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Staff update their own tenant" ON kassa.tenants FOR UPDATE TO staff USING ((id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Staff update their tenant's customers" ON kassa.customers FOR UPDATE TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Staff update their tenant's products" ON kassa.products FOR UPDATE TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Staff update their tenant's services" ON kassa.services FOR UPDATE TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Users see their own tenant" ON kassa.tenants FOR SELECT TO customer, staff USING ((id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Users see their tenant's VAT rates" ON kassa.vat_rates FOR SELECT TO customer, staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Users see their tenant's bonus tiers" ON kassa.bonus_tiers FOR SELECT TO customer, staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Users see their tenant's low-balance thresholds" ON kassa.low_balance_thresholds FOR SELECT TO customer, staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Users see their tenant's prices" ON kassa.price_versions FOR SELECT TO customer, staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Users see their tenant's products" ON kassa.products FOR SELECT TO customer, staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
-
-CREATE POLICY "Users see their tenant's top-up limits" ON kassa.payment_settings FOR SELECT TO customer, staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+CREATE POLICY staff_select ON audit.log FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 ALTER TABLE kassa.auto_topups ENABLE ROW LEVEL SECURITY;
 
@@ -3692,6 +3580,68 @@ ALTER TABLE kassa.credit_note_vat_totals ENABLE ROW LEVEL SECURITY;
 ALTER TABLE kassa.credit_notes ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.currencies ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY customer_select ON kassa.auto_topups FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
+CREATE POLICY customer_select ON kassa.billing_accounts FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
+CREATE POLICY customer_select ON kassa.bonus_tiers FOR SELECT TO customer USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY customer_select ON kassa.credit_note_lines FOR SELECT TO customer USING ((EXISTS ( SELECT
+   FROM kassa.credit_notes p
+  WHERE ((p.tenant_id = credit_note_lines.tenant_id) AND (p.id = credit_note_lines.credit_note_id)))));
+
+CREATE POLICY customer_select ON kassa.credit_note_vat_totals FOR SELECT TO customer USING ((EXISTS ( SELECT
+   FROM kassa.credit_notes p
+  WHERE ((p.tenant_id = credit_note_vat_totals.tenant_id) AND (p.id = credit_note_vat_totals.credit_note_id)))));
+
+CREATE POLICY customer_select ON kassa.credit_notes FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
+CREATE POLICY customer_select ON kassa.currencies FOR SELECT TO customer USING (true);
+
+CREATE POLICY customer_select ON kassa.customers FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
+CREATE POLICY customer_select ON kassa.invoice_allocations FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
+CREATE POLICY customer_select ON kassa.invoice_dunning FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
+CREATE POLICY customer_select ON kassa.invoice_dunning_steps FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
+CREATE POLICY customer_select ON kassa.invoice_lines FOR SELECT TO customer USING ((EXISTS ( SELECT
+   FROM kassa.invoices p
+  WHERE ((p.tenant_id = invoice_lines.tenant_id) AND (p.id = invoice_lines.invoice_id)))));
+
+CREATE POLICY customer_select ON kassa.invoices FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id)) AND (status <> 'draft'::text)));
+
+CREATE POLICY customer_select ON kassa.ledger_entries FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
+CREATE POLICY customer_select ON kassa.low_balance_thresholds FOR SELECT TO customer USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY customer_select ON kassa.notifications FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
+CREATE POLICY customer_select ON kassa.payment_methods FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
+CREATE POLICY customer_select ON kassa.payment_refunds FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
+CREATE POLICY customer_select ON kassa.payment_settings FOR SELECT TO customer USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY customer_select ON kassa.payments FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
+CREATE POLICY customer_select ON kassa.pending_charges FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
+CREATE POLICY customer_select ON kassa.price_versions FOR SELECT TO customer USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY customer_select ON kassa.products FOR SELECT TO customer USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY customer_select ON kassa.service_actions FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
+CREATE POLICY customer_select ON kassa.services FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
+CREATE POLICY customer_select ON kassa.tenants FOR SELECT TO customer USING ((id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY customer_select ON kassa.vat_rates FOR SELECT TO customer USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY customer_update ON kassa.customers FOR UPDATE TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id)))) WITH CHECK (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
 
 ALTER TABLE kassa.customers ENABLE ROW LEVEL SECURITY;
 
@@ -3737,11 +3687,105 @@ ALTER TABLE kassa.price_versions ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.products ENABLE ROW LEVEL SECURITY;
 
+ALTER TABLE kassa.request_counts ENABLE ROW LEVEL SECURITY;
+
 ALTER TABLE kassa.request_results ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.service_actions ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.services ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY staff_all ON kassa.bonus_tiers TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_all ON kassa.low_balance_thresholds TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_all ON kassa.payment_settings TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_all ON kassa.vat_rates TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_insert ON kassa.customers FOR INSERT TO staff WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_insert ON kassa.price_versions FOR INSERT TO staff WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_insert ON kassa.products FOR INSERT TO staff WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_insert ON kassa.services FOR INSERT TO staff WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.auto_topups FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.balance_adjustments FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.billing_accounts FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.bonus_tiers FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.credit_note_lines FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.credit_note_vat_totals FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.credit_notes FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.currencies FOR SELECT TO staff USING (true);
+
+CREATE POLICY staff_select ON kassa.customers FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.dunning_pauses FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.dunning_schedules FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.dunning_steps FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.invoice_allocations FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.invoice_dunning FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.invoice_dunning_steps FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.invoice_lines FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.invoices FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.job_runs FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.ledger_entries FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.low_balance_thresholds FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.notifications FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.payment_methods FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.payment_refunds FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.payment_settings FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.payments FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.pending_charges FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.price_versions FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.products FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.service_actions FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.services FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.tenants FOR SELECT TO staff USING ((id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.vat_rates FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_update ON kassa.customers FOR UPDATE TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_update ON kassa.invoices FOR UPDATE TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_update ON kassa.price_versions FOR UPDATE TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_update ON kassa.products FOR UPDATE TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_update ON kassa.services FOR UPDATE TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_update ON kassa.tenants FOR UPDATE TO staff USING ((id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 ALTER TABLE kassa.tenants ENABLE ROW LEVEL SECURITY;
 
@@ -3996,6 +4040,8 @@ GRANT SELECT ON TABLE kassa.invoice_allocations TO staff;
 
 REVOKE ALL ON FUNCTION internal.allocate_credit(p_tenant_id uuid, p_customer_ids uuid[]) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.allow(p_roles text, p_commands text, p_rows text, VARIADIC p_tables regclass[]) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.as_base_row(view_row jsonb, renamed jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.as_base_row(view_row jsonb, renamed jsonb) TO customer;
 GRANT ALL ON FUNCTION internal.as_base_row(view_row jsonb, renamed jsonb) TO staff;
@@ -4143,6 +4189,9 @@ REVOKE ALL ON FUNCTION internal.configure_auto_topup(p_tenant uuid, p_customer u
 REVOKE ALL ON FUNCTION internal.count_billing_accounts(p_tenant uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.count_billing_accounts(p_tenant uuid) TO kassa_worker;
 
+REVOKE ALL ON FUNCTION internal.count_request(p_bucket text, p_limit integer, p_window_s integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.count_request(p_bucket text, p_limit integer, p_window_s integer) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.create_credit_note(p_tenant_id uuid, p_invoice_id uuid, p_reason text, p_settlement text, p_lines jsonb, p_issued_on date) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.create_invoice(p_tenant_id uuid, p_customer_id uuid, p_notes text, p_period_start date, p_period_end date, p_supplied_on date) FROM PUBLIC;
@@ -4162,8 +4211,6 @@ REVOKE ALL ON FUNCTION internal.cycle_date(p_day integer, p_months integer, p_an
 REVOKE ALL ON FUNCTION internal.cycle_date_after(p_day integer, p_months integer, p_anchor date, p_after date) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.cycle_step(p_months integer, p_anchor date, p_date date) FROM PUBLIC;
-
-REVOKE ALL ON FUNCTION internal.declare_policy(p_table regclass, p_name text, p_command text, p_roles text, p_rows text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.decrypt_payment_method(p_method uuid, p_encrypted bytea, p_key text) FROM PUBLIC;
 
@@ -4413,6 +4460,8 @@ REVOKE ALL ON FUNCTION internal.stripe_refund_intent(p_tenant uuid, p_payment uu
 GRANT ALL ON FUNCTION internal.stripe_refund_intent(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.supplier_snapshot(p_tenant_id uuid) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.sweep_request_counts() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.sync_stripe_refunds(p_tenant uuid, p_payment uuid, p_charge text, p_refunded_total bigint, p_reason text, p_raw jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.sync_stripe_refunds(p_tenant uuid, p_payment uuid, p_charge text, p_refunded_total bigint, p_reason text, p_raw jsonb) TO kassa_worker;

@@ -122,11 +122,10 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def limited_bridge(settings, tmp_path):
+def limited_bridge(settings):
     """A bridge of four gunicorn workers (as `kassa up` runs it) allowing 5 requests a minute."""
     port = free_port()
-    env = {**settings.environment(), "KASSA_BRIDGE_RATE_LIMIT": "5",
-           "KASSA_BRIDGE_RATE_LIMIT_STORE": str(tmp_path / "rate-limit.sqlite")}
+    env = {**settings.environment(), "KASSA_BRIDGE_RATE_LIMIT": "5"}
     process = subprocess.Popen([str(VENV_BIN / "gunicorn"), "--config", "python:bridge.gunicorn_conf", "--workers", "4",
                                 "--bind", f"127.0.0.1:{port}", "bridge.web:app_from_environment()"],
                                env={"PATH": "/usr/bin:/bin", **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

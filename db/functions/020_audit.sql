@@ -142,9 +142,7 @@ CREATE OR REPLACE TRIGGER append_only_truncate BEFORE TRUNCATE ON audit.log
   FOR EACH STATEMENT EXECUTE FUNCTION internal.refuse_change('P0A01', 'the audit log is append-only',
                                                              'Audit rows can be read, never changed or removed.');
 
-ALTER TABLE audit.log ENABLE ROW LEVEL SECURITY;
-SELECT internal.declare_policy('audit.log', 'Staff read their tenant''s audit log',
-                              'SELECT', 'staff', internal.tenant_rows());
+SELECT internal.allow('staff', 'SELECT', internal.tenant_rows(), 'audit.log');
 REVOKE ALL ON audit.log FROM PUBLIC;
 GRANT SELECT ON audit.log TO staff;
 

@@ -1,9 +1,7 @@
 -- The job log: written by the jobs (through the functions of 890_worker.sql), read by DBAs;
 -- staff read their own tenant's runs (api.job_runs), customers none. Platform-wide runs
 -- (tenant_id NULL) only DBAs see.
-ALTER TABLE kassa.job_runs ENABLE ROW LEVEL SECURITY;
-SELECT internal.declare_policy('kassa.job_runs', 'Staff read their tenant''s job runs',
-                              'SELECT', 'staff', internal.tenant_rows());
+SELECT internal.allow('staff', 'SELECT', internal.tenant_rows(), 'kassa.job_runs');
 GRANT SELECT ON kassa.job_runs TO staff;
 
 -- A crash's traceback (in detail) is for DBAs: it names the machine's paths.

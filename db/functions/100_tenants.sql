@@ -3,22 +3,11 @@
 -- operators (`kassa tenant create`, internal.create_tenant below): there is no platform role
 -- over HTTP.
 
-ALTER TABLE kassa.tenants ENABLE ROW LEVEL SECURITY;
-ALTER TABLE kassa.vat_rates ENABLE ROW LEVEL SECURITY;
-ALTER TABLE kassa.currencies ENABLE ROW LEVEL SECURITY;
-
-SELECT internal.declare_policy('kassa.tenants', 'Users see their own tenant',
-                              'SELECT', 'customer, staff', internal.tenant_rows('id'));
-SELECT internal.declare_policy('kassa.tenants', 'Staff update their own tenant',
-                              'UPDATE', 'staff', internal.tenant_rows('id'));
-
-SELECT internal.declare_policy('kassa.vat_rates', 'Users see their tenant''s VAT rates',
-                              'SELECT', 'customer, staff', internal.tenant_rows());
-SELECT internal.declare_policy('kassa.vat_rates', 'Staff manage their tenant''s VAT rates',
-                              'ALL', 'staff', internal.tenant_rows());
-
-SELECT internal.declare_policy('kassa.currencies', 'Everyone reads the currency list',
-                              'SELECT', 'customer, staff', 'true');
+SELECT internal.allow('customer, staff', 'SELECT', internal.tenant_rows('id'), 'kassa.tenants');
+SELECT internal.allow('staff', 'UPDATE', internal.tenant_rows('id'), 'kassa.tenants');
+SELECT internal.allow('customer, staff', 'SELECT', internal.tenant_rows(), 'kassa.vat_rates');
+SELECT internal.allow('staff', 'ALL', internal.tenant_rows(), 'kassa.vat_rates');
+SELECT internal.allow('customer, staff', 'SELECT', 'true', 'kassa.currencies');
 
 GRANT SELECT ON kassa.tenants, kassa.vat_rates, kassa.currencies TO customer, staff;
 

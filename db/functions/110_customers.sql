@@ -131,17 +131,8 @@ CREATE OR REPLACE TRIGGER refuse_customer_delete BEFORE DELETE ON kassa.customer
                                                        'Close them with /rpc/close_customer instead.');
 SELECT internal.audit_table('kassa.customers', 'tenant_id', 'id');
 
-ALTER TABLE kassa.customers ENABLE ROW LEVEL SECURITY;
-SELECT internal.declare_policy('kassa.customers', 'Staff see their tenant''s customers',
-                              'SELECT', 'staff', internal.tenant_rows());
-SELECT internal.declare_policy('kassa.customers', 'Staff add customers to their tenant',
-                              'INSERT', 'staff', internal.tenant_rows());
-SELECT internal.declare_policy('kassa.customers', 'Staff update their tenant''s customers',
-                              'UPDATE', 'staff', internal.tenant_rows());
-SELECT internal.declare_policy('kassa.customers', 'Customers see themselves',
-                              'SELECT', 'customer', internal.own_rows('id'));
-SELECT internal.declare_policy('kassa.customers', 'Customers update their own contact data',
-                              'UPDATE', 'customer', internal.own_rows('id'));
+SELECT internal.allow('staff', 'SELECT, INSERT, UPDATE', internal.tenant_rows(), 'kassa.customers');
+SELECT internal.allow('customer', 'SELECT, UPDATE', internal.own_rows('id'), 'kassa.customers');
 
 -- Column grants: contact data is what a customer may change; staff also set type. Status stays
 -- granted to staff so that setting it meets the trigger's clear refusal (P0C06), not a bare 42501.

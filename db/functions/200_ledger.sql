@@ -155,16 +155,8 @@ END $$;
 CREATE OR REPLACE TRIGGER notify_balance AFTER UPDATE OF balance ON kassa.billing_accounts
   FOR EACH ROW WHEN (NEW.balance IS DISTINCT FROM OLD.balance) EXECUTE FUNCTION internal.notify_balance();
 
-ALTER TABLE kassa.billing_accounts ENABLE ROW LEVEL SECURITY;
-ALTER TABLE kassa.ledger_entries ENABLE ROW LEVEL SECURITY;
-SELECT internal.declare_policy('kassa.billing_accounts', 'Staff see their tenant''s accounts',
-                              'SELECT', 'staff', internal.tenant_rows());
-SELECT internal.declare_policy('kassa.billing_accounts', 'Customers see their own account',
-                              'SELECT', 'customer', internal.own_rows());
-SELECT internal.declare_policy('kassa.ledger_entries', 'Staff see their tenant''s ledger',
-                              'SELECT', 'staff', internal.tenant_rows());
-SELECT internal.declare_policy('kassa.ledger_entries', 'Customers see their own ledger',
-                              'SELECT', 'customer', internal.own_rows());
+SELECT internal.allow('staff', 'SELECT', internal.tenant_rows(), 'kassa.billing_accounts', 'kassa.ledger_entries');
+SELECT internal.allow('customer', 'SELECT', internal.own_rows(), 'kassa.billing_accounts', 'kassa.ledger_entries');
 GRANT SELECT ON kassa.billing_accounts, kassa.ledger_entries TO customer, staff;
 
 -- id is the entry's opaque uuid; entry_no orders a customer's entries.

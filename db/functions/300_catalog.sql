@@ -76,20 +76,8 @@ CREATE OR REPLACE TRIGGER guard_price_version BEFORE UPDATE ON kassa.price_versi
 SELECT internal.audit_table('kassa.products', 'tenant_id', 'id');
 SELECT internal.audit_table('kassa.price_versions', 'tenant_id', 'id');
 
-ALTER TABLE kassa.products ENABLE ROW LEVEL SECURITY;
-ALTER TABLE kassa.price_versions ENABLE ROW LEVEL SECURITY;
-SELECT internal.declare_policy('kassa.products', 'Users see their tenant''s products',
-                              'SELECT', 'customer, staff', internal.tenant_rows());
-SELECT internal.declare_policy('kassa.products', 'Staff add products to their tenant',
-                              'INSERT', 'staff', internal.tenant_rows());
-SELECT internal.declare_policy('kassa.products', 'Staff update their tenant''s products',
-                              'UPDATE', 'staff', internal.tenant_rows());
-SELECT internal.declare_policy('kassa.price_versions', 'Users see their tenant''s prices',
-                              'SELECT', 'customer, staff', internal.tenant_rows());
-SELECT internal.declare_policy('kassa.price_versions', 'Staff add prices to their tenant',
-                              'INSERT', 'staff', internal.tenant_rows());
-SELECT internal.declare_policy('kassa.price_versions', 'Staff correct their tenant''s unused prices',
-                              'UPDATE', 'staff', internal.tenant_rows());
+SELECT internal.allow('customer, staff', 'SELECT', internal.tenant_rows(), 'kassa.products', 'kassa.price_versions');
+SELECT internal.allow('staff', 'INSERT, UPDATE', internal.tenant_rows(), 'kassa.products', 'kassa.price_versions');
 
 GRANT SELECT ON kassa.products, kassa.price_versions TO customer, staff;
 

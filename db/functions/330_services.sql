@@ -334,25 +334,11 @@ GRANT EXECUTE ON FUNCTION api.activate_service(uuid, text, date, text), api.susp
 SELECT internal.audit_table('kassa.services', 'tenant_id', 'id', '-next_billing_date');
 SELECT internal.audit_table('kassa.pending_charges', 'tenant_id', 'id');
 
-ALTER TABLE kassa.services ENABLE ROW LEVEL SECURITY;
-ALTER TABLE kassa.service_actions ENABLE ROW LEVEL SECURITY;
-ALTER TABLE kassa.pending_charges ENABLE ROW LEVEL SECURITY;
-SELECT internal.declare_policy('kassa.services', 'Staff see their tenant''s services',
-                              'SELECT', 'staff', internal.tenant_rows());
-SELECT internal.declare_policy('kassa.services', 'Staff add services to their tenant',
-                              'INSERT', 'staff', internal.tenant_rows());
-SELECT internal.declare_policy('kassa.services', 'Staff update their tenant''s services',
-                              'UPDATE', 'staff', internal.tenant_rows());
-SELECT internal.declare_policy('kassa.services', 'Customers see their own services',
-                              'SELECT', 'customer', internal.own_rows());
-SELECT internal.declare_policy('kassa.service_actions', 'Staff see their tenant''s service actions',
-                              'SELECT', 'staff', internal.tenant_rows());
-SELECT internal.declare_policy('kassa.service_actions', 'Customers see their own service actions',
-                              'SELECT', 'customer', internal.own_rows());
-SELECT internal.declare_policy('kassa.pending_charges', 'Staff see their tenant''s pending charges',
-                              'SELECT', 'staff', internal.tenant_rows());
-SELECT internal.declare_policy('kassa.pending_charges', 'Customers see their own pending charges',
-                              'SELECT', 'customer', internal.own_rows());
+SELECT internal.allow('staff', 'SELECT', internal.tenant_rows(),
+                      'kassa.services', 'kassa.service_actions', 'kassa.pending_charges');
+SELECT internal.allow('staff', 'INSERT, UPDATE', internal.tenant_rows(), 'kassa.services');
+SELECT internal.allow('customer', 'SELECT', internal.own_rows(),
+                      'kassa.services', 'kassa.service_actions', 'kassa.pending_charges');
 
 GRANT SELECT ON kassa.services, kassa.service_actions, kassa.pending_charges TO customer, staff;
 

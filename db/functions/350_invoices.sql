@@ -365,18 +365,11 @@ GRANT EXECUTE ON FUNCTION internal.invoice_vat_breakdown(uuid, uuid[]), internal
 -- Row-level security, the API's views and the staff RPCs of invoices. Writes go through the RPCs
 -- (security definer, tenant from the token); staff may also PATCH a draft's notes, period and
 -- supply date, which the freeze refuses once it is finalised.
-ALTER TABLE kassa.invoices ENABLE ROW LEVEL SECURITY;
-ALTER TABLE kassa.invoice_lines ENABLE ROW LEVEL SECURITY;
-SELECT internal.declare_policy('kassa.invoices', 'Staff see their tenant''s invoices',
-                              'SELECT', 'staff', internal.tenant_rows());
-SELECT internal.declare_policy('kassa.invoices', 'Staff edit their tenant''s invoices',
-                              'UPDATE', 'staff', internal.tenant_rows());
-SELECT internal.declare_policy('kassa.invoices', 'Customers see their own issued invoices',
-                              'SELECT', 'customer', internal.own_rows() || ' AND status <> ''draft''');
-SELECT internal.declare_policy('kassa.invoice_lines', 'Staff see their tenant''s invoice lines',
-                              'SELECT', 'staff', internal.tenant_rows());
-SELECT internal.declare_policy('kassa.invoice_lines', 'Customers see the lines of their own issued invoices',
-                              'SELECT', 'customer', internal.rows_of_visible('kassa.invoice_lines', 'kassa.invoices', 'invoice_id'));
+SELECT internal.allow('staff', 'SELECT', internal.tenant_rows(), 'kassa.invoices', 'kassa.invoice_lines');
+SELECT internal.allow('staff', 'UPDATE', internal.tenant_rows(), 'kassa.invoices');
+SELECT internal.allow('customer', 'SELECT', internal.own_rows() || ' AND status <> ''draft''', 'kassa.invoices');
+SELECT internal.allow('customer', 'SELECT', internal.rows_of_visible('kassa.invoice_lines', 'kassa.invoices', 'invoice_id'),
+                      'kassa.invoice_lines');
 GRANT SELECT ON kassa.invoices, kassa.invoice_lines TO customer, staff;
 
 CREATE VIEW api.invoices WITH (security_invoker = true) AS

@@ -83,11 +83,8 @@ BEGIN
 END $$;
 
 -- Row-level security and the API's view of allocations.
-ALTER TABLE kassa.invoice_allocations ENABLE ROW LEVEL SECURITY;
-SELECT internal.declare_policy('kassa.invoice_allocations', 'Staff see their tenant''s allocations',
-                              'SELECT', 'staff', internal.tenant_rows());
-SELECT internal.declare_policy('kassa.invoice_allocations', 'Customers see their own allocations',
-                              'SELECT', 'customer', internal.own_rows());
+SELECT internal.allow('staff', 'SELECT', internal.tenant_rows(), 'kassa.invoice_allocations');
+SELECT internal.allow('customer', 'SELECT', internal.own_rows(), 'kassa.invoice_allocations');
 GRANT SELECT ON kassa.invoice_allocations TO customer, staff;
 
 CREATE VIEW api.invoice_allocations WITH (security_invoker = true) AS

@@ -227,21 +227,13 @@ CREATE OR REPLACE TRIGGER final BEFORE UPDATE OR DELETE ON kassa.credit_note_vat
   FOR EACH ROW EXECUTE FUNCTION internal.refuse_credit_note_change();
 
 -- Row-level security, the API's views and the staff RPC of credit notes.
-ALTER TABLE kassa.credit_notes ENABLE ROW LEVEL SECURITY;
-ALTER TABLE kassa.credit_note_lines ENABLE ROW LEVEL SECURITY;
-ALTER TABLE kassa.credit_note_vat_totals ENABLE ROW LEVEL SECURITY;
-SELECT internal.declare_policy('kassa.credit_notes', 'Staff see their tenant''s credit notes',
-                              'SELECT', 'staff', internal.tenant_rows());
-SELECT internal.declare_policy('kassa.credit_notes', 'Customers see their own credit notes',
-                              'SELECT', 'customer', internal.own_rows());
-SELECT internal.declare_policy('kassa.credit_note_lines', 'Staff see their tenant''s credit note lines',
-                              'SELECT', 'staff', internal.tenant_rows());
-SELECT internal.declare_policy('kassa.credit_note_lines', 'Customers see the lines of their own credit notes',
-                              'SELECT', 'customer', internal.rows_of_visible('kassa.credit_note_lines', 'kassa.credit_notes', 'credit_note_id'));
-SELECT internal.declare_policy('kassa.credit_note_vat_totals', 'Staff see their tenant''s credit note VAT totals',
-                              'SELECT', 'staff', internal.tenant_rows());
-SELECT internal.declare_policy('kassa.credit_note_vat_totals', 'Customers see the VAT totals of their own credit notes',
-                              'SELECT', 'customer', internal.rows_of_visible('kassa.credit_note_vat_totals', 'kassa.credit_notes', 'credit_note_id'));
+SELECT internal.allow('staff', 'SELECT', internal.tenant_rows(),
+                      'kassa.credit_notes', 'kassa.credit_note_lines', 'kassa.credit_note_vat_totals');
+SELECT internal.allow('customer', 'SELECT', internal.own_rows(), 'kassa.credit_notes');
+SELECT internal.allow('customer', 'SELECT', internal.rows_of_visible('kassa.credit_note_lines', 'kassa.credit_notes', 'credit_note_id'),
+                      'kassa.credit_note_lines');
+SELECT internal.allow('customer', 'SELECT', internal.rows_of_visible('kassa.credit_note_vat_totals', 'kassa.credit_notes', 'credit_note_id'),
+                      'kassa.credit_note_vat_totals');
 GRANT SELECT ON kassa.credit_notes, kassa.credit_note_lines, kassa.credit_note_vat_totals TO customer, staff;
 
 CREATE VIEW api.credit_notes WITH (security_invoker = true) AS

@@ -314,26 +314,11 @@ SELECT internal.audit_table('kassa.payment_refunds', 'tenant_id', 'id');
 SELECT internal.audit_table('kassa.payment_settings', 'tenant_id', 'tenant_id');
 SELECT internal.audit_table('kassa.bonus_tiers', 'tenant_id', 'min_amount');
 
-ALTER TABLE kassa.payments ENABLE ROW LEVEL SECURITY;
-ALTER TABLE kassa.payment_refunds ENABLE ROW LEVEL SECURITY;
-ALTER TABLE kassa.payment_settings ENABLE ROW LEVEL SECURITY;
-ALTER TABLE kassa.bonus_tiers ENABLE ROW LEVEL SECURITY;
-SELECT internal.declare_policy('kassa.payments', 'Staff see their tenant''s payments',
-                              'SELECT', 'staff', internal.tenant_rows());
-SELECT internal.declare_policy('kassa.payments', 'Customers see their own payments',
-                              'SELECT', 'customer', internal.own_rows());
-SELECT internal.declare_policy('kassa.payment_refunds', 'Staff see their tenant''s refunds',
-                              'SELECT', 'staff', internal.tenant_rows());
-SELECT internal.declare_policy('kassa.payment_refunds', 'Customers see their own refunds',
-                              'SELECT', 'customer', internal.own_rows());
-SELECT internal.declare_policy('kassa.payment_settings', 'Users see their tenant''s top-up limits',
-                              'SELECT', 'customer, staff', internal.tenant_rows());
-SELECT internal.declare_policy('kassa.payment_settings', 'Staff set their tenant''s top-up limits',
-                              'ALL', 'staff', internal.tenant_rows());
-SELECT internal.declare_policy('kassa.bonus_tiers', 'Users see their tenant''s bonus tiers',
-                              'SELECT', 'customer, staff', internal.tenant_rows());
-SELECT internal.declare_policy('kassa.bonus_tiers', 'Staff manage their tenant''s bonus tiers',
-                              'ALL', 'staff', internal.tenant_rows());
+SELECT internal.allow('staff', 'SELECT', internal.tenant_rows(), 'kassa.payments', 'kassa.payment_refunds');
+SELECT internal.allow('customer', 'SELECT', internal.own_rows(), 'kassa.payments', 'kassa.payment_refunds');
+SELECT internal.allow('customer, staff', 'SELECT', internal.tenant_rows(),
+                      'kassa.payment_settings', 'kassa.bonus_tiers');
+SELECT internal.allow('staff', 'ALL', internal.tenant_rows(), 'kassa.payment_settings', 'kassa.bonus_tiers');
 
 -- The raw provider response is for staff only: customers get every other column.
 GRANT SELECT (tenant_id, id, customer_id, provider, provider_ref, provider_intent_ref, method, purpose, status,

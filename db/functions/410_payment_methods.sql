@@ -256,13 +256,10 @@ $$;
 
 SELECT internal.audit_table('kassa.payment_methods', 'tenant_id', 'id');
 
-ALTER TABLE kassa.payment_methods ENABLE ROW LEVEL SECURITY;
 ALTER TABLE kassa.payment_method_secrets ENABLE ROW LEVEL SECURITY;
 REVOKE ALL ON kassa.payment_method_secrets FROM customer, staff, anon;
-SELECT internal.declare_policy('kassa.payment_methods', 'Staff see their tenant''s payment methods',
-                              'SELECT', 'staff', internal.tenant_rows());
-SELECT internal.declare_policy('kassa.payment_methods', 'Customers see their own payment methods',
-                              'SELECT', 'customer', internal.own_rows());
+SELECT internal.allow('staff', 'SELECT', internal.tenant_rows(), 'kassa.payment_methods');
+SELECT internal.allow('customer', 'SELECT', internal.own_rows(), 'kassa.payment_methods');
 GRANT SELECT ON kassa.payment_methods TO customer, staff;
 
 GRANT EXECUTE ON FUNCTION api.add_payment_method(text, text, text, text, text, boolean, uuid),

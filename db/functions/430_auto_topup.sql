@@ -157,11 +157,8 @@ $$;
 
 SELECT internal.audit_table('kassa.auto_topups', 'tenant_id', 'customer_id');
 
-ALTER TABLE kassa.auto_topups ENABLE ROW LEVEL SECURITY;
-SELECT internal.declare_policy('kassa.auto_topups', 'Staff see their tenant''s auto top-ups',
-                              'SELECT', 'staff', internal.tenant_rows());
-SELECT internal.declare_policy('kassa.auto_topups', 'Customers see their own auto top-up',
-                              'SELECT', 'customer', internal.own_rows());
+SELECT internal.allow('staff', 'SELECT', internal.tenant_rows(), 'kassa.auto_topups');
+SELECT internal.allow('customer', 'SELECT', internal.own_rows(), 'kassa.auto_topups');
 GRANT SELECT ON kassa.auto_topups TO customer, staff;
 
 GRANT EXECUTE ON FUNCTION api.configure_auto_topup(boolean, bigint, bigint, uuid, uuid) TO customer, staff;

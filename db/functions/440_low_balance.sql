@@ -20,16 +20,10 @@ CREATE OR REPLACE TRIGGER warn_low_balance AFTER UPDATE OF balance ON kassa.bill
 
 SELECT internal.audit_table('kassa.low_balance_thresholds', 'tenant_id', 'amount');
 
-ALTER TABLE kassa.notifications ENABLE ROW LEVEL SECURITY;
-ALTER TABLE kassa.low_balance_thresholds ENABLE ROW LEVEL SECURITY;
-SELECT internal.declare_policy('kassa.notifications', 'Staff see their tenant''s notifications',
-                              'SELECT', 'staff', internal.tenant_rows());
-SELECT internal.declare_policy('kassa.notifications', 'Customers see their own notifications',
-                              'SELECT', 'customer', internal.own_rows());
-SELECT internal.declare_policy('kassa.low_balance_thresholds', 'Users see their tenant''s low-balance thresholds',
-                              'SELECT', 'customer, staff', internal.tenant_rows());
-SELECT internal.declare_policy('kassa.low_balance_thresholds', 'Staff manage their tenant''s low-balance thresholds',
-                              'ALL', 'staff', internal.tenant_rows());
+SELECT internal.allow('staff', 'SELECT', internal.tenant_rows(), 'kassa.notifications');
+SELECT internal.allow('customer', 'SELECT', internal.own_rows(), 'kassa.notifications');
+SELECT internal.allow('customer, staff', 'SELECT', internal.tenant_rows(), 'kassa.low_balance_thresholds');
+SELECT internal.allow('staff', 'ALL', internal.tenant_rows(), 'kassa.low_balance_thresholds');
 GRANT SELECT ON kassa.notifications, kassa.low_balance_thresholds TO customer, staff;
 
 CREATE VIEW api.notifications WITH (security_invoker = true) AS

@@ -141,9 +141,7 @@ BEGIN
 END $$;
 
 SELECT internal.audit_table('kassa.balance_adjustments', 'tenant_id', 'id');
-ALTER TABLE kassa.balance_adjustments ENABLE ROW LEVEL SECURITY;
-SELECT internal.declare_policy('kassa.balance_adjustments', 'Staff see their tenant''s balance adjustments',
-                              'SELECT', 'staff', internal.tenant_rows());
+SELECT internal.allow('staff', 'SELECT', internal.tenant_rows(), 'kassa.balance_adjustments');
 GRANT SELECT ON kassa.balance_adjustments TO staff;
 
 GRANT EXECUTE ON FUNCTION api.record_manual_payment(uuid, bigint, text, text, text, text), api.fail_payment(uuid, text),

@@ -349,25 +349,9 @@ SELECT internal.audit_table('kassa.dunning_schedules', 'tenant_id', 'version');
 SELECT internal.audit_table('kassa.dunning_steps', 'tenant_id', 'schedule_version', 'day_offset');
 SELECT internal.audit_table('kassa.dunning_pauses', 'tenant_id', 'id');
 
-ALTER TABLE kassa.dunning_schedules ENABLE ROW LEVEL SECURITY;
-ALTER TABLE kassa.dunning_steps ENABLE ROW LEVEL SECURITY;
-ALTER TABLE kassa.invoice_dunning ENABLE ROW LEVEL SECURITY;
-ALTER TABLE kassa.invoice_dunning_steps ENABLE ROW LEVEL SECURITY;
-ALTER TABLE kassa.dunning_pauses ENABLE ROW LEVEL SECURITY;
-SELECT internal.declare_policy('kassa.dunning_schedules', 'Staff see their tenant''s dunning schedules',
-                              'SELECT', 'staff', internal.tenant_rows());
-SELECT internal.declare_policy('kassa.dunning_steps', 'Staff see their tenant''s dunning steps',
-                              'SELECT', 'staff', internal.tenant_rows());
-SELECT internal.declare_policy('kassa.invoice_dunning', 'Staff see their tenant''s invoices in dunning',
-                              'SELECT', 'staff', internal.tenant_rows());
-SELECT internal.declare_policy('kassa.invoice_dunning', 'Customers see their own invoices in dunning',
-                              'SELECT', 'customer', internal.own_rows());
-SELECT internal.declare_policy('kassa.invoice_dunning_steps', 'Staff see their tenant''s dunning steps taken',
-                              'SELECT', 'staff', internal.tenant_rows());
-SELECT internal.declare_policy('kassa.invoice_dunning_steps', 'Customers see their own dunning steps taken',
-                              'SELECT', 'customer', internal.own_rows());
-SELECT internal.declare_policy('kassa.dunning_pauses', 'Staff see their tenant''s dunning pauses',
-                              'SELECT', 'staff', internal.tenant_rows());
+SELECT internal.allow('staff', 'SELECT', internal.tenant_rows(), 'kassa.dunning_schedules', 'kassa.dunning_steps',
+                      'kassa.dunning_pauses', 'kassa.invoice_dunning', 'kassa.invoice_dunning_steps');
+SELECT internal.allow('customer', 'SELECT', internal.own_rows(), 'kassa.invoice_dunning', 'kassa.invoice_dunning_steps');
 GRANT SELECT ON kassa.dunning_schedules, kassa.dunning_steps, kassa.dunning_pauses TO staff;
 GRANT SELECT ON kassa.invoice_dunning, kassa.invoice_dunning_steps TO customer, staff;
 

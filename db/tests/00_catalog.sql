@@ -114,6 +114,7 @@ SELECT set_eq($$
      AND has_function_privilege('kassa_worker', p.oid, 'EXECUTE')
 $$, ARRAY[
   'internal.check_claims(json,text)', 'internal.act_as(text)', 'internal.account_balance(uuid,uuid)',
+  'internal.count_request(text,integer,integer)',
   'internal.check_return_url(uuid,text,text)', 'internal.begin_top_up(uuid,uuid,bigint,text)',
   'internal.attach_checkout(uuid,uuid,text,text,jsonb)', 'internal.stripe_refund_intent(uuid,uuid,bigint,text)',
   'internal.sync_stripe_refunds(uuid,uuid,text,bigint,text,jsonb)', 'internal.stripe_event(jsonb)',

@@ -1,7 +1,7 @@
 -- Row-level security per API role, acting as PostgREST does (role + request.jwt.claims).
 -- Every change attempt that must fail is checked afterwards as the owner: nothing changed.
 BEGIN;
-SELECT plan(38);
+SELECT plan(41);
 \ir helpers/two_tenants.sql
 
 -- anon: nothing at all
@@ -80,6 +80,24 @@ SELECT results_eq($$SELECT name FROM kassa.tenants WHERE slug IN ('tap-b', 'tap-
                   $$VALUES ('Tenant B'), ('Tenant S')$$, '... and no other tenant was renamed');
 SELECT results_eq($$SELECT tenant_id, rate FROM kassa.vat_rates WHERE category = 'reduced' AND tenant_id IN ('aaaaaaaa-0000-4000-8000-00000000000a', 'bbbbbbbb-0000-4000-8000-00000000000b')$$,
                   $$VALUES ('aaaaaaaa-0000-4000-8000-00000000000a'::uuid, 7.50::numeric(5,2))$$, 'the new VAT rate belongs to the staff''s tenant');
+
+-- Re-declaring over a database deployed with other policy names (before the policies were named
+-- <role>_<command>, with one policy for customer and staff) leaves one policy per role and
+-- command: a stale policy that opened more rows would otherwise still be OR-ed in.
+CREATE POLICY "Users see their tenant's VAT rates" ON kassa.vat_rates FOR SELECT TO customer, staff USING (true);
+CREATE POLICY "Staff manage their tenant's VAT rates" ON kassa.vat_rates FOR ALL TO staff USING (true) WITH CHECK (true);
+SELECT internal.allow('customer, staff', 'SELECT', internal.tenant_rows(), 'kassa.vat_rates');
+SELECT internal.allow('staff', 'ALL', internal.tenant_rows(), 'kassa.vat_rates');
+SELECT is((SELECT count(*) FROM pg_policy WHERE polrelid = 'kassa.vat_rates'::regclass AND polcmd = '*'
+             AND 'staff'::regrole = ANY (polroles)), 1::bigint,
+          're-declaring staff ALL over an old-named staff ALL policy leaves exactly one');
+SELECT set_eq($$SELECT polname::text, polcmd::text, polroles::regrole[]::text FROM pg_policy WHERE polrelid = 'kassa.vat_rates'::regclass$$,
+              $$VALUES ('customer_select', 'r', '{customer}'), ('staff_select', 'r', '{staff}'), ('staff_all', '*', '{staff}')$$,
+              'the old policies for customer and staff are gone: one policy per role and command');
+SELECT pg_temp.act_as('staff', 'aaaaaaaa-0000-4000-8000-00000000000a');
+SELECT is((SELECT count(*) FROM api.vat_rates WHERE tenant_id <> 'aaaaaaaa-0000-4000-8000-00000000000a'), 0::bigint,
+          'staff again see only their tenant''s VAT rates: the old policies opened them all');
+SELECT pg_temp.act_as_owner();
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -1,0 +1,24 @@
+-- The bridge's rate limits count in the database (internal.count_request): hits per bucket and
+-- window, the wait until the window ends beyond the limit, buckets apart, old windows removed.
+BEGIN;
+SELECT plan(8);
+
+SELECT is(internal.count_request('address:192.0.2.1', 2, 3600), NULL, 'the first hit passes');
+SELECT is(internal.count_request('address:192.0.2.1', 2, 3600), NULL, 'the second (the limit) passes');
+SELECT ok(wait BETWEEN 1 AND 3600, 'the third waits until the window ends, in seconds')
+  FROM (SELECT internal.count_request('address:192.0.2.1', 2, 3600) AS wait) third;
+SELECT is(internal.count_request('address:192.0.2.2', 2, 3600), NULL, 'another bucket counts apart');
+SELECT is((SELECT hits FROM kassa.request_counts WHERE bucket = 'address:192.0.2.1'), 3,
+          'refused hits count too (a client hammering stays refused)');
+
+-- A past window of the bucket goes when its next window starts.
+INSERT INTO kassa.request_counts VALUES ('token:abc', now() - interval '2 hours', 40);
+SELECT is(internal.count_request('token:abc', 20), NULL, 'a new window starts from zero');
+SELECT is((SELECT count(*) FROM kassa.request_counts WHERE bucket = 'token:abc')::int, 1,
+          'and the old window of the bucket is removed');
+
+INSERT INTO kassa.request_counts VALUES ('address:198.51.100.7', now() - interval '2 hours', 1);
+SELECT cmp_ok(internal.sweep_request_counts(), '>=', 1, 'the sweep removes windows that ended over an hour ago');
+
+SELECT * FROM finish();
+ROLLBACK;
