@@ -2,7 +2,7 @@
 -- downtime; versioned schedules; pauses; tolerance; suspension for non_payment and
 -- reconnection (only those) in the transaction that clears the debt; bad input.
 BEGIN;
-SELECT plan(46);
+SELECT plan(47);
 \ir helpers/invoices.sql
 \ir helpers/two_tenants.sql
 \ir helpers/catalog.sql
@@ -132,6 +132,18 @@ SELECT is((SELECT n.payload -> 'services' -> 0 ->> 'service_id' FROM kassa.notif
 SELECT is((SELECT count(*) FROM kassa.service_actions WHERE service_id = 'aaaaaaaa-0000-4000-8000-00000000d001'
               AND action = 'resume' AND reason = 'Reconnected: overdue amount cleared'), 1::bigint,
           'resumed once, in the action log');
+
+-- A credit note reconnects too: A2 owes a2 (90.00) and small (40.00), both past due; crediting
+-- a2 in full leaves 40.00, within the tolerance.
+SELECT pg_temp.new_service(3, 1, p_customer => 'aaaaaaaa-0000-4000-8000-0000000000a2');
+SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d003', 'activate', '2026-06-29');
+SELECT internal.service_transition('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-00000000d003',
+                                   'suspend', 'dunning', '2026-06-29', p_suspension_reason => 'non_payment');
+SELECT internal.create_credit_note('aaaaaaaa-0000-4000-8000-00000000000a', (SELECT id FROM inv WHERE name = 'a2'),
+  'service never delivered', 'balance',
+  jsonb_build_array(jsonb_build_object('invoice_line_id', (pg_temp.lines((SELECT id FROM inv WHERE name = 'a2')))[1],
+                                       'amount', 9000)), '2026-06-29');
+SELECT is(pg_temp.service_state(3), 'active', 'a credit note that brings the overdue amount within the tolerance reconnects');
 
 -- 9. Customers see their own invoices' dunning state, staff their tenant's.
 SELECT pg_temp.act_as('customer', 'aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-0000000000a2');
