@@ -70,12 +70,12 @@ RECORD = """
     FROM kassa.invoices i WHERE i.tenant_id = %(tenant)s AND i.id = %(invoice)s"""
 EVENT = """
   INSERT INTO kassa.notifications (tenant_id, customer_id, kind, payload)
-  SELECT i.tenant_id, i.customer_id, %(event)s, jsonb_build_object(
+  SELECT i.tenant_id, i.customer_id, %(event)s::text, jsonb_build_object(
            'customer_id', c.id, 'customer_name', c.name, 'account_number', c.account_number, 'locale', t.locale,
            'invoice_id', i.id, 'invoice_number', i.number, 'amount_due', i.amount_due, 'currency', i.currency,
-           'due_on', i.due_on, 'as_of', %(as_of)s::date, 'step', %(step)s, 'step_kind', %(kind)s,
+           'due_on', i.due_on, 'as_of', %(as_of)s::date, 'step', %(step)s::integer, 'step_kind', %(kind)s::text,
            'days_overdue', greatest(%(as_of)s::date - i.due_on, 0), 'schedule_version', d.schedule_version,
-           'urgency', %(urgency)s)
+           'urgency', %(urgency)s::text)
     FROM kassa.invoices i
     JOIN kassa.customers c ON c.tenant_id = i.tenant_id AND c.id = i.customer_id
     JOIN kassa.tenants t ON t.id = i.tenant_id

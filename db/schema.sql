@@ -3077,6 +3077,8 @@ CREATE INDEX invoice_allocations_invoice ON kassa.invoice_allocations USING btre
 
 CREATE INDEX invoice_dunning_steps_customer ON kassa.invoice_dunning_steps USING btree (tenant_id, customer_id);
 
+CREATE INDEX invoice_dunning_steps_unsent ON kassa.invoice_dunning_steps USING btree (tenant_id) WHERE ((outcome = 'taken'::text) AND (notification_id IS NULL));
+
 CREATE INDEX invoice_lines_invoice ON kassa.invoice_lines USING btree (tenant_id, invoice_id, "position");
 
 CREATE UNIQUE INDEX invoice_lines_recurring_once ON kassa.invoice_lines USING btree (tenant_id, service_id, period_start) WHERE (charge_kind = 'recurring'::text);

@@ -63,6 +63,9 @@ CREATE TABLE kassa.invoice_dunning_steps (
   FOREIGN KEY (tenant_id, notification_id) REFERENCES kassa.notifications (tenant_id, id)
 );
 CREATE INDEX invoice_dunning_steps_customer ON kassa.invoice_dunning_steps (tenant_id, customer_id);
+-- The steps a run has taken but not yet written an event for (only ever the running one's).
+CREATE INDEX invoice_dunning_steps_unsent ON kassa.invoice_dunning_steps (tenant_id)
+  WHERE outcome = 'taken' AND notification_id IS NULL;
 
 -- Staff pause dunning of a customer (invoice_id NULL) or of one invoice, until a date
 -- (inclusive) or until resumed.
