@@ -110,6 +110,13 @@ def field(body: dict, name: str, kind: type, required: bool = True):
     return value
 
 
+def fields(body: dict, required: dict[str, type], optional: dict[str, type] | None = None) -> list:
+    """The body's fields of the given types, in the order named (the optional ones None when
+    absent), or a 400 answer for the first that is wrong."""
+    return ([field(body, name, kind) for name, kind in required.items()]
+            + [field(body, name, kind, False) for name, kind in (optional or {}).items()])
+
+
 def gateway_unavailable(error: Exception):
     """The payment gateway refused or could not be reached: 502, nothing recorded as paid."""
     return problem(502, "P0B07", "the payment gateway refused or could not be reached",

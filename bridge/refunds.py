@@ -17,7 +17,7 @@ from flask import Blueprint, jsonify
 from psycopg.types.json import Jsonb
 
 from bridge import config
-from bridge.answers import field, gateway_unavailable, json_object, problem, rule_broken
+from bridge.answers import fields, gateway_unavailable, json_object, problem, rule_broken
 from bridge.auth import caller
 from bridge.db import acting_for, pool
 from gateways import stripe as stripe_gateway
@@ -27,10 +27,9 @@ blueprint = Blueprint("refunds", __name__)
 
 @blueprint.post("/refunds")
 def refund():
-    claims = caller("staff")
-    body = json_object()
-    amount, payment_id = field(body, "amount", int), field(body, "payment_id", str)
-    request_id, reason = field(body, "request_id", str), field(body, "reason", str, False)
+    claims, body = caller("staff"), json_object()
+    amount, payment_id, request_id, reason = fields(body, {"amount": int, "payment_id": str, "request_id": str},
+                                                    {"reason": str})
     try:
         uuid.UUID(payment_id)
     except ValueError:

@@ -16,7 +16,7 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
 from bridge import config
-from bridge.answers import field, gateway_unavailable, json_object, rule_broken
+from bridge.answers import fields, gateway_unavailable, json_object, rule_broken
 from bridge.auth import caller
 from bridge.db import acting_for, pool
 from gateways import stripe as stripe_gateway
@@ -26,10 +26,9 @@ blueprint = Blueprint("topups", __name__)
 
 @blueprint.post("/top-ups")
 def start_top_up():
-    claims = caller("customer")
-    body = json_object()
-    amount, request_id = field(body, "amount", int), field(body, "request_id", str)
-    success_url, cancel_url = field(body, "success_url", str, False), field(body, "cancel_url", str, False)
+    claims, body = caller("customer"), json_object()
+    amount, request_id, success_url, cancel_url = fields(body, {"amount": int, "request_id": str},
+                                                         {"success_url": str, "cancel_url": str})
     settings = config.current()
     base = settings.public_url
     try:

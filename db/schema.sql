@@ -153,7 +153,7 @@ CREATE FUNCTION api.add_payment_method(kind text, bank text DEFAULT NULL::text, 
 ALTER FUNCTION api.add_payment_method(kind text, bank text, account_type text, account_number text, mandate_reference text, make_primary boolean, customer_id uuid) OWNER TO kassa_owner;
 
 CREATE FUNCTION api.adjust_balance(customer_id uuid, amount bigint, reason text, request_id text DEFAULT NULL::text) RETURNS uuid
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 
@@ -388,14 +388,14 @@ CREATE FUNCTION api.pause_dunning(reason text, until date, customer_id uuid DEFA
 ALTER FUNCTION api.pause_dunning(reason text, until date, customer_id uuid, invoice_id uuid) OWNER TO kassa_owner;
 
 CREATE FUNCTION api.record_manual_payment(customer_id uuid, amount bigint, method text, reason text, reference text DEFAULT NULL::text, request_id text DEFAULT NULL::text) RETURNS uuid
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 
 ALTER FUNCTION api.record_manual_payment(customer_id uuid, amount bigint, method text, reason text, reference text, request_id text) OWNER TO kassa_owner;
 
 CREATE FUNCTION api.refund_payment(payment_id uuid, amount bigint, reason text, request_id text DEFAULT NULL::text) RETURNS uuid
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 
@@ -972,11 +972,17 @@ CREATE FUNCTION internal.clock_now() RETURNS timestamp with time zone
 ALTER FUNCTION internal.clock_now() OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.close_obstacle(p_tenant_id uuid, p_customer_id uuid, OUT code text, OUT message text, OUT hint text) RETURNS record
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 
 ALTER FUNCTION internal.close_obstacle(p_tenant_id uuid, p_customer_id uuid, OUT code text, OUT message text, OUT hint text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.column_default(p_table regclass, p_column text) RETURNS text
+    LANGUAGE plpgsql STABLE
+    AS $$…$$;
+
+ALTER FUNCTION internal.column_default(p_table regclass, p_column text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.complete_payment(p_tenant uuid, p_payment uuid, p_amount bigint, p_currency text, p_intent_ref text DEFAULT NULL::text, p_raw jsonb DEFAULT '{}'::jsonb) RETURNS kassa.payments
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1349,6 +1355,13 @@ CREATE FUNCTION internal.lock_payment_method(p_tenant uuid, p_method uuid, p_cus
     AS $$…$$;
 
 ALTER FUNCTION internal.lock_payment_method(p_tenant uuid, p_method uuid, p_customer uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.make_append_only(p_table regclass, p_code text, p_message text, p_hint text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.make_append_only(p_table regclass, p_code text, p_message text, p_hint text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.mark_overdue(p_tenant_id uuid, p_as_of date DEFAULT NULL::date) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1750,6 +1763,13 @@ CREATE FUNCTION internal.settle_auto_topup() RETURNS trigger
 
 ALTER FUNCTION internal.settle_auto_topup() OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.staff_money_request(p_operation text, p_request_id text, p_call jsonb) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.staff_money_request(p_operation text, p_request_id text, p_call jsonb) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.start_job_run(p_job text, p_as_of date, p_tenant uuid, OUT id bigint, OUT public_id uuid) RETURNS record
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
@@ -1785,23 +1805,11 @@ CREATE FUNCTION internal.statement_customer(p_customer uuid) RETURNS uuid
 
 ALTER FUNCTION internal.statement_customer(p_customer uuid) OWNER TO kassa_owner;
 
-CREATE FUNCTION internal.stripe_charge_refunded(p_charge jsonb) RETURNS text
-    LANGUAGE plpgsql
-    AS $$…$$;
-
-ALTER FUNCTION internal.stripe_charge_refunded(p_charge jsonb) OWNER TO kassa_owner;
-
 CREATE FUNCTION internal.stripe_checkout_completed(p_session jsonb) RETURNS text
     LANGUAGE plpgsql
     AS $$…$$;
 
 ALTER FUNCTION internal.stripe_checkout_completed(p_session jsonb) OWNER TO kassa_owner;
-
-CREATE FUNCTION internal.stripe_dispute_created(p_dispute jsonb) RETURNS text
-    LANGUAGE plpgsql
-    AS $$…$$;
-
-ALTER FUNCTION internal.stripe_dispute_created(p_dispute jsonb) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.stripe_event(p_event jsonb) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1810,17 +1818,17 @@ CREATE FUNCTION internal.stripe_event(p_event jsonb) RETURNS text
 
 ALTER FUNCTION internal.stripe_event(p_event jsonb) OWNER TO kassa_owner;
 
-CREATE FUNCTION internal.stripe_intent_event(p_type text, p_intent jsonb) RETURNS text
-    LANGUAGE plpgsql
-    AS $$…$$;
-
-ALTER FUNCTION internal.stripe_intent_event(p_type text, p_intent jsonb) OWNER TO kassa_owner;
-
 CREATE FUNCTION internal.stripe_payment(p_object jsonb, p_intent text) RETURNS kassa.payments
     LANGUAGE plpgsql STABLE
     AS $$…$$;
 
 ALTER FUNCTION internal.stripe_payment(p_object jsonb, p_intent text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.stripe_payment_event(p_type text, p_object jsonb) RETURNS text
+    LANGUAGE plpgsql
+    AS $$…$$;
+
+ALTER FUNCTION internal.stripe_payment_event(p_type text, p_object jsonb) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.stripe_refund_intent(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text) RETURNS text
     LANGUAGE plpgsql STABLE SECURITY DEFINER
@@ -4183,6 +4191,8 @@ GRANT ALL ON FUNCTION internal.clock_now() TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.close_obstacle(p_tenant_id uuid, p_customer_id uuid, OUT code text, OUT message text, OUT hint text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.column_default(p_table regclass, p_column text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.complete_payment(p_tenant uuid, p_payment uuid, p_amount bigint, p_currency text, p_intent_ref text, p_raw jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.complete_payment(p_tenant uuid, p_payment uuid, p_amount bigint, p_currency text, p_intent_ref text, p_raw jsonb) TO kassa_worker;
 
@@ -4311,6 +4321,8 @@ GRANT SELECT ON TABLE kassa.payment_methods TO staff;
 
 REVOKE ALL ON FUNCTION internal.lock_payment_method(p_tenant uuid, p_method uuid, p_customer uuid) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.make_append_only(p_table regclass, p_code text, p_message text, p_hint text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.mark_overdue(p_tenant_id uuid, p_as_of date) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.mark_overdue(p_tenant_id uuid, p_as_of date) TO kassa_worker;
 
@@ -4433,6 +4445,8 @@ REVOKE ALL ON FUNCTION internal.set_tenant_status(p_tenant text, p_status text) 
 
 REVOKE ALL ON FUNCTION internal.settle_auto_topup() FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.staff_money_request(p_operation text, p_request_id text, p_call jsonb) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.start_job_run(p_job text, p_as_of date, p_tenant uuid, OUT id bigint, OUT public_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.start_job_run(p_job text, p_as_of date, p_tenant uuid, OUT id bigint, OUT public_id uuid) TO kassa_worker;
 
@@ -4445,18 +4459,14 @@ REVOKE ALL ON FUNCTION internal.statement(p_tenant_id uuid, p_customer_id uuid, 
 
 REVOKE ALL ON FUNCTION internal.statement_customer(p_customer uuid) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION internal.stripe_charge_refunded(p_charge jsonb) FROM PUBLIC;
-
 REVOKE ALL ON FUNCTION internal.stripe_checkout_completed(p_session jsonb) FROM PUBLIC;
-
-REVOKE ALL ON FUNCTION internal.stripe_dispute_created(p_dispute jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.stripe_event(p_event jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.stripe_event(p_event jsonb) TO kassa_worker;
 
-REVOKE ALL ON FUNCTION internal.stripe_intent_event(p_type text, p_intent jsonb) FROM PUBLIC;
-
 REVOKE ALL ON FUNCTION internal.stripe_payment(p_object jsonb, p_intent text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.stripe_payment_event(p_type text, p_object jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.stripe_refund_intent(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.stripe_refund_intent(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text) TO kassa_worker;

@@ -1,9 +1,10 @@
 """Auto top-up: charge the saved card of every customer whose balance is below their threshold.
 
 The database decides who is due and claims one attempt at a time (internal.claim_auto_topup:
-one in flight per customer, 60-minute cooldown); this job only talks to Stripe, off-session,
-with an idempotency key per attempt, and records the answer (success completes the payment,
-a decline fails it; three failures in a row disable auto top-up with a notification).
+one in flight per customer, then a cooldown, internal.auto_topup_cooldown); this job only talks
+to Stripe, off-session, with an idempotency key per attempt, and records the answer (success
+completes the payment, a decline fails it; internal.auto_topup_max_failures failures in a row
+disable auto top-up with a notification).
 Attempts left in flight by a crash are asked again with the same key after five minutes.
 """
 from __future__ import annotations

@@ -16,7 +16,6 @@ standby), with each job's schedule and next run.
 """
 from __future__ import annotations
 
-import json
 import logging
 import os
 import signal
@@ -31,6 +30,7 @@ from zoneinfo import ZoneInfo
 import psycopg
 from croniter import croniter
 
+from bridge import plain_http
 from jobs import runner
 from jobs.config import JobConfig
 
@@ -238,12 +238,7 @@ def health_server(scheduler: Scheduler, port: int) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
             status, body = scheduler.health() if self.path == "/health" else (404, {"message": "not found"})
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            plain_http.send_json(self, status, body)
 
         def log_message(self, *args):
             pass

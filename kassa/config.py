@@ -16,6 +16,8 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from bridge.claims import key_id, key_set
+from gateways.netcash import LIVE_URL as NETCASH_LIVE_URL
+from gateways.octo import PRODUCTION_URL as OCTO_PRODUCTION_URL
 
 ROOT = Path(__file__).resolve().parent.parent
 HOME = Path(os.environ.get("KASSA_HOME", ROOT / ".kassa"))
@@ -23,7 +25,16 @@ TOOLS = ROOT / ".tools"
 STATE_FILE = HOME / "state.json"
 
 DEFAULT_PORTS = {"postgres": 54329, "postgrest": 3000, "postgrest_admin": 3001,
-                 "bridge": 8700, "sse": 8701, "stripe_fake": 8702, "scheduler": 8703}
+                 "bridge": 8700, "sse": 8701, "stripe_fake": 8702, "scheduler": 8703,
+                 "octo_fake": 8704, "netcash_fake": 8705}
+
+# What local mode gives the processes instead of gateway credentials. `kassa env` prints them; set
+# back in the environment (a sourced `kassa env`) they still mean local mode.
+LOCAL_STRIPE_SECRET_KEY = "sk_test_local"
+LOCAL_OCTO_SHOP_ID = "0"  # no real OCTO shop has id 0
+LOCAL_OCTO_SECRET = "octo_test_local"
+LOCAL_NETCASH_KEYS = {"debit_order": "local-debit-order-key", "account": "local-account-key",
+                      "vendor": "local-vendor-key"}
 
 
 def port_is_free(port: int) -> bool:
@@ -64,6 +75,16 @@ def with_database(dsn: str, dbname: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, "/" + dbname, parts.query, parts.fragment))
 
 
+class LocalUrl:
+    """A read-only attribute of Settings: the URL of one of the stack's processes on this machine."""
+
+    def __init__(self, process: str, path: str = ""):
+        self.process, self.path = process, path
+
+    def __get__(self, settings: Settings | None, owner: type | None = None):
+        return self if settings is None else f"http://127.0.0.1:{settings.ports[self.process]}{self.path}"
+
+
 @dataclass
 class Settings:
     """Everything a Kassa process needs to know; exported to children as KASSA_* variables."""
@@ -78,6 +99,15 @@ class Settings:
     stripe_secret_key: str = ""       # empty: local Stripe stand-in
     stripe_webhook_secret: str = field(default_factory=lambda: "whsec_" + secrets.token_hex(24))
     payment_method_key: str = field(default_factory=lambda: secrets.token_hex(32))
+    octo_shop_id: str = ""            # with octo_secret: the real OCTO; without: the local stand-in
+    octo_secret: str = ""             # empty: local OCTO stand-in
+    octo_base_url: str = ""           # with credentials; empty: https://secure.octo.uz
+    octo_signature_secret: str = ""   # what OCTO signs callbacks with; empty: octo_secret
+    netcash_debit_order_key: str = ""  # empty: local NetCash stand-in
+    netcash_account_key: str = ""
+    netcash_vendor_key: str = ""
+    netcash_url: str = ""              # empty: NetCash's NIWS with keys, the stand-in without
+    netcash_amount_unit: str = "cents"
     # Previous JWT secrets still accepted after `kassa jwt-key rotate`: [{"secret", "retire_after"}]
     # (ISO 8601 UTC); `kassa jwt-key retire` drops them (kassa/keys.py).
     jwt_previous_keys: list[dict] = field(default_factory=list)
@@ -89,27 +119,40 @@ class Settings:
         """The JSON Web Key Set every token is checked against: the current key, then the previous."""
         return key_set([self.jwt_secret, *(key["secret"] for key in self.jwt_previous_keys)])
 
-    @property
-    def postgrest_url(self) -> str:
-        return f"http://127.0.0.1:{self.ports['postgrest']}"
-
-    @property
-    def bridge_url(self) -> str:
-        return f"http://127.0.0.1:{self.ports['bridge']}"
-
-    @property
-    def sse_url(self) -> str:
-        return f"http://127.0.0.1:{self.ports['sse']}/events"
-
-    @property
-    def scheduler_url(self) -> str:
-        return f"http://127.0.0.1:{self.ports['scheduler']}"
+    postgrest_url = LocalUrl("postgrest")
+    bridge_url = LocalUrl("bridge")
+    sse_url = LocalUrl("sse", "/events")
+    scheduler_url = LocalUrl("scheduler")
+    stripe_fake_url = LocalUrl("stripe_fake")
+    octo_fake_url = LocalUrl("octo_fake")
+    netcash_fake_url = LocalUrl("netcash_fake", "/NIWS/niws_nif.svc")
 
     @property
     def stripe_api_base(self) -> str:
-        if self.stripe_secret_key and not self.stripe_secret_key.startswith("sk_test_local"):
+        if self.stripe_secret_key and not self.stripe_secret_key.startswith(LOCAL_STRIPE_SECRET_KEY):
             return "https://api.stripe.com"
-        return f"http://127.0.0.1:{self.ports['stripe_fake']}"
+        return self.stripe_fake_url
+
+    @property
+    def octo_local(self) -> bool:
+        """No OCTO credentials: the local OCTO stand-in is started and used."""
+        return not self.octo_secret or self.octo_secret.startswith(LOCAL_OCTO_SECRET)
+
+    @property
+    def octo_api_base(self) -> str:
+        return self.octo_fake_url if self.octo_local else self.octo_base_url or OCTO_PRODUCTION_URL
+
+    @property
+    def netcash_local(self) -> bool:
+        return not self.netcash_debit_order_key
+
+    @property
+    def netcash_api_url(self) -> str:
+        return self.netcash_fake_url if self.netcash_local else self.netcash_url or NETCASH_LIVE_URL
+
+    def netcash_key(self, service: str) -> str:
+        """A NetCash key as processes get it: the configured one, or the stand-in's in local mode."""
+        return getattr(self, f"netcash_{service}_key") if not self.netcash_local else LOCAL_NETCASH_KEYS[service]
 
     @property
     def authenticator_url(self) -> str:
@@ -131,10 +174,19 @@ class Settings:
             "KASSA_BRIDGE_URL": self.bridge_url,
             "KASSA_SSE_URL": self.sse_url,
             "KASSA_SCHEDULER_URL": self.scheduler_url,
-            "KASSA_STRIPE_SECRET_KEY": self.stripe_secret_key or "sk_test_local",
+            "KASSA_STRIPE_SECRET_KEY": self.stripe_secret_key or LOCAL_STRIPE_SECRET_KEY,
             "KASSA_STRIPE_API_BASE": self.stripe_api_base,
             "KASSA_STRIPE_WEBHOOK_SECRET": self.stripe_webhook_secret,
             "KASSA_PAYMENT_METHOD_KEY": self.payment_method_key,
+            "KASSA_OCTO_SHOP_ID": LOCAL_OCTO_SHOP_ID if self.octo_local else self.octo_shop_id,
+            "KASSA_OCTO_SECRET": LOCAL_OCTO_SECRET if self.octo_local else self.octo_secret,
+            "KASSA_OCTO_API_BASE": self.octo_api_base,
+            "KASSA_OCTO_SIGNATURE_SECRET": "" if self.octo_local else self.octo_signature_secret,
+            "KASSA_NETCASH_DEBIT_ORDER_KEY": self.netcash_key("debit_order"),
+            "KASSA_NETCASH_ACCOUNT_KEY": self.netcash_key("account"),
+            "KASSA_NETCASH_VENDOR_KEY": self.netcash_key("vendor"),
+            "KASSA_NETCASH_URL": self.netcash_api_url,
+            "KASSA_NETCASH_AMOUNT_UNIT": self.netcash_amount_unit,
         }
 
     def public(self) -> dict:
@@ -148,6 +200,8 @@ class Settings:
             "jwt_kid": key_id(self.jwt_secret),
             "stripe_webhook_secret": self.stripe_webhook_secret,
             "stripe_api_base": self.stripe_api_base,
+            "octo_api_base": self.octo_api_base,
+            "netcash_url": self.netcash_api_url,
             "embedded": self.embedded,
             "home": self.home,
             "ports": self.ports,
@@ -205,9 +259,20 @@ def load(home: Path = HOME) -> Settings:
         settings.save()
     if external and external != settings.database_url:
         settings.database_url, settings.embedded = external, False
+    local_mode_values = {LOCAL_STRIPE_SECRET_KEY, LOCAL_OCTO_SHOP_ID, LOCAL_OCTO_SECRET, settings.octo_fake_url,
+                         settings.netcash_fake_url, *LOCAL_NETCASH_KEYS.values()}
     for attr, var in (("jwt_secret", "KASSA_JWT_SECRET"),
                       ("stripe_secret_key", "KASSA_STRIPE_SECRET_KEY"),
-                      ("stripe_webhook_secret", "KASSA_STRIPE_WEBHOOK_SECRET")):
-        if os.environ.get(var) and os.environ.get(var) != "sk_test_local":
+                      ("stripe_webhook_secret", "KASSA_STRIPE_WEBHOOK_SECRET"),
+                      ("octo_shop_id", "KASSA_OCTO_SHOP_ID"),
+                      ("octo_secret", "KASSA_OCTO_SECRET"),
+                      ("octo_base_url", "KASSA_OCTO_API_BASE"),
+                      ("octo_signature_secret", "KASSA_OCTO_SIGNATURE_SECRET"),
+                      ("netcash_debit_order_key", "KASSA_NETCASH_DEBIT_ORDER_KEY"),
+                      ("netcash_account_key", "KASSA_NETCASH_ACCOUNT_KEY"),
+                      ("netcash_vendor_key", "KASSA_NETCASH_VENDOR_KEY"),
+                      ("netcash_url", "KASSA_NETCASH_URL"),
+                      ("netcash_amount_unit", "KASSA_NETCASH_AMOUNT_UNIT")):
+        if os.environ.get(var) and os.environ[var] not in local_mode_values:
             setattr(settings, attr, os.environ[var])
     return settings

@@ -2,7 +2,8 @@
 
 `kassa up` and the test suite use the same definitions, so what the tests exercise is what
 runs: PostgREST, the bridge web process (Flask under gunicorn), the SSE gateway, the job
-scheduler and, when no Stripe key is configured, the local Stripe stand-in.
+scheduler and, when no gateway credentials are configured, the local Stripe, OCTO and NetCash
+stand-ins.
 """
 from __future__ import annotations
 
@@ -186,10 +187,20 @@ def stack(settings: Settings) -> list[Service]:
                 ports["scheduler"], f"{settings.scheduler_url}/health"),
     ]
     if settings.stripe_api_base.startswith("http://127.0.0.1"):  # local mode: no real Stripe key
-        services.append(Service("stripe_fake", [str(VENV_BIN / "python"), "-m", "bridge.fakes.stripe_server",
-                                                "--port", str(ports["stripe_fake"])],
-                                ports["stripe_fake"], f"http://127.0.0.1:{ports['stripe_fake']}/health"))
+        services.append(stand_in("stripe_fake", "bridge.fakes.stripe_server", ports["stripe_fake"]))
+    if settings.octo_local:  # no OCTO credentials
+        services.append(stand_in("octo_fake", "bridge.fakes.octo_server", ports["octo_fake"]))
+    if settings.netcash_local:  # no NetCash keys configured
+        services.append(stand_in("netcash_fake", "bridge.fakes.netcash_server", ports["netcash_fake"],
+                                 "--debit-order-key", settings.netcash_key("debit_order"),
+                                 "--account-key", settings.netcash_key("account")))
     return services
+
+
+def stand_in(name: str, module: str, port: int, *options: str) -> Service:
+    """A local gateway stand-in (bridge/fakes/), answering /health on its port."""
+    return Service(name, [str(VENV_BIN / "python"), "-m", module, "--port", str(port), *options],
+                   port, f"http://127.0.0.1:{port}/health")
 
 
 def start_all(settings: Settings, services: list[Service]) -> None:

@@ -1,11 +1,16 @@
 """Rows the tests make, as the database owner (the `db` fixture's connection): a tenant with
-its standard VAT rate, a customer, an issued invoice. Test files import these; the fixtures in
-conftest.py use them too."""
+its standard VAT rate, a customer, an issued invoice; and two waits: a reader of an SSE stream,
+a poll until a condition holds. Test files import these; the fixtures in conftest.py use them too."""
 from __future__ import annotations
 
+import json
+import queue
+import threading
+import time
 import uuid
 
 import psycopg
+import requests
 
 
 def create_tenant(conn, country="ZA", currency="ZAR", vat=15, prices_include_vat=True, **extra) -> dict:
@@ -38,3 +43,33 @@ def issue_invoice(db, tenant, customer, issued_on: str):
                [tenant["id"], invoice])
     db.execute("SELECT internal.finalise_invoices(%s, ARRAY[%s]::uuid[], %s)", [tenant["id"], invoice, issued_on])
     return invoice
+
+
+def open_stream(url: str, token: str, events: int | None = None) -> queue.Queue:
+    """Opens an SSE stream and reads it in a thread: each data line, as a dict, into the queue
+    returned, then None when the stream ends (or it stops after `events` data lines)."""
+    lines, opened = queue.Queue(), threading.Event()
+
+    def read() -> None:
+        with requests.get(url, headers={"Authorization": f"Bearer {token}"}, stream=True, timeout=30) as response:
+            opened.set()
+            for number, line in enumerate(
+                    (line for line in response.iter_lines(decode_unicode=True) if line.startswith("data: ")), 1):
+                lines.put(json.loads(line[len("data: "):]))
+                if number == events:
+                    return
+        lines.put(None)
+
+    threading.Thread(target=read, daemon=True).start()
+    assert opened.wait(10), "the stream did not open"
+    return lines
+
+
+def wait_for(condition, timeout: float = 10) -> bool:
+    """Whether `condition()` became true within `timeout` seconds (asked every 0.1 s)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False

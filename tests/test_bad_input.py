@@ -24,53 +24,49 @@ def shop(settings):
     return {"tenant": tenant, "taken": taken, "closed": closed}
 
 
-# case: (method, path, body, HTTP status, code, text the message must contain)
-CASES = {
-    "empty-customer-name": ("POST", "/customers", {"name": "", "email": "e1@example.com"},
-                            400, "P0V03", "name is required"),
-    "blank-customer-name": ("POST", "/customers", {"name": "   ", "email": "e2@example.com"},
-                            400, "P0V03", "name is required"),
-    "missing-customer-name": ("POST", "/customers", {"email": "e3@example.com"},
-                              400, "P0V03", "name is required"),
-    "email-without-at": ("POST", "/customers", {"name": "N", "email": "no-at.example.com"},
-                         400, "23514", "customers_email_format"),
-    "email-without-domain-dot": ("POST", "/customers", {"name": "N", "email": "a@localhost"},
-                                 400, "23514", "customers_email_format"),
-    "duplicate-email-other-case": ("POST", "/customers", {"name": "Twin", "email": "TAKEN@Example.com"},
-                                   409, "23505", "customers_email_unique"),
-    "closed-customer-email-changed": ("PATCH", "/customers?id=eq.{closed}", {"email": "new@example.com"},
-                                      400, "P0C01", "is closed"),
-    "email-changed-to-duplicate": ("PATCH", "/customers?id=eq.{taken}", {"email": "Closed@example.com"},
-                                   409, "23505", "customers_email_unique"),
-    "phone-not-digits": ("PATCH", "/customers?id=eq.{taken}", {"phone": "call me maybe"},
-                         400, "23514", "customers_phone_format"),
-    "unknown-customer-status": ("POST", "/customers", {"name": "N", "email": "e7@example.com", "status": "gone"},
-                                400, "23514", "customers_status_known"),
-    "unknown-customer-type": ("POST", "/customers", {"name": "N", "email": "e4@example.com", "type": "robot"},
-                              400, "23514", "customers_type_known"),
-    "closed-customer-reopened": ("PATCH", "/customers?id=eq.{closed}", {"status": "active"},
-                                 400, "P0C01", "is closed"),
-    "vat-rate-100": ("POST", "/vat_rates", {"category": "luxury", "rate": 100},
-                     400, "23514", "vat_rates_rate_range"),
-    "vat-rate-negative": ("PATCH", "/vat_rates?category=eq.standard", {"rate": -1},
-                          400, "23514", "vat_rates_rate_range"),
-    "vat-rate-far-out-of-range": ("PATCH", "/vat_rates?category=eq.standard", {"rate": 12345},
-                                  400, "22003", "numeric field overflow"),
-    "vat-category-malformed": ("POST", "/vat_rates", {"category": "Standard Rate!", "rate": 5},
-                               400, "23514", "vat_rates_category_format"),
-    "unknown-time-zone": ("PATCH", "/tenants?id=eq.{tenant}", {"timezone": "Mars/Olympus"},
-                          400, "P0T01", "unknown time zone \"Mars/Olympus\""),
-    "number-format-without-counter": ("PATCH", "/tenants?id=eq.{tenant}", {"invoice_number_format": "INV-{YYYY}"},
-                                      400, "23514", "tenants_number_formats_have_counter"),
-    "empty-tenant-name": ("PATCH", "/tenants?id=eq.{tenant}", {"name": ""},
-                          400, "P0V03", "name is required"),
-    "payment-terms-out-of-range": ("PATCH", "/tenants?id=eq.{tenant}", {"payment_terms_days": 999},
-                                   400, "23514", "tenants_payment_terms_range"),
-    "currency-change-not-allowed": ("PATCH", "/tenants?id=eq.{tenant}", {"currency": "XXX"},
-                                    403, "42501", "permission denied"),
-    "unknown-column": ("POST", "/customers", {"name": "N", "email": "e5@example.com", "shoe_size": 44},
-                       400, "PGRST204", "shoe_size"),
+# request (method, path) -> case name -> (body, HTTP status, code, text the message must contain)
+REQUESTS = {
+    ("POST", "/customers"): {
+        "empty-customer-name": ({"name": "", "email": "e1@example.com"}, 400, "P0V03", "name is required"),
+        "blank-customer-name": ({"name": "   ", "email": "e2@example.com"}, 400, "P0V03", "name is required"),
+        "missing-customer-name": ({"email": "e3@example.com"}, 400, "P0V03", "name is required"),
+        "email-without-at": ({"name": "N", "email": "no-at.example.com"}, 400, "23514", "customers_email_format"),
+        "email-without-domain-dot": ({"name": "N", "email": "a@localhost"}, 400, "23514", "customers_email_format"),
+        "duplicate-email-other-case": ({"name": "Twin", "email": "TAKEN@Example.com"},
+                                       409, "23505", "customers_email_unique"),
+        "unknown-customer-status": ({"name": "N", "email": "e7@example.com", "status": "gone"},
+                                    400, "23514", "customers_status_known"),
+        "unknown-customer-type": ({"name": "N", "email": "e4@example.com", "type": "robot"},
+                                  400, "23514", "customers_type_known"),
+        "unknown-column": ({"name": "N", "email": "e5@example.com", "shoe_size": 44}, 400, "PGRST204", "shoe_size"),
+    },
+    ("PATCH", "/customers?id=eq.{closed}"): {
+        "closed-customer-email-changed": ({"email": "new@example.com"}, 400, "P0C01", "is closed"),
+        "closed-customer-reopened": ({"status": "active"}, 400, "P0C01", "is closed"),
+    },
+    ("PATCH", "/customers?id=eq.{taken}"): {
+        "email-changed-to-duplicate": ({"email": "Closed@example.com"}, 409, "23505", "customers_email_unique"),
+        "phone-not-digits": ({"phone": "call me maybe"}, 400, "23514", "customers_phone_format"),
+    },
+    ("POST", "/vat_rates"): {
+        "vat-rate-100": ({"category": "luxury", "rate": 100}, 400, "23514", "vat_rates_rate_range"),
+        "vat-category-malformed": ({"category": "Standard Rate!", "rate": 5},
+                                   400, "23514", "vat_rates_category_format"),
+    },
+    ("PATCH", "/vat_rates?category=eq.standard"): {
+        "vat-rate-negative": ({"rate": -1}, 400, "23514", "vat_rates_rate_range"),
+        "vat-rate-far-out-of-range": ({"rate": 12345}, 400, "22003", "numeric field overflow"),
+    },
+    ("PATCH", "/tenants?id=eq.{tenant}"): {
+        "unknown-time-zone": ({"timezone": "Mars/Olympus"}, 400, "P0T01", "unknown time zone \"Mars/Olympus\""),
+        "number-format-without-counter": ({"invoice_number_format": "INV-{YYYY}"},
+                                          400, "23514", "tenants_number_formats_have_counter"),
+        "empty-tenant-name": ({"name": ""}, 400, "P0V03", "name is required"),
+        "payment-terms-out-of-range": ({"payment_terms_days": 999}, 400, "23514", "tenants_payment_terms_range"),
+        "currency-change-not-allowed": ({"currency": "XXX"}, 403, "42501", "permission denied"),
+    },
 }
+CASES = {name: (method, path, *case) for (method, path), cases in REQUESTS.items() for name, case in cases.items()}
 
 
 def fill(text: str, shop) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from factories import wait_for
 from kassa.config import ROOT
 
 PACKAGE = "hello"  # GNU hello, ~50 kB
@@ -33,15 +34,6 @@ def apt_installing(package: str) -> bool:
             continue
         if argv and argv[0].endswith(b"apt-get") and b"install" in argv and package.encode() in argv:
             return True
-    return False
-
-
-def wait_for(condition, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
     return False
 
 

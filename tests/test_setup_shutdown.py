@@ -15,6 +15,7 @@ import psycopg
 import pytest
 import requests
 
+from factories import wait_for
 from kassa import config
 from kassa import demo
 from kassa.cluster import Cluster
@@ -60,15 +61,6 @@ def open_stream(settings: config.Settings) -> requests.Response:
 
 def gateway_clients(settings: config.Settings) -> int:
     return requests.get(settings.sse_url.removesuffix("/events") + "/health", timeout=5).json()["clients"]
-
-
-def wait_for(condition, timeout: float = 10) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def error_lines(home: Path, postgres_log_from: int) -> list[str]:

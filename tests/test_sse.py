@@ -1,21 +1,9 @@
 """The SSE gateway: balance changes reach the customer they belong to, and nobody else."""
-import json
-import queue
-import threading
 
 import pytest
 import requests
 
-from factories import create_customer
-
-
-def listen(url: str, token: str, events: queue.Queue, ready: threading.Event) -> None:
-    with requests.get(url, headers={"Authorization": f"Bearer {token}"}, stream=True, timeout=20) as response:
-        ready.set()
-        for line in response.iter_lines(decode_unicode=True):
-            if line.startswith("data: "):
-                events.put(json.loads(line[len("data: "):]))
-                return
+from factories import create_customer, open_stream
 
 
 def post(db, tenant_id, customer_id, amount, source_id):
@@ -24,11 +12,7 @@ def post(db, tenant_id, customer_id, amount, source_id):
 
 
 def test_a_posting_reaches_its_customer_with_the_new_balance(settings, db, tenant, customer, token):
-    events, ready = queue.Queue(), threading.Event()
-    listener = threading.Thread(target=listen, daemon=True, args=(
-        settings.sse_url, token("customer", tenant["id"], customer["id"]), events, ready))
-    listener.start()
-    assert ready.wait(10)
+    events = open_stream(settings.sse_url, token("customer", tenant["id"], customer["id"]), events=1)
     post(db, tenant["id"], customer["id"], 1234, f"sse-{customer['id']}")
     event = events.get(timeout=10)
     assert event == {"tenant_id": str(tenant["id"]), "customer_id": str(customer["id"]),
@@ -37,11 +21,7 @@ def test_a_posting_reaches_its_customer_with_the_new_balance(settings, db, tenan
 
 def test_another_customers_posting_is_not_sent(settings, db, tenant, customer, token):
     other = create_customer(db, tenant["id"])
-    events, ready = queue.Queue(), threading.Event()
-    listener = threading.Thread(target=listen, daemon=True, args=(
-        settings.sse_url, token("customer", tenant["id"], customer["id"]), events, ready))
-    listener.start()
-    assert ready.wait(10)
+    events = open_stream(settings.sse_url, token("customer", tenant["id"], customer["id"]), events=1)
     post(db, tenant["id"], other["id"], 500, f"sse-other-{other['id']}")
     post(db, tenant["id"], customer["id"], 700, f"sse-own-{customer['id']}")
     # The first event that arrives must be the customer's own, never the other one's.

@@ -3,9 +3,7 @@ closed (and, tested with the tenant CLI, when its tenant is suspended). And the 
 survives a PostgreSQL restart: it listens again, so old and new streams get events."""
 from __future__ import annotations
 
-import json
 import queue
-import threading
 import time
 from pathlib import Path
 
@@ -13,28 +11,11 @@ import psycopg
 import requests
 from psycopg.rows import dict_row
 
-from factories import create_customer, create_tenant
+from factories import create_customer, create_tenant, open_stream
 from kassa import services
 from kassa.cluster import Cluster
 from kassa.testrun import throwaway
 from kassa.tokens import make_token
-
-
-def stream(url: str, token: str, lines: queue.Queue, opened: threading.Event) -> None:
-    """Reads a stream into `lines` (data lines as dicts) and puts None when the stream ends."""
-    with requests.get(url, headers={"Authorization": f"Bearer {token}"}, stream=True, timeout=30) as response:
-        opened.set()
-        for line in response.iter_lines(decode_unicode=True):
-            if line.startswith("data: "):
-                lines.put(json.loads(line[len("data: "):]))
-    lines.put(None)
-
-
-def open_stream(url: str, token: str) -> queue.Queue:
-    lines, opened = queue.Queue(), threading.Event()
-    threading.Thread(target=stream, args=(url, token, lines, opened), daemon=True).start()
-    assert opened.wait(10), "the stream did not open"
-    return lines
 
 
 def test_a_closed_customers_open_stream_ends(settings, db, api, token, tenant):

@@ -2,8 +2,13 @@
 import json
 import subprocess
 import sys
+from datetime import date
+from pathlib import Path
 
 import requests
+
+from gateways import netcash
+from kassa import config, services
 
 
 def test_every_service_reports_healthy(stack):
@@ -21,9 +26,28 @@ def test_kassa_env_json_names_every_endpoint(settings):
     out = subprocess.run([sys.executable, "-m", "kassa.cli", "env", "--json"], capture_output=True,
                          text=True, env=env, check=True).stdout
     data = json.loads(out)
-    for key in ("pg_dsn", "postgrest_url", "bridge_url", "sse_url", "jwt_secret", "stripe_webhook_secret"):
+    for key in ("pg_dsn", "postgrest_url", "bridge_url", "sse_url", "jwt_secret", "stripe_webhook_secret",
+                "octo_api_base"):
         assert data[key], key
     assert data["postgrest_url"] == settings.postgrest_url
+    assert data["octo_api_base"] == f"http://127.0.0.1:{settings.ports['octo_fake']}"
+
+
+def test_octo_credentials_replace_the_local_octo_stand_in(settings, monkeypatch):
+    def stand_ins() -> tuple[str, bool]:
+        loaded = config.load(Path(settings.home))
+        return loaded.environment()["KASSA_OCTO_API_BASE"], "octo_fake" in [s.name for s in services.stack(loaded)]
+
+    local = settings.environment()
+    for name in ("KASSA_OCTO_SHOP_ID", "KASSA_OCTO_SECRET", "KASSA_OCTO_API_BASE"):
+        monkeypatch.setenv(name, local[name])  # a sourced `kassa env` is still local mode
+    assert stand_ins() == (f"http://127.0.0.1:{settings.ports['octo_fake']}", True)
+    monkeypatch.setenv("KASSA_OCTO_SHOP_ID", "27061")
+    monkeypatch.setenv("KASSA_OCTO_SECRET", "a-real-secret")
+    monkeypatch.delenv("KASSA_OCTO_API_BASE")
+    assert stand_ins() == ("https://secure.octo.uz", False)
+    monkeypatch.setenv("KASSA_OCTO_API_BASE", "https://octo.example")
+    assert stand_ins() == ("https://octo.example", False)
 
 
 def test_jobs_run_writes_the_job_log(settings, db):
@@ -43,3 +67,21 @@ def test_unknown_job_is_refused_with_the_list_of_jobs(settings):
                             capture_output=True, text=True, env=env)
     assert result.returncode != 0
     assert "unknown job 'no-such-job'" in result.stderr and "ledger-check" in result.stderr
+
+
+def test_netcash_runs_against_the_local_stand_in_until_keys_are_configured(settings, monkeypatch):
+    env = settings.environment()
+    assert "netcash_fake" in [service.name for service in services.stack(settings)]
+    assert env["KASSA_NETCASH_URL"] == f"http://127.0.0.1:{settings.ports['netcash_fake']}/NIWS/niws_nif.svc"
+    client = netcash.NetcashClient(netcash.NetcashSettings.from_environment(env))
+    assert client.request_merchant_statement(date(2026, 12, 1)), "the stand-in accepts the keys the processes get"
+
+    # A child of `kassa up` sees the stand-in's keys in its environment: still local mode.
+    monkeypatch.setenv("KASSA_NETCASH_DEBIT_ORDER_KEY", env["KASSA_NETCASH_DEBIT_ORDER_KEY"])
+    assert config.load(Path(settings.home)).netcash_local
+
+    monkeypatch.setenv("KASSA_NETCASH_DEBIT_ORDER_KEY", "a-real-debit-order-key")
+    configured = config.load(Path(settings.home))
+    assert "netcash_fake" not in [service.name for service in services.stack(configured)]
+    assert configured.environment()["KASSA_NETCASH_URL"] == netcash.LIVE_URL
+    assert configured.environment()["KASSA_NETCASH_DEBIT_ORDER_KEY"] == "a-real-debit-order-key"

@@ -26,12 +26,10 @@ import json
 import os
 import re
 import secrets
-import threading
 import time
-import urllib.error
-import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
+
+from bridge.fakes.common import FakeHandler, RequestLog, Server, post_json
 
 DECLINED = "pm_card_chargeDeclined"
 
@@ -53,13 +51,8 @@ def deliver(url: str, body: dict | bytes, secret: str, timestamp: int | None = N
             timeout: float = 30) -> tuple[int, dict]:
     """POSTs an event signed like Stripe does; returns (status, JSON answer)."""
     payload = body if isinstance(body, bytes) else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=payload, method="POST", headers={
-        "Content-Type": "application/json", "Stripe-Signature": sign(payload, secret, timestamp)})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, json.loads(response.read() or b"{}")
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"{}")
+    status, answer = post_json(url, payload, {"Stripe-Signature": sign(payload, secret, timestamp)}, timeout)
+    return status, json.loads(answer or b"{}")
 
 
 def parse_form(body: str) -> dict:
@@ -88,15 +81,14 @@ class ApiError(Exception):
         self.status, self.body = status, {"error": {"type": error_type, "message": message, **extra}}
 
 
-class FakeStripe:
+class FakeStripe(RequestLog):
     """The state: objects by id, idempotent answers by key, the request log."""
 
     def __init__(self, base_url: str, webhook_url: str, webhook_secret: str):
+        super().__init__()
         self.base_url, self.webhook_url, self.webhook_secret = base_url, webhook_url, webhook_secret
-        self.lock = threading.Lock()
         self.objects: dict[str, dict] = {}
         self.idempotent: dict[str, tuple[dict, int, dict]] = {}
-        self.requests: list[dict] = []
 
     def new_id(self, prefix: str) -> str:
         return f"{prefix}_fake_{secrets.token_hex(12)}"
@@ -206,36 +198,12 @@ class FakeStripe:
         return session
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(FakeHandler):
     server_version = "FakeStripe/1"
     fake: FakeStripe  # set by serve()
 
-    def log_message(self, fmt, *args):  # keep the service log for errors only
-        pass
-
-    def send_json(self, status: int, body) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def send_html(self, status: int, text: str, location: str | None = None) -> None:
-        data = text.encode()
-        self.send_response(status)
-        if location:
-            self.send_header("Location", location)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
     def record(self, params: dict) -> None:
-        with self.fake.lock:
-            self.fake.requests.append({"method": self.command, "path": urlsplit(self.path).path,
-                                       "params": params, "idempotency_key": self.headers.get("Idempotency-Key"),
-                                       "at": time.time()})
+        self.fake.record(self.command, self.path_only, params, idempotency_key=self.headers.get("Idempotency-Key"))
 
     def authorised(self) -> bool:
         if (self.headers.get("Authorization") or "").startswith("Bearer sk_"):
@@ -245,12 +213,9 @@ class Handler(BaseHTTPRequestHandler):
         return False
 
     def do_GET(self):
-        path = urlsplit(self.path).path
-        if path == "/health":
-            return self.send_json(200, {"status": "ok"})
-        if path == "/_fake/requests":
-            with self.fake.lock:
-                return self.send_json(200, list(self.fake.requests))
+        if self.answered_common_get():
+            return
+        path = self.path_only
         if path.startswith("/checkout/"):
             return self.checkout_page(path.removeprefix("/checkout/"))
         self.record({})
@@ -268,8 +233,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(error.status, error.body)
 
     def do_POST(self):
-        path = urlsplit(self.path).path
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+        path = self.path_only
+        body = self.read_body().decode()
         match = re.fullmatch(r"/checkout/([\w-]+)/pay", path)
         if match:
             try:
@@ -310,11 +275,6 @@ class Handler(BaseHTTPRequestHandler):
         self.send_html(200, f"""<!doctype html><title>Pay {amount}</title>
 <h1>Local Stripe checkout</h1><p>Top-up of <b>{html.escape(amount)}</b> ({html.escape(session['status'])})</p>
 <form method="post" action="/checkout/{html.escape(session_id)}/pay"><button>Pay {html.escape(amount)}</button></form>""")
-
-
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 256  # tests open many connections at once
 
 
 def serve(port: int, webhook_url: str, webhook_secret: str) -> Server:

@@ -34,4 +34,18 @@ BEGIN
   RETURN NULL;  -- not reached: raise_error always raises
 END $$;
 
+-- An append-only table: rows are added, never updated, deleted or truncated away; each attempt
+-- is refused with the given error.
+CREATE OR REPLACE FUNCTION internal.make_append_only(p_table regclass, p_code text, p_message text, p_hint text)
+RETURNS void LANGUAGE plpgsql SET search_path = '' AS $$
+DECLARE
+  refusal constant text := pg_catalog.format('EXECUTE FUNCTION internal.refuse_change(%L, %L, %L)',
+                                             p_code, p_message, p_hint);
+BEGIN
+  EXECUTE pg_catalog.format('CREATE OR REPLACE TRIGGER append_only BEFORE UPDATE OR DELETE ON %s FOR EACH ROW %s',
+                            p_table, refusal);
+  EXECUTE pg_catalog.format('CREATE OR REPLACE TRIGGER append_only_truncate BEFORE TRUNCATE ON %s FOR EACH STATEMENT %s',
+                            p_table, refusal);
+END $$;
+
 GRANT EXECUTE ON FUNCTION internal.raise_error(text, text, text, text) TO customer, staff;

@@ -135,12 +135,8 @@ BEGIN
                  'FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted(%s)', tbl, args);
 END $$;
 
-CREATE OR REPLACE TRIGGER append_only BEFORE UPDATE OR DELETE ON audit.log
-  FOR EACH ROW EXECUTE FUNCTION internal.refuse_change('P0A01', 'the audit log is append-only',
-                                                       'Audit rows can be read, never changed or removed.');
-CREATE OR REPLACE TRIGGER append_only_truncate BEFORE TRUNCATE ON audit.log
-  FOR EACH STATEMENT EXECUTE FUNCTION internal.refuse_change('P0A01', 'the audit log is append-only',
-                                                             'Audit rows can be read, never changed or removed.');
+SELECT internal.make_append_only('audit.log', 'P0A01', 'the audit log is append-only',
+                                 'Audit rows can be read, never changed or removed.');
 
 SELECT internal.allow('staff', 'SELECT', internal.tenant_rows(), 'audit.log');
 REVOKE ALL ON audit.log FROM PUBLIC;

@@ -124,12 +124,8 @@ LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
     'source_type', p_source_type, 'source_id', p_source_id, 'description', p_description)))
 $$;
 
-CREATE OR REPLACE TRIGGER append_only BEFORE UPDATE OR DELETE ON kassa.ledger_entries
-  FOR EACH ROW EXECUTE FUNCTION internal.refuse_change('P0L06', 'ledger entries are append-only',
-    'Correct a posting with a new entry (adjustment, credit note, refund).');
-CREATE OR REPLACE TRIGGER append_only_truncate BEFORE TRUNCATE ON kassa.ledger_entries
-  FOR EACH STATEMENT EXECUTE FUNCTION internal.refuse_change('P0L06', 'ledger entries are append-only',
-    'Correct a posting with a new entry (adjustment, credit note, refund).');
+SELECT internal.make_append_only('kassa.ledger_entries', 'P0L06', 'ledger entries are append-only',
+                                 'Correct a posting with a new entry (adjustment, credit note, refund).');
 
 -- Health check for DBAs and tests: every account whose cached balance differs from its entries.
 -- Of one tenant, or (NULL) of all: the ledger-check job runs as the worker, which reads no table.

@@ -8,15 +8,33 @@
 -- functions without SET search_path (names qualified; callers pin it): the SET clause would
 -- cost more than they do.
 
--- The tenant's top-up limits (defaults when the tenant has no settings row). PL/pgSQL, not
--- SQL: its plan is cached per session, where a SQL function is planned again on every call.
+-- The value a column gets when an INSERT leaves it out (its default, evaluated now).
+CREATE OR REPLACE FUNCTION internal.column_default(p_table regclass, p_column text) RETURNS text
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  value text;
+BEGIN
+  EXECUTE 'SELECT (' || (SELECT pg_catalog.pg_get_expr(d.adbin, d.adrelid)
+                           FROM pg_catalog.pg_attrdef d
+                           JOIN pg_catalog.pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+                          WHERE d.adrelid = p_table AND a.attname = p_column) || ')::text'
+    INTO value;
+  RETURN value;
+END $$;
+
+-- The tenant's top-up limits. A tenant without a settings row has the limits a new row would
+-- get: the column defaults of kassa.payment_settings, the one place they are written.
+-- PL/pgSQL, not SQL: its plan is cached per session, where a SQL function is planned again on
+-- every call.
 CREATE OR REPLACE FUNCTION internal.top_up_limits(p_tenant uuid, OUT min_top_up bigint, OUT max_top_up bigint)
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
   SELECT s.min_top_up, s.max_top_up INTO min_top_up, max_top_up
     FROM kassa.payment_settings s WHERE s.tenant_id = p_tenant;
-  min_top_up := coalesce(min_top_up, 1000);
-  max_top_up := coalesce(max_top_up, 1000000);
+  IF NOT FOUND THEN
+    min_top_up := internal.column_default('kassa.payment_settings', 'min_top_up');
+    max_top_up := internal.column_default('kassa.payment_settings', 'max_top_up');
+  END IF;
 END $$;
 
 -- The bonus a top-up earns: the highest tier it reaches, rounded half away from zero.
@@ -347,15 +365,13 @@ CREATE VIEW api.payment_refunds WITH (security_invoker = true) AS
     FROM kassa.payment_refunds;
 GRANT SELECT ON api.payment_refunds TO customer, staff;
 
+-- The tenant's payment settings: everyone of the tenant reads them, staff write them.
 CREATE VIEW api.payment_settings WITH (security_invoker = true) AS
   SELECT tenant_id, min_top_up, max_top_up, return_origins FROM kassa.payment_settings;
-GRANT SELECT ON api.payment_settings TO customer, staff;
-SELECT internal.grant_writes('api.payment_settings', 'kassa.payment_settings', 'staff',
-  'INSERT, UPDATE (min_top_up, max_top_up, return_origins)');
-SELECT internal.write_by_key('api.payment_settings', 'kassa.payment_settings');
-
 CREATE VIEW api.bonus_tiers WITH (security_invoker = true) AS
   SELECT tenant_id, min_amount, percent FROM kassa.bonus_tiers;
-GRANT SELECT ON api.bonus_tiers TO customer, staff;
-SELECT internal.grant_writes('api.bonus_tiers', 'kassa.bonus_tiers', 'staff', 'INSERT, UPDATE, DELETE');
-SELECT internal.write_by_key('api.bonus_tiers', 'kassa.bonus_tiers');
+GRANT SELECT ON api.payment_settings, api.bonus_tiers TO customer, staff;
+SELECT internal.grant_writes(w.api_view, w.base, 'staff', w.privileges), internal.write_by_key(w.api_view, w.base)
+  FROM (VALUES ('api.payment_settings'::regclass, 'kassa.payment_settings'::regclass,
+                'INSERT, UPDATE (min_top_up, max_top_up, return_origins)'),
+               ('api.bonus_tiers', 'kassa.bonus_tiers', 'INSERT, UPDATE, DELETE')) AS w (api_view, base, privileges);

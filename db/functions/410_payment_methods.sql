@@ -231,8 +231,7 @@ END $$;
 
 -- Soft delete. An auto top-up charging this method is switched off with it.
 CREATE OR REPLACE FUNCTION internal.remove_payment_method(p_tenant uuid, p_method uuid, p_customer uuid)
-RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   m kassa.payment_methods := internal.lock_payment_method(p_tenant, p_method, p_customer);
 BEGIN

@@ -69,48 +69,32 @@ BEGIN
   RETURN 'processed';
 END $$;
 
-CREATE OR REPLACE FUNCTION internal.stripe_intent_event(p_type text, p_intent jsonb) RETURNS text
+-- The events about one of our payments, which the object names by its intent: an intent's
+-- answer completes or fails it; charge.refunded carries the cumulative amount refunded (the new
+-- part is recorded once); a dispute takes the disputed amount back like a refund.
+CREATE OR REPLACE FUNCTION internal.stripe_payment_event(p_type text, p_object jsonb) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
-  pay kassa.payments := internal.stripe_payment(p_intent, p_intent ->> 'id');
+  pay kassa.payments := internal.stripe_payment(p_object, CASE WHEN p_type LIKE 'payment_intent.%' THEN p_object ->> 'id'
+                                                               ELSE p_object ->> 'payment_intent' END);
 BEGIN
   IF pay.id IS NULL THEN
     RETURN 'ignored';  -- not ours, or a checkout's intent (completed by the session event)
   END IF;
-  IF p_type = 'payment_intent.succeeded' THEN
-    PERFORM internal.complete_payment(pay.tenant_id, pay.id, (p_intent ->> 'amount')::bigint,
-                                      p_intent ->> 'currency', p_intent ->> 'id', p_intent);
-  ELSE
+  CASE p_type
+  WHEN 'payment_intent.succeeded' THEN
+    PERFORM internal.complete_payment(pay.tenant_id, pay.id, (p_object ->> 'amount')::bigint,
+                                      p_object ->> 'currency', p_object ->> 'id', p_object);
+  WHEN 'payment_intent.payment_failed' THEN
     PERFORM internal.fail_payment(pay.tenant_id, pay.id,
-      coalesce(nullif(btrim(p_intent #>> '{last_payment_error,message}'), ''), 'payment failed'), p_intent);
-  END IF;
-  RETURN 'processed';
-END $$;
-
--- charge.refunded carries the cumulative amount refunded: the new part is recorded once.
-CREATE OR REPLACE FUNCTION internal.stripe_charge_refunded(p_charge jsonb) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-  pay kassa.payments := internal.stripe_payment(p_charge, p_charge ->> 'payment_intent');
-BEGIN
-  IF pay.id IS NULL THEN
-    RETURN 'ignored';
-  END IF;
-  PERFORM internal.sync_stripe_refunds(pay.tenant_id, pay.id, p_charge ->> 'id',
-                                       (p_charge ->> 'amount_refunded')::bigint, 'refunded at Stripe', p_charge);
-  RETURN 'processed';
-END $$;
-
-CREATE OR REPLACE FUNCTION internal.stripe_dispute_created(p_dispute jsonb) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-  pay kassa.payments := internal.stripe_payment(p_dispute, p_dispute ->> 'payment_intent');
-BEGIN
-  IF pay.id IS NULL THEN
-    RETURN 'ignored';
-  END IF;
-  PERFORM internal.refund_payment(pay.tenant_id, pay.id, 'dispute', (p_dispute ->> 'amount')::bigint,
-    p_dispute ->> 'id', 'card dispute: ' || coalesce(p_dispute ->> 'reason', 'unknown reason'), p_dispute);
+      coalesce(nullif(btrim(p_object #>> '{last_payment_error,message}'), ''), 'payment failed'), p_object);
+  WHEN 'charge.refunded' THEN
+    PERFORM internal.sync_stripe_refunds(pay.tenant_id, pay.id, p_object ->> 'id',
+                                         (p_object ->> 'amount_refunded')::bigint, 'refunded at Stripe', p_object);
+  WHEN 'charge.dispute.created' THEN
+    PERFORM internal.refund_payment(pay.tenant_id, pay.id, 'dispute', (p_object ->> 'amount')::bigint,
+      p_object ->> 'id', 'card dispute: ' || coalesce(p_object ->> 'reason', 'unknown reason'), p_object);
+  END CASE;
   RETURN 'processed';
 END $$;
 
@@ -141,10 +125,10 @@ BEGIN
   outcome := CASE event_type
     WHEN 'checkout.session.completed' THEN internal.stripe_checkout_completed(object)
     WHEN 'checkout.session.async_payment_succeeded' THEN internal.stripe_checkout_completed(object)
-    WHEN 'payment_intent.succeeded' THEN internal.stripe_intent_event(event_type, object)
-    WHEN 'payment_intent.payment_failed' THEN internal.stripe_intent_event(event_type, object)
-    WHEN 'charge.refunded' THEN internal.stripe_charge_refunded(object)
-    WHEN 'charge.dispute.created' THEN internal.stripe_dispute_created(object)
+    WHEN 'payment_intent.succeeded' THEN internal.stripe_payment_event(event_type, object)
+    WHEN 'payment_intent.payment_failed' THEN internal.stripe_payment_event(event_type, object)
+    WHEN 'charge.refunded' THEN internal.stripe_payment_event(event_type, object)
+    WHEN 'charge.dispute.created' THEN internal.stripe_payment_event(event_type, object)
     ELSE 'ignored' END;
   UPDATE kassa.webhook_events w SET status = outcome, processed_at = now()
    WHERE w.provider = 'stripe' AND w.event_id = v_event_id;

@@ -1,11 +1,11 @@
 -- Auto top-up: when a posting takes the balance below the customer's threshold, a request is
 -- flagged (requested_at); the `auto-topup` job claims it and charges the saved card off-session.
 -- The rules live here: at most one attempt in flight per customer (claim under the row lock +
--- the payments_one_auto_topup_in_flight index), a 60-minute cooldown after each attempt,
--- disabled after 3 consecutive failures (with a notification), a success resets the count.
+-- the payments_one_auto_topup_in_flight index), a cooldown after each attempt, disabled after
+-- a number of consecutive failures (with a notification), a success resets the count.
 -- Time is a parameter (p_now), so tests pass it instead of waiting.
 
--- The two numbers of those rules, each in one place.
+-- The two numbers of those rules, each in one place (docs/payments.md states them).
 CREATE OR REPLACE FUNCTION internal.auto_topup_cooldown() RETURNS interval
 LANGUAGE sql IMMUTABLE SET search_path = '' AS $$ SELECT interval '60 minutes' $$;
 CREATE OR REPLACE FUNCTION internal.auto_topup_max_failures() RETURNS integer
@@ -48,19 +48,19 @@ $$;
 -- Claims one attempt: a pending auto top-up payment, or NULL when none is due. Returns what
 -- the charger needs, including the card's gateway ids (decrypted for the worker only).
 CREATE OR REPLACE FUNCTION internal.claim_auto_topup(p_tenant uuid, p_customer uuid, p_now timestamptz)
-RETURNS jsonb
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+RETURNS jsonb LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   a kassa.auto_topups;
-  balance bigint;
   card kassa.payment_methods;
   pay kassa.payments;
 BEGIN
   SELECT * INTO a FROM kassa.auto_topups t WHERE t.tenant_id = p_tenant AND t.customer_id = p_customer FOR UPDATE;
-  SELECT b.balance INTO balance FROM kassa.billing_accounts b
-   WHERE b.tenant_id = p_tenant AND b.customer_id = p_customer;
-  IF NOT FOUND OR NOT a.enabled OR a.in_flight_payment_id IS NOT NULL OR balance >= a.threshold
-     OR a.last_attempt_at > p_now - internal.auto_topup_cooldown() THEN
+  -- Still due, now under the row lock (as in due_auto_topups; no row or no account: not due).
+  IF NOT coalesce(a.enabled AND a.in_flight_payment_id IS NULL
+                  AND (SELECT b.balance FROM kassa.billing_accounts b
+                        WHERE b.tenant_id = p_tenant AND b.customer_id = p_customer) < a.threshold
+                  AND (a.last_attempt_at IS NULL OR a.last_attempt_at <= p_now - internal.auto_topup_cooldown()),
+                  false) THEN
     RETURN NULL;
   END IF;
   SELECT * INTO card FROM kassa.payment_methods m

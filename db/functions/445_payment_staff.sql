@@ -66,10 +66,10 @@ BEGIN
                                   jsonb_build_object('refunded_by', p_actor))).id;
 END $$;
 
+-- A staff correction of the balance (credit or debit), kept with its reason.
 CREATE OR REPLACE FUNCTION internal.adjust_balance(p_tenant uuid, p_customer uuid, p_amount bigint, p_reason text,
                                                    p_actor text)
-RETURNS uuid
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+RETURNS uuid LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   adjustment kassa.balance_adjustments;
 BEGIN
@@ -85,23 +85,39 @@ BEGIN
 END $$;
 
 -- The API: tenant and actor from the token, a request id for safe retries (060_request_results.sql).
-CREATE OR REPLACE FUNCTION api.record_manual_payment(customer_id uuid, amount bigint, method text, reason text,
-                                                     reference text DEFAULT NULL, request_id text DEFAULT NULL)
+-- One path for the three staff operations: an answered request id returns its first answer,
+-- a new one runs the operation (its arguments as the call names them) and keeps the answer.
+CREATE OR REPLACE FUNCTION internal.staff_money_request(p_operation text, p_request_id text, p_call jsonb)
 RETURNS uuid
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   tenant uuid := internal.jwt_tenant_id();
-  call jsonb := jsonb_build_object('customer_id', customer_id, 'amount', amount, 'method', method,
-                                   'reason', reason, 'reference', reference);
-  answer jsonb := internal.replayed(tenant, request_id, 'record_manual_payment', call);
+  actor text := internal.jwt_claims() ->> 'sub';
+  answer jsonb := internal.replayed(tenant, p_request_id, p_operation, p_call);
 BEGIN
   IF answer IS NULL THEN
-    answer := to_jsonb(internal.record_manual_payment(tenant, customer_id, amount, method, reason, reference,
-                                                      internal.jwt_claims() ->> 'sub'));
-    PERFORM internal.remember(tenant, request_id, 'record_manual_payment', call, answer);
+    answer := to_jsonb(CASE p_operation
+      WHEN 'record_manual_payment' THEN
+        internal.record_manual_payment(tenant, (p_call ->> 'customer_id')::uuid, (p_call ->> 'amount')::bigint,
+                                       p_call ->> 'method', p_call ->> 'reason', p_call ->> 'reference', actor)
+      WHEN 'refund_payment' THEN
+        internal.refund_manual_payment(tenant, (p_call ->> 'payment_id')::uuid, (p_call ->> 'amount')::bigint,
+                                       p_call ->> 'reason', actor)
+      WHEN 'adjust_balance' THEN
+        internal.adjust_balance(tenant, (p_call ->> 'customer_id')::uuid, (p_call ->> 'amount')::bigint,
+                                p_call ->> 'reason', actor)
+    END);
+    PERFORM internal.remember(tenant, p_request_id, p_operation, p_call, answer);
   END IF;
   RETURN answer #>> '{}';
 END $$;
+
+CREATE OR REPLACE FUNCTION api.record_manual_payment(customer_id uuid, amount bigint, method text, reason text,
+                                                     reference text DEFAULT NULL, request_id text DEFAULT NULL)
+RETURNS uuid LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
+  SELECT internal.staff_money_request('record_manual_payment', request_id, jsonb_build_object(
+    'customer_id', customer_id, 'amount', amount, 'method', method, 'reason', reason, 'reference', reference))
+$$;
 
 CREATE OR REPLACE FUNCTION api.fail_payment(payment_id uuid, reason text) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
@@ -111,34 +127,16 @@ BEGIN
 END $$;
 
 CREATE OR REPLACE FUNCTION api.refund_payment(payment_id uuid, amount bigint, reason text, request_id text DEFAULT NULL)
-RETURNS uuid
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
-DECLARE
-  tenant uuid := internal.jwt_tenant_id();
-  call jsonb := jsonb_build_object('payment_id', payment_id, 'amount', amount, 'reason', reason);
-  answer jsonb := internal.replayed(tenant, request_id, 'refund_payment', call);
-BEGIN
-  IF answer IS NULL THEN
-    answer := to_jsonb(internal.refund_manual_payment(tenant, payment_id, amount, reason, internal.jwt_claims() ->> 'sub'));
-    PERFORM internal.remember(tenant, request_id, 'refund_payment', call, answer);
-  END IF;
-  RETURN answer #>> '{}';
-END $$;
+RETURNS uuid LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
+  SELECT internal.staff_money_request('refund_payment', request_id,
+    jsonb_build_object('payment_id', payment_id, 'amount', amount, 'reason', reason))
+$$;
 
 CREATE OR REPLACE FUNCTION api.adjust_balance(customer_id uuid, amount bigint, reason text, request_id text DEFAULT NULL)
-RETURNS uuid
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
-DECLARE
-  tenant uuid := internal.jwt_tenant_id();
-  call jsonb := jsonb_build_object('customer_id', customer_id, 'amount', amount, 'reason', reason);
-  answer jsonb := internal.replayed(tenant, request_id, 'adjust_balance', call);
-BEGIN
-  IF answer IS NULL THEN
-    answer := to_jsonb(internal.adjust_balance(tenant, customer_id, amount, reason, internal.jwt_claims() ->> 'sub'));
-    PERFORM internal.remember(tenant, request_id, 'adjust_balance', call, answer);
-  END IF;
-  RETURN answer #>> '{}';
-END $$;
+RETURNS uuid LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
+  SELECT internal.staff_money_request('adjust_balance', request_id,
+    jsonb_build_object('customer_id', customer_id, 'amount', amount, 'reason', reason))
+$$;
 
 SELECT internal.audit_table('kassa.balance_adjustments', 'tenant_id', 'id');
 SELECT internal.allow('staff', 'SELECT', internal.tenant_rows(), 'kassa.balance_adjustments');

@@ -16,71 +16,48 @@ $$;
 
 -- Why the customer cannot be closed (code, message, hint), in the order to clear them:
 -- cancelling a service leaves pro-rata charges, the invoice run bills them, invoices are paid,
--- payments settle, and what is left is the balance. No row when the customer can be closed.
+-- payments settle, and what is left is the balance. The codes follow that order, so the first
+-- obstacle is the lowest code, then the oldest row. No row when the customer can be closed.
 CREATE OR REPLACE FUNCTION internal.close_obstacle(p_tenant_id uuid, p_customer_id uuid,
                                                    OUT code text, OUT message text, OUT hint text)
-RETURNS record LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = '' AS $$
-DECLARE
-  found_row record;
-BEGIN
-  SELECT s.id, s.status INTO found_row FROM kassa.services s
-   WHERE s.tenant_id = p_tenant_id AND s.customer_id = p_customer_id AND s.status <> 'cancelled'
-   ORDER BY s.created_at, s.id LIMIT 1;
-  IF FOUND THEN
-    code := 'P0C08';
-    message := format('service %s is %s', found_row.id, found_row.status);
-    hint := 'Cancel every service first (/rpc/cancel_service).';
-    RETURN;
-  END IF;
+RETURNS record LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
+  SELECT o.code, o.message, o.hint FROM (
+    SELECT 'P0C08', format('service %s is %s', s.id, s.status), 'Cancel every service first (/rpc/cancel_service).',
+           s.created_at, s.id
+      FROM kassa.services s
+     WHERE s.tenant_id = p_tenant_id AND s.customer_id = p_customer_id AND s.status <> 'cancelled'
+    UNION ALL
+    SELECT 'P0C09', format('charge "%s" (%s) is not billed yet', pc.description, pc.id),
+           'Bill it with the invoice run for this customer, then settle the invoice.', pc.created_at, pc.id
+      FROM kassa.pending_charges pc
+     WHERE pc.tenant_id = p_tenant_id AND pc.customer_id = p_customer_id AND NOT pc.settled
+    UNION ALL
+    SELECT 'P0C10', CASE WHEN i.status = 'draft' THEN format('draft invoice %s is not finalised', i.id)
+                         ELSE format('invoice %s has %s due', i.number, internal.money_text(p_tenant_id, i.amount_due)) END,
+           'Finalise and settle (or void) every invoice first.', i.created_at, i.id
+      FROM kassa.invoices i
+     WHERE i.tenant_id = p_tenant_id AND i.customer_id = p_customer_id
+       AND (i.status = 'draft' OR (i.status <> 'void' AND i.amount_due > 0))
+    UNION ALL
+    SELECT 'P0C11', format('payment %s of %s is pending', p.id, internal.money_text(p_tenant_id, p.amount)),
+           'Wait until the gateway completes or fails it.', p.created_at, p.id
+      FROM kassa.payments p
+     WHERE p.tenant_id = p_tenant_id AND p.customer_id = p_customer_id AND p.status = 'pending'
+    UNION ALL
+    SELECT 'P0C12', format('the balance is %s, not zero', internal.money_text(p_tenant_id, a.balance)),
+           CASE WHEN a.balance > 0 THEN 'Refund the credit the customer holds first.'
+                ELSE 'The customer owes this: collect it (or adjust the balance) first.' END, NULL, NULL
+      FROM kassa.billing_accounts a
+     WHERE a.tenant_id = p_tenant_id AND a.customer_id = p_customer_id AND a.balance <> 0
+  ) AS o (code, message, hint, created_at, id)
+  ORDER BY o.code, o.created_at, o.id
+  LIMIT 1
+$$;
 
-  SELECT pc.id, pc.description INTO found_row FROM kassa.pending_charges pc
-   WHERE pc.tenant_id = p_tenant_id AND pc.customer_id = p_customer_id
-     AND NOT pc.settled
-   ORDER BY pc.created_at, pc.id LIMIT 1;
-  IF FOUND THEN
-    code := 'P0C09';
-    message := format('charge "%s" (%s) is not billed yet', found_row.description, found_row.id);
-    hint := 'Bill it with the invoice run for this customer, then settle the invoice.';
-    RETURN;
-  END IF;
-
-  SELECT i.id, i.number, i.status, i.amount_due INTO found_row FROM kassa.invoices i
-   WHERE i.tenant_id = p_tenant_id AND i.customer_id = p_customer_id
-     AND (i.status = 'draft' OR (i.status <> 'void' AND i.amount_due > 0))
-   ORDER BY i.created_at, i.id LIMIT 1;
-  IF FOUND THEN
-    code := 'P0C10';
-    message := CASE WHEN found_row.status = 'draft' THEN format('draft invoice %s is not finalised', found_row.id)
-                    ELSE format('invoice %s has %s due', found_row.number,
-                                internal.money_text(p_tenant_id, found_row.amount_due)) END;
-    hint := 'Finalise and settle (or void) every invoice first.';
-    RETURN;
-  END IF;
-
-  SELECT p.id, p.amount INTO found_row FROM kassa.payments p
-   WHERE p.tenant_id = p_tenant_id AND p.customer_id = p_customer_id AND p.status = 'pending'
-   ORDER BY p.created_at, p.id LIMIT 1;
-  IF FOUND THEN
-    code := 'P0C11';
-    message := format('payment %s of %s is pending', found_row.id, internal.money_text(p_tenant_id, found_row.amount));
-    hint := 'Wait until the gateway completes or fails it.';
-    RETURN;
-  END IF;
-
-  SELECT a.balance INTO found_row FROM kassa.billing_accounts a
-   WHERE a.tenant_id = p_tenant_id AND a.customer_id = p_customer_id AND a.balance <> 0;
-  IF FOUND THEN
-    code := 'P0C12';
-    message := format('the balance is %s, not zero', internal.money_text(p_tenant_id, found_row.balance));
-    hint := CASE WHEN found_row.balance > 0 THEN 'Refund the credit the customer holds first.'
-                 ELSE 'The customer owes this: collect it (or adjust the balance) first.' END;
-  END IF;
-END $$;
-
+-- Moves the customer along its status (above) and its services with it.
 CREATE OR REPLACE FUNCTION internal.customer_transition(p_tenant_id uuid, p_customer_id uuid, p_action text,
                                                         p_reason text)
-RETURNS kassa.customers
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+RETURNS kassa.customers LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   c        kassa.customers;
   obstacle record;

@@ -9,6 +9,18 @@ CREATE FUNCTION pg_temp.status_change(p_customer uuid, p_action text, p_reason t
 RETURNS kassa.customers LANGUAGE sql AS $$
   SELECT internal.customer_transition('aaaaaaaa-0000-4000-8000-00000000000a', p_customer, p_action, p_reason)
 $$;
+-- A status RPC as tenant A's staff (then back to the owner): the customer's status and reason.
+CREATE FUNCTION pg_temp.moved_by_staff(p_customer uuid, p_action text, p_reason text) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+  moved text;
+BEGIN
+  PERFORM pg_temp.act_as('staff', 'aaaaaaaa-0000-4000-8000-00000000000a');
+  EXECUTE format('SELECT row(status, status_reason)::text FROM api.%I(%L, %L)', p_action || '_customer', p_customer, p_reason)
+    INTO moved;
+  PERFORM pg_temp.act_as_owner();
+  RETURN moved;
+END $$;
 -- A fresh customer of tenant A (id ...c0NN), with nothing open.
 CREATE FUNCTION pg_temp.new_customer(p_n integer) RETURNS uuid LANGUAGE sql AS $$
   INSERT INTO kassa.customers (tenant_id, id, name, email)
@@ -18,6 +30,10 @@ CREATE FUNCTION pg_temp.new_customer(p_n integer) RETURNS uuid LANGUAGE sql AS $
 $$;
 CREATE FUNCTION pg_temp.account(p_customer uuid) RETURNS text LANGUAGE sql AS $$
   SELECT account_number FROM kassa.customers WHERE id = p_customer
+$$;
+-- The message of a refused close: the obstacle, after the customer's account number.
+CREATE FUNCTION pg_temp.close_refusal(p_customer uuid, p_obstacle text) RETURNS text LANGUAGE sql AS $$
+  SELECT format('cannot close customer %s: %s', pg_temp.account(p_customer), p_obstacle)
 $$;
 CREATE FUNCTION pg_temp.statuses(p_customer uuid) RETURNS text LANGUAGE sql AS $$
   SELECT string_agg(format('%s:%s:%s', right(id::text, 3), status, coalesce(suspension_reason, '-')), ' ' ORDER BY id)
@@ -59,14 +75,12 @@ SELECT pg_temp.new_customer(1);
 SELECT pg_temp.new_service(1, 1, p_customer => 'aaaaaaaa-0000-4000-8000-000000000001');
 SELECT internal.post_entry('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-000000000001', 'adjustment',
                            2500, 'balance_adjustment', 'tap-c1', 'Goodwill');
-SELECT throws_ok($$SELECT pg_temp.status_change('aaaaaaaa-0000-4000-8000-000000000001', 'close')$$,
-                 'P0C08', format('cannot close customer %s: service aaaaaaaa-0000-4000-8000-00000000d001 is pending',
-                                 pg_temp.account('aaaaaaaa-0000-4000-8000-000000000001')),
+SELECT throws_ok($$SELECT pg_temp.status_change('aaaaaaaa-0000-4000-8000-000000000001', 'close')$$, 'P0C08',
+                 pg_temp.close_refusal('aaaaaaaa-0000-4000-8000-000000000001', 'service aaaaaaaa-0000-4000-8000-00000000d001 is pending'),
                  'a pending service is in the way (named before the balance)');
 SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d001', 'cancel', '2026-06-10');
-SELECT throws_ok($$SELECT pg_temp.status_change('aaaaaaaa-0000-4000-8000-000000000001', 'close')$$,
-                 'P0C12', format('cannot close customer %s: the balance is 25.00 ZAR, not zero',
-                                 pg_temp.account('aaaaaaaa-0000-4000-8000-000000000001')),
+SELECT throws_ok($$SELECT pg_temp.status_change('aaaaaaaa-0000-4000-8000-000000000001', 'close')$$, 'P0C12',
+                 pg_temp.close_refusal('aaaaaaaa-0000-4000-8000-000000000001', 'the balance is 25.00 ZAR, not zero'),
                  'money the customer holds is in the way');
 SELECT is((SELECT status FROM kassa.customers WHERE id = 'aaaaaaaa-0000-4000-8000-000000000001'), 'active',
           'a refused close changed nothing');
@@ -75,34 +89,30 @@ SELECT pg_temp.new_customer(2);
 INSERT INTO kassa.pending_charges (tenant_id, id, customer_id, kind, description, price_version_id, unit_price)
 VALUES ('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-0000000000e2',
         'aaaaaaaa-0000-4000-8000-000000000002', 'one_off', 'Installation', 'aaaaaaaa-0000-4000-8000-00000000f999', 99900);
-SELECT throws_ok($$SELECT pg_temp.status_change('aaaaaaaa-0000-4000-8000-000000000002', 'close')$$,
-                 'P0C09', format('cannot close customer %s: charge "Installation" (aaaaaaaa-0000-4000-8000-0000000000e2) is not billed yet',
-                                 pg_temp.account('aaaaaaaa-0000-4000-8000-000000000002')),
+SELECT throws_ok($$SELECT pg_temp.status_change('aaaaaaaa-0000-4000-8000-000000000002', 'close')$$, 'P0C09',
+                 pg_temp.close_refusal('aaaaaaaa-0000-4000-8000-000000000002', 'charge "Installation" (aaaaaaaa-0000-4000-8000-0000000000e2) is not billed yet'),
                  'a charge not yet billed is in the way');
 
 SELECT pg_temp.new_customer(3);
 SELECT pg_temp.issued('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-000000000003', '{11500}', '2026-06-01');
-SELECT throws_ok($$SELECT pg_temp.status_change('aaaaaaaa-0000-4000-8000-000000000003', 'close')$$,
-                 'P0C10', format('cannot close customer %s: invoice %s has 115.00 ZAR due',
-                                 pg_temp.account('aaaaaaaa-0000-4000-8000-000000000003'),
-                                 (SELECT number FROM kassa.invoices WHERE customer_id = 'aaaaaaaa-0000-4000-8000-000000000003')),
+SELECT throws_ok($$SELECT pg_temp.status_change('aaaaaaaa-0000-4000-8000-000000000003', 'close')$$, 'P0C10',
+                 pg_temp.close_refusal('aaaaaaaa-0000-4000-8000-000000000003', format('invoice %s has 115.00 ZAR due',
+                                  (SELECT number FROM kassa.invoices WHERE customer_id = 'aaaaaaaa-0000-4000-8000-000000000003'))),
                  'an invoice with an amount due is in the way');
 
 SELECT pg_temp.new_customer(4);
 SELECT pg_temp.draft('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-000000000004', '{1000}');
-SELECT throws_ok($$SELECT pg_temp.status_change('aaaaaaaa-0000-4000-8000-000000000004', 'close')$$,
-                 'P0C10', format('cannot close customer %s: draft invoice %s is not finalised',
-                                 pg_temp.account('aaaaaaaa-0000-4000-8000-000000000004'),
-                                 (SELECT id FROM kassa.invoices WHERE customer_id = 'aaaaaaaa-0000-4000-8000-000000000004')),
+SELECT throws_ok($$SELECT pg_temp.status_change('aaaaaaaa-0000-4000-8000-000000000004', 'close')$$, 'P0C10',
+                 pg_temp.close_refusal('aaaaaaaa-0000-4000-8000-000000000004', format('draft invoice %s is not finalised',
+                                  (SELECT id FROM kassa.invoices WHERE customer_id = 'aaaaaaaa-0000-4000-8000-000000000004'))),
                  'a draft invoice is in the way');
 
 SELECT pg_temp.new_customer(5);
 SELECT internal.new_payment('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-000000000005', 'manual', 'eft',
                             'payment', 5000, 'ZAR');
-SELECT throws_ok($$SELECT pg_temp.status_change('aaaaaaaa-0000-4000-8000-000000000005', 'close')$$,
-                 'P0C11', format('cannot close customer %s: payment %s of 50.00 ZAR is pending',
-                                 pg_temp.account('aaaaaaaa-0000-4000-8000-000000000005'),
-                                 (SELECT id FROM kassa.payments WHERE customer_id = 'aaaaaaaa-0000-4000-8000-000000000005')),
+SELECT throws_ok($$SELECT pg_temp.status_change('aaaaaaaa-0000-4000-8000-000000000005', 'close')$$, 'P0C11',
+                 pg_temp.close_refusal('aaaaaaaa-0000-4000-8000-000000000005', format('payment %s of 50.00 ZAR is pending',
+                                  (SELECT id FROM kassa.payments WHERE customer_id = 'aaaaaaaa-0000-4000-8000-000000000005'))),
                  'a pending payment is in the way');
 
 SELECT pg_temp.new_customer(6);
@@ -110,9 +120,8 @@ SELECT internal.post_entries(jsonb_build_array(jsonb_build_object(
   'tenant_id', 'aaaaaaaa-0000-4000-8000-00000000000a', 'customer_id', 'aaaaaaaa-0000-4000-8000-000000000006',
   'kind', 'adjustment', 'amount', -1234, 'source_type', 'balance_adjustment', 'source_id', 'tap-c6',
   'description', 'Owed', 'allow_overdraft', true)));
-SELECT throws_ok($$SELECT pg_temp.status_change('aaaaaaaa-0000-4000-8000-000000000006', 'close')$$,
-                 'P0C12', format('cannot close customer %s: the balance is -12.34 ZAR, not zero',
-                                 pg_temp.account('aaaaaaaa-0000-4000-8000-000000000006')),
+SELECT throws_ok($$SELECT pg_temp.status_change('aaaaaaaa-0000-4000-8000-000000000006', 'close')$$, 'P0C12',
+                 pg_temp.close_refusal('aaaaaaaa-0000-4000-8000-000000000006', 'the balance is -12.34 ZAR, not zero'),
                  'money the customer owes is in the way');
 
 -- Closing allowed: nothing open (a cancelled service and a paid invoice are no obstacle)
@@ -154,11 +163,8 @@ SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d011', 'activate', '2026-06-
 SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d012', 'activate', '2026-06-01');
 SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d013', 'activate', '2026-06-01');
 SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d013', 'suspend', '2026-06-05');
-SELECT pg_temp.act_as('staff', 'aaaaaaaa-0000-4000-8000-00000000000a');
-SELECT is((SELECT row(status, status_reason)::text
-             FROM api.suspend_customer('aaaaaaaa-0000-4000-8000-0000000000a1', 'unpaid invoice')),
+SELECT is(pg_temp.moved_by_staff('aaaaaaaa-0000-4000-8000-0000000000a1', 'suspend', 'unpaid invoice'),
           '(suspended,"unpaid invoice")', 'staff suspend a customer with a reason');
-SELECT pg_temp.act_as_owner();
 SELECT is(pg_temp.statuses('aaaaaaaa-0000-4000-8000-0000000000a1'),
           '011:suspended:customer_suspended 012:suspended:customer_suspended 013:suspended:service_suspended 014:pending:-',
           'each active service is suspended with the customer; the others keep their status');
@@ -186,16 +192,12 @@ SELECT is((SELECT count(*) FROM kassa.invoice_lines WHERE service_id IN ('aaaaaa
                                                                         'aaaaaaaa-0000-4000-8000-00000000d012',
                                                                         'aaaaaaaa-0000-4000-8000-00000000d013')),
           0::bigint, 'no invoice line for a suspended service');
-SELECT throws_ok($$SELECT pg_temp.status_change('aaaaaaaa-0000-4000-8000-0000000000a1', 'close')$$,
-                 'P0C08', format('cannot close customer %s: service aaaaaaaa-0000-4000-8000-00000000d011 is suspended',
-                                 pg_temp.account('aaaaaaaa-0000-4000-8000-0000000000a1')),
+SELECT throws_ok($$SELECT pg_temp.status_change('aaaaaaaa-0000-4000-8000-0000000000a1', 'close')$$, 'P0C08',
+                 pg_temp.close_refusal('aaaaaaaa-0000-4000-8000-0000000000a1', 'service aaaaaaaa-0000-4000-8000-00000000d011 is suspended'),
                  'a suspended customer with suspended services cannot be closed');
 
-SELECT pg_temp.act_as('staff', 'aaaaaaaa-0000-4000-8000-00000000000a');
-SELECT is((SELECT row(status, status_reason)::text
-             FROM api.resume_customer('aaaaaaaa-0000-4000-8000-0000000000a1', 'paid')),
+SELECT is(pg_temp.moved_by_staff('aaaaaaaa-0000-4000-8000-0000000000a1', 'resume', 'paid'),
           '(active,paid)', 'staff resume the customer');
-SELECT pg_temp.act_as_owner();
 SELECT is(pg_temp.statuses('aaaaaaaa-0000-4000-8000-0000000000a1'),
           '011:active:- 012:active:- 013:suspended:service_suspended 014:pending:-',
           'resuming brings back only the services the customer''s suspension suspended');

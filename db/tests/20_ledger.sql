@@ -2,10 +2,7 @@
 -- append-only, and the cached balance always equal to the sum of the entries.
 BEGIN;
 SELECT plan(20);
-CREATE TEMP TABLE ids AS SELECT 'aaaaaaaa-0000-4000-8000-00000000000a'::uuid AS ta,
-  'aaaaaaaa-0000-4000-8000-0000000000a1'::uuid AS a1, 'aaaaaaaa-0000-4000-8000-0000000000a2'::uuid AS a2,
-  'bbbbbbbb-0000-4000-8000-00000000000b'::uuid AS tb, 'bbbbbbbb-0000-4000-8000-0000000000b1'::uuid AS b1;
-\ir helpers/two_tenants.sql
+\ir helpers/two_tenants_ids.sql
 
 SELECT is((SELECT balance_after FROM ids, internal.post_entry(ta, a1, 'top_up', 1000, 'test', 'top-1')),
           1000::bigint, 'a top-up posts with its running balance');

@@ -2,10 +2,7 @@
 -- chargeback the gateway has made must reach the ledger, or money would go missing.
 BEGIN;
 SELECT plan(5);
-CREATE TEMP TABLE ids AS SELECT 'aaaaaaaa-0000-4000-8000-00000000000a'::uuid AS ta,
-  'aaaaaaaa-0000-4000-8000-0000000000a1'::uuid AS a1, 'aaaaaaaa-0000-4000-8000-0000000000a2'::uuid AS a2,
-  'bbbbbbbb-0000-4000-8000-00000000000b'::uuid AS tb, 'bbbbbbbb-0000-4000-8000-0000000000b1'::uuid AS b1;
-\ir helpers/two_tenants.sql
+\ir helpers/two_tenants_ids.sql
 
 SELECT is((SELECT balance_after FROM ids, internal.post_entries(jsonb_build_array(jsonb_build_object(
              'tenant_id', ta, 'customer_id', a1, 'kind', 'reversal', 'amount', -700, 'source_type', 'test',

@@ -5,11 +5,8 @@
 -- shows a column a sequence or the txid fills.
 BEGIN;
 SELECT plan(21);
-CREATE TEMP TABLE ids AS SELECT 'aaaaaaaa-0000-4000-8000-00000000000a'::uuid AS ta,
-  'aaaaaaaa-0000-4000-8000-0000000000a1'::uuid AS a1, 'aaaaaaaa-0000-4000-8000-0000000000a2'::uuid AS a2,
-  'bbbbbbbb-0000-4000-8000-00000000000b'::uuid AS tb, 'bbbbbbbb-0000-4000-8000-0000000000b1'::uuid AS b1;
 \ir helpers/invoices.sql
-\ir helpers/two_tenants.sql
+\ir helpers/two_tenants_ids.sql
 
 CREATE FUNCTION pg_temp.entry_numbers(p_tenant uuid, p_customer uuid) RETURNS bigint[] LANGUAGE sql AS $$
   SELECT coalesce(array_agg(l.entry_no ORDER BY l.id), '{}') FROM kassa.ledger_entries l

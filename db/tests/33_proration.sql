@@ -6,6 +6,14 @@ SELECT plan(15);
 \ir helpers/two_tenants.sql
 \ir helpers/catalog.sql
 \ir helpers/clock.sql
+-- A service on billing day 1 (id ...d00N), active since 1 March 2026, March already billed.
+CREATE FUNCTION pg_temp.billed_for_march(p_n integer, p_version uuid DEFAULT 'aaaaaaaa-0000-4000-8000-00000000f100')
+RETURNS uuid LANGUAGE sql AS $$
+  SELECT pg_temp.act(pg_temp.new_service(p_n, 1, p_version), 'activate', '2026-03-01');
+  UPDATE kassa.services SET next_billing_date = '2026-04-01'
+   WHERE id = ('aaaaaaaa-0000-4000-8000-00000000d' || lpad(p_n::text, 3, '0'))::uuid
+  RETURNING id
+$$;
 
 -- F(1) of 100.00 over 30 days = 3.33; the rest of the period is 96.67: the parts add up.
 SELECT is(internal.prorate(10000, '2028-01-30', '2028-02-29', '2028-01-30', '2028-01-31')
@@ -39,9 +47,7 @@ SELECT is((SELECT unit_price FROM kassa.pending_charges WHERE service_id = 'aaaa
 SELECT pg_temp.travel_to('2026-04-01 12:00+00');
 -- Upgrade 100 -> 200 on the last day of the period 1-31 Mar 2026 (already billed): credit
 -- F(31) - F(30) of 100.00 = 10000 - 9677 = 323; charge F(31) - F(30) of 200.00 = 20000 - 19355 = 645.
-SELECT pg_temp.new_service(3, 1);
-SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d003', 'activate', '2026-03-01');
-UPDATE kassa.services SET next_billing_date = '2026-04-01' WHERE id = 'aaaaaaaa-0000-4000-8000-00000000d003';
+SELECT pg_temp.billed_for_march(3);
 SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d003', 'change_plan', '2026-03-31', 'aaaaaaaa-0000-4000-8000-00000000f200');
 SELECT is((SELECT array_agg(unit_price ORDER BY unit_price) FROM kassa.pending_charges
             WHERE service_id = 'aaaaaaaa-0000-4000-8000-00000000d003'), ARRAY[-323, 645]::bigint[],
@@ -51,9 +57,7 @@ SELECT is((SELECT price_version_id FROM kassa.services WHERE id = 'aaaaaaaa-0000
 
 -- Downgrade 200 -> 50 on 16 Mar 2026 (16 of 31 days left): credit 20000 - round(9677.42) = 10323,
 -- charge 5000 - round(2419.35) = 2581.
-SELECT pg_temp.new_service(4, 1, 'aaaaaaaa-0000-4000-8000-00000000f200');
-SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d004', 'activate', '2026-03-01');
-UPDATE kassa.services SET next_billing_date = '2026-04-01' WHERE id = 'aaaaaaaa-0000-4000-8000-00000000d004';
+SELECT pg_temp.billed_for_march(4, 'aaaaaaaa-0000-4000-8000-00000000f200');
 SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d004', 'change_plan', '2026-03-16', 'aaaaaaaa-0000-4000-8000-00000000f050');
 SELECT is((SELECT array_agg(unit_price ORDER BY unit_price) FROM kassa.pending_charges
             WHERE service_id = 'aaaaaaaa-0000-4000-8000-00000000d004'), ARRAY[-10323, 2581]::bigint[],
@@ -78,9 +82,7 @@ SELECT is((SELECT unit_price FROM kassa.pending_charges WHERE service_id = 'aaaa
 
 -- Suspended after March was billed, resumed 10 Apr: April (30 days) from the 10th, 21 days:
 -- 10000 - round(3000) = 7000; next billing date 1 May.
-SELECT pg_temp.new_service(7, 1);
-SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d007', 'activate', '2026-03-01');
-UPDATE kassa.services SET next_billing_date = '2026-04-01' WHERE id = 'aaaaaaaa-0000-4000-8000-00000000d007';
+SELECT pg_temp.billed_for_march(7);
 SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d007', 'suspend', '2026-03-05');
 SELECT is((SELECT next_billing_date FROM pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d007', 'resume', '2026-04-10')),
           '2026-05-01'::date, 'resumed after the next billing date passed: billing restarts on the next one');

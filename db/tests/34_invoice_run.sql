@@ -2,9 +2,7 @@
 -- finalised or left as drafts per tenant, next billing dates advanced, each period billed once.
 BEGIN;
 SELECT plan(19);
-\ir helpers/two_tenants.sql
-\ir helpers/catalog.sql
-\ir helpers/clock.sql
+\ir helpers/billing_run.sql
 -- Dates callers give lie in the tenant's window around today (90 days back, 366 ahead): the
 -- clock is where the story is.
 SELECT pg_temp.travel_to('2026-03-15 12:00+00');

@@ -6,9 +6,7 @@
 -- Tenant A: monthly plans, billing day 1, lead time 7 days, prices include VAT.
 BEGIN;
 SELECT plan(21);
-\ir helpers/two_tenants.sql
-\ir helpers/catalog.sql
-\ir helpers/clock.sql
+\ir helpers/billing_run.sql
 -- Each case runs in its own year (2026, 2027, 2029, 2030, 2031, 2028; March has 31 days in each), so each run's
 -- date follows the last document of its series; all of them lie in the past.
 SELECT pg_temp.travel_to('2031-12-31 12:00+00');
@@ -46,15 +44,22 @@ $$;
 CREATE FUNCTION pg_temp.run(p_on date) RETURNS text LANGUAGE sql AS $$
   SELECT row(invoices, charges, credit_notes)::text FROM internal.invoice_run(p_on, 'aaaaaaaa-0000-4000-8000-00000000000a')
 $$;
+-- Case N starts: the clock moves to 30 April of its year (its dates lie in the window),
+-- customer cN's service ...dN1 (Fibre 100) is activated on the given day and the invoice run
+-- of that day bills it; the run's counts.
+CREATE FUNCTION pg_temp.start_case(p_case integer, p_activated_on date) RETURNS text LANGUAGE sql AS $$
+  SELECT pg_temp.travel_to(make_timestamptz(extract(year FROM p_activated_on)::integer, 4, 30, 12, 0, 0, 'UTC'));
+  SELECT pg_temp.act(pg_temp.new_service(p_case * 10 + 1, 1,
+                                         p_customer => ('aaaaaaaa-0000-4000-8000-0000000000c' || p_case)::uuid),
+                     'activate', p_activated_on);
+  SELECT pg_temp.run(p_activated_on);
+$$;
 
 -- 1. Activated on 10 Mar (first period 10-31 Mar, 22 of 31 days: 7097), plan changed to
 -- Fibre 200 on 20 Mar (credit 12 days of Fibre 100: 3871, charge 12 days of Fibre 200: 7742),
 -- cancelled on 25 Mar (credit 7 days of Fibre 200: 4516). The credits exceed the charge, so
 -- the run invoices the charge and credits each credit on the pro-rata line that billed it.
-SELECT pg_temp.travel_to('2026-04-30 12:00+00');  -- the case's dates lie in the window
-SELECT pg_temp.new_service(11, 1, p_customer => 'aaaaaaaa-0000-4000-8000-0000000000c1');
-SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d011', 'activate', '2026-03-10');
-SELECT is(pg_temp.run('2026-03-10'), '(1,1,0)', 'plan change: the first period is invoiced');
+SELECT is(pg_temp.start_case(1, '2026-03-10'), '(1,1,0)', 'plan change: the first period is invoiced');
 SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d011', 'change_plan', '2026-03-20', 'aaaaaaaa-0000-4000-8000-00000000f200');
 SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d011', 'cancel', '2026-03-25');
 SELECT is(pg_temp.run('2026-03-26'), '(1,1,2)', 'plan change then cancel: the charge invoiced, both credits as credit notes');
@@ -64,10 +69,7 @@ SELECT is(pg_temp.credited('aaaaaaaa-0000-4000-8000-00000000d011'),
 SELECT is(pg_temp.unsettled('aaaaaaaa-0000-4000-8000-00000000d011'), 0::bigint, 'plan change: nothing stays pending');
 
 -- 2. Activated mid-period, cancelled before the first billing date.
-SELECT pg_temp.travel_to('2027-04-30 12:00+00');  -- the case's dates lie in the window
-SELECT pg_temp.new_service(21, 1, p_customer => 'aaaaaaaa-0000-4000-8000-0000000000c2');
-SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d021', 'activate', '2027-03-10');
-SELECT pg_temp.run('2027-03-10');
+SELECT pg_temp.start_case(2, '2027-03-10');
 SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d021', 'cancel', '2027-03-20');
 SELECT is(pg_temp.run('2027-03-21'), '(0,0,1)', 'activation mid-period then cancel: one credit note, no invoice');
 SELECT is(pg_temp.credited('aaaaaaaa-0000-4000-8000-00000000d021'), ARRAY['proration 2027-03-10 3871'],
@@ -75,10 +77,7 @@ SELECT is(pg_temp.credited('aaaaaaaa-0000-4000-8000-00000000d021'), ARRAY['prora
 
 -- 3. Active from 1 Feb, suspended 10 Feb (March not billed), resumed 15 Mar (15-31 Mar: 5484),
 -- cancelled 25 Mar (7 days: 2258).
-SELECT pg_temp.travel_to('2029-04-30 12:00+00');  -- the case's dates lie in the window
-SELECT pg_temp.new_service(31, 1, p_customer => 'aaaaaaaa-0000-4000-8000-0000000000c3');
-SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d031', 'activate', '2029-02-01');
-SELECT pg_temp.run('2029-02-01');
+SELECT pg_temp.start_case(3, '2029-02-01');
 SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d031', 'suspend', '2029-02-10');
 SELECT pg_temp.run('2029-03-01');
 SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d031', 'resume', '2029-03-15');
@@ -91,10 +90,7 @@ SELECT is(pg_temp.credited('aaaaaaaa-0000-4000-8000-00000000d031'), ARRAY['prora
 -- 4. Billed for March (1 Mar) and April (25 Mar, within the lead time), cancelled 28 Mar: the
 -- credit (4 days of March: 1290, all of April: 10000) spans two invoices: two credit notes,
 -- the pending credit split in two parts that add up to it.
-SELECT pg_temp.travel_to('2030-04-30 12:00+00');  -- the case's dates lie in the window
-SELECT pg_temp.new_service(41, 1, p_customer => 'aaaaaaaa-0000-4000-8000-0000000000c4');
-SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d041', 'activate', '2030-03-01');
-SELECT pg_temp.run('2030-03-01');
+SELECT pg_temp.start_case(4, '2030-03-01');
 SELECT pg_temp.run('2030-03-25');
 SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d041', 'cancel', '2030-03-28');
 SELECT is(pg_temp.run('2030-03-29'), '(0,0,2)', 'a credit over two billed periods: two credit notes');
@@ -127,10 +123,7 @@ SELECT is((SELECT array_agg(l.charge_kind || ' ' || l.amount ORDER BY l.amount) 
 
 -- 6. Staff credit 6000 of the March line of Fibre 100 (10000), then it is cancelled on 16 Mar
 -- (credit 16 days: 5161): 4000 is still creditable (a credit note); 1161 was given back already.
-SELECT pg_temp.travel_to('2028-04-30 12:00+00');  -- the case's dates lie in the window
-SELECT pg_temp.new_service(61, 1, p_customer => 'aaaaaaaa-0000-4000-8000-0000000000c6');
-SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d061', 'activate', '2028-03-01');
-SELECT pg_temp.run('2028-03-01');
+SELECT pg_temp.start_case(6, '2028-03-01');
 CREATE TEMP TABLE goodwill_6 AS SELECT pg_temp.goodwill('aaaaaaaa-0000-4000-8000-00000000d061', 6000, '2028-03-05') AS number;
 SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d061', 'cancel', '2028-03-16');
 SELECT is(pg_temp.run('2028-03-17'), '(0,0,1)', 'a credit whose line was credited in part: one credit note');

@@ -2,12 +2,7 @@
 -- (EN 16931 BR-CO-17), for prices excluding and including VAT.
 BEGIN;
 SELECT plan(14);
-CREATE TEMP TABLE ids AS SELECT 'aaaaaaaa-0000-4000-8000-00000000000a'::uuid AS ta,
-  'aaaaaaaa-0000-4000-8000-0000000000a1'::uuid AS a1,
-  'bbbbbbbb-0000-4000-8000-00000000000b'::uuid AS tb, 'bbbbbbbb-0000-4000-8000-0000000000b1'::uuid AS b1;
-CREATE TEMP TABLE d (name text PRIMARY KEY, id uuid);
-\ir helpers/invoices.sql
-\ir helpers/two_tenants.sql
+\ir helpers/invoice_documents.sql
 INSERT INTO kassa.vat_rates (tenant_id, category, rate) VALUES ('bbbbbbbb-0000-4000-8000-00000000000b', 'reduced', 7);
 
 SELECT is(internal.vat_of(50, 19, false), 10::bigint, '9.5 rounds half away from zero to 10');
@@ -23,19 +18,19 @@ SELECT is((SELECT (net_total, vat_total, total) FROM ids, internal.finalise_invo
 SELECT is((SELECT array_agg((vat_rate, net, vat, gross)::text ORDER BY vat_rate) FROM ids, internal.invoice_vat_breakdown(tb,
              ARRAY[(SELECT id FROM kassa.invoices WHERE number = 'INV-2026-00001' AND tenant_id = tb)])),
           ARRAY['(7.00,999,70,1069)', '(19.00,1005,191,1196)'], 'the VAT summary per rate');
-INSERT INTO d SELECT 'tiny', pg_temp.draft(tb, b1, array_fill(2::bigint, ARRAY[10])) FROM ids;
-INSERT INTO d SELECT 'credit', pg_temp.draft(tb, b1, ARRAY[10000, -2500]) FROM ids;
-INSERT INTO d SELECT 'tiny-inclusive', pg_temp.draft(ta, a1, array_fill(5::bigint, ARRAY[3])) FROM ids;
-SELECT is((SELECT vat_total FROM kassa.invoices JOIN d USING (id) WHERE name = 'tiny'),
+INSERT INTO inv SELECT 'tiny', pg_temp.draft(tb, b1, array_fill(2::bigint, ARRAY[10])) FROM ids;
+INSERT INTO inv SELECT 'credit', pg_temp.draft(tb, b1, ARRAY[10000, -2500]) FROM ids;
+INSERT INTO inv SELECT 'tiny-inclusive', pg_temp.draft(ta, a1, array_fill(5::bigint, ARRAY[3])) FROM ids;
+SELECT is((SELECT vat_total FROM kassa.invoices JOIN inv USING (id) WHERE name = 'tiny'),
           4::bigint, 'ten lines of 0.02 at 19 % have VAT 0.04, not ten times round(0.0038) = 0');
-SELECT is((SELECT (net_total, vat_total, total) FROM kassa.invoices JOIN d USING (id) WHERE name = 'credit'),
+SELECT is((SELECT (net_total, vat_total, total) FROM kassa.invoices JOIN inv USING (id) WHERE name = 'credit'),
           (7500::bigint, 1425::bigint, 8925::bigint), 'a credit line reduces the net of its rate before VAT');
 
 -- Inclusive: R 499.00 + R 99.99 at 15 %.
 SELECT is((SELECT (net_total, vat_total, total) FROM ids, internal.finalise_invoices(ta,
              ARRAY[(SELECT pg_temp.draft(ta, a1, ARRAY[49900, 9999]))], '2026-03-01')),
           (52086::bigint, 7813::bigint, 59899::bigint), 'VAT is extracted from the gross of the rate, once');
-SELECT is((SELECT vat_total FROM kassa.invoices JOIN d USING (id) WHERE name = 'tiny-inclusive'),
+SELECT is((SELECT vat_total FROM kassa.invoices JOIN inv USING (id) WHERE name = 'tiny-inclusive'),
           2::bigint, 'three lines of 0.05 incl. 15 %: VAT round(0.15 x 15/115 = 0.0196) = 0.02, not 3 x 0.01');
 
 -- Line amounts: quantity x unit price, half away from zero.

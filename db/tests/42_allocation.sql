@@ -2,11 +2,7 @@
 -- runs out, exactly once, and the books still balance.
 BEGIN;
 SELECT plan(15);
-CREATE TEMP TABLE ids AS SELECT 'bbbbbbbb-0000-4000-8000-00000000000b'::uuid AS tb,
-  'bbbbbbbb-0000-4000-8000-0000000000b1'::uuid AS b1;
-CREATE TEMP TABLE inv (name text PRIMARY KEY, id uuid);
-\ir helpers/invoices.sql
-\ir helpers/two_tenants.sql
+\ir helpers/invoice_documents.sql
 INSERT INTO kassa.vat_rates (tenant_id, category, rate) VALUES ('bbbbbbbb-0000-4000-8000-00000000000b', 'zero', 0);
 INSERT INTO kassa.customers (tenant_id, id, name, email)
 VALUES ('bbbbbbbb-0000-4000-8000-00000000000b', 'bbbbbbbb-0000-4000-8000-0000000000b2', 'Bernd B2', 'b2@example.com');

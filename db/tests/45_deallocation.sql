@@ -2,10 +2,7 @@
 -- newest of them again; a credit adjustment settles them like a payment.
 BEGIN;
 SELECT plan(8);
-CREATE TEMP TABLE ids AS SELECT 'aaaaaaaa-0000-4000-8000-00000000000a'::uuid AS ta,
-  'aaaaaaaa-0000-4000-8000-0000000000a1'::uuid AS a1, 'aaaaaaaa-0000-4000-8000-0000000000a2'::uuid AS a2,
-  'bbbbbbbb-0000-4000-8000-00000000000b'::uuid AS tb, 'bbbbbbbb-0000-4000-8000-0000000000b1'::uuid AS b1;
-\ir helpers/two_tenants.sql
+\ir helpers/two_tenants_ids.sql
 
 -- Two invoices of 100.00 (VAT-inclusive tenant A), both paid by one card payment of 200.00.
 CREATE TEMP TABLE inv (n text, id uuid);

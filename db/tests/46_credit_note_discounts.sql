@@ -2,11 +2,7 @@
 -- voided; a credit keeps the sign of its line; VAT of partial notes never exceeds the invoice's.
 BEGIN;
 SELECT plan(6);
-CREATE TEMP TABLE ids AS SELECT 'bbbbbbbb-0000-4000-8000-00000000000b'::uuid AS tb,
-  'bbbbbbbb-0000-4000-8000-0000000000b1'::uuid AS b1;
-CREATE TEMP TABLE inv (name text PRIMARY KEY, id uuid);
-\ir helpers/invoices.sql
-\ir helpers/two_tenants.sql
+\ir helpers/invoice_documents.sql
 
 -- 100.00 and a discount of -20.00 at 19 %: net 80.00, VAT 15.20, total 95.20.
 INSERT INTO inv SELECT 'discounted', pg_temp.issued(tb, b1, ARRAY[10000, -2000], '2026-03-01') FROM ids;

@@ -3,12 +3,7 @@
 -- note before its invoice; German invoices need a supply date or period.
 BEGIN;
 SELECT plan(28);
-CREATE TEMP TABLE ids AS SELECT 'aaaaaaaa-0000-4000-8000-00000000000a'::uuid AS ta,
-  'aaaaaaaa-0000-4000-8000-0000000000a1'::uuid AS a1,
-  'bbbbbbbb-0000-4000-8000-00000000000b'::uuid AS tb, 'bbbbbbbb-0000-4000-8000-0000000000b1'::uuid AS b1;
-CREATE TEMP TABLE inv (name text PRIMARY KEY, id uuid);
-\ir helpers/invoices.sql
-\ir helpers/two_tenants.sql
+\ir helpers/invoice_documents.sql
 \ir helpers/catalog.sql
 \ir helpers/clock.sql
 

@@ -2,11 +2,7 @@
 -- payments); every refusal names its real reason and changes nothing.
 BEGIN;
 SELECT plan(17);
-CREATE TEMP TABLE ids AS SELECT 'bbbbbbbb-0000-4000-8000-00000000000b'::uuid AS tb,
-  'bbbbbbbb-0000-4000-8000-0000000000b1'::uuid AS b1;
-CREATE TEMP TABLE inv (name text PRIMARY KEY, id uuid);
-\ir helpers/invoices.sql
-\ir helpers/two_tenants.sql
+\ir helpers/invoice_documents.sql
 \ir helpers/clock.sql
 SELECT pg_temp.travel_to('2026-06-30 12:00+00');
 

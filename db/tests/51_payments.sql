@@ -54,18 +54,19 @@ SELECT is((SELECT balance FROM kassa.billing_accounts WHERE customer_id = '5c000
   'the balance holds top-up and bonus');
 
 -- Rejections: nothing is posted.
-SELECT throws_ok($$SELECT internal.stripe_event(pg_temp.event('evt_nc', 'checkout.session.completed',
-  pg_temp.session(10000, 'zar', '5c000000-0000-4000-8000-0000000000ff', NULL)))$$, 'P0P05', NULL,
-  'an unknown customer in the metadata is rejected');
-SELECT throws_ok($$SELECT internal.stripe_event(pg_temp.event('evt_low', 'checkout.session.completed',
-  pg_temp.session(500, 'zar', '5c000000-0000-4000-8000-000000000001', NULL)))$$, 'P0P01', NULL,
-  'an amount below the minimum is rejected');
-SELECT throws_ok($$SELECT internal.stripe_event(pg_temp.event('evt_high', 'checkout.session.completed',
-  pg_temp.session(900000, 'zar', '5c000000-0000-4000-8000-000000000001', NULL)))$$, 'P0P02', NULL,
-  'an amount above the maximum is rejected');
-SELECT throws_ok($$SELECT internal.stripe_event(pg_temp.event('evt_eur', 'checkout.session.completed',
-  pg_temp.session(10000, 'eur', '5c000000-0000-4000-8000-000000000001', NULL)))$$, 'P0P04', NULL,
-  'a currency other than the account''s is rejected');
+SELECT throws_ok(format($$SELECT internal.stripe_event(pg_temp.event(%L, 'checkout.session.completed',
+                          pg_temp.session(%s, %L, %L, NULL)))$$, c.event_id, c.amount, c.currency, c.customer),
+                 c.code, NULL, c.description)
+  FROM (VALUES (1, 'evt_nc', 10000, 'zar', '5c000000-0000-4000-8000-0000000000ff', 'P0P05',
+                'an unknown customer in the metadata is rejected'),
+               (2, 'evt_low', 500, 'zar', '5c000000-0000-4000-8000-000000000001', 'P0P01',
+                'an amount below the minimum is rejected'),
+               (3, 'evt_high', 900000, 'zar', '5c000000-0000-4000-8000-000000000001', 'P0P02',
+                'an amount above the maximum is rejected'),
+               (4, 'evt_eur', 10000, 'eur', '5c000000-0000-4000-8000-000000000001', 'P0P04',
+                'a currency other than the account''s is rejected'))
+       AS c (n, event_id, amount, currency, customer, code, description)
+ ORDER BY c.n;
 SELECT throws_ok($$SELECT internal.stripe_event('{"id": "evt_x", "type": "checkout.session.completed"}')$$, 'P0W01', NULL,
   'an event without data.object is malformed');
 SELECT throws_ok($$SELECT internal.stripe_event(pg_temp.event('evt_nt', 'checkout.session.completed',

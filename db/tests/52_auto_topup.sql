@@ -1,20 +1,17 @@
 -- Auto top-up rules in SQL: request on crossing, one claim in flight, cooldown by the passed
 -- clock, three failures disable with a notification, a success resets the count.
 BEGIN;
-SELECT plan(13);
+SELECT plan(15);
 
-INSERT INTO kassa.tenants (id, slug, name, legal_name, country, currency)
-VALUES ('52000000-0000-4000-8000-000000000001', 'at-test', 'AT Test', 'AT Test Ltd', 'ZA', 'ZAR');
-INSERT INTO kassa.customers (tenant_id, id, name, email)
-VALUES ('52000000-0000-4000-8000-000000000001', '52c00000-0000-4000-8000-000000000001', 'Auto', 'auto@example.com');
+\set tenant '52000000-0000-4000-8000-000000000001'
+\set customer '52c00000-0000-4000-8000-000000000001'
+\set slug 'at-test'
+\ir helpers/one_customer.sql
 SELECT set_config('app.settings.payment_method_key', 'test-key-52', true);
 INSERT INTO kassa.auto_topups (tenant_id, customer_id, threshold, amount, payment_method_id)
 SELECT '52000000-0000-4000-8000-000000000001', '52c00000-0000-4000-8000-000000000001', 5000, 10000,
        internal.add_card('52000000-0000-4000-8000-000000000001', '52c00000-0000-4000-8000-000000000001',
                          'visa', '4242', 12, 2030, 'cus_52', 'pm_52');
-CREATE FUNCTION pg_temp.move(amount bigint) RETURNS void LANGUAGE sql AS $$
-  SELECT FROM internal.post_entry('52000000-0000-4000-8000-000000000001', '52c00000-0000-4000-8000-000000000001',
-                                  'adjustment', amount, 'test', md5(random()::text)) $$;
 CREATE FUNCTION pg_temp.claim(at timestamptz) RETURNS jsonb LANGUAGE sql AS $$
   SELECT internal.claim_auto_topup('52000000-0000-4000-8000-000000000001', '52c00000-0000-4000-8000-000000000001', at) $$;
 CREATE FUNCTION pg_temp.state() RETURNS kassa.auto_topups LANGUAGE sql AS $$
@@ -52,6 +49,18 @@ SELECT is(((pg_temp.state()).consecutive_failures, (pg_temp.state()).in_flight_p
   'a success resets the failure count and ends the attempt');
 SELECT is((SELECT balance FROM kassa.billing_accounts WHERE customer_id = '52c00000-0000-4000-8000-000000000001'), 14000::bigint,
   'the top-up reached the balance');
+
+-- The top-up limits of a tenant without a settings row are written once, as the table's column
+-- defaults: they are what a new row gets, and changing a default changes them.
+CREATE TEMP TABLE limits_without_row AS SELECT * FROM internal.top_up_limits('52000000-0000-4000-8000-000000000001');
+INSERT INTO kassa.payment_settings (tenant_id) VALUES ('52000000-0000-4000-8000-000000000001');
+SELECT results_eq('SELECT min_top_up, max_top_up FROM limits_without_row',
+  $$SELECT min_top_up, max_top_up FROM kassa.payment_settings WHERE tenant_id = '52000000-0000-4000-8000-000000000001'$$,
+  'a tenant without settings has the limits a new settings row gets');
+DELETE FROM kassa.payment_settings WHERE tenant_id = '52000000-0000-4000-8000-000000000001';
+ALTER TABLE kassa.payment_settings ALTER COLUMN min_top_up SET DEFAULT 2500, ALTER COLUMN max_top_up SET DEFAULT 7500;
+SELECT is(internal.top_up_limits('52000000-0000-4000-8000-000000000001'), (2500::bigint, 7500::bigint)::record,
+  'the column defaults are the one place of the default limits');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -2,15 +2,12 @@
 BEGIN;
 SELECT plan(5);
 
-INSERT INTO kassa.tenants (id, slug, name, legal_name, country, currency)
-VALUES ('53000000-0000-4000-8000-000000000001', 'lb-test', 'LB Test', 'LB Test Ltd', 'ZA', 'ZAR');
-INSERT INTO kassa.customers (tenant_id, id, name, email)
-VALUES ('53000000-0000-4000-8000-000000000001', '53c00000-0000-4000-8000-000000000001', 'Low', 'low@example.com');
+\set tenant '53000000-0000-4000-8000-000000000001'
+\set customer '53c00000-0000-4000-8000-000000000001'
+\set slug 'lb-test'
+\ir helpers/one_customer.sql
 INSERT INTO kassa.low_balance_thresholds VALUES ('53000000-0000-4000-8000-000000000001', 5000),
                                                 ('53000000-0000-4000-8000-000000000001', 1000);
-CREATE FUNCTION pg_temp.move(amount bigint) RETURNS void LANGUAGE sql AS $$
-  SELECT FROM internal.post_entry('53000000-0000-4000-8000-000000000001', '53c00000-0000-4000-8000-000000000001',
-                                  'adjustment', amount, 'test', md5(random()::text)) $$;
 CREATE FUNCTION pg_temp.warnings() RETURNS bigint[] LANGUAGE sql AS $$
   SELECT coalesce(array_agg((payload ->> 'threshold')::bigint ORDER BY id), '{}') FROM kassa.notifications
    WHERE customer_id = '53c00000-0000-4000-8000-000000000001' AND kind = 'low_balance' $$;
