@@ -4,12 +4,13 @@ Data: bench/book.py's 100 tenants x 1,000 active services, billed by the invoice
 invoice per customer, 100,000 in all, due 14 days after issue), plus 5 more tenants of the same
 shape for the baseline (5,000 invoices; the loop over 100,000 would take many minutes). The run
 date is 7 days before the due date: every invoice enters dunning with the default schedule and
-takes its first reminder (a step row and an outbox event each).
+takes its first reminder (a step row, a payment link and an outbox event each).
 
 - ours: `jobs.dunning.run` - what `kassa jobs run dunning` does: one `internal.dunning_run`
   per tenant, one transaction per tenant;
 - baseline: per invoice, one transaction: enter it into dunning, read its due steps, record
-  each (the latest taken, the others skipped), write the event and link it, move its last step.
+  each (the latest taken, the others skipped), make a payment link, write the event and link it,
+  move its last step.
 
 Suspension steps are not in this data set (they go service by service through the service
 transition in both variants). Memory: peak RSS of this process.
@@ -71,12 +72,13 @@ RECORD = """
 EVENT = """
   INSERT INTO kassa.notifications (tenant_id, customer_id, kind, payload)
   SELECT i.tenant_id, i.customer_id, %(event)s::text, jsonb_build_object(
-           'customer_id', c.id, 'customer_name', c.name, 'account_number', c.account_number, 'locale', t.locale,
+           'customer_id', c.id, 'customer_name', c.name, 'account_number', c.account_number, 'locale', coalesce(c.locale, t.locale),
            'invoice_id', i.id, 'invoice_number', i.number, 'amount_due', i.amount_due, 'currency', i.currency,
            'due_on', i.due_on, 'as_of', %(as_of)s::date, 'step', %(step)s::integer, 'step_kind', %(kind)s::text,
            'days_overdue', greatest(%(as_of)s::date - i.due_on, 0), 'schedule_version', d.schedule_version,
-           'urgency', %(urgency)s::text)
+           'urgency', %(urgency)s::text, 'payment_token', l.token, 'payment_link_expires_at', l.expires_at)
     FROM kassa.invoices i
+    CROSS JOIN internal.create_payment_links(%(tenant)s, ARRAY[%(invoice)s]::uuid[], %(actor)s) l
     JOIN kassa.customers c ON c.tenant_id = i.tenant_id AND c.id = i.customer_id
     JOIN kassa.tenants t ON t.id = i.tenant_id
     JOIN kassa.invoice_dunning d ON d.tenant_id = i.tenant_id AND d.invoice_id = i.id
@@ -145,10 +147,10 @@ def main() -> None:
         ours_rate, loop_rate = ours_taken / run_seconds, loop_taken / loop_seconds
         write_result("dunning", settings, {
             "open_invoices": TENANTS * SERVICES_PER_TENANT, "tenants": TENANTS, "as_of": AS_OF.isoformat(),
-            "step": "first reminder (-7): enter dunning, one step row and one outbox event per invoice",
+            "step": "first reminder (-7): enter dunning, one step row, payment link and outbox event per invoice",
             "loop_invoices": LOOP_TENANTS * SERVICES_PER_TENANT, "loop_tenants": LOOP_TENANTS,
             "baseline": "per-invoice loop (Python, one transaction per invoice: enter, due steps, record, "
-                        "event, link, last step) on 5 extra tenants of the same shape",
+                        "payment link, event, link, last step) on 5 extra tenants of the same shape",
             "target_run_seconds": TARGET_SECONDS, "target_ratio": TARGET_RATIO,
         }, [
             metric("dunning_invoices_per_s", ours_rate, "1/s", "per-invoice loop", loop_rate),

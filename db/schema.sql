@@ -188,12 +188,15 @@ CREATE TABLE kassa.customers (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     closed_at timestamp with time zone,
     status_reason text,
+    locale text,
     CONSTRAINT customers_account_number_max_length CHECK ((char_length(account_number) <= 64)),
     CONSTRAINT customers_address_max_length CHECK ((char_length(address) <= 1000)),
     CONSTRAINT customers_closed_has_date CHECK (((status = 'closed'::text) = (closed_at IS NOT NULL))),
     CONSTRAINT customers_company_name_max_length CHECK ((char_length(company_name) <= 200)),
     CONSTRAINT customers_email_format CHECK ((email ~* '^[^@\s]+@[^@\s]+\.[^@\s]+$'::text)),
     CONSTRAINT customers_email_max_length CHECK ((char_length(email) <= 254)),
+    CONSTRAINT customers_locale_known CHECK ((locale ~ '^(en|de)(_[A-Z]{2})?$'::text)),
+    CONSTRAINT customers_locale_max_length CHECK ((char_length(locale) <= 35)),
     CONSTRAINT customers_name_max_length CHECK ((char_length(name) <= 200)),
     CONSTRAINT customers_name_not_blank CHECK ((name ~ '[^[:space:]\u0085\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]'::text)),
     CONSTRAINT customers_phone_format CHECK ((phone ~ '^\+?[0-9 ()-]{6,20}$'::text)),
@@ -222,6 +225,13 @@ CREATE FUNCTION api.configure_auto_topup(enabled boolean, threshold bigint, amou
     AS $$…$$;
 
 ALTER FUNCTION api.configure_auto_topup(enabled boolean, threshold bigint, amount bigint, payment_method_id uuid, customer_id uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION api.create_amount_link(customer_id uuid, amount bigint, currency text) RETURNS jsonb
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.create_amount_link(customer_id uuid, amount bigint, currency text) OWNER TO kassa_owner;
 
 CREATE TABLE kassa.credit_notes (
     tenant_id uuid NOT NULL,
@@ -347,6 +357,13 @@ CREATE FUNCTION api.create_invoice(customer_id uuid, notes text DEFAULT ''::text
 
 ALTER FUNCTION api.create_invoice(customer_id uuid, notes text, period_start date, period_end date, supplied_on date) OWNER TO kassa_owner;
 
+CREATE FUNCTION api.create_payment_link(invoice_id uuid) RETURNS jsonb
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.create_payment_link(invoice_id uuid) OWNER TO kassa_owner;
+
 CREATE FUNCTION api.fail_payment(payment_id uuid, reason text) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -360,6 +377,13 @@ CREATE FUNCTION api.finalise_invoice(invoice_id uuid, issued_on date DEFAULT NUL
     AS $$…$$;
 
 ALTER FUNCTION api.finalise_invoice(invoice_id uuid, issued_on date, request_id text) OWNER TO kassa_owner;
+
+CREATE FUNCTION api.invalidate_payment_link(link_id uuid, reason text) RETURNS jsonb
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.invalidate_payment_link(link_id uuid, reason text) OWNER TO kassa_owner;
 
 CREATE TABLE kassa.dunning_pauses (
     tenant_id uuid NOT NULL,
@@ -400,6 +424,13 @@ CREATE FUNCTION api.refund_payment(payment_id uuid, amount bigint, reason text, 
     AS $$…$$;
 
 ALTER FUNCTION api.refund_payment(payment_id uuid, amount bigint, reason text, request_id text) OWNER TO kassa_owner;
+
+CREATE FUNCTION api.regenerate_payment_link(link_id uuid, reason text) RETURNS jsonb
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.regenerate_payment_link(link_id uuid, reason text) OWNER TO kassa_owner;
 
 CREATE FUNCTION api.remove_invoice_line(line_id uuid) RETURNS void
     LANGUAGE sql SECURITY DEFINER
@@ -533,6 +564,7 @@ CREATE TABLE kassa.tenants (
     CONSTRAINT tenants_invoice_run_mode_max_length CHECK ((char_length(invoice_run_mode) <= 32)),
     CONSTRAINT tenants_legal_name_max_length CHECK ((char_length(legal_name) <= 200)),
     CONSTRAINT tenants_legal_name_not_blank CHECK ((legal_name ~ '[^[:space:]\u0085\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]'::text)),
+    CONSTRAINT tenants_locale_known CHECK ((locale ~ '^(en|de)(_[A-Z]{2})?$'::text)),
     CONSTRAINT tenants_locale_max_length CHECK ((char_length(locale) <= 35)),
     CONSTRAINT tenants_name_max_length CHECK ((char_length(name) <= 200)),
     CONSTRAINT tenants_name_not_blank CHECK ((name ~ '[^[:space:]\u0085\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]'::text)),
@@ -672,12 +704,12 @@ CREATE TABLE kassa.invoice_allocations (
 
 ALTER TABLE kassa.invoice_allocations OWNER TO kassa_owner;
 
-CREATE FUNCTION internal.allocate_credit(p_tenant_id uuid, p_customer_ids uuid[]) RETURNS SETOF kassa.invoice_allocations
+CREATE FUNCTION internal.allocate_credit(p_tenant_id uuid, p_customer_ids uuid[], p_first_invoice_ids uuid[] DEFAULT '{}'::uuid[]) RETURNS SETOF kassa.invoice_allocations
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 
-ALTER FUNCTION internal.allocate_credit(p_tenant_id uuid, p_customer_ids uuid[]) OWNER TO kassa_owner;
+ALTER FUNCTION internal.allocate_credit(p_tenant_id uuid, p_customer_ids uuid[], p_first_invoice_ids uuid[]) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.allow(p_roles text, p_commands text, p_rows text, VARIADIC p_tables regclass[]) RETURNS void
     LANGUAGE plpgsql
@@ -724,6 +756,7 @@ CREATE TABLE kassa.payments (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     completed_at timestamp with time zone,
     failed_at timestamp with time zone,
+    invoice_id uuid,
     CONSTRAINT payments_amount_positive CHECK ((amount > 0)),
     CONSTRAINT payments_bonus_not_negative CHECK ((bonus >= 0)),
     CONSTRAINT payments_checkout_url_max_length CHECK ((char_length(checkout_url) <= 2048)),
@@ -888,6 +921,13 @@ CREATE FUNCTION internal.check_issue_date(p_tenant_id uuid, p_series text, p_iss
 
 ALTER FUNCTION internal.check_issue_date(p_tenant_id uuid, p_series text, p_issued_on date) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.check_locale(p_locale text) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.check_locale(p_locale text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.check_new_customer() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO ''
@@ -1012,6 +1052,13 @@ CREATE FUNCTION internal.count_request(p_bucket text, p_limit integer, p_window_
 
 ALTER FUNCTION internal.count_request(p_bucket text, p_limit integer, p_window_s integer) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.create_amount_link(p_tenant_id uuid, p_customer_id uuid, p_amount bigint, p_currency text, p_actor text) RETURNS TABLE(link_id uuid, token text, amount bigint, expires_at timestamp with time zone)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.create_amount_link(p_tenant_id uuid, p_customer_id uuid, p_amount bigint, p_currency text, p_actor text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.create_credit_note(p_tenant_id uuid, p_invoice_id uuid, p_reason text, p_settlement text, p_lines jsonb, p_issued_on date) RETURNS kassa.credit_notes
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -1025,6 +1072,13 @@ CREATE FUNCTION internal.create_invoice(p_tenant_id uuid, p_customer_id uuid, p_
     AS $$…$$;
 
 ALTER FUNCTION internal.create_invoice(p_tenant_id uuid, p_customer_id uuid, p_notes text, p_period_start date, p_period_end date, p_supplied_on date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.create_payment_links(p_tenant_id uuid, p_invoice_ids uuid[], p_actor text) RETURNS TABLE(invoice_id uuid, link_id uuid, token text, amount bigint, expires_at timestamp with time zone)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.create_payment_links(p_tenant_id uuid, p_invoice_ids uuid[], p_actor text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.create_tenant(p_slug text, p_legal_name text, p_country text, p_currency text, p_timezone text, p_vat_rates jsonb, p_name text DEFAULT NULL::text, p_prices_include_vat boolean DEFAULT false, p_account_number_format text DEFAULT 'CT-{YYYY}-{NNNNN}'::text, p_invoice_number_format text DEFAULT 'INV-{YYYY}-{NNNNN}'::text, p_credit_note_number_format text DEFAULT 'CN-{YYYY}-{NNNNN}'::text) RETURNS uuid
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1237,6 +1291,44 @@ CREATE FUNCTION internal.interval_months(p_interval text) RETURNS integer
 
 ALTER FUNCTION internal.interval_months(p_interval text) OWNER TO kassa_owner;
 
+CREATE TABLE kassa.payment_links (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    customer_id uuid NOT NULL,
+    invoice_id uuid,
+    token_hash bytea NOT NULL,
+    amount bigint NOT NULL,
+    currency character(3) NOT NULL,
+    status text DEFAULT 'open'::text NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    created_by text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    used_at timestamp with time zone,
+    payment_id uuid,
+    invalidated_at timestamp with time zone,
+    invalidated_by text,
+    invalidated_reason text,
+    replaced_by uuid,
+    CONSTRAINT payment_links_amount_positive CHECK ((amount > 0)),
+    CONSTRAINT payment_links_created_by_max_length CHECK ((char_length(created_by) <= 200)),
+    CONSTRAINT payment_links_invalidated_by_max_length CHECK ((char_length(invalidated_by) <= 200)),
+    CONSTRAINT payment_links_invalidated_has_reason CHECK (((status = 'invalidated'::text) = ((invalidated_at IS NOT NULL) AND (invalidated_reason IS NOT NULL)))),
+    CONSTRAINT payment_links_invalidated_reason_max_length CHECK ((char_length(invalidated_reason) <= 500)),
+    CONSTRAINT payment_links_invalidated_reason_not_blank CHECK ((invalidated_reason ~ '[^[:space:]\u0085\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]'::text)),
+    CONSTRAINT payment_links_status_known CHECK ((status = ANY (ARRAY['open'::text, 'used'::text, 'invalidated'::text]))),
+    CONSTRAINT payment_links_token_hash_sha256 CHECK ((length(token_hash) = 32)),
+    CONSTRAINT payment_links_used_has_payment CHECK (((status = 'used'::text) = ((used_at IS NOT NULL) AND (payment_id IS NOT NULL))))
+);
+
+ALTER TABLE kassa.payment_links OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.invalidate_payment_link(p_tenant_id uuid, p_link_id uuid, p_reason text, p_actor text) RETURNS kassa.payment_links
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.invalidate_payment_link(p_tenant_id uuid, p_link_id uuid, p_reason text, p_actor text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.invoice_run(p_as_of date, p_tenant_id uuid DEFAULT NULL::uuid, p_customer_id uuid DEFAULT NULL::uuid) RETURNS TABLE(processed integer, skipped integer, invoices integer, charges integer, credit_notes integer)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -1290,6 +1382,20 @@ CREATE FUNCTION internal.ledger_mismatches(p_tenant uuid DEFAULT NULL::uuid) RET
 
 ALTER FUNCTION internal.ledger_mismatches(p_tenant uuid) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.link_reason(p_reason text) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.link_reason(p_reason text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.link_token_hash(p_token text) RETURNS bytea
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.link_token_hash(p_token text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.list_tenants() RETURNS TABLE(id uuid, slug text, legal_name text, country text, currency text, timezone text, status text, created_at timestamp with time zone)
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
@@ -1303,6 +1409,13 @@ CREATE FUNCTION internal.lock_open_customer(p_tenant_id uuid, p_customer_id uuid
     AS $$…$$;
 
 ALTER FUNCTION internal.lock_open_customer(p_tenant_id uuid, p_customer_id uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.lock_open_link(p_tenant_id uuid, p_link_id uuid) RETURNS kassa.payment_links
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.lock_open_link(p_tenant_id uuid, p_link_id uuid) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.lock_payment(p_tenant uuid, p_payment uuid) RETURNS kassa.payments
     LANGUAGE plpgsql
@@ -1390,12 +1503,19 @@ CREATE FUNCTION internal.month_index(p_date date) RETURNS integer
 
 ALTER FUNCTION internal.month_index(p_date date) OWNER TO kassa_owner;
 
-CREATE FUNCTION internal.new_payment(p_tenant uuid, p_customer uuid, p_provider text, p_method text, p_purpose text, p_amount bigint, p_currency text, p_provider_ref text DEFAULT NULL::text, p_idempotency_key text DEFAULT NULL::text, p_payment_method uuid DEFAULT NULL::uuid, p_auto_topup boolean DEFAULT false, p_reason text DEFAULT NULL::text) RETURNS kassa.payments
+CREATE FUNCTION internal.new_link_token() RETURNS text
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.new_link_token() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.new_payment(p_tenant uuid, p_customer uuid, p_provider text, p_method text, p_purpose text, p_amount bigint, p_currency text, p_provider_ref text DEFAULT NULL::text, p_idempotency_key text DEFAULT NULL::text, p_payment_method uuid DEFAULT NULL::uuid, p_auto_topup boolean DEFAULT false, p_reason text DEFAULT NULL::text, p_invoice uuid DEFAULT NULL::uuid) RETURNS kassa.payments
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 
-ALTER FUNCTION internal.new_payment(p_tenant uuid, p_customer uuid, p_provider text, p_method text, p_purpose text, p_amount bigint, p_currency text, p_provider_ref text, p_idempotency_key text, p_payment_method uuid, p_auto_topup boolean, p_reason text) OWNER TO kassa_owner;
+ALTER FUNCTION internal.new_payment(p_tenant uuid, p_customer uuid, p_provider text, p_method text, p_purpose text, p_amount bigint, p_currency text, p_provider_ref text, p_idempotency_key text, p_payment_method uuid, p_auto_topup boolean, p_reason text, p_invoice uuid) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.next_billing_date(p_day integer, p_months integer, p_billing_date date) RETURNS date
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -1458,6 +1578,13 @@ CREATE FUNCTION internal.pause_dunning(p_tenant_id uuid, p_customer_id uuid, p_i
     AS $$…$$;
 
 ALTER FUNCTION internal.pause_dunning(p_tenant_id uuid, p_customer_id uuid, p_invoice_id uuid, p_reason text, p_until date, p_actor text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.payment_link_lifetime(p_tenant uuid) RETURNS interval
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.payment_link_lifetime(p_tenant uuid) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.payment_method_details(p_tenant uuid, p_method uuid) RETURNS jsonb
     LANGUAGE sql STABLE SECURITY DEFINER
@@ -1637,6 +1764,13 @@ CREATE FUNCTION internal.refuse_credit_note_change() RETURNS trigger
 
 ALTER FUNCTION internal.refuse_credit_note_change() OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.regenerate_payment_link(p_tenant_id uuid, p_link_id uuid, p_reason text, p_actor text) RETURNS TABLE(link_id uuid, token text, amount bigint, expires_at timestamp with time zone)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.regenerate_payment_link(p_tenant_id uuid, p_link_id uuid, p_reason text, p_actor text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.reject_webhook_event(p_provider text, p_event_id text, p_type text, p_payload jsonb, p_error text) RETURNS void
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
@@ -1679,12 +1813,19 @@ CREATE FUNCTION internal.request_auto_topup() RETURNS trigger
 
 ALTER FUNCTION internal.request_auto_topup() OWNER TO kassa_owner;
 
-CREATE FUNCTION internal.require_reason(p_reason text) RETURNS text
+CREATE FUNCTION internal.require_reason(p_reason text, p_code text DEFAULT 'P0P09'::text, p_message text DEFAULT 'a reason is required'::text, p_hint text DEFAULT 'Say why, for the audit log (e.g. "cash at the counter, receipt 1234").'::text) RETURNS text
     LANGUAGE plpgsql IMMUTABLE
     SET search_path TO ''
     AS $$…$$;
 
-ALTER FUNCTION internal.require_reason(p_reason text) OWNER TO kassa_owner;
+ALTER FUNCTION internal.require_reason(p_reason text, p_code text, p_message text, p_hint text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.resolve_payment_link(p_token text) RETURNS TABLE(state text, tenant_id uuid, link_id uuid, customer_id uuid, tenant_name text, invoice_id uuid, invoice_number text, amount_due bigint, currency text, due_on date, expires_at timestamp with time zone, locale text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.resolve_payment_link(p_token text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.resume_dunning(p_tenant_id uuid, p_pause_id uuid, p_actor text) RETURNS kassa.dunning_pauses
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1890,6 +2031,13 @@ CREATE FUNCTION internal.top_up_limits(p_tenant uuid, OUT min_top_up bigint, OUT
     AS $$…$$;
 
 ALTER FUNCTION internal.top_up_limits(p_tenant uuid, OUT min_top_up bigint, OUT max_top_up bigint) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.use_payment_link(p_tenant_id uuid, p_link_id uuid, p_payment_id uuid) RETURNS boolean
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.use_payment_link(p_tenant_id uuid, p_link_id uuid, p_payment_id uuid) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.vat_of(p_amount numeric, p_rate numeric, p_includes_vat boolean) RETURNS bigint
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -2169,6 +2317,7 @@ CREATE VIEW api.customers WITH (security_invoker='true') AS
     c.phone,
     c.address,
     c.vat_number,
+    c.locale,
     c.created_at,
     c.closed_at,
     COALESCE(( SELECT a.balance
@@ -2418,6 +2567,31 @@ CREATE VIEW api.notifications WITH (security_invoker='true') AS
 
 ALTER TABLE api.notifications OWNER TO kassa_owner;
 
+CREATE VIEW api.payment_links WITH (security_invoker='true') AS
+ SELECT l.id,
+    l.tenant_id,
+    l.customer_id,
+    l.invoice_id,
+    l.amount,
+    l.currency,
+    l.status,
+        CASE
+            WHEN ((l.status = 'open'::text) AND (l.expires_at <= internal.clock_now())) THEN 'expired'::text
+            ELSE l.status
+        END AS state,
+    l.expires_at,
+    l.created_by,
+    l.created_at,
+    l.used_at,
+    l.payment_id,
+    l.invalidated_at,
+    l.invalidated_by,
+    l.invalidated_reason,
+    l.replaced_by
+   FROM kassa.payment_links l;
+
+ALTER TABLE api.payment_links OWNER TO kassa_owner;
+
 CREATE VIEW api.payment_methods WITH (security_invoker='true') AS
  SELECT payment_methods.id,
     payment_methods.tenant_id,
@@ -2471,8 +2645,10 @@ CREATE TABLE kassa.payment_settings (
     min_top_up bigint DEFAULT 1000 NOT NULL,
     max_top_up bigint DEFAULT 1000000 NOT NULL,
     return_origins text[] DEFAULT '{}'::text[] NOT NULL,
+    payment_link_expiry_days integer DEFAULT 7 NOT NULL,
     CONSTRAINT payment_settings_max_above_min CHECK ((max_top_up >= min_top_up)),
     CONSTRAINT payment_settings_min_positive CHECK ((min_top_up > 0)),
+    CONSTRAINT payment_settings_payment_link_expiry_days_range CHECK (((payment_link_expiry_days >= 1) AND (payment_link_expiry_days <= 90))),
     CONSTRAINT payment_settings_return_origins_format CHECK (((cardinality(return_origins) <= 20) AND (array_to_string(return_origins, ' '::text) ~ '^(https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?( |$))*$'::text))),
     CONSTRAINT payment_settings_return_origins_max_length CHECK ((char_length(array_to_string(return_origins, ' '::text)) <= 4000))
 );
@@ -2483,7 +2659,8 @@ CREATE VIEW api.payment_settings WITH (security_invoker='true') AS
  SELECT payment_settings.tenant_id,
     payment_settings.min_top_up,
     payment_settings.max_top_up,
-    payment_settings.return_origins
+    payment_settings.return_origins,
+    payment_settings.payment_link_expiry_days
    FROM kassa.payment_settings;
 
 ALTER TABLE api.payment_settings OWNER TO kassa_owner;
@@ -2492,6 +2669,7 @@ CREATE VIEW api.payments WITH (security_invoker='true') AS
  SELECT payments.id,
     payments.tenant_id,
     payments.customer_id,
+    payments.invoice_id,
     payments.provider,
     payments.provider_ref,
     payments.status,
@@ -2997,6 +3175,9 @@ ALTER TABLE ONLY kassa.notifications
 ALTER TABLE ONLY kassa.notifications
     ADD CONSTRAINT notifications_public_id_unique UNIQUE (tenant_id, public_id);
 
+ALTER TABLE ONLY kassa.payment_links
+    ADD CONSTRAINT payment_links_pkey PRIMARY KEY (tenant_id, id);
+
 ALTER TABLE ONLY kassa.payment_method_secrets
     ADD CONSTRAINT payment_method_secrets_pkey PRIMARY KEY (tenant_id, payment_method_id);
 
@@ -3109,6 +3290,12 @@ CREATE INDEX notifications_customer ON kassa.notifications USING btree (tenant_i
 
 CREATE INDEX notifications_undelivered ON kassa.notifications USING btree (created_at) WHERE (delivered_at IS NULL);
 
+CREATE INDEX payment_links_customer ON kassa.payment_links USING btree (tenant_id, customer_id, created_at);
+
+CREATE INDEX payment_links_invoice ON kassa.payment_links USING btree (tenant_id, invoice_id) WHERE (invoice_id IS NOT NULL);
+
+CREATE UNIQUE INDEX payment_links_token_hash ON kassa.payment_links USING btree (token_hash);
+
 CREATE UNIQUE INDEX payment_methods_one_primary ON kassa.payment_methods USING btree (tenant_id, customer_id) WHERE is_primary;
 
 CREATE INDEX payments_by_provider_intent ON kassa.payments USING btree (provider_intent_ref) WHERE (provider_intent_ref IS NOT NULL);
@@ -3215,6 +3402,8 @@ CREATE TRIGGER audit_delete AFTER DELETE ON kassa.invoices REFERENCING OLD TABLE
 
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.low_balance_thresholds REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'amount');
 
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.payment_links REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id', '!token_hash');
+
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.payment_methods REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
 
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.payment_refunds REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
@@ -3262,6 +3451,8 @@ CREATE TRIGGER audit_insert AFTER INSERT ON kassa.invoice_lines REFERENCING NEW 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.invoices REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.low_balance_thresholds REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'amount');
+
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.payment_links REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id', '!token_hash');
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.payment_methods REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
 
@@ -3311,6 +3502,8 @@ CREATE TRIGGER audit_update AFTER UPDATE ON kassa.invoices REFERENCING OLD TABLE
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.low_balance_thresholds REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'amount');
 
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.payment_links REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id', '!token_hash');
+
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.payment_methods REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.payment_refunds REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
@@ -3343,7 +3536,7 @@ CREATE TRIGGER check_product BEFORE INSERT OR UPDATE OF name, description ON kas
 
 CREATE TRIGGER check_service_text BEFORE INSERT OR UPDATE OF installation_address, reference ON kassa.services FOR EACH ROW EXECUTE FUNCTION internal.check_service_text();
 
-CREATE TRIGGER check_tenant BEFORE INSERT OR UPDATE OF timezone, name, legal_name, address, vat_number ON kassa.tenants FOR EACH ROW EXECUTE FUNCTION internal.check_tenant();
+CREATE TRIGGER check_tenant BEFORE INSERT OR UPDATE OF timezone, name, legal_name, address, vat_number, locale ON kassa.tenants FOR EACH ROW EXECUTE FUNCTION internal.check_tenant();
 
 CREATE TRIGGER default_dunning_schedule AFTER INSERT ON kassa.tenants REFERENCING NEW TABLE AS new_tenants FOR EACH STATEMENT EXECUTE FUNCTION internal.default_dunning_schedule();
 
@@ -3495,6 +3688,21 @@ ALTER TABLE ONLY kassa.notifications
 ALTER TABLE ONLY kassa.notifications
     ADD CONSTRAINT notifications_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
 
+ALTER TABLE ONLY kassa.payment_links
+    ADD CONSTRAINT payment_links_currency_fkey FOREIGN KEY (currency) REFERENCES kassa.currencies(code);
+
+ALTER TABLE ONLY kassa.payment_links
+    ADD CONSTRAINT payment_links_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
+
+ALTER TABLE ONLY kassa.payment_links
+    ADD CONSTRAINT payment_links_tenant_id_invoice_id_fkey FOREIGN KEY (tenant_id, invoice_id) REFERENCES kassa.invoices(tenant_id, id);
+
+ALTER TABLE ONLY kassa.payment_links
+    ADD CONSTRAINT payment_links_tenant_id_payment_id_fkey FOREIGN KEY (tenant_id, payment_id) REFERENCES kassa.payments(tenant_id, id);
+
+ALTER TABLE ONLY kassa.payment_links
+    ADD CONSTRAINT payment_links_tenant_id_replaced_by_fkey FOREIGN KEY (tenant_id, replaced_by) REFERENCES kassa.payment_links(tenant_id, id);
+
 ALTER TABLE ONLY kassa.payment_method_secrets
     ADD CONSTRAINT payment_method_secrets_tenant_id_payment_method_id_fkey FOREIGN KEY (tenant_id, payment_method_id) REFERENCES kassa.payment_methods(tenant_id, id);
 
@@ -3512,6 +3720,9 @@ ALTER TABLE ONLY kassa.payment_settings
 
 ALTER TABLE ONLY kassa.payments
     ADD CONSTRAINT payments_currency_fkey FOREIGN KEY (currency) REFERENCES kassa.currencies(code);
+
+ALTER TABLE ONLY kassa.payments
+    ADD CONSTRAINT payments_invoice_fkey FOREIGN KEY (tenant_id, invoice_id) REFERENCES kassa.invoices(tenant_id, id);
 
 ALTER TABLE ONLY kassa.payments
     ADD CONSTRAINT payments_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
@@ -3629,6 +3840,8 @@ CREATE POLICY customer_select ON kassa.low_balance_thresholds FOR SELECT TO cust
 
 CREATE POLICY customer_select ON kassa.notifications FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
 
+CREATE POLICY customer_select ON kassa.payment_links FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
 CREATE POLICY customer_select ON kassa.payment_methods FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
 
 CREATE POLICY customer_select ON kassa.payment_refunds FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
@@ -3680,6 +3893,8 @@ ALTER TABLE kassa.ledger_entries ENABLE ROW LEVEL SECURITY;
 ALTER TABLE kassa.low_balance_thresholds ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.notifications ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.payment_links ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.payment_method_secrets ENABLE ROW LEVEL SECURITY;
 
@@ -3762,6 +3977,8 @@ CREATE POLICY staff_select ON kassa.ledger_entries FOR SELECT TO staff USING ((t
 CREATE POLICY staff_select ON kassa.low_balance_thresholds FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 CREATE POLICY staff_select ON kassa.notifications FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.payment_links FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 CREATE POLICY staff_select ON kassa.payment_methods FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
@@ -3884,12 +4101,18 @@ GRANT UPDATE(address) ON TABLE kassa.customers TO customer;
 
 GRANT INSERT(vat_number),UPDATE(vat_number) ON TABLE kassa.customers TO staff;
 
+GRANT INSERT(locale),UPDATE(locale) ON TABLE kassa.customers TO staff;
+GRANT UPDATE(locale) ON TABLE kassa.customers TO customer;
+
 REVOKE ALL ON FUNCTION api.close_customer(customer_id uuid, reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.close_customer(customer_id uuid, reason text) TO staff;
 
 REVOKE ALL ON FUNCTION api.configure_auto_topup(enabled boolean, threshold bigint, amount bigint, payment_method_id uuid, customer_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.configure_auto_topup(enabled boolean, threshold bigint, amount bigint, payment_method_id uuid, customer_id uuid) TO customer;
 GRANT ALL ON FUNCTION api.configure_auto_topup(enabled boolean, threshold bigint, amount bigint, payment_method_id uuid, customer_id uuid) TO staff;
+
+REVOKE ALL ON FUNCTION api.create_amount_link(customer_id uuid, amount bigint, currency text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.create_amount_link(customer_id uuid, amount bigint, currency text) TO staff;
 
 GRANT SELECT ON TABLE kassa.credit_notes TO customer;
 GRANT SELECT ON TABLE kassa.credit_notes TO staff;
@@ -3925,11 +4148,17 @@ GRANT UPDATE(supplied_on) ON TABLE api.invoices TO staff;
 REVOKE ALL ON FUNCTION api.create_invoice(customer_id uuid, notes text, period_start date, period_end date, supplied_on date) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.create_invoice(customer_id uuid, notes text, period_start date, period_end date, supplied_on date) TO staff;
 
+REVOKE ALL ON FUNCTION api.create_payment_link(invoice_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.create_payment_link(invoice_id uuid) TO staff;
+
 REVOKE ALL ON FUNCTION api.fail_payment(payment_id uuid, reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.fail_payment(payment_id uuid, reason text) TO staff;
 
 REVOKE ALL ON FUNCTION api.finalise_invoice(invoice_id uuid, issued_on date, request_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.finalise_invoice(invoice_id uuid, issued_on date, request_id text) TO staff;
+
+REVOKE ALL ON FUNCTION api.invalidate_payment_link(link_id uuid, reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.invalidate_payment_link(link_id uuid, reason text) TO staff;
 
 GRANT SELECT ON TABLE kassa.dunning_pauses TO staff;
 
@@ -3941,6 +4170,9 @@ GRANT ALL ON FUNCTION api.record_manual_payment(customer_id uuid, amount bigint,
 
 REVOKE ALL ON FUNCTION api.refund_payment(payment_id uuid, amount bigint, reason text, request_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.refund_payment(payment_id uuid, amount bigint, reason text, request_id text) TO staff;
+
+REVOKE ALL ON FUNCTION api.regenerate_payment_link(link_id uuid, reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.regenerate_payment_link(link_id uuid, reason text) TO staff;
 
 REVOKE ALL ON FUNCTION api.remove_invoice_line(line_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.remove_invoice_line(line_id uuid) TO staff;
@@ -4048,7 +4280,7 @@ REVOKE ALL ON FUNCTION internal.adjust_balance(p_tenant uuid, p_customer uuid, p
 GRANT SELECT ON TABLE kassa.invoice_allocations TO customer;
 GRANT SELECT ON TABLE kassa.invoice_allocations TO staff;
 
-REVOKE ALL ON FUNCTION internal.allocate_credit(p_tenant_id uuid, p_customer_ids uuid[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION internal.allocate_credit(p_tenant_id uuid, p_customer_ids uuid[], p_first_invoice_ids uuid[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.allow(p_roles text, p_commands text, p_rows text, VARIADIC p_tables regclass[]) FROM PUBLIC;
 
@@ -4104,6 +4336,8 @@ GRANT SELECT(completed_at) ON TABLE kassa.payments TO customer;
 
 GRANT SELECT(failed_at) ON TABLE kassa.payments TO customer;
 
+GRANT SELECT(invoice_id) ON TABLE kassa.payments TO customer;
+
 REVOKE ALL ON FUNCTION internal.attach_checkout(p_tenant uuid, p_payment uuid, p_session text, p_url text, p_raw jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.attach_checkout(p_tenant uuid, p_payment uuid, p_session text, p_url text, p_raw jsonb) TO kassa_worker;
 
@@ -4155,6 +4389,10 @@ GRANT ALL ON FUNCTION internal.check_finite(p_value numeric, p_what text) TO sta
 
 REVOKE ALL ON FUNCTION internal.check_issue_date(p_tenant_id uuid, p_series text, p_issued_on date) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.check_locale(p_locale text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.check_locale(p_locale text) TO customer;
+GRANT ALL ON FUNCTION internal.check_locale(p_locale text) TO staff;
+
 REVOKE ALL ON FUNCTION internal.check_new_customer() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.check_new_service() FROM PUBLIC;
@@ -4204,9 +4442,13 @@ GRANT ALL ON FUNCTION internal.count_billing_accounts(p_tenant uuid) TO kassa_wo
 REVOKE ALL ON FUNCTION internal.count_request(p_bucket text, p_limit integer, p_window_s integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.count_request(p_bucket text, p_limit integer, p_window_s integer) TO kassa_worker;
 
+REVOKE ALL ON FUNCTION internal.create_amount_link(p_tenant_id uuid, p_customer_id uuid, p_amount bigint, p_currency text, p_actor text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.create_credit_note(p_tenant_id uuid, p_invoice_id uuid, p_reason text, p_settlement text, p_lines jsonb, p_issued_on date) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.create_invoice(p_tenant_id uuid, p_customer_id uuid, p_notes text, p_period_start date, p_period_end date, p_supplied_on date) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.create_payment_links(p_tenant_id uuid, p_invoice_ids uuid[], p_actor text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.create_tenant(p_slug text, p_legal_name text, p_country text, p_currency text, p_timezone text, p_vat_rates jsonb, p_name text, p_prices_include_vat boolean, p_account_number_format text, p_invoice_number_format text, p_credit_note_number_format text) FROM PUBLIC;
 
@@ -4277,6 +4519,56 @@ GRANT ALL ON FUNCTION internal.in_flight_auto_topups(p_before timestamp with tim
 
 REVOKE ALL ON FUNCTION internal.interval_months(p_interval text) FROM PUBLIC;
 
+GRANT SELECT(tenant_id) ON TABLE kassa.payment_links TO customer;
+GRANT SELECT(tenant_id) ON TABLE kassa.payment_links TO staff;
+
+GRANT SELECT(id) ON TABLE kassa.payment_links TO customer;
+GRANT SELECT(id) ON TABLE kassa.payment_links TO staff;
+
+GRANT SELECT(customer_id) ON TABLE kassa.payment_links TO customer;
+GRANT SELECT(customer_id) ON TABLE kassa.payment_links TO staff;
+
+GRANT SELECT(invoice_id) ON TABLE kassa.payment_links TO customer;
+GRANT SELECT(invoice_id) ON TABLE kassa.payment_links TO staff;
+
+GRANT SELECT(amount) ON TABLE kassa.payment_links TO customer;
+GRANT SELECT(amount) ON TABLE kassa.payment_links TO staff;
+
+GRANT SELECT(currency) ON TABLE kassa.payment_links TO customer;
+GRANT SELECT(currency) ON TABLE kassa.payment_links TO staff;
+
+GRANT SELECT(status) ON TABLE kassa.payment_links TO customer;
+GRANT SELECT(status) ON TABLE kassa.payment_links TO staff;
+
+GRANT SELECT(expires_at) ON TABLE kassa.payment_links TO customer;
+GRANT SELECT(expires_at) ON TABLE kassa.payment_links TO staff;
+
+GRANT SELECT(created_by) ON TABLE kassa.payment_links TO customer;
+GRANT SELECT(created_by) ON TABLE kassa.payment_links TO staff;
+
+GRANT SELECT(created_at) ON TABLE kassa.payment_links TO customer;
+GRANT SELECT(created_at) ON TABLE kassa.payment_links TO staff;
+
+GRANT SELECT(used_at) ON TABLE kassa.payment_links TO customer;
+GRANT SELECT(used_at) ON TABLE kassa.payment_links TO staff;
+
+GRANT SELECT(payment_id) ON TABLE kassa.payment_links TO customer;
+GRANT SELECT(payment_id) ON TABLE kassa.payment_links TO staff;
+
+GRANT SELECT(invalidated_at) ON TABLE kassa.payment_links TO customer;
+GRANT SELECT(invalidated_at) ON TABLE kassa.payment_links TO staff;
+
+GRANT SELECT(invalidated_by) ON TABLE kassa.payment_links TO customer;
+GRANT SELECT(invalidated_by) ON TABLE kassa.payment_links TO staff;
+
+GRANT SELECT(invalidated_reason) ON TABLE kassa.payment_links TO customer;
+GRANT SELECT(invalidated_reason) ON TABLE kassa.payment_links TO staff;
+
+GRANT SELECT(replaced_by) ON TABLE kassa.payment_links TO customer;
+GRANT SELECT(replaced_by) ON TABLE kassa.payment_links TO staff;
+
+REVOKE ALL ON FUNCTION internal.invalidate_payment_link(p_tenant_id uuid, p_link_id uuid, p_reason text, p_actor text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.invoice_run(p_as_of date, p_tenant_id uuid, p_customer_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.invoice_run(p_as_of date, p_tenant_id uuid, p_customer_id uuid) TO kassa_worker;
 
@@ -4309,10 +4601,16 @@ GRANT ALL ON FUNCTION internal.last_scheduled_slots() TO kassa_worker;
 REVOKE ALL ON FUNCTION internal.ledger_mismatches(p_tenant uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.ledger_mismatches(p_tenant uuid) TO kassa_worker;
 
+REVOKE ALL ON FUNCTION internal.link_reason(p_reason text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.link_token_hash(p_token text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.list_tenants() FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.list_tenants() TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.lock_open_customer(p_tenant_id uuid, p_customer_id uuid) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.lock_open_link(p_tenant_id uuid, p_link_id uuid) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.lock_payment(p_tenant uuid, p_payment uuid) FROM PUBLIC;
 
@@ -4332,7 +4630,9 @@ REVOKE ALL ON FUNCTION internal.money_text(p_tenant_id uuid, p_amount bigint) FR
 
 REVOKE ALL ON FUNCTION internal.month_index(p_date date) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION internal.new_payment(p_tenant uuid, p_customer uuid, p_provider text, p_method text, p_purpose text, p_amount bigint, p_currency text, p_provider_ref text, p_idempotency_key text, p_payment_method uuid, p_auto_topup boolean, p_reason text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION internal.new_link_token() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.new_payment(p_tenant uuid, p_customer uuid, p_provider text, p_method text, p_purpose text, p_amount bigint, p_currency text, p_provider_ref text, p_idempotency_key text, p_payment_method uuid, p_auto_topup boolean, p_reason text, p_invoice uuid) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.next_billing_date(p_day integer, p_months integer, p_billing_date date) FROM PUBLIC;
 
@@ -4352,6 +4652,8 @@ REVOKE ALL ON FUNCTION internal.overdue_amount(p_tenant_id uuid, p_customer_id u
 REVOKE ALL ON FUNCTION internal.own_rows(p_column text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.pause_dunning(p_tenant_id uuid, p_customer_id uuid, p_invoice_id uuid, p_reason text, p_until date, p_actor text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.payment_link_lifetime(p_tenant uuid) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.payment_method_details(p_tenant uuid, p_method uuid) FROM PUBLIC;
 
@@ -4408,6 +4710,8 @@ GRANT ALL ON FUNCTION internal.refuse_closed_customer(p_account_number text) TO 
 
 REVOKE ALL ON FUNCTION internal.refuse_credit_note_change() FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.regenerate_payment_link(p_tenant_id uuid, p_link_id uuid, p_reason text, p_actor text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.reject_webhook_event(p_provider text, p_event_id text, p_type text, p_payload jsonb, p_error text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.reject_webhook_event(p_provider text, p_event_id text, p_type text, p_payload jsonb, p_error text) TO kassa_worker;
 
@@ -4421,7 +4725,10 @@ REVOKE ALL ON FUNCTION internal.replayed(p_tenant uuid, p_request_id text, p_ope
 
 REVOKE ALL ON FUNCTION internal.request_auto_topup() FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION internal.require_reason(p_reason text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION internal.require_reason(p_reason text, p_code text, p_message text, p_hint text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.resolve_payment_link(p_token text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.resolve_payment_link(p_token text) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.resume_dunning(p_tenant_id uuid, p_pause_id uuid, p_actor text) FROM PUBLIC;
 
@@ -4492,6 +4799,9 @@ GRANT ALL ON FUNCTION internal.tenant_year(p_tenant uuid) TO staff;
 REVOKE ALL ON FUNCTION internal.top_up_bonus(p_tenant uuid, p_amount bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.top_up_limits(p_tenant uuid, OUT min_top_up bigint, OUT max_top_up bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.use_payment_link(p_tenant_id uuid, p_link_id uuid, p_payment_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.use_payment_link(p_tenant_id uuid, p_link_id uuid, p_payment_id uuid) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.vat_of(p_amount numeric, p_rate numeric, p_includes_vat boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.vat_of(p_amount numeric, p_rate numeric, p_includes_vat boolean) TO staff;
@@ -4589,6 +4899,9 @@ GRANT UPDATE(address) ON TABLE api.customers TO customer;
 
 GRANT INSERT(vat_number),UPDATE(vat_number) ON TABLE api.customers TO staff;
 
+GRANT INSERT(locale),UPDATE(locale) ON TABLE api.customers TO staff;
+GRANT UPDATE(locale) ON TABLE api.customers TO customer;
+
 GRANT SELECT ON TABLE api.dunning_pauses TO staff;
 
 GRANT SELECT ON TABLE api.dunning_schedules TO staff;
@@ -4634,6 +4947,9 @@ GRANT SELECT ON TABLE kassa.notifications TO staff;
 GRANT SELECT ON TABLE api.notifications TO customer;
 GRANT SELECT ON TABLE api.notifications TO staff;
 
+GRANT SELECT ON TABLE api.payment_links TO customer;
+GRANT SELECT ON TABLE api.payment_links TO staff;
+
 GRANT SELECT ON TABLE api.payment_methods TO customer;
 GRANT SELECT ON TABLE api.payment_methods TO staff;
 
@@ -4651,6 +4967,8 @@ GRANT UPDATE(max_top_up) ON TABLE kassa.payment_settings TO staff;
 
 GRANT UPDATE(return_origins) ON TABLE kassa.payment_settings TO staff;
 
+GRANT UPDATE(payment_link_expiry_days) ON TABLE kassa.payment_settings TO staff;
+
 GRANT SELECT ON TABLE api.payment_settings TO customer;
 GRANT SELECT,INSERT ON TABLE api.payment_settings TO staff;
 
@@ -4659,6 +4977,8 @@ GRANT UPDATE(min_top_up) ON TABLE api.payment_settings TO staff;
 GRANT UPDATE(max_top_up) ON TABLE api.payment_settings TO staff;
 
 GRANT UPDATE(return_origins) ON TABLE api.payment_settings TO staff;
+
+GRANT UPDATE(payment_link_expiry_days) ON TABLE api.payment_settings TO staff;
 
 GRANT SELECT ON TABLE api.payments TO customer;
 GRANT SELECT ON TABLE api.payments TO staff;

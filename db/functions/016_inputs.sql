@@ -54,6 +54,19 @@ BEGIN
   END IF;
 END $$;
 
+-- A locale (customers, tenants): a language of the payment pages and messages, en or de, with
+-- an optional region for formats (en_ZA, de_DE). NULL passes (a customer without a locale
+-- has the tenant's).
+CREATE OR REPLACE FUNCTION internal.check_locale(p_locale text) RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = '' AS $$
+BEGIN
+  IF p_locale !~ '^(en|de)(_[A-Z]{2})?$' THEN
+    PERFORM internal.raise_error('P0H09', format('unknown locale "%s"', left(p_locale, 40)),
+      hint => 'Kassa speaks en and de, optionally with a region for formats: en, en_ZA, de, de_DE.');
+  END IF;
+END $$;
+
 GRANT EXECUTE ON FUNCTION internal.is_blank(text), internal.check_text(text, text, integer, boolean),
-  internal.check_finite(numeric, text), internal.check_business_date(uuid, date, text)
+  internal.check_finite(numeric, text), internal.check_business_date(uuid, date, text),
+  internal.check_locale(text)
   TO customer, staff;

@@ -23,9 +23,10 @@ BEGIN
   PERFORM internal.check_text(NEW.legal_name, 'legal name', 200);
   PERFORM internal.check_text(NEW.address, 'address', 1000, false);
   PERFORM internal.check_text(NEW.vat_number, 'vat_number', 50, false);
+  PERFORM internal.check_locale(NEW.locale);
   RETURN NEW;
 END $$;
-CREATE OR REPLACE TRIGGER check_tenant BEFORE INSERT OR UPDATE OF timezone, name, legal_name, address, vat_number
+CREATE OR REPLACE TRIGGER check_tenant BEFORE INSERT OR UPDATE OF timezone, name, legal_name, address, vat_number, locale
   ON kassa.tenants
   FOR EACH ROW EXECUTE FUNCTION internal.check_tenant();
 

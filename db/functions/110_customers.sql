@@ -71,6 +71,7 @@ BEGIN
   PERFORM internal.check_text(c.email, 'email', 254);
   PERFORM internal.check_text(c.address, 'address', 1000, false);
   PERFORM internal.check_text(c.vat_number, 'vat_number', 50, false);
+  PERFORM internal.check_locale(c.locale);
 END $$;
 GRANT EXECUTE ON FUNCTION internal.check_customer_contact(kassa.customers) TO customer, staff;
 
@@ -140,7 +141,7 @@ GRANT SELECT ON kassa.customers TO customer, staff;
 
 CREATE VIEW api.customers WITH (security_invoker = true) AS
   SELECT c.id, c.tenant_id, c.account_number, c.status, c.status_reason, c.type, c.name, c.company_name,
-         c.email, c.phone, c.address, c.vat_number, c.created_at, c.closed_at,
+         c.email, c.phone, c.address, c.vat_number, c.locale, c.created_at, c.closed_at,
          -- The billing account appears with the customer (after-insert trigger); until then
          -- (in an INSERT's RETURNING) it is an empty account in the tenant's currency.
          coalesce((SELECT a.balance FROM kassa.billing_accounts a
@@ -151,7 +152,7 @@ CREATE VIEW api.customers WITH (security_invoker = true) AS
     FROM kassa.customers c;
 GRANT SELECT ON api.customers TO customer, staff;
 SELECT internal.grant_writes('api.customers', 'kassa.customers', 'staff',
-  'INSERT (type, status, name, company_name, email, phone, address, vat_number),
-   UPDATE (type, status, name, company_name, email, phone, address, vat_number)');
-SELECT internal.grant_writes('api.customers', 'kassa.customers', 'customer', 'UPDATE (name, email, phone, address)');
+  'INSERT (type, status, name, company_name, email, phone, address, vat_number, locale),
+   UPDATE (type, status, name, company_name, email, phone, address, vat_number, locale)');
+SELECT internal.grant_writes('api.customers', 'kassa.customers', 'customer', 'UPDATE (name, email, phone, address, locale)');
 SELECT internal.write_by_key('api.customers', 'kassa.customers');

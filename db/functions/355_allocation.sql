@@ -10,8 +10,11 @@
 -- chargeback, a debit): the newest settled invoices give back that much of their amount_paid,
 -- recorded as negative allocation rows. Either way the settled state follows from the balance
 -- and the invoices alone, whatever order the postings came in.
+-- p_first_invoice_ids: invoices that take the credit before the oldest (a payment that names
+-- its invoice, or was made through the invoice's payment link, settles that invoice first).
 
-CREATE OR REPLACE FUNCTION internal.allocate_credit(p_tenant_id uuid, p_customer_ids uuid[])
+CREATE OR REPLACE FUNCTION internal.allocate_credit(p_tenant_id uuid, p_customer_ids uuid[],
+                                                    p_first_invoice_ids uuid[] DEFAULT '{}')
 RETURNS SETOF kassa.invoice_allocations
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
@@ -60,7 +63,9 @@ BEGIN
   WITH open AS (
     SELECT i.tenant_id, i.id, i.customer_id, i.amount_due, i.status,
            sum(i.amount_due) OVER (PARTITION BY i.customer_id) AS customer_due,
-           coalesce(sum(i.amount_due) OVER (PARTITION BY i.customer_id ORDER BY i.issued_on, i.number
+           coalesce(sum(i.amount_due) OVER (PARTITION BY i.customer_id
+                                            ORDER BY coalesce(i.id = ANY (p_first_invoice_ids), false) DESC,
+                                                     i.issued_on, i.number
                                             ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS due_before
       FROM kassa.invoices i
      WHERE i.tenant_id = p_tenant_id AND i.customer_id = ANY (p_customer_ids)

@@ -50,7 +50,8 @@ END $$;
 CREATE OR REPLACE FUNCTION internal.new_payment(
   p_tenant uuid, p_customer uuid, p_provider text, p_method text, p_purpose text, p_amount bigint,
   p_currency text, p_provider_ref text DEFAULT NULL, p_idempotency_key text DEFAULT NULL,
-  p_payment_method uuid DEFAULT NULL, p_auto_topup boolean DEFAULT false, p_reason text DEFAULT NULL)
+  p_payment_method uuid DEFAULT NULL, p_auto_topup boolean DEFAULT false, p_reason text DEFAULT NULL,
+  p_invoice uuid DEFAULT NULL)
 RETURNS kassa.payments
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
@@ -71,6 +72,11 @@ BEGIN
   IF p_amount IS NULL OR p_amount <= 0 THEN
     PERFORM internal.raise_error('P0P01', 'payment amount must be positive');
   END IF;
+  IF p_invoice IS NOT NULL AND NOT EXISTS (SELECT FROM kassa.invoices i WHERE i.tenant_id = p_tenant
+                                               AND i.id = p_invoice AND i.customer_id = p_customer) THEN
+    PERFORM internal.raise_error('P0H13', format('invoice %s is not an invoice of customer %s', p_invoice, p_customer),
+      hint => 'A payment names an invoice of the customer who pays.');
+  END IF;
   IF p_purpose = 'top_up' THEN
     limits := internal.top_up_limits(p_tenant);
     IF p_amount < limits.min_top_up THEN
@@ -83,9 +89,9 @@ BEGIN
     END IF;
   END IF;
   INSERT INTO kassa.payments (tenant_id, customer_id, provider, provider_ref, method, purpose, amount,
-                              currency, idempotency_key, payment_method_id, auto_topup, reason)
+                              currency, idempotency_key, payment_method_id, auto_topup, reason, invoice_id)
   VALUES (p_tenant, p_customer, p_provider, p_provider_ref, p_method, p_purpose, p_amount,
-          account_currency, p_idempotency_key, p_payment_method, p_auto_topup, p_reason)
+          account_currency, p_idempotency_key, p_payment_method, p_auto_topup, p_reason, p_invoice)
   RETURNING * INTO created;
   RETURN created;
 END $$;
@@ -143,11 +149,12 @@ BEGIN
     jsonb_build_object('tenant_id', p_tenant, 'customer_id', pay.customer_id, 'kind', 'bonus',
                        'amount', v_bonus, 'source_type', 'payment', 'source_id', pay.id,
                        'description', 'top-up bonus')) ELSE '[]' END);
-  -- The new credit settles open invoices (billing core's allocation). Most top-ups meet none:
-  -- one index probe (invoices_open) spares the allocation's locking and scanning then.
+  -- The new credit settles open invoices (billing core's allocation), the one the payment names
+  -- first. Most top-ups meet none: one index probe (invoices_open) spares the allocation's
+  -- locking and scanning then.
   IF EXISTS (SELECT FROM kassa.invoices i WHERE i.tenant_id = p_tenant AND i.customer_id = pay.customer_id
                 AND i.status IN ('finalised', 'partially_paid', 'overdue') AND i.amount_due > 0) THEN
-    PERFORM internal.allocate_credit(p_tenant, ARRAY[pay.customer_id]);
+    PERFORM internal.allocate_credit(p_tenant, ARRAY[pay.customer_id], array_remove(ARRAY[pay.invoice_id], NULL));
   END IF;
   RETURN pay;
 END $$;
@@ -341,14 +348,14 @@ SELECT internal.allow('staff', 'ALL', internal.tenant_rows(), 'kassa.payment_set
 -- The raw provider response is for staff only: customers get every other column.
 GRANT SELECT (tenant_id, id, customer_id, provider, provider_ref, provider_intent_ref, method, purpose, status,
               amount, currency, bonus, amount_refunded, idempotency_key, checkout_url, payment_method_id,
-              auto_topup, failure_reason, reason, created_at, completed_at, failed_at)
+              auto_topup, failure_reason, reason, created_at, completed_at, failed_at, invoice_id)
   ON kassa.payments TO customer;
 GRANT SELECT ON kassa.payments, kassa.payment_refunds TO staff;
 GRANT SELECT ON kassa.payment_refunds, kassa.payment_settings, kassa.bonus_tiers TO customer;
 GRANT SELECT ON kassa.payment_settings, kassa.bonus_tiers TO staff;
 
 CREATE VIEW api.payments WITH (security_invoker = true) AS
-  SELECT id, tenant_id, customer_id, provider, provider_ref, status, amount, currency, bonus,
+  SELECT id, tenant_id, customer_id, invoice_id, provider, provider_ref, status, amount, currency, bonus,
          amount_refunded, method, purpose, checkout_url, payment_method_id, auto_topup, failure_reason,
          reason, created_at, completed_at, failed_at
     FROM kassa.payments;
@@ -367,11 +374,11 @@ GRANT SELECT ON api.payment_refunds TO customer, staff;
 
 -- The tenant's payment settings: everyone of the tenant reads them, staff write them.
 CREATE VIEW api.payment_settings WITH (security_invoker = true) AS
-  SELECT tenant_id, min_top_up, max_top_up, return_origins FROM kassa.payment_settings;
+  SELECT tenant_id, min_top_up, max_top_up, return_origins, payment_link_expiry_days FROM kassa.payment_settings;
 CREATE VIEW api.bonus_tiers WITH (security_invoker = true) AS
   SELECT tenant_id, min_amount, percent FROM kassa.bonus_tiers;
 GRANT SELECT ON api.payment_settings, api.bonus_tiers TO customer, staff;
 SELECT internal.grant_writes(w.api_view, w.base, 'staff', w.privileges), internal.write_by_key(w.api_view, w.base)
   FROM (VALUES ('api.payment_settings'::regclass, 'kassa.payment_settings'::regclass,
-                'INSERT, UPDATE (min_top_up, max_top_up, return_origins)'),
+                'INSERT, UPDATE (min_top_up, max_top_up, return_origins, payment_link_expiry_days)'),
                ('api.bonus_tiers', 'kassa.bonus_tiers', 'INSERT, UPDATE, DELETE')) AS w (api_view, base, privileges);

@@ -1,12 +1,16 @@
 -- Staff operations on money, each with a mandatory reason and audited (the payments,
 -- refunds and adjustments tables carry audit triggers; the reason is on the row).
 
-CREATE OR REPLACE FUNCTION internal.require_reason(p_reason text) RETURNS text
+-- A reason for the audit log: not blank (p_code with p_message otherwise; payment links keep
+-- a code of their own), at most 500 characters; answered trimmed.
+CREATE OR REPLACE FUNCTION internal.require_reason(
+  p_reason text, p_code text DEFAULT 'P0P09', p_message text DEFAULT 'a reason is required',
+  p_hint text DEFAULT 'Say why, for the audit log (e.g. "cash at the counter, receipt 1234").')
+RETURNS text
 LANGUAGE plpgsql IMMUTABLE SET search_path = '' AS $$
 BEGIN
   IF internal.is_blank(p_reason) THEN
-    PERFORM internal.raise_error('P0P09', 'a reason is required',
-      hint => 'Say why, for the audit log (e.g. "cash at the counter, receipt 1234").');
+    PERFORM internal.raise_error(p_code, p_message, hint => p_hint);
   END IF;
   PERFORM internal.check_text(p_reason, 'reason', 500, false);
   RETURN btrim(p_reason);

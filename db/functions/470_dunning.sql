@@ -7,7 +7,8 @@
 -- once (kassa.invoice_dunning_steps is unique per invoice and step), earlier missed steps are
 -- recorded as skipped, so a run after downtime sends no burst of stale reminders. A missed
 -- suspension is the one step never skipped: it is an action, not a message. The events are
--- written to the outbox (kassa.notifications) here, by the function that takes the step.
+-- written to the outbox (kassa.notifications) here, by the function that takes the step, with
+-- a fresh payment link (db/functions/460_payment_links.sql) for each reminder and notice.
 -- Card and debit-order retries at dunning steps and dunning fees are not part of a step.
 
 -- The default schedule (the dunning migration gave it to the tenants that existed then).
@@ -115,9 +116,10 @@ BEGIN
   END LOOP;
 
   -- The events of the steps taken (those without a notification yet: this run's), with what a
-  -- template needs. A payment link per reminder joins here when links exist.
+  -- template needs; each message step carries a fresh payment link for its invoice.
   WITH steps AS (
-    SELECT x.tenant_id, x.invoice_id, x.customer_id, x.step, x.kind, c.name, c.account_number, t.locale,
+    SELECT x.tenant_id, x.invoice_id, x.customer_id, x.step, x.kind, c.name, c.account_number,
+           coalesce(c.locale, t.locale) AS locale,
            i.number, i.amount_due, i.currency, i.due_on, d.schedule_version
       FROM kassa.invoice_dunning_steps x
       JOIN kassa.invoice_dunning d ON d.tenant_id = x.tenant_id AND d.invoice_id = x.invoice_id
@@ -125,6 +127,10 @@ BEGIN
       JOIN kassa.customers c ON c.tenant_id = x.tenant_id AND c.id = x.customer_id
       JOIN kassa.tenants t ON t.id = x.tenant_id
      WHERE x.tenant_id = p_tenant_id AND x.outcome = 'taken' AND x.notification_id IS NULL
+  ), links AS (
+    SELECT l.invoice_id, l.token, l.expires_at
+      FROM internal.create_payment_links(p_tenant_id, ARRAY(SELECT s.invoice_id FROM steps s WHERE s.kind <> 'suspend'),
+                                         p_actor) l
   ), written AS (
     INSERT INTO kassa.notifications (tenant_id, customer_id, kind, payload)
     SELECT s.tenant_id, s.customer_id,
@@ -143,8 +149,8 @@ BEGIN
                   SELECT sv.id FROM kassa.services sv
                    WHERE sv.tenant_id = s.tenant_id AND sv.customer_id = s.customer_id
                      AND sv.suspension_reason = 'non_payment')))
-              ELSE '{}' END
-      FROM steps s
+              ELSE jsonb_build_object('payment_token', l.token, 'payment_link_expires_at', l.expires_at) END
+      FROM steps s LEFT JOIN links l ON l.invoice_id = s.invoice_id AND s.kind <> 'suspend'
      ORDER BY s.customer_id, s.due_on, s.invoice_id
     RETURNING tenant_id, id, (payload ->> 'invoice_id')::uuid AS invoice_id, (payload ->> 'step')::integer AS step
   ), linked AS (
@@ -199,7 +205,7 @@ BEGIN
     INSERT INTO kassa.notifications (tenant_id, customer_id, kind, payload)
     SELECT c.tenant_id, c.id, 'services_reactivated',
            jsonb_build_object('customer_id', c.id, 'customer_name', c.name, 'account_number', c.account_number,
-                              'locale', t.locale, 'reason', 'non_payment',
+                              'locale', coalesce(c.locale, t.locale), 'reason', 'non_payment',
                               'services', internal.services_reference(p_tenant_id, resumed))
       FROM kassa.customers c JOIN kassa.tenants t ON t.id = c.tenant_id
      WHERE c.tenant_id = p_tenant_id AND c.id = p_customer_id;

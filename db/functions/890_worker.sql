@@ -105,6 +105,8 @@ GRANT EXECUTE ON FUNCTION
   internal.sync_stripe_refunds(uuid, uuid, text, bigint, text, jsonb),
   internal.stripe_event(jsonb), internal.reject_webhook_event(text, text, text, jsonb, text),
   internal.add_card(uuid, uuid, text, text, int, int, text, text, boolean),
+  -- payment link pages
+  internal.resolve_payment_link(text), internal.use_payment_link(uuid, uuid, uuid),
   -- job runner and scheduler
   internal.clock_now(), internal.tenant_today(uuid), internal.list_tenants(),
   internal.start_job_run(text, date, uuid), internal.start_queued_job_run(bigint),

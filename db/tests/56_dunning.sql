@@ -2,7 +2,7 @@
 -- downtime; versioned schedules; pauses; tolerance; suspension for non_payment and
 -- reconnection (only those) in the transaction that clears the debt; bad input.
 BEGIN;
-SELECT plan(47);
+SELECT plan(48);
 \ir helpers/invoices.sql
 \ir helpers/two_tenants.sql
 \ir helpers/catalog.sql
@@ -50,7 +50,8 @@ SELECT is((SELECT (version, tolerance)::text FROM kassa.dunning_schedules
 SELECT is(pg_temp.run('2026-06-07'), '(0,0,0,0)', 'eight days before the due date nothing is due');
 SELECT is(pg_temp.run('2026-06-08'), '(1,1,0,0)', 'seven days before: the invoice enters dunning, one step taken');
 SELECT is(pg_temp.events('a1'), ARRAY['invoice_reminder -7'], 'the first reminder is written to the outbox');
-SELECT is((SELECT n.payload - 'customer_id' - 'invoice_id' - 'account_number' FROM kassa.notifications n
+SELECT is((SELECT n.payload - 'customer_id' - 'invoice_id' - 'account_number' - 'payment_token' - 'payment_link_expires_at'
+             FROM kassa.notifications n
             WHERE n.kind = 'invoice_reminder' AND n.payload ->> 'invoice_id' = (SELECT id::text FROM inv WHERE name = 'a1')),
           jsonb_build_object('customer_name', 'Alice A1', 'locale', 'en',
                              'invoice_number', (SELECT number FROM kassa.invoices JOIN inv USING (id) WHERE name = 'a1'),
@@ -58,6 +59,11 @@ SELECT is((SELECT n.payload - 'customer_id' - 'invoice_id' - 'account_number' FR
                              'step', -7, 'step_kind', 'reminder', 'days_overdue', 0, 'schedule_version', 1,
                              'urgency', 'low'),
           'the reminder carries what a template needs');
+SELECT ok((SELECT l.amount = 10000 AND l.expires_at = (n.payload ->> 'payment_link_expires_at')::timestamptz
+             FROM kassa.notifications n JOIN kassa.payment_links l
+               ON l.tenant_id = n.tenant_id AND l.token_hash = internal.link_token_hash(n.payload ->> 'payment_token')
+            WHERE n.kind = 'invoice_reminder' AND l.invoice_id = (SELECT id FROM inv WHERE name = 'a1')),
+          'and a fresh payment link for the invoice: the token whose hash the link keeps');
 
 -- 3. Idempotence: the same date again, or a later date with no new step, takes nothing.
 SELECT is(pg_temp.run('2026-06-08'), '(0,0,0,0)', 'running the same date twice takes nothing new');
