@@ -1161,7 +1161,7 @@ CREATE FUNCTION internal.due_auto_topups(p_now timestamp with time zone) RETURNS
 
 ALTER FUNCTION internal.due_auto_topups(p_now timestamp with time zone) OWNER TO kassa_owner;
 
-CREATE FUNCTION internal.dunning_run(p_tenant_id uuid, p_as_of date, p_actor text) RETURNS TABLE(entered integer, taken integer, skipped integer, services_suspended integer)
+CREATE FUNCTION internal.dunning_run(p_tenant_id uuid, p_as_of date, p_actor text) RETURNS TABLE(entered integer, taken integer, skipped integer, services_suspended integer, services_reactivated integer)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;

@@ -13,7 +13,7 @@ from bridge.db import acting_as
 from jobs.config import JobConfig
 from jobs.runner import Outcome
 
-COUNTS = ("entered", "taken", "skipped", "services_suspended")
+COUNTS = ("entered", "taken", "skipped", "services_suspended", "services_reactivated")
 
 
 def run(conn: psycopg.Connection, as_of: date | None, tenant: str | None, actor: str, config: JobConfig) -> Outcome:

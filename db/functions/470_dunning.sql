@@ -48,15 +48,26 @@ $$;
 -- handles every invoice of the tenant at once; only the suspensions go service by service,
 -- through internal.service_transition (its rules and action log).
 CREATE OR REPLACE FUNCTION internal.dunning_run(p_tenant_id uuid, p_as_of date, p_actor text)
-RETURNS TABLE (entered integer, taken integer, skipped integer, services_suspended integer)
+RETURNS TABLE (entered integer, taken integer, skipped integer, services_suspended integer,
+               services_reactivated integer)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   as_of    date := coalesce(p_as_of, internal.tenant_today(p_tenant_id));
   schedule kassa.dunning_schedules := internal.current_dunning_schedule(p_tenant_id, as_of);
   service  record;
+  debtor   record;
 BEGIN
   PERFORM internal.check_text(p_actor, 'actor', 200);
   services_suspended := 0;
+  services_reactivated := 0;
+  -- Reconnection a payment could not do at once (the customer was suspended as a whole then and
+  -- resumed since, or the tolerance was raised): before this run suspends anyone.
+  FOR debtor IN
+    SELECT DISTINCT s.customer_id FROM kassa.services s
+     WHERE s.tenant_id = p_tenant_id AND s.suspension_reason = 'non_payment' ORDER BY 1
+  LOOP
+    services_reactivated := services_reactivated + internal.reconnect_customer(p_tenant_id, debtor.customer_id);
+  END LOOP;
   -- Invoices enter dunning with the current version when its first step is due.
   INSERT INTO kassa.invoice_dunning (tenant_id, invoice_id, customer_id, schedule_version, entered_on)
   SELECT i.tenant_id, i.id, i.customer_id, schedule.version, as_of

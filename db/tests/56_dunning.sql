@@ -2,7 +2,7 @@
 -- downtime; versioned schedules; pauses; tolerance; suspension for non_payment and
 -- reconnection (only those) in the transaction that clears the debt; bad input.
 BEGIN;
-SELECT plan(48);
+SELECT plan(50);
 \ir helpers/invoices.sql
 \ir helpers/two_tenants.sql
 \ir helpers/catalog.sql
@@ -150,6 +150,14 @@ SELECT internal.create_credit_note('aaaaaaaa-0000-4000-8000-00000000000a', (SELE
   jsonb_build_array(jsonb_build_object('invoice_line_id', (pg_temp.lines((SELECT id FROM inv WHERE name = 'a2')))[1],
                                        'amount', 9000)), '2026-06-29');
 SELECT is(pg_temp.service_state(3), 'active', 'a credit note that brings the overdue amount within the tolerance reconnects');
+-- What no payment reconnected at once (here: suspended while nothing is overdue beyond the
+-- tolerance), the next run does.
+SELECT internal.service_transition('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-00000000d003',
+                                   'suspend', 'dunning', '2026-06-29', p_suspension_reason => 'non_payment');
+SELECT is((SELECT r.services_reactivated FROM internal.dunning_run('aaaaaaaa-0000-4000-8000-00000000000a', '2026-07-11',
+                                                                   'job:dunning:tap') r), 1,
+          'the run reconnects a customer whose overdue amount is within the tolerance');
+SELECT is(pg_temp.service_state(3), 'active', 'the service is active again');
 
 -- 9. Customers see their own invoices' dunning state, staff their tenant's.
 SELECT pg_temp.act_as('customer', 'aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-0000000000a2');
