@@ -942,6 +942,13 @@ CREATE FUNCTION internal.check_new_service() RETURNS trigger
 
 ALTER FUNCTION internal.check_new_service() OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.check_plan_change(p_tenant_id uuid, p_from_version_id uuid, p_to_version_id uuid) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.check_plan_change(p_tenant_id uuid, p_from_version_id uuid, p_to_version_id uuid) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.check_price_version() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -1087,6 +1094,20 @@ CREATE FUNCTION internal.create_tenant(p_slug text, p_legal_name text, p_country
 
 ALTER FUNCTION internal.create_tenant(p_slug text, p_legal_name text, p_country text, p_currency text, p_timezone text, p_vat_rates jsonb, p_name text, p_prices_include_vat boolean, p_account_number_format text, p_invoice_number_format text, p_credit_note_number_format text) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.credit_note_request(p_invoice kassa.invoices, p_lines jsonb) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.credit_note_request(p_invoice kassa.invoices, p_lines jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.credit_note_vat(p_invoice kassa.invoices, p_request jsonb) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.credit_note_vat(p_invoice kassa.invoices, p_request jsonb) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.credit_unbilled_credit(p_tenant_id uuid, p_charge_id uuid, p_issued_on date) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -1201,6 +1222,13 @@ CREATE FUNCTION internal.fill_invoice_line() RETURNS trigger
     AS $$…$$;
 
 ALTER FUNCTION internal.fill_invoice_line() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.fill_supply_dates(p_tenant kassa.tenants, p_invoice_ids uuid[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.fill_supply_dates(p_tenant kassa.tenants, p_invoice_ids uuid[]) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.finalise_invoices(p_tenant_id uuid, p_invoice_ids uuid[], p_issued_on date) RETURNS SETOF kassa.invoices
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1329,12 +1357,54 @@ CREATE FUNCTION internal.invalidate_payment_link(p_tenant_id uuid, p_link_id uui
 
 ALTER FUNCTION internal.invalidate_payment_link(p_tenant_id uuid, p_link_id uuid, p_reason text, p_actor text) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.invoice_for_api(p_tenant_id uuid, p_invoice_id uuid) RETURNS api.invoices
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.invoice_for_api(p_tenant_id uuid, p_invoice_id uuid) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.invoice_run(p_as_of date, p_tenant_id uuid DEFAULT NULL::uuid, p_customer_id uuid DEFAULT NULL::uuid) RETURNS TABLE(processed integer, skipped integer, invoices integer, charges integer, credit_notes integer)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 
 ALTER FUNCTION internal.invoice_run(p_as_of date, p_tenant_id uuid, p_customer_id uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.invoice_run_credit_carried(p_tenant_id uuid, p_charge_ids uuid[], p_as_of date) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.invoice_run_credit_carried(p_tenant_id uuid, p_charge_ids uuid[], p_as_of date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.invoice_run_stage_charges(p_tenant_id uuid, p_run uuid, p_customer_id uuid) RETURNS uuid[]
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.invoice_run_stage_charges(p_tenant_id uuid, p_run uuid, p_customer_id uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.invoice_run_stage_services(p_tenant kassa.tenants, p_run uuid, p_as_of date) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.invoice_run_stage_services(p_tenant kassa.tenants, p_run uuid, p_as_of date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.invoice_run_tally(p_tenant_id uuid, p_run uuid, OUT invoice_ids uuid[], OUT services_billed integer, OUT lines_lost integer, OUT charges_billed integer) RETURNS record
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.invoice_run_tally(p_tenant_id uuid, p_run uuid, OUT invoice_ids uuid[], OUT services_billed integer, OUT lines_lost integer, OUT charges_billed integer) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.invoice_run_write_invoices(p_tenant kassa.tenants, p_run uuid, p_as_of date) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.invoice_run_write_invoices(p_tenant kassa.tenants, p_run uuid, p_as_of date) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.invoice_vat_breakdown(p_tenant_id uuid, p_invoice_ids uuid[]) RETURNS TABLE(invoice_id uuid, vat_category text, vat_rate numeric, net bigint, vat bigint, gross bigint)
     LANGUAGE sql STABLE
@@ -1403,6 +1473,20 @@ CREATE FUNCTION internal.list_tenants() RETURNS TABLE(id uuid, slug text, legal_
 
 ALTER FUNCTION internal.list_tenants() OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.lock_invoice_to_credit(p_tenant_id uuid, p_invoice_id uuid, p_settlement text, p_issued_on date) RETURNS kassa.invoices
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.lock_invoice_to_credit(p_tenant_id uuid, p_invoice_id uuid, p_settlement text, p_issued_on date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.lock_invoices_to_finalise(p_tenant_id uuid, p_invoice_ids uuid[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.lock_invoices_to_finalise(p_tenant_id uuid, p_invoice_ids uuid[]) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.lock_open_customer(p_tenant_id uuid, p_customer_id uuid) RETURNS kassa.customers
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -1469,6 +1553,13 @@ CREATE FUNCTION internal.lock_payment_method(p_tenant uuid, p_method uuid, p_cus
 
 ALTER FUNCTION internal.lock_payment_method(p_tenant uuid, p_method uuid, p_customer uuid) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.lock_service_to_transition(p_tenant_id uuid, p_service_id uuid, p_action text, p_on date) RETURNS kassa.services
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.lock_service_to_transition(p_tenant_id uuid, p_service_id uuid, p_action text, p_on date) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.make_append_only(p_table regclass, p_code text, p_message text, p_hint text) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO ''
@@ -1502,6 +1593,13 @@ CREATE FUNCTION internal.month_index(p_date date) RETURNS integer
     AS $$…$$;
 
 ALTER FUNCTION internal.month_index(p_date date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.move_service(p_service kassa.services, p_action text, p_on date, p_price_version_id uuid, p_suspension_reason text, OUT service kassa.services, OUT charged boolean) RETURNS record
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.move_service(p_service kassa.services, p_action text, p_on date, p_price_version_id uuid, p_suspension_reason text, OUT service kassa.services, OUT charged boolean) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.new_link_token() RETURNS text
     LANGUAGE sql
@@ -1550,6 +1648,13 @@ CREATE FUNCTION internal.notify_balance() RETURNS trigger
     AS $$…$$;
 
 ALTER FUNCTION internal.notify_balance() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.number_invoices(p_tenant kassa.tenants, p_invoice_ids uuid[], p_issued_on date) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.number_invoices(p_tenant kassa.tenants, p_invoice_ids uuid[], p_issued_on date) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.open_billing_account() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1620,6 +1725,13 @@ CREATE FUNCTION internal.post_entry(p_tenant uuid, p_customer uuid, p_kind text,
     AS $$…$$;
 
 ALTER FUNCTION internal.post_entry(p_tenant uuid, p_customer uuid, p_kind text, p_amount bigint, p_source_type text, p_source_id text, p_description text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.post_invoices(p_tenant_id uuid, p_invoice_ids uuid[]) RETURNS void
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.post_invoices(p_tenant_id uuid, p_invoice_ids uuid[]) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.posting_rows(p_entries jsonb) RETURNS TABLE(n bigint, tenant_id uuid, customer_id uuid, kind text, amount bigint, currency character, source_type text, source_id text, description text)
     LANGUAGE plpgsql IMMUTABLE ROWS 1
@@ -1855,6 +1967,13 @@ CREATE FUNCTION internal.save_payment_method(p_method kassa.payment_methods, p_d
 
 ALTER FUNCTION internal.save_payment_method(p_method kassa.payment_methods, p_details jsonb, p_primary boolean) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.save_service_transition(p_before kassa.services, p_after kassa.services, p_action text, p_reason text, p_on date) RETURNS kassa.services
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.save_service_transition(p_before kassa.services, p_after kassa.services, p_action text, p_reason text, p_on date) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.service_transition(p_tenant_id uuid, p_service_id uuid, p_action text, p_reason text, p_on date DEFAULT NULL::date, p_price_version_id uuid DEFAULT NULL::uuid, p_suspension_reason text DEFAULT 'service_suspended'::text) RETURNS kassa.services
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -1903,6 +2022,13 @@ CREATE FUNCTION internal.settle_auto_topup() RETURNS trigger
     AS $$…$$;
 
 ALTER FUNCTION internal.settle_auto_topup() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.settle_credit_note(p_invoice kassa.invoices, p_note kassa.credit_notes) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.settle_credit_note(p_invoice kassa.invoices, p_note kassa.credit_notes) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.staff_money_request(p_operation text, p_request_id text, p_call jsonb) RETURNS uuid
     LANGUAGE plpgsql SECURITY DEFINER
@@ -2073,6 +2199,13 @@ CREATE FUNCTION internal.write_by_key(api_view regclass, base regclass, renamed 
     AS $$…$$;
 
 ALTER FUNCTION internal.write_by_key(api_view regclass, base regclass, renamed jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.write_credit_note(p_invoice kassa.invoices, p_reason text, p_settlement text, p_issued_on date, p_request jsonb, p_vat jsonb) RETURNS kassa.credit_notes
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.write_credit_note(p_invoice kassa.invoices, p_reason text, p_settlement text, p_issued_on date, p_request jsonb, p_vat jsonb) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.write_one_row() RETURNS trigger
     LANGUAGE plpgsql
@@ -4397,6 +4530,8 @@ REVOKE ALL ON FUNCTION internal.check_new_customer() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.check_new_service() FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.check_plan_change(p_tenant_id uuid, p_from_version_id uuid, p_to_version_id uuid) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.check_price_version() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.check_product() FROM PUBLIC;
@@ -4452,6 +4587,10 @@ REVOKE ALL ON FUNCTION internal.create_payment_links(p_tenant_id uuid, p_invoice
 
 REVOKE ALL ON FUNCTION internal.create_tenant(p_slug text, p_legal_name text, p_country text, p_currency text, p_timezone text, p_vat_rates jsonb, p_name text, p_prices_include_vat boolean, p_account_number_format text, p_invoice_number_format text, p_credit_note_number_format text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.credit_note_request(p_invoice kassa.invoices, p_lines jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.credit_note_vat(p_invoice kassa.invoices, p_request jsonb) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.credit_unbilled_credit(p_tenant_id uuid, p_charge_id uuid, p_issued_on date) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.credited_per_line(p_tenant_id uuid, p_invoice_id uuid) FROM PUBLIC;
@@ -4490,6 +4629,8 @@ REVOKE ALL ON FUNCTION internal.fail_payment(p_tenant uuid, p_payment uuid, p_re
 GRANT ALL ON FUNCTION internal.fail_payment(p_tenant uuid, p_payment uuid, p_reason text, p_raw jsonb) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.fill_invoice_line() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.fill_supply_dates(p_tenant kassa.tenants, p_invoice_ids uuid[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.finalise_invoices(p_tenant_id uuid, p_invoice_ids uuid[], p_issued_on date) FROM PUBLIC;
 
@@ -4569,8 +4710,20 @@ GRANT SELECT(replaced_by) ON TABLE kassa.payment_links TO staff;
 
 REVOKE ALL ON FUNCTION internal.invalidate_payment_link(p_tenant_id uuid, p_link_id uuid, p_reason text, p_actor text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.invoice_for_api(p_tenant_id uuid, p_invoice_id uuid) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.invoice_run(p_as_of date, p_tenant_id uuid, p_customer_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.invoice_run(p_as_of date, p_tenant_id uuid, p_customer_id uuid) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.invoice_run_credit_carried(p_tenant_id uuid, p_charge_ids uuid[], p_as_of date) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.invoice_run_stage_charges(p_tenant_id uuid, p_run uuid, p_customer_id uuid) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.invoice_run_stage_services(p_tenant kassa.tenants, p_run uuid, p_as_of date) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.invoice_run_tally(p_tenant_id uuid, p_run uuid, OUT invoice_ids uuid[], OUT services_billed integer, OUT lines_lost integer, OUT charges_billed integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.invoice_run_write_invoices(p_tenant kassa.tenants, p_run uuid, p_as_of date) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.invoice_vat_breakdown(p_tenant_id uuid, p_invoice_ids uuid[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.invoice_vat_breakdown(p_tenant_id uuid, p_invoice_ids uuid[]) TO staff;
@@ -4608,6 +4761,10 @@ REVOKE ALL ON FUNCTION internal.link_token_hash(p_token text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION internal.list_tenants() FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.list_tenants() TO kassa_worker;
 
+REVOKE ALL ON FUNCTION internal.lock_invoice_to_credit(p_tenant_id uuid, p_invoice_id uuid, p_settlement text, p_issued_on date) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.lock_invoices_to_finalise(p_tenant_id uuid, p_invoice_ids uuid[]) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.lock_open_customer(p_tenant_id uuid, p_customer_id uuid) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.lock_open_link(p_tenant_id uuid, p_link_id uuid) FROM PUBLIC;
@@ -4619,6 +4776,8 @@ GRANT SELECT ON TABLE kassa.payment_methods TO staff;
 
 REVOKE ALL ON FUNCTION internal.lock_payment_method(p_tenant uuid, p_method uuid, p_customer uuid) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.lock_service_to_transition(p_tenant_id uuid, p_service_id uuid, p_action text, p_on date) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.make_append_only(p_table regclass, p_code text, p_message text, p_hint text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.mark_overdue(p_tenant_id uuid, p_as_of date) FROM PUBLIC;
@@ -4629,6 +4788,8 @@ REVOKE ALL ON FUNCTION internal.method_owner(p_customer uuid) FROM PUBLIC;
 REVOKE ALL ON FUNCTION internal.money_text(p_tenant_id uuid, p_amount bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.month_index(p_date date) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.move_service(p_service kassa.services, p_action text, p_on date, p_price_version_id uuid, p_suspension_reason text, OUT service kassa.services, OUT charged boolean) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.new_link_token() FROM PUBLIC;
 
@@ -4644,6 +4805,8 @@ GRANT ALL ON FUNCTION internal.next_queued_job_run(p_job text) TO kassa_worker;
 REVOKE ALL ON FUNCTION internal.notify_access_ended(p_tenant uuid, p_customer uuid) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.notify_balance() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.number_invoices(p_tenant kassa.tenants, p_invoice_ids uuid[], p_issued_on date) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.open_billing_account() FROM PUBLIC;
 
@@ -4664,6 +4827,8 @@ REVOKE ALL ON FUNCTION internal.payment_method_key_decrypts_all(p_key text) FROM
 REVOKE ALL ON FUNCTION internal.post_entries(p_entries jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.post_entry(p_tenant uuid, p_customer uuid, p_kind text, p_amount bigint, p_source_type text, p_source_id text, p_description text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.post_invoices(p_tenant_id uuid, p_invoice_ids uuid[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.posting_rows(p_entries jsonb) FROM PUBLIC;
 
@@ -4738,6 +4903,8 @@ REVOKE ALL ON FUNCTION internal.rows_of_visible(p_table regclass, p_parent regcl
 
 REVOKE ALL ON FUNCTION internal.save_payment_method(p_method kassa.payment_methods, p_details jsonb, p_primary boolean) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.save_service_transition(p_before kassa.services, p_after kassa.services, p_action text, p_reason text, p_on date) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.service_transition(p_tenant_id uuid, p_service_id uuid, p_action text, p_reason text, p_on date, p_price_version_id uuid, p_suspension_reason text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.service_transition_once(p_tenant_id uuid, p_request_id text, p_service_id uuid, p_action text, p_reason text, p_on date, p_plan_version_id uuid) FROM PUBLIC;
@@ -4751,6 +4918,8 @@ REVOKE ALL ON FUNCTION internal.set_primary_payment_method(p_tenant uuid, p_meth
 REVOKE ALL ON FUNCTION internal.set_tenant_status(p_tenant text, p_status text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.settle_auto_topup() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.settle_credit_note(p_invoice kassa.invoices, p_note kassa.credit_notes) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.staff_money_request(p_operation text, p_request_id text, p_call jsonb) FROM PUBLIC;
 
@@ -4816,6 +4985,8 @@ REVOKE ALL ON FUNCTION internal.void_invoice(p_tenant_id uuid, p_invoice_id uuid
 REVOKE ALL ON FUNCTION internal.warn_low_balance() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.write_by_key(api_view regclass, base regclass, renamed jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.write_credit_note(p_invoice kassa.invoices, p_reason text, p_settlement text, p_issued_on date, p_request jsonb, p_vat jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.write_one_row() FROM PUBLIC;
 

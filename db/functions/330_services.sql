@@ -93,34 +93,18 @@ BEGIN
           p_version_id, amount, least(p_from, p_to), greatest(p_from, p_to) - 1);
 END $$;
 
--- Every transition. p_on is the day it takes effect (default: today in the tenant's zone).
--- p_suspension_reason says who suspends: the service on its own, or its customer's suspension
--- (internal.customer_transition), whose resumption resumes only those.
-CREATE OR REPLACE FUNCTION internal.service_transition(p_tenant_id uuid, p_service_id uuid, p_action text,
-                                                       p_reason text, p_on date DEFAULT NULL,
-                                                       p_price_version_id uuid DEFAULT NULL,
-                                                       p_suspension_reason text DEFAULT 'service_suspended')
+-- Transition, step 1: the customer locked, then the service (the order
+-- internal.customer_transition takes them), and whether the action may happen to it on p_on.
+CREATE OR REPLACE FUNCTION internal.lock_service_to_transition(p_tenant_id uuid, p_service_id uuid, p_action text,
+                                                               p_on date)
 RETURNS kassa.services
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+LANGUAGE plpgsql SET search_path = '' AS $$
 DECLARE
   s        kassa.services;
-  before   kassa.services;
-  t        kassa.tenants;
   customer kassa.customers;
-  old_v    kassa.price_versions;
-  new_v    kassa.price_versions;
-  on_day   date;
-  charged  boolean := false;
   allowed  constant jsonb := '{"activate": ["pending"], "suspend": ["active"], "resume": ["suspended"],
                                "cancel": ["pending", "active", "suspended"], "change_plan": ["pending", "active"]}';
 BEGIN
-  IF internal.is_blank(p_reason) THEN
-    PERFORM internal.raise_error('P0S05', format('a reason is required to %s a service', replace(p_action, '_', ' ')),
-      hint => 'Say why, in a few words: it is kept in the service''s action log.');
-  END IF;
-  PERFORM internal.check_text(p_reason, 'reason', 500, false);
-  PERFORM internal.check_business_date(p_tenant_id, p_on, 'effective date');
-  -- The customer is locked before the service, in the order internal.customer_transition takes them.
   customer := internal.lock_open_customer(p_tenant_id, (SELECT sv.customer_id FROM kassa.services sv
                                                          WHERE sv.tenant_id = p_tenant_id AND sv.id = p_service_id));
   -- A suspended customer's services stay off until the customer is resumed (nothing billed).
@@ -139,92 +123,150 @@ BEGIN
                             ELSE format('Allowed from %s: %s.', s.status,
                                         (SELECT string_agg(a.key, ', ') FROM jsonb_each(allowed) a WHERE a.value ? s.status)) END);
   END IF;
-  SELECT * INTO t FROM kassa.tenants tn WHERE tn.id = p_tenant_id;
-  on_day := coalesce(p_on, internal.tenant_today(p_tenant_id));
-  IF on_day < coalesce(s.suspended_on, s.activated_on, on_day) THEN
+  IF p_on < coalesce(s.suspended_on, s.activated_on, p_on) THEN
     PERFORM internal.raise_error('P0S09', format('cannot %s a service with effect from %s, before its last change on %s',
-                                                 replace(p_action, '_', ' '), on_day, coalesce(s.suspended_on, s.activated_on)));
+                                                 replace(p_action, '_', ' '), p_on, coalesce(s.suspended_on, s.activated_on)));
   END IF;
-  SELECT * INTO old_v FROM kassa.price_versions v WHERE v.tenant_id = p_tenant_id AND v.id = s.price_version_id;
-  before := s;
-  PERFORM set_config('kassa.service_transition', 'on', true);
+  RETURN s;
+END $$;
 
+-- The plan version a service changes to: a plan of the tenant on the same billing interval,
+-- not the one it is on.
+CREATE OR REPLACE FUNCTION internal.check_plan_change(p_tenant_id uuid, p_from_version_id uuid, p_to_version_id uuid)
+RETURNS void
+LANGUAGE plpgsql SET search_path = '' AS $$
+DECLARE
+  old_v kassa.price_versions;
+  new_v kassa.price_versions;
+BEGIN
+  SELECT * INTO old_v FROM kassa.price_versions v WHERE v.tenant_id = p_tenant_id AND v.id = p_from_version_id;
+  SELECT * INTO new_v FROM kassa.price_versions v WHERE v.tenant_id = p_tenant_id AND v.id = p_to_version_id;
+  IF NOT FOUND OR new_v.interval IS NULL THEN
+    PERFORM internal.raise_error('P0S07', format('price version %s is not a plan of this tenant', p_to_version_id),
+      hint => 'Pick a version from /plan_versions.');
+  END IF;
+  IF new_v.interval <> old_v.interval THEN
+    PERFORM internal.raise_error('P0S10', format('cannot change plan from %s to %s billing', old_v.interval, new_v.interval),
+      hint => 'Cancel the service and create a new one on the other interval.');
+  END IF;
+  IF new_v.id = old_v.id THEN
+    PERFORM internal.raise_error('P0S10', 'the service is already on that plan version');
+  END IF;
+END $$;
+
+-- Transition, step 2: the service as the action leaves it on p_on (not yet saved), with its
+-- pro-rata charges and credits added; charged says whether there are any to invoice.
+CREATE OR REPLACE FUNCTION internal.move_service(p_service kassa.services, p_action text, p_on date,
+                                                 p_price_version_id uuid, p_suspension_reason text,
+                                                 OUT service kassa.services, OUT charged boolean)
+LANGUAGE plpgsql SET search_path = '' AS $$
+BEGIN
+  service := p_service;
+  charged := false;
   CASE p_action
   WHEN 'activate' THEN
-    s.status := 'active';
-    s.activated_on := on_day;
-    s.next_billing_date := internal.first_billing_date(s.billing_day, on_day);
+    service.status := 'active';
+    service.activated_on := p_on;
+    service.next_billing_date := internal.first_billing_date(service.billing_day, p_on);
     -- The first, partial period: from activation to the first billing date.
-    PERFORM internal.add_proration(s, s.price_version_id, on_day, s.next_billing_date, 1, 'First period');
-    charged := on_day < s.next_billing_date;
+    PERFORM internal.add_proration(service, service.price_version_id, p_on, service.next_billing_date, 1, 'First period');
+    charged := p_on < service.next_billing_date;
   WHEN 'suspend' THEN
-    s.status := 'suspended';
-    s.suspended_on := on_day;
-    s.suspension_reason := p_suspension_reason;
+    service.status := 'suspended';
+    service.suspended_on := p_on;
+    service.suspension_reason := p_suspension_reason;
   WHEN 'resume' THEN
-    s.status := 'active';
-    s.suspended_on := NULL;
-    s.suspension_reason := NULL;
+    service.status := 'active';
+    service.suspended_on := NULL;
+    service.suspension_reason := NULL;
     -- Periods that began while suspended are not billed; the part of the current one from
     -- the resumption day is. A period already billed before the suspension is not credited.
-    IF s.next_billing_date <= on_day THEN
-      s.next_billing_date := internal.first_billing_date(s.billing_day, on_day);
+    IF service.next_billing_date <= p_on THEN
+      service.next_billing_date := internal.first_billing_date(service.billing_day, p_on);
       -- Anchor the resumed cycle on its new billing date before pricing the partial period.
-      PERFORM internal.add_proration(s, s.price_version_id, on_day, s.next_billing_date, 1, 'Resumed');
-      charged := on_day < s.next_billing_date;
+      PERFORM internal.add_proration(service, service.price_version_id, p_on, service.next_billing_date, 1, 'Resumed');
+      charged := p_on < service.next_billing_date;
     END IF;
   WHEN 'cancel' THEN
-    IF s.status <> 'pending' THEN
+    IF service.status <> 'pending' THEN
       -- Credit the charged days from cancellation to the next billing date. If that date is
       -- already past (the run has not billed it yet), the reversed range charges those days
       -- instead; a suspended service is not charged for days it was suspended.
-      PERFORM internal.add_proration(s, s.price_version_id,
-                                     CASE WHEN s.status = 'suspended' THEN least(on_day, s.next_billing_date) ELSE on_day END,
-                                     s.next_billing_date, -1, 'Cancelled');
+      PERFORM internal.add_proration(service, service.price_version_id,
+                                     CASE WHEN service.status = 'suspended' THEN least(p_on, service.next_billing_date)
+                                          ELSE p_on END,
+                                     service.next_billing_date, -1, 'Cancelled');
       charged := true;
     END IF;
-    s.status := 'cancelled';
-    s.cancelled_on := on_day;
-    s.suspension_reason := NULL;
+    service.status := 'cancelled';
+    service.cancelled_on := p_on;
+    service.suspension_reason := NULL;
   WHEN 'change_plan' THEN
-    SELECT * INTO new_v FROM kassa.price_versions v
-     WHERE v.tenant_id = p_tenant_id AND v.id = p_price_version_id;
-    IF NOT FOUND OR new_v.interval IS NULL THEN
-      PERFORM internal.raise_error('P0S07', format('price version %s is not a plan of this tenant', p_price_version_id),
-        hint => 'Pick a version from /plan_versions.');
-    END IF;
-    IF new_v.interval <> old_v.interval THEN
-      PERFORM internal.raise_error('P0S10', format('cannot change plan from %s to %s billing', old_v.interval, new_v.interval),
-        hint => 'Cancel the service and create a new one on the other interval.');
-    END IF;
-    IF new_v.id = old_v.id THEN
-      PERFORM internal.raise_error('P0S10', 'the service is already on that plan version');
-    END IF;
-    IF s.status = 'active' THEN
+    PERFORM internal.check_plan_change(service.tenant_id, service.price_version_id, p_price_version_id);
+    IF service.status = 'active' THEN
       -- Credit the old plan and charge the new one for the rest of what was charged.
-      PERFORM internal.add_proration(s, old_v.id, on_day, s.next_billing_date, -1, 'Plan change credit');
-      PERFORM internal.add_proration(s, new_v.id, on_day, s.next_billing_date, 1, 'Plan change');
+      PERFORM internal.add_proration(service, service.price_version_id, p_on, service.next_billing_date, -1,
+                                     'Plan change credit');
+      PERFORM internal.add_proration(service, p_price_version_id, p_on, service.next_billing_date, 1, 'Plan change');
       charged := true;
     END IF;
-    s.price_version_id := new_v.id;
+    service.price_version_id := p_price_version_id;
   END CASE;
+END $$;
 
+-- Transition, step 3: the moved service saved, and the action logged with the row before and
+-- after. Returns the service as saved.
+CREATE OR REPLACE FUNCTION internal.save_service_transition(p_before kassa.services, p_after kassa.services,
+                                                            p_action text, p_reason text, p_on date)
+RETURNS kassa.services LANGUAGE plpgsql SET search_path = '' AS $$
+DECLARE
+  s kassa.services;
+BEGIN
+  PERFORM set_config('kassa.service_transition', 'on', true);
   UPDATE kassa.services sv
-     SET status = s.status, price_version_id = s.price_version_id, next_billing_date = s.next_billing_date,
-         activated_on = s.activated_on, suspended_on = s.suspended_on, suspension_reason = s.suspension_reason,
-         cancelled_on = s.cancelled_on
-   WHERE sv.tenant_id = s.tenant_id AND sv.id = s.id
+     SET status = p_after.status, price_version_id = p_after.price_version_id,
+         next_billing_date = p_after.next_billing_date, activated_on = p_after.activated_on,
+         suspended_on = p_after.suspended_on, suspension_reason = p_after.suspension_reason,
+         cancelled_on = p_after.cancelled_on
+   WHERE sv.tenant_id = p_after.tenant_id AND sv.id = p_after.id
   RETURNING sv.* INTO s;
   INSERT INTO kassa.service_actions (tenant_id, service_id, customer_id, action, reason, effective_on,
                                      row_before, row_after, actor)
-  VALUES (s.tenant_id, s.id, s.customer_id, p_action, btrim(p_reason), on_day, to_jsonb(before), to_jsonb(s),
+  VALUES (s.tenant_id, s.id, s.customer_id, p_action, btrim(p_reason), p_on, to_jsonb(p_before), to_jsonb(s),
           coalesce(internal.audit_actor(internal.jwt_claims()), session_user));
   PERFORM set_config('kassa.service_transition', 'off', true);
-
-  IF charged AND t.proration_mode = 'immediate' THEN
-    PERFORM internal.invoice_run(on_day, s.tenant_id, s.customer_id);
-  END IF;
   RETURN s;
+END $$;
+
+-- Every transition. p_on is the day it takes effect (default: today in the tenant's zone).
+-- p_suspension_reason says who suspends: the service on its own, or its customer's suspension
+-- (internal.customer_transition), whose resumption resumes only those. With the tenant's
+-- proration_mode 'immediate', what the transition charges or credits is invoiced at once.
+CREATE OR REPLACE FUNCTION internal.service_transition(p_tenant_id uuid, p_service_id uuid, p_action text,
+                                                       p_reason text, p_on date DEFAULT NULL,
+                                                       p_price_version_id uuid DEFAULT NULL,
+                                                       p_suspension_reason text DEFAULT 'service_suspended')
+RETURNS kassa.services
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  before kassa.services;
+  moved  record;
+  saved  kassa.services;
+  on_day date := coalesce(p_on, internal.tenant_today(p_tenant_id));
+BEGIN
+  IF internal.is_blank(p_reason) THEN
+    PERFORM internal.raise_error('P0S05', format('a reason is required to %s a service', replace(p_action, '_', ' ')),
+      hint => 'Say why, in a few words: it is kept in the service''s action log.');
+  END IF;
+  PERFORM internal.check_text(p_reason, 'reason', 500, false);
+  PERFORM internal.check_business_date(p_tenant_id, p_on, 'effective date');
+  before := internal.lock_service_to_transition(p_tenant_id, p_service_id, p_action, on_day);
+  moved := internal.move_service(before, p_action, on_day, p_price_version_id, p_suspension_reason);
+  saved := internal.save_service_transition(before, moved.service, p_action, p_reason, on_day);
+  IF moved.charged AND (SELECT t.proration_mode FROM kassa.tenants t WHERE t.id = p_tenant_id) = 'immediate' THEN
+    PERFORM internal.invoice_run(on_day, saved.tenant_id, saved.customer_id);
+  END IF;
+  RETURN saved;
 END $$;
 
 -- A one-off fee from the catalog (installation, hardware) for the service's next invoice.
@@ -280,26 +322,24 @@ END $$;
 
 -- The RPCs (staff of the service's tenant). Security definer, with the tenant taken from the
 -- token: the internal functions they call take a tenant id and are granted to nobody else.
-CREATE OR REPLACE FUNCTION api.activate_service(service_id uuid, reason text, activated_on date DEFAULT NULL,
-                                                request_id text DEFAULT NULL)
-RETURNS kassa.services LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
-  SELECT internal.service_transition_once(internal.jwt_tenant_id(), request_id, service_id, 'activate', reason, activated_on)
-$$;
-CREATE OR REPLACE FUNCTION api.suspend_service(service_id uuid, reason text, suspended_on date DEFAULT NULL,
-                                               request_id text DEFAULT NULL)
-RETURNS kassa.services LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
-  SELECT internal.service_transition_once(internal.jwt_tenant_id(), request_id, service_id, 'suspend', reason, suspended_on)
-$$;
-CREATE OR REPLACE FUNCTION api.resume_service(service_id uuid, reason text, resumed_on date DEFAULT NULL,
-                                              request_id text DEFAULT NULL)
-RETURNS kassa.services LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
-  SELECT internal.service_transition_once(internal.jwt_tenant_id(), request_id, service_id, 'resume', reason, resumed_on)
-$$;
-CREATE OR REPLACE FUNCTION api.cancel_service(service_id uuid, reason text, cancelled_on date DEFAULT NULL,
-                                              request_id text DEFAULT NULL)
-RETURNS kassa.services LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
-  SELECT internal.service_transition_once(internal.jwt_tenant_id(), request_id, service_id, 'cancel', reason, cancelled_on)
-$$;
+-- The four plain transitions differ only in their name and the name of their day, so they are
+-- written from one template: api.activate_service(service_id, reason, activated_on, request_id),
+-- api.suspend_service(... suspended_on ...), api.resume_service(... resumed_on ...) and
+-- api.cancel_service(... cancelled_on ...).
+DO $$
+DECLARE
+  rpc record;
+BEGIN
+  FOR rpc IN SELECT * FROM (VALUES ('activate', 'activated_on'), ('suspend', 'suspended_on'),
+                                   ('resume', 'resumed_on'), ('cancel', 'cancelled_on')) AS r(action, day) LOOP
+    EXECUTE format($template$
+CREATE OR REPLACE FUNCTION api.%1$I(service_id uuid, reason text, %2$I date DEFAULT NULL, request_id text DEFAULT NULL)
+RETURNS kassa.services LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $rpc$
+  SELECT internal.service_transition_once(internal.jwt_tenant_id(), request_id, service_id, %3$L, reason, %2$I)
+$rpc$
+$template$, rpc.action || '_service', rpc.day, rpc.action);
+  END LOOP;
+END $$;
 CREATE OR REPLACE FUNCTION api.change_plan(service_id uuid, plan_version_id uuid, reason text,
                                            effective_on date DEFAULT NULL, request_id text DEFAULT NULL)
 RETURNS kassa.services LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$

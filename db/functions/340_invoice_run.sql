@@ -130,26 +130,178 @@ BEGIN
   RETURN notes;
 END $$;
 
+-- Steps 1 + 2 for one tenant: claim its due services and stage one recurring line per period.
+-- Returns how many it skipped: periods some other path already billed (they stay billed once)
+-- and services due by date but suspended (not billed).
+CREATE OR REPLACE FUNCTION internal.invoice_run_stage_services(p_tenant kassa.tenants, p_run uuid, p_as_of date)
+RETURNS integer
+LANGUAGE plpgsql SET search_path = '' AS $$
+DECLARE
+  already_billed integer;
+BEGIN
+  WITH due AS (
+    SELECT s.id, s.next_billing_date AS old_next,
+           internal.cycle_date_after(s.billing_day, internal.interval_months(v.interval), s.next_billing_date,
+                                     p_as_of + p_tenant.invoice_lead_days) AS new_next
+      FROM kassa.services s
+      JOIN kassa.price_versions v ON v.tenant_id = s.tenant_id AND v.id = s.price_version_id
+     WHERE s.tenant_id = p_tenant.id AND s.status = 'active' AND s.next_billing_date <= p_as_of + p_tenant.invoice_lead_days
+  ), claimed AS (
+    UPDATE kassa.services s SET next_billing_date = d.new_next
+      FROM due d
+     WHERE s.tenant_id = p_tenant.id AND s.id = d.id AND s.status = 'active' AND s.next_billing_date = d.old_next
+    RETURNING s.id, s.customer_id, s.price_version_id, s.billing_day, d.old_next, d.new_next
+  )
+  INSERT INTO kassa.invoice_run_lines (tenant_id, run_id, customer_id, service_id, charge_kind, description,
+                                       price_version_id, quantity, unit_price, period_start, period_end)
+  SELECT p_tenant.id, p_run, c.customer_id, c.id, 'recurring',
+         format('%s, %s to %s', p.name, per.period_start, per.period_end - 1),
+         c.price_version_id, 1, v.price, per.period_start, per.period_end - 1
+    FROM claimed c
+    JOIN kassa.price_versions v ON v.tenant_id = p_tenant.id AND v.id = c.price_version_id
+    JOIN kassa.products p ON p.tenant_id = p_tenant.id AND p.id = v.product_id
+   CROSS JOIN LATERAL internal.billing_periods(c.billing_day, internal.interval_months(v.interval), c.old_next,
+                                               c.old_next, c.new_next) per;
+
+  DELETE FROM kassa.invoice_run_lines l
+   WHERE l.tenant_id = p_tenant.id AND l.run_id = p_run
+     AND EXISTS (SELECT FROM kassa.invoice_lines il
+                  WHERE il.tenant_id = p_tenant.id AND il.service_id = l.service_id
+                    AND il.period_start = l.period_start AND il.charge_kind = 'recurring');
+  GET DIAGNOSTICS already_billed = ROW_COUNT;
+  RETURN already_billed + (SELECT count(*) FROM kassa.services s
+                            WHERE s.tenant_id = p_tenant.id AND s.status = 'suspended'
+                              AND s.next_billing_date <= p_as_of + p_tenant.invoice_lead_days);
+END $$;
+
+-- Step 3 for one tenant (one customer, if given): stage its pending charges not yet billed,
+-- locked (a concurrent run waits, then skips them). The credits of a customer whose invoice
+-- would come out negative are taken off again; their ids are returned for step 6.
+CREATE OR REPLACE FUNCTION internal.invoice_run_stage_charges(p_tenant_id uuid, p_run uuid, p_customer_id uuid)
+RETURNS uuid[]
+LANGUAGE plpgsql SET search_path = '' AS $$
+DECLARE
+  carried_ids uuid[];
+BEGIN
+  INSERT INTO kassa.invoice_run_lines (tenant_id, run_id, customer_id, service_id, pending_charge_id, charge_kind,
+                                       description, price_version_id, quantity, unit_price, period_start, period_end)
+  SELECT p_tenant_id, p_run, pc.customer_id, pc.service_id, pc.id, pc.kind, pc.description, pc.price_version_id,
+         pc.quantity, pc.unit_price, pc.period_start, pc.period_end
+    FROM kassa.pending_charges pc
+   WHERE pc.tenant_id = p_tenant_id AND NOT pc.settled
+     AND (p_customer_id IS NULL OR pc.customer_id = p_customer_id)
+   ORDER BY pc.tenant_id, pc.id
+     FOR UPDATE OF pc;
+  WITH carried AS (
+    DELETE FROM kassa.invoice_run_lines l
+     WHERE l.tenant_id = p_tenant_id AND l.run_id = p_run AND l.unit_price < 0
+       AND l.customer_id IN (SELECT x.customer_id FROM kassa.invoice_run_lines x
+                              WHERE x.tenant_id = p_tenant_id AND x.run_id = p_run
+                              GROUP BY x.customer_id HAVING sum(round(x.quantity * x.unit_price)) < 0)
+    RETURNING l.pending_charge_id
+  )
+  SELECT array_agg(c.pending_charge_id) INTO carried_ids FROM carried c;
+  RETURN carried_ids;
+END $$;
+
+-- Step 4 for one tenant: one draft invoice per customer of the staged lines, then its lines
+-- (a period already billed is lost to the unique index), and the pending charges marked
+-- billed. The staging table's statistics say it is empty (its rows live only inside a run),
+-- so the planner would pair the new invoices and lines with their staged rows by nested
+-- loops: 1,000 x 1,000 comparisons for one tenant.
+CREATE OR REPLACE FUNCTION internal.invoice_run_write_invoices(p_tenant kassa.tenants, p_run uuid, p_as_of date)
+RETURNS void LANGUAGE plpgsql SET search_path = '' AS $$
+DECLARE
+  nestloop text := current_setting('enable_nestloop');
+BEGIN
+  PERFORM set_config('enable_nestloop', 'off', true);
+  WITH inv AS (
+    INSERT INTO kassa.invoices (tenant_id, customer_id, currency, prices_include_vat, period_start, period_end, notes)
+    SELECT p_tenant.id, l.customer_id, p_tenant.currency, p_tenant.prices_include_vat, min(l.period_start),
+           max(l.period_end), format('Invoice run of %s', p_as_of)
+      FROM kassa.invoice_run_lines l WHERE l.tenant_id = p_tenant.id AND l.run_id = p_run GROUP BY l.customer_id
+    RETURNING id, customer_id
+  )
+  UPDATE kassa.invoice_run_lines l SET invoice_id = inv.id
+    FROM inv WHERE l.tenant_id = p_tenant.id AND l.run_id = p_run AND l.customer_id = inv.customer_id;
+
+  WITH ins AS (
+    INSERT INTO kassa.invoice_lines AS il (tenant_id, invoice_id, id, position, description, quantity, unit_price,
+                                           amount, vat_category, vat_rate, period_start, period_end, service_id,
+                                           charge_kind, price_version_id)
+    SELECT p_tenant.id, l.invoice_id, l.line_id,
+           row_number() OVER (PARTITION BY l.invoice_id ORDER BY l.service_id, l.period_start, l.charge_kind, l.line_id),
+           l.description, l.quantity, l.unit_price, round(l.quantity * l.unit_price)::bigint, v.vat_category, r.rate,
+           l.period_start, l.period_end, l.service_id, l.charge_kind, l.price_version_id
+      FROM kassa.invoice_run_lines l
+      JOIN kassa.price_versions v ON v.tenant_id = p_tenant.id AND v.id = l.price_version_id
+      JOIN kassa.vat_rates r ON r.tenant_id = p_tenant.id AND r.category = v.vat_category
+     WHERE l.tenant_id = p_tenant.id AND l.run_id = p_run
+    ON CONFLICT (tenant_id, service_id, period_start) WHERE charge_kind = 'recurring' DO NOTHING
+    RETURNING il.id
+  )
+  UPDATE kassa.invoice_run_lines l SET billed = true
+    FROM ins WHERE l.tenant_id = p_tenant.id AND l.run_id = p_run AND l.line_id = ins.id;
+  PERFORM set_config('enable_nestloop', nestloop, true);
+
+  UPDATE kassa.pending_charges pc SET invoice_line_id = l.line_id
+    FROM kassa.invoice_run_lines l
+   WHERE pc.tenant_id = p_tenant.id AND l.tenant_id = p_tenant.id AND l.run_id = p_run AND pc.id = l.pending_charge_id
+     AND l.billed;
+END $$;
+
+-- The end of step 4 for one tenant: what the run billed, from its staged lines, which are then
+-- removed; an invoice whose every line was a conflict stays empty, and its draft is removed too.
+CREATE OR REPLACE FUNCTION internal.invoice_run_tally(p_tenant_id uuid, p_run uuid,
+                                                      OUT invoice_ids uuid[], OUT services_billed integer,
+                                                      OUT lines_lost integer, OUT charges_billed integer)
+LANGUAGE plpgsql SET search_path = '' AS $$
+DECLARE
+  empty_ids uuid[];
+BEGIN
+  SELECT array_agg(DISTINCT l.invoice_id) FILTER (WHERE l.billed),
+         count(DISTINCT l.service_id) FILTER (WHERE l.billed AND l.charge_kind = 'recurring'),
+         count(*) FILTER (WHERE NOT l.billed AND l.charge_kind = 'recurring'),
+         count(*) FILTER (WHERE l.billed AND l.pending_charge_id IS NOT NULL)
+    INTO invoice_ids, services_billed, lines_lost, charges_billed
+    FROM kassa.invoice_run_lines l WHERE l.tenant_id = p_tenant_id AND l.run_id = p_run;
+  SELECT array_agg(x.invoice_id) INTO empty_ids
+    FROM (SELECT l.invoice_id FROM kassa.invoice_run_lines l WHERE l.tenant_id = p_tenant_id AND l.run_id = p_run
+           GROUP BY 1 HAVING NOT bool_or(l.billed)) x;
+  DELETE FROM kassa.invoice_run_lines l WHERE l.tenant_id = p_tenant_id AND l.run_id = p_run;
+  IF empty_ids IS NOT NULL THEN
+    DELETE FROM kassa.invoices i WHERE i.tenant_id = p_tenant_id AND i.id = ANY (empty_ids);
+  END IF;
+END $$;
+
+-- Step 6 for one tenant: the credits step 3 kept off the invoices become credit notes (see
+-- internal.credit_unbilled_credit). Returns the number of credit notes.
+CREATE OR REPLACE FUNCTION internal.invoice_run_credit_carried(p_tenant_id uuid, p_charge_ids uuid[], p_as_of date)
+RETURNS integer
+LANGUAGE plpgsql SET search_path = '' AS $$
+DECLARE
+  credit_id uuid;
+  notes     integer := 0;
+BEGIN
+  FOR credit_id IN
+    SELECT pc.id FROM kassa.pending_charges pc
+     WHERE pc.tenant_id = p_tenant_id AND pc.id = ANY (coalesce(p_charge_ids, '{}')) ORDER BY pc.id
+  LOOP
+    notes := notes + internal.credit_unbilled_credit(p_tenant_id, credit_id, p_as_of);
+  END LOOP;
+  RETURN notes;
+END $$;
+
+-- The run itself: the steps above, tenant by tenant, and the run's counts.
 CREATE OR REPLACE FUNCTION internal.invoice_run(p_as_of date, p_tenant_id uuid DEFAULT NULL,
                                                 p_customer_id uuid DEFAULT NULL)
 RETURNS TABLE (processed integer, skipped integer, invoices integer, charges integer, credit_notes integer)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
-  t            kassa.tenants;
-  invoice_ids  uuid[];
-  n_processed  integer := 0;
-  n_skipped    integer := 0;
-  n_invoices   integer := 0;
-  n_charges    integer := 0;
-  n            integer;
-  lost         integer;
-  billed_charges integer;
-  carried_ids  uuid[];
-  empty_ids    uuid[];
-  credit_id    uuid;
-  n_credit_notes integer := 0;
-  run          uuid := gen_random_uuid();  -- this run's rows in kassa.invoice_run_lines
-  nestloop     text := current_setting('enable_nestloop');
+  t              kassa.tenants;
+  carried_ids    uuid[];
+  billed         record;
+  run            uuid := gen_random_uuid();  -- this run's rows in kassa.invoice_run_lines
 BEGIN
   IF p_as_of IS NULL THEN
     PERFORM internal.raise_error('P0R01', 'the invoice run needs a run date (as_of)');
@@ -157,146 +309,37 @@ BEGIN
   IF p_tenant_id IS NOT NULL AND NOT EXISTS (SELECT FROM kassa.tenants tn WHERE tn.id = p_tenant_id) THEN
     PERFORM internal.raise_error('P0R02', format('unknown tenant %s', p_tenant_id));
   END IF;
+  processed := 0;
+  skipped := 0;
+  invoices := 0;
+  charges := 0;
+  credit_notes := 0;
   FOR t IN SELECT * FROM kassa.tenants tn
             WHERE (p_tenant_id IS NULL AND tn.status = 'active') OR tn.id = p_tenant_id ORDER BY tn.id LOOP
+    -- 1 + 2: a run for one customer bills only its pending charges.
     IF p_customer_id IS NULL THEN
-      -- 1 + 2: claim due services and lay out their periods.
-      WITH due AS (
-        SELECT s.id, s.next_billing_date AS old_next,
-               internal.cycle_date_after(s.billing_day, internal.interval_months(v.interval), s.next_billing_date,
-                                         p_as_of + t.invoice_lead_days) AS new_next
-          FROM kassa.services s
-          JOIN kassa.price_versions v ON v.tenant_id = s.tenant_id AND v.id = s.price_version_id
-         WHERE s.tenant_id = t.id AND s.status = 'active' AND s.next_billing_date <= p_as_of + t.invoice_lead_days
-      ), claimed AS (
-        UPDATE kassa.services s SET next_billing_date = d.new_next
-          FROM due d
-         WHERE s.tenant_id = t.id AND s.id = d.id AND s.status = 'active' AND s.next_billing_date = d.old_next
-        RETURNING s.id, s.customer_id, s.price_version_id, s.billing_day, d.old_next, d.new_next
-      )
-      INSERT INTO kassa.invoice_run_lines (tenant_id, run_id, customer_id, service_id, charge_kind, description,
-                                           price_version_id, quantity, unit_price, period_start, period_end)
-      SELECT t.id, run, c.customer_id, c.id, 'recurring', format('%s, %s to %s', p.name, per.period_start, per.period_end - 1),
-             c.price_version_id, 1, v.price, per.period_start, per.period_end - 1
-        FROM claimed c
-        JOIN kassa.price_versions v ON v.tenant_id = t.id AND v.id = c.price_version_id
-        JOIN kassa.products p ON p.tenant_id = t.id AND p.id = v.product_id
-       CROSS JOIN LATERAL internal.billing_periods(c.billing_day, internal.interval_months(v.interval), c.old_next,
-                                                   c.old_next, c.new_next) per;
-
-      -- Periods some other path already billed stay billed once.
-      DELETE FROM kassa.invoice_run_lines l
-       WHERE l.tenant_id = t.id AND l.run_id = run
-         AND EXISTS (SELECT FROM kassa.invoice_lines il
-                      WHERE il.tenant_id = t.id AND il.service_id = l.service_id
-                        AND il.period_start = l.period_start AND il.charge_kind = 'recurring');
-      GET DIAGNOSTICS n = ROW_COUNT;
-      n_skipped := n_skipped + n;
-      -- Due by date but suspended: not billed.
-      n_skipped := n_skipped + (SELECT count(*) FROM kassa.services s
-                                 WHERE s.tenant_id = t.id AND s.status = 'suspended'
-                                   AND s.next_billing_date <= p_as_of + t.invoice_lead_days);
+      skipped := skipped + internal.invoice_run_stage_services(t, run, p_as_of);
     END IF;
-
-    -- 3: pending charges not yet billed (locked; a concurrent run waits, then skips them).
-    INSERT INTO kassa.invoice_run_lines (tenant_id, run_id, customer_id, service_id, pending_charge_id, charge_kind,
-                                         description, price_version_id, quantity, unit_price, period_start, period_end)
-    SELECT t.id, run, pc.customer_id, pc.service_id, pc.id, pc.kind, pc.description, pc.price_version_id, pc.quantity,
-           pc.unit_price, pc.period_start, pc.period_end
-      FROM kassa.pending_charges pc
-     WHERE pc.tenant_id = t.id AND NOT pc.settled
-       AND (p_customer_id IS NULL OR pc.customer_id = p_customer_id)
-     ORDER BY pc.tenant_id, pc.id
-       FOR UPDATE OF pc;
-    WITH carried AS (
-      DELETE FROM kassa.invoice_run_lines l
-       WHERE l.tenant_id = t.id AND l.run_id = run AND l.unit_price < 0
-         AND l.customer_id IN (SELECT x.customer_id FROM kassa.invoice_run_lines x
-                                WHERE x.tenant_id = t.id AND x.run_id = run
-                                GROUP BY x.customer_id HAVING sum(round(x.quantity * x.unit_price)) < 0)
-      RETURNING l.pending_charge_id
-    )
-    SELECT array_agg(c.pending_charge_id) INTO carried_ids FROM carried c;
-
-    -- 4: one invoice per customer, then its lines. The staging table's statistics say it is
-    -- empty (its rows live only inside a run), so the planner would pair the new invoices and
-    -- lines with their staged rows by nested loops: 1,000 x 1,000 comparisons for one tenant.
-    PERFORM set_config('enable_nestloop', 'off', true);
-    WITH inv AS (
-      INSERT INTO kassa.invoices (tenant_id, customer_id, currency, prices_include_vat, period_start, period_end, notes)
-      SELECT t.id, l.customer_id, t.currency, t.prices_include_vat, min(l.period_start), max(l.period_end),
-             format('Invoice run of %s', p_as_of)
-        FROM kassa.invoice_run_lines l WHERE l.tenant_id = t.id AND l.run_id = run GROUP BY l.customer_id
-      RETURNING id, customer_id
-    )
-    UPDATE kassa.invoice_run_lines l SET invoice_id = inv.id
-      FROM inv WHERE l.tenant_id = t.id AND l.run_id = run AND l.customer_id = inv.customer_id;
-
-    WITH ins AS (
-      INSERT INTO kassa.invoice_lines AS il (tenant_id, invoice_id, id, position, description, quantity, unit_price,
-                                             amount, vat_category, vat_rate, period_start, period_end, service_id,
-                                             charge_kind, price_version_id)
-      SELECT t.id, l.invoice_id, l.line_id,
-             row_number() OVER (PARTITION BY l.invoice_id ORDER BY l.service_id, l.period_start, l.charge_kind, l.line_id),
-             l.description, l.quantity, l.unit_price, round(l.quantity * l.unit_price)::bigint, v.vat_category, r.rate,
-             l.period_start, l.period_end, l.service_id, l.charge_kind, l.price_version_id
-        FROM kassa.invoice_run_lines l
-        JOIN kassa.price_versions v ON v.tenant_id = t.id AND v.id = l.price_version_id
-        JOIN kassa.vat_rates r ON r.tenant_id = t.id AND r.category = v.vat_category
-       WHERE l.tenant_id = t.id AND l.run_id = run
-      ON CONFLICT (tenant_id, service_id, period_start) WHERE charge_kind = 'recurring' DO NOTHING
-      RETURNING il.id
-    )
-    UPDATE kassa.invoice_run_lines l SET billed = true
-      FROM ins WHERE l.tenant_id = t.id AND l.run_id = run AND l.line_id = ins.id;
-    PERFORM set_config('enable_nestloop', nestloop, true);
-
-    UPDATE kassa.pending_charges pc SET invoice_line_id = l.line_id
-      FROM kassa.invoice_run_lines l
-     WHERE pc.tenant_id = t.id AND l.tenant_id = t.id AND l.run_id = run AND pc.id = l.pending_charge_id AND l.billed;
-
-    SELECT array_agg(DISTINCT l.invoice_id) FILTER (WHERE l.billed),
-           count(DISTINCT l.service_id) FILTER (WHERE l.billed AND l.charge_kind = 'recurring'),
-           count(*) FILTER (WHERE NOT l.billed AND l.charge_kind = 'recurring'),
-           count(*) FILTER (WHERE l.billed AND l.pending_charge_id IS NOT NULL)
-      INTO invoice_ids, n, lost, billed_charges
-      FROM kassa.invoice_run_lines l WHERE l.tenant_id = t.id AND l.run_id = run;
-    n_processed := n_processed + n;
-    n_skipped := n_skipped + lost;  -- lost to the unique index: billed by someone else
-    n_charges := n_charges + billed_charges;
-    -- An invoice whose every line was a conflict stays empty: remove the draft.
-    SELECT array_agg(x.invoice_id) INTO empty_ids
-      FROM (SELECT l.invoice_id FROM kassa.invoice_run_lines l WHERE l.tenant_id = t.id AND l.run_id = run
-             GROUP BY 1 HAVING NOT bool_or(l.billed)) x;
-    DELETE FROM kassa.invoice_run_lines l WHERE l.tenant_id = t.id AND l.run_id = run;
-    IF empty_ids IS NOT NULL THEN
-      DELETE FROM kassa.invoices i WHERE i.tenant_id = t.id AND i.id = ANY (empty_ids);
-    END IF;
-
+    -- 3
+    carried_ids := internal.invoice_run_stage_charges(t.id, run, p_customer_id);
+    -- 4
+    PERFORM internal.invoice_run_write_invoices(t, run, p_as_of);
+    billed := internal.invoice_run_tally(t.id, run);
+    processed := processed + billed.services_billed;
+    skipped := skipped + billed.lines_lost;  -- lost to the unique index: billed by someone else
+    charges := charges + billed.charges_billed;
     -- 5: finalise or leave drafts for review.
-    IF invoice_ids IS NOT NULL THEN
+    IF billed.invoice_ids IS NOT NULL THEN
       IF t.invoice_run_mode = 'finalise' THEN
-        PERFORM internal.finalise_invoices(t.id, invoice_ids, p_as_of);
+        PERFORM internal.finalise_invoices(t.id, billed.invoice_ids, p_as_of);
       ELSE
-        PERFORM internal.refresh_invoice_totals(t.id, invoice_ids);
+        PERFORM internal.refresh_invoice_totals(t.id, billed.invoice_ids);
       END IF;
-      n_invoices := n_invoices + cardinality(invoice_ids);
+      invoices := invoices + cardinality(billed.invoice_ids);
     END IF;
-
-    -- 6: credits no invoice absorbed become credit notes (see internal.credit_unbilled_credit).
-    FOR credit_id IN
-      SELECT pc.id FROM kassa.pending_charges pc
-       WHERE pc.tenant_id = t.id AND pc.id = ANY (coalesce(carried_ids, '{}')) ORDER BY pc.id
-    LOOP
-      n_credit_notes := n_credit_notes + internal.credit_unbilled_credit(t.id, credit_id, p_as_of);
-    END LOOP;
+    -- 6
+    credit_notes := credit_notes + internal.invoice_run_credit_carried(t.id, carried_ids, p_as_of);
   END LOOP;
-
-  processed := n_processed;
-  skipped := n_skipped;
-  invoices := n_invoices;
-  charges := n_charges;
-  credit_notes := n_credit_notes;
   RETURN NEXT;
 END $$;
 

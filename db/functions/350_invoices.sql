@@ -193,37 +193,18 @@ CREATE OR REPLACE TRIGGER freeze_lines_update_target AFTER UPDATE ON kassa.invoi
 CREATE OR REPLACE TRIGGER freeze_lines_delete AFTER DELETE ON kassa.invoice_lines
   REFERENCING OLD TABLE AS changed_lines FOR EACH STATEMENT EXECUTE FUNCTION internal.guard_invoice_lines();
 
--- Finalise drafts in one set-based pass: totals, gapless numbers, dates, the parties' snapshot,
--- the ledger posting (one internal.post_entries call), then any credit on the customers'
--- accounts is applied.
-CREATE OR REPLACE FUNCTION internal.finalise_invoices(p_tenant_id uuid, p_invoice_ids uuid[], p_issued_on date)
-RETURNS SETOF kassa.invoices
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+-- Finalising, step 1: lock the invoices in a fixed order, then check them all before anything
+-- changes: each exists in the tenant, is a draft, has lines, is in its customer's account
+-- currency and does not total below zero.
+-- The checks are set differences (EXCEPT hashes) or per-invoice lookups, never joins: the
+-- invoices were usually written by this very transaction, statistics know nothing of them,
+-- and a join planned on "one row" compares every pair.
+CREATE OR REPLACE FUNCTION internal.lock_invoices_to_finalise(p_tenant_id uuid, p_invoice_ids uuid[])
+RETURNS void
+LANGUAGE plpgsql SET search_path = '' AS $$
 DECLARE
-  problem   record;
-  wanted    int;
-  fmt       text;
-  token     text;
-  width     int;
-  terms     int;
-  first_no  bigint;
-  tenant_country text;
-  issuer    jsonb := internal.supplier_snapshot(p_tenant_id);
-  year      int := extract(year FROM p_issued_on)::int;
+  problem record;
 BEGIN
-  IF p_issued_on IS NULL THEN
-    PERFORM internal.raise_error('P0I10', 'an issue date is required to finalise invoices');
-  END IF;
-  SELECT t.invoice_number_format, t.payment_terms_days, t.country INTO fmt, terms, tenant_country
-    FROM kassa.tenants t WHERE t.id = p_tenant_id;
-  IF NOT FOUND THEN
-    PERFORM internal.raise_error('P0T02', format('unknown tenant %s', p_tenant_id));
-  END IF;
-
-  -- Lock the invoices in a fixed order, then check them all before changing anything.
-  -- The checks are set differences (EXCEPT hashes) or per-invoice lookups, never joins: the
-  -- invoices were usually written by this very transaction, statistics know nothing of them,
-  -- and a join planned on "one row" compares every pair.
   PERFORM 1 FROM kassa.invoices i
    WHERE i.tenant_id = p_tenant_id AND i.id = ANY (p_invoice_ids) ORDER BY i.id FOR UPDATE;
   SELECT d.id INTO problem FROM (SELECT unnest(p_invoice_ids) AS id
@@ -263,48 +244,66 @@ BEGIN
       format('invoice %s would total %s: an invoice cannot be negative', problem.invoice_id, problem.total), NULL,
       'Credit the customer with a credit note, or carry the credit to the next invoice.');
   END IF;
-  -- An invoice of charges without a period (one-off fees of the invoice run) was supplied
-  -- when its latest charge was recorded, unless it states a supply date or period itself.
+END $$;
+
+-- Finalising, step 2: the supply date. An invoice of charges without a period (one-off fees of
+-- the invoice run) was supplied when its latest charge was recorded, unless it states a supply
+-- date or period itself. German invoices state when the supply was made (§14(4) no. 6 UStG):
+-- a date or a period.
+CREATE OR REPLACE FUNCTION internal.fill_supply_dates(p_tenant kassa.tenants, p_invoice_ids uuid[])
+RETURNS void
+LANGUAGE plpgsql SET search_path = '' AS $$
+DECLARE
+  undated uuid;
+BEGIN
   UPDATE kassa.invoices i
-     SET supplied_on = (SELECT max((pc.created_at AT TIME ZONE t.timezone)::date)
+     SET supplied_on = (SELECT max((pc.created_at AT TIME ZONE p_tenant.timezone)::date)
                           FROM kassa.invoice_lines l
                           JOIN kassa.pending_charges pc ON pc.tenant_id = l.tenant_id AND pc.invoice_line_id = l.id
                          WHERE l.tenant_id = i.tenant_id AND l.invoice_id = i.id)
-    FROM kassa.tenants t
-   WHERE t.id = p_tenant_id AND i.tenant_id = p_tenant_id AND i.id = ANY (p_invoice_ids)
+   WHERE i.tenant_id = p_tenant.id AND i.id = ANY (p_invoice_ids)
      AND i.supplied_on IS NULL AND (i.period_start IS NULL OR i.period_end IS NULL);
-  -- German invoices state when the supply was made (§14(4) no. 6 UStG): a date or a period.
-  IF tenant_country = 'DE' THEN
-    SELECT i.id INTO problem FROM kassa.invoices i
-     WHERE i.tenant_id = p_tenant_id AND i.id = ANY (p_invoice_ids)
+  IF p_tenant.country = 'DE' THEN
+    SELECT i.id INTO undated FROM kassa.invoices i
+     WHERE i.tenant_id = p_tenant.id AND i.id = ANY (p_invoice_ids)
        AND i.supplied_on IS NULL AND (i.period_start IS NULL OR i.period_end IS NULL) LIMIT 1;
     IF FOUND THEN
       PERFORM internal.raise_error('P0I15',
-        format('invoice %s has neither a supply date nor a supply period: a German invoice needs one', problem.id),
+        format('invoice %s has neither a supply date nor a supply period: a German invoice needs one', undated),
         NULL, 'Set supplied_on, or period_start and period_end, on the draft (PATCH api.invoices).');
     END IF;
   END IF;
-  SELECT count(DISTINCT x) INTO wanted FROM unnest(p_invoice_ids) x;
+END $$;
 
-  -- One counter row, locked once: the batch takes a block of consecutive numbers.
+-- Finalising, step 3: a block of consecutive numbers, one counter row locked once for the
+-- batch, then totals, numbers, dates, status and the parties' snapshot in one UPDATE.
+CREATE OR REPLACE FUNCTION internal.number_invoices(p_tenant kassa.tenants, p_invoice_ids uuid[], p_issued_on date)
+RETURNS void
+LANGUAGE plpgsql SET search_path = '' AS $$
+DECLARE
+  year     int := extract(year FROM p_issued_on)::int;
+  wanted   int := (SELECT count(DISTINCT x) FROM unnest(p_invoice_ids) x);
+  first_no bigint;
+  -- The format rendered once, only the counter per row (format_number costs two regexps a row).
+  -- A counter wider than the format's digits is printed whole, never cut.
+  token    text := substring(p_tenant.invoice_number_format FROM '\{N+\}');
+  width    int := length(token) - 2;
+  fmt      text := replace(p_tenant.invoice_number_format, '{YYYY}', year::text);
+  issuer   jsonb := internal.supplier_snapshot(p_tenant.id);
+BEGIN
   INSERT INTO kassa.counters AS c (tenant_id, kind, period, last_value)
-  VALUES (p_tenant_id, 'invoice', year, wanted)
+  VALUES (p_tenant.id, 'invoice', year, wanted)
   ON CONFLICT (tenant_id, kind, period) DO UPDATE SET last_value = c.last_value + wanted
   RETURNING c.last_value - wanted INTO first_no;
   -- With the counter row locked: whoever numbered before us has committed and is seen.
-  PERFORM internal.check_issue_date(p_tenant_id, 'invoice', p_issued_on);
+  PERFORM internal.check_issue_date(p_tenant.id, 'invoice', p_issued_on);
 
-  -- The format rendered once, only the counter per row (format_number costs two regexps a row).
-  -- A counter wider than the format's digits is printed whole, never cut.
-  token := substring(fmt FROM '\{N+\}');
-  width := length(token) - 2;
-  fmt := replace(fmt, '{YYYY}', year::text);
   WITH totals AS (
     SELECT b.invoice_id, sum(b.net)::bigint AS net, sum(b.vat)::bigint AS vat, sum(b.gross)::bigint AS gross
-      FROM internal.invoice_vat_breakdown(p_tenant_id, p_invoice_ids) b GROUP BY b.invoice_id
+      FROM internal.invoice_vat_breakdown(p_tenant.id, p_invoice_ids) b GROUP BY b.invoice_id
   ), numbered AS (
     SELECT i.id, row_number() OVER (ORDER BY i.created_at, i.id) AS n
-      FROM kassa.invoices i WHERE i.tenant_id = p_tenant_id AND i.id = ANY (p_invoice_ids)
+      FROM kassa.invoices i WHERE i.tenant_id = p_tenant.id AND i.id = ANY (p_invoice_ids)
   )
   UPDATE kassa.invoices i
      SET net_total = t.net, vat_total = t.vat, total = t.gross,
@@ -313,21 +312,46 @@ BEGIN
                   || split_part(fmt, token, 2),
          -- Nothing to collect (a zero invoice) is settled the moment it is issued.
          status = CASE WHEN t.gross = 0 THEN 'paid' ELSE 'finalised' END,
-         issued_on = p_issued_on, due_on = p_issued_on + terms, finalised_at = now(),
+         issued_on = p_issued_on, due_on = p_issued_on + p_tenant.payment_terms_days, finalised_at = now(),
          supplier = issuer,
-         recipient = internal.recipient_snapshot(p_tenant_id, i.customer_id)
+         recipient = internal.recipient_snapshot(p_tenant.id, i.customer_id)
     FROM totals t JOIN numbered n ON n.id = t.invoice_id
-   WHERE i.tenant_id = p_tenant_id AND i.id = t.invoice_id;
+   WHERE i.tenant_id = p_tenant.id AND i.id = t.invoice_id;
+END $$;
 
-  PERFORM internal.post_entries(e.entries)
-     FROM (SELECT jsonb_agg(jsonb_build_object(
-                    'tenant_id', i.tenant_id, 'customer_id', i.customer_id, 'kind', 'invoice',
-                    'amount', -i.total, 'currency', i.currency, 'source_type', 'invoice',
-                    'source_id', i.id, 'description', 'Invoice ' || i.number) ORDER BY i.number) AS entries
-             FROM kassa.invoices i
-            WHERE i.tenant_id = p_tenant_id AND i.id = ANY (p_invoice_ids) AND i.total <> 0) e
-    WHERE e.entries IS NOT NULL;
+-- Finalising, step 4: the ledger posting, one internal.post_entries call for the batch.
+CREATE OR REPLACE FUNCTION internal.post_invoices(p_tenant_id uuid, p_invoice_ids uuid[])
+RETURNS void
+LANGUAGE sql SET search_path = '' AS $$
+  SELECT internal.post_entries(e.entries)
+    FROM (SELECT jsonb_agg(jsonb_build_object(
+                   'tenant_id', i.tenant_id, 'customer_id', i.customer_id, 'kind', 'invoice',
+                   'amount', -i.total, 'currency', i.currency, 'source_type', 'invoice',
+                   'source_id', i.id, 'description', 'Invoice ' || i.number) ORDER BY i.number) AS entries
+            FROM kassa.invoices i
+           WHERE i.tenant_id = p_tenant_id AND i.id = ANY (p_invoice_ids) AND i.total <> 0) e
+   WHERE e.entries IS NOT NULL
+$$;
 
+-- Finalise drafts in one set-based pass: the checks, supply dates, totals and gapless numbers,
+-- the ledger posting, then any credit on the customers' accounts is applied.
+CREATE OR REPLACE FUNCTION internal.finalise_invoices(p_tenant_id uuid, p_invoice_ids uuid[], p_issued_on date)
+RETURNS SETOF kassa.invoices
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  tenant kassa.tenants;
+BEGIN
+  IF p_issued_on IS NULL THEN
+    PERFORM internal.raise_error('P0I10', 'an issue date is required to finalise invoices');
+  END IF;
+  SELECT * INTO tenant FROM kassa.tenants t WHERE t.id = p_tenant_id;
+  IF NOT FOUND THEN
+    PERFORM internal.raise_error('P0T02', format('unknown tenant %s', p_tenant_id));
+  END IF;
+  PERFORM internal.lock_invoices_to_finalise(p_tenant_id, p_invoice_ids);
+  PERFORM internal.fill_supply_dates(tenant, p_invoice_ids);
+  PERFORM internal.number_invoices(tenant, p_invoice_ids, p_issued_on);
+  PERFORM internal.post_invoices(p_tenant_id, p_invoice_ids);
   PERFORM internal.allocate_credit(p_tenant_id, array_agg(DISTINCT i.customer_id))
      FROM kassa.invoices i WHERE i.tenant_id = p_tenant_id AND i.id = ANY (p_invoice_ids);
 
@@ -420,17 +444,21 @@ BEGIN
   RETURN made;
 END $$;
 
+-- The invoice as the API answers it (the api row of a security definer RPC's result).
+CREATE OR REPLACE FUNCTION internal.invoice_for_api(p_tenant_id uuid, p_invoice_id uuid)
+RETURNS api.invoices LANGUAGE sql SET search_path = '' AS $$
+  SELECT * FROM api.invoices i WHERE i.tenant_id = p_tenant_id AND i.id = p_invoice_id
+$$;
+
 CREATE OR REPLACE FUNCTION api.create_invoice(customer_id uuid, notes text DEFAULT '',
                                               period_start date DEFAULT NULL, period_end date DEFAULT NULL,
                                               supplied_on date DEFAULT NULL)
 RETURNS api.invoices LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   tenant uuid := internal.jwt_tenant_id();
-  new_id uuid := (internal.create_invoice(tenant, customer_id, notes, period_start, period_end, supplied_on)).id;
-  made   api.invoices;
+  made   kassa.invoices := internal.create_invoice(tenant, customer_id, notes, period_start, period_end, supplied_on);
 BEGIN
-  SELECT * INTO made FROM api.invoices i WHERE i.tenant_id = tenant AND i.id = new_id;
-  RETURN made;
+  RETURN internal.invoice_for_api(tenant, made.id);
 END $$;
 
 -- The draft, locked, or a clear error.
@@ -516,7 +544,6 @@ RETURNS api.invoices LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $
 DECLARE
   tenant uuid := internal.jwt_tenant_id();
   call   jsonb := jsonb_build_object('invoice_id', invoice_id, 'issued_on', issued_on);
-  made   api.invoices;
 BEGIN
   IF internal.replayed(tenant, request_id, 'finalise_invoice', call) IS NULL THEN
     PERFORM internal.check_business_date(tenant, finalise_invoice.issued_on, 'issued_on');
@@ -524,8 +551,7 @@ BEGIN
                                        coalesce(finalise_invoice.issued_on, internal.tenant_today(tenant)));
     PERFORM internal.remember(tenant, request_id, 'finalise_invoice', call, to_jsonb(finalise_invoice.invoice_id));
   END IF;
-  SELECT * INTO made FROM api.invoices i WHERE i.tenant_id = tenant AND i.id = finalise_invoice.invoice_id;
-  RETURN made;
+  RETURN internal.invoice_for_api(tenant, finalise_invoice.invoice_id);
 END $$;
 
 -- Void: a draft simply becomes void (the reason goes into its notes); a finalised invoice
@@ -574,15 +600,13 @@ RETURNS api.invoices LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $
 DECLARE
   tenant uuid := internal.jwt_tenant_id();
   call   jsonb := jsonb_build_object('invoice_id', invoice_id, 'reason', reason, 'issued_on', issued_on);
-  made   api.invoices;
 BEGIN
   IF internal.replayed(tenant, request_id, 'void_invoice', call) IS NULL THEN
     PERFORM internal.void_invoice(tenant, void_invoice.invoice_id, reason,
                                   coalesce(void_invoice.issued_on, internal.tenant_today(tenant)));
     PERFORM internal.remember(tenant, request_id, 'void_invoice', call, to_jsonb(void_invoice.invoice_id));
   END IF;
-  SELECT * INTO made FROM api.invoices i WHERE i.tenant_id = tenant AND i.id = void_invoice.invoice_id;
-  RETURN made;
+  RETURN internal.invoice_for_api(tenant, void_invoice.invoice_id);
 END $$;
 
 GRANT EXECUTE ON FUNCTION api.create_invoice(uuid, text, date, date, date),

@@ -34,25 +34,19 @@ LANGUAGE sql STABLE SET search_path = '' AS $$
    GROUP BY l.id, l.vat_category, l.vat_rate, l.amount
 $$;
 
-CREATE OR REPLACE FUNCTION internal.create_credit_note(
-  p_tenant_id uuid, p_invoice_id uuid, p_reason text, p_settlement text, p_lines jsonb, p_issued_on date)
-RETURNS kassa.credit_notes
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+-- Crediting, step 1: the invoice, locked (account first, then the invoice: the lock order of
+-- postings and allocations), if it can take a credit note of that date and settlement.
+CREATE OR REPLACE FUNCTION internal.lock_invoice_to_credit(p_tenant_id uuid, p_invoice_id uuid, p_settlement text,
+                                                           p_issued_on date)
+RETURNS kassa.invoices
+LANGUAGE plpgsql SET search_path = '' AS $$
 DECLARE
-  inv      kassa.invoices;
-  req      jsonb := p_lines;
-  problem  record;
-  note     kassa.credit_notes;
-  applied  bigint;
-  released bigint;
-  vat_rows jsonb;
+  inv kassa.invoices;
 BEGIN
-  PERFORM internal.check_text(p_reason, 'reason', 500);
   SELECT i.* INTO inv FROM kassa.invoices i WHERE i.tenant_id = p_tenant_id AND i.id = p_invoice_id;
   IF NOT FOUND THEN
     PERFORM internal.raise_error('P0I01', format('invoice %s not found in this tenant', p_invoice_id));
   END IF;
-  -- Account first, then the invoice: the lock order of postings and allocations.
   PERFORM 1 FROM kassa.billing_accounts a WHERE a.tenant_id = p_tenant_id AND a.customer_id = inv.customer_id FOR UPDATE;
   SELECT i.* INTO inv FROM kassa.invoices i WHERE i.tenant_id = p_tenant_id AND i.id = p_invoice_id FOR UPDATE;
 
@@ -72,12 +66,25 @@ BEGIN
     PERFORM internal.raise_error('P0N07',
       format('settlement must be ''balance'' or ''refund'', not %s', coalesce(p_settlement, 'null')));
   END IF;
+  RETURN inv;
+END $$;
 
+-- Crediting, step 2: the lines to credit, as [{"invoice_line_id", "amount"}]: those asked for,
+-- checked, or (p_lines null) whatever each line still has uncredited. A credit has the sign of
+-- its line: positive for a charge, negative for a discount or a pro-rata credit line
+-- (crediting that gives the deduction back).
+CREATE OR REPLACE FUNCTION internal.credit_note_request(p_invoice kassa.invoices, p_lines jsonb)
+RETURNS jsonb
+LANGUAGE plpgsql SET search_path = '' AS $$
+DECLARE
+  req     jsonb := p_lines;
+  problem record;
+BEGIN
   IF req IS NULL THEN  -- in full: whatever each line still has uncredited
     SELECT jsonb_agg(jsonb_build_object('invoice_line_id', c.invoice_line_id, 'amount', c.amount - c.credited))
-      INTO req FROM internal.credited_per_line(p_tenant_id, p_invoice_id) c WHERE c.amount - c.credited <> 0;
+      INTO req FROM internal.credited_per_line(p_invoice.tenant_id, p_invoice.id) c WHERE c.amount - c.credited <> 0;
     IF req IS NULL THEN
-      PERFORM internal.raise_error('P0N06', format('invoice %s has nothing left to credit', inv.number));
+      PERFORM internal.raise_error('P0N06', format('invoice %s has nothing left to credit', p_invoice.number));
     END IF;
   ELSIF jsonb_typeof(req) <> 'array' OR jsonb_array_length(req) = 0
         OR EXISTS (SELECT FROM jsonb_array_elements(req) e WHERE jsonb_typeof(e) <> 'object') THEN
@@ -86,12 +93,10 @@ BEGIN
       'Pass null to credit the whole invoice.');
   END IF;
 
-  -- A credit has the sign of its line: positive for a charge, negative for a discount or a
-  -- pro-rata credit line (crediting that gives the deduction back).
   SELECT r.invoice_line_id, r.amount, c.invoice_line_id AS known, c.amount AS line_amount,
          count(*) OVER (PARTITION BY r.invoice_line_id) AS times INTO problem
     FROM jsonb_to_recordset(req) AS r(invoice_line_id uuid, amount bigint)
-    LEFT JOIN internal.credited_per_line(p_tenant_id, p_invoice_id) c USING (invoice_line_id)
+    LEFT JOIN internal.credited_per_line(p_invoice.tenant_id, p_invoice.id) c USING (invoice_line_id)
    ORDER BY (r.invoice_line_id IS NULL OR r.amount IS NULL OR r.amount = 0 OR c.invoice_line_id IS NULL
              OR sign(r.amount) <> sign(c.amount)) DESC,
             count(*) OVER (PARTITION BY r.invoice_line_id) DESC
@@ -101,7 +106,7 @@ BEGIN
       'every credited line needs an invoice_line_id and a positive amount in minor units');
   ELSIF problem.known IS NULL THEN
     PERFORM internal.raise_error('P0N04',
-      format('line %s is not a line of invoice %s', problem.invoice_line_id, inv.number));
+      format('line %s is not a line of invoice %s', problem.invoice_line_id, p_invoice.number));
   ELSIF sign(problem.amount) <> sign(problem.line_amount) THEN
     PERFORM internal.raise_error('P0N04',
       format('credit of %s on line %s has the wrong sign: the line is %s', problem.amount,
@@ -112,98 +117,141 @@ BEGIN
 
   SELECT r.invoice_line_id, r.amount, c.amount - c.credited AS creditable INTO problem
     FROM jsonb_to_recordset(req) AS r(invoice_line_id uuid, amount bigint)
-    JOIN internal.credited_per_line(p_tenant_id, p_invoice_id) c USING (invoice_line_id)
+    JOIN internal.credited_per_line(p_invoice.tenant_id, p_invoice.id) c USING (invoice_line_id)
    WHERE abs(r.amount) > abs(c.amount - c.credited) LIMIT 1;
   IF FOUND THEN
     PERFORM internal.raise_error('P0N02',
       format('credit of %s on line %s exceeds what is still creditable there (%s)', problem.amount,
              problem.invoice_line_id, problem.creditable));
   END IF;
+  RETURN req;
+END $$;
 
-  -- VAT per category and rate, rounded cumulatively: this note takes the VAT of everything
-  -- credited there so far, less the VAT of what earlier notes credited. Each note's VAT is then
-  -- never negative, and a series of partial notes sums exactly to the invoice's VAT there.
+-- Crediting, step 3: VAT per category and rate, rounded cumulatively: this note takes the VAT
+-- of everything credited there so far, less the VAT of what earlier notes credited. Each
+-- note's VAT is then never negative, and a series of partial notes sums exactly to the
+-- invoice's VAT there. One {vat_category, vat_rate, net, vat, gross} per category and rate.
+CREATE OR REPLACE FUNCTION internal.credit_note_vat(p_invoice kassa.invoices, p_request jsonb)
+RETURNS jsonb
+LANGUAGE sql STABLE SET search_path = '' AS $$
   WITH lines AS (
     SELECT c.vat_category, c.vat_rate, sum(c.credited) AS credited_before, coalesce(sum(r.amount), 0) AS crediting
-      FROM internal.credited_per_line(p_tenant_id, p_invoice_id) c
-      LEFT JOIN jsonb_to_recordset(req) AS r(invoice_line_id uuid, amount bigint) USING (invoice_line_id)
+      FROM internal.credited_per_line(p_invoice.tenant_id, p_invoice.id) c
+      LEFT JOIN jsonb_to_recordset(p_request) AS r(invoice_line_id uuid, amount bigint) USING (invoice_line_id)
      GROUP BY c.vat_category, c.vat_rate
   ), rated AS (
     SELECT l.vat_category, l.vat_rate, l.crediting AS amount,
-           internal.vat_of(l.credited_before + l.crediting, l.vat_rate, inv.prices_include_vat)
-           - internal.vat_of(l.credited_before, l.vat_rate, inv.prices_include_vat) AS vat
+           internal.vat_of(l.credited_before + l.crediting, l.vat_rate, p_invoice.prices_include_vat)
+           - internal.vat_of(l.credited_before, l.vat_rate, p_invoice.prices_include_vat) AS vat
       FROM lines l
      WHERE l.crediting <> 0
   )
   SELECT jsonb_agg(jsonb_build_object(
            'vat_category', vat_category, 'vat_rate', vat_rate,
-           'net', CASE WHEN inv.prices_include_vat THEN amount - vat ELSE amount END, 'vat', vat,
-           'gross', CASE WHEN inv.prices_include_vat THEN amount ELSE amount + vat END))
-    INTO vat_rows FROM rated;
-  SELECT sum(b.net), sum(b.vat), sum(b.gross) INTO note.net_total, note.vat_total, note.total
-    FROM jsonb_to_recordset(vat_rows) AS b(net bigint, vat bigint, gross bigint);
+           'net', CASE WHEN p_invoice.prices_include_vat THEN amount - vat ELSE amount END, 'vat', vat,
+           'gross', CASE WHEN p_invoice.prices_include_vat THEN amount ELSE amount + vat END))
+    FROM rated
+$$;
 
-  IF note.total > inv.total - inv.amount_credited OR note.total <= 0 THEN
+-- Crediting, step 4: the note itself, if its total fits what is still creditable (and, for a
+-- refund, what was paid): numbered in its series, with its VAT breakdown and its lines.
+CREATE OR REPLACE FUNCTION internal.write_credit_note(p_invoice kassa.invoices, p_reason text, p_settlement text,
+                                                      p_issued_on date, p_request jsonb, p_vat jsonb)
+RETURNS kassa.credit_notes
+LANGUAGE plpgsql SET search_path = '' AS $$
+DECLARE
+  note kassa.credit_notes;
+BEGIN
+  SELECT sum(b.net), sum(b.vat), sum(b.gross) INTO note.net_total, note.vat_total, note.total
+    FROM jsonb_to_recordset(p_vat) AS b(net bigint, vat bigint, gross bigint);
+  IF note.total > p_invoice.total - p_invoice.amount_credited OR note.total <= 0 THEN
     PERFORM internal.raise_error('P0N03',
-      format('credit note total %s exceeds what is still creditable on invoice %s (%s)', note.total, inv.number,
-             inv.total - inv.amount_credited), NULL,
+      format('credit note total %s exceeds what is still creditable on invoice %s (%s)', note.total, p_invoice.number,
+             p_invoice.total - p_invoice.amount_credited), NULL,
       'Credit less, or credit single lines.');
   END IF;
-  IF p_settlement = 'refund' AND note.total > inv.amount_paid THEN
+  IF p_settlement = 'refund' AND note.total > p_invoice.amount_paid THEN
     PERFORM internal.raise_error('P0N05',
-      format('cannot refund %s on invoice %s: only %s was paid on it', note.total, inv.number, inv.amount_paid), NULL,
+      format('cannot refund %s on invoice %s: only %s was paid on it', note.total, p_invoice.number,
+             p_invoice.amount_paid), NULL,
       'Use settlement ''balance'' to credit what is not paid.');
   END IF;
 
-  applied := CASE WHEN p_settlement = 'refund' THEN 0 ELSE least(note.total, inv.amount_due) END;
-  released := note.total - applied;
-
   INSERT INTO kassa.credit_notes (tenant_id, invoice_id, customer_id, number, reason, settlement, currency,
                                   issued_on, net_total, vat_total, total, supplier, recipient)
-  SELECT p_tenant_id, inv.id, inv.customer_id,
+  SELECT p_invoice.tenant_id, p_invoice.id, p_invoice.customer_id,
          internal.format_number(t.credit_note_number_format, extract(year FROM p_issued_on)::int,
-                                internal.next_number(p_tenant_id, 'credit_note', extract(year FROM p_issued_on)::int)),
-         p_reason, p_settlement, inv.currency, p_issued_on, note.net_total, note.vat_total, note.total,
-         internal.supplier_snapshot(p_tenant_id), internal.recipient_snapshot(p_tenant_id, inv.customer_id)
-    FROM kassa.tenants t WHERE t.id = p_tenant_id
+                                internal.next_number(t.id, 'credit_note', extract(year FROM p_issued_on)::int)),
+         p_reason, p_settlement, p_invoice.currency, p_issued_on, note.net_total, note.vat_total, note.total,
+         internal.supplier_snapshot(t.id), internal.recipient_snapshot(t.id, p_invoice.customer_id)
+    FROM kassa.tenants t WHERE t.id = p_invoice.tenant_id
   RETURNING * INTO note;
   -- Numbered, so the series' counter row is locked: earlier notes of the series are seen.
-  PERFORM internal.check_issue_date(p_tenant_id, 'credit_note', p_issued_on);
+  PERFORM internal.check_issue_date(note.tenant_id, 'credit_note', p_issued_on);
 
   INSERT INTO kassa.credit_note_vat_totals (tenant_id, credit_note_id, vat_category, vat_rate, net, vat, gross)
-  SELECT p_tenant_id, note.id, b.vat_category, b.vat_rate, b.net, b.vat, b.gross
-    FROM jsonb_to_recordset(vat_rows) AS b(vat_category text, vat_rate numeric, net bigint, vat bigint, gross bigint);
+  SELECT note.tenant_id, note.id, b.vat_category, b.vat_rate, b.net, b.vat, b.gross
+    FROM jsonb_to_recordset(p_vat) AS b(vat_category text, vat_rate numeric, net bigint, vat bigint, gross bigint);
 
   INSERT INTO kassa.credit_note_lines (tenant_id, credit_note_id, invoice_line_id, description, amount, vat_rate)
-  SELECT p_tenant_id, note.id, l.id, l.description, r.amount, l.vat_rate
-    FROM jsonb_to_recordset(req) AS r(invoice_line_id uuid, amount bigint)
-    JOIN kassa.invoice_lines l ON l.tenant_id = p_tenant_id AND l.id = r.invoice_line_id;
+  SELECT note.tenant_id, note.id, l.id, l.description, r.amount, l.vat_rate
+    FROM jsonb_to_recordset(p_request) AS r(invoice_line_id uuid, amount bigint)
+    JOIN kassa.invoice_lines l ON l.tenant_id = note.tenant_id AND l.id = r.invoice_line_id;
+  RETURN note;
+END $$;
 
+-- Crediting, step 5: the settlement (see the top of this file): the invoice's amounts and
+-- status, the allocation of what reduces its amount due, the ledger, and a released payment
+-- settling the customer's other open invoices.
+CREATE OR REPLACE FUNCTION internal.settle_credit_note(p_invoice kassa.invoices, p_note kassa.credit_notes)
+RETURNS void
+LANGUAGE plpgsql SET search_path = '' AS $$
+DECLARE
+  applied  bigint := CASE WHEN p_note.settlement = 'refund' THEN 0 ELSE least(p_note.total, p_invoice.amount_due) END;
+  released bigint := p_note.total - applied;
+BEGIN
   UPDATE kassa.invoices i
-     SET amount_credited = i.amount_credited + note.total,
+     SET amount_credited = i.amount_credited + p_note.total,
          amount_paid = i.amount_paid - released,
-         status = CASE WHEN i.amount_credited + note.total = i.total THEN 'void'
+         status = CASE WHEN i.amount_credited + p_note.total = i.total THEN 'void'
                        WHEN i.amount_due - applied = 0 THEN 'paid'
                        WHEN i.status = 'finalised' AND applied > 0 THEN 'partially_paid'
                        ELSE i.status END
-   WHERE i.tenant_id = p_tenant_id AND i.id = inv.id;
+   WHERE i.tenant_id = p_invoice.tenant_id AND i.id = p_invoice.id;
   IF applied > 0 THEN
     INSERT INTO kassa.invoice_allocations (tenant_id, invoice_id, customer_id, amount, source_type, source_id)
-    VALUES (p_tenant_id, inv.id, inv.customer_id, applied, 'credit_note', note.id::text);
+    VALUES (p_invoice.tenant_id, p_invoice.id, p_invoice.customer_id, applied, 'credit_note', p_note.id::text);
   END IF;
 
   PERFORM internal.post_entries(jsonb_build_array(
-    jsonb_build_object('tenant_id', p_tenant_id, 'customer_id', inv.customer_id, 'kind', 'credit_note',
-                       'amount', note.total, 'source_type', 'credit_note', 'source_id', note.id,
-                       'description', format('Credit note %s for invoice %s', note.number, inv.number))
-    ) || CASE WHEN p_settlement = 'refund' THEN jsonb_build_array(
-    jsonb_build_object('tenant_id', p_tenant_id, 'customer_id', inv.customer_id, 'kind', 'refund',
-                       'amount', -note.total, 'source_type', 'credit_note', 'source_id', note.id,
-                       'description', format('Refund of credit note %s', note.number))) ELSE '[]'::jsonb END);
+    jsonb_build_object('tenant_id', p_invoice.tenant_id, 'customer_id', p_invoice.customer_id, 'kind', 'credit_note',
+                       'amount', p_note.total, 'source_type', 'credit_note', 'source_id', p_note.id,
+                       'description', format('Credit note %s for invoice %s', p_note.number, p_invoice.number))
+    ) || CASE WHEN p_note.settlement = 'refund' THEN jsonb_build_array(
+    jsonb_build_object('tenant_id', p_invoice.tenant_id, 'customer_id', p_invoice.customer_id, 'kind', 'refund',
+                       'amount', -p_note.total, 'source_type', 'credit_note', 'source_id', p_note.id,
+                       'description', format('Refund of credit note %s', p_note.number))) ELSE '[]'::jsonb END);
 
-  IF released > 0 AND p_settlement = 'balance' THEN
-    PERFORM internal.allocate_credit(p_tenant_id, ARRAY[inv.customer_id]);
+  IF released > 0 AND p_note.settlement = 'balance' THEN
+    PERFORM internal.allocate_credit(p_invoice.tenant_id, ARRAY[p_invoice.customer_id]);
   END IF;
+END $$;
+
+CREATE OR REPLACE FUNCTION internal.create_credit_note(
+  p_tenant_id uuid, p_invoice_id uuid, p_reason text, p_settlement text, p_lines jsonb, p_issued_on date)
+RETURNS kassa.credit_notes
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  inv     kassa.invoices;
+  request jsonb;
+  note    kassa.credit_notes;
+BEGIN
+  PERFORM internal.check_text(p_reason, 'reason', 500);
+  inv := internal.lock_invoice_to_credit(p_tenant_id, p_invoice_id, p_settlement, p_issued_on);
+  request := internal.credit_note_request(inv, p_lines);
+  note := internal.write_credit_note(inv, p_reason, p_settlement, p_issued_on, request,
+                                     internal.credit_note_vat(inv, request));
+  PERFORM internal.settle_credit_note(inv, note);
   RETURN note;
 END $$;
 
