@@ -7,7 +7,7 @@ date is 7 days before the due date: every invoice enters dunning with the defaul
 takes its first reminder (a step row, a payment link and an outbox event each).
 
 - ours: `jobs.dunning.run` - what `kassa jobs run dunning` does: one `internal.dunning_run`
-  per tenant, one transaction per tenant;
+  per tenant, one transaction per tenant, two tenants at a time on two connections (the default);
 - baseline: per invoice, one transaction: enter it into dunning, read its due steps, record
   each (the latest taken, the others skipped), make a payment link, write the event and link it,
   move its last step.
