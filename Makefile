@@ -13,7 +13,8 @@ down:
 status:
 	@.venv/bin/kassa status
 
-test: install
+test:
+	@scripts/install.sh test
 	@.venv/bin/kassa test
 
 # make fuzz                 a long schemathesis run (hours): 300 examples per operation, new seed

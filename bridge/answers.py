@@ -39,6 +39,13 @@ def problem(http_status: int, code: str, message: str, details: str | None = Non
     return response
 
 
+def too_many_requests(what: str, limit: int, wait: int):
+    """429 P0B12 with Retry-After: `what` came more than `limit` times this minute."""
+    refusal = problem(429, "P0B12", f"too many {what}", f"at most {limit} a minute", f"retry in {wait} s")
+    refusal.headers["Retry-After"] = str(wait)
+    return refusal
+
+
 def refuse(status: int, code: str, message: str, details: str | None = None, hint: str | None = None):
     """Stop the request with a problem answer."""
     abort(problem(status, code, message, details, hint))

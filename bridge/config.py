@@ -9,7 +9,16 @@ from dataclasses import dataclass
 
 from flask import current_app
 
+from gateways.octo import OctoSettings
 from gateways.stripe import StripeSettings
+
+
+@dataclass(frozen=True)
+class PayLimits:
+    """The payment pages' rate limits (bridge/pay.py), requests a minute."""
+    page_views_per_address: int = 30
+    unknown_tokens_per_address: int = 10
+    views_per_token: int = 20
 
 
 @dataclass(frozen=True)
@@ -20,15 +29,21 @@ class Config:
     public_url: str  # the bridge's own address, for the default return pages of a top-up
     sse_url: str
     stripe: StripeSettings
+    octo: OctoSettings
     rate_limit: int  # requests per client address and minute; 0: no limit
+    pay_limits: PayLimits  # the payment pages' own limits (bridge/pay.py)
 
     @classmethod
     def from_environment(cls, env: Mapping[str, str] = os.environ) -> Config:
         return cls(worker_database_url=env["KASSA_WORKER_DATABASE_URL"], jwt_keys=env["KASSA_JWT_KEYS"],
                    payment_method_key=env.get("KASSA_PAYMENT_METHOD_KEY", ""),
                    public_url=env.get("KASSA_BRIDGE_URL", ""), sse_url=env.get("KASSA_SSE_URL", ""),
-                   stripe=StripeSettings.from_environment(env),
-                   rate_limit=int(env.get("KASSA_BRIDGE_RATE_LIMIT", "300")))
+                   stripe=StripeSettings.from_environment(env), octo=OctoSettings.from_environment(env),
+                   rate_limit=int(env.get("KASSA_BRIDGE_RATE_LIMIT", "300")),
+                   pay_limits=PayLimits(*(int(env.get(name, default)) for name, default in (
+                       ("KASSA_PAY_PAGE_VIEWS_PER_MINUTE", PayLimits.page_views_per_address),
+                       ("KASSA_PAY_UNKNOWN_TOKENS_PER_MINUTE", PayLimits.unknown_tokens_per_address),
+                       ("KASSA_PAY_TOKEN_VIEWS_PER_MINUTE", PayLimits.views_per_token)))))
 
 
 def current() -> Config:

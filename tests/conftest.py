@@ -40,9 +40,11 @@ SUITE_SCHEDULER = {**{scheduler.schedule_variable(job): "off" for job in schedul
 
 
 # The whole suite calls the bridge from one address, faster than any client should: its bridge
-# counts every request but limits far above the default (tests/test_bridge_door.py starts a
-# bridge of its own with a small limit).
-SUITE_BRIDGE = {"KASSA_BRIDGE_RATE_LIMIT": "1000000"}
+# counts every request but limits far above the defaults (tests/test_bridge_door.py and
+# tests/test_pay_pages.py start bridges of their own with small limits).
+SUITE_BRIDGE = {name: "1000000" for name in (
+    "KASSA_BRIDGE_RATE_LIMIT", "KASSA_PAY_PAGE_VIEWS_PER_MINUTE", "KASSA_PAY_UNKNOWN_TOKENS_PER_MINUTE",
+    "KASSA_PAY_TOKEN_VIEWS_PER_MINUTE")}
 
 
 @pytest.fixture(scope="session")

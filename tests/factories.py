@@ -1,16 +1,23 @@
 """Rows the tests make, as the database owner (the `db` fixture's connection): a tenant with
-its standard VAT rate, a customer, an issued invoice; and two waits: a reader of an SSE stream,
-a poll until a condition holds. Test files import these; the fixtures in conftest.py use them too."""
+its standard VAT rate, a customer, an issued invoice; two waits: a reader of an SSE stream, a
+poll until a condition holds; and a bridge of a test's own. Test files import these; the
+fixtures in conftest.py use them too."""
 from __future__ import annotations
 
 import json
 import queue
+import socket
+import subprocess
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import psycopg
 import requests
+
+from kassa.services import VENV_BIN
 
 
 def create_tenant(conn, country="ZA", currency="ZAR", vat=15, prices_include_vat=True, **extra) -> dict:
@@ -45,6 +52,36 @@ def issue_invoice(db, tenant, customer, issued_on: str):
     return invoice
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def bridge_of_its_own(settings, **variables: str) -> Iterator[str]:
+    """A bridge of four gunicorn workers (as `kassa up` runs it) with some variables changed
+    (its rate limits, say); its base URL, until the block ends."""
+    port = free_port()
+    env = {**settings.environment(), **variables}
+    process = subprocess.Popen([str(VENV_BIN / "gunicorn"), "--config", "python:bridge.gunicorn_conf", "--workers", "4",
+                                "--bind", f"127.0.0.1:{port}", "bridge.web:app_from_environment()"],
+                               env={"PATH": "/usr/bin:/bin", **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+
+    def healthy() -> bool:
+        assert process.poll() is None, process.stderr.read().decode()[-2000:]
+        try:
+            return requests.get(base + "/health", timeout=2).status_code == 200
+        except requests.ConnectionError:
+            return False
+
+    assert wait_for(healthy, timeout=60), "the bridge did not start within a minute"
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 def open_stream(url: str, token: str, events: int | None = None) -> queue.Queue:
     """Opens an SSE stream and reads it in a thread: each data line, as a dict, into the queue
     returned, then None when the stream ends (or it stops after `events` data lines)."""
@@ -73,3 +110,12 @@ def wait_for(condition, timeout: float = 10) -> bool:
             return True
         time.sleep(0.1)
     return False
+
+
+def fresh_rate_counts(db, prefix: str) -> None:
+    """The bridge's rate-limit counts of buckets starting with `prefix` start from zero, inside
+    one minute window: the limits count per address and minute in the database, every test
+    calls from 127.0.0.1, and the suite's own bridge counts too (with limits far above)."""
+    if time.time() % 60 > 50:
+        time.sleep(60 - time.time() % 60)
+    db.execute("DELETE FROM kassa.request_counts WHERE starts_with(bucket, %s)", [prefix])

@@ -6,7 +6,7 @@ import psycopg
 from psycopg.rows import dict_row
 
 from kassa import deploy, stack
-from kassa.demo import KAROO_COFFEE, LEKKER_FIBRE, RHEINWELLE, TOKENS
+from kassa.demo import KAROO_COFFEE, LEKKER_FIBRE, RHEINWELLE, SAMARKAND_TOURS, TOKENS
 
 
 def test_demo_loads_a_billed_and_paid_story(fresh_database):
@@ -16,7 +16,7 @@ def test_demo_loads_a_billed_and_paid_story(fresh_database):
         invoices = conn.execute(
             "SELECT tenant_id::text, customer_id::text, number, status, total, amount_due FROM kassa.invoices"
             " ORDER BY number").fetchall()
-        assert {i["tenant_id"] for i in invoices} == {LEKKER_FIBRE, RHEINWELLE}
+        assert {i["tenant_id"] for i in invoices} == {LEKKER_FIBRE, RHEINWELLE, SAMARKAND_TOURS}
         assert all(i["number"] and i["total"] > 0 for i in invoices)
         # The customers `make up` prints tokens for are in the demo, each in its tenant.
         for tenant, customer in TOKENS.values():

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import time
 import uuid
 
@@ -201,7 +202,7 @@ def test_bridge_answers_no_server_error(settings, tokens, role):
 def test_bridge_document_lists_every_route(bridge_config):
     from bridge.web import create_app
     app = create_app(bridge_config)
-    routes = {(rule.rule.replace("<", "{").replace(">", "}"), method) for rule in app.url_map.iter_rules()
+    routes = {(re.sub(r"<(?:[^<>]+:)?(\w+)>", r"{\1}", rule.rule), method) for rule in app.url_map.iter_rules()
               if rule.endpoint != "static" for method in rule.methods - {"HEAD", "OPTIONS"}}
     documented = json.loads(openapi.DOCUMENT)["paths"]
     assert routes == {(path, method.upper()) for path, operations in documented.items() for method in operations}

@@ -40,5 +40,17 @@ BEGIN
   RETURN greatest(1, ceil(extract(epoch FROM this_window - now_at) + p_window_s))::integer;
 END $$;
 
+-- The wait a bucket's next hit would get, without counting one: a limit on something known
+-- only after the work (an unknown payment-link token) is checked before the work.
+CREATE OR REPLACE FUNCTION internal.requests_over(p_bucket text, p_limit integer, p_window_s integer DEFAULT 60)
+RETURNS integer
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
+  SELECT greatest(1, ceil(extract(epoch FROM c.window_start - pg_catalog.clock_timestamp()) + p_window_s))::integer
+    FROM kassa.request_counts c
+   WHERE c.bucket = left(p_bucket, 200) AND c.hits >= p_limit
+     AND c.window_start = pg_catalog.to_timestamp(
+           pg_catalog.floor(extract(epoch FROM pg_catalog.clock_timestamp()) / p_window_s) * p_window_s)
+$$;
+
 -- Nobody but these functions reads or writes the counts.
 ALTER TABLE kassa.request_counts ENABLE ROW LEVEL SECURITY;

@@ -156,6 +156,9 @@ BEGIN
                 AND i.status IN ('finalised', 'partially_paid', 'overdue') AND i.amount_due > 0) THEN
     PERFORM internal.allocate_credit(p_tenant, ARRAY[pay.customer_id], array_remove(ARRAY[pay.invoice_id], NULL));
   END IF;
+  IF pay.payment_link_id IS NOT NULL THEN
+    PERFORM internal.use_payment_link(p_tenant, pay.payment_link_id, pay.id);
+  END IF;
   RETURN pay;
 END $$;
 
@@ -374,11 +377,12 @@ GRANT SELECT ON api.payment_refunds TO customer, staff;
 
 -- The tenant's payment settings: everyone of the tenant reads them, staff write them.
 CREATE VIEW api.payment_settings WITH (security_invoker = true) AS
-  SELECT tenant_id, min_top_up, max_top_up, return_origins, payment_link_expiry_days FROM kassa.payment_settings;
+  SELECT tenant_id, min_top_up, max_top_up, return_origins, payment_link_expiry_days, link_gateways
+    FROM kassa.payment_settings;
 CREATE VIEW api.bonus_tiers WITH (security_invoker = true) AS
   SELECT tenant_id, min_amount, percent FROM kassa.bonus_tiers;
 GRANT SELECT ON api.payment_settings, api.bonus_tiers TO customer, staff;
 SELECT internal.grant_writes(w.api_view, w.base, 'staff', w.privileges), internal.write_by_key(w.api_view, w.base)
   FROM (VALUES ('api.payment_settings'::regclass, 'kassa.payment_settings'::regclass,
-                'INSERT, UPDATE (min_top_up, max_top_up, return_origins, payment_link_expiry_days)'),
+                'INSERT, UPDATE (min_top_up, max_top_up, return_origins, payment_link_expiry_days, link_gateways)'),
                ('api.bonus_tiers', 'kassa.bonus_tiers', 'INSERT, UPDATE, DELETE')) AS w (api_view, base, privileges);

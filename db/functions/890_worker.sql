@@ -96,6 +96,7 @@ GRANT USAGE ON SCHEMA internal TO kassa_worker;
 GRANT EXECUTE ON FUNCTION
   -- every bridge: the caller's token; jobs and webhooks: who acts
   internal.check_claims(json, text), internal.act_as(text), internal.count_request(text, integer, integer),
+  internal.requests_over(text, integer, integer),
   -- SSE gateway
   internal.account_balance(uuid, uuid),
   -- top-ups, refunds, Stripe webhooks
@@ -106,7 +107,8 @@ GRANT EXECUTE ON FUNCTION
   internal.stripe_event(jsonb), internal.reject_webhook_event(text, text, text, jsonb, text),
   internal.add_card(uuid, uuid, text, text, int, int, text, text, boolean),
   -- payment link pages
-  internal.resolve_payment_link(text), internal.use_payment_link(uuid, uuid, uuid),
+  internal.payment_page(text), internal.begin_link_payment(text, text), internal.link_payment_outcome(text),
+  internal.octo_payment(text),
   -- job runner and scheduler
   internal.clock_now(), internal.tenant_today(uuid), internal.list_tenants(),
   internal.start_job_run(text, date, uuid), internal.start_queued_job_run(bigint),

@@ -114,13 +114,14 @@ SELECT set_eq($$
      AND has_function_privilege('kassa_worker', p.oid, 'EXECUTE')
 $$, ARRAY[
   'internal.check_claims(json,text)', 'internal.act_as(text)', 'internal.account_balance(uuid,uuid)',
-  'internal.count_request(text,integer,integer)',
+  'internal.count_request(text,integer,integer)', 'internal.requests_over(text,integer,integer)',
   'internal.check_return_url(uuid,text,text)', 'internal.begin_top_up(uuid,uuid,bigint,text)',
   'internal.attach_checkout(uuid,uuid,text,text,jsonb)', 'internal.stripe_refund_intent(uuid,uuid,bigint,text)',
   'internal.sync_stripe_refunds(uuid,uuid,text,bigint,text,jsonb)', 'internal.stripe_event(jsonb)',
   'internal.reject_webhook_event(text,text,text,jsonb,text)',
   'internal.add_card(uuid,uuid,text,text,integer,integer,text,text,boolean)',
-  'internal.resolve_payment_link(text)', 'internal.use_payment_link(uuid,uuid,uuid)',
+  'internal.payment_page(text)', 'internal.begin_link_payment(text,text)',
+  'internal.link_payment_outcome(text)', 'internal.octo_payment(text)',
   'internal.clock_now()', 'internal.tenant_today(uuid)', 'internal.list_tenants()',
   'internal.start_job_run(text,date,uuid)', 'internal.start_queued_job_run(bigint)',
   'internal.finish_job_run(bigint,text,integer,integer,integer,jsonb,jsonb)',

@@ -1,7 +1,7 @@
 -- The bridge's rate limits count in the database (internal.count_request): hits per bucket and
 -- window, the wait until the window ends beyond the limit, buckets apart, old windows removed.
 BEGIN;
-SELECT plan(8);
+SELECT plan(10);
 
 SELECT is(internal.count_request('address:192.0.2.1', 2, 3600), NULL, 'the first hit passes');
 SELECT is(internal.count_request('address:192.0.2.1', 2, 3600), NULL, 'the second (the limit) passes');
@@ -11,6 +11,9 @@ SELECT is(internal.count_request('address:192.0.2.2', 2, 3600), NULL, 'another b
 SELECT is((SELECT hits FROM kassa.request_counts WHERE bucket = 'address:192.0.2.1'), 3,
           'refused hits count too (a client hammering stays refused)');
 
+SELECT ok(internal.requests_over('address:192.0.2.1', 3, 3600) BETWEEN 1 AND 3600,
+          'a peek sees a bucket at its limit');
+SELECT is(internal.requests_over('address:192.0.2.2', 3, 3600), NULL, 'and one below it, counting nothing');
 -- A past window of the bucket goes when its next window starts.
 INSERT INTO kassa.request_counts VALUES ('token:abc', now() - interval '2 hours', 40);
 SELECT is(internal.count_request('token:abc', 20), NULL, 'a new window starts from zero');

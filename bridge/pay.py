@@ -1,0 +1,147 @@
+"""The public payment pages of payment links (docs/collections.md): no login, the link's token
+is the key.
+
+  GET  /pay/<token>                  the invoice (or amount), its amount due now, the gateways
+                                     to pay with; paid 200, expired or invalidated 410, unknown 404
+  POST /pay/<token>/<gateway>        starts a payment of the amount due now at the gateway and
+                                     redirects to its hosted page
+  GET  /pay/<token>/return           where the gateway sends the customer back: paid, being
+                                     confirmed, failed or cancelled
+
+An unknown and a malformed token get the same page after the same work (one lookup by the
+token's hash). Rate limits, counted in PostgreSQL for every bridge process: page views per
+client address, unknown tokens per address (checked before the lookup, so guessing stops at
+the limit) and views per token; beyond them 429 with Retry-After.
+"""
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+import psycopg
+from flask import Blueprint, redirect, render_template, request
+from psycopg.rows import dict_row
+from psycopg.types.json import Jsonb
+
+from bridge import config, rate_limit
+from bridge.db import acting_as, pool
+from bridge.security import SECURITY_HEADERS
+from bridge.texts import LOCALES, Speaker
+from gateways import exact_json
+from gateways.octo import OctoClient, OctoError
+
+blueprint = Blueprint("pay", __name__, template_folder="templates")
+GATEWAY_NAMES = {"octo": "OCTO"}
+
+
+def origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def bucket_of(token: str) -> str:
+    """A token's rate-limit bucket: its hash, never the token (the counts are in the database)."""
+    return "pay-token:" + hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def browser_speaker() -> Speaker:
+    return Speaker(request.accept_languages.best_match(LOCALES))
+
+
+def notice(status: int, say: Speaker, message: str, note: str | None = None, **values):
+    return render_template("notice.html", say=say, state=message, message=message, note=note, values=values), status
+
+
+def too_many(wait: int):
+    page, status = notice(429, browser_speaker(), "too_many", seconds=wait)
+    return page, status, {"Retry-After": str(wait)}
+
+
+def refused_by_limits(token: str):
+    """The 429 page when a limit is reached, else None. Each call counts one view."""
+    limits, address = config.current().pay_limits, request.remote_addr
+    wait = (rate_limit.wait_for(f"pay-address:{address}", limits.page_views_per_address)
+            or rate_limit.over_limit(f"pay-unknown:{address}", limits.unknown_tokens_per_address)
+            or rate_limit.wait_for(bucket_of(token), limits.views_per_token))
+    return too_many(wait) if wait else None
+
+
+def as_text(token: str) -> str:
+    """A token as the database takes it: a NUL byte, which no text holds (and no token has),
+    becomes another character, so such a token is unknown like any other."""
+    return token.replace("\x00", "\ufffd")
+
+
+def resolve(token: str) -> dict:
+    with pool().connection() as conn:
+        return conn.cursor(row_factory=dict_row).execute("SELECT * FROM internal.payment_page(%s)",
+                                                         [as_text(token)]).fetchone()
+
+
+def link_page(token: str, link: dict, outcome: str | None = None):
+    say = Speaker(link["locale"])
+    if link["state"] == "unknown":
+        wait = rate_limit.wait_for(f"pay-unknown:{request.remote_addr}", config.current().pay_limits.unknown_tokens_per_address)
+        return too_many(wait) if wait else notice(404, browser_speaker(), "unknown", "check_link")
+    status = 410 if link["state"] in ("expired", "invalidated") else 200
+    page = render_template("link.html", say=say, state=link["state"], link=link, token=token, outcome=outcome,
+                           gateway_names=GATEWAY_NAMES)
+    # The pay buttons post here and are redirected to the gateway's page, which the form-action
+    # rule of the page must allow.
+    gateway_origins = " ".join(origin(config.current().octo.base_url) for gateway in link["gateways"] if gateway == "octo")
+    return page, status, {"Content-Security-Policy": SECURITY_HEADERS["Content-Security-Policy"].replace(
+        "form-action 'self'", f"form-action 'self' {gateway_origins}")}
+
+
+@blueprint.get("/pay/<token>")
+def show(token: str):
+    return refused_by_limits(token) or link_page(token, resolve(token))
+
+
+@blueprint.get("/pay/<token>/return")
+def returned(token: str):
+    """The customer is back from the gateway: the page says how the payment stands."""
+    if refused := refused_by_limits(token):
+        return refused
+    with pool().connection() as conn:
+        outcome = conn.execute("SELECT internal.link_payment_outcome(%s)", [as_text(token)]).fetchone()[0]
+    return link_page(token, resolve(token), outcome)
+
+
+@blueprint.post("/pay/<token>/<any(octo):gateway>")
+def start(token: str, gateway: str):
+    if refused := refused_by_limits(token):
+        return refused
+    link = resolve(token)
+    try:
+        with pool().connection() as conn, acting_as(conn, f"page:payment-link:{link['link_id']}"):
+            payment = conn.cursor(row_factory=dict_row).execute(
+                "SELECT * FROM internal.begin_link_payment(%s, %s)", [as_text(token), gateway]).fetchone()
+    except psycopg.Error as error:
+        if not (error.sqlstate or "").startswith("P0H"):
+            raise
+        return link_page(token, link)  # not payable (any more), or not through this gateway: the page says why
+    if not payment["checkout_url"]:
+        try:
+            payment = start_at_octo(token, link, payment)
+        except (OctoError, OSError):
+            return link_page(token, link, "failure")
+    return redirect(payment["checkout_url"], 303)
+
+
+def start_at_octo(token: str, link: dict, payment: dict) -> dict:
+    """OCTO's payment for our pending one (the same one again for the same payment id), attached
+    to it. OCTO's page speaks English, Russian and Uzbek: English for every customer here."""
+    settings = config.current()
+    say = Speaker(link["locale"])
+    started = OctoClient(settings.octo).prepare_payment(
+        shop_transaction_id=str(payment["id"]), total_sum=Decimal(payment["amount"]).scaleb(-link["minor_units"]),
+        currency=payment["currency"],
+        description=say("invoice", number=link["invoice_number"]) if link["invoice_number"] else link["tenant_name"],
+        return_url=f"{settings.public_url}/pay/{token}/return", notify_url=f"{settings.public_url}/webhooks/octo",
+        language="en", auto_capture=True)
+    with pool().connection() as conn, acting_as(conn, f"page:payment-link:{link['link_id']}"):
+        return conn.cursor(row_factory=dict_row).execute(
+            "SELECT * FROM internal.attach_checkout(%s, %s, %s, %s, %s)",
+            [payment["tenant_id"], payment["id"], started.uuid, started.pay_url, Jsonb(started.raw, dumps=exact_json.dumps)]).fetchone()

@@ -1,0 +1,82 @@
+-- Paying through a payment link (bridge/pay.py, docs/collections.md): the page, the start of a
+-- gateway payment of the amount due now, the customer's return, and the gateway's callback.
+-- Completing such a payment (internal.complete_payment, shared by every gateway) uses its link
+-- and settles its invoice first.
+
+-- Gateways and the currencies they take (OCTO: Uzbek sum and US dollars).
+CREATE OR REPLACE FUNCTION internal.gateway_takes(p_gateway text, p_currency text) RETURNS boolean
+LANGUAGE sql IMMUTABLE SET search_path = '' AS $$
+  SELECT CASE p_gateway WHEN 'octo' THEN p_currency IN ('UZS', 'USD') ELSE false END
+$$;
+
+-- What the page shows: the link (internal.resolve_payment_link), the currency's minor units,
+-- and the gateways the tenant offers that take the currency.
+CREATE OR REPLACE FUNCTION internal.payment_page(p_token text)
+RETURNS TABLE (state text, tenant_id uuid, link_id uuid, customer_id uuid, tenant_name text, invoice_id uuid,
+               invoice_number text, amount_due bigint, currency text, due_on date, expires_at timestamptz,
+               locale text, minor_units smallint, gateways text[])
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
+  SELECT r.*, c.minor_units,
+         ARRAY(SELECT g FROM unnest(coalesce(s.link_gateways,
+                                              internal.column_default('kassa.payment_settings', 'link_gateways')::text[])) g
+                WHERE internal.gateway_takes(g, r.currency))
+    FROM internal.resolve_payment_link(p_token) r
+    LEFT JOIN kassa.currencies c ON c.code = r.currency
+    LEFT JOIN kassa.payment_settings s ON s.tenant_id = r.tenant_id
+$$;
+
+-- The pay button: the pending payment of the amount due now through p_gateway. A second click,
+-- a reload or a retry continues the same payment (the link's row lock orders them); an amount
+-- changed since (a part paid otherwise) starts a new one.
+CREATE OR REPLACE FUNCTION internal.begin_link_payment(p_token text, p_gateway text) RETURNS kassa.payments
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  page record;
+  pay kassa.payments;
+BEGIN
+  SELECT * INTO page FROM internal.payment_page(p_token);
+  IF page.state <> 'open' THEN
+    PERFORM internal.raise_error('P0H20', format('this payment link cannot be paid: it is %s', page.state));
+  END IF;
+  IF NOT p_gateway = ANY (page.gateways) THEN
+    PERFORM internal.raise_error('P0H21', format('the gateway %s is not offered for this link', p_gateway),
+      hint => 'The page lists the gateways the tenant offers for the currency.');
+  END IF;
+  PERFORM FROM kassa.payment_links l WHERE l.tenant_id = page.tenant_id AND l.id = page.link_id FOR UPDATE;
+  SELECT * INTO pay FROM kassa.payments p
+   WHERE p.tenant_id = page.tenant_id AND p.payment_link_id = page.link_id AND p.provider = p_gateway
+     AND p.status = 'pending' AND p.amount = page.amount_due
+   ORDER BY p.created_at DESC LIMIT 1;
+  IF FOUND THEN
+    RETURN pay;
+  END IF;
+  pay := internal.new_payment(page.tenant_id, page.customer_id, p_gateway, 'card', 'payment', page.amount_due,
+                              page.currency, p_invoice => page.invoice_id);
+  UPDATE kassa.payments p SET payment_link_id = page.link_id
+   WHERE p.tenant_id = pay.tenant_id AND p.id = pay.id
+  RETURNING * INTO pay;
+  RETURN pay;
+END $$;
+
+-- The customer is back from the gateway: how the link's latest payment stands (success: paid or
+-- being confirmed; failure; cancelled), NULL when none was started.
+CREATE OR REPLACE FUNCTION internal.link_payment_outcome(p_token text) RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
+  SELECT CASE WHEN p.status = 'failed' AND p.failure_reason LIKE 'cancelled%' THEN 'cancelled'
+              WHEN p.status = 'failed' THEN 'failure'
+              ELSE 'success' END
+    FROM internal.resolve_payment_link(p_token) r
+    JOIN kassa.payments p ON p.tenant_id = r.tenant_id AND p.payment_link_id = r.link_id
+   ORDER BY p.created_at DESC LIMIT 1
+$$;
+
+-- An OCTO callback names OCTO's payment id (octo_payment_UUID), which is the payment's
+-- provider_ref: the payment, with its currency's minor units.
+CREATE OR REPLACE FUNCTION internal.octo_payment(p_octo_payment text)
+RETURNS TABLE (tenant_id uuid, id uuid, amount bigint, currency text, minor_units smallint, status text,
+               provider_ref text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
+  SELECT p.tenant_id, p.id, p.amount, p.currency::text, c.minor_units, p.status, p.provider_ref
+    FROM kassa.payments p JOIN kassa.currencies c ON c.code = p.currency
+   WHERE p.provider = 'octo' AND p.provider_ref = p_octo_payment
+$$;
