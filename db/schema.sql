@@ -826,13 +826,6 @@ CREATE FUNCTION internal.auto_pay_card(p_tenant uuid, p_customer uuid) RETURNS u
 
 ALTER FUNCTION internal.auto_pay_card(p_tenant uuid, p_customer uuid) OWNER TO kassa_owner;
 
-CREATE FUNCTION internal.auto_pay_claim(pay kassa.payments) RETURNS jsonb
-    LANGUAGE sql STABLE SECURITY DEFINER
-    SET search_path TO ''
-    AS $$…$$;
-
-ALTER FUNCTION internal.auto_pay_claim(pay kassa.payments) OWNER TO kassa_owner;
-
 CREATE FUNCTION internal.auto_pay_due(i kassa.invoices, p_due_on date) RETURNS boolean
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
@@ -1704,6 +1697,13 @@ CREATE FUNCTION internal.octo_payment(p_octo_payment text) RETURNS TABLE(tenant_
     AS $$…$$;
 
 ALTER FUNCTION internal.octo_payment(p_octo_payment text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.off_session_claim(pay kassa.payments) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.off_session_claim(pay kassa.payments) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.open_billing_account() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -4351,8 +4351,6 @@ REVOKE ALL ON FUNCTION internal.audit_updated() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.auto_pay_card(p_tenant uuid, p_customer uuid) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION internal.auto_pay_claim(pay kassa.payments) FROM PUBLIC;
-
 REVOKE ALL ON FUNCTION internal.auto_pay_due(i kassa.invoices, p_due_on date) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.auto_topup_cooldown() FROM PUBLIC;
@@ -4691,6 +4689,8 @@ REVOKE ALL ON FUNCTION internal.number_invoices(p_tenant kassa.tenants, p_invoic
 
 REVOKE ALL ON FUNCTION internal.octo_payment(p_octo_payment text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.octo_payment(p_octo_payment text) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.off_session_claim(pay kassa.payments) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.open_billing_account() FROM PUBLIC;
 

@@ -67,7 +67,6 @@ $$;
 
 -- Claims one charge: a pending card payment of the invoice's amount due, naming the invoice
 -- and the due date, or NULL when it is no longer due (paid meanwhile, taken by another run).
--- Returns what the charger needs, including the card's gateway ids (decrypted for the worker).
 CREATE OR REPLACE FUNCTION internal.claim_auto_pay(p_tenant uuid, p_invoice uuid, p_due_on date)
 RETURNS jsonb LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
@@ -83,22 +82,14 @@ BEGIN
                               p_payment_method => internal.auto_pay_card(p_tenant, i.customer_id),
                               p_invoice => i.id);
   UPDATE kassa.payments p SET auto_pay_due_on = p_due_on WHERE p.tenant_id = p_tenant AND p.id = pay.id;
-  RETURN internal.auto_pay_claim(pay);
+  RETURN internal.off_session_claim(pay);  -- 430_auto_topup.sql: the same charger
 END $$;
-
--- A claim as the charger reads it (jobs/auto_topup.py charge): the payment and the card.
-CREATE OR REPLACE FUNCTION internal.auto_pay_claim(pay kassa.payments)
-RETURNS jsonb LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
-  SELECT jsonb_build_object('tenant_id', pay.tenant_id, 'customer_id', pay.customer_id, 'payment_id', pay.id,
-                            'invoice_id', pay.invoice_id, 'amount', pay.amount, 'currency', pay.currency,
-                            'card', internal.payment_method_details(pay.tenant_id, pay.payment_method_id))
-$$;
 
 -- Charges claimed at or before p_before with no answer recorded (a crash between claim and
 -- gateway): the job asks the gateway again with the same idempotency key.
 CREATE OR REPLACE FUNCTION internal.in_flight_auto_pays(p_before timestamptz, p_tenant uuid)
 RETURNS SETOF jsonb LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
-  SELECT internal.auto_pay_claim(p) FROM kassa.payments p
+  SELECT internal.off_session_claim(p) FROM kassa.payments p
    WHERE p.auto_pay_due_on IS NOT NULL AND p.status = 'pending' AND p.created_at <= p_before
      AND (p_tenant IS NULL OR p.tenant_id = p_tenant)
 $$;

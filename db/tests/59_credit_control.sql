@@ -3,6 +3,7 @@
 -- rules of auto-pay on the due date (opt-in, what is due, one claim per invoice and due date).
 BEGIN;
 SELECT plan(37);
+\ir helpers/invoices.sql
 \ir helpers/two_tenants_ids.sql
 \ir helpers/catalog.sql
 \ir helpers/clock.sql
@@ -70,20 +71,9 @@ SELECT throws_ok($$SELECT internal.add_fee('aaaaaaaa-0000-4000-8000-00000000000a
 
 -- Refunds: a payment of 200.00 that named the OLDER of two invoices of 100.00 settles both;
 -- refunding part of it opens that invoice first, not the newest.
-CREATE TEMP TABLE inv (n text, id uuid);
-DO $$
-DECLARE d date; n text; invoice uuid; t uuid := 'aaaaaaaa-0000-4000-8000-00000000000a'; c uuid := 'aaaaaaaa-0000-4000-8000-0000000000a2';
-BEGIN
-  FOREACH n IN ARRAY ARRAY['first', 'second'] LOOP
-    d := CASE n WHEN 'first' THEN date '2026-05-01' ELSE date '2026-06-01' END;
-    INSERT INTO kassa.invoices (tenant_id, customer_id, currency, prices_include_vat, notes)
-    VALUES (t, c, 'ZAR', true, n) RETURNING id INTO invoice;
-    INSERT INTO kassa.invoice_lines (tenant_id, invoice_id, description, unit_price, amount, vat_rate)
-    VALUES (t, invoice, 'Fibre', 10000, 10000, 15);
-    PERFORM internal.finalise_invoices(t, ARRAY[invoice], d);
-    INSERT INTO pg_temp.inv VALUES (n, invoice);
-  END LOOP;
-END $$;
+CREATE TEMP TABLE inv AS
+  SELECT 'first' AS n, pg_temp.issued(ta, a2, ARRAY[10000::bigint], '2026-05-01') AS id FROM ids UNION ALL
+  SELECT 'second', pg_temp.issued(ta, a2, ARRAY[10000::bigint], '2026-06-01') FROM ids;
 SELECT internal.new_payment(ta, a2, 'stripe', 'card', 'payment', 20000, 'ZAR', 'cs_named_1',
                             p_invoice => (SELECT id FROM inv WHERE n = 'first')) FROM ids;
 SELECT internal.complete_payment(ta, p.id, 20000, 'ZAR') FROM ids, kassa.payments p WHERE p.provider_ref = 'cs_named_1';
@@ -114,17 +104,8 @@ SELECT is((SELECT auto_pay FROM api.customers), true, 'and the customer shows it
 SELECT pg_temp.act_as_owner();
 
 -- A third invoice, due on its due date: listed once, claimed once, for its amount due.
-DO $$
-DECLARE invoice uuid; t uuid := 'aaaaaaaa-0000-4000-8000-00000000000a';
-BEGIN
-  INSERT INTO kassa.invoices (tenant_id, customer_id, currency, prices_include_vat, notes)
-  VALUES (t, 'aaaaaaaa-0000-4000-8000-0000000000a2', 'ZAR', true, 'third') RETURNING id INTO invoice;
-  INSERT INTO kassa.invoice_lines (tenant_id, invoice_id, description, unit_price, amount, vat_rate)
-  VALUES (t, invoice, 'Fibre', 8000, 8000, 15);
-  PERFORM internal.finalise_invoices(t, ARRAY[invoice], date '2026-06-10');
-  INSERT INTO pg_temp.inv VALUES ('third', invoice);
-END $$;
-CREATE TEMP TABLE third AS SELECT id, due_on FROM kassa.invoices JOIN inv USING (id) WHERE n = 'third';
+CREATE TEMP TABLE third AS SELECT pg_temp.issued(ta, a2, ARRAY[8000::bigint], '2026-06-10') AS id, NULL::date AS due_on FROM ids;
+UPDATE third SET due_on = i.due_on FROM kassa.invoices i WHERE i.id = third.id;
 SELECT is((SELECT array_agg(invoice_id) FROM ids, internal.due_auto_pays((SELECT due_on FROM third), ta)),
           ARRAY[(SELECT id FROM third)], 'only the invoice due that day is listed (the others fell due before)');
 SELECT is((SELECT count(*) FROM ids, internal.due_auto_pays((SELECT due_on - 1 FROM third), ta)), 0::bigint,
