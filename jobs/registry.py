@@ -9,6 +9,7 @@ JOBS = {
     "auto-pay": "jobs.auto_pay",
     "invoice-run": "jobs.invoice_run",
     "invoice-overdue": "jobs.invoice_overdue",
+    "dunning": "jobs.dunning",
 }
 
 

@@ -32,15 +32,6 @@ BEGIN
   RETURN NEW;
 END $$;
 
--- What staff write on a service, with the field named (P0V04).
-CREATE OR REPLACE FUNCTION internal.check_service_text() RETURNS trigger
-LANGUAGE plpgsql SET search_path = '' AS $$
-BEGIN
-  PERFORM internal.check_text(NEW.installation_address, 'installation_address', 1000, false);
-  PERFORM internal.check_text(NEW.reference::text, 'reference', 4000, false);
-  RETURN NEW;
-END $$;
-
 -- Status, plan and billing anchors change only through the transition RPCs.
 CREATE OR REPLACE FUNCTION internal.guard_service() RETURNS trigger
 LANGUAGE plpgsql SET search_path = '' AS $$
@@ -57,8 +48,10 @@ BEGIN
   RETURN NEW;
 END $$;
 
+-- What staff write on a service, with the field named (P0V04).
 CREATE OR REPLACE TRIGGER check_service_text BEFORE INSERT OR UPDATE OF installation_address, reference ON kassa.services
-  FOR EACH ROW EXECUTE FUNCTION internal.check_service_text();
+  FOR EACH ROW EXECUTE FUNCTION internal.check_text_columns('installation_address', 'installation_address', '1000',
+                                                            'optional', 'reference', 'reference', '4000', 'optional');
 CREATE OR REPLACE TRIGGER check_new_service BEFORE INSERT ON kassa.services
   FOR EACH ROW EXECUTE FUNCTION internal.check_new_service();
 -- next_billing_date is left out: the invoice run advances it (with row locks) in bulk.
