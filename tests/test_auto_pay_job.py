@@ -1,14 +1,14 @@
 """Auto-pay on the due date through the `auto-pay` job and the real `stripe` library against
 the local stand-in: an opted-in customer's invoice due that day is charged once to the primary
 card, off-session, and settles that invoice; a decline fails the payment and leaves the
-invoice open; re-runs never charge again."""
+invoice open; re-runs never charge again, and a charge a crash left in flight is made once later."""
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
 import psycopg
 
@@ -114,3 +114,20 @@ def test_the_job_runs_from_the_cli_and_writes_the_job_log(settings, db, tenant):
     assert json.loads(result.stdout)["status"] == "succeeded"
     assert db.execute("SELECT status, as_of FROM kassa.job_runs WHERE job = 'auto-pay' AND tenant_id = %s",
                       [tenant["id"]]).fetchone() == {"status": "succeeded", "as_of": date(2026, 12, 1)}
+
+
+def test_a_charge_left_in_flight_by_a_crash_is_made_once_later(settings, db, api, token, tenant, customer, travel_to):
+    opt_in(settings, db, api, token, tenant, customer, "pm_card_visa")
+    due = issue_invoice(db, tenant, customer, "2026-11-20")
+    as_of = invoice(db, due)["due_on"]
+    # The job claimed the charge and died before asking Stripe.
+    with psycopg.connect(settings.worker_url, autocommit=True) as conn:
+        conn.execute("SELECT set_config('app.settings.payment_method_key', %s, false)", [settings.payment_method_key])
+        assert conn.execute("SELECT internal.claim_auto_pay(%s, %s, %s)", [tenant["id"], due, as_of]).fetchone()[0]
+    assert run_job(settings, tenant, as_of).processed == 0        # may still be on its way
+    assert charges(settings, customer) == []
+    travel_to(datetime.now(timezone.utc) + timedelta(minutes=6))
+    assert run_job(settings, tenant, as_of).processed == 1
+    assert run_job(settings, tenant, as_of).processed == 0
+    assert len(charges(settings, customer)) == 1
+    assert invoice(db, due)["status"] == "paid"
