@@ -3,10 +3,11 @@
 -- Completing such a payment (internal.complete_payment, shared by every gateway) uses its link
 -- and settles its invoice first.
 
--- Gateways and the currencies they take (OCTO: Uzbek sum and US dollars).
+-- Gateways and the currencies they take (OCTO: Uzbek sum and US dollars; Stripe: every
+-- currency Kassa knows).
 CREATE OR REPLACE FUNCTION internal.gateway_takes(p_gateway text, p_currency text) RETURNS boolean
 LANGUAGE sql IMMUTABLE SET search_path = '' AS $$
-  SELECT CASE p_gateway WHEN 'octo' THEN p_currency IN ('UZS', 'USD') ELSE false END
+  SELECT CASE p_gateway WHEN 'octo' THEN p_currency IN ('UZS', 'USD') WHEN 'stripe' THEN true ELSE false END
 $$;
 
 -- What the page shows: the link (internal.resolve_payment_link), the currency's minor units,
