@@ -67,8 +67,8 @@ $$;
 
 -- Claims one charge: a pending card payment of the invoice's amount due, naming the invoice
 -- and the due date, or NULL when it is no longer due (paid meanwhile, taken by another run).
-CREATE OR REPLACE FUNCTION internal.claim_auto_pay(p_tenant uuid, p_invoice uuid, p_due_on date)
-RETURNS jsonb LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+CREATE OR REPLACE FUNCTION internal.claim_auto_pay(p_tenant uuid, p_invoice uuid, p_due_on date) RETURNS jsonb
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   i   kassa.invoices;
   pay kassa.payments;
