@@ -1471,6 +1471,14 @@ CREATE TABLE kassa.payment_methods (
     mandate_status text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     deleted_at timestamp with time zone,
+    netcash_account_ref text,
+    mandate_url text,
+    mandate_requested_at timestamp with time zone,
+    mandate_postback jsonb,
+    mandate_postback_at timestamp with time zone,
+    mandate_decided_at timestamp with time zone,
+    netcash_mandate_ref text,
+    mandate_decline_reason text,
     CONSTRAINT payment_methods_account_masked_format CHECK ((account_masked ~ '^\*\*\*[0-9]{4}$'::text)),
     CONSTRAINT payment_methods_account_masked_max_length CHECK ((char_length(account_masked) <= 16)),
     CONSTRAINT payment_methods_account_type_known CHECK ((account_type = ANY (ARRAY['current'::text, 'cheque'::text, 'savings'::text, 'transmission'::text]))),
@@ -1486,9 +1494,14 @@ CREATE TABLE kassa.payment_methods (
     CONSTRAINT payment_methods_kind_max_length CHECK ((char_length(kind) <= 32)),
     CONSTRAINT payment_methods_last4_format CHECK ((last4 ~ '^[0-9]{4}$'::text)),
     CONSTRAINT payment_methods_last4_max_length CHECK ((char_length(last4) <= 4)),
+    CONSTRAINT payment_methods_mandate_decline_reason_max_length CHECK ((char_length(mandate_decline_reason) <= 500)),
     CONSTRAINT payment_methods_mandate_reference_max_length CHECK ((char_length(mandate_reference) <= 100)),
-    CONSTRAINT payment_methods_mandate_status_known CHECK ((mandate_status = ANY (ARRAY['pending'::text, 'active'::text, 'cancelled'::text]))),
-    CONSTRAINT payment_methods_mandate_status_max_length CHECK ((char_length(mandate_status) <= 32))
+    CONSTRAINT payment_methods_mandate_request_complete CHECK (((netcash_account_ref IS NULL) = (mandate_requested_at IS NULL))),
+    CONSTRAINT payment_methods_mandate_status_known CHECK ((mandate_status = ANY (ARRAY['pending'::text, 'active'::text, 'declined'::text, 'cancelled'::text]))),
+    CONSTRAINT payment_methods_mandate_status_max_length CHECK ((char_length(mandate_status) <= 32)),
+    CONSTRAINT payment_methods_mandate_url_max_length CHECK ((char_length(mandate_url) <= 2000)),
+    CONSTRAINT payment_methods_netcash_account_ref_format CHECK (((char_length(netcash_account_ref) <= 22) AND (netcash_account_ref ~ '^[A-Z0-9]{2,22}$'::text))),
+    CONSTRAINT payment_methods_netcash_mandate_ref_max_length CHECK ((char_length(netcash_mandate_ref) <= 100))
 );
 
 ALTER TABLE kassa.payment_methods OWNER TO kassa_owner;
@@ -1513,6 +1526,20 @@ CREATE FUNCTION internal.make_append_only(p_table regclass, p_code text, p_messa
     AS $$…$$;
 
 ALTER FUNCTION internal.make_append_only(p_table regclass, p_code text, p_message text, p_hint text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.mandate_postback(p_account_ref text, p_fields jsonb) RETURNS TABLE(tenant_id uuid, payment_method_id uuid, mandate_status text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.mandate_postback(p_account_ref text, p_fields jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.mandates_to_request(p_tenant uuid) RETURNS TABLE(tenant_id uuid, payment_method_id uuid, account_reference text, customer_name text, email text, phone text, agreement_reference text, amount bigint, agreed_on date)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.mandates_to_request(p_tenant uuid) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.mark_overdue(p_tenant_id uuid, p_as_of date DEFAULT NULL::date) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1547,6 +1574,13 @@ CREATE FUNCTION internal.move_service(p_service kassa.services, p_action text, p
     AS $$…$$;
 
 ALTER FUNCTION internal.move_service(p_service kassa.services, p_action text, p_on date, p_price_version_id uuid, p_suspension_reason text, OUT service kassa.services, OUT charged boolean) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.netcash_account_ref(p_method uuid) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.netcash_account_ref(p_method uuid) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.new_link_token() RETURNS text
     LANGUAGE sql
@@ -1738,6 +1772,20 @@ CREATE FUNCTION internal.recipient_snapshot(p_tenant_id uuid, p_customer_id uuid
     AS $$…$$;
 
 ALTER FUNCTION internal.recipient_snapshot(p_tenant_id uuid, p_customer_id uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.record_mandate_outcome(p_tenant uuid, p_method uuid, p_accepted boolean, p_mandate_ref text, p_reason text) RETURNS kassa.payment_methods
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.record_mandate_outcome(p_tenant uuid, p_method uuid, p_accepted boolean, p_mandate_ref text, p_reason text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.record_mandate_request(p_tenant uuid, p_method uuid, p_mandate_url text) RETURNS kassa.payment_methods
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.record_mandate_request(p_tenant uuid, p_method uuid, p_mandate_url text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.record_manual_payment(p_tenant uuid, p_customer uuid, p_amount bigint, p_method text, p_reason text, p_reference text, p_actor text) RETURNS uuid
     LANGUAGE plpgsql SECURITY DEFINER
@@ -2558,7 +2606,8 @@ CREATE VIEW api.payment_methods WITH (security_invoker='true') AS
     payment_methods.account_masked,
     payment_methods.mandate_reference,
     payment_methods.mandate_status,
-    payment_methods.created_at
+    payment_methods.created_at,
+    payment_methods.mandate_url
    FROM kassa.payment_methods
   WHERE (payment_methods.deleted_at IS NULL);
 
@@ -3227,6 +3276,8 @@ CREATE INDEX payment_links_customer ON kassa.payment_links USING btree (tenant_i
 CREATE INDEX payment_links_invoice ON kassa.payment_links USING btree (tenant_id, invoice_id) WHERE (invoice_id IS NOT NULL);
 
 CREATE UNIQUE INDEX payment_links_token_hash ON kassa.payment_links USING btree (token_hash);
+
+CREATE UNIQUE INDEX payment_methods_by_netcash_account_ref ON kassa.payment_methods USING btree (netcash_account_ref) WHERE (netcash_account_ref IS NOT NULL);
 
 CREATE UNIQUE INDEX payment_methods_one_primary ON kassa.payment_methods USING btree (tenant_id, customer_id) WHERE is_primary;
 
@@ -4499,6 +4550,12 @@ REVOKE ALL ON FUNCTION internal.lock_service_to_transition(p_tenant_id uuid, p_s
 
 REVOKE ALL ON FUNCTION internal.make_append_only(p_table regclass, p_code text, p_message text, p_hint text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.mandate_postback(p_account_ref text, p_fields jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.mandate_postback(p_account_ref text, p_fields jsonb) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.mandates_to_request(p_tenant uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.mandates_to_request(p_tenant uuid) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.mark_overdue(p_tenant_id uuid, p_as_of date) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.mark_overdue(p_tenant_id uuid, p_as_of date) TO kassa_worker;
 
@@ -4509,6 +4566,8 @@ REVOKE ALL ON FUNCTION internal.money_text(p_tenant_id uuid, p_amount bigint) FR
 REVOKE ALL ON FUNCTION internal.month_index(p_date date) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.move_service(p_service kassa.services, p_action text, p_on date, p_price_version_id uuid, p_suspension_reason text, OUT service kassa.services, OUT charged boolean) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.netcash_account_ref(p_method uuid) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.new_link_token() FROM PUBLIC;
 
@@ -4572,6 +4631,12 @@ GRANT ALL ON FUNCTION internal.raise_error(code text, message text, detail text,
 GRANT ALL ON FUNCTION internal.raise_error(code text, message text, detail text, hint text) TO staff;
 
 REVOKE ALL ON FUNCTION internal.recipient_snapshot(p_tenant_id uuid, p_customer_id uuid) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.record_mandate_outcome(p_tenant uuid, p_method uuid, p_accepted boolean, p_mandate_ref text, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.record_mandate_outcome(p_tenant uuid, p_method uuid, p_accepted boolean, p_mandate_ref text, p_reason text) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.record_mandate_request(p_tenant uuid, p_method uuid, p_mandate_url text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.record_mandate_request(p_tenant uuid, p_method uuid, p_mandate_url text) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.record_manual_payment(p_tenant uuid, p_customer uuid, p_amount bigint, p_method text, p_reason text, p_reference text, p_actor text) FROM PUBLIC;
 

@@ -8,6 +8,7 @@ JOBS = {
     "auto-topup": "jobs.auto_topup",
     "invoice-run": "jobs.invoice_run",
     "invoice-overdue": "jobs.invoice_overdue",
+    "debit-order-mandates": "jobs.debit_order_mandates",
 }
 
 

@@ -109,6 +109,9 @@ GRANT EXECUTE ON FUNCTION
   -- payment link pages
   internal.payment_page(text), internal.begin_link_payment(text, text), internal.link_payment_outcome(text),
   internal.octo_payment(text),
+  -- NetCash debit orders: mandates (the bridge's postback, the jobs' requests)
+  internal.mandates_to_request(uuid), internal.record_mandate_request(uuid, uuid, text),
+  internal.mandate_postback(text, jsonb), internal.record_mandate_outcome(uuid, uuid, boolean, text, text),
   -- job runner and scheduler
   internal.clock_now(), internal.tenant_today(uuid), internal.list_tenants(),
   internal.start_job_run(text, date, uuid), internal.start_queued_job_run(bigint),

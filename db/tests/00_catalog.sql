@@ -122,6 +122,8 @@ $$, ARRAY[
   'internal.add_card(uuid,uuid,text,text,integer,integer,text,text,boolean)',
   'internal.payment_page(text)', 'internal.begin_link_payment(text,text)',
   'internal.link_payment_outcome(text)', 'internal.octo_payment(text)',
+  'internal.mandates_to_request(uuid)', 'internal.record_mandate_request(uuid,uuid,text)',
+  'internal.mandate_postback(text,jsonb)', 'internal.record_mandate_outcome(uuid,uuid,boolean,text,text)',
   'internal.clock_now()', 'internal.tenant_today(uuid)', 'internal.list_tenants()',
   'internal.start_job_run(text,date,uuid)', 'internal.start_queued_job_run(bigint)',
   'internal.finish_job_run(bigint,text,integer,integer,integer,jsonb,jsonb)',
