@@ -1101,6 +1101,51 @@ CREATE FUNCTION internal.cycle_step(p_months integer, p_anchor date, p_date date
 
 ALTER FUNCTION internal.cycle_step(p_months integer, p_anchor date, p_date date) OWNER TO kassa_owner;
 
+CREATE TABLE kassa.debit_order_batches (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    submission_date date NOT NULL,
+    action_date date NOT NULL,
+    service text NOT NULL,
+    name text NOT NULL,
+    status text DEFAULT 'recorded'::text NOT NULL,
+    file_token text,
+    load_status text,
+    error text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT debit_order_batches_action_after_submission CHECK ((action_date >= submission_date)),
+    CONSTRAINT debit_order_batches_error_max_length CHECK ((char_length(error) <= 2000)),
+    CONSTRAINT debit_order_batches_file_token_max_length CHECK ((char_length(file_token) <= 200)),
+    CONSTRAINT debit_order_batches_load_status_known CHECK ((load_status = ANY (ARRAY['SUCCESSFUL'::text, 'UNSUCCESSFUL'::text, 'SUCCESSFUL WITH ERRORS'::text]))),
+    CONSTRAINT debit_order_batches_name_max_length CHECK ((char_length(name) <= 100)),
+    CONSTRAINT debit_order_batches_service_known CHECK ((service = ANY (ARRAY['two_day'::text, 'same_day'::text]))),
+    CONSTRAINT debit_order_batches_status_known CHECK ((status = ANY (ARRAY['recorded'::text, 'uploading'::text, 'upload_unknown'::text, 'loading'::text, 'submitted'::text, 'awaiting_authorisation'::text, 'failed'::text])))
+);
+
+ALTER TABLE kassa.debit_order_batches OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.debit_order_batch_uploading(p_tenant uuid, p_batch uuid, p_items uuid[], p_reason text) RETURNS kassa.debit_order_batches
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.debit_order_batch_uploading(p_tenant uuid, p_batch uuid, p_items uuid[], p_reason text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.debit_order_debits(p_tenant uuid, p_batch uuid) RETURNS TABLE(item_id uuid, account_reference text, account_name text, bank text, account_type text, account_number text, amount bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.debit_order_debits(p_tenant uuid, p_batch uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.debit_order_service(p_tenant uuid, p_submission date, OUT service text, OUT cutoff_passed boolean) RETURNS record
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.debit_order_service(p_tenant uuid, p_submission date, OUT service text, OUT cutoff_passed boolean) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.decrypt_payment_method(p_method uuid, p_encrypted bytea, p_key text) RETURNS jsonb
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
@@ -1651,6 +1696,13 @@ CREATE FUNCTION internal.open_billing_account() RETURNS trigger
 
 ALTER FUNCTION internal.open_billing_account() OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.open_debit_order_batches(p_tenant uuid) RETURNS SETOF kassa.debit_order_batches
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.open_debit_order_batches(p_tenant uuid) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.own_rows(p_column text DEFAULT 'customer_id'::text) RETURNS text
     LANGUAGE sql IMMUTABLE
     SET search_path TO ''
@@ -1773,6 +1825,20 @@ CREATE FUNCTION internal.recipient_snapshot(p_tenant_id uuid, p_customer_id uuid
 
 ALTER FUNCTION internal.recipient_snapshot(p_tenant_id uuid, p_customer_id uuid) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.record_debit_order_batch(p_tenant uuid, p_submission date, p_action date, p_service text, p_name text) RETURNS kassa.debit_order_batches
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.record_debit_order_batch(p_tenant uuid, p_submission date, p_action date, p_service text, p_name text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.record_debit_order_batch_state(p_tenant uuid, p_batch uuid, p_status text, p_token text DEFAULT NULL::text, p_load_status text DEFAULT NULL::text, p_failed_lines integer[] DEFAULT '{}'::integer[], p_error text DEFAULT NULL::text) RETURNS kassa.debit_order_batches
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.record_debit_order_batch_state(p_tenant uuid, p_batch uuid, p_status text, p_token text, p_load_status text, p_failed_lines integer[], p_error text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.record_mandate_outcome(p_tenant uuid, p_method uuid, p_accepted boolean, p_mandate_ref text, p_reason text) RETURNS kassa.payment_methods
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -1820,7 +1886,7 @@ CREATE TABLE kassa.payment_refunds (
     reason text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT payment_refunds_amount_positive CHECK ((amount > 0)),
-    CONSTRAINT payment_refunds_kind_known CHECK ((kind = ANY (ARRAY['refund'::text, 'dispute'::text]))),
+    CONSTRAINT payment_refunds_kind_known CHECK ((kind = ANY (ARRAY['refund'::text, 'dispute'::text, 'unpaid'::text]))),
     CONSTRAINT payment_refunds_kind_max_length CHECK ((char_length(kind) <= 32)),
     CONSTRAINT payment_refunds_provider_ref_max_length CHECK ((char_length(provider_ref) <= 255)),
     CONSTRAINT payment_refunds_reason_max_length CHECK ((char_length(reason) <= 500)),
@@ -1863,6 +1929,13 @@ CREATE FUNCTION internal.regenerate_payment_link(p_tenant_id uuid, p_link_id uui
     AS $$…$$;
 
 ALTER FUNCTION internal.regenerate_payment_link(p_tenant_id uuid, p_link_id uuid, p_reason text, p_actor text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.reject_debit_order_items(p_tenant uuid, p_items uuid[], p_reason text) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.reject_debit_order_items(p_tenant uuid, p_items uuid[], p_reason text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.reject_webhook_event(p_provider text, p_event_id text, p_type text, p_payload jsonb, p_error text) RETURNS void
     LANGUAGE sql SECURITY DEFINER
@@ -2433,6 +2506,75 @@ CREATE VIEW api.customers WITH (security_invoker='true') AS
 
 ALTER TABLE api.customers OWNER TO kassa_owner;
 
+CREATE VIEW api.debit_order_batches WITH (security_invoker='true') AS
+ SELECT b.id,
+    b.tenant_id,
+    b.submission_date,
+    b.action_date,
+    b.service,
+    b.name,
+    b.status,
+    b.load_status,
+    b.error,
+    b.created_at,
+    b.updated_at
+   FROM kassa.debit_order_batches b;
+
+ALTER TABLE api.debit_order_batches OWNER TO kassa_owner;
+
+CREATE TABLE kassa.debit_order_items (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    batch_id uuid NOT NULL,
+    submission_date date NOT NULL,
+    invoice_id uuid NOT NULL,
+    customer_id uuid NOT NULL,
+    payment_method_id uuid NOT NULL,
+    payment_id uuid NOT NULL,
+    account_reference text NOT NULL,
+    amount bigint NOT NULL,
+    presentation integer NOT NULL,
+    line integer,
+    status text DEFAULT 'pending'::text NOT NULL,
+    reason_code integer,
+    reason text,
+    retry_allowed boolean DEFAULT false NOT NULL,
+    paid_ref text,
+    reversal_ref text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    settled_at timestamp with time zone,
+    CONSTRAINT debit_order_items_account_reference_max_length CHECK ((char_length(account_reference) <= 22)),
+    CONSTRAINT debit_order_items_amount_positive CHECK ((amount > 0)),
+    CONSTRAINT debit_order_items_paid_ref_max_length CHECK ((char_length(paid_ref) <= 100)),
+    CONSTRAINT debit_order_items_presentation_range CHECK (((presentation >= 1) AND (presentation <= 3))),
+    CONSTRAINT debit_order_items_reason_max_length CHECK ((char_length(reason) <= 500)),
+    CONSTRAINT debit_order_items_reversal_ref_max_length CHECK ((char_length(reversal_ref) <= 100)),
+    CONSTRAINT debit_order_items_status_known CHECK ((status = ANY (ARRAY['pending'::text, 'submitted'::text, 'rejected'::text, 'paid'::text, 'unpaid'::text, 'disputed'::text])))
+);
+
+ALTER TABLE kassa.debit_order_items OWNER TO kassa_owner;
+
+CREATE VIEW api.debit_order_items WITH (security_invoker='true') AS
+ SELECT d.id,
+    d.tenant_id,
+    d.batch_id,
+    d.submission_date,
+    d.invoice_id,
+    d.customer_id,
+    d.payment_method_id,
+    d.payment_id,
+    d.amount,
+    d.presentation,
+    d.status,
+    d.reason_code,
+    d.reason,
+    d.retry_allowed,
+    d.created_at,
+    d.settled_at
+   FROM kassa.debit_order_items d;
+
+ALTER TABLE api.debit_order_items OWNER TO kassa_owner;
+
 CREATE VIEW api.invoice_allocations WITH (security_invoker='true') AS
  SELECT invoice_allocations.public_id AS id,
     invoice_allocations.tenant_id,
@@ -2647,6 +2789,9 @@ CREATE TABLE kassa.payment_settings (
     return_origins text[] DEFAULT '{}'::text[] NOT NULL,
     payment_link_expiry_days integer DEFAULT 7 NOT NULL,
     link_gateways text[] DEFAULT '{octo}'::text[] NOT NULL,
+    debit_order_service text DEFAULT 'two_day'::text NOT NULL,
+    debit_order_cutoff time without time zone DEFAULT '11:00:00'::time without time zone NOT NULL,
+    CONSTRAINT payment_settings_debit_order_service_known CHECK ((debit_order_service = ANY (ARRAY['two_day'::text, 'same_day'::text]))),
     CONSTRAINT payment_settings_link_gateways_known CHECK ((link_gateways <@ '{octo}'::text[])),
     CONSTRAINT payment_settings_link_gateways_max_length CHECK ((char_length(array_to_string(link_gateways, ' '::text)) <= 200)),
     CONSTRAINT payment_settings_max_above_min CHECK ((max_top_up >= min_top_up)),
@@ -2664,7 +2809,9 @@ CREATE VIEW api.payment_settings WITH (security_invoker='true') AS
     payment_settings.max_top_up,
     payment_settings.return_origins,
     payment_settings.payment_link_expiry_days,
-    payment_settings.link_gateways
+    payment_settings.link_gateways,
+    payment_settings.debit_order_service,
+    payment_settings.debit_order_cutoff
    FROM kassa.payment_settings;
 
 ALTER TABLE api.payment_settings OWNER TO kassa_owner;
@@ -3119,6 +3266,21 @@ ALTER TABLE ONLY kassa.customers
 ALTER TABLE ONLY kassa.customers
     ADD CONSTRAINT customers_pkey PRIMARY KEY (tenant_id, id);
 
+ALTER TABLE ONLY kassa.debit_order_batches
+    ADD CONSTRAINT debit_order_batches_one_per_day UNIQUE (tenant_id, submission_date);
+
+ALTER TABLE ONLY kassa.debit_order_batches
+    ADD CONSTRAINT debit_order_batches_pkey PRIMARY KEY (tenant_id, id);
+
+ALTER TABLE ONLY kassa.debit_order_items
+    ADD CONSTRAINT debit_order_items_once_per_day UNIQUE (tenant_id, submission_date, invoice_id);
+
+ALTER TABLE ONLY kassa.debit_order_items
+    ADD CONSTRAINT debit_order_items_one_payment UNIQUE (tenant_id, payment_id);
+
+ALTER TABLE ONLY kassa.debit_order_items
+    ADD CONSTRAINT debit_order_items_pkey PRIMARY KEY (tenant_id, id);
+
 ALTER TABLE ONLY kassa.invoice_allocations
     ADD CONSTRAINT invoice_allocations_pkey PRIMARY KEY (tenant_id, id);
 
@@ -3247,6 +3409,12 @@ CREATE INDEX credit_notes_issued ON kassa.credit_notes USING btree (tenant_id, i
 
 CREATE UNIQUE INDEX customers_email_unique ON kassa.customers USING btree (tenant_id, lower(email));
 
+CREATE INDEX debit_order_items_batch ON kassa.debit_order_items USING btree (tenant_id, batch_id);
+
+CREATE INDEX debit_order_items_by_reference ON kassa.debit_order_items USING btree (account_reference, amount);
+
+CREATE UNIQUE INDEX debit_order_items_one_in_flight ON kassa.debit_order_items USING btree (tenant_id, invoice_id) WHERE (status = ANY (ARRAY['pending'::text, 'submitted'::text]));
+
 CREATE INDEX invoice_allocations_invoice ON kassa.invoice_allocations USING btree (tenant_id, invoice_id);
 
 CREATE INDEX invoice_lines_invoice ON kassa.invoice_lines USING btree (tenant_id, invoice_id, "position");
@@ -3373,6 +3541,10 @@ CREATE TRIGGER audit_delete AFTER DELETE ON kassa.credit_notes REFERENCING OLD T
 
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.customers REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
 
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.debit_order_batches REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.debit_order_items REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.invoice_allocations REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'public_id', '!id');
 
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.invoice_lines REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
@@ -3417,6 +3589,10 @@ CREATE TRIGGER audit_insert AFTER INSERT ON kassa.credit_notes REFERENCING NEW T
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.customers REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
 
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.debit_order_batches REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.debit_order_items REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.invoice_allocations REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'public_id', '!id');
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.invoice_lines REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
@@ -3460,6 +3636,10 @@ CREATE TRIGGER audit_update AFTER UPDATE ON kassa.credit_note_vat_totals REFEREN
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.credit_notes REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.customers REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.debit_order_batches REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.debit_order_items REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.invoice_allocations REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'public_id', '!id');
 
@@ -3587,6 +3767,24 @@ ALTER TABLE ONLY kassa.credit_notes
 
 ALTER TABLE ONLY kassa.customers
     ADD CONSTRAINT customers_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
+
+ALTER TABLE ONLY kassa.debit_order_batches
+    ADD CONSTRAINT debit_order_batches_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
+
+ALTER TABLE ONLY kassa.debit_order_items
+    ADD CONSTRAINT debit_order_items_tenant_id_batch_id_fkey FOREIGN KEY (tenant_id, batch_id) REFERENCES kassa.debit_order_batches(tenant_id, id);
+
+ALTER TABLE ONLY kassa.debit_order_items
+    ADD CONSTRAINT debit_order_items_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
+
+ALTER TABLE ONLY kassa.debit_order_items
+    ADD CONSTRAINT debit_order_items_tenant_id_invoice_id_fkey FOREIGN KEY (tenant_id, invoice_id) REFERENCES kassa.invoices(tenant_id, id);
+
+ALTER TABLE ONLY kassa.debit_order_items
+    ADD CONSTRAINT debit_order_items_tenant_id_payment_id_fkey FOREIGN KEY (tenant_id, payment_id) REFERENCES kassa.payments(tenant_id, id);
+
+ALTER TABLE ONLY kassa.debit_order_items
+    ADD CONSTRAINT debit_order_items_tenant_id_payment_method_id_fkey FOREIGN KEY (tenant_id, payment_method_id) REFERENCES kassa.payment_methods(tenant_id, id);
 
 ALTER TABLE ONLY kassa.invoice_allocations
     ADD CONSTRAINT invoice_allocations_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
@@ -3761,6 +3959,8 @@ CREATE POLICY customer_select ON kassa.currencies FOR SELECT TO customer USING (
 
 CREATE POLICY customer_select ON kassa.customers FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
 
+CREATE POLICY customer_select ON kassa.debit_order_items FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
 CREATE POLICY customer_select ON kassa.invoice_allocations FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
 
 CREATE POLICY customer_select ON kassa.invoice_lines FOR SELECT TO customer USING ((EXISTS ( SELECT
@@ -3802,6 +4002,10 @@ CREATE POLICY customer_select ON kassa.vat_rates FOR SELECT TO customer USING ((
 CREATE POLICY customer_update ON kassa.customers FOR UPDATE TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id)))) WITH CHECK (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
 
 ALTER TABLE kassa.customers ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.debit_order_batches ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.debit_order_items ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.invoice_allocations ENABLE ROW LEVEL SECURITY;
 
@@ -3878,6 +4082,10 @@ CREATE POLICY staff_select ON kassa.credit_notes FOR SELECT TO staff USING ((ten
 CREATE POLICY staff_select ON kassa.currencies FOR SELECT TO staff USING (true);
 
 CREATE POLICY staff_select ON kassa.customers FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.debit_order_batches FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.debit_order_items FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 CREATE POLICY staff_select ON kassa.invoice_allocations FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
@@ -4375,6 +4583,17 @@ REVOKE ALL ON FUNCTION internal.cycle_date_after(p_day integer, p_months integer
 
 REVOKE ALL ON FUNCTION internal.cycle_step(p_months integer, p_anchor date, p_date date) FROM PUBLIC;
 
+GRANT SELECT ON TABLE kassa.debit_order_batches TO staff;
+
+REVOKE ALL ON FUNCTION internal.debit_order_batch_uploading(p_tenant uuid, p_batch uuid, p_items uuid[], p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.debit_order_batch_uploading(p_tenant uuid, p_batch uuid, p_items uuid[], p_reason text) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.debit_order_debits(p_tenant uuid, p_batch uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.debit_order_debits(p_tenant uuid, p_batch uuid) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.debit_order_service(p_tenant uuid, p_submission date, OUT service text, OUT cutoff_passed boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.debit_order_service(p_tenant uuid, p_submission date, OUT service text, OUT cutoff_passed boolean) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.decrypt_payment_method(p_method uuid, p_encrypted bytea, p_key text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.draft_for_edit(p_tenant_id uuid, p_invoice_id uuid) FROM PUBLIC;
@@ -4591,6 +4810,9 @@ GRANT ALL ON FUNCTION internal.octo_payment(p_octo_payment text) TO kassa_worker
 
 REVOKE ALL ON FUNCTION internal.open_billing_account() FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.open_debit_order_batches(p_tenant uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.open_debit_order_batches(p_tenant uuid) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.own_rows(p_column text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.payment_link_lifetime(p_tenant uuid) FROM PUBLIC;
@@ -4632,6 +4854,12 @@ GRANT ALL ON FUNCTION internal.raise_error(code text, message text, detail text,
 
 REVOKE ALL ON FUNCTION internal.recipient_snapshot(p_tenant_id uuid, p_customer_id uuid) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.record_debit_order_batch(p_tenant uuid, p_submission date, p_action date, p_service text, p_name text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.record_debit_order_batch(p_tenant uuid, p_submission date, p_action date, p_service text, p_name text) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.record_debit_order_batch_state(p_tenant uuid, p_batch uuid, p_status text, p_token text, p_load_status text, p_failed_lines integer[], p_error text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.record_debit_order_batch_state(p_tenant uuid, p_batch uuid, p_status text, p_token text, p_load_status text, p_failed_lines integer[], p_error text) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.record_mandate_outcome(p_tenant uuid, p_method uuid, p_accepted boolean, p_mandate_ref text, p_reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.record_mandate_outcome(p_tenant uuid, p_method uuid, p_accepted boolean, p_mandate_ref text, p_reason text) TO kassa_worker;
 
@@ -4658,6 +4886,8 @@ GRANT ALL ON FUNCTION internal.refuse_closed_customer(p_account_number text) TO 
 REVOKE ALL ON FUNCTION internal.refuse_credit_note_change() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.regenerate_payment_link(p_tenant_id uuid, p_link_id uuid, p_reason text, p_actor text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.reject_debit_order_items(p_tenant uuid, p_items uuid[], p_reason text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.reject_webhook_event(p_provider text, p_event_id text, p_type text, p_payload jsonb, p_error text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.reject_webhook_event(p_provider text, p_event_id text, p_type text, p_payload jsonb, p_error text) TO kassa_worker;
@@ -4850,6 +5080,14 @@ GRANT INSERT(vat_number),UPDATE(vat_number) ON TABLE api.customers TO staff;
 GRANT INSERT(locale),UPDATE(locale) ON TABLE api.customers TO staff;
 GRANT UPDATE(locale) ON TABLE api.customers TO customer;
 
+GRANT SELECT ON TABLE api.debit_order_batches TO staff;
+
+GRANT SELECT ON TABLE kassa.debit_order_items TO customer;
+GRANT SELECT ON TABLE kassa.debit_order_items TO staff;
+
+GRANT SELECT ON TABLE api.debit_order_items TO customer;
+GRANT SELECT ON TABLE api.debit_order_items TO staff;
+
 GRANT SELECT ON TABLE api.invoice_allocations TO customer;
 GRANT SELECT ON TABLE api.invoice_allocations TO staff;
 
@@ -4899,6 +5137,10 @@ GRANT UPDATE(payment_link_expiry_days) ON TABLE kassa.payment_settings TO staff;
 
 GRANT UPDATE(link_gateways) ON TABLE kassa.payment_settings TO staff;
 
+GRANT UPDATE(debit_order_service) ON TABLE kassa.payment_settings TO staff;
+
+GRANT UPDATE(debit_order_cutoff) ON TABLE kassa.payment_settings TO staff;
+
 GRANT SELECT ON TABLE api.payment_settings TO customer;
 GRANT SELECT,INSERT ON TABLE api.payment_settings TO staff;
 
@@ -4911,6 +5153,10 @@ GRANT UPDATE(return_origins) ON TABLE api.payment_settings TO staff;
 GRANT UPDATE(payment_link_expiry_days) ON TABLE api.payment_settings TO staff;
 
 GRANT UPDATE(link_gateways) ON TABLE api.payment_settings TO staff;
+
+GRANT UPDATE(debit_order_service) ON TABLE api.payment_settings TO staff;
+
+GRANT UPDATE(debit_order_cutoff) ON TABLE api.payment_settings TO staff;
 
 GRANT SELECT ON TABLE api.payments TO customer;
 GRANT SELECT ON TABLE api.payments TO staff;

@@ -236,6 +236,15 @@ ACCOUNT_TYPES = {1: "current", 2: "savings", 3: "transmission"}
 FOOTER_MARK = "9999"
 
 
+# The universal branch codes of South Africa's banks (any branch of the bank takes it), by the
+# bank's name as a payment method stores it (lower case), and our account types' file codes.
+UNIVERSAL_BRANCH_CODES = {"absa": "632005", "african bank": "430000", "bidvest bank": "462005",
+                          "capitec": "470010", "discovery bank": "679000", "fnb": "250655",
+                          "first national bank": "250655", "investec": "580105", "nedbank": "198765",
+                          "standard bank": "051001", "tymebank": "678910"}
+ACCOUNT_TYPE_CODES = {"current": 1, "cheque": 1, "savings": 2, "transmission": 3}
+
+
 class BatchError(ValueError):
     """A batch that must not be sent: the message names the record and the field."""
 

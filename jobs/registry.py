@@ -9,6 +9,7 @@ JOBS = {
     "invoice-run": "jobs.invoice_run",
     "invoice-overdue": "jobs.invoice_overdue",
     "debit-order-mandates": "jobs.debit_order_mandates",
+    "debit-order-run": "jobs.debit_order_run",
 }
 
 

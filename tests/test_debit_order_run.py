@@ -4,12 +4,13 @@ bridge; debit-order runs with paid, unpaid and awaiting-authorisation outcomes, 
 debiting anyone twice."""
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pytest
 import requests
 
-from factories import create_customer, create_tenant
+from factories import create_customer, create_tenant, issue_invoice
 from jobs import runner
 from jobs.config import JobConfig
 
@@ -82,3 +83,109 @@ def test_postbacks_for_unknown_mandates_or_without_a_reference_are_refused(setti
     assert unknown.status_code == 404 and unknown.json()["code"] == "P0E01", unknown.text
     bare = requests.post(f"{settings.bridge_url}/webhooks/netcash/mandate", data={"MandateSuccessful": "1"}, timeout=30)
     assert bare.status_code == 400 and bare.json()["code"] == "P0E03", bare.text
+
+
+# --- debit-order runs --------------------------------------------------------------------------
+
+def set_outcomes(fake, outcomes: dict[str, str]) -> None:
+    requests.post(f"{fake}/_fake/outcomes", json=outcomes, timeout=10).raise_for_status()
+
+
+def uploads_naming(fake, references: set[str]) -> int:
+    """How many BatchFileUpload calls the stand-in received with a T line of these references."""
+    return sum(1 for call in requests.get(f"{fake}/_fake/requests", timeout=10).json()
+               if call["method"] == "BatchFileUpload"
+               and any(f"\nT\t{ref}\t" in call["params"]["File"] for ref in references))
+
+
+def debtor(db, settings, tenant, name: str) -> dict:
+    """A customer with an active mandate and one invoice of 10.00 due today."""
+    customer = create_customer(db, tenant["id"], name=name)
+    method = mandated(db, settings, tenant, customer)
+    assert method["mandate_status"] == "active"
+    invoice = issue_invoice(db, tenant, customer, str(today(db, tenant)))
+    return {"customer": customer, "reference": method["netcash_account_ref"], "invoice": invoice}
+
+
+def today(db, tenant) -> date:
+    return db.execute("SELECT internal.tenant_today(%s) AS d", [tenant["id"]]).fetchone()["d"]
+
+
+def items_of(db, tenant) -> list[dict]:
+    return db.execute("SELECT d.*, p.status AS payment_status, p.provider, p.method, p.invoice_id AS paid_invoice"
+                      "  FROM kassa.debit_order_items d JOIN kassa.payments p ON p.tenant_id = d.tenant_id AND p.id = d.payment_id"
+                      " WHERE d.tenant_id = %s ORDER BY d.created_at, d.account_reference", [tenant["id"]]).fetchall()
+
+
+def batches_of(db, tenant) -> list[dict]:
+    return db.execute("SELECT * FROM kassa.debit_order_batches WHERE tenant_id = %s ORDER BY submission_date",
+                      [tenant["id"]]).fetchall()
+
+
+def test_a_run_submits_one_debit_per_due_invoice_and_a_rerun_debits_no_one_twice(settings, db, fake):
+    tenant = create_tenant(db, payment_terms_days=0)
+    paying, short = debtor(db, settings, tenant, "Thandi Nkosi"), debtor(db, settings, tenant, "Pieter Botha")
+    bystander = create_customer(db, tenant["id"])  # no debit order: never in a batch
+    issue_invoice(db, tenant, bystander, str(today(db, tenant)))
+    set_outcomes(fake, {short["reference"]: "unpaid:2"})
+    as_of = today(db, tenant)
+
+    outcome = run_job(settings, "debit-order-run", tenant, as_of)
+    assert outcome.processed == 2
+    [batch] = batches_of(db, tenant)
+    assert batch["status"] == "submitted" and batch["load_status"] == "SUCCESSFUL" and batch["file_token"]
+    items = items_of(db, tenant)
+    assert {item["invoice_id"] for item in items} == {paying["invoice"], short["invoice"]}
+    assert all((i["status"], i["payment_status"], i["provider"], i["method"], i["amount"], i["presentation"])
+               == ("submitted", "pending", "netcash", "debit_order", 1000, 1) for i in items)
+    assert all(i["paid_invoice"] == i["invoice_id"] for i in items), "each payment names its invoice"
+
+    # The same date again (and again): no new batch, debit or upload.
+    for _ in range(2):
+        run_job(settings, "debit-order-run", tenant, as_of)
+    assert len(batches_of(db, tenant)) == 1 and len(items_of(db, tenant)) == 2
+    assert uploads_naming(fake, {paying["reference"], short["reference"]}) == 1
+
+    # The invoice's payment link says a debit order is scheduled and offers no payment.
+    token = db.execute("SELECT token FROM internal.create_payment_links(%s, ARRAY[%s]::uuid[], 'staff:test')",
+                       [tenant["id"], paying["invoice"]]).fetchone()["token"]
+    page = requests.get(f"{settings.bridge_url}/pay/{token}", timeout=30)
+    assert page.status_code == 200 and "debit order for this invoice is scheduled" in page.text, page.text
+
+
+def test_a_batch_held_for_authorisation_is_submitted_once_authorised(settings, db, fake):
+    tenant = create_tenant(db, payment_terms_days=0)
+    held = debtor(db, settings, tenant, "Lerato Dlamini")
+    requests.post(f"{fake}/_fake/config", json={"hold_batches": True}, timeout=10).raise_for_status()
+    try:
+        run_job(settings, "debit-order-run", tenant, today(db, tenant))
+    finally:
+        requests.post(f"{fake}/_fake/config", json={"hold_batches": False}, timeout=10).raise_for_status()
+    [batch] = batches_of(db, tenant)
+    assert batch["status"] == "awaiting_authorisation"
+    assert [i["status"] for i in items_of(db, tenant)] == ["submitted"]
+    run_job(settings, "debit-order-run", tenant, today(db, tenant))
+    assert batches_of(db, tenant)[0]["status"] == "awaiting_authorisation", "not authorised yet"
+
+    requests.post(f"{fake}/_fake/batches/{batch['file_token']}/authorise", timeout=10).raise_for_status()
+    run_job(settings, "debit-order-run", tenant, today(db, tenant))
+    assert batches_of(db, tenant)[0]["status"] == "submitted"
+    assert uploads_naming(fake, {held["reference"]}) == 1
+
+
+def test_a_batch_whose_upload_answer_was_lost_is_never_uploaded_again(settings, db, fake):
+    tenant = create_tenant(db, payment_terms_days=0)
+    lost = debtor(db, settings, tenant, "Sipho Mokoena")
+    config = JobConfig.from_environment(settings.environment())
+    unreachable = dataclasses.replace(config, netcash=dataclasses.replace(
+        config.netcash, url="http://127.0.0.1:9/NIWS/niws_nif.svc", timeout=5))
+    status, outcome = runner.run("debit-order-run", today(db, tenant), settings.worker_url, unreachable,
+                                 tenant=str(tenant["id"]))
+    assert status == "failed" and "upload answer lost" in outcome.errors[0]
+    assert batches_of(db, tenant)[0]["status"] == "upload_unknown"
+
+    run_job(settings, "debit-order-run", tenant, today(db, tenant))
+    assert batches_of(db, tenant)[0]["status"] == "upload_unknown"
+    assert uploads_naming(fake, {lost["reference"]}) == 0
+    [item] = items_of(db, tenant)
+    assert (item["status"], item["payment_status"]) == ("pending", "pending"), "nothing is decided until someone checks NetCash"

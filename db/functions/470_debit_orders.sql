@@ -96,3 +96,225 @@ BEGIN
   RETURNING * INTO m;
   RETURN m;
 END $$;
+
+-- --- Debit-order runs ------------------------------------------------------------------------
+
+-- The tenant's debit-order service and whether a submission on p_submission is past its cut-off
+-- (only today can be: the tenant-local time of the one clock against debit_order_cutoff).
+CREATE OR REPLACE FUNCTION internal.debit_order_service(p_tenant uuid, p_submission date,
+                                                        OUT service text, OUT cutoff_passed boolean)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  cutoff time;
+  local_now timestamp;
+BEGIN
+  SELECT s.debit_order_service, s.debit_order_cutoff INTO service, cutoff
+    FROM kassa.payment_settings s WHERE s.tenant_id = p_tenant;
+  IF NOT FOUND THEN
+    service := internal.column_default('kassa.payment_settings', 'debit_order_service');
+    cutoff := internal.column_default('kassa.payment_settings', 'debit_order_cutoff');
+  END IF;
+  SELECT internal.clock_now() AT TIME ZONE t.timezone INTO local_now FROM kassa.tenants t WHERE t.id = p_tenant;
+  cutoff_passed := p_submission < local_now::date OR (p_submission = local_now::date AND local_now::time > cutoff);
+END $$;
+
+-- The batch of a tenant's submission date, recorded with its debits on the first call that finds
+-- any (NULL while there is nothing to collect); later calls (a re-run for the same date) answer
+-- the batch as it stands and add nothing. The debits,
+-- one per invoice: customers whose primary payment method is a debit order with an active
+-- mandate, their invoices due on or before the action date with an amount due, at that amount,
+-- none with a debit in flight, none returned for a reason that allows no retry, none presented
+-- three times. Each debit gets a pending NetCash payment naming its invoice. Set-based.
+CREATE OR REPLACE FUNCTION internal.record_debit_order_batch(
+  p_tenant uuid, p_submission date, p_action date, p_service text, p_name text)
+RETURNS kassa.debit_order_batches
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  batch kassa.debit_order_batches;
+BEGIN
+  IF p_submission IS NULL OR p_action IS NULL OR p_action < p_submission THEN
+    PERFORM internal.raise_error('P0E06', format('the action date %s must not be before the submission date %s', p_action, p_submission));
+  END IF;
+  PERFORM internal.check_text(p_name, 'batch name', 100);
+  INSERT INTO kassa.debit_order_batches (tenant_id, submission_date, action_date, service, name)
+  VALUES (p_tenant, p_submission, p_action, p_service, p_name)
+  ON CONFLICT (tenant_id, submission_date) DO NOTHING
+  RETURNING * INTO batch;
+  IF NOT FOUND THEN
+    SELECT * INTO batch FROM kassa.debit_order_batches b WHERE b.tenant_id = p_tenant AND b.submission_date = p_submission;
+    RETURN batch;
+  END IF;
+  -- One invoice at a time against a concurrent payment: the invoices are locked while chosen.
+  WITH due AS (
+    SELECT i.tenant_id, i.id AS invoice_id, i.customer_id, i.amount_due, a.currency, m.id AS method_id,
+           m.netcash_account_ref,
+           1 + (SELECT count(*) FROM kassa.debit_order_items d
+                 WHERE d.tenant_id = i.tenant_id AND d.invoice_id = i.id AND d.status <> 'rejected') AS presentation
+      FROM kassa.invoices i
+      JOIN kassa.customers c ON c.tenant_id = i.tenant_id AND c.id = i.customer_id AND c.status <> 'closed'
+      JOIN kassa.billing_accounts a ON a.tenant_id = i.tenant_id AND a.customer_id = i.customer_id
+      JOIN kassa.payment_methods m ON m.tenant_id = i.tenant_id AND m.customer_id = i.customer_id AND m.is_primary
+       AND m.deleted_at IS NULL AND m.kind = 'debit_order' AND m.mandate_status = 'active'
+     WHERE i.tenant_id = p_tenant AND i.status IN ('finalised', 'partially_paid', 'overdue') AND i.amount_due > 0
+       AND i.due_on <= p_action
+       AND NOT EXISTS (SELECT FROM kassa.debit_order_items d WHERE d.tenant_id = i.tenant_id AND d.invoice_id = i.id
+                          AND (d.status IN ('pending', 'submitted', 'disputed') OR (d.status = 'unpaid' AND NOT d.retry_allowed)))
+     ORDER BY i.id
+       FOR UPDATE OF i
+  ), chosen AS (
+    SELECT * FROM due WHERE presentation <= 3
+  ), paid AS (
+    INSERT INTO kassa.payments (tenant_id, customer_id, provider, method, purpose, amount, currency,
+                                payment_method_id, invoice_id, reason)
+    SELECT tenant_id, customer_id, 'netcash', 'debit_order', 'payment', amount_due, currency, method_id, invoice_id,
+           format('debit order of %s', p_submission)
+      FROM chosen
+    RETURNING tenant_id, id, invoice_id
+  )
+  INSERT INTO kassa.debit_order_items (tenant_id, batch_id, submission_date, invoice_id, customer_id, payment_method_id,
+                                       payment_id, account_reference, amount, presentation)
+  SELECT c.tenant_id, batch.id, p_submission, c.invoice_id, c.customer_id, c.method_id, p.id, c.netcash_account_ref,
+         c.amount_due, c.presentation
+    FROM chosen c JOIN paid p ON p.tenant_id = c.tenant_id AND p.invoice_id = c.invoice_id;
+  IF NOT FOUND THEN  -- nothing to collect: no batch (a later run that day may find something)
+    DELETE FROM kassa.debit_order_batches b WHERE b.tenant_id = p_tenant AND b.id = batch.id;
+    RETURN NULL;
+  END IF;
+  RETURN batch;
+END $$;
+
+-- The debits of a recorded batch, with the bank details the file needs (decrypted: the job's
+-- connection carries the payment method key).
+CREATE OR REPLACE FUNCTION internal.debit_order_debits(p_tenant uuid, p_batch uuid)
+RETURNS TABLE (item_id uuid, account_reference text, account_name text, bank text, account_type text,
+               account_number text, amount bigint)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
+  SELECT d.id, d.account_reference, c.name, m.bank, m.account_type,
+         internal.payment_method_details(d.tenant_id, d.payment_method_id) ->> 'account_number', d.amount
+    FROM kassa.debit_order_items d
+    JOIN kassa.customers c ON c.tenant_id = d.tenant_id AND c.id = d.customer_id
+    JOIN kassa.payment_methods m ON m.tenant_id = d.tenant_id AND m.id = d.payment_method_id
+   WHERE d.tenant_id = p_tenant AND d.batch_id = p_batch AND d.status = 'pending'
+   ORDER BY d.account_reference, d.invoice_id
+$$;
+
+-- Debits that will not reach NetCash (refused before the upload, in the load report, or with
+-- their whole batch): rejected, their payments failed (nothing was collected), their invoices
+-- free for the next run.
+CREATE OR REPLACE FUNCTION internal.reject_debit_order_items(p_tenant uuid, p_items uuid[], p_reason text)
+RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  rejected uuid[];
+BEGIN
+  WITH r AS (
+    UPDATE kassa.debit_order_items d SET status = 'rejected', reason = left(p_reason, 500), settled_at = now()
+     WHERE d.tenant_id = p_tenant AND d.id = ANY (p_items) AND d.status IN ('pending', 'submitted')
+    RETURNING d.payment_id
+  )
+  SELECT array_agg(payment_id) INTO rejected FROM r;
+  PERFORM internal.fail_payment(p_tenant, p.id, p_reason) FROM unnest(rejected) AS p(id);
+  RETURN coalesce(cardinality(rejected), 0);
+END $$;
+
+-- The job is about to upload the batch: the debits it sends (in file order: T lines 3, 4, ...)
+-- get their line; any other pending debit of the batch is rejected (p_reason: why the job left
+-- it out). Committed before NetCash is called, so a crash during the upload leaves `uploading`,
+-- which is never uploaded again.
+CREATE OR REPLACE FUNCTION internal.debit_order_batch_uploading(p_tenant uuid, p_batch uuid, p_items uuid[], p_reason text)
+RETURNS kassa.debit_order_batches
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  batch kassa.debit_order_batches;
+BEGIN
+  SELECT * INTO batch FROM kassa.debit_order_batches b WHERE b.tenant_id = p_tenant AND b.id = p_batch FOR UPDATE;
+  IF NOT FOUND OR batch.status <> 'recorded' THEN
+    PERFORM internal.raise_error('P0E07', format('debit-order batch %s is %s, only a recorded batch is uploaded', p_batch,
+                                                 coalesce(batch.status, 'unknown')),
+      hint => 'A batch is uploaded once; one whose upload answer was lost is checked in NetCash''s portal.');
+  END IF;
+  UPDATE kassa.debit_order_items d SET line = 2 + u.n
+    FROM unnest(p_items) WITH ORDINALITY AS u(id, n)
+   WHERE d.tenant_id = p_tenant AND d.batch_id = p_batch AND d.id = u.id;
+  PERFORM internal.reject_debit_order_items(p_tenant, array_agg(d.id), p_reason)
+     FROM kassa.debit_order_items d
+    WHERE d.tenant_id = p_tenant AND d.batch_id = p_batch AND d.status = 'pending' AND NOT d.id = ANY (p_items)
+   HAVING count(*) > 0;
+  UPDATE kassa.debit_order_batches b
+     SET status = CASE WHEN cardinality(p_items) > 0 THEN 'uploading' ELSE 'failed' END,
+         error = CASE WHEN cardinality(p_items) = 0 THEN 'no debit to send' END, updated_at = now()
+   WHERE b.tenant_id = p_tenant AND b.id = p_batch
+  RETURNING * INTO batch;
+  RETURN batch;
+END $$;
+
+-- What NetCash answered the upload or the load report, and what its portal says: the batch's
+-- next status. p_status: loading (the upload's file token), upload_unknown (no answer: never
+-- sent again by the job), failed (refused: every debit rejected), submitted or
+-- awaiting_authorisation (loaded; the load report's failed lines are rejected).
+CREATE OR REPLACE FUNCTION internal.record_debit_order_batch_state(
+  p_tenant uuid, p_batch uuid, p_status text, p_token text DEFAULT NULL, p_load_status text DEFAULT NULL,
+  p_failed_lines integer[] DEFAULT '{}', p_error text DEFAULT NULL)
+RETURNS kassa.debit_order_batches
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  batch kassa.debit_order_batches;
+BEGIN
+  SELECT * INTO batch FROM kassa.debit_order_batches b WHERE b.tenant_id = p_tenant AND b.id = p_batch FOR UPDATE;
+  IF NOT FOUND THEN
+    PERFORM internal.raise_error('P0E07', format('unknown debit-order batch %s', p_batch));
+  END IF;
+  IF NOT (batch.status, p_status) IN (('uploading', 'loading'), ('uploading', 'upload_unknown'), ('uploading', 'failed'),
+                                      ('loading', 'failed'), ('loading', 'submitted'), ('loading', 'awaiting_authorisation'),
+                                      ('awaiting_authorisation', 'submitted')) THEN
+    PERFORM internal.raise_error('P0E07', format('debit-order batch %s is %s and cannot become %s', p_batch, batch.status, p_status));
+  END IF;
+  IF p_status = 'failed' THEN
+    PERFORM internal.reject_debit_order_items(p_tenant, array_agg(d.id), coalesce(p_error, 'the batch was refused by NetCash'))
+       FROM kassa.debit_order_items d WHERE d.tenant_id = p_tenant AND d.batch_id = p_batch HAVING count(*) > 0;
+  ELSIF p_status IN ('submitted', 'awaiting_authorisation') AND batch.status = 'loading' THEN
+    PERFORM internal.reject_debit_order_items(p_tenant, array_agg(d.id), 'refused in NetCash''s load report')
+       FROM kassa.debit_order_items d
+      WHERE d.tenant_id = p_tenant AND d.batch_id = p_batch AND d.line = ANY (p_failed_lines) HAVING count(*) > 0;
+    UPDATE kassa.debit_order_items d SET status = 'submitted'
+     WHERE d.tenant_id = p_tenant AND d.batch_id = p_batch AND d.status = 'pending';
+  END IF;
+  UPDATE kassa.debit_order_batches b
+     SET status = p_status, file_token = coalesce(p_token, b.file_token), load_status = coalesce(p_load_status, b.load_status),
+         error = coalesce(left(p_error, 2000), b.error), updated_at = now()
+   WHERE b.tenant_id = p_tenant AND b.id = p_batch
+  RETURNING * INTO batch;
+  RETURN batch;
+END $$;
+
+-- The batches of a tenant (or all) the job still has to move on: recorded, loading, or waiting
+-- for authorisation.
+CREATE OR REPLACE FUNCTION internal.open_debit_order_batches(p_tenant uuid)
+RETURNS SETOF kassa.debit_order_batches
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
+  SELECT * FROM kassa.debit_order_batches b
+   WHERE (p_tenant IS NULL OR b.tenant_id = p_tenant) AND b.status IN ('recorded', 'loading', 'awaiting_authorisation')
+   ORDER BY b.tenant_id, b.submission_date
+$$;
+
+SELECT internal.audit_table('kassa.debit_order_batches', 'tenant_id', 'id');
+SELECT internal.audit_table('kassa.debit_order_items', 'tenant_id', 'id');
+SELECT internal.allow('staff', 'SELECT', internal.tenant_rows(), 'kassa.debit_order_batches', 'kassa.debit_order_items');
+SELECT internal.allow('customer', 'SELECT', internal.own_rows(), 'kassa.debit_order_items');
+GRANT SELECT ON kassa.debit_order_batches TO staff;
+GRANT SELECT ON kassa.debit_order_items TO customer, staff;
+
+-- Staff see each run's batch (awaiting_authorisation: authorise it in NetCash's portal) and its
+-- debits; a customer sees their own debits.
+CREATE VIEW api.debit_order_batches WITH (security_invoker = true) AS
+  SELECT b.id, b.tenant_id, b.submission_date, b.action_date, b.service, b.name, b.status, b.load_status, b.error,
+         b.created_at, b.updated_at
+    FROM kassa.debit_order_batches b;
+GRANT SELECT ON api.debit_order_batches TO staff;
+
+CREATE VIEW api.debit_order_items WITH (security_invoker = true) AS
+  SELECT d.id, d.tenant_id, d.batch_id, d.submission_date, d.invoice_id, d.customer_id, d.payment_method_id,
+         d.payment_id, d.amount, d.presentation, d.status, d.reason_code, d.reason, d.retry_allowed, d.created_at,
+         d.settled_at
+    FROM kassa.debit_order_items d;
+GRANT SELECT ON api.debit_order_items TO customer, staff;

@@ -1,6 +1,7 @@
--- NetCash debit orders: mandates (requested, hinted by the postback, decided once confirmed).
+-- NetCash debit orders: mandates (requested, hinted by the postback, decided once confirmed); the
+-- run's selection, its idempotence and the batch statuses.
 BEGIN;
-SELECT plan(10);
+SELECT plan(27);
 \ir helpers/invoices.sql
 \ir helpers/clock.sql
 \ir helpers/two_tenants.sql
@@ -36,6 +37,62 @@ SELECT throws_ok($$SELECT internal.record_mandate_outcome('aaaaaaaa-0000-4000-80
 SELECT throws_ok($$SELECT internal.record_mandate_request('aaaaaaaa-0000-4000-8000-00000000000a',
     internal.add_payment_method('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-0000000000a1', 'eft', NULL, NULL, NULL, NULL, false),
     'https://netcash.example/m/9')$$, 'P0E05', NULL, 'only a debit order gets a mandate');
+
+-- 2. The run's selection. A1's mandate is active, A2's pending; A1 has an invoice due before the
+-- action date, one due after it, and a paid one.
+UPDATE kassa.tenants SET payment_terms_days = 14 WHERE id = 'aaaaaaaa-0000-4000-8000-00000000000a';
+CREATE TEMP TABLE inv AS SELECT
+  pg_temp.issued('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-0000000000a1', ARRAY[20000], '2026-02-10') AS due,
+  pg_temp.issued('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-0000000000a1', ARRAY[3000], '2026-02-10') AS settled,
+  pg_temp.issued('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-0000000000a2', ARRAY[7000], '2026-02-10') AS unmandated,
+  pg_temp.issued('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-0000000000a1', ARRAY[5000], '2026-03-01') AS later;
+UPDATE kassa.invoices SET amount_paid = total, status = 'paid' WHERE id = (SELECT settled FROM inv);
+CREATE TEMP TABLE b AS SELECT (internal.record_debit_order_batch('aaaaaaaa-0000-4000-8000-00000000000a', '2026-03-02', '2026-03-04',
+                                                                 'two_day', 'Run 1')).*;
+SELECT results_eq($$SELECT invoice_id, amount, status, presentation FROM kassa.debit_order_items WHERE batch_id = (SELECT id FROM b)$$,
+  $$SELECT (SELECT due FROM inv), 20000::bigint, 'pending'::text, 1$$,
+  'only the invoice due by the action date of a customer with an active debit-order mandate is debited, at its amount due');
+SELECT results_eq($$SELECT p.provider, p.method, p.status, p.amount, p.invoice_id FROM kassa.payments p
+                     JOIN kassa.debit_order_items d ON d.tenant_id = p.tenant_id AND d.payment_id = p.id$$,
+  $$SELECT 'netcash'::text, 'debit_order'::text, 'pending'::text, 20000::bigint, (SELECT due FROM inv)$$,
+  'each debit has a pending NetCash payment naming its invoice');
+SELECT is((internal.record_debit_order_batch('aaaaaaaa-0000-4000-8000-00000000000a', '2026-03-02', '2026-03-04', 'two_day', 'Run 1')).id,
+  (SELECT id FROM b), 'the same date again answers the same batch');
+SELECT is((SELECT count(*) FROM kassa.debit_order_items), 1::bigint, '... and adds no debit');
+SELECT is((internal.record_debit_order_batch('aaaaaaaa-0000-4000-8000-00000000000a', '2026-03-03', '2026-03-05', 'two_day', 'Run 2')).id,
+  NULL, 'an invoice with a debit in flight is not debited on another date (no batch when nothing is due)');
+SELECT throws_ok($$INSERT INTO kassa.debit_order_items (tenant_id, batch_id, submission_date, invoice_id, customer_id, payment_method_id,
+                                                        payment_id, account_reference, amount, presentation)
+                   SELECT tenant_id, batch_id, submission_date, invoice_id, customer_id, payment_method_id, payment_id,
+                          account_reference, amount, 1 FROM kassa.debit_order_items$$,
+  '23505', NULL, 'the database refuses a second debit of an invoice on a date');
+SELECT throws_ok($$SELECT internal.record_debit_order_batch('aaaaaaaa-0000-4000-8000-00000000000a', '2026-03-05', '2026-03-04', 'two_day', 'Bad')$$,
+  'P0E06', NULL, 'an action date before the submission date is refused');
+
+-- An invoice in a debit-order run cannot be paid through its payment link.
+CREATE TEMP TABLE link AS SELECT token FROM internal.create_payment_links('aaaaaaaa-0000-4000-8000-00000000000a',
+  ARRAY[(SELECT due FROM inv)], 'staff:test');
+SELECT is((SELECT state FROM internal.payment_page((SELECT token FROM link))), 'debit_order_scheduled',
+  'the payment page says a debit order is scheduled');
+SELECT throws_ok($$SELECT internal.begin_link_payment((SELECT token FROM link), 'octo')$$, 'P0E04', NULL,
+  'a payment through the link is refused while the debit is in flight');
+
+-- 3. Batch statuses: uploaded once; the load report's refused lines fail their payments.
+SELECT is((internal.debit_order_batch_uploading('aaaaaaaa-0000-4000-8000-00000000000a', (SELECT id FROM b),
+           ARRAY(SELECT id FROM kassa.debit_order_items), 'left out')).status, 'uploading', 'a recorded batch is uploaded');
+SELECT is((SELECT line FROM kassa.debit_order_items), 3, 'its debits get their line of the file');
+SELECT throws_ok($$SELECT internal.debit_order_batch_uploading('aaaaaaaa-0000-4000-8000-00000000000a', (SELECT id FROM b), '{}', 'x')$$,
+  'P0E07', NULL, 'a batch is uploaded once only');
+SELECT throws_ok($$SELECT internal.record_debit_order_batch_state('aaaaaaaa-0000-4000-8000-00000000000a', (SELECT id FROM b), 'submitted')$$,
+  'P0E07', NULL, 'a batch is not submitted before NetCash answered the upload');
+SELECT is((internal.record_debit_order_batch_state('aaaaaaaa-0000-4000-8000-00000000000a', (SELECT id FROM b), 'loading', 'tok-1')).file_token,
+  'tok-1', 'the upload''s file token is kept');
+SELECT is((internal.record_debit_order_batch_state('aaaaaaaa-0000-4000-8000-00000000000a', (SELECT id FROM b), 'awaiting_authorisation',
+           NULL, 'SUCCESSFUL WITH ERRORS', ARRAY[3])).status, 'awaiting_authorisation', 'a loaded batch may wait for authorisation');
+SELECT results_eq($$SELECT d.status, p.status FROM kassa.debit_order_items d JOIN kassa.payments p ON p.id = d.payment_id$$,
+  $$VALUES ('rejected'::text, 'failed'::text)$$, 'a line the load report refused is rejected and its payment failed');
+SELECT isnt((internal.record_debit_order_batch('aaaaaaaa-0000-4000-8000-00000000000a', '2026-03-03', '2026-03-05', 'two_day', 'Run 2')).id,
+  NULL, 'a rejected debit''s invoice is debited again on the next date');
 
 SELECT * FROM finish();
 ROLLBACK;
