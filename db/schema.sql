@@ -664,6 +664,13 @@ CREATE FUNCTION internal.allow(p_roles text, p_commands text, p_rows text, VARIA
 
 ALTER FUNCTION internal.allow(p_roles text, p_commands text, p_rows text, VARIADIC p_tables regclass[]) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.apply_debit_order_result(p_tenant uuid, p_kind text, p_account_ref text, p_amount bigint, p_day date, p_transaction text, p_code integer, p_reason text, p_raw jsonb DEFAULT '{}'::jsonb) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.apply_debit_order_result(p_tenant uuid, p_kind text, p_account_ref text, p_amount bigint, p_day date, p_transaction text, p_code integer, p_reason text, p_raw jsonb) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.as_base_row(view_row jsonb, renamed jsonb) RETURNS jsonb
     LANGUAGE sql IMMUTABLE
     SET search_path TO ''
@@ -1138,6 +1145,13 @@ CREATE FUNCTION internal.debit_order_debits(p_tenant uuid, p_batch uuid) RETURNS
     AS $$…$$;
 
 ALTER FUNCTION internal.debit_order_debits(p_tenant uuid, p_batch uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.debit_order_results_from(p_tenant uuid, p_as_of date) RETURNS date
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.debit_order_results_from(p_tenant uuid, p_as_of date) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.debit_order_service(p_tenant uuid, p_submission date, OUT service text, OUT cutoff_passed boolean) RETURNS record
     LANGUAGE plpgsql STABLE SECURITY DEFINER
@@ -4394,6 +4408,9 @@ REVOKE ALL ON FUNCTION internal.allocate_credit(p_tenant_id uuid, p_customer_ids
 
 REVOKE ALL ON FUNCTION internal.allow(p_roles text, p_commands text, p_rows text, VARIADIC p_tables regclass[]) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.apply_debit_order_result(p_tenant uuid, p_kind text, p_account_ref text, p_amount bigint, p_day date, p_transaction text, p_code integer, p_reason text, p_raw jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.apply_debit_order_result(p_tenant uuid, p_kind text, p_account_ref text, p_amount bigint, p_day date, p_transaction text, p_code integer, p_reason text, p_raw jsonb) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.as_base_row(view_row jsonb, renamed jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.as_base_row(view_row jsonb, renamed jsonb) TO customer;
 GRANT ALL ON FUNCTION internal.as_base_row(view_row jsonb, renamed jsonb) TO staff;
@@ -4590,6 +4607,9 @@ GRANT ALL ON FUNCTION internal.debit_order_batch_uploading(p_tenant uuid, p_batc
 
 REVOKE ALL ON FUNCTION internal.debit_order_debits(p_tenant uuid, p_batch uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.debit_order_debits(p_tenant uuid, p_batch uuid) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.debit_order_results_from(p_tenant uuid, p_as_of date) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.debit_order_results_from(p_tenant uuid, p_as_of date) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.debit_order_service(p_tenant uuid, p_submission date, OUT service text, OUT cutoff_passed boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.debit_order_service(p_tenant uuid, p_submission date, OUT service text, OUT cutoff_passed boolean) TO kassa_worker;

@@ -11,6 +11,12 @@ and an upload whose answer was lost (NetCash unreachable, an HTTP error) becomes
 upload would collect every debit in it twice (docs/collections.md, "Debit orders"). A loaded
 batch is `submitted`, or `awaiting_authorisation` while NetCash says it waits for authorisation
 in its portal; the load report's refused lines and a refused batch fail their payments.
+
+Before that, each run reads NetCash's merchant statement from the earliest action date that has
+come (internal.debit_order_results_from) and applies its debit lines
+(internal.apply_debit_order_result): paid debits complete their payments, unpaid and disputed
+ones are returned, and the reason decides whether the invoice is presented again. A returned
+invoice that may be presented again is in that same run's batch.
 """
 from __future__ import annotations
 
@@ -20,24 +26,26 @@ from decimal import Decimal
 
 import psycopg
 from psycopg.rows import dict_row
+from psycopg.types.json import Jsonb
 
 from bridge.db import acting_as
 from gateways import netcash
 from jobs.config import JobConfig
 from jobs.runner import Outcome
 
-REPORT_POLLS = 3            # load-report polls per run; a report not ready by then is polled next run
+REPORT_POLLS = 3            # polls per run of a load report or statement; one not ready by then waits for the next run
 REPORT_POLL_PAUSE_S = 1.0
 
 
 def run(conn: psycopg.Connection, as_of: date | None, tenant: str | None, actor: str, config: JobConfig) -> Outcome:
     client = netcash.NetcashClient(config.netcash)
     conn.execute("SELECT set_config('app.settings.payment_method_key', %s, false)", [config.payment_method_key])
-    outcome = Outcome(detail={"batches": {}})
+    outcome = Outcome(detail={"batches": {}, "results": {}})
     rows = conn.cursor(row_factory=dict_row)
     tenants = [tenant] if tenant else [t["id"] for t in rows.execute("SELECT id FROM internal.list_tenants()")]
     for owner in tenants:
         submission = as_of or rows.execute("SELECT internal.tenant_today(%s) AS d", [owner]).fetchone()["d"]
+        collect_results(conn, client, owner, submission, actor, outcome)
         setting = rows.execute("SELECT * FROM internal.debit_order_service(%s, %s)", [owner, submission]).fetchone()
         action = netcash.action_date(submission, setting["service"], setting["cutoff_passed"])
         with acting_as(conn, actor):
@@ -113,13 +121,8 @@ def upload(conn, client, batch, actor, outcome, settings, record) -> tuple[str, 
 
 
 def load(client, token: str, outcome: Outcome, record) -> str:
-    for attempt in range(REPORT_POLLS):
-        report = client.request_file_upload_report(token)
-        if report is not None:
-            break
-        if attempt < REPORT_POLLS - 1:
-            time.sleep(REPORT_POLL_PAUSE_S)
-    else:
+    report = polled(client.request_file_upload_report, token)
+    if report is None:
         outcome.skipped += 1
         return "loading"  # polled again on the next run
     if report.status == "UNSUCCESSFUL":
@@ -129,3 +132,46 @@ def load(client, token: str, outcome: Outcome, record) -> str:
     held = client.batch_status(token) == "awaiting_authorisation"
     return record("awaiting_authorisation" if held else "submitted", load=report.status,
                   lines=[failure.line for failure in report.failures])
+
+
+# What a statement line of a debit means; the other types (Pay Now, balances) are not debits.
+RESULT_KINDS = {"TDD": "paid", "SDD": "paid", "DRU": "unpaid", "PND": "dispute"}
+
+
+def polled(poll, *args):
+    """A polling call's answer, or None when NetCash has not prepared it within REPORT_POLLS."""
+    for attempt in range(REPORT_POLLS):
+        answer = poll(*args)
+        if answer is not None:
+            return answer
+        if attempt < REPORT_POLLS - 1:
+            time.sleep(REPORT_POLL_PAUSE_S)
+    return None
+
+
+def collect_results(conn, client: netcash.NetcashClient, tenant: str, as_of: date, actor: str, outcome: Outcome) -> None:
+    """Applies the statement's debit lines to the tenant's debits. The line names the debit by the
+    account reference, the first word of its description (as the stand-in writes it: to be
+    confirmed against a real statement), and its amount."""
+    start = conn.execute("SELECT internal.debit_order_results_from(%s, %s)", [tenant, as_of]).fetchone()[0]
+    if start is None:
+        return
+    lines = polled(client.retrieve_merchant_statement, client.request_merchant_statement(start))
+    if lines is None:
+        outcome.skipped += 1
+        return
+    counts = outcome.detail["results"]
+    for line in lines:
+        kind = RESULT_KINDS.get(line.type_code)
+        if kind is None or not line.description:
+            continue
+        code = line.unpaid_code
+        reason = netcash.unpaid_reason(code).description if kind == "unpaid" and code is not None else None
+        with acting_as(conn, actor):
+            applied = conn.execute(
+                "SELECT internal.apply_debit_order_result(%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                [tenant, kind, line.description.split()[0], int(line.amount * 100), line.day, line.transaction_id,
+                 code, reason, Jsonb({"statement_line": [str(line.day), line.type_code, line.transaction_id,
+                                                          line.description, str(line.amount), line.sign]})]).fetchone()[0]
+        if applied == "applied":
+            counts[kind] = counts.get(kind, 0) + 1

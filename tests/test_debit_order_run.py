@@ -153,6 +153,41 @@ def test_a_run_submits_one_debit_per_due_invoice_and_a_rerun_debits_no_one_twice
     assert page.status_code == 200 and "debit order for this invoice is scheduled" in page.text, page.text
 
 
+def invoice_of(db, invoice) -> dict:
+    return db.execute("SELECT status, amount_due FROM kassa.invoices WHERE id = %s", [invoice]).fetchone()
+
+
+def test_results_settle_paid_debits_and_return_unpaid_and_disputed_ones(settings, db, fake):
+    tenant = create_tenant(db, payment_terms_days=0)
+    paying, short, disputing, closed = (debtor(db, settings, tenant, name) for name in
+                                        ("Thandi Nkosi", "Pieter Botha", "Naledi Khumalo", "Johan Smit"))
+    set_outcomes(fake, {short["reference"]: "unpaid:2", disputing["reference"]: "dispute",
+                        closed["reference"]: "unpaid:12"})
+    run_job(settings, "debit-order-run", tenant, today(db, tenant))
+    for _ in range(4):  # each run on the action date of the one before: results, then that day's batch
+        run_job(settings, "debit-order-run", tenant, batches_of(db, tenant)[-1]["action_date"])
+    items = items_of(db, tenant)
+    by_invoice = {}
+    for item in items:
+        by_invoice.setdefault(item["invoice_id"], []).append((item["status"], item["payment_status"], item["reason_code"]))
+
+    assert by_invoice[paying["invoice"]] == [("paid", "completed", None)]
+    assert invoice_of(db, paying["invoice"]) == {"status": "paid", "amount_due": 0}
+    # "Not provided for": presented again, three times in all, then no more.
+    assert by_invoice[short["invoice"]] == [("unpaid", "failed", 2)] * 3
+    assert [i["presentation"] for i in items if i["invoice_id"] == short["invoice"]] == [1, 2, 3]
+    assert [i["retry_allowed"] for i in items if i["invoice_id"] == short["invoice"]] == [True, True, False]
+    assert invoice_of(db, short["invoice"])["amount_due"] == 1000
+    # A dispute and a closed account: returned once, the mandate cancelled.
+    assert by_invoice[disputing["invoice"]] == [("disputed", "failed", None)]
+    assert by_invoice[closed["invoice"]] == [("unpaid", "failed", 12)]
+    mandates = {row["netcash_account_ref"]: row["mandate_status"] for row in db.execute(
+        "SELECT netcash_account_ref, mandate_status FROM kassa.payment_methods WHERE tenant_id = %s", [tenant["id"]])}
+    assert mandates == {paying["reference"]: "active", short["reference"]: "active",
+                        disputing["reference"]: "cancelled", closed["reference"]: "cancelled"}
+    assert uploads_naming(fake, {paying["reference"]}) == 1 and uploads_naming(fake, {short["reference"]}) == 3
+
+
 def test_a_batch_held_for_authorisation_is_submitted_once_authorised(settings, db, fake):
     tenant = create_tenant(db, payment_terms_days=0)
     held = debtor(db, settings, tenant, "Lerato Dlamini")

@@ -318,3 +318,85 @@ CREATE VIEW api.debit_order_items WITH (security_invoker = true) AS
          d.settled_at
     FROM kassa.debit_order_items d;
 GRANT SELECT ON api.debit_order_items TO customer, staff;
+
+-- --- Results -------------------------------------------------------------------------------
+
+-- The earliest action date the merchant statement is read from on p_as_of: debits at NetCash
+-- whose action date has come, and paid ones of the last 40 days (a bank takes disputes that
+-- long). NULL: nothing to read.
+CREATE OR REPLACE FUNCTION internal.debit_order_results_from(p_tenant uuid, p_as_of date) RETURNS date
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
+  SELECT min(b.action_date)
+    FROM kassa.debit_order_items d
+    JOIN kassa.debit_order_batches b ON b.tenant_id = d.tenant_id AND b.id = d.batch_id
+   WHERE (p_tenant IS NULL OR d.tenant_id = p_tenant) AND b.action_date <= p_as_of
+     AND (d.status = 'submitted' OR (d.status = 'paid' AND b.action_date >= p_as_of - 40))
+$$;
+
+-- One line of NetCash's merchant statement for a debit: p_kind paid (TDD/SDD), unpaid (DRU, the
+-- bank's reason code) or dispute (PND), naming the account reference and amount; p_transaction
+-- is NetCash's transaction id (a line applied once). Paid completes the debit's payment (which
+-- settles its invoice first). Unpaid and dispute return the money: a payment already completed
+-- gets a reversal (a refund of kind `unpaid` or `dispute`, which un-settles its invoice), one
+-- still pending fails (nothing was booked). The reason decides what follows: a dispute, 12
+-- (account closed) and 30 (no authority) cancel the mandate; 2 (not provided for) allows the
+-- invoice to be presented again, at most three presentations in all; any other reason ends the
+-- debit-order collection of that invoice. Answers applied, duplicate or unknown (not a debit of
+-- Kassa's, or of p_tenant when given).
+CREATE OR REPLACE FUNCTION internal.apply_debit_order_result(
+  p_tenant uuid, p_kind text, p_account_ref text, p_amount bigint, p_day date, p_transaction text,
+  p_code integer, p_reason text, p_raw jsonb DEFAULT '{}')
+RETURNS text
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  item kassa.debit_order_items;
+  pay kassa.payments;
+  why text;
+BEGIN
+  IF p_kind IS NULL OR p_kind NOT IN ('paid', 'unpaid', 'dispute') THEN
+    PERFORM internal.raise_error('P0E08', format('a debit-order result is paid, unpaid or dispute, not %s', coalesce(p_kind, 'nothing')));
+  END IF;
+  IF internal.is_blank(p_transaction) OR char_length(p_transaction) > 100 THEN
+    PERFORM internal.raise_error('P0E08', 'a debit-order result names NetCash''s transaction id (1 to 100 characters)');
+  END IF;
+  IF EXISTS (SELECT FROM kassa.debit_order_items d WHERE d.account_reference = p_account_ref
+                AND (d.paid_ref = p_transaction OR d.reversal_ref = p_transaction)) THEN
+    RETURN 'duplicate';
+  END IF;
+  SELECT d.* INTO item FROM kassa.debit_order_items d
+    JOIN kassa.debit_order_batches b ON b.tenant_id = d.tenant_id AND b.id = d.batch_id
+   WHERE d.account_reference = p_account_ref AND d.amount = p_amount AND (p_tenant IS NULL OR d.tenant_id = p_tenant)
+     AND b.action_date <= p_day
+     AND CASE WHEN p_kind = 'paid' THEN d.status = 'submitted'
+              ELSE d.status IN ('submitted', 'paid') AND d.reversal_ref IS NULL END
+   ORDER BY b.action_date, d.created_at
+   LIMIT 1
+     FOR UPDATE OF d;
+  IF NOT FOUND THEN
+    RETURN 'unknown';
+  END IF;
+  pay := internal.lock_payment(item.tenant_id, item.payment_id);
+  IF p_kind = 'paid' THEN
+    PERFORM internal.complete_payment(item.tenant_id, item.payment_id, item.amount, pay.currency, p_transaction, p_raw);
+    UPDATE kassa.debit_order_items d SET status = 'paid', paid_ref = p_transaction, settled_at = now()
+     WHERE d.tenant_id = item.tenant_id AND d.id = item.id;
+    RETURN 'applied';
+  END IF;
+  why := left(coalesce(nullif(btrim(p_reason), ''), CASE p_kind WHEN 'dispute' THEN 'debit order disputed'
+                                                                  ELSE format('debit order unpaid (bank code %s)', p_code) END), 500);
+  IF pay.status = 'pending' THEN
+    PERFORM internal.fail_payment(item.tenant_id, pay.id, why, p_raw);
+  ELSE
+    PERFORM internal.refund_payment(item.tenant_id, pay.id, p_kind, item.amount, p_transaction, why, p_raw);
+  END IF;
+  UPDATE kassa.debit_order_items d
+     SET status = CASE p_kind WHEN 'dispute' THEN 'disputed' ELSE 'unpaid' END, reason_code = p_code, reason = why,
+         reversal_ref = p_transaction, settled_at = now(),
+         retry_allowed = p_kind = 'unpaid' AND p_code = 2 AND d.presentation < 3
+   WHERE d.tenant_id = item.tenant_id AND d.id = item.id;
+  IF p_kind = 'dispute' OR p_code IN (12, 30) THEN
+    UPDATE kassa.payment_methods m SET mandate_status = 'cancelled'
+     WHERE m.tenant_id = item.tenant_id AND m.id = item.payment_method_id AND m.mandate_status = 'active';
+  END IF;
+  RETURN 'applied';
+END $$;

@@ -116,7 +116,8 @@ GRANT EXECUTE ON FUNCTION
   internal.debit_order_service(uuid, date), internal.record_debit_order_batch(uuid, date, date, text, text),
   internal.debit_order_debits(uuid, uuid), internal.debit_order_batch_uploading(uuid, uuid, uuid[], text),
   internal.record_debit_order_batch_state(uuid, uuid, text, text, text, integer[], text),
-  internal.open_debit_order_batches(uuid),
+  internal.open_debit_order_batches(uuid), internal.debit_order_results_from(uuid, date),
+  internal.apply_debit_order_result(uuid, text, text, bigint, date, text, integer, text, jsonb),
   -- job runner and scheduler
   internal.clock_now(), internal.tenant_today(uuid), internal.list_tenants(),
   internal.start_job_run(text, date, uuid), internal.start_queued_job_run(bigint),

@@ -1,7 +1,7 @@
 -- NetCash debit orders: mandates (requested, hinted by the postback, decided once confirmed); the
 -- run's selection, its idempotence and the batch statuses.
 BEGIN;
-SELECT plan(27);
+SELECT plan(37);
 \ir helpers/invoices.sql
 \ir helpers/clock.sql
 \ir helpers/two_tenants.sql
@@ -46,7 +46,9 @@ CREATE TEMP TABLE inv AS SELECT
   pg_temp.issued('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-0000000000a1', ARRAY[3000], '2026-02-10') AS settled,
   pg_temp.issued('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-0000000000a2', ARRAY[7000], '2026-02-10') AS unmandated,
   pg_temp.issued('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-0000000000a1', ARRAY[5000], '2026-03-01') AS later;
-UPDATE kassa.invoices SET amount_paid = total, status = 'paid' WHERE id = (SELECT settled FROM inv);
+SELECT pg_temp.post('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-0000000000a1', 'payment', 3000, 'paid-58');
+SELECT internal.allocate_credit('aaaaaaaa-0000-4000-8000-00000000000a', ARRAY['aaaaaaaa-0000-4000-8000-0000000000a1'::uuid],
+                                ARRAY[(SELECT settled FROM inv)]);
 CREATE TEMP TABLE b AS SELECT (internal.record_debit_order_batch('aaaaaaaa-0000-4000-8000-00000000000a', '2026-03-02', '2026-03-04',
                                                                  'two_day', 'Run 1')).*;
 SELECT results_eq($$SELECT invoice_id, amount, status, presentation FROM kassa.debit_order_items WHERE batch_id = (SELECT id FROM b)$$,
@@ -91,8 +93,40 @@ SELECT is((internal.record_debit_order_batch_state('aaaaaaaa-0000-4000-8000-0000
            NULL, 'SUCCESSFUL WITH ERRORS', ARRAY[3])).status, 'awaiting_authorisation', 'a loaded batch may wait for authorisation');
 SELECT results_eq($$SELECT d.status, p.status FROM kassa.debit_order_items d JOIN kassa.payments p ON p.id = d.payment_id$$,
   $$VALUES ('rejected'::text, 'failed'::text)$$, 'a line the load report refused is rejected and its payment failed');
-SELECT isnt((internal.record_debit_order_batch('aaaaaaaa-0000-4000-8000-00000000000a', '2026-03-03', '2026-03-05', 'two_day', 'Run 2')).id,
-  NULL, 'a rejected debit''s invoice is debited again on the next date');
+CREATE TEMP TABLE b2 AS SELECT (internal.record_debit_order_batch('aaaaaaaa-0000-4000-8000-00000000000a', '2026-03-03', '2026-03-05',
+                                                                   'two_day', 'Run 2')).*;
+SELECT isnt((SELECT id FROM b2), NULL, 'a rejected debit''s invoice is debited again on the next date');
+
+-- 4. Results: paid completes and settles, a return after that is a reversal of kind unpaid.
+CREATE TEMP TABLE it AS SELECT d.id, d.payment_id, d.account_reference FROM kassa.debit_order_items d WHERE d.batch_id = (SELECT id FROM b2);
+SELECT internal.debit_order_batch_uploading('aaaaaaaa-0000-4000-8000-00000000000a', (SELECT id FROM b2), ARRAY(SELECT id FROM it), 'x');
+SELECT internal.record_debit_order_batch_state('aaaaaaaa-0000-4000-8000-00000000000a', (SELECT id FROM b2), 'loading', 'tok-2');
+SELECT internal.record_debit_order_batch_state('aaaaaaaa-0000-4000-8000-00000000000a', (SELECT id FROM b2), 'submitted', NULL, 'SUCCESSFUL');
+SELECT is(internal.debit_order_results_from('aaaaaaaa-0000-4000-8000-00000000000a', '2026-03-04'), NULL,
+  'a debit is not looked for on the statement before its action date');
+SELECT is(internal.debit_order_results_from('aaaaaaaa-0000-4000-8000-00000000000a', '2026-03-05'), '2026-03-05'::date,
+  '... and from its action date on');
+SELECT throws_ok($$SELECT internal.apply_debit_order_result(NULL, 'refund', 'X', 1, '2026-03-05', 'T1', NULL, NULL)$$,
+  'P0E08', NULL, 'a result is paid, unpaid or dispute');
+SELECT is(internal.apply_debit_order_result(NULL, 'paid', 'KNOTOURS', 20000, '2026-03-05', 'T0', NULL, NULL), 'unknown',
+  'a statement line of another account reference is not ours');
+SELECT is(internal.apply_debit_order_result('aaaaaaaa-0000-4000-8000-00000000000a', 'paid', (SELECT account_reference FROM it), 20000,
+          '2026-03-05', 'T1', NULL, NULL), 'applied', 'a paid debit is applied');
+SELECT results_eq($$SELECT p.status, i.status, i.amount_due FROM kassa.payments p JOIN kassa.invoices i ON i.id = p.invoice_id
+                     WHERE p.id = (SELECT payment_id FROM it)$$,
+  $$VALUES ('completed'::text, 'paid'::text, 0::bigint)$$, '... completing its payment, which settles its invoice');
+SELECT is(internal.apply_debit_order_result(NULL, 'paid', (SELECT account_reference FROM it), 20000, '2026-03-05', 'T1', NULL, NULL),
+  'duplicate', 'the same statement line again changes nothing');
+SELECT is(internal.apply_debit_order_result(NULL, 'unpaid', (SELECT account_reference FROM it), 20000, '2026-03-08', 'T2', 30,
+          'no authority to debit'), 'applied', 'an unpaid after the payment was booked is applied');
+SELECT results_eq($$SELECT r.kind, r.amount, i.amount_due, d.status, d.reason_code, d.retry_allowed, m.mandate_status
+                      FROM kassa.payment_refunds r JOIN kassa.payments p ON p.id = r.payment_id
+                      JOIN kassa.invoices i ON i.id = p.invoice_id JOIN kassa.debit_order_items d ON d.payment_id = p.id
+                      JOIN kassa.payment_methods m ON m.id = d.payment_method_id WHERE p.id = (SELECT payment_id FROM it)$$,
+  $$VALUES ('unpaid'::text, 20000::bigint, 20000::bigint, 'unpaid'::text, 30, false, 'cancelled'::text)$$,
+  '... as a reversal of kind unpaid that un-settles the invoice; no authority cancels the mandate and allows no retry');
+SELECT is((internal.record_debit_order_batch('aaaaaaaa-0000-4000-8000-00000000000a', '2026-03-09', '2026-03-11', 'two_day', 'Run 3')).id,
+  NULL, 'an invoice returned for a reason that allows no retry (and without a mandate) is not debited again');
 
 SELECT * FROM finish();
 ROLLBACK;
