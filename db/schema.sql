@@ -1154,7 +1154,7 @@ CREATE FUNCTION internal.debit_order_results_from(p_tenant uuid, p_as_of date) R
 ALTER FUNCTION internal.debit_order_results_from(p_tenant uuid, p_as_of date) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.debit_order_service(p_tenant uuid, p_submission date, OUT service text, OUT cutoff_passed boolean) RETURNS record
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 

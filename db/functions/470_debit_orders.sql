@@ -100,23 +100,21 @@ END $$;
 -- --- Debit-order runs ------------------------------------------------------------------------
 
 -- The tenant's debit-order service and whether a submission on p_submission is past its cut-off
--- (only today can be: the tenant-local time of the one clock against debit_order_cutoff).
+-- (a past date always is; today is after debit_order_cutoff in the tenant's time), the
+-- settings' column defaults without a row.
 CREATE OR REPLACE FUNCTION internal.debit_order_service(p_tenant uuid, p_submission date,
                                                         OUT service text, OUT cutoff_passed boolean)
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = '' AS $$
-DECLARE
-  cutoff time;
-  local_now timestamp;
-BEGIN
-  SELECT s.debit_order_service, s.debit_order_cutoff INTO service, cutoff
-    FROM kassa.payment_settings s WHERE s.tenant_id = p_tenant;
-  IF NOT FOUND THEN
-    service := internal.column_default('kassa.payment_settings', 'debit_order_service');
-    cutoff := internal.column_default('kassa.payment_settings', 'debit_order_cutoff');
-  END IF;
-  SELECT internal.clock_now() AT TIME ZONE t.timezone INTO local_now FROM kassa.tenants t WHERE t.id = p_tenant;
-  cutoff_passed := p_submission < local_now::date OR (p_submission = local_now::date AND local_now::time > cutoff);
-END $$;
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
+  SELECT coalesce(s.debit_order_service, internal.column_default('kassa.payment_settings', 'debit_order_service')),
+         p_submission < here.now::date
+           OR (p_submission = here.now::date
+               AND here.now::time > coalesce(s.debit_order_cutoff,
+                                             internal.column_default('kassa.payment_settings', 'debit_order_cutoff')::time))
+    FROM kassa.tenants t
+   CROSS JOIN LATERAL (SELECT internal.clock_now() AT TIME ZONE t.timezone AS now) here
+    LEFT JOIN kassa.payment_settings s ON s.tenant_id = t.id
+   WHERE t.id = p_tenant
+$$;
 
 -- The batch of a tenant's submission date, recorded with its debits on the first call that finds
 -- any (NULL while there is nothing to collect); later calls (a re-run for the same date) answer

@@ -1,7 +1,7 @@
 -- NetCash debit orders: mandates (requested, hinted by the postback, decided once confirmed); the
 -- run's selection, its idempotence and the batch statuses.
 BEGIN;
-SELECT plan(37);
+SELECT plan(39);
 \ir helpers/invoices.sql
 \ir helpers/clock.sql
 \ir helpers/two_tenants.sql
@@ -37,6 +37,13 @@ SELECT throws_ok($$SELECT internal.record_mandate_outcome('aaaaaaaa-0000-4000-80
 SELECT throws_ok($$SELECT internal.record_mandate_request('aaaaaaaa-0000-4000-8000-00000000000a',
     internal.add_payment_method('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-0000000000a1', 'eft', NULL, NULL, NULL, NULL, false),
     'https://netcash.example/m/9')$$, 'P0E05', NULL, 'only a debit order gets a mandate');
+
+-- The cut-off (default 11:00 tenant time; it is 10:00 in Johannesburg): today's submission is in
+-- time, yesterday's is past it.
+SELECT is((SELECT (service, cutoff_passed)::text FROM internal.debit_order_service('aaaaaaaa-0000-4000-8000-00000000000a', '2026-03-02')),
+  '(two_day,f)', 'the default service is two-day, and a submission before the cut-off is in time');
+SELECT is((SELECT cutoff_passed FROM internal.debit_order_service('aaaaaaaa-0000-4000-8000-00000000000a', '2026-03-01')),
+  true, 'a submission date already past is past the cut-off');
 
 -- 2. The run's selection. A1's mandate is active, A2's pending; A1 has an invoice due before the
 -- action date, one due after it, and a paid one.
