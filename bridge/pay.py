@@ -3,8 +3,8 @@ is the key.
 
   GET  /pay/<token>                  the invoice (or amount), its amount due now, the gateways
                                      to pay with; paid 200, expired or invalidated 410, unknown 404
-  POST /pay/<token>/<gateway>        starts a payment of the amount due now at the gateway and
-                                     redirects to its hosted page
+  POST /pay/<token>/<gateway>        starts a payment of the amount due now at the gateway (octo,
+                                     stripe) and redirects to its hosted page
   GET  /pay/<token>/return           where the gateway sends the customer back: paid, being
                                      confirmed, failed or cancelled
 
@@ -20,6 +20,7 @@ from decimal import Decimal
 from urllib.parse import urlsplit
 
 import psycopg
+import stripe
 from flask import Blueprint, redirect, render_template, request
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
@@ -29,10 +30,11 @@ from bridge.db import acting_as, pool
 from bridge.security import SECURITY_HEADERS
 from bridge.texts import LOCALES, Speaker
 from gateways import exact_json
+from gateways import stripe as stripe_gateway
 from gateways.octo import OctoClient, OctoError
 
 blueprint = Blueprint("pay", __name__, template_folder="templates")
-GATEWAY_NAMES = {"octo": "OCTO"}
+GATEWAY_NAMES = {"octo": "OCTO", "stripe": "Stripe"}
 
 
 def origin(url: str) -> str:
@@ -89,7 +91,9 @@ def link_page(token: str, link: dict, outcome: str | None = None):
                            gateway_names=GATEWAY_NAMES)
     # The pay buttons post here and are redirected to the gateway's page, which the form-action
     # rule of the page must allow.
-    gateway_origins = " ".join(origin(config.current().octo.base_url) for gateway in link["gateways"] if gateway == "octo")
+    settings = config.current()
+    hosted_pages = {"octo": origin(settings.octo.base_url), "stripe": settings.stripe.checkout_origin}
+    gateway_origins = " ".join(hosted_pages[gateway] for gateway in link["gateways"])
     return page, status, {"Content-Security-Policy": SECURITY_HEADERS["Content-Security-Policy"].replace(
         "form-action 'self'", f"form-action 'self' {gateway_origins}")}
 
@@ -109,7 +113,7 @@ def returned(token: str):
     return link_page(token, resolve(token), outcome)
 
 
-@blueprint.post("/pay/<token>/<any(octo):gateway>")
+@blueprint.post("/pay/<token>/<any(octo, stripe):gateway>")
 def start(token: str, gateway: str):
     if refused := refused_by_limits(token):
         return refused
@@ -124,24 +128,48 @@ def start(token: str, gateway: str):
         return link_page(token, link)  # not payable (any more), or not through this gateway: the page says why
     if not payment["checkout_url"]:
         try:
-            payment = start_at_octo(token, link, payment)
-        except (OctoError, OSError):
+            payment = attach(link, payment, *STARTS[gateway](token, link, payment))
+        except (OctoError, stripe.StripeError, OSError):
             return link_page(token, link, "failure")
     return redirect(payment["checkout_url"], 303)
 
 
-def start_at_octo(token: str, link: dict, payment: dict) -> dict:
-    """OCTO's payment for our pending one (the same one again for the same payment id), attached
-    to it. OCTO's page speaks English, Russian and Uzbek: English for every customer here."""
-    settings = config.current()
-    say = Speaker(link["locale"])
-    started = OctoClient(settings.octo).prepare_payment(
-        shop_transaction_id=str(payment["id"]), total_sum=Decimal(payment["amount"]).scaleb(-link["minor_units"]),
-        currency=payment["currency"],
-        description=say("invoice", number=link["invoice_number"]) if link["invoice_number"] else link["tenant_name"],
-        return_url=f"{settings.public_url}/pay/{token}/return", notify_url=f"{settings.public_url}/webhooks/octo",
-        language="en", auto_capture=True)
+def description(link: dict) -> str:
+    """What the gateway's page says the payment is for."""
+    if link["invoice_number"]:
+        return Speaker(link["locale"])("invoice", number=link["invoice_number"])
+    return Speaker(link["locale"])("payment_to", tenant=link["tenant_name"])
+
+
+def attach(link: dict, payment: dict, session_id: str, url: str, raw: dict) -> dict:
+    """The gateway's session of the pending payment (the same one again for the same payment)."""
     with pool().connection() as conn, acting_as(conn, f"page:payment-link:{link['link_id']}"):
         return conn.cursor(row_factory=dict_row).execute(
             "SELECT * FROM internal.attach_checkout(%s, %s, %s, %s, %s)",
-            [payment["tenant_id"], payment["id"], started.uuid, started.pay_url, Jsonb(started.raw, dumps=exact_json.dumps)]).fetchone()
+            [payment["tenant_id"], payment["id"], session_id, url, Jsonb(raw, dumps=exact_json.dumps)]).fetchone()
+
+
+def start_at_octo(token: str, link: dict, payment: dict) -> tuple[str, str, dict]:
+    """OCTO's payment for our pending one (the same one again for the same payment id). OCTO's
+    page speaks English, Russian and Uzbek: English for every customer here."""
+    settings = config.current()
+    started = OctoClient(settings.octo).prepare_payment(
+        shop_transaction_id=str(payment["id"]), total_sum=Decimal(payment["amount"]).scaleb(-link["minor_units"]),
+        currency=payment["currency"], description=description(link),
+        return_url=f"{settings.public_url}/pay/{token}/return", notify_url=f"{settings.public_url}/webhooks/octo",
+        language="en", auto_capture=True)
+    return started.uuid, started.pay_url, started.raw
+
+
+def start_at_stripe(token: str, link: dict, payment: dict) -> tuple[str, str, dict]:
+    """A Stripe Checkout session for our pending payment (one per payment: its id is the
+    idempotency key); its webhook completes the payment (bridge/webhooks.py)."""
+    settings = config.current()
+    stripe_gateway.configure(settings.stripe)
+    session = stripe_gateway.create_checkout(
+        payment, stripe_gateway.idempotency_key("link-payment", payment["customer_id"], str(payment["id"])),
+        description(link), f"{settings.public_url}/pay/{token}/return", f"{settings.public_url}/pay/{token}")
+    return session.id, session.url, stripe_gateway.as_dict(session)
+
+
+STARTS = {"octo": start_at_octo, "stripe": start_at_stripe}

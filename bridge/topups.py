@@ -43,9 +43,10 @@ def start_top_up():
     if not payment["checkout_url"] and payment["status"] == "pending":
         stripe_gateway.configure(settings.stripe)
         try:
-            session = stripe_gateway.create_checkout(payment, request_id, success_url or f"{base}/top-ups/done",
-                                                     cancel_url or f"{base}/top-ups/cancelled",
-                                                     save_card=body.get("save_card") is True)
+            session = stripe_gateway.create_checkout(
+                payment, stripe_gateway.idempotency_key("top-up", payment["customer_id"], request_id), "Balance top-up",
+                success_url or f"{base}/top-ups/done", cancel_url or f"{base}/top-ups/cancelled",
+                save_card=body.get("save_card") is True)
         except stripe.StripeError as error:
             return gateway_unavailable(error)
         with pool().connection() as conn, acting_for(conn, claims):

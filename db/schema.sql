@@ -38,7 +38,7 @@ CREATE TABLE kassa.services (
     CONSTRAINT services_status_known CHECK ((status = ANY (ARRAY['pending'::text, 'active'::text, 'suspended'::text, 'cancelled'::text]))),
     CONSTRAINT services_status_max_length CHECK ((char_length(status) <= 32)),
     CONSTRAINT services_suspended_has_reason CHECK (((status = 'suspended'::text) = (suspension_reason IS NOT NULL))),
-    CONSTRAINT services_suspension_reason_known CHECK ((suspension_reason = ANY (ARRAY['service_suspended'::text, 'customer_suspended'::text]))),
+    CONSTRAINT services_suspension_reason_known CHECK ((suspension_reason = ANY (ARRAY['service_suspended'::text, 'customer_suspended'::text, 'non_payment'::text]))),
     CONSTRAINT services_suspension_reason_max_length CHECK ((char_length(suspension_reason) <= 32))
 );
 
@@ -189,6 +189,7 @@ CREATE TABLE kassa.customers (
     closed_at timestamp with time zone,
     status_reason text,
     locale text,
+    auto_pay boolean DEFAULT false NOT NULL,
     CONSTRAINT customers_account_number_max_length CHECK ((char_length(account_number) <= 64)),
     CONSTRAINT customers_address_max_length CHECK ((char_length(address) <= 1000)),
     CONSTRAINT customers_closed_has_date CHECK (((status = 'closed'::text) = (closed_at IS NOT NULL))),
@@ -218,6 +219,13 @@ CREATE FUNCTION api.close_customer(customer_id uuid, reason text) RETURNS kassa.
     AS $$…$$;
 
 ALTER FUNCTION api.close_customer(customer_id uuid, reason text) OWNER TO kassa_owner;
+
+CREATE FUNCTION api.configure_auto_pay(enabled boolean, customer_id uuid DEFAULT NULL::uuid) RETURNS boolean
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.configure_auto_pay(enabled boolean, customer_id uuid) OWNER TO kassa_owner;
 
 CREATE FUNCTION api.configure_auto_topup(enabled boolean, threshold bigint, amount bigint, payment_method_id uuid, customer_id uuid DEFAULT NULL::uuid) RETURNS void
     LANGUAGE sql SECURITY DEFINER
@@ -385,6 +393,32 @@ CREATE FUNCTION api.invalidate_payment_link(link_id uuid, reason text) RETURNS j
 
 ALTER FUNCTION api.invalidate_payment_link(link_id uuid, reason text) OWNER TO kassa_owner;
 
+CREATE TABLE kassa.dunning_pauses (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    customer_id uuid NOT NULL,
+    invoice_id uuid,
+    reason text NOT NULL,
+    until date NOT NULL,
+    actor text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    ended_at timestamp with time zone,
+    ended_by text,
+    CONSTRAINT dunning_pauses_actor_length CHECK ((char_length(actor) <= 200)),
+    CONSTRAINT dunning_pauses_ended_by CHECK (((ended_at IS NULL) = (ended_by IS NULL))),
+    CONSTRAINT dunning_pauses_ended_by_length CHECK ((char_length(ended_by) <= 200)),
+    CONSTRAINT dunning_pauses_reason_length CHECK (((char_length(reason) >= 1) AND (char_length(reason) <= 500)))
+);
+
+ALTER TABLE kassa.dunning_pauses OWNER TO kassa_owner;
+
+CREATE FUNCTION api.pause_dunning(reason text, until date, customer_id uuid DEFAULT NULL::uuid, invoice_id uuid DEFAULT NULL::uuid) RETURNS kassa.dunning_pauses
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.pause_dunning(reason text, until date, customer_id uuid, invoice_id uuid) OWNER TO kassa_owner;
+
 CREATE FUNCTION api.record_manual_payment(customer_id uuid, amount bigint, method text, reason text, reference text DEFAULT NULL::text, request_id text DEFAULT NULL::text) RETURNS uuid
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
@@ -427,12 +461,62 @@ CREATE FUNCTION api.resume_customer(customer_id uuid, reason text) RETURNS kassa
 
 ALTER FUNCTION api.resume_customer(customer_id uuid, reason text) OWNER TO kassa_owner;
 
+CREATE FUNCTION api.resume_dunning(pause_id uuid) RETURNS kassa.dunning_pauses
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.resume_dunning(pause_id uuid) OWNER TO kassa_owner;
+
 CREATE FUNCTION api.resume_service(service_id uuid, reason text, resumed_on date DEFAULT NULL::date, request_id text DEFAULT NULL::text) RETURNS kassa.services
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 
 ALTER FUNCTION api.resume_service(service_id uuid, reason text, resumed_on date, request_id text) OWNER TO kassa_owner;
+
+CREATE TABLE kassa.credit_limits (
+    tenant_id uuid NOT NULL,
+    customer_id uuid NOT NULL,
+    credit_limit bigint NOT NULL,
+    reason text NOT NULL,
+    set_by text NOT NULL,
+    set_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT credit_limits_credit_limit_not_negative CHECK ((credit_limit >= 0)),
+    CONSTRAINT credit_limits_reason_max_length CHECK ((char_length(reason) <= 500)),
+    CONSTRAINT credit_limits_reason_not_blank CHECK ((btrim(reason) <> ''::text)),
+    CONSTRAINT credit_limits_set_by_max_length CHECK ((char_length(set_by) <= 200))
+);
+
+ALTER TABLE kassa.credit_limits OWNER TO kassa_owner;
+
+CREATE FUNCTION api.set_credit_limit(customer_id uuid, credit_limit numeric, reason text) RETURNS kassa.credit_limits
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.set_credit_limit(customer_id uuid, credit_limit numeric, reason text) OWNER TO kassa_owner;
+
+CREATE TABLE kassa.dunning_schedules (
+    tenant_id uuid NOT NULL,
+    version integer NOT NULL,
+    valid_from date NOT NULL,
+    tolerance bigint DEFAULT 0 NOT NULL,
+    created_by text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT dunning_schedules_created_by_length CHECK ((char_length(created_by) <= 200)),
+    CONSTRAINT dunning_schedules_tolerance_range CHECK (((tolerance >= 0) AND (tolerance <= 100000000))),
+    CONSTRAINT dunning_schedules_version_positive CHECK ((version > 0))
+);
+
+ALTER TABLE kassa.dunning_schedules OWNER TO kassa_owner;
+
+CREATE FUNCTION api.set_dunning_schedule(steps jsonb, tolerance bigint DEFAULT 0) RETURNS kassa.dunning_schedules
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.set_dunning_schedule(steps jsonb, tolerance bigint) OWNER TO kassa_owner;
 
 CREATE FUNCTION api.set_primary_payment_method(payment_method_id uuid) RETURNS void
     LANGUAGE sql SECURITY DEFINER
@@ -711,7 +795,9 @@ CREATE TABLE kassa.payments (
     failed_at timestamp with time zone,
     invoice_id uuid,
     payment_link_id uuid,
+    auto_pay_due_on date,
     CONSTRAINT payments_amount_positive CHECK ((amount > 0)),
+    CONSTRAINT payments_auto_pay_names_invoice CHECK (((auto_pay_due_on IS NULL) OR (invoice_id IS NOT NULL))),
     CONSTRAINT payments_bonus_not_negative CHECK ((bonus >= 0)),
     CONSTRAINT payments_checkout_url_max_length CHECK ((char_length(checkout_url) <= 2048)),
     CONSTRAINT payments_completed_has_date CHECK (((status = ANY (ARRAY['completed'::text, 'partially_refunded'::text, 'refunded'::text])) = (completed_at IS NOT NULL))),
@@ -794,6 +880,20 @@ CREATE FUNCTION internal.audit_updated() RETURNS trigger
 
 ALTER FUNCTION internal.audit_updated() OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.auto_pay_card(p_tenant uuid, p_customer uuid) RETURNS uuid
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.auto_pay_card(p_tenant uuid, p_customer uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.auto_pay_due(i kassa.invoices, p_due_on date) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.auto_pay_due(i kassa.invoices, p_due_on date) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.auto_topup_cooldown() RETURNS interval
     LANGUAGE sql IMMUTABLE
     SET search_path TO ''
@@ -807,6 +907,13 @@ CREATE FUNCTION internal.auto_topup_max_failures() RETURNS integer
     AS $$…$$;
 
 ALTER FUNCTION internal.auto_topup_max_failures() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.available_credit(p_tenant uuid, p_customer uuid) RETURNS bigint
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.available_credit(p_tenant uuid, p_customer uuid) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.begin_link_payment(p_token text, p_gateway text) RETURNS kassa.payments
     LANGUAGE plpgsql SECURITY DEFINER
@@ -853,6 +960,13 @@ CREATE FUNCTION internal.check_claims(claims json, api_role text) RETURNS void
     AS $$…$$;
 
 ALTER FUNCTION internal.check_claims(claims json, api_role text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.check_credit(p_tenant uuid, p_customer uuid, p_price_version_id uuid, p_quantity numeric DEFAULT 1) RETURNS void
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.check_credit(p_tenant uuid, p_customer uuid, p_price_version_id uuid, p_quantity numeric) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.check_customer_contact(c kassa.customers) RETURNS void
     LANGUAGE plpgsql STABLE
@@ -917,13 +1031,6 @@ CREATE FUNCTION internal.check_price_version() RETURNS trigger
 
 ALTER FUNCTION internal.check_price_version() OWNER TO kassa_owner;
 
-CREATE FUNCTION internal.check_product() RETURNS trigger
-    LANGUAGE plpgsql
-    SET search_path TO ''
-    AS $$…$$;
-
-ALTER FUNCTION internal.check_product() OWNER TO kassa_owner;
-
 CREATE FUNCTION internal.check_refund(pay kassa.payments, p_amount bigint, p_reason text) RETURNS void
     LANGUAGE plpgsql STABLE
     AS $$…$$;
@@ -944,13 +1051,6 @@ CREATE FUNCTION internal.check_return_url(p_tenant uuid, p_url text, p_bridge_or
 
 ALTER FUNCTION internal.check_return_url(p_tenant uuid, p_url text, p_bridge_origin text) OWNER TO kassa_owner;
 
-CREATE FUNCTION internal.check_service_text() RETURNS trigger
-    LANGUAGE plpgsql
-    SET search_path TO ''
-    AS $$…$$;
-
-ALTER FUNCTION internal.check_service_text() OWNER TO kassa_owner;
-
 CREATE FUNCTION internal.check_tenant() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO ''
@@ -964,6 +1064,20 @@ CREATE FUNCTION internal.check_text(p_text text, p_what text, p_max integer, p_r
     AS $$…$$;
 
 ALTER FUNCTION internal.check_text(p_text text, p_what text, p_max integer, p_required boolean) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.check_text_columns() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.check_text_columns() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.claim_auto_pay(p_tenant uuid, p_invoice uuid, p_due_on date) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.claim_auto_pay(p_tenant uuid, p_invoice uuid, p_due_on date) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.claim_auto_topup(p_tenant uuid, p_customer uuid, p_now timestamp with time zone) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
@@ -998,6 +1112,13 @@ CREATE FUNCTION internal.complete_payment(p_tenant uuid, p_payment uuid, p_amoun
     AS $$…$$;
 
 ALTER FUNCTION internal.complete_payment(p_tenant uuid, p_payment uuid, p_amount bigint, p_currency text, p_intent_ref text, p_raw jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.configure_auto_pay(p_tenant uuid, p_customer uuid, p_enabled boolean) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.configure_auto_pay(p_tenant uuid, p_customer uuid, p_enabled boolean) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.configure_auto_topup(p_tenant uuid, p_customer uuid, p_enabled boolean, p_threshold bigint, p_amount bigint, p_payment_method uuid) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1083,6 +1204,13 @@ CREATE FUNCTION internal.credited_per_line(p_tenant_id uuid, p_invoice_id uuid) 
 
 ALTER FUNCTION internal.credited_per_line(p_tenant_id uuid, p_invoice_id uuid) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.current_dunning_schedule(p_tenant_id uuid, p_on date) RETURNS kassa.dunning_schedules
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.current_dunning_schedule(p_tenant_id uuid, p_on date) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.customer_transition(p_tenant_id uuid, p_customer_id uuid, p_action text, p_reason text) RETURNS kassa.customers
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -1167,6 +1295,13 @@ CREATE FUNCTION internal.decrypt_payment_method(p_method uuid, p_encrypted bytea
 
 ALTER FUNCTION internal.decrypt_payment_method(p_method uuid, p_encrypted bytea, p_key text) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.default_dunning_schedule() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.default_dunning_schedule() OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.draft_for_edit(p_tenant_id uuid, p_invoice_id uuid) RETURNS kassa.invoices
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -1174,12 +1309,26 @@ CREATE FUNCTION internal.draft_for_edit(p_tenant_id uuid, p_invoice_id uuid) RET
 
 ALTER FUNCTION internal.draft_for_edit(p_tenant_id uuid, p_invoice_id uuid) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.due_auto_pays(p_as_of date, p_tenant uuid) RETURNS TABLE(tenant_id uuid, invoice_id uuid, due_on date)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.due_auto_pays(p_as_of date, p_tenant uuid) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.due_auto_topups(p_now timestamp with time zone) RETURNS TABLE(tenant_id uuid, customer_id uuid)
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 
 ALTER FUNCTION internal.due_auto_topups(p_now timestamp with time zone) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.dunning_run(p_tenant_id uuid, p_as_of date, p_actor text) RETURNS TABLE(entered integer, taken integer, skipped integer, services_suspended integer, services_reactivated integer)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.dunning_run(p_tenant_id uuid, p_as_of date, p_actor text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.email_taken(p_tenant uuid, p_email text, p_except uuid) RETURNS boolean
     LANGUAGE sql STABLE SECURITY DEFINER
@@ -1304,6 +1453,13 @@ CREATE FUNCTION internal.guard_service() RETURNS trigger
     AS $$…$$;
 
 ALTER FUNCTION internal.guard_service() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.in_flight_auto_pays(p_before timestamp with time zone, p_tenant uuid) RETURNS SETOF jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.in_flight_auto_pays(p_before timestamp with time zone, p_tenant uuid) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.in_flight_auto_topups(p_before timestamp with time zone) RETURNS SETOF jsonb
     LANGUAGE sql STABLE SECURITY DEFINER
@@ -1703,6 +1859,13 @@ CREATE FUNCTION internal.octo_payment(p_octo_payment text) RETURNS TABLE(tenant_
 
 ALTER FUNCTION internal.octo_payment(p_octo_payment text) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.off_session_claim(pay kassa.payments) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.off_session_claim(pay kassa.payments) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.open_billing_account() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -1717,12 +1880,26 @@ CREATE FUNCTION internal.open_debit_order_batches(p_tenant uuid) RETURNS SETOF k
 
 ALTER FUNCTION internal.open_debit_order_batches(p_tenant uuid) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.overdue_amount(p_tenant_id uuid, p_customer_id uuid) RETURNS bigint
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.overdue_amount(p_tenant_id uuid, p_customer_id uuid) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.own_rows(p_column text DEFAULT 'customer_id'::text) RETURNS text
     LANGUAGE sql IMMUTABLE
     SET search_path TO ''
     AS $$…$$;
 
 ALTER FUNCTION internal.own_rows(p_column text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.pause_dunning(p_tenant_id uuid, p_customer_id uuid, p_invoice_id uuid, p_reason text, p_until date, p_actor text) RETURNS kassa.dunning_pauses
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.pause_dunning(p_tenant_id uuid, p_customer_id uuid, p_invoice_id uuid, p_reason text, p_until date, p_actor text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.payment_link_lifetime(p_tenant uuid) RETURNS interval
     LANGUAGE sql STABLE
@@ -1838,6 +2015,20 @@ CREATE FUNCTION internal.recipient_snapshot(p_tenant_id uuid, p_customer_id uuid
     AS $$…$$;
 
 ALTER FUNCTION internal.recipient_snapshot(p_tenant_id uuid, p_customer_id uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.reconnect_customer(p_tenant_id uuid, p_customer_id uuid) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.reconnect_customer(p_tenant_id uuid, p_customer_id uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.reconnect_paid_up() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.reconnect_paid_up() OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.record_debit_order_batch(p_tenant uuid, p_submission date, p_action date, p_service text, p_name text) RETURNS kassa.debit_order_batches
     LANGUAGE plpgsql SECURITY DEFINER
@@ -2014,6 +2205,13 @@ CREATE FUNCTION internal.resolve_payment_link(p_token text) RETURNS TABLE(state 
 
 ALTER FUNCTION internal.resolve_payment_link(p_token text) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.resume_dunning(p_tenant_id uuid, p_pause_id uuid, p_actor text) RETURNS kassa.dunning_pauses
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.resume_dunning(p_tenant_id uuid, p_pause_id uuid, p_actor text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.rotate_payment_method_key(p_old text, p_new text) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -2055,6 +2253,27 @@ CREATE FUNCTION internal.service_transition_once(p_tenant_id uuid, p_request_id 
     AS $$…$$;
 
 ALTER FUNCTION internal.service_transition_once(p_tenant_id uuid, p_request_id text, p_service_id uuid, p_action text, p_reason text, p_on date, p_plan_version_id uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.services_reference(p_tenant_id uuid, p_service_ids uuid[]) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.services_reference(p_tenant_id uuid, p_service_ids uuid[]) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.set_credit_limit(p_tenant uuid, p_customer uuid, p_limit numeric, p_reason text, p_actor text) RETURNS kassa.credit_limits
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.set_credit_limit(p_tenant uuid, p_customer uuid, p_limit numeric, p_reason text, p_actor text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.set_dunning_schedule(p_tenant_id uuid, p_steps jsonb, p_tolerance bigint, p_actor text) RETURNS kassa.dunning_schedules
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.set_dunning_schedule(p_tenant_id uuid, p_steps jsonb, p_tolerance bigint, p_actor text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.set_primary_payment_method(p_tenant uuid, p_method uuid, p_customer uuid) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
@@ -2407,6 +2626,17 @@ CREATE VIEW api.bonus_tiers WITH (security_invoker='true') AS
 
 ALTER TABLE api.bonus_tiers OWNER TO kassa_owner;
 
+CREATE VIEW api.credit_limits WITH (security_invoker='true') AS
+ SELECT credit_limits.tenant_id,
+    credit_limits.customer_id,
+    credit_limits.credit_limit,
+    credit_limits.reason,
+    credit_limits.set_by,
+    credit_limits.set_at
+   FROM kassa.credit_limits;
+
+ALTER TABLE api.credit_limits OWNER TO kassa_owner;
+
 CREATE TABLE kassa.credit_note_lines (
     tenant_id uuid NOT NULL,
     credit_note_id uuid NOT NULL,
@@ -2505,6 +2735,7 @@ CREATE VIEW api.customers WITH (security_invoker='true') AS
     c.address,
     c.vat_number,
     c.locale,
+    c.auto_pay,
     c.created_at,
     c.closed_at,
     COALESCE(( SELECT a.balance
@@ -2589,6 +2820,52 @@ CREATE VIEW api.debit_order_items WITH (security_invoker='true') AS
 
 ALTER TABLE api.debit_order_items OWNER TO kassa_owner;
 
+CREATE VIEW api.dunning_pauses WITH (security_invoker='true') AS
+ SELECT dunning_pauses.id,
+    dunning_pauses.tenant_id,
+    dunning_pauses.customer_id,
+    dunning_pauses.invoice_id,
+    dunning_pauses.reason,
+    dunning_pauses.until,
+    dunning_pauses.actor,
+    dunning_pauses.created_at,
+    dunning_pauses.ended_at,
+    dunning_pauses.ended_by
+   FROM kassa.dunning_pauses;
+
+ALTER TABLE api.dunning_pauses OWNER TO kassa_owner;
+
+CREATE VIEW api.dunning_schedules WITH (security_invoker='true') AS
+ SELECT dunning_schedules.tenant_id,
+    dunning_schedules.version,
+    dunning_schedules.valid_from,
+    dunning_schedules.tolerance,
+    dunning_schedules.created_by,
+    dunning_schedules.created_at
+   FROM kassa.dunning_schedules;
+
+ALTER TABLE api.dunning_schedules OWNER TO kassa_owner;
+
+CREATE TABLE kassa.dunning_steps (
+    tenant_id uuid NOT NULL,
+    schedule_version integer NOT NULL,
+    day_offset integer NOT NULL,
+    kind text NOT NULL,
+    CONSTRAINT dunning_steps_day_offset_range CHECK (((day_offset >= '-90'::integer) AND (day_offset <= 365))),
+    CONSTRAINT dunning_steps_kind_known CHECK ((kind = ANY (ARRAY['reminder'::text, 'notice'::text, 'suspend'::text, 'final'::text])))
+);
+
+ALTER TABLE kassa.dunning_steps OWNER TO kassa_owner;
+
+CREATE VIEW api.dunning_steps WITH (security_invoker='true') AS
+ SELECT dunning_steps.tenant_id,
+    dunning_steps.schedule_version,
+    dunning_steps.day_offset,
+    dunning_steps.kind
+   FROM kassa.dunning_steps;
+
+ALTER TABLE api.dunning_steps OWNER TO kassa_owner;
+
 CREATE VIEW api.invoice_allocations WITH (security_invoker='true') AS
  SELECT invoice_allocations.public_id AS id,
     invoice_allocations.tenant_id,
@@ -2601,6 +2878,61 @@ CREATE VIEW api.invoice_allocations WITH (security_invoker='true') AS
    FROM kassa.invoice_allocations;
 
 ALTER TABLE api.invoice_allocations OWNER TO kassa_owner;
+
+CREATE TABLE kassa.invoice_dunning (
+    tenant_id uuid NOT NULL,
+    invoice_id uuid NOT NULL,
+    customer_id uuid NOT NULL,
+    schedule_version integer NOT NULL,
+    entered_on date NOT NULL,
+    last_step integer,
+    last_step_on date
+);
+
+ALTER TABLE kassa.invoice_dunning OWNER TO kassa_owner;
+
+CREATE VIEW api.invoice_dunning WITH (security_invoker='true') AS
+ SELECT invoice_dunning.tenant_id,
+    invoice_dunning.invoice_id,
+    invoice_dunning.customer_id,
+    invoice_dunning.schedule_version,
+    invoice_dunning.entered_on,
+    invoice_dunning.last_step,
+    invoice_dunning.last_step_on
+   FROM kassa.invoice_dunning;
+
+ALTER TABLE api.invoice_dunning OWNER TO kassa_owner;
+
+CREATE TABLE kassa.invoice_dunning_steps (
+    tenant_id uuid NOT NULL,
+    invoice_id uuid NOT NULL,
+    step integer NOT NULL,
+    kind text NOT NULL,
+    outcome text NOT NULL,
+    customer_id uuid NOT NULL,
+    as_of date NOT NULL,
+    notification_id bigint,
+    actor text NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT invoice_dunning_steps_actor_length CHECK ((char_length(actor) <= 200)),
+    CONSTRAINT invoice_dunning_steps_kind_known CHECK ((kind = ANY (ARRAY['reminder'::text, 'notice'::text, 'suspend'::text, 'final'::text]))),
+    CONSTRAINT invoice_dunning_steps_outcome_known CHECK ((outcome = ANY (ARRAY['taken'::text, 'skipped'::text])))
+);
+
+ALTER TABLE kassa.invoice_dunning_steps OWNER TO kassa_owner;
+
+CREATE VIEW api.invoice_dunning_steps WITH (security_invoker='true') AS
+ SELECT invoice_dunning_steps.tenant_id,
+    invoice_dunning_steps.invoice_id,
+    invoice_dunning_steps.customer_id,
+    invoice_dunning_steps.step,
+    invoice_dunning_steps.kind,
+    invoice_dunning_steps.outcome,
+    invoice_dunning_steps.as_of,
+    invoice_dunning_steps.at
+   FROM kassa.invoice_dunning_steps;
+
+ALTER TABLE api.invoice_dunning_steps OWNER TO kassa_owner;
 
 CREATE VIEW api.invoice_vat_breakdown WITH (security_invoker='true') AS
  SELECT i.tenant_id,
@@ -2802,11 +3134,11 @@ CREATE TABLE kassa.payment_settings (
     max_top_up bigint DEFAULT 1000000 NOT NULL,
     return_origins text[] DEFAULT '{}'::text[] NOT NULL,
     payment_link_expiry_days integer DEFAULT 7 NOT NULL,
-    link_gateways text[] DEFAULT '{octo}'::text[] NOT NULL,
+    link_gateways text[] DEFAULT '{stripe,octo}'::text[] NOT NULL,
     debit_order_service text DEFAULT 'two_day'::text NOT NULL,
     debit_order_cutoff time without time zone DEFAULT '11:00:00'::time without time zone NOT NULL,
     CONSTRAINT payment_settings_debit_order_service_known CHECK ((debit_order_service = ANY (ARRAY['two_day'::text, 'same_day'::text]))),
-    CONSTRAINT payment_settings_link_gateways_known CHECK ((link_gateways <@ '{octo}'::text[])),
+    CONSTRAINT payment_settings_link_gateways_known CHECK ((link_gateways <@ '{stripe,octo}'::text[])),
     CONSTRAINT payment_settings_link_gateways_max_length CHECK ((char_length(array_to_string(link_gateways, ' '::text)) <= 200)),
     CONSTRAINT payment_settings_max_above_min CHECK ((max_top_up >= min_top_up)),
     CONSTRAINT payment_settings_min_positive CHECK ((min_top_up > 0)),
@@ -3259,6 +3591,9 @@ ALTER TABLE ONLY kassa.clock
 ALTER TABLE ONLY kassa.counters
     ADD CONSTRAINT counters_pkey PRIMARY KEY (tenant_id, kind, period);
 
+ALTER TABLE ONLY kassa.credit_limits
+    ADD CONSTRAINT credit_limits_pkey PRIMARY KEY (tenant_id, customer_id);
+
 ALTER TABLE ONLY kassa.credit_note_lines
     ADD CONSTRAINT credit_note_lines_pkey PRIMARY KEY (tenant_id, id);
 
@@ -3295,11 +3630,26 @@ ALTER TABLE ONLY kassa.debit_order_items
 ALTER TABLE ONLY kassa.debit_order_items
     ADD CONSTRAINT debit_order_items_pkey PRIMARY KEY (tenant_id, id);
 
+ALTER TABLE ONLY kassa.dunning_pauses
+    ADD CONSTRAINT dunning_pauses_pkey PRIMARY KEY (tenant_id, id);
+
+ALTER TABLE ONLY kassa.dunning_schedules
+    ADD CONSTRAINT dunning_schedules_pkey PRIMARY KEY (tenant_id, version);
+
+ALTER TABLE ONLY kassa.dunning_steps
+    ADD CONSTRAINT dunning_steps_pkey PRIMARY KEY (tenant_id, schedule_version, day_offset);
+
 ALTER TABLE ONLY kassa.invoice_allocations
     ADD CONSTRAINT invoice_allocations_pkey PRIMARY KEY (tenant_id, id);
 
 ALTER TABLE ONLY kassa.invoice_allocations
     ADD CONSTRAINT invoice_allocations_public_id_unique UNIQUE (tenant_id, public_id);
+
+ALTER TABLE ONLY kassa.invoice_dunning
+    ADD CONSTRAINT invoice_dunning_pkey PRIMARY KEY (tenant_id, invoice_id);
+
+ALTER TABLE ONLY kassa.invoice_dunning_steps
+    ADD CONSTRAINT invoice_dunning_steps_once UNIQUE (tenant_id, invoice_id, step);
 
 ALTER TABLE ONLY kassa.invoice_lines
     ADD CONSTRAINT invoice_lines_pkey PRIMARY KEY (tenant_id, id);
@@ -3429,7 +3779,15 @@ CREATE INDEX debit_order_items_by_reference ON kassa.debit_order_items USING btr
 
 CREATE UNIQUE INDEX debit_order_items_one_in_flight ON kassa.debit_order_items USING btree (tenant_id, invoice_id) WHERE (status = ANY (ARRAY['pending'::text, 'submitted'::text]));
 
+CREATE INDEX dunning_pauses_open ON kassa.dunning_pauses USING btree (tenant_id, customer_id) WHERE (ended_at IS NULL);
+
+CREATE UNIQUE INDEX dunning_steps_one_suspension ON kassa.dunning_steps USING btree (tenant_id, schedule_version) WHERE (kind = 'suspend'::text);
+
 CREATE INDEX invoice_allocations_invoice ON kassa.invoice_allocations USING btree (tenant_id, invoice_id);
+
+CREATE INDEX invoice_dunning_steps_customer ON kassa.invoice_dunning_steps USING btree (tenant_id, customer_id);
+
+CREATE INDEX invoice_dunning_steps_unsent ON kassa.invoice_dunning_steps USING btree (tenant_id) WHERE ((outcome = 'taken'::text) AND (notification_id IS NULL));
 
 CREATE INDEX invoice_lines_invoice ON kassa.invoice_lines USING btree (tenant_id, invoice_id, "position");
 
@@ -3471,6 +3829,8 @@ CREATE INDEX payments_by_provider_intent ON kassa.payments USING btree (provider
 
 CREATE INDEX payments_customer ON kassa.payments USING btree (tenant_id, customer_id, created_at);
 
+CREATE UNIQUE INDEX payments_one_auto_pay_per_due_date ON kassa.payments USING btree (tenant_id, invoice_id, auto_pay_due_on) WHERE (auto_pay_due_on IS NOT NULL);
+
 CREATE UNIQUE INDEX payments_one_auto_topup_in_flight ON kassa.payments USING btree (tenant_id, customer_id) WHERE (auto_topup AND (status = 'pending'::text));
 
 CREATE INDEX pending_charges_open ON kassa.pending_charges USING btree (tenant_id, customer_id) WHERE (invoice_line_id IS NULL);
@@ -3484,6 +3844,8 @@ CREATE INDEX service_actions_service ON kassa.service_actions USING btree (tenan
 CREATE INDEX services_customer ON kassa.services USING btree (tenant_id, customer_id);
 
 CREATE INDEX services_due ON kassa.services USING btree (tenant_id, next_billing_date) WHERE (status = 'active'::text);
+
+CREATE INDEX services_non_payment ON kassa.services USING btree (tenant_id, customer_id) WHERE (suspension_reason = 'non_payment'::text);
 
 CREATE TRIGGER count_rows BEFORE DELETE OR UPDATE ON api.billing_settings FOR EACH STATEMENT EXECUTE FUNCTION internal.start_row_count();
 
@@ -3547,6 +3909,8 @@ CREATE TRIGGER audit_delete AFTER DELETE ON kassa.balance_adjustments REFERENCIN
 
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.bonus_tiers REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'min_amount');
 
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.credit_limits REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'customer_id');
+
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.credit_note_lines REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
 
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.credit_note_vat_totals REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'credit_note_id', 'vat_category', 'vat_rate');
@@ -3558,6 +3922,12 @@ CREATE TRIGGER audit_delete AFTER DELETE ON kassa.customers REFERENCING OLD TABL
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.debit_order_batches REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
 
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.debit_order_items REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.dunning_pauses REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.dunning_schedules REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'version');
+
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.dunning_steps REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'schedule_version', 'day_offset');
 
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.invoice_allocations REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'public_id', '!id');
 
@@ -3595,6 +3965,8 @@ CREATE TRIGGER audit_insert AFTER INSERT ON kassa.balance_adjustments REFERENCIN
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.bonus_tiers REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'min_amount');
 
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.credit_limits REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'customer_id');
+
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.credit_note_lines REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.credit_note_vat_totals REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'credit_note_id', 'vat_category', 'vat_rate');
@@ -3606,6 +3978,12 @@ CREATE TRIGGER audit_insert AFTER INSERT ON kassa.customers REFERENCING NEW TABL
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.debit_order_batches REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.debit_order_items REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.dunning_pauses REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.dunning_schedules REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'version');
+
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.dunning_steps REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'schedule_version', 'day_offset');
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.invoice_allocations REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'public_id', '!id');
 
@@ -3643,6 +4021,8 @@ CREATE TRIGGER audit_update AFTER UPDATE ON kassa.balance_adjustments REFERENCIN
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.bonus_tiers REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'min_amount');
 
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.credit_limits REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'customer_id');
+
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.credit_note_lines REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.credit_note_vat_totals REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'credit_note_id', 'vat_category', 'vat_rate');
@@ -3654,6 +4034,12 @@ CREATE TRIGGER audit_update AFTER UPDATE ON kassa.customers REFERENCING OLD TABL
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.debit_order_batches REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.debit_order_items REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.dunning_pauses REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.dunning_schedules REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'version');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.dunning_steps REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'schedule_version', 'day_offset');
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.invoice_allocations REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'public_id', '!id');
 
@@ -3693,11 +4079,13 @@ CREATE TRIGGER check_new_service BEFORE INSERT ON kassa.services FOR EACH ROW EX
 
 CREATE TRIGGER check_price_version BEFORE INSERT OR UPDATE ON kassa.price_versions FOR EACH ROW EXECUTE FUNCTION internal.check_price_version();
 
-CREATE TRIGGER check_product BEFORE INSERT OR UPDATE OF name, description ON kassa.products FOR EACH ROW EXECUTE FUNCTION internal.check_product();
+CREATE TRIGGER check_product BEFORE INSERT OR UPDATE OF name, description ON kassa.products FOR EACH ROW EXECUTE FUNCTION internal.check_text_columns('name', 'name', '200', 'required', 'description', 'description', '500', 'optional');
 
-CREATE TRIGGER check_service_text BEFORE INSERT OR UPDATE OF installation_address, reference ON kassa.services FOR EACH ROW EXECUTE FUNCTION internal.check_service_text();
+CREATE TRIGGER check_service_text BEFORE INSERT OR UPDATE OF installation_address, reference ON kassa.services FOR EACH ROW EXECUTE FUNCTION internal.check_text_columns('installation_address', 'installation_address', '1000', 'optional', 'reference', 'reference', '4000', 'optional');
 
 CREATE TRIGGER check_tenant BEFORE INSERT OR UPDATE OF timezone, name, legal_name, address, vat_number, locale ON kassa.tenants FOR EACH ROW EXECUTE FUNCTION internal.check_tenant();
+
+CREATE TRIGGER default_dunning_schedule AFTER INSERT ON kassa.tenants REFERENCING NEW TABLE AS new_tenants FOR EACH STATEMENT EXECUTE FUNCTION internal.default_dunning_schedule();
 
 CREATE TRIGGER fill_line_insert BEFORE INSERT ON kassa.invoice_lines FOR EACH ROW WHEN (((new.amount IS NULL) OR (new.vat_rate IS NULL))) EXECUTE FUNCTION internal.fill_invoice_line();
 
@@ -3728,6 +4116,8 @@ CREATE TRIGGER guard_service BEFORE UPDATE OF tenant_id, id, customer_id, billin
 CREATE TRIGGER notify_balance AFTER UPDATE OF balance ON kassa.billing_accounts FOR EACH ROW WHEN ((new.balance IS DISTINCT FROM old.balance)) EXECUTE FUNCTION internal.notify_balance();
 
 CREATE TRIGGER open_billing_account AFTER INSERT ON kassa.customers FOR EACH ROW EXECUTE FUNCTION internal.open_billing_account();
+
+CREATE TRIGGER reconnect_paid_up AFTER UPDATE ON kassa.invoices REFERENCING OLD TABLE AS old_invoices NEW TABLE AS new_invoices FOR EACH STATEMENT EXECUTE FUNCTION internal.reconnect_paid_up();
 
 CREATE TRIGGER refuse_customer_delete BEFORE DELETE ON kassa.customers FOR EACH ROW EXECUTE FUNCTION internal.refuse_change('P0C03', 'customers are never deleted', 'Close them with /rpc/close_customer instead.');
 
@@ -3760,6 +4150,9 @@ ALTER TABLE ONLY kassa.bonus_tiers
 
 ALTER TABLE ONLY kassa.counters
     ADD CONSTRAINT counters_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
+
+ALTER TABLE ONLY kassa.credit_limits
+    ADD CONSTRAINT credit_limits_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.billing_accounts(tenant_id, customer_id);
 
 ALTER TABLE ONLY kassa.credit_note_lines
     ADD CONSTRAINT credit_note_lines_tenant_id_credit_note_id_fkey FOREIGN KEY (tenant_id, credit_note_id) REFERENCES kassa.credit_notes(tenant_id, id);
@@ -3800,11 +4193,38 @@ ALTER TABLE ONLY kassa.debit_order_items
 ALTER TABLE ONLY kassa.debit_order_items
     ADD CONSTRAINT debit_order_items_tenant_id_payment_method_id_fkey FOREIGN KEY (tenant_id, payment_method_id) REFERENCES kassa.payment_methods(tenant_id, id);
 
+ALTER TABLE ONLY kassa.dunning_pauses
+    ADD CONSTRAINT dunning_pauses_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
+
+ALTER TABLE ONLY kassa.dunning_pauses
+    ADD CONSTRAINT dunning_pauses_tenant_id_invoice_id_fkey FOREIGN KEY (tenant_id, invoice_id) REFERENCES kassa.invoices(tenant_id, id);
+
+ALTER TABLE ONLY kassa.dunning_schedules
+    ADD CONSTRAINT dunning_schedules_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
+
+ALTER TABLE ONLY kassa.dunning_steps
+    ADD CONSTRAINT dunning_steps_tenant_id_schedule_version_fkey FOREIGN KEY (tenant_id, schedule_version) REFERENCES kassa.dunning_schedules(tenant_id, version);
+
 ALTER TABLE ONLY kassa.invoice_allocations
     ADD CONSTRAINT invoice_allocations_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
 
 ALTER TABLE ONLY kassa.invoice_allocations
     ADD CONSTRAINT invoice_allocations_tenant_id_invoice_id_fkey FOREIGN KEY (tenant_id, invoice_id) REFERENCES kassa.invoices(tenant_id, id);
+
+ALTER TABLE ONLY kassa.invoice_dunning_steps
+    ADD CONSTRAINT invoice_dunning_steps_tenant_id_invoice_id_fkey FOREIGN KEY (tenant_id, invoice_id) REFERENCES kassa.invoice_dunning(tenant_id, invoice_id);
+
+ALTER TABLE ONLY kassa.invoice_dunning_steps
+    ADD CONSTRAINT invoice_dunning_steps_tenant_id_notification_id_fkey FOREIGN KEY (tenant_id, notification_id) REFERENCES kassa.notifications(tenant_id, id);
+
+ALTER TABLE ONLY kassa.invoice_dunning
+    ADD CONSTRAINT invoice_dunning_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
+
+ALTER TABLE ONLY kassa.invoice_dunning
+    ADD CONSTRAINT invoice_dunning_tenant_id_invoice_id_fkey FOREIGN KEY (tenant_id, invoice_id) REFERENCES kassa.invoices(tenant_id, id);
+
+ALTER TABLE ONLY kassa.invoice_dunning
+    ADD CONSTRAINT invoice_dunning_tenant_id_schedule_version_fkey FOREIGN KEY (tenant_id, schedule_version) REFERENCES kassa.dunning_schedules(tenant_id, version);
 
 ALTER TABLE ONLY kassa.invoice_lines
     ADD CONSTRAINT invoice_lines_price_version FOREIGN KEY (tenant_id, price_version_id) REFERENCES kassa.price_versions(tenant_id, id);
@@ -3945,6 +4365,8 @@ ALTER TABLE kassa.clock ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.counters ENABLE ROW LEVEL SECURITY;
 
+ALTER TABLE kassa.credit_limits ENABLE ROW LEVEL SECURITY;
+
 ALTER TABLE kassa.credit_note_lines ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.credit_note_vat_totals ENABLE ROW LEVEL SECURITY;
@@ -3976,6 +4398,10 @@ CREATE POLICY customer_select ON kassa.customers FOR SELECT TO customer USING ((
 CREATE POLICY customer_select ON kassa.debit_order_items FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
 
 CREATE POLICY customer_select ON kassa.invoice_allocations FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
+CREATE POLICY customer_select ON kassa.invoice_dunning FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
+CREATE POLICY customer_select ON kassa.invoice_dunning_steps FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
 
 CREATE POLICY customer_select ON kassa.invoice_lines FOR SELECT TO customer USING ((EXISTS ( SELECT
    FROM kassa.invoices p
@@ -4021,7 +4447,17 @@ ALTER TABLE kassa.debit_order_batches ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.debit_order_items ENABLE ROW LEVEL SECURITY;
 
+ALTER TABLE kassa.dunning_pauses ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.dunning_schedules ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.dunning_steps ENABLE ROW LEVEL SECURITY;
+
 ALTER TABLE kassa.invoice_allocations ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.invoice_dunning ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.invoice_dunning_steps ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.invoice_lines ENABLE ROW LEVEL SECURITY;
 
@@ -4087,6 +4523,8 @@ CREATE POLICY staff_select ON kassa.billing_accounts FOR SELECT TO staff USING (
 
 CREATE POLICY staff_select ON kassa.bonus_tiers FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
+CREATE POLICY staff_select ON kassa.credit_limits FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
 CREATE POLICY staff_select ON kassa.credit_note_lines FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 CREATE POLICY staff_select ON kassa.credit_note_vat_totals FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
@@ -4101,7 +4539,17 @@ CREATE POLICY staff_select ON kassa.debit_order_batches FOR SELECT TO staff USIN
 
 CREATE POLICY staff_select ON kassa.debit_order_items FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
+CREATE POLICY staff_select ON kassa.dunning_pauses FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.dunning_schedules FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.dunning_steps FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
 CREATE POLICY staff_select ON kassa.invoice_allocations FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.invoice_dunning FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.invoice_dunning_steps FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 CREATE POLICY staff_select ON kassa.invoice_lines FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
@@ -4244,6 +4692,10 @@ GRANT UPDATE(locale) ON TABLE kassa.customers TO customer;
 REVOKE ALL ON FUNCTION api.close_customer(customer_id uuid, reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.close_customer(customer_id uuid, reason text) TO staff;
 
+REVOKE ALL ON FUNCTION api.configure_auto_pay(enabled boolean, customer_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.configure_auto_pay(enabled boolean, customer_id uuid) TO customer;
+GRANT ALL ON FUNCTION api.configure_auto_pay(enabled boolean, customer_id uuid) TO staff;
+
 REVOKE ALL ON FUNCTION api.configure_auto_topup(enabled boolean, threshold bigint, amount bigint, payment_method_id uuid, customer_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.configure_auto_topup(enabled boolean, threshold bigint, amount bigint, payment_method_id uuid, customer_id uuid) TO customer;
 GRANT ALL ON FUNCTION api.configure_auto_topup(enabled boolean, threshold bigint, amount bigint, payment_method_id uuid, customer_id uuid) TO staff;
@@ -4297,6 +4749,11 @@ GRANT ALL ON FUNCTION api.finalise_invoice(invoice_id uuid, issued_on date, requ
 REVOKE ALL ON FUNCTION api.invalidate_payment_link(link_id uuid, reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.invalidate_payment_link(link_id uuid, reason text) TO staff;
 
+GRANT SELECT ON TABLE kassa.dunning_pauses TO staff;
+
+REVOKE ALL ON FUNCTION api.pause_dunning(reason text, until date, customer_id uuid, invoice_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.pause_dunning(reason text, until date, customer_id uuid, invoice_id uuid) TO staff;
+
 REVOKE ALL ON FUNCTION api.record_manual_payment(customer_id uuid, amount bigint, method text, reason text, reference text, request_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.record_manual_payment(customer_id uuid, amount bigint, method text, reason text, reference text, request_id text) TO staff;
 
@@ -4316,8 +4773,21 @@ GRANT ALL ON FUNCTION api.remove_payment_method(payment_method_id uuid) TO staff
 REVOKE ALL ON FUNCTION api.resume_customer(customer_id uuid, reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.resume_customer(customer_id uuid, reason text) TO staff;
 
+REVOKE ALL ON FUNCTION api.resume_dunning(pause_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.resume_dunning(pause_id uuid) TO staff;
+
 REVOKE ALL ON FUNCTION api.resume_service(service_id uuid, reason text, resumed_on date, request_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.resume_service(service_id uuid, reason text, resumed_on date, request_id text) TO staff;
+
+GRANT SELECT ON TABLE kassa.credit_limits TO staff;
+
+REVOKE ALL ON FUNCTION api.set_credit_limit(customer_id uuid, credit_limit numeric, reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.set_credit_limit(customer_id uuid, credit_limit numeric, reason text) TO staff;
+
+GRANT SELECT ON TABLE kassa.dunning_schedules TO staff;
+
+REVOKE ALL ON FUNCTION api.set_dunning_schedule(steps jsonb, tolerance bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.set_dunning_schedule(steps jsonb, tolerance bigint) TO staff;
 
 REVOKE ALL ON FUNCTION api.set_primary_payment_method(payment_method_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.set_primary_payment_method(payment_method_id uuid) TO customer;
@@ -4484,9 +4954,15 @@ REVOKE ALL ON FUNCTION internal.audit_transaction_id() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.audit_updated() FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.auto_pay_card(p_tenant uuid, p_customer uuid) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.auto_pay_due(i kassa.invoices, p_due_on date) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.auto_topup_cooldown() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.auto_topup_max_failures() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.available_credit(p_tenant uuid, p_customer uuid) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.begin_link_payment(p_token text, p_gateway text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.begin_link_payment(p_token text, p_gateway text) TO kassa_worker;
@@ -4506,6 +4982,8 @@ GRANT ALL ON FUNCTION internal.check_business_date(p_tenant uuid, p_date date, p
 
 REVOKE ALL ON FUNCTION internal.check_claims(claims json, api_role text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.check_claims(claims json, api_role text) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.check_credit(p_tenant uuid, p_customer uuid, p_price_version_id uuid, p_quantity numeric) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.check_customer_contact(c kassa.customers) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.check_customer_contact(c kassa.customers) TO customer;
@@ -4531,8 +5009,6 @@ REVOKE ALL ON FUNCTION internal.check_plan_change(p_tenant_id uuid, p_from_versi
 
 REVOKE ALL ON FUNCTION internal.check_price_version() FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION internal.check_product() FROM PUBLIC;
-
 REVOKE ALL ON FUNCTION internal.check_refund(pay kassa.payments, p_amount bigint, p_reason text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.check_request() FROM PUBLIC;
@@ -4543,13 +5019,16 @@ GRANT ALL ON FUNCTION internal.check_request() TO staff;
 REVOKE ALL ON FUNCTION internal.check_return_url(p_tenant uuid, p_url text, p_bridge_origin text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.check_return_url(p_tenant uuid, p_url text, p_bridge_origin text) TO kassa_worker;
 
-REVOKE ALL ON FUNCTION internal.check_service_text() FROM PUBLIC;
-
 REVOKE ALL ON FUNCTION internal.check_tenant() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.check_text(p_text text, p_what text, p_max integer, p_required boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.check_text(p_text text, p_what text, p_max integer, p_required boolean) TO customer;
 GRANT ALL ON FUNCTION internal.check_text(p_text text, p_what text, p_max integer, p_required boolean) TO staff;
+
+REVOKE ALL ON FUNCTION internal.check_text_columns() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.claim_auto_pay(p_tenant uuid, p_invoice uuid, p_due_on date) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.claim_auto_pay(p_tenant uuid, p_invoice uuid, p_due_on date) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.claim_auto_topup(p_tenant uuid, p_customer uuid, p_now timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.claim_auto_topup(p_tenant uuid, p_customer uuid, p_now timestamp with time zone) TO kassa_worker;
@@ -4565,6 +5044,8 @@ REVOKE ALL ON FUNCTION internal.column_default(p_table regclass, p_column text) 
 
 REVOKE ALL ON FUNCTION internal.complete_payment(p_tenant uuid, p_payment uuid, p_amount bigint, p_currency text, p_intent_ref text, p_raw jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.complete_payment(p_tenant uuid, p_payment uuid, p_amount bigint, p_currency text, p_intent_ref text, p_raw jsonb) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.configure_auto_pay(p_tenant uuid, p_customer uuid, p_enabled boolean) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.configure_auto_topup(p_tenant uuid, p_customer uuid, p_enabled boolean, p_threshold bigint, p_amount bigint, p_payment_method uuid) FROM PUBLIC;
 
@@ -4592,6 +5073,8 @@ REVOKE ALL ON FUNCTION internal.credit_unbilled_credit(p_tenant_id uuid, p_charg
 
 REVOKE ALL ON FUNCTION internal.credited_per_line(p_tenant_id uuid, p_invoice_id uuid) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.current_dunning_schedule(p_tenant_id uuid, p_on date) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.customer_transition(p_tenant_id uuid, p_customer_id uuid, p_action text, p_reason text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.cycle_date(p_day integer, p_months integer, p_anchor date, p_k integer) FROM PUBLIC;
@@ -4616,10 +5099,18 @@ GRANT ALL ON FUNCTION internal.debit_order_service(p_tenant uuid, p_submission d
 
 REVOKE ALL ON FUNCTION internal.decrypt_payment_method(p_method uuid, p_encrypted bytea, p_key text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.default_dunning_schedule() FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.draft_for_edit(p_tenant_id uuid, p_invoice_id uuid) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.due_auto_pays(p_as_of date, p_tenant uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.due_auto_pays(p_as_of date, p_tenant uuid) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.due_auto_topups(p_now timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.due_auto_topups(p_now timestamp with time zone) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.dunning_run(p_tenant_id uuid, p_as_of date, p_actor text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.dunning_run(p_tenant_id uuid, p_as_of date, p_actor text) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.email_taken(p_tenant uuid, p_email text, p_except uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.email_taken(p_tenant uuid, p_email text, p_except uuid) TO customer;
@@ -4660,6 +5151,9 @@ REVOKE ALL ON FUNCTION internal.guard_invoice_lines() FROM PUBLIC;
 REVOKE ALL ON FUNCTION internal.guard_price_version() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.guard_service() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.in_flight_auto_pays(p_before timestamp with time zone, p_tenant uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.in_flight_auto_pays(p_before timestamp with time zone, p_tenant uuid) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.in_flight_auto_topups(p_before timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.in_flight_auto_topups(p_before timestamp with time zone) TO kassa_worker;
@@ -4828,12 +5322,18 @@ REVOKE ALL ON FUNCTION internal.number_invoices(p_tenant kassa.tenants, p_invoic
 REVOKE ALL ON FUNCTION internal.octo_payment(p_octo_payment text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.octo_payment(p_octo_payment text) TO kassa_worker;
 
+REVOKE ALL ON FUNCTION internal.off_session_claim(pay kassa.payments) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.open_billing_account() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.open_debit_order_batches(p_tenant uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.open_debit_order_batches(p_tenant uuid) TO kassa_worker;
 
+REVOKE ALL ON FUNCTION internal.overdue_amount(p_tenant_id uuid, p_customer_id uuid) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.own_rows(p_column text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.pause_dunning(p_tenant_id uuid, p_customer_id uuid, p_invoice_id uuid, p_reason text, p_until date, p_actor text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.payment_link_lifetime(p_tenant uuid) FROM PUBLIC;
 
@@ -4873,6 +5373,10 @@ GRANT ALL ON FUNCTION internal.raise_error(code text, message text, detail text,
 GRANT ALL ON FUNCTION internal.raise_error(code text, message text, detail text, hint text) TO staff;
 
 REVOKE ALL ON FUNCTION internal.recipient_snapshot(p_tenant_id uuid, p_customer_id uuid) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.reconnect_customer(p_tenant_id uuid, p_customer_id uuid) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.reconnect_paid_up() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.record_debit_order_batch(p_tenant uuid, p_submission date, p_action date, p_service text, p_name text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.record_debit_order_batch(p_tenant uuid, p_submission date, p_action date, p_service text, p_name text) TO kassa_worker;
@@ -4929,6 +5433,8 @@ REVOKE ALL ON FUNCTION internal.require_reason(p_reason text, p_code text, p_mes
 
 REVOKE ALL ON FUNCTION internal.resolve_payment_link(p_token text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.resume_dunning(p_tenant_id uuid, p_pause_id uuid, p_actor text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.rotate_payment_method_key(p_old text, p_new text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.rows_of_visible(p_table regclass, p_parent regclass, p_key text) FROM PUBLIC;
@@ -4940,6 +5446,12 @@ REVOKE ALL ON FUNCTION internal.save_service_transition(p_before kassa.services,
 REVOKE ALL ON FUNCTION internal.service_transition(p_tenant_id uuid, p_service_id uuid, p_action text, p_reason text, p_on date, p_price_version_id uuid, p_suspension_reason text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.service_transition_once(p_tenant_id uuid, p_request_id text, p_service_id uuid, p_action text, p_reason text, p_on date, p_plan_version_id uuid) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.services_reference(p_tenant_id uuid, p_service_ids uuid[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.set_credit_limit(p_tenant uuid, p_customer uuid, p_limit numeric, p_reason text, p_actor text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.set_dunning_schedule(p_tenant_id uuid, p_steps jsonb, p_tolerance bigint, p_actor text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.set_primary_payment_method(p_tenant uuid, p_method uuid, p_customer uuid) FROM PUBLIC;
 
@@ -5053,6 +5565,8 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE kassa.bonus_tiers TO staff;
 GRANT SELECT ON TABLE api.bonus_tiers TO customer;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE api.bonus_tiers TO staff;
 
+GRANT SELECT ON TABLE api.credit_limits TO staff;
+
 GRANT SELECT ON TABLE kassa.credit_note_lines TO customer;
 GRANT SELECT ON TABLE kassa.credit_note_lines TO staff;
 
@@ -5108,8 +5622,28 @@ GRANT SELECT ON TABLE kassa.debit_order_items TO staff;
 GRANT SELECT ON TABLE api.debit_order_items TO customer;
 GRANT SELECT ON TABLE api.debit_order_items TO staff;
 
+GRANT SELECT ON TABLE api.dunning_pauses TO staff;
+
+GRANT SELECT ON TABLE api.dunning_schedules TO staff;
+
+GRANT SELECT ON TABLE kassa.dunning_steps TO staff;
+
+GRANT SELECT ON TABLE api.dunning_steps TO staff;
+
 GRANT SELECT ON TABLE api.invoice_allocations TO customer;
 GRANT SELECT ON TABLE api.invoice_allocations TO staff;
+
+GRANT SELECT ON TABLE kassa.invoice_dunning TO customer;
+GRANT SELECT ON TABLE kassa.invoice_dunning TO staff;
+
+GRANT SELECT ON TABLE api.invoice_dunning TO customer;
+GRANT SELECT ON TABLE api.invoice_dunning TO staff;
+
+GRANT SELECT ON TABLE kassa.invoice_dunning_steps TO customer;
+GRANT SELECT ON TABLE kassa.invoice_dunning_steps TO staff;
+
+GRANT SELECT ON TABLE api.invoice_dunning_steps TO customer;
+GRANT SELECT ON TABLE api.invoice_dunning_steps TO staff;
 
 GRANT SELECT ON TABLE api.invoice_vat_breakdown TO customer;
 GRANT SELECT ON TABLE api.invoice_vat_breakdown TO staff;

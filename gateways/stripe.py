@@ -17,6 +17,11 @@ class StripeSettings:
     api_base: str
     webhook_secret: str
 
+    @property
+    def checkout_origin(self) -> str:
+        """Where Stripe's hosted payment pages are: checkout.stripe.com, or the local stand-in."""
+        return "https://checkout.stripe.com" if self.api_base == "https://api.stripe.com" else self.api_base
+
     @classmethod
     def from_environment(cls, env: Mapping[str, str]) -> StripeSettings:
         """From the KASSA_STRIPE_* variables every stack process gets (kassa/config.py names them)."""
@@ -50,9 +55,10 @@ def as_dict(obj: stripe.StripeObject) -> dict:
     return json.loads(str(obj))
 
 
-def create_checkout(payment: dict, request_id: str, success_url: str, cancel_url: str,
+def create_checkout(payment: dict, idempotency: str, name: str, success_url: str, cancel_url: str,
                     save_card: bool = False) -> stripe.checkout.Session:
-    """The hosted page for a pending top-up; a repeat with the same request id is the same session.
+    """The hosted page for a pending payment (a top-up, an invoice through its payment link),
+    named `name` on Stripe's page; a repeat with the same idempotency key is the same session.
     save_card: Stripe keeps the card for off-session charges (auto top-up)."""
     metadata = {"tenant_id": str(payment["tenant_id"]), "customer_id": str(payment["customer_id"]),
                 "payment_id": str(payment["id"])}
@@ -66,10 +72,10 @@ def create_checkout(payment: dict, request_id: str, success_url: str, cancel_url
         mode="payment",
         line_items=[{"quantity": 1, "price_data": {"currency": payment["currency"].lower(),
                                                    "unit_amount": payment["amount"],
-                                                   "product_data": {"name": "Balance top-up"}}}],
+                                                   "product_data": {"name": name}}}],
         metadata=metadata, payment_intent_data=intent_data, **extra,
         client_reference_id=str(payment["id"]), success_url=success_url, cancel_url=cancel_url,
-        idempotency_key=idempotency_key("top-up", payment["customer_id"], request_id))
+        idempotency_key=idempotency)
 
 
 def saved_card(session: dict) -> dict:
@@ -81,7 +87,7 @@ def saved_card(session: dict) -> dict:
 
 
 def charge_off_session(claim: dict) -> stripe.PaymentIntent:
-    """Charges a saved card without the customer present (auto top-up). Raises stripe.CardError."""
+    """Charges a saved card without the customer present (auto top-up, auto-pay). Raises stripe.CardError."""
     return stripe.PaymentIntent.create(
         amount=claim["amount"], currency=claim["currency"].lower(), customer=claim["card"]["customer"],
         payment_method=claim["card"]["payment_method"], confirm=True, off_session=True,

@@ -12,15 +12,13 @@ reference machine) take them from a shared list.
 from __future__ import annotations
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import psycopg
-from psycopg.conninfo import make_conninfo
 
 from bridge.db import acting_as
 from jobs.config import JobConfig
-from jobs.runner import LOCK, Outcome, lock_name
+from jobs.runner import LOCK, Outcome, lock_name, on_connections
 
 COUNTS = ("invoices", "charges", "credit_notes")
 
@@ -74,11 +72,6 @@ class Run:
                 self.record(tenant_id, counts, None)
 
 
-def _work_on_own_connection(state: Run, conninfo: str) -> None:
-    with psycopg.connect(conninfo, autocommit=True) as conn:
-        state.work(conn)
-
-
 def run(conn: psycopg.Connection, as_of: date | None, tenant: str | None, actor: str, config: JobConfig) -> Outcome:
     """Every active tenant, or only `tenant` (none when it is suspended)."""
     tenants = [row[0] for row in conn.execute(
@@ -87,11 +80,5 @@ def run(conn: psycopg.Connection, as_of: date | None, tenant: str | None, actor:
     state = Run(tenants, as_of, actor)
     # Never more workers than tenants: a run for one tenant bills it on the runner's connection,
     # which holds that tenant's lock already.
-    workers = max(1, min(len(tenants), config.invoice_run_workers))
-    conninfo = make_conninfo(conn.info.dsn, password=conn.info.password)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        extra = [pool.submit(_work_on_own_connection, state, conninfo) for _ in range(workers - 1)]
-        state.work(conn)  # the runner's connection is one of the workers
-        for future in extra:
-            future.result()
+    on_connections(conn, max(1, min(len(tenants), config.invoice_run_workers)), state.work)
     return state.outcome

@@ -6,10 +6,12 @@ import importlib
 JOBS = {
     "ledger-check": "jobs.ledger_check",
     "auto-topup": "jobs.auto_topup",
+    "auto-pay": "jobs.auto_pay",
     "invoice-run": "jobs.invoice_run",
     "invoice-overdue": "jobs.invoice_overdue",
     "debit-order-mandates": "jobs.debit_order_mandates",
     "debit-order-run": "jobs.debit_order_run",
+    "dunning": "jobs.dunning",
 }
 
 

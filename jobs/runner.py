@@ -3,7 +3,7 @@
 `run(name, as_of, dsn, config, tenant=None)` is the one entry point (the CLI `kassa jobs run` and the
 scheduler call it). A job runs for one tenant or, with tenant None, for every tenant. as_of
 None means each tenant's own today (internal.tenant_today) for the jobs whose date is a
-business date (invoice-run, invoice-overdue); the others work at an instant (the one clock).
+business date (invoice-run, invoice-overdue, dunning); the others work at an instant (the one clock).
 
 A job is idempotent for its date by its own SQL; the lock only stops two runs of the same job
 for the same tenant overlapping. Its key is the job and the tenant (or `*` for a platform-wide
@@ -20,10 +20,12 @@ internal.* function (db/functions/890_worker.sql).
 from __future__ import annotations
 
 import traceback
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 
 import psycopg
+from psycopg.conninfo import make_conninfo
 from psycopg.types.json import Jsonb
 
 from jobs import registry
@@ -49,6 +51,22 @@ LOCK = "hashtext('kassa.job'), hashtext(%s)"
 
 def lock_name(job: str, tenant: str | None) -> str:
     return f"{job}/{tenant or '*'}"
+
+
+def on_connections(conn: psycopg.Connection, workers: int, work) -> None:
+    """Runs `work(connection)` on `conn` and, at the same time, on `workers - 1` more connections
+    to the same database (jobs that take tenants from a shared list, one per core)."""
+    conninfo = make_conninfo(conn.info.dsn, password=conn.info.password)
+
+    def on_own_connection() -> None:
+        with psycopg.connect(conninfo, autocommit=True) as own:
+            work(own)
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        extra = [pool.submit(on_own_connection) for _ in range(workers - 1)]
+        work(conn)
+        for future in extra:
+            future.result()
 
 
 def actor(job: str, run_public_id) -> str:

@@ -40,7 +40,9 @@ log = logging.getLogger("kassa.scheduler")
 DEFAULTS = {
     "invoice-run": ("0 2 * * *", True),
     "invoice-overdue": ("0 3 * * *", True),
+    "dunning": ("0 4 * * *", True),
     "auto-topup": ("* * * * *", False),
+    "auto-pay": ("0 6 * * *", True),
     "ledger-check": ("30 1 * * *", False),
 }
 UTC = timezone.utc

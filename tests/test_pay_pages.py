@@ -249,3 +249,20 @@ def test_a_person_pays_a_link_on_a_phone(settings, db, uzs_tenant):
             browser.close()
     assert invoice_row(db, link)["amount_due"] == 0
     print(f"\nscreenshots of the payment pages: {SCREENSHOTS}")
+
+
+def test_paying_by_card_through_stripe(settings, db):
+    """A rand invoice: Stripe is the page's gateway; its checkout webhook completes the payment."""
+    tenant = create_tenant(db)
+    link = link_for(db, tenant)
+    shown = page(settings, link["token"])
+    assert "Pay with Stripe" in shown.text and "Pay with OCTO" not in shown.text, "OCTO takes no rand"
+    assert settings.stripe_fake_url in shown.headers["Content-Security-Policy"]
+    started = requests.post(f"{settings.bridge_url}/pay/{link['token']}/stripe", timeout=30, allow_redirects=False)
+    assert started.status_code == 303 and started.headers["Location"].startswith(settings.stripe_fake_url)
+    back = requests.post(started.headers["Location"] + "/pay", timeout=60)
+    assert state_of(back) == "paid" and invoice_row(db, link) == {"status": "paid", "amount_due": 0}
+    used = link_row(db, link)
+    assert used["status"] == "used"
+    assert db.execute("SELECT provider, purpose FROM kassa.payments WHERE tenant_id = %s AND id = %s",
+                      [tenant["id"], used["payment_id"]]).fetchone() == {"provider": "stripe", "purpose": "payment"}

@@ -24,6 +24,21 @@ BEGIN
   END IF;
 END $$;
 
+-- The text columns a caller writes on a table, checked as internal.check_text does, by a trigger
+-- whose arguments come in fours: the column, its name in the message, its maximum length, and
+-- 'required' or 'optional'.
+CREATE OR REPLACE FUNCTION internal.check_text_columns() RETURNS trigger
+LANGUAGE plpgsql SET search_path = '' AS $$
+DECLARE
+  written jsonb := to_jsonb(NEW);
+BEGIN
+  FOR i IN 0 .. TG_NARGS - 1 BY 4 LOOP
+    PERFORM internal.check_text(written ->> TG_ARGV[i], TG_ARGV[i + 1], TG_ARGV[i + 2]::integer,
+                                TG_ARGV[i + 3] = 'required');
+  END LOOP;
+  RETURN NEW;
+END $$;
+
 -- A number a caller supplies: NaN and ±Infinity are refused (NaN > 0 is true in PostgreSQL).
 CREATE OR REPLACE FUNCTION internal.check_finite(p_value numeric, p_what text) RETURNS void
 LANGUAGE plpgsql STABLE SET search_path = '' AS $$

@@ -38,15 +38,6 @@ BEGIN
   RETURN NEW;
 END $$;
 
--- A product's name and description, with the field named (P0V03, P0V04).
-CREATE OR REPLACE FUNCTION internal.check_product() RETURNS trigger
-LANGUAGE plpgsql SET search_path = '' AS $$
-BEGIN
-  PERFORM internal.check_text(NEW.name, 'name', 200);
-  PERFORM internal.check_text(NEW.description, 'description', 500, false);
-  RETURN NEW;
-END $$;
-
 CREATE OR REPLACE FUNCTION internal.price_version_in_use(p_tenant_id uuid, p_id uuid) RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
   SELECT EXISTS (SELECT FROM kassa.services s WHERE s.tenant_id = p_tenant_id AND s.price_version_id = p_id)
@@ -67,8 +58,10 @@ BEGIN
   RETURN NEW;
 END $$;
 
+-- A product's name and description, with the field named (P0V03, P0V04).
 CREATE OR REPLACE TRIGGER check_product BEFORE INSERT OR UPDATE OF name, description ON kassa.products
-  FOR EACH ROW EXECUTE FUNCTION internal.check_product();
+  FOR EACH ROW EXECUTE FUNCTION internal.check_text_columns('name', 'name', '200', 'required',
+                                                            'description', 'description', '500', 'optional');
 CREATE OR REPLACE TRIGGER check_price_version BEFORE INSERT OR UPDATE ON kassa.price_versions
   FOR EACH ROW EXECUTE FUNCTION internal.check_price_version();
 CREATE OR REPLACE TRIGGER guard_price_version BEFORE UPDATE ON kassa.price_versions

@@ -32,15 +32,6 @@ BEGIN
   RETURN NEW;
 END $$;
 
--- What staff write on a service, with the field named (P0V04).
-CREATE OR REPLACE FUNCTION internal.check_service_text() RETURNS trigger
-LANGUAGE plpgsql SET search_path = '' AS $$
-BEGIN
-  PERFORM internal.check_text(NEW.installation_address, 'installation_address', 1000, false);
-  PERFORM internal.check_text(NEW.reference::text, 'reference', 4000, false);
-  RETURN NEW;
-END $$;
-
 -- Status, plan and billing anchors change only through the transition RPCs.
 CREATE OR REPLACE FUNCTION internal.guard_service() RETURNS trigger
 LANGUAGE plpgsql SET search_path = '' AS $$
@@ -57,8 +48,10 @@ BEGIN
   RETURN NEW;
 END $$;
 
+-- What staff write on a service, with the field named (P0V04).
 CREATE OR REPLACE TRIGGER check_service_text BEFORE INSERT OR UPDATE OF installation_address, reference ON kassa.services
-  FOR EACH ROW EXECUTE FUNCTION internal.check_service_text();
+  FOR EACH ROW EXECUTE FUNCTION internal.check_text_columns('installation_address', 'installation_address', '1000',
+                                                            'optional', 'reference', 'reference', '4000', 'optional');
 CREATE OR REPLACE TRIGGER check_new_service BEFORE INSERT ON kassa.services
   FOR EACH ROW EXECUTE FUNCTION internal.check_new_service();
 -- next_billing_date is left out: the invoice run advances it (with row locks) in bulk.
@@ -261,6 +254,9 @@ BEGIN
   PERFORM internal.check_text(p_reason, 'reason', 500, false);
   PERFORM internal.check_business_date(p_tenant_id, p_on, 'effective date');
   before := internal.lock_service_to_transition(p_tenant_id, p_service_id, p_action, on_day);
+  IF p_action = 'activate' THEN  -- credit control (335_credit_control.sql): a period of the plan
+    PERFORM internal.check_credit(p_tenant_id, before.customer_id, before.price_version_id);
+  END IF;
   moved := internal.move_service(before, p_action, on_day, p_price_version_id, p_suspension_reason);
   saved := internal.save_service_transition(before, moved.service, p_action, p_reason, on_day);
   IF moved.charged AND (SELECT t.proration_mode FROM kassa.tenants t WHERE t.id = p_tenant_id) = 'immediate' THEN
@@ -293,6 +289,7 @@ BEGIN
   IF NOT FOUND THEN
     PERFORM internal.raise_error('P0S11', format('price version %s is not a one-off fee of this tenant', p_price_version_id));
   END IF;
+  PERFORM internal.check_credit(p_tenant_id, s.customer_id, fee.id, coalesce(p_quantity, 1));
   INSERT INTO kassa.pending_charges (tenant_id, customer_id, service_id, kind, description, price_version_id,
                                      quantity, unit_price)
   VALUES (p_tenant_id, s.customer_id, s.id, 'one_off', fee.name, fee.id, coalesce(p_quantity, 1), fee.price)

@@ -11,8 +11,8 @@
 -- recorded as negative allocation rows. Either way the settled state follows from the balance
 -- and the invoices alone, whatever order the postings came in.
 -- p_first_invoice_ids: invoices that take the credit before the oldest (a payment that names
--- its invoice, or was made through the invoice's payment link, settles that invoice first), and
--- that give it back before the newest (refunding or reversing such a payment un-settles that
+-- its invoice, or was made through the invoice's payment link, settles that invoice first),
+-- and give it back before the newest (refunding or reversing such a payment un-settles that
 -- invoice first).
 
 CREATE OR REPLACE FUNCTION internal.allocate_credit(p_tenant_id uuid, p_customer_ids uuid[],

@@ -38,8 +38,7 @@ $$;
 -- postings and allocations), if it can take a credit note of that date and settlement.
 CREATE OR REPLACE FUNCTION internal.lock_invoice_to_credit(p_tenant_id uuid, p_invoice_id uuid, p_settlement text,
                                                            p_issued_on date)
-RETURNS kassa.invoices
-LANGUAGE plpgsql SET search_path = '' AS $$
+RETURNS kassa.invoices LANGUAGE plpgsql SET search_path = '' AS $$
 DECLARE
   inv kassa.invoices;
 BEGIN

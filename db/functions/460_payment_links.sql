@@ -126,20 +126,20 @@ DECLARE
   link kassa.payment_links;
 BEGIN
   SELECT * INTO link FROM kassa.payment_links l WHERE l.tenant_id = p_tenant_id AND l.id = p_link_id FOR UPDATE;
-  IF NOT FOUND THEN
-    PERFORM internal.raise_error('P0H06', format('unknown payment link %s', p_link_id));
-  END IF;
-  IF link.status <> 'open' THEN
-    PERFORM internal.raise_error('P0H07', format('payment link %s is %s, not open', p_link_id, link.status),
-      hint => 'Only an open link (expired or not) can be invalidated or regenerated; create a new one instead.');
-  END IF;
+  CASE
+    WHEN link.id IS NULL THEN
+      PERFORM internal.raise_error('P0H06', format('unknown payment link %s', p_link_id));
+    WHEN link.status <> 'open' THEN
+      PERFORM internal.raise_error('P0H07', format('payment link %s is %s, not open', p_link_id, link.status),
+        hint => 'Only an open link (expired or not) can be invalidated or regenerated; create a new one instead.');
+    ELSE
+      NULL;  -- open: the caller's to change
+  END CASE;
   RETURN link;
 END $$;
 
-CREATE OR REPLACE FUNCTION internal.invalidate_payment_link(p_tenant_id uuid, p_link_id uuid, p_reason text,
-                                                            p_actor text)
-RETURNS kassa.payment_links
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+CREATE OR REPLACE FUNCTION internal.invalidate_payment_link(p_tenant_id uuid, p_link_id uuid, p_reason text, p_actor text)
+RETURNS kassa.payment_links LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   why text := internal.link_reason(p_reason);
   link kassa.payment_links := internal.lock_open_link(p_tenant_id, p_link_id);

@@ -3,15 +3,16 @@
 -- Completing such a payment (internal.complete_payment, shared by every gateway) uses its link
 -- and settles its invoice first.
 
--- Gateways and the currencies they take (OCTO: Uzbek sum and US dollars).
+-- Gateways and the currencies they take (OCTO: Uzbek sum and US dollars; Stripe: every
+-- currency Kassa knows).
 CREATE OR REPLACE FUNCTION internal.gateway_takes(p_gateway text, p_currency text) RETURNS boolean
 LANGUAGE sql IMMUTABLE SET search_path = '' AS $$
-  SELECT CASE p_gateway WHEN 'octo' THEN p_currency IN ('UZS', 'USD') ELSE false END
+  SELECT CASE p_gateway WHEN 'octo' THEN p_currency IN ('UZS', 'USD') WHEN 'stripe' THEN true ELSE false END
 $$;
 
 -- What the page shows: the link (internal.resolve_payment_link), the currency's minor units,
 -- and the gateways the tenant offers that take the currency. An open link whose invoice has a
--- debit order in flight (db/functions/470_debit_orders.sql: recorded, or at NetCash and not yet
+-- debit order in flight (db/functions/480_debit_orders.sql: recorded, or at NetCash and not yet
 -- paid or returned) is `debit_order_scheduled`: it cannot be paid twice.
 CREATE OR REPLACE FUNCTION internal.payment_page(p_token text)
 RETURNS TABLE (state text, tenant_id uuid, link_id uuid, customer_id uuid, tenant_name text, invoice_id uuid,

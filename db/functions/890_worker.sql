@@ -125,9 +125,11 @@ GRANT EXECUTE ON FUNCTION
   internal.queue_job_run(text, uuid, date, text, timestamptz), internal.fail_interrupted_job_runs(),
   internal.last_scheduled_slots(), internal.queued_jobs(), internal.next_queued_job_run(text),
   -- the jobs
-  internal.invoice_run(date, uuid, uuid), internal.mark_overdue(uuid, date),
+  internal.invoice_run(date, uuid, uuid), internal.mark_overdue(uuid, date), internal.dunning_run(uuid, date, text),
   internal.ledger_mismatches(uuid), internal.count_billing_accounts(uuid),
   internal.due_auto_topups(timestamptz), internal.in_flight_auto_topups(timestamptz),
   internal.claim_auto_topup(uuid, uuid, timestamptz),
+  internal.due_auto_pays(date, uuid), internal.claim_auto_pay(uuid, uuid, date),
+  internal.in_flight_auto_pays(timestamptz, uuid),
   internal.complete_payment(uuid, uuid, bigint, text, text, jsonb), internal.fail_payment(uuid, uuid, text, jsonb)
   TO kassa_worker;

@@ -134,10 +134,12 @@ $$, ARRAY[
   'internal.finish_job_run(bigint,text,integer,integer,integer,jsonb,jsonb)',
   'internal.queue_job_run(text,uuid,date,text,timestamp with time zone)', 'internal.fail_interrupted_job_runs()',
   'internal.last_scheduled_slots()', 'internal.queued_jobs()', 'internal.next_queued_job_run(text)',
-  'internal.invoice_run(date,uuid,uuid)', 'internal.mark_overdue(uuid,date)',
+  'internal.invoice_run(date,uuid,uuid)', 'internal.mark_overdue(uuid,date)', 'internal.dunning_run(uuid,date,text)',
   'internal.ledger_mismatches(uuid)', 'internal.count_billing_accounts(uuid)',
   'internal.due_auto_topups(timestamp with time zone)', 'internal.in_flight_auto_topups(timestamp with time zone)',
   'internal.claim_auto_topup(uuid,uuid,timestamp with time zone)',
+  'internal.due_auto_pays(date,uuid)', 'internal.claim_auto_pay(uuid,uuid,date)',
+  'internal.in_flight_auto_pays(timestamp with time zone,uuid)',
   'internal.complete_payment(uuid,uuid,bigint,text,text,jsonb)', 'internal.fail_payment(uuid,uuid,text,jsonb)'
 ], 'the worker executes exactly its listed functions');
 

@@ -34,9 +34,12 @@ CREATE FUNCTION pg_temp.token(p_name text) RETURNS text LANGUAGE sql AS $$
 $$;
 
 SELECT is((SELECT (minor_units, gateways) FROM internal.payment_page(pg_temp.token('newer'))),
-          (2::smallint, ARRAY['octo']), 'a sum invoice offers OCTO (the default), with the currency''s minor units');
-SELECT is((SELECT gateways FROM internal.payment_page(pg_temp.token('rand'))), '{}'::text[],
-          'a rand invoice offers no gateway: OCTO takes sum and dollars only');
+          (2::smallint, ARRAY['stripe', 'octo']), 'a sum invoice offers Stripe and OCTO (the default), with the currency''s minor units');
+SELECT is((SELECT gateways FROM internal.payment_page(pg_temp.token('rand'))), ARRAY['stripe'],
+          'a rand invoice offers Stripe only: OCTO takes sum and dollars');
+-- A tenant may offer none (the page then says whom to ask).
+INSERT INTO kassa.payment_settings (tenant_id, link_gateways) VALUES ('aaaaaaaa-0000-4000-8000-00000000000a', '{}')
+  ON CONFLICT (tenant_id) DO UPDATE SET link_gateways = '{}';
 SELECT is((SELECT state FROM internal.payment_page('no such token')), 'unknown', 'an unknown token has an empty page');
 SELECT throws_ok($$SELECT internal.begin_link_payment(pg_temp.token('rand'), 'octo')$$, 'P0H21',
                  'the gateway octo is not offered for this link', 'a gateway the page does not offer is refused');

@@ -1,7 +1,7 @@
 -- NetCash debit orders: mandates (requested, hinted by the postback, decided once confirmed); the
 -- run's selection, its idempotence and the batch statuses.
 BEGIN;
-SELECT plan(39);
+SELECT plan(40);
 \ir helpers/invoices.sql
 \ir helpers/clock.sql
 \ir helpers/two_tenants.sql
@@ -85,6 +85,15 @@ SELECT is((SELECT state FROM internal.payment_page((SELECT token FROM link))), '
   'the payment page says a debit order is scheduled');
 SELECT throws_ok($$SELECT internal.begin_link_payment((SELECT token FROM link), 'octo')$$, 'P0E04', NULL,
   'a payment through the link is refused while the debit is in flight');
+
+-- ... nor charged by auto-pay (here a card made primary since, with auto-pay on).
+UPDATE kassa.customers SET auto_pay = true WHERE id = 'aaaaaaaa-0000-4000-8000-0000000000a1';
+SELECT internal.add_card('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-0000000000a1', 'visa', '4242', 12, 2030,
+                         'cus_58', 'pm_58', true);
+SELECT is(internal.auto_pay_due(i, i.due_on), false, 'auto-pay leaves an invoice with a debit order in flight alone')
+  FROM kassa.invoices i WHERE i.id = (SELECT due FROM inv);
+SELECT internal.set_primary_payment_method('aaaaaaaa-0000-4000-8000-00000000000a', (SELECT a1 FROM m), NULL);
+UPDATE kassa.customers SET auto_pay = false WHERE id = 'aaaaaaaa-0000-4000-8000-0000000000a1';
 
 -- 3. Batch statuses: uploaded once; the load report's refused lines fail their payments.
 SELECT is((internal.debit_order_batch_uploading('aaaaaaaa-0000-4000-8000-00000000000a', (SELECT id FROM b),

@@ -10,7 +10,7 @@ CREATE INDEX payments_by_link ON kassa.payments (tenant_id, payment_link_id) WHE
 CREATE UNIQUE INDEX payments_by_octo_ref ON kassa.payments (provider_ref) WHERE provider = 'octo';
 
 ALTER TABLE kassa.payment_settings
-  ADD COLUMN link_gateways text[] NOT NULL DEFAULT '{octo}'
-    CONSTRAINT payment_settings_link_gateways_known CHECK (link_gateways <@ '{octo}')
+  ADD COLUMN link_gateways text[] NOT NULL DEFAULT '{stripe,octo}'
+    CONSTRAINT payment_settings_link_gateways_known CHECK (link_gateways <@ '{stripe,octo}')
     CONSTRAINT payment_settings_link_gateways_max_length CHECK (char_length(array_to_string(link_gateways, ' ')) <= 200);
 COMMIT;

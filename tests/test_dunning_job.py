@@ -1,0 +1,119 @@
+"""`kassa jobs run dunning --as-of DATE`, day after day: a customer gets exactly the scheduled
+reminders and notices (the default schedule: -7, -3, -1, +1, +7, suspension at +14), is
+suspended on day +14 and not before; after an outage one run takes only the latest due step;
+a payment that clears the debt reconnects the service in its own transaction."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date, timedelta
+
+from factories import create_customer, create_tenant, issue_invoice
+
+ISSUED = date(2031, 3, 1)
+DUE = ISSUED + timedelta(days=14)  # the tenant's default payment terms
+
+
+def run_dunning(settings, tenant, as_of: date) -> dict:
+    result = subprocess.run([sys.executable, "-m", "kassa.cli", "jobs", "run", "dunning", "--tenant", str(tenant["id"]),
+                             "--as-of", as_of.isoformat()],
+                            env={"KASSA_HOME": settings.home, "PATH": "/usr/bin:/bin"},
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def on(travel_to, day: date) -> None:
+    """The platform's clock at 10:00 on that day in Johannesburg: the tenant's today is `day`."""
+    travel_to(f"{day.isoformat()} 08:00+00")
+
+
+def customer_with_service(db, travel_to):
+    """A tenant, a customer with one active service and an invoice of 10.00 due on DUE."""
+    on(travel_to, ISSUED)
+    tenant = create_tenant(db)
+    customer = create_customer(db, tenant["id"], name="Dina Debtor")
+    db.execute("INSERT INTO kassa.products (tenant_id, id, code, name, kind) VALUES (%s, %s, 'fibre', 'Fibre', 'plan')",
+               [tenant["id"], tenant["id"]])
+    db.execute("INSERT INTO kassa.price_versions (tenant_id, id, product_id, price, interval)"
+               " VALUES (%s, %s, %s, 49900, 'monthly')", [tenant["id"], tenant["id"], tenant["id"]])
+    service = db.execute("INSERT INTO kassa.services (tenant_id, customer_id, price_version_id, billing_day, reference)"
+                         " VALUES (%s, %s, %s, 1, '{\"circuit\": \"FTTH-0042\"}') RETURNING id",
+                         [tenant["id"], customer["id"], tenant["id"]]).fetchone()["id"]
+    db.execute("SELECT internal.service_transition(%s, %s, 'activate', 'connected', %s)",
+               [tenant["id"], service, ISSUED])
+    invoice = issue_invoice(db, tenant, customer, ISSUED.isoformat())
+    return tenant, customer, service, invoice
+
+
+def dunning_events(db, customer) -> list[tuple]:
+    rows = db.execute("SELECT kind, payload FROM kassa.notifications WHERE customer_id = %s AND kind <> 'low_balance'"
+                      " ORDER BY id", [customer["id"]]).fetchall()
+    return [(row["kind"], row["payload"].get("step"), row["payload"].get("as_of")) for row in rows]
+
+
+def service_state(db, service) -> tuple:
+    row = db.execute("SELECT status, suspension_reason, suspended_on FROM kassa.services WHERE id = %s",
+                     [service]).fetchone()
+    return row["status"], row["suspension_reason"], row["suspended_on"]
+
+
+def test_thirty_daily_runs_send_each_scheduled_step_once_and_suspend_on_day_14(settings, db, travel_to):
+    tenant, customer, service, invoice = customer_with_service(db, travel_to)
+    suspension_day = DUE + timedelta(days=14)
+    for day in (DUE - timedelta(days=8) + timedelta(days=n) for n in range(30)):
+        on(travel_to, day)
+        summary = run_dunning(settings, tenant, day)
+        assert summary["status"] == "succeeded", summary
+        expected = ("suspended", "non_payment", suspension_day) if day >= suspension_day else ("active", None, None)
+        assert service_state(db, service) == expected, f"on {day}"
+
+    def step(kind, offset):
+        return kind, offset, (DUE + timedelta(days=offset)).isoformat()
+    assert dunning_events(db, customer) == [
+        step("invoice_reminder", -7), step("invoice_reminder", -3), step("invoice_reminder", -1),
+        step("invoice_overdue_notice", 1), step("invoice_overdue_notice", 7), step("services_suspended", 14)]
+    suspended = db.execute("SELECT payload FROM kassa.notifications WHERE customer_id = %s AND kind = 'services_suspended'",
+                           [customer["id"]]).fetchone()["payload"]
+    assert suspended["invoice_id"] == str(invoice) and suspended["amount_due"] == 1000
+    assert [(s["service_id"], s["reference"]) for s in suspended["services"]] == [(str(service), {"circuit": "FTTH-0042"})]
+    runs = db.execute("SELECT count(*) AS n, sum(processed) AS taken FROM kassa.job_runs"
+                      " WHERE job = 'dunning' AND tenant_id = %s AND status = 'succeeded'", [tenant["id"]]).fetchone()
+    assert runs == {"n": 30, "taken": 6}, "every run is logged with what it took"
+
+
+def test_after_an_outage_one_run_takes_only_the_latest_due_step(settings, db, travel_to):
+    tenant, customer, service, invoice = customer_with_service(db, travel_to)
+    for day, latest in ((DUE - timedelta(days=3), ("invoice_reminder", -3)),
+                        (DUE + timedelta(days=9), ("invoice_overdue_notice", 7))):
+        on(travel_to, day)
+        summary = run_dunning(settings, tenant, day)
+        assert dunning_events(db, customer)[-1] == (*latest, day.isoformat())
+    assert summary["skipped"] == 2, "-1 and +1 were missed: recorded as skipped, not sent"
+    assert [kind for kind, *_ in dunning_events(db, customer)] == ["invoice_reminder", "invoice_overdue_notice"]
+    assert service_state(db, service)[0] == "active"
+
+
+def test_a_payment_that_clears_the_debt_reconnects_in_its_own_transaction(settings, db, travel_to, api, token):
+    tenant, customer, service, invoice = customer_with_service(db, travel_to)
+    suspension_day = DUE + timedelta(days=14)
+    on(travel_to, suspension_day)
+    run_dunning(settings, tenant, suspension_day)
+    assert service_state(db, service) == ("suspended", "non_payment", suspension_day)
+
+    staff = api(token("staff", tenant["id"]))
+    paid = staff.rpc("record_manual_payment", customer_id=str(customer["id"]), amount=1000, method="eft",
+                     reason="EFT received", reference="EFT-1")
+    assert paid.status_code == 200, paid.text
+    assert service_state(db, service) == ("active", None, None), "reconnected at once, no job in between"
+    payment_tx = db.execute("SELECT xmin::text AS tx FROM kassa.payments WHERE id = %s", [paid.json()]).fetchone()["tx"]
+    resume_tx = db.execute("SELECT xmin::text AS tx FROM kassa.service_actions WHERE service_id = %s AND action = 'resume'",
+                           [service]).fetchone()["tx"]
+    assert payment_tx == resume_tx, "the payment and the reconnection commit together"
+    reactivated = db.execute("SELECT payload FROM kassa.notifications WHERE customer_id = %s"
+                             " AND kind = 'services_reactivated'", [customer["id"]]).fetchone()["payload"]
+    assert [s["service_id"] for s in reactivated["services"]] == [str(service)]
+
+    on(travel_to, suspension_day + timedelta(days=1))
+    assert run_dunning(settings, tenant, suspension_day + timedelta(days=1))["processed"] == 0, "a paid invoice is done"
