@@ -1635,6 +1635,13 @@ CREATE FUNCTION internal.list_tenants() RETURNS TABLE(id uuid, slug text, legal_
 
 ALTER FUNCTION internal.list_tenants() OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.lock_debit_order_batch(p_tenant uuid, p_batch uuid) RETURNS kassa.debit_order_batches
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.lock_debit_order_batch(p_tenant uuid, p_batch uuid) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.lock_invoice_to_credit(p_tenant_id uuid, p_invoice_id uuid, p_settlement text, p_issued_on date) RETURNS kassa.invoices
     LANGUAGE plpgsql
     SET search_path TO ''
@@ -5263,6 +5270,8 @@ REVOKE ALL ON FUNCTION internal.link_token_hash(p_token text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.list_tenants() FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.list_tenants() TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.lock_debit_order_batch(p_tenant uuid, p_batch uuid) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.lock_invoice_to_credit(p_tenant_id uuid, p_invoice_id uuid, p_settlement text, p_issued_on date) FROM PUBLIC;
 

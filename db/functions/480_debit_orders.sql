@@ -215,6 +215,19 @@ BEGIN
   RETURN coalesce(cardinality(rejected), 0);
 END $$;
 
+-- A batch, locked (every change of a batch starts here), or P0E07.
+CREATE OR REPLACE FUNCTION internal.lock_debit_order_batch(p_tenant uuid, p_batch uuid) RETURNS kassa.debit_order_batches
+LANGUAGE plpgsql SET search_path = '' AS $$
+DECLARE
+  batch kassa.debit_order_batches;
+BEGIN
+  SELECT * INTO batch FROM kassa.debit_order_batches b WHERE b.tenant_id = p_tenant AND b.id = p_batch FOR UPDATE;
+  IF NOT FOUND THEN
+    PERFORM internal.raise_error('P0E07', format('unknown debit-order batch %s', p_batch));
+  END IF;
+  RETURN batch;
+END $$;
+
 -- The job is about to upload the batch: the debits it sends (in file order: T lines 3, 4, ...)
 -- get their line; any other pending debit of the batch is rejected (p_reason: why the job left
 -- it out). Committed before NetCash is called, so a crash during the upload leaves `uploading`,
@@ -223,12 +236,11 @@ CREATE OR REPLACE FUNCTION internal.debit_order_batch_uploading(p_tenant uuid, p
 RETURNS kassa.debit_order_batches
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
-  batch kassa.debit_order_batches;
+  batch kassa.debit_order_batches := internal.lock_debit_order_batch(p_tenant, p_batch);
 BEGIN
-  SELECT * INTO batch FROM kassa.debit_order_batches b WHERE b.tenant_id = p_tenant AND b.id = p_batch FOR UPDATE;
-  IF NOT FOUND OR batch.status <> 'recorded' THEN
+  IF batch.status <> 'recorded' THEN
     PERFORM internal.raise_error('P0E07', format('debit-order batch %s is %s, only a recorded batch is uploaded', p_batch,
-                                                 coalesce(batch.status, 'unknown')),
+                                                 batch.status),
       hint => 'A batch is uploaded once; one whose upload answer was lost is checked in NetCash''s portal.');
   END IF;
   UPDATE kassa.debit_order_items d SET line = 2 + u.n
@@ -256,12 +268,8 @@ CREATE OR REPLACE FUNCTION internal.record_debit_order_batch_state(
 RETURNS kassa.debit_order_batches
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
-  batch kassa.debit_order_batches;
+  batch kassa.debit_order_batches := internal.lock_debit_order_batch(p_tenant, p_batch);
 BEGIN
-  SELECT * INTO batch FROM kassa.debit_order_batches b WHERE b.tenant_id = p_tenant AND b.id = p_batch FOR UPDATE;
-  IF NOT FOUND THEN
-    PERFORM internal.raise_error('P0E07', format('unknown debit-order batch %s', p_batch));
-  END IF;
   IF NOT (batch.status, p_status) IN (('uploading', 'loading'), ('uploading', 'upload_unknown'), ('uploading', 'failed'),
                                       ('loading', 'failed'), ('loading', 'submitted'), ('loading', 'awaiting_authorisation'),
                                       ('awaiting_authorisation', 'submitted')) THEN
