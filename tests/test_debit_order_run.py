@@ -83,6 +83,8 @@ def test_postbacks_for_unknown_mandates_or_without_a_reference_are_refused(setti
     assert unknown.status_code == 404 and unknown.json()["code"] == "P0E01", unknown.text
     bare = requests.post(f"{settings.bridge_url}/webhooks/netcash/mandate", data={"MandateSuccessful": "1"}, timeout=30)
     assert bare.status_code == 400 and bare.json()["code"] == "P0E03", bare.text
+    big = requests.post(f"{settings.bridge_url}/webhooks/netcash/mandate", data={"AccountRef": "K" * 70_000}, timeout=30)
+    assert big.status_code == 413 and big.json()["code"] == "P0B02", big.text
 
 
 # --- debit-order runs --------------------------------------------------------------------------
