@@ -947,6 +947,13 @@ CREATE FUNCTION internal.billing_periods(p_day integer, p_months integer, p_anch
 
 ALTER FUNCTION internal.billing_periods(p_day integer, p_months integer, p_anchor date, p_from date, p_to date) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.card_refund_target(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text) RETURNS TABLE(provider text, reference text, minor_units smallint)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.card_refund_target(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.check_business_date(p_tenant uuid, p_date date, p_what text) RETURNS void
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO ''
@@ -2072,20 +2079,6 @@ CREATE FUNCTION internal.record_manual_payment(p_tenant uuid, p_customer uuid, p
 
 ALTER FUNCTION internal.record_manual_payment(p_tenant uuid, p_customer uuid, p_amount bigint, p_method text, p_reason text, p_reference text, p_actor text) OWNER TO kassa_owner;
 
-CREATE FUNCTION internal.refresh_invoice_totals(p_tenant_id uuid, p_invoice_ids uuid[]) RETURNS void
-    LANGUAGE sql SECURITY DEFINER
-    SET search_path TO ''
-    AS $$…$$;
-
-ALTER FUNCTION internal.refresh_invoice_totals(p_tenant_id uuid, p_invoice_ids uuid[]) OWNER TO kassa_owner;
-
-CREATE FUNCTION internal.refund_manual_payment(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text, p_actor text) RETURNS uuid
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
-    AS $$…$$;
-
-ALTER FUNCTION internal.refund_manual_payment(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text, p_actor text) OWNER TO kassa_owner;
-
 CREATE TABLE kassa.payment_refunds (
     tenant_id uuid NOT NULL,
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -2106,6 +2099,27 @@ CREATE TABLE kassa.payment_refunds (
 );
 
 ALTER TABLE kassa.payment_refunds OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.record_octo_refund(p_tenant uuid, p_payment uuid, p_amount bigint, p_shop_refund_id text, p_reason text, p_raw jsonb) RETURNS kassa.payment_refunds
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.record_octo_refund(p_tenant uuid, p_payment uuid, p_amount bigint, p_shop_refund_id text, p_reason text, p_raw jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.refresh_invoice_totals(p_tenant_id uuid, p_invoice_ids uuid[]) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.refresh_invoice_totals(p_tenant_id uuid, p_invoice_ids uuid[]) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.refund_manual_payment(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text, p_actor text) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.refund_manual_payment(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text, p_actor text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.refund_payment(p_tenant uuid, p_payment uuid, p_kind text, p_amount bigint, p_provider_ref text, p_reason text, p_raw jsonb DEFAULT '{}'::jsonb) RETURNS kassa.payment_refunds
     LANGUAGE plpgsql SECURITY DEFINER
@@ -2376,13 +2390,6 @@ CREATE FUNCTION internal.stripe_payment_event(p_type text, p_object jsonb) RETUR
     AS $$…$$;
 
 ALTER FUNCTION internal.stripe_payment_event(p_type text, p_object jsonb) OWNER TO kassa_owner;
-
-CREATE FUNCTION internal.stripe_refund_intent(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text) RETURNS text
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
-    SET search_path TO ''
-    AS $$…$$;
-
-ALTER FUNCTION internal.stripe_refund_intent(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.supplier_snapshot(p_tenant_id uuid) RETURNS jsonb
     LANGUAGE sql STABLE
@@ -4983,6 +4990,9 @@ REVOKE ALL ON FUNCTION internal.billing_date_of_month(p_day integer, p_month int
 
 REVOKE ALL ON FUNCTION internal.billing_periods(p_day integer, p_months integer, p_anchor date, p_from date, p_to date) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.card_refund_target(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.card_refund_target(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.check_business_date(p_tenant uuid, p_date date, p_what text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.check_business_date(p_tenant uuid, p_date date, p_what text) TO customer;
 GRANT ALL ON FUNCTION internal.check_business_date(p_tenant uuid, p_date date, p_what text) TO staff;
@@ -5401,12 +5411,15 @@ GRANT ALL ON FUNCTION internal.record_mandate_request(p_tenant uuid, p_method uu
 
 REVOKE ALL ON FUNCTION internal.record_manual_payment(p_tenant uuid, p_customer uuid, p_amount bigint, p_method text, p_reason text, p_reference text, p_actor text) FROM PUBLIC;
 
+GRANT SELECT ON TABLE kassa.payment_refunds TO staff;
+GRANT SELECT ON TABLE kassa.payment_refunds TO customer;
+
+REVOKE ALL ON FUNCTION internal.record_octo_refund(p_tenant uuid, p_payment uuid, p_amount bigint, p_shop_refund_id text, p_reason text, p_raw jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.record_octo_refund(p_tenant uuid, p_payment uuid, p_amount bigint, p_shop_refund_id text, p_reason text, p_raw jsonb) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.refresh_invoice_totals(p_tenant_id uuid, p_invoice_ids uuid[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.refund_manual_payment(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text, p_actor text) FROM PUBLIC;
-
-GRANT SELECT ON TABLE kassa.payment_refunds TO staff;
-GRANT SELECT ON TABLE kassa.payment_refunds TO customer;
 
 REVOKE ALL ON FUNCTION internal.refund_payment(p_tenant uuid, p_payment uuid, p_kind text, p_amount bigint, p_provider_ref text, p_reason text, p_raw jsonb) FROM PUBLIC;
 
@@ -5492,9 +5505,6 @@ GRANT ALL ON FUNCTION internal.stripe_event(p_event jsonb) TO kassa_worker;
 REVOKE ALL ON FUNCTION internal.stripe_payment(p_object jsonb, p_intent text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.stripe_payment_event(p_type text, p_object jsonb) FROM PUBLIC;
-
-REVOKE ALL ON FUNCTION internal.stripe_refund_intent(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text) FROM PUBLIC;
-GRANT ALL ON FUNCTION internal.stripe_refund_intent(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.supplier_snapshot(p_tenant_id uuid) FROM PUBLIC;
 
