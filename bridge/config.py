@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
+from gateways.netcash import NetcashSettings
 from gateways.octo import OctoSettings
 from gateways.stripe import StripeSettings
 
@@ -30,6 +31,7 @@ class Config:
     sse_url: str
     stripe: StripeSettings
     octo: OctoSettings
+    netcash: NetcashSettings
     rate_limit: int  # requests per client address and minute; 0: no limit
     pay_limits: PayLimits  # the payment pages' own limits (bridge/pay.py)
 
@@ -39,6 +41,7 @@ class Config:
                    payment_method_key=env.get("KASSA_PAYMENT_METHOD_KEY", ""),
                    public_url=env.get("KASSA_BRIDGE_URL", ""), sse_url=env.get("KASSA_SSE_URL", ""),
                    stripe=StripeSettings.from_environment(env), octo=OctoSettings.from_environment(env),
+                   netcash=NetcashSettings.from_environment(env),
                    rate_limit=int(env.get("KASSA_BRIDGE_RATE_LIMIT", "300")),
                    pay_limits=PayLimits(*(int(env.get(name, default)) for name, default in (
                        ("KASSA_PAY_PAGE_VIEWS_PER_MINUTE", PayLimits.page_views_per_address),

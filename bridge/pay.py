@@ -123,7 +123,7 @@ def start(token: str, gateway: str):
             payment = conn.cursor(row_factory=dict_row).execute(
                 "SELECT * FROM internal.begin_link_payment(%s, %s)", [as_text(token), gateway]).fetchone()
     except psycopg.Error as error:
-        if not (error.sqlstate or "").startswith("P0H"):
+        if not ((error.sqlstate or "").startswith("P0H") or error.sqlstate == "P0E04"):
             raise
         return link_page(token, link)  # not payable (any more), or not through this gateway: the page says why
     if not payment["checkout_url"]:

@@ -11,11 +11,15 @@ not an event (P0W12), nothing read, nothing written; 422 a signed event breaking
 database cannot take (a NUL byte, a text amount: recorded as rejected with its error, nothing
 posted). Never a 500 for what the sender sent: Stripe would deliver a poison event again for
 days. Errors are in PostgREST's shape {code, message, details, hint}.
+
+POST /webhooks/netcash/mandate: NetCash's unsigned eMandate postback, a hint confirmed with
+NetCash before the mandate's status changes (netcash_mandate_postback).
 """
 from __future__ import annotations
 
 import json
 import logging
+import re
 
 import psycopg
 import stripe
@@ -27,11 +31,12 @@ from bridge import config, rate_limit
 from bridge.answers import NUL_IN_TEXT, TooDeep, gateway_unavailable, problem, strict_json, too_many_requests
 from bridge.db import acting_as, pool
 from gateways import stripe as stripe_gateway
-from gateways import exact_json
+from gateways import exact_json, netcash
 from gateways.octo import OctoClient, OctoError
 
 log = logging.getLogger("kassa.webhooks")
 BAD_SIGNATURES_PER_MINUTE = 30
+ACCOUNT_REFERENCE = re.compile(r"[A-Z0-9]{2,22}")  # internal.netcash_account_ref
 blueprint = Blueprint("webhooks", __name__)
 
 
@@ -166,3 +171,51 @@ def minor_units(amount, exponent: int) -> int | None:
         return None
     scaled = amount.scaleb(exponent)
     return int(scaled) if scaled == scaled.to_integral_value() else None
+
+
+@blueprint.post("/webhooks/netcash/mandate")
+def netcash_mandate_postback():
+    """NetCash's eMandate postback (form fields AccountRef, MandateSuccessful, IsDeclined,
+    ReasonForDecline, MandateReferenceNumber, ...). It is not signed, so it is only a hint: it
+    is kept on the payment method, and the outcome counts once NetCash itself confirms it
+    (NetcashClient.confirm_mandate); the outcome recorded is the confirmed one, not the posted
+    one. Unknown account references count against the sender's address like failed signatures."""
+    try:
+        posted = netcash.parse_mandate_postback(request.form)
+    except ValueError as error:
+        return problem(400, "P0E03", "not a mandate postback", str(error), "NetCash posts the form field AccountRef.")
+    fields = {name: value.replace("\x00", "")[:500] for name, value in request.form.items()}
+    if not ACCOUNT_REFERENCE.fullmatch(posted.account_reference):
+        return unknown_mandate("Kassa's account references are 2 to 22 capital letters and digits")
+    try:
+        with pool().connection() as conn, acting_as(conn, f"webhook:netcash:mandate:{posted.account_reference}"):
+            method = conn.cursor(row_factory=dict_row).execute(
+                "SELECT * FROM internal.mandate_postback(%s, %s)", [posted.account_reference, Jsonb(fields)]).fetchone()
+    except psycopg.Error as error:
+        if error.sqlstate != "P0E01":
+            raise
+        return unknown_mandate(str(error.diag.message_primary or error).strip())
+    try:
+        confirmed = netcash.NetcashClient(config.current().netcash).confirm_mandate(posted.account_reference)
+    except netcash.NetcashError as error:
+        return gateway_unavailable(error)  # kept as a hint; NetCash or staff confirm later
+    if confirmed is None or confirmed.decision is None:
+        return jsonify(status="unconfirmed", mandate_status=method["mandate_status"]), 202
+    try:
+        with pool().connection() as conn, acting_as(conn, f"netcash:mandate:{posted.account_reference}:{confirmed.decision}"):
+            conn.execute("SELECT internal.record_mandate_outcome(%s, %s, %s, %s, %s)",
+                         [method["tenant_id"], method["payment_method_id"], confirmed.decision == "accepted",
+                          confirmed.mandate_reference, confirmed.reason])
+    except psycopg.Error as error:
+        if error.sqlstate != "P0E02":
+            raise
+        return problem(409, "P0E02", "the mandate is decided already", str(error.diag.message_primary or error).strip())
+    return jsonify(status="confirmed", mandate_status="active" if confirmed.decision == "accepted" else "declined")
+
+
+def unknown_mandate(details: str):
+    """404 P0E01, or 429 once the address posted too many unknown references this minute."""
+    wait = rate_limit.wait_for(f"netcash-unknown:{request.remote_addr}", BAD_SIGNATURES_PER_MINUTE)
+    if wait:
+        return too_many_requests("postbacks for unknown mandates from this address", BAD_SIGNATURES_PER_MINUTE, wait)
+    return problem(404, "P0E01", "unknown mandate", details)

@@ -748,6 +748,13 @@ CREATE FUNCTION internal.allow(p_roles text, p_commands text, p_rows text, VARIA
 
 ALTER FUNCTION internal.allow(p_roles text, p_commands text, p_rows text, VARIADIC p_tables regclass[]) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.apply_debit_order_result(p_tenant uuid, p_kind text, p_account_ref text, p_amount bigint, p_day date, p_transaction text, p_code integer, p_reason text, p_raw jsonb DEFAULT '{}'::jsonb) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.apply_debit_order_result(p_tenant uuid, p_kind text, p_account_ref text, p_amount bigint, p_day date, p_transaction text, p_code integer, p_reason text, p_raw jsonb) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.as_base_row(view_row jsonb, renamed jsonb) RETURNS jsonb
     LANGUAGE sql IMMUTABLE
     SET search_path TO ''
@@ -1236,6 +1243,58 @@ CREATE FUNCTION internal.cycle_step(p_months integer, p_anchor date, p_date date
 
 ALTER FUNCTION internal.cycle_step(p_months integer, p_anchor date, p_date date) OWNER TO kassa_owner;
 
+CREATE TABLE kassa.debit_order_batches (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    submission_date date NOT NULL,
+    action_date date NOT NULL,
+    service text NOT NULL,
+    name text NOT NULL,
+    status text DEFAULT 'recorded'::text NOT NULL,
+    file_token text,
+    load_status text,
+    error text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT debit_order_batches_action_after_submission CHECK ((action_date >= submission_date)),
+    CONSTRAINT debit_order_batches_error_max_length CHECK ((char_length(error) <= 2000)),
+    CONSTRAINT debit_order_batches_file_token_max_length CHECK ((char_length(file_token) <= 200)),
+    CONSTRAINT debit_order_batches_load_status_known CHECK ((load_status = ANY (ARRAY['SUCCESSFUL'::text, 'UNSUCCESSFUL'::text, 'SUCCESSFUL WITH ERRORS'::text]))),
+    CONSTRAINT debit_order_batches_name_max_length CHECK ((char_length(name) <= 100)),
+    CONSTRAINT debit_order_batches_service_known CHECK ((service = ANY (ARRAY['two_day'::text, 'same_day'::text]))),
+    CONSTRAINT debit_order_batches_status_known CHECK ((status = ANY (ARRAY['recorded'::text, 'uploading'::text, 'upload_unknown'::text, 'loading'::text, 'submitted'::text, 'awaiting_authorisation'::text, 'failed'::text])))
+);
+
+ALTER TABLE kassa.debit_order_batches OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.debit_order_batch_uploading(p_tenant uuid, p_batch uuid, p_items uuid[], p_reason text) RETURNS kassa.debit_order_batches
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.debit_order_batch_uploading(p_tenant uuid, p_batch uuid, p_items uuid[], p_reason text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.debit_order_debits(p_tenant uuid, p_batch uuid) RETURNS TABLE(item_id uuid, account_reference text, account_name text, bank text, account_type text, account_number text, amount bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.debit_order_debits(p_tenant uuid, p_batch uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.debit_order_results_from(p_tenant uuid, p_as_of date) RETURNS date
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.debit_order_results_from(p_tenant uuid, p_as_of date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.debit_order_service(p_tenant uuid, p_submission date, OUT service text, OUT cutoff_passed boolean) RETURNS record
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.debit_order_service(p_tenant uuid, p_submission date, OUT service text, OUT cutoff_passed boolean) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.decrypt_payment_method(p_method uuid, p_encrypted bytea, p_key text) RETURNS jsonb
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
@@ -1583,6 +1642,13 @@ CREATE FUNCTION internal.list_tenants() RETURNS TABLE(id uuid, slug text, legal_
 
 ALTER FUNCTION internal.list_tenants() OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.lock_debit_order_batch(p_tenant uuid, p_batch uuid) RETURNS kassa.debit_order_batches
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.lock_debit_order_batch(p_tenant uuid, p_batch uuid) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.lock_invoice_to_credit(p_tenant_id uuid, p_invoice_id uuid, p_settlement text, p_issued_on date) RETURNS kassa.invoices
     LANGUAGE plpgsql
     SET search_path TO ''
@@ -1634,6 +1700,14 @@ CREATE TABLE kassa.payment_methods (
     mandate_status text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     deleted_at timestamp with time zone,
+    netcash_account_ref text,
+    mandate_url text,
+    mandate_requested_at timestamp with time zone,
+    mandate_postback jsonb,
+    mandate_postback_at timestamp with time zone,
+    mandate_decided_at timestamp with time zone,
+    netcash_mandate_ref text,
+    mandate_decline_reason text,
     CONSTRAINT payment_methods_account_masked_format CHECK ((account_masked ~ '^\*\*\*[0-9]{4}$'::text)),
     CONSTRAINT payment_methods_account_masked_max_length CHECK ((char_length(account_masked) <= 16)),
     CONSTRAINT payment_methods_account_type_known CHECK ((account_type = ANY (ARRAY['current'::text, 'cheque'::text, 'savings'::text, 'transmission'::text]))),
@@ -1649,9 +1723,14 @@ CREATE TABLE kassa.payment_methods (
     CONSTRAINT payment_methods_kind_max_length CHECK ((char_length(kind) <= 32)),
     CONSTRAINT payment_methods_last4_format CHECK ((last4 ~ '^[0-9]{4}$'::text)),
     CONSTRAINT payment_methods_last4_max_length CHECK ((char_length(last4) <= 4)),
+    CONSTRAINT payment_methods_mandate_decline_reason_max_length CHECK ((char_length(mandate_decline_reason) <= 500)),
     CONSTRAINT payment_methods_mandate_reference_max_length CHECK ((char_length(mandate_reference) <= 100)),
-    CONSTRAINT payment_methods_mandate_status_known CHECK ((mandate_status = ANY (ARRAY['pending'::text, 'active'::text, 'cancelled'::text]))),
-    CONSTRAINT payment_methods_mandate_status_max_length CHECK ((char_length(mandate_status) <= 32))
+    CONSTRAINT payment_methods_mandate_request_complete CHECK (((netcash_account_ref IS NULL) = (mandate_requested_at IS NULL))),
+    CONSTRAINT payment_methods_mandate_status_known CHECK ((mandate_status = ANY (ARRAY['pending'::text, 'active'::text, 'declined'::text, 'cancelled'::text]))),
+    CONSTRAINT payment_methods_mandate_status_max_length CHECK ((char_length(mandate_status) <= 32)),
+    CONSTRAINT payment_methods_mandate_url_max_length CHECK ((char_length(mandate_url) <= 2000)),
+    CONSTRAINT payment_methods_netcash_account_ref_format CHECK (((char_length(netcash_account_ref) <= 22) AND (netcash_account_ref ~ '^[A-Z0-9]{2,22}$'::text))),
+    CONSTRAINT payment_methods_netcash_mandate_ref_max_length CHECK ((char_length(netcash_mandate_ref) <= 100))
 );
 
 ALTER TABLE kassa.payment_methods OWNER TO kassa_owner;
@@ -1676,6 +1755,20 @@ CREATE FUNCTION internal.make_append_only(p_table regclass, p_code text, p_messa
     AS $$…$$;
 
 ALTER FUNCTION internal.make_append_only(p_table regclass, p_code text, p_message text, p_hint text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.mandate_postback(p_account_ref text, p_fields jsonb) RETURNS TABLE(tenant_id uuid, payment_method_id uuid, mandate_status text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.mandate_postback(p_account_ref text, p_fields jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.mandates_to_request(p_tenant uuid) RETURNS TABLE(tenant_id uuid, payment_method_id uuid, account_reference text, customer_name text, email text, phone text, agreement_reference text, amount bigint, agreed_on date)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.mandates_to_request(p_tenant uuid) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.mark_overdue(p_tenant_id uuid, p_as_of date DEFAULT NULL::date) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1710,6 +1803,13 @@ CREATE FUNCTION internal.move_service(p_service kassa.services, p_action text, p
     AS $$…$$;
 
 ALTER FUNCTION internal.move_service(p_service kassa.services, p_action text, p_on date, p_price_version_id uuid, p_suspension_reason text, OUT service kassa.services, OUT charged boolean) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.netcash_account_ref(p_method uuid) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.netcash_account_ref(p_method uuid) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.new_link_token() RETURNS text
     LANGUAGE sql
@@ -1786,6 +1886,13 @@ CREATE FUNCTION internal.open_billing_account() RETURNS trigger
     AS $$…$$;
 
 ALTER FUNCTION internal.open_billing_account() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.open_debit_order_batches(p_tenant uuid) RETURNS SETOF kassa.debit_order_batches
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.open_debit_order_batches(p_tenant uuid) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.overdue_amount(p_tenant_id uuid, p_customer_id uuid) RETURNS bigint
     LANGUAGE sql STABLE SECURITY DEFINER
@@ -1937,6 +2044,34 @@ CREATE FUNCTION internal.reconnect_paid_up() RETURNS trigger
 
 ALTER FUNCTION internal.reconnect_paid_up() OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.record_debit_order_batch(p_tenant uuid, p_submission date, p_action date, p_service text, p_name text) RETURNS kassa.debit_order_batches
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.record_debit_order_batch(p_tenant uuid, p_submission date, p_action date, p_service text, p_name text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.record_debit_order_batch_state(p_tenant uuid, p_batch uuid, p_status text, p_token text DEFAULT NULL::text, p_load_status text DEFAULT NULL::text, p_failed_lines integer[] DEFAULT '{}'::integer[], p_error text DEFAULT NULL::text) RETURNS kassa.debit_order_batches
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.record_debit_order_batch_state(p_tenant uuid, p_batch uuid, p_status text, p_token text, p_load_status text, p_failed_lines integer[], p_error text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.record_mandate_outcome(p_tenant uuid, p_method uuid, p_accepted boolean, p_mandate_ref text, p_reason text) RETURNS kassa.payment_methods
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.record_mandate_outcome(p_tenant uuid, p_method uuid, p_accepted boolean, p_mandate_ref text, p_reason text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.record_mandate_request(p_tenant uuid, p_method uuid, p_mandate_url text) RETURNS kassa.payment_methods
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.record_mandate_request(p_tenant uuid, p_method uuid, p_mandate_url text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.record_manual_payment(p_tenant uuid, p_customer uuid, p_amount bigint, p_method text, p_reason text, p_reference text, p_actor text) RETURNS uuid
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -1956,7 +2091,7 @@ CREATE TABLE kassa.payment_refunds (
     reason text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT payment_refunds_amount_positive CHECK ((amount > 0)),
-    CONSTRAINT payment_refunds_kind_known CHECK ((kind = ANY (ARRAY['refund'::text, 'dispute'::text]))),
+    CONSTRAINT payment_refunds_kind_known CHECK ((kind = ANY (ARRAY['refund'::text, 'dispute'::text, 'unpaid'::text]))),
     CONSTRAINT payment_refunds_kind_max_length CHECK ((char_length(kind) <= 32)),
     CONSTRAINT payment_refunds_provider_ref_max_length CHECK ((char_length(provider_ref) <= 255)),
     CONSTRAINT payment_refunds_reason_max_length CHECK ((char_length(reason) <= 500)),
@@ -2020,6 +2155,13 @@ CREATE FUNCTION internal.regenerate_payment_link(p_tenant_id uuid, p_link_id uui
     AS $$…$$;
 
 ALTER FUNCTION internal.regenerate_payment_link(p_tenant_id uuid, p_link_id uuid, p_reason text, p_actor text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.reject_debit_order_items(p_tenant uuid, p_items uuid[], p_reason text) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.reject_debit_order_items(p_tenant uuid, p_items uuid[], p_reason text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.reject_webhook_event(p_provider text, p_event_id text, p_type text, p_payload jsonb, p_error text) RETURNS void
     LANGUAGE sql SECURITY DEFINER
@@ -2623,6 +2765,75 @@ CREATE VIEW api.customers WITH (security_invoker='true') AS
 
 ALTER TABLE api.customers OWNER TO kassa_owner;
 
+CREATE VIEW api.debit_order_batches WITH (security_invoker='true') AS
+ SELECT b.id,
+    b.tenant_id,
+    b.submission_date,
+    b.action_date,
+    b.service,
+    b.name,
+    b.status,
+    b.load_status,
+    b.error,
+    b.created_at,
+    b.updated_at
+   FROM kassa.debit_order_batches b;
+
+ALTER TABLE api.debit_order_batches OWNER TO kassa_owner;
+
+CREATE TABLE kassa.debit_order_items (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    batch_id uuid NOT NULL,
+    submission_date date NOT NULL,
+    invoice_id uuid NOT NULL,
+    customer_id uuid NOT NULL,
+    payment_method_id uuid NOT NULL,
+    payment_id uuid NOT NULL,
+    account_reference text NOT NULL,
+    amount bigint NOT NULL,
+    presentation integer NOT NULL,
+    line integer,
+    status text DEFAULT 'pending'::text NOT NULL,
+    reason_code integer,
+    reason text,
+    retry_allowed boolean DEFAULT false NOT NULL,
+    paid_ref text,
+    reversal_ref text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    settled_at timestamp with time zone,
+    CONSTRAINT debit_order_items_account_reference_max_length CHECK ((char_length(account_reference) <= 22)),
+    CONSTRAINT debit_order_items_amount_positive CHECK ((amount > 0)),
+    CONSTRAINT debit_order_items_paid_ref_max_length CHECK ((char_length(paid_ref) <= 100)),
+    CONSTRAINT debit_order_items_presentation_range CHECK (((presentation >= 1) AND (presentation <= 3))),
+    CONSTRAINT debit_order_items_reason_max_length CHECK ((char_length(reason) <= 500)),
+    CONSTRAINT debit_order_items_reversal_ref_max_length CHECK ((char_length(reversal_ref) <= 100)),
+    CONSTRAINT debit_order_items_status_known CHECK ((status = ANY (ARRAY['pending'::text, 'submitted'::text, 'rejected'::text, 'paid'::text, 'unpaid'::text, 'disputed'::text])))
+);
+
+ALTER TABLE kassa.debit_order_items OWNER TO kassa_owner;
+
+CREATE VIEW api.debit_order_items WITH (security_invoker='true') AS
+ SELECT d.id,
+    d.tenant_id,
+    d.batch_id,
+    d.submission_date,
+    d.invoice_id,
+    d.customer_id,
+    d.payment_method_id,
+    d.payment_id,
+    d.amount,
+    d.presentation,
+    d.status,
+    d.reason_code,
+    d.reason,
+    d.retry_allowed,
+    d.created_at,
+    d.settled_at
+   FROM kassa.debit_order_items d;
+
+ALTER TABLE api.debit_order_items OWNER TO kassa_owner;
+
 CREATE VIEW api.dunning_pauses WITH (security_invoker='true') AS
  SELECT dunning_pauses.id,
     dunning_pauses.tenant_id,
@@ -2897,7 +3108,8 @@ CREATE VIEW api.payment_methods WITH (security_invoker='true') AS
     payment_methods.account_masked,
     payment_methods.mandate_reference,
     payment_methods.mandate_status,
-    payment_methods.created_at
+    payment_methods.created_at,
+    payment_methods.mandate_url
    FROM kassa.payment_methods
   WHERE (payment_methods.deleted_at IS NULL);
 
@@ -2937,6 +3149,9 @@ CREATE TABLE kassa.payment_settings (
     return_origins text[] DEFAULT '{}'::text[] NOT NULL,
     payment_link_expiry_days integer DEFAULT 7 NOT NULL,
     link_gateways text[] DEFAULT '{stripe,octo}'::text[] NOT NULL,
+    debit_order_service text DEFAULT 'two_day'::text NOT NULL,
+    debit_order_cutoff time without time zone DEFAULT '11:00:00'::time without time zone NOT NULL,
+    CONSTRAINT payment_settings_debit_order_service_known CHECK ((debit_order_service = ANY (ARRAY['two_day'::text, 'same_day'::text]))),
     CONSTRAINT payment_settings_link_gateways_known CHECK ((link_gateways <@ '{stripe,octo}'::text[])),
     CONSTRAINT payment_settings_link_gateways_max_length CHECK ((char_length(array_to_string(link_gateways, ' '::text)) <= 200)),
     CONSTRAINT payment_settings_max_above_min CHECK ((max_top_up >= min_top_up)),
@@ -2954,7 +3169,9 @@ CREATE VIEW api.payment_settings WITH (security_invoker='true') AS
     payment_settings.max_top_up,
     payment_settings.return_origins,
     payment_settings.payment_link_expiry_days,
-    payment_settings.link_gateways
+    payment_settings.link_gateways,
+    payment_settings.debit_order_service,
+    payment_settings.debit_order_cutoff
    FROM kassa.payment_settings;
 
 ALTER TABLE api.payment_settings OWNER TO kassa_owner;
@@ -3412,6 +3629,21 @@ ALTER TABLE ONLY kassa.customers
 ALTER TABLE ONLY kassa.customers
     ADD CONSTRAINT customers_pkey PRIMARY KEY (tenant_id, id);
 
+ALTER TABLE ONLY kassa.debit_order_batches
+    ADD CONSTRAINT debit_order_batches_one_per_day UNIQUE (tenant_id, submission_date);
+
+ALTER TABLE ONLY kassa.debit_order_batches
+    ADD CONSTRAINT debit_order_batches_pkey PRIMARY KEY (tenant_id, id);
+
+ALTER TABLE ONLY kassa.debit_order_items
+    ADD CONSTRAINT debit_order_items_once_per_day UNIQUE (tenant_id, submission_date, invoice_id);
+
+ALTER TABLE ONLY kassa.debit_order_items
+    ADD CONSTRAINT debit_order_items_one_payment UNIQUE (tenant_id, payment_id);
+
+ALTER TABLE ONLY kassa.debit_order_items
+    ADD CONSTRAINT debit_order_items_pkey PRIMARY KEY (tenant_id, id);
+
 ALTER TABLE ONLY kassa.dunning_pauses
     ADD CONSTRAINT dunning_pauses_pkey PRIMARY KEY (tenant_id, id);
 
@@ -3555,6 +3787,12 @@ CREATE INDEX credit_notes_issued ON kassa.credit_notes USING btree (tenant_id, i
 
 CREATE UNIQUE INDEX customers_email_unique ON kassa.customers USING btree (tenant_id, lower(email));
 
+CREATE INDEX debit_order_items_batch ON kassa.debit_order_items USING btree (tenant_id, batch_id);
+
+CREATE INDEX debit_order_items_by_reference ON kassa.debit_order_items USING btree (account_reference, amount);
+
+CREATE UNIQUE INDEX debit_order_items_one_in_flight ON kassa.debit_order_items USING btree (tenant_id, invoice_id) WHERE (status = ANY (ARRAY['pending'::text, 'submitted'::text]));
+
 CREATE INDEX dunning_pauses_open ON kassa.dunning_pauses USING btree (tenant_id, customer_id) WHERE (ended_at IS NULL);
 
 CREATE UNIQUE INDEX dunning_steps_one_suspension ON kassa.dunning_steps USING btree (tenant_id, schedule_version) WHERE (kind = 'suspend'::text);
@@ -3592,6 +3830,8 @@ CREATE INDEX payment_links_customer ON kassa.payment_links USING btree (tenant_i
 CREATE INDEX payment_links_invoice ON kassa.payment_links USING btree (tenant_id, invoice_id) WHERE (invoice_id IS NOT NULL);
 
 CREATE UNIQUE INDEX payment_links_token_hash ON kassa.payment_links USING btree (token_hash);
+
+CREATE UNIQUE INDEX payment_methods_by_netcash_account_ref ON kassa.payment_methods USING btree (netcash_account_ref) WHERE (netcash_account_ref IS NOT NULL);
 
 CREATE UNIQUE INDEX payment_methods_one_primary ON kassa.payment_methods USING btree (tenant_id, customer_id) WHERE is_primary;
 
@@ -3693,6 +3933,10 @@ CREATE TRIGGER audit_delete AFTER DELETE ON kassa.credit_notes REFERENCING OLD T
 
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.customers REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
 
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.debit_order_batches REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.debit_order_items REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.dunning_pauses REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
 
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.dunning_schedules REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'version');
@@ -3745,6 +3989,10 @@ CREATE TRIGGER audit_insert AFTER INSERT ON kassa.credit_notes REFERENCING NEW T
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.customers REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
 
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.debit_order_batches REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.debit_order_items REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.dunning_pauses REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.dunning_schedules REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'version');
@@ -3796,6 +4044,10 @@ CREATE TRIGGER audit_update AFTER UPDATE ON kassa.credit_note_vat_totals REFEREN
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.credit_notes REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.customers REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.debit_order_batches REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.debit_order_items REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.dunning_pauses REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
 
@@ -3936,6 +4188,24 @@ ALTER TABLE ONLY kassa.credit_notes
 
 ALTER TABLE ONLY kassa.customers
     ADD CONSTRAINT customers_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
+
+ALTER TABLE ONLY kassa.debit_order_batches
+    ADD CONSTRAINT debit_order_batches_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
+
+ALTER TABLE ONLY kassa.debit_order_items
+    ADD CONSTRAINT debit_order_items_tenant_id_batch_id_fkey FOREIGN KEY (tenant_id, batch_id) REFERENCES kassa.debit_order_batches(tenant_id, id);
+
+ALTER TABLE ONLY kassa.debit_order_items
+    ADD CONSTRAINT debit_order_items_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
+
+ALTER TABLE ONLY kassa.debit_order_items
+    ADD CONSTRAINT debit_order_items_tenant_id_invoice_id_fkey FOREIGN KEY (tenant_id, invoice_id) REFERENCES kassa.invoices(tenant_id, id);
+
+ALTER TABLE ONLY kassa.debit_order_items
+    ADD CONSTRAINT debit_order_items_tenant_id_payment_id_fkey FOREIGN KEY (tenant_id, payment_id) REFERENCES kassa.payments(tenant_id, id);
+
+ALTER TABLE ONLY kassa.debit_order_items
+    ADD CONSTRAINT debit_order_items_tenant_id_payment_method_id_fkey FOREIGN KEY (tenant_id, payment_method_id) REFERENCES kassa.payment_methods(tenant_id, id);
 
 ALTER TABLE ONLY kassa.dunning_pauses
     ADD CONSTRAINT dunning_pauses_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
@@ -4139,6 +4409,8 @@ CREATE POLICY customer_select ON kassa.currencies FOR SELECT TO customer USING (
 
 CREATE POLICY customer_select ON kassa.customers FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
 
+CREATE POLICY customer_select ON kassa.debit_order_items FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
 CREATE POLICY customer_select ON kassa.invoice_allocations FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
 
 CREATE POLICY customer_select ON kassa.invoice_dunning FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
@@ -4184,6 +4456,10 @@ CREATE POLICY customer_select ON kassa.vat_rates FOR SELECT TO customer USING ((
 CREATE POLICY customer_update ON kassa.customers FOR UPDATE TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id)))) WITH CHECK (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
 
 ALTER TABLE kassa.customers ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.debit_order_batches ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.debit_order_items ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.dunning_pauses ENABLE ROW LEVEL SECURITY;
 
@@ -4272,6 +4548,10 @@ CREATE POLICY staff_select ON kassa.credit_notes FOR SELECT TO staff USING ((ten
 CREATE POLICY staff_select ON kassa.currencies FOR SELECT TO staff USING (true);
 
 CREATE POLICY staff_select ON kassa.customers FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.debit_order_batches FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.debit_order_items FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 CREATE POLICY staff_select ON kassa.dunning_pauses FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
@@ -4612,6 +4892,9 @@ REVOKE ALL ON FUNCTION internal.allocate_credit(p_tenant_id uuid, p_customer_ids
 
 REVOKE ALL ON FUNCTION internal.allow(p_roles text, p_commands text, p_rows text, VARIADIC p_tables regclass[]) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.apply_debit_order_result(p_tenant uuid, p_kind text, p_account_ref text, p_amount bigint, p_day date, p_transaction text, p_code integer, p_reason text, p_raw jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.apply_debit_order_result(p_tenant uuid, p_kind text, p_account_ref text, p_amount bigint, p_day date, p_transaction text, p_code integer, p_reason text, p_raw jsonb) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.as_base_row(view_row jsonb, renamed jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.as_base_row(view_row jsonb, renamed jsonb) TO customer;
 GRANT ALL ON FUNCTION internal.as_base_row(view_row jsonb, renamed jsonb) TO staff;
@@ -4817,6 +5100,20 @@ REVOKE ALL ON FUNCTION internal.cycle_date_after(p_day integer, p_months integer
 
 REVOKE ALL ON FUNCTION internal.cycle_step(p_months integer, p_anchor date, p_date date) FROM PUBLIC;
 
+GRANT SELECT ON TABLE kassa.debit_order_batches TO staff;
+
+REVOKE ALL ON FUNCTION internal.debit_order_batch_uploading(p_tenant uuid, p_batch uuid, p_items uuid[], p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.debit_order_batch_uploading(p_tenant uuid, p_batch uuid, p_items uuid[], p_reason text) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.debit_order_debits(p_tenant uuid, p_batch uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.debit_order_debits(p_tenant uuid, p_batch uuid) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.debit_order_results_from(p_tenant uuid, p_as_of date) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.debit_order_results_from(p_tenant uuid, p_as_of date) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.debit_order_service(p_tenant uuid, p_submission date, OUT service text, OUT cutoff_passed boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.debit_order_service(p_tenant uuid, p_submission date, OUT service text, OUT cutoff_passed boolean) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.decrypt_payment_method(p_method uuid, p_encrypted bytea, p_key text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.default_dunning_schedule() FROM PUBLIC;
@@ -4984,6 +5281,8 @@ REVOKE ALL ON FUNCTION internal.link_token_hash(p_token text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION internal.list_tenants() FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.list_tenants() TO kassa_worker;
 
+REVOKE ALL ON FUNCTION internal.lock_debit_order_batch(p_tenant uuid, p_batch uuid) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.lock_invoice_to_credit(p_tenant_id uuid, p_invoice_id uuid, p_settlement text, p_issued_on date) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.lock_invoices_to_finalise(p_tenant_id uuid, p_invoice_ids uuid[]) FROM PUBLIC;
@@ -5003,6 +5302,12 @@ REVOKE ALL ON FUNCTION internal.lock_service_to_transition(p_tenant_id uuid, p_s
 
 REVOKE ALL ON FUNCTION internal.make_append_only(p_table regclass, p_code text, p_message text, p_hint text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.mandate_postback(p_account_ref text, p_fields jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.mandate_postback(p_account_ref text, p_fields jsonb) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.mandates_to_request(p_tenant uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.mandates_to_request(p_tenant uuid) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.mark_overdue(p_tenant_id uuid, p_as_of date) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.mark_overdue(p_tenant_id uuid, p_as_of date) TO kassa_worker;
 
@@ -5013,6 +5318,8 @@ REVOKE ALL ON FUNCTION internal.money_text(p_tenant_id uuid, p_amount bigint) FR
 REVOKE ALL ON FUNCTION internal.month_index(p_date date) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.move_service(p_service kassa.services, p_action text, p_on date, p_price_version_id uuid, p_suspension_reason text, OUT service kassa.services, OUT charged boolean) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.netcash_account_ref(p_method uuid) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.new_link_token() FROM PUBLIC;
 
@@ -5037,6 +5344,9 @@ GRANT ALL ON FUNCTION internal.octo_payment(p_octo_payment text) TO kassa_worker
 REVOKE ALL ON FUNCTION internal.off_session_claim(pay kassa.payments) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.open_billing_account() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.open_debit_order_batches(p_tenant uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.open_debit_order_batches(p_tenant uuid) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.overdue_amount(p_tenant_id uuid, p_customer_id uuid) FROM PUBLIC;
 
@@ -5087,6 +5397,18 @@ REVOKE ALL ON FUNCTION internal.reconnect_customer(p_tenant_id uuid, p_customer_
 
 REVOKE ALL ON FUNCTION internal.reconnect_paid_up() FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.record_debit_order_batch(p_tenant uuid, p_submission date, p_action date, p_service text, p_name text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.record_debit_order_batch(p_tenant uuid, p_submission date, p_action date, p_service text, p_name text) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.record_debit_order_batch_state(p_tenant uuid, p_batch uuid, p_status text, p_token text, p_load_status text, p_failed_lines integer[], p_error text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.record_debit_order_batch_state(p_tenant uuid, p_batch uuid, p_status text, p_token text, p_load_status text, p_failed_lines integer[], p_error text) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.record_mandate_outcome(p_tenant uuid, p_method uuid, p_accepted boolean, p_mandate_ref text, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.record_mandate_outcome(p_tenant uuid, p_method uuid, p_accepted boolean, p_mandate_ref text, p_reason text) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.record_mandate_request(p_tenant uuid, p_method uuid, p_mandate_url text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.record_mandate_request(p_tenant uuid, p_method uuid, p_mandate_url text) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.record_manual_payment(p_tenant uuid, p_customer uuid, p_amount bigint, p_method text, p_reason text, p_reference text, p_actor text) FROM PUBLIC;
 
 GRANT SELECT ON TABLE kassa.payment_refunds TO staff;
@@ -5110,6 +5432,8 @@ GRANT ALL ON FUNCTION internal.refuse_closed_customer(p_account_number text) TO 
 REVOKE ALL ON FUNCTION internal.refuse_credit_note_change() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.regenerate_payment_link(p_tenant_id uuid, p_link_id uuid, p_reason text, p_actor text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.reject_debit_order_items(p_tenant uuid, p_items uuid[], p_reason text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.reject_webhook_event(p_provider text, p_event_id text, p_type text, p_payload jsonb, p_error text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.reject_webhook_event(p_provider text, p_event_id text, p_type text, p_payload jsonb, p_error text) TO kassa_worker;
@@ -5309,6 +5633,14 @@ GRANT INSERT(vat_number),UPDATE(vat_number) ON TABLE api.customers TO staff;
 GRANT INSERT(locale),UPDATE(locale) ON TABLE api.customers TO staff;
 GRANT UPDATE(locale) ON TABLE api.customers TO customer;
 
+GRANT SELECT ON TABLE api.debit_order_batches TO staff;
+
+GRANT SELECT ON TABLE kassa.debit_order_items TO customer;
+GRANT SELECT ON TABLE kassa.debit_order_items TO staff;
+
+GRANT SELECT ON TABLE api.debit_order_items TO customer;
+GRANT SELECT ON TABLE api.debit_order_items TO staff;
+
 GRANT SELECT ON TABLE api.dunning_pauses TO staff;
 
 GRANT SELECT ON TABLE api.dunning_schedules TO staff;
@@ -5378,6 +5710,10 @@ GRANT UPDATE(payment_link_expiry_days) ON TABLE kassa.payment_settings TO staff;
 
 GRANT UPDATE(link_gateways) ON TABLE kassa.payment_settings TO staff;
 
+GRANT UPDATE(debit_order_service) ON TABLE kassa.payment_settings TO staff;
+
+GRANT UPDATE(debit_order_cutoff) ON TABLE kassa.payment_settings TO staff;
+
 GRANT SELECT ON TABLE api.payment_settings TO customer;
 GRANT SELECT,INSERT ON TABLE api.payment_settings TO staff;
 
@@ -5390,6 +5726,10 @@ GRANT UPDATE(return_origins) ON TABLE api.payment_settings TO staff;
 GRANT UPDATE(payment_link_expiry_days) ON TABLE api.payment_settings TO staff;
 
 GRANT UPDATE(link_gateways) ON TABLE api.payment_settings TO staff;
+
+GRANT UPDATE(debit_order_service) ON TABLE api.payment_settings TO staff;
+
+GRANT UPDATE(debit_order_cutoff) ON TABLE api.payment_settings TO staff;
 
 GRANT SELECT ON TABLE api.payments TO customer;
 GRANT SELECT ON TABLE api.payments TO staff;

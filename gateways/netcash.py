@@ -10,8 +10,10 @@ docs/payments.md ("NetCash debit orders").
 """
 from __future__ import annotations
 
+import json
 import re
 import urllib.error
+import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping, Sequence
@@ -59,6 +61,11 @@ class NetcashSettings:
     # public pages do not say which in so many words, hence a setting.
     amount_unit: Literal["cents", "rands"] = "cents"
     timeout: float = 30
+    # Where NetCash's own word on a mandate or a batch is asked (confirm_mandate, batch_status).
+    # NIWS publishes no such call we could rely on, so only the local stand-in has one (its
+    # /_fake API); empty: mandate postbacks stay unconfirmed and a loaded batch counts as
+    # authorised (docs/collections.md, "Debit orders").
+    status_url: str = ""
 
     def __post_init__(self):
         if self.amount_unit not in AMOUNT_UNITS:
@@ -69,7 +76,8 @@ class NetcashSettings:
         """From the KASSA_NETCASH_* variables every stack process gets (kassa/config.py names them)."""
         return cls(env["KASSA_NETCASH_DEBIT_ORDER_KEY"], env["KASSA_NETCASH_ACCOUNT_KEY"],
                    env["KASSA_NETCASH_VENDOR_KEY"], env["KASSA_NETCASH_URL"],
-                   env.get("KASSA_NETCASH_AMOUNT_UNIT") or "cents")
+                   env.get("KASSA_NETCASH_AMOUNT_UNIT") or "cents",
+                   status_url=env.get("KASSA_NETCASH_STATUS_URL", ""))
 
 
 # --- SOAP ----------------------------------------------------------------------------------
@@ -167,6 +175,32 @@ class NetcashClient:
             raise NetcashError(answer.error_code, RESULT_CODES[answer.error_code], "AddMandate")
         return answer
 
+    def status_of(self, path: str):
+        """A JSON answer of the status source, or NetcashError ("unreachable", "http")."""
+        try:
+            with urllib.request.urlopen(self.settings.status_url + path, timeout=self.settings.timeout) as response:
+                return json.load(response)
+        except urllib.error.HTTPError as error:
+            raise NetcashError("http", f"HTTP {error.code} from the status source", "status") from None
+        except (OSError, ValueError) as error:
+            raise NetcashError("unreachable", str(error), "status") from None
+
+    def confirm_mandate(self, account_reference: str) -> ConfirmedMandate | None:
+        """What NetCash itself says of the mandate of an account reference (a postback only
+        hints at it); None when there is nothing to ask (no status source configured)."""
+        if not self.settings.status_url:
+            return None
+        answer = self.status_of("/mandates/" + urllib.parse.quote(account_reference, safe=""))
+        return ConfirmedMandate(answer.get("decision"), answer.get("mandate_reference") or "",
+                                answer.get("reason") or "")
+
+    def batch_status(self, token: str) -> Literal["authorised", "awaiting_authorisation"] | None:
+        """Whether an uploaded batch waits for authorisation in NetCash's portal; None when there
+        is nothing to ask or the source does not know the token."""
+        if not self.settings.status_url:
+            return None
+        return next((batch["status"] for batch in self.status_of("/batches") if batch.get("token") == token), None)
+
     def request_merchant_statement(self, from_date: date) -> str:
         """Asks for the statement from an action date on; the answer is the polling id."""
         return self.call_text("RequestMerchantStatement", [("ServiceKey", self.settings.account_key),
@@ -200,6 +234,15 @@ DEBIT_FIELDS = {101: "account reference", 102: "account name", 131: "banking det
 BANK_ACCOUNT = 1          # field 131: a bank account (2 would be a credit card)
 ACCOUNT_TYPES = {1: "current", 2: "savings", 3: "transmission"}
 FOOTER_MARK = "9999"
+
+
+# The universal branch codes of South Africa's banks (any branch of the bank takes it), by the
+# bank's name as a payment method stores it (lower case), and our account types' file codes.
+UNIVERSAL_BRANCH_CODES = {"absa": "632005", "african bank": "430000", "bidvest bank": "462005",
+                          "capitec": "470010", "discovery bank": "679000", "fnb": "250655",
+                          "first national bank": "250655", "investec": "580105", "nedbank": "198765",
+                          "standard bank": "051001", "tymebank": "678910"}
+ACCOUNT_TYPE_CODES = {"current": 1, "cheque": 1, "savings": 2, "transmission": 3}
 
 
 class BatchError(ValueError):
@@ -498,6 +541,13 @@ class MandateOutcome:
     decline_reason: str
     mandate_reference: str
     fields: dict[str, str]
+
+
+class ConfirmedMandate(NamedTuple):
+    """NetCash's own answer on a mandate: decision "accepted", "declined" or None (not signed yet)."""
+    decision: Literal["accepted", "declined"] | None
+    mandate_reference: str
+    reason: str
 
 
 def truthy(value: str) -> bool:

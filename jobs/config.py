@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from gateways.netcash import NetcashSettings
 from gateways.stripe import StripeSettings
 
 
@@ -14,9 +15,11 @@ class JobConfig:
     payment_method_key: str
     invoice_run_workers: int  # connections an invoice run bills tenants on (one per core of the reference machine)
     dunning_workers: int      # connections a dunning run takes tenants on
+    netcash: NetcashSettings
 
     @classmethod
     def from_environment(cls, env: Mapping[str, str]) -> JobConfig:
         return cls(stripe=StripeSettings.from_environment(env), payment_method_key=env["KASSA_PAYMENT_METHOD_KEY"],
                    invoice_run_workers=int(env.get("KASSA_INVOICE_RUN_WORKERS", "2")),
-                   dunning_workers=int(env.get("KASSA_DUNNING_WORKERS", "2")))
+                   dunning_workers=int(env.get("KASSA_DUNNING_WORKERS", "2")),
+                   netcash=NetcashSettings.from_environment(env))

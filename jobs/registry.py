@@ -9,6 +9,8 @@ JOBS = {
     "auto-pay": "jobs.auto_pay",
     "invoice-run": "jobs.invoice_run",
     "invoice-overdue": "jobs.invoice_overdue",
+    "debit-order-mandates": "jobs.debit_order_mandates",
+    "debit-order-run": "jobs.debit_order_run",
     "dunning": "jobs.dunning",
 }
 

@@ -43,6 +43,8 @@ DEFAULTS = {
     "dunning": ("0 4 * * *", True),
     "auto-topup": ("* * * * *", False),
     "auto-pay": ("0 6 * * *", True),
+    "debit-order-mandates": ("*/15 * * * *", False),
+    "debit-order-run": ("0 8 * * 1-6", True),
     "ledger-check": ("30 1 * * *", False),
 }
 UTC = timezone.utc

@@ -187,6 +187,9 @@ class Settings:
             "KASSA_NETCASH_VENDOR_KEY": self.netcash_key("vendor"),
             "KASSA_NETCASH_URL": self.netcash_api_url,
             "KASSA_NETCASH_AMOUNT_UNIT": self.netcash_amount_unit,
+            # Only the stand-in answers for mandates and batches (gateways/netcash.py, status_url).
+            "KASSA_NETCASH_STATUS_URL": self.netcash_fake_url.removesuffix("/NIWS/niws_nif.svc") + "/_fake"
+                                        if self.netcash_local else "",
         }
 
     def public(self) -> dict:

@@ -193,7 +193,8 @@ def stack(settings: Settings) -> list[Service]:
     if settings.netcash_local:  # no NetCash keys configured
         services.append(stand_in("netcash_fake", "bridge.fakes.netcash_server", ports["netcash_fake"],
                                  "--debit-order-key", settings.netcash_key("debit_order"),
-                                 "--account-key", settings.netcash_key("account")))
+                                 "--account-key", settings.netcash_key("account"),
+                                 "--postback-url", f"{settings.bridge_url}/webhooks/netcash/mandate"))
     return services
 
 

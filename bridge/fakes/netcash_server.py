@@ -21,7 +21,9 @@ Fake-only: `POST /_fake/outcomes` {"<account reference>": "paid" | "unpaid:<code
 "reject"} (reject: the load report fails the record; paid is the default), taken when a batch is
 uploaded; `POST /_fake/config` {"not_ready_polls": n, "hold_batches": bool, "postback_url": url};
 a held batch stays `awaiting_authorisation` (no statement lines) until `POST
-/_fake/batches/<token>/authorise`; `GET /_fake/batches`, `GET /_fake/requests` (every SOAP call).
+/_fake/batches/<token>/authorise`; `GET /_fake/batches`, `GET /_fake/requests` (every SOAP call);
+`GET /_fake/mandates/<account reference>` the latest mandate of a reference as NetCash would
+confirm it: {"decision": "accepted" | "declined" | null, "mandate_reference", "reason"} (404 unknown).
 
 Run: python -m bridge.fakes.netcash_server --port 8705 --debit-order-key K --account-key K
 """
@@ -212,9 +214,11 @@ class FakeNetcash(RequestLog):
             mandate = self.mandates[mandate_id]
             p = mandate["params"]
             mandate["decision"] = "accepted" if accepted else "declined"
+            mandate["reason"] = "" if accepted else reason
+            mandate["mandate_reference"] = f"MR{mandate_id.upper()}" if accepted else ""
             fields = {"AccountRef": p["AccountReference"], "MandateSuccessful": "1" if accepted else "0",
                       "IsDeclined": "0" if accepted else "1", "ReasonForDecline": "" if accepted else reason,
-                      "MandateReferenceNumber": f"MR{mandate_id.upper()}" if accepted else "",
+                      "MandateReferenceNumber": mandate["mandate_reference"],
                       "AgreementDate": p.get("AgreementDate", ""), "DebitDay": p.get("CommencementDay", ""),
                       "DefaultAmount": p.get("MandateAmount", ""),
                       **{f"Field{n}": p.get(f"Field{n}", "") for n in range(1, 10)}}
@@ -280,6 +284,9 @@ class Handler(FakeHandler):
                 return self.send_json(200, [{"token": b["token"], "name": b["name"], "status": b["status"],
                                              "action_date": b["action_date"].isoformat()}
                                             for b in self.fake.batches.values()])
+            confirmed = re.fullmatch(r"/_fake/mandates/([^/]+)", path)
+            if confirmed:
+                return self.confirm_mandate(confirmed[1])
             match = re.fullmatch(r"/mandates/(\w+)", path)
             mandate = self.fake.mandates.get(match[1]) if match else None
         if not mandate:
@@ -292,6 +299,16 @@ class Handler(FakeHandler):
 <form method="post" action="/mandates/{match[1]}/accept"><button>Accept</button></form>
 <form method="post" action="/mandates/{match[1]}/decline"><input name="reason" value="Declined by the customer">
 <button>Decline</button></form>""")
+
+    def confirm_mandate(self, reference: str) -> None:
+        """The latest mandate asked for `reference`, as NetCash's own record of it."""
+        mandate = next((m for m in reversed(self.fake.mandates.values())
+                        if m["params"].get("AccountReference") == reference), None)
+        if not mandate:
+            return self.send_json(404, {"error": "no mandate for that account reference"})
+        self.send_json(200, {"account_reference": reference, "decision": mandate["decision"],
+                             "mandate_reference": mandate.get("mandate_reference", ""),
+                             "reason": mandate.get("reason", "")})
 
     def do_POST(self):
         path = self.path_only

@@ -378,12 +378,14 @@ GRANT SELECT ON api.payment_refunds TO customer, staff;
 
 -- The tenant's payment settings: everyone of the tenant reads them, staff write them.
 CREATE VIEW api.payment_settings WITH (security_invoker = true) AS
-  SELECT tenant_id, min_top_up, max_top_up, return_origins, payment_link_expiry_days, link_gateways
+  SELECT tenant_id, min_top_up, max_top_up, return_origins, payment_link_expiry_days, link_gateways,
+         debit_order_service, debit_order_cutoff
     FROM kassa.payment_settings;
 CREATE VIEW api.bonus_tiers WITH (security_invoker = true) AS
   SELECT tenant_id, min_amount, percent FROM kassa.bonus_tiers;
 GRANT SELECT ON api.payment_settings, api.bonus_tiers TO customer, staff;
 SELECT internal.grant_writes(w.api_view, w.base, 'staff', w.privileges), internal.write_by_key(w.api_view, w.base)
   FROM (VALUES ('api.payment_settings'::regclass, 'kassa.payment_settings'::regclass,
-                'INSERT, UPDATE (min_top_up, max_top_up, return_origins, payment_link_expiry_days, link_gateways)'),
+                'INSERT, UPDATE (min_top_up, max_top_up, return_origins, payment_link_expiry_days, link_gateways,
+                 debit_order_service, debit_order_cutoff)'),
                ('api.bonus_tiers', 'kassa.bonus_tiers', 'INSERT, UPDATE, DELETE')) AS w (api_view, base, privileges);

@@ -266,7 +266,7 @@ GRANT EXECUTE ON FUNCTION api.add_payment_method(text, text, text, text, text, b
 
 CREATE VIEW api.payment_methods WITH (security_invoker = true) AS
   SELECT id, tenant_id, customer_id, kind, is_primary, brand, last4, exp_month, exp_year, bank,
-         account_type, account_masked, mandate_reference, mandate_status, created_at
+         account_type, account_masked, mandate_reference, mandate_status, created_at, mandate_url
     FROM kassa.payment_methods
    WHERE deleted_at IS NULL;
 GRANT SELECT ON api.payment_methods TO customer, staff;

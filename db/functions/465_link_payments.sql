@@ -11,13 +11,19 @@ LANGUAGE sql IMMUTABLE SET search_path = '' AS $$
 $$;
 
 -- What the page shows: the link (internal.resolve_payment_link), the currency's minor units,
--- and the gateways the tenant offers that take the currency.
+-- and the gateways the tenant offers that take the currency. An open link whose invoice has a
+-- debit order in flight (db/functions/480_debit_orders.sql: recorded, or at NetCash and not yet
+-- paid or returned) is `debit_order_scheduled`: it cannot be paid twice.
 CREATE OR REPLACE FUNCTION internal.payment_page(p_token text)
 RETURNS TABLE (state text, tenant_id uuid, link_id uuid, customer_id uuid, tenant_name text, invoice_id uuid,
                invoice_number text, amount_due bigint, currency text, due_on date, expires_at timestamptz,
                locale text, minor_units smallint, gateways text[])
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
-  SELECT r.*, c.minor_units,
+  SELECT CASE WHEN r.state = 'open' AND EXISTS (
+                SELECT FROM kassa.debit_order_items d WHERE d.tenant_id = r.tenant_id AND d.invoice_id = r.invoice_id
+                   AND d.status IN ('pending', 'submitted')) THEN 'debit_order_scheduled' ELSE r.state END,
+         r.tenant_id, r.link_id, r.customer_id, r.tenant_name, r.invoice_id, r.invoice_number, r.amount_due,
+         r.currency, r.due_on, r.expires_at, r.locale, c.minor_units,
          ARRAY(SELECT g FROM unnest(coalesce(s.link_gateways,
                                               internal.column_default('kassa.payment_settings', 'link_gateways')::text[])) g
                 WHERE internal.gateway_takes(g, r.currency))
@@ -36,6 +42,10 @@ DECLARE
   pay kassa.payments;
 BEGIN
   SELECT * INTO page FROM internal.payment_page(p_token);
+  IF page.state = 'debit_order_scheduled' THEN
+    PERFORM internal.raise_error('P0E04', format('invoice %s is in a debit-order run: it is collected by debit order', page.invoice_number),
+      hint => 'Pay through the link once the debit order is returned unpaid.');
+  END IF;
   IF page.state <> 'open' THEN
     PERFORM internal.raise_error('P0H20', format('this payment link cannot be paid: it is %s', page.state));
   END IF;

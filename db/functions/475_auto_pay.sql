@@ -42,7 +42,8 @@ $$;
 GRANT EXECUTE ON FUNCTION api.configure_auto_pay(boolean, uuid) TO customer, staff;
 
 -- Whether the invoice is to be charged for due date p_due_on: open, something due, due that
--- day, its customer opted in with a primary card, and no auto-pay payment for that due date yet.
+-- day, its customer opted in with a primary card, no auto-pay payment for that due date yet, and
+-- no debit order of it in flight (db/functions/480_debit_orders.sql).
 CREATE OR REPLACE FUNCTION internal.auto_pay_due(i kassa.invoices, p_due_on date)
 RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
   SELECT i.status IN ('finalised', 'partially_paid', 'overdue') AND i.amount_due > 0 AND i.due_on = p_due_on
@@ -50,6 +51,8 @@ RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
      AND internal.auto_pay_card(i.tenant_id, i.customer_id) IS NOT NULL
      AND NOT EXISTS (SELECT FROM kassa.payments p WHERE p.tenant_id = i.tenant_id AND p.invoice_id = i.id
                         AND p.auto_pay_due_on = p_due_on)
+     AND NOT EXISTS (SELECT FROM kassa.debit_order_items d WHERE d.tenant_id = i.tenant_id AND d.invoice_id = i.id
+                        AND d.status IN ('pending', 'submitted'))
 $$;
 
 -- The invoices to charge on p_as_of (NULL: each tenant's today), of one tenant or (NULL) all.

@@ -122,6 +122,15 @@ GRANT EXECUTE ON FUNCTION
   -- payment link pages
   internal.payment_page(text), internal.begin_link_payment(text, text), internal.link_payment_outcome(text),
   internal.octo_payment(text),
+  -- NetCash debit orders: mandates (the bridge's postback, the jobs' requests)
+  internal.mandates_to_request(uuid), internal.record_mandate_request(uuid, uuid, text),
+  internal.mandate_postback(text, jsonb), internal.record_mandate_outcome(uuid, uuid, boolean, text, text),
+  -- NetCash debit orders: the run (jobs/debit_order_run.py)
+  internal.debit_order_service(uuid, date), internal.record_debit_order_batch(uuid, date, date, text, text),
+  internal.debit_order_debits(uuid, uuid), internal.debit_order_batch_uploading(uuid, uuid, uuid[], text),
+  internal.record_debit_order_batch_state(uuid, uuid, text, text, text, integer[], text),
+  internal.open_debit_order_batches(uuid), internal.debit_order_results_from(uuid, date),
+  internal.apply_debit_order_result(uuid, text, text, bigint, date, text, integer, text, jsonb),
   -- job runner and scheduler
   internal.clock_now(), internal.tenant_today(uuid), internal.list_tenants(),
   internal.start_job_run(text, date, uuid), internal.start_queued_job_run(bigint),
