@@ -5,8 +5,9 @@ is the key.
                                      to pay with; paid 200, expired or invalidated 410, unknown 404
   POST /pay/<token>/<gateway>        starts a payment of the amount due now at the gateway (octo,
                                      stripe) and redirects to its hosted page
-  GET  /pay/<token>/return           where the gateway sends the customer back: paid, being
-                                     confirmed, failed or cancelled
+  GET  /pay/return/<tenant>/<payment> where the gateway sends the customer back: paid, being
+                                     confirmed, failed or cancelled (no token in any URL a
+                                     gateway is given: it keeps them, and sends them back in events)
 
 An unknown and a malformed token get the same page after the same work (one lookup by the
 token's hash). Rate limits, counted in PostgreSQL for every bridge process: page views per
@@ -16,6 +17,7 @@ the limit) and views per token; beyond them 429 with Retry-After.
 from __future__ import annotations
 
 import hashlib
+import uuid
 from decimal import Decimal
 from urllib.parse import urlsplit
 
@@ -103,14 +105,27 @@ def show(token: str):
     return refused_by_limits(token) or link_page(token, resolve(token))
 
 
-@blueprint.get("/pay/<token>/return")
-def returned(token: str):
-    """The customer is back from the gateway: the page says how the payment stands."""
-    if refused := refused_by_limits(token):
-        return refused
+@blueprint.get("/pay/return/<uuid:tenant_id>/<uuid:payment_id>")
+def returned(tenant_id: uuid.UUID, payment_id: uuid.UUID):
+    """The customer is back from the gateway: how the payment stands. Named by the payment, not
+    the link's token, which would otherwise be kept at the gateway and in what it sends back."""
+    limits = config.current().pay_limits
+    if wait := rate_limit.wait_for(f"pay-address:{request.remote_addr}", limits.page_views_per_address):
+        return too_many(wait)
     with pool().connection() as conn:
-        outcome = conn.execute("SELECT internal.link_payment_outcome(%s)", [as_text(token)]).fetchone()[0]
-    return link_page(token, resolve(token), outcome)
+        back = conn.cursor(row_factory=dict_row).execute("SELECT * FROM internal.payment_return(%s, %s)",
+                                                         [tenant_id, payment_id]).fetchone()
+    if back is None:
+        return notice(404, browser_speaker(), "unknown", "check_link")
+    outcome = back["outcome"]
+    if outcome == "success" and request.args.get("gateway") == "cancelled":  # Stripe's cancel URL
+        outcome = "cancelled"
+    return render_template("returned.html", say=Speaker(back["locale"]), state=back["state"], back=back,
+                           outcome=outcome)
+
+
+def return_url(payment: dict) -> str:
+    return f"{config.current().public_url}/pay/return/{payment['tenant_id']}/{payment['id']}"
 
 
 @blueprint.post("/pay/<token>/<any(octo, stripe):gateway>")
@@ -128,7 +143,7 @@ def start(token: str, gateway: str):
         return link_page(token, link)  # not payable (any more), or not through this gateway: the page says why
     if not payment["checkout_url"]:
         try:
-            payment = attach(link, payment, *STARTS[gateway](token, link, payment))
+            payment = attach(link, payment, *STARTS[gateway](link, payment))
         except (OctoError, stripe.StripeError, OSError):
             return link_page(token, link, "failure")
     return redirect(payment["checkout_url"], 303)
@@ -149,26 +164,26 @@ def attach(link: dict, payment: dict, session_id: str, url: str, raw: dict) -> d
             [payment["tenant_id"], payment["id"], session_id, url, Jsonb(raw, dumps=exact_json.dumps)]).fetchone()
 
 
-def start_at_octo(token: str, link: dict, payment: dict) -> tuple[str, str, dict]:
+def start_at_octo(link: dict, payment: dict) -> tuple[str, str, dict]:
     """OCTO's payment for our pending one (the same one again for the same payment id). OCTO's
     page speaks English, Russian and Uzbek: English for every customer here."""
     settings = config.current()
     started = OctoClient(settings.octo).prepare_payment(
         shop_transaction_id=str(payment["id"]), total_sum=Decimal(payment["amount"]).scaleb(-link["minor_units"]),
         currency=payment["currency"], description=description(link),
-        return_url=f"{settings.public_url}/pay/{token}/return", notify_url=f"{settings.public_url}/webhooks/octo",
+        return_url=return_url(payment), notify_url=f"{settings.public_url}/webhooks/octo",
         language="en", auto_capture=True)
     return started.uuid, started.pay_url, started.raw
 
 
-def start_at_stripe(token: str, link: dict, payment: dict) -> tuple[str, str, dict]:
+def start_at_stripe(link: dict, payment: dict) -> tuple[str, str, dict]:
     """A Stripe Checkout session for our pending payment (one per payment: its id is the
     idempotency key); its webhook completes the payment (bridge/webhooks.py)."""
     settings = config.current()
     stripe_gateway.configure(settings.stripe)
     session = stripe_gateway.create_checkout(
         payment, stripe_gateway.idempotency_key("link-payment", payment["customer_id"], str(payment["id"])),
-        description(link), f"{settings.public_url}/pay/{token}/return", f"{settings.public_url}/pay/{token}")
+        description(link), return_url(payment), return_url(payment) + "?gateway=cancelled")
     return session.id, session.url, stripe_gateway.as_dict(session)
 
 

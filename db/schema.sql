@@ -1614,13 +1614,6 @@ CREATE FUNCTION internal.ledger_mismatches(p_tenant uuid DEFAULT NULL::uuid) RET
 
 ALTER FUNCTION internal.ledger_mismatches(p_tenant uuid) OWNER TO kassa_owner;
 
-CREATE FUNCTION internal.link_payment_outcome(p_token text) RETURNS text
-    LANGUAGE sql STABLE SECURITY DEFINER
-    SET search_path TO ''
-    AS $$…$$;
-
-ALTER FUNCTION internal.link_payment_outcome(p_token text) OWNER TO kassa_owner;
-
 CREATE FUNCTION internal.link_reason(p_reason text) RETURNS text
     LANGUAGE sql IMMUTABLE
     SET search_path TO ''
@@ -1949,6 +1942,13 @@ CREATE FUNCTION internal.payment_page(p_token text) RETURNS TABLE(state text, te
     AS $$…$$;
 
 ALTER FUNCTION internal.payment_page(p_token text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.payment_return(p_tenant_id uuid, p_payment_id uuid) RETURNS TABLE(outcome text, state text, tenant_name text, invoice_number text, locale text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.payment_return(p_tenant_id uuid, p_payment_id uuid) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.post_entries(p_entries jsonb) RETURNS SETOF kassa.ledger_entries
     LANGUAGE plpgsql SECURITY DEFINER
@@ -5271,9 +5271,6 @@ GRANT ALL ON FUNCTION internal.last_scheduled_slots() TO kassa_worker;
 REVOKE ALL ON FUNCTION internal.ledger_mismatches(p_tenant uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.ledger_mismatches(p_tenant uuid) TO kassa_worker;
 
-REVOKE ALL ON FUNCTION internal.link_payment_outcome(p_token text) FROM PUBLIC;
-GRANT ALL ON FUNCTION internal.link_payment_outcome(p_token text) TO kassa_worker;
-
 REVOKE ALL ON FUNCTION internal.link_reason(p_reason text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.link_token_hash(p_token text) FROM PUBLIC;
@@ -5364,6 +5361,9 @@ REVOKE ALL ON FUNCTION internal.payment_method_key_decrypts_all(p_key text) FROM
 
 REVOKE ALL ON FUNCTION internal.payment_page(p_token text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.payment_page(p_token text) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.payment_return(p_tenant_id uuid, p_payment_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.payment_return(p_tenant_id uuid, p_payment_id uuid) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.post_entries(p_entries jsonb) FROM PUBLIC;
 

@@ -138,7 +138,7 @@ def test_paying_through_octo_settles_the_invoice_and_uses_the_link(settings, db,
     octo_payment = start_at_octo(settings, link)
     assert start_at_octo(settings, link) == octo_payment, "a second click continues the same payment"
     back = press(settings, octo_payment, "pay")
-    assert back.url.startswith(f"{settings.bridge_url}/pay/{link['token']}/return")
+    assert back.url.startswith(f"{settings.bridge_url}/pay/return/{uzs_tenant['id']}/")
     assert state_of(back) == "paid"
     assert invoice_row(db, link) == {"status": "paid", "amount_due": 0}
     used = link_row(db, link)
@@ -155,7 +155,8 @@ def test_paying_through_octo_settles_the_invoice_and_uses_the_link(settings, db,
 def test_a_cancelled_or_failed_payment_leaves_the_link_usable(settings, db, uzs_tenant):
     link = link_for(db, uzs_tenant)
     back = press(settings, start_at_octo(settings, link), "cancel")
-    assert "You cancelled the payment" in back.text and state_of(back) == "open"
+    assert "You cancelled the payment" in back.text and "open the link in your message" in back.text
+    assert state_of(back) == "open"
     assert link_row(db, link)["status"] == "open" and invoice_row(db, link)["amount_due"] == 1000
     back = press(settings, start_at_octo(settings, link), "fail")
     assert state_of(back) == "open"
@@ -289,3 +290,23 @@ def test_staff_refund_an_octo_payment_once_per_request(settings, db, uzs_tenant,
     at_octo = [r for r in requests.get(settings.octo_fake_url + "/_fake/requests", timeout=10).json()
                if r["path"] == "/refund"]
     assert {Decimal(str(r["params"]["amount"])) for r in at_octo} == {Decimal("4.00")}
+
+
+def test_no_token_is_kept_by_a_gateway_or_by_kassa(settings, db, uzs_tenant):
+    """The pages' return URLs name the payment, not the token: what the gateways keep of a
+    payment, and what Kassa records of theirs (payments, webhook events, the audit log), holds no
+    token."""
+    paid_by_octo, paid_by_card = link_for(db, uzs_tenant), link_for(db, create_tenant(db))
+    press(settings, start_at_octo(settings, paid_by_octo), "pay")
+    started = requests.post(f"{settings.bridge_url}/pay/{paid_by_card['token']}/stripe", timeout=30,
+                            allow_redirects=False)
+    assert state_of(requests.post(started.headers["Location"] + "/pay", timeout=60)) == "paid"
+    for token in (paid_by_octo["token"], paid_by_card["token"]):
+        found = db.execute(
+            "SELECT (SELECT count(*) FROM kassa.payments p WHERE p::text LIKE '%%' || %(t)s || '%%')"
+            " + (SELECT count(*) FROM kassa.webhook_events e WHERE e::text LIKE '%%' || %(t)s || '%%')"
+            " + (SELECT count(*) FROM audit.log a WHERE a::text LIKE '%%' || %(t)s || '%%') AS n", {"t": token}).fetchone()
+        assert found["n"] == 0
+    gateways_saw = requests.get(settings.octo_fake_url + "/_fake/requests", timeout=10).text + \
+        requests.get(settings.stripe_fake_url + "/_fake/requests", timeout=10).text
+    assert paid_by_octo["token"] not in gateways_saw and paid_by_card["token"] not in gateways_saw

@@ -34,13 +34,18 @@ $$;
 
 -- The pay button: the pending payment of the amount due now through p_gateway. A second click,
 -- a reload or a retry continues the same payment (the link's row lock orders them); an amount
--- changed since (a part paid otherwise) starts a new one.
+-- changed since (a part paid otherwise) starts a new one. A gateway's page left open for an
+-- older payment can still be paid: that money is not lost, it stays on the customer's account
+-- as credit (and settles their next invoice).
 CREATE OR REPLACE FUNCTION internal.begin_link_payment(p_token text, p_gateway text) RETURNS kassa.payments
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   page record;
   pay kassa.payments;
 BEGIN
+  -- The link first, locked: a payment completing it meanwhile (which uses the link under the
+  -- same lock) is then seen, and no second payment starts for what was just paid.
+  PERFORM FROM kassa.payment_links l WHERE l.token_hash = internal.link_token_hash(p_token) FOR UPDATE;
   SELECT * INTO page FROM internal.payment_page(p_token);
   IF page.state = 'debit_order_scheduled' THEN
     PERFORM internal.raise_error('P0E04', format('invoice %s is in a debit-order run: it is collected by debit order', page.invoice_number),
@@ -53,7 +58,6 @@ BEGIN
     PERFORM internal.raise_error('P0H21', format('the gateway %s is not offered for this link', p_gateway),
       hint => 'The page lists the gateways the tenant offers for the currency.');
   END IF;
-  PERFORM FROM kassa.payment_links l WHERE l.tenant_id = page.tenant_id AND l.id = page.link_id FOR UPDATE;
   SELECT * INTO pay FROM kassa.payments p
    WHERE p.tenant_id = page.tenant_id AND p.payment_link_id = page.link_id AND p.provider = p_gateway
      AND p.status = 'pending' AND p.amount = page.amount_due
@@ -69,16 +73,24 @@ BEGIN
   RETURN pay;
 END $$;
 
--- The customer is back from the gateway: how the link's latest payment stands (success: paid or
--- being confirmed; failure; cancelled), NULL when none was started.
-CREATE OR REPLACE FUNCTION internal.link_payment_outcome(p_token text) RETURNS text
+-- The customer is back from the gateway, at a page named by the payment (the gateways keep the
+-- URLs they are given, so none of them holds the link's token): how the payment stands
+-- (success: completed or being confirmed; failure; cancelled), whether its invoice or amount
+-- is paid, and what the page shows. No row for a payment not started on a link's page.
+CREATE OR REPLACE FUNCTION internal.payment_return(p_tenant_id uuid, p_payment_id uuid)
+RETURNS TABLE (outcome text, state text, tenant_name text, invoice_number text, locale text)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
   SELECT CASE WHEN p.status = 'failed' AND p.failure_reason LIKE 'cancelled%' THEN 'cancelled'
               WHEN p.status = 'failed' THEN 'failure'
-              ELSE 'success' END
-    FROM internal.resolve_payment_link(p_token) r
-    JOIN kassa.payments p ON p.tenant_id = r.tenant_id AND p.payment_link_id = r.link_id
-   ORDER BY p.created_at DESC LIMIT 1
+              ELSE 'success' END,
+         CASE WHEN l.status = 'used' OR i.amount_due <= 0 THEN 'paid' ELSE 'open' END,
+         t.name, i.number, coalesce(c.locale, t.locale)
+    FROM kassa.payments p
+    JOIN kassa.payment_links l ON l.tenant_id = p.tenant_id AND l.id = p.payment_link_id
+    JOIN kassa.tenants t ON t.id = p.tenant_id
+    JOIN kassa.customers c ON c.tenant_id = p.tenant_id AND c.id = p.customer_id
+    LEFT JOIN kassa.invoices i ON i.tenant_id = l.tenant_id AND i.id = l.invoice_id
+   WHERE p.tenant_id = p_tenant_id AND p.id = p_payment_id
 $$;
 
 -- An OCTO callback names OCTO's payment id (octo_payment_UUID), which is the payment's

@@ -120,7 +120,7 @@ GRANT EXECUTE ON FUNCTION
   internal.stripe_event(jsonb), internal.reject_webhook_event(text, text, text, jsonb, text),
   internal.add_card(uuid, uuid, text, text, int, int, text, text, boolean),
   -- payment link pages
-  internal.payment_page(text), internal.begin_link_payment(text, text), internal.link_payment_outcome(text),
+  internal.payment_page(text), internal.begin_link_payment(text, text), internal.payment_return(uuid, uuid),
   internal.octo_payment(text),
   -- NetCash debit orders: mandates (the bridge's postback, the jobs' requests)
   internal.mandates_to_request(uuid), internal.record_mandate_request(uuid, uuid, text),

@@ -122,7 +122,7 @@ $$, ARRAY[
   'internal.reject_webhook_event(text,text,text,jsonb,text)',
   'internal.add_card(uuid,uuid,text,text,integer,integer,text,text,boolean)',
   'internal.payment_page(text)', 'internal.begin_link_payment(text,text)',
-  'internal.link_payment_outcome(text)', 'internal.octo_payment(text)',
+  'internal.payment_return(uuid,uuid)', 'internal.octo_payment(text)',
   'internal.mandates_to_request(uuid)', 'internal.record_mandate_request(uuid,uuid,text)',
   'internal.mandate_postback(text,jsonb)', 'internal.record_mandate_outcome(uuid,uuid,boolean,text,text)',
   'internal.debit_order_service(uuid,date)', 'internal.record_debit_order_batch(uuid,date,date,text,text)',

@@ -53,8 +53,10 @@ SELECT is((SELECT (invoice_id, payment_link_id) FROM started),
           (SELECT (invoice_id, link_id) FROM links WHERE name = 'newer'), 'naming its invoice and its link');
 SELECT is((SELECT id FROM internal.begin_link_payment(pg_temp.token('newer'), 'octo')), (SELECT id FROM started),
           'a second click continues the same payment');
-SELECT is(internal.link_payment_outcome(pg_temp.token('newer')), 'success', 'a pending payment is being confirmed');
-SELECT is(internal.link_payment_outcome(pg_temp.token('older')), NULL, 'a link without payments has no outcome');
+SELECT is((SELECT (outcome, state) FROM internal.payment_return((SELECT tenant_id FROM started), (SELECT id FROM started))),
+          ('success'::text, 'open'::text), 'a pending payment is being confirmed');
+SELECT is((SELECT count(*)::int FROM internal.payment_return('dddddddd-0000-4000-8000-00000000000d', gen_random_uuid())),
+          0, 'a payment not started on a link has no return page');
 
 -- Part of the invoice is paid otherwise: the next click pays what is left, in a new payment.
 SELECT internal.record_manual_payment('dddddddd-0000-4000-8000-00000000000d', 'dddddddd-0000-4000-8000-0000000000d1',
@@ -79,10 +81,9 @@ SELECT throws_ok($$SELECT internal.begin_link_payment(pg_temp.token('newer'), 'o
                  'this payment link cannot be paid: it is paid', 'a used link starts no second payment');
 
 -- A cancelled payment leaves its link open; the return page says so.
-SELECT internal.fail_payment('dddddddd-0000-4000-8000-00000000000d',
-                             (SELECT id FROM internal.begin_link_payment(pg_temp.token('older'), 'octo')),
-                             'cancelled at OCTO');
-SELECT is((internal.link_payment_outcome(pg_temp.token('older')),
+CREATE TEMP TABLE cancelled AS SELECT * FROM internal.begin_link_payment(pg_temp.token('older'), 'octo');
+SELECT internal.fail_payment('dddddddd-0000-4000-8000-00000000000d', (SELECT id FROM cancelled), 'cancelled at OCTO');
+SELECT is(((SELECT outcome FROM internal.payment_return((SELECT tenant_id FROM cancelled), (SELECT id FROM cancelled))),
            (SELECT state FROM internal.payment_page(pg_temp.token('older')))),
           ('cancelled'::text, 'open'::text), 'a cancelled payment leaves the link open');
 
