@@ -252,7 +252,7 @@ CREATE TABLE kassa.credit_notes (
     CONSTRAINT credit_notes_number_max_length CHECK ((char_length(number) <= 64)),
     CONSTRAINT credit_notes_reason_max_length CHECK ((char_length(reason) <= 500)),
     CONSTRAINT credit_notes_reason_not_blank CHECK ((reason ~ '[^[:space:]\u0085\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]'::text)),
-    CONSTRAINT credit_notes_settlement_known CHECK ((settlement = ANY (ARRAY['balance'::text, 'refund'::text]))),
+    CONSTRAINT credit_notes_settlement_known CHECK ((settlement = ANY (ARRAY['balance'::text, 'refund'::text, 'write_off'::text]))),
     CONSTRAINT credit_notes_settlement_max_length CHECK ((char_length(settlement) <= 32)),
     CONSTRAINT credit_notes_total_positive CHECK ((total > 0))
 );
@@ -280,7 +280,7 @@ CREATE VIEW api.credit_notes WITH (security_invoker='true') AS
 ALTER TABLE api.credit_notes OWNER TO kassa_owner;
 
 CREATE FUNCTION api.create_credit_note(invoice_id uuid, reason text, settlement text DEFAULT 'balance'::text, lines jsonb DEFAULT NULL::jsonb, issued_on date DEFAULT NULL::date, request_id text DEFAULT NULL::text) RETURNS api.credit_notes
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 
@@ -316,7 +316,7 @@ CREATE TABLE kassa.invoices (
     CONSTRAINT invoices_notes_max_length CHECK ((char_length(notes) <= 4000)),
     CONSTRAINT invoices_number_max_length CHECK ((char_length(number) <= 64)),
     CONSTRAINT invoices_number_when_final CHECK ((((status = 'draft'::text) = (number IS NULL)) OR (status = 'void'::text))),
-    CONSTRAINT invoices_status_known CHECK ((status = ANY (ARRAY['draft'::text, 'finalised'::text, 'partially_paid'::text, 'paid'::text, 'overdue'::text, 'void'::text]))),
+    CONSTRAINT invoices_status_known CHECK ((status = ANY (ARRAY['draft'::text, 'finalised'::text, 'partially_paid'::text, 'paid'::text, 'overdue'::text, 'void'::text, 'written_off'::text]))),
     CONSTRAINT invoices_status_max_length CHECK ((char_length(status) <= 32))
 );
 
@@ -630,6 +630,13 @@ CREATE FUNCTION api.void_invoice(invoice_id uuid, reason text, issued_on date DE
     AS $$…$$;
 
 ALTER FUNCTION api.void_invoice(invoice_id uuid, reason text, issued_on date, request_id text) OWNER TO kassa_owner;
+
+CREATE FUNCTION api.write_off_invoice(invoice_id uuid, reason text, issued_on date DEFAULT NULL::date, request_id text DEFAULT NULL::text) RETURNS api.credit_notes
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.write_off_invoice(invoice_id uuid, reason text, issued_on date, request_id text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.account_balance(p_tenant uuid, p_customer uuid) RETURNS TABLE(balance bigint, currency text)
     LANGUAGE sql STABLE SECURITY DEFINER
@@ -1094,6 +1101,13 @@ CREATE FUNCTION internal.create_tenant(p_slug text, p_legal_name text, p_country
     AS $$…$$;
 
 ALTER FUNCTION internal.create_tenant(p_slug text, p_legal_name text, p_country text, p_currency text, p_timezone text, p_vat_rates jsonb, p_name text, p_prices_include_vat boolean, p_account_number_format text, p_invoice_number_format text, p_credit_note_number_format text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.credit_note_once(p_operation text, p_request_id text, p_invoice_id uuid, p_reason text, p_settlement text, p_lines jsonb, p_issued_on date) RETURNS api.credit_notes
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.credit_note_once(p_operation text, p_request_id text, p_invoice_id uuid, p_reason text, p_settlement text, p_lines jsonb, p_issued_on date) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.credit_note_request(p_invoice kassa.invoices, p_lines jsonb) RETURNS jsonb
     LANGUAGE plpgsql
@@ -2066,6 +2080,13 @@ CREATE FUNCTION internal.settle_credit_note(p_invoice kassa.invoices, p_note kas
 
 ALTER FUNCTION internal.settle_credit_note(p_invoice kassa.invoices, p_note kassa.credit_notes) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.spread_in_proportion(p_amount bigint, p_weights bigint[]) RETURNS bigint[]
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.spread_in_proportion(p_amount bigint, p_weights bigint[]) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.staff_money_request(p_operation text, p_request_id text, p_call jsonb) RETURNS uuid
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -2242,6 +2263,27 @@ CREATE FUNCTION internal.write_credit_note(p_invoice kassa.invoices, p_reason te
     AS $$…$$;
 
 ALTER FUNCTION internal.write_credit_note(p_invoice kassa.invoices, p_reason text, p_settlement text, p_issued_on date, p_request jsonb, p_vat jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.write_off_invoice(p_tenant_id uuid, p_invoice_id uuid, p_reason text, p_issued_on date) RETURNS kassa.credit_notes
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.write_off_invoice(p_tenant_id uuid, p_invoice_id uuid, p_reason text, p_issued_on date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.write_off_lines(p_invoice kassa.invoices, p_vat jsonb) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.write_off_lines(p_invoice kassa.invoices, p_vat jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.write_off_vat(p_invoice kassa.invoices) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.write_off_vat(p_invoice kassa.invoices) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.write_one_row() RETURNS trigger
     LANGUAGE plpgsql
@@ -4438,6 +4480,9 @@ GRANT ALL ON FUNCTION api.suspend_service(service_id uuid, reason text, suspende
 REVOKE ALL ON FUNCTION api.void_invoice(invoice_id uuid, reason text, issued_on date, request_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.void_invoice(invoice_id uuid, reason text, issued_on date, request_id text) TO staff;
 
+REVOKE ALL ON FUNCTION api.write_off_invoice(invoice_id uuid, reason text, issued_on date, request_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.write_off_invoice(invoice_id uuid, reason text, issued_on date, request_id text) TO staff;
+
 REVOKE ALL ON FUNCTION internal.account_balance(p_tenant uuid, p_customer uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.account_balance(p_tenant uuid, p_customer uuid) TO kassa_worker;
 
@@ -4634,6 +4679,8 @@ REVOKE ALL ON FUNCTION internal.create_invoice(p_tenant_id uuid, p_customer_id u
 REVOKE ALL ON FUNCTION internal.create_payment_links(p_tenant_id uuid, p_invoice_ids uuid[], p_actor text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.create_tenant(p_slug text, p_legal_name text, p_country text, p_currency text, p_timezone text, p_vat_rates jsonb, p_name text, p_prices_include_vat boolean, p_account_number_format text, p_invoice_number_format text, p_credit_note_number_format text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.credit_note_once(p_operation text, p_request_id text, p_invoice_id uuid, p_reason text, p_settlement text, p_lines jsonb, p_issued_on date) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.credit_note_request(p_invoice kassa.invoices, p_lines jsonb) FROM PUBLIC;
 
@@ -4982,6 +5029,8 @@ REVOKE ALL ON FUNCTION internal.settle_auto_topup() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.settle_credit_note(p_invoice kassa.invoices, p_note kassa.credit_notes) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.spread_in_proportion(p_amount bigint, p_weights bigint[]) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.staff_money_request(p_operation text, p_request_id text, p_call jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.start_job_run(p_job text, p_as_of date, p_tenant uuid, OUT id bigint, OUT public_id uuid) FROM PUBLIC;
@@ -5047,6 +5096,12 @@ REVOKE ALL ON FUNCTION internal.warn_low_balance() FROM PUBLIC;
 REVOKE ALL ON FUNCTION internal.write_by_key(api_view regclass, base regclass, renamed jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.write_credit_note(p_invoice kassa.invoices, p_reason text, p_settlement text, p_issued_on date, p_request jsonb, p_vat jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.write_off_invoice(p_tenant_id uuid, p_invoice_id uuid, p_reason text, p_issued_on date) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.write_off_lines(p_invoice kassa.invoices, p_vat jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.write_off_vat(p_invoice kassa.invoices) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.write_one_row() FROM PUBLIC;
 
