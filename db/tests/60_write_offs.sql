@@ -3,7 +3,7 @@
 -- written-off gross amount per rate; the invoice written_off and final; the ledger credited;
 -- reconnection of a customer suspended for non-payment; refusals that change nothing.
 BEGIN;
-SELECT plan(29);
+SELECT plan(31);
 \ir helpers/invoices.sql
 \ir helpers/two_tenants.sql
 \ir helpers/catalog.sql
@@ -136,6 +136,9 @@ SELECT pg_temp.act('aaaaaaaa-0000-4000-8000-00000000d001', 'activate', '2026-06-
 SELECT internal.service_transition('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-00000000d001',
                                    'suspend', 'dunning', '2026-06-20', p_suspension_reason => 'non_payment');
 
+CREATE TEMP TABLE link AS SELECT l.token FROM internal.create_payment_links('aaaaaaaa-0000-4000-8000-00000000000a',
+  ARRAY[(SELECT id FROM inv WHERE name = 'open')], 'staff:tap') l;
+
 -- Over the API: staff only, retried safely with a request id.
 SELECT pg_temp.act_as('customer', 'aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-0000000000a2');
 SELECT throws_ok($$SELECT api.write_off_invoice((SELECT id FROM inv WHERE name = 'open'), 'Mine')$$, '42501', NULL,
@@ -152,6 +155,12 @@ SELECT pg_temp.act_as_owner();
 SELECT is((SELECT s.status || coalesce(' ' || s.suspension_reason, '') FROM kassa.services s
             WHERE s.id = 'aaaaaaaa-0000-4000-8000-00000000d001'), 'active',
           'a write-off that clears the overdue amount reconnects the service dunning suspended');
+SELECT is((SELECT r.state FROM link, internal.resolve_payment_link(link.token) r), 'invalidated',
+          'an open payment link of the invoice no longer asks for the money');
+SELECT throws_ok($$SELECT internal.create_payment_links('aaaaaaaa-0000-4000-8000-00000000000a',
+                     ARRAY[(SELECT id FROM inv WHERE name = 'open')], 'staff:tap')$$,
+                 'P0H03', format('invoice %s is written off', (SELECT number FROM kassa.invoices JOIN inv USING (id) WHERE name = 'open')),
+                 'and a written-off invoice gets no new link');
 SELECT ok(EXISTS (SELECT FROM audit.log a WHERE a.table_name LIKE '%credit_notes' AND a.actor_sub = 'staff:tap' AND a.row_key ->> 'id' =
                     (SELECT n.id::text FROM kassa.credit_notes n WHERE n.invoice_id = (SELECT id FROM inv WHERE name = 'open'))),
           'the write-off is in the audit log, with who made it');
