@@ -192,6 +192,7 @@ CREATE TABLE kassa.customers (
     closed_at timestamp with time zone,
     status_reason text,
     locale text,
+    auto_pay boolean DEFAULT false NOT NULL,
     CONSTRAINT customers_account_number_max_length CHECK ((char_length(account_number) <= 64)),
     CONSTRAINT customers_address_max_length CHECK ((char_length(address) <= 1000)),
     CONSTRAINT customers_closed_has_date CHECK (((status = 'closed'::text) = (closed_at IS NOT NULL))),
@@ -221,6 +222,13 @@ CREATE FUNCTION api.close_customer(customer_id uuid, reason text) RETURNS kassa.
     AS $$…$$;
 
 ALTER FUNCTION api.close_customer(customer_id uuid, reason text) OWNER TO kassa_owner;
+
+CREATE FUNCTION api.configure_auto_pay(enabled boolean, customer_id uuid DEFAULT NULL::uuid) RETURNS boolean
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.configure_auto_pay(enabled boolean, customer_id uuid) OWNER TO kassa_owner;
 
 CREATE FUNCTION api.configure_auto_topup(enabled boolean, threshold bigint, amount bigint, payment_method_id uuid, customer_id uuid DEFAULT NULL::uuid) RETURNS void
     LANGUAGE sql SECURITY DEFINER
@@ -469,6 +477,28 @@ CREATE FUNCTION api.resume_service(service_id uuid, reason text, resumed_on date
     AS $$…$$;
 
 ALTER FUNCTION api.resume_service(service_id uuid, reason text, resumed_on date, request_id text) OWNER TO kassa_owner;
+
+CREATE TABLE kassa.credit_limits (
+    tenant_id uuid NOT NULL,
+    customer_id uuid NOT NULL,
+    credit_limit bigint NOT NULL,
+    reason text NOT NULL,
+    set_by text NOT NULL,
+    set_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT credit_limits_credit_limit_not_negative CHECK ((credit_limit >= 0)),
+    CONSTRAINT credit_limits_reason_max_length CHECK ((char_length(reason) <= 500)),
+    CONSTRAINT credit_limits_reason_not_blank CHECK ((btrim(reason) <> ''::text)),
+    CONSTRAINT credit_limits_set_by_max_length CHECK ((char_length(set_by) <= 200))
+);
+
+ALTER TABLE kassa.credit_limits OWNER TO kassa_owner;
+
+CREATE FUNCTION api.set_credit_limit(customer_id uuid, credit_limit numeric, reason text) RETURNS kassa.credit_limits
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.set_credit_limit(customer_id uuid, credit_limit numeric, reason text) OWNER TO kassa_owner;
 
 CREATE TABLE kassa.dunning_schedules (
     tenant_id uuid NOT NULL,
@@ -770,7 +800,9 @@ CREATE TABLE kassa.payments (
     failed_at timestamp with time zone,
     invoice_id uuid,
     payment_link_id uuid,
+    auto_pay_due_on date,
     CONSTRAINT payments_amount_positive CHECK ((amount > 0)),
+    CONSTRAINT payments_auto_pay_names_invoice CHECK (((auto_pay_due_on IS NULL) OR (invoice_id IS NOT NULL))),
     CONSTRAINT payments_bonus_not_negative CHECK ((bonus >= 0)),
     CONSTRAINT payments_checkout_url_max_length CHECK ((char_length(checkout_url) <= 2048)),
     CONSTRAINT payments_completed_has_date CHECK (((status = ANY (ARRAY['completed'::text, 'partially_refunded'::text, 'refunded'::text])) = (completed_at IS NOT NULL))),
@@ -853,6 +885,20 @@ CREATE FUNCTION internal.audit_updated() RETURNS trigger
 
 ALTER FUNCTION internal.audit_updated() OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.auto_pay_card(p_tenant uuid, p_customer uuid) RETURNS uuid
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.auto_pay_card(p_tenant uuid, p_customer uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.auto_pay_due(i kassa.invoices, p_due_on date) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.auto_pay_due(i kassa.invoices, p_due_on date) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.auto_topup_cooldown() RETURNS interval
     LANGUAGE sql IMMUTABLE
     SET search_path TO ''
@@ -866,6 +912,13 @@ CREATE FUNCTION internal.auto_topup_max_failures() RETURNS integer
     AS $$…$$;
 
 ALTER FUNCTION internal.auto_topup_max_failures() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.available_credit(p_tenant uuid, p_customer uuid) RETURNS bigint
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.available_credit(p_tenant uuid, p_customer uuid) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.begin_link_payment(p_token text, p_gateway text) RETURNS kassa.payments
     LANGUAGE plpgsql SECURITY DEFINER
@@ -899,6 +952,13 @@ CREATE FUNCTION internal.billing_periods(p_day integer, p_months integer, p_anch
 
 ALTER FUNCTION internal.billing_periods(p_day integer, p_months integer, p_anchor date, p_from date, p_to date) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.card_refund_target(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text) RETURNS TABLE(provider text, reference text, minor_units smallint)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.card_refund_target(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.check_business_date(p_tenant uuid, p_date date, p_what text) RETURNS void
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO ''
@@ -912,6 +972,13 @@ CREATE FUNCTION internal.check_claims(claims json, api_role text) RETURNS void
     AS $$…$$;
 
 ALTER FUNCTION internal.check_claims(claims json, api_role text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.check_credit(p_tenant uuid, p_customer uuid, p_price_version_id uuid, p_quantity numeric DEFAULT 1) RETURNS void
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.check_credit(p_tenant uuid, p_customer uuid, p_price_version_id uuid, p_quantity numeric) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.check_customer_contact(c kassa.customers) RETURNS void
     LANGUAGE plpgsql STABLE
@@ -1031,6 +1098,13 @@ CREATE FUNCTION internal.check_text_columns() RETURNS trigger
 
 ALTER FUNCTION internal.check_text_columns() OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.claim_auto_pay(p_tenant uuid, p_invoice uuid, p_due_on date) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.claim_auto_pay(p_tenant uuid, p_invoice uuid, p_due_on date) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.claim_auto_topup(p_tenant uuid, p_customer uuid, p_now timestamp with time zone) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -1064,6 +1138,13 @@ CREATE FUNCTION internal.complete_payment(p_tenant uuid, p_payment uuid, p_amoun
     AS $$…$$;
 
 ALTER FUNCTION internal.complete_payment(p_tenant uuid, p_payment uuid, p_amount bigint, p_currency text, p_intent_ref text, p_raw jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.configure_auto_pay(p_tenant uuid, p_customer uuid, p_enabled boolean) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.configure_auto_pay(p_tenant uuid, p_customer uuid, p_enabled boolean) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.configure_auto_topup(p_tenant uuid, p_customer uuid, p_enabled boolean, p_threshold bigint, p_amount bigint, p_payment_method uuid) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1209,6 +1290,13 @@ CREATE FUNCTION internal.draft_for_edit(p_tenant_id uuid, p_invoice_id uuid) RET
 
 ALTER FUNCTION internal.draft_for_edit(p_tenant_id uuid, p_invoice_id uuid) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.due_auto_pays(p_as_of date, p_tenant uuid) RETURNS TABLE(tenant_id uuid, invoice_id uuid, due_on date)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.due_auto_pays(p_as_of date, p_tenant uuid) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.due_auto_topups(p_now timestamp with time zone) RETURNS TABLE(tenant_id uuid, customer_id uuid)
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
@@ -1353,6 +1441,13 @@ CREATE FUNCTION internal.guard_service() RETURNS trigger
     AS $$…$$;
 
 ALTER FUNCTION internal.guard_service() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.in_flight_auto_pays(p_before timestamp with time zone, p_tenant uuid) RETURNS SETOF jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.in_flight_auto_pays(p_before timestamp with time zone, p_tenant uuid) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.in_flight_auto_topups(p_before timestamp with time zone) RETURNS SETOF jsonb
     LANGUAGE sql STABLE SECURITY DEFINER
@@ -1718,6 +1813,13 @@ CREATE FUNCTION internal.octo_payment(p_octo_payment text) RETURNS TABLE(tenant_
 
 ALTER FUNCTION internal.octo_payment(p_octo_payment text) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.off_session_claim(pay kassa.payments) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.off_session_claim(pay kassa.payments) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.open_billing_account() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -1882,20 +1984,6 @@ CREATE FUNCTION internal.record_manual_payment(p_tenant uuid, p_customer uuid, p
 
 ALTER FUNCTION internal.record_manual_payment(p_tenant uuid, p_customer uuid, p_amount bigint, p_method text, p_reason text, p_reference text, p_actor text) OWNER TO kassa_owner;
 
-CREATE FUNCTION internal.refresh_invoice_totals(p_tenant_id uuid, p_invoice_ids uuid[]) RETURNS void
-    LANGUAGE sql SECURITY DEFINER
-    SET search_path TO ''
-    AS $$…$$;
-
-ALTER FUNCTION internal.refresh_invoice_totals(p_tenant_id uuid, p_invoice_ids uuid[]) OWNER TO kassa_owner;
-
-CREATE FUNCTION internal.refund_manual_payment(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text, p_actor text) RETURNS uuid
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
-    AS $$…$$;
-
-ALTER FUNCTION internal.refund_manual_payment(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text, p_actor text) OWNER TO kassa_owner;
-
 CREATE TABLE kassa.payment_refunds (
     tenant_id uuid NOT NULL,
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -1916,6 +2004,27 @@ CREATE TABLE kassa.payment_refunds (
 );
 
 ALTER TABLE kassa.payment_refunds OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.record_octo_refund(p_tenant uuid, p_payment uuid, p_amount bigint, p_shop_refund_id text, p_reason text, p_raw jsonb) RETURNS kassa.payment_refunds
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.record_octo_refund(p_tenant uuid, p_payment uuid, p_amount bigint, p_shop_refund_id text, p_reason text, p_raw jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.refresh_invoice_totals(p_tenant_id uuid, p_invoice_ids uuid[]) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.refresh_invoice_totals(p_tenant_id uuid, p_invoice_ids uuid[]) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.refund_manual_payment(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text, p_actor text) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.refund_manual_payment(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text, p_actor text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.refund_payment(p_tenant uuid, p_payment uuid, p_kind text, p_amount bigint, p_provider_ref text, p_reason text, p_raw jsonb DEFAULT '{}'::jsonb) RETURNS kassa.payment_refunds
     LANGUAGE plpgsql SECURITY DEFINER
@@ -2071,6 +2180,13 @@ CREATE FUNCTION internal.services_reference(p_tenant_id uuid, p_service_ids uuid
 
 ALTER FUNCTION internal.services_reference(p_tenant_id uuid, p_service_ids uuid[]) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.set_credit_limit(p_tenant uuid, p_customer uuid, p_limit numeric, p_reason text, p_actor text) RETURNS kassa.credit_limits
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.set_credit_limit(p_tenant uuid, p_customer uuid, p_limit numeric, p_reason text, p_actor text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.set_dunning_schedule(p_tenant_id uuid, p_steps jsonb, p_tolerance bigint, p_actor text) RETURNS kassa.dunning_schedules
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -2179,13 +2295,6 @@ CREATE FUNCTION internal.stripe_payment_event(p_type text, p_object jsonb) RETUR
     AS $$…$$;
 
 ALTER FUNCTION internal.stripe_payment_event(p_type text, p_object jsonb) OWNER TO kassa_owner;
-
-CREATE FUNCTION internal.stripe_refund_intent(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text) RETURNS text
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
-    SET search_path TO ''
-    AS $$…$$;
-
-ALTER FUNCTION internal.stripe_refund_intent(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.supplier_snapshot(p_tenant_id uuid) RETURNS jsonb
     LANGUAGE sql STABLE
@@ -2457,6 +2566,17 @@ CREATE VIEW api.bonus_tiers WITH (security_invoker='true') AS
 
 ALTER TABLE api.bonus_tiers OWNER TO kassa_owner;
 
+CREATE VIEW api.credit_limits WITH (security_invoker='true') AS
+ SELECT credit_limits.tenant_id,
+    credit_limits.customer_id,
+    credit_limits.credit_limit,
+    credit_limits.reason,
+    credit_limits.set_by,
+    credit_limits.set_at
+   FROM kassa.credit_limits;
+
+ALTER TABLE api.credit_limits OWNER TO kassa_owner;
+
 CREATE TABLE kassa.credit_note_lines (
     tenant_id uuid NOT NULL,
     credit_note_id uuid NOT NULL,
@@ -2555,6 +2675,7 @@ CREATE VIEW api.customers WITH (security_invoker='true') AS
     c.address,
     c.vat_number,
     c.locale,
+    c.auto_pay,
     c.created_at,
     c.closed_at,
     COALESCE(( SELECT a.balance
@@ -3341,6 +3462,9 @@ ALTER TABLE ONLY kassa.clock
 ALTER TABLE ONLY kassa.counters
     ADD CONSTRAINT counters_pkey PRIMARY KEY (tenant_id, kind, period);
 
+ALTER TABLE ONLY kassa.credit_limits
+    ADD CONSTRAINT credit_limits_pkey PRIMARY KEY (tenant_id, customer_id);
+
 ALTER TABLE ONLY kassa.credit_note_lines
     ADD CONSTRAINT credit_note_lines_pkey PRIMARY KEY (tenant_id, id);
 
@@ -3553,6 +3677,8 @@ CREATE INDEX payments_by_provider_intent ON kassa.payments USING btree (provider
 
 CREATE INDEX payments_customer ON kassa.payments USING btree (tenant_id, customer_id, created_at);
 
+CREATE UNIQUE INDEX payments_one_auto_pay_per_due_date ON kassa.payments USING btree (tenant_id, invoice_id, auto_pay_due_on) WHERE (auto_pay_due_on IS NOT NULL);
+
 CREATE UNIQUE INDEX payments_one_auto_topup_in_flight ON kassa.payments USING btree (tenant_id, customer_id) WHERE (auto_topup AND (status = 'pending'::text));
 
 CREATE INDEX pending_charges_open ON kassa.pending_charges USING btree (tenant_id, customer_id) WHERE (invoice_line_id IS NULL);
@@ -3631,6 +3757,8 @@ CREATE TRIGGER audit_delete AFTER DELETE ON kassa.balance_adjustments REFERENCIN
 
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.bonus_tiers REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'min_amount');
 
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.credit_limits REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'customer_id');
+
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.credit_note_lines REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
 
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.credit_note_vat_totals REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'credit_note_id', 'vat_category', 'vat_rate');
@@ -3681,6 +3809,8 @@ CREATE TRIGGER audit_insert AFTER INSERT ON kassa.balance_adjustments REFERENCIN
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.bonus_tiers REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'min_amount');
 
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.credit_limits REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'customer_id');
+
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.credit_note_lines REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.credit_note_vat_totals REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'credit_note_id', 'vat_category', 'vat_rate');
@@ -3730,6 +3860,8 @@ CREATE TRIGGER audit_update AFTER UPDATE ON kassa.auto_topups REFERENCING OLD TA
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.balance_adjustments REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.bonus_tiers REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'min_amount');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.credit_limits REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'customer_id');
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.credit_note_lines REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
 
@@ -3856,6 +3988,9 @@ ALTER TABLE ONLY kassa.bonus_tiers
 
 ALTER TABLE ONLY kassa.counters
     ADD CONSTRAINT counters_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
+
+ALTER TABLE ONLY kassa.credit_limits
+    ADD CONSTRAINT credit_limits_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.billing_accounts(tenant_id, customer_id);
 
 ALTER TABLE ONLY kassa.credit_note_lines
     ADD CONSTRAINT credit_note_lines_tenant_id_credit_note_id_fkey FOREIGN KEY (tenant_id, credit_note_id) REFERENCES kassa.credit_notes(tenant_id, id);
@@ -4050,6 +4185,8 @@ ALTER TABLE kassa.clock ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.counters ENABLE ROW LEVEL SECURITY;
 
+ALTER TABLE kassa.credit_limits ENABLE ROW LEVEL SECURITY;
+
 ALTER TABLE kassa.credit_note_lines ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.credit_note_vat_totals ENABLE ROW LEVEL SECURITY;
@@ -4199,6 +4336,8 @@ CREATE POLICY staff_select ON kassa.balance_adjustments FOR SELECT TO staff USIN
 CREATE POLICY staff_select ON kassa.billing_accounts FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 CREATE POLICY staff_select ON kassa.bonus_tiers FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.credit_limits FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 CREATE POLICY staff_select ON kassa.credit_note_lines FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
@@ -4363,6 +4502,10 @@ GRANT UPDATE(locale) ON TABLE kassa.customers TO customer;
 REVOKE ALL ON FUNCTION api.close_customer(customer_id uuid, reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.close_customer(customer_id uuid, reason text) TO staff;
 
+REVOKE ALL ON FUNCTION api.configure_auto_pay(enabled boolean, customer_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.configure_auto_pay(enabled boolean, customer_id uuid) TO customer;
+GRANT ALL ON FUNCTION api.configure_auto_pay(enabled boolean, customer_id uuid) TO staff;
+
 REVOKE ALL ON FUNCTION api.configure_auto_topup(enabled boolean, threshold bigint, amount bigint, payment_method_id uuid, customer_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.configure_auto_topup(enabled boolean, threshold bigint, amount bigint, payment_method_id uuid, customer_id uuid) TO customer;
 GRANT ALL ON FUNCTION api.configure_auto_topup(enabled boolean, threshold bigint, amount bigint, payment_method_id uuid, customer_id uuid) TO staff;
@@ -4445,6 +4588,11 @@ GRANT ALL ON FUNCTION api.resume_dunning(pause_id uuid) TO staff;
 
 REVOKE ALL ON FUNCTION api.resume_service(service_id uuid, reason text, resumed_on date, request_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.resume_service(service_id uuid, reason text, resumed_on date, request_id text) TO staff;
+
+GRANT SELECT ON TABLE kassa.credit_limits TO staff;
+
+REVOKE ALL ON FUNCTION api.set_credit_limit(customer_id uuid, credit_limit numeric, reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.set_credit_limit(customer_id uuid, credit_limit numeric, reason text) TO staff;
 
 GRANT SELECT ON TABLE kassa.dunning_schedules TO staff;
 
@@ -4618,9 +4766,15 @@ REVOKE ALL ON FUNCTION internal.audit_transaction_id() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.audit_updated() FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.auto_pay_card(p_tenant uuid, p_customer uuid) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.auto_pay_due(i kassa.invoices, p_due_on date) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.auto_topup_cooldown() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.auto_topup_max_failures() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.available_credit(p_tenant uuid, p_customer uuid) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.begin_link_payment(p_token text, p_gateway text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.begin_link_payment(p_token text, p_gateway text) TO kassa_worker;
@@ -4634,12 +4788,17 @@ REVOKE ALL ON FUNCTION internal.billing_date_of_month(p_day integer, p_month int
 
 REVOKE ALL ON FUNCTION internal.billing_periods(p_day integer, p_months integer, p_anchor date, p_from date, p_to date) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.card_refund_target(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.card_refund_target(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.check_business_date(p_tenant uuid, p_date date, p_what text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.check_business_date(p_tenant uuid, p_date date, p_what text) TO customer;
 GRANT ALL ON FUNCTION internal.check_business_date(p_tenant uuid, p_date date, p_what text) TO staff;
 
 REVOKE ALL ON FUNCTION internal.check_claims(claims json, api_role text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.check_claims(claims json, api_role text) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.check_credit(p_tenant uuid, p_customer uuid, p_price_version_id uuid, p_quantity numeric) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.check_customer_contact(c kassa.customers) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.check_customer_contact(c kassa.customers) TO customer;
@@ -4687,6 +4846,9 @@ GRANT ALL ON FUNCTION internal.check_text(p_text text, p_what text, p_max intege
 
 REVOKE ALL ON FUNCTION internal.check_text_columns() FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.claim_auto_pay(p_tenant uuid, p_invoice uuid, p_due_on date) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.claim_auto_pay(p_tenant uuid, p_invoice uuid, p_due_on date) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.claim_auto_topup(p_tenant uuid, p_customer uuid, p_now timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.claim_auto_topup(p_tenant uuid, p_customer uuid, p_now timestamp with time zone) TO kassa_worker;
 
@@ -4701,6 +4863,8 @@ REVOKE ALL ON FUNCTION internal.column_default(p_table regclass, p_column text) 
 
 REVOKE ALL ON FUNCTION internal.complete_payment(p_tenant uuid, p_payment uuid, p_amount bigint, p_currency text, p_intent_ref text, p_raw jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.complete_payment(p_tenant uuid, p_payment uuid, p_amount bigint, p_currency text, p_intent_ref text, p_raw jsonb) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.configure_auto_pay(p_tenant uuid, p_customer uuid, p_enabled boolean) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.configure_auto_topup(p_tenant uuid, p_customer uuid, p_enabled boolean, p_threshold bigint, p_amount bigint, p_payment_method uuid) FROM PUBLIC;
 
@@ -4745,6 +4909,9 @@ REVOKE ALL ON FUNCTION internal.decrypt_payment_method(p_method uuid, p_encrypte
 REVOKE ALL ON FUNCTION internal.default_dunning_schedule() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.draft_for_edit(p_tenant_id uuid, p_invoice_id uuid) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.due_auto_pays(p_as_of date, p_tenant uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.due_auto_pays(p_as_of date, p_tenant uuid) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.due_auto_topups(p_now timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.due_auto_topups(p_now timestamp with time zone) TO kassa_worker;
@@ -4793,6 +4960,9 @@ REVOKE ALL ON FUNCTION internal.guard_invoice_lines() FROM PUBLIC;
 REVOKE ALL ON FUNCTION internal.guard_price_version() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.guard_service() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.in_flight_auto_pays(p_before timestamp with time zone, p_tenant uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.in_flight_auto_pays(p_before timestamp with time zone, p_tenant uuid) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.in_flight_auto_topups(p_before timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.in_flight_auto_topups(p_before timestamp with time zone) TO kassa_worker;
@@ -4953,6 +5123,8 @@ REVOKE ALL ON FUNCTION internal.number_invoices(p_tenant kassa.tenants, p_invoic
 REVOKE ALL ON FUNCTION internal.octo_payment(p_octo_payment text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.octo_payment(p_octo_payment text) TO kassa_worker;
 
+REVOKE ALL ON FUNCTION internal.off_session_claim(pay kassa.payments) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.open_billing_account() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.overdue_amount(p_tenant_id uuid, p_customer_id uuid) FROM PUBLIC;
@@ -5006,12 +5178,15 @@ REVOKE ALL ON FUNCTION internal.reconnect_paid_up() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.record_manual_payment(p_tenant uuid, p_customer uuid, p_amount bigint, p_method text, p_reason text, p_reference text, p_actor text) FROM PUBLIC;
 
+GRANT SELECT ON TABLE kassa.payment_refunds TO staff;
+GRANT SELECT ON TABLE kassa.payment_refunds TO customer;
+
+REVOKE ALL ON FUNCTION internal.record_octo_refund(p_tenant uuid, p_payment uuid, p_amount bigint, p_shop_refund_id text, p_reason text, p_raw jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.record_octo_refund(p_tenant uuid, p_payment uuid, p_amount bigint, p_shop_refund_id text, p_reason text, p_raw jsonb) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.refresh_invoice_totals(p_tenant_id uuid, p_invoice_ids uuid[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.refund_manual_payment(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text, p_actor text) FROM PUBLIC;
-
-GRANT SELECT ON TABLE kassa.payment_refunds TO staff;
-GRANT SELECT ON TABLE kassa.payment_refunds TO customer;
 
 REVOKE ALL ON FUNCTION internal.refund_payment(p_tenant uuid, p_payment uuid, p_kind text, p_amount bigint, p_provider_ref text, p_reason text, p_raw jsonb) FROM PUBLIC;
 
@@ -5061,6 +5236,8 @@ REVOKE ALL ON FUNCTION internal.service_transition_once(p_tenant_id uuid, p_requ
 
 REVOKE ALL ON FUNCTION internal.services_reference(p_tenant_id uuid, p_service_ids uuid[]) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.set_credit_limit(p_tenant uuid, p_customer uuid, p_limit numeric, p_reason text, p_actor text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.set_dunning_schedule(p_tenant_id uuid, p_steps jsonb, p_tolerance bigint, p_actor text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.set_primary_payment_method(p_tenant uuid, p_method uuid, p_customer uuid) FROM PUBLIC;
@@ -5095,9 +5272,6 @@ GRANT ALL ON FUNCTION internal.stripe_event(p_event jsonb) TO kassa_worker;
 REVOKE ALL ON FUNCTION internal.stripe_payment(p_object jsonb, p_intent text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.stripe_payment_event(p_type text, p_object jsonb) FROM PUBLIC;
-
-REVOKE ALL ON FUNCTION internal.stripe_refund_intent(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text) FROM PUBLIC;
-GRANT ALL ON FUNCTION internal.stripe_refund_intent(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.supplier_snapshot(p_tenant_id uuid) FROM PUBLIC;
 
@@ -5182,6 +5356,8 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE kassa.bonus_tiers TO staff;
 
 GRANT SELECT ON TABLE api.bonus_tiers TO customer;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE api.bonus_tiers TO staff;
+
+GRANT SELECT ON TABLE api.credit_limits TO staff;
 
 GRANT SELECT ON TABLE kassa.credit_note_lines TO customer;
 GRANT SELECT ON TABLE kassa.credit_note_lines TO staff;

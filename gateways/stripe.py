@@ -87,7 +87,7 @@ def saved_card(session: dict) -> dict:
 
 
 def charge_off_session(claim: dict) -> stripe.PaymentIntent:
-    """Charges a saved card without the customer present (auto top-up). Raises stripe.CardError."""
+    """Charges a saved card without the customer present (auto top-up, auto-pay). Raises stripe.CardError."""
     return stripe.PaymentIntent.create(
         amount=claim["amount"], currency=claim["currency"].lower(), customer=claim["card"]["customer"],
         payment_method=claim["card"]["payment_method"], confirm=True, off_session=True,

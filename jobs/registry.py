@@ -6,6 +6,7 @@ import importlib
 JOBS = {
     "ledger-check": "jobs.ledger_check",
     "auto-topup": "jobs.auto_topup",
+    "auto-pay": "jobs.auto_pay",
     "invoice-run": "jobs.invoice_run",
     "invoice-overdue": "jobs.invoice_overdue",
     "dunning": "jobs.dunning",

@@ -42,6 +42,7 @@ DEFAULTS = {
     "invoice-overdue": ("0 3 * * *", True),
     "dunning": ("0 4 * * *", True),
     "auto-topup": ("* * * * *", False),
+    "auto-pay": ("0 6 * * *", True),
     "ledger-check": ("30 1 * * *", False),
 }
 UTC = timezone.utc

@@ -27,7 +27,7 @@ def print_summary(settings: config.Settings) -> None:
         print(f"  {label} customer: {make_token(settings.jwt_secret, 'customer', tenant, customer, ttl=MAX_LIFETIME_S)}")
     print(f"Try: curl -H \"Authorization: Bearer $TOKEN\" {settings.postgrest_url}/customers")
     if token := demo_payment_link(settings):
-        print(f"Pay a demo invoice of Samarkand Tours (OCTO; the local stand-in without credentials):\n"
+        print(f"Pay a demo invoice of Samarkand Tours (Stripe or OCTO; local stand-ins without credentials):\n"
               f"  {settings.bridge_url}/pay/{token}")
 
 
@@ -66,7 +66,7 @@ def cmd_status(args, settings):
     for service in stack.services(settings):  # a port answered by what a dead process left is DOWN
         rows.append((service.name, pid := service.pid(home), service.port, bool(pid) and service.healthy()))
     for name, pid, port, healthy in rows:
-        print(f"{name:10} pid {pid or '-':>7}  port {port:>5}  {'healthy' if healthy else 'DOWN'}")
+        print(f"{name:12} pid {pid or '-':>7}  port {port:>5}  {'healthy' if healthy else 'DOWN'}")
     print_job_status(settings)
     return 0 if all(r[3] for r in rows) else 1
 

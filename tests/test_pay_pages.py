@@ -266,3 +266,26 @@ def test_paying_by_card_through_stripe(settings, db):
     assert used["status"] == "used"
     assert db.execute("SELECT provider, purpose FROM kassa.payments WHERE tenant_id = %s AND id = %s",
                       [tenant["id"], used["payment_id"]]).fetchone() == {"provider": "stripe", "purpose": "payment"}
+
+
+def test_staff_refund_an_octo_payment_once_per_request(settings, db, uzs_tenant, token):
+    link = link_for(db, uzs_tenant)
+    press(settings, start_at_octo(settings, link), "pay")
+    payment_id = str(link_row(db, link)["payment_id"])
+    staff = {"Authorization": f"Bearer {token('staff', uzs_tenant['id'])}"}
+
+    def refund(amount: int, request_id: str) -> requests.Response:
+        return requests.post(settings.bridge_url + "/refunds", headers=staff, timeout=30, json={
+            "payment_id": payment_id, "amount": amount, "reason": "tour cancelled in part", "request_id": request_id})
+
+    first = refund(400, "r-1")
+    assert first.status_code == 201 and first.json()["status"] == "succeeded", first.text
+    assert refund(400, "r-1").json()["refund_id"] == first.json()["refund_id"], "a retry is the same refund"
+    assert refund(700, "r-2").json()["code"] == "P0P08", "never more than what is left"
+    refunds = db.execute("SELECT amount FROM kassa.payment_refunds WHERE tenant_id = %s AND payment_id = %s",
+                         [uzs_tenant["id"], payment_id]).fetchall()
+    assert refunds == [{"amount": 400}]
+    assert invoice_row(db, link) == {"status": "partially_paid", "amount_due": 400}, "the invoice it paid is open again"
+    at_octo = [r for r in requests.get(settings.octo_fake_url + "/_fake/requests", timeout=10).json()
+               if r["path"] == "/refund"]
+    assert {Decimal(str(r["params"]["amount"])) for r in at_octo} == {Decimal("4.00")}

@@ -1,6 +1,7 @@
 """Poison inputs over real PostgREST HTTP (issue 8): a NaN fee quantity, an activation in the
-year 0026, a reason of white space only and an 8 MB address are each refused with a 4xx and a
-stable code, and nothing is stored (not even in the audit log)."""
+year 0026, a reason of white space only, an 8 MB address and a NaN credit limit are each
+refused with a 4xx and a stable code, and nothing is stored (not even in the audit log); and
+beyond a credit limit, activations and fees are refused the same way."""
 from __future__ import annotations
 
 import pytest
@@ -80,3 +81,30 @@ def test_an_8_mb_address_is_refused_and_never_stored(api, token, db, tenant, cus
     staff = api(token("staff", tenant["id"]))
     refused(staff.patch(f"/customers?id=eq.{customer['id']}", json={"address": "x" * 1001}), "P0V04")
     assert staff.patch(f"/customers?id=eq.{customer['id']}", json={"address": "x" * 1000}).status_code == 204
+
+
+def test_a_nan_credit_limit_is_refused_and_nothing_is_stored(staff, db, customer):
+    for poison in ("NaN", "Infinity", "-Infinity"):
+        answer = refused(staff.rpc("set_credit_limit", customer_id=str(customer["id"]), credit_limit=poison,
+                                   reason="reviewed"), "P0V01")
+        assert answer["message"] == f"credit_limit must be a finite number, not {poison}"
+    refused(staff.rpc("set_credit_limit", customer_id=str(customer["id"]), credit_limit=-100, reason="reviewed"), "P0X01")
+    refused(staff.rpc("set_credit_limit", customer_id=str(customer["id"]), credit_limit=100, reason="\u3000"), "P0X02")
+    assert db.execute("SELECT count(*) AS n FROM kassa.credit_limits WHERE customer_id = %s",
+                      [customer["id"]]).fetchone() == {"n": 0}
+
+
+def test_beyond_the_credit_limit_an_activation_and_a_fee_are_refused(staff, db, customer, service):
+    limit = staff.rpc("set_credit_limit", customer_id=str(customer["id"]), credit_limit=50000, reason="new customer")
+    assert limit.status_code == 200 and limit.json()["credit_limit"] == 50000, limit.text
+    answer = refused(staff.rpc("activate_service", service_id=service["id"], reason="installed"), "P0X04")
+    assert "credit limit reached" in answer["message"] and "set_credit_limit" in answer["hint"]
+    refused(staff.rpc("add_fee", service_id=service["id"], fee_version_id=service["fee"]), "P0X04")
+    assert db.execute("SELECT status FROM kassa.services WHERE id = %s", [service["id"]]).fetchone() == {
+        "status": "pending"}
+    assert db.execute("SELECT count(*) AS n FROM kassa.pending_charges WHERE service_id = %s",
+                      [service["id"]]).fetchone() == {"n": 0}
+    # Raised with a reason, the same activation goes through.
+    assert staff.rpc("set_credit_limit", customer_id=str(customer["id"]), credit_limit=200000,
+                     reason="paid a deposit").status_code == 200
+    assert staff.rpc("activate_service", service_id=service["id"], reason="installed").status_code == 200

@@ -98,10 +98,11 @@ def test_schedules_come_from_the_environment():
     defaults = {s.job: (s.cron, s.per_tenant) for s in load_schedules({})}
     assert defaults == {"invoice-run": ("0 2 * * *", True), "invoice-overdue": ("0 3 * * *", True),
                         "dunning": ("0 4 * * *", True),
-                        "auto-topup": ("* * * * *", False), "ledger-check": ("30 1 * * *", False)}
+                        "auto-topup": ("* * * * *", False), "auto-pay": ("0 6 * * *", True),
+                        "ledger-check": ("30 1 * * *", False)}
     changed = load_schedules({"KASSA_SCHEDULE_INVOICE_RUN": "15 4 1 * *", "KASSA_SCHEDULE_AUTO_TOPUP": "off"})
     assert {s.job: s.cron for s in changed} == {"invoice-run": "15 4 1 * *", "invoice-overdue": "0 3 * * *",
-                                                "dunning": "0 4 * * *",
+                                                "dunning": "0 4 * * *", "auto-pay": "0 6 * * *",
                                                 "ledger-check": "30 1 * * *"}
     for bad in ("every day", "0 2 * *", "0 2 * * * *", "61 2 * * *"):
         with pytest.raises(ValueError, match="KASSA_SCHEDULE_LEDGER_CHECK: not a cron expression"):

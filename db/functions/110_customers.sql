@@ -141,7 +141,7 @@ GRANT SELECT ON kassa.customers TO customer, staff;
 
 CREATE VIEW api.customers WITH (security_invoker = true) AS
   SELECT c.id, c.tenant_id, c.account_number, c.status, c.status_reason, c.type, c.name, c.company_name,
-         c.email, c.phone, c.address, c.vat_number, c.locale, c.created_at, c.closed_at,
+         c.email, c.phone, c.address, c.vat_number, c.locale, c.auto_pay, c.created_at, c.closed_at,
          -- The billing account appears with the customer (after-insert trigger); until then
          -- (in an INSERT's RETURNING) it is an empty account in the tenant's currency.
          coalesce((SELECT a.balance FROM kassa.billing_accounts a

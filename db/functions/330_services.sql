@@ -254,6 +254,9 @@ BEGIN
   PERFORM internal.check_text(p_reason, 'reason', 500, false);
   PERFORM internal.check_business_date(p_tenant_id, p_on, 'effective date');
   before := internal.lock_service_to_transition(p_tenant_id, p_service_id, p_action, on_day);
+  IF p_action = 'activate' THEN  -- credit control (335_credit_control.sql): a period of the plan
+    PERFORM internal.check_credit(p_tenant_id, before.customer_id, before.price_version_id);
+  END IF;
   moved := internal.move_service(before, p_action, on_day, p_price_version_id, p_suspension_reason);
   saved := internal.save_service_transition(before, moved.service, p_action, p_reason, on_day);
   IF moved.charged AND (SELECT t.proration_mode FROM kassa.tenants t WHERE t.id = p_tenant_id) = 'immediate' THEN
@@ -286,6 +289,7 @@ BEGIN
   IF NOT FOUND THEN
     PERFORM internal.raise_error('P0S11', format('price version %s is not a one-off fee of this tenant', p_price_version_id));
   END IF;
+  PERFORM internal.check_credit(p_tenant_id, s.customer_id, fee.id, coalesce(p_quantity, 1));
   INSERT INTO kassa.pending_charges (tenant_id, customer_id, service_id, kind, description, price_version_id,
                                      quantity, unit_price)
   VALUES (p_tenant_id, s.customer_id, s.id, 'one_off', fee.name, fee.id, coalesce(p_quantity, 1), fee.price)

@@ -11,7 +11,9 @@
 -- recorded as negative allocation rows. Either way the settled state follows from the balance
 -- and the invoices alone, whatever order the postings came in.
 -- p_first_invoice_ids: invoices that take the credit before the oldest (a payment that names
--- its invoice, or was made through the invoice's payment link, settles that invoice first).
+-- its invoice, or was made through the invoice's payment link, settles that invoice first),
+-- and give it back before the newest (refunding or reversing such a payment un-settles that
+-- invoice first).
 
 CREATE OR REPLACE FUNCTION internal.allocate_credit(p_tenant_id uuid, p_customer_ids uuid[],
                                                     p_first_invoice_ids uuid[] DEFAULT '{}')
@@ -37,7 +39,9 @@ BEGIN
      WHERE a.tenant_id = p_tenant_id AND a.customer_id = ANY (p_customer_ids) AND a.balance + coalesce(d.due, 0) < 0
   ), settled AS (
     SELECT i.tenant_id, i.id, i.customer_id, i.amount_paid, i.due_on,
-           coalesce(sum(i.amount_paid) OVER (PARTITION BY i.customer_id ORDER BY i.issued_on DESC, i.number DESC
+           coalesce(sum(i.amount_paid) OVER (PARTITION BY i.customer_id
+                                             ORDER BY coalesce(i.id = ANY (p_first_invoice_ids), false) DESC,
+                                                      i.issued_on DESC, i.number DESC
                                              ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS paid_after
       FROM kassa.invoices i
      WHERE i.tenant_id = p_tenant_id AND i.customer_id IN (SELECT s.customer_id FROM shortfall s)

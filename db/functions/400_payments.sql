@@ -247,8 +247,9 @@ BEGIN
     jsonb_build_object('tenant_id', p_tenant, 'customer_id', pay.customer_id, 'kind', 'bonus',
                        'amount', -bonus_share, 'source_type', 'payment_refund', 'source_id', refund.id,
                        'description', 'bonus of a refunded top-up', 'allow_overdraft', p_provider_ref IS NOT NULL)) ELSE '[]' END);
-  -- Money that settled invoices has left: the newest of them are open again.
-  PERFORM internal.allocate_credit(p_tenant, ARRAY[pay.customer_id]);
+  -- Money that settled invoices has left: the invoice the payment named is open again first,
+  -- then the newest of the others.
+  PERFORM internal.allocate_credit(p_tenant, ARRAY[pay.customer_id], array_remove(ARRAY[pay.invoice_id], NULL));
   RETURN refund;
 END $$;
 

@@ -45,6 +45,15 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
    ORDER BY a.requested_at NULLS LAST, a.tenant_id, a.customer_id
 $$;
 
+-- An off-session card charge as the charger (jobs/auto_topup.py charge) reads it: the payment
+-- (and the invoice it names, for auto-pay) with the card's gateway ids, decrypted for the worker.
+CREATE OR REPLACE FUNCTION internal.off_session_claim(pay kassa.payments)
+RETURNS jsonb LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
+  SELECT jsonb_build_object('tenant_id', pay.tenant_id, 'customer_id', pay.customer_id, 'payment_id', pay.id,
+                            'invoice_id', pay.invoice_id, 'amount', pay.amount, 'currency', pay.currency,
+                            'card', internal.payment_method_details(pay.tenant_id, pay.payment_method_id))
+$$;
+
 -- Claims one attempt: a pending auto top-up payment, or NULL when none is due. Returns what
 -- the charger needs, including the card's gateway ids (decrypted for the worker only).
 CREATE OR REPLACE FUNCTION internal.claim_auto_topup(p_tenant uuid, p_customer uuid, p_now timestamptz)
@@ -77,9 +86,7 @@ BEGIN
   UPDATE kassa.auto_topups t
      SET in_flight_payment_id = pay.id, last_attempt_at = p_now, requested_at = NULL, updated_at = now()
    WHERE t.tenant_id = p_tenant AND t.customer_id = p_customer;
-  RETURN jsonb_build_object('tenant_id', p_tenant, 'customer_id', p_customer, 'payment_id', pay.id,
-                            'amount', pay.amount, 'currency', pay.currency,
-                            'card', internal.payment_method_details(p_tenant, card.id));
+  RETURN internal.off_session_claim(pay);
 END $$;
 
 -- Attempts in flight (claimed at or before p_before, no answer recorded yet), e.g. after a
@@ -87,9 +94,7 @@ END $$;
 CREATE OR REPLACE FUNCTION internal.in_flight_auto_topups(p_before timestamptz)
 RETURNS SETOF jsonb
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
-  SELECT jsonb_build_object('tenant_id', p.tenant_id, 'customer_id', p.customer_id, 'payment_id', p.id,
-                            'amount', p.amount, 'currency', p.currency,
-                            'card', internal.payment_method_details(p.tenant_id, p.payment_method_id))
+  SELECT internal.off_session_claim(p)
     FROM kassa.auto_topups a
     JOIN kassa.payments p ON p.tenant_id = a.tenant_id AND p.id = a.in_flight_payment_id
    WHERE p.status = 'pending' AND a.last_attempt_at <= p_before

@@ -13,22 +13,35 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
    WHERE a.tenant_id = p_tenant AND a.customer_id = p_customer
 $$;
 
--- POST /refunds, before Stripe is asked: the refund rules (internal.check_refund) for a Stripe
--- payment of the tenant; the answer is the payment intent to refund, NULL when the tenant has
--- no such Stripe payment.
-CREATE OR REPLACE FUNCTION internal.stripe_refund_intent(p_tenant uuid, p_payment uuid, p_amount bigint,
-                                                         p_reason text)
-RETURNS text LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = '' AS $$
+-- POST /refunds, before the gateway is asked: the refund rules (internal.check_refund) for a
+-- card payment of the tenant through Stripe or OCTO; the gateway, what it names the payment by
+-- (Stripe's payment intent, OCTO's payment id) and the currency's minor units. No row when the
+-- tenant has no such payment.
+CREATE OR REPLACE FUNCTION internal.card_refund_target(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text)
+RETURNS TABLE (provider text, reference text, minor_units smallint)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   pay kassa.payments;
 BEGIN
   SELECT p.* INTO pay FROM kassa.payments p
-   WHERE p.tenant_id = p_tenant AND p.id = p_payment AND p.provider = 'stripe';
-  IF NOT FOUND THEN
-    RETURN NULL;
+   WHERE p.tenant_id = p_tenant AND p.id = p_payment AND p.provider IN ('stripe', 'octo');
+  IF FOUND THEN
+    PERFORM internal.check_refund(pay, p_amount, p_reason);
+    RETURN QUERY SELECT pay.provider, CASE pay.provider WHEN 'stripe' THEN pay.provider_intent_ref ELSE pay.provider_ref END,
+                        c.minor_units FROM kassa.currencies c WHERE c.code = pay.currency;
   END IF;
-  PERFORM internal.check_refund(pay, p_amount, p_reason);
-  RETURN pay.provider_intent_ref;
+END $$;
+
+-- POST /refunds, after OCTO refunded: the refund, once per shop_refund_id (OCTO has no refund
+-- webhook: this is the only record of it).
+CREATE OR REPLACE FUNCTION internal.record_octo_refund(p_tenant uuid, p_payment uuid, p_amount bigint,
+                                                       p_shop_refund_id text, p_reason text, p_raw jsonb)
+RETURNS kassa.payment_refunds LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM kassa.payments p WHERE p.tenant_id = p_tenant AND p.id = p_payment AND p.provider = 'octo') THEN
+    PERFORM internal.raise_error('P0P03', format('unknown payment %s in tenant %s', p_payment, p_tenant));
+  END IF;
+  RETURN internal.refund_payment(p_tenant, p_payment, 'refund', p_amount, p_shop_refund_id, p_reason, p_raw);
 END $$;
 
 -- Job runner (jobs/runner.py): a new run in the job log, dated p_as_of or the tenant's today.
@@ -102,7 +115,7 @@ GRANT EXECUTE ON FUNCTION
   -- top-ups, refunds, Stripe webhooks
   internal.check_return_url(uuid, text, text), internal.begin_top_up(uuid, uuid, bigint, text),
   internal.attach_checkout(uuid, uuid, text, text, jsonb),
-  internal.stripe_refund_intent(uuid, uuid, bigint, text),
+  internal.card_refund_target(uuid, uuid, bigint, text), internal.record_octo_refund(uuid, uuid, bigint, text, text, jsonb),
   internal.sync_stripe_refunds(uuid, uuid, text, bigint, text, jsonb),
   internal.stripe_event(jsonb), internal.reject_webhook_event(text, text, text, jsonb, text),
   internal.add_card(uuid, uuid, text, text, int, int, text, text, boolean),
@@ -120,5 +133,7 @@ GRANT EXECUTE ON FUNCTION
   internal.ledger_mismatches(uuid), internal.count_billing_accounts(uuid),
   internal.due_auto_topups(timestamptz), internal.in_flight_auto_topups(timestamptz),
   internal.claim_auto_topup(uuid, uuid, timestamptz),
+  internal.due_auto_pays(date, uuid), internal.claim_auto_pay(uuid, uuid, date),
+  internal.in_flight_auto_pays(timestamptz, uuid),
   internal.complete_payment(uuid, uuid, bigint, text, text, jsonb), internal.fail_payment(uuid, uuid, text, jsonb)
   TO kassa_worker;

@@ -116,7 +116,8 @@ $$, ARRAY[
   'internal.check_claims(json,text)', 'internal.act_as(text)', 'internal.account_balance(uuid,uuid)',
   'internal.count_request(text,integer,integer)', 'internal.requests_over(text,integer,integer)',
   'internal.check_return_url(uuid,text,text)', 'internal.begin_top_up(uuid,uuid,bigint,text)',
-  'internal.attach_checkout(uuid,uuid,text,text,jsonb)', 'internal.stripe_refund_intent(uuid,uuid,bigint,text)',
+  'internal.attach_checkout(uuid,uuid,text,text,jsonb)', 'internal.card_refund_target(uuid,uuid,bigint,text)',
+  'internal.record_octo_refund(uuid,uuid,bigint,text,text,jsonb)',
   'internal.sync_stripe_refunds(uuid,uuid,text,bigint,text,jsonb)', 'internal.stripe_event(jsonb)',
   'internal.reject_webhook_event(text,text,text,jsonb,text)',
   'internal.add_card(uuid,uuid,text,text,integer,integer,text,text,boolean)',
@@ -131,6 +132,8 @@ $$, ARRAY[
   'internal.ledger_mismatches(uuid)', 'internal.count_billing_accounts(uuid)',
   'internal.due_auto_topups(timestamp with time zone)', 'internal.in_flight_auto_topups(timestamp with time zone)',
   'internal.claim_auto_topup(uuid,uuid,timestamp with time zone)',
+  'internal.due_auto_pays(date,uuid)', 'internal.claim_auto_pay(uuid,uuid,date)',
+  'internal.in_flight_auto_pays(timestamp with time zone,uuid)',
   'internal.complete_payment(uuid,uuid,bigint,text,text,jsonb)', 'internal.fail_payment(uuid,uuid,text,jsonb)'
 ], 'the worker executes exactly its listed functions');
 

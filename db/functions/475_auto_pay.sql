@@ -1,0 +1,95 @@
+-- Auto-pay on the due date (cards): a customer who opted in (customers.auto_pay) has each
+-- invoice charged to their primary saved card, off-session through Stripe, on its due date by
+-- the `auto-pay` job (jobs/auto_pay.py). One payment per invoice and due date, naming both
+-- (the payments_one_auto_pay_per_due_date index): a re-run, or two runs at once, never charge
+-- an invoice twice for one due date; a declined card fails that payment, the invoice stays
+-- open and becomes overdue like any unpaid one (dunning takes it from there). Customers whose
+-- primary method is a debit order are collected by the debit-order run instead.
+
+-- The card auto-pay charges: the customer's primary method, a card not removed.
+CREATE OR REPLACE FUNCTION internal.auto_pay_card(p_tenant uuid, p_customer uuid)
+RETURNS uuid LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
+  SELECT m.id FROM kassa.payment_methods m
+   WHERE m.tenant_id = p_tenant AND m.customer_id = p_customer AND m.is_primary AND m.kind = 'card'
+     AND m.deleted_at IS NULL
+$$;
+
+-- The opt-in, by the customer for themselves or by staff for a customer. Enabling needs a
+-- primary saved card; disabling is always possible.
+CREATE OR REPLACE FUNCTION internal.configure_auto_pay(p_tenant uuid, p_customer uuid, p_enabled boolean)
+RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+BEGIN
+  IF p_enabled IS NULL THEN
+    PERFORM internal.raise_error('P0X05', 'enabled must be true or false');
+  END IF;
+  PERFORM 1 FROM kassa.customers c
+   WHERE c.tenant_id = p_tenant AND c.id = p_customer AND c.status <> 'closed' FOR UPDATE;
+  IF NOT FOUND THEN
+    PERFORM internal.raise_error('P0X03', format('unknown or closed customer %s', p_customer));
+  END IF;
+  IF p_enabled AND internal.auto_pay_card(p_tenant, p_customer) IS NULL THEN
+    PERFORM internal.raise_error('P0X06', 'auto-pay needs a saved card as the primary payment method',
+      hint => 'Save a card and make it primary (/rpc/set_primary_payment_method); debit orders are collected by the debit-order run.');
+  END IF;
+  UPDATE kassa.customers c SET auto_pay = p_enabled WHERE c.tenant_id = p_tenant AND c.id = p_customer;
+  RETURN p_enabled;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.configure_auto_pay(enabled boolean, customer_id uuid DEFAULT NULL)
+RETURNS boolean LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
+  SELECT internal.configure_auto_pay(internal.jwt_tenant_id(), internal.method_owner(customer_id), enabled)
+$$;
+GRANT EXECUTE ON FUNCTION api.configure_auto_pay(boolean, uuid) TO customer, staff;
+
+-- Whether the invoice is to be charged for due date p_due_on: open, something due, due that
+-- day, its customer opted in with a primary card, and no auto-pay payment for that due date yet.
+CREATE OR REPLACE FUNCTION internal.auto_pay_due(i kassa.invoices, p_due_on date)
+RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
+  SELECT i.status IN ('finalised', 'partially_paid', 'overdue') AND i.amount_due > 0 AND i.due_on = p_due_on
+     AND EXISTS (SELECT FROM kassa.customers c WHERE c.tenant_id = i.tenant_id AND c.id = i.customer_id AND c.auto_pay)
+     AND internal.auto_pay_card(i.tenant_id, i.customer_id) IS NOT NULL
+     AND NOT EXISTS (SELECT FROM kassa.payments p WHERE p.tenant_id = i.tenant_id AND p.invoice_id = i.id
+                        AND p.auto_pay_due_on = p_due_on)
+$$;
+
+-- The invoices to charge on p_as_of (NULL: each tenant's today), of one tenant or (NULL) all.
+CREATE OR REPLACE FUNCTION internal.due_auto_pays(p_as_of date, p_tenant uuid)
+RETURNS TABLE (tenant_id uuid, invoice_id uuid, due_on date)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
+  SELECT i.tenant_id, i.id, i.due_on
+    FROM kassa.tenants t
+    JOIN kassa.invoices i ON i.tenant_id = t.id
+                         AND i.due_on = coalesce(p_as_of, internal.tenant_today(t.id))
+   WHERE (p_tenant IS NULL OR t.id = p_tenant)
+     AND internal.auto_pay_due(i, i.due_on)
+   ORDER BY i.tenant_id, i.customer_id, i.issued_on, i.number
+$$;
+
+-- Claims one charge: a pending card payment of the invoice's amount due, naming the invoice
+-- and the due date, or NULL when it is no longer due (paid meanwhile, taken by another run).
+CREATE OR REPLACE FUNCTION internal.claim_auto_pay(p_tenant uuid, p_invoice uuid, p_due_on date) RETURNS jsonb
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  i   kassa.invoices;
+  pay kassa.payments;
+BEGIN
+  -- Under the invoice's lock, two runs claim one after the other; the second sees the first's payment.
+  SELECT * INTO i FROM kassa.invoices v WHERE v.tenant_id = p_tenant AND v.id = p_invoice FOR UPDATE;
+  IF NOT FOUND OR NOT internal.auto_pay_due(i, p_due_on) THEN
+    RETURN NULL;
+  END IF;
+  pay := internal.new_payment(p_tenant, i.customer_id, 'stripe', 'card', 'payment', i.amount_due, i.currency,
+                              p_payment_method => internal.auto_pay_card(p_tenant, i.customer_id),
+                              p_invoice => i.id);
+  UPDATE kassa.payments p SET auto_pay_due_on = p_due_on WHERE p.tenant_id = p_tenant AND p.id = pay.id;
+  RETURN internal.off_session_claim(pay);  -- 430_auto_topup.sql: the same charger
+END $$;
+
+-- Charges claimed at or before p_before with no answer recorded (a crash between claim and
+-- gateway): the job asks the gateway again with the same idempotency key.
+CREATE OR REPLACE FUNCTION internal.in_flight_auto_pays(p_before timestamptz, p_tenant uuid)
+RETURNS SETOF jsonb LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
+  SELECT internal.off_session_claim(p) FROM kassa.payments p
+   WHERE p.auto_pay_due_on IS NOT NULL AND p.status = 'pending' AND p.created_at <= p_before
+     AND (p_tenant IS NULL OR p.tenant_id = p_tenant)
+$$;
