@@ -58,7 +58,7 @@ CREATE TABLE kassa.pending_charges (
     service_id uuid,
     kind text NOT NULL,
     description text NOT NULL,
-    price_version_id uuid NOT NULL,
+    price_version_id uuid,
     quantity numeric(12,3) DEFAULT 1 NOT NULL,
     unit_price bigint NOT NULL,
     period_start date,
@@ -69,15 +69,18 @@ CREATE TABLE kassa.pending_charges (
     closed_on date,
     closed_reason text,
     settled boolean GENERATED ALWAYS AS ((num_nonnulls(invoice_line_id, credit_note_id, closed_on) = 1)) STORED NOT NULL,
+    vat_category text,
     CONSTRAINT pending_charges_closed_reason_length CHECK ((char_length(closed_reason) <= 500)),
     CONSTRAINT pending_charges_closed_with_reason CHECK (((closed_on IS NULL) = (closed_reason IS NULL))),
     CONSTRAINT pending_charges_description_max_length CHECK ((char_length(description) <= 500)),
     CONSTRAINT pending_charges_description_not_blank CHECK ((description ~ '[^[:space:]\u0085\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]'::text)),
     CONSTRAINT pending_charges_kind_known CHECK ((kind = ANY (ARRAY['proration'::text, 'one_off'::text]))),
     CONSTRAINT pending_charges_kind_max_length CHECK ((char_length(kind) <= 32)),
+    CONSTRAINT pending_charges_priced CHECK (((price_version_id IS NOT NULL) OR (vat_category IS NOT NULL))),
     CONSTRAINT pending_charges_quantity_finite CHECK ((quantity <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
     CONSTRAINT pending_charges_quantity_positive CHECK ((quantity > (0)::numeric)),
-    CONSTRAINT pending_charges_settled_once CHECK ((num_nonnulls(invoice_line_id, credit_note_id, closed_on) <= 1))
+    CONSTRAINT pending_charges_settled_once CHECK ((num_nonnulls(invoice_line_id, credit_note_id, closed_on) <= 1)),
+    CONSTRAINT pending_charges_vat_category_max_length CHECK ((char_length(vat_category) <= 32))
 );
 
 ALTER TABLE kassa.pending_charges OWNER TO kassa_owner;
@@ -260,7 +263,7 @@ CREATE TABLE kassa.credit_notes (
     CONSTRAINT credit_notes_number_max_length CHECK ((char_length(number) <= 64)),
     CONSTRAINT credit_notes_reason_max_length CHECK ((char_length(reason) <= 500)),
     CONSTRAINT credit_notes_reason_not_blank CHECK ((reason ~ '[^[:space:]\u0085\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]'::text)),
-    CONSTRAINT credit_notes_settlement_known CHECK ((settlement = ANY (ARRAY['balance'::text, 'refund'::text]))),
+    CONSTRAINT credit_notes_settlement_known CHECK ((settlement = ANY (ARRAY['balance'::text, 'refund'::text, 'write_off'::text]))),
     CONSTRAINT credit_notes_settlement_max_length CHECK ((char_length(settlement) <= 32)),
     CONSTRAINT credit_notes_total_positive CHECK ((total > 0))
 );
@@ -288,7 +291,7 @@ CREATE VIEW api.credit_notes WITH (security_invoker='true') AS
 ALTER TABLE api.credit_notes OWNER TO kassa_owner;
 
 CREATE FUNCTION api.create_credit_note(invoice_id uuid, reason text, settlement text DEFAULT 'balance'::text, lines jsonb DEFAULT NULL::jsonb, issued_on date DEFAULT NULL::date, request_id text DEFAULT NULL::text) RETURNS api.credit_notes
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 
@@ -324,7 +327,7 @@ CREATE TABLE kassa.invoices (
     CONSTRAINT invoices_notes_max_length CHECK ((char_length(notes) <= 4000)),
     CONSTRAINT invoices_number_max_length CHECK ((char_length(number) <= 64)),
     CONSTRAINT invoices_number_when_final CHECK ((((status = 'draft'::text) = (number IS NULL)) OR (status = 'void'::text))),
-    CONSTRAINT invoices_status_known CHECK ((status = ANY (ARRAY['draft'::text, 'finalised'::text, 'partially_paid'::text, 'paid'::text, 'overdue'::text, 'void'::text]))),
+    CONSTRAINT invoices_status_known CHECK ((status = ANY (ARRAY['draft'::text, 'finalised'::text, 'partially_paid'::text, 'paid'::text, 'overdue'::text, 'void'::text, 'written_off'::text]))),
     CONSTRAINT invoices_status_max_length CHECK ((char_length(status) <= 32))
 );
 
@@ -581,6 +584,7 @@ CREATE TABLE kassa.tenants (
     proration_mode text DEFAULT 'next_invoice'::text NOT NULL,
     date_window_back_days integer DEFAULT 90 NOT NULL,
     date_window_forward_days integer DEFAULT 366 NOT NULL,
+    dunning_fee_vat_category text,
     CONSTRAINT tenants_account_number_format_max_length CHECK ((char_length(account_number_format) <= 64)),
     CONSTRAINT tenants_address_max_length CHECK ((char_length(address) <= 1000)),
     CONSTRAINT tenants_billing_days_valid CHECK (((cardinality(billing_days) > 0) AND (billing_days <@ ARRAY[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31]))),
@@ -588,6 +592,7 @@ CREATE TABLE kassa.tenants (
     CONSTRAINT tenants_credit_note_number_format_max_length CHECK ((char_length(credit_note_number_format) <= 64)),
     CONSTRAINT tenants_date_window_back_days_range CHECK (((date_window_back_days >= 0) AND (date_window_back_days <= 3660))),
     CONSTRAINT tenants_date_window_forward_days_range CHECK (((date_window_forward_days >= 0) AND (date_window_forward_days <= 3660))),
+    CONSTRAINT tenants_dunning_fee_vat_category_max_length CHECK ((char_length(dunning_fee_vat_category) <= 32)),
     CONSTRAINT tenants_invoice_lead_days_range CHECK (((invoice_lead_days >= 0) AND (invoice_lead_days <= 60))),
     CONSTRAINT tenants_invoice_number_format_max_length CHECK ((char_length(invoice_number_format) <= 64)),
     CONSTRAINT tenants_invoice_run_mode_known CHECK ((invoice_run_mode = ANY (ARRAY['finalise'::text, 'draft'::text]))),
@@ -660,6 +665,13 @@ CREATE FUNCTION api.void_invoice(invoice_id uuid, reason text, issued_on date DE
     AS $$…$$;
 
 ALTER FUNCTION api.void_invoice(invoice_id uuid, reason text, issued_on date, request_id text) OWNER TO kassa_owner;
+
+CREATE FUNCTION api.write_off_invoice(invoice_id uuid, reason text, issued_on date DEFAULT NULL::date, request_id text DEFAULT NULL::text) RETURNS api.credit_notes
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.write_off_invoice(invoice_id uuid, reason text, issued_on date, request_id text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.account_balance(p_tenant uuid, p_customer uuid) RETURNS TABLE(balance bigint, currency text)
     LANGUAGE sql STABLE SECURITY DEFINER
@@ -989,6 +1001,13 @@ CREATE FUNCTION internal.check_draft_edit() RETURNS trigger
 
 ALTER FUNCTION internal.check_draft_edit() OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.check_dunning_fee_vat_category(p_tenant kassa.tenants) RETURNS void
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.check_dunning_fee_vat_category(p_tenant kassa.tenants) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.check_finite(p_value numeric, p_what text) RETURNS void
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
@@ -1064,6 +1083,13 @@ CREATE FUNCTION internal.check_tenant() RETURNS trigger
     AS $$…$$;
 
 ALTER FUNCTION internal.check_tenant() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.check_tenant_dunning_fee() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.check_tenant_dunning_fee() OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.check_text(p_text text, p_what text, p_max integer, p_required boolean DEFAULT true) RETURNS void
     LANGUAGE plpgsql STABLE
@@ -1182,6 +1208,13 @@ CREATE FUNCTION internal.create_tenant(p_slug text, p_legal_name text, p_country
     AS $$…$$;
 
 ALTER FUNCTION internal.create_tenant(p_slug text, p_legal_name text, p_country text, p_currency text, p_timezone text, p_vat_rates jsonb, p_name text, p_prices_include_vat boolean, p_account_number_format text, p_invoice_number_format text, p_credit_note_number_format text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.credit_note_once(p_operation text, p_request_id text, p_invoice_id uuid, p_reason text, p_settlement text, p_lines jsonb, p_issued_on date) RETURNS api.credit_notes
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.credit_note_once(p_operation text, p_request_id text, p_invoice_id uuid, p_reason text, p_settlement text, p_lines jsonb, p_issued_on date) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.credit_note_request(p_invoice kassa.invoices, p_lines jsonb) RETURNS jsonb
     LANGUAGE plpgsql
@@ -1329,6 +1362,13 @@ CREATE FUNCTION internal.due_auto_topups(p_now timestamp with time zone) RETURNS
     AS $$…$$;
 
 ALTER FUNCTION internal.due_auto_topups(p_now timestamp with time zone) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.dunning_fee_vat_category(p_tenant kassa.tenants) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.dunning_fee_vat_category(p_tenant kassa.tenants) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.dunning_run(p_tenant_id uuid, p_as_of date, p_actor text) RETURNS TABLE(entered integer, taken integer, skipped integer, services_suspended integer, services_reactivated integer)
     LANGUAGE plpgsql SECURITY DEFINER
@@ -2324,6 +2364,13 @@ CREATE FUNCTION internal.settle_credit_note(p_invoice kassa.invoices, p_note kas
 
 ALTER FUNCTION internal.settle_credit_note(p_invoice kassa.invoices, p_note kassa.credit_notes) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.spread_in_proportion(p_amount bigint, p_weights bigint[]) RETURNS bigint[]
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.spread_in_proportion(p_amount bigint, p_weights bigint[]) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.staff_money_request(p_operation text, p_request_id text, p_call jsonb) RETURNS uuid
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -2493,6 +2540,27 @@ CREATE FUNCTION internal.write_credit_note(p_invoice kassa.invoices, p_reason te
     AS $$…$$;
 
 ALTER FUNCTION internal.write_credit_note(p_invoice kassa.invoices, p_reason text, p_settlement text, p_issued_on date, p_request jsonb, p_vat jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.write_off_invoice(p_tenant_id uuid, p_invoice_id uuid, p_reason text, p_issued_on date) RETURNS kassa.credit_notes
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.write_off_invoice(p_tenant_id uuid, p_invoice_id uuid, p_reason text, p_issued_on date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.write_off_lines(p_invoice kassa.invoices, p_vat jsonb) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.write_off_lines(p_invoice kassa.invoices, p_vat jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.write_off_vat(p_invoice kassa.invoices) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.write_off_vat(p_invoice kassa.invoices) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.write_one_row() RETURNS trigger
     LANGUAGE plpgsql
@@ -2865,7 +2933,9 @@ CREATE TABLE kassa.dunning_steps (
     schedule_version integer NOT NULL,
     day_offset integer NOT NULL,
     kind text NOT NULL,
+    fee bigint DEFAULT 0 NOT NULL,
     CONSTRAINT dunning_steps_day_offset_range CHECK (((day_offset >= '-90'::integer) AND (day_offset <= 365))),
+    CONSTRAINT dunning_steps_fee_range CHECK (((fee >= 0) AND (fee <= 100000000))),
     CONSTRAINT dunning_steps_kind_known CHECK ((kind = ANY (ARRAY['reminder'::text, 'notice'::text, 'suspend'::text, 'final'::text])))
 );
 
@@ -2875,7 +2945,8 @@ CREATE VIEW api.dunning_steps WITH (security_invoker='true') AS
  SELECT dunning_steps.tenant_id,
     dunning_steps.schedule_version,
     dunning_steps.day_offset,
-    dunning_steps.kind
+    dunning_steps.kind,
+    dunning_steps.fee
    FROM kassa.dunning_steps;
 
 ALTER TABLE api.dunning_steps OWNER TO kassa_owner;
@@ -3417,7 +3488,8 @@ CREATE VIEW api.tenants WITH (security_invoker='true') AS
     tenants.credit_note_number_format,
     tenants.payment_terms_days,
     tenants.status,
-    tenants.created_at
+    tenants.created_at,
+    tenants.dunning_fee_vat_category
    FROM kassa.tenants;
 
 ALTER TABLE api.tenants OWNER TO kassa_owner;
@@ -3489,16 +3561,18 @@ CREATE UNLOGGED TABLE kassa.invoice_run_lines (
     pending_charge_id uuid,
     charge_kind text NOT NULL,
     description text NOT NULL,
-    price_version_id uuid NOT NULL,
+    price_version_id uuid,
     quantity numeric(12,3) NOT NULL,
     unit_price bigint NOT NULL,
     period_start date,
     period_end date,
     invoice_id uuid,
     billed boolean DEFAULT false NOT NULL,
+    vat_category text,
     CONSTRAINT invoice_run_lines_charge_kind_max_length CHECK ((char_length(charge_kind) <= 32)),
     CONSTRAINT invoice_run_lines_description_max_length CHECK ((char_length(description) <= 500)),
-    CONSTRAINT invoice_run_lines_quantity_finite CHECK ((quantity <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric])))
+    CONSTRAINT invoice_run_lines_quantity_finite CHECK ((quantity <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
+    CONSTRAINT invoice_run_lines_vat_category_max_length CHECK ((char_length(vat_category) <= 32))
 );
 
 ALTER TABLE kassa.invoice_run_lines OWNER TO kassa_owner;
@@ -4086,6 +4160,8 @@ CREATE TRIGGER audit_update AFTER UPDATE ON kassa.tenants REFERENCING OLD TABLE 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.vat_rates REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'category');
 
 CREATE TRIGGER check_draft_edit BEFORE UPDATE OF notes, period_start, period_end, supplied_on ON kassa.invoices FOR EACH ROW WHEN (((old.status = 'draft'::text) AND (CURRENT_USER = 'staff'::name))) EXECUTE FUNCTION internal.check_draft_edit();
+
+CREATE TRIGGER check_dunning_fee BEFORE UPDATE OF dunning_fee_vat_category ON kassa.tenants FOR EACH ROW WHEN ((new.dunning_fee_vat_category IS NOT NULL)) EXECUTE FUNCTION internal.check_tenant_dunning_fee();
 
 CREATE TRIGGER check_new_customer BEFORE INSERT ON kassa.customers FOR EACH ROW EXECUTE FUNCTION internal.check_new_customer();
 
@@ -4850,6 +4926,8 @@ GRANT UPDATE(date_window_back_days) ON TABLE kassa.tenants TO staff;
 
 GRANT UPDATE(date_window_forward_days) ON TABLE kassa.tenants TO staff;
 
+GRANT UPDATE(dunning_fee_vat_category) ON TABLE kassa.tenants TO staff;
+
 GRANT SELECT ON TABLE api.statement_lines TO customer;
 GRANT SELECT ON TABLE api.statement_lines TO staff;
 
@@ -4865,6 +4943,9 @@ GRANT ALL ON FUNCTION api.suspend_service(service_id uuid, reason text, suspende
 
 REVOKE ALL ON FUNCTION api.void_invoice(invoice_id uuid, reason text, issued_on date, request_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.void_invoice(invoice_id uuid, reason text, issued_on date, request_id text) TO staff;
+
+REVOKE ALL ON FUNCTION api.write_off_invoice(invoice_id uuid, reason text, issued_on date, request_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.write_off_invoice(invoice_id uuid, reason text, issued_on date, request_id text) TO staff;
 
 REVOKE ALL ON FUNCTION internal.account_balance(p_tenant uuid, p_customer uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.account_balance(p_tenant uuid, p_customer uuid) TO kassa_worker;
@@ -5008,6 +5089,8 @@ GRANT ALL ON FUNCTION internal.check_customer_contact(c kassa.customers) TO staf
 
 REVOKE ALL ON FUNCTION internal.check_draft_edit() FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.check_dunning_fee_vat_category(p_tenant kassa.tenants) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.check_finite(p_value numeric, p_what text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.check_finite(p_value numeric, p_what text) TO customer;
 GRANT ALL ON FUNCTION internal.check_finite(p_value numeric, p_what text) TO staff;
@@ -5037,6 +5120,8 @@ REVOKE ALL ON FUNCTION internal.check_return_url(p_tenant uuid, p_url text, p_br
 GRANT ALL ON FUNCTION internal.check_return_url(p_tenant uuid, p_url text, p_bridge_origin text) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.check_tenant() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.check_tenant_dunning_fee() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.check_text(p_text text, p_what text, p_max integer, p_required boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.check_text(p_text text, p_what text, p_max integer, p_required boolean) TO customer;
@@ -5082,6 +5167,8 @@ REVOKE ALL ON FUNCTION internal.create_payment_links(p_tenant_id uuid, p_invoice
 
 REVOKE ALL ON FUNCTION internal.create_tenant(p_slug text, p_legal_name text, p_country text, p_currency text, p_timezone text, p_vat_rates jsonb, p_name text, p_prices_include_vat boolean, p_account_number_format text, p_invoice_number_format text, p_credit_note_number_format text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.credit_note_once(p_operation text, p_request_id text, p_invoice_id uuid, p_reason text, p_settlement text, p_lines jsonb, p_issued_on date) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.credit_note_request(p_invoice kassa.invoices, p_lines jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.credit_note_vat(p_invoice kassa.invoices, p_request jsonb) FROM PUBLIC;
@@ -5125,6 +5212,8 @@ GRANT ALL ON FUNCTION internal.due_auto_pays(p_as_of date, p_tenant uuid) TO kas
 
 REVOKE ALL ON FUNCTION internal.due_auto_topups(p_now timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.due_auto_topups(p_now timestamp with time zone) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.dunning_fee_vat_category(p_tenant kassa.tenants) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.dunning_run(p_tenant_id uuid, p_as_of date, p_actor text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.dunning_run(p_tenant_id uuid, p_as_of date, p_actor text) TO kassa_worker;
@@ -5483,6 +5572,8 @@ REVOKE ALL ON FUNCTION internal.settle_auto_topup() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.settle_credit_note(p_invoice kassa.invoices, p_note kassa.credit_notes) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.spread_in_proportion(p_amount bigint, p_weights bigint[]) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.staff_money_request(p_operation text, p_request_id text, p_call jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.start_job_run(p_job text, p_as_of date, p_tenant uuid, OUT id bigint, OUT public_id uuid) FROM PUBLIC;
@@ -5545,6 +5636,12 @@ REVOKE ALL ON FUNCTION internal.warn_low_balance() FROM PUBLIC;
 REVOKE ALL ON FUNCTION internal.write_by_key(api_view regclass, base regclass, renamed jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.write_credit_note(p_invoice kassa.invoices, p_reason text, p_settlement text, p_issued_on date, p_request jsonb, p_vat jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.write_off_invoice(p_tenant_id uuid, p_invoice_id uuid, p_reason text, p_issued_on date) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.write_off_lines(p_invoice kassa.invoices, p_vat jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.write_off_vat(p_invoice kassa.invoices) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.write_one_row() FROM PUBLIC;
 
@@ -5842,6 +5939,8 @@ GRANT UPDATE(invoice_number_format) ON TABLE api.tenants TO staff;
 GRANT UPDATE(credit_note_number_format) ON TABLE api.tenants TO staff;
 
 GRANT UPDATE(payment_terms_days) ON TABLE api.tenants TO staff;
+
+GRANT UPDATE(dunning_fee_vat_category) ON TABLE api.tenants TO staff;
 
 GRANT SELECT ON TABLE kassa.vat_rates TO customer;
 GRANT SELECT ON TABLE kassa.vat_rates TO staff;

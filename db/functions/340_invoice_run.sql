@@ -184,9 +184,10 @@ DECLARE
   carried_ids uuid[];
 BEGIN
   INSERT INTO kassa.invoice_run_lines (tenant_id, run_id, customer_id, service_id, pending_charge_id, charge_kind,
-                                       description, price_version_id, quantity, unit_price, period_start, period_end)
+                                       description, price_version_id, vat_category, quantity, unit_price,
+                                       period_start, period_end)
   SELECT p_tenant_id, p_run, pc.customer_id, pc.service_id, pc.id, pc.kind, pc.description, pc.price_version_id,
-         pc.quantity, pc.unit_price, pc.period_start, pc.period_end
+         pc.vat_category, pc.quantity, pc.unit_price, pc.period_start, pc.period_end
     FROM kassa.pending_charges pc
    WHERE pc.tenant_id = p_tenant_id AND NOT pc.settled
      AND (p_customer_id IS NULL OR pc.customer_id = p_customer_id)
@@ -231,11 +232,12 @@ BEGIN
                                            charge_kind, price_version_id)
     SELECT p_tenant.id, l.invoice_id, l.line_id,
            row_number() OVER (PARTITION BY l.invoice_id ORDER BY l.service_id, l.period_start, l.charge_kind, l.line_id),
-           l.description, l.quantity, l.unit_price, round(l.quantity * l.unit_price)::bigint, v.vat_category, r.rate,
+           l.description, l.quantity, l.unit_price, round(l.quantity * l.unit_price)::bigint, r.category, r.rate,
            l.period_start, l.period_end, l.service_id, l.charge_kind, l.price_version_id
       FROM kassa.invoice_run_lines l
-      JOIN kassa.price_versions v ON v.tenant_id = p_tenant.id AND v.id = l.price_version_id
-      JOIN kassa.vat_rates r ON r.tenant_id = p_tenant.id AND r.category = v.vat_category
+      -- A charge without a price version (a dunning fee) states its VAT category itself.
+      LEFT JOIN kassa.price_versions v ON v.tenant_id = p_tenant.id AND v.id = l.price_version_id
+      JOIN kassa.vat_rates r ON r.tenant_id = p_tenant.id AND r.category = coalesce(l.vat_category, v.vat_category)
      WHERE l.tenant_id = p_tenant.id AND l.run_id = p_run
     ON CONFLICT (tenant_id, service_id, period_start) WHERE charge_kind = 'recurring' DO NOTHING
     RETURNING il.id

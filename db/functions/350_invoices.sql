@@ -140,7 +140,7 @@ CREATE OR REPLACE TRIGGER check_draft_edit BEFORE UPDATE OF notes, period_start,
 
 -- The freeze. A finalised invoice changes only its payment state: amount_paid,
 -- amount_credited and status among the open/paid states, or to void when nothing was paid.
--- A void invoice never changes again. Lines of a non-draft invoice are never touched.
+-- A void or written-off invoice never changes again. Lines of a non-draft invoice are never touched.
 CREATE OR REPLACE FUNCTION internal.guard_invoice() RETURNS trigger
 LANGUAGE plpgsql SET search_path = '' AS $$
 BEGIN
@@ -149,7 +149,7 @@ BEGIN
       format('invoice %s is %s and cannot be deleted', OLD.number, OLD.status), NULL,
       'Only drafts can be deleted; cancel a finalised invoice with a credit note.');
   END IF;
-  IF OLD.status = 'void'
+  IF OLD.status IN ('void', 'written_off')
      OR (NEW.status = 'void' AND (NEW.amount_paid <> 0 OR NEW.amount_credited <> NEW.total))
      OR NEW.status = 'draft'
      OR (to_jsonb(NEW) - '{amount_paid,amount_credited,amount_due,status}'::text[])

@@ -20,7 +20,9 @@
 --            staff outside any gateway (cash, EFT). To give back a card payment, credit to the
 --            balance and refund the payment at the gateway (bridge POST /refunds), which takes
 --            the money off the balance; doing both for the same money would pay it out twice.
--- Status afterwards: void when fully credited, paid when nothing is due, otherwise unchanged
+--   write_off  the amount due that will not be collected (db/functions/375_write_offs.sql): settles
+--            like balance, and the invoice is then written_off, a final state.
+-- Status afterwards: written_off after a write-off, void when fully credited, paid when nothing is due, otherwise unchanged
 -- (partially_paid when something was settled).
 
 -- Per invoice line, what credit notes already took.
@@ -52,7 +54,7 @@ BEGIN
   IF inv.status NOT IN ('finalised', 'partially_paid', 'paid', 'overdue') THEN
     PERFORM internal.raise_error('P0N01',
       format('invoice %s is %s: only finalised invoices can be credited', coalesce(inv.number, inv.id::text), inv.status), NULL,
-      'Edit or void a draft directly; a void invoice is already fully credited.');
+      'Edit or void a draft directly; a void invoice is already fully credited, a written-off one final.');
   END IF;
   IF p_issued_on IS NULL THEN
     PERFORM internal.raise_error('P0I10', 'an issue date is required to issue a credit note');
@@ -61,7 +63,7 @@ BEGIN
       format('credit note date %s is before %s, the issue date of invoice %s', p_issued_on, inv.issued_on, inv.number),
       NULL, 'Date the credit note on or after its invoice.');
   END IF;
-  IF p_settlement IS NULL OR p_settlement NOT IN ('balance', 'refund') THEN
+  IF p_settlement IS NULL OR p_settlement NOT IN ('balance', 'refund', 'write_off') THEN
     PERFORM internal.raise_error('P0N07',
       format('settlement must be ''balance'' or ''refund'', not %s', coalesce(p_settlement, 'null')));
   END IF;
@@ -212,7 +214,8 @@ BEGIN
   UPDATE kassa.invoices i
      SET amount_credited = i.amount_credited + p_note.total,
          amount_paid = i.amount_paid - released,
-         status = CASE WHEN i.amount_credited + p_note.total = i.total THEN 'void'
+         status = CASE WHEN p_note.settlement = 'write_off' THEN 'written_off'
+                       WHEN i.amount_credited + p_note.total = i.total THEN 'void'
                        WHEN i.amount_due - applied = 0 THEN 'paid'
                        WHEN i.status = 'finalised' AND applied > 0 THEN 'partially_paid'
                        ELSE i.status END
@@ -225,7 +228,8 @@ BEGIN
   PERFORM internal.post_entries(jsonb_build_array(
     jsonb_build_object('tenant_id', p_invoice.tenant_id, 'customer_id', p_invoice.customer_id, 'kind', 'credit_note',
                        'amount', p_note.total, 'source_type', 'credit_note', 'source_id', p_note.id,
-                       'description', format('Credit note %s for invoice %s', p_note.number, p_invoice.number))
+                       'description', format(CASE WHEN p_note.settlement = 'write_off' THEN 'Write-off %s of invoice %s'
+                                                  ELSE 'Credit note %s for invoice %s' END, p_note.number, p_invoice.number))
     ) || CASE WHEN p_note.settlement = 'refund' THEN jsonb_build_array(
     jsonb_build_object('tenant_id', p_invoice.tenant_id, 'customer_id', p_invoice.customer_id, 'kind', 'refund',
                        'amount', -p_note.total, 'source_type', 'credit_note', 'source_id', p_note.id,
@@ -246,6 +250,10 @@ DECLARE
   note    kassa.credit_notes;
 BEGIN
   PERFORM internal.check_text(p_reason, 'reason', 500);
+  IF p_settlement = 'write_off' THEN  -- a write-off takes the amount due, not lines (375_write_offs.sql)
+    PERFORM internal.raise_error('P0N07', 'settlement must be ''balance'' or ''refund'', not write_off', NULL,
+      'Write off what is due with api.write_off_invoice.');
+  END IF;
   inv := internal.lock_invoice_to_credit(p_tenant_id, p_invoice_id, p_settlement, p_issued_on);
   request := internal.credit_note_request(inv, p_lines);
   note := internal.write_credit_note(inv, p_reason, p_settlement, p_issued_on, request,
@@ -299,26 +307,39 @@ CREATE VIEW api.credit_note_lines WITH (security_invoker = true) AS
     FROM kassa.credit_note_lines;
 GRANT SELECT ON api.credit_note_lines TO customer, staff;
 
-CREATE OR REPLACE FUNCTION api.create_credit_note(invoice_id uuid, reason text, settlement text DEFAULT 'balance',
-                                                  lines jsonb DEFAULT NULL, issued_on date DEFAULT NULL,
-                                                  request_id text DEFAULT NULL)
+-- The RPCs that issue a credit note (create_credit_note, and write_off_invoice of
+-- 375_write_offs.sql), for the tenant in the token: a request id answered before answers the
+-- same note again; otherwise the note is issued, dated the tenant's today unless p_issued_on
+-- says otherwise.
+CREATE OR REPLACE FUNCTION internal.credit_note_once(p_operation text, p_request_id text, p_invoice_id uuid,
+                                                     p_reason text, p_settlement text, p_lines jsonb, p_issued_on date)
 RETURNS api.credit_notes LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
-  tenant uuid := internal.jwt_tenant_id();
-  call   jsonb := jsonb_build_object('invoice_id', invoice_id, 'reason', reason, 'settlement', settlement,
-                                     'lines', lines, 'issued_on', issued_on);
-  note_id uuid := internal.replayed(tenant, request_id, 'create_credit_note', call) #>> '{}';
-  made   api.credit_notes;
+  tenant  uuid := internal.jwt_tenant_id();
+  call    jsonb := jsonb_build_object('invoice_id', p_invoice_id, 'reason', p_reason, 'issued_on', p_issued_on)
+                   || CASE WHEN p_operation = 'create_credit_note'
+                           THEN jsonb_build_object('settlement', p_settlement, 'lines', p_lines) ELSE '{}' END;
+  note_id uuid := internal.replayed(tenant, p_request_id, p_operation, call) #>> '{}';
+  issued_on constant date := coalesce(p_issued_on, internal.tenant_today(tenant));
+  made    api.credit_notes;
 BEGIN
   IF note_id IS NULL THEN
-    PERFORM internal.check_business_date(tenant, create_credit_note.issued_on, 'issued_on');
-    note_id := (internal.create_credit_note(tenant, create_credit_note.invoice_id, create_credit_note.reason,
-                                            create_credit_note.settlement, create_credit_note.lines,
-                                            coalesce(create_credit_note.issued_on, internal.tenant_today(tenant)))).id;
-    PERFORM internal.remember(tenant, request_id, 'create_credit_note', call, to_jsonb(note_id));
+    PERFORM internal.check_business_date(tenant, p_issued_on, 'issued_on');
+    note_id := CASE p_operation
+                 WHEN 'write_off_invoice' THEN (internal.write_off_invoice(tenant, p_invoice_id, p_reason, issued_on)).id
+                 ELSE (internal.create_credit_note(tenant, p_invoice_id, p_reason, p_settlement, p_lines, issued_on)).id
+               END;
+    PERFORM internal.remember(tenant, p_request_id, p_operation, call, to_jsonb(note_id));
   END IF;
   SELECT * INTO made FROM api.credit_notes n WHERE n.tenant_id = tenant AND n.id = note_id;
   RETURN made;
 END $$;
+
+CREATE OR REPLACE FUNCTION api.create_credit_note(invoice_id uuid, reason text, settlement text DEFAULT 'balance',
+                                                  lines jsonb DEFAULT NULL, issued_on date DEFAULT NULL,
+                                                  request_id text DEFAULT NULL)
+RETURNS api.credit_notes LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
+  SELECT internal.credit_note_once('create_credit_note', request_id, invoice_id, reason, settlement, lines, issued_on)
+$$;
 
 GRANT EXECUTE ON FUNCTION api.create_credit_note(uuid, text, text, jsonb, date, text) TO staff;

@@ -48,7 +48,7 @@ BEGIN
   SELECT r.id, i.status, i.number, i.amount_due, i.amount_credited >= i.total AND i.amount_credited > 0 AS credited INTO refused
     FROM unnest(p_invoice_ids) AS r(id)
     LEFT JOIN kassa.invoices i ON i.tenant_id = p_tenant_id AND i.id = r.id
-   WHERE i.id IS NULL OR i.status IN ('draft', 'void') OR i.amount_due <= 0
+   WHERE i.id IS NULL OR i.status IN ('draft', 'void', 'written_off') OR i.amount_due <= 0
    LIMIT 1;
   IF FOUND THEN
     CASE
@@ -58,6 +58,9 @@ BEGIN
       WHEN refused.status = 'draft' THEN
         PERFORM internal.raise_error('P0H02', format('invoice %s is a draft', refused.id),
           hint => 'Finalise the invoice first: a draft asks nobody for money.');
+      WHEN refused.status = 'written_off' THEN  -- before "credited": a write-off credits what was due
+        PERFORM internal.raise_error('P0H03', format('invoice %s is written off', refused.number),
+          hint => 'Nothing is collected on a written-off invoice; a payment the customer makes stays on their balance.');
       WHEN refused.credited THEN  -- a finalised invoice credited in full is void too: this says why
         PERFORM internal.raise_error('P0H05', format('invoice %s is credited in full', refused.number));
       WHEN refused.status = 'void' THEN
@@ -181,7 +184,7 @@ END $$;
 -- The bridge's public page: what a token stands for. One index probe by the token's hash,
 -- whatever the token (unknown and malformed tokens alike answer 'unknown', with no error).
 -- state: open | paid (the link was used, or its invoice has nothing due) | expired |
--- invalidated (also when its invoice was voided) | unknown. amount_due is what is due now: an
+-- invalidated (also when its invoice was voided or written off) | unknown. amount_due is what is due now: an
 -- invoice's current amount due, not the amount recorded when the link was made.
 CREATE OR REPLACE FUNCTION internal.resolve_payment_link(p_token text)
 RETURNS TABLE (state text, tenant_id uuid, link_id uuid, customer_id uuid, tenant_name text, invoice_id uuid,
@@ -189,7 +192,7 @@ RETURNS TABLE (state text, tenant_id uuid, link_id uuid, customer_id uuid, tenan
                locale text)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
   SELECT CASE WHEN l.id IS NULL THEN 'unknown'
-              WHEN l.status = 'invalidated' OR i.status = 'void' THEN 'invalidated'
+              WHEN l.status = 'invalidated' OR i.status IN ('void', 'written_off') THEN 'invalidated'
               WHEN l.status = 'used' OR i.amount_due <= 0 THEN 'paid'
               WHEN l.expires_at <= internal.clock_now() THEN 'expired'
               ELSE 'open' END,

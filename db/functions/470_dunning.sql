@@ -9,7 +9,38 @@
 -- suspension is the one step never skipped: it is an action, not a message. The events are
 -- written to the outbox (kassa.notifications) here, by the function that takes the step, with
 -- a fresh payment link (db/functions/460_payment_links.sql) for each reminder and notice.
--- Card and debit-order retries at dunning steps and dunning fees are not part of a step.
+-- A step may charge a dunning fee: a one-off charge for the customer's next invoice, in the
+-- tenant's dunning fee VAT category, charged when the step is taken (never for a skipped step).
+-- Card and debit-order retries at dunning steps are not part of a step.
+
+-- The VAT category of the tenant's dunning fees: its own setting, else its country's default
+-- ('zero' in Germany, where a dunning fee is damages, not a supply, and carries no VAT).
+CREATE OR REPLACE FUNCTION internal.dunning_fee_vat_category(p_tenant kassa.tenants) RETURNS text
+LANGUAGE sql IMMUTABLE SET search_path = '' AS $$
+  SELECT coalesce(p_tenant.dunning_fee_vat_category, CASE WHEN p_tenant.country = 'DE' THEN 'zero' ELSE 'standard' END)
+$$;
+
+-- Dunning fees need a VAT rate for their category (the invoice run prices a line by it).
+CREATE OR REPLACE FUNCTION internal.check_dunning_fee_vat_category(p_tenant kassa.tenants) RETURNS void
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = '' AS $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM kassa.vat_rates r
+                  WHERE r.tenant_id = p_tenant.id AND r.category = internal.dunning_fee_vat_category(p_tenant)) THEN
+    PERFORM internal.raise_error('P0D10',
+      format('the dunning fee VAT category %s has no VAT rate in this tenant', internal.dunning_fee_vat_category(p_tenant)),
+      hint => 'Add the category to /vat_rates (rate 0 for no VAT), or set tenants.dunning_fee_vat_category to one there.');
+  END IF;
+END $$;
+
+-- A tenant's dunning fee category is checked when set, and by every schedule with a fee.
+CREATE OR REPLACE FUNCTION internal.check_tenant_dunning_fee() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+BEGIN
+  PERFORM internal.check_dunning_fee_vat_category(NEW);
+  RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER check_dunning_fee BEFORE UPDATE OF dunning_fee_vat_category ON kassa.tenants
+  FOR EACH ROW WHEN (NEW.dunning_fee_vat_category IS NOT NULL) EXECUTE FUNCTION internal.check_tenant_dunning_fee();
 
 -- The default schedule (the dunning migration gave it to the tenants that existed then).
 CREATE OR REPLACE FUNCTION internal.default_dunning_schedule() RETURNS trigger
@@ -126,14 +157,29 @@ BEGIN
     services_suspended := services_suspended + 1;
   END LOOP;
 
+  -- The fees of the steps this run took, once each: a one-off charge for the next invoice.
+  INSERT INTO kassa.pending_charges (tenant_id, customer_id, kind, description, quantity, unit_price, vat_category)
+  SELECT x.tenant_id, x.customer_id, 'one_off', format('Dunning fee (%s of %s), invoice %s', x.kind, x.as_of, i.number),
+         1, st.fee, internal.dunning_fee_vat_category(t)
+    FROM kassa.invoice_dunning_steps x
+    JOIN kassa.invoice_dunning d ON d.tenant_id = x.tenant_id AND d.invoice_id = x.invoice_id
+    JOIN kassa.dunning_steps st ON st.tenant_id = x.tenant_id AND st.schedule_version = d.schedule_version
+                               AND st.day_offset = x.step
+    JOIN kassa.invoices i ON i.tenant_id = x.tenant_id AND i.id = x.invoice_id
+    JOIN kassa.tenants t ON t.id = x.tenant_id
+   WHERE x.tenant_id = p_tenant_id AND x.outcome = 'taken' AND x.notification_id IS NULL AND st.fee > 0
+   ORDER BY x.customer_id, x.invoice_id;
+
   -- The events of the steps taken (those without a notification yet: this run's), with what a
   -- template needs; each message step carries a fresh payment link for its invoice.
   WITH steps AS (
     SELECT x.tenant_id, x.invoice_id, x.customer_id, x.step, x.kind, c.name, c.account_number,
            coalesce(c.locale, t.locale) AS locale,
-           i.number, i.amount_due, i.currency, i.due_on, d.schedule_version
+           i.number, i.amount_due, i.currency, i.due_on, d.schedule_version, st.fee
       FROM kassa.invoice_dunning_steps x
       JOIN kassa.invoice_dunning d ON d.tenant_id = x.tenant_id AND d.invoice_id = x.invoice_id
+      JOIN kassa.dunning_steps st ON st.tenant_id = x.tenant_id AND st.schedule_version = d.schedule_version
+                                 AND st.day_offset = x.step
       JOIN kassa.invoices i ON i.tenant_id = x.tenant_id AND i.id = x.invoice_id
       JOIN kassa.customers c ON c.tenant_id = x.tenant_id AND c.id = x.customer_id
       JOIN kassa.tenants t ON t.id = x.tenant_id
@@ -152,7 +198,7 @@ BEGIN
              'locale', s.locale, 'invoice_id', s.invoice_id, 'invoice_number', s.number,
              'amount_due', s.amount_due, 'currency', s.currency, 'due_on', s.due_on, 'as_of', as_of,
              'step', s.step, 'step_kind', s.kind, 'days_overdue', greatest(as_of - s.due_on, 0),
-             'schedule_version', s.schedule_version,
+             'schedule_version', s.schedule_version, 'fee', s.fee,
              'urgency', CASE s.kind WHEN 'reminder' THEN 'low' WHEN 'notice' THEN 'medium'
                                     WHEN 'suspend' THEN 'high' ELSE 'critical' END)
            || CASE WHEN s.kind = 'suspend' THEN jsonb_build_object('reason', 'non_payment', 'services',
@@ -300,8 +346,9 @@ BEGIN
 END $$;
 
 -- Staff: a new version of the tenant's schedule, valid from today, for invoices entering
--- dunning from then on. p_steps: [{"day": -7, "kind": "reminder"}, …], days strictly
--- increasing, at most one suspension, a final step only last.
+-- dunning from then on. p_steps: [{"day": -7, "kind": "reminder"}, {"day": 7, "kind": "notice",
+-- "fee": 500}, …], days strictly increasing, at most one suspension, a final step only last,
+-- a fee (optional, minor units) from 0 to 100000000.
 CREATE OR REPLACE FUNCTION internal.set_dunning_schedule(p_tenant_id uuid, p_steps jsonb, p_tolerance bigint,
                                                          p_actor text)
 RETURNS kassa.dunning_schedules LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
@@ -311,11 +358,14 @@ DECLARE
 BEGIN
   IF jsonb_typeof(steps) <> 'array' OR jsonb_array_length(steps) > 20
      OR EXISTS (SELECT FROM jsonb_array_elements(steps) e
-                 WHERE jsonb_typeof(e) <> 'object' OR (SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(e) k) <> '{day,kind}'
+                 WHERE jsonb_typeof(e) <> 'object'
+                    OR (SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(e) k) NOT IN ('{day,kind}', '{day,fee,kind}')
                     OR jsonb_typeof(e -> 'day') <> 'number' OR (e ->> 'day') !~ '^-?[0-9]{1,4}$'
+                    OR jsonb_typeof(coalesce(e -> 'fee', '0')) <> 'number' OR coalesce(e ->> 'fee', '0') !~ '^-?[0-9]{1,10}$'
                     OR coalesce(e ->> 'kind', '') NOT IN ('reminder', 'notice', 'suspend', 'final')) THEN
-    PERFORM internal.raise_error('P0D05', 'steps must be a list of at most 20 objects {"day": <integer>, "kind": <kind>}',
-      hint => 'kind is one of reminder, notice, suspend, final; e.g. [{"day": -3, "kind": "reminder"}, {"day": 14, "kind": "suspend"}]');
+    PERFORM internal.raise_error('P0D05',
+      'steps must be a list of at most 20 objects {"day": <integer>, "kind": <kind>, "fee": <integer, optional>}',
+      hint => 'kind is one of reminder, notice, suspend, final; e.g. [{"day": -3, "kind": "reminder"}, {"day": 14, "kind": "suspend", "fee": 500}]');
   END IF;
   IF EXISTS (SELECT FROM jsonb_array_elements(steps) e WHERE (e ->> 'day')::integer NOT BETWEEN -90 AND 365)
      OR p_tolerance IS NULL OR p_tolerance NOT BETWEEN 0 AND 100000000 THEN
@@ -332,14 +382,20 @@ BEGIN
                  WHERE e.step ->> 'kind' = 'final' AND e.n < jsonb_array_length(steps)) THEN
     PERFORM internal.raise_error('P0D07', 'a schedule has at most one suspend step, and a final step only as its last');
   END IF;
+  IF EXISTS (SELECT FROM jsonb_array_elements(steps) e WHERE (e ->> 'fee')::bigint NOT BETWEEN 0 AND 100000000) THEN
+    PERFORM internal.raise_error('P0D09', 'a step''s fee lies from 0 to 100000000 minor units');
+  ELSIF EXISTS (SELECT FROM jsonb_array_elements(steps) e WHERE (e ->> 'fee')::bigint > 0) THEN
+    PERFORM internal.check_dunning_fee_vat_category(t) FROM kassa.tenants t WHERE t.id = p_tenant_id;
+  END IF;
   -- Versions of one tenant are numbered in order: the lock makes two changes queue.
   PERFORM 1 FROM kassa.tenants t WHERE t.id = p_tenant_id FOR UPDATE;
   INSERT INTO kassa.dunning_schedules (tenant_id, version, valid_from, tolerance, created_by)
   SELECT p_tenant_id, coalesce(max(s.version), 0) + 1, internal.tenant_today(p_tenant_id), p_tolerance, p_actor
     FROM kassa.dunning_schedules s WHERE s.tenant_id = p_tenant_id
   RETURNING * INTO made;
-  INSERT INTO kassa.dunning_steps (tenant_id, schedule_version, day_offset, kind)
-  SELECT p_tenant_id, made.version, (e ->> 'day')::integer, e ->> 'kind' FROM jsonb_array_elements(steps) e;
+  INSERT INTO kassa.dunning_steps (tenant_id, schedule_version, day_offset, kind, fee)
+  SELECT p_tenant_id, made.version, (e ->> 'day')::integer, e ->> 'kind', coalesce((e ->> 'fee')::bigint, 0)
+    FROM jsonb_array_elements(steps) e;
   RETURN made;
 END $$;
 
@@ -375,7 +431,7 @@ GRANT SELECT ON kassa.invoice_dunning, kassa.invoice_dunning_steps TO customer, 
 CREATE VIEW api.dunning_schedules WITH (security_invoker = true) AS
   SELECT tenant_id, version, valid_from, tolerance, created_by, created_at FROM kassa.dunning_schedules;
 CREATE VIEW api.dunning_steps WITH (security_invoker = true) AS
-  SELECT tenant_id, schedule_version, day_offset, kind FROM kassa.dunning_steps;
+  SELECT tenant_id, schedule_version, day_offset, kind, fee FROM kassa.dunning_steps;
 CREATE VIEW api.dunning_pauses WITH (security_invoker = true) AS
   SELECT id, tenant_id, customer_id, invoice_id, reason, until, actor, created_at, ended_at, ended_by
     FROM kassa.dunning_pauses;
