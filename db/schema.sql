@@ -2252,6 +2252,13 @@ CREATE FUNCTION internal.requests_over(p_bucket text, p_limit integer, p_window_
 
 ALTER FUNCTION internal.requests_over(p_bucket text, p_limit integer, p_window_s integer) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.require_found(p_found boolean, code text, message text) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.require_found(p_found boolean, code text, message text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.require_reason(p_reason text, p_code text DEFAULT 'P0P09'::text, p_message text DEFAULT 'a reason is required'::text, p_hint text DEFAULT 'Say why, for the audit log (e.g. "cash at the counter, receipt 1234").'::text) RETURNS text
     LANGUAGE plpgsql IMMUTABLE
     SET search_path TO ''
@@ -5539,6 +5546,8 @@ REVOKE ALL ON FUNCTION internal.request_auto_topup() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.requests_over(p_bucket text, p_limit integer, p_window_s integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.requests_over(p_bucket text, p_limit integer, p_window_s integer) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.require_found(p_found boolean, code text, message text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.require_reason(p_reason text, p_code text, p_message text, p_hint text) FROM PUBLIC;
 

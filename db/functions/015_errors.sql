@@ -24,6 +24,16 @@ BEGIN
   END IF;
   RAISE EXCEPTION USING errcode = code, message = message, detail = detail, hint = hint;
 END $$;
+
+-- The row a lock-or-refuse step looked for: raises the error when it was not found (FOUND).
+CREATE OR REPLACE FUNCTION internal.require_found(p_found boolean, code text, message text) RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = '' AS $$
+BEGIN
+  IF NOT p_found THEN
+    PERFORM internal.raise_error(code, message);
+  END IF;
+END $$;
+
 -- One guard for every rule of the form "this never changes": attach it as a BEFORE trigger
 -- with the error's code, message and (optionally) hint as arguments, e.g.
 --   ... FOR EACH ROW EXECUTE FUNCTION internal.refuse_change('P0L06', 'ledger entries are append-only', '...')

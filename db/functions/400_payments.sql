@@ -103,9 +103,7 @@ DECLARE
   pay kassa.payments;
 BEGIN
   SELECT * INTO pay FROM kassa.payments p WHERE p.tenant_id = p_tenant AND p.id = p_payment FOR UPDATE;
-  IF NOT FOUND THEN
-    PERFORM internal.raise_error('P0P03', format('unknown payment %s in tenant %s', p_payment, p_tenant));
-  END IF;
+  PERFORM internal.require_found(FOUND, 'P0P03', format('unknown payment %s in tenant %s', p_payment, p_tenant));
   RETURN pay;
 END $$;
 

@@ -126,9 +126,9 @@ END $$;
 CREATE OR REPLACE FUNCTION internal.lock_open_link(p_tenant_id uuid, p_link_id uuid) RETURNS kassa.payment_links
 LANGUAGE plpgsql SET search_path = '' AS $$
 DECLARE
-  link kassa.payment_links;
+  link kassa.payment_links := (SELECT l FROM kassa.payment_links l
+                                WHERE l.tenant_id = p_tenant_id AND l.id = p_link_id FOR UPDATE);
 BEGIN
-  SELECT * INTO link FROM kassa.payment_links l WHERE l.tenant_id = p_tenant_id AND l.id = p_link_id FOR UPDATE;
   CASE
     WHEN link.id IS NULL THEN
       PERFORM internal.raise_error('P0H06', format('unknown payment link %s', p_link_id));

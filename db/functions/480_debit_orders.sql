@@ -215,16 +215,15 @@ BEGIN
   RETURN coalesce(cardinality(rejected), 0);
 END $$;
 
--- A batch, locked (every change of a batch starts here), or P0E07.
+-- A batch, locked: every change of a batch starts here, so the job's steps and a second run of
+-- the job take their turns (P0E07 when the tenant has no such batch).
 CREATE OR REPLACE FUNCTION internal.lock_debit_order_batch(p_tenant uuid, p_batch uuid) RETURNS kassa.debit_order_batches
 LANGUAGE plpgsql SET search_path = '' AS $$
 DECLARE
   batch kassa.debit_order_batches;
 BEGIN
   SELECT * INTO batch FROM kassa.debit_order_batches b WHERE b.tenant_id = p_tenant AND b.id = p_batch FOR UPDATE;
-  IF NOT FOUND THEN
-    PERFORM internal.raise_error('P0E07', format('unknown debit-order batch %s', p_batch));
-  END IF;
+  PERFORM internal.require_found(FOUND, 'P0E07', format('unknown debit-order batch %s', p_batch));
   RETURN batch;
 END $$;
 
