@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import uuid
 from decimal import Decimal
-from urllib.parse import urlsplit
 
 import psycopg
 import stripe
@@ -37,11 +36,6 @@ from gateways.octo import OctoClient, OctoError
 
 blueprint = Blueprint("pay", __name__, template_folder="templates")
 GATEWAY_NAMES = {"octo": "OCTO", "stripe": "Stripe"}
-
-
-def origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 def bucket_of(token: str) -> str:
@@ -94,7 +88,7 @@ def link_page(token: str, link: dict, outcome: str | None = None):
     # The pay buttons post here and are redirected to the gateway's page, which the form-action
     # rule of the page must allow.
     settings = config.current()
-    hosted_pages = {"octo": origin(settings.octo.base_url), "stripe": settings.stripe.checkout_origin}
+    hosted_pages = {"octo": settings.octo.payment_page_origins, "stripe": settings.stripe.checkout_origin}
     gateway_origins = " ".join(hosted_pages[gateway] for gateway in link["gateways"])
     return page, status, {"Content-Security-Policy": SECURITY_HEADERS["Content-Security-Policy"].replace(
         "form-action 'self'", f"form-action 'self' {gateway_origins}")}

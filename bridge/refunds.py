@@ -76,8 +76,12 @@ def at_stripe(claims: dict, payment_id: str, amount: int, reason: str, request_i
 def at_octo(claims: dict, payment_id: str, amount: int, reason: str, request_id: str, target: dict) -> dict:
     # One id per payment and client request id, short whatever the request id is.
     shop_refund_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"kassa:refund:{payment_id}:{request_id}"))
-    made = OctoClient(config.current().octo).refund(shop_refund_id, target["reference"],
-                                                   Decimal(amount).scaleb(-target["minor_units"]))
+    asked = Decimal(amount).scaleb(-target["minor_units"])
+    made = OctoClient(config.current().octo).refund(shop_refund_id, target["reference"], asked)
+    # OCTO sends no refund webhook: only a refund it answers as made, of the amount asked, is
+    # recorded. Anything else is the gateway's refusal; the same request id asks again later.
+    if made.status != "succeeded" or made.amount != asked:
+        raise OctoError(None, f"OCTO answered the refund with status {made.status} for {made.amount}")
     with pool().connection() as conn, acting_for(conn, claims):
         conn.execute("SELECT internal.record_octo_refund(%s, %s, %s, %s, %s, %s)",
                      [claims["tenant_id"], payment_id, amount, shop_refund_id, reason,

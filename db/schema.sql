@@ -981,7 +981,7 @@ CREATE FUNCTION internal.check_claims(claims json, api_role text) RETURNS void
 ALTER FUNCTION internal.check_claims(claims json, api_role text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.check_credit(p_tenant uuid, p_customer uuid, p_price_version_id uuid, p_quantity numeric DEFAULT 1) RETURNS void
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 

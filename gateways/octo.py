@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from gateways import exact_json
 
@@ -39,6 +40,14 @@ class OctoSettings:
     # secret or a separate signing key of the shop. Empty: the API secret.
     signature_secret: str = ""
     timeout: float = 30
+
+    @property
+    def payment_page_origins(self) -> str:
+        """Where OCTO's hosted payment pages are (a page's form-action must allow them): OCTO
+        serves them from hosts of its own domain (seen: pay2.octo.uz), not from the API host;
+        the local stand-in serves both."""
+        host = urlsplit(self.base_url).hostname or ""
+        return "https://*.octo.uz" if host.endswith("octo.uz") else self.base_url.rstrip("/")
 
     @property
     def callback_secret(self) -> str:

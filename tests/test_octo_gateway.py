@@ -288,3 +288,8 @@ def test_the_stack_starts_the_stand_in_with_the_settings_it_gives_the_processes(
     press(payment)
     assert octo.verify_callback(shop.callbacks[0])
     assert json.loads(requests.get(f"{octo.settings.base_url}/health", timeout=10).text) == {"status": "ok"}
+
+
+def test_the_hosted_pages_of_the_real_octo_are_on_its_own_hosts_the_stand_in_serves_both():
+    assert OctoSettings(1, "s", "https://secure.octo.uz").payment_page_origins == "https://*.octo.uz"
+    assert OctoSettings(1, "s", "http://127.0.0.1:8704/").payment_page_origins == "http://127.0.0.1:8704"

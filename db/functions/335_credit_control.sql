@@ -22,14 +22,18 @@ RETURNS bigint LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
 $$;
 
 -- The one credit check of activations and fees: p_quantity of price version p_price_version_id
--- would be charged to the customer. Raises P0X04 when that is beyond the credit limit.
+-- would be charged to the customer. Raises P0X04 when that is beyond the credit limit. The
+-- customer's account is locked first, so two charges at once are checked one after the other
+-- (the second sees the first's pending charge).
 CREATE OR REPLACE FUNCTION internal.check_credit(p_tenant uuid, p_customer uuid, p_price_version_id uuid,
                                                  p_quantity numeric DEFAULT 1)
-RETURNS void LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = '' AS $$
+RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
-  available bigint := internal.available_credit(p_tenant, p_customer);
+  available bigint;
   charge    bigint;
 BEGIN
+  PERFORM FROM kassa.billing_accounts a WHERE a.tenant_id = p_tenant AND a.customer_id = p_customer FOR UPDATE;
+  available := internal.available_credit(p_tenant, p_customer);
   IF available IS NULL THEN
     RETURN;
   END IF;

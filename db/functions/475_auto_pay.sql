@@ -55,14 +55,17 @@ RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
                         AND d.status IN ('pending', 'submitted'))
 $$;
 
--- The invoices to charge on p_as_of (NULL: each tenant's today), of one tenant or (NULL) all.
+-- The invoices to charge on p_as_of (NULL: each tenant's today), of one tenant or (NULL) all:
+-- those due that day, and those due in the week before whose day's run did not happen (the
+-- scheduler runs only the latest missed slot after downtime); a due date is charged once.
 CREATE OR REPLACE FUNCTION internal.due_auto_pays(p_as_of date, p_tenant uuid)
 RETURNS TABLE (tenant_id uuid, invoice_id uuid, due_on date)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
   SELECT i.tenant_id, i.id, i.due_on
     FROM kassa.tenants t
     JOIN kassa.invoices i ON i.tenant_id = t.id
-                         AND i.due_on = coalesce(p_as_of, internal.tenant_today(t.id))
+                         AND i.due_on BETWEEN coalesce(p_as_of, internal.tenant_today(t.id)) - 7
+                                          AND coalesce(p_as_of, internal.tenant_today(t.id))
    WHERE (p_tenant IS NULL OR t.id = p_tenant)
      AND internal.auto_pay_due(i, i.due_on)
    ORDER BY i.tenant_id, i.customer_id, i.issued_on, i.number

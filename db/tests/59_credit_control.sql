@@ -2,7 +2,7 @@
 -- refused), refunds of a payment that named an invoice un-settle that invoice first, and the
 -- rules of auto-pay on the due date (opt-in, what is due, one claim per invoice and due date).
 BEGIN;
-SELECT plan(37);
+SELECT plan(39);
 \ir helpers/invoices.sql
 \ir helpers/two_tenants_ids.sql
 \ir helpers/catalog.sql
@@ -110,6 +110,10 @@ SELECT is((SELECT array_agg(invoice_id) FROM ids, internal.due_auto_pays((SELECT
           ARRAY[(SELECT id FROM third)], 'only the invoice due that day is listed (the others fell due before)');
 SELECT is((SELECT count(*) FROM ids, internal.due_auto_pays((SELECT due_on - 1 FROM third), ta)), 0::bigint,
           'nothing is due the day before');
+SELECT is((SELECT array_agg(invoice_id) FROM ids, internal.due_auto_pays((SELECT due_on + 3 FROM third), ta)),
+          ARRAY[(SELECT id FROM third)], 'a due date whose run was missed is caught up within a week');
+SELECT is((SELECT count(*) FROM ids, internal.due_auto_pays((SELECT due_on + 8 FROM third), ta)), 0::bigint,
+          'after a week it is left to dunning');
 CREATE TEMP TABLE claim AS
   SELECT internal.claim_auto_pay(ta, (SELECT id FROM third), (SELECT due_on FROM third)) AS c FROM ids;
 SELECT is((SELECT (c ->> 'amount', c ->> 'invoice_id', c #>> '{card,payment_method}')::text FROM claim),
