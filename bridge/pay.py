@@ -132,9 +132,12 @@ def start(token: str, gateway: str):
             payment = conn.cursor(row_factory=dict_row).execute(
                 "SELECT * FROM internal.begin_link_payment(%s, %s)", [as_text(token), gateway]).fetchone()
     except psycopg.Error as error:
-        if not ((error.sqlstate or "").startswith("P0H") or error.sqlstate == "P0E04"):
-            raise
-        return link_page(token, link)  # not payable (any more), or not through this gateway: the page says why
+        code = error.sqlstate or ""
+        if code.startswith("P0H") or code == "P0E04":  # not payable (any more), or not so: the page says why
+            return link_page(token, link)
+        if code.startswith("P0"):  # a rule of the payment itself (a top-up limit changed since the link)
+            return link_page(token, link, "failure")
+        raise
     if not payment["checkout_url"]:
         try:
             payment = attach(link, payment, *STARTS[gateway](link, payment))

@@ -65,7 +65,10 @@ BEGIN
   IF FOUND THEN
     RETURN pay;
   END IF;
-  pay := internal.new_payment(page.tenant_id, page.customer_id, p_gateway, 'card', 'payment', page.amount_due,
+  -- An invoice's link pays the invoice; an amount link tops the balance up (limits and bonus
+  -- as for any top-up).
+  pay := internal.new_payment(page.tenant_id, page.customer_id, p_gateway, 'card',
+                              CASE WHEN page.invoice_id IS NULL THEN 'top_up' ELSE 'payment' END, page.amount_due,
                               page.currency, p_invoice => page.invoice_id);
   UPDATE kassa.payments p SET payment_link_id = page.link_id
    WHERE p.tenant_id = pay.tenant_id AND p.id = pay.id

@@ -3,7 +3,7 @@
 -- changed), refusals, the return page's outcome, and completion using the link and settling
 -- its invoice first.
 BEGIN;
-SELECT plan(17);
+SELECT plan(18);
 \ir helpers/invoices.sql
 \ir helpers/clock.sql
 \ir helpers/two_tenants.sql
@@ -86,6 +86,13 @@ SELECT internal.fail_payment('dddddddd-0000-4000-8000-00000000000d', (SELECT id 
 SELECT is(((SELECT outcome FROM internal.payment_return((SELECT tenant_id FROM cancelled), (SELECT id FROM cancelled))),
            (SELECT state FROM internal.payment_page(pg_temp.token('older')))),
           ('cancelled'::text, 'open'::text), 'a cancelled payment leaves the link open');
+
+-- An amount link tops the balance up.
+SELECT is((SELECT purpose FROM internal.begin_link_payment(
+             (SELECT token FROM internal.create_amount_link('dddddddd-0000-4000-8000-00000000000d',
+                                                            'dddddddd-0000-4000-8000-0000000000d1', 50000, 'UZS',
+                                                            'staff:test')), 'octo')),
+          'top_up', 'an amount link''s payment is a top-up');
 
 SELECT * FROM finish();
 ROLLBACK;
