@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from decimal import Decimal
 
 import psycopg
 import stripe
@@ -28,6 +27,7 @@ from psycopg.types.json import Jsonb
 
 from bridge import config, rate_limit
 from bridge.db import acting_as, pool
+from bridge.money import in_major_units
 from bridge.security import SECURITY_HEADERS
 from bridge.texts import LOCALES, Speaker
 from gateways import exact_json
@@ -58,10 +58,11 @@ def too_many(wait: int):
 
 def refused_by_limits(token: str):
     """The 429 page when a limit is reached, else None. Each call counts one view."""
-    limits, address = config.current().pay_limits, request.remote_addr
-    wait = (rate_limit.wait_for(f"pay-address:{address}", limits.page_views_per_address)
-            or rate_limit.over_limit(f"pay-unknown:{address}", limits.unknown_tokens_per_address)
-            or rate_limit.wait_for(bucket_of(token), limits.views_per_token))
+    limits = config.current().pay_limits
+    with pool().connection() as conn:
+        (wait,) = conn.execute("SELECT internal.count_page_view(%s, %s, %s, %s, %s)",
+                               [request.remote_addr, bucket_of(token), limits.page_views_per_address,
+                                limits.unknown_tokens_per_address, limits.views_per_token]).fetchone()
     return too_many(wait) if wait else None
 
 
@@ -166,7 +167,7 @@ def start_at_octo(link: dict, payment: dict) -> tuple[str, str, dict]:
     page speaks English, Russian and Uzbek: English for every customer here."""
     settings = config.current()
     started = OctoClient(settings.octo).prepare_payment(
-        shop_transaction_id=str(payment["id"]), total_sum=Decimal(payment["amount"]).scaleb(-link["minor_units"]),
+        shop_transaction_id=str(payment["id"]), total_sum=in_major_units(payment["amount"], link["minor_units"]),
         currency=payment["currency"], description=description(link),
         return_url=return_url(payment), notify_url=f"{settings.public_url}/webhooks/octo",
         language="en", auto_capture=True)

@@ -14,8 +14,3 @@ def wait_for(bucket: str, limit: int, window_s: int = 60) -> int | None:
     with pool().connection() as conn:
         return conn.execute("SELECT internal.count_request(%s, %s, %s)", [bucket, limit, window_s]).fetchone()[0]
 
-
-def over_limit(bucket: str, limit: int, window_s: int = 60) -> int | None:
-    """The wait the next request in `bucket` would get (None: it may pass), counting nothing."""
-    with pool().connection() as conn:
-        return conn.execute("SELECT internal.requests_over(%s, %s, %s)", [bucket, limit, window_s]).fetchone()[0]

@@ -14,7 +14,6 @@ The staff member's claims are set for the transaction: the audit log names them.
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
 
 import psycopg
 import stripe
@@ -26,6 +25,7 @@ from bridge import config
 from bridge.answers import fields, gateway_unavailable, json_object, problem, rule_broken
 from bridge.auth import caller
 from bridge.db import acting_for, pool
+from bridge.money import in_major_units
 from gateways import exact_json
 from gateways import stripe as stripe_gateway
 from gateways.octo import OctoClient, OctoError
@@ -76,7 +76,7 @@ def at_stripe(claims: dict, payment_id: str, amount: int, reason: str, request_i
 def at_octo(claims: dict, payment_id: str, amount: int, reason: str, request_id: str, target: dict) -> dict:
     # One id per payment and client request id, short whatever the request id is.
     shop_refund_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"kassa:refund:{payment_id}:{request_id}"))
-    asked = Decimal(amount).scaleb(-target["minor_units"])
+    asked = in_major_units(amount, target["minor_units"])
     made = OctoClient(config.current().octo).refund(shop_refund_id, target["reference"], asked)
     # OCTO sends no refund webhook: only a refund it answers as made, of the amount asked, is
     # recorded. Anything else is the gateway's refusal; the same request id asks again later.

@@ -7,10 +7,11 @@ A page speaks the customer's locale, else the tenant's (the database decides: th
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from babel.dates import format_date
 from babel.numbers import format_currency
+
+from bridge.money import in_major_units
 
 LOCALES = ("en", "de")  # the first is the fallback
 
@@ -71,7 +72,7 @@ class Speaker:
         return TEXTS[self.language][key].format(**values)
 
     def money(self, minor_units: int, currency: str, exponent: int) -> str:
-        return format_currency(Decimal(minor_units).scaleb(-exponent), currency, locale=self.locale)
+        return format_currency(in_major_units(minor_units, exponent), currency, locale=self.locale)
 
     def day(self, value: date) -> str:
         return format_date(value, format="long", locale=self.locale)

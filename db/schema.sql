@@ -1167,6 +1167,13 @@ CREATE FUNCTION internal.count_billing_accounts(p_tenant uuid) RETURNS bigint
 
 ALTER FUNCTION internal.count_billing_accounts(p_tenant uuid) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.count_page_view(p_address text, p_token_bucket text, p_page_views integer, p_unknown_tokens integer, p_token_views integer) RETURNS integer
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.count_page_view(p_address text, p_token_bucket text, p_page_views integer, p_unknown_tokens integer, p_token_views integer) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.count_request(p_bucket text, p_limit integer, p_window_s integer DEFAULT 60) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -5161,6 +5168,9 @@ REVOKE ALL ON FUNCTION internal.configure_auto_topup(p_tenant uuid, p_customer u
 REVOKE ALL ON FUNCTION internal.count_billing_accounts(p_tenant uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.count_billing_accounts(p_tenant uuid) TO kassa_worker;
 
+REVOKE ALL ON FUNCTION internal.count_page_view(p_address text, p_token_bucket text, p_page_views integer, p_unknown_tokens integer, p_token_views integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.count_page_view(p_address text, p_token_bucket text, p_page_views integer, p_unknown_tokens integer, p_token_views integer) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.count_request(p_bucket text, p_limit integer, p_window_s integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.count_request(p_bucket text, p_limit integer, p_window_s integer) TO kassa_worker;
 
@@ -5545,7 +5555,6 @@ REVOKE ALL ON FUNCTION internal.replayed(p_tenant uuid, p_request_id text, p_ope
 REVOKE ALL ON FUNCTION internal.request_auto_topup() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.requests_over(p_bucket text, p_limit integer, p_window_s integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION internal.requests_over(p_bucket text, p_limit integer, p_window_s integer) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.require_found(p_found boolean, code text, message text) FROM PUBLIC;
 

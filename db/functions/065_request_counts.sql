@@ -52,5 +52,17 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
            pg_catalog.floor(extract(epoch FROM pg_catalog.clock_timestamp()) / p_window_s) * p_window_s)
 $$;
 
+-- A payment page view (bridge/pay.py), in one call: it counts against its address's page
+-- views, then its address's unknown tokens are checked without counting (guessing stops at that
+-- limit before any token is looked up), then it counts against its token's views. The wait of
+-- the first limit reached, else NULL (COALESCE evaluates no further than the first wait).
+CREATE OR REPLACE FUNCTION internal.count_page_view(p_address text, p_token_bucket text, p_page_views integer,
+                                                    p_unknown_tokens integer, p_token_views integer)
+RETURNS integer LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
+  SELECT coalesce(internal.count_request('pay-address:' || p_address, p_page_views),
+                  internal.requests_over('pay-unknown:' || p_address, p_unknown_tokens),
+                  internal.count_request(p_token_bucket, p_token_views))
+$$;
+
 -- Nobody but these functions reads or writes the counts.
 ALTER TABLE kassa.request_counts ENABLE ROW LEVEL SECURITY;

@@ -109,7 +109,7 @@ GRANT USAGE ON SCHEMA internal TO kassa_worker;
 GRANT EXECUTE ON FUNCTION
   -- every bridge: the caller's token; jobs and webhooks: who acts
   internal.check_claims(json, text), internal.act_as(text), internal.count_request(text, integer, integer),
-  internal.requests_over(text, integer, integer),
+  internal.count_page_view(text, text, integer, integer, integer),
   -- SSE gateway
   internal.account_balance(uuid, uuid),
   -- top-ups, refunds, Stripe webhooks
