@@ -165,3 +165,50 @@ def octo_callback():
         return problem(422, error.sqlstate, str(error.diag.message_primary or error).strip())
     return jsonify(status=confirmed.status)
 
+
+@blueprint.post("/webhooks/netcash/mandate")
+def netcash_mandate_postback():
+    """NetCash's eMandate postback (form fields AccountRef, MandateSuccessful, IsDeclined,
+    ReasonForDecline, MandateReferenceNumber, ...). It is not signed, so it is only a hint: it
+    is kept on the payment method, and the outcome counts once NetCash itself confirms it
+    (NetcashClient.confirm_mandate); the outcome recorded is the confirmed one, not the posted
+    one. Unknown account references count against the sender's address like failed signatures."""
+    try:
+        posted = netcash.parse_mandate_postback(request.form)
+    except ValueError as error:
+        return problem(400, "P0E03", "not a mandate postback", str(error), "NetCash posts the form field AccountRef.")
+    fields = {name: value.replace("\x00", "")[:500] for name, value in request.form.items()}
+    if not ACCOUNT_REFERENCE.fullmatch(posted.account_reference):
+        return unknown_mandate("Kassa's account references are 2 to 22 capital letters and digits")
+    try:
+        with pool().connection() as conn, acting_as(conn, f"webhook:netcash:mandate:{posted.account_reference}"):
+            method = conn.cursor(row_factory=dict_row).execute(
+                "SELECT * FROM internal.mandate_postback(%s, %s)", [posted.account_reference, Jsonb(fields)]).fetchone()
+    except psycopg.Error as error:
+        if error.sqlstate != "P0E01":
+            raise
+        return unknown_mandate(str(error.diag.message_primary or error).strip())
+    try:
+        confirmed = netcash.NetcashClient(config.current().netcash).confirm_mandate(posted.account_reference)
+    except netcash.NetcashError as error:
+        return gateway_unavailable(error)  # kept as a hint; NetCash or staff confirm later
+    if confirmed is None or confirmed.decision is None:
+        return jsonify(status="unconfirmed", mandate_status=method["mandate_status"]), 202
+    try:
+        with pool().connection() as conn, acting_as(conn, f"netcash:mandate:{posted.account_reference}:{confirmed.decision}"):
+            conn.execute("SELECT internal.record_mandate_outcome(%s, %s, %s, %s, %s)",
+                         [method["tenant_id"], method["payment_method_id"], confirmed.decision == "accepted",
+                          confirmed.mandate_reference, confirmed.reason])
+    except psycopg.Error as error:
+        if error.sqlstate != "P0E02":
+            raise
+        return problem(409, "P0E02", "the mandate is decided already", str(error.diag.message_primary or error).strip())
+    return jsonify(status="confirmed", mandate_status="active" if confirmed.decision == "accepted" else "declined")
+
+
+def unknown_mandate(details: str):
+    """404 P0E01, or 429 once the address posted too many unknown references this minute."""
+    wait = rate_limit.wait_for(f"netcash-unknown:{request.remote_addr}", BAD_SIGNATURES_PER_MINUTE)
+    if wait:
+        return too_many_requests("postbacks for unknown mandates from this address", BAD_SIGNATURES_PER_MINUTE, wait)
+    return problem(404, "P0E01", "unknown mandate", details)
