@@ -457,6 +457,39 @@ CREATE FUNCTION api.remove_payment_method(payment_method_id uuid) RETURNS void
 
 ALTER FUNCTION api.remove_payment_method(payment_method_id uuid) OWNER TO kassa_owner;
 
+CREATE TABLE kassa.debit_order_batches (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    submission_date date NOT NULL,
+    action_date date NOT NULL,
+    service text NOT NULL,
+    name text NOT NULL,
+    status text DEFAULT 'recorded'::text NOT NULL,
+    file_token text,
+    load_status text,
+    error text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    resolution text,
+    CONSTRAINT debit_order_batches_action_after_submission CHECK ((action_date >= submission_date)),
+    CONSTRAINT debit_order_batches_error_max_length CHECK ((char_length(error) <= 2000)),
+    CONSTRAINT debit_order_batches_file_token_max_length CHECK ((char_length(file_token) <= 200)),
+    CONSTRAINT debit_order_batches_load_status_known CHECK ((load_status = ANY (ARRAY['SUCCESSFUL'::text, 'UNSUCCESSFUL'::text, 'SUCCESSFUL WITH ERRORS'::text]))),
+    CONSTRAINT debit_order_batches_name_max_length CHECK ((char_length(name) <= 100)),
+    CONSTRAINT debit_order_batches_resolution_max_length CHECK ((char_length(resolution) <= 500)),
+    CONSTRAINT debit_order_batches_service_known CHECK ((service = ANY (ARRAY['two_day'::text, 'same_day'::text]))),
+    CONSTRAINT debit_order_batches_status_known CHECK ((status = ANY (ARRAY['recorded'::text, 'uploading'::text, 'upload_unknown'::text, 'loading'::text, 'submitted'::text, 'awaiting_authorisation'::text, 'failed'::text])))
+);
+
+ALTER TABLE kassa.debit_order_batches OWNER TO kassa_owner;
+
+CREATE FUNCTION api.resolve_debit_order_batch(batch_id uuid, received boolean, reason text) RETURNS kassa.debit_order_batches
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.resolve_debit_order_batch(batch_id uuid, received boolean, reason text) OWNER TO kassa_owner;
+
 CREATE FUNCTION api.resume_customer(customer_id uuid, reason text) RETURNS kassa.customers
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
@@ -808,11 +841,13 @@ CREATE TABLE kassa.payments (
     invoice_id uuid,
     payment_link_id uuid,
     auto_pay_due_on date,
+    dunning_step integer,
     CONSTRAINT payments_amount_positive CHECK ((amount > 0)),
     CONSTRAINT payments_auto_pay_names_invoice CHECK (((auto_pay_due_on IS NULL) OR (invoice_id IS NOT NULL))),
     CONSTRAINT payments_bonus_not_negative CHECK ((bonus >= 0)),
     CONSTRAINT payments_checkout_url_max_length CHECK ((char_length(checkout_url) <= 2048)),
     CONSTRAINT payments_completed_has_date CHECK (((status = ANY (ARRAY['completed'::text, 'partially_refunded'::text, 'refunded'::text])) = (completed_at IS NOT NULL))),
+    CONSTRAINT payments_dunning_step_names_invoice CHECK (((dunning_step IS NULL) OR (invoice_id IS NOT NULL))),
     CONSTRAINT payments_failed_has_date CHECK (((status = 'failed'::text) = (failed_at IS NOT NULL))),
     CONSTRAINT payments_failure_reason_max_length CHECK ((char_length(failure_reason) <= 500)),
     CONSTRAINT payments_idempotency_key_max_length CHECK ((char_length(idempotency_key) <= 255)),
@@ -958,6 +993,13 @@ CREATE FUNCTION internal.billing_periods(p_day integer, p_months integer, p_anch
     AS $$…$$;
 
 ALTER FUNCTION internal.billing_periods(p_day integer, p_months integer, p_anchor date, p_from date, p_to date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.card_collectable(i kassa.invoices) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.card_collectable(i kassa.invoices) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.card_refund_target(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text) RETURNS TABLE(provider text, reference text, minor_units smallint)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
@@ -1105,19 +1147,19 @@ CREATE FUNCTION internal.check_text_columns() RETURNS trigger
 
 ALTER FUNCTION internal.check_text_columns() OWNER TO kassa_owner;
 
-CREATE FUNCTION internal.claim_auto_pay(p_tenant uuid, p_invoice uuid, p_due_on date) RETURNS jsonb
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
-    AS $$…$$;
-
-ALTER FUNCTION internal.claim_auto_pay(p_tenant uuid, p_invoice uuid, p_due_on date) OWNER TO kassa_owner;
-
 CREATE FUNCTION internal.claim_auto_topup(p_tenant uuid, p_customer uuid, p_now timestamp with time zone) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 
 ALTER FUNCTION internal.claim_auto_topup(p_tenant uuid, p_customer uuid, p_now timestamp with time zone) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.claim_invoice_charge(p_tenant uuid, p_invoice uuid, p_due_on date, p_dunning_step integer) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.claim_invoice_charge(p_tenant uuid, p_invoice uuid, p_due_on date, p_dunning_step integer) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.clock_now() RETURNS timestamp with time zone
     LANGUAGE sql STABLE SECURITY DEFINER
@@ -1283,30 +1325,6 @@ CREATE FUNCTION internal.cycle_step(p_months integer, p_anchor date, p_date date
 
 ALTER FUNCTION internal.cycle_step(p_months integer, p_anchor date, p_date date) OWNER TO kassa_owner;
 
-CREATE TABLE kassa.debit_order_batches (
-    tenant_id uuid NOT NULL,
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    submission_date date NOT NULL,
-    action_date date NOT NULL,
-    service text NOT NULL,
-    name text NOT NULL,
-    status text DEFAULT 'recorded'::text NOT NULL,
-    file_token text,
-    load_status text,
-    error text,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT debit_order_batches_action_after_submission CHECK ((action_date >= submission_date)),
-    CONSTRAINT debit_order_batches_error_max_length CHECK ((char_length(error) <= 2000)),
-    CONSTRAINT debit_order_batches_file_token_max_length CHECK ((char_length(file_token) <= 200)),
-    CONSTRAINT debit_order_batches_load_status_known CHECK ((load_status = ANY (ARRAY['SUCCESSFUL'::text, 'UNSUCCESSFUL'::text, 'SUCCESSFUL WITH ERRORS'::text]))),
-    CONSTRAINT debit_order_batches_name_max_length CHECK ((char_length(name) <= 100)),
-    CONSTRAINT debit_order_batches_service_known CHECK ((service = ANY (ARRAY['two_day'::text, 'same_day'::text]))),
-    CONSTRAINT debit_order_batches_status_known CHECK ((status = ANY (ARRAY['recorded'::text, 'uploading'::text, 'upload_unknown'::text, 'loading'::text, 'submitted'::text, 'awaiting_authorisation'::text, 'failed'::text])))
-);
-
-ALTER TABLE kassa.debit_order_batches OWNER TO kassa_owner;
-
 CREATE FUNCTION internal.debit_order_batch_uploading(p_tenant uuid, p_batch uuid, p_items uuid[], p_reason text) RETURNS kassa.debit_order_batches
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -1370,12 +1388,26 @@ CREATE FUNCTION internal.due_auto_topups(p_now timestamp with time zone) RETURNS
 
 ALTER FUNCTION internal.due_auto_topups(p_now timestamp with time zone) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.due_dunning_retries(p_tenant uuid) RETURNS TABLE(tenant_id uuid, invoice_id uuid, step integer)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.due_dunning_retries(p_tenant uuid) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.dunning_fee_vat_category(p_tenant kassa.tenants) RETURNS text
     LANGUAGE sql IMMUTABLE
     SET search_path TO ''
     AS $$…$$;
 
 ALTER FUNCTION internal.dunning_fee_vat_category(p_tenant kassa.tenants) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.dunning_retry_due(i kassa.invoices, p_step integer) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.dunning_retry_due(i kassa.invoices, p_step integer) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.dunning_run(p_tenant_id uuid, p_as_of date, p_actor text) RETURNS TABLE(entered integer, taken integer, skipped integer, services_suspended integer, services_reactivated integer)
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1508,19 +1540,19 @@ CREATE FUNCTION internal.guard_service() RETURNS trigger
 
 ALTER FUNCTION internal.guard_service() OWNER TO kassa_owner;
 
-CREATE FUNCTION internal.in_flight_auto_pays(p_before timestamp with time zone, p_tenant uuid) RETURNS SETOF jsonb
-    LANGUAGE sql STABLE SECURITY DEFINER
-    SET search_path TO ''
-    AS $$…$$;
-
-ALTER FUNCTION internal.in_flight_auto_pays(p_before timestamp with time zone, p_tenant uuid) OWNER TO kassa_owner;
-
 CREATE FUNCTION internal.in_flight_auto_topups(p_before timestamp with time zone) RETURNS SETOF jsonb
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 
 ALTER FUNCTION internal.in_flight_auto_topups(p_before timestamp with time zone) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.in_flight_invoice_charges(p_before timestamp with time zone, p_tenant uuid) RETURNS SETOF jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.in_flight_invoice_charges(p_before timestamp with time zone, p_tenant uuid) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.interval_months(p_interval text) RETURNS integer
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -2273,6 +2305,13 @@ CREATE FUNCTION internal.require_reason(p_reason text, p_code text DEFAULT 'P0P0
 
 ALTER FUNCTION internal.require_reason(p_reason text, p_code text, p_message text, p_hint text) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.resolve_debit_order_batch(p_tenant uuid, p_batch uuid, p_received boolean, p_reason text) RETURNS kassa.debit_order_batches
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.resolve_debit_order_batch(p_tenant uuid, p_batch uuid, p_received boolean, p_reason text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.resolve_payment_link(p_token text) RETURNS TABLE(state text, tenant_id uuid, link_id uuid, customer_id uuid, tenant_name text, invoice_id uuid, invoice_number text, amount_due bigint, currency text, due_on date, expires_at timestamp with time zone, locale text)
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
@@ -2857,6 +2896,7 @@ CREATE VIEW api.debit_order_batches WITH (security_invoker='true') AS
     b.status,
     b.load_status,
     b.error,
+    b.resolution,
     b.created_at,
     b.updated_at
    FROM kassa.debit_order_batches b;
@@ -2884,11 +2924,13 @@ CREATE TABLE kassa.debit_order_items (
     reversal_ref text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     settled_at timestamp with time zone,
+    retry_step integer,
     CONSTRAINT debit_order_items_account_reference_max_length CHECK ((char_length(account_reference) <= 22)),
     CONSTRAINT debit_order_items_amount_positive CHECK ((amount > 0)),
     CONSTRAINT debit_order_items_paid_ref_max_length CHECK ((char_length(paid_ref) <= 100)),
     CONSTRAINT debit_order_items_presentation_range CHECK (((presentation >= 1) AND (presentation <= 3))),
     CONSTRAINT debit_order_items_reason_max_length CHECK ((char_length(reason) <= 500)),
+    CONSTRAINT debit_order_items_retry_step_allowed CHECK (((retry_step IS NULL) OR retry_allowed)),
     CONSTRAINT debit_order_items_reversal_ref_max_length CHECK ((char_length(reversal_ref) <= 100)),
     CONSTRAINT debit_order_items_status_known CHECK ((status = ANY (ARRAY['pending'::text, 'submitted'::text, 'rejected'::text, 'paid'::text, 'unpaid'::text, 'disputed'::text])))
 );
@@ -2910,6 +2952,7 @@ CREATE VIEW api.debit_order_items WITH (security_invoker='true') AS
     d.reason_code,
     d.reason,
     d.retry_allowed,
+    d.retry_step,
     d.created_at,
     d.settled_at
    FROM kassa.debit_order_items d;
@@ -2948,9 +2991,11 @@ CREATE TABLE kassa.dunning_steps (
     day_offset integer NOT NULL,
     kind text NOT NULL,
     fee bigint DEFAULT 0 NOT NULL,
+    retry boolean DEFAULT false NOT NULL,
     CONSTRAINT dunning_steps_day_offset_range CHECK (((day_offset >= '-90'::integer) AND (day_offset <= 365))),
     CONSTRAINT dunning_steps_fee_range CHECK (((fee >= 0) AND (fee <= 100000000))),
-    CONSTRAINT dunning_steps_kind_known CHECK ((kind = ANY (ARRAY['reminder'::text, 'notice'::text, 'suspend'::text, 'final'::text])))
+    CONSTRAINT dunning_steps_kind_known CHECK ((kind = ANY (ARRAY['reminder'::text, 'notice'::text, 'suspend'::text, 'final'::text]))),
+    CONSTRAINT dunning_steps_retry_after_due CHECK (((NOT retry) OR (day_offset > 0)))
 );
 
 ALTER TABLE kassa.dunning_steps OWNER TO kassa_owner;
@@ -2960,7 +3005,8 @@ CREATE VIEW api.dunning_steps WITH (security_invoker='true') AS
     dunning_steps.schedule_version,
     dunning_steps.day_offset,
     dunning_steps.kind,
-    dunning_steps.fee
+    dunning_steps.fee,
+    dunning_steps.retry
    FROM kassa.dunning_steps;
 
 ALTER TABLE api.dunning_steps OWNER TO kassa_owner;
@@ -3935,6 +3981,8 @@ CREATE UNIQUE INDEX payments_one_auto_pay_per_due_date ON kassa.payments USING b
 
 CREATE UNIQUE INDEX payments_one_auto_topup_in_flight ON kassa.payments USING btree (tenant_id, customer_id) WHERE (auto_topup AND (status = 'pending'::text));
 
+CREATE UNIQUE INDEX payments_one_retry_per_dunning_step ON kassa.payments USING btree (tenant_id, invoice_id, dunning_step) WHERE (dunning_step IS NOT NULL);
+
 CREATE INDEX pending_charges_open ON kassa.pending_charges USING btree (tenant_id, customer_id) WHERE (invoice_line_id IS NULL);
 
 CREATE INDEX price_versions_current ON kassa.price_versions USING btree (tenant_id, product_id, valid_from DESC);
@@ -4874,6 +4922,11 @@ REVOKE ALL ON FUNCTION api.remove_payment_method(payment_method_id uuid) FROM PU
 GRANT ALL ON FUNCTION api.remove_payment_method(payment_method_id uuid) TO customer;
 GRANT ALL ON FUNCTION api.remove_payment_method(payment_method_id uuid) TO staff;
 
+GRANT SELECT ON TABLE kassa.debit_order_batches TO staff;
+
+REVOKE ALL ON FUNCTION api.resolve_debit_order_batch(batch_id uuid, received boolean, reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.resolve_debit_order_batch(batch_id uuid, received boolean, reason text) TO staff;
+
 REVOKE ALL ON FUNCTION api.resume_customer(customer_id uuid, reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.resume_customer(customer_id uuid, reason text) TO staff;
 
@@ -5085,6 +5138,8 @@ REVOKE ALL ON FUNCTION internal.billing_date_of_month(p_day integer, p_month int
 
 REVOKE ALL ON FUNCTION internal.billing_periods(p_day integer, p_months integer, p_anchor date, p_from date, p_to date) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.card_collectable(i kassa.invoices) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.card_refund_target(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.card_refund_target(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text) TO kassa_worker;
 
@@ -5143,11 +5198,11 @@ GRANT ALL ON FUNCTION internal.check_text(p_text text, p_what text, p_max intege
 
 REVOKE ALL ON FUNCTION internal.check_text_columns() FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION internal.claim_auto_pay(p_tenant uuid, p_invoice uuid, p_due_on date) FROM PUBLIC;
-GRANT ALL ON FUNCTION internal.claim_auto_pay(p_tenant uuid, p_invoice uuid, p_due_on date) TO kassa_worker;
-
 REVOKE ALL ON FUNCTION internal.claim_auto_topup(p_tenant uuid, p_customer uuid, p_now timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.claim_auto_topup(p_tenant uuid, p_customer uuid, p_now timestamp with time zone) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.claim_invoice_charge(p_tenant uuid, p_invoice uuid, p_due_on date, p_dunning_step integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.claim_invoice_charge(p_tenant uuid, p_invoice uuid, p_due_on date, p_dunning_step integer) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.clock_now() FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.clock_now() TO customer;
@@ -5204,8 +5259,6 @@ REVOKE ALL ON FUNCTION internal.cycle_date_after(p_day integer, p_months integer
 
 REVOKE ALL ON FUNCTION internal.cycle_step(p_months integer, p_anchor date, p_date date) FROM PUBLIC;
 
-GRANT SELECT ON TABLE kassa.debit_order_batches TO staff;
-
 REVOKE ALL ON FUNCTION internal.debit_order_batch_uploading(p_tenant uuid, p_batch uuid, p_items uuid[], p_reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.debit_order_batch_uploading(p_tenant uuid, p_batch uuid, p_items uuid[], p_reason text) TO kassa_worker;
 
@@ -5230,7 +5283,12 @@ GRANT ALL ON FUNCTION internal.due_auto_pays(p_as_of date, p_tenant uuid) TO kas
 REVOKE ALL ON FUNCTION internal.due_auto_topups(p_now timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.due_auto_topups(p_now timestamp with time zone) TO kassa_worker;
 
+REVOKE ALL ON FUNCTION internal.due_dunning_retries(p_tenant uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.due_dunning_retries(p_tenant uuid) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.dunning_fee_vat_category(p_tenant kassa.tenants) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.dunning_retry_due(i kassa.invoices, p_step integer) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.dunning_run(p_tenant_id uuid, p_as_of date, p_actor text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.dunning_run(p_tenant_id uuid, p_as_of date, p_actor text) TO kassa_worker;
@@ -5275,11 +5333,11 @@ REVOKE ALL ON FUNCTION internal.guard_price_version() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.guard_service() FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION internal.in_flight_auto_pays(p_before timestamp with time zone, p_tenant uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION internal.in_flight_auto_pays(p_before timestamp with time zone, p_tenant uuid) TO kassa_worker;
-
 REVOKE ALL ON FUNCTION internal.in_flight_auto_topups(p_before timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.in_flight_auto_topups(p_before timestamp with time zone) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.in_flight_invoice_charges(p_before timestamp with time zone, p_tenant uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.in_flight_invoice_charges(p_before timestamp with time zone, p_tenant uuid) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.interval_months(p_interval text) FROM PUBLIC;
 
@@ -5559,6 +5617,8 @@ REVOKE ALL ON FUNCTION internal.requests_over(p_bucket text, p_limit integer, p_
 REVOKE ALL ON FUNCTION internal.require_found(p_found boolean, code text, message text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.require_reason(p_reason text, p_code text, p_message text, p_hint text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.resolve_debit_order_batch(p_tenant uuid, p_batch uuid, p_received boolean, p_reason text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.resolve_payment_link(p_token text) FROM PUBLIC;
 

@@ -3,7 +3,12 @@ for every active tenant or one: internal.dunning_run (db/functions/470_dunning.s
 set-based call per tenant in its own transaction, config.dunning_workers connections
 (KASSA_DUNNING_WORKERS, default 2) taking tenants from a shared list. A tenant that fails is
 rolled back and reported under `failures` without stopping the others. Rerunning a date, or two
-runs at once, take nothing twice (each invoice's step happens at most once)."""
+runs at once, take nothing twice (each invoice's step happens at most once).
+
+Then the card retries of the steps taken (a step with `retry`, of auto-pay customers with a
+primary card): charged off-session like auto-pay (jobs/auto_pay.py), once per invoice and step;
+their counts are under `card_retries` (a declined card is the customer's outcome, not the run's
+failure: the invoice goes on through the schedule)."""
 from __future__ import annotations
 
 import threading
@@ -12,6 +17,7 @@ from datetime import date
 import psycopg
 
 from bridge.db import acting_as
+from jobs.auto_pay import charge_invoices
 from jobs.config import JobConfig
 from jobs.runner import Outcome, on_connections
 
@@ -48,4 +54,9 @@ def run(conn: psycopg.Connection, as_of: date | None, tenant: str | None, actor:
             return next(left, None)
 
     on_connections(conn, max(1, min(len(tenants), config.dunning_workers)), work)
+    retries = charge_invoices(conn, "SELECT tenant_id, invoice_id, NULL, step FROM internal.due_dunning_retries(%s)",
+                              [tenant], tenant, actor, config)
+    outcome.detail["card_retries"] = {"charged": retries.processed, "declined": retries.failed,
+                                      "not_charged": retries.skipped}
+    outcome.errors.extend(retries.errors)
     return outcome

@@ -123,7 +123,7 @@ def test_a_charge_left_in_flight_by_a_crash_is_made_once_later(settings, db, api
     # The job claimed the charge and died before asking Stripe.
     with psycopg.connect(settings.worker_url, autocommit=True) as conn:
         conn.execute("SELECT set_config('app.settings.payment_method_key', %s, false)", [settings.payment_method_key])
-        assert conn.execute("SELECT internal.claim_auto_pay(%s, %s, %s)", [tenant["id"], due, as_of]).fetchone()[0]
+        assert conn.execute("SELECT internal.claim_invoice_charge(%s, %s, %s, NULL)", [tenant["id"], due, as_of]).fetchone()[0]
     assert run_job(settings, tenant, as_of).processed == 0        # may still be on its way
     assert charges(settings, customer) == []
     travel_to(datetime.now(timezone.utc) + timedelta(minutes=6))

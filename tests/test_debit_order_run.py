@@ -5,10 +5,11 @@ debiting anyone twice."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import requests
+from psycopg.types.json import Jsonb
 
 from factories import create_customer, create_tenant, issue_invoice
 from jobs import runner
@@ -165,9 +166,14 @@ def test_results_settle_paid_debits_and_return_unpaid_and_disputed_ones(settings
                                         ("Thandi Nkosi", "Pieter Botha", "Naledi Khumalo", "Johan Smit"))
     set_outcomes(fake, {short["reference"]: "unpaid:2", disputing["reference"]: "dispute",
                         closed["reference"]: "unpaid:12"})
-    run_job(settings, "debit-order-run", tenant, today(db, tenant))
-    for _ in range(4):  # each run on the action date of the one before: results, then that day's batch
-        run_job(settings, "debit-order-run", tenant, batches_of(db, tenant)[-1]["action_date"])
+    # A notice with a retry every day after the due date: a return that allows another
+    # presentation is presented again by the run after the next dunning run.
+    db.execute("SELECT internal.set_dunning_schedule(%s, %s, 0, 'staff:test')",
+               [tenant["id"], Jsonb([{"day": d, "kind": "notice", "retry": True} for d in range(1, 21)])])
+    first = today(db, tenant)
+    for day in (first + timedelta(days=n) for n in range(20)):  # each day: results and batch, then dunning
+        run_job(settings, "debit-order-run", tenant, day)
+        run_job(settings, "dunning", tenant, day)
     items = items_of(db, tenant)
     by_invoice = {}
     for item in items:
@@ -175,10 +181,11 @@ def test_results_settle_paid_debits_and_return_unpaid_and_disputed_ones(settings
 
     assert by_invoice[paying["invoice"]] == [("paid", "completed", None)]
     assert invoice_of(db, paying["invoice"]) == {"status": "paid", "amount_due": 0}
-    # "Not provided for": presented again, three times in all, then no more.
+    # "Not provided for": presented again at a retry step, three times in all, then no more.
     assert by_invoice[short["invoice"]] == [("unpaid", "failed", 2)] * 3
     assert [i["presentation"] for i in items if i["invoice_id"] == short["invoice"]] == [1, 2, 3]
     assert [i["retry_allowed"] for i in items if i["invoice_id"] == short["invoice"]] == [True, True, False]
+    assert all(i["retry_step"] for i in items if i["invoice_id"] == short["invoice"] and i["retry_allowed"])
     assert invoice_of(db, short["invoice"])["amount_due"] == 1000
     # A dispute and a closed account: returned once, the mandate cancelled.
     assert by_invoice[disputing["invoice"]] == [("disputed", "failed", None)]

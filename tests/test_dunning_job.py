@@ -1,7 +1,8 @@
 """`kassa jobs run dunning --as-of DATE`, day after day: a customer gets exactly the scheduled
 reminders and notices (the default schedule: -7, -3, -1, +1, +7, suspension at +14), is
 suspended on day +14 and not before; after an outage one run takes only the latest due step;
-a payment that clears the debt reconnects the service in its own transaction."""
+a payment that clears the debt reconnects the service in its own transaction; a retry step charges
+an auto-pay card once."""
 from __future__ import annotations
 
 import json
@@ -10,6 +11,7 @@ import sys
 from datetime import date, timedelta
 
 from factories import create_customer, create_tenant, issue_invoice
+from stripe_helpers import fake_requests
 
 ISSUED = date(2031, 3, 1)
 DUE = ISSUED + timedelta(days=14)  # the tenant's default payment terms
@@ -117,3 +119,44 @@ def test_a_payment_that_clears_the_debt_reconnects_in_its_own_transaction(settin
 
     on(travel_to, suspension_day + timedelta(days=1))
     assert run_dunning(settings, tenant, suspension_day + timedelta(days=1))["processed"] == 0, "a paid invoice is done"
+
+
+def test_a_retry_step_charges_an_auto_pay_card_once_per_step(settings, db, travel_to):
+    """The default schedule's notices (+1, +7) retry: a declined card fails that step's charge
+    and the run goes on; a card saved since is charged at the next retry step, once, and pays."""
+    tenant, customer, service, invoice = customer_with_service(db, travel_to)
+    db.execute("SELECT set_config('app.settings.payment_method_key', %s, false)", [settings.payment_method_key])
+    add_card = "SELECT internal.add_card(%s, %s, 'visa', '0002', 1, 2031, 'cus_retry', %s, true)"
+    db.execute(add_card, [tenant["id"], customer["id"], "pm_card_chargeDeclined"])
+    db.execute("SELECT internal.configure_auto_pay(%s, %s, true)", [tenant["id"], customer["id"]])
+
+    def charges() -> list[dict]:
+        return [r["params"] for r in fake_requests(settings, "/v1/payment_intents")
+                if r["params"].get("metadata", {}).get("customer_id") == str(customer["id"])]
+
+    on(travel_to, DUE + timedelta(days=1))
+    first = run_dunning(settings, tenant, DUE + timedelta(days=1))
+    assert first["status"] == "succeeded" and first["card_retries"] == {
+        "charged": 0, "declined": 1, "not_charged": 0}, first
+    assert len(charges()) == 1 and charges()[0]["off_session"] == "true"
+    assert run_dunning(settings, tenant, DUE + timedelta(days=2))["card_retries"]["declined"] == 0
+    assert len(charges()) == 1  # a step's retry is charged once, declined or not
+
+    db.execute(add_card, [tenant["id"], customer["id"], "pm_card_visa"])
+    on(travel_to, DUE + timedelta(days=7))
+    assert run_dunning(settings, tenant, DUE + timedelta(days=7))["card_retries"]["charged"] == 1
+    assert run_dunning(settings, tenant, DUE + timedelta(days=7))["card_retries"]["charged"] == 0
+    made = charges()
+    assert len(made) == 2 and made[1]["amount"] == "1000"
+    payments = db.execute("SELECT status, dunning_step, auto_pay_due_on FROM kassa.payments WHERE invoice_id = %s"
+                          " ORDER BY created_at", [invoice]).fetchall()
+    assert payments == [{"status": "failed", "dunning_step": 1, "auto_pay_due_on": None},
+                        {"status": "completed", "dunning_step": 7, "auto_pay_due_on": None}]
+    assert db.execute("SELECT status FROM kassa.invoices WHERE id = %s", [invoice]).fetchone()["status"] == "paid"
+    retries = [row["payload"]["retry"] for row in db.execute(
+        "SELECT payload FROM kassa.notifications WHERE customer_id = %s AND kind = 'invoice_overdue_notice' ORDER BY id",
+        [customer["id"]])]
+    assert retries == ["card", "card"]
+    on(travel_to, DUE + timedelta(days=14))
+    run_dunning(settings, tenant, DUE + timedelta(days=14))
+    assert service_state(db, service)[0] == "active"  # paid: no suspension

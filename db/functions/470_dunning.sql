@@ -11,7 +11,11 @@
 -- a fresh payment link (db/functions/460_payment_links.sql) for each reminder and notice.
 -- A step may charge a dunning fee: a one-off charge for the customer's next invoice, in the
 -- tenant's dunning fee VAT category, charged when the step is taken (never for a skipped step).
--- Card and debit-order retries at dunning steps are not part of a step.
+-- A step after the due date may retry the collection (retry): a debit order returned for a
+-- reason that allows another presentation is marked for the next debit-order run
+-- (db/functions/480_debit_orders.sql), and an auto-pay customer's primary card is charged once
+-- for the step by the dunning job (internal.due_dunning_retries, 475_auto_pay.sql); the step's
+-- event says which (`retry`).
 
 -- The VAT category of the tenant's dunning fees: its own setting, else its country's default
 -- ('zero' in Germany, where a dunning fee is damages, not a supply, and carries no VAT).
@@ -48,8 +52,8 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 BEGIN
   INSERT INTO kassa.dunning_schedules (tenant_id, version, valid_from, created_by)
   SELECT n.id, 1, '-infinity', 'default' FROM new_tenants n;
-  INSERT INTO kassa.dunning_steps (tenant_id, schedule_version, day_offset, kind)
-  SELECT n.id, 1, d.day_offset, d.kind
+  INSERT INTO kassa.dunning_steps (tenant_id, schedule_version, day_offset, kind, retry)
+  SELECT n.id, 1, d.day_offset, d.kind, d.kind = 'notice'
     FROM new_tenants n,
          (VALUES (-7, 'reminder'), (-3, 'reminder'), (-1, 'reminder'), (1, 'notice'), (7, 'notice'), (14, 'suspend'))
            AS d (day_offset, kind);
@@ -170,12 +174,28 @@ BEGIN
    WHERE x.tenant_id = p_tenant_id AND x.outcome = 'taken' AND x.notification_id IS NULL AND st.fee > 0
    ORDER BY x.customer_id, x.invoice_id;
 
+  -- Retry steps taken by this run: debits returned for a reason that allows another
+  -- presentation are marked for the next debit-order run (once: the step that asked is kept).
+  UPDATE kassa.debit_order_items di SET retry_step = x.step
+    FROM kassa.invoice_dunning_steps x
+    JOIN kassa.invoice_dunning d ON d.tenant_id = x.tenant_id AND d.invoice_id = x.invoice_id
+    JOIN kassa.dunning_steps st ON st.tenant_id = x.tenant_id AND st.schedule_version = d.schedule_version
+                               AND st.day_offset = x.step AND st.retry
+   WHERE x.tenant_id = p_tenant_id AND x.outcome = 'taken' AND x.notification_id IS NULL
+     AND di.tenant_id = x.tenant_id AND di.invoice_id = x.invoice_id
+     AND di.status = 'unpaid' AND di.retry_allowed AND di.retry_step IS NULL;
+
   -- The events of the steps taken (those without a notification yet: this run's), with what a
   -- template needs; each message step carries a fresh payment link for its invoice.
   WITH steps AS (
     SELECT x.tenant_id, x.invoice_id, x.customer_id, x.step, x.kind, c.name, c.account_number,
            coalesce(c.locale, t.locale) AS locale,
-           i.number, i.amount_due, i.currency, i.due_on, d.schedule_version, st.fee
+           i.number, i.amount_due, i.currency, i.due_on, d.schedule_version, st.fee,
+           CASE WHEN NOT st.retry THEN NULL
+                WHEN EXISTS (SELECT FROM kassa.debit_order_items di
+                              WHERE di.tenant_id = x.tenant_id AND di.invoice_id = x.invoice_id
+                                AND di.retry_step = x.step AND di.status = 'unpaid') THEN 'debit_order'
+                WHEN internal.card_collectable(i) THEN 'card' END AS retry
       FROM kassa.invoice_dunning_steps x
       JOIN kassa.invoice_dunning d ON d.tenant_id = x.tenant_id AND d.invoice_id = x.invoice_id
       JOIN kassa.dunning_steps st ON st.tenant_id = x.tenant_id AND st.schedule_version = d.schedule_version
@@ -198,7 +218,7 @@ BEGIN
              'locale', s.locale, 'invoice_id', s.invoice_id, 'invoice_number', s.number,
              'amount_due', s.amount_due, 'currency', s.currency, 'due_on', s.due_on, 'as_of', as_of,
              'step', s.step, 'step_kind', s.kind, 'days_overdue', greatest(as_of - s.due_on, 0),
-             'schedule_version', s.schedule_version, 'fee', s.fee,
+             'schedule_version', s.schedule_version, 'fee', s.fee, 'retry', s.retry,
              'urgency', CASE s.kind WHEN 'reminder' THEN 'low' WHEN 'notice' THEN 'medium'
                                     WHEN 'suspend' THEN 'high' ELSE 'critical' END)
            || CASE WHEN s.kind = 'suspend' THEN jsonb_build_object('reason', 'non_payment', 'services',
@@ -347,8 +367,9 @@ END $$;
 
 -- Staff: a new version of the tenant's schedule, valid from today, for invoices entering
 -- dunning from then on. p_steps: [{"day": -7, "kind": "reminder"}, {"day": 7, "kind": "notice",
--- "fee": 500}, …], days strictly increasing, at most one suspension, a final step only last,
--- a fee (optional, minor units) from 0 to 100000000.
+-- "fee": 500, "retry": true}, …], days strictly increasing, at most one suspension, a final
+-- step only last, a fee (optional, minor units) from 0 to 100000000, a retry (optional) only
+-- after the due date.
 CREATE OR REPLACE FUNCTION internal.set_dunning_schedule(p_tenant_id uuid, p_steps jsonb, p_tolerance bigint,
                                                          p_actor text)
 RETURNS kassa.dunning_schedules LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
@@ -359,13 +380,15 @@ BEGIN
   IF jsonb_typeof(steps) <> 'array' OR jsonb_array_length(steps) > 20
      OR EXISTS (SELECT FROM jsonb_array_elements(steps) e
                  WHERE jsonb_typeof(e) <> 'object'
-                    OR (SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(e) k) NOT IN ('{day,kind}', '{day,fee,kind}')
+                    OR NOT e ?& '{day,kind}' OR EXISTS (SELECT FROM jsonb_object_keys(e) k
+                                                         WHERE k NOT IN ('day', 'kind', 'fee', 'retry'))
                     OR jsonb_typeof(e -> 'day') <> 'number' OR (e ->> 'day') !~ '^-?[0-9]{1,4}$'
                     OR jsonb_typeof(coalesce(e -> 'fee', '0')) <> 'number' OR coalesce(e ->> 'fee', '0') !~ '^-?[0-9]{1,10}$'
+                    OR jsonb_typeof(coalesce(e -> 'retry', 'false')) <> 'boolean'
                     OR coalesce(e ->> 'kind', '') NOT IN ('reminder', 'notice', 'suspend', 'final')) THEN
     PERFORM internal.raise_error('P0D05',
-      'steps must be a list of at most 20 objects {"day": <integer>, "kind": <kind>, "fee": <integer, optional>}',
-      hint => 'kind is one of reminder, notice, suspend, final; e.g. [{"day": -3, "kind": "reminder"}, {"day": 14, "kind": "suspend", "fee": 500}]');
+      'steps must be a list of at most 20 objects {"day": <integer>, "kind": <kind>, "fee": <integer, optional>, "retry": <boolean, optional>}',
+      hint => 'kind is one of reminder, notice, suspend, final; e.g. [{"day": -3, "kind": "reminder"}, {"day": 7, "kind": "notice", "retry": true}, {"day": 14, "kind": "suspend", "fee": 500}]');
   END IF;
   IF EXISTS (SELECT FROM jsonb_array_elements(steps) e WHERE (e ->> 'day')::integer NOT BETWEEN -90 AND 365)
      OR p_tolerance IS NULL OR p_tolerance NOT BETWEEN 0 AND 100000000 THEN
@@ -382,6 +405,10 @@ BEGIN
                  WHERE e.step ->> 'kind' = 'final' AND e.n < jsonb_array_length(steps)) THEN
     PERFORM internal.raise_error('P0D07', 'a schedule has at most one suspend step, and a final step only as its last');
   END IF;
+  IF EXISTS (SELECT FROM jsonb_array_elements(steps) e WHERE (e ->> 'retry')::boolean AND (e ->> 'day')::integer <= 0) THEN
+    PERFORM internal.raise_error('P0D11', 'a step retries the collection only after the due date (day 1 or later)',
+      hint => 'Before the due date nothing is owed yet: card auto-pay and the debit-order run collect on the due date.');
+  END IF;
   IF EXISTS (SELECT FROM jsonb_array_elements(steps) e WHERE (e ->> 'fee')::bigint NOT BETWEEN 0 AND 100000000) THEN
     PERFORM internal.raise_error('P0D09', 'a step''s fee lies from 0 to 100000000 minor units');
   ELSIF EXISTS (SELECT FROM jsonb_array_elements(steps) e WHERE (e ->> 'fee')::bigint > 0) THEN
@@ -393,8 +420,9 @@ BEGIN
   SELECT p_tenant_id, coalesce(max(s.version), 0) + 1, internal.tenant_today(p_tenant_id), p_tolerance, p_actor
     FROM kassa.dunning_schedules s WHERE s.tenant_id = p_tenant_id
   RETURNING * INTO made;
-  INSERT INTO kassa.dunning_steps (tenant_id, schedule_version, day_offset, kind, fee)
-  SELECT p_tenant_id, made.version, (e ->> 'day')::integer, e ->> 'kind', coalesce((e ->> 'fee')::bigint, 0)
+  INSERT INTO kassa.dunning_steps (tenant_id, schedule_version, day_offset, kind, fee, retry)
+  SELECT p_tenant_id, made.version, (e ->> 'day')::integer, e ->> 'kind', coalesce((e ->> 'fee')::bigint, 0),
+         coalesce((e ->> 'retry')::boolean, false)
     FROM jsonb_array_elements(steps) e;
   RETURN made;
 END $$;
@@ -431,7 +459,7 @@ GRANT SELECT ON kassa.invoice_dunning, kassa.invoice_dunning_steps TO customer, 
 CREATE VIEW api.dunning_schedules WITH (security_invoker = true) AS
   SELECT tenant_id, version, valid_from, tolerance, created_by, created_at FROM kassa.dunning_schedules;
 CREATE VIEW api.dunning_steps WITH (security_invoker = true) AS
-  SELECT tenant_id, schedule_version, day_offset, kind, fee FROM kassa.dunning_steps;
+  SELECT tenant_id, schedule_version, day_offset, kind, fee, retry FROM kassa.dunning_steps;
 CREATE VIEW api.dunning_pauses WITH (security_invoker = true) AS
   SELECT id, tenant_id, customer_id, invoice_id, reason, until, actor, created_at, ended_at, ended_by
     FROM kassa.dunning_pauses;

@@ -5,6 +5,8 @@
 -- an invoice twice for one due date; a declined card fails that payment, the invoice stays
 -- open and becomes overdue like any unpaid one (dunning takes it from there). Customers whose
 -- primary method is a debit order are collected by the debit-order run instead.
+-- A dunning step with a retry charges the card once more, once per invoice and step (the
+-- payments_one_retry_per_dunning_step index), by the dunning job (jobs/dunning.py).
 
 -- The card auto-pay charges: the customer's primary method, a card not removed.
 CREATE OR REPLACE FUNCTION internal.auto_pay_card(p_tenant uuid, p_customer uuid)
@@ -41,18 +43,41 @@ RETURNS boolean LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
 $$;
 GRANT EXECUTE ON FUNCTION api.configure_auto_pay(boolean, uuid) TO customer, staff;
 
--- Whether the invoice is to be charged for due date p_due_on: open, something due, due that
--- day, its customer opted in with a primary card, no auto-pay payment for that due date yet, and
--- no debit order of it in flight (db/functions/480_debit_orders.sql).
-CREATE OR REPLACE FUNCTION internal.auto_pay_due(i kassa.invoices, p_due_on date)
+-- Whether the invoice can be charged to its customer's card now: open, something due, its
+-- customer opted in with a primary card, and no debit order of it in flight
+-- (db/functions/480_debit_orders.sql).
+CREATE OR REPLACE FUNCTION internal.card_collectable(i kassa.invoices)
 RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
-  SELECT i.status IN ('finalised', 'partially_paid', 'overdue') AND i.amount_due > 0 AND i.due_on = p_due_on
+  SELECT i.status IN ('finalised', 'partially_paid', 'overdue') AND i.amount_due > 0
      AND EXISTS (SELECT FROM kassa.customers c WHERE c.tenant_id = i.tenant_id AND c.id = i.customer_id AND c.auto_pay)
      AND internal.auto_pay_card(i.tenant_id, i.customer_id) IS NOT NULL
-     AND NOT EXISTS (SELECT FROM kassa.payments p WHERE p.tenant_id = i.tenant_id AND p.invoice_id = i.id
-                        AND p.auto_pay_due_on = p_due_on)
      AND NOT EXISTS (SELECT FROM kassa.debit_order_items d WHERE d.tenant_id = i.tenant_id AND d.invoice_id = i.id
                         AND d.status IN ('pending', 'submitted'))
+$$;
+
+-- Whether the invoice is to be charged for due date p_due_on: collectable by card, due that
+-- day, and no auto-pay payment for that due date yet.
+CREATE OR REPLACE FUNCTION internal.auto_pay_due(i kassa.invoices, p_due_on date)
+RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
+  SELECT i.due_on = p_due_on AND internal.card_collectable(i)
+     AND NOT EXISTS (SELECT FROM kassa.payments p WHERE p.tenant_id = i.tenant_id AND p.invoice_id = i.id
+                        AND p.auto_pay_due_on = p_due_on)
+$$;
+
+-- Whether the invoice is to be charged for its dunning step p_step (a retry step,
+-- db/functions/470_dunning.sql): collectable by card, the step its latest taken, and no
+-- payment for that step yet. A retry left behind by a later step is not charged any more.
+CREATE OR REPLACE FUNCTION internal.dunning_retry_due(i kassa.invoices, p_step integer)
+RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
+  SELECT internal.card_collectable(i)
+     AND EXISTS (SELECT FROM kassa.invoice_dunning d
+                   JOIN kassa.invoice_dunning_steps x ON x.tenant_id = d.tenant_id AND x.invoice_id = d.invoice_id
+                                                     AND x.step = d.last_step AND x.outcome = 'taken'
+                   JOIN kassa.dunning_steps st ON st.tenant_id = d.tenant_id AND st.schedule_version = d.schedule_version
+                                              AND st.day_offset = x.step AND st.retry
+                  WHERE d.tenant_id = i.tenant_id AND d.invoice_id = i.id AND d.last_step = p_step)
+     AND NOT EXISTS (SELECT FROM kassa.payments p WHERE p.tenant_id = i.tenant_id AND p.invoice_id = i.id
+                        AND p.dunning_step = p_step)
 $$;
 
 -- The invoices to charge on p_as_of (NULL: each tenant's today), of one tenant or (NULL) all:
@@ -71,31 +96,48 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
    ORDER BY i.tenant_id, i.customer_id, i.issued_on, i.number
 $$;
 
--- Claims one charge: a pending card payment of the invoice's amount due, naming the invoice
--- and the due date, or NULL when it is no longer due (paid meanwhile, taken by another run).
-CREATE OR REPLACE FUNCTION internal.claim_auto_pay(p_tenant uuid, p_invoice uuid, p_due_on date) RETURNS jsonb
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+-- The card retries of dunning steps to charge, of one tenant or (NULL) all.
+CREATE OR REPLACE FUNCTION internal.due_dunning_retries(p_tenant uuid)
+RETURNS TABLE (tenant_id uuid, invoice_id uuid, step integer)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
+  SELECT i.tenant_id, i.id, d.last_step
+    FROM kassa.invoice_dunning d
+    JOIN kassa.invoices i ON i.tenant_id = d.tenant_id AND i.id = d.invoice_id
+   WHERE (p_tenant IS NULL OR d.tenant_id = p_tenant) AND d.last_step > 0
+     AND internal.dunning_retry_due(i, d.last_step)
+   ORDER BY i.tenant_id, i.customer_id, i.issued_on, i.number
+$$;
+
+-- Claims one card charge of an invoice, for its due date p_due_on (auto-pay) or, with no date,
+-- for its dunning step p_dunning_step (a retry): a pending card payment of the invoice's amount due naming the invoice and the date or
+-- step, or NULL when it is no longer due (paid meanwhile, taken by another run).
+CREATE OR REPLACE FUNCTION internal.claim_invoice_charge(p_tenant uuid, p_invoice uuid, p_due_on date,
+                                                         p_dunning_step integer)
+RETURNS jsonb LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   i   kassa.invoices;
   pay kassa.payments;
 BEGIN
   -- Under the invoice's lock, two runs claim one after the other; the second sees the first's payment.
   SELECT * INTO i FROM kassa.invoices v WHERE v.tenant_id = p_tenant AND v.id = p_invoice FOR UPDATE;
-  IF NOT FOUND OR NOT internal.auto_pay_due(i, p_due_on) THEN
+  IF NOT FOUND OR NOT coalesce(internal.auto_pay_due(i, p_due_on), internal.dunning_retry_due(i, p_dunning_step)) THEN
     RETURN NULL;
   END IF;
   pay := internal.new_payment(p_tenant, i.customer_id, 'stripe', 'card', 'payment', i.amount_due, i.currency,
                               p_payment_method => internal.auto_pay_card(p_tenant, i.customer_id),
                               p_invoice => i.id);
-  UPDATE kassa.payments p SET auto_pay_due_on = p_due_on WHERE p.tenant_id = p_tenant AND p.id = pay.id;
+  UPDATE kassa.payments p
+     SET auto_pay_due_on = p_due_on, dunning_step = CASE WHEN p_due_on IS NULL THEN p_dunning_step END
+   WHERE p.tenant_id = p_tenant AND p.id = pay.id;
   RETURN internal.off_session_claim(pay);  -- 430_auto_topup.sql: the same charger
 END $$;
 
--- Charges claimed at or before p_before with no answer recorded (a crash between claim and
--- gateway): the job asks the gateway again with the same idempotency key.
-CREATE OR REPLACE FUNCTION internal.in_flight_auto_pays(p_before timestamptz, p_tenant uuid)
+-- Invoice card charges (auto-pay, dunning retries) claimed at or before p_before with no answer
+-- recorded (a crash between claim and gateway): the jobs ask the gateway again with the same
+-- idempotency key.
+CREATE OR REPLACE FUNCTION internal.in_flight_invoice_charges(p_before timestamptz, p_tenant uuid)
 RETURNS SETOF jsonb LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
   SELECT internal.off_session_claim(p) FROM kassa.payments p
-   WHERE p.auto_pay_due_on IS NOT NULL AND p.status = 'pending' AND p.created_at <= p_before
-     AND (p_tenant IS NULL OR p.tenant_id = p_tenant)
+   WHERE (p.auto_pay_due_on IS NOT NULL OR p.dunning_step IS NOT NULL) AND p.status = 'pending'
+     AND p.created_at <= p_before AND (p_tenant IS NULL OR p.tenant_id = p_tenant)
 $$;

@@ -121,8 +121,9 @@ $$;
 -- the batch as it stands and add nothing. The debits,
 -- one per invoice: customers whose primary payment method is a debit order with an active
 -- mandate, their invoices due on or before the action date with an amount due, at that amount,
--- none with a debit in flight, none returned for a reason that allows no retry, none presented
--- three times. Each debit gets a pending NetCash payment naming its invoice. Set-based.
+-- none with a debit in flight, none returned unless the reason allows another presentation and
+-- a dunning retry step asked for it since (debit_order_items.retry_step,
+-- db/functions/470_dunning.sql), none presented three times. Each debit gets a pending NetCash payment naming its invoice. Set-based.
 CREATE OR REPLACE FUNCTION internal.record_debit_order_batch(
   p_tenant uuid, p_submission date, p_action date, p_service text, p_name text)
 RETURNS kassa.debit_order_batches
@@ -156,7 +157,8 @@ BEGIN
      WHERE i.tenant_id = p_tenant AND i.status IN ('finalised', 'partially_paid', 'overdue') AND i.amount_due > 0
        AND i.due_on <= p_action
        AND NOT EXISTS (SELECT FROM kassa.debit_order_items d WHERE d.tenant_id = i.tenant_id AND d.invoice_id = i.id
-                          AND (d.status IN ('pending', 'submitted', 'disputed') OR (d.status = 'unpaid' AND NOT d.retry_allowed)))
+                          AND (d.status IN ('pending', 'submitted', 'disputed')
+                               OR (d.status = 'unpaid' AND d.retry_step IS NULL)))
      ORDER BY i.id
        FOR UPDATE OF i
   ), chosen AS (
@@ -302,6 +304,48 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
    ORDER BY b.tenant_id, b.submission_date
 $$;
 
+-- Staff: what NetCash's portal shows of a batch whose upload answer was lost (upload_unknown,
+-- never sent again by the job). Received: NetCash has the file, its debits are submitted and
+-- their results come with the merchant statement (a batch held for authorisation there is
+-- authorised there first). Not received: its debits are rejected, their payments fail and the
+-- invoices are free for the next run. The reason is kept on the batch (audited); a batch in
+-- any other state is refused (P0E07).
+CREATE OR REPLACE FUNCTION internal.resolve_debit_order_batch(p_tenant uuid, p_batch uuid, p_received boolean,
+                                                              p_reason text)
+RETURNS kassa.debit_order_batches
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  batch kassa.debit_order_batches := internal.lock_debit_order_batch(p_tenant, p_batch);
+BEGIN
+  IF p_received IS NULL THEN
+    PERFORM internal.raise_error('P0E09', 'received must be true (NetCash has the batch) or false (it has not)');
+  END IF;
+  PERFORM internal.check_text(p_reason, 'reason', 500);
+  IF batch.status <> 'upload_unknown' THEN
+    PERFORM internal.raise_error('P0E07', format('debit-order batch %s is %s, only a batch whose upload answer was lost is resolved',
+                                                 p_batch, batch.status),
+      hint => 'The job moves every other batch on by NetCash''s answers.');
+  END IF;
+  IF p_received THEN
+    UPDATE kassa.debit_order_items d SET status = 'submitted'
+     WHERE d.tenant_id = p_tenant AND d.batch_id = p_batch AND d.status = 'pending';
+  ELSE
+    PERFORM internal.reject_debit_order_items(p_tenant, array_agg(d.id), 'the batch never reached NetCash: ' || p_reason)
+       FROM kassa.debit_order_items d WHERE d.tenant_id = p_tenant AND d.batch_id = p_batch HAVING count(*) > 0;
+  END IF;
+  UPDATE kassa.debit_order_batches b
+     SET status = CASE WHEN p_received THEN 'submitted' ELSE 'failed' END, resolution = p_reason, updated_at = now()
+   WHERE b.tenant_id = p_tenant AND b.id = p_batch
+  RETURNING * INTO batch;
+  RETURN batch;
+END $$;
+
+CREATE OR REPLACE FUNCTION api.resolve_debit_order_batch(batch_id uuid, received boolean, reason text)
+RETURNS kassa.debit_order_batches LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
+  SELECT internal.resolve_debit_order_batch(internal.jwt_tenant_id(), batch_id, received, reason)
+$$;
+GRANT EXECUTE ON FUNCTION api.resolve_debit_order_batch(uuid, boolean, text) TO staff;
+
 SELECT internal.audit_table('kassa.debit_order_batches', 'tenant_id', 'id');
 SELECT internal.audit_table('kassa.debit_order_items', 'tenant_id', 'id');
 SELECT internal.allow('staff', 'SELECT', internal.tenant_rows(), 'kassa.debit_order_batches', 'kassa.debit_order_items');
@@ -313,13 +357,13 @@ GRANT SELECT ON kassa.debit_order_items TO customer, staff;
 -- debits; a customer sees their own debits.
 CREATE VIEW api.debit_order_batches WITH (security_invoker = true) AS
   SELECT b.id, b.tenant_id, b.submission_date, b.action_date, b.service, b.name, b.status, b.load_status, b.error,
-         b.created_at, b.updated_at
+         b.resolution, b.created_at, b.updated_at
     FROM kassa.debit_order_batches b;
 GRANT SELECT ON api.debit_order_batches TO staff;
 
 CREATE VIEW api.debit_order_items WITH (security_invoker = true) AS
   SELECT d.id, d.tenant_id, d.batch_id, d.submission_date, d.invoice_id, d.customer_id, d.payment_method_id,
-         d.payment_id, d.amount, d.presentation, d.status, d.reason_code, d.reason, d.retry_allowed, d.created_at,
+         d.payment_id, d.amount, d.presentation, d.status, d.reason_code, d.reason, d.retry_allowed, d.retry_step, d.created_at,
          d.settled_at
     FROM kassa.debit_order_items d;
 GRANT SELECT ON api.debit_order_items TO customer, staff;
@@ -345,7 +389,8 @@ $$;
 -- gets a reversal (a refund of kind `unpaid` or `dispute`, which un-settles its invoice), one
 -- still pending fails (nothing was booked). The reason decides what follows: a dispute, 12
 -- (account closed) and 30 (no authority) cancel the mandate; 2 (not provided for) allows the
--- invoice to be presented again, at most three presentations in all; any other reason ends the
+-- invoice to be presented again when a dunning step retries it, at most three presentations in
+-- all; any other reason ends the
 -- debit-order collection of that invoice. Answers applied, duplicate or unknown (not a debit of
 -- Kassa's, or of p_tenant when given).
 CREATE OR REPLACE FUNCTION internal.apply_debit_order_result(

@@ -142,7 +142,8 @@ GRANT EXECUTE ON FUNCTION
   internal.ledger_mismatches(uuid), internal.count_billing_accounts(uuid),
   internal.due_auto_topups(timestamptz), internal.in_flight_auto_topups(timestamptz),
   internal.claim_auto_topup(uuid, uuid, timestamptz),
-  internal.due_auto_pays(date, uuid), internal.claim_auto_pay(uuid, uuid, date),
-  internal.in_flight_auto_pays(timestamptz, uuid),
+  internal.due_auto_pays(date, uuid), internal.due_dunning_retries(uuid),
+  internal.claim_invoice_charge(uuid, uuid, date, integer),
+  internal.in_flight_invoice_charges(timestamptz, uuid),
   internal.complete_payment(uuid, uuid, bigint, text, text, jsonb), internal.fail_payment(uuid, uuid, text, jsonb)
   TO kassa_worker;

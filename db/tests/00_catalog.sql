@@ -139,8 +139,9 @@ $$, ARRAY[
   'internal.ledger_mismatches(uuid)', 'internal.count_billing_accounts(uuid)',
   'internal.due_auto_topups(timestamp with time zone)', 'internal.in_flight_auto_topups(timestamp with time zone)',
   'internal.claim_auto_topup(uuid,uuid,timestamp with time zone)',
-  'internal.due_auto_pays(date,uuid)', 'internal.claim_auto_pay(uuid,uuid,date)',
-  'internal.in_flight_auto_pays(timestamp with time zone,uuid)',
+  'internal.due_auto_pays(date,uuid)', 'internal.due_dunning_retries(uuid)',
+  'internal.claim_invoice_charge(uuid,uuid,date,integer)',
+  'internal.in_flight_invoice_charges(timestamp with time zone,uuid)',
   'internal.complete_payment(uuid,uuid,bigint,text,text,jsonb)', 'internal.fail_payment(uuid,uuid,text,jsonb)'
 ], 'the worker executes exactly its listed functions');
 

@@ -56,7 +56,7 @@ SELECT is((SELECT n.payload - 'customer_id' - 'invoice_id' - 'account_number' - 
           jsonb_build_object('customer_name', 'Alice A1', 'locale', 'en',
                              'invoice_number', (SELECT number FROM kassa.invoices JOIN inv USING (id) WHERE name = 'a1'),
                              'amount_due', 10000, 'currency', 'ZAR', 'due_on', '2026-06-15', 'as_of', '2026-06-08',
-                             'step', -7, 'step_kind', 'reminder', 'days_overdue', 0, 'schedule_version', 1, 'fee', 0,
+                             'step', -7, 'step_kind', 'reminder', 'days_overdue', 0, 'schedule_version', 1, 'fee', 0, 'retry', NULL,
                              'urgency', 'low'),
           'the reminder carries what a template needs');
 SELECT ok((SELECT l.amount = 10000 AND l.expires_at = (n.payload ->> 'payment_link_expires_at')::timestamptz

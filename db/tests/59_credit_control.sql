@@ -115,13 +115,13 @@ SELECT is((SELECT array_agg(invoice_id) FROM ids, internal.due_auto_pays((SELECT
 SELECT is((SELECT count(*) FROM ids, internal.due_auto_pays((SELECT due_on + 8 FROM third), ta)), 0::bigint,
           'after a week it is left to dunning');
 CREATE TEMP TABLE claim AS
-  SELECT internal.claim_auto_pay(ta, (SELECT id FROM third), (SELECT due_on FROM third)) AS c FROM ids;
+  SELECT internal.claim_invoice_charge(ta, (SELECT id FROM third), (SELECT due_on FROM third), NULL) AS c FROM ids;
 SELECT is((SELECT (c ->> 'amount', c ->> 'invoice_id', c #>> '{card,payment_method}')::text FROM claim),
           (SELECT ('8000', id, 'pm_59')::text FROM third), 'a claim charges the amount due to the primary card');
 SELECT is((SELECT (invoice_id, auto_pay_due_on, status)::text FROM kassa.payments
             WHERE id = (SELECT (c ->> 'payment_id')::uuid FROM claim)),
           (SELECT (id, due_on, 'pending')::text FROM third), 'the payment names the invoice and the due date');
-SELECT is(internal.claim_auto_pay(ta, (SELECT id FROM third), (SELECT due_on FROM third)), NULL, 'a second claim gets nothing')
+SELECT is(internal.claim_invoice_charge(ta, (SELECT id FROM third), (SELECT due_on FROM third), NULL), NULL, 'a second claim gets nothing')
   FROM ids;
 SELECT internal.fail_payment(ta, (SELECT (c ->> 'payment_id')::uuid FROM claim), 'card declined') FROM ids;
 SELECT is((SELECT count(*) FROM ids, internal.due_auto_pays((SELECT due_on FROM third), ta)), 0::bigint,
