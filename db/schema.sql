@@ -1423,6 +1423,34 @@ CREATE FUNCTION internal.email_taken(p_tenant uuid, p_email text, p_except uuid)
 
 ALTER FUNCTION internal.email_taken(p_tenant uuid, p_email text, p_except uuid) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.emit(p_tenant uuid, p_customer uuid, p_kind text, p_payload jsonb, p_version smallint DEFAULT 1) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.emit(p_tenant uuid, p_customer uuid, p_kind text, p_payload jsonb, p_version smallint) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.emit_invoice_events(p_tenant_id uuid, p_invoice_ids uuid[], p_kind text) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.emit_invoice_events(p_tenant_id uuid, p_invoice_ids uuid[], p_kind text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.emit_payment_event(pay kassa.payments) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.emit_payment_event(pay kassa.payments) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.event_customer(p_tenant uuid, p_customer uuid) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.event_customer(p_tenant uuid, p_customer uuid) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.event_uuid(p_value text, p_what text) RETURNS uuid
     LANGUAGE plpgsql IMMUTABLE
     AS $$…$$;
@@ -2403,12 +2431,12 @@ CREATE FUNCTION internal.set_tenant_status(p_tenant text, p_status text) RETURNS
 
 ALTER FUNCTION internal.set_tenant_status(p_tenant text, p_status text) OWNER TO kassa_owner;
 
-CREATE FUNCTION internal.settle_auto_topup() RETURNS trigger
+CREATE FUNCTION internal.settle_auto_topup(pay kassa.payments) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 
-ALTER FUNCTION internal.settle_auto_topup() OWNER TO kassa_owner;
+ALTER FUNCTION internal.settle_auto_topup(pay kassa.payments) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.settle_credit_note(p_invoice kassa.invoices, p_note kassa.credit_notes) RETURNS void
     LANGUAGE plpgsql
@@ -2573,12 +2601,12 @@ CREATE FUNCTION internal.void_invoice(p_tenant_id uuid, p_invoice_id uuid, p_rea
 
 ALTER FUNCTION internal.void_invoice(p_tenant_id uuid, p_invoice_id uuid, p_reason text, p_issued_on date) OWNER TO kassa_owner;
 
-CREATE FUNCTION internal.warn_low_balance() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
+CREATE FUNCTION internal.wake_event_consumers() RETURNS trigger
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$…$$;
 
-ALTER FUNCTION internal.warn_low_balance() OWNER TO kassa_owner;
+ALTER FUNCTION internal.wake_event_consumers() OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.write_by_key(api_view regclass, base regclass, renamed jsonb DEFAULT '{}'::jsonb) RETURNS void
     LANGUAGE plpgsql
@@ -3157,14 +3185,17 @@ ALTER TABLE api.ledger_entries OWNER TO kassa_owner;
 
 CREATE TABLE kassa.low_balance_thresholds (
     tenant_id uuid DEFAULT (((NULLIF(current_setting('request.jwt.claims'::text, true), ''::text))::json ->> 'tenant_id'::text))::uuid NOT NULL,
-    amount bigint NOT NULL
+    amount bigint NOT NULL,
+    urgency text DEFAULT 'warning'::text NOT NULL,
+    CONSTRAINT low_balance_thresholds_urgency_known CHECK ((urgency = ANY (ARRAY['warning'::text, 'urgent'::text, 'critical'::text])))
 );
 
 ALTER TABLE kassa.low_balance_thresholds OWNER TO kassa_owner;
 
 CREATE VIEW api.low_balance_thresholds WITH (security_invoker='true') AS
  SELECT low_balance_thresholds.tenant_id,
-    low_balance_thresholds.amount
+    low_balance_thresholds.amount,
+    low_balance_thresholds.urgency
    FROM kassa.low_balance_thresholds;
 
 ALTER TABLE api.low_balance_thresholds OWNER TO kassa_owner;
@@ -3180,9 +3211,12 @@ CREATE TABLE kassa.notifications (
     attempts integer DEFAULT 0 NOT NULL,
     last_error text,
     public_id uuid DEFAULT gen_random_uuid() NOT NULL,
+    version smallint DEFAULT 1 NOT NULL,
+    xact_id xid8 DEFAULT pg_current_xact_id() NOT NULL,
     CONSTRAINT notifications_kind_format CHECK ((kind ~ '^[a-z_]{1,64}$'::text)),
     CONSTRAINT notifications_kind_max_length CHECK ((char_length(kind) <= 64)),
-    CONSTRAINT notifications_last_error_max_length CHECK ((char_length(last_error) <= 4000))
+    CONSTRAINT notifications_last_error_max_length CHECK ((char_length(last_error) <= 4000)),
+    CONSTRAINT notifications_version_positive CHECK ((version > 0))
 );
 
 ALTER TABLE kassa.notifications OWNER TO kassa_owner;
@@ -3192,6 +3226,7 @@ CREATE VIEW api.notifications WITH (security_invoker='true') AS
     notifications.tenant_id,
     notifications.customer_id,
     notifications.kind,
+    notifications.version,
     notifications.payload,
     notifications.created_at,
     notifications.delivered_at
@@ -3957,6 +3992,8 @@ CREATE INDEX job_runs_open ON kassa.job_runs USING btree (job, id) WHERE (status
 
 CREATE INDEX notifications_customer ON kassa.notifications USING btree (tenant_id, customer_id, id);
 
+CREATE INDEX notifications_in_order ON kassa.notifications USING btree (xact_id, id);
+
 CREATE INDEX notifications_undelivered ON kassa.notifications USING btree (created_at) WHERE (delivered_at IS NULL);
 
 CREATE INDEX payment_links_customer ON kassa.payment_links USING btree (tenant_id, customer_id, created_at);
@@ -4275,9 +4312,7 @@ CREATE TRIGGER refuse_customer_delete BEFORE DELETE ON kassa.customers FOR EACH 
 
 CREATE TRIGGER request_auto_topup AFTER UPDATE OF balance ON kassa.billing_accounts FOR EACH ROW WHEN ((new.balance < old.balance)) EXECUTE FUNCTION internal.request_auto_topup();
 
-CREATE TRIGGER settle_auto_topup AFTER UPDATE OF status ON kassa.payments FOR EACH ROW WHEN ((new.auto_topup AND (old.status = 'pending'::text) AND (new.status <> 'pending'::text))) EXECUTE FUNCTION internal.settle_auto_topup();
-
-CREATE TRIGGER warn_low_balance AFTER UPDATE OF balance ON kassa.billing_accounts FOR EACH ROW WHEN ((new.balance < old.balance)) EXECUTE FUNCTION internal.warn_low_balance();
+CREATE TRIGGER wake_event_consumers AFTER INSERT ON kassa.notifications FOR EACH STATEMENT EXECUTE FUNCTION internal.wake_event_consumers();
 
 ALTER TABLE ONLY kassa.auto_topups
     ADD CONSTRAINT auto_topups_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
@@ -5296,6 +5331,14 @@ GRANT ALL ON FUNCTION internal.dunning_run(p_tenant_id uuid, p_as_of date, p_act
 REVOKE ALL ON FUNCTION internal.email_taken(p_tenant uuid, p_email text, p_except uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.email_taken(p_tenant uuid, p_email text, p_except uuid) TO customer;
 
+REVOKE ALL ON FUNCTION internal.emit(p_tenant uuid, p_customer uuid, p_kind text, p_payload jsonb, p_version smallint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.emit_invoice_events(p_tenant_id uuid, p_invoice_ids uuid[], p_kind text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.emit_payment_event(pay kassa.payments) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.event_customer(p_tenant uuid, p_customer uuid) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.event_uuid(p_value text, p_what text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.fail_interrupted_job_runs() FROM PUBLIC;
@@ -5646,7 +5689,7 @@ REVOKE ALL ON FUNCTION internal.set_primary_payment_method(p_tenant uuid, p_meth
 
 REVOKE ALL ON FUNCTION internal.set_tenant_status(p_tenant text, p_status text) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION internal.settle_auto_topup() FROM PUBLIC;
+REVOKE ALL ON FUNCTION internal.settle_auto_topup(pay kassa.payments) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.settle_credit_note(p_invoice kassa.invoices, p_note kassa.credit_notes) FROM PUBLIC;
 
@@ -5709,7 +5752,7 @@ GRANT ALL ON FUNCTION internal.view_key(base regclass, renamed jsonb) TO staff;
 
 REVOKE ALL ON FUNCTION internal.void_invoice(p_tenant_id uuid, p_invoice_id uuid, p_reason text, p_issued_on date) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION internal.warn_low_balance() FROM PUBLIC;
+REVOKE ALL ON FUNCTION internal.wake_event_consumers() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.write_by_key(api_view regclass, base regclass, renamed jsonb) FROM PUBLIC;
 

@@ -50,7 +50,7 @@ def customer_with_service(db, travel_to):
 
 
 def dunning_events(db, customer) -> list[tuple]:
-    rows = db.execute("SELECT kind, payload FROM kassa.notifications WHERE customer_id = %s AND kind <> 'low_balance'"
+    rows = db.execute("SELECT kind, payload FROM kassa.notifications WHERE customer_id = %s AND payload ? 'step'"
                       " ORDER BY id", [customer["id"]]).fetchall()
     return [(row["kind"], row["payload"].get("step"), row["payload"].get("as_of")) for row in rows]
 

@@ -91,6 +91,17 @@ BEGIN
       FROM (SELECT r.tenant_id, r.customer_id, sum(r.amount)::bigint AS delta
               FROM running r GROUP BY 1, 2) d
      WHERE a.tenant_id = d.tenant_id AND a.customer_id = d.customer_id
+    RETURNING a.tenant_id, a.customer_id, a.balance - d.delta AS before, a.balance AS after, a.currency
+  ), warned AS (
+    -- Low-balance warnings (db/functions/440_low_balance.sql): each threshold the balance
+    -- crossed downwards, once per crossing, the lowest first.
+    INSERT INTO kassa.notifications (tenant_id, customer_id, kind, payload)
+    SELECT m.tenant_id, m.customer_id, 'low_balance',
+           internal.event_customer(m.tenant_id, m.customer_id)
+           || jsonb_build_object('threshold', t.amount, 'urgency', t.urgency, 'balance', m.after, 'currency', m.currency)
+      FROM moved m JOIN kassa.low_balance_thresholds t ON t.tenant_id = m.tenant_id
+     WHERE m.before >= t.amount AND m.after < t.amount
+     ORDER BY m.tenant_id, m.customer_id, t.amount DESC
   )
   INSERT INTO kassa.ledger_entries AS l (tenant_id, customer_id, entry_no, kind, amount, currency, balance_after,
                                          source_type, source_id, description)

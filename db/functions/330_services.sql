@@ -228,6 +228,15 @@ BEGIN
   VALUES (s.tenant_id, s.id, s.customer_id, p_action, btrim(p_reason), p_on, to_jsonb(p_before), to_jsonb(s),
           coalesce(internal.audit_actor(internal.jwt_claims()), session_user));
   PERFORM set_config('kassa.service_transition', 'off', true);
+  -- The event a network system provisions from (docs/events.md), with the service's reference data.
+  PERFORM internal.emit(s.tenant_id, s.customer_id,
+    CASE p_action WHEN 'activate' THEN 'service_activated' WHEN 'suspend' THEN 'service_suspended'
+                  WHEN 'resume' THEN 'service_reactivated' WHEN 'cancel' THEN 'service_cancelled'
+                  ELSE 'service_plan_changed' END,
+    jsonb_build_object('service_id', s.id, 'reference', s.reference, 'installation_address', s.installation_address,
+                       'status', s.status, 'suspension_reason', s.suspension_reason,
+                       'price_version_id', s.price_version_id, 'previous_price_version_id', p_before.price_version_id,
+                       'effective_on', p_on, 'reason', btrim(p_reason)));
   RETURN s;
 END $$;
 

@@ -333,6 +333,20 @@ LANGUAGE sql SET search_path = '' AS $$
    WHERE e.entries IS NOT NULL
 $$;
 
+-- The events of invoices (docs/events.md), set-based: invoice_issued, invoice_overdue.
+CREATE OR REPLACE FUNCTION internal.emit_invoice_events(p_tenant_id uuid, p_invoice_ids uuid[], p_kind text)
+RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
+  INSERT INTO kassa.notifications (tenant_id, customer_id, kind, payload)
+  SELECT i.tenant_id, i.customer_id, p_kind,
+         internal.event_customer(i.tenant_id, i.customer_id)
+         || jsonb_build_object('invoice_id', i.id, 'invoice_number', i.number, 'total', i.total,
+                               'amount_due', i.amount_due, 'currency', i.currency, 'issued_on', i.issued_on,
+                               'due_on', i.due_on, 'status', i.status)
+    FROM kassa.invoices i
+   WHERE i.tenant_id = p_tenant_id AND i.id = ANY (p_invoice_ids)
+   ORDER BY i.customer_id, i.number
+$$;
+
 -- Finalise drafts in one set-based pass: the checks, supply dates, totals and gapless numbers,
 -- the ledger posting, then any credit on the customers' accounts is applied.
 CREATE OR REPLACE FUNCTION internal.finalise_invoices(p_tenant_id uuid, p_invoice_ids uuid[], p_issued_on date)
@@ -354,6 +368,7 @@ BEGIN
   PERFORM internal.post_invoices(p_tenant_id, p_invoice_ids);
   PERFORM internal.allocate_credit(p_tenant_id, array_agg(DISTINCT i.customer_id))
      FROM kassa.invoices i WHERE i.tenant_id = p_tenant_id AND i.id = ANY (p_invoice_ids);
+  PERFORM internal.emit_invoice_events(p_tenant_id, p_invoice_ids, 'invoice_issued');
 
   RETURN QUERY SELECT i.* FROM kassa.invoices i
                 WHERE i.tenant_id = p_tenant_id AND i.id = ANY (p_invoice_ids) ORDER BY i.number;
@@ -365,17 +380,21 @@ END $$;
 CREATE OR REPLACE FUNCTION internal.mark_overdue(p_tenant_id uuid, p_as_of date DEFAULT NULL)
 RETURNS integer LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
-  as_of  date := coalesce(p_as_of, internal.tenant_today(p_tenant_id));
-  marked integer;
+  as_of   date := coalesce(p_as_of, internal.tenant_today(p_tenant_id));
+  overdue uuid[];
 BEGIN
   IF as_of IS NULL THEN  -- only an unknown tenant has no today
     PERFORM internal.raise_error('P0T02', format('unknown tenant %s', p_tenant_id));
   END IF;
-  UPDATE kassa.invoices i SET status = 'overdue'
-   WHERE i.tenant_id = p_tenant_id AND i.status IN ('finalised', 'partially_paid') AND i.due_on < as_of
-     AND i.amount_due > 0;
-  GET DIAGNOSTICS marked = ROW_COUNT;
-  RETURN marked;
+  WITH marked_now AS (
+    UPDATE kassa.invoices i SET status = 'overdue'
+     WHERE i.tenant_id = p_tenant_id AND i.status IN ('finalised', 'partially_paid') AND i.due_on < as_of
+       AND i.amount_due > 0
+    RETURNING i.id
+  )
+  SELECT array_agg(m.id) INTO overdue FROM marked_now m;
+  PERFORM internal.emit_invoice_events(p_tenant_id, overdue, 'invoice_overdue');
+  RETURN coalesce(cardinality(overdue), 0);
 END $$;
 
 SELECT internal.audit_table('kassa.invoices', 'tenant_id', 'id');

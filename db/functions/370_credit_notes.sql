@@ -202,8 +202,8 @@ BEGIN
 END $$;
 
 -- Crediting, step 5: the settlement (see the top of this file): the invoice's amounts and
--- status, the allocation of what reduces its amount due, the ledger, and a released payment
--- settling the customer's other open invoices.
+-- status, the allocation of what reduces its amount due, the ledger, a released payment
+-- settling the customer's other open invoices, and the event credit_note_issued.
 CREATE OR REPLACE FUNCTION internal.settle_credit_note(p_invoice kassa.invoices, p_note kassa.credit_notes)
 RETURNS void
 LANGUAGE plpgsql SET search_path = '' AS $$
@@ -238,6 +238,12 @@ BEGIN
   IF released > 0 AND p_note.settlement = 'balance' THEN
     PERFORM internal.allocate_credit(p_invoice.tenant_id, ARRAY[p_invoice.customer_id]);
   END IF;
+  PERFORM internal.emit(p_invoice.tenant_id, p_invoice.customer_id, 'credit_note_issued',
+    jsonb_build_object('credit_note_id', p_note.id, 'credit_note_number', p_note.number, 'settlement', p_note.settlement,
+                       'total', p_note.total, 'currency', p_note.currency, 'issued_on', p_note.issued_on,
+                       'reason', p_note.reason, 'invoice_id', i.id, 'invoice_number', i.number,
+                       'invoice_amount_due', i.amount_due))
+     FROM kassa.invoices i WHERE i.tenant_id = p_invoice.tenant_id AND i.id = p_invoice.id;
 END $$;
 
 CREATE OR REPLACE FUNCTION internal.create_credit_note(

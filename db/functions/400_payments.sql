@@ -108,6 +108,24 @@ BEGIN
 END $$;
 
 -- Completion, shared by every provider. Completing a completed payment is a no-op.
+-- The event of a payment's outcome (docs/events.md): received (a payment), top-up succeeded,
+-- auto top-up charged; or failed (payment_failed, auto_topup_failed) with the reason.
+CREATE OR REPLACE FUNCTION internal.emit_payment_event(pay kassa.payments) RETURNS void
+LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
+  SELECT internal.emit(pay.tenant_id, pay.customer_id,
+           CASE WHEN pay.status = 'failed' THEN CASE WHEN pay.auto_topup THEN 'auto_topup_failed' ELSE 'payment_failed' END
+                WHEN pay.auto_topup THEN 'auto_topup_charged'
+                WHEN pay.purpose = 'top_up' THEN 'topup_succeeded'
+                ELSE 'payment_received' END,
+           jsonb_build_object('payment_id', pay.id, 'amount', pay.amount, 'bonus', pay.bonus, 'currency', pay.currency,
+                              'purpose', pay.purpose, 'provider', pay.provider, 'method', pay.method,
+                              'invoice_id', pay.invoice_id, 'invoice_number', i.number, 'balance', a.balance)
+           || CASE WHEN pay.status = 'failed' THEN jsonb_build_object('reason', pay.failure_reason) ELSE '{}' END)
+    FROM kassa.billing_accounts a
+    LEFT JOIN kassa.invoices i ON i.tenant_id = pay.tenant_id AND i.id = pay.invoice_id
+   WHERE a.tenant_id = pay.tenant_id AND a.customer_id = pay.customer_id
+$$;
+
 CREATE OR REPLACE FUNCTION internal.complete_payment(
   p_tenant uuid, p_payment uuid, p_amount bigint, p_currency text, p_intent_ref text DEFAULT NULL,
   p_raw jsonb DEFAULT '{}')
@@ -157,6 +175,10 @@ BEGIN
   IF pay.payment_link_id IS NOT NULL THEN
     PERFORM internal.use_payment_link(p_tenant, pay.payment_link_id, pay.id);
   END IF;
+  IF pay.auto_topup THEN
+    PERFORM internal.settle_auto_topup(pay);  -- 430_auto_topup.sql
+  END IF;
+  PERFORM internal.emit_payment_event(pay);
   RETURN pay;
 END $$;
 
@@ -182,6 +204,10 @@ BEGIN
          provider_response = p.provider_response || jsonb_build_object('failed', p_raw)
    WHERE p.tenant_id = p_tenant AND p.id = p_payment
   RETURNING * INTO pay;
+  IF pay.auto_topup THEN
+    PERFORM internal.settle_auto_topup(pay);  -- 430_auto_topup.sql
+  END IF;
+  PERFORM internal.emit_payment_event(pay);
   RETURN pay;
 END $$;
 
@@ -248,6 +274,11 @@ BEGIN
   -- Money that settled invoices has left: the invoice the payment named is open again first,
   -- then the newest of the others.
   PERFORM internal.allocate_credit(p_tenant, ARRAY[pay.customer_id], array_remove(ARRAY[pay.invoice_id], NULL));
+  PERFORM internal.emit(p_tenant, pay.customer_id, 'payment_refunded',
+    jsonb_build_object('payment_id', pay.id, 'refund_id', refund.id, 'kind', p_kind, 'amount', p_amount,
+                       'bonus_reversed', bonus_share, 'currency', pay.currency, 'reason', p_reason,
+                       'balance', (SELECT a.balance FROM kassa.billing_accounts a
+                                    WHERE a.tenant_id = p_tenant AND a.customer_id = pay.customer_id)));
   RETURN refund;
 END $$;
 

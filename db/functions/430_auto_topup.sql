@@ -100,31 +100,27 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
    WHERE p.status = 'pending' AND a.last_attempt_at <= p_before
 $$;
 
--- The answer to an attempt settles the auto top-up state (whoever recorded it: job or webhook).
-CREATE OR REPLACE FUNCTION internal.settle_auto_topup() RETURNS trigger
+-- The answer to an attempt settles the auto top-up state (whoever recorded it, job or webhook:
+-- internal.complete_payment and internal.fail_payment call this for an auto top-up's payment).
+CREATE OR REPLACE FUNCTION internal.settle_auto_topup(pay kassa.payments) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   a kassa.auto_topups;
 BEGIN
   UPDATE kassa.auto_topups t
      SET in_flight_payment_id = NULL, updated_at = now(),
-         consecutive_failures = CASE WHEN NEW.status = 'failed' THEN t.consecutive_failures + 1 ELSE 0 END,
-         enabled = t.enabled AND NOT (NEW.status = 'failed' AND t.consecutive_failures + 1 >= internal.auto_topup_max_failures()),
-         disabled_reason = CASE WHEN NEW.status = 'failed' AND t.consecutive_failures + 1 >= internal.auto_topup_max_failures()
+         consecutive_failures = CASE WHEN pay.status = 'failed' THEN t.consecutive_failures + 1 ELSE 0 END,
+         enabled = t.enabled AND NOT (pay.status = 'failed' AND t.consecutive_failures + 1 >= internal.auto_topup_max_failures()),
+         disabled_reason = CASE WHEN pay.status = 'failed' AND t.consecutive_failures + 1 >= internal.auto_topup_max_failures()
                                 THEN internal.auto_topup_max_failures() || ' consecutive failed charges' ELSE t.disabled_reason END
-   WHERE t.tenant_id = NEW.tenant_id AND t.customer_id = NEW.customer_id
+   WHERE t.tenant_id = pay.tenant_id AND t.customer_id = pay.customer_id
   RETURNING * INTO a;
-  IF a.consecutive_failures >= internal.auto_topup_max_failures() AND NOT a.enabled AND NEW.status = 'failed' THEN
-    INSERT INTO kassa.notifications (tenant_id, customer_id, kind, payload)
-    VALUES (NEW.tenant_id, NEW.customer_id, 'auto_topup_disabled',
-            jsonb_build_object('payment_id', NEW.id, 'failures', a.consecutive_failures,
-                               'last_error', NEW.failure_reason));
+  IF a.consecutive_failures >= internal.auto_topup_max_failures() AND NOT a.enabled AND pay.status = 'failed' THEN
+    PERFORM internal.emit(pay.tenant_id, pay.customer_id, 'auto_topup_disabled',
+                          jsonb_build_object('payment_id', pay.id, 'failures', a.consecutive_failures,
+                                             'last_error', pay.failure_reason));
   END IF;
-  RETURN NULL;
 END $$;
-CREATE OR REPLACE TRIGGER settle_auto_topup AFTER UPDATE OF status ON kassa.payments
-  FOR EACH ROW WHEN (NEW.auto_topup AND OLD.status = 'pending' AND NEW.status <> 'pending')
-  EXECUTE FUNCTION internal.settle_auto_topup();
 
 -- Settings, by the customer for themselves or by staff. Enabling again clears the failures.
 CREATE OR REPLACE FUNCTION internal.configure_auto_topup(

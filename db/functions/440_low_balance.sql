@@ -1,22 +1,10 @@
--- Notifications (the rows the outbox will deliver) and low-balance warnings.
+-- Low-balance warnings, written by the ledger's posting (internal.post_entries,
+-- db/functions/200_ledger.sql) with the balance change that causes them.
 --
 -- A warning is raised when a change of balance crosses one of the tenant's thresholds
--- downwards (before >= threshold > after). To cross it again the balance must first be back at
--- or above it, so each threshold warns once per dip and re-arms by itself.
-
-CREATE OR REPLACE FUNCTION internal.warn_low_balance() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
-BEGIN
-  INSERT INTO kassa.notifications (tenant_id, customer_id, kind, payload)
-  SELECT NEW.tenant_id, NEW.customer_id, 'low_balance',
-         jsonb_build_object('threshold', t.amount, 'balance', NEW.balance, 'currency', NEW.currency)
-    FROM kassa.low_balance_thresholds t
-   WHERE t.tenant_id = NEW.tenant_id AND OLD.balance >= t.amount AND NEW.balance < t.amount
-   ORDER BY t.amount DESC;
-  RETURN NULL;
-END $$;
-CREATE OR REPLACE TRIGGER warn_low_balance AFTER UPDATE OF balance ON kassa.billing_accounts
-  FOR EACH ROW WHEN (NEW.balance < OLD.balance) EXECUTE FUNCTION internal.warn_low_balance();
+-- downwards (before >= threshold > after), with the threshold's urgency (warning, urgent,
+-- critical). To cross it again the balance must first be back at or above it, so each
+-- threshold warns once per dip and re-arms by itself.
 
 SELECT internal.audit_table('kassa.low_balance_thresholds', 'tenant_id', 'amount');
 
@@ -27,11 +15,12 @@ SELECT internal.allow('staff', 'ALL', internal.tenant_rows(), 'kassa.low_balance
 GRANT SELECT ON kassa.notifications, kassa.low_balance_thresholds TO customer, staff;
 
 CREATE VIEW api.notifications WITH (security_invoker = true) AS
-  SELECT public_id AS id, tenant_id, customer_id, kind, payload, created_at, delivered_at FROM kassa.notifications;
+  SELECT public_id AS id, tenant_id, customer_id, kind, version, payload, created_at, delivered_at
+    FROM kassa.notifications;
 GRANT SELECT ON api.notifications TO customer, staff;
 
 CREATE VIEW api.low_balance_thresholds WITH (security_invoker = true) AS
-  SELECT tenant_id, amount FROM kassa.low_balance_thresholds;
+  SELECT tenant_id, amount, urgency FROM kassa.low_balance_thresholds;
 GRANT SELECT ON api.low_balance_thresholds TO customer, staff;
 SELECT internal.grant_writes('api.low_balance_thresholds', 'kassa.low_balance_thresholds', 'staff', 'INSERT, DELETE');
 SELECT internal.write_by_key('api.low_balance_thresholds', 'kassa.low_balance_thresholds');

@@ -25,9 +25,11 @@ CREATE FUNCTION pg_temp.run(p_as_of date) RETURNS text LANGUAGE sql AS $$
     FROM internal.dunning_run('aaaaaaaa-0000-4000-8000-00000000000a', p_as_of, 'job:dunning:tap') r
 $$;
 -- The dunning events of an invoice, oldest first: kind and step.
+-- The dunning events of an invoice (those of a step; not e.g. invoice_issued).
 CREATE FUNCTION pg_temp.events(p_invoice text) RETURNS text[] LANGUAGE sql AS $$
   SELECT coalesce(array_agg(n.kind || ' ' || (n.payload ->> 'step') ORDER BY n.id), '{}')
-    FROM kassa.notifications n JOIN inv ON inv.id = (n.payload ->> 'invoice_id')::uuid WHERE inv.name = p_invoice
+    FROM kassa.notifications n JOIN inv ON inv.id = (n.payload ->> 'invoice_id')::uuid
+   WHERE inv.name = p_invoice AND n.payload ? 'step'
 $$;
 CREATE FUNCTION pg_temp.steps(p_invoice text) RETURNS text[] LANGUAGE sql AS $$
   SELECT coalesce(array_agg(x.step || ' ' || x.outcome ORDER BY x.step), '{}')
