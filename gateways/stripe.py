@@ -86,6 +86,13 @@ def saved_card(session: dict) -> dict:
             "last4": method.card.last4, "exp_month": method.card.exp_month, "exp_year": method.card.exp_year}
 
 
+def off_session_charge_made(claim: dict) -> stripe.PaymentIntent | None:
+    """The charge of a claim, if it reached Stripe (found by the payment id in its metadata;
+    Stripe's search lags by up to a minute, and in-flight charges are looked for after five)."""
+    found = stripe.PaymentIntent.search(query=f"metadata['payment_id']:'{claim['payment_id']}'")
+    return found.data[0] if found.data else None
+
+
 def charge_off_session(claim: dict) -> stripe.PaymentIntent:
     """Charges a saved card without the customer present (auto top-up, auto-pay). Raises stripe.CardError."""
     return stripe.PaymentIntent.create(

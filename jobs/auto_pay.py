@@ -8,18 +8,21 @@ lock), so a re-run or two runs at once never charge twice; this job only talks t
 same off-session charge auto top-up makes, with an idempotency key per payment) and records the
 answer: success completes the payment, which settles that invoice first; a decline fails it and
 the invoice stays open, to become overdue and enter dunning. Charges left in flight by a crash
-are asked again with the same key after five minutes. The dunning job charges its card retries
-the same way (`charge_invoices`).
+are asked again with the same key after five minutes, unless their invoice was paid meanwhile:
+then Stripe is only searched for the charge, which is recorded if it was made and failed
+otherwise, so an invoice is never charged twice. The dunning job charges its card retries the
+same way (`charge_invoices`).
 """
 from __future__ import annotations
 
 from datetime import date
 
 import psycopg
+import stripe
 
 from bridge.db import acting_as
 from gateways import stripe as stripe_gateway
-from jobs.auto_topup import RETRY_IN_FLIGHT_AFTER, charge
+from jobs.auto_topup import RETRY_IN_FLIGHT_AFTER, charge, record, record_intent
 from jobs.config import JobConfig
 from jobs.runner import Outcome
 
@@ -38,7 +41,10 @@ def charge_invoices(conn: psycopg.Connection, due_query: str, params: list, tena
     outcome = Outcome()
     for (claim,) in conn.execute("SELECT internal.in_flight_invoice_charges(internal.clock_now() - %s, %s)",
                                  [RETRY_IN_FLIGHT_AFTER, tenant]).fetchall():
-        charge(conn, claim, outcome, actor)
+        if claim["still_due"]:
+            charge(conn, claim, outcome, actor)
+        else:
+            settle_unneeded(conn, claim, outcome, actor)
     for owner, invoice, due_on, step in conn.execute(due_query, params).fetchall():
         with acting_as(conn, actor):
             claim = conn.execute("SELECT internal.claim_invoice_charge(%s, %s, %s, %s)",
@@ -48,3 +54,20 @@ def charge_invoices(conn: psycopg.Connection, due_query: str, params: list, tena
             continue
         charge(conn, claim, outcome, actor)
     return outcome
+
+
+def settle_unneeded(conn: psycopg.Connection, claim: dict, outcome: Outcome, actor: str) -> None:
+    """An in-flight charge whose invoice was paid meanwhile: recorded as Stripe has it if it
+    reached Stripe, else failed without charging (asking again would charge the invoice twice)."""
+    try:
+        intent = stripe_gateway.off_session_charge_made(claim)
+    except stripe.StripeError as error:  # no answer: stays in flight, looked for again next run
+        outcome.errors.append(f"payment {claim['payment_id']}: gateway unavailable: {error}")
+        outcome.skipped += 1
+        return
+    if intent is not None:
+        record_intent(conn, claim, intent, outcome, actor)
+        return
+    record(conn, claim, actor, "fail_payment(%s, %s, %s, '{}')",
+           "not charged: the invoice was paid before the charge reached the gateway")
+    outcome.skipped += 1

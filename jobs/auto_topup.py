@@ -53,34 +53,43 @@ def process(conn: psycopg.Connection, now: datetime, actor: str, config: JobConf
     return outcome
 
 
+def record(conn: psycopg.Connection, claim: dict, actor: str, call: str, *args) -> None:
+    """The claimed payment's outcome (internal.<call> with the tenant and payment first), named
+    as the run's."""
+    with acting_as(conn, actor):
+        conn.execute(f"SELECT internal.{call}", [claim["tenant_id"], claim["payment_id"], *args])
+
+
 def charge(conn: psycopg.Connection, claim: dict, outcome: Outcome, actor: str) -> None:
-    tenant, payment = claim["tenant_id"], claim["payment_id"]
-
-    def record(call: str, *args) -> None:  # the payment's outcome, named as the run's
-        with acting_as(conn, actor):
-            conn.execute(f"SELECT internal.{call}", [tenant, payment, *args])
-
     if not claim.get("card"):  # no gateway ids stored for the method: nothing to charge
-        record("fail_payment(%s, %s, 'the card has no gateway details', '{}')")
+        record(conn, claim, actor, "fail_payment(%s, %s, 'the card has no gateway details', '{}')")
         outcome.failed += 1
         return
     try:
         intent = stripe_gateway.charge_off_session(claim)
     except stripe.CardError as error:
-        record("fail_payment(%s, %s, %s, %s)", error.user_message or str(error), Jsonb(error.json_body or {}))
+        record(conn, claim, actor, "fail_payment(%s, %s, %s, %s)", error.user_message or str(error),
+               Jsonb(error.json_body or {}))
         outcome.failed += 1
-        outcome.errors.append(f"payment {payment}: {error.user_message}")
+        outcome.errors.append(f"payment {claim['payment_id']}: {error.user_message}")
         return
     except stripe.StripeError as error:  # no answer: stays in flight, asked again next run
-        outcome.errors.append(f"payment {payment}: gateway unavailable: {error}")
+        outcome.errors.append(f"payment {claim['payment_id']}: gateway unavailable: {error}")
         outcome.skipped += 1
         return
+    record_intent(conn, claim, intent, outcome, actor)
+
+
+def record_intent(conn: psycopg.Connection, claim: dict, intent: stripe.PaymentIntent, outcome: Outcome,
+                  actor: str) -> None:
+    """What Stripe answered for the claim's charge: completed, failed, or left to the webhook."""
     if intent.status == "succeeded":
-        record("complete_payment(%s, %s, %s, %s, %s, %s)", intent.amount, intent.currency, intent.id,
-               Jsonb(stripe_gateway.as_dict(intent)))
+        record(conn, claim, actor, "complete_payment(%s, %s, %s, %s, %s, %s)", intent.amount, intent.currency,
+               intent.id, Jsonb(stripe_gateway.as_dict(intent)))
         outcome.processed += 1
     elif intent.status in ("processing", "requires_capture"):
         outcome.skipped += 1  # the payment_intent webhook will settle it
     else:
-        record("fail_payment(%s, %s, %s, %s)", f"payment intent {intent.status}", Jsonb(stripe_gateway.as_dict(intent)))
+        record(conn, claim, actor, "fail_payment(%s, %s, %s, %s)", f"payment intent {intent.status}",
+               Jsonb(stripe_gateway.as_dict(intent)))
         outcome.failed += 1

@@ -1,7 +1,8 @@
 """Auto-pay on the due date through the `auto-pay` job and the real `stripe` library against
 the local stand-in: an opted-in customer's invoice due that day is charged once to the primary
 card, off-session, and settles that invoice; a decline fails the payment and leaves the
-invoice open; re-runs never charge again, and a charge a crash left in flight is made once later."""
+invoice open; re-runs never charge again, and a charge a crash left in flight is made once later
+(unless the invoice was paid meanwhile: then it is only looked for at Stripe)."""
 from __future__ import annotations
 
 import json
@@ -13,6 +14,7 @@ from datetime import date, datetime, timedelta, timezone
 import psycopg
 
 from factories import issue_invoice
+from gateways import stripe as stripe_gateway
 from jobs import auto_pay, runner
 from jobs.config import JobConfig
 from stripe_helpers import fake_requests
@@ -131,3 +133,50 @@ def test_a_charge_left_in_flight_by_a_crash_is_made_once_later(settings, db, api
     assert run_job(settings, tenant, as_of).processed == 0
     assert len(charges(settings, customer)) == 1
     assert invoice(db, due)["status"] == "paid"
+
+
+def crashed_claim(settings, db, api, token, tenant, customer) -> tuple:
+    """An opted-in customer's invoice whose charge the job claimed before dying; the claim."""
+    opt_in(settings, db, api, token, tenant, customer, "pm_card_visa")
+    due = issue_invoice(db, tenant, customer, "2026-11-20")
+    with psycopg.connect(settings.worker_url, autocommit=True) as conn:
+        conn.execute("SELECT set_config('app.settings.payment_method_key', %s, false)", [settings.payment_method_key])
+        claim = conn.execute("SELECT internal.claim_invoice_charge(%s, %s, %s, NULL)",
+                             [tenant["id"], due, invoice(db, due)["due_on"]]).fetchone()[0]
+    return due, claim
+
+
+def paid_by_eft(api, token, tenant, customer) -> None:
+    paid = api(token("staff", tenant["id"])).rpc("record_manual_payment", customer_id=str(customer["id"]), amount=1000,
+                                                  method="eft", reason="EFT received", reference="EFT-9")
+    assert paid.status_code == 200, paid.text
+
+
+def card_payment(db, claim) -> dict:
+    return db.execute("SELECT status, failure_reason FROM kassa.payments WHERE id = %s", [claim["payment_id"]]).fetchone()
+
+
+def test_an_invoice_paid_while_its_charge_was_in_flight_is_not_charged(settings, db, api, token, tenant, customer,
+                                                                         travel_to):
+    due, claim = crashed_claim(settings, db, api, token, tenant, customer)
+    paid_by_eft(api, token, tenant, customer)
+    travel_to(datetime.now(timezone.utc) + timedelta(minutes=6))
+    run_job(settings, tenant, invoice(db, due)["due_on"])
+    assert charges(settings, customer) == [], "Stripe was only asked whether the charge exists"
+    assert card_payment(db, claim) == {"status": "failed", "failure_reason":
+                                       "not charged: the invoice was paid before the charge reached the gateway"}
+    assert invoice(db, due)["status"] == "paid"
+
+
+def test_a_charge_that_reached_stripe_before_the_crash_is_recorded_even_if_the_invoice_was_paid(
+        settings, db, api, token, tenant, customer, travel_to):
+    due, claim = crashed_claim(settings, db, api, token, tenant, customer)
+    stripe_gateway.configure(config(settings).stripe)
+    stripe_gateway.charge_off_session(claim)  # Stripe charged the card; the job died before recording it
+    paid_by_eft(api, token, tenant, customer)
+    travel_to(datetime.now(timezone.utc) + timedelta(minutes=6))
+    assert run_job(settings, tenant, invoice(db, due)["due_on"]).processed == 1
+    assert len(charges(settings, customer)) == 1, "found, not charged again"
+    assert card_payment(db, claim)["status"] == "completed"  # the money taken is on the account, never lost
+    balance = db.execute("SELECT balance FROM kassa.billing_accounts WHERE customer_id = %s", [customer["id"]]).fetchone()
+    assert balance["balance"] == 1000

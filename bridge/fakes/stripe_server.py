@@ -6,6 +6,7 @@ key, Idempotency-Key) and answers Stripe-shaped JSON, errors included:
   POST/GET /v1/checkout/sessions[/<id>]   POST/GET /v1/payment_intents[/<id>]   POST/GET /v1/refunds[/<id>]
   GET /v1/charges/<id>   GET /v1/payment_methods/<id>   (a session with payment_intent_data[setup_future_usage] saves a
                                   visa 4242 card for its customer)
+  GET /v1/payment_intents/search?query=metadata['<key>']:'<value>'   (that one query form of Stripe's search)
 
 The payment method `pm_card_chargeDeclined` (Stripe's test name) is declined with a 402
 card_error. `GET /checkout/<id>` is the hosted page; its pay button completes the session and
@@ -27,7 +28,7 @@ import os
 import re
 import secrets
 import time
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 from bridge.fakes.common import FakeHandler, RequestLog, Server, post_json
 
@@ -221,6 +222,8 @@ class Handler(FakeHandler):
         self.record({})
         if not self.authorised():
             return
+        if path == "/v1/payment_intents/search":
+            return self.search_intents()
         kinds = {"checkout/sessions": "checkout.session", "payment_intents": "payment_intent", "refunds": "refund",
                  "payment_methods": "payment_method", "charges": "charge"}
         match = re.fullmatch(r"/v1/(checkout/sessions|payment_intents|refunds|payment_methods|charges)/([\w-]+)", path)
@@ -231,6 +234,18 @@ class Handler(FakeHandler):
                 self.send_json(200, self.fake.get(kinds[match[1]], match[2]))
         except ApiError as error:
             self.send_json(error.status, error.body)
+
+    def search_intents(self):
+        query = dict(parse_qsl(urlsplit(self.path).query)).get("query", "")
+        match = re.fullmatch(r"metadata\['(\w+)'\]:'([^']*)'", query)
+        if not match:
+            return self.send_json(400, {"error": {"type": "invalid_request_error", "param": "query",
+                                                  "message": f"this stand-in searches metadata['key']:'value' only, not {query!r}"}})
+        with self.fake.lock:
+            found = [o for o in self.fake.objects.values()
+                     if o["object"] == "payment_intent" and o["metadata"].get(match[1]) == match[2]]
+        self.send_json(200, {"object": "search_result", "url": "/v1/payment_intents/search", "data": found,
+                             "has_more": False, "next_page": None})
 
     def do_POST(self):
         path = self.path_only

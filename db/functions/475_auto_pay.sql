@@ -133,11 +133,16 @@ BEGIN
 END $$;
 
 -- Invoice card charges (auto-pay, dunning retries) claimed at or before p_before with no answer
--- recorded (a crash between claim and gateway): the jobs ask the gateway again with the same
--- idempotency key.
+-- recorded (a crash between claim and gateway), and whether their invoice still owes the
+-- claimed amount (still_due): then the jobs ask the gateway again with the same idempotency
+-- key; otherwise (paid meanwhile) they only look whether the charge reached the gateway, so
+-- an invoice paid another way is never charged a second time.
 CREATE OR REPLACE FUNCTION internal.in_flight_invoice_charges(p_before timestamptz, p_tenant uuid)
 RETURNS SETOF jsonb LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
-  SELECT internal.off_session_claim(p) FROM kassa.payments p
+  SELECT internal.off_session_claim(p)
+         || jsonb_build_object('still_due', i.status IN ('finalised', 'partially_paid', 'overdue') AND i.amount_due >= p.amount)
+    FROM kassa.payments p
+    JOIN kassa.invoices i ON i.tenant_id = p.tenant_id AND i.id = p.invoice_id
    WHERE (p.auto_pay_due_on IS NOT NULL OR p.dunning_step IS NOT NULL) AND p.status = 'pending'
      AND p.created_at <= p_before AND (p_tenant IS NULL OR p.tenant_id = p_tenant)
 $$;
