@@ -1,24 +1,35 @@
 """The SSE gateway: one LISTEN connection, many Server-Sent-Events clients.
 
-NOTIFY payloads carry ids only ({tenant_id, customer_id}); the gateway reads the current
-balance itself and sends it only to clients whose token covers that customer. A client
-authenticates with the same JWT as PostgREST (`Authorization: Bearer` or `?token=`). Event ids
-number each stream's own events (1, 2, …); missed events are not replayed (Last-Event-ID is
-not read): a client that reconnects reads the balance afresh.
+Two kinds of event reach a stream, only those its token covers (a customer: their own; staff:
+their tenant's):
 
+- `balance`: a live balance. NOTIFY kassa_balance payloads carry ids only ({tenant_id,
+  customer_id}); the gateway reads the current balance itself. No id: a client that reconnects
+  reads the balance afresh.
+- the outbox's events (docs/events.md), named by their kind (`payment_received`, …), their SSE
+  id the event's own uuid (it reveals nothing of other streams or tenants). Woken by NOTIFY
+  kassa_events (one per transaction), polled as a fallback, the gateway reads them in order
+  (internal.events_after: only below the oldest running transaction, so none is skipped) and
+  fans them out. A client that reconnects with `Last-Event-ID` (or `?last_event_id=`) first
+  gets what it missed, in order, once, then the live ones; an id it could not have seen, or
+  older than RESUME_WINDOW, gets a `reload` event instead (read the state afresh).
+
+A client authenticates with the same JWT as PostgREST (`Authorization: Bearer` or `?token=`).
 A stream ends when its token expires, when its tenant is suspended or its customer closed
 (NOTIFY on kassa_access), and when the gateway stops. When the LISTEN connection is lost (a
-PostgreSQL restart), the gateway connects again, retrying every second, and listens anew.
+PostgreSQL restart), the gateway connects again, retrying every second, and listens anew; the
+events written meanwhile are read by the next pull.
 """
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 import logging
 import time
+import uuid
 from dataclasses import dataclass, field
-from typing import Iterator
+from datetime import datetime, timedelta, timezone
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 import asyncpg
@@ -30,18 +41,48 @@ from bridge.config import Config
 
 CHANNEL = "kassa_balance"
 ACCESS_CHANNEL = "kassa_access"  # internal.notify_access_ended: a tenant suspended, a customer closed
+EVENTS_CHANNEL = "kassa_events"  # one wake-up per transaction that wrote events (db/functions/120_events.sql)
 RECONNECT_EVERY_S = 1.0
+POLL_EVERY_S = 1.0  # events a long transaction held back, or a wake-up lost with the connection
+PULL_BATCH = 500
+RESUME_WINDOW = timedelta(hours=24)  # how far back a reconnecting stream is replayed
+REPLAY_AT_MOST = 10_000  # beyond that a reconnecting stream is told to reload
 
 log = logging.getLogger("kassa.sse")
+
+
+class Frame(NamedTuple):
+    """One event of a stream: its name, data, SSE id (outbox events only) and place in the
+    outbox's order (xact_id, id) to drop what a replay sent already."""
+    name: str
+    data: dict
+    sse_id: str | None = None
+    position: tuple[int, int] | None = None
+
+    def encode(self) -> bytes:
+        head = f"id: {self.sse_id}\n" if self.sse_id else ""
+        return f"{head}event: {self.name}\ndata: {json.dumps(self.data)}\n\n".encode()
+
+
+RELOAD = Frame("reload", {"reason": "the events since the last one seen are no longer available: read afresh"})
+
+
+def outbox_frame(row) -> Frame:
+    data = {"id": str(row["public_id"]), "kind": row["kind"], "version": row["version"],
+            "tenant_id": str(row["tenant_id"]), "customer_id": row["customer_id"] and str(row["customer_id"]),
+            "created_at": row["created_at"].isoformat(), "payload": json.loads(row["payload"])}
+    return Frame(row["kind"], data, data["id"], (int(row["xact_id"]), row["id"]))
+
+
+# The outbox read in order; xid8 travels as text (asyncpg has no codec for it).
+EVENTS_AFTER = ("SELECT tenant_id, customer_id, public_id, kind, version, payload, created_at, xact_id::text, id"
+                "  FROM internal.events_after($1::text::xid8, $2, $3, $4, $5)")
 
 
 @dataclass(eq=False)
 class Client:
     claims: dict
-    queue: asyncio.Queue = field(default_factory=asyncio.Queue)  # events' data; None ends the stream
-    # Event ids count this stream's own events: one counter for the whole gateway would let a
-    # client count every other client's events between two of its own.
-    event_ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+    queue: asyncio.Queue = field(default_factory=asyncio.Queue)  # Frames; None ends the stream
 
 
 class Gateway:
@@ -51,16 +92,24 @@ class Gateway:
         self.pool: asyncpg.Pool | None = None
         self.listener: asyncpg.Connection | None = None
         self.reconnecting: asyncio.Task | None = None
+        self.cursor: tuple[int, int] = (0, 0)  # the last outbox event fanned out
+        self.wake = asyncio.Event()
+        self.puller: asyncio.Task | None = None
 
     async def start(self, app: web.Application) -> None:
         self.pool = await asyncpg.create_pool(self.config.worker_database_url, min_size=1, max_size=4)
+        row = await self.pool.fetchrow("SELECT xact_id::text, id FROM internal.events_cursor()")
+        self.cursor = (int(row["xact_id"]), row["id"])
         await self.listen()
+        self.puller = asyncio.get_running_loop().create_task(self.pull_forever())
 
     async def listen(self) -> None:
         self.listener = await asyncpg.connect(self.config.worker_database_url)
         self.listener.add_termination_listener(self.on_listener_lost)
         await self.listener.add_listener(CHANNEL, self.on_notify)
         await self.listener.add_listener(ACCESS_CHANNEL, self.on_access_ended)
+        await self.listener.add_listener(EVENTS_CHANNEL, lambda *_: self.wake.set())
+        self.wake.set()  # what was written while the gateway was not listening
 
     def on_listener_lost(self, connection) -> None:
         if self.reconnecting is None or self.reconnecting.done():
@@ -84,6 +133,7 @@ class Gateway:
             client.queue.put_nowait(None)
 
     async def stop(self, app: web.Application) -> None:
+        self.puller.cancel()
         if self.reconnecting is not None:
             self.reconnecting.cancel()
         self.listener.remove_termination_listener(self.on_listener_lost)
@@ -107,9 +157,49 @@ class Gateway:
         row = await self.pool.fetchrow(
             "SELECT balance, currency FROM internal.account_balance($1, $2)",
             ids["tenant_id"], ids["customer_id"])
-        event = {**ids, "balance": row["balance"], "currency": row["currency"]}
+        frame = Frame("balance", {**ids, "balance": row["balance"], "currency": row["currency"]})
         for client in interested:
-            client.queue.put_nowait(event)
+            client.queue.put_nowait(frame)
+
+    async def pull_forever(self) -> None:
+        while True:
+            try:
+                await asyncio.wait_for(self.wake.wait(), timeout=POLL_EVERY_S)
+            except asyncio.TimeoutError:
+                pass
+            self.wake.clear()
+            try:
+                await self.pull()
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+                log.warning("reading the outbox failed, trying again: %s", error)
+
+    async def pull(self) -> None:
+        """Fans out the outbox's events after the cursor, in order."""
+        while True:
+            rows = await self.pool.fetch(EVENTS_AFTER, str(self.cursor[0]), self.cursor[1], PULL_BATCH, None, None)
+            for row in rows:
+                frame = outbox_frame(row)
+                self.cursor = frame.position
+                for client in self.clients:
+                    if covers(client.claims, frame.data):
+                        client.queue.put_nowait(frame)
+            if len(rows) < PULL_BATCH:
+                return
+
+    async def missed(self, claims: dict, last_event_id: str) -> list[Frame]:
+        """What a reconnecting stream missed since its last event, in order; [RELOAD] when that
+        event is not one it could have seen, or too old to replay."""
+        try:
+            last = uuid.UUID(last_event_id)
+        except ValueError:
+            return [RELOAD]
+        seen = await self.pool.fetchrow("SELECT xact_id::text, id, created_at FROM internal.event_position($1, $2, $3)",
+                                        claims["tenant_id"], claims.get("customer_id"), last)
+        if seen is None or seen["created_at"] < datetime.now(timezone.utc) - RESUME_WINDOW:
+            return [RELOAD]
+        rows = await self.pool.fetch(EVENTS_AFTER, seen["xact_id"], seen["id"], REPLAY_AT_MOST + 1,
+                                     claims["tenant_id"], claims.get("customer_id"))
+        return [RELOAD] if len(rows) > REPLAY_AT_MOST else [outbox_frame(row) for row in rows]
 
 
 GATEWAY = web.AppKey("gateway", Gateway)  # the app's one gateway, for its handlers
@@ -157,19 +247,26 @@ async def events(request: web.Request) -> web.StreamResponse:
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
     await response.prepare(request)
     client = Client(claims)
-    gateway.clients.add(client)
+    gateway.clients.add(client)  # first: live events queue up while the missed ones are read
     try:
         await response.write(b": connected\n\n")
+        replayed = (0, 0)
+        last_event_id = request.headers.get("Last-Event-ID") or request.query.get("last_event_id")
+        if last_event_id:
+            for frame in await gateway.missed(claims, last_event_id):
+                await response.write(frame.encode())
+                replayed = frame.position or replayed
         # The stream lasts as long as its token: the client reconnects with a fresh one.
         while (left := claims["exp"] - time.time()) > 0:
             try:
-                event = await asyncio.wait_for(client.queue.get(), timeout=min(15, left))
+                frame = await asyncio.wait_for(client.queue.get(), timeout=min(15, left))
             except asyncio.TimeoutError:
                 await response.write(b": keep-alive\n\n")
                 continue
-            if event is None:  # the gateway stops, the tenant was suspended or the customer closed
+            if frame is None:  # the gateway stops, the tenant was suspended or the customer closed
                 break
-            await response.write(f"id: {next(client.event_ids)}\nevent: balance\ndata: {json.dumps(event)}\n\n".encode())
+            if frame.position is None or frame.position > replayed:  # not sent by the replay
+                await response.write(frame.encode())
     except ConnectionResetError:
         pass  # the client went away: an ordinary end of a stream, nothing to log
     finally:

@@ -1444,18 +1444,38 @@ CREATE FUNCTION internal.emit_payment_event(pay kassa.payments) RETURNS void
 
 ALTER FUNCTION internal.emit_payment_event(pay kassa.payments) OWNER TO kassa_owner;
 
-CREATE FUNCTION internal.event_customer(p_tenant uuid, p_customer uuid) RETURNS jsonb
+CREATE FUNCTION internal.event_customers(p_tenant uuid) RETURNS TABLE(customer_id uuid, fields jsonb)
+    LANGUAGE sql STABLE
+    AS $$…$$;
+
+ALTER FUNCTION internal.event_customers(p_tenant uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.event_position(p_tenant uuid, p_customer uuid, p_event uuid, OUT xact_id xid8, OUT id bigint, OUT created_at timestamp with time zone) RETURNS SETOF record
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 
-ALTER FUNCTION internal.event_customer(p_tenant uuid, p_customer uuid) OWNER TO kassa_owner;
+ALTER FUNCTION internal.event_position(p_tenant uuid, p_customer uuid, p_event uuid, OUT xact_id xid8, OUT id bigint, OUT created_at timestamp with time zone) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.event_uuid(p_value text, p_what text) RETURNS uuid
     LANGUAGE plpgsql IMMUTABLE
     AS $$…$$;
 
 ALTER FUNCTION internal.event_uuid(p_value text, p_what text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.events_after(p_xact_id xid8, p_id bigint, p_limit integer, p_tenant uuid DEFAULT NULL::uuid, p_customer uuid DEFAULT NULL::uuid) RETURNS TABLE(tenant_id uuid, customer_id uuid, public_id uuid, kind text, version smallint, payload jsonb, created_at timestamp with time zone, xact_id xid8, id bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.events_after(p_xact_id xid8, p_id bigint, p_limit integer, p_tenant uuid, p_customer uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.events_cursor(OUT xact_id xid8, OUT id bigint) RETURNS record
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.events_cursor(OUT xact_id xid8, OUT id bigint) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.fail_interrupted_job_runs() RETURNS integer
     LANGUAGE sql SECURITY DEFINER
@@ -5337,9 +5357,18 @@ REVOKE ALL ON FUNCTION internal.emit_invoice_events(p_tenant_id uuid, p_invoice_
 
 REVOKE ALL ON FUNCTION internal.emit_payment_event(pay kassa.payments) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION internal.event_customer(p_tenant uuid, p_customer uuid) FROM PUBLIC;
+REVOKE ALL ON FUNCTION internal.event_customers(p_tenant uuid) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.event_position(p_tenant uuid, p_customer uuid, p_event uuid, OUT xact_id xid8, OUT id bigint, OUT created_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.event_position(p_tenant uuid, p_customer uuid, p_event uuid, OUT xact_id xid8, OUT id bigint, OUT created_at timestamp with time zone) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.event_uuid(p_value text, p_what text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.events_after(p_xact_id xid8, p_id bigint, p_limit integer, p_tenant uuid, p_customer uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.events_after(p_xact_id xid8, p_id bigint, p_limit integer, p_tenant uuid, p_customer uuid) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.events_cursor(OUT xact_id xid8, OUT id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.events_cursor(OUT xact_id xid8, OUT id bigint) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.fail_interrupted_job_runs() FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.fail_interrupted_job_runs() TO kassa_worker;

@@ -93,18 +93,41 @@ def bridge_of_its_own(settings, **variables: str) -> Iterator[str]:
                 process.wait(timeout=30)
 
 
-def open_stream(url: str, token: str, events: int | None = None) -> queue.Queue:
-    """Opens an SSE stream and reads it in a thread: each data line, as a dict, into the queue
-    returned, then None when the stream ends (or it stops after `events` data lines)."""
+def sse_events(response: requests.Response):
+    """The events of an SSE response as they arrive: (name, id, data as a dict) each."""
+    fields: dict[str, str] = {}
+    for line in response.iter_lines(decode_unicode=True):
+        if line:
+            name, _, value = line.partition(": ")
+            fields[name] = value
+        elif "data" in fields:
+            yield fields.get("event", "message"), fields.get("id"), json.loads(fields["data"])
+            fields = {}
+        else:
+            fields = {}  # a comment (": keep-alive") alone
+
+
+def open_stream(url: str, token: str, events: int | None = None, names=("balance",),
+                last_event_id: str | None = None) -> queue.Queue:
+    """Opens an SSE stream and reads it in a thread: each event of those `names` into the queue
+    returned (its data as a dict, or (name, id, data) when `names` is None: every event), then
+    None when the stream ends (or it stops after `events` events)."""
     lines, opened = queue.Queue(), threading.Event()
+    headers = {"Authorization": f"Bearer {token}", **({"Last-Event-ID": last_event_id} if last_event_id else {})}
 
     def read() -> None:
-        with requests.get(url, headers={"Authorization": f"Bearer {token}"}, stream=True, timeout=30) as response:
+        with requests.get(url, headers=headers, stream=True, timeout=30) as response:
             opened.set()
-            for number, line in enumerate(
-                    (line for line in response.iter_lines(decode_unicode=True) if line.startswith("data: ")), 1):
-                lines.put(json.loads(line[len("data: "):]))
-                if number == events:
+            taken = 0
+            for name, event_id, data in sse_events(response):
+                if names is None:
+                    lines.put((name, event_id, data))
+                elif name in names:
+                    lines.put(data)
+                else:
+                    continue
+                taken += 1
+                if taken == events:
                     return
         lines.put(None)
 

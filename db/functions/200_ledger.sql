@@ -97,9 +97,10 @@ BEGIN
     -- crossed downwards, once per crossing, the lowest first.
     INSERT INTO kassa.notifications (tenant_id, customer_id, kind, payload)
     SELECT m.tenant_id, m.customer_id, 'low_balance',
-           internal.event_customer(m.tenant_id, m.customer_id)
+           c.fields
            || jsonb_build_object('threshold', t.amount, 'urgency', t.urgency, 'balance', m.after, 'currency', m.currency)
       FROM moved m JOIN kassa.low_balance_thresholds t ON t.tenant_id = m.tenant_id
+      JOIN LATERAL internal.event_customers(m.tenant_id) c ON c.customer_id = m.customer_id
      WHERE m.before >= t.amount AND m.after < t.amount
      ORDER BY m.tenant_id, m.customer_id, t.amount DESC
   )

@@ -338,11 +338,11 @@ CREATE OR REPLACE FUNCTION internal.emit_invoice_events(p_tenant_id uuid, p_invo
 RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
   INSERT INTO kassa.notifications (tenant_id, customer_id, kind, payload)
   SELECT i.tenant_id, i.customer_id, p_kind,
-         internal.event_customer(i.tenant_id, i.customer_id)
+         c.fields
          || jsonb_build_object('invoice_id', i.id, 'invoice_number', i.number, 'total', i.total,
                                'amount_due', i.amount_due, 'currency', i.currency, 'issued_on', i.issued_on,
                                'due_on', i.due_on, 'status', i.status)
-    FROM kassa.invoices i
+    FROM kassa.invoices i JOIN internal.event_customers(p_tenant_id) c ON c.customer_id = i.customer_id
    WHERE i.tenant_id = p_tenant_id AND i.id = ANY (p_invoice_ids)
    ORDER BY i.customer_id, i.number
 $$;

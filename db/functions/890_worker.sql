@@ -111,7 +111,8 @@ GRANT EXECUTE ON FUNCTION
   internal.check_claims(json, text), internal.act_as(text), internal.count_request(text, integer, integer),
   internal.count_page_view(text, text, integer, integer, integer),
   -- SSE gateway
-  internal.account_balance(uuid, uuid),
+  internal.account_balance(uuid, uuid), internal.events_cursor(),
+  internal.events_after(xid8, bigint, integer, uuid, uuid), internal.event_position(uuid, uuid, uuid),
   -- top-ups, refunds, Stripe webhooks
   internal.check_return_url(uuid, text, text), internal.begin_top_up(uuid, uuid, bigint, text),
   internal.attach_checkout(uuid, uuid, text, text, jsonb),
