@@ -1,6 +1,7 @@
 """An SSE stream lasts only as long as the right that opened it: it ends when its customer is
 closed (and, tested with the tenant CLI, when its tenant is suspended). And the gateway
-survives a PostgreSQL restart: it listens again, so old and new streams get events."""
+survives a PostgreSQL restart: it listens again, so old and new streams get events, and an
+outbox event written before it listens again still arrives."""
 from __future__ import annotations
 
 import queue
@@ -39,10 +40,14 @@ def test_the_gateway_listens_again_after_a_postgresql_restart():
                 customer = create_customer(conn, tenant["id"])
             token = make_token(settings.jwt_secret, "customer", tenant["id"], customer["id"], ttl=600)
             before = open_stream(settings.sse_url, token)
+            outbox = open_stream(settings.sse_url, token, names=("restart_test",))
 
             cluster = Cluster(home, settings.ports["postgres"], settings.superuser_password)
             cluster.stop()
             cluster.start(fast=True)
+            # An event written at once, while the gateway is still connecting again, is not lost.
+            with psycopg.connect(settings.database_url, autocommit=True) as conn:
+                conn.execute("SELECT internal.emit(%s, %s, 'restart_test', '{}')", [tenant["id"], customer["id"]])
 
             # Postings until one arrives: the gateway reconnects within a few seconds.
             deadline, n, event = time.monotonic() + 30, 0, None
@@ -56,6 +61,7 @@ def test_the_gateway_listens_again_after_a_postgresql_restart():
                 except queue.Empty:
                     pass
             assert event is not None and event["customer_id"] == str(customer["id"]), "no event after the restart"
+            assert outbox.get(timeout=10)["kind"] == "restart_test"
             after = open_stream(settings.sse_url, token)
             with psycopg.connect(settings.database_url, autocommit=True) as conn:
                 conn.execute("SELECT internal.post_entry(%s, %s, 'adjustment', 100, 'test', 'restart-final')",
