@@ -3,9 +3,9 @@
 Two kinds of event reach a stream, only those its token covers (a customer: their own; staff:
 their tenant's):
 
-- `balance`: a live balance. NOTIFY kassa_balance payloads carry ids only ({tenant_id,
-  customer_id}); the gateway reads the current balance itself. No id: a client that reconnects
-  reads the balance afresh.
+- `balance`: a live balance. NOTIFY kassa_balance names a tenant and a transaction's start
+  (one per tenant and transaction, however many accounts it moved); the gateway reads the
+  balances changed since then itself. No id: a client that reconnects reads the balance afresh.
 - the outbox's events (docs/events.md), named by their kind (`payment_received`, …), their SSE
   id the event's own uuid (it reveals nothing of other streams or tenants). Woken by NOTIFY
   kassa_events (one per transaction), polled as a fallback, the gateway reads them in order
@@ -150,16 +150,20 @@ class Gateway:
                     ended["customer_id"] is None or client.claims.get("customer_id") == ended["customer_id"]):
                 client.queue.put_nowait(None)  # ends the stream
 
-    async def fan_out(self, ids: dict) -> None:
-        interested = [client for client in self.clients if covers(client.claims, ids)]
+    async def fan_out(self, moved: dict) -> None:
+        """The balances a transaction of the tenant changed, to the streams that cover them."""
+        tenant = moved["tenant_id"]
+        interested = [client for client in self.clients if client.claims.get("tenant_id") == tenant]
         if not interested:
             return
-        row = await self.pool.fetchrow(
-            "SELECT balance, currency FROM internal.account_balance($1, $2)",
-            ids["tenant_id"], ids["customer_id"])
-        frame = Frame("balance", {**ids, "balance": row["balance"], "currency": row["currency"]})
-        for client in interested:
-            client.queue.put_nowait(frame)
+        rows = await self.pool.fetch("SELECT customer_id, balance, currency FROM internal.balances_changed_since($1, $2)",
+                                     tenant, datetime.fromisoformat(moved["since"]))
+        for row in rows:
+            frame = Frame("balance", {"tenant_id": tenant, "customer_id": str(row["customer_id"]),
+                                      "balance": row["balance"], "currency": row["currency"]})
+            for client in interested:
+                if covers(client.claims, frame.data):
+                    client.queue.put_nowait(frame)
 
     async def pull_forever(self) -> None:
         while True:

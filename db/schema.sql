@@ -706,13 +706,6 @@ CREATE FUNCTION api.write_off_invoice(invoice_id uuid, reason text, issued_on da
 
 ALTER FUNCTION api.write_off_invoice(invoice_id uuid, reason text, issued_on date, request_id text) OWNER TO kassa_owner;
 
-CREATE FUNCTION internal.account_balance(p_tenant uuid, p_customer uuid) RETURNS TABLE(balance bigint, currency text)
-    LANGUAGE sql STABLE SECURITY DEFINER
-    SET search_path TO ''
-    AS $$…$$;
-
-ALTER FUNCTION internal.account_balance(p_tenant uuid, p_customer uuid) OWNER TO kassa_owner;
-
 CREATE FUNCTION internal.act_as(p_actor text) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -961,6 +954,13 @@ CREATE FUNCTION internal.available_credit(p_tenant uuid, p_customer uuid) RETURN
     AS $$…$$;
 
 ALTER FUNCTION internal.available_credit(p_tenant uuid, p_customer uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.balances_changed_since(p_tenant uuid, p_since timestamp with time zone) RETURNS TABLE(customer_id uuid, balance bigint, currency text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.balances_changed_since(p_tenant uuid, p_since timestamp with time zone) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.begin_link_payment(p_token text, p_gateway text) RETURNS kassa.payments
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1972,12 +1972,12 @@ CREATE FUNCTION internal.notify_access_ended(p_tenant uuid, p_customer uuid) RET
 
 ALTER FUNCTION internal.notify_access_ended(p_tenant uuid, p_customer uuid) OWNER TO kassa_owner;
 
-CREATE FUNCTION internal.notify_balance() RETURNS trigger
+CREATE FUNCTION internal.notify_balances() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $$…$$;
 
-ALTER FUNCTION internal.notify_balance() OWNER TO kassa_owner;
+ALTER FUNCTION internal.notify_balances() OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.number_invoices(p_tenant kassa.tenants, p_invoice_ids uuid[], p_issued_on date) RETURNS void
     LANGUAGE plpgsql
@@ -4322,7 +4322,7 @@ CREATE TRIGGER guard_price_version BEFORE UPDATE ON kassa.price_versions FOR EAC
 
 CREATE TRIGGER guard_service BEFORE UPDATE OF tenant_id, id, customer_id, billing_day, status, price_version_id, activated_on, suspended_on, suspension_reason, cancelled_on ON kassa.services FOR EACH ROW EXECUTE FUNCTION internal.guard_service();
 
-CREATE TRIGGER notify_balance AFTER UPDATE OF balance ON kassa.billing_accounts FOR EACH ROW WHEN ((new.balance IS DISTINCT FROM old.balance)) EXECUTE FUNCTION internal.notify_balance();
+CREATE TRIGGER notify_balances AFTER UPDATE ON kassa.billing_accounts REFERENCING OLD TABLE AS old_accounts NEW TABLE AS new_accounts FOR EACH STATEMENT EXECUTE FUNCTION internal.notify_balances();
 
 CREATE TRIGGER open_billing_account AFTER INSERT ON kassa.customers FOR EACH ROW EXECUTE FUNCTION internal.open_billing_account();
 
@@ -5069,9 +5069,6 @@ GRANT ALL ON FUNCTION api.void_invoice(invoice_id uuid, reason text, issued_on d
 REVOKE ALL ON FUNCTION api.write_off_invoice(invoice_id uuid, reason text, issued_on date, request_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.write_off_invoice(invoice_id uuid, reason text, issued_on date, request_id text) TO staff;
 
-REVOKE ALL ON FUNCTION internal.account_balance(p_tenant uuid, p_customer uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION internal.account_balance(p_tenant uuid, p_customer uuid) TO kassa_worker;
-
 REVOKE ALL ON FUNCTION internal.act_as(p_actor text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.act_as(p_actor text) TO kassa_worker;
 
@@ -5180,6 +5177,9 @@ REVOKE ALL ON FUNCTION internal.auto_topup_cooldown() FROM PUBLIC;
 REVOKE ALL ON FUNCTION internal.auto_topup_max_failures() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.available_credit(p_tenant uuid, p_customer uuid) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.balances_changed_since(p_tenant uuid, p_since timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.balances_changed_since(p_tenant uuid, p_since timestamp with time zone) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.begin_link_payment(p_token text, p_gateway text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.begin_link_payment(p_token text, p_gateway text) TO kassa_worker;
@@ -5567,7 +5567,7 @@ GRANT ALL ON FUNCTION internal.next_queued_job_run(p_job text) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.notify_access_ended(p_tenant uuid, p_customer uuid) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION internal.notify_balance() FROM PUBLIC;
+REVOKE ALL ON FUNCTION internal.notify_balances() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.number_invoices(p_tenant kassa.tenants, p_invoice_ids uuid[], p_issued_on date) FROM PUBLIC;
 

@@ -1,16 +1,17 @@
 """Events over real connections: a transaction that writes many events wakes the consumers with
-one NOTIFY kassa_events (and one that writes none with none); a payment recorded over HTTP
-writes exactly one payment_received event that the customer reads with what a message needs."""
+one NOTIFY kassa_events (and one that writes none with none), and one that moves many balances
+sends one kassa_balance; a payment recorded over HTTP writes exactly one payment_received event
+that the customer reads with what a message needs."""
 from __future__ import annotations
 
 import psycopg
 
-from factories import create_customer, issue_invoice
+from factories import create_customer, issue_invoice, open_stream
 
 
-def wake_ups(listener: psycopg.Connection) -> int:
-    """The kassa_events notifications that arrived (waiting up to a second for stragglers)."""
-    return sum(1 for note in listener.notifies(timeout=1.0) if note.channel == "kassa_events")
+def wake_ups(listener: psycopg.Connection, channel: str = "kassa_events") -> int:
+    """The notifications of the channel that arrived (waiting up to a second for stragglers)."""
+    return sum(1 for note in listener.notifies(timeout=1.0) if note.channel == channel)
 
 
 def test_a_transaction_wakes_the_consumers_once_however_many_events_it_writes(settings, db, tenant):
@@ -45,3 +46,16 @@ def test_a_payment_over_http_writes_one_payment_received_event(api, token, db, t
         "invoice_id": None, "invoice_number": None, "balance": 0}
     # A payment naming no invoice settles the oldest open one.
     assert db.execute("SELECT status FROM kassa.invoices WHERE id = %s", [invoice]).fetchone()["status"] == "paid"
+
+
+def test_a_transaction_moving_many_balances_sends_one_balance_wake_up(settings, db, tenant, token):
+    customers = [create_customer(db, tenant["id"], name=f"Customer {n}") for n in range(25)]
+    staff = open_stream(settings.sse_url, token("staff", tenant["id"]), events=25)
+    with psycopg.connect(settings.database_url, autocommit=True) as listener:
+        listener.execute("LISTEN kassa_balance")
+        with db.transaction():
+            for customer in customers:
+                issue_invoice(db, tenant, customer, "2026-11-20")
+        assert wake_ups(listener, "kassa_balance") == 1
+    balances = {staff.get(timeout=10)["customer_id"] for _ in customers}
+    assert balances == {str(customer["id"]) for customer in customers}, "staff get every balance it moved"

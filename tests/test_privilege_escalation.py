@@ -68,5 +68,5 @@ def test_the_worker_reads_and_writes_no_table(settings, db, worker):
 def test_the_worker_runs_its_listed_functions_only(db, worker, tenant, customer):
     assert refused(worker, "SELECT internal.payment_method_details(gen_random_uuid(), gen_random_uuid())")
     assert refused(worker, f"SELECT internal.post_entry('{tenant['id']}', '{customer['id']}', 'adjustment', 100, 'x', 'y')")
-    assert worker.execute("SELECT balance, currency FROM internal.account_balance(%s, %s)",
-                          [tenant["id"], customer["id"]]).fetchone() == (0, tenant["currency"])
+    assert worker.execute("SELECT customer_id, balance, currency FROM internal.balances_changed_since(%s, '-infinity')",
+                          [tenant["id"]]).fetchall() == [(customer["id"], 0, tenant["currency"])]

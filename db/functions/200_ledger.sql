@@ -152,16 +152,23 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
    WHERE a.balance <> coalesce(s.total, 0) AND (p_tenant IS NULL OR a.tenant_id = p_tenant)
 $$;
 
--- Live balance: the SSE gateway listens on this channel; payloads carry ids only.
-CREATE OR REPLACE FUNCTION internal.notify_balance() RETURNS trigger
+-- Live balances: the SSE gateway listens on kassa_balance. One notification per tenant and
+-- transaction, however many accounts it moved (an invoice run moves thousands): the payload
+-- names the tenant and the transaction's start (its accounts' updated_at), identical for
+-- every statement of the transaction, so PostgreSQL folds them into one. The gateway reads
+-- the balances changed since then itself (internal.balances_changed_since).
+CREATE OR REPLACE FUNCTION internal.notify_balances() RETURNS trigger
 LANGUAGE plpgsql SET search_path = '' AS $$
 BEGIN
-  PERFORM pg_notify('kassa_balance', json_build_object('tenant_id', NEW.tenant_id,
-                                                       'customer_id', NEW.customer_id)::text);
+  PERFORM pg_catalog.pg_notify('kassa_balance', pg_catalog.json_build_object('tenant_id', moved.tenant_id,
+                                                                             'since', now())::text)
+     FROM (SELECT DISTINCT n.tenant_id FROM new_accounts n JOIN old_accounts o USING (tenant_id, customer_id)
+            WHERE n.balance IS DISTINCT FROM o.balance) moved;
   RETURN NULL;
 END $$;
-CREATE OR REPLACE TRIGGER notify_balance AFTER UPDATE OF balance ON kassa.billing_accounts
-  FOR EACH ROW WHEN (NEW.balance IS DISTINCT FROM OLD.balance) EXECUTE FUNCTION internal.notify_balance();
+CREATE OR REPLACE TRIGGER notify_balances AFTER UPDATE ON kassa.billing_accounts
+  REFERENCING OLD TABLE AS old_accounts NEW TABLE AS new_accounts
+  FOR EACH STATEMENT EXECUTE FUNCTION internal.notify_balances();
 
 SELECT internal.allow('staff', 'SELECT', internal.tenant_rows(), 'kassa.billing_accounts', 'kassa.ledger_entries');
 SELECT internal.allow('customer', 'SELECT', internal.own_rows(), 'kassa.billing_accounts', 'kassa.ledger_entries');

@@ -5,12 +5,14 @@
 -- The steps below are those no domain file has: reads and job-log writes the processes made
 -- with their own SQL before.
 
--- SSE gateway: the balance it sends with a kassa_balance notification.
-CREATE OR REPLACE FUNCTION internal.account_balance(p_tenant uuid, p_customer uuid)
-RETURNS TABLE (balance bigint, currency text)
+-- SSE gateway: the balances of a tenant's accounts a transaction started at p_since (or later)
+-- changed, named by a kassa_balance notification (db/functions/200_ledger.sql).
+CREATE OR REPLACE FUNCTION internal.balances_changed_since(p_tenant uuid, p_since timestamptz)
+RETURNS TABLE (customer_id uuid, balance bigint, currency text)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
-  SELECT a.balance, a.currency::text FROM kassa.billing_accounts a
-   WHERE a.tenant_id = p_tenant AND a.customer_id = p_customer
+  SELECT a.customer_id, a.balance, a.currency::text FROM kassa.billing_accounts a
+   WHERE a.tenant_id = p_tenant AND a.updated_at >= p_since
+   ORDER BY a.customer_id
 $$;
 
 -- POST /refunds, before the gateway is asked: the refund rules (internal.check_refund) for a
@@ -111,7 +113,7 @@ GRANT EXECUTE ON FUNCTION
   internal.check_claims(json, text), internal.act_as(text), internal.count_request(text, integer, integer),
   internal.count_page_view(text, text, integer, integer, integer),
   -- SSE gateway
-  internal.account_balance(uuid, uuid), internal.events_cursor(),
+  internal.balances_changed_since(uuid, timestamptz), internal.events_cursor(),
   internal.events_after(xid8, bigint, integer, uuid, uuid), internal.event_position(uuid, uuid, uuid),
   -- top-ups, refunds, Stripe webhooks
   internal.check_return_url(uuid, text, text), internal.begin_top_up(uuid, uuid, bigint, text),
