@@ -1161,7 +1161,7 @@ CREATE FUNCTION internal.claim_invoice_charge(p_tenant uuid, p_invoice uuid, p_d
 
 ALTER FUNCTION internal.claim_invoice_charge(p_tenant uuid, p_invoice uuid, p_due_on date, p_dunning_step integer) OWNER TO kassa_owner;
 
-CREATE FUNCTION internal.claim_messages(p_limit integer, p_lease interval) RETURNS TABLE(tenant_id uuid, message_id uuid, event_id uuid, kind text, payload jsonb, recipient text, locale text, attempts integer, tenant_name text)
+CREATE FUNCTION internal.claim_messages(p_limit integer, p_lease interval) RETURNS TABLE(tenant_id uuid, message_id uuid, event_id uuid, kind text, payload jsonb, recipient text, locale text, attempts integer, tenant_name text, minor_units smallint)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;

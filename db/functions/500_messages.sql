@@ -51,10 +51,11 @@ END $$;
 -- Up to p_limit messages due for an attempt: queued ones whose next attempt has come, and sends
 -- whose lease ran out (the worker that claimed them died or hung). Each becomes `sending`, one
 -- attempt more, leased for p_lease: another worker claims it only after that. With the message,
--- what its template needs: the event's kind, payload and id, and the tenant's name.
+-- what its template needs: the event's kind, payload and id, the tenant's name, and the minor
+-- units of the payload's currency (NULL without a known one).
 CREATE OR REPLACE FUNCTION internal.claim_messages(p_limit integer, p_lease interval)
 RETURNS TABLE (tenant_id uuid, message_id uuid, event_id uuid, kind text, payload jsonb, recipient text,
-               locale text, attempts integer, tenant_name text)
+               locale text, attempts integer, tenant_name text, minor_units smallint)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 BEGIN
   IF p_limit IS NULL OR p_limit < 1 OR p_lease IS NULL OR p_lease <= interval '0' THEN
@@ -73,10 +74,12 @@ BEGIN
       FROM due WHERE m.tenant_id = due.tenant_id AND m.id = due.id
     RETURNING m.*
   )
-  SELECT c.tenant_id, c.public_id, n.public_id, n.kind, n.payload, c.recipient, c.locale, c.attempts, t.name
+  SELECT c.tenant_id, c.public_id, n.public_id, n.kind, n.payload, c.recipient, c.locale, c.attempts, t.name,
+         cur.minor_units
     FROM claimed c
     JOIN kassa.notifications n ON n.tenant_id = c.tenant_id AND n.id = c.notification_id
-    JOIN kassa.tenants t ON t.id = c.tenant_id;
+    JOIN kassa.tenants t ON t.id = c.tenant_id
+    LEFT JOIN kassa.currencies cur ON cur.code = n.payload ->> 'currency';
 END $$;
 
 -- A claimed message went out, with this subject.
