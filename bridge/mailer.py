@@ -36,6 +36,7 @@ from bridge import messages
 
 CHANNEL = "kassa_events"
 BATCH = 50  # events fanned out, and messages claimed, per round
+TLS_MODES = ("starttls", "tls", "none")  # TLS after EHLO, TLS from the first byte (port 465), plain
 log = logging.getLogger("kassa.mailer")
 
 
@@ -85,6 +86,9 @@ class MailerConfig:
                 raise ValueError(f"{name}: must be above zero, not {value}")
             return value
 
+        tls = env.get("KASSA_SMTP_TLS") or "starttls"
+        if tls not in TLS_MODES:
+            raise ValueError(f"KASSA_SMTP_TLS: {tls!r} is none of {', '.join(TLS_MODES)}")
         sender = env.get("KASSA_MAIL_FROM", "")
         if "@" not in parseaddr(sender)[1]:
             raise ValueError(f"KASSA_MAIL_FROM: not an e-mail address: {sender!r}")
@@ -92,7 +96,7 @@ class MailerConfig:
                    health_port=urlsplit(env["KASSA_MAILER_URL"]).port,
                    bridge_url=env.get("KASSA_BRIDGE_URL", ""),
                    smtp=SmtpSettings(env["KASSA_SMTP_HOST"], number("KASSA_SMTP_PORT", "587", int),
-                                     env.get("KASSA_SMTP_TLS", "starttls"), env.get("KASSA_SMTP_USER", ""),
+                                     tls, env.get("KASSA_SMTP_USER", ""),
                                      env.get("KASSA_SMTP_PASSWORD", ""), sender),
                    poll=number("KASSA_MAIL_POLL_SECONDS", "2"),
                    lease=timedelta(seconds=number("KASSA_MAIL_LEASE_SECONDS", "300")),

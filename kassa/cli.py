@@ -23,6 +23,8 @@ def print_summary(settings: config.Settings) -> None:
     print(f"  bridge      {settings.bridge_url}")
     print(f"  SSE         {settings.sse_url}")
     print(f"  logs        {Path(settings.home) / 'logs'}")
+    if settings.smtp_local:
+        print("  mail        caught by the local SMTP sink: `.venv/bin/kassa mail` lists it")
     print("Demo tokens (valid 24 hours; `make up` again prints fresh ones):")
     for label, (tenant, customer) in demo.TOKENS.items():
         print(f"  {label} staff:    {make_token(settings.jwt_secret, 'staff', tenant, ttl=MAX_LIFETIME_S, sub='demo-staff')}")
