@@ -3201,7 +3201,7 @@ CREATE TABLE kassa.messages (
     tenant_id uuid NOT NULL,
     id bigint NOT NULL,
     public_id uuid DEFAULT gen_random_uuid() NOT NULL,
-    notification_id bigint NOT NULL,
+    notification_id uuid NOT NULL,
     customer_id uuid NOT NULL,
     channel text NOT NULL,
     recipient text NOT NULL,
@@ -3247,7 +3247,7 @@ CREATE VIEW api.messages WITH (security_invoker='true') AS
  SELECT m.public_id AS id,
     m.tenant_id,
     m.customer_id,
-    n.public_id AS event_id,
+    m.notification_id AS event_id,
     n.kind,
     m.channel,
     m.recipient,
@@ -3260,7 +3260,7 @@ CREATE VIEW api.messages WITH (security_invoker='true') AS
     m.sent_at,
     m.created_at
    FROM (kassa.messages m
-     JOIN kassa.notifications n ON (((n.tenant_id = m.tenant_id) AND (n.id = m.notification_id))));
+     JOIN kassa.notifications n ON (((n.tenant_id = m.tenant_id) AND (n.public_id = m.notification_id))));
 
 ALTER TABLE api.messages OWNER TO kassa_owner;
 
@@ -4508,7 +4508,7 @@ ALTER TABLE ONLY kassa.messages
     ADD CONSTRAINT messages_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
 
 ALTER TABLE ONLY kassa.messages
-    ADD CONSTRAINT messages_tenant_id_notification_id_fkey FOREIGN KEY (tenant_id, notification_id) REFERENCES kassa.notifications(tenant_id, id);
+    ADD CONSTRAINT messages_tenant_id_notification_id_fkey FOREIGN KEY (tenant_id, notification_id) REFERENCES kassa.notifications(tenant_id, public_id);
 
 ALTER TABLE ONLY kassa.notifications
     ADD CONSTRAINT notifications_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);

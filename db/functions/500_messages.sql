@@ -9,9 +9,9 @@ SELECT internal.allow('customer', 'SELECT', internal.own_rows(), 'kassa.messages
 GRANT SELECT ON kassa.messages TO customer, staff;
 
 CREATE VIEW api.messages WITH (security_invoker = true) AS
-  SELECT m.public_id AS id, m.tenant_id, m.customer_id, n.public_id AS event_id, n.kind, m.channel, m.recipient,
+  SELECT m.public_id AS id, m.tenant_id, m.customer_id, m.notification_id AS event_id, n.kind, m.channel, m.recipient,
          m.locale, m.subject, m.status, m.attempts, m.next_attempt_at, m.last_error, m.sent_at, m.created_at
-    FROM kassa.messages m JOIN kassa.notifications n ON n.tenant_id = m.tenant_id AND n.id = m.notification_id;
+    FROM kassa.messages m JOIN kassa.notifications n ON n.tenant_id = m.tenant_id AND n.public_id = m.notification_id;
 GRANT SELECT ON api.messages TO customer, staff;
 
 -- Up to p_limit undelivered events of a customer become e-mail messages to the customer's
@@ -28,14 +28,14 @@ BEGIN
     PERFORM internal.raise_error('P0Z01', format('the fan-out limit must be a positive number, not %s', p_limit));
   END IF;
   WITH events AS (
-    SELECT n.tenant_id, n.id, n.customer_id, n.payload ->> 'locale' AS locale FROM kassa.notifications n
+    SELECT n.tenant_id, n.id, n.public_id, n.customer_id, n.payload ->> 'locale' AS locale FROM kassa.notifications n
      WHERE n.delivered_at IS NULL AND n.customer_id IS NOT NULL
      ORDER BY n.created_at, n.id LIMIT p_limit
        FOR UPDATE SKIP LOCKED
   ), queued AS (
     INSERT INTO kassa.messages (tenant_id, notification_id, customer_id, channel, recipient, locale, status,
                                 next_attempt_at)
-    SELECT e.tenant_id, e.id, e.customer_id, 'email', c.email, coalesce(e.locale, c.locale, t.locale),
+    SELECT e.tenant_id, e.public_id, e.customer_id, 'email', c.email, coalesce(e.locale, c.locale, t.locale),
            CASE WHEN c.status = 'closed' THEN 'suppressed' ELSE 'queued' END, internal.clock_now()
       FROM events e
       JOIN kassa.customers c ON c.tenant_id = e.tenant_id AND c.id = e.customer_id
@@ -77,7 +77,7 @@ BEGIN
   SELECT c.tenant_id, c.public_id, n.public_id, n.kind, n.payload, c.recipient, c.locale, c.attempts, t.name,
          cur.minor_units
     FROM claimed c
-    JOIN kassa.notifications n ON n.tenant_id = c.tenant_id AND n.id = c.notification_id
+    JOIN kassa.notifications n ON n.tenant_id = c.tenant_id AND n.public_id = c.notification_id
     JOIN kassa.tenants t ON t.id = c.tenant_id
     LEFT JOIN kassa.currencies cur ON cur.code = n.payload ->> 'currency';
 END $$;

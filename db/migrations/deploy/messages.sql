@@ -7,7 +7,7 @@ CREATE TABLE kassa.messages (
   tenant_id       uuid NOT NULL REFERENCES kassa.tenants (id),
   id              bigint GENERATED ALWAYS AS IDENTITY,
   public_id       uuid NOT NULL DEFAULT gen_random_uuid(),
-  notification_id bigint NOT NULL,
+  notification_id uuid NOT NULL,   -- the event: its public id (ids counted by a sequence stay out of the API)
   customer_id     uuid NOT NULL,
   channel         text NOT NULL CONSTRAINT messages_channel_known CHECK (channel = ANY (ARRAY['email'])),
   recipient       text NOT NULL CONSTRAINT messages_recipient_max_length CHECK (char_length(recipient) <= 254),
@@ -23,7 +23,7 @@ CREATE TABLE kassa.messages (
   PRIMARY KEY (tenant_id, id),
   CONSTRAINT messages_public_id_unique UNIQUE (tenant_id, public_id),
   CONSTRAINT messages_one_per_recipient UNIQUE (tenant_id, notification_id, channel, recipient),
-  FOREIGN KEY (tenant_id, notification_id) REFERENCES kassa.notifications (tenant_id, id),
+  FOREIGN KEY (tenant_id, notification_id) REFERENCES kassa.notifications (tenant_id, public_id),
   FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers (tenant_id, id),
   CONSTRAINT messages_sent_has_time CHECK ((status = 'sent') = (sent_at IS NOT NULL))
 );
