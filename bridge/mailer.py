@@ -17,6 +17,7 @@ worker sent and failed since it started.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -36,6 +37,7 @@ from bridge import messages
 
 CHANNEL = "kassa_events"
 BATCH = 50  # events fanned out, and messages claimed, per round
+NOT_BEING_SENT = "P0Z02"  # internal.record_message_sent / _failed: the message is no longer this worker's
 TLS_MODES = ("starttls", "tls", "none")  # TLS after EHLO, TLS from the first byte (port 465), plain
 log = logging.getLogger("kassa.mailer")
 
@@ -135,6 +137,8 @@ class Mailer:
 
     async def stop(self, app: web.Application) -> None:
         self.loop_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self.loop_task  # its connection back in the pool before the pool closes
         if self.listener is not None and not self.listener.is_closed():
             await self.listener.close()
         await self.pool.close()
@@ -169,7 +173,13 @@ class Mailer:
         fanned = await self.pool.fetchval("SELECT internal.fan_out_events($1)", BATCH)
         claimed = await self.pool.fetch("SELECT * FROM internal.claim_messages($1, $2)", BATCH, self.config.lease)
         for message in claimed:
-            await self.deliver(message)
+            try:
+                await self.deliver(message)
+            except asyncpg.PostgresError as error:
+                if error.sqlstate != NOT_BEING_SENT:
+                    raise
+                # Its lease ran out while this worker sent it, and another worker has it now.
+                log.warning("message %s: %s", message["message_id"], error)
         return fanned == BATCH or len(claimed) == BATCH
 
     async def deliver(self, claimed: asyncpg.Record) -> None:
@@ -212,6 +222,7 @@ def make_app(config: MailerConfig) -> web.Application:
 
 
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    # Warnings and errors only: an access log line for every health check would bury them.
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     config = MailerConfig.from_environment()
     web.run_app(make_app(config), host="127.0.0.1", port=config.health_port, print=None)

@@ -82,14 +82,16 @@ BEGIN
     LEFT JOIN kassa.currencies cur ON cur.code = n.payload ->> 'currency';
 END $$;
 
--- A claimed message went out, with this subject.
+-- A claimed message went out, with this subject. Sent twice (its lease ran out while the first
+-- worker was still sending it), it stays recorded as its first send.
 CREATE OR REPLACE FUNCTION internal.record_message_sent(p_tenant uuid, p_message uuid, p_subject text)
 RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 BEGIN
   UPDATE kassa.messages m SET status = 'sent', sent_at = internal.clock_now(), subject = left(p_subject, 500),
                               last_error = NULL
    WHERE m.tenant_id = p_tenant AND m.public_id = p_message AND m.status = 'sending';
-  IF NOT FOUND THEN
+  IF NOT FOUND AND NOT EXISTS (SELECT FROM kassa.messages m
+                                WHERE m.tenant_id = p_tenant AND m.public_id = p_message AND m.status = 'sent') THEN
     PERFORM internal.raise_error('P0Z02', format('no message %s of tenant %s is being sent', p_message, p_tenant));
   END IF;
 END $$;

@@ -2,7 +2,7 @@
 -- lease, failed sends back off and fail for good, and staff and customers see what RLS allows.
 -- (Two workers claiming at once, SKIP LOCKED, need two sessions: tests/test_email_delivery.py.)
 BEGIN;
-SELECT plan(22);
+SELECT plan(23);
 \ir helpers/two_tenants.sql
 \ir helpers/clock.sql
 
@@ -52,8 +52,12 @@ CREATE TEMP TABLE b1 AS SELECT tenant_id, public_id FROM kassa.messages WHERE re
 SELECT internal.record_message_sent(tenant_id, public_id, 'Ihr Guthaben') FROM b1;
 SELECT is((SELECT status || ' ' || subject FROM kassa.messages WHERE recipient = 'b1@example.com'), 'sent Ihr Guthaben',
           'a sent message is sent, with its subject');
-SELECT throws_ok($$SELECT internal.record_message_sent(tenant_id, public_id, 'again') FROM b1$$, 'P0Z02', NULL,
-                 'a message not being sent cannot be recorded sent');
+SELECT internal.record_message_sent(tenant_id, public_id, 'Ihr Guthaben, noch einmal') FROM b1;
+SELECT is((SELECT subject FROM kassa.messages WHERE recipient = 'b1@example.com'), 'Ihr Guthaben',
+          'sent again (its lease ran out while it was sent), it stays recorded as its first send');
+SELECT throws_ok($$SELECT internal.record_message_sent(m.tenant_id, m.public_id, 'x') FROM kassa.messages m
+                    WHERE m.status = 'suppressed' LIMIT 1$$, 'P0Z02', NULL,
+                 'a message not being sent (here: suppressed) cannot be recorded sent');
 CREATE TEMP TABLE a1 AS SELECT tenant_id, public_id FROM kassa.messages WHERE recipient = 'a1@example.com';
 SELECT is((SELECT internal.record_message_failed(tenant_id, public_id, 'mailbox busy', interval '10 seconds', 3) FROM a1),
           'queued', 'a failed attempt queues the message again');
