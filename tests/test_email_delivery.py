@@ -138,6 +138,23 @@ def test_a_refused_send_is_retried_until_it_goes_out(settings, db, south_african
     assert message == {"status": "sent", "attempts": 3}, "two attempts refused (451), the third sent"
 
 
+def test_a_message_whose_worker_died_is_sent_after_its_lease_under_the_same_id(settings, db, south_african_customer):
+    """A worker claimed the message (one attempt, leased for a second) and died before it sent it."""
+    with db.transaction():
+        [event] = write_events(db, south_african_customer, "low_balance",
+                               [{"threshold": 2000, "balance": 1500, "currency": "ZAR"}])
+        db.execute("UPDATE kassa.notifications SET delivered_at = now() WHERE public_id = %s", [event])
+        message = db.execute(
+            "INSERT INTO kassa.messages (tenant_id, notification_id, customer_id, channel, recipient, status, attempts,"
+            " next_attempt_at) VALUES (%s, %s, %s, 'email', %s, 'sending', 1, internal.clock_now() + interval '1 second')"
+            " RETURNING public_id", [south_african_customer["tenant_id"], event, south_african_customer["id"],
+                                     south_african_customer["email"]]).fetchone()["public_id"]
+    [mail] = delivered(settings, [event])
+    assert mail["Message-ID"].startswith(f"<{message}@")
+    assert db.execute("SELECT status, attempts FROM kassa.messages WHERE public_id = %s", [message]).fetchone() == \
+        {"status": "sent", "attempts": 2}
+
+
 def test_the_sink_refuses_a_bad_refusal_request(settings):
     answer = requests.post(f"{settings.smtp_sink_admin_url}/_fake/refuse", json={"count": "two"}, timeout=5)
     assert answer.status_code == 400 and "whole number" in answer.json()["error"]
