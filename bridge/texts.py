@@ -63,13 +63,14 @@ class Speaker:
     """The texts of a locale's language and the formats of the locale itself (`de_DE`, `en_ZA`,
     or a bare language), as the templates use them."""
 
-    def __init__(self, locale: str | None):
+    def __init__(self, locale: str | None, texts: dict[str, dict[str, str]] = TEXTS):
         language = (locale or "").split("_")[0]
         self.language = language if language in LOCALES else LOCALES[0]
         self.locale = locale if language == self.language else self.language
+        self.texts = texts[self.language]  # the pages' texts, or the messages' (bridge/messages.py)
 
     def __call__(self, key: str, **values) -> str:
-        return TEXTS[self.language][key].format(**values)
+        return self.texts[key].format(**values)
 
     def money(self, minor_units: int, currency: str, exponent: int) -> str:
         return format_currency(in_major_units(minor_units, exponent), currency, locale=self.locale)

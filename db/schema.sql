@@ -1161,6 +1161,13 @@ CREATE FUNCTION internal.claim_invoice_charge(p_tenant uuid, p_invoice uuid, p_d
 
 ALTER FUNCTION internal.claim_invoice_charge(p_tenant uuid, p_invoice uuid, p_due_on date, p_dunning_step integer) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.claim_messages(p_limit integer, p_lease interval) RETURNS TABLE(tenant_id uuid, message_id uuid, event_id uuid, kind text, payload jsonb, recipient text, locale text, attempts integer, tenant_name text, minor_units smallint)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.claim_messages(p_limit integer, p_lease interval) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.clock_now() RETURNS timestamp with time zone
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
@@ -1490,6 +1497,13 @@ CREATE FUNCTION internal.fail_payment(p_tenant uuid, p_payment uuid, p_reason te
     AS $$…$$;
 
 ALTER FUNCTION internal.fail_payment(p_tenant uuid, p_payment uuid, p_reason text, p_raw jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.fan_out_events(p_limit integer) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.fan_out_events(p_limit integer) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.fill_invoice_line() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -2205,6 +2219,20 @@ CREATE FUNCTION internal.record_manual_payment(p_tenant uuid, p_customer uuid, p
     AS $$…$$;
 
 ALTER FUNCTION internal.record_manual_payment(p_tenant uuid, p_customer uuid, p_amount bigint, p_method text, p_reason text, p_reference text, p_actor text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.record_message_failed(p_tenant uuid, p_message uuid, p_error text, p_first_retry interval, p_max_attempts integer) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.record_message_failed(p_tenant uuid, p_message uuid, p_error text, p_first_retry interval, p_max_attempts integer) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.record_message_sent(p_tenant uuid, p_message uuid, p_subject text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.record_message_sent(p_tenant uuid, p_message uuid, p_subject text) OWNER TO kassa_owner;
 
 CREATE TABLE kassa.payment_refunds (
     tenant_id uuid NOT NULL,
@@ -3220,6 +3248,34 @@ CREATE VIEW api.low_balance_thresholds WITH (security_invoker='true') AS
 
 ALTER TABLE api.low_balance_thresholds OWNER TO kassa_owner;
 
+CREATE TABLE kassa.messages (
+    tenant_id uuid NOT NULL,
+    id bigint NOT NULL,
+    public_id uuid DEFAULT gen_random_uuid() NOT NULL,
+    notification_id uuid NOT NULL,
+    customer_id uuid NOT NULL,
+    channel text NOT NULL,
+    recipient text NOT NULL,
+    locale text,
+    subject text,
+    status text DEFAULT 'queued'::text NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    next_attempt_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_error text,
+    sent_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT messages_attempts_not_negative CHECK ((attempts >= 0)),
+    CONSTRAINT messages_channel_known CHECK ((channel = ANY (ARRAY['email'::text]))),
+    CONSTRAINT messages_last_error_max_length CHECK ((char_length(last_error) <= 4000)),
+    CONSTRAINT messages_locale_max_length CHECK ((char_length(locale) <= 35)),
+    CONSTRAINT messages_recipient_max_length CHECK ((char_length(recipient) <= 254)),
+    CONSTRAINT messages_sent_has_time CHECK (((status = 'sent'::text) = (sent_at IS NOT NULL))),
+    CONSTRAINT messages_status_known CHECK ((status = ANY (ARRAY['queued'::text, 'sending'::text, 'sent'::text, 'failed'::text, 'suppressed'::text]))),
+    CONSTRAINT messages_subject_max_length CHECK ((char_length(subject) <= 500))
+);
+
+ALTER TABLE kassa.messages OWNER TO kassa_owner;
+
 CREATE TABLE kassa.notifications (
     tenant_id uuid NOT NULL,
     id bigint NOT NULL,
@@ -3240,6 +3296,27 @@ CREATE TABLE kassa.notifications (
 );
 
 ALTER TABLE kassa.notifications OWNER TO kassa_owner;
+
+CREATE VIEW api.messages WITH (security_invoker='true') AS
+ SELECT m.public_id AS id,
+    m.tenant_id,
+    m.customer_id,
+    m.notification_id AS event_id,
+    n.kind,
+    m.channel,
+    m.recipient,
+    m.locale,
+    m.subject,
+    m.status,
+    m.attempts,
+    m.next_attempt_at,
+    m.last_error,
+    m.sent_at,
+    m.created_at
+   FROM (kassa.messages m
+     JOIN kassa.notifications n ON (((n.tenant_id = m.tenant_id) AND (n.public_id = m.notification_id))));
+
+ALTER TABLE api.messages OWNER TO kassa_owner;
 
 CREATE VIEW api.notifications WITH (security_invoker='true') AS
  SELECT notifications.public_id AS id,
@@ -3710,6 +3787,15 @@ ALTER TABLE kassa.ledger_entries ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTIT
     CACHE 1
 );
 
+ALTER TABLE kassa.messages ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME kassa.messages_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
 ALTER TABLE kassa.notifications ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME kassa.notifications_id_seq
     START WITH 1
@@ -3887,6 +3973,15 @@ ALTER TABLE ONLY kassa.ledger_entries
 ALTER TABLE ONLY kassa.low_balance_thresholds
     ADD CONSTRAINT low_balance_thresholds_pkey PRIMARY KEY (tenant_id, amount);
 
+ALTER TABLE ONLY kassa.messages
+    ADD CONSTRAINT messages_one_per_recipient UNIQUE (tenant_id, notification_id, channel, recipient);
+
+ALTER TABLE ONLY kassa.messages
+    ADD CONSTRAINT messages_pkey PRIMARY KEY (tenant_id, id);
+
+ALTER TABLE ONLY kassa.messages
+    ADD CONSTRAINT messages_public_id_unique UNIQUE (tenant_id, public_id);
+
 ALTER TABLE ONLY kassa.notifications
     ADD CONSTRAINT notifications_pkey PRIMARY KEY (tenant_id, id);
 
@@ -4009,6 +4104,10 @@ CREATE UNIQUE INDEX job_runs_one_per_slot ON kassa.job_runs USING btree (job, te
 CREATE UNIQUE INDEX job_runs_one_queued ON kassa.job_runs USING btree (job, tenant_id) NULLS NOT DISTINCT WHERE (status = 'queued'::text);
 
 CREATE INDEX job_runs_open ON kassa.job_runs USING btree (job, id) WHERE (status = ANY (ARRAY['queued'::text, 'running'::text]));
+
+CREATE INDEX messages_customer ON kassa.messages USING btree (tenant_id, customer_id, id);
+
+CREATE INDEX messages_due ON kassa.messages USING btree (next_attempt_at) WHERE (status = ANY (ARRAY['queued'::text, 'sending'::text]));
 
 CREATE INDEX notifications_customer ON kassa.notifications USING btree (tenant_id, customer_id, id);
 
@@ -4457,6 +4556,15 @@ ALTER TABLE ONLY kassa.ledger_entries
 ALTER TABLE ONLY kassa.low_balance_thresholds
     ADD CONSTRAINT low_balance_thresholds_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
 
+ALTER TABLE ONLY kassa.messages
+    ADD CONSTRAINT messages_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
+
+ALTER TABLE ONLY kassa.messages
+    ADD CONSTRAINT messages_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
+
+ALTER TABLE ONLY kassa.messages
+    ADD CONSTRAINT messages_tenant_id_notification_id_fkey FOREIGN KEY (tenant_id, notification_id) REFERENCES kassa.notifications(tenant_id, public_id);
+
 ALTER TABLE ONLY kassa.notifications
     ADD CONSTRAINT notifications_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
 
@@ -4620,6 +4728,8 @@ CREATE POLICY customer_select ON kassa.ledger_entries FOR SELECT TO customer USI
 
 CREATE POLICY customer_select ON kassa.low_balance_thresholds FOR SELECT TO customer USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
+CREATE POLICY customer_select ON kassa.messages FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
 CREATE POLICY customer_select ON kassa.notifications FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
 
 CREATE POLICY customer_select ON kassa.payment_links FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
@@ -4677,6 +4787,8 @@ ALTER TABLE kassa.job_runs ENABLE ROW LEVEL SECURITY;
 ALTER TABLE kassa.ledger_entries ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.low_balance_thresholds ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.messages ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.notifications ENABLE ROW LEVEL SECURITY;
 
@@ -4767,6 +4879,8 @@ CREATE POLICY staff_select ON kassa.job_runs FOR SELECT TO staff USING ((tenant_
 CREATE POLICY staff_select ON kassa.ledger_entries FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 CREATE POLICY staff_select ON kassa.low_balance_thresholds FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.messages FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 CREATE POLICY staff_select ON kassa.notifications FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
@@ -5259,6 +5373,9 @@ GRANT ALL ON FUNCTION internal.claim_auto_topup(p_tenant uuid, p_customer uuid, 
 REVOKE ALL ON FUNCTION internal.claim_invoice_charge(p_tenant uuid, p_invoice uuid, p_due_on date, p_dunning_step integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.claim_invoice_charge(p_tenant uuid, p_invoice uuid, p_due_on date, p_dunning_step integer) TO kassa_worker;
 
+REVOKE ALL ON FUNCTION internal.claim_messages(p_limit integer, p_lease interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.claim_messages(p_limit integer, p_lease interval) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.clock_now() FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.clock_now() TO customer;
 GRANT ALL ON FUNCTION internal.clock_now() TO staff;
@@ -5375,6 +5492,9 @@ GRANT ALL ON FUNCTION internal.fail_interrupted_job_runs() TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.fail_payment(p_tenant uuid, p_payment uuid, p_reason text, p_raw jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.fail_payment(p_tenant uuid, p_payment uuid, p_reason text, p_raw jsonb) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.fan_out_events(p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.fan_out_events(p_limit integer) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.fill_invoice_line() FROM PUBLIC;
 
@@ -5646,6 +5766,12 @@ REVOKE ALL ON FUNCTION internal.record_mandate_request(p_tenant uuid, p_method u
 GRANT ALL ON FUNCTION internal.record_mandate_request(p_tenant uuid, p_method uuid, p_mandate_url text) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.record_manual_payment(p_tenant uuid, p_customer uuid, p_amount bigint, p_method text, p_reason text, p_reference text, p_actor text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.record_message_failed(p_tenant uuid, p_message uuid, p_error text, p_first_retry interval, p_max_attempts integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.record_message_failed(p_tenant uuid, p_message uuid, p_error text, p_first_retry interval, p_max_attempts integer) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.record_message_sent(p_tenant uuid, p_message uuid, p_subject text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.record_message_sent(p_tenant uuid, p_message uuid, p_subject text) TO kassa_worker;
 
 GRANT SELECT ON TABLE kassa.payment_refunds TO staff;
 GRANT SELECT ON TABLE kassa.payment_refunds TO customer;
@@ -5927,8 +6053,14 @@ GRANT SELECT,INSERT,DELETE ON TABLE kassa.low_balance_thresholds TO staff;
 GRANT SELECT ON TABLE api.low_balance_thresholds TO customer;
 GRANT SELECT,INSERT,DELETE ON TABLE api.low_balance_thresholds TO staff;
 
+GRANT SELECT ON TABLE kassa.messages TO customer;
+GRANT SELECT ON TABLE kassa.messages TO staff;
+
 GRANT SELECT ON TABLE kassa.notifications TO customer;
 GRANT SELECT ON TABLE kassa.notifications TO staff;
+
+GRANT SELECT ON TABLE api.messages TO customer;
+GRANT SELECT ON TABLE api.messages TO staff;
 
 GRANT SELECT ON TABLE api.notifications TO customer;
 GRANT SELECT ON TABLE api.notifications TO staff;

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import argparse
+import email
+import email.policy
 import json
 import os
 import subprocess
@@ -21,6 +23,8 @@ def print_summary(settings: config.Settings) -> None:
     print(f"  bridge      {settings.bridge_url}")
     print(f"  SSE         {settings.sse_url}")
     print(f"  logs        {Path(settings.home) / 'logs'}")
+    if settings.smtp_local:
+        print("  mail        caught by the local SMTP sink: `.venv/bin/kassa mail` lists it")
     print("Demo tokens (valid 24 hours; `make up` again prints fresh ones):")
     for label, (tenant, customer) in demo.TOKENS.items():
         print(f"  {label} staff:    {make_token(settings.jwt_secret, 'staff', tenant, ttl=MAX_LIFETIME_S, sub='demo-staff')}")
@@ -102,6 +106,32 @@ def cmd_env(args, settings):
     else:
         for key, value in settings.environment().items():
             print(f"export {key}='{value}'")
+
+
+def cmd_mail(args, settings):
+    """The mail the local SMTP sink caught: a numbered list, oldest first, or one message."""
+    if not settings.smtp_local:
+        print(f"kassa mail: mail goes to {settings.smtp_host}:{settings.smtp_port}; the local sink catches "
+              "mail only while no SMTP host is configured (docs/messages.md)", file=sys.stderr)
+        return 1
+    caught = sorted(settings.caught_mail.glob("*.eml"))
+    if args.number is None:
+        if not caught:
+            print(f"no mail caught yet (in {settings.caught_mail})")
+        for number, path in enumerate(caught, 1):
+            mail = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            print(f"{number:5}  {mail['Date']}  {mail['To']}  {mail['Subject']}")
+        return 0
+    if not 1 <= args.number <= len(caught):
+        print(f"kassa mail: no caught message {args.number}; `kassa mail` lists the {len(caught)} there are",
+              file=sys.stderr)
+        return 1
+    mail = email.message_from_bytes(caught[args.number - 1].read_bytes(), policy=email.policy.default)
+    for header in ("From", "To", "Subject", "Date", "Message-ID", "X-Kassa-Event-Id"):
+        print(f"{header}: {mail[header]}")
+    print(f"File: {caught[args.number - 1]}\n")
+    print(mail.get_body(preferencelist=("plain",)).get_content(), end="")
+    return 0
 
 
 def cmd_token(args, settings):
@@ -254,6 +284,9 @@ def parser() -> argparse.ArgumentParser:
     env = sub.add_parser("env", help="connection details and secrets")
     env.add_argument("--json", action="store_true")
     env.set_defaults(func=cmd_env)
+    mail = sub.add_parser("mail", help="the mail the local SMTP sink caught (no SMTP host configured)")
+    mail.add_argument("number", nargs="?", type=int, help="show this message of the list (default: list them)")
+    mail.set_defaults(func=cmd_mail)
     token = sub.add_parser("token", help="print a signed JWT")
     token.add_argument("--role", required=True, choices=["customer", "staff"])
     token.add_argument("--tenant", required=True)

@@ -26,13 +26,15 @@ STATE_FILE = HOME / "state.json"
 
 DEFAULT_PORTS = {"postgres": 54329, "postgrest": 3000, "postgrest_admin": 3001,
                  "bridge": 8700, "sse": 8701, "stripe_fake": 8702, "scheduler": 8703,
-                 "octo_fake": 8704, "netcash_fake": 8705}
+                 "octo_fake": 8704, "netcash_fake": 8705, "mailer": 8706, "smtp_sink": 8707,
+                 "smtp_sink_admin": 8708}
 
 # What local mode gives the processes instead of gateway credentials. `kassa env` prints them; set
 # back in the environment (a sourced `kassa env`) they still mean local mode.
 LOCAL_STRIPE_SECRET_KEY = "sk_test_local"
 LOCAL_OCTO_SHOP_ID = "0"  # no real OCTO shop has id 0
 LOCAL_OCTO_SECRET = "octo_test_local"
+SMTP_TLS_MODES = ("starttls", "tls", "none")
 LOCAL_NETCASH_KEYS = {"debit_order": "local-debit-order-key", "account": "local-account-key",
                       "vendor": "local-vendor-key"}
 
@@ -108,6 +110,12 @@ class Settings:
     netcash_vendor_key: str = ""
     netcash_url: str = ""              # empty: NetCash's NIWS with keys, the stand-in without
     netcash_amount_unit: str = "cents"
+    smtp_host: str = ""                # empty: the local SMTP sink, which keeps mail in <home>/mail
+    smtp_port: int = 587
+    smtp_tls: str = "starttls"         # starttls, tls (TLS from the first byte) or none
+    smtp_user: str = ""                # empty: no login
+    smtp_password: str = ""
+    mail_from: str = "Kassa <billing@kassa.invalid>"
     # Previous JWT secrets still accepted after `kassa jwt-key rotate`: [{"secret", "retire_after"}]
     # (ISO 8601 UTC); `kassa jwt-key retire` drops them (kassa/keys.py).
     jwt_previous_keys: list[dict] = field(default_factory=list)
@@ -126,6 +134,18 @@ class Settings:
     stripe_fake_url = LocalUrl("stripe_fake")
     octo_fake_url = LocalUrl("octo_fake")
     netcash_fake_url = LocalUrl("netcash_fake", "/NIWS/niws_nif.svc")
+    mailer_url = LocalUrl("mailer")
+    smtp_sink_admin_url = LocalUrl("smtp_sink_admin")
+
+    @property
+    def smtp_local(self) -> bool:
+        """No SMTP host configured: mail goes to the local SMTP sink."""
+        return not self.smtp_host
+
+    @property
+    def caught_mail(self) -> Path:
+        """Where the local SMTP sink keeps the mail it caught, one .eml file a message."""
+        return Path(self.home) / "mail"
 
     @property
     def stripe_api_base(self) -> str:
@@ -190,6 +210,13 @@ class Settings:
             # Only the stand-in answers for mandates and batches (gateways/netcash.py, status_url).
             "KASSA_NETCASH_STATUS_URL": self.netcash_fake_url.removesuffix("/NIWS/niws_nif.svc") + "/_fake"
                                         if self.netcash_local else "",
+            "KASSA_MAILER_URL": self.mailer_url,
+            "KASSA_SMTP_HOST": "127.0.0.1" if self.smtp_local else self.smtp_host,
+            "KASSA_SMTP_PORT": str(self.ports["smtp_sink"] if self.smtp_local else self.smtp_port),
+            "KASSA_SMTP_TLS": "none" if self.smtp_local else self.smtp_tls,
+            "KASSA_SMTP_USER": "" if self.smtp_local else self.smtp_user,
+            "KASSA_SMTP_PASSWORD": "" if self.smtp_local else self.smtp_password,
+            "KASSA_MAIL_FROM": self.mail_from,
         }
 
     def public(self) -> dict:
@@ -275,7 +302,21 @@ def load(home: Path = HOME) -> Settings:
                       ("netcash_account_key", "KASSA_NETCASH_ACCOUNT_KEY"),
                       ("netcash_vendor_key", "KASSA_NETCASH_VENDOR_KEY"),
                       ("netcash_url", "KASSA_NETCASH_URL"),
-                      ("netcash_amount_unit", "KASSA_NETCASH_AMOUNT_UNIT")):
+                      ("netcash_amount_unit", "KASSA_NETCASH_AMOUNT_UNIT"),
+                      ("smtp_tls", "KASSA_SMTP_TLS"),
+                      ("smtp_user", "KASSA_SMTP_USER"),
+                      ("smtp_password", "KASSA_SMTP_PASSWORD"),
+                      ("mail_from", "KASSA_MAIL_FROM")):
         if os.environ.get(var) and os.environ[var] not in local_mode_values:
             setattr(settings, attr, os.environ[var])
+    # A sourced `kassa env` names the sink (127.0.0.1, its port): that still means local mode.
+    smtp_address = (os.environ.get("KASSA_SMTP_HOST", ""), os.environ.get("KASSA_SMTP_PORT", ""))
+    if smtp_address[0] and smtp_address != ("127.0.0.1", str(settings.ports["smtp_sink"])):
+        settings.smtp_host = smtp_address[0]
+        if smtp_address[1]:
+            if not smtp_address[1].isdigit():
+                raise ValueError(f"KASSA_SMTP_PORT: {smtp_address[1]!r} is not a port number")
+            settings.smtp_port = int(smtp_address[1])
+    if settings.smtp_tls not in SMTP_TLS_MODES:
+        raise ValueError(f"KASSA_SMTP_TLS: {settings.smtp_tls!r} is none of {', '.join(SMTP_TLS_MODES)}")
     return settings

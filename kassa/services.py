@@ -2,8 +2,8 @@
 
 `kassa up` and the test suite use the same definitions, so what the tests exercise is what
 runs: PostgREST, the bridge web process (Flask under gunicorn), the SSE gateway, the job
-scheduler and, when no gateway credentials are configured, the local Stripe, OCTO and NetCash
-stand-ins.
+scheduler, the mail delivery worker and, when no gateway credentials are configured, the local
+Stripe, OCTO and NetCash stand-ins (and, without an SMTP host, the local SMTP sink).
 """
 from __future__ import annotations
 
@@ -195,7 +195,20 @@ def stack(settings: Settings) -> list[Service]:
                                  "--debit-order-key", settings.netcash_key("debit_order"),
                                  "--account-key", settings.netcash_key("account"),
                                  "--postback-url", f"{settings.bridge_url}/webhooks/netcash/mandate"))
+    if settings.smtp_local:  # no SMTP host configured
+        services.append(Service("smtp_sink", [str(VENV_BIN / "python"), "-m", "bridge.fakes.smtp_sink",
+                                              "--port", str(ports["smtp_sink"]),
+                                              "--admin-port", str(ports["smtp_sink_admin"]),
+                                              "--folder", str(settings.caught_mail)],
+                                ports["smtp_sink"], f"{settings.smtp_sink_admin_url}/health"))
+    services.append(mailer(settings))
     return services
+
+
+def mailer(settings: Settings, name: str = "mailer", port: int | None = None) -> Service:
+    """The delivery worker (bridge/mailer.py); the tests start more under other names and ports."""
+    port = port or settings.ports["mailer"]
+    return Service(name, [str(VENV_BIN / "python"), "-m", "bridge.mailer"], port, f"http://127.0.0.1:{port}/health")
 
 
 def stand_in(name: str, module: str, port: int, *options: str) -> Service:

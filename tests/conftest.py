@@ -2,8 +2,8 @@
 (made by the factories in tests/factories.py).
 
 `make test` (kassa.testrun) deploys a throw-away database and points KASSA_TEST_HOME at its
-home folder; here PostgREST, the bridges and the scheduler are started on that home with the
-same definitions `kassa up` uses, and stopped at the end.
+home folder; here PostgREST, the bridges, the scheduler and the mail worker are started on that
+home with the same definitions `kassa up` uses, and stopped at the end.
 """
 from __future__ import annotations
 
@@ -47,6 +47,10 @@ SUITE_BRIDGE = {name: "1000000" for name in (
     "KASSA_PAY_TOKEN_VIEWS_PER_MINUTE")}
 
 
+# The suite's mail workers poll and retry quickly: a test waits for a retry, not half a minute.
+SUITE_MAILER = {"KASSA_MAIL_POLL_SECONDS": "0.5", "KASSA_MAIL_RETRY_SECONDS": "0.2"}
+
+
 @pytest.fixture(scope="session")
 def bridge_config(settings):
     """The configuration of the suite's bridge, for tests that build its Flask app."""
@@ -64,6 +68,7 @@ def suite_scheduler_env() -> dict[str, str]:
 def stack(settings):
     os.environ.update(SUITE_SCHEDULER)
     os.environ.update(SUITE_BRIDGE)
+    os.environ.update(SUITE_MAILER)
     running = services.stack(settings)
     services.start_all(settings, running)
     yield running

@@ -5,6 +5,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import pytest
 import requests
 
 from gateways import netcash
@@ -48,6 +49,28 @@ def test_octo_credentials_replace_the_local_octo_stand_in(settings, monkeypatch)
     assert stand_ins() == ("https://secure.octo.uz", False)
     monkeypatch.setenv("KASSA_OCTO_API_BASE", "https://octo.example")
     assert stand_ins() == ("https://octo.example", False)
+
+
+def test_an_smtp_host_replaces_the_local_smtp_sink(settings, monkeypatch):
+    def smtp() -> tuple[str, str, bool]:
+        loaded = config.load(Path(settings.home))
+        env = loaded.environment()
+        return env["KASSA_SMTP_HOST"], env["KASSA_SMTP_PORT"], "smtp_sink" in [s.name for s in services.stack(loaded)]
+
+    local = settings.environment()
+    for name in ("KASSA_SMTP_HOST", "KASSA_SMTP_PORT"):
+        monkeypatch.setenv(name, local[name])  # a sourced `kassa env` is still local mode
+    assert smtp() == ("127.0.0.1", str(settings.ports["smtp_sink"]), True)
+    monkeypatch.setenv("KASSA_SMTP_HOST", "smtp.example.com")
+    monkeypatch.delenv("KASSA_SMTP_PORT")
+    assert smtp() == ("smtp.example.com", "587", False)
+    monkeypatch.setenv("KASSA_SMTP_PORT", "twenty-five")
+    with pytest.raises(ValueError, match="KASSA_SMTP_PORT: 'twenty-five' is not a port number"):
+        config.load(Path(settings.home))
+    monkeypatch.setenv("KASSA_SMTP_PORT", "465")
+    monkeypatch.setenv("KASSA_SMTP_TLS", "ssl")
+    with pytest.raises(ValueError, match="KASSA_SMTP_TLS: 'ssl' is none of starttls, tls, none"):
+        config.load(Path(settings.home))
 
 
 def test_jobs_run_writes_the_job_log(settings, db):

@@ -1,0 +1,86 @@
+"""The local SMTP sink: catches the mail Kassa sends when no SMTP host is configured.
+
+`python -m bridge.fakes.smtp_sink --port P --admin-port A --folder DIR` (started by `kassa up`
+and the test stack in local mode). Every message accepted on 127.0.0.1:P is written to DIR as
+one .eml file, named by the time it came and its Message-ID, oldest first when sorted; `kassa
+mail` lists and shows them. On the admin port, GET /health answers 200, and POST
+/_fake/refuse {"count": n} makes the sink refuse the next n messages with a temporary error
+(451), as a busy mail server would, for the tests of retries.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import uuid
+from datetime import datetime, timezone
+from email import message_from_bytes
+from pathlib import Path
+
+from aiohttp import web
+from aiosmtpd.smtp import SMTP, Envelope, Session
+
+REFUSAL = "451 4.3.0 the sink refuses this message for a test; try again later"
+
+
+class Sink:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.refuse_next = 0
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        if self.refuse_next > 0:
+            self.refuse_next -= 1
+            return REFUSAL
+        message_id = message_from_bytes(envelope.original_content).get("Message-ID", "") or str(uuid.uuid4())
+        name = re.sub(r"[^A-Za-z0-9@._-]", "", message_id)[:100]
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%f")
+        draft = self.folder / f".{stamp}-{name}.eml"
+        draft.write_bytes(envelope.original_content)
+        draft.rename(self.folder / draft.name[1:])  # whole files only, for a reader at any moment
+        return "250 OK caught"
+
+
+async def health(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def refuse(request: web.Request) -> web.Response:
+    body = await request.json()
+    count = body.get("count") if isinstance(body, dict) else None
+    if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+        return web.json_response({"error": "give {\"count\": n}, a whole number of messages to refuse"}, status=400)
+    request.app[SINK].refuse_next = count
+    return web.json_response({"refuse_next": count})
+
+
+SINK = web.AppKey("sink", Sink)
+
+
+async def serve(port: int, admin_port: int, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    sink = Sink(folder)
+    smtp = await asyncio.get_running_loop().create_server(
+        lambda: SMTP(sink, hostname="kassa-smtp-sink", decode_data=False), "127.0.0.1", port)
+    admin = web.Application()
+    admin[SINK] = sink
+    admin.router.add_get("/health", health)
+    admin.router.add_post("/_fake/refuse", refuse)
+    runner = web.AppRunner(admin)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", admin_port).start()
+    async with smtp:
+        await smtp.serve_forever()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, required=True, help="the SMTP port")
+    parser.add_argument("--admin-port", type=int, required=True, help="/health and /_fake/refuse")
+    parser.add_argument("--folder", type=Path, required=True, help="where caught mail is written")
+    args = parser.parse_args()
+    asyncio.run(serve(args.port, args.admin_port, args.folder))
+
+
+if __name__ == "__main__":
+    main()

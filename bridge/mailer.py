@@ -1,0 +1,228 @@
+"""The delivery worker: the outbox's events to customers by e-mail (docs/messages.md).
+
+`python -m bridge.mailer` (started by `kassa up`). Each round fans undelivered events out into
+messages (internal.fan_out_events), claims the messages that are due (internal.claim_messages:
+leased, so a worker that dies leaves them to another after the lease), renders each one
+(bridge/messages.py), sends it over SMTP and records the outcome; a failed send is retried with
+a backoff until its attempts run out. Several workers may run at once: the claims skip what
+another worker holds. A NOTIFY on kassa_events (written with the events) wakes the loop; it
+also polls every KASSA_MAIL_POLL_SECONDS, so events are delivered without it too.
+
+Delivery is at least once: a message sent just before its worker died is sent again, under the
+same Message-ID (the message's public id) and X-Kassa-Event-Id (the event's).
+
+GET /health on KASSA_MAILER_URL's port answers 200 while the database answers, with what this
+worker sent and failed since it started.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import smtplib
+import ssl
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import formatdate, parseaddr
+from urllib.parse import urlsplit
+
+import asyncpg
+from aiohttp import web
+
+from bridge import messages
+
+CHANNEL = "kassa_events"
+BATCH = 50  # events fanned out, and messages claimed, per round
+NOT_BEING_SENT = "P0Z02"  # internal.record_message_sent / _failed: the message is no longer this worker's
+TLS_MODES = ("starttls", "tls", "none")  # TLS after EHLO, TLS from the first byte (port 465), plain
+log = logging.getLogger("kassa.mailer")
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    tls: str  # starttls, tls or none
+    user: str
+    password: str
+    sender: str  # the From header: "Name <address>"
+
+    def send(self, mail: EmailMessage) -> None:
+        """Sends one message; raises smtplib.SMTPException or OSError when it does not go out."""
+        if self.tls == "tls":
+            connection = smtplib.SMTP_SSL(self.host, self.port, timeout=30, context=ssl.create_default_context())
+        else:
+            connection = smtplib.SMTP(self.host, self.port, timeout=30)
+        with connection:
+            if self.tls == "starttls":
+                connection.starttls(context=ssl.create_default_context())
+            if self.user:
+                connection.login(self.user, self.password)
+            connection.send_message(mail)
+
+
+@dataclass(frozen=True)
+class MailerConfig:
+    worker_database_url: str
+    health_port: int
+    bridge_url: str  # for the payment links in messages
+    smtp: SmtpSettings
+    poll: float  # seconds between rounds without a NOTIFY
+    lease: timedelta  # how long a claimed message is this worker's before another may send it
+    first_retry: timedelta  # after the first failed attempt; doubles with each one after
+    max_attempts: int
+
+    @classmethod
+    def from_environment(cls, env: Mapping[str, str] = os.environ) -> MailerConfig:
+        """Raises ValueError naming the variable that is missing or not a number."""
+        def number(name: str, default: str, kind=float):
+            try:
+                value = kind(env.get(name) or default)
+            except ValueError:
+                raise ValueError(f"{name}: not a number: {env[name]!r}") from None
+            if value <= 0:
+                raise ValueError(f"{name}: must be above zero, not {value}")
+            return value
+
+        tls = env.get("KASSA_SMTP_TLS") or "starttls"
+        if tls not in TLS_MODES:
+            raise ValueError(f"KASSA_SMTP_TLS: {tls!r} is none of {', '.join(TLS_MODES)}")
+        sender = env.get("KASSA_MAIL_FROM", "")
+        if "@" not in parseaddr(sender)[1]:
+            raise ValueError(f"KASSA_MAIL_FROM: not an e-mail address: {sender!r}")
+        return cls(worker_database_url=env["KASSA_WORKER_DATABASE_URL"],
+                   health_port=urlsplit(env["KASSA_MAILER_URL"]).port,
+                   bridge_url=env.get("KASSA_BRIDGE_URL", ""),
+                   smtp=SmtpSettings(env["KASSA_SMTP_HOST"], number("KASSA_SMTP_PORT", "587", int),
+                                     tls, env.get("KASSA_SMTP_USER", ""),
+                                     env.get("KASSA_SMTP_PASSWORD", ""), sender),
+                   poll=number("KASSA_MAIL_POLL_SECONDS", "2"),
+                   lease=timedelta(seconds=number("KASSA_MAIL_LEASE_SECONDS", "300")),
+                   first_retry=timedelta(seconds=number("KASSA_MAIL_RETRY_SECONDS", "30")),
+                   max_attempts=number("KASSA_MAIL_MAX_ATTEMPTS", "8", int))
+
+
+def email_of(claimed: asyncpg.Record, rendered: messages.Rendered, sender: str) -> EmailMessage:
+    mail = EmailMessage()
+    mail["From"] = sender
+    mail["To"] = claimed["recipient"]
+    mail["Subject"] = rendered.subject
+    mail["Date"] = formatdate(localtime=False)
+    # The same ids on every attempt: a receiver can tell a message sent twice (at least once).
+    mail["Message-ID"] = f"<{claimed['message_id']}@{parseaddr(sender)[1].split('@')[1]}>"
+    mail["X-Kassa-Event-Id"] = str(claimed["event_id"])
+    mail["X-Kassa-Event-Kind"] = claimed["kind"]
+    mail.set_content(rendered.text)
+    mail.add_alternative(rendered.html, subtype="html")
+    return mail
+
+
+class Mailer:
+    def __init__(self, config: MailerConfig) -> None:
+        self.config = config
+        self.pool: asyncpg.Pool | None = None
+        self.listener: asyncpg.Connection | None = None
+        self.wake = asyncio.Event()
+        self.loop_task: asyncio.Task | None = None
+        self.sent = self.failed = 0
+
+    async def start(self, app: web.Application) -> None:
+        self.pool = await asyncpg.create_pool(self.config.worker_database_url, min_size=1, max_size=2)
+        await self.listen()
+        self.loop_task = asyncio.get_running_loop().create_task(self.run())
+
+    async def stop(self, app: web.Application) -> None:
+        self.loop_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self.loop_task  # its connection back in the pool before the pool closes
+        if self.listener is not None and not self.listener.is_closed():
+            await self.listener.close()
+        await self.pool.close()
+
+    async def listen(self) -> None:
+        """LISTEN on kassa_events; on failure the loop polls and tries again each round."""
+        try:
+            self.listener = await asyncpg.connect(self.config.worker_database_url)
+            await self.listener.add_listener(CHANNEL, lambda *_: self.wake.set())
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+            log.warning("cannot LISTEN on %s (polling only until it can): %s", CHANNEL, error)
+            self.listener = None
+
+    async def run(self) -> None:
+        while True:
+            self.wake.clear()
+            try:
+                if self.listener is None or self.listener.is_closed():
+                    await self.listen()
+                busy = await self.round()
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+                log.warning("delivery round failed, trying again: %s", error)
+                busy = False
+            if not busy:
+                try:
+                    await asyncio.wait_for(self.wake.wait(), timeout=self.config.poll)
+                except asyncio.TimeoutError:
+                    pass
+
+    async def round(self) -> bool:
+        """One fan-out and one batch of sends; True when there may be more to do at once."""
+        fanned = await self.pool.fetchval("SELECT internal.fan_out_events($1)", BATCH)
+        claimed = await self.pool.fetch("SELECT * FROM internal.claim_messages($1, $2)", BATCH, self.config.lease)
+        for message in claimed:
+            try:
+                await self.deliver(message)
+            except asyncpg.PostgresError as error:
+                if error.sqlstate != NOT_BEING_SENT:
+                    raise
+                # Its lease ran out while this worker sent it, and another worker has it now.
+                log.warning("message %s: %s", message["message_id"], error)
+        return fanned == BATCH or len(claimed) == BATCH
+
+    async def deliver(self, claimed: asyncpg.Record) -> None:
+        event = messages.Event(claimed["kind"], json.loads(claimed["payload"]), claimed["locale"],
+                               claimed["tenant_name"], claimed["minor_units"])
+        try:
+            rendered = messages.render(event, self.config.bridge_url)
+            await asyncio.to_thread(self.config.smtp.send, email_of(claimed, rendered, self.config.smtp.sender))
+        except (ValueError, smtplib.SMTPException, OSError) as error:
+            outcome = await self.pool.fetchval("SELECT internal.record_message_failed($1, $2, $3, $4, $5)",
+                                               claimed["tenant_id"], claimed["message_id"], f"{type(error).__name__}: {error}",
+                                               self.config.first_retry, self.config.max_attempts)
+            self.failed += 1
+            log.warning("message %s (attempt %s) not sent, now %s: %s", claimed["message_id"], claimed["attempts"],
+                        outcome, error)
+            return
+        await self.pool.execute("SELECT internal.record_message_sent($1, $2, $3)",
+                                claimed["tenant_id"], claimed["message_id"], rendered.subject)
+        self.sent += 1
+
+
+MAILER = web.AppKey("mailer", Mailer)
+
+
+async def health(request: web.Request) -> web.Response:
+    mailer = request.app[MAILER]
+    await mailer.pool.fetchval("SELECT 1")
+    listening = mailer.listener is not None and not mailer.listener.is_closed()
+    return web.json_response({"status": "ok", "listening": listening, "sent": mailer.sent, "failed": mailer.failed})
+
+
+def make_app(config: MailerConfig) -> web.Application:
+    app = web.Application()
+    mailer = Mailer(config)
+    app[MAILER] = mailer
+    app.on_startup.append(mailer.start)
+    app.on_cleanup.append(mailer.stop)
+    app.router.add_get("/health", health)
+    return app
+
+
+if __name__ == "__main__":
+    # Warnings and errors only: an access log line for every health check would bury them.
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    config = MailerConfig.from_environment()
+    web.run_app(make_app(config), host="127.0.0.1", port=config.health_port, print=None)

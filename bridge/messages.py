@@ -1,0 +1,149 @@
+"""What a message says: an event of the outbox (docs/events.md) rendered for its customer, in
+the payload's locale (English or German, bridge/texts.py chooses), as a subject, a plain-text
+body and an HTML body (templates/email/message.txt and .html: one layout for every kind; a
+kind's words are its entries in TEXTS).
+
+Amounts are written by babel for the locale ("R 1 250,00", "1.250,00 €"), dates in the long
+form ("1. März 2026"). A payment link in the payload (`payment_token`) becomes a link to its
+page on the bridge.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from bridge.texts import Speaker
+
+# Per language: each kind's subject and paragraphs (`<kind>.subject`, `<kind>.body`: paragraphs
+# split at blank lines); the values they name are the payload's, amounts and dates already written
+# for the locale. A kind without its own entries gets the `other` ones.
+TEXTS = {
+    "en": {
+        "greeting": "Dear {customer_name},",
+        "closing": "Kind regards,\n{tenant}",
+        "pay_online": "Pay online",
+        "payment_received.subject": "Payment received: {amount}",
+        "payment_received.body": "Thank you: we received your payment of {amount}{for_invoice}.\n\n"
+                                 "Your account balance is now {balance}.",
+        "topup_succeeded.subject": "Top-up received: {amount}",
+        "topup_succeeded.body": "Thank you: we received your top-up of {amount}.\n\n"
+                               "Your account balance is now {balance}.",
+        "for_invoice": " for invoice {invoice_number}",
+        "invoice_issued.subject": "Invoice {invoice_number}: {amount_due} due on {due_on}",
+        "invoice_issued.body": "Your invoice {invoice_number} of {issued_on} totals {total}.\n\n"
+                               "Please pay {amount_due} by {due_on}.",
+        "invoice_reminder.subject": "Reminder: invoice {invoice_number} is due on {due_on}",
+        "invoice_reminder.body": "This is a friendly reminder that {amount_due} on invoice {invoice_number} "
+                                 "is due on {due_on}.\n\nIf you have paid already, thank you.",
+        "invoice_overdue_notice.subject": "Invoice {invoice_number} is overdue",
+        "invoice_overdue_notice.body": "Invoice {invoice_number} was due on {due_on}, and {amount_due} of it is "
+                                       "still open.\n\nPlease pay it now.",
+        "low_balance.subject": "Your balance is low: {balance}",
+        "low_balance.body": "Your account balance has fallen to {balance}, below {threshold}.\n\n"
+                            "Please top up to keep your services running.",
+        "other.subject": "News about your account {account_number}",
+        "other.body": "There is news about your account {account_number}: {event}.\n\n"
+                      "Please contact us if you have questions.",
+    },
+    "de": {
+        "greeting": "Guten Tag {customer_name},",
+        "closing": "Mit freundlichen Grüßen\n{tenant}",
+        "pay_online": "Online bezahlen",
+        "payment_received.subject": "Zahlung erhalten: {amount}",
+        "payment_received.body": "Vielen Dank: Wir haben Ihre Zahlung über {amount}{for_invoice} erhalten.\n\n"
+                                 "Ihr Kontostand beträgt jetzt {balance}.",
+        "topup_succeeded.subject": "Aufladung erhalten: {amount}",
+        "topup_succeeded.body": "Vielen Dank: Wir haben Ihre Aufladung über {amount} erhalten.\n\n"
+                               "Ihr Kontostand beträgt jetzt {balance}.",
+        "for_invoice": " für Rechnung {invoice_number}",
+        "invoice_issued.subject": "Rechnung {invoice_number}: {amount_due} fällig am {due_on}",
+        "invoice_issued.body": "Ihre Rechnung {invoice_number} vom {issued_on} beträgt {total}.\n\n"
+                               "Bitte zahlen Sie {amount_due} bis zum {due_on}.",
+        "invoice_reminder.subject": "Erinnerung: Rechnung {invoice_number} ist am {due_on} fällig",
+        "invoice_reminder.body": "Wir erinnern Sie freundlich daran, dass {amount_due} aus Rechnung {invoice_number} "
+                                 "am {due_on} fällig ist.\n\nFalls Sie bereits bezahlt haben, vielen Dank.",
+        "invoice_overdue_notice.subject": "Rechnung {invoice_number} ist überfällig",
+        "invoice_overdue_notice.body": "Rechnung {invoice_number} war am {due_on} fällig, {amount_due} davon sind "
+                                       "noch offen.\n\nBitte zahlen Sie jetzt.",
+        "low_balance.subject": "Ihr Guthaben ist niedrig: {balance}",
+        "low_balance.body": "Ihr Kontostand ist auf {balance} gesunken, unter {threshold}.\n\n"
+                            "Bitte laden Sie Ihr Konto auf, damit Ihre Dienste weiterlaufen.",
+        "other.subject": "Neuigkeiten zu Ihrem Konto {account_number}",
+        "other.body": "Es gibt Neuigkeiten zu Ihrem Konto {account_number}: {event}.\n\n"
+                      "Bei Fragen wenden Sie sich bitte an uns.",
+    },
+}
+AMOUNTS = ("amount", "amount_due", "total", "balance", "threshold")  # minor units, in `currency`
+DATES = ("due_on", "issued_on")
+
+TEMPLATES = Environment(loader=PackageLoader("bridge", "templates/email"), undefined=StrictUndefined,
+                        autoescape=select_autoescape(["html"]), keep_trailing_newline=True)
+
+
+@dataclass(frozen=True)
+class Event:
+    """An outbox event as a message needs it (internal.claim_messages)."""
+    kind: str
+    payload: dict
+    locale: str | None
+    tenant_name: str
+    minor_units: int | None  # of the payload's currency; None without one
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+
+
+def render(event: Event, bridge_url: str) -> Rendered:
+    """The message for an event. Raises ValueError naming what the payload lacks or got wrong."""
+    say = Speaker(event.locale, TEXTS)
+    values = written_values(event, say)
+    template = template_name(event)
+    try:
+        subject = say(f"{template}.subject", **values)
+        paragraphs = say(f"{template}.body", **values).split("\n\n")
+        greeting = say("greeting", **values)
+    except KeyError as missing:
+        raise ValueError(f"a {event.kind} event's payload has no {missing}") from None
+    token = event.payload.get("payment_token")
+    page = {"label": say("pay_online"), "url": f"{bridge_url}/pay/{token}"} if token else None
+    layout = {"greeting": greeting, "paragraphs": paragraphs, "payment_page": page,
+              "closing": say("closing", tenant=event.tenant_name).split("\n"), "language": say.language}
+    return Rendered(subject, TEMPLATES.get_template("message.txt").render(layout),
+                    TEMPLATES.get_template("message.html").render(layout))
+
+
+# Kinds written in the words of another: an auto top-up's charge is a top-up to the customer.
+WORDED_AS = {"auto_topup_charged": "topup_succeeded"}
+
+
+def template_name(event: Event) -> str:
+    kind = WORDED_AS.get(event.kind, event.kind)
+    return kind if f"{kind}.subject" in TEXTS["en"] else "other"
+
+
+def written_values(event: Event, say: Speaker) -> dict[str, str]:
+    """The payload's values as the texts show them: amounts and dates for the locale."""
+    values = {key: str(value) for key, value in event.payload.items() if value is not None}
+    values.setdefault("customer_name", "")
+    values["event"] = event.kind.replace("_", " ")
+    for key in AMOUNTS:
+        if isinstance(event.payload.get(key), int) and not isinstance(event.payload[key], bool):
+            if event.minor_units is None:
+                raise ValueError(f"a {event.kind} event's {key} needs a known currency, not {event.payload.get('currency')!r}")
+            values[key] = say.money(event.payload[key], event.payload["currency"], event.minor_units)
+        elif key in event.payload:
+            raise ValueError(f"a {event.kind} event's {key} is not a whole number of minor units: {event.payload[key]!r}")
+    for key in DATES:
+        if key in values:
+            try:
+                values[key] = say.day(date.fromisoformat(values[key]))
+            except ValueError:
+                raise ValueError(f"a {event.kind} event's {key} is not a date: {values[key]!r}") from None
+    values["for_invoice"] = say("for_invoice", **values) if "invoice_number" in values else ""
+    return values

@@ -1,0 +1,122 @@
+-- Messages: the outbox's events (kassa.notifications) delivered to people. The delivery worker
+-- (bridge/mailer.py) fans undelivered events out into messages, one per channel and recipient,
+-- claims the messages that are due, sends them and records the outcome, each step one function
+-- below. Delivery is at least once: a message claimed by a worker that died is claimed again
+-- when its lease runs out, under the same public id (docs/messages.md).
+
+SELECT internal.allow('staff', 'SELECT', internal.tenant_rows(), 'kassa.messages');
+SELECT internal.allow('customer', 'SELECT', internal.own_rows(), 'kassa.messages');
+GRANT SELECT ON kassa.messages TO customer, staff;
+
+CREATE VIEW api.messages WITH (security_invoker = true) AS
+  SELECT m.public_id AS id, m.tenant_id, m.customer_id, m.notification_id AS event_id, n.kind, m.channel, m.recipient,
+         m.locale, m.subject, m.status, m.attempts, m.next_attempt_at, m.last_error, m.sent_at, m.created_at
+    FROM kassa.messages m JOIN kassa.notifications n ON n.tenant_id = m.tenant_id AND n.public_id = m.notification_id;
+GRANT SELECT ON api.messages TO customer, staff;
+
+-- Up to p_limit undelivered events of a customer become e-mail messages to the customer's
+-- address (suppressed for a closed customer), and are marked delivered: handed to the channels.
+-- Events locked by another worker's fan-out are skipped, and the unique key keeps an event
+-- fanned out twice (say, after its delivered_at was reset) to one message. Events without a
+-- customer wait for a channel that takes them. Returns the number of events fanned out.
+CREATE OR REPLACE FUNCTION internal.fan_out_events(p_limit integer) RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  fanned integer;
+BEGIN
+  IF p_limit IS NULL OR p_limit < 1 THEN
+    PERFORM internal.raise_error('P0Z01', format('the fan-out limit must be a positive number, not %s', p_limit));
+  END IF;
+  WITH events AS (
+    SELECT n.tenant_id, n.id, n.public_id, n.customer_id, n.payload ->> 'locale' AS locale FROM kassa.notifications n
+     WHERE n.delivered_at IS NULL AND n.customer_id IS NOT NULL
+     ORDER BY n.created_at, n.id LIMIT p_limit
+       FOR UPDATE SKIP LOCKED
+  ), queued AS (
+    INSERT INTO kassa.messages (tenant_id, notification_id, customer_id, channel, recipient, locale, status,
+                                next_attempt_at)
+    SELECT e.tenant_id, e.public_id, e.customer_id, 'email', c.email, coalesce(e.locale, c.locale, t.locale),
+           CASE WHEN c.status = 'closed' THEN 'suppressed' ELSE 'queued' END, internal.clock_now()
+      FROM events e
+      JOIN kassa.customers c ON c.tenant_id = e.tenant_id AND c.id = e.customer_id
+      JOIN kassa.tenants t ON t.id = e.tenant_id
+        ON CONFLICT ON CONSTRAINT messages_one_per_recipient DO NOTHING
+  )
+  UPDATE kassa.notifications n SET delivered_at = internal.clock_now()
+    FROM events e WHERE n.tenant_id = e.tenant_id AND n.id = e.id;
+  GET DIAGNOSTICS fanned = ROW_COUNT;
+  RETURN fanned;
+END $$;
+
+-- Up to p_limit messages due for an attempt: queued ones whose next attempt has come, and sends
+-- whose lease ran out (the worker that claimed them died or hung). Each becomes `sending`, one
+-- attempt more, leased for p_lease: another worker claims it only after that. With the message,
+-- what its template needs: the event's kind, payload and id, the tenant's name, and the minor
+-- units of the payload's currency (NULL without a known one).
+CREATE OR REPLACE FUNCTION internal.claim_messages(p_limit integer, p_lease interval)
+RETURNS TABLE (tenant_id uuid, message_id uuid, event_id uuid, kind text, payload jsonb, recipient text,
+               locale text, attempts integer, tenant_name text, minor_units smallint)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+BEGIN
+  IF p_limit IS NULL OR p_limit < 1 OR p_lease IS NULL OR p_lease <= interval '0' THEN
+    PERFORM internal.raise_error('P0Z01', format('claiming messages needs a positive limit and lease, not %s and %s',
+                                                 p_limit, p_lease));
+  END IF;
+  RETURN QUERY
+  WITH due AS (
+    SELECT m.tenant_id, m.id FROM kassa.messages m
+     WHERE m.status IN ('queued', 'sending') AND m.next_attempt_at <= internal.clock_now()
+     ORDER BY m.next_attempt_at, m.id LIMIT p_limit
+       FOR UPDATE SKIP LOCKED
+  ), claimed AS (
+    UPDATE kassa.messages m
+       SET status = 'sending', attempts = m.attempts + 1, next_attempt_at = internal.clock_now() + p_lease
+      FROM due WHERE m.tenant_id = due.tenant_id AND m.id = due.id
+    RETURNING m.*
+  )
+  SELECT c.tenant_id, c.public_id, n.public_id, n.kind, n.payload, c.recipient, c.locale, c.attempts, t.name,
+         cur.minor_units
+    FROM claimed c
+    JOIN kassa.notifications n ON n.tenant_id = c.tenant_id AND n.public_id = c.notification_id
+    JOIN kassa.tenants t ON t.id = c.tenant_id
+    LEFT JOIN kassa.currencies cur ON cur.code = n.payload ->> 'currency';
+END $$;
+
+-- A claimed message went out, with this subject. Sent twice (its lease ran out while the first
+-- worker was still sending it), it stays recorded as its first send.
+CREATE OR REPLACE FUNCTION internal.record_message_sent(p_tenant uuid, p_message uuid, p_subject text)
+RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+BEGIN
+  UPDATE kassa.messages m SET status = 'sent', sent_at = internal.clock_now(), subject = left(p_subject, 500),
+                              last_error = NULL
+   WHERE m.tenant_id = p_tenant AND m.public_id = p_message AND m.status = 'sending';
+  IF NOT FOUND AND NOT EXISTS (SELECT FROM kassa.messages m
+                                WHERE m.tenant_id = p_tenant AND m.public_id = p_message AND m.status = 'sent') THEN
+    PERFORM internal.raise_error('P0Z02', format('no message %s of tenant %s is being sent', p_message, p_tenant));
+  END IF;
+END $$;
+
+-- A claimed message did not go out: it is queued again, its next attempt after a backoff that
+-- doubles with each attempt (p_first_retry after the first), or it failed for good once it had
+-- p_max_attempts attempts.
+CREATE OR REPLACE FUNCTION internal.record_message_failed(p_tenant uuid, p_message uuid, p_error text,
+                                                          p_first_retry interval, p_max_attempts integer)
+RETURNS text LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  outcome text;
+BEGIN
+  IF p_first_retry IS NULL OR p_first_retry <= interval '0' OR p_max_attempts IS NULL OR p_max_attempts < 1 THEN
+    PERFORM internal.raise_error('P0Z01', format('a failed send needs a positive first retry and attempt limit, not %s and %s',
+                                                 p_first_retry, p_max_attempts));
+  END IF;
+  UPDATE kassa.messages m
+     SET status = CASE WHEN m.attempts >= p_max_attempts THEN 'failed' ELSE 'queued' END,
+         next_attempt_at = internal.clock_now() + p_first_retry * power(2, m.attempts - 1),
+         last_error = left(coalesce(p_error, 'unknown error'), 4000)
+   WHERE m.tenant_id = p_tenant AND m.public_id = p_message AND m.status = 'sending'
+  RETURNING m.status INTO outcome;
+  IF NOT FOUND THEN
+    PERFORM internal.raise_error('P0Z02', format('no message %s of tenant %s is being sent', p_message, p_tenant));
+  END IF;
+  RETURN outcome;
+END $$;

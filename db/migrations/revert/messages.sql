@@ -1,0 +1,4 @@
+BEGIN;
+DROP VIEW IF EXISTS api.messages;
+DROP TABLE kassa.messages;
+COMMIT;
