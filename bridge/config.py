@@ -11,7 +11,7 @@ from flask import current_app
 
 from gateways.netcash import NetcashSettings
 from gateways.octo import OctoSettings
-from gateways.stripe import StripeSettings
+from gateways.stripe_settings import StripeSettings
 
 
 @dataclass(frozen=True)

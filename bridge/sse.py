@@ -18,7 +18,8 @@ A client authenticates with the same JWT as PostgREST (`Authorization: Bearer` o
 A stream ends when its token expires, when its tenant is suspended or its customer closed
 (NOTIFY on kassa_access), and when the gateway stops. When the LISTEN connection is lost (a
 PostgreSQL restart), the gateway connects again, retrying every second, and listens anew; the
-events written meanwhile are read by the next pull.
+outbox events written meanwhile are read by the next pull, and the balances changed meanwhile
+are sent to their streams once it listens again.
 """
 from __future__ import annotations
 
@@ -44,6 +45,9 @@ ACCESS_CHANNEL = "kassa_access"  # internal.notify_access_ended: a tenant suspen
 EVENTS_CHANNEL = "kassa_events"  # one wake-up per transaction that wrote events (db/functions/120_events.sql)
 RECONNECT_EVERY_S = 1.0
 POLL_EVERY_S = 1.0  # events a long transaction held back, or a wake-up lost with the connection
+# Listening again, the balances changed since the last pull, less this, are sent again: a
+# transaction that began that much earlier and committed while nobody listened is covered.
+CATCH_UP_MARGIN = timedelta(minutes=1)
 PULL_BATCH = 500
 RESUME_WINDOW = timedelta(hours=24)  # how far back a reconnecting stream is replayed
 REPLAY_AT_MOST = 10_000  # beyond that a reconnecting stream is told to reload
@@ -88,11 +92,12 @@ class Client:
 class Gateway:
     def __init__(self, config: Config) -> None:
         self.config = config
-        self.clients: set[Client] = set()
+        self.clients: dict[str, set[Client]] = {}  # by tenant: an event reaches its tenant's streams only
         self.pool: asyncpg.Pool | None = None
         self.listener: asyncpg.Connection | None = None
         self.reconnecting: asyncio.Task | None = None
         self.cursor: tuple[int, int] = (0, 0)  # the last outbox event fanned out
+        self.alive_at: datetime | None = None  # the database's clock at the last pull (or the start)
         self.wake = asyncio.Event()
         self.puller: asyncio.Task | None = None
 
@@ -100,6 +105,7 @@ class Gateway:
         self.pool = await asyncpg.create_pool(self.config.worker_database_url, min_size=1, max_size=4)
         row = await self.pool.fetchrow("SELECT xact_id::text, id FROM internal.events_cursor()")
         self.cursor = (int(row["xact_id"]), row["id"])
+        self.alive_at = await self.pool.fetchval("SELECT now()")
         await self.listen()
         self.puller = asyncio.get_running_loop().create_task(self.pull_forever())
 
@@ -125,11 +131,19 @@ class Gateway:
                 log.warning("LISTEN connection not back yet: %s", error)
                 continue
             log.warning("LISTEN connection back")
+            await self.catch_up()
             return
+
+    async def catch_up(self) -> None:
+        """The balances NOTIFY told nobody while the gateway was not listening, to their streams
+        (a balance sent twice is harmless: it is the state, not a change)."""
+        since = (self.alive_at - CATCH_UP_MARGIN).isoformat()
+        for tenant in list(self.clients):
+            await self.fan_out({"tenant_id": tenant, "since": since})
 
     async def end_streams(self, app: web.Application) -> None:
         """Shutting down: every open stream ends now rather than holding the shutdown up."""
-        for client in self.clients:
+        for client in self.every_client():
             client.queue.put_nowait(None)
 
     async def stop(self, app: web.Application) -> None:
@@ -145,15 +159,14 @@ class Gateway:
 
     def on_access_ended(self, connection, pid, channel, payload: str) -> None:
         ended = json.loads(payload)
-        for client in self.clients:
-            if client.claims.get("tenant_id") == ended["tenant_id"] and (
-                    ended["customer_id"] is None or client.claims.get("customer_id") == ended["customer_id"]):
+        for client in self.clients.get(ended["tenant_id"], ()):
+            if ended["customer_id"] is None or client.claims.get("customer_id") == ended["customer_id"]:
                 client.queue.put_nowait(None)  # ends the stream
 
     async def fan_out(self, moved: dict) -> None:
         """The balances a transaction of the tenant changed, to the streams that cover them."""
         tenant = moved["tenant_id"]
-        interested = [client for client in self.clients if client.claims.get("tenant_id") == tenant]
+        interested = list(self.clients.get(tenant, ()))
         if not interested:
             return
         rows = await self.pool.fetch("SELECT customer_id, balance, currency FROM internal.balances_changed_since($1, $2)",
@@ -179,16 +192,29 @@ class Gateway:
 
     async def pull(self) -> None:
         """Fans out the outbox's events after the cursor, in order."""
+        self.alive_at = await self.pool.fetchval("SELECT now()")
         while True:
             rows = await self.pool.fetch(EVENTS_AFTER, str(self.cursor[0]), self.cursor[1], PULL_BATCH, None, None)
             for row in rows:
                 frame = outbox_frame(row)
                 self.cursor = frame.position
-                for client in self.clients:
+                for client in self.clients.get(frame.data["tenant_id"], ()):
                     if covers(client.claims, frame.data):
                         client.queue.put_nowait(frame)
             if len(rows) < PULL_BATCH:
                 return
+
+    def every_client(self) -> list[Client]:
+        return [client for tenant in self.clients.values() for client in tenant]
+
+    def add(self, client: Client) -> None:
+        self.clients.setdefault(client.claims["tenant_id"], set()).add(client)
+
+    def remove(self, client: Client) -> None:
+        tenant = self.clients[client.claims["tenant_id"]]
+        tenant.discard(client)
+        if not tenant:
+            del self.clients[client.claims["tenant_id"]]
 
     async def missed(self, claims: dict, last_event_id: str) -> list[Frame]:
         """What a reconnecting stream missed since its last event, in order; [RELOAD] when that
@@ -251,7 +277,7 @@ async def events(request: web.Request) -> web.StreamResponse:
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
     await response.prepare(request)
     client = Client(claims)
-    gateway.clients.add(client)  # first: live events queue up while the missed ones are read
+    gateway.add(client)  # first: live events queue up while the missed ones are read
     try:
         await response.write(b": connected\n\n")
         replayed = (0, 0)
@@ -274,7 +300,7 @@ async def events(request: web.Request) -> web.StreamResponse:
     except ConnectionResetError:
         pass  # the client went away: an ordinary end of a stream, nothing to log
     finally:
-        gateway.clients.discard(client)
+        gateway.remove(client)
     return response
 
 
@@ -283,7 +309,7 @@ async def health(request: web.Request) -> web.Response:
     if gateway.reconnecting is not None and not gateway.reconnecting.done():  # events would be lost
         return web.json_response({"status": "listening again"}, status=503)
     await gateway.pool.fetchval("SELECT 1")
-    return web.json_response({"status": "ok", "clients": len(gateway.clients)})
+    return web.json_response({"status": "ok", "clients": len(gateway.every_client())})
 
 
 def make_app(config: Config) -> web.Application:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from gateways.netcash import NetcashSettings
-from gateways.stripe import StripeSettings
+from gateways.stripe_settings import StripeSettings
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,15 @@ class Outcome:
     detail: dict = field(default_factory=dict)
 
 
+def summary(name: str, tenant: str | None, as_of: date | None, status: str, outcome: Outcome) -> dict:
+    """What `kassa jobs run` prints of a run: the common counts, then the job's own (invoice-run:
+    invoices, charges, credit_notes, failures per tenant); a crash's traceback stays in the log."""
+    detail = {key: value for key, value in outcome.detail.items() if key != "traceback"}
+    return {"job": name, "tenant": tenant, "as_of": as_of and as_of.isoformat(), "status": status,
+            "processed": outcome.processed, "skipped": outcome.skipped, "failed": outcome.failed, **detail,
+            "errors": outcome.errors}
+
+
 class UnknownTenant(LookupError):
     pass
 

@@ -198,12 +198,7 @@ def cmd_jobs(args, settings):
         status, outcome = runner.run(args.name, args.as_of, settings.worker_url, config, tenant=tenant)
     except (KeyError, runner.UnknownTenant) as error:
         sys.exit(f"kassa jobs run: {error.args[0]}")
-    # The job's own counts (invoice-run: invoices, charges, credit_notes, failures per tenant)
-    # follow the common ones; the traceback of a crash stays in the job log.
-    detail = {key: value for key, value in outcome.detail.items() if key != "traceback"}
-    print(json.dumps({"job": args.name, "tenant": tenant, "as_of": args.as_of and args.as_of.isoformat(),
-                      "status": status, "processed": outcome.processed, "skipped": outcome.skipped,
-                      "failed": outcome.failed, **detail, "errors": outcome.errors}))
+    print(json.dumps(runner.summary(args.name, tenant, args.as_of, status, outcome)))
     return 1 if status == "failed" else 0
 
 

@@ -1,7 +1,8 @@
 """Rows the tests make, as the database owner (the `db` fixture's connection): a tenant with
 its standard VAT rate, a customer, an issued invoice; two waits: a reader of an SSE stream, a
 poll until a condition holds; and a bridge of a test's own. Test files import these; the
-fixtures in conftest.py use them too."""
+fixtures in conftest.py use them too. And a scheduled job run in this process, as `kassa jobs
+run` runs it (without the seconds a process of its own costs)."""
 from __future__ import annotations
 
 import json
@@ -14,10 +15,13 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 
 import psycopg
 import requests
 
+from jobs import runner
+from jobs.config import JobConfig
 from kassa.services import VENV_BIN
 
 
@@ -51,6 +55,12 @@ def issue_invoice(db, tenant, customer, issued_on: str):
                [tenant["id"], invoice])
     db.execute("SELECT internal.finalise_invoices(%s, ARRAY[%s]::uuid[], %s)", [tenant["id"], invoice, issued_on])
     return invoice
+
+
+def run_job(settings, job: str, as_of: date | None = None, tenant: str | None = None) -> tuple[str, runner.Outcome]:
+    """One run of the job, logged in the job log like `kassa jobs run JOB [--as-of] [--tenant]`."""
+    return runner.run(job, as_of, settings.worker_url, JobConfig.from_environment(settings.environment()),
+                      tenant=tenant and str(tenant))
 
 
 def free_port() -> int:

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import psycopg
 
-from factories import issue_invoice
+from factories import issue_invoice, run_job
 from gateways import stripe as stripe_gateway
 from jobs import auto_pay, runner
 from jobs.config import JobConfig
@@ -24,10 +24,10 @@ def config(settings) -> JobConfig:
     return JobConfig.from_environment(settings.environment())
 
 
-def run_job(settings, tenant, as_of: date, expect: str = "succeeded") -> runner.Outcome:
+def run_auto_pay(settings, tenant, as_of: date, expect: str = "succeeded") -> runner.Outcome:
     """One run, logged in the job log as `kassa jobs run auto-pay --as-of` logs it (a run with a
     failed charge is a failed run)."""
-    status, outcome = runner.run("auto-pay", as_of, settings.worker_url, config(settings), tenant=str(tenant["id"]))
+    status, outcome = run_job(settings, "auto-pay", as_of, tenant["id"])
     assert status == expect, outcome
     return outcome
 
@@ -62,7 +62,7 @@ def test_the_invoice_due_that_day_is_charged_once_and_settled(settings, db, api,
             outcomes = list(pool.map(lambda conn: auto_pay.run(conn, as_of, str(tenant["id"]), "job:auto-pay:test",
                                                                config(settings)), (a, b)))
     assert sorted(o.processed for o in outcomes) == [0, 1]
-    assert run_job(settings, tenant, as_of).processed == 0     # a re-run the same day
+    assert run_auto_pay(settings, tenant, as_of).processed == 0     # a re-run the same day
     made = charges(settings, customer)
     assert len(made) == 1
     assert made[0]["params"]["off_session"] == "true" and made[0]["params"]["amount"] == "1000"
@@ -82,9 +82,9 @@ def test_a_declined_card_fails_the_payment_and_leaves_the_invoice_open(settings,
     opt_in(settings, db, api, token, tenant, customer, "pm_card_chargeDeclined")
     due = issue_invoice(db, tenant, customer, "2026-11-20")
     as_of = invoice(db, due)["due_on"]
-    outcome = run_job(settings, tenant, as_of, expect="failed")
+    outcome = run_auto_pay(settings, tenant, as_of, expect="failed")
     assert (outcome.processed, outcome.failed) == (0, 1) and "declined" in outcome.errors[0]
-    assert run_job(settings, tenant, as_of).failed == 0          # not tried again for that due date
+    assert run_auto_pay(settings, tenant, as_of).failed == 0          # not tried again for that due date
     assert len(charges(settings, customer)) == 1
     failed = db.execute("SELECT status, failure_reason, invoice_id FROM kassa.payments WHERE customer_id = %s",
                         [customer["id"]]).fetchone()
@@ -103,7 +103,7 @@ def test_customers_not_opted_in_are_not_charged(settings, db, api, token, tenant
     staff = api(token("staff", tenant["id"]))
     assert staff.rpc("configure_auto_pay", enabled=False, customer_id=str(customer["id"])).json() is False
     due = issue_invoice(db, tenant, customer, "2026-11-20")
-    assert run_job(settings, tenant, invoice(db, due)["due_on"]).processed == 0
+    assert run_auto_pay(settings, tenant, invoice(db, due)["due_on"]).processed == 0
     assert charges(settings, customer) == []
     assert invoice(db, due)["amount_due"] == 1000
 
@@ -126,11 +126,11 @@ def test_a_charge_left_in_flight_by_a_crash_is_made_once_later(settings, db, api
     with psycopg.connect(settings.worker_url, autocommit=True) as conn:
         conn.execute("SELECT set_config('app.settings.payment_method_key', %s, false)", [settings.payment_method_key])
         assert conn.execute("SELECT internal.claim_invoice_charge(%s, %s, %s, NULL)", [tenant["id"], due, as_of]).fetchone()[0]
-    assert run_job(settings, tenant, as_of).processed == 0        # may still be on its way
+    assert run_auto_pay(settings, tenant, as_of).processed == 0        # may still be on its way
     assert charges(settings, customer) == []
     travel_to(datetime.now(timezone.utc) + timedelta(minutes=6))
-    assert run_job(settings, tenant, as_of).processed == 1
-    assert run_job(settings, tenant, as_of).processed == 0
+    assert run_auto_pay(settings, tenant, as_of).processed == 1
+    assert run_auto_pay(settings, tenant, as_of).processed == 0
     assert len(charges(settings, customer)) == 1
     assert invoice(db, due)["status"] == "paid"
 
@@ -161,7 +161,7 @@ def test_an_invoice_paid_while_its_charge_was_in_flight_is_not_charged(settings,
     due, claim = crashed_claim(settings, db, api, token, tenant, customer)
     paid_by_eft(api, token, tenant, customer)
     travel_to(datetime.now(timezone.utc) + timedelta(minutes=6))
-    run_job(settings, tenant, invoice(db, due)["due_on"])
+    run_auto_pay(settings, tenant, invoice(db, due)["due_on"])
     assert charges(settings, customer) == [], "Stripe was only asked whether the charge exists"
     assert card_payment(db, claim) == {"status": "failed", "failure_reason":
                                        "not charged: the invoice was paid before the charge reached the gateway"}
@@ -175,7 +175,7 @@ def test_a_charge_that_reached_stripe_before_the_crash_is_recorded_even_if_the_i
     stripe_gateway.charge_off_session(claim)  # Stripe charged the card; the job died before recording it
     paid_by_eft(api, token, tenant, customer)
     travel_to(datetime.now(timezone.utc) + timedelta(minutes=6))
-    assert run_job(settings, tenant, invoice(db, due)["due_on"]).processed == 1
+    assert run_auto_pay(settings, tenant, invoice(db, due)["due_on"]).processed == 1
     assert len(charges(settings, customer)) == 1, "found, not charged again"
     assert card_payment(db, claim)["status"] == "completed"  # the money taken is on the account, never lost
     balance = db.execute("SELECT balance FROM kassa.billing_accounts WHERE customer_id = %s", [customer["id"]]).fetchone()

@@ -13,8 +13,7 @@ from datetime import date
 import pytest
 import requests
 
-from jobs import runner
-from jobs.config import JobConfig
+from factories import run_job
 
 
 def kassa(settings, *args: str) -> subprocess.CompletedProcess:
@@ -117,12 +116,12 @@ def test_suspend_refuses_the_api_ends_streams_skips_the_invoice_run_and_resume_u
     assert list(lines) == [b""], "the open stream ends"
     assert time.monotonic() - started < 10, "at once, not at the token's expiry"
     assert staff.get("/customers").status_code == 403
-    status, outcome = runner.run("invoice-run", date(2026, 12, 1), settings.worker_url, JobConfig.from_environment(settings.environment()), tenant=out["id"])
+    status, outcome = run_job(settings, "invoice-run", date(2026, 12, 1), out["id"])
     assert (status, outcome.detail["tenants"]) == ("succeeded", 0), "a suspended tenant is not billed"
     assert kassa(settings, "tenant", "suspend", out["id"]).returncode == 0, "suspending twice is harmless"
 
     resumed = kassa(settings, "tenant", "resume", out["id"])
     assert resumed.returncode == 0 and resumed.stdout.strip() == f"tenant {slug} is active"
     assert staff.get("/customers").status_code == 200
-    status, outcome = runner.run("invoice-run", date(2026, 12, 1), settings.worker_url, JobConfig.from_environment(settings.environment()), tenant=out["id"])
+    status, outcome = run_job(settings, "invoice-run", date(2026, 12, 1), out["id"])
     assert outcome.detail["tenants"] == 1
