@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
+from gateways import vapid
 from gateways.netcash import NetcashSettings
 from gateways.octo import OctoSettings
 from gateways.stripe_settings import StripeSettings
@@ -34,6 +35,7 @@ class Config:
     netcash: NetcashSettings
     rate_limit: int  # requests per client address and minute; 0: no limit
     pay_limits: PayLimits  # the payment pages' own limits (bridge/pay.py)
+    vapid_public_key: str  # what browsers subscribe to web push with (GET /push/key)
 
     @classmethod
     def from_environment(cls, env: Mapping[str, str] = os.environ) -> Config:
@@ -46,7 +48,8 @@ class Config:
                    pay_limits=PayLimits(*(int(env.get(name, default)) for name, default in (
                        ("KASSA_PAY_PAGE_VIEWS_PER_MINUTE", PayLimits.page_views_per_address),
                        ("KASSA_PAY_UNKNOWN_TOKENS_PER_MINUTE", PayLimits.unknown_tokens_per_address),
-                       ("KASSA_PAY_TOKEN_VIEWS_PER_MINUTE", PayLimits.views_per_token)))))
+                       ("KASSA_PAY_TOKEN_VIEWS_PER_MINUTE", PayLimits.views_per_token)))),
+                   vapid_public_key=vapid.public_key(env["KASSA_VAPID_PRIVATE_KEY"]))
 
 
 def current() -> Config:

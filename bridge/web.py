@@ -40,6 +40,11 @@ def create_app(config: Config) -> Flask:
             conn.execute("SELECT 1")
         return jsonify(status="ok")
 
+    @app.get("/push/key")
+    def push_key():
+        """The key a page subscribes to web push with (PushManager.subscribe's applicationServerKey)."""
+        return jsonify(public_key=config.vapid_public_key)
+
     app.register_blueprint(webhooks.blueprint)
     app.register_blueprint(topups.blueprint)
     app.register_blueprint(refunds.blueprint)

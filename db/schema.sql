@@ -678,6 +678,13 @@ CREATE FUNCTION api.statement(customer_id uuid, "from" date DEFAULT NULL::date, 
 
 ALTER FUNCTION api.statement(customer_id uuid, "from" date, "to" date) OWNER TO kassa_owner;
 
+CREATE FUNCTION api.subscribe_push(endpoint text, p256dh text, auth text, user_agent text DEFAULT NULL::text) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.subscribe_push(endpoint text, p256dh text, auth text, user_agent text) OWNER TO kassa_owner;
+
 CREATE FUNCTION api.suspend_customer(customer_id uuid, reason text) RETURNS kassa.customers
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
@@ -691,6 +698,13 @@ CREATE FUNCTION api.suspend_service(service_id uuid, reason text, suspended_on d
     AS $$…$$;
 
 ALTER FUNCTION api.suspend_service(service_id uuid, reason text, suspended_on date, request_id text) OWNER TO kassa_owner;
+
+CREATE FUNCTION api.unsubscribe_push(subscription_id uuid) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.unsubscribe_push(subscription_id uuid) OWNER TO kassa_owner;
 
 CREATE FUNCTION api.void_invoice(invoice_id uuid, reason text, issued_on date DEFAULT NULL::date, request_id text DEFAULT NULL::text) RETURNS api.invoices
     LANGUAGE plpgsql SECURITY DEFINER
@@ -961,6 +975,13 @@ CREATE FUNCTION internal.balances_changed_since(p_tenant uuid, p_since timestamp
     AS $$…$$;
 
 ALTER FUNCTION internal.balances_changed_since(p_tenant uuid, p_since timestamp with time zone) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.base64url_length(p_text text) RETURNS integer
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.base64url_length(p_text text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.begin_link_payment(p_token text, p_gateway text) RETURNS kassa.payments
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1450,6 +1471,13 @@ CREATE FUNCTION internal.emit_payment_event(pay kassa.payments) RETURNS void
     AS $$…$$;
 
 ALTER FUNCTION internal.emit_payment_event(pay kassa.payments) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.end_push_subscription(p_tenant uuid, p_subscription uuid, p_reason text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.end_push_subscription(p_tenant uuid, p_subscription uuid, p_reason text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.event_customers(p_tenant uuid) RETURNS TABLE(customer_id uuid, fields jsonb)
     LANGUAGE sql STABLE
@@ -2142,6 +2170,13 @@ CREATE FUNCTION internal.prorate_share(p_price bigint, p_days integer, p_length 
     AS $$…$$;
 
 ALTER FUNCTION internal.prorate_share(p_price bigint, p_days integer, p_length integer) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.push_target(p_tenant uuid, p_subscription uuid) RETURNS TABLE(endpoint text, p256dh text, auth text)
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.push_target(p_tenant uuid, p_subscription uuid) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.queue_job_run(p_job text, p_tenant uuid, p_as_of date, p_origin text, p_slot timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
@@ -3265,7 +3300,7 @@ CREATE TABLE kassa.messages (
     sent_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT messages_attempts_not_negative CHECK ((attempts >= 0)),
-    CONSTRAINT messages_channel_known CHECK ((channel = ANY (ARRAY['email'::text]))),
+    CONSTRAINT messages_channel_known CHECK ((channel = ANY (ARRAY['email'::text, 'push'::text]))),
     CONSTRAINT messages_last_error_max_length CHECK ((char_length(last_error) <= 4000)),
     CONSTRAINT messages_locale_max_length CHECK ((char_length(locale) <= 35)),
     CONSTRAINT messages_recipient_max_length CHECK ((char_length(recipient) <= 254)),
@@ -3606,6 +3641,37 @@ CREATE VIEW api.products WITH (security_invoker='true') AS
 
 ALTER TABLE api.products OWNER TO kassa_owner;
 
+CREATE TABLE kassa.push_subscriptions (
+    tenant_id uuid NOT NULL,
+    id bigint NOT NULL,
+    public_id uuid DEFAULT gen_random_uuid() NOT NULL,
+    customer_id uuid NOT NULL,
+    endpoint text NOT NULL,
+    p256dh text NOT NULL,
+    auth text NOT NULL,
+    user_agent text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_pushed_at timestamp with time zone,
+    CONSTRAINT push_subscriptions_auth_max_length CHECK ((char_length(auth) <= 50)),
+    CONSTRAINT push_subscriptions_endpoint_max_length CHECK ((char_length(endpoint) <= 2048)),
+    CONSTRAINT push_subscriptions_p256dh_max_length CHECK ((char_length(p256dh) <= 100)),
+    CONSTRAINT push_subscriptions_user_agent_max_length CHECK ((char_length(user_agent) <= 500))
+);
+
+ALTER TABLE kassa.push_subscriptions OWNER TO kassa_owner;
+
+CREATE VIEW api.push_subscriptions WITH (security_invoker='true') AS
+ SELECT push_subscriptions.public_id AS id,
+    push_subscriptions.tenant_id,
+    push_subscriptions.customer_id,
+    push_subscriptions.endpoint,
+    push_subscriptions.user_agent,
+    push_subscriptions.created_at,
+    push_subscriptions.last_pushed_at
+   FROM kassa.push_subscriptions;
+
+ALTER TABLE api.push_subscriptions OWNER TO kassa_owner;
+
 CREATE TABLE kassa.service_actions (
     tenant_id uuid NOT NULL,
     id bigint NOT NULL,
@@ -3812,6 +3878,15 @@ CREATE TABLE kassa.payment_method_secrets (
 );
 
 ALTER TABLE kassa.payment_method_secrets OWNER TO kassa_owner;
+
+ALTER TABLE kassa.push_subscriptions ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME kassa.push_subscriptions_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 
 CREATE UNLOGGED TABLE kassa.request_counts (
     bucket text NOT NULL,
@@ -4036,6 +4111,15 @@ ALTER TABLE ONLY kassa.products
 ALTER TABLE ONLY kassa.products
     ADD CONSTRAINT products_pkey PRIMARY KEY (tenant_id, id);
 
+ALTER TABLE ONLY kassa.push_subscriptions
+    ADD CONSTRAINT push_subscriptions_one_per_endpoint UNIQUE (tenant_id, endpoint);
+
+ALTER TABLE ONLY kassa.push_subscriptions
+    ADD CONSTRAINT push_subscriptions_pkey PRIMARY KEY (tenant_id, id);
+
+ALTER TABLE ONLY kassa.push_subscriptions
+    ADD CONSTRAINT push_subscriptions_public_id_unique UNIQUE (tenant_id, public_id);
+
 ALTER TABLE ONLY kassa.request_counts
     ADD CONSTRAINT request_counts_pkey PRIMARY KEY (bucket, window_start);
 
@@ -4133,6 +4217,8 @@ CREATE INDEX payments_by_provider_intent ON kassa.payments USING btree (provider
 
 CREATE INDEX payments_customer ON kassa.payments USING btree (tenant_id, customer_id, created_at);
 
+CREATE INDEX payments_in_flight_invoice_charges ON kassa.payments USING btree (created_at) WHERE ((status = 'pending'::text) AND ((auto_pay_due_on IS NOT NULL) OR (dunning_step IS NOT NULL)));
+
 CREATE UNIQUE INDEX payments_one_auto_pay_per_due_date ON kassa.payments USING btree (tenant_id, invoice_id, auto_pay_due_on) WHERE (auto_pay_due_on IS NOT NULL);
 
 CREATE UNIQUE INDEX payments_one_auto_topup_in_flight ON kassa.payments USING btree (tenant_id, customer_id) WHERE (auto_topup AND (status = 'pending'::text));
@@ -4142,6 +4228,8 @@ CREATE UNIQUE INDEX payments_one_retry_per_dunning_step ON kassa.payments USING 
 CREATE INDEX pending_charges_open ON kassa.pending_charges USING btree (tenant_id, customer_id) WHERE (invoice_line_id IS NULL);
 
 CREATE INDEX price_versions_current ON kassa.price_versions USING btree (tenant_id, product_id, valid_from DESC);
+
+CREATE INDEX push_subscriptions_customer ON kassa.push_subscriptions USING btree (tenant_id, customer_id);
 
 CREATE INDEX request_results_age ON kassa.request_results USING btree (tenant_id, created_at);
 
@@ -4643,6 +4731,12 @@ ALTER TABLE ONLY kassa.price_versions
 ALTER TABLE ONLY kassa.products
     ADD CONSTRAINT products_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
 
+ALTER TABLE ONLY kassa.push_subscriptions
+    ADD CONSTRAINT push_subscriptions_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
+
+ALTER TABLE ONLY kassa.push_subscriptions
+    ADD CONSTRAINT push_subscriptions_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
+
 ALTER TABLE ONLY kassa.request_results
     ADD CONSTRAINT request_results_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
 
@@ -4748,6 +4842,8 @@ CREATE POLICY customer_select ON kassa.price_versions FOR SELECT TO customer USI
 
 CREATE POLICY customer_select ON kassa.products FOR SELECT TO customer USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
+CREATE POLICY customer_select ON kassa.push_subscriptions FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
 CREATE POLICY customer_select ON kassa.service_actions FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
 
 CREATE POLICY customer_select ON kassa.services FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
@@ -4809,6 +4905,8 @@ ALTER TABLE kassa.pending_charges ENABLE ROW LEVEL SECURITY;
 ALTER TABLE kassa.price_versions ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.products ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.push_subscriptions ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.request_counts ENABLE ROW LEVEL SECURITY;
 
@@ -4899,6 +4997,8 @@ CREATE POLICY staff_select ON kassa.pending_charges FOR SELECT TO staff USING ((
 CREATE POLICY staff_select ON kassa.price_versions FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 CREATE POLICY staff_select ON kassa.products FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.push_subscriptions FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 CREATE POLICY staff_select ON kassa.service_actions FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
@@ -5171,11 +5271,18 @@ REVOKE ALL ON FUNCTION api.statement(customer_id uuid, "from" date, "to" date) F
 GRANT ALL ON FUNCTION api.statement(customer_id uuid, "from" date, "to" date) TO staff;
 GRANT ALL ON FUNCTION api.statement(customer_id uuid, "from" date, "to" date) TO customer;
 
+REVOKE ALL ON FUNCTION api.subscribe_push(endpoint text, p256dh text, auth text, user_agent text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.subscribe_push(endpoint text, p256dh text, auth text, user_agent text) TO customer;
+
 REVOKE ALL ON FUNCTION api.suspend_customer(customer_id uuid, reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.suspend_customer(customer_id uuid, reason text) TO staff;
 
 REVOKE ALL ON FUNCTION api.suspend_service(service_id uuid, reason text, suspended_on date, request_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.suspend_service(service_id uuid, reason text, suspended_on date, request_id text) TO staff;
+
+REVOKE ALL ON FUNCTION api.unsubscribe_push(subscription_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.unsubscribe_push(subscription_id uuid) TO customer;
+GRANT ALL ON FUNCTION api.unsubscribe_push(subscription_id uuid) TO staff;
 
 REVOKE ALL ON FUNCTION api.void_invoice(invoice_id uuid, reason text, issued_on date, request_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.void_invoice(invoice_id uuid, reason text, issued_on date, request_id text) TO staff;
@@ -5294,6 +5401,8 @@ REVOKE ALL ON FUNCTION internal.available_credit(p_tenant uuid, p_customer uuid)
 
 REVOKE ALL ON FUNCTION internal.balances_changed_since(p_tenant uuid, p_since timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.balances_changed_since(p_tenant uuid, p_since timestamp with time zone) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.base64url_length(p_text text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.begin_link_payment(p_token text, p_gateway text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.begin_link_payment(p_token text, p_gateway text) TO kassa_worker;
@@ -5473,6 +5582,9 @@ REVOKE ALL ON FUNCTION internal.emit(p_tenant uuid, p_customer uuid, p_kind text
 REVOKE ALL ON FUNCTION internal.emit_invoice_events(p_tenant_id uuid, p_invoice_ids uuid[], p_kind text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.emit_payment_event(pay kassa.payments) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.end_push_subscription(p_tenant uuid, p_subscription uuid, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.end_push_subscription(p_tenant uuid, p_subscription uuid, p_reason text) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.event_customers(p_tenant uuid) FROM PUBLIC;
 
@@ -5736,6 +5848,9 @@ REVOKE ALL ON FUNCTION internal.prorate(p_price bigint, p_start date, p_end date
 REVOKE ALL ON FUNCTION internal.prorate_range(p_price bigint, p_day integer, p_months integer, p_anchor date, p_from date, p_to date) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.prorate_share(p_price bigint, p_days integer, p_length integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.push_target(p_tenant uuid, p_subscription uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.push_target(p_tenant uuid, p_subscription uuid) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.queue_job_run(p_job text, p_tenant uuid, p_as_of date, p_origin text, p_slot timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.queue_job_run(p_job text, p_tenant uuid, p_as_of date, p_origin text, p_slot timestamp with time zone) TO kassa_worker;
@@ -6177,6 +6292,12 @@ GRANT INSERT(kind) ON TABLE api.products TO staff;
 GRANT INSERT(description),UPDATE(description) ON TABLE api.products TO staff;
 
 GRANT INSERT(active),UPDATE(active) ON TABLE api.products TO staff;
+
+GRANT SELECT ON TABLE kassa.push_subscriptions TO customer;
+GRANT SELECT ON TABLE kassa.push_subscriptions TO staff;
+
+GRANT SELECT ON TABLE api.push_subscriptions TO customer;
+GRANT SELECT ON TABLE api.push_subscriptions TO staff;
 
 GRANT SELECT ON TABLE kassa.service_actions TO customer;
 GRANT SELECT ON TABLE kassa.service_actions TO staff;

@@ -12,10 +12,12 @@ import os
 import secrets
 import socket
 from dataclasses import asdict, dataclass, field
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from bridge.claims import key_id, key_set
+from gateways import vapid
 from gateways.netcash import LIVE_URL as NETCASH_LIVE_URL
 from gateways.octo import PRODUCTION_URL as OCTO_PRODUCTION_URL
 
@@ -116,6 +118,7 @@ class Settings:
     smtp_user: str = ""                # empty: no login
     smtp_password: str = ""
     mail_from: str = "Kassa <billing@kassa.invalid>"
+    vapid_private_key: str = ""        # the web push signing key, made at the first start (gateways/vapid.py)
     # Previous JWT secrets still accepted after `kassa jwt-key rotate`: [{"secret", "retire_after"}]
     # (ISO 8601 UTC); `kassa jwt-key retire` drops them (kassa/keys.py).
     jwt_previous_keys: list[dict] = field(default_factory=list)
@@ -217,6 +220,8 @@ class Settings:
             "KASSA_SMTP_USER": "" if self.smtp_local else self.smtp_user,
             "KASSA_SMTP_PASSWORD": "" if self.smtp_local else self.smtp_password,
             "KASSA_MAIL_FROM": self.mail_from,
+            "KASSA_VAPID_PRIVATE_KEY": self.vapid_private_key,
+            "KASSA_VAPID_SUBJECT": f"mailto:{parseaddr(self.mail_from)[1]}",
         }
 
     def public(self) -> dict:
@@ -235,6 +240,7 @@ class Settings:
             "embedded": self.embedded,
             "home": self.home,
             "ports": self.ports,
+            "vapid_public_key": vapid.public_key(self.vapid_private_key),
         }
 
     def save(self) -> None:
@@ -286,6 +292,9 @@ def load(home: Path = HOME) -> Settings:
     if missing:  # a home made before a service was added gets a port for it
         for name, preferred in missing.items():
             settings.ports[name] = pick_port(preferred, set(settings.ports.values()))
+        settings.save()
+    if not settings.vapid_private_key:  # the first start (also of a home made before web push)
+        settings.vapid_private_key = vapid.new_private_key()
         settings.save()
     if external and external != settings.database_url:
         settings.database_url, settings.embedded = external, False

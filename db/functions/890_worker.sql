@@ -118,6 +118,8 @@ GRANT EXECUTE ON FUNCTION
   -- message delivery (bridge/mailer.py)
   internal.fan_out_events(integer), internal.claim_messages(integer, interval),
   internal.record_message_sent(uuid, uuid, text), internal.record_message_failed(uuid, uuid, text, interval, integer),
+  -- web push (bridge/pusher.py)
+  internal.push_target(uuid, uuid), internal.end_push_subscription(uuid, uuid, text),
   -- top-ups, refunds, Stripe webhooks
   internal.check_return_url(uuid, text, text), internal.begin_top_up(uuid, uuid, bigint, text),
   internal.attach_checkout(uuid, uuid, text, text, jsonb),

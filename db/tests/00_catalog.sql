@@ -118,6 +118,7 @@ $$, ARRAY[
   'internal.event_position(uuid,uuid,uuid)',
   'internal.fan_out_events(integer)', 'internal.claim_messages(integer,interval)',
   'internal.record_message_sent(uuid,uuid,text)', 'internal.record_message_failed(uuid,uuid,text,interval,integer)',
+  'internal.push_target(uuid,uuid)', 'internal.end_push_subscription(uuid,uuid,text)',
   'internal.count_request(text,integer,integer)', 'internal.count_page_view(text,text,integer,integer,integer)',
   'internal.check_return_url(uuid,text,text)', 'internal.begin_top_up(uuid,uuid,bigint,text)',
   'internal.attach_checkout(uuid,uuid,text,text,jsonb)', 'internal.card_refund_target(uuid,uuid,bigint,text)',

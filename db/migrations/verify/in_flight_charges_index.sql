@@ -1,0 +1,1 @@
+SELECT 'kassa.payments_in_flight_invoice_charges'::regclass;
