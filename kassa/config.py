@@ -118,7 +118,7 @@ class Settings:
     smtp_user: str = ""                # empty: no login
     smtp_password: str = ""
     mail_from: str = "Kassa <billing@kassa.invalid>"
-    vapid_private_key: str = ""        # the web push signing key, made at the first start (gateways/vapid.py)
+    vapid_private_key: str = field(default_factory=vapid.new_private_key)  # web push signing (gateways/vapid.py)
     # Previous JWT secrets still accepted after `kassa jwt-key rotate`: [{"secret", "retire_after"}]
     # (ISO 8601 UTC); `kassa jwt-key retire` drops them (kassa/keys.py).
     jwt_previous_keys: list[dict] = field(default_factory=list)
@@ -284,7 +284,10 @@ def load(home: Path = HOME) -> Settings:
     state = Path(home) / "state.json"
     external = os.environ.get("KASSA_DATABASE_URL")
     if state.exists():
-        settings = Settings(**json.loads(state.read_text()))
+        saved = json.loads(state.read_text())
+        settings = Settings(**saved)
+        if "vapid_private_key" not in saved:  # a home made before web push keeps the key made now
+            settings.save()
     else:
         settings = new_settings(Path(home), external)
         settings.save()
@@ -292,9 +295,6 @@ def load(home: Path = HOME) -> Settings:
     if missing:  # a home made before a service was added gets a port for it
         for name, preferred in missing.items():
             settings.ports[name] = pick_port(preferred, set(settings.ports.values()))
-        settings.save()
-    if not settings.vapid_private_key:  # the first start (also of a home made before web push)
-        settings.vapid_private_key = vapid.new_private_key()
         settings.save()
     if external and external != settings.database_url:
         settings.database_url, settings.embedded = external, False
