@@ -118,6 +118,10 @@ GRANT EXECUTE ON FUNCTION
   -- message delivery (bridge/mailer.py)
   internal.fan_out_events(integer), internal.claim_messages(integer, interval),
   internal.record_message_sent(uuid, uuid, text), internal.record_message_failed(uuid, uuid, text, interval, integer),
+  -- webhook delivery (bridge/webhook_sender.py)
+  internal.fan_out_webhooks(integer), internal.claim_webhook_deliveries(integer, interval),
+  internal.record_webhook_attempt(uuid, uuid, integer, integer, integer, text, text, interval, interval[], interval),
+  internal.purge_webhook_log(interval),
   -- top-ups, refunds, Stripe webhooks
   internal.check_return_url(uuid, text, text), internal.begin_top_up(uuid, uuid, bigint, text),
   internal.attach_checkout(uuid, uuid, text, text, jsonb),
