@@ -41,7 +41,8 @@ import asyncpg
 from aiohttp import web
 from aiohttp.abc import AbstractResolver
 
-CHANNEL = "kassa_events"
+from bridge.outbox_worker import OutboxWorker
+
 BATCH = 100  # events fanned out per endpoint, and deliveries claimed and posted at once, per round
 ANSWER_BYTES = 1000  # how much of an answer the delivery log keeps
 PURGE_EVERY = 3600.0  # seconds between purges of the delivery log
@@ -149,59 +150,26 @@ class Attempt:
     retry_after: timedelta | None = None
 
 
-class Sender:
+class Sender(OutboxWorker):
     def __init__(self, config: SenderConfig) -> None:
+        super().__init__(config.worker_database_url, config.poll, pool_size=4, log=log)
         self.config = config
-        self.pool: asyncpg.Pool | None = None
-        self.listener: asyncpg.Connection | None = None
         self.sessions: dict[bool, aiohttp.ClientSession] = {}  # by the tenant's allow-private flag
-        self.wake = asyncio.Event()
-        self.loop_task: asyncio.Task | None = None
         self.next_purge = 0.0
         self.delivered = self.failed = 0
 
     async def start(self, app: web.Application) -> None:
-        self.pool = await asyncpg.create_pool(self.config.worker_database_url, min_size=1, max_size=4)
         for allow_private in (False, True):
             connector = aiohttp.TCPConnector(resolver=CheckedResolver(allow_private), use_dns_cache=False, limit=BATCH)
             self.sessions[allow_private] = aiohttp.ClientSession(
                 connector=connector, timeout=aiohttp.ClientTimeout(total=self.config.timeout),
                 headers={"User-Agent": "Kassa-Webhooks/1"})
-        await self.listen()
-        self.loop_task = asyncio.get_running_loop().create_task(self.run())
+        await super().start(app)
 
     async def stop(self, app: web.Application) -> None:
-        self.loop_task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self.loop_task
+        await super().stop(app)
         for session in self.sessions.values():
             await session.close()
-        if self.listener is not None and not self.listener.is_closed():
-            await self.listener.close()
-        await self.pool.close()
-
-    async def listen(self) -> None:
-        """LISTEN on kassa_events; on failure the loop polls and tries again each round."""
-        try:
-            self.listener = await asyncpg.connect(self.config.worker_database_url)
-            await self.listener.add_listener(CHANNEL, lambda *_: self.wake.set())
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
-            log.warning("cannot LISTEN on %s (polling only until it can): %s", CHANNEL, error)
-            self.listener = None
-
-    async def run(self) -> None:
-        while True:
-            self.wake.clear()
-            try:
-                if self.listener is None or self.listener.is_closed():
-                    await self.listen()
-                busy = await self.round()
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
-                log.warning("delivery round failed, trying again: %s", error)
-                busy = False
-            if not busy:
-                with contextlib.suppress(asyncio.TimeoutError):
-                    await asyncio.wait_for(self.wake.wait(), timeout=self.config.poll)
 
     async def round(self) -> bool:
         """One fan-out and one batch of posts, at once; True when there may be more to do now."""
@@ -264,8 +232,7 @@ SENDER = web.AppKey("sender", Sender)
 async def health(request: web.Request) -> web.Response:
     sender = request.app[SENDER]
     await sender.pool.fetchval("SELECT 1")
-    listening = sender.listener is not None and not sender.listener.is_closed()
-    return web.json_response({"status": "ok", "listening": listening, "delivered": sender.delivered,
+    return web.json_response({"status": "ok", "listening": sender.listening, "delivered": sender.delivered,
                               "failed": sender.failed})
 
 

@@ -1,0 +1,69 @@
+"""What the outbox's delivery workers share (bridge/mailer.py, bridge/webhook_sender.py): a
+pool of worker connections, a round of work again and again, woken by a NOTIFY on kassa_events
+(written with the events) and otherwise every `poll` seconds, so events are delivered without
+the wake-up too. A worker says what a round is; a round that may have left work runs again at
+once. A round that fails on the database or the network is logged and tried again.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+import asyncpg
+from aiohttp import web
+
+CHANNEL = "kassa_events"
+
+
+class OutboxWorker:
+    def __init__(self, database_url: str, poll: float, pool_size: int, log: logging.Logger) -> None:
+        self.database_url, self.poll, self.pool_size, self.log = database_url, poll, pool_size, log
+        self.pool: asyncpg.Pool | None = None
+        self.listener: asyncpg.Connection | None = None
+        self.wake = asyncio.Event()
+        self.loop_task: asyncio.Task | None = None
+
+    async def round(self) -> bool:
+        """One round of work; True when there may be more to do at once."""
+        raise NotImplementedError
+
+    async def start(self, app: web.Application) -> None:
+        self.pool = await asyncpg.create_pool(self.database_url, min_size=1, max_size=self.pool_size)
+        await self.listen()
+        self.loop_task = asyncio.get_running_loop().create_task(self.run())
+
+    async def stop(self, app: web.Application) -> None:
+        self.loop_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self.loop_task  # its connections back in the pool before the pool closes
+        if self.listening:
+            await self.listener.close()
+        await self.pool.close()
+
+    @property
+    def listening(self) -> bool:
+        return self.listener is not None and not self.listener.is_closed()
+
+    async def listen(self) -> None:
+        """LISTEN on kassa_events; on failure the loop polls and tries again each round."""
+        try:
+            self.listener = await asyncpg.connect(self.database_url)
+            await self.listener.add_listener(CHANNEL, lambda *_: self.wake.set())
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+            self.log.warning("cannot LISTEN on %s (polling only until it can): %s", CHANNEL, error)
+            self.listener = None
+
+    async def run(self) -> None:
+        while True:
+            self.wake.clear()
+            try:
+                if not self.listening:
+                    await self.listen()
+                busy = await self.round()
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+                self.log.warning("delivery round failed, trying again: %s", error)
+                busy = False
+            if not busy:
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(self.wake.wait(), timeout=self.poll)
