@@ -30,10 +30,9 @@ from email.utils import formatdate, parseaddr
 from urllib.parse import urlsplit
 
 import asyncpg
-from aiohttp import web
 
 from bridge import messages
-from bridge.outbox_worker import OutboxWorker
+from bridge.outbox_worker import OutboxWorker, positive_number, serve
 
 BATCH = 50  # events fanned out, and messages claimed, per round
 NOT_BEING_SENT = "P0Z02"  # internal.record_message_sent / _failed: the message is no longer this worker's
@@ -79,13 +78,7 @@ class MailerConfig:
     def from_environment(cls, env: Mapping[str, str] = os.environ) -> MailerConfig:
         """Raises ValueError naming the variable that is missing or not a number."""
         def number(name: str, default: str, kind=float):
-            try:
-                value = kind(env.get(name) or default)
-            except ValueError:
-                raise ValueError(f"{name}: not a number: {env[name]!r}") from None
-            if value <= 0:
-                raise ValueError(f"{name}: must be above zero, not {value}")
-            return value
+            return positive_number(env, name, default, kind)
 
         tls = env.get("KASSA_SMTP_TLS") or "starttls"
         if tls not in TLS_MODES:
@@ -126,6 +119,9 @@ class Mailer(OutboxWorker):
         self.config = config
         self.sent = self.failed = 0
 
+    def counts(self) -> dict[str, int]:
+        return {"sent": self.sent, "failed": self.failed}
+
     async def round(self) -> bool:
         """One fan-out and one batch of sends; True when there may be more to do at once."""
         fanned = await self.pool.fetchval("SELECT internal.fan_out_events($1)", BATCH)
@@ -159,27 +155,6 @@ class Mailer(OutboxWorker):
         self.sent += 1
 
 
-MAILER = web.AppKey("mailer", Mailer)
-
-
-async def health(request: web.Request) -> web.Response:
-    mailer = request.app[MAILER]
-    await mailer.pool.fetchval("SELECT 1")
-    return web.json_response({"status": "ok", "listening": mailer.listening, "sent": mailer.sent, "failed": mailer.failed})
-
-
-def make_app(config: MailerConfig) -> web.Application:
-    app = web.Application()
-    mailer = Mailer(config)
-    app[MAILER] = mailer
-    app.on_startup.append(mailer.start)
-    app.on_cleanup.append(mailer.stop)
-    app.router.add_get("/health", health)
-    return app
-
-
 if __name__ == "__main__":
-    # Warnings and errors only: an access log line for every health check would bury them.
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     config = MailerConfig.from_environment()
-    web.run_app(make_app(config), host="127.0.0.1", port=config.health_port, print=None)
+    serve(Mailer(config), config.health_port)

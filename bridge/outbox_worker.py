@@ -3,17 +3,33 @@ pool of worker connections, a round of work again and again, woken by a NOTIFY o
 (written with the events) and otherwise every `poll` seconds, so events are delivered without
 the wake-up too. A worker says what a round is; a round that may have left work runs again at
 once. A round that fails on the database or the network is logged and tried again.
+
+`serve(worker, port)` runs a worker as its process: GET /health answers 200 while the database
+answers, with whether it listens and the worker's counts (what it delivered and failed).
 """
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+from collections.abc import Mapping
 
 import asyncpg
 from aiohttp import web
 
 CHANNEL = "kassa_events"
+
+
+def positive_number(env: Mapping[str, str], name: str, default: str, kind=float):
+    """A worker setting: the variable's value, else the default; ValueError naming the variable
+    when it is not a number above zero."""
+    try:
+        value = kind(env.get(name) or default)
+    except ValueError:
+        raise ValueError(f"{name}: not a number: {env[name]!r}") from None
+    if value <= 0:
+        raise ValueError(f"{name}: must be above zero, not {value}")
+    return value
 
 
 class OutboxWorker:
@@ -27,6 +43,10 @@ class OutboxWorker:
     async def round(self) -> bool:
         """One round of work; True when there may be more to do at once."""
         raise NotImplementedError
+
+    def counts(self) -> dict[str, int]:
+        """What /health reports besides the status: what this worker did since it started."""
+        return {}
 
     async def start(self, app: web.Application) -> None:
         self.pool = await asyncpg.create_pool(self.database_url, min_size=1, max_size=self.pool_size)
@@ -67,3 +87,20 @@ class OutboxWorker:
             if not busy:
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(self.wake.wait(), timeout=self.poll)
+
+    async def health(self, request: web.Request) -> web.Response:
+        await self.pool.fetchval("SELECT 1")
+        return web.json_response({"status": "ok", "listening": self.listening, **self.counts()})
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.on_startup.append(self.start)
+        app.on_cleanup.append(self.stop)
+        app.router.add_get("/health", self.health)
+        return app
+
+
+def serve(worker: OutboxWorker, port: int) -> None:
+    # Warnings and errors only: an access log line for every health check would bury them.
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    web.run_app(worker.app(), host="127.0.0.1", port=port, print=None)

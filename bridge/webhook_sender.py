@@ -41,7 +41,7 @@ import asyncpg
 from aiohttp import web
 from aiohttp.abc import AbstractResolver
 
-from bridge.outbox_worker import OutboxWorker
+from bridge.outbox_worker import OutboxWorker, positive_number, serve
 
 BATCH = 100  # events fanned out per endpoint, and deliveries claimed and posted at once, per round
 ANSWER_BYTES = 1000  # how much of an answer the delivery log keeps
@@ -66,13 +66,7 @@ class SenderConfig:
     def from_environment(cls, env: Mapping[str, str] = os.environ) -> SenderConfig:
         """Raises ValueError naming the variable that is not a positive number."""
         def number(name: str, default: str) -> float:
-            try:
-                value = float(env.get(name) or default)
-            except ValueError:
-                raise ValueError(f"{name}: not a number: {env[name]!r}") from None
-            if value <= 0:
-                raise ValueError(f"{name}: must be above zero, not {value}")
-            return value
+            return positive_number(env, name, default)
 
         schedule_text = env.get("KASSA_WEBHOOK_RETRY_SCHEDULE") or DEFAULT_SCHEDULE
         try:
@@ -171,6 +165,9 @@ class Sender(OutboxWorker):
         for session in self.sessions.values():
             await session.close()
 
+    def counts(self) -> dict[str, int]:
+        return {"delivered": self.delivered, "failed": self.failed}
+
     async def round(self) -> bool:
         """One fan-out and one batch of posts, at once; True when there may be more to do now."""
         if time.monotonic() >= self.next_purge:
@@ -226,28 +223,6 @@ class Sender(OutboxWorker):
             return Attempt(latency_ms=round((time.monotonic() - started) * 1000), error=f"{type(error).__name__}: {error}")
 
 
-SENDER = web.AppKey("sender", Sender)
-
-
-async def health(request: web.Request) -> web.Response:
-    sender = request.app[SENDER]
-    await sender.pool.fetchval("SELECT 1")
-    return web.json_response({"status": "ok", "listening": sender.listening, "delivered": sender.delivered,
-                              "failed": sender.failed})
-
-
-def make_app(config: SenderConfig) -> web.Application:
-    app = web.Application()
-    sender = Sender(config)
-    app[SENDER] = sender
-    app.on_startup.append(sender.start)
-    app.on_cleanup.append(sender.stop)
-    app.router.add_get("/health", health)
-    return app
-
-
 if __name__ == "__main__":
-    # Warnings and errors only: an access log line for every health check would bury them.
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     config = SenderConfig.from_environment()
-    web.run_app(make_app(config), host="127.0.0.1", port=config.health_port, print=None)
+    serve(Sender(config), config.health_port)
