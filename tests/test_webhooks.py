@@ -194,3 +194,19 @@ def test_a_redirect_is_a_failed_attempt_and_not_followed(api, token, db, allowed
     [logged] = attempts(db, delivery(db, endpoint, event)["id"])
     assert logged["status_code"] == 302 and "redirect" in logged["error"] and logged["outcome"] == "retrying"
     assert receiver.at("/elsewhere") == []
+
+
+def test_retry_after_is_honoured_and_410_disables_at_once(api, token, db, allowed_tenant, customer, receiver):
+    receiver.answer("/busy", 503, **{"Retry-After": "3600"})
+    receiver.answer("/gone", 410)
+    busy = create_endpoint(api, token, allowed_tenant, receiver.url("/busy"))
+    gone = create_endpoint(api, token, allowed_tenant, receiver.url("/gone"))
+    [event] = write_events(db, customer)
+    assert wait_for(lambda: all((d := delivery(db, endpoint, event)) and d["attempts"] == 1 and d["status"] != "sending"
+                                for endpoint in (busy, gone)))
+    [logged] = attempts(db, delivery(db, busy, event)["id"])
+    waits = delivery(db, busy, event)["next_attempt_at"] - logged["created_at"]
+    assert timedelta(hours=1) <= waits < timedelta(hours=1, seconds=1), "not 5 s: the receiver asked for an hour"
+    endpoints = {row["id"]: row for row in api(token("staff", allowed_tenant["id"])).get("/webhook_endpoints").json()}
+    assert (endpoints[gone["id"]]["enabled"], endpoints[gone["id"]]["disabled_reason"]) == (False, "gone")
+    assert endpoints[busy["id"]]["enabled"], "one failure of another kind disables nothing"
