@@ -178,7 +178,10 @@ class Sender(OutboxWorker):
         fanned = await self.pool.fetchval("SELECT internal.fan_out_webhooks($1)", BATCH)
         claimed = await self.pool.fetch("SELECT * FROM internal.claim_webhook_deliveries($1, $2)",
                                         BATCH, self.config.lease)
-        await asyncio.gather(*(self.deliver(delivery) for delivery in claimed))
+        # Every post ends (and is recorded, or left to its lease) before a failure ends the round.
+        outcomes = await asyncio.gather(*(self.deliver(delivery) for delivery in claimed), return_exceptions=True)
+        if errors := [outcome for outcome in outcomes if isinstance(outcome, Exception)]:
+            raise errors[0]
         return fanned > 0 or len(claimed) == BATCH
 
     async def deliver(self, claimed: asyncpg.Record) -> None:
@@ -208,7 +211,8 @@ class Sender(OutboxWorker):
             session = self.sessions[claimed["allow_private"]]
             async with session.post(claimed["url"], data=body, headers=headers, allow_redirects=False) as answer:
                 latency = round((time.monotonic() - started) * 1000)
-                text = (await answer.content.read(ANSWER_BYTES)).decode("utf-8", errors="replace")
+                # Text as PostgreSQL keeps it: no NUL character, whatever the receiver sent.
+                text = (await answer.content.read(ANSWER_BYTES)).decode("utf-8", errors="replace").replace("\0", "\ufffd")
                 if 300 <= answer.status < 400:
                     error = f"HTTP {answer.status}: redirect to {answer.headers.get('Location', '?')} not followed"
                 else:

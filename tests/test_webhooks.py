@@ -12,15 +12,16 @@ import json
 import os
 import signal
 import socket
+import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import requests
-from standardwebhooks.webhooks import Webhook
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from bridge.fakes.webhook_receiver import Receiver
-from bridge.webhook_sender import DEFAULT_SCHEDULE
+from bridge.webhook_sender import DEFAULT_SCHEDULE, signature
 from factories import create_tenant, free_port, wait_for
 from kassa import services
 
@@ -210,3 +211,16 @@ def test_retry_after_is_honoured_and_410_disables_at_once(api, token, db, allowe
     endpoints = {row["id"]: row for row in api(token("staff", allowed_tenant["id"])).get("/webhook_endpoints").json()}
     assert (endpoints[gone["id"]]["enabled"], endpoints[gone["id"]]["disabled_reason"]) == (False, "gone")
     assert endpoints[busy["id"]]["enabled"], "one failure of another kind disables nothing"
+
+
+def test_during_a_rotation_either_secret_verifies():
+    """Signed with the new and the old secret (space-separated), as during a rotation's overlap."""
+    new, old = "whsec_" + "A" * 32, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+    body, sent_at = b'{"type": "low_balance"}', int(time.time())
+    headers = {"webhook-id": "d1", "webhook-timestamp": str(sent_at),
+               "webhook-signature": signature([new, old], "d1", sent_at, body)}
+    assert headers["webhook-signature"].count(" v1,") == 1
+    for secret in (new, old):
+        assert Webhook(secret).verify(body, headers) == {"type": "low_balance"}
+    with pytest.raises(WebhookVerificationError, match="No matching signature"):
+        Webhook("whsec_" + "B" * 32).verify(body, headers)
