@@ -2732,17 +2732,12 @@ CREATE TABLE kassa.webhook_endpoints (
     enabled boolean DEFAULT true NOT NULL,
     disabled_reason text,
     disabled_at timestamp with time zone,
-    failing_since timestamp with time zone,
-    last_error text,
-    cursor_xact_id xid8 NOT NULL,
-    cursor_id bigint NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT webhook_endpoints_description_max_length CHECK ((char_length(description) <= 500)),
     CONSTRAINT webhook_endpoints_disabled_has_reason CHECK ((enabled = ((disabled_reason IS NULL) AND (disabled_at IS NULL)))),
     CONSTRAINT webhook_endpoints_disabled_reason_known CHECK ((disabled_reason = ANY (ARRAY['staff'::text, 'gone'::text, 'failing'::text]))),
     CONSTRAINT webhook_endpoints_event_kinds_max CHECK ((cardinality(event_kinds) <= 100)),
-    CONSTRAINT webhook_endpoints_last_error_max_length CHECK ((char_length(last_error) <= 4000)),
     CONSTRAINT webhook_endpoints_url_max_length CHECK ((char_length(url) <= 2000))
 );
 
@@ -3947,6 +3942,18 @@ CREATE VIEW api.webhook_deliveries WITH (security_invoker='true') AS
 
 ALTER TABLE api.webhook_deliveries OWNER TO kassa_owner;
 
+CREATE TABLE kassa.webhook_endpoint_states (
+    tenant_id uuid NOT NULL,
+    endpoint_id bigint NOT NULL,
+    cursor_xact_id xid8 NOT NULL,
+    cursor_id bigint NOT NULL,
+    failing_since timestamp with time zone,
+    last_error text,
+    CONSTRAINT webhook_endpoint_states_last_error_max_length CHECK ((char_length(last_error) <= 4000))
+);
+
+ALTER TABLE kassa.webhook_endpoint_states OWNER TO kassa_owner;
+
 CREATE VIEW api.webhook_endpoints WITH (security_invoker='true') AS
  SELECT e.public_id AS id,
     e.tenant_id,
@@ -3956,11 +3963,12 @@ CREATE VIEW api.webhook_endpoints WITH (security_invoker='true') AS
     e.enabled,
     e.disabled_reason,
     e.disabled_at,
-    e.failing_since,
-    e.last_error,
+    s.failing_since,
+    s.last_error,
     e.created_at,
     e.updated_at
-   FROM kassa.webhook_endpoints e;
+   FROM (kassa.webhook_endpoints e
+     JOIN kassa.webhook_endpoint_states s ON (((s.tenant_id = e.tenant_id) AND (s.endpoint_id = e.id))));
 
 ALTER TABLE api.webhook_endpoints OWNER TO kassa_owner;
 
@@ -4378,6 +4386,9 @@ ALTER TABLE ONLY kassa.webhook_deliveries
 ALTER TABLE ONLY kassa.webhook_deliveries
     ADD CONSTRAINT webhook_deliveries_public_id_unique UNIQUE (tenant_id, public_id);
 
+ALTER TABLE ONLY kassa.webhook_endpoint_states
+    ADD CONSTRAINT webhook_endpoint_states_pkey PRIMARY KEY (tenant_id, endpoint_id);
+
 ALTER TABLE ONLY kassa.webhook_endpoints
     ADD CONSTRAINT webhook_endpoints_pkey PRIMARY KEY (tenant_id, id);
 
@@ -4604,6 +4615,8 @@ CREATE TRIGGER audit_delete AFTER DELETE ON kassa.tenants REFERENCING OLD TABLE 
 
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.vat_rates REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'category');
 
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.webhook_endpoints REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.auto_topups REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'customer_id');
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.balance_adjustments REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
@@ -4660,6 +4673,8 @@ CREATE TRIGGER audit_insert AFTER INSERT ON kassa.tenants REFERENCING NEW TABLE 
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.vat_rates REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'category');
 
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.webhook_endpoints REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.auto_topups REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'customer_id');
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.balance_adjustments REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
@@ -4715,6 +4730,8 @@ CREATE TRIGGER audit_update AFTER UPDATE ON kassa.services REFERENCING OLD TABLE
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.tenants REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('id', 'id');
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.vat_rates REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'category');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.webhook_endpoints REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
 
 CREATE TRIGGER check_draft_edit BEFORE UPDATE OF notes, period_start, period_end, supplied_on ON kassa.invoices FOR EACH ROW WHEN (((old.status = 'draft'::text) AND (CURRENT_USER = 'staff'::name))) EXECUTE FUNCTION internal.check_draft_edit();
 
@@ -5012,6 +5029,9 @@ ALTER TABLE ONLY kassa.webhook_deliveries
 ALTER TABLE ONLY kassa.webhook_deliveries
     ADD CONSTRAINT webhook_deliveries_tenant_id_notification_id_fkey FOREIGN KEY (tenant_id, notification_id) REFERENCES kassa.notifications(tenant_id, public_id);
 
+ALTER TABLE ONLY kassa.webhook_endpoint_states
+    ADD CONSTRAINT webhook_endpoint_states_tenant_id_endpoint_id_fkey FOREIGN KEY (tenant_id, endpoint_id) REFERENCES kassa.webhook_endpoints(tenant_id, id) ON DELETE CASCADE;
+
 ALTER TABLE ONLY kassa.webhook_endpoints
     ADD CONSTRAINT webhook_endpoints_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
 
@@ -5266,6 +5286,8 @@ CREATE POLICY staff_select ON kassa.webhook_attempts FOR SELECT TO staff USING (
 
 CREATE POLICY staff_select ON kassa.webhook_deliveries FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
+CREATE POLICY staff_select ON kassa.webhook_endpoint_states FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
 CREATE POLICY staff_select ON kassa.webhook_endpoints FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 CREATE POLICY staff_update ON kassa.customers FOR UPDATE TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
@@ -5287,6 +5309,8 @@ ALTER TABLE kassa.vat_rates ENABLE ROW LEVEL SECURITY;
 ALTER TABLE kassa.webhook_attempts ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.webhook_deliveries ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.webhook_endpoint_states ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.webhook_endpoints ENABLE ROW LEVEL SECURITY;
 
@@ -6663,5 +6687,7 @@ GRANT SELECT ON TABLE kassa.webhook_deliveries TO staff;
 GRANT SELECT ON TABLE api.webhook_attempts TO staff;
 
 GRANT SELECT ON TABLE api.webhook_deliveries TO staff;
+
+GRANT SELECT ON TABLE kassa.webhook_endpoint_states TO staff;
 
 GRANT SELECT ON TABLE api.webhook_endpoints TO staff;

@@ -10,16 +10,21 @@
 -- is at least once: a delivery claimed by a worker that died is claimed again when its lease
 -- runs out, under the same public id (the webhook-id header).
 
-SELECT internal.allow('staff', 'SELECT', internal.tenant_rows(),
-                      'kassa.webhook_endpoints', 'kassa.webhook_deliveries', 'kassa.webhook_attempts');
+SELECT internal.allow('staff', 'SELECT', internal.tenant_rows(), 'kassa.webhook_endpoints',
+                      'kassa.webhook_endpoint_states', 'kassa.webhook_deliveries', 'kassa.webhook_attempts');
 -- Signing secrets are shown once, by the RPC that makes them, and never read over the API.
 ALTER TABLE kassa.webhook_secrets ENABLE ROW LEVEL SECURITY;
-GRANT SELECT ON kassa.webhook_endpoints, kassa.webhook_deliveries, kassa.webhook_attempts TO staff;
+GRANT SELECT ON kassa.webhook_endpoints, kassa.webhook_endpoint_states, kassa.webhook_deliveries,
+  kassa.webhook_attempts TO staff;
+-- Staff's changes of an endpoint (where the tenant's data goes) are in the audit log; what
+-- delivery changes each round is in kassa.webhook_endpoint_states.
+SELECT internal.audit_table('kassa.webhook_endpoints', 'tenant_id', 'id');
 
 CREATE VIEW api.webhook_endpoints WITH (security_invoker = true) AS
   SELECT e.public_id AS id, e.tenant_id, e.url, e.description, e.event_kinds, e.enabled, e.disabled_reason,
-         e.disabled_at, e.failing_since, e.last_error, e.created_at, e.updated_at
-    FROM kassa.webhook_endpoints e;
+         e.disabled_at, s.failing_since, s.last_error, e.created_at, e.updated_at
+    FROM kassa.webhook_endpoints e
+    JOIN kassa.webhook_endpoint_states s ON s.tenant_id = e.tenant_id AND s.endpoint_id = e.id;
 
 CREATE VIEW api.webhook_deliveries WITH (security_invoker = true) AS
   SELECT d.public_id AS id, d.tenant_id, e.public_id AS endpoint_id, d.notification_id AS event_id, n.kind, d.status,
@@ -132,12 +137,11 @@ DECLARE
 BEGIN
   PERFORM internal.check_webhook_url(p_tenant, p_url);
   PERFORM internal.check_event_kinds(coalesce(p_event_kinds, '{}'));
-  INSERT INTO kassa.webhook_endpoints (tenant_id, url, event_kinds, description, cursor_xact_id, cursor_id,
-                                       created_at, updated_at)
-  SELECT p_tenant, p_url, coalesce(p_event_kinds, '{}'), p_description, c.xact_id, c.id,
-         internal.clock_now(), internal.clock_now()
-    FROM internal.events_cursor() c
+  INSERT INTO kassa.webhook_endpoints (tenant_id, url, event_kinds, description, created_at, updated_at)
+  VALUES (p_tenant, p_url, coalesce(p_event_kinds, '{}'), p_description, internal.clock_now(), internal.clock_now())
   RETURNING * INTO endpoint;
+  INSERT INTO kassa.webhook_endpoint_states (tenant_id, endpoint_id, cursor_xact_id, cursor_id)
+  SELECT p_tenant, endpoint.id, c.xact_id, c.id FROM internal.events_cursor() c;
   RETURN internal.webhook_endpoint_json(endpoint)
          || pg_catalog.jsonb_build_object('secret', internal.new_webhook_secret(p_tenant, endpoint.id));
 END $$;
@@ -173,10 +177,13 @@ BEGIN
          enabled = coalesce(p_enabled, e.enabled),
          disabled_reason = CASE WHEN NOT coalesce(p_enabled, e.enabled) THEN coalesce(e.disabled_reason, 'staff') END,
          disabled_at = CASE WHEN NOT coalesce(p_enabled, e.enabled) THEN coalesce(e.disabled_at, internal.clock_now()) END,
-         failing_since = CASE WHEN p_enabled AND NOT e.enabled THEN NULL ELSE e.failing_since END,
          updated_at = internal.clock_now()
    WHERE e.tenant_id = p_tenant AND e.id = endpoint.id
   RETURNING * INTO endpoint;
+  IF p_enabled THEN
+    UPDATE kassa.webhook_endpoint_states s SET failing_since = NULL
+     WHERE s.tenant_id = p_tenant AND s.endpoint_id = endpoint.id;
+  END IF;
   RETURN internal.webhook_endpoint_json(endpoint);
 END $$;
 
@@ -210,9 +217,9 @@ RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
     RETURNING e.*
   )
   SELECT internal.emit(d.tenant_id, NULL, 'webhook_endpoint_disabled', pg_catalog.jsonb_build_object(
-           'endpoint_id', d.public_id, 'url', d.url, 'reason', p_reason, 'failing_since', d.failing_since,
+           'endpoint_id', d.public_id, 'url', d.url, 'reason', p_reason, 'failing_since', s.failing_since,
            'last_error', p_error, 'disabled_at', d.disabled_at))
-    FROM disabled d
+    FROM disabled d JOIN kassa.webhook_endpoint_states s ON s.tenant_id = d.tenant_id AND s.endpoint_id = d.id
 $$;
 
 -- Staff send one delivery again: queued for an attempt at once (the next attempt after it, if
@@ -298,8 +305,10 @@ DECLARE
   total integer := 0;
 BEGIN
   PERFORM internal.check_webhook_worker_limits('the webhook fan-out', p_limit, interval '1 second');
-  FOR endpoint IN SELECT e.tenant_id, e.id, e.event_kinds, e.cursor_xact_id, e.cursor_id
-                    FROM kassa.webhook_endpoints e WHERE e.enabled ORDER BY e.id FOR UPDATE SKIP LOCKED LOOP
+  FOR endpoint IN SELECT e.tenant_id, e.id, e.event_kinds, s.cursor_xact_id, s.cursor_id
+                    FROM kassa.webhook_endpoints e
+                    JOIN kassa.webhook_endpoint_states s ON s.tenant_id = e.tenant_id AND s.endpoint_id = e.id
+                   WHERE e.enabled ORDER BY e.id FOR UPDATE OF s SKIP LOCKED LOOP
     WITH outbox_end AS (
       SELECT c.xact_id, c.id FROM internal.events_cursor() c
     ), events AS (
@@ -313,13 +322,13 @@ BEGIN
     ), last_read AS (
       SELECT n.xact_id, n.id FROM events n ORDER BY n.xact_id DESC, n.id DESC LIMIT 1
     ), moved AS (
-      UPDATE kassa.webhook_endpoints e
+      UPDATE kassa.webhook_endpoint_states s
          SET cursor_xact_id = position.xact_id, cursor_id = position.id
         FROM (SELECT CASE WHEN (SELECT count(*) FROM events) < p_limit THEN o.xact_id ELSE l.xact_id END AS xact_id,
                      CASE WHEN (SELECT count(*) FROM events) < p_limit THEN o.id ELSE l.id END AS id
                 FROM outbox_end o LEFT JOIN last_read l ON true) position
-       WHERE e.tenant_id = endpoint.tenant_id AND e.id = endpoint.id
-         AND (position.xact_id, position.id) > (e.cursor_xact_id, e.cursor_id)
+       WHERE s.tenant_id = endpoint.tenant_id AND s.endpoint_id = endpoint.id
+         AND (position.xact_id, position.id) > (s.cursor_xact_id, s.cursor_id)
     )
     SELECT count(*) INTO events_read FROM events;
     total := total + events_read;
@@ -383,6 +392,7 @@ RETURNS text LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   delivery kassa.webhook_deliveries;
   endpoint kassa.webhook_endpoints;
+  state kassa.webhook_endpoint_states;
   moment timestamptz := internal.clock_now();
   failure text := left(coalesce(p_error, CASE WHEN p_status_code NOT BETWEEN 200 AND 299
                                             THEN format('HTTP %s', p_status_code) END), 4000);
@@ -404,8 +414,8 @@ BEGIN
   ELSIF failure IS NULL THEN
     UPDATE kassa.webhook_deliveries d SET status = 'delivered', delivered_at = moment, last_error = NULL
      WHERE d.tenant_id = p_tenant AND d.id = delivery.id;
-    UPDATE kassa.webhook_endpoints e SET failing_since = NULL, last_error = NULL
-     WHERE e.tenant_id = p_tenant AND e.id = endpoint.id AND e.failing_since IS NOT NULL;
+    UPDATE kassa.webhook_endpoint_states s SET failing_since = NULL, last_error = NULL
+     WHERE s.tenant_id = p_tenant AND s.endpoint_id = endpoint.id AND s.failing_since IS NOT NULL;
     outcome := 'delivered';
   ELSE
     UPDATE kassa.webhook_deliveries d
@@ -415,10 +425,10 @@ BEGIN
            last_error = failure
      WHERE d.tenant_id = p_tenant AND d.id = delivery.id
     RETURNING CASE d.status WHEN 'failed' THEN 'failed' ELSE 'retrying' END INTO outcome;
-    UPDATE kassa.webhook_endpoints e SET failing_since = coalesce(e.failing_since, moment), last_error = failure
-     WHERE e.tenant_id = p_tenant AND e.id = endpoint.id
-    RETURNING e.* INTO endpoint;
-    IF endpoint.enabled AND (p_status_code = 410 OR endpoint.failing_since <= moment - p_disable_after) THEN
+    UPDATE kassa.webhook_endpoint_states s SET failing_since = coalesce(s.failing_since, moment), last_error = failure
+     WHERE s.tenant_id = p_tenant AND s.endpoint_id = endpoint.id
+    RETURNING s.* INTO state;
+    IF endpoint.enabled AND (p_status_code = 410 OR state.failing_since <= moment - p_disable_after) THEN
       PERFORM internal.disable_webhook_endpoint(p_tenant, endpoint.id,
                                                 CASE WHEN p_status_code = 410 THEN 'gone' ELSE 'failing' END, failure);
       outcome := 'endpoint_disabled';

@@ -6,7 +6,7 @@
 -- only, and never a secret. (Two workers at once, SKIP LOCKED, and real HTTP:
 -- tests/test_webhooks.py.)
 BEGIN;
-SELECT plan(59);
+SELECT plan(60);
 \ir helpers/two_tenants.sql
 \ir helpers/clock.sql
 
@@ -110,10 +110,14 @@ SELECT is((SELECT array_agg(e.url || ' ' || n.kind ORDER BY e.url, n.kind) FROM 
                 'https://hooks.example.com/payments payment_received'],
           'one delivery per endpoint and event its filter takes, events without a customer too');
 SELECT is(internal.fan_out_webhooks(100), 0, 'a second fan-out reads nothing');
-UPDATE kassa.webhook_endpoints SET cursor_xact_id = '0', cursor_id = 0;
+UPDATE kassa.webhook_endpoint_states SET cursor_xact_id = '0', cursor_id = 0;
 SELECT internal.fan_out_webhooks(100);
 SELECT is((SELECT count(*)::int FROM kassa.webhook_deliveries), 5, 'read again from the start, the events make no second delivery');
 SELECT throws_ok($$SELECT internal.fan_out_webhooks(0)$$, 'P0F11', NULL, 'a fan-out limit below one is refused');
+SELECT is((SELECT array_agg(operation || ' ' || actor_sub || ' ' || (new_row ->> 'url') ORDER BY id) FROM audit.log
+            WHERE table_name = 'kassa.webhook_endpoints' AND tenant_id = 'aaaaaaaa-0000-4000-8000-00000000000a'),
+          ARRAY['INSERT staff:tap https://hooks.example.com/all', 'INSERT staff:tap https://hooks.example.com/payments'],
+          'staff''s endpoints are in the audit log, the fan-out''s cursor moves are not');
 
 -- Claims: what the request needs.
 SELECT pg_temp.travel_to(now() + interval '1 second');
@@ -184,7 +188,7 @@ SELECT is((SELECT a ->> 'status' FROM api.resend_webhook((SELECT id FROM d)) a),
 SELECT throws_ok($$SELECT api.resend_webhook(gen_random_uuid())$$, 'P0F08', NULL, 'an unknown delivery: P0F08');
 SELECT pg_temp.act_as_owner();
 SELECT is(pg_temp.attempt((SELECT id FROM d), 200), 'delivered', 'the re-sent delivery is delivered');
-SELECT is((SELECT failing_since FROM kassa.webhook_endpoints WHERE public_id = (SELECT id FROM ep WHERE name = 'payments')), NULL,
+SELECT is((SELECT failing_since FROM api.webhook_endpoints WHERE id = (SELECT id FROM ep WHERE name = 'payments')), NULL,
           'a success ends the endpoint''s failing');
 SELECT is(pg_temp.attempt(pg_temp.delivery((SELECT id FROM ep WHERE name = 'all'), (SELECT id FROM ev WHERE name = 'low')), 410),
           'endpoint_disabled', '410 Gone disables the endpoint at once');

@@ -20,10 +20,6 @@ CREATE TABLE kassa.webhook_endpoints (
   disabled_reason text CONSTRAINT webhook_endpoints_disabled_reason_known
                   CHECK (disabled_reason = ANY (ARRAY['staff', 'gone', 'failing'])),
   disabled_at     timestamptz,
-  failing_since   timestamptz,                   -- the first failed attempt since the last success
-  last_error      text CONSTRAINT webhook_endpoints_last_error_max_length CHECK (char_length(last_error) <= 4000),
-  cursor_xact_id  xid8 NOT NULL,                 -- the last outbox event fanned out to it
-  cursor_id       bigint NOT NULL,
   created_at      timestamptz NOT NULL DEFAULT now(),
   updated_at      timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (tenant_id, id),
@@ -31,6 +27,20 @@ CREATE TABLE kassa.webhook_endpoints (
   CONSTRAINT webhook_endpoints_disabled_has_reason CHECK (enabled = (disabled_reason IS NULL AND disabled_at IS NULL))
 );
 CREATE INDEX webhook_endpoints_enabled ON kassa.webhook_endpoints (id) WHERE enabled;
+
+-- What delivery keeps of an endpoint, apart from what staff configure (so the audit log of the
+-- endpoints holds staff's changes, not every round's): its cursor into the outbox and whether
+-- it is failing.
+CREATE TABLE kassa.webhook_endpoint_states (
+  tenant_id      uuid NOT NULL,
+  endpoint_id    bigint NOT NULL,
+  cursor_xact_id xid8 NOT NULL,                  -- the last outbox event fanned out to it
+  cursor_id      bigint NOT NULL,
+  failing_since  timestamptz,                    -- the first failed attempt since the last success
+  last_error     text CONSTRAINT webhook_endpoint_states_last_error_max_length CHECK (char_length(last_error) <= 4000),
+  PRIMARY KEY (tenant_id, endpoint_id),
+  FOREIGN KEY (tenant_id, endpoint_id) REFERENCES kassa.webhook_endpoints (tenant_id, id) ON DELETE CASCADE
+);
 
 -- The signing secrets of an endpoint: the current one (expires_at null) and, after a rotation,
 -- the previous ones until their overlap ends. Never readable over the API.
