@@ -224,3 +224,28 @@ def test_during_a_rotation_either_secret_verifies():
         assert Webhook(secret).verify(body, headers) == {"type": "low_balance"}
     with pytest.raises(WebhookVerificationError, match="No matching signature"):
         Webhook("whsec_" + "B" * 32).verify(body, headers)
+
+
+def test_a_receiver_that_does_not_answer_in_time_fails_the_attempt(settings, api, token, db, allowed_tenant, customer,
+                                                                   receiver):
+    """The suite's worker makes way for one whose timeout is a second (15 s by default)."""
+    home = Path(settings.home)
+    suite_worker = services.webhook_sender(settings)
+    impatient = services.webhook_sender(settings, "webhooks_impatient", free_port())
+    suite_worker.stop(home)
+    try:
+        impatient.start(home, {**settings.environment(), "KASSA_WEBHOOKS_URL": f"http://127.0.0.1:{impatient.port}",
+                               "KASSA_WEBHOOK_TIMEOUT_SECONDS": "1", "KASSA_WEBHOOK_LEASE_SECONDS": "5"})
+        impatient.wait_healthy(home)
+        endpoint = create_endpoint(api, token, allowed_tenant, receiver.url("/silent"))
+        receiver.hold()
+        [event] = write_events(db, customer)
+        assert wait_for(lambda: (d := delivery(db, endpoint, event)) and d["status"] == "queued" and d["attempts"] == 1)
+    finally:
+        receiver.release()
+        impatient.stop(home)
+        suite_worker.start(home, settings.environment())
+        suite_worker.wait_healthy(home)
+    [logged] = attempts(db, delivery(db, endpoint, event)["id"])
+    assert logged["error"] == "timeout: no answer within 1 s" and logged["status_code"] is None
+    assert 1000 <= logged["latency_ms"] < 3000
