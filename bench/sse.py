@@ -135,7 +135,7 @@ def baseline_server(port: int) -> None:
             await asyncio.sleep(max(0.0, start + n / COMMITS_PER_S - time.time()))
             tenant, customer = tenant_id(t), customer_id(t, c)
             balances[customer] = balances.get(customer, 0) + 1
-            frame = (f"event: balance\ndata: " + json.dumps({
+            frame = ("event: balance\ndata: " + json.dumps({
                 "tenant_id": tenant, "customer_id": customer, "balance": balances[customer],
                 "published_at": time.time()}) + "\n\n").encode()
             for covered, queue in by_tenant.get(tenant, ()):

@@ -17,7 +17,6 @@ worker sent and failed since it started.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import os
@@ -31,11 +30,10 @@ from email.utils import formatdate, parseaddr
 from urllib.parse import urlsplit
 
 import asyncpg
-from aiohttp import web
 
 from bridge import messages
+from bridge.outbox_worker import OutboxWorker, positive_number, serve
 
-CHANNEL = "kassa_events"
 BATCH = 50  # events fanned out, and messages claimed, per round
 NOT_BEING_SENT = "P0Z02"  # internal.record_message_sent / _failed: the message is no longer this worker's
 TLS_MODES = ("starttls", "tls", "none")  # TLS after EHLO, TLS from the first byte (port 465), plain
@@ -80,13 +78,7 @@ class MailerConfig:
     def from_environment(cls, env: Mapping[str, str] = os.environ) -> MailerConfig:
         """Raises ValueError naming the variable that is missing or not a number."""
         def number(name: str, default: str, kind=float):
-            try:
-                value = kind(env.get(name) or default)
-            except ValueError:
-                raise ValueError(f"{name}: not a number: {env[name]!r}") from None
-            if value <= 0:
-                raise ValueError(f"{name}: must be above zero, not {value}")
-            return value
+            return positive_number(env, name, default, kind)
 
         tls = env.get("KASSA_SMTP_TLS") or "starttls"
         if tls not in TLS_MODES:
@@ -121,52 +113,14 @@ def email_of(claimed: asyncpg.Record, rendered: messages.Rendered, sender: str) 
     return mail
 
 
-class Mailer:
+class Mailer(OutboxWorker):
     def __init__(self, config: MailerConfig) -> None:
+        super().__init__(config.worker_database_url, config.poll, pool_size=2, log=log)
         self.config = config
-        self.pool: asyncpg.Pool | None = None
-        self.listener: asyncpg.Connection | None = None
-        self.wake = asyncio.Event()
-        self.loop_task: asyncio.Task | None = None
         self.sent = self.failed = 0
 
-    async def start(self, app: web.Application) -> None:
-        self.pool = await asyncpg.create_pool(self.config.worker_database_url, min_size=1, max_size=2)
-        await self.listen()
-        self.loop_task = asyncio.get_running_loop().create_task(self.run())
-
-    async def stop(self, app: web.Application) -> None:
-        self.loop_task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self.loop_task  # its connection back in the pool before the pool closes
-        if self.listener is not None and not self.listener.is_closed():
-            await self.listener.close()
-        await self.pool.close()
-
-    async def listen(self) -> None:
-        """LISTEN on kassa_events; on failure the loop polls and tries again each round."""
-        try:
-            self.listener = await asyncpg.connect(self.config.worker_database_url)
-            await self.listener.add_listener(CHANNEL, lambda *_: self.wake.set())
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
-            log.warning("cannot LISTEN on %s (polling only until it can): %s", CHANNEL, error)
-            self.listener = None
-
-    async def run(self) -> None:
-        while True:
-            self.wake.clear()
-            try:
-                if self.listener is None or self.listener.is_closed():
-                    await self.listen()
-                busy = await self.round()
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
-                log.warning("delivery round failed, trying again: %s", error)
-                busy = False
-            if not busy:
-                try:
-                    await asyncio.wait_for(self.wake.wait(), timeout=self.config.poll)
-                except asyncio.TimeoutError:
-                    pass
+    def counts(self) -> dict[str, int]:
+        return {"sent": self.sent, "failed": self.failed}
 
     async def round(self) -> bool:
         """One fan-out and one batch of sends; True when there may be more to do at once."""
@@ -201,28 +155,6 @@ class Mailer:
         self.sent += 1
 
 
-MAILER = web.AppKey("mailer", Mailer)
-
-
-async def health(request: web.Request) -> web.Response:
-    mailer = request.app[MAILER]
-    await mailer.pool.fetchval("SELECT 1")
-    listening = mailer.listener is not None and not mailer.listener.is_closed()
-    return web.json_response({"status": "ok", "listening": listening, "sent": mailer.sent, "failed": mailer.failed})
-
-
-def make_app(config: MailerConfig) -> web.Application:
-    app = web.Application()
-    mailer = Mailer(config)
-    app[MAILER] = mailer
-    app.on_startup.append(mailer.start)
-    app.on_cleanup.append(mailer.stop)
-    app.router.add_get("/health", health)
-    return app
-
-
 if __name__ == "__main__":
-    # Warnings and errors only: an access log line for every health check would bury them.
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     config = MailerConfig.from_environment()
-    web.run_app(make_app(config), host="127.0.0.1", port=config.health_port, print=None)
+    serve(Mailer(config), config.health_port)

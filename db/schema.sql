@@ -375,6 +375,13 @@ CREATE FUNCTION api.create_payment_link(invoice_id uuid) RETURNS jsonb
 
 ALTER FUNCTION api.create_payment_link(invoice_id uuid) OWNER TO kassa_owner;
 
+CREATE FUNCTION api.create_webhook_endpoint(url text, event_kinds text[] DEFAULT '{}'::text[], description text DEFAULT NULL::text) RETURNS jsonb
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.create_webhook_endpoint(url text, event_kinds text[], description text) OWNER TO kassa_owner;
+
 CREATE FUNCTION api.fail_payment(payment_id uuid, reason text) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -457,6 +464,13 @@ CREATE FUNCTION api.remove_payment_method(payment_method_id uuid) RETURNS void
 
 ALTER FUNCTION api.remove_payment_method(payment_method_id uuid) OWNER TO kassa_owner;
 
+CREATE FUNCTION api.resend_webhook(delivery_id uuid) RETURNS jsonb
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.resend_webhook(delivery_id uuid) OWNER TO kassa_owner;
+
 CREATE TABLE kassa.debit_order_batches (
     tenant_id uuid NOT NULL,
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -510,6 +524,13 @@ CREATE FUNCTION api.resume_service(service_id uuid, reason text, resumed_on date
     AS $$…$$;
 
 ALTER FUNCTION api.resume_service(service_id uuid, reason text, resumed_on date, request_id text) OWNER TO kassa_owner;
+
+CREATE FUNCTION api.rotate_webhook_secret(endpoint_id uuid, overlap_hours integer DEFAULT 24) RETURNS jsonb
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.rotate_webhook_secret(endpoint_id uuid, overlap_hours integer) OWNER TO kassa_owner;
 
 CREATE TABLE kassa.credit_limits (
     tenant_id uuid NOT NULL,
@@ -618,6 +639,7 @@ CREATE TABLE kassa.tenants (
     date_window_back_days integer DEFAULT 90 NOT NULL,
     date_window_forward_days integer DEFAULT 366 NOT NULL,
     dunning_fee_vat_category text,
+    webhooks_allow_private boolean DEFAULT false NOT NULL,
     CONSTRAINT tenants_account_number_format_max_length CHECK ((char_length(account_number_format) <= 64)),
     CONSTRAINT tenants_address_max_length CHECK ((char_length(address) <= 1000)),
     CONSTRAINT tenants_billing_days_valid CHECK (((cardinality(billing_days) > 0) AND (billing_days <@ ARRAY[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31]))),
@@ -705,6 +727,13 @@ CREATE FUNCTION api.unsubscribe_push(subscription_id uuid) RETURNS boolean
     AS $$…$$;
 
 ALTER FUNCTION api.unsubscribe_push(subscription_id uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION api.update_webhook_endpoint(endpoint_id uuid, url text DEFAULT NULL::text, event_kinds text[] DEFAULT NULL::text[], description text DEFAULT NULL::text, enabled boolean DEFAULT NULL::boolean) RETURNS jsonb
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.update_webhook_endpoint(endpoint_id uuid, url text, event_kinds text[], description text, enabled boolean) OWNER TO kassa_owner;
 
 CREATE FUNCTION api.void_invoice(invoice_id uuid, reason text, issued_on date DEFAULT NULL::date, request_id text DEFAULT NULL::text) RETURNS api.invoices
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1071,6 +1100,13 @@ CREATE FUNCTION internal.check_dunning_fee_vat_category(p_tenant kassa.tenants) 
 
 ALTER FUNCTION internal.check_dunning_fee_vat_category(p_tenant kassa.tenants) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.check_event_kinds(p_kinds text[]) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.check_event_kinds(p_kinds text[]) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.check_finite(p_value numeric, p_what text) RETURNS void
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
@@ -1168,6 +1204,20 @@ CREATE FUNCTION internal.check_text_columns() RETURNS trigger
 
 ALTER FUNCTION internal.check_text_columns() OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.check_webhook_url(p_tenant uuid, p_url text) RETURNS void
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.check_webhook_url(p_tenant uuid, p_url text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.check_webhook_worker_limits(p_what text, p_limit integer, p_lease interval) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.check_webhook_worker_limits(p_what text, p_limit integer, p_lease interval) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.claim_auto_topup(p_tenant uuid, p_customer uuid, p_now timestamp with time zone) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -1188,6 +1238,13 @@ CREATE FUNCTION internal.claim_messages(p_limit integer, p_lease interval) RETUR
     AS $$…$$;
 
 ALTER FUNCTION internal.claim_messages(p_limit integer, p_lease interval) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.claim_webhook_deliveries(p_limit integer, p_lease interval) RETURNS TABLE(tenant_id uuid, delivery_id uuid, attempt integer, url text, secrets text[], allow_private boolean, kind text, body text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.claim_webhook_deliveries(p_limit integer, p_lease interval) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.clock_now() RETURNS timestamp with time zone
     LANGUAGE sql STABLE SECURITY DEFINER
@@ -1285,6 +1342,13 @@ CREATE FUNCTION internal.create_tenant(p_slug text, p_legal_name text, p_country
     AS $$…$$;
 
 ALTER FUNCTION internal.create_tenant(p_slug text, p_legal_name text, p_country text, p_currency text, p_timezone text, p_vat_rates jsonb, p_name text, p_prices_include_vat boolean, p_account_number_format text, p_invoice_number_format text, p_credit_note_number_format text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.create_webhook_endpoint(p_tenant uuid, p_url text, p_event_kinds text[], p_description text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.create_webhook_endpoint(p_tenant uuid, p_url text, p_event_kinds text[], p_description text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.credit_note_once(p_operation text, p_request_id text, p_invoice_id uuid, p_reason text, p_settlement text, p_lines jsonb, p_issued_on date) RETURNS api.credit_notes
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1394,6 +1458,13 @@ CREATE FUNCTION internal.default_dunning_schedule() RETURNS trigger
     AS $$…$$;
 
 ALTER FUNCTION internal.default_dunning_schedule() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.disable_webhook_endpoint(p_tenant uuid, p_endpoint bigint, p_reason text, p_error text) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.disable_webhook_endpoint(p_tenant uuid, p_endpoint bigint, p_reason text, p_error text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.draft_for_edit(p_tenant_id uuid, p_invoice_id uuid) RETURNS kassa.invoices
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1532,6 +1603,13 @@ CREATE FUNCTION internal.fan_out_events(p_limit integer) RETURNS integer
     AS $$…$$;
 
 ALTER FUNCTION internal.fan_out_events(p_limit integer) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.fan_out_webhooks(p_limit integer) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.fan_out_webhooks(p_limit integer) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.fill_invoice_line() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1750,6 +1828,13 @@ CREATE FUNCTION internal.is_blank(p_text text) RETURNS boolean
     AS $$…$$;
 
 ALTER FUNCTION internal.is_blank(p_text text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.is_private_address(p_address inet) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.is_private_address(p_address inet) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.jwt_claims() RETURNS json
     LANGUAGE sql STABLE
@@ -1987,6 +2072,13 @@ CREATE FUNCTION internal.new_payment(p_tenant uuid, p_customer uuid, p_provider 
 
 ALTER FUNCTION internal.new_payment(p_tenant uuid, p_customer uuid, p_provider text, p_method text, p_purpose text, p_amount bigint, p_currency text, p_provider_ref text, p_idempotency_key text, p_payment_method uuid, p_auto_topup boolean, p_reason text, p_invoice uuid) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.new_webhook_secret(p_tenant uuid, p_endpoint bigint) RETURNS text
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.new_webhook_secret(p_tenant uuid, p_endpoint bigint) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.next_billing_date(p_day integer, p_months integer, p_billing_date date) RETURNS date
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$…$$;
@@ -2171,6 +2263,13 @@ CREATE FUNCTION internal.prorate_share(p_price bigint, p_days integer, p_length 
 
 ALTER FUNCTION internal.prorate_share(p_price bigint, p_days integer, p_length integer) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.purge_webhook_log(p_retention interval) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.purge_webhook_log(p_retention interval) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.push_target(p_tenant uuid, p_subscription uuid) RETURNS TABLE(endpoint text, p256dh text, auth text)
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
@@ -2297,6 +2396,13 @@ CREATE FUNCTION internal.record_octo_refund(p_tenant uuid, p_payment uuid, p_amo
 
 ALTER FUNCTION internal.record_octo_refund(p_tenant uuid, p_payment uuid, p_amount bigint, p_shop_refund_id text, p_reason text, p_raw jsonb) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.record_webhook_attempt(p_tenant uuid, p_delivery uuid, p_attempt integer, p_status_code integer, p_latency_ms integer, p_response text, p_error text, p_retry_after interval, p_schedule interval[], p_disable_after interval) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.record_webhook_attempt(p_tenant uuid, p_delivery uuid, p_attempt integer, p_status_code integer, p_latency_ms integer, p_response text, p_error text, p_retry_after interval, p_schedule interval[], p_disable_after interval) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.refresh_invoice_totals(p_tenant_id uuid, p_invoice_ids uuid[]) RETURNS void
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
@@ -2416,6 +2522,13 @@ CREATE FUNCTION internal.require_reason(p_reason text, p_code text DEFAULT 'P0P0
 
 ALTER FUNCTION internal.require_reason(p_reason text, p_code text, p_message text, p_hint text) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.resend_webhook(p_tenant uuid, p_delivery uuid) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.resend_webhook(p_tenant uuid, p_delivery uuid) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.resolve_debit_order_batch(p_tenant uuid, p_batch uuid, p_received boolean, p_reason text) RETURNS kassa.debit_order_batches
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -2443,6 +2556,13 @@ CREATE FUNCTION internal.rotate_payment_method_key(p_old text, p_new text) RETUR
     AS $$…$$;
 
 ALTER FUNCTION internal.rotate_payment_method_key(p_old text, p_new text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.rotate_webhook_secret(p_tenant uuid, p_endpoint uuid, p_overlap interval) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.rotate_webhook_secret(p_tenant uuid, p_endpoint uuid, p_overlap interval) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.rows_of_visible(p_table regclass, p_parent regclass, p_key text) RETURNS text
     LANGUAGE sql STABLE
@@ -2637,6 +2757,34 @@ CREATE FUNCTION internal.tenant_today(p_tenant uuid) RETURNS date
 
 ALTER FUNCTION internal.tenant_today(p_tenant uuid) OWNER TO kassa_owner;
 
+CREATE TABLE kassa.webhook_endpoints (
+    tenant_id uuid NOT NULL,
+    id bigint NOT NULL,
+    public_id uuid DEFAULT gen_random_uuid() NOT NULL,
+    url text NOT NULL,
+    description text,
+    event_kinds text[] DEFAULT '{}'::text[] NOT NULL,
+    enabled boolean DEFAULT true NOT NULL,
+    disabled_reason text,
+    disabled_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT webhook_endpoints_description_max_length CHECK ((char_length(description) <= 500)),
+    CONSTRAINT webhook_endpoints_disabled_has_reason CHECK ((enabled = ((disabled_reason IS NULL) AND (disabled_at IS NULL)))),
+    CONSTRAINT webhook_endpoints_disabled_reason_known CHECK ((disabled_reason = ANY (ARRAY['staff'::text, 'gone'::text, 'failing'::text]))),
+    CONSTRAINT webhook_endpoints_event_kinds_max CHECK ((cardinality(event_kinds) <= 100)),
+    CONSTRAINT webhook_endpoints_url_max_length CHECK ((char_length(url) <= 2000))
+);
+
+ALTER TABLE kassa.webhook_endpoints OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.tenant_webhook_endpoint(p_tenant uuid, p_endpoint uuid) RETURNS kassa.webhook_endpoints
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.tenant_webhook_endpoint(p_tenant uuid, p_endpoint uuid) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.tenant_year(p_tenant uuid) RETURNS integer
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
@@ -2655,6 +2803,13 @@ CREATE FUNCTION internal.top_up_limits(p_tenant uuid, OUT min_top_up bigint, OUT
     AS $$…$$;
 
 ALTER FUNCTION internal.top_up_limits(p_tenant uuid, OUT min_top_up bigint, OUT max_top_up bigint) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.update_webhook_endpoint(p_tenant uuid, p_endpoint uuid, p_url text, p_event_kinds text[], p_description text, p_enabled boolean) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.update_webhook_endpoint(p_tenant uuid, p_endpoint uuid, p_url text, p_event_kinds text[], p_description text, p_enabled boolean) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.use_payment_link(p_tenant_id uuid, p_link_id uuid, p_payment_id uuid) RETURNS boolean
     LANGUAGE sql SECURITY DEFINER
@@ -2690,6 +2845,13 @@ CREATE FUNCTION internal.wake_event_consumers() RETURNS trigger
     AS $$…$$;
 
 ALTER FUNCTION internal.wake_event_consumers() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.webhook_endpoint_json(e kassa.webhook_endpoints) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.webhook_endpoint_json(e kassa.webhook_endpoints) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.write_by_key(api_view regclass, base regclass, renamed jsonb DEFAULT '{}'::jsonb) RETURNS void
     LANGUAGE plpgsql
@@ -3772,6 +3934,110 @@ CREATE VIEW api.vat_rates WITH (security_invoker='true') AS
 
 ALTER TABLE api.vat_rates OWNER TO kassa_owner;
 
+CREATE TABLE kassa.webhook_attempts (
+    tenant_id uuid NOT NULL,
+    id bigint NOT NULL,
+    delivery_id bigint NOT NULL,
+    attempt integer NOT NULL,
+    status_code integer,
+    latency_ms integer,
+    response text,
+    error text,
+    outcome text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT webhook_attempts_attempt_positive CHECK ((attempt > 0)),
+    CONSTRAINT webhook_attempts_error_max_length CHECK ((char_length(error) <= 4000)),
+    CONSTRAINT webhook_attempts_latency_not_negative CHECK ((latency_ms >= 0)),
+    CONSTRAINT webhook_attempts_outcome_known CHECK ((outcome = ANY (ARRAY['delivered'::text, 'retrying'::text, 'failed'::text, 'endpoint_disabled'::text, 'superseded'::text]))),
+    CONSTRAINT webhook_attempts_response_max_length CHECK ((char_length(response) <= 1000)),
+    CONSTRAINT webhook_attempts_status_code_http CHECK (((status_code >= 100) AND (status_code <= 599)))
+);
+
+ALTER TABLE kassa.webhook_attempts OWNER TO kassa_owner;
+
+CREATE TABLE kassa.webhook_deliveries (
+    tenant_id uuid NOT NULL,
+    id bigint NOT NULL,
+    public_id uuid DEFAULT gen_random_uuid() NOT NULL,
+    endpoint_id bigint NOT NULL,
+    notification_id uuid NOT NULL,
+    status text DEFAULT 'queued'::text NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    next_attempt_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_error text,
+    delivered_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT webhook_deliveries_attempts_not_negative CHECK ((attempts >= 0)),
+    CONSTRAINT webhook_deliveries_delivered_has_time CHECK (((status = 'delivered'::text) = (delivered_at IS NOT NULL))),
+    CONSTRAINT webhook_deliveries_last_error_max_length CHECK ((char_length(last_error) <= 4000)),
+    CONSTRAINT webhook_deliveries_status_known CHECK ((status = ANY (ARRAY['queued'::text, 'sending'::text, 'delivered'::text, 'failed'::text])))
+);
+
+ALTER TABLE kassa.webhook_deliveries OWNER TO kassa_owner;
+
+CREATE VIEW api.webhook_attempts WITH (security_invoker='true') AS
+ SELECT d.public_id AS delivery_id,
+    a.tenant_id,
+    a.attempt,
+    a.status_code,
+    a.latency_ms,
+    a.response,
+    a.error,
+    a.outcome,
+    a.created_at
+   FROM (kassa.webhook_attempts a
+     JOIN kassa.webhook_deliveries d ON (((d.tenant_id = a.tenant_id) AND (d.id = a.delivery_id))));
+
+ALTER TABLE api.webhook_attempts OWNER TO kassa_owner;
+
+CREATE VIEW api.webhook_deliveries WITH (security_invoker='true') AS
+ SELECT d.public_id AS id,
+    d.tenant_id,
+    e.public_id AS endpoint_id,
+    d.notification_id AS event_id,
+    n.kind,
+    d.status,
+    d.attempts,
+    d.next_attempt_at,
+    d.last_error,
+    d.delivered_at,
+    d.created_at
+   FROM ((kassa.webhook_deliveries d
+     JOIN kassa.webhook_endpoints e ON (((e.tenant_id = d.tenant_id) AND (e.id = d.endpoint_id))))
+     JOIN kassa.notifications n ON (((n.tenant_id = d.tenant_id) AND (n.public_id = d.notification_id))));
+
+ALTER TABLE api.webhook_deliveries OWNER TO kassa_owner;
+
+CREATE TABLE kassa.webhook_endpoint_states (
+    tenant_id uuid NOT NULL,
+    endpoint_id bigint NOT NULL,
+    cursor_xact_id xid8 NOT NULL,
+    cursor_id bigint NOT NULL,
+    failing_since timestamp with time zone,
+    last_error text,
+    CONSTRAINT webhook_endpoint_states_last_error_max_length CHECK ((char_length(last_error) <= 4000))
+);
+
+ALTER TABLE kassa.webhook_endpoint_states OWNER TO kassa_owner;
+
+CREATE VIEW api.webhook_endpoints WITH (security_invoker='true') AS
+ SELECT e.public_id AS id,
+    e.tenant_id,
+    e.url,
+    e.description,
+    e.event_kinds,
+    e.enabled,
+    e.disabled_reason,
+    e.disabled_at,
+    s.failing_since,
+    s.last_error,
+    e.created_at,
+    e.updated_at
+   FROM (kassa.webhook_endpoints e
+     JOIN kassa.webhook_endpoint_states s ON (((s.tenant_id = e.tenant_id) AND (s.endpoint_id = e.id))));
+
+ALTER TABLE api.webhook_endpoints OWNER TO kassa_owner;
+
 ALTER TABLE audit.log ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME audit.log_id_seq
     START WITH 1
@@ -3919,6 +4185,33 @@ ALTER TABLE kassa.service_actions ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTI
     CACHE 1
 );
 
+ALTER TABLE kassa.webhook_attempts ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME kassa.webhook_attempts_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+ALTER TABLE kassa.webhook_deliveries ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME kassa.webhook_deliveries_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+ALTER TABLE kassa.webhook_endpoints ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME kassa.webhook_endpoints_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
 CREATE TABLE kassa.webhook_events (
     provider text NOT NULL,
     event_id text NOT NULL,
@@ -3933,6 +4226,27 @@ CREATE TABLE kassa.webhook_events (
 );
 
 ALTER TABLE kassa.webhook_events OWNER TO kassa_owner;
+
+CREATE TABLE kassa.webhook_secrets (
+    tenant_id uuid NOT NULL,
+    id bigint NOT NULL,
+    endpoint_id bigint NOT NULL,
+    secret text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone,
+    CONSTRAINT webhook_secrets_format CHECK ((secret ~ '^whsec_[A-Za-z0-9+/]{32,88}={0,2}$'::text))
+);
+
+ALTER TABLE kassa.webhook_secrets OWNER TO kassa_owner;
+
+ALTER TABLE kassa.webhook_secrets ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME kassa.webhook_secrets_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 
 ALTER TABLE ONLY audit.log
     ADD CONSTRAINT log_pkey PRIMARY KEY (tenant_id, id);
@@ -4144,8 +4458,32 @@ ALTER TABLE ONLY kassa.tenants
 ALTER TABLE ONLY kassa.vat_rates
     ADD CONSTRAINT vat_rates_pkey PRIMARY KEY (tenant_id, category);
 
+ALTER TABLE ONLY kassa.webhook_attempts
+    ADD CONSTRAINT webhook_attempts_pkey PRIMARY KEY (tenant_id, id);
+
+ALTER TABLE ONLY kassa.webhook_deliveries
+    ADD CONSTRAINT webhook_deliveries_one_per_endpoint UNIQUE (tenant_id, endpoint_id, notification_id);
+
+ALTER TABLE ONLY kassa.webhook_deliveries
+    ADD CONSTRAINT webhook_deliveries_pkey PRIMARY KEY (tenant_id, id);
+
+ALTER TABLE ONLY kassa.webhook_deliveries
+    ADD CONSTRAINT webhook_deliveries_public_id_unique UNIQUE (tenant_id, public_id);
+
+ALTER TABLE ONLY kassa.webhook_endpoint_states
+    ADD CONSTRAINT webhook_endpoint_states_pkey PRIMARY KEY (tenant_id, endpoint_id);
+
+ALTER TABLE ONLY kassa.webhook_endpoints
+    ADD CONSTRAINT webhook_endpoints_pkey PRIMARY KEY (tenant_id, id);
+
+ALTER TABLE ONLY kassa.webhook_endpoints
+    ADD CONSTRAINT webhook_endpoints_public_id_unique UNIQUE (tenant_id, public_id);
+
 ALTER TABLE ONLY kassa.webhook_events
     ADD CONSTRAINT webhook_events_pkey PRIMARY KEY (provider, event_id);
+
+ALTER TABLE ONLY kassa.webhook_secrets
+    ADD CONSTRAINT webhook_secrets_pkey PRIMARY KEY (tenant_id, id);
 
 CREATE INDEX log_row ON audit.log USING btree (tenant_id, table_name, row_key);
 
@@ -4240,6 +4578,18 @@ CREATE INDEX services_customer ON kassa.services USING btree (tenant_id, custome
 CREATE INDEX services_due ON kassa.services USING btree (tenant_id, next_billing_date) WHERE (status = 'active'::text);
 
 CREATE INDEX services_non_payment ON kassa.services USING btree (tenant_id, customer_id) WHERE (suspension_reason = 'non_payment'::text);
+
+CREATE INDEX webhook_attempts_created ON kassa.webhook_attempts USING btree (created_at);
+
+CREATE INDEX webhook_attempts_delivery ON kassa.webhook_attempts USING btree (tenant_id, delivery_id, id);
+
+CREATE INDEX webhook_deliveries_due ON kassa.webhook_deliveries USING btree (next_attempt_at) WHERE (status = ANY (ARRAY['queued'::text, 'sending'::text]));
+
+CREATE INDEX webhook_deliveries_finished ON kassa.webhook_deliveries USING btree (created_at) WHERE (status = ANY (ARRAY['delivered'::text, 'failed'::text]));
+
+CREATE INDEX webhook_endpoints_enabled ON kassa.webhook_endpoints USING btree (id) WHERE enabled;
+
+CREATE UNIQUE INDEX webhook_secrets_one_current ON kassa.webhook_secrets USING btree (tenant_id, endpoint_id) WHERE (expires_at IS NULL);
 
 CREATE TRIGGER count_rows BEFORE DELETE OR UPDATE ON api.billing_settings FOR EACH STATEMENT EXECUTE FUNCTION internal.start_row_count();
 
@@ -4353,6 +4703,8 @@ CREATE TRIGGER audit_delete AFTER DELETE ON kassa.tenants REFERENCING OLD TABLE 
 
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.vat_rates REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'category');
 
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.webhook_endpoints REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.auto_topups REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'customer_id');
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.balance_adjustments REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
@@ -4409,6 +4761,8 @@ CREATE TRIGGER audit_insert AFTER INSERT ON kassa.tenants REFERENCING NEW TABLE 
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.vat_rates REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'category');
 
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.webhook_endpoints REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.auto_topups REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'customer_id');
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.balance_adjustments REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
@@ -4464,6 +4818,8 @@ CREATE TRIGGER audit_update AFTER UPDATE ON kassa.services REFERENCING OLD TABLE
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.tenants REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('id', 'id');
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.vat_rates REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'category');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.webhook_endpoints REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
 
 CREATE TRIGGER check_draft_edit BEFORE UPDATE OF notes, period_start, period_end, supplied_on ON kassa.invoices FOR EACH ROW WHEN (((old.status = 'draft'::text) AND (CURRENT_USER = 'staff'::name))) EXECUTE FUNCTION internal.check_draft_edit();
 
@@ -4758,6 +5114,24 @@ ALTER TABLE ONLY kassa.tenants
 ALTER TABLE ONLY kassa.vat_rates
     ADD CONSTRAINT vat_rates_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
 
+ALTER TABLE ONLY kassa.webhook_attempts
+    ADD CONSTRAINT webhook_attempts_tenant_id_delivery_id_fkey FOREIGN KEY (tenant_id, delivery_id) REFERENCES kassa.webhook_deliveries(tenant_id, id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY kassa.webhook_deliveries
+    ADD CONSTRAINT webhook_deliveries_tenant_id_endpoint_id_fkey FOREIGN KEY (tenant_id, endpoint_id) REFERENCES kassa.webhook_endpoints(tenant_id, id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY kassa.webhook_deliveries
+    ADD CONSTRAINT webhook_deliveries_tenant_id_notification_id_fkey FOREIGN KEY (tenant_id, notification_id) REFERENCES kassa.notifications(tenant_id, public_id);
+
+ALTER TABLE ONLY kassa.webhook_endpoint_states
+    ADD CONSTRAINT webhook_endpoint_states_tenant_id_endpoint_id_fkey FOREIGN KEY (tenant_id, endpoint_id) REFERENCES kassa.webhook_endpoints(tenant_id, id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY kassa.webhook_endpoints
+    ADD CONSTRAINT webhook_endpoints_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
+
+ALTER TABLE ONLY kassa.webhook_secrets
+    ADD CONSTRAINT webhook_secrets_tenant_id_endpoint_id_fkey FOREIGN KEY (tenant_id, endpoint_id) REFERENCES kassa.webhook_endpoints(tenant_id, id) ON DELETE CASCADE;
+
 ALTER TABLE audit.log ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY staff_select ON audit.log FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
@@ -5008,6 +5382,14 @@ CREATE POLICY staff_select ON kassa.tenants FOR SELECT TO staff USING ((id = ( S
 
 CREATE POLICY staff_select ON kassa.vat_rates FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
+CREATE POLICY staff_select ON kassa.webhook_attempts FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.webhook_deliveries FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.webhook_endpoint_states FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.webhook_endpoints FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
 CREATE POLICY staff_update ON kassa.customers FOR UPDATE TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 CREATE POLICY staff_update ON kassa.invoices FOR UPDATE TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
@@ -5024,7 +5406,17 @@ ALTER TABLE kassa.tenants ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.vat_rates ENABLE ROW LEVEL SECURITY;
 
+ALTER TABLE kassa.webhook_attempts ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.webhook_deliveries ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.webhook_endpoint_states ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.webhook_endpoints ENABLE ROW LEVEL SECURITY;
+
 ALTER TABLE kassa.webhook_events ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.webhook_secrets ENABLE ROW LEVEL SECURITY;
 
 GRANT USAGE ON SCHEMA api TO anon;
 GRANT USAGE ON SCHEMA api TO customer;
@@ -5161,6 +5553,9 @@ GRANT ALL ON FUNCTION api.create_invoice(customer_id uuid, notes text, period_st
 REVOKE ALL ON FUNCTION api.create_payment_link(invoice_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.create_payment_link(invoice_id uuid) TO staff;
 
+REVOKE ALL ON FUNCTION api.create_webhook_endpoint(url text, event_kinds text[], description text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.create_webhook_endpoint(url text, event_kinds text[], description text) TO staff;
+
 REVOKE ALL ON FUNCTION api.fail_payment(payment_id uuid, reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.fail_payment(payment_id uuid, reason text) TO staff;
 
@@ -5191,6 +5586,9 @@ REVOKE ALL ON FUNCTION api.remove_payment_method(payment_method_id uuid) FROM PU
 GRANT ALL ON FUNCTION api.remove_payment_method(payment_method_id uuid) TO customer;
 GRANT ALL ON FUNCTION api.remove_payment_method(payment_method_id uuid) TO staff;
 
+REVOKE ALL ON FUNCTION api.resend_webhook(delivery_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.resend_webhook(delivery_id uuid) TO staff;
+
 GRANT SELECT ON TABLE kassa.debit_order_batches TO staff;
 
 REVOKE ALL ON FUNCTION api.resolve_debit_order_batch(batch_id uuid, received boolean, reason text) FROM PUBLIC;
@@ -5204,6 +5602,9 @@ GRANT ALL ON FUNCTION api.resume_dunning(pause_id uuid) TO staff;
 
 REVOKE ALL ON FUNCTION api.resume_service(service_id uuid, reason text, resumed_on date, request_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.resume_service(service_id uuid, reason text, resumed_on date, request_id text) TO staff;
+
+REVOKE ALL ON FUNCTION api.rotate_webhook_secret(endpoint_id uuid, overlap_hours integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.rotate_webhook_secret(endpoint_id uuid, overlap_hours integer) TO staff;
 
 GRANT SELECT ON TABLE kassa.credit_limits TO staff;
 
@@ -5283,6 +5684,9 @@ GRANT ALL ON FUNCTION api.suspend_service(service_id uuid, reason text, suspende
 REVOKE ALL ON FUNCTION api.unsubscribe_push(subscription_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.unsubscribe_push(subscription_id uuid) TO customer;
 GRANT ALL ON FUNCTION api.unsubscribe_push(subscription_id uuid) TO staff;
+
+REVOKE ALL ON FUNCTION api.update_webhook_endpoint(endpoint_id uuid, url text, event_kinds text[], description text, enabled boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.update_webhook_endpoint(endpoint_id uuid, url text, event_kinds text[], description text, enabled boolean) TO staff;
 
 REVOKE ALL ON FUNCTION api.void_invoice(invoice_id uuid, reason text, issued_on date, request_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.void_invoice(invoice_id uuid, reason text, issued_on date, request_id text) TO staff;
@@ -5438,6 +5842,8 @@ REVOKE ALL ON FUNCTION internal.check_draft_edit() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.check_dunning_fee_vat_category(p_tenant kassa.tenants) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.check_event_kinds(p_kinds text[]) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.check_finite(p_value numeric, p_what text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.check_finite(p_value numeric, p_what text) TO customer;
 GRANT ALL ON FUNCTION internal.check_finite(p_value numeric, p_what text) TO staff;
@@ -5476,6 +5882,10 @@ GRANT ALL ON FUNCTION internal.check_text(p_text text, p_what text, p_max intege
 
 REVOKE ALL ON FUNCTION internal.check_text_columns() FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.check_webhook_url(p_tenant uuid, p_url text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.check_webhook_worker_limits(p_what text, p_limit integer, p_lease interval) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.claim_auto_topup(p_tenant uuid, p_customer uuid, p_now timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.claim_auto_topup(p_tenant uuid, p_customer uuid, p_now timestamp with time zone) TO kassa_worker;
 
@@ -5484,6 +5894,9 @@ GRANT ALL ON FUNCTION internal.claim_invoice_charge(p_tenant uuid, p_invoice uui
 
 REVOKE ALL ON FUNCTION internal.claim_messages(p_limit integer, p_lease interval) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.claim_messages(p_limit integer, p_lease interval) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.claim_webhook_deliveries(p_limit integer, p_lease interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.claim_webhook_deliveries(p_limit integer, p_lease interval) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.clock_now() FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.clock_now() TO customer;
@@ -5520,6 +5933,8 @@ REVOKE ALL ON FUNCTION internal.create_payment_links(p_tenant_id uuid, p_invoice
 
 REVOKE ALL ON FUNCTION internal.create_tenant(p_slug text, p_legal_name text, p_country text, p_currency text, p_timezone text, p_vat_rates jsonb, p_name text, p_prices_include_vat boolean, p_account_number_format text, p_invoice_number_format text, p_credit_note_number_format text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.create_webhook_endpoint(p_tenant uuid, p_url text, p_event_kinds text[], p_description text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.credit_note_once(p_operation text, p_request_id text, p_invoice_id uuid, p_reason text, p_settlement text, p_lines jsonb, p_issued_on date) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.credit_note_request(p_invoice kassa.invoices, p_lines jsonb) FROM PUBLIC;
@@ -5555,6 +5970,8 @@ GRANT ALL ON FUNCTION internal.debit_order_service(p_tenant uuid, p_submission d
 REVOKE ALL ON FUNCTION internal.decrypt_payment_method(p_method uuid, p_encrypted bytea, p_key text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.default_dunning_schedule() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.disable_webhook_endpoint(p_tenant uuid, p_endpoint bigint, p_reason text, p_error text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.draft_for_edit(p_tenant_id uuid, p_invoice_id uuid) FROM PUBLIC;
 
@@ -5607,6 +6024,9 @@ GRANT ALL ON FUNCTION internal.fail_payment(p_tenant uuid, p_payment uuid, p_rea
 
 REVOKE ALL ON FUNCTION internal.fan_out_events(p_limit integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.fan_out_events(p_limit integer) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.fan_out_webhooks(p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.fan_out_webhooks(p_limit integer) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.fill_invoice_line() FROM PUBLIC;
 
@@ -5718,6 +6138,8 @@ REVOKE ALL ON FUNCTION internal.is_blank(p_text text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.is_blank(p_text text) TO customer;
 GRANT ALL ON FUNCTION internal.is_blank(p_text text) TO staff;
 
+REVOKE ALL ON FUNCTION internal.is_private_address(p_address inet) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.jwt_claims() FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.jwt_claims() TO anon;
 GRANT ALL ON FUNCTION internal.jwt_claims() TO customer;
@@ -5790,6 +6212,8 @@ REVOKE ALL ON FUNCTION internal.new_link_token() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.new_payment(p_tenant uuid, p_customer uuid, p_provider text, p_method text, p_purpose text, p_amount bigint, p_currency text, p_provider_ref text, p_idempotency_key text, p_payment_method uuid, p_auto_topup boolean, p_reason text, p_invoice uuid) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.new_webhook_secret(p_tenant uuid, p_endpoint bigint) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.next_billing_date(p_day integer, p_months integer, p_billing_date date) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.next_number(p_tenant uuid, p_kind text, p_period integer) FROM PUBLIC;
@@ -5849,6 +6273,9 @@ REVOKE ALL ON FUNCTION internal.prorate_range(p_price bigint, p_day integer, p_m
 
 REVOKE ALL ON FUNCTION internal.prorate_share(p_price bigint, p_days integer, p_length integer) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.purge_webhook_log(p_retention interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.purge_webhook_log(p_retention interval) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.push_target(p_tenant uuid, p_subscription uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.push_target(p_tenant uuid, p_subscription uuid) TO kassa_worker;
 
@@ -5894,6 +6321,9 @@ GRANT SELECT ON TABLE kassa.payment_refunds TO customer;
 REVOKE ALL ON FUNCTION internal.record_octo_refund(p_tenant uuid, p_payment uuid, p_amount bigint, p_shop_refund_id text, p_reason text, p_raw jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.record_octo_refund(p_tenant uuid, p_payment uuid, p_amount bigint, p_shop_refund_id text, p_reason text, p_raw jsonb) TO kassa_worker;
 
+REVOKE ALL ON FUNCTION internal.record_webhook_attempt(p_tenant uuid, p_delivery uuid, p_attempt integer, p_status_code integer, p_latency_ms integer, p_response text, p_error text, p_retry_after interval, p_schedule interval[], p_disable_after interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.record_webhook_attempt(p_tenant uuid, p_delivery uuid, p_attempt integer, p_status_code integer, p_latency_ms integer, p_response text, p_error text, p_retry_after interval, p_schedule interval[], p_disable_after interval) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.refresh_invoice_totals(p_tenant_id uuid, p_invoice_ids uuid[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.refund_manual_payment(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text, p_actor text) FROM PUBLIC;
@@ -5931,6 +6361,8 @@ REVOKE ALL ON FUNCTION internal.require_found(p_found boolean, code text, messag
 
 REVOKE ALL ON FUNCTION internal.require_reason(p_reason text, p_code text, p_message text, p_hint text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.resend_webhook(p_tenant uuid, p_delivery uuid) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.resolve_debit_order_batch(p_tenant uuid, p_batch uuid, p_received boolean, p_reason text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.resolve_payment_link(p_token text) FROM PUBLIC;
@@ -5938,6 +6370,8 @@ REVOKE ALL ON FUNCTION internal.resolve_payment_link(p_token text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION internal.resume_dunning(p_tenant_id uuid, p_pause_id uuid, p_actor text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.rotate_payment_method_key(p_old text, p_new text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.rotate_webhook_secret(p_tenant uuid, p_endpoint uuid, p_overlap interval) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.rows_of_visible(p_table regclass, p_parent regclass, p_key text) FROM PUBLIC;
 
@@ -6002,6 +6436,10 @@ GRANT ALL ON FUNCTION internal.tenant_today(p_tenant uuid) TO customer;
 GRANT ALL ON FUNCTION internal.tenant_today(p_tenant uuid) TO staff;
 GRANT ALL ON FUNCTION internal.tenant_today(p_tenant uuid) TO kassa_worker;
 
+GRANT SELECT ON TABLE kassa.webhook_endpoints TO staff;
+
+REVOKE ALL ON FUNCTION internal.tenant_webhook_endpoint(p_tenant uuid, p_endpoint uuid) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.tenant_year(p_tenant uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.tenant_year(p_tenant uuid) TO customer;
 GRANT ALL ON FUNCTION internal.tenant_year(p_tenant uuid) TO staff;
@@ -6009,6 +6447,8 @@ GRANT ALL ON FUNCTION internal.tenant_year(p_tenant uuid) TO staff;
 REVOKE ALL ON FUNCTION internal.top_up_bonus(p_tenant uuid, p_amount bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.top_up_limits(p_tenant uuid, OUT min_top_up bigint, OUT max_top_up bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.update_webhook_endpoint(p_tenant uuid, p_endpoint uuid, p_url text, p_event_kinds text[], p_description text, p_enabled boolean) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.use_payment_link(p_tenant_id uuid, p_link_id uuid, p_payment_id uuid) FROM PUBLIC;
 
@@ -6023,6 +6463,8 @@ GRANT ALL ON FUNCTION internal.view_key(base regclass, renamed jsonb) TO staff;
 REVOKE ALL ON FUNCTION internal.void_invoice(p_tenant_id uuid, p_invoice_id uuid, p_reason text, p_issued_on date) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.wake_event_consumers() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.webhook_endpoint_json(e kassa.webhook_endpoints) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.write_by_key(api_view regclass, base regclass, renamed jsonb) FROM PUBLIC;
 
@@ -6358,3 +6800,15 @@ GRANT SELECT ON TABLE api.vat_rates TO staff;
 GRANT INSERT(category) ON TABLE api.vat_rates TO staff;
 
 GRANT INSERT(rate),UPDATE(rate) ON TABLE api.vat_rates TO staff;
+
+GRANT SELECT ON TABLE kassa.webhook_attempts TO staff;
+
+GRANT SELECT ON TABLE kassa.webhook_deliveries TO staff;
+
+GRANT SELECT ON TABLE api.webhook_attempts TO staff;
+
+GRANT SELECT ON TABLE api.webhook_deliveries TO staff;
+
+GRANT SELECT ON TABLE kassa.webhook_endpoint_states TO staff;
+
+GRANT SELECT ON TABLE api.webhook_endpoints TO staff;

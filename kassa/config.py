@@ -29,7 +29,7 @@ STATE_FILE = HOME / "state.json"
 DEFAULT_PORTS = {"postgres": 54329, "postgrest": 3000, "postgrest_admin": 3001,
                  "bridge": 8700, "sse": 8701, "stripe_fake": 8702, "scheduler": 8703,
                  "octo_fake": 8704, "netcash_fake": 8705, "mailer": 8706, "smtp_sink": 8707,
-                 "smtp_sink_admin": 8708}
+                 "smtp_sink_admin": 8708, "webhooks": 8709}
 
 # What local mode gives the processes instead of gateway credentials. `kassa env` prints them; set
 # back in the environment (a sourced `kassa env`) they still mean local mode.
@@ -138,6 +138,7 @@ class Settings:
     octo_fake_url = LocalUrl("octo_fake")
     netcash_fake_url = LocalUrl("netcash_fake", "/NIWS/niws_nif.svc")
     mailer_url = LocalUrl("mailer")
+    webhooks_url = LocalUrl("webhooks")
     smtp_sink_admin_url = LocalUrl("smtp_sink_admin")
 
     @property
@@ -222,6 +223,7 @@ class Settings:
             "KASSA_MAIL_FROM": self.mail_from,
             "KASSA_VAPID_PRIVATE_KEY": self.vapid_private_key,
             "KASSA_VAPID_SUBJECT": f"mailto:{parseaddr(self.mail_from)[1]}",
+            "KASSA_WEBHOOKS_URL": self.webhooks_url,
         }
 
     def public(self) -> dict:

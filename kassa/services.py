@@ -2,7 +2,7 @@
 
 `kassa up` and the test suite use the same definitions, so what the tests exercise is what
 runs: PostgREST, the bridge web process (Flask under gunicorn), the SSE gateway, the job
-scheduler, the mail delivery worker and, when no gateway credentials are configured, the local
+scheduler, the mail and webhook delivery workers and, when no gateway credentials are configured, the local
 Stripe, OCTO and NetCash stand-ins (and, without an SMTP host, the local SMTP sink).
 """
 from __future__ import annotations
@@ -202,6 +202,7 @@ def stack(settings: Settings) -> list[Service]:
                                               "--folder", str(settings.caught_mail)],
                                 ports["smtp_sink"], f"{settings.smtp_sink_admin_url}/health"))
     services.append(mailer(settings))
+    services.append(webhook_sender(settings))
     return services
 
 
@@ -209,6 +210,13 @@ def mailer(settings: Settings, name: str = "mailer", port: int | None = None) ->
     """The delivery worker (bridge/mailer.py); the tests start more under other names and ports."""
     port = port or settings.ports["mailer"]
     return Service(name, [str(VENV_BIN / "python"), "-m", "bridge.mailer"], port, f"http://127.0.0.1:{port}/health")
+
+
+def webhook_sender(settings: Settings, name: str = "webhooks", port: int | None = None) -> Service:
+    """The webhook delivery worker (bridge/webhook_sender.py); the tests start more, like mailer()."""
+    port = port or settings.ports["webhooks"]
+    return Service(name, [str(VENV_BIN / "python"), "-m", "bridge.webhook_sender"], port,
+                   f"http://127.0.0.1:{port}/health")
 
 
 def stand_in(name: str, module: str, port: int, *options: str) -> Service:

@@ -49,6 +49,8 @@ SUITE_BRIDGE = {name: "1000000" for name in (
 
 # The suite's mail workers poll and retry quickly: a test waits for a retry, not half a minute.
 SUITE_MAILER = {"KASSA_MAIL_POLL_SECONDS": "0.5", "KASSA_MAIL_RETRY_SECONDS": "0.2"}
+# And the webhook workers: a test moves the clock to the next attempt, then waits for one poll.
+SUITE_WEBHOOKS = {"KASSA_WEBHOOK_POLL_SECONDS": "0.2"}
 
 
 @pytest.fixture(scope="session")
@@ -69,6 +71,7 @@ def stack(settings):
     os.environ.update(SUITE_SCHEDULER)
     os.environ.update(SUITE_BRIDGE)
     os.environ.update(SUITE_MAILER)
+    os.environ.update(SUITE_WEBHOOKS)
     running = services.stack(settings)
     services.start_all(settings, running)
     yield running

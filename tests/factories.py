@@ -88,7 +88,7 @@ def bridge_of_its_own(settings, **variables: str) -> Iterator[str]:
                 raise AssertionError(log.read().decode()[-2000:])
             try:
                 return requests.get(base + "/health", timeout=2).status_code == 200
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not listening, or still starting its workers
                 return False
 
         try:

@@ -10,7 +10,6 @@ import re
 import secrets
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 import requests

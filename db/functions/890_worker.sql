@@ -120,6 +120,10 @@ GRANT EXECUTE ON FUNCTION
   internal.record_message_sent(uuid, uuid, text), internal.record_message_failed(uuid, uuid, text, interval, integer),
   -- web push (bridge/pusher.py)
   internal.push_target(uuid, uuid), internal.end_push_subscription(uuid, uuid, text),
+  -- webhook delivery (bridge/webhook_sender.py)
+  internal.fan_out_webhooks(integer), internal.claim_webhook_deliveries(integer, interval),
+  internal.record_webhook_attempt(uuid, uuid, integer, integer, integer, text, text, interval, interval[], interval),
+  internal.purge_webhook_log(interval),
   -- top-ups, refunds, Stripe webhooks
   internal.check_return_url(uuid, text, text), internal.begin_top_up(uuid, uuid, bigint, text),
   internal.attach_checkout(uuid, uuid, text, text, jsonb),
