@@ -171,7 +171,8 @@ class Mailer:
     async def round(self) -> bool:
         """One fan-out and one batch of sends; True when there may be more to do at once."""
         fanned = await self.pool.fetchval("SELECT internal.fan_out_events($1)", BATCH)
-        claimed = await self.pool.fetch("SELECT * FROM internal.claim_messages($1, $2)", BATCH, self.config.lease)
+        claimed = await self.pool.fetch("SELECT * FROM internal.claim_messages($1, $2, $3)", "email", BATCH,
+                                        self.config.lease)
         for message in claimed:
             try:
                 await self.deliver(message)

@@ -554,12 +554,26 @@ CREATE FUNCTION api.set_dunning_schedule(steps jsonb, tolerance bigint DEFAULT 0
 
 ALTER FUNCTION api.set_dunning_schedule(steps jsonb, tolerance bigint) OWNER TO kassa_owner;
 
+CREATE FUNCTION api.set_message_preference(kind text, channel text, enabled boolean, customer_id uuid DEFAULT NULL::uuid) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.set_message_preference(kind text, channel text, enabled boolean, customer_id uuid) OWNER TO kassa_owner;
+
 CREATE FUNCTION api.set_primary_payment_method(payment_method_id uuid) RETURNS void
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 
 ALTER FUNCTION api.set_primary_payment_method(payment_method_id uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION api.set_quiet_hours(starts text, ends text, customer_id uuid DEFAULT NULL::uuid) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.set_quiet_hours(starts text, ends text, customer_id uuid) OWNER TO kassa_owner;
 
 CREATE FUNCTION api.start_invoice_run(request_id text DEFAULT NULL::text) RETURNS uuid
     LANGUAGE plpgsql SECURITY DEFINER
@@ -618,6 +632,7 @@ CREATE TABLE kassa.tenants (
     date_window_back_days integer DEFAULT 90 NOT NULL,
     date_window_forward_days integer DEFAULT 366 NOT NULL,
     dunning_fee_vat_category text,
+    mandatory_message_kinds text[] DEFAULT ARRAY['invoice_issued'::text] NOT NULL,
     CONSTRAINT tenants_account_number_format_max_length CHECK ((char_length(account_number_format) <= 64)),
     CONSTRAINT tenants_address_max_length CHECK ((char_length(address) <= 1000)),
     CONSTRAINT tenants_billing_days_valid CHECK (((cardinality(billing_days) > 0) AND (billing_days <@ ARRAY[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31]))),
@@ -634,6 +649,7 @@ CREATE TABLE kassa.tenants (
     CONSTRAINT tenants_legal_name_not_blank CHECK ((legal_name ~ '[^[:space:]\u0085\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]'::text)),
     CONSTRAINT tenants_locale_known CHECK ((locale ~ '^(en|de)(_[A-Z]{2})?$'::text)),
     CONSTRAINT tenants_locale_max_length CHECK ((char_length(locale) <= 35)),
+    CONSTRAINT tenants_mandatory_message_kinds_max_length CHECK ((cardinality(mandatory_message_kinds) <= 64)),
     CONSTRAINT tenants_name_max_length CHECK ((char_length(name) <= 200)),
     CONSTRAINT tenants_name_not_blank CHECK ((name ~ '[^[:space:]\u0085\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]'::text)),
     CONSTRAINT tenants_number_formats_have_counter CHECK (((account_number_format ~ '\{N+\}'::text) AND (invoice_number_format ~ '\{N+\}'::text) AND (credit_note_number_format ~ '\{N+\}'::text))),
@@ -754,6 +770,13 @@ CREATE FUNCTION internal.adjust_balance(p_tenant uuid, p_customer uuid, p_amount
     AS $$…$$;
 
 ALTER FUNCTION internal.adjust_balance(p_tenant uuid, p_customer uuid, p_amount bigint, p_reason text, p_actor text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.after_quiet_hours(p_at timestamp with time zone, p_starts time without time zone, p_ends time without time zone, p_zone text) RETURNS timestamp with time zone
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.after_quiet_hours(p_at timestamp with time zone, p_starts time without time zone, p_ends time without time zone, p_zone text) OWNER TO kassa_owner;
 
 CREATE TABLE kassa.invoice_allocations (
     tenant_id uuid NOT NULL,
@@ -1050,6 +1073,13 @@ CREATE FUNCTION internal.check_dunning_fee_vat_category(p_tenant kassa.tenants) 
 
 ALTER FUNCTION internal.check_dunning_fee_vat_category(p_tenant kassa.tenants) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.check_event_kind(p_kind text, p_what text) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.check_event_kind(p_kind text, p_what text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.check_finite(p_value numeric, p_what text) RETURNS void
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
@@ -1161,12 +1191,12 @@ CREATE FUNCTION internal.claim_invoice_charge(p_tenant uuid, p_invoice uuid, p_d
 
 ALTER FUNCTION internal.claim_invoice_charge(p_tenant uuid, p_invoice uuid, p_due_on date, p_dunning_step integer) OWNER TO kassa_owner;
 
-CREATE FUNCTION internal.claim_messages(p_limit integer, p_lease interval) RETURNS TABLE(tenant_id uuid, message_id uuid, event_id uuid, kind text, payload jsonb, recipient text, locale text, attempts integer, tenant_name text, minor_units smallint)
+CREATE FUNCTION internal.claim_messages(p_channel text, p_limit integer, p_lease interval) RETURNS TABLE(tenant_id uuid, message_id uuid, event_id uuid, kind text, payload jsonb, recipient text, locale text, attempts integer, tenant_name text, minor_units smallint)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 
-ALTER FUNCTION internal.claim_messages(p_limit integer, p_lease interval) OWNER TO kassa_owner;
+ALTER FUNCTION internal.claim_messages(p_channel text, p_limit integer, p_lease interval) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.clock_now() RETURNS timestamp with time zone
     LANGUAGE sql STABLE SECURITY DEFINER
@@ -1423,6 +1453,13 @@ CREATE FUNCTION internal.dunning_run(p_tenant_id uuid, p_as_of date, p_actor tex
 
 ALTER FUNCTION internal.dunning_run(p_tenant_id uuid, p_as_of date, p_actor text) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.e164(p_phone text) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.e164(p_phone text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.email_taken(p_tenant uuid, p_email text, p_except uuid) RETURNS boolean
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
@@ -1456,6 +1493,13 @@ CREATE FUNCTION internal.event_customers(p_tenant uuid) RETURNS TABLE(customer_i
     AS $$…$$;
 
 ALTER FUNCTION internal.event_customers(p_tenant uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.event_kinds() RETURNS text[]
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.event_kinds() OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.event_position(p_tenant uuid, p_customer uuid, p_event uuid, OUT xact_id xid8, OUT id bigint, OUT created_at timestamp with time zone) RETURNS SETOF record
     LANGUAGE sql STABLE SECURITY DEFINER
@@ -1911,6 +1955,13 @@ CREATE FUNCTION internal.mark_overdue(p_tenant_id uuid, p_as_of date DEFAULT NUL
 
 ALTER FUNCTION internal.mark_overdue(p_tenant_id uuid, p_as_of date) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.message_channels() RETURNS text[]
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.message_channels() OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.method_owner(p_customer uuid) RETURNS uuid
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
@@ -2117,6 +2168,13 @@ CREATE FUNCTION internal.posting_rows(p_entries jsonb) RETURNS TABLE(n bigint, t
     AS $$…$$;
 
 ALTER FUNCTION internal.posting_rows(p_entries jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.preference_owner(p_customer uuid) RETURNS uuid
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.preference_owner(p_customer uuid) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.price_version_in_use(p_tenant_id uuid, p_id uuid) RETURNS boolean
     LANGUAGE sql STABLE SECURITY DEFINER
@@ -2655,6 +2713,13 @@ CREATE FUNCTION internal.wake_event_consumers() RETURNS trigger
     AS $$…$$;
 
 ALTER FUNCTION internal.wake_event_consumers() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.wants_message(p_preference boolean, p_channel text, p_mandatory boolean) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.wants_message(p_preference boolean, p_channel text, p_mandatory boolean) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.write_by_key(api_view regclass, base regclass, renamed jsonb DEFAULT '{}'::jsonb) RETURNS void
     LANGUAGE plpgsql
@@ -3248,6 +3313,35 @@ CREATE VIEW api.low_balance_thresholds WITH (security_invoker='true') AS
 
 ALTER TABLE api.low_balance_thresholds OWNER TO kassa_owner;
 
+CREATE TABLE kassa.message_preferences (
+    tenant_id uuid NOT NULL,
+    customer_id uuid NOT NULL,
+    kind text NOT NULL,
+    channel text NOT NULL,
+    enabled boolean NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT message_preferences_channel_known CHECK ((channel = ANY (ARRAY['email'::text, 'sms'::text]))),
+    CONSTRAINT message_preferences_kind_max_length CHECK ((char_length(kind) <= 64))
+);
+
+ALTER TABLE kassa.message_preferences OWNER TO kassa_owner;
+
+CREATE VIEW api.message_preferences WITH (security_invoker='true') AS
+ SELECT c.tenant_id,
+    c.id AS customer_id,
+    k.kind,
+    ch.channel,
+    internal.wants_message(p.enabled, ch.channel, (k.kind = ANY (t.mandatory_message_kinds))) AS enabled,
+    p.enabled AS chosen,
+    (k.kind = ANY (t.mandatory_message_kinds)) AS mandatory
+   FROM ((((kassa.customers c
+     JOIN kassa.tenants t ON ((t.id = c.tenant_id)))
+     CROSS JOIN unnest(internal.event_kinds()) k(kind))
+     CROSS JOIN unnest(internal.message_channels()) ch(channel))
+     LEFT JOIN kassa.message_preferences p ON (((p.tenant_id = c.tenant_id) AND (p.customer_id = c.id) AND (p.kind = k.kind) AND (p.channel = ch.channel))));
+
+ALTER TABLE api.message_preferences OWNER TO kassa_owner;
+
 CREATE TABLE kassa.messages (
     tenant_id uuid NOT NULL,
     id bigint NOT NULL,
@@ -3265,7 +3359,7 @@ CREATE TABLE kassa.messages (
     sent_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT messages_attempts_not_negative CHECK ((attempts >= 0)),
-    CONSTRAINT messages_channel_known CHECK ((channel = ANY (ARRAY['email'::text]))),
+    CONSTRAINT messages_channel_known CHECK ((channel = ANY (ARRAY['email'::text, 'sms'::text]))),
     CONSTRAINT messages_last_error_max_length CHECK ((char_length(last_error) <= 4000)),
     CONSTRAINT messages_locale_max_length CHECK ((char_length(locale) <= 35)),
     CONSTRAINT messages_recipient_max_length CHECK ((char_length(recipient) <= 254)),
@@ -3606,6 +3700,28 @@ CREATE VIEW api.products WITH (security_invoker='true') AS
 
 ALTER TABLE api.products OWNER TO kassa_owner;
 
+CREATE TABLE kassa.quiet_hours (
+    tenant_id uuid NOT NULL,
+    customer_id uuid NOT NULL,
+    starts time without time zone NOT NULL,
+    ends time without time zone NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT quiet_hours_not_empty CHECK ((starts <> ends))
+);
+
+ALTER TABLE kassa.quiet_hours OWNER TO kassa_owner;
+
+CREATE VIEW api.quiet_hours WITH (security_invoker='true') AS
+ SELECT q.tenant_id,
+    q.customer_id,
+    to_char((q.starts)::interval, 'HH24:MI'::text) AS starts,
+    to_char((q.ends)::interval, 'HH24:MI'::text) AS ends,
+    t.timezone
+   FROM (kassa.quiet_hours q
+     JOIN kassa.tenants t ON ((t.id = q.tenant_id)));
+
+ALTER TABLE api.quiet_hours OWNER TO kassa_owner;
+
 CREATE TABLE kassa.service_actions (
     tenant_id uuid NOT NULL,
     id bigint NOT NULL,
@@ -3681,7 +3797,8 @@ CREATE VIEW api.tenants WITH (security_invoker='true') AS
     tenants.payment_terms_days,
     tenants.status,
     tenants.created_at,
-    tenants.dunning_fee_vat_category
+    tenants.dunning_fee_vat_category,
+    tenants.mandatory_message_kinds
    FROM kassa.tenants;
 
 ALTER TABLE api.tenants OWNER TO kassa_owner;
@@ -3973,6 +4090,9 @@ ALTER TABLE ONLY kassa.ledger_entries
 ALTER TABLE ONLY kassa.low_balance_thresholds
     ADD CONSTRAINT low_balance_thresholds_pkey PRIMARY KEY (tenant_id, amount);
 
+ALTER TABLE ONLY kassa.message_preferences
+    ADD CONSTRAINT message_preferences_pkey PRIMARY KEY (tenant_id, customer_id, kind, channel);
+
 ALTER TABLE ONLY kassa.messages
     ADD CONSTRAINT messages_one_per_recipient UNIQUE (tenant_id, notification_id, channel, recipient);
 
@@ -4035,6 +4155,9 @@ ALTER TABLE ONLY kassa.products
 
 ALTER TABLE ONLY kassa.products
     ADD CONSTRAINT products_pkey PRIMARY KEY (tenant_id, id);
+
+ALTER TABLE ONLY kassa.quiet_hours
+    ADD CONSTRAINT quiet_hours_pkey PRIMARY KEY (tenant_id, customer_id);
 
 ALTER TABLE ONLY kassa.request_counts
     ADD CONSTRAINT request_counts_pkey PRIMARY KEY (bucket, window_start);
@@ -4107,7 +4230,7 @@ CREATE INDEX job_runs_open ON kassa.job_runs USING btree (job, id) WHERE (status
 
 CREATE INDEX messages_customer ON kassa.messages USING btree (tenant_id, customer_id, id);
 
-CREATE INDEX messages_due ON kassa.messages USING btree (next_attempt_at) WHERE (status = ANY (ARRAY['queued'::text, 'sending'::text]));
+CREATE INDEX messages_due ON kassa.messages USING btree (channel, next_attempt_at) WHERE (status = ANY (ARRAY['queued'::text, 'sending'::text]));
 
 CREATE INDEX notifications_customer ON kassa.notifications USING btree (tenant_id, customer_id, id);
 
@@ -4243,6 +4366,8 @@ CREATE TRIGGER audit_delete AFTER DELETE ON kassa.invoices REFERENCING OLD TABLE
 
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.low_balance_thresholds REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'amount');
 
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.message_preferences REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'customer_id', 'kind', 'channel');
+
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.payment_links REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id', '!token_hash');
 
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.payment_methods REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
@@ -4258,6 +4383,8 @@ CREATE TRIGGER audit_delete AFTER DELETE ON kassa.pending_charges REFERENCING OL
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.price_versions REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
 
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.products REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.quiet_hours REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'customer_id');
 
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.services REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id', '-next_billing_date');
 
@@ -4299,6 +4426,8 @@ CREATE TRIGGER audit_insert AFTER INSERT ON kassa.invoices REFERENCING NEW TABLE
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.low_balance_thresholds REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'amount');
 
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.message_preferences REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'customer_id', 'kind', 'channel');
+
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.payment_links REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id', '!token_hash');
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.payment_methods REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
@@ -4314,6 +4443,8 @@ CREATE TRIGGER audit_insert AFTER INSERT ON kassa.pending_charges REFERENCING NE
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.price_versions REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.products REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.quiet_hours REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'customer_id');
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.services REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id', '-next_billing_date');
 
@@ -4355,6 +4486,8 @@ CREATE TRIGGER audit_update AFTER UPDATE ON kassa.invoices REFERENCING OLD TABLE
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.low_balance_thresholds REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'amount');
 
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.message_preferences REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'customer_id', 'kind', 'channel');
+
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.payment_links REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id', '!token_hash');
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.payment_methods REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
@@ -4370,6 +4503,8 @@ CREATE TRIGGER audit_update AFTER UPDATE ON kassa.pending_charges REFERENCING OL
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.price_versions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.products REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.quiet_hours REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'customer_id');
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.services REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id', '-next_billing_date');
 
@@ -4391,7 +4526,7 @@ CREATE TRIGGER check_product BEFORE INSERT OR UPDATE OF name, description ON kas
 
 CREATE TRIGGER check_service_text BEFORE INSERT OR UPDATE OF installation_address, reference ON kassa.services FOR EACH ROW EXECUTE FUNCTION internal.check_text_columns('installation_address', 'installation_address', '1000', 'optional', 'reference', 'reference', '4000', 'optional');
 
-CREATE TRIGGER check_tenant BEFORE INSERT OR UPDATE OF timezone, name, legal_name, address, vat_number, locale ON kassa.tenants FOR EACH ROW EXECUTE FUNCTION internal.check_tenant();
+CREATE TRIGGER check_tenant BEFORE INSERT OR UPDATE OF timezone, name, legal_name, address, vat_number, locale, mandatory_message_kinds ON kassa.tenants FOR EACH ROW EXECUTE FUNCTION internal.check_tenant();
 
 CREATE TRIGGER default_dunning_schedule AFTER INSERT ON kassa.tenants REFERENCING NEW TABLE AS new_tenants FOR EACH STATEMENT EXECUTE FUNCTION internal.default_dunning_schedule();
 
@@ -4556,6 +4691,9 @@ ALTER TABLE ONLY kassa.ledger_entries
 ALTER TABLE ONLY kassa.low_balance_thresholds
     ADD CONSTRAINT low_balance_thresholds_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
 
+ALTER TABLE ONLY kassa.message_preferences
+    ADD CONSTRAINT message_preferences_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
+
 ALTER TABLE ONLY kassa.messages
     ADD CONSTRAINT messages_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
 
@@ -4643,6 +4781,9 @@ ALTER TABLE ONLY kassa.price_versions
 ALTER TABLE ONLY kassa.products
     ADD CONSTRAINT products_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
 
+ALTER TABLE ONLY kassa.quiet_hours
+    ADD CONSTRAINT quiet_hours_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
+
 ALTER TABLE ONLY kassa.request_results
     ADD CONSTRAINT request_results_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
 
@@ -4728,6 +4869,8 @@ CREATE POLICY customer_select ON kassa.ledger_entries FOR SELECT TO customer USI
 
 CREATE POLICY customer_select ON kassa.low_balance_thresholds FOR SELECT TO customer USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
+CREATE POLICY customer_select ON kassa.message_preferences FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
 CREATE POLICY customer_select ON kassa.messages FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
 
 CREATE POLICY customer_select ON kassa.notifications FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
@@ -4747,6 +4890,8 @@ CREATE POLICY customer_select ON kassa.pending_charges FOR SELECT TO customer US
 CREATE POLICY customer_select ON kassa.price_versions FOR SELECT TO customer USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 CREATE POLICY customer_select ON kassa.products FOR SELECT TO customer USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY customer_select ON kassa.quiet_hours FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
 
 CREATE POLICY customer_select ON kassa.service_actions FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
 
@@ -4788,6 +4933,8 @@ ALTER TABLE kassa.ledger_entries ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.low_balance_thresholds ENABLE ROW LEVEL SECURITY;
 
+ALTER TABLE kassa.message_preferences ENABLE ROW LEVEL SECURITY;
+
 ALTER TABLE kassa.messages ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.notifications ENABLE ROW LEVEL SECURITY;
@@ -4809,6 +4956,8 @@ ALTER TABLE kassa.pending_charges ENABLE ROW LEVEL SECURITY;
 ALTER TABLE kassa.price_versions ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.products ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.quiet_hours ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.request_counts ENABLE ROW LEVEL SECURITY;
 
@@ -4880,6 +5029,8 @@ CREATE POLICY staff_select ON kassa.ledger_entries FOR SELECT TO staff USING ((t
 
 CREATE POLICY staff_select ON kassa.low_balance_thresholds FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
+CREATE POLICY staff_select ON kassa.message_preferences FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
 CREATE POLICY staff_select ON kassa.messages FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 CREATE POLICY staff_select ON kassa.notifications FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
@@ -4899,6 +5050,8 @@ CREATE POLICY staff_select ON kassa.pending_charges FOR SELECT TO staff USING ((
 CREATE POLICY staff_select ON kassa.price_versions FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 CREATE POLICY staff_select ON kassa.products FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.quiet_hours FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 CREATE POLICY staff_select ON kassa.service_actions FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
@@ -5115,9 +5268,17 @@ GRANT SELECT ON TABLE kassa.dunning_schedules TO staff;
 REVOKE ALL ON FUNCTION api.set_dunning_schedule(steps jsonb, tolerance bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.set_dunning_schedule(steps jsonb, tolerance bigint) TO staff;
 
+REVOKE ALL ON FUNCTION api.set_message_preference(kind text, channel text, enabled boolean, customer_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.set_message_preference(kind text, channel text, enabled boolean, customer_id uuid) TO customer;
+GRANT ALL ON FUNCTION api.set_message_preference(kind text, channel text, enabled boolean, customer_id uuid) TO staff;
+
 REVOKE ALL ON FUNCTION api.set_primary_payment_method(payment_method_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.set_primary_payment_method(payment_method_id uuid) TO customer;
 GRANT ALL ON FUNCTION api.set_primary_payment_method(payment_method_id uuid) TO staff;
+
+REVOKE ALL ON FUNCTION api.set_quiet_hours(starts text, ends text, customer_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.set_quiet_hours(starts text, ends text, customer_id uuid) TO customer;
+GRANT ALL ON FUNCTION api.set_quiet_hours(starts text, ends text, customer_id uuid) TO staff;
 
 REVOKE ALL ON FUNCTION api.start_invoice_run(request_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.start_invoice_run(request_id text) TO staff;
@@ -5164,6 +5325,8 @@ GRANT UPDATE(date_window_forward_days) ON TABLE kassa.tenants TO staff;
 
 GRANT UPDATE(dunning_fee_vat_category) ON TABLE kassa.tenants TO staff;
 
+GRANT UPDATE(mandatory_message_kinds) ON TABLE kassa.tenants TO staff;
+
 GRANT SELECT ON TABLE api.statement_lines TO customer;
 GRANT SELECT ON TABLE api.statement_lines TO staff;
 
@@ -5198,6 +5361,8 @@ REVOKE ALL ON FUNCTION internal.add_payment_method(p_tenant uuid, p_customer uui
 REVOKE ALL ON FUNCTION internal.add_proration(p_service kassa.services, p_version_id uuid, p_from date, p_to date, p_sign integer, p_what text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.adjust_balance(p_tenant uuid, p_customer uuid, p_amount bigint, p_reason text, p_actor text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.after_quiet_hours(p_at timestamp with time zone, p_starts time without time zone, p_ends time without time zone, p_zone text) FROM PUBLIC;
 
 GRANT SELECT ON TABLE kassa.invoice_allocations TO customer;
 GRANT SELECT ON TABLE kassa.invoice_allocations TO staff;
@@ -5329,6 +5494,10 @@ REVOKE ALL ON FUNCTION internal.check_draft_edit() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.check_dunning_fee_vat_category(p_tenant kassa.tenants) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.check_event_kind(p_kind text, p_what text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.check_event_kind(p_kind text, p_what text) TO customer;
+GRANT ALL ON FUNCTION internal.check_event_kind(p_kind text, p_what text) TO staff;
+
 REVOKE ALL ON FUNCTION internal.check_finite(p_value numeric, p_what text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.check_finite(p_value numeric, p_what text) TO customer;
 GRANT ALL ON FUNCTION internal.check_finite(p_value numeric, p_what text) TO staff;
@@ -5373,8 +5542,8 @@ GRANT ALL ON FUNCTION internal.claim_auto_topup(p_tenant uuid, p_customer uuid, 
 REVOKE ALL ON FUNCTION internal.claim_invoice_charge(p_tenant uuid, p_invoice uuid, p_due_on date, p_dunning_step integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.claim_invoice_charge(p_tenant uuid, p_invoice uuid, p_due_on date, p_dunning_step integer) TO kassa_worker;
 
-REVOKE ALL ON FUNCTION internal.claim_messages(p_limit integer, p_lease interval) FROM PUBLIC;
-GRANT ALL ON FUNCTION internal.claim_messages(p_limit integer, p_lease interval) TO kassa_worker;
+REVOKE ALL ON FUNCTION internal.claim_messages(p_channel text, p_limit integer, p_lease interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.claim_messages(p_channel text, p_limit integer, p_lease interval) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.clock_now() FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.clock_now() TO customer;
@@ -5465,6 +5634,8 @@ REVOKE ALL ON FUNCTION internal.dunning_retry_due(i kassa.invoices, p_step integ
 REVOKE ALL ON FUNCTION internal.dunning_run(p_tenant_id uuid, p_as_of date, p_actor text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.dunning_run(p_tenant_id uuid, p_as_of date, p_actor text) TO kassa_worker;
 
+REVOKE ALL ON FUNCTION internal.e164(p_phone text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.email_taken(p_tenant uuid, p_email text, p_except uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.email_taken(p_tenant uuid, p_email text, p_except uuid) TO customer;
 
@@ -5475,6 +5646,10 @@ REVOKE ALL ON FUNCTION internal.emit_invoice_events(p_tenant_id uuid, p_invoice_
 REVOKE ALL ON FUNCTION internal.emit_payment_event(pay kassa.payments) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.event_customers(p_tenant uuid) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.event_kinds() FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.event_kinds() TO customer;
+GRANT ALL ON FUNCTION internal.event_kinds() TO staff;
 
 REVOKE ALL ON FUNCTION internal.event_position(p_tenant uuid, p_customer uuid, p_event uuid, OUT xact_id xid8, OUT id bigint, OUT created_at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.event_position(p_tenant uuid, p_customer uuid, p_event uuid, OUT xact_id xid8, OUT id bigint, OUT created_at timestamp with time zone) TO kassa_worker;
@@ -5664,6 +5839,10 @@ GRANT ALL ON FUNCTION internal.mandates_to_request(p_tenant uuid) TO kassa_worke
 REVOKE ALL ON FUNCTION internal.mark_overdue(p_tenant_id uuid, p_as_of date) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.mark_overdue(p_tenant_id uuid, p_as_of date) TO kassa_worker;
 
+REVOKE ALL ON FUNCTION internal.message_channels() FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.message_channels() TO customer;
+GRANT ALL ON FUNCTION internal.message_channels() TO staff;
+
 REVOKE ALL ON FUNCTION internal.method_owner(p_customer uuid) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.money_text(p_tenant_id uuid, p_amount bigint) FROM PUBLIC;
@@ -5728,6 +5907,8 @@ REVOKE ALL ON FUNCTION internal.post_entry(p_tenant uuid, p_customer uuid, p_kin
 REVOKE ALL ON FUNCTION internal.post_invoices(p_tenant_id uuid, p_invoice_ids uuid[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.posting_rows(p_entries jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.preference_owner(p_customer uuid) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.price_version_in_use(p_tenant_id uuid, p_id uuid) FROM PUBLIC;
 
@@ -5909,6 +6090,10 @@ REVOKE ALL ON FUNCTION internal.void_invoice(p_tenant_id uuid, p_invoice_id uuid
 
 REVOKE ALL ON FUNCTION internal.wake_event_consumers() FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.wants_message(p_preference boolean, p_channel text, p_mandatory boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.wants_message(p_preference boolean, p_channel text, p_mandatory boolean) TO customer;
+GRANT ALL ON FUNCTION internal.wants_message(p_preference boolean, p_channel text, p_mandatory boolean) TO staff;
+
 REVOKE ALL ON FUNCTION internal.write_by_key(api_view regclass, base regclass, renamed jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.write_credit_note(p_invoice kassa.invoices, p_reason text, p_settlement text, p_issued_on date, p_request jsonb, p_vat jsonb) FROM PUBLIC;
@@ -6053,6 +6238,12 @@ GRANT SELECT,INSERT,DELETE ON TABLE kassa.low_balance_thresholds TO staff;
 GRANT SELECT ON TABLE api.low_balance_thresholds TO customer;
 GRANT SELECT,INSERT,DELETE ON TABLE api.low_balance_thresholds TO staff;
 
+GRANT SELECT ON TABLE kassa.message_preferences TO customer;
+GRANT SELECT ON TABLE kassa.message_preferences TO staff;
+
+GRANT SELECT ON TABLE api.message_preferences TO customer;
+GRANT SELECT ON TABLE api.message_preferences TO staff;
+
 GRANT SELECT ON TABLE kassa.messages TO customer;
 GRANT SELECT ON TABLE kassa.messages TO staff;
 
@@ -6178,6 +6369,12 @@ GRANT INSERT(description),UPDATE(description) ON TABLE api.products TO staff;
 
 GRANT INSERT(active),UPDATE(active) ON TABLE api.products TO staff;
 
+GRANT SELECT ON TABLE kassa.quiet_hours TO customer;
+GRANT SELECT ON TABLE kassa.quiet_hours TO staff;
+
+GRANT SELECT ON TABLE api.quiet_hours TO customer;
+GRANT SELECT ON TABLE api.quiet_hours TO staff;
+
 GRANT SELECT ON TABLE kassa.service_actions TO customer;
 GRANT SELECT ON TABLE kassa.service_actions TO staff;
 
@@ -6223,6 +6420,8 @@ GRANT UPDATE(credit_note_number_format) ON TABLE api.tenants TO staff;
 GRANT UPDATE(payment_terms_days) ON TABLE api.tenants TO staff;
 
 GRANT UPDATE(dunning_fee_vat_category) ON TABLE api.tenants TO staff;
+
+GRANT UPDATE(mandatory_message_kinds) ON TABLE api.tenants TO staff;
 
 GRANT SELECT ON TABLE kassa.vat_rates TO customer;
 GRANT SELECT ON TABLE kassa.vat_rates TO staff;

@@ -35,9 +35,11 @@ class Sink:
         message_id = message_from_bytes(envelope.original_content).get("Message-ID", "") or str(uuid.uuid4())
         name = re.sub(r"[^A-Za-z0-9@._-]", "", message_id)[:100]
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%f")
-        draft = self.folder / f".{stamp}-{name}.eml"
+        # Whole files only, for a reader at any moment: written under a name no *.eml glob
+        # matches (pathlib's matches dot files too), then renamed.
+        draft = self.folder / f".{stamp}-{name}.part"
         draft.write_bytes(envelope.original_content)
-        draft.rename(self.folder / draft.name[1:])  # whole files only, for a reader at any moment
+        draft.rename(self.folder / f"{stamp}-{name}.eml")
         return "250 OK caught"
 
 

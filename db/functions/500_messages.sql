@@ -14,11 +14,14 @@ CREATE VIEW api.messages WITH (security_invoker = true) AS
     FROM kassa.messages m JOIN kassa.notifications n ON n.tenant_id = m.tenant_id AND n.public_id = m.notification_id;
 GRANT SELECT ON api.messages TO customer, staff;
 
--- Up to p_limit undelivered events of a customer become e-mail messages to the customer's
--- address (suppressed for a closed customer), and are marked delivered: handed to the channels.
--- Events locked by another worker's fan-out are skipped, and the unique key keeps an event
--- fanned out twice (say, after its delivered_at was reset) to one message. Events without a
--- customer wait for a channel that takes them. Returns the number of events fanned out.
+-- Up to p_limit undelivered events of a customer become messages, one per channel the customer
+-- gets the kind on (internal.wants_message, db/functions/505_message_preferences.sql: e-mail to
+-- their address, SMS to their phone number in E.164 form; none on a channel they opted out of),
+-- suppressed for a closed customer, due when the customer's quiet hours end (at once for a
+-- mandatory kind); and the events are marked delivered: handed to the channels. Events locked by
+-- another worker's fan-out are skipped, and the unique key keeps an event fanned out twice (say,
+-- after its delivered_at was reset) to one message a channel. Events without a customer wait for
+-- a channel that takes them. Returns the number of events fanned out.
 CREATE OR REPLACE FUNCTION internal.fan_out_events(p_limit integer) RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
@@ -28,18 +31,27 @@ BEGIN
     PERFORM internal.raise_error('P0Z01', format('the fan-out limit must be a positive number, not %s', p_limit));
   END IF;
   WITH events AS (
-    SELECT n.tenant_id, n.id, n.public_id, n.customer_id, n.payload ->> 'locale' AS locale FROM kassa.notifications n
+    SELECT n.tenant_id, n.id, n.public_id, n.customer_id, n.kind, n.payload ->> 'locale' AS locale
+      FROM kassa.notifications n
      WHERE n.delivered_at IS NULL AND n.customer_id IS NOT NULL
      ORDER BY n.created_at, n.id LIMIT p_limit
        FOR UPDATE SKIP LOCKED
   ), queued AS (
     INSERT INTO kassa.messages (tenant_id, notification_id, customer_id, channel, recipient, locale, status,
                                 next_attempt_at)
-    SELECT e.tenant_id, e.public_id, e.customer_id, 'email', c.email, coalesce(e.locale, c.locale, t.locale),
-           CASE WHEN c.status = 'closed' THEN 'suppressed' ELSE 'queued' END, internal.clock_now()
+    SELECT e.tenant_id, e.public_id, e.customer_id, ch.channel, ch.recipient, coalesce(e.locale, c.locale, t.locale),
+           CASE WHEN c.status = 'closed' THEN 'suppressed' ELSE 'queued' END,
+           CASE WHEN e.kind = ANY (t.mandatory_message_kinds) THEN internal.clock_now()
+                ELSE internal.after_quiet_hours(internal.clock_now(), q.starts, q.ends, t.timezone) END
       FROM events e
       JOIN kassa.customers c ON c.tenant_id = e.tenant_id AND c.id = e.customer_id
       JOIN kassa.tenants t ON t.id = e.tenant_id
+     CROSS JOIN LATERAL (VALUES ('email', c.email), ('sms', internal.e164(c.phone))) ch (channel, recipient)
+      LEFT JOIN kassa.message_preferences p ON p.tenant_id = e.tenant_id AND p.customer_id = e.customer_id
+                                           AND p.kind = e.kind AND p.channel = ch.channel
+      LEFT JOIN kassa.quiet_hours q ON q.tenant_id = e.tenant_id AND q.customer_id = e.customer_id
+     WHERE ch.recipient IS NOT NULL
+       AND internal.wants_message(p.enabled, ch.channel, e.kind = ANY (t.mandatory_message_kinds))
         ON CONFLICT ON CONSTRAINT messages_one_per_recipient DO NOTHING
   )
   UPDATE kassa.notifications n SET delivered_at = internal.clock_now()
@@ -48,12 +60,12 @@ BEGIN
   RETURN fanned;
 END $$;
 
--- Up to p_limit messages due for an attempt: queued ones whose next attempt has come, and sends
+-- Up to p_limit messages of a channel due for an attempt: queued ones whose next attempt has come, and sends
 -- whose lease ran out (the worker that claimed them died or hung). Each becomes `sending`, one
 -- attempt more, leased for p_lease: another worker claims it only after that. With the message,
 -- what its template needs: the event's kind, payload and id, the tenant's name, and the minor
 -- units of the payload's currency (NULL without a known one).
-CREATE OR REPLACE FUNCTION internal.claim_messages(p_limit integer, p_lease interval)
+CREATE OR REPLACE FUNCTION internal.claim_messages(p_channel text, p_limit integer, p_lease interval)
 RETURNS TABLE (tenant_id uuid, message_id uuid, event_id uuid, kind text, payload jsonb, recipient text,
                locale text, attempts integer, tenant_name text, minor_units smallint)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
@@ -65,7 +77,7 @@ BEGIN
   RETURN QUERY
   WITH due AS (
     SELECT m.tenant_id, m.id FROM kassa.messages m
-     WHERE m.status IN ('queued', 'sending') AND m.next_attempt_at <= internal.clock_now()
+     WHERE m.channel = p_channel AND m.status IN ('queued', 'sending') AND m.next_attempt_at <= internal.clock_now()
      ORDER BY m.next_attempt_at, m.id LIMIT p_limit
        FOR UPDATE SKIP LOCKED
   ), claimed AS (

@@ -116,7 +116,7 @@ GRANT EXECUTE ON FUNCTION
   internal.balances_changed_since(uuid, timestamptz), internal.events_cursor(),
   internal.events_after(xid8, bigint, integer, uuid, uuid), internal.event_position(uuid, uuid, uuid),
   -- message delivery (bridge/mailer.py)
-  internal.fan_out_events(integer), internal.claim_messages(integer, interval),
+  internal.fan_out_events(integer), internal.claim_messages(text, integer, interval),
   internal.record_message_sent(uuid, uuid, text), internal.record_message_failed(uuid, uuid, text, interval, integer),
   -- top-ups, refunds, Stripe webhooks
   internal.check_return_url(uuid, text, text), internal.begin_top_up(uuid, uuid, bigint, text),

@@ -116,7 +116,7 @@ $$, ARRAY[
   'internal.check_claims(json,text)', 'internal.act_as(text)', 'internal.balances_changed_since(uuid,timestamp with time zone)',
   'internal.events_cursor()', 'internal.events_after(xid8,bigint,integer,uuid,uuid)',
   'internal.event_position(uuid,uuid,uuid)',
-  'internal.fan_out_events(integer)', 'internal.claim_messages(integer,interval)',
+  'internal.fan_out_events(integer)', 'internal.claim_messages(text,integer,interval)',
   'internal.record_message_sent(uuid,uuid,text)', 'internal.record_message_failed(uuid,uuid,text,interval,integer)',
   'internal.count_request(text,integer,integer)', 'internal.count_page_view(text,text,integer,integer,integer)',
   'internal.check_return_url(uuid,text,text)', 'internal.begin_top_up(uuid,uuid,bigint,text)',
