@@ -34,6 +34,7 @@ class Config:
     netcash: NetcashSettings
     rate_limit: int  # requests per client address and minute; 0: no limit
     pay_limits: PayLimits  # the payment pages' own limits (bridge/pay.py)
+    unsubscribe_key: str  # signs and checks the unsubscribe links of mail (bridge/unsubscribe.py)
 
     @classmethod
     def from_environment(cls, env: Mapping[str, str] = os.environ) -> Config:
@@ -46,7 +47,8 @@ class Config:
                    pay_limits=PayLimits(*(int(env.get(name, default)) for name, default in (
                        ("KASSA_PAY_PAGE_VIEWS_PER_MINUTE", PayLimits.page_views_per_address),
                        ("KASSA_PAY_UNKNOWN_TOKENS_PER_MINUTE", PayLimits.unknown_tokens_per_address),
-                       ("KASSA_PAY_TOKEN_VIEWS_PER_MINUTE", PayLimits.views_per_token)))))
+                       ("KASSA_PAY_TOKEN_VIEWS_PER_MINUTE", PayLimits.views_per_token)))),
+                   unsubscribe_key=env["KASSA_UNSUBSCRIBE_KEY"])
 
 
 def current() -> Config:

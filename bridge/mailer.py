@@ -1,15 +1,22 @@
-"""The delivery worker: the outbox's events to customers by e-mail (docs/messages.md).
+"""The delivery worker: the outbox's events to customers by e-mail and SMS (docs/messages.md).
 
 `python -m bridge.mailer` (started by `kassa up`). Each round fans undelivered events out into
-messages (internal.fan_out_events), claims the messages that are due (internal.claim_messages:
-leased, so a worker that dies leaves them to another after the lease), renders each one
-(bridge/messages.py), sends it over SMTP and records the outcome; a failed send is retried with
-a backoff until its attempts run out. Several workers may run at once: the claims skip what
+messages (internal.fan_out_events), claims each channel's messages that are due
+(internal.claim_messages: leased, so a worker that dies leaves them to another after the lease),
+renders each one (bridge/messages.py), sends it (e-mail over SMTP, SMS through BulkSMS,
+gateways/bulksms.py) and records the outcome; a failed send is retried with a backoff until its
+attempts run out. Several workers may run at once: the claims skip what
 another worker holds. A NOTIFY on kassa_events (written with the events) wakes the loop; it
 also polls every KASSA_MAIL_POLL_SECONDS, so events are delivered without it too.
 
 Delivery is at least once: a message sent just before its worker died is sent again, under the
 same Message-ID (the message's public id) and X-Kassa-Event-Id (the event's).
+
+A mail is from the tenant's sender name (KASSA_MAIL_FROM's address), with its reply-to address;
+one of a kind that is not mandatory carries a one-click unsubscribe link (bridge/unsubscribe.py);
+with KASSA_DKIM_SELECTOR and KASSA_DKIM_KEY_FILE every mail is DKIM-signed (dkimpy). An address
+the recipient's server refuses for good (5xx) is a hard bounce: the message fails at once and the
+address is suppressed (internal.record_message_bounced).
 
 GET /health on KASSA_MAILER_URL's port answers 200 while the database answers, with what this
 worker sent and failed since it started.
@@ -23,17 +30,21 @@ import logging
 import os
 import smtplib
 import ssl
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
-from email.utils import formatdate, parseaddr
+from email.policy import SMTP as SMTP_POLICY
+from email.utils import formataddr, formatdate, parseaddr
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import asyncpg
+import dkim
 from aiohttp import web
 
-from bridge import messages
+from bridge import messages, unsubscribe
+from gateways.bulksms import BulkSmsError, BulkSmsSettings, segments
 
 CHANNEL = "kassa_events"
 BATCH = 50  # events fanned out, and messages claimed, per round
@@ -51,8 +62,13 @@ class SmtpSettings:
     password: str
     sender: str  # the From header: "Name <address>"
 
-    def send(self, mail: EmailMessage) -> None:
-        """Sends one message; raises smtplib.SMTPException or OSError when it does not go out."""
+    def send(self, mail: EmailMessage, dkim_key: DkimKey | None) -> None:
+        """Sends one message, signed with the DKIM key if there is one; raises HardBounce when the
+        server refuses the recipient for good, smtplib.SMTPException or OSError when it does not
+        go out otherwise."""
+        data = mail.as_bytes(policy=SMTP_POLICY)
+        if dkim_key is not None:
+            data = dkim_key.sign(data) + data
         if self.tls == "tls":
             connection = smtplib.SMTP_SSL(self.host, self.port, timeout=30, context=ssl.create_default_context())
         else:
@@ -62,7 +78,48 @@ class SmtpSettings:
                 connection.starttls(context=ssl.create_default_context())
             if self.user:
                 connection.login(self.user, self.password)
-            connection.send_message(mail)
+            try:
+                connection.sendmail(parseaddr(mail["From"])[1], [mail["To"]], data)
+            except smtplib.SMTPRecipientsRefused as refused:
+                if all(code >= 500 for code, _ in refused.recipients.values()):
+                    raise HardBounce("; ".join(f"{code} {answer.decode(errors='replace')}"
+                                               for code, answer in refused.recipients.values())) from None
+                raise
+
+
+class HardBounce(Exception):
+    """The recipient's server refused the address for good (an SMTP 5xx for RCPT TO)."""
+
+
+# What a DKIM signature covers: the headers a reader sees and the ones that keep it one message.
+SIGNED_HEADERS = [b"from", b"to", b"subject", b"date", b"message-id", b"reply-to", b"list-unsubscribe",
+                  b"list-unsubscribe-post", b"mime-version", b"content-type"]
+
+
+@dataclass(frozen=True)
+class DkimKey:
+    selector: str
+    domain: str  # d=: the domain whose DNS holds <selector>._domainkey's public key
+    private_key: bytes  # PEM
+
+    def sign(self, data: bytes) -> bytes:
+        """The DKIM-Signature header line for a message (to go before it)."""
+        return dkim.sign(data, self.selector.encode(), self.domain.encode(), self.private_key,
+                         include_headers=SIGNED_HEADERS)
+
+    @classmethod
+    def from_environment(cls, env: Mapping[str, str], sender: str) -> DkimKey | None:
+        """Raises ValueError when only one of the selector and the key file is set, or the file is unreadable."""
+        selector, key_file = env.get("KASSA_DKIM_SELECTOR", ""), env.get("KASSA_DKIM_KEY_FILE", "")
+        if not selector and not key_file:
+            return None
+        if not selector or not key_file:
+            raise ValueError("KASSA_DKIM_SELECTOR and KASSA_DKIM_KEY_FILE: DKIM signing needs both")
+        try:
+            private_key = Path(key_file).read_bytes()
+        except OSError as error:
+            raise ValueError(f"KASSA_DKIM_KEY_FILE: cannot read {key_file}: {error.strerror}") from None
+        return cls(selector, env.get("KASSA_DKIM_DOMAIN") or parseaddr(sender)[1].split("@")[1], private_key)
 
 
 @dataclass(frozen=True)
@@ -71,6 +128,9 @@ class MailerConfig:
     health_port: int
     bridge_url: str  # for the payment links in messages
     smtp: SmtpSettings
+    dkim_key: DkimKey | None  # None: mail goes unsigned
+    unsubscribe_key: str  # signs the unsubscribe links (bridge/unsubscribe.py)
+    sms: BulkSmsSettings
     poll: float  # seconds between rounds without a NOTIFY
     lease: timedelta  # how long a claimed message is this worker's before another may send it
     first_retry: timedelta  # after the first failed attempt; doubles with each one after
@@ -100,22 +160,35 @@ class MailerConfig:
                    smtp=SmtpSettings(env["KASSA_SMTP_HOST"], number("KASSA_SMTP_PORT", "587", int),
                                      tls, env.get("KASSA_SMTP_USER", ""),
                                      env.get("KASSA_SMTP_PASSWORD", ""), sender),
+                   dkim_key=DkimKey.from_environment(env, sender),
+                   unsubscribe_key=env["KASSA_UNSUBSCRIBE_KEY"],
+                   sms=BulkSmsSettings(env["KASSA_BULKSMS_USERNAME"], env["KASSA_BULKSMS_PASSWORD"],
+                                       env["KASSA_BULKSMS_URL"], env.get("KASSA_SMS_FROM", "")),
                    poll=number("KASSA_MAIL_POLL_SECONDS", "2"),
                    lease=timedelta(seconds=number("KASSA_MAIL_LEASE_SECONDS", "300")),
                    first_retry=timedelta(seconds=number("KASSA_MAIL_RETRY_SECONDS", "30")),
                    max_attempts=number("KASSA_MAIL_MAX_ATTEMPTS", "8", int))
 
 
-def email_of(claimed: asyncpg.Record, rendered: messages.Rendered, sender: str) -> EmailMessage:
+def email_of(claimed: asyncpg.Record, rendered: messages.Rendered, config: MailerConfig) -> EmailMessage:
     mail = EmailMessage()
-    mail["From"] = sender
+    sender = config.smtp.sender
+    name, address = parseaddr(sender)
+    mail["From"] = formataddr((claimed["sender_name"] or name, address))
+    if claimed["reply_to"]:
+        mail["Reply-To"] = claimed["reply_to"]
     mail["To"] = claimed["recipient"]
     mail["Subject"] = rendered.subject
     mail["Date"] = formatdate(localtime=False)
     # The same ids on every attempt: a receiver can tell a message sent twice (at least once).
-    mail["Message-ID"] = f"<{claimed['message_id']}@{parseaddr(sender)[1].split('@')[1]}>"
+    mail["Message-ID"] = f"<{claimed['message_id']}@{address.split('@')[1]}>"
     mail["X-Kassa-Event-Id"] = str(claimed["event_id"])
     mail["X-Kassa-Event-Kind"] = claimed["kind"]
+    if not claimed["mandatory"]:  # a mandatory kind cannot be turned off: no link to pretend it can
+        link = unsubscribe.link_for(config.bridge_url, config.unsubscribe_key, claimed["tenant_id"],
+                                    claimed["customer_id"], claimed["kind"])
+        mail["List-Unsubscribe"] = f"<{link}>"
+        mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     mail.set_content(rendered.text)
     mail.add_alternative(rendered.html, subtype="html")
     return mail
@@ -169,27 +242,48 @@ class Mailer:
                     pass
 
     async def round(self) -> bool:
-        """One fan-out and one batch of sends; True when there may be more to do at once."""
+        """One fan-out and one batch of sends a channel; True when there may be more to do at once."""
         fanned = await self.pool.fetchval("SELECT internal.fan_out_events($1)", BATCH)
-        claimed = await self.pool.fetch("SELECT * FROM internal.claim_messages($1, $2, $3)", "email", BATCH,
-                                        self.config.lease)
-        for message in claimed:
-            try:
-                await self.deliver(message)
-            except asyncpg.PostgresError as error:
-                if error.sqlstate != NOT_BEING_SENT:
-                    raise
-                # Its lease ran out while this worker sent it, and another worker has it now.
-                log.warning("message %s: %s", message["message_id"], error)
-        return fanned == BATCH or len(claimed) == BATCH
+        full = fanned == BATCH
+        for channel, send in (("email", self.send_email), ("sms", self.send_sms)):
+            claimed = await self.pool.fetch("SELECT * FROM internal.claim_messages($1, $2, $3)", channel, BATCH,
+                                            self.config.lease)
+            for message in claimed:
+                try:
+                    await self.deliver(message, send)
+                except asyncpg.PostgresError as error:
+                    if error.sqlstate != NOT_BEING_SENT:
+                        raise
+                    # Its lease ran out while this worker sent it, and another worker has it now.
+                    log.warning("message %s: %s", message["message_id"], error)
+            full = full or len(claimed) == BATCH
+        return full
 
-    async def deliver(self, claimed: asyncpg.Record) -> None:
+    async def send_email(self, claimed: asyncpg.Record, event: messages.Event) -> tuple[str, None]:
+        """Sends the message as an e-mail; its subject (an e-mail has no segments)."""
+        rendered = messages.render(event, self.config.bridge_url)
+        await asyncio.to_thread(self.config.smtp.send, email_of(claimed, rendered, self.config), self.config.dkim_key)
+        return rendered.subject, None
+
+    async def send_sms(self, claimed: asyncpg.Record, event: messages.Event) -> tuple[str, int]:
+        """Sends the message as an SMS; its text and the segments it took."""
+        text = messages.render_sms(event)
+        await asyncio.to_thread(self.config.sms.send, claimed["recipient"], text, claimed["message_id"].hex)
+        return text, segments(text).parts
+
+    async def deliver(self, claimed: asyncpg.Record,
+                      send: Callable[[asyncpg.Record, messages.Event], Awaitable[tuple[str, int | None]]]) -> None:
         event = messages.Event(claimed["kind"], json.loads(claimed["payload"]), claimed["locale"],
                                claimed["tenant_name"], claimed["minor_units"])
         try:
-            rendered = messages.render(event, self.config.bridge_url)
-            await asyncio.to_thread(self.config.smtp.send, email_of(claimed, rendered, self.config.smtp.sender))
-        except (ValueError, smtplib.SMTPException, OSError) as error:
+            subject, parts = await send(claimed, event)
+        except HardBounce as bounce:
+            await self.pool.execute("SELECT internal.record_message_bounced($1, $2, $3)",
+                                    claimed["tenant_id"], claimed["message_id"], f"hard bounce: {bounce}")
+            self.failed += 1
+            log.warning("message %s bounced, its address is suppressed: %s", claimed["message_id"], bounce)
+            return
+        except (ValueError, smtplib.SMTPException, OSError, BulkSmsError) as error:
             outcome = await self.pool.fetchval("SELECT internal.record_message_failed($1, $2, $3, $4, $5)",
                                                claimed["tenant_id"], claimed["message_id"], f"{type(error).__name__}: {error}",
                                                self.config.first_retry, self.config.max_attempts)
@@ -197,8 +291,8 @@ class Mailer:
             log.warning("message %s (attempt %s) not sent, now %s: %s", claimed["message_id"], claimed["attempts"],
                         outcome, error)
             return
-        await self.pool.execute("SELECT internal.record_message_sent($1, $2, $3)",
-                                claimed["tenant_id"], claimed["message_id"], rendered.subject)
+        await self.pool.execute("SELECT internal.record_message_sent($1, $2, $3, $4)",
+                                claimed["tenant_id"], claimed["message_id"], subject, parts)
         self.sent += 1
 
 

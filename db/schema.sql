@@ -633,6 +633,8 @@ CREATE TABLE kassa.tenants (
     date_window_forward_days integer DEFAULT 366 NOT NULL,
     dunning_fee_vat_category text,
     mandatory_message_kinds text[] DEFAULT ARRAY['invoice_issued'::text] NOT NULL,
+    mail_sender_name text,
+    mail_reply_to text,
     CONSTRAINT tenants_account_number_format_max_length CHECK ((char_length(account_number_format) <= 64)),
     CONSTRAINT tenants_address_max_length CHECK ((char_length(address) <= 1000)),
     CONSTRAINT tenants_billing_days_valid CHECK (((cardinality(billing_days) > 0) AND (billing_days <@ ARRAY[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31]))),
@@ -649,6 +651,9 @@ CREATE TABLE kassa.tenants (
     CONSTRAINT tenants_legal_name_not_blank CHECK ((legal_name ~ '[^[:space:]\u0085\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]'::text)),
     CONSTRAINT tenants_locale_known CHECK ((locale ~ '^(en|de)(_[A-Z]{2})?$'::text)),
     CONSTRAINT tenants_locale_max_length CHECK ((char_length(locale) <= 35)),
+    CONSTRAINT tenants_mail_reply_to_format CHECK ((mail_reply_to ~* '^[^@\s]+@[^@\s]+\.[^@\s]+$'::text)),
+    CONSTRAINT tenants_mail_reply_to_max_length CHECK ((char_length(mail_reply_to) <= 254)),
+    CONSTRAINT tenants_mail_sender_name_max_length CHECK ((char_length(mail_sender_name) <= 100)),
     CONSTRAINT tenants_mandatory_message_kinds_max_length CHECK ((cardinality(mandatory_message_kinds) <= 64)),
     CONSTRAINT tenants_name_max_length CHECK ((char_length(name) <= 200)),
     CONSTRAINT tenants_name_not_blank CHECK ((name ~ '[^[:space:]\u0085\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]'::text)),
@@ -1191,7 +1196,7 @@ CREATE FUNCTION internal.claim_invoice_charge(p_tenant uuid, p_invoice uuid, p_d
 
 ALTER FUNCTION internal.claim_invoice_charge(p_tenant uuid, p_invoice uuid, p_due_on date, p_dunning_step integer) OWNER TO kassa_owner;
 
-CREATE FUNCTION internal.claim_messages(p_channel text, p_limit integer, p_lease interval) RETURNS TABLE(tenant_id uuid, message_id uuid, event_id uuid, kind text, payload jsonb, recipient text, locale text, attempts integer, tenant_name text, minor_units smallint)
+CREATE FUNCTION internal.claim_messages(p_channel text, p_limit integer, p_lease interval) RETURNS TABLE(tenant_id uuid, message_id uuid, event_id uuid, kind text, payload jsonb, recipient text, locale text, attempts integer, tenant_name text, minor_units smallint, customer_id uuid, mandatory boolean, sender_name text, reply_to text)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
@@ -1799,6 +1804,13 @@ CREATE FUNCTION internal.ledger_mismatches(p_tenant uuid DEFAULT NULL::uuid) RET
 
 ALTER FUNCTION internal.ledger_mismatches(p_tenant uuid) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.lift_email_suppression() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.lift_email_suppression() OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.link_reason(p_reason text) RETURNS text
     LANGUAGE sql IMMUTABLE
     SET search_path TO ''
@@ -2278,6 +2290,13 @@ CREATE FUNCTION internal.record_manual_payment(p_tenant uuid, p_customer uuid, p
 
 ALTER FUNCTION internal.record_manual_payment(p_tenant uuid, p_customer uuid, p_amount bigint, p_method text, p_reason text, p_reference text, p_actor text) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.record_message_bounced(p_tenant uuid, p_message uuid, p_error text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.record_message_bounced(p_tenant uuid, p_message uuid, p_error text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.record_message_failed(p_tenant uuid, p_message uuid, p_error text, p_first_retry interval, p_max_attempts integer) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -2285,12 +2304,12 @@ CREATE FUNCTION internal.record_message_failed(p_tenant uuid, p_message uuid, p_
 
 ALTER FUNCTION internal.record_message_failed(p_tenant uuid, p_message uuid, p_error text, p_first_retry interval, p_max_attempts integer) OWNER TO kassa_owner;
 
-CREATE FUNCTION internal.record_message_sent(p_tenant uuid, p_message uuid, p_subject text) RETURNS void
+CREATE FUNCTION internal.record_message_sent(p_tenant uuid, p_message uuid, p_subject text, p_segments integer DEFAULT NULL::integer) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 
-ALTER FUNCTION internal.record_message_sent(p_tenant uuid, p_message uuid, p_subject text) OWNER TO kassa_owner;
+ALTER FUNCTION internal.record_message_sent(p_tenant uuid, p_message uuid, p_subject text, p_segments integer) OWNER TO kassa_owner;
 
 CREATE TABLE kassa.payment_refunds (
     tenant_id uuid NOT NULL,
@@ -2678,6 +2697,13 @@ CREATE FUNCTION internal.top_up_limits(p_tenant uuid, OUT min_top_up bigint, OUT
     AS $$…$$;
 
 ALTER FUNCTION internal.top_up_limits(p_tenant uuid, OUT min_top_up bigint, OUT max_top_up bigint) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.unsubscribe(p_tenant uuid, p_customer uuid, p_kind text, p_channel text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.unsubscribe(p_tenant uuid, p_customer uuid, p_kind text, p_channel text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.use_payment_link(p_tenant_id uuid, p_link_id uuid, p_payment_id uuid) RETURNS boolean
     LANGUAGE sql SECURITY DEFINER
@@ -3342,6 +3368,31 @@ CREATE VIEW api.message_preferences WITH (security_invoker='true') AS
 
 ALTER TABLE api.message_preferences OWNER TO kassa_owner;
 
+CREATE TABLE kassa.message_suppressions (
+    tenant_id uuid NOT NULL,
+    customer_id uuid NOT NULL,
+    channel text NOT NULL,
+    recipient text NOT NULL,
+    reason text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT message_suppressions_channel_known CHECK ((channel = ANY (ARRAY['email'::text, 'sms'::text]))),
+    CONSTRAINT message_suppressions_reason_max_length CHECK ((char_length(reason) <= 4000)),
+    CONSTRAINT message_suppressions_recipient_max_length CHECK ((char_length(recipient) <= 254))
+);
+
+ALTER TABLE kassa.message_suppressions OWNER TO kassa_owner;
+
+CREATE VIEW api.message_suppressions WITH (security_invoker='true') AS
+ SELECT message_suppressions.tenant_id,
+    message_suppressions.customer_id,
+    message_suppressions.channel,
+    message_suppressions.recipient,
+    message_suppressions.reason,
+    message_suppressions.created_at
+   FROM kassa.message_suppressions;
+
+ALTER TABLE api.message_suppressions OWNER TO kassa_owner;
+
 CREATE TABLE kassa.messages (
     tenant_id uuid NOT NULL,
     id bigint NOT NULL,
@@ -3358,11 +3409,13 @@ CREATE TABLE kassa.messages (
     last_error text,
     sent_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    segments smallint,
     CONSTRAINT messages_attempts_not_negative CHECK ((attempts >= 0)),
     CONSTRAINT messages_channel_known CHECK ((channel = ANY (ARRAY['email'::text, 'sms'::text]))),
     CONSTRAINT messages_last_error_max_length CHECK ((char_length(last_error) <= 4000)),
     CONSTRAINT messages_locale_max_length CHECK ((char_length(locale) <= 35)),
     CONSTRAINT messages_recipient_max_length CHECK ((char_length(recipient) <= 254)),
+    CONSTRAINT messages_segments_positive CHECK ((segments > 0)),
     CONSTRAINT messages_sent_has_time CHECK (((status = 'sent'::text) = (sent_at IS NOT NULL))),
     CONSTRAINT messages_status_known CHECK ((status = ANY (ARRAY['queued'::text, 'sending'::text, 'sent'::text, 'failed'::text, 'suppressed'::text]))),
     CONSTRAINT messages_subject_max_length CHECK ((char_length(subject) <= 500))
@@ -3401,6 +3454,7 @@ CREATE VIEW api.messages WITH (security_invoker='true') AS
     m.recipient,
     m.locale,
     m.subject,
+    m.segments,
     m.status,
     m.attempts,
     m.next_attempt_at,
@@ -3798,7 +3852,9 @@ CREATE VIEW api.tenants WITH (security_invoker='true') AS
     tenants.status,
     tenants.created_at,
     tenants.dunning_fee_vat_category,
-    tenants.mandatory_message_kinds
+    tenants.mandatory_message_kinds,
+    tenants.mail_sender_name,
+    tenants.mail_reply_to
    FROM kassa.tenants;
 
 ALTER TABLE api.tenants OWNER TO kassa_owner;
@@ -4092,6 +4148,9 @@ ALTER TABLE ONLY kassa.low_balance_thresholds
 
 ALTER TABLE ONLY kassa.message_preferences
     ADD CONSTRAINT message_preferences_pkey PRIMARY KEY (tenant_id, customer_id, kind, channel);
+
+ALTER TABLE ONLY kassa.message_suppressions
+    ADD CONSTRAINT message_suppressions_pkey PRIMARY KEY (tenant_id, customer_id, channel);
 
 ALTER TABLE ONLY kassa.messages
     ADD CONSTRAINT messages_one_per_recipient UNIQUE (tenant_id, notification_id, channel, recipient);
@@ -4526,7 +4585,7 @@ CREATE TRIGGER check_product BEFORE INSERT OR UPDATE OF name, description ON kas
 
 CREATE TRIGGER check_service_text BEFORE INSERT OR UPDATE OF installation_address, reference ON kassa.services FOR EACH ROW EXECUTE FUNCTION internal.check_text_columns('installation_address', 'installation_address', '1000', 'optional', 'reference', 'reference', '4000', 'optional');
 
-CREATE TRIGGER check_tenant BEFORE INSERT OR UPDATE OF timezone, name, legal_name, address, vat_number, locale, mandatory_message_kinds ON kassa.tenants FOR EACH ROW EXECUTE FUNCTION internal.check_tenant();
+CREATE TRIGGER check_tenant BEFORE INSERT OR UPDATE OF timezone, name, legal_name, address, vat_number, locale, mandatory_message_kinds, mail_sender_name ON kassa.tenants FOR EACH ROW EXECUTE FUNCTION internal.check_tenant();
 
 CREATE TRIGGER default_dunning_schedule AFTER INSERT ON kassa.tenants REFERENCING NEW TABLE AS new_tenants FOR EACH STATEMENT EXECUTE FUNCTION internal.default_dunning_schedule();
 
@@ -4555,6 +4614,8 @@ CREATE TRIGGER guard_customer_update BEFORE UPDATE ON kassa.customers FOR EACH R
 CREATE TRIGGER guard_price_version BEFORE UPDATE ON kassa.price_versions FOR EACH ROW EXECUTE FUNCTION internal.guard_price_version();
 
 CREATE TRIGGER guard_service BEFORE UPDATE OF tenant_id, id, customer_id, billing_day, status, price_version_id, activated_on, suspended_on, suspension_reason, cancelled_on ON kassa.services FOR EACH ROW EXECUTE FUNCTION internal.guard_service();
+
+CREATE TRIGGER lift_email_suppression AFTER UPDATE OF email ON kassa.customers FOR EACH ROW WHEN ((old.email IS DISTINCT FROM new.email)) EXECUTE FUNCTION internal.lift_email_suppression();
 
 CREATE TRIGGER notify_balances AFTER UPDATE ON kassa.billing_accounts REFERENCING OLD TABLE AS old_accounts NEW TABLE AS new_accounts FOR EACH STATEMENT EXECUTE FUNCTION internal.notify_balances();
 
@@ -4693,6 +4754,9 @@ ALTER TABLE ONLY kassa.low_balance_thresholds
 
 ALTER TABLE ONLY kassa.message_preferences
     ADD CONSTRAINT message_preferences_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
+
+ALTER TABLE ONLY kassa.message_suppressions
+    ADD CONSTRAINT message_suppressions_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
 
 ALTER TABLE ONLY kassa.messages
     ADD CONSTRAINT messages_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
@@ -4871,6 +4935,8 @@ CREATE POLICY customer_select ON kassa.low_balance_thresholds FOR SELECT TO cust
 
 CREATE POLICY customer_select ON kassa.message_preferences FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
 
+CREATE POLICY customer_select ON kassa.message_suppressions FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
 CREATE POLICY customer_select ON kassa.messages FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
 
 CREATE POLICY customer_select ON kassa.notifications FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
@@ -4934,6 +5000,8 @@ ALTER TABLE kassa.ledger_entries ENABLE ROW LEVEL SECURITY;
 ALTER TABLE kassa.low_balance_thresholds ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.message_preferences ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.message_suppressions ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.messages ENABLE ROW LEVEL SECURITY;
 
@@ -5030,6 +5098,8 @@ CREATE POLICY staff_select ON kassa.ledger_entries FOR SELECT TO staff USING ((t
 CREATE POLICY staff_select ON kassa.low_balance_thresholds FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 CREATE POLICY staff_select ON kassa.message_preferences FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.message_suppressions FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 CREATE POLICY staff_select ON kassa.messages FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
@@ -5326,6 +5396,10 @@ GRANT UPDATE(date_window_forward_days) ON TABLE kassa.tenants TO staff;
 GRANT UPDATE(dunning_fee_vat_category) ON TABLE kassa.tenants TO staff;
 
 GRANT UPDATE(mandatory_message_kinds) ON TABLE kassa.tenants TO staff;
+
+GRANT UPDATE(mail_sender_name) ON TABLE kassa.tenants TO staff;
+
+GRANT UPDATE(mail_reply_to) ON TABLE kassa.tenants TO staff;
 
 GRANT SELECT ON TABLE api.statement_lines TO customer;
 GRANT SELECT ON TABLE api.statement_lines TO staff;
@@ -5802,6 +5876,8 @@ GRANT ALL ON FUNCTION internal.last_scheduled_slots() TO kassa_worker;
 REVOKE ALL ON FUNCTION internal.ledger_mismatches(p_tenant uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.ledger_mismatches(p_tenant uuid) TO kassa_worker;
 
+REVOKE ALL ON FUNCTION internal.lift_email_suppression() FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.link_reason(p_reason text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.link_token_hash(p_token text) FROM PUBLIC;
@@ -5948,11 +6024,14 @@ GRANT ALL ON FUNCTION internal.record_mandate_request(p_tenant uuid, p_method uu
 
 REVOKE ALL ON FUNCTION internal.record_manual_payment(p_tenant uuid, p_customer uuid, p_amount bigint, p_method text, p_reason text, p_reference text, p_actor text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.record_message_bounced(p_tenant uuid, p_message uuid, p_error text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.record_message_bounced(p_tenant uuid, p_message uuid, p_error text) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.record_message_failed(p_tenant uuid, p_message uuid, p_error text, p_first_retry interval, p_max_attempts integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.record_message_failed(p_tenant uuid, p_message uuid, p_error text, p_first_retry interval, p_max_attempts integer) TO kassa_worker;
 
-REVOKE ALL ON FUNCTION internal.record_message_sent(p_tenant uuid, p_message uuid, p_subject text) FROM PUBLIC;
-GRANT ALL ON FUNCTION internal.record_message_sent(p_tenant uuid, p_message uuid, p_subject text) TO kassa_worker;
+REVOKE ALL ON FUNCTION internal.record_message_sent(p_tenant uuid, p_message uuid, p_subject text, p_segments integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.record_message_sent(p_tenant uuid, p_message uuid, p_subject text, p_segments integer) TO kassa_worker;
 
 GRANT SELECT ON TABLE kassa.payment_refunds TO staff;
 GRANT SELECT ON TABLE kassa.payment_refunds TO customer;
@@ -6075,6 +6154,9 @@ GRANT ALL ON FUNCTION internal.tenant_year(p_tenant uuid) TO staff;
 REVOKE ALL ON FUNCTION internal.top_up_bonus(p_tenant uuid, p_amount bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.top_up_limits(p_tenant uuid, OUT min_top_up bigint, OUT max_top_up bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.unsubscribe(p_tenant uuid, p_customer uuid, p_kind text, p_channel text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.unsubscribe(p_tenant uuid, p_customer uuid, p_kind text, p_channel text) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.use_payment_link(p_tenant_id uuid, p_link_id uuid, p_payment_id uuid) FROM PUBLIC;
 
@@ -6243,6 +6325,12 @@ GRANT SELECT ON TABLE kassa.message_preferences TO staff;
 
 GRANT SELECT ON TABLE api.message_preferences TO customer;
 GRANT SELECT ON TABLE api.message_preferences TO staff;
+
+GRANT SELECT ON TABLE kassa.message_suppressions TO customer;
+GRANT SELECT ON TABLE kassa.message_suppressions TO staff;
+
+GRANT SELECT ON TABLE api.message_suppressions TO customer;
+GRANT SELECT ON TABLE api.message_suppressions TO staff;
 
 GRANT SELECT ON TABLE kassa.messages TO customer;
 GRANT SELECT ON TABLE kassa.messages TO staff;
@@ -6422,6 +6510,10 @@ GRANT UPDATE(payment_terms_days) ON TABLE api.tenants TO staff;
 GRANT UPDATE(dunning_fee_vat_category) ON TABLE api.tenants TO staff;
 
 GRANT UPDATE(mandatory_message_kinds) ON TABLE api.tenants TO staff;
+
+GRANT UPDATE(mail_sender_name) ON TABLE api.tenants TO staff;
+
+GRANT UPDATE(mail_reply_to) ON TABLE api.tenants TO staff;
 
 GRANT SELECT ON TABLE kassa.vat_rates TO customer;
 GRANT SELECT ON TABLE kassa.vat_rates TO staff;

@@ -137,3 +137,21 @@ RETURNS timestamptz LANGUAGE sql STABLE SET search_path = '' AS $$
          END
     FROM (SELECT p_at AT TIME ZONE p_zone) local (at)
 $$;
+
+-- The unsubscribe link of a mail (bridge/unsubscribe.py, its token signed by the bridge): the
+-- kind off on the channel for the customer. False when there was nothing to turn off: the kind
+-- is mandatory for the tenant (its mail carries no link), or the customer is unknown.
+CREATE OR REPLACE FUNCTION internal.unsubscribe(p_tenant uuid, p_customer uuid, p_kind text, p_channel text)
+RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+BEGIN
+  PERFORM internal.check_event_kind(p_kind, 'an unsubscribe link');
+  IF NOT EXISTS (SELECT FROM kassa.customers c JOIN kassa.tenants t ON t.id = c.tenant_id
+                  WHERE c.tenant_id = p_tenant AND c.id = p_customer AND NOT p_kind = ANY (t.mandatory_message_kinds))
+     OR NOT p_channel = ANY (internal.message_channels()) THEN
+    RETURN false;
+  END IF;
+  INSERT INTO kassa.message_preferences AS p (tenant_id, customer_id, kind, channel, enabled)
+  VALUES (p_tenant, p_customer, p_kind, p_channel, false)
+      ON CONFLICT (tenant_id, customer_id, kind, channel) DO UPDATE SET enabled = false, updated_at = now();
+  RETURN true;
+END $$;

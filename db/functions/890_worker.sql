@@ -117,7 +117,10 @@ GRANT EXECUTE ON FUNCTION
   internal.events_after(xid8, bigint, integer, uuid, uuid), internal.event_position(uuid, uuid, uuid),
   -- message delivery (bridge/mailer.py)
   internal.fan_out_events(integer), internal.claim_messages(text, integer, interval),
-  internal.record_message_sent(uuid, uuid, text), internal.record_message_failed(uuid, uuid, text, interval, integer),
+  internal.record_message_sent(uuid, uuid, text, integer), internal.record_message_failed(uuid, uuid, text, interval, integer),
+  internal.record_message_bounced(uuid, uuid, text),
+  -- the unsubscribe links of mail (bridge/unsubscribe.py)
+  internal.unsubscribe(uuid, uuid, text, text),
   -- top-ups, refunds, Stripe webhooks
   internal.check_return_url(uuid, text, text), internal.begin_top_up(uuid, uuid, bigint, text),
   internal.attach_checkout(uuid, uuid, text, text, jsonb),

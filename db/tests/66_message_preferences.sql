@@ -3,7 +3,7 @@
 -- channel opted out of, lets messages wait out quiet hours (in the tenant's time zone), and sends
 -- a mandatory kind by e-mail at once whatever the customer chose.
 BEGIN;
-SELECT plan(30);
+SELECT plan(40);
 \ir helpers/two_tenants.sql
 \ir helpers/clock.sql
 
@@ -79,6 +79,40 @@ SELECT is(internal.after_quiet_hours('2026-03-02 11:00+00', '12:00', '14:00', 'E
           '12:30 in Berlin, inside 12:00-14:00: at 14:00 Berlin time');
 SELECT is(internal.after_quiet_hours('2026-03-02 14:00+00', '12:00', '14:00', 'Europe/Berlin'), '2026-03-02 14:00+00',
           'outside the window: at once');
+
+-- Hard bounces: the message fails at once, later ones to the address are suppressed with the reason.
+CREATE TEMP TABLE bouncing AS
+  SELECT c.tenant_id, c.message_id FROM internal.claim_messages('email', 10, interval '5 minutes') c
+   WHERE c.recipient = 'a2@example.com';
+SELECT is((SELECT count(*)::int FROM bouncing), 1, 'A2''s mail is claimed');
+SELECT lives_ok($$SELECT internal.record_message_bounced(tenant_id, message_id, 'hard bounce: 550 5.1.1 no such mailbox') FROM bouncing$$,
+                'a hard bounce is recorded');
+SELECT is((SELECT status || ' ' || attempts FROM kassa.messages m JOIN bouncing b ON b.message_id = m.public_id),
+          'failed 1', 'the bounced message fails without more attempts');
+SELECT throws_ok($$SELECT internal.record_message_bounced(tenant_id, message_id, 'again') FROM bouncing$$, 'P0Z02', NULL,
+                 'a message not being sent is not recorded bounced');
+INSERT INTO kassa.notifications (tenant_id, customer_id, kind, payload)
+VALUES ('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-0000000000a2', 'invoice_issued', '{}');
+SELECT internal.fan_out_events(10);
+SELECT is((SELECT status || ' ' || last_error FROM kassa.messages
+            WHERE recipient = 'a2@example.com' ORDER BY id DESC LIMIT 1),
+          'suppressed the address bounced on ' || internal.clock_now()::date || ': hard bounce: 550 5.1.1 no such mailbox',
+          'the next message to the address is suppressed, with the reason (a mandatory one too)');
+SELECT pg_temp.act_as('staff', 'aaaaaaaa-0000-4000-8000-00000000000a');
+SELECT is((SELECT recipient FROM api.message_suppressions), 'a2@example.com', 'staff see the suppressed address');
+UPDATE api.customers SET email = 'andile@example.com' WHERE id = 'aaaaaaaa-0000-4000-8000-0000000000a2';
+SELECT is((SELECT count(*)::int FROM api.message_suppressions), 0, 'a new address lifts the suppression');
+SELECT pg_temp.act_as_owner();
+INSERT INTO kassa.notifications (tenant_id, customer_id, kind, payload)
+VALUES ('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-0000000000a2', 'invoice_issued', '{}');
+SELECT internal.fan_out_events(10);
+SELECT is((SELECT status FROM kassa.messages WHERE recipient = 'andile@example.com'), 'queued', 'mail to it is queued again');
+
+-- Unsubscribe links.
+SELECT is(internal.unsubscribe('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-0000000000a2', 'low_balance', 'email'),
+          true, 'an unsubscribe link turns a kind off');
+SELECT is(internal.unsubscribe('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-0000000000a2', 'invoice_issued', 'email'),
+          false, '... not a mandatory one');
 
 SELECT * FROM finish();
 ROLLBACK;
