@@ -3,7 +3,7 @@
 -- channel opted out of, lets messages wait out quiet hours (in the tenant's time zone), and sends
 -- a mandatory kind by e-mail at once whatever the customer chose.
 BEGIN;
-SELECT plan(40);
+SELECT plan(42);
 \ir helpers/two_tenants.sql
 \ir helpers/clock.sql
 
@@ -18,6 +18,7 @@ SELECT pg_temp.act_as('customer', 'aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaa
 SELECT lives_ok($$SELECT api.set_message_preference('low_balance', 'sms', true)$$, 'a customer opts into SMS for a kind');
 SELECT lives_ok($$SELECT api.set_message_preference('low_balance', 'email', false)$$, '... and out of its e-mail');
 SELECT lives_ok($$SELECT api.set_message_preference('invoice_issued', 'email', false)$$, '... and out of a mandatory kind''s');
+SELECT lives_ok($$SELECT api.set_message_preference('invoice_issued', 'sms', true)$$, '... and into a mandatory kind''s SMS');
 SELECT lives_ok($$SELECT api.set_quiet_hours('21:00', '07:00')$$, 'a customer sets quiet hours over midnight');
 SELECT throws_ok($$SELECT api.set_message_preference('low_ballance', 'sms', true)$$, 'P0F01', NULL, 'an unknown kind is refused');
 SELECT throws_ok($$SELECT api.set_message_preference('low_balance', 'fax', true)$$, 'P0F02', NULL, 'an unknown channel is refused');
@@ -29,8 +30,10 @@ SELECT throws_ok($$SELECT api.set_message_preference('low_balance', 'sms', true,
                  'P0F05', NULL, 'a customer sets no other customer''s preferences');
 SELECT is((SELECT array_agg(channel || ' ' || enabled || ' ' || coalesce(chosen::text, '-') || ' ' || mandatory ORDER BY channel)
              FROM api.message_preferences WHERE kind = 'invoice_issued'),
-          ARRAY['email true false true', 'sms false - true'],
-          'a mandatory kind is enabled on e-mail whatever the customer chose; SMS is off without a choice');
+          ARRAY['email true false true', 'sms true true true'],
+          'a mandatory kind is enabled on e-mail whatever the customer chose; on SMS as chosen');
+SELECT is((SELECT enabled FROM api.message_preferences WHERE kind = 'payment_failed' AND channel = 'sms'), false,
+          'SMS is off without a choice');
 SELECT is((SELECT count(DISTINCT customer_id)::int FROM api.message_preferences), 1, 'a customer sees their own preferences');
 SELECT is((SELECT starts || '-' || ends || ' ' || timezone FROM api.quiet_hours), '21:00-07:00 Africa/Johannesburg',
           'quiet hours in the tenant''s time zone');
@@ -62,17 +65,20 @@ SELECT is((SELECT array_agg(n.kind || ' ' || m.channel || ' ' || m.recipient || 
              FROM kassa.messages m JOIN kassa.notifications n ON n.public_id = m.notification_id
             WHERE m.customer_id = 'aaaaaaaa-0000-4000-8000-0000000000a1'),
           ARRAY['invoice_issued email a1@example.com ' || '2026-03-02 20:30:00+00'::timestamptz::text,
+                'invoice_issued sms +27820000001 ' || '2026-03-02 20:30:00+00'::timestamptz::text,
                 'low_balance sms +27820000001 ' || '2026-03-03 05:00:00+00'::timestamptz::text],
-          'no e-mail of a kind opted out of; the SMS waits until 07:00 local; the mandatory invoice goes at once by e-mail');
+          'no e-mail of a kind opted out of; its SMS waits until 07:00 local; the mandatory invoice goes at once, '
+          'by e-mail and by the SMS opted into');
 SELECT is((SELECT array_agg(n.kind || ' ' || m.channel) FROM kassa.messages m
              JOIN kassa.notifications n ON n.public_id = m.notification_id
             WHERE m.customer_id = 'aaaaaaaa-0000-4000-8000-0000000000a2'),
           ARRAY['low_balance email'], 'staff''s opt-out holds; no SMS to a customer without a phone number');
-SELECT is((SELECT count(*)::int FROM internal.claim_messages('sms', 10, interval '5 minutes')), 0,
-          'an SMS in quiet hours is not claimed');
+SELECT is((SELECT array_agg(kind) FROM internal.claim_messages('sms', 10, interval '5 minutes')), ARRAY['invoice_issued'],
+          'an SMS in quiet hours is not claimed, a mandatory one is');
 SELECT pg_temp.travel_to('2026-03-03 05:00:00+00');
-SELECT is((SELECT array_agg(recipient) FROM internal.claim_messages('sms', 10, interval '5 minutes')), ARRAY['+27820000001'],
-          'at their end it is, by the SMS channel only');
+SELECT is((SELECT array_agg(c.kind || ' ' || c.recipient ORDER BY c.kind) FROM internal.claim_messages('sms', 10, interval '5 minutes') c),
+          ARRAY['invoice_issued +27820000001', 'low_balance +27820000001'],
+          'at their end the waiting SMS is claimed (the mandatory one again: its lease ran out), by the SMS channel only');
 
 -- Quiet hours within one day, and the times outside any window.
 SELECT is(internal.after_quiet_hours('2026-03-02 11:00+00', '12:00', '14:00', 'Europe/Berlin'), '2026-03-02 13:00+00',
