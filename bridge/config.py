@@ -36,6 +36,7 @@ class Config:
     rate_limit: int  # requests per client address and minute; 0: no limit
     pay_limits: PayLimits  # the payment pages' own limits (bridge/pay.py)
     vapid_public_key: str  # what browsers subscribe to web push with (GET /push/key)
+    unsubscribe_key: str  # signs and checks the unsubscribe links of mail (bridge/unsubscribe.py)
 
     @classmethod
     def from_environment(cls, env: Mapping[str, str] = os.environ) -> Config:
@@ -49,7 +50,8 @@ class Config:
                        ("KASSA_PAY_PAGE_VIEWS_PER_MINUTE", PayLimits.page_views_per_address),
                        ("KASSA_PAY_UNKNOWN_TOKENS_PER_MINUTE", PayLimits.unknown_tokens_per_address),
                        ("KASSA_PAY_TOKEN_VIEWS_PER_MINUTE", PayLimits.views_per_token)))),
-                   vapid_public_key=vapid.public_key(env["KASSA_VAPID_PRIVATE_KEY"]))
+                   vapid_public_key=vapid.public_key(env["KASSA_VAPID_PRIVATE_KEY"]),
+                   unsubscribe_key=env["KASSA_UNSUBSCRIBE_KEY"])
 
 
 def current() -> Config:

@@ -1,15 +1,28 @@
-"""The delivery worker: the outbox's events to customers by e-mail (docs/messages.md).
+"""The delivery worker: the outbox's events to customers by e-mail, SMS and web push
+(docs/messages.md).
 
 `python -m bridge.mailer` (started by `kassa up`). Each round fans undelivered events out into
-messages (internal.fan_out_events), claims the messages that are due (internal.claim_messages:
-leased, so a worker that dies leaves them to another after the lease), renders each one
-(bridge/messages.py), sends it over SMTP and records the outcome; a failed send is retried with
-a backoff until its attempts run out. Several workers may run at once: the claims skip what
+messages (internal.fan_out_events), claims each channel's messages that are due
+(internal.claim_messages: leased, so a worker that dies leaves them to another after the lease),
+renders each one (bridge/messages.py), sends it (e-mail over SMTP, SMS through BulkSMS,
+gateways/bulksms.py, web push to the subscription's push service, gateways/webpush.py) and
+records the outcome; a failed send is retried with a backoff until its
+attempts run out. Several workers may run at once: the claims skip what
 another worker holds. A NOTIFY on kassa_events (written with the events) wakes the loop; it
 also polls every KASSA_MAIL_POLL_SECONDS, so events are delivered without it too.
 
 Delivery is at least once: a message sent just before its worker died is sent again, under the
 same Message-ID (the message's public id) and X-Kassa-Event-Id (the event's).
+
+A mail is from the tenant's sender name (KASSA_MAIL_FROM's address), with its reply-to address;
+one of a kind that is not mandatory carries a one-click unsubscribe link (bridge/unsubscribe.py);
+with KASSA_DKIM_SELECTOR and KASSA_DKIM_KEY_FILE every mail is DKIM-signed (dkimpy). An address
+the recipient's server refuses for good (5xx) is a hard bounce: the message fails at once and the
+address is suppressed (internal.record_message_bounced).
+
+A push goes only to a public address of its push service (bridge/outbound.py; a local one with
+KASSA_PUSH_ALLOW_PRIVATE=1), following no redirect; a push service that no longer knows the
+subscription (404, 410) ends it, and its waiting messages are suppressed.
 
 GET /health on KASSA_MAILER_URL's port answers 200 while the database answers, with what this
 worker sent and failed since it started.
@@ -22,20 +35,27 @@ import logging
 import os
 import smtplib
 import ssl
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
-from email.utils import formatdate, parseaddr
+from email.policy import SMTP as SMTP_POLICY
+from email.utils import formataddr, formatdate, parseaddr
+from pathlib import Path
 from urllib.parse import urlsplit
 
+import aiohttp
 import asyncpg
+import dkim
 
-from bridge import messages
+from bridge import messages, outbound, unsubscribe
 from bridge.outbox_worker import OutboxWorker, positive_number, serve
+from gateways import webpush
+from gateways.bulksms import BulkSmsError, BulkSmsSettings, segments
 
 BATCH = 50  # events fanned out, and messages claimed, per round
 NOT_BEING_SENT = "P0Z02"  # internal.record_message_sent / _failed: the message is no longer this worker's
+PUSH_TIMEOUT_S = 15
 TLS_MODES = ("starttls", "tls", "none")  # TLS after EHLO, TLS from the first byte (port 465), plain
 log = logging.getLogger("kassa.mailer")
 
@@ -49,8 +69,13 @@ class SmtpSettings:
     password: str
     sender: str  # the From header: "Name <address>"
 
-    def send(self, mail: EmailMessage) -> None:
-        """Sends one message; raises smtplib.SMTPException or OSError when it does not go out."""
+    def send(self, mail: EmailMessage, dkim_key: DkimKey | None) -> None:
+        """Sends one message, signed with the DKIM key if there is one; raises HardBounce when the
+        server refuses the recipient for good, smtplib.SMTPException or OSError when it does not
+        go out otherwise."""
+        data = mail.as_bytes(policy=SMTP_POLICY)
+        if dkim_key is not None:
+            data = dkim_key.sign(data) + data
         if self.tls == "tls":
             connection = smtplib.SMTP_SSL(self.host, self.port, timeout=30, context=ssl.create_default_context())
         else:
@@ -60,7 +85,56 @@ class SmtpSettings:
                 connection.starttls(context=ssl.create_default_context())
             if self.user:
                 connection.login(self.user, self.password)
-            connection.send_message(mail)
+            try:
+                connection.sendmail(parseaddr(mail["From"])[1], [mail["To"]], data)
+            except smtplib.SMTPRecipientsRefused as refused:
+                if all(code >= 500 for code, _ in refused.recipients.values()):
+                    raise HardBounce("; ".join(f"{code} {answer.decode(errors='replace')}"
+                                               for code, answer in refused.recipients.values())) from None
+                raise
+
+
+class HardBounce(Exception):
+    """The recipient's server refused the address for good (an SMTP 5xx for RCPT TO)."""
+
+
+class SubscriptionGone(Exception):
+    """The push service no longer knows the subscription (404, 410), or it was ended meanwhile."""
+
+
+class PushRefused(Exception):
+    """The push service answered something else than success: tried again later."""
+
+
+# What a DKIM signature covers: the headers a reader sees and the ones that keep it one message.
+SIGNED_HEADERS = [b"from", b"to", b"subject", b"date", b"message-id", b"reply-to", b"list-unsubscribe",
+                  b"list-unsubscribe-post", b"mime-version", b"content-type"]
+
+
+@dataclass(frozen=True)
+class DkimKey:
+    selector: str
+    domain: str  # d=: the domain whose DNS holds <selector>._domainkey's public key
+    private_key: bytes  # PEM
+
+    def sign(self, data: bytes) -> bytes:
+        """The DKIM-Signature header line for a message (to go before it)."""
+        return dkim.sign(data, self.selector.encode(), self.domain.encode(), self.private_key,
+                         include_headers=SIGNED_HEADERS)
+
+    @classmethod
+    def from_environment(cls, env: Mapping[str, str], sender: str) -> DkimKey | None:
+        """Raises ValueError when only one of the selector and the key file is set, or the file is unreadable."""
+        selector, key_file = env.get("KASSA_DKIM_SELECTOR", ""), env.get("KASSA_DKIM_KEY_FILE", "")
+        if not selector and not key_file:
+            return None
+        if not selector or not key_file:
+            raise ValueError("KASSA_DKIM_SELECTOR and KASSA_DKIM_KEY_FILE: DKIM signing needs both")
+        try:
+            private_key = Path(key_file).read_bytes()
+        except OSError as error:
+            raise ValueError(f"KASSA_DKIM_KEY_FILE: cannot read {key_file}: {error.strerror}") from None
+        return cls(selector, env.get("KASSA_DKIM_DOMAIN") or parseaddr(sender)[1].split("@")[1], private_key)
 
 
 @dataclass(frozen=True)
@@ -69,6 +143,12 @@ class MailerConfig:
     health_port: int
     bridge_url: str  # for the payment links in messages
     smtp: SmtpSettings
+    dkim_key: DkimKey | None  # None: mail goes unsigned
+    unsubscribe_key: str  # signs the unsubscribe links (bridge/unsubscribe.py)
+    sms: BulkSmsSettings
+    push: webpush.PushSettings
+    push_allow_private: bool  # a push service on a private or loopback address (a local one, in tests)
+    push_ttl: int  # seconds a push service keeps a message for a device that is offline
     poll: float  # seconds between rounds without a NOTIFY
     lease: timedelta  # how long a claimed message is this worker's before another may send it
     first_retry: timedelta  # after the first failed attempt; doubles with each one after
@@ -92,22 +172,38 @@ class MailerConfig:
                    smtp=SmtpSettings(env["KASSA_SMTP_HOST"], number("KASSA_SMTP_PORT", "587", int),
                                      tls, env.get("KASSA_SMTP_USER", ""),
                                      env.get("KASSA_SMTP_PASSWORD", ""), sender),
+                   dkim_key=DkimKey.from_environment(env, sender),
+                   unsubscribe_key=env["KASSA_UNSUBSCRIBE_KEY"],
+                   sms=BulkSmsSettings(env["KASSA_BULKSMS_USERNAME"], env["KASSA_BULKSMS_PASSWORD"],
+                                       env["KASSA_BULKSMS_URL"], env.get("KASSA_SMS_FROM", "")),
                    poll=number("KASSA_MAIL_POLL_SECONDS", "2"),
                    lease=timedelta(seconds=number("KASSA_MAIL_LEASE_SECONDS", "300")),
                    first_retry=timedelta(seconds=number("KASSA_MAIL_RETRY_SECONDS", "30")),
-                   max_attempts=number("KASSA_MAIL_MAX_ATTEMPTS", "8", int))
+                   max_attempts=number("KASSA_MAIL_MAX_ATTEMPTS", "8", int),
+                   push=webpush.PushSettings.from_environment(env),
+                   push_allow_private=env.get("KASSA_PUSH_ALLOW_PRIVATE", "") == "1",
+                   push_ttl=number("KASSA_PUSH_TTL_SECONDS", "86400", int))
 
 
-def email_of(claimed: asyncpg.Record, rendered: messages.Rendered, sender: str) -> EmailMessage:
+def email_of(claimed: asyncpg.Record, rendered: messages.Rendered, config: MailerConfig) -> EmailMessage:
     mail = EmailMessage()
-    mail["From"] = sender
+    sender = config.smtp.sender
+    name, address = parseaddr(sender)
+    mail["From"] = formataddr((claimed["sender_name"] or name, address))
+    if claimed["reply_to"]:
+        mail["Reply-To"] = claimed["reply_to"]
     mail["To"] = claimed["recipient"]
     mail["Subject"] = rendered.subject
     mail["Date"] = formatdate(localtime=False)
     # The same ids on every attempt: a receiver can tell a message sent twice (at least once).
-    mail["Message-ID"] = f"<{claimed['message_id']}@{parseaddr(sender)[1].split('@')[1]}>"
+    mail["Message-ID"] = f"<{claimed['message_id']}@{address.split('@')[1]}>"
     mail["X-Kassa-Event-Id"] = str(claimed["event_id"])
     mail["X-Kassa-Event-Kind"] = claimed["kind"]
+    if not claimed["mandatory"]:  # a mandatory kind cannot be turned off: no link to pretend it can
+        link = unsubscribe.link_for(config.bridge_url, config.unsubscribe_key, claimed["tenant_id"],
+                                    claimed["customer_id"], claimed["kind"])
+        mail["List-Unsubscribe"] = f"<{link}>"
+        mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     mail.set_content(rendered.text)
     mail.add_alternative(rendered.html, subtype="html")
     return mail
@@ -118,31 +214,91 @@ class Mailer(OutboxWorker):
         super().__init__(config.worker_database_url, config.poll, pool_size=2, log=log)
         self.config = config
         self.sent = self.failed = 0
+        self.push_session: aiohttp.ClientSession | None = None  # to the push services, addresses checked
+
+    async def start(self, app) -> None:
+        self.push_session = outbound.session(self.config.push_allow_private, PUSH_TIMEOUT_S, "Kassa-Push/1")
+        await super().start(app)
+
+    async def stop(self, app) -> None:
+        await super().stop(app)
+        await self.push_session.close()
 
     def counts(self) -> dict[str, int]:
         return {"sent": self.sent, "failed": self.failed}
 
     async def round(self) -> bool:
-        """One fan-out and one batch of sends; True when there may be more to do at once."""
+        """One fan-out and one batch of sends a channel; True when there may be more to do at once."""
         fanned = await self.pool.fetchval("SELECT internal.fan_out_events($1)", BATCH)
-        claimed = await self.pool.fetch("SELECT * FROM internal.claim_messages($1, $2)", BATCH, self.config.lease)
-        for message in claimed:
-            try:
-                await self.deliver(message)
-            except asyncpg.PostgresError as error:
-                if error.sqlstate != NOT_BEING_SENT:
-                    raise
-                # Its lease ran out while this worker sent it, and another worker has it now.
-                log.warning("message %s: %s", message["message_id"], error)
-        return fanned == BATCH or len(claimed) == BATCH
+        full = fanned == BATCH
+        for channel, send in (("email", self.send_email), ("sms", self.send_sms), ("push", self.send_push)):
+            claimed = await self.pool.fetch("SELECT * FROM internal.claim_messages($1, $2, $3)", channel, BATCH,
+                                            self.config.lease)
+            for message in claimed:
+                try:
+                    await self.deliver(message, send)
+                except asyncpg.PostgresError as error:
+                    if error.sqlstate != NOT_BEING_SENT:
+                        raise
+                    # Its lease ran out while this worker sent it, and another worker has it now.
+                    log.warning("message %s: %s", message["message_id"], error)
+            full = full or len(claimed) == BATCH
+        return full
 
-    async def deliver(self, claimed: asyncpg.Record) -> None:
+    async def send_email(self, claimed: asyncpg.Record, event: messages.Event) -> tuple[str, None]:
+        """Sends the message as an e-mail; its subject (an e-mail has no segments)."""
+        rendered = messages.render(event, self.config.bridge_url)
+        await asyncio.to_thread(self.config.smtp.send, email_of(claimed, rendered, self.config), self.config.dkim_key)
+        return rendered.subject, None
+
+    async def send_sms(self, claimed: asyncpg.Record, event: messages.Event) -> tuple[str, int]:
+        """Sends the message as an SMS; its text and the segments it took."""
+        text = messages.render_sms(event)
+        await asyncio.to_thread(self.config.sms.send, claimed["recipient"], text, claimed["message_id"].hex)
+        return text, segments(text).parts
+
+    async def send_push(self, claimed: asyncpg.Record, event: messages.Event) -> tuple[str, None]:
+        """Hands the message to its subscription's push service, encrypted for the browser and
+        signed with the platform's VAPID key; its title."""
+        target = await self.pool.fetchrow("SELECT * FROM internal.push_target($1, $2::uuid)", claimed["tenant_id"],
+                                          claimed["recipient"])
+        if target is None:
+            raise SubscriptionGone("unsubscribed")
+        rendered = messages.render(event, self.config.bridge_url)
+        payload = {"title": rendered.subject, "body": messages.render_sms(event), "kind": claimed["kind"],
+                   "event_id": str(claimed["event_id"]), "message_id": str(claimed["message_id"]),
+                   "url": messages.payment_page(event, self.config.bridge_url)}
+        request = webpush.push_request(target["endpoint"], target["p256dh"], target["auth"],
+                                       json.dumps(payload).encode(), self.config.push, self.config.push_ttl)
+        outbound.refuse_address_literal(request.url, self.config.push_allow_private)
+        async with self.push_session.post(request.url, data=request.body, headers=request.headers,
+                                          allow_redirects=False) as answer:
+            if answer.status in webpush.GONE:
+                raise SubscriptionGone(f"the push service answered HTTP {answer.status}")
+            if not 200 <= answer.status < 300:
+                raise PushRefused(f"the push service answered HTTP {answer.status}")
+        return rendered.subject, None
+
+    async def deliver(self, claimed: asyncpg.Record,
+                      send: Callable[[asyncpg.Record, messages.Event], Awaitable[tuple[str, int | None]]]) -> None:
         event = messages.Event(claimed["kind"], json.loads(claimed["payload"]), claimed["locale"],
                                claimed["tenant_name"], claimed["minor_units"])
         try:
-            rendered = messages.render(event, self.config.bridge_url)
-            await asyncio.to_thread(self.config.smtp.send, email_of(claimed, rendered, self.config.smtp.sender))
-        except (ValueError, smtplib.SMTPException, OSError) as error:
+            subject, parts = await send(claimed, event)
+        except HardBounce as bounce:
+            await self.pool.execute("SELECT internal.record_message_bounced($1, $2, $3)",
+                                    claimed["tenant_id"], claimed["message_id"], f"hard bounce: {bounce}")
+            self.failed += 1
+            log.warning("message %s bounced, its address is suppressed: %s", claimed["message_id"], bounce)
+            return
+        except SubscriptionGone as gone:
+            await self.pool.fetchval("SELECT internal.end_push_subscription($1, $2::uuid, $3)",
+                                     claimed["tenant_id"], claimed["recipient"], str(gone))
+            self.failed += 1
+            log.warning("push subscription %s ended: %s", claimed["recipient"], gone)
+            return
+        except (ValueError, smtplib.SMTPException, OSError, BulkSmsError, PushRefused, outbound.RefusedAddress,
+                aiohttp.ClientError, asyncio.TimeoutError) as error:
             outcome = await self.pool.fetchval("SELECT internal.record_message_failed($1, $2, $3, $4, $5)",
                                                claimed["tenant_id"], claimed["message_id"], f"{type(error).__name__}: {error}",
                                                self.config.first_retry, self.config.max_attempts)
@@ -150,8 +306,8 @@ class Mailer(OutboxWorker):
             log.warning("message %s (attempt %s) not sent, now %s: %s", claimed["message_id"], claimed["attempts"],
                         outcome, error)
             return
-        await self.pool.execute("SELECT internal.record_message_sent($1, $2, $3)",
-                                claimed["tenant_id"], claimed["message_id"], rendered.subject)
+        await self.pool.execute("SELECT internal.record_message_sent($1, $2, $3, $4)",
+                                claimed["tenant_id"], claimed["message_id"], subject, parts)
         self.sent += 1
 
 

@@ -1,7 +1,7 @@
 """What a message says: an event of the outbox (docs/events.md) rendered for its customer, in
-the payload's locale (English or German, bridge/texts.py chooses), as a subject, a plain-text
-body and an HTML body (templates/email/message.txt and .html: one layout for every kind; a
-kind's words are its entries in TEXTS).
+the payload's locale (English or German, bridge/texts.py chooses): for e-mail a subject, a
+plain-text body and an HTML body (templates/email/message.txt and .html: one layout for every
+kind; a kind's words are its entries in TEXTS), for SMS one short text (`<kind>.sms`).
 
 Amounts are written by babel for the locale ("R 1 250,00", "1.250,00 €"), dates in the long
 form ("1. März 2026"). A payment link in the payload (`payment_token`) becomes a link to its
@@ -17,8 +17,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from bridge.texts import Speaker
 
 # Per language: each kind's subject and paragraphs (`<kind>.subject`, `<kind>.body`: paragraphs
-# split at blank lines); the values they name are the payload's, amounts and dates already written
-# for the locale. A kind without its own entries gets the `other` ones.
+# split at blank lines) and its SMS (`<kind>.sms`, one segment where the values allow); the
+# values they name are the payload's, amounts and dates already written for the locale. A kind
+# without its own entries gets the `other` ones.
 TEXTS = {
     "en": {
         "greeting": "Dear {customer_name},",
@@ -27,25 +28,32 @@ TEXTS = {
         "payment_received.subject": "Payment received: {amount}",
         "payment_received.body": "Thank you: we received your payment of {amount}{for_invoice}.\n\n"
                                  "Your account balance is now {balance}.",
+        "payment_received.sms": "{tenant}: payment of {amount} received{for_invoice}. Balance: {balance}.",
         "topup_succeeded.subject": "Top-up received: {amount}",
         "topup_succeeded.body": "Thank you: we received your top-up of {amount}.\n\n"
                                "Your account balance is now {balance}.",
+        "topup_succeeded.sms": "{tenant}: top-up of {amount} received. Balance: {balance}.",
         "for_invoice": " for invoice {invoice_number}",
         "invoice_issued.subject": "Invoice {invoice_number}: {amount_due} due on {due_on}",
         "invoice_issued.body": "Your invoice {invoice_number} of {issued_on} totals {total}.\n\n"
                                "Please pay {amount_due} by {due_on}.",
+        "invoice_issued.sms": "{tenant}: invoice {invoice_number} of {total}, please pay {amount_due} by {due_on}.",
         "invoice_reminder.subject": "Reminder: invoice {invoice_number} is due on {due_on}",
         "invoice_reminder.body": "This is a friendly reminder that {amount_due} on invoice {invoice_number} "
                                  "is due on {due_on}.\n\nIf you have paid already, thank you.",
+        "invoice_reminder.sms": "{tenant}: reminder, {amount_due} on invoice {invoice_number} is due on {due_on}.",
         "invoice_overdue_notice.subject": "Invoice {invoice_number} is overdue",
         "invoice_overdue_notice.body": "Invoice {invoice_number} was due on {due_on}, and {amount_due} of it is "
                                        "still open.\n\nPlease pay it now.",
+        "invoice_overdue_notice.sms": "{tenant}: invoice {invoice_number} is overdue, {amount_due} still open. Please pay now.",
         "low_balance.subject": "Your balance is low: {balance}",
         "low_balance.body": "Your account balance has fallen to {balance}, below {threshold}.\n\n"
                             "Please top up to keep your services running.",
+        "low_balance.sms": "{tenant}: your balance is low: {balance}. Please top up.",
         "other.subject": "News about your account {account_number}",
         "other.body": "There is news about your account {account_number}: {event}.\n\n"
                       "Please contact us if you have questions.",
+        "other.sms": "{tenant}: news about your account {account_number}: {event}.",
     },
     "de": {
         "greeting": "Guten Tag {customer_name},",
@@ -54,25 +62,32 @@ TEXTS = {
         "payment_received.subject": "Zahlung erhalten: {amount}",
         "payment_received.body": "Vielen Dank: Wir haben Ihre Zahlung über {amount}{for_invoice} erhalten.\n\n"
                                  "Ihr Kontostand beträgt jetzt {balance}.",
+        "payment_received.sms": "{tenant}: Zahlung über {amount}{for_invoice} erhalten. Kontostand: {balance}.",
         "topup_succeeded.subject": "Aufladung erhalten: {amount}",
         "topup_succeeded.body": "Vielen Dank: Wir haben Ihre Aufladung über {amount} erhalten.\n\n"
                                "Ihr Kontostand beträgt jetzt {balance}.",
+        "topup_succeeded.sms": "{tenant}: Aufladung über {amount} erhalten. Kontostand: {balance}.",
         "for_invoice": " für Rechnung {invoice_number}",
         "invoice_issued.subject": "Rechnung {invoice_number}: {amount_due} fällig am {due_on}",
         "invoice_issued.body": "Ihre Rechnung {invoice_number} vom {issued_on} beträgt {total}.\n\n"
                                "Bitte zahlen Sie {amount_due} bis zum {due_on}.",
+        "invoice_issued.sms": "{tenant}: Rechnung {invoice_number} über {total}, bitte zahlen Sie {amount_due} bis {due_on}.",
         "invoice_reminder.subject": "Erinnerung: Rechnung {invoice_number} ist am {due_on} fällig",
         "invoice_reminder.body": "Wir erinnern Sie freundlich daran, dass {amount_due} aus Rechnung {invoice_number} "
                                  "am {due_on} fällig ist.\n\nFalls Sie bereits bezahlt haben, vielen Dank.",
+        "invoice_reminder.sms": "{tenant}: Erinnerung, {amount_due} aus Rechnung {invoice_number} sind am {due_on} fällig.",
         "invoice_overdue_notice.subject": "Rechnung {invoice_number} ist überfällig",
         "invoice_overdue_notice.body": "Rechnung {invoice_number} war am {due_on} fällig, {amount_due} davon sind "
                                        "noch offen.\n\nBitte zahlen Sie jetzt.",
+        "invoice_overdue_notice.sms": "{tenant}: Rechnung {invoice_number} ist überfällig, {amount_due} offen. Bitte zahlen Sie jetzt.",
         "low_balance.subject": "Ihr Guthaben ist niedrig: {balance}",
         "low_balance.body": "Ihr Kontostand ist auf {balance} gesunken, unter {threshold}.\n\n"
                             "Bitte laden Sie Ihr Konto auf, damit Ihre Dienste weiterlaufen.",
+        "low_balance.sms": "{tenant}: Ihr Guthaben ist niedrig: {balance}. Bitte laden Sie auf.",
         "other.subject": "Neuigkeiten zu Ihrem Konto {account_number}",
         "other.body": "Es gibt Neuigkeiten zu Ihrem Konto {account_number}: {event}.\n\n"
                       "Bei Fragen wenden Sie sich bitte an uns.",
+        "other.sms": "{tenant}: Neuigkeiten zu Ihrem Konto {account_number}: {event}.",
     },
 }
 AMOUNTS = ("amount", "amount_due", "total", "balance", "threshold")  # minor units, in `currency`
@@ -99,6 +114,27 @@ class Rendered:
     html: str
 
 
+# Babel writes amounts with non-breaking spaces ("R\xa01\xa0250,00"), which GSM 03.38 lacks: an
+# SMS with one goes as UCS-2, 70 characters a segment instead of 160. SMS take plain spaces.
+NO_BREAK_SPACES = str.maketrans({"\xa0": " ", "\u202f": " ", "\u2009": " "})
+
+
+def payment_page(event: Event, bridge_url: str) -> str | None:
+    """The page where the event's invoice or amount is paid: its payment token's, if it has one."""
+    token = event.payload.get("payment_token")
+    return f"{bridge_url}/pay/{token}" if token else None
+
+
+def render_sms(event: Event) -> str:
+    """The SMS for an event. Raises ValueError naming what the payload lacks or got wrong."""
+    say = Speaker(event.locale, TEXTS)
+    values = written_values(event, say)
+    try:
+        return say(f"{template_name(event)}.sms", tenant=event.tenant_name, **values).translate(NO_BREAK_SPACES)
+    except KeyError as missing:
+        raise ValueError(f"a {event.kind} event's payload has no {missing}") from None
+
+
 def render(event: Event, bridge_url: str) -> Rendered:
     """The message for an event. Raises ValueError naming what the payload lacks or got wrong."""
     say = Speaker(event.locale, TEXTS)
@@ -110,8 +146,8 @@ def render(event: Event, bridge_url: str) -> Rendered:
         greeting = say("greeting", **values)
     except KeyError as missing:
         raise ValueError(f"a {event.kind} event's payload has no {missing}") from None
-    token = event.payload.get("payment_token")
-    page = {"label": say("pay_online"), "url": f"{bridge_url}/pay/{token}"} if token else None
+    link = payment_page(event, bridge_url)
+    page = {"label": say("pay_online"), "url": link} if link else None
     layout = {"greeting": greeting, "paragraphs": paragraphs, "payment_page": page,
               "closing": say("closing", tenant=event.tenant_name).split("\n"), "language": say.language}
     return Rendered(subject, TEMPLATES.get_template("message.txt").render(layout),

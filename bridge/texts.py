@@ -35,6 +35,10 @@ TEXTS = {
         "pay_again": "To pay, open the link in your message again.",
         "too_many": "Too many requests. Please try again in {seconds} seconds.",
         "no_gateway": "No payment method is available for this currency; please contact {tenant}.",
+        "unsubscribe_confirm": "No more e-mails about {kind}?",
+        "unsubscribe_button": "Unsubscribe",
+        "unsubscribed": "Done: you will get no more e-mails about {kind}.",
+        "unsubscribe_unknown": "This unsubscribe link is not valid.",
     },
     "de": {
         "invoice": "Rechnung {number}",
@@ -55,6 +59,10 @@ TEXTS = {
         "pay_again": "Zum Bezahlen öffnen Sie den Link in Ihrer Nachricht erneut.",
         "too_many": "Zu viele Anfragen. Bitte versuchen Sie es in {seconds} Sekunden erneut.",
         "no_gateway": "Für diese Währung ist keine Zahlungsart verfügbar; bitte wenden Sie sich an {tenant}.",
+        "unsubscribe_confirm": "Keine E-Mails mehr zu {kind}?",
+        "unsubscribe_button": "Abmelden",
+        "unsubscribed": "Erledigt: Sie erhalten keine E-Mails mehr zu {kind}.",
+        "unsubscribe_unknown": "Dieser Abmeldelink ist nicht gültig.",
     },
 }
 

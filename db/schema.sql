@@ -575,12 +575,26 @@ CREATE FUNCTION api.set_dunning_schedule(steps jsonb, tolerance bigint DEFAULT 0
 
 ALTER FUNCTION api.set_dunning_schedule(steps jsonb, tolerance bigint) OWNER TO kassa_owner;
 
+CREATE FUNCTION api.set_message_preference(kind text, channel text, enabled boolean, customer_id uuid DEFAULT NULL::uuid) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.set_message_preference(kind text, channel text, enabled boolean, customer_id uuid) OWNER TO kassa_owner;
+
 CREATE FUNCTION api.set_primary_payment_method(payment_method_id uuid) RETURNS void
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 
 ALTER FUNCTION api.set_primary_payment_method(payment_method_id uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION api.set_quiet_hours(starts text, ends text, customer_id uuid DEFAULT NULL::uuid) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.set_quiet_hours(starts text, ends text, customer_id uuid) OWNER TO kassa_owner;
 
 CREATE FUNCTION api.start_invoice_run(request_id text DEFAULT NULL::text) RETURNS uuid
     LANGUAGE plpgsql SECURITY DEFINER
@@ -639,6 +653,9 @@ CREATE TABLE kassa.tenants (
     date_window_back_days integer DEFAULT 90 NOT NULL,
     date_window_forward_days integer DEFAULT 366 NOT NULL,
     dunning_fee_vat_category text,
+    mandatory_message_kinds text[] DEFAULT ARRAY['invoice_issued'::text] NOT NULL,
+    mail_sender_name text,
+    mail_reply_to text,
     webhooks_allow_private boolean DEFAULT false NOT NULL,
     CONSTRAINT tenants_account_number_format_max_length CHECK ((char_length(account_number_format) <= 64)),
     CONSTRAINT tenants_address_max_length CHECK ((char_length(address) <= 1000)),
@@ -656,6 +673,10 @@ CREATE TABLE kassa.tenants (
     CONSTRAINT tenants_legal_name_not_blank CHECK ((legal_name ~ '[^[:space:]\u0085\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]'::text)),
     CONSTRAINT tenants_locale_known CHECK ((locale ~ '^(en|de)(_[A-Z]{2})?$'::text)),
     CONSTRAINT tenants_locale_max_length CHECK ((char_length(locale) <= 35)),
+    CONSTRAINT tenants_mail_reply_to_format CHECK ((mail_reply_to ~* '^[^@\s]+@[^@\s]+\.[^@\s]+$'::text)),
+    CONSTRAINT tenants_mail_reply_to_max_length CHECK ((char_length(mail_reply_to) <= 254)),
+    CONSTRAINT tenants_mail_sender_name_max_length CHECK ((char_length(mail_sender_name) <= 100)),
+    CONSTRAINT tenants_mandatory_message_kinds_max_length CHECK (((cardinality(mandatory_message_kinds) <= 64) AND (char_length(array_to_string(mandatory_message_kinds, ','::text)) <= 4000))),
     CONSTRAINT tenants_name_max_length CHECK ((char_length(name) <= 200)),
     CONSTRAINT tenants_name_not_blank CHECK ((name ~ '[^[:space:]\u0085\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]'::text)),
     CONSTRAINT tenants_number_formats_have_counter CHECK (((account_number_format ~ '\{N+\}'::text) AND (invoice_number_format ~ '\{N+\}'::text) AND (credit_note_number_format ~ '\{N+\}'::text))),
@@ -701,7 +722,7 @@ CREATE FUNCTION api.statement(customer_id uuid, "from" date DEFAULT NULL::date, 
 ALTER FUNCTION api.statement(customer_id uuid, "from" date, "to" date) OWNER TO kassa_owner;
 
 CREATE FUNCTION api.subscribe_push(endpoint text, p256dh text, auth text, user_agent text DEFAULT NULL::text) RETURNS uuid
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 
@@ -722,7 +743,7 @@ CREATE FUNCTION api.suspend_service(service_id uuid, reason text, suspended_on d
 ALTER FUNCTION api.suspend_service(service_id uuid, reason text, suspended_on date, request_id text) OWNER TO kassa_owner;
 
 CREATE FUNCTION api.unsubscribe_push(subscription_id uuid) RETURNS boolean
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 
@@ -797,6 +818,13 @@ CREATE FUNCTION internal.adjust_balance(p_tenant uuid, p_customer uuid, p_amount
     AS $$…$$;
 
 ALTER FUNCTION internal.adjust_balance(p_tenant uuid, p_customer uuid, p_amount bigint, p_reason text, p_actor text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.after_quiet_hours(p_at timestamp with time zone, p_starts time without time zone, p_ends time without time zone, p_zone text) RETURNS timestamp with time zone
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.after_quiet_hours(p_at timestamp with time zone, p_starts time without time zone, p_ends time without time zone, p_zone text) OWNER TO kassa_owner;
 
 CREATE TABLE kassa.invoice_allocations (
     tenant_id uuid NOT NULL,
@@ -1100,6 +1128,13 @@ CREATE FUNCTION internal.check_dunning_fee_vat_category(p_tenant kassa.tenants) 
 
 ALTER FUNCTION internal.check_dunning_fee_vat_category(p_tenant kassa.tenants) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.check_event_kind(p_kind text, p_what text) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.check_event_kind(p_kind text, p_what text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.check_event_kinds(p_kinds text[]) RETURNS void
     LANGUAGE plpgsql IMMUTABLE
     SET search_path TO ''
@@ -1232,12 +1267,12 @@ CREATE FUNCTION internal.claim_invoice_charge(p_tenant uuid, p_invoice uuid, p_d
 
 ALTER FUNCTION internal.claim_invoice_charge(p_tenant uuid, p_invoice uuid, p_due_on date, p_dunning_step integer) OWNER TO kassa_owner;
 
-CREATE FUNCTION internal.claim_messages(p_limit integer, p_lease interval) RETURNS TABLE(tenant_id uuid, message_id uuid, event_id uuid, kind text, payload jsonb, recipient text, locale text, attempts integer, tenant_name text, minor_units smallint)
+CREATE FUNCTION internal.claim_messages(p_channel text, p_limit integer, p_lease interval) RETURNS TABLE(tenant_id uuid, message_id uuid, event_id uuid, kind text, payload jsonb, recipient text, locale text, attempts integer, tenant_name text, minor_units smallint, customer_id uuid, mandatory boolean, sender_name text, reply_to text)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 
-ALTER FUNCTION internal.claim_messages(p_limit integer, p_lease interval) OWNER TO kassa_owner;
+ALTER FUNCTION internal.claim_messages(p_channel text, p_limit integer, p_lease interval) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.claim_webhook_deliveries(p_limit integer, p_lease interval) RETURNS TABLE(tenant_id uuid, delivery_id uuid, attempt integer, url text, secrets text[], allow_private boolean, kind text, body text)
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1515,6 +1550,13 @@ CREATE FUNCTION internal.dunning_run(p_tenant_id uuid, p_as_of date, p_actor tex
 
 ALTER FUNCTION internal.dunning_run(p_tenant_id uuid, p_as_of date, p_actor text) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.e164(p_phone text) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.e164(p_phone text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.email_taken(p_tenant uuid, p_email text, p_except uuid) RETURNS boolean
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
@@ -1555,6 +1597,13 @@ CREATE FUNCTION internal.event_customers(p_tenant uuid) RETURNS TABLE(customer_i
     AS $$…$$;
 
 ALTER FUNCTION internal.event_customers(p_tenant uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.event_kinds() RETURNS text[]
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.event_kinds() OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.event_position(p_tenant uuid, p_customer uuid, p_event uuid, OUT xact_id xid8, OUT id bigint, OUT created_at timestamp with time zone) RETURNS SETOF record
     LANGUAGE sql STABLE SECURITY DEFINER
@@ -1868,6 +1917,13 @@ CREATE FUNCTION internal.ledger_mismatches(p_tenant uuid DEFAULT NULL::uuid) RET
 
 ALTER FUNCTION internal.ledger_mismatches(p_tenant uuid) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.lift_email_suppression() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.lift_email_suppression() OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.link_reason(p_reason text) RETURNS text
     LANGUAGE sql IMMUTABLE
     SET search_path TO ''
@@ -2023,6 +2079,13 @@ CREATE FUNCTION internal.mark_overdue(p_tenant_id uuid, p_as_of date DEFAULT NUL
     AS $$…$$;
 
 ALTER FUNCTION internal.mark_overdue(p_tenant_id uuid, p_as_of date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.message_channels() RETURNS text[]
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.message_channels() OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.method_owner(p_customer uuid) RETURNS uuid
     LANGUAGE plpgsql STABLE
@@ -2238,6 +2301,13 @@ CREATE FUNCTION internal.posting_rows(p_entries jsonb) RETURNS TABLE(n bigint, t
 
 ALTER FUNCTION internal.posting_rows(p_entries jsonb) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.preference_owner(p_customer uuid) RETURNS uuid
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.preference_owner(p_customer uuid) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.price_version_in_use(p_tenant_id uuid, p_id uuid) RETURNS boolean
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
@@ -2354,6 +2424,13 @@ CREATE FUNCTION internal.record_manual_payment(p_tenant uuid, p_customer uuid, p
 
 ALTER FUNCTION internal.record_manual_payment(p_tenant uuid, p_customer uuid, p_amount bigint, p_method text, p_reason text, p_reference text, p_actor text) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.record_message_bounced(p_tenant uuid, p_message uuid, p_error text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.record_message_bounced(p_tenant uuid, p_message uuid, p_error text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.record_message_failed(p_tenant uuid, p_message uuid, p_error text, p_first_retry interval, p_max_attempts integer) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -2361,12 +2438,12 @@ CREATE FUNCTION internal.record_message_failed(p_tenant uuid, p_message uuid, p_
 
 ALTER FUNCTION internal.record_message_failed(p_tenant uuid, p_message uuid, p_error text, p_first_retry interval, p_max_attempts integer) OWNER TO kassa_owner;
 
-CREATE FUNCTION internal.record_message_sent(p_tenant uuid, p_message uuid, p_subject text) RETURNS void
+CREATE FUNCTION internal.record_message_sent(p_tenant uuid, p_message uuid, p_subject text, p_segments integer DEFAULT NULL::integer) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 
-ALTER FUNCTION internal.record_message_sent(p_tenant uuid, p_message uuid, p_subject text) OWNER TO kassa_owner;
+ALTER FUNCTION internal.record_message_sent(p_tenant uuid, p_message uuid, p_subject text, p_segments integer) OWNER TO kassa_owner;
 
 CREATE TABLE kassa.payment_refunds (
     tenant_id uuid NOT NULL,
@@ -2620,12 +2697,26 @@ CREATE FUNCTION internal.set_dunning_schedule(p_tenant_id uuid, p_steps jsonb, p
 
 ALTER FUNCTION internal.set_dunning_schedule(p_tenant_id uuid, p_steps jsonb, p_tolerance bigint, p_actor text) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.set_message_preference(p_tenant uuid, p_customer uuid, p_kind text, p_channel text, p_enabled boolean) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.set_message_preference(p_tenant uuid, p_customer uuid, p_kind text, p_channel text, p_enabled boolean) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.set_primary_payment_method(p_tenant uuid, p_method uuid, p_customer uuid) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 
 ALTER FUNCTION internal.set_primary_payment_method(p_tenant uuid, p_method uuid, p_customer uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.set_quiet_hours(p_tenant uuid, p_customer uuid, p_starts text, p_ends text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.set_quiet_hours(p_tenant uuid, p_customer uuid, p_starts text, p_ends text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.set_tenant_status(p_tenant text, p_status text) RETURNS kassa.tenants
     LANGUAGE plpgsql SECURITY DEFINER
@@ -2722,6 +2813,13 @@ CREATE FUNCTION internal.stripe_payment_event(p_type text, p_object jsonb) RETUR
 
 ALTER FUNCTION internal.stripe_payment_event(p_type text, p_object jsonb) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.subscribe_push(p_tenant uuid, p_customer uuid, p_endpoint text, p_p256dh text, p_auth text, p_user_agent text) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.subscribe_push(p_tenant uuid, p_customer uuid, p_endpoint text, p_p256dh text, p_auth text, p_user_agent text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.supplier_snapshot(p_tenant_id uuid) RETURNS jsonb
     LANGUAGE sql STABLE
     SET search_path TO ''
@@ -2804,6 +2902,20 @@ CREATE FUNCTION internal.top_up_limits(p_tenant uuid, OUT min_top_up bigint, OUT
 
 ALTER FUNCTION internal.top_up_limits(p_tenant uuid, OUT min_top_up bigint, OUT max_top_up bigint) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.unsubscribe(p_tenant uuid, p_customer uuid, p_kind text, p_channel text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.unsubscribe(p_tenant uuid, p_customer uuid, p_kind text, p_channel text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.unsubscribe_push(p_tenant uuid, p_customer uuid, p_subscription uuid) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.unsubscribe_push(p_tenant uuid, p_customer uuid, p_subscription uuid) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.update_webhook_endpoint(p_tenant uuid, p_endpoint uuid, p_url text, p_event_kinds text[], p_description text, p_enabled boolean) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -2845,6 +2957,13 @@ CREATE FUNCTION internal.wake_event_consumers() RETURNS trigger
     AS $$…$$;
 
 ALTER FUNCTION internal.wake_event_consumers() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.wants_message(p_preference boolean, p_channel text, p_mandatory boolean) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.wants_message(p_preference boolean, p_channel text, p_mandatory boolean) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.webhook_endpoint_json(e kassa.webhook_endpoints) RETURNS jsonb
     LANGUAGE sql STABLE
@@ -3445,6 +3564,60 @@ CREATE VIEW api.low_balance_thresholds WITH (security_invoker='true') AS
 
 ALTER TABLE api.low_balance_thresholds OWNER TO kassa_owner;
 
+CREATE TABLE kassa.message_preferences (
+    tenant_id uuid NOT NULL,
+    customer_id uuid NOT NULL,
+    kind text NOT NULL,
+    channel text NOT NULL,
+    enabled boolean NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT message_preferences_channel_known CHECK ((channel = ANY (ARRAY['email'::text, 'sms'::text, 'push'::text]))),
+    CONSTRAINT message_preferences_kind_max_length CHECK ((char_length(kind) <= 64))
+);
+
+ALTER TABLE kassa.message_preferences OWNER TO kassa_owner;
+
+CREATE VIEW api.message_preferences WITH (security_invoker='true') AS
+ SELECT c.tenant_id,
+    c.id AS customer_id,
+    k.kind,
+    ch.channel,
+    internal.wants_message(p.enabled, ch.channel, (k.kind = ANY (t.mandatory_message_kinds))) AS enabled,
+    p.enabled AS chosen,
+    (k.kind = ANY (t.mandatory_message_kinds)) AS mandatory
+   FROM ((((kassa.customers c
+     JOIN kassa.tenants t ON ((t.id = c.tenant_id)))
+     CROSS JOIN unnest(internal.event_kinds()) k(kind))
+     CROSS JOIN unnest(internal.message_channels()) ch(channel))
+     LEFT JOIN kassa.message_preferences p ON (((p.tenant_id = c.tenant_id) AND (p.customer_id = c.id) AND (p.kind = k.kind) AND (p.channel = ch.channel))));
+
+ALTER TABLE api.message_preferences OWNER TO kassa_owner;
+
+CREATE TABLE kassa.message_suppressions (
+    tenant_id uuid NOT NULL,
+    customer_id uuid NOT NULL,
+    channel text NOT NULL,
+    recipient text NOT NULL,
+    reason text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT message_suppressions_channel_known CHECK ((channel = ANY (ARRAY['email'::text, 'sms'::text]))),
+    CONSTRAINT message_suppressions_reason_max_length CHECK ((char_length(reason) <= 4000)),
+    CONSTRAINT message_suppressions_recipient_max_length CHECK ((char_length(recipient) <= 254))
+);
+
+ALTER TABLE kassa.message_suppressions OWNER TO kassa_owner;
+
+CREATE VIEW api.message_suppressions WITH (security_invoker='true') AS
+ SELECT message_suppressions.tenant_id,
+    message_suppressions.customer_id,
+    message_suppressions.channel,
+    message_suppressions.recipient,
+    message_suppressions.reason,
+    message_suppressions.created_at
+   FROM kassa.message_suppressions;
+
+ALTER TABLE api.message_suppressions OWNER TO kassa_owner;
+
 CREATE TABLE kassa.messages (
     tenant_id uuid NOT NULL,
     id bigint NOT NULL,
@@ -3461,11 +3634,13 @@ CREATE TABLE kassa.messages (
     last_error text,
     sent_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    segments smallint,
     CONSTRAINT messages_attempts_not_negative CHECK ((attempts >= 0)),
-    CONSTRAINT messages_channel_known CHECK ((channel = ANY (ARRAY['email'::text, 'push'::text]))),
+    CONSTRAINT messages_channel_known CHECK ((channel = ANY (ARRAY['email'::text, 'sms'::text, 'push'::text]))),
     CONSTRAINT messages_last_error_max_length CHECK ((char_length(last_error) <= 4000)),
     CONSTRAINT messages_locale_max_length CHECK ((char_length(locale) <= 35)),
     CONSTRAINT messages_recipient_max_length CHECK ((char_length(recipient) <= 254)),
+    CONSTRAINT messages_segments_positive CHECK ((segments > 0)),
     CONSTRAINT messages_sent_has_time CHECK (((status = 'sent'::text) = (sent_at IS NOT NULL))),
     CONSTRAINT messages_status_known CHECK ((status = ANY (ARRAY['queued'::text, 'sending'::text, 'sent'::text, 'failed'::text, 'suppressed'::text]))),
     CONSTRAINT messages_subject_max_length CHECK ((char_length(subject) <= 500))
@@ -3504,6 +3679,7 @@ CREATE VIEW api.messages WITH (security_invoker='true') AS
     m.recipient,
     m.locale,
     m.subject,
+    m.segments,
     m.status,
     m.attempts,
     m.next_attempt_at,
@@ -3834,6 +4010,28 @@ CREATE VIEW api.push_subscriptions WITH (security_invoker='true') AS
 
 ALTER TABLE api.push_subscriptions OWNER TO kassa_owner;
 
+CREATE TABLE kassa.quiet_hours (
+    tenant_id uuid NOT NULL,
+    customer_id uuid NOT NULL,
+    starts time without time zone NOT NULL,
+    ends time without time zone NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT quiet_hours_not_empty CHECK ((starts <> ends))
+);
+
+ALTER TABLE kassa.quiet_hours OWNER TO kassa_owner;
+
+CREATE VIEW api.quiet_hours WITH (security_invoker='true') AS
+ SELECT q.tenant_id,
+    q.customer_id,
+    to_char((q.starts)::interval, 'HH24:MI'::text) AS starts,
+    to_char((q.ends)::interval, 'HH24:MI'::text) AS ends,
+    t.timezone
+   FROM (kassa.quiet_hours q
+     JOIN kassa.tenants t ON ((t.id = q.tenant_id)));
+
+ALTER TABLE api.quiet_hours OWNER TO kassa_owner;
+
 CREATE TABLE kassa.service_actions (
     tenant_id uuid NOT NULL,
     id bigint NOT NULL,
@@ -3909,7 +4107,10 @@ CREATE VIEW api.tenants WITH (security_invoker='true') AS
     tenants.payment_terms_days,
     tenants.status,
     tenants.created_at,
-    tenants.dunning_fee_vat_category
+    tenants.dunning_fee_vat_category,
+    tenants.mandatory_message_kinds,
+    tenants.mail_sender_name,
+    tenants.mail_reply_to
    FROM kassa.tenants;
 
 ALTER TABLE api.tenants OWNER TO kassa_owner;
@@ -4362,6 +4563,12 @@ ALTER TABLE ONLY kassa.ledger_entries
 ALTER TABLE ONLY kassa.low_balance_thresholds
     ADD CONSTRAINT low_balance_thresholds_pkey PRIMARY KEY (tenant_id, amount);
 
+ALTER TABLE ONLY kassa.message_preferences
+    ADD CONSTRAINT message_preferences_pkey PRIMARY KEY (tenant_id, customer_id, kind, channel);
+
+ALTER TABLE ONLY kassa.message_suppressions
+    ADD CONSTRAINT message_suppressions_pkey PRIMARY KEY (tenant_id, customer_id, channel);
+
 ALTER TABLE ONLY kassa.messages
     ADD CONSTRAINT messages_one_per_recipient UNIQUE (tenant_id, notification_id, channel, recipient);
 
@@ -4433,6 +4640,9 @@ ALTER TABLE ONLY kassa.push_subscriptions
 
 ALTER TABLE ONLY kassa.push_subscriptions
     ADD CONSTRAINT push_subscriptions_public_id_unique UNIQUE (tenant_id, public_id);
+
+ALTER TABLE ONLY kassa.quiet_hours
+    ADD CONSTRAINT quiet_hours_pkey PRIMARY KEY (tenant_id, customer_id);
 
 ALTER TABLE ONLY kassa.request_counts
     ADD CONSTRAINT request_counts_pkey PRIMARY KEY (bucket, window_start);
@@ -4529,7 +4739,7 @@ CREATE INDEX job_runs_open ON kassa.job_runs USING btree (job, id) WHERE (status
 
 CREATE INDEX messages_customer ON kassa.messages USING btree (tenant_id, customer_id, id);
 
-CREATE INDEX messages_due ON kassa.messages USING btree (next_attempt_at) WHERE (status = ANY (ARRAY['queued'::text, 'sending'::text]));
+CREATE INDEX messages_due ON kassa.messages USING btree (channel, next_attempt_at) WHERE (status = ANY (ARRAY['queued'::text, 'sending'::text]));
 
 CREATE INDEX notifications_customer ON kassa.notifications USING btree (tenant_id, customer_id, id);
 
@@ -4681,6 +4891,8 @@ CREATE TRIGGER audit_delete AFTER DELETE ON kassa.invoices REFERENCING OLD TABLE
 
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.low_balance_thresholds REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'amount');
 
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.message_preferences REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'customer_id', 'kind', 'channel');
+
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.payment_links REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id', '!token_hash');
 
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.payment_methods REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
@@ -4696,6 +4908,8 @@ CREATE TRIGGER audit_delete AFTER DELETE ON kassa.pending_charges REFERENCING OL
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.price_versions REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
 
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.products REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.quiet_hours REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'customer_id');
 
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.services REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id', '-next_billing_date');
 
@@ -4739,6 +4953,8 @@ CREATE TRIGGER audit_insert AFTER INSERT ON kassa.invoices REFERENCING NEW TABLE
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.low_balance_thresholds REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'amount');
 
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.message_preferences REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'customer_id', 'kind', 'channel');
+
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.payment_links REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id', '!token_hash');
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.payment_methods REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
@@ -4754,6 +4970,8 @@ CREATE TRIGGER audit_insert AFTER INSERT ON kassa.pending_charges REFERENCING NE
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.price_versions REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.products REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.quiet_hours REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'customer_id');
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.services REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id', '-next_billing_date');
 
@@ -4797,6 +5015,8 @@ CREATE TRIGGER audit_update AFTER UPDATE ON kassa.invoices REFERENCING OLD TABLE
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.low_balance_thresholds REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'amount');
 
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.message_preferences REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'customer_id', 'kind', 'channel');
+
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.payment_links REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id', '!token_hash');
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.payment_methods REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
@@ -4812,6 +5032,8 @@ CREATE TRIGGER audit_update AFTER UPDATE ON kassa.pending_charges REFERENCING OL
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.price_versions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.products REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.quiet_hours REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'customer_id');
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.services REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id', '-next_billing_date');
 
@@ -4835,7 +5057,7 @@ CREATE TRIGGER check_product BEFORE INSERT OR UPDATE OF name, description ON kas
 
 CREATE TRIGGER check_service_text BEFORE INSERT OR UPDATE OF installation_address, reference ON kassa.services FOR EACH ROW EXECUTE FUNCTION internal.check_text_columns('installation_address', 'installation_address', '1000', 'optional', 'reference', 'reference', '4000', 'optional');
 
-CREATE TRIGGER check_tenant BEFORE INSERT OR UPDATE OF timezone, name, legal_name, address, vat_number, locale ON kassa.tenants FOR EACH ROW EXECUTE FUNCTION internal.check_tenant();
+CREATE TRIGGER check_tenant BEFORE INSERT OR UPDATE OF timezone, name, legal_name, address, vat_number, locale, mandatory_message_kinds, mail_sender_name ON kassa.tenants FOR EACH ROW EXECUTE FUNCTION internal.check_tenant();
 
 CREATE TRIGGER default_dunning_schedule AFTER INSERT ON kassa.tenants REFERENCING NEW TABLE AS new_tenants FOR EACH STATEMENT EXECUTE FUNCTION internal.default_dunning_schedule();
 
@@ -4864,6 +5086,8 @@ CREATE TRIGGER guard_customer_update BEFORE UPDATE ON kassa.customers FOR EACH R
 CREATE TRIGGER guard_price_version BEFORE UPDATE ON kassa.price_versions FOR EACH ROW EXECUTE FUNCTION internal.guard_price_version();
 
 CREATE TRIGGER guard_service BEFORE UPDATE OF tenant_id, id, customer_id, billing_day, status, price_version_id, activated_on, suspended_on, suspension_reason, cancelled_on ON kassa.services FOR EACH ROW EXECUTE FUNCTION internal.guard_service();
+
+CREATE TRIGGER lift_email_suppression AFTER UPDATE OF email ON kassa.customers FOR EACH ROW WHEN ((old.email IS DISTINCT FROM new.email)) EXECUTE FUNCTION internal.lift_email_suppression();
 
 CREATE TRIGGER notify_balances AFTER UPDATE ON kassa.billing_accounts REFERENCING OLD TABLE AS old_accounts NEW TABLE AS new_accounts FOR EACH STATEMENT EXECUTE FUNCTION internal.notify_balances();
 
@@ -5000,6 +5224,12 @@ ALTER TABLE ONLY kassa.ledger_entries
 ALTER TABLE ONLY kassa.low_balance_thresholds
     ADD CONSTRAINT low_balance_thresholds_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
 
+ALTER TABLE ONLY kassa.message_preferences
+    ADD CONSTRAINT message_preferences_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
+
+ALTER TABLE ONLY kassa.message_suppressions
+    ADD CONSTRAINT message_suppressions_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
+
 ALTER TABLE ONLY kassa.messages
     ADD CONSTRAINT messages_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
 
@@ -5092,6 +5322,9 @@ ALTER TABLE ONLY kassa.push_subscriptions
 
 ALTER TABLE ONLY kassa.push_subscriptions
     ADD CONSTRAINT push_subscriptions_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
+
+ALTER TABLE ONLY kassa.quiet_hours
+    ADD CONSTRAINT quiet_hours_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
 
 ALTER TABLE ONLY kassa.request_results
     ADD CONSTRAINT request_results_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
@@ -5196,6 +5429,10 @@ CREATE POLICY customer_select ON kassa.ledger_entries FOR SELECT TO customer USI
 
 CREATE POLICY customer_select ON kassa.low_balance_thresholds FOR SELECT TO customer USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
+CREATE POLICY customer_select ON kassa.message_preferences FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
+CREATE POLICY customer_select ON kassa.message_suppressions FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
 CREATE POLICY customer_select ON kassa.messages FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
 
 CREATE POLICY customer_select ON kassa.notifications FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
@@ -5217,6 +5454,8 @@ CREATE POLICY customer_select ON kassa.price_versions FOR SELECT TO customer USI
 CREATE POLICY customer_select ON kassa.products FOR SELECT TO customer USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 CREATE POLICY customer_select ON kassa.push_subscriptions FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
+CREATE POLICY customer_select ON kassa.quiet_hours FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
 
 CREATE POLICY customer_select ON kassa.service_actions FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
 
@@ -5258,6 +5497,10 @@ ALTER TABLE kassa.ledger_entries ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.low_balance_thresholds ENABLE ROW LEVEL SECURITY;
 
+ALTER TABLE kassa.message_preferences ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.message_suppressions ENABLE ROW LEVEL SECURITY;
+
 ALTER TABLE kassa.messages ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.notifications ENABLE ROW LEVEL SECURITY;
@@ -5281,6 +5524,8 @@ ALTER TABLE kassa.price_versions ENABLE ROW LEVEL SECURITY;
 ALTER TABLE kassa.products ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.push_subscriptions ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.quiet_hours ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.request_counts ENABLE ROW LEVEL SECURITY;
 
@@ -5352,6 +5597,10 @@ CREATE POLICY staff_select ON kassa.ledger_entries FOR SELECT TO staff USING ((t
 
 CREATE POLICY staff_select ON kassa.low_balance_thresholds FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
+CREATE POLICY staff_select ON kassa.message_preferences FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.message_suppressions FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
 CREATE POLICY staff_select ON kassa.messages FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 CREATE POLICY staff_select ON kassa.notifications FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
@@ -5373,6 +5622,8 @@ CREATE POLICY staff_select ON kassa.price_versions FOR SELECT TO staff USING ((t
 CREATE POLICY staff_select ON kassa.products FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 CREATE POLICY staff_select ON kassa.push_subscriptions FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.quiet_hours FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 CREATE POLICY staff_select ON kassa.service_actions FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
@@ -5616,9 +5867,17 @@ GRANT SELECT ON TABLE kassa.dunning_schedules TO staff;
 REVOKE ALL ON FUNCTION api.set_dunning_schedule(steps jsonb, tolerance bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.set_dunning_schedule(steps jsonb, tolerance bigint) TO staff;
 
+REVOKE ALL ON FUNCTION api.set_message_preference(kind text, channel text, enabled boolean, customer_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.set_message_preference(kind text, channel text, enabled boolean, customer_id uuid) TO customer;
+GRANT ALL ON FUNCTION api.set_message_preference(kind text, channel text, enabled boolean, customer_id uuid) TO staff;
+
 REVOKE ALL ON FUNCTION api.set_primary_payment_method(payment_method_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.set_primary_payment_method(payment_method_id uuid) TO customer;
 GRANT ALL ON FUNCTION api.set_primary_payment_method(payment_method_id uuid) TO staff;
+
+REVOKE ALL ON FUNCTION api.set_quiet_hours(starts text, ends text, customer_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.set_quiet_hours(starts text, ends text, customer_id uuid) TO customer;
+GRANT ALL ON FUNCTION api.set_quiet_hours(starts text, ends text, customer_id uuid) TO staff;
 
 REVOKE ALL ON FUNCTION api.start_invoice_run(request_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.start_invoice_run(request_id text) TO staff;
@@ -5665,6 +5924,12 @@ GRANT UPDATE(date_window_forward_days) ON TABLE kassa.tenants TO staff;
 
 GRANT UPDATE(dunning_fee_vat_category) ON TABLE kassa.tenants TO staff;
 
+GRANT UPDATE(mandatory_message_kinds) ON TABLE kassa.tenants TO staff;
+
+GRANT UPDATE(mail_sender_name) ON TABLE kassa.tenants TO staff;
+
+GRANT UPDATE(mail_reply_to) ON TABLE kassa.tenants TO staff;
+
 GRANT SELECT ON TABLE api.statement_lines TO customer;
 GRANT SELECT ON TABLE api.statement_lines TO staff;
 
@@ -5709,6 +5974,8 @@ REVOKE ALL ON FUNCTION internal.add_payment_method(p_tenant uuid, p_customer uui
 REVOKE ALL ON FUNCTION internal.add_proration(p_service kassa.services, p_version_id uuid, p_from date, p_to date, p_sign integer, p_what text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.adjust_balance(p_tenant uuid, p_customer uuid, p_amount bigint, p_reason text, p_actor text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.after_quiet_hours(p_at timestamp with time zone, p_starts time without time zone, p_ends time without time zone, p_zone text) FROM PUBLIC;
 
 GRANT SELECT ON TABLE kassa.invoice_allocations TO customer;
 GRANT SELECT ON TABLE kassa.invoice_allocations TO staff;
@@ -5842,6 +6109,10 @@ REVOKE ALL ON FUNCTION internal.check_draft_edit() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.check_dunning_fee_vat_category(p_tenant kassa.tenants) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.check_event_kind(p_kind text, p_what text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.check_event_kind(p_kind text, p_what text) TO customer;
+GRANT ALL ON FUNCTION internal.check_event_kind(p_kind text, p_what text) TO staff;
+
 REVOKE ALL ON FUNCTION internal.check_event_kinds(p_kinds text[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.check_finite(p_value numeric, p_what text) FROM PUBLIC;
@@ -5892,8 +6163,8 @@ GRANT ALL ON FUNCTION internal.claim_auto_topup(p_tenant uuid, p_customer uuid, 
 REVOKE ALL ON FUNCTION internal.claim_invoice_charge(p_tenant uuid, p_invoice uuid, p_due_on date, p_dunning_step integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.claim_invoice_charge(p_tenant uuid, p_invoice uuid, p_due_on date, p_dunning_step integer) TO kassa_worker;
 
-REVOKE ALL ON FUNCTION internal.claim_messages(p_limit integer, p_lease interval) FROM PUBLIC;
-GRANT ALL ON FUNCTION internal.claim_messages(p_limit integer, p_lease interval) TO kassa_worker;
+REVOKE ALL ON FUNCTION internal.claim_messages(p_channel text, p_limit integer, p_lease interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.claim_messages(p_channel text, p_limit integer, p_lease interval) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.claim_webhook_deliveries(p_limit integer, p_lease interval) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.claim_webhook_deliveries(p_limit integer, p_lease interval) TO kassa_worker;
@@ -5991,6 +6262,8 @@ REVOKE ALL ON FUNCTION internal.dunning_retry_due(i kassa.invoices, p_step integ
 REVOKE ALL ON FUNCTION internal.dunning_run(p_tenant_id uuid, p_as_of date, p_actor text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.dunning_run(p_tenant_id uuid, p_as_of date, p_actor text) TO kassa_worker;
 
+REVOKE ALL ON FUNCTION internal.e164(p_phone text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.email_taken(p_tenant uuid, p_email text, p_except uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.email_taken(p_tenant uuid, p_email text, p_except uuid) TO customer;
 
@@ -6004,6 +6277,10 @@ REVOKE ALL ON FUNCTION internal.end_push_subscription(p_tenant uuid, p_subscript
 GRANT ALL ON FUNCTION internal.end_push_subscription(p_tenant uuid, p_subscription uuid, p_reason text) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.event_customers(p_tenant uuid) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.event_kinds() FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.event_kinds() TO customer;
+GRANT ALL ON FUNCTION internal.event_kinds() TO staff;
 
 REVOKE ALL ON FUNCTION internal.event_position(p_tenant uuid, p_customer uuid, p_event uuid, OUT xact_id xid8, OUT id bigint, OUT created_at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.event_position(p_tenant uuid, p_customer uuid, p_event uuid, OUT xact_id xid8, OUT id bigint, OUT created_at timestamp with time zone) TO kassa_worker;
@@ -6161,6 +6438,8 @@ GRANT ALL ON FUNCTION internal.last_scheduled_slots() TO kassa_worker;
 REVOKE ALL ON FUNCTION internal.ledger_mismatches(p_tenant uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.ledger_mismatches(p_tenant uuid) TO kassa_worker;
 
+REVOKE ALL ON FUNCTION internal.lift_email_suppression() FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.link_reason(p_reason text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.link_token_hash(p_token text) FROM PUBLIC;
@@ -6197,6 +6476,10 @@ GRANT ALL ON FUNCTION internal.mandates_to_request(p_tenant uuid) TO kassa_worke
 
 REVOKE ALL ON FUNCTION internal.mark_overdue(p_tenant_id uuid, p_as_of date) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.mark_overdue(p_tenant_id uuid, p_as_of date) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.message_channels() FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.message_channels() TO customer;
+GRANT ALL ON FUNCTION internal.message_channels() TO staff;
 
 REVOKE ALL ON FUNCTION internal.method_owner(p_customer uuid) FROM PUBLIC;
 
@@ -6265,6 +6548,8 @@ REVOKE ALL ON FUNCTION internal.post_invoices(p_tenant_id uuid, p_invoice_ids uu
 
 REVOKE ALL ON FUNCTION internal.posting_rows(p_entries jsonb) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.preference_owner(p_customer uuid) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.price_version_in_use(p_tenant_id uuid, p_id uuid) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.prorate(p_price bigint, p_start date, p_end date, p_from date, p_to date) FROM PUBLIC;
@@ -6309,11 +6594,14 @@ GRANT ALL ON FUNCTION internal.record_mandate_request(p_tenant uuid, p_method uu
 
 REVOKE ALL ON FUNCTION internal.record_manual_payment(p_tenant uuid, p_customer uuid, p_amount bigint, p_method text, p_reason text, p_reference text, p_actor text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.record_message_bounced(p_tenant uuid, p_message uuid, p_error text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.record_message_bounced(p_tenant uuid, p_message uuid, p_error text) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.record_message_failed(p_tenant uuid, p_message uuid, p_error text, p_first_retry interval, p_max_attempts integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.record_message_failed(p_tenant uuid, p_message uuid, p_error text, p_first_retry interval, p_max_attempts integer) TO kassa_worker;
 
-REVOKE ALL ON FUNCTION internal.record_message_sent(p_tenant uuid, p_message uuid, p_subject text) FROM PUBLIC;
-GRANT ALL ON FUNCTION internal.record_message_sent(p_tenant uuid, p_message uuid, p_subject text) TO kassa_worker;
+REVOKE ALL ON FUNCTION internal.record_message_sent(p_tenant uuid, p_message uuid, p_subject text, p_segments integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.record_message_sent(p_tenant uuid, p_message uuid, p_subject text, p_segments integer) TO kassa_worker;
 
 GRANT SELECT ON TABLE kassa.payment_refunds TO staff;
 GRANT SELECT ON TABLE kassa.payment_refunds TO customer;
@@ -6389,7 +6677,11 @@ REVOKE ALL ON FUNCTION internal.set_credit_limit(p_tenant uuid, p_customer uuid,
 
 REVOKE ALL ON FUNCTION internal.set_dunning_schedule(p_tenant_id uuid, p_steps jsonb, p_tolerance bigint, p_actor text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.set_message_preference(p_tenant uuid, p_customer uuid, p_kind text, p_channel text, p_enabled boolean) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.set_primary_payment_method(p_tenant uuid, p_method uuid, p_customer uuid) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.set_quiet_hours(p_tenant uuid, p_customer uuid, p_starts text, p_ends text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.set_tenant_status(p_tenant text, p_status text) FROM PUBLIC;
 
@@ -6422,6 +6714,8 @@ REVOKE ALL ON FUNCTION internal.stripe_payment(p_object jsonb, p_intent text) FR
 
 REVOKE ALL ON FUNCTION internal.stripe_payment_event(p_type text, p_object jsonb) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.subscribe_push(p_tenant uuid, p_customer uuid, p_endpoint text, p_p256dh text, p_auth text, p_user_agent text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.supplier_snapshot(p_tenant_id uuid) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.sweep_request_counts() FROM PUBLIC;
@@ -6448,6 +6742,11 @@ REVOKE ALL ON FUNCTION internal.top_up_bonus(p_tenant uuid, p_amount bigint) FRO
 
 REVOKE ALL ON FUNCTION internal.top_up_limits(p_tenant uuid, OUT min_top_up bigint, OUT max_top_up bigint) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.unsubscribe(p_tenant uuid, p_customer uuid, p_kind text, p_channel text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.unsubscribe(p_tenant uuid, p_customer uuid, p_kind text, p_channel text) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.unsubscribe_push(p_tenant uuid, p_customer uuid, p_subscription uuid) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.update_webhook_endpoint(p_tenant uuid, p_endpoint uuid, p_url text, p_event_kinds text[], p_description text, p_enabled boolean) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.use_payment_link(p_tenant_id uuid, p_link_id uuid, p_payment_id uuid) FROM PUBLIC;
@@ -6463,6 +6762,10 @@ GRANT ALL ON FUNCTION internal.view_key(base regclass, renamed jsonb) TO staff;
 REVOKE ALL ON FUNCTION internal.void_invoice(p_tenant_id uuid, p_invoice_id uuid, p_reason text, p_issued_on date) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.wake_event_consumers() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.wants_message(p_preference boolean, p_channel text, p_mandatory boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.wants_message(p_preference boolean, p_channel text, p_mandatory boolean) TO customer;
+GRANT ALL ON FUNCTION internal.wants_message(p_preference boolean, p_channel text, p_mandatory boolean) TO staff;
 
 REVOKE ALL ON FUNCTION internal.webhook_endpoint_json(e kassa.webhook_endpoints) FROM PUBLIC;
 
@@ -6610,6 +6913,18 @@ GRANT SELECT,INSERT,DELETE ON TABLE kassa.low_balance_thresholds TO staff;
 GRANT SELECT ON TABLE api.low_balance_thresholds TO customer;
 GRANT SELECT,INSERT,DELETE ON TABLE api.low_balance_thresholds TO staff;
 
+GRANT SELECT ON TABLE kassa.message_preferences TO customer;
+GRANT SELECT ON TABLE kassa.message_preferences TO staff;
+
+GRANT SELECT ON TABLE api.message_preferences TO customer;
+GRANT SELECT ON TABLE api.message_preferences TO staff;
+
+GRANT SELECT ON TABLE kassa.message_suppressions TO customer;
+GRANT SELECT ON TABLE kassa.message_suppressions TO staff;
+
+GRANT SELECT ON TABLE api.message_suppressions TO customer;
+GRANT SELECT ON TABLE api.message_suppressions TO staff;
+
 GRANT SELECT ON TABLE kassa.messages TO customer;
 GRANT SELECT ON TABLE kassa.messages TO staff;
 
@@ -6741,6 +7056,12 @@ GRANT SELECT ON TABLE kassa.push_subscriptions TO staff;
 GRANT SELECT ON TABLE api.push_subscriptions TO customer;
 GRANT SELECT ON TABLE api.push_subscriptions TO staff;
 
+GRANT SELECT ON TABLE kassa.quiet_hours TO customer;
+GRANT SELECT ON TABLE kassa.quiet_hours TO staff;
+
+GRANT SELECT ON TABLE api.quiet_hours TO customer;
+GRANT SELECT ON TABLE api.quiet_hours TO staff;
+
 GRANT SELECT ON TABLE kassa.service_actions TO customer;
 GRANT SELECT ON TABLE kassa.service_actions TO staff;
 
@@ -6786,6 +7107,12 @@ GRANT UPDATE(credit_note_number_format) ON TABLE api.tenants TO staff;
 GRANT UPDATE(payment_terms_days) ON TABLE api.tenants TO staff;
 
 GRANT UPDATE(dunning_fee_vat_category) ON TABLE api.tenants TO staff;
+
+GRANT UPDATE(mandatory_message_kinds) ON TABLE api.tenants TO staff;
+
+GRANT UPDATE(mail_sender_name) ON TABLE api.tenants TO staff;
+
+GRANT UPDATE(mail_reply_to) ON TABLE api.tenants TO staff;
 
 GRANT SELECT ON TABLE kassa.vat_rates TO customer;
 GRANT SELECT ON TABLE kassa.vat_rates TO staff;

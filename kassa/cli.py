@@ -25,6 +25,8 @@ def print_summary(settings: config.Settings) -> None:
     print(f"  logs        {Path(settings.home) / 'logs'}")
     if settings.smtp_local:
         print("  mail        caught by the local SMTP sink: `.venv/bin/kassa mail` lists it")
+    if settings.bulksms_local:
+        print("  SMS         caught by the local BulkSMS stand-in: `.venv/bin/kassa sms` lists them")
     print("Demo tokens (valid 24 hours; `make up` again prints fresh ones):")
     for label, (tenant, customer) in demo.TOKENS.items():
         print(f"  {label} staff:    {make_token(settings.jwt_secret, 'staff', tenant, ttl=MAX_LIFETIME_S, sub='demo-staff')}")
@@ -131,6 +133,26 @@ def cmd_mail(args, settings):
         print(f"{header}: {mail[header]}")
     print(f"File: {caught[args.number - 1]}\n")
     print(mail.get_body(preferencelist=("plain",)).get_content(), end="")
+    return 0
+
+
+def cmd_sms(args, settings):
+    """The SMS the local BulkSMS stand-in caught, oldest first: recipient, parts, encoding, text."""
+    if not settings.bulksms_local:
+        print(f"kassa sms: SMS go to {settings.bulksms_api_base}; the local stand-in catches them only while "
+              "no BulkSMS credentials are configured (docs/messages.md)", file=sys.stderr)
+        return 1
+    try:
+        with urllib.request.urlopen(f"{settings.bulksms_fake_url}/_fake/messages", timeout=10) as answer:
+            caught = json.load(answer)
+    except OSError as error:
+        print(f"kassa sms: the BulkSMS stand-in does not answer ({error}); is the stack up?", file=sys.stderr)
+        return 1
+    if not caught:
+        print("no SMS caught yet")
+    for number, sms in enumerate(caught, 1):
+        print(f"{number:5}  {sms['submission']['date']}  {sms['to']}  {sms['numberOfParts']} part(s) {sms['encoding']}"
+              f"  {sms['body']}")
     return 0
 
 
@@ -282,6 +304,8 @@ def parser() -> argparse.ArgumentParser:
     mail = sub.add_parser("mail", help="the mail the local SMTP sink caught (no SMTP host configured)")
     mail.add_argument("number", nargs="?", type=int, help="show this message of the list (default: list them)")
     mail.set_defaults(func=cmd_mail)
+    sub.add_parser("sms", help="the SMS the local BulkSMS stand-in caught (no BulkSMS credentials configured)"
+                   ).set_defaults(func=cmd_sms)
     token = sub.add_parser("token", help="print a signed JWT")
     token.add_argument("--role", required=True, choices=["customer", "staff"])
     token.add_argument("--tenant", required=True)

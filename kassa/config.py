@@ -18,6 +18,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 from bridge.claims import key_id, key_set
 from gateways import vapid
+from gateways.bulksms import LIVE_URL as BULKSMS_LIVE_URL
 from gateways.netcash import LIVE_URL as NETCASH_LIVE_URL
 from gateways.octo import PRODUCTION_URL as OCTO_PRODUCTION_URL
 
@@ -29,7 +30,7 @@ STATE_FILE = HOME / "state.json"
 DEFAULT_PORTS = {"postgres": 54329, "postgrest": 3000, "postgrest_admin": 3001,
                  "bridge": 8700, "sse": 8701, "stripe_fake": 8702, "scheduler": 8703,
                  "octo_fake": 8704, "netcash_fake": 8705, "mailer": 8706, "smtp_sink": 8707,
-                 "smtp_sink_admin": 8708, "webhooks": 8709}
+                 "smtp_sink_admin": 8708, "webhooks": 8709, "bulksms_fake": 8710}
 
 # What local mode gives the processes instead of gateway credentials. `kassa env` prints them; set
 # back in the environment (a sourced `kassa env`) they still mean local mode.
@@ -37,6 +38,7 @@ LOCAL_STRIPE_SECRET_KEY = "sk_test_local"
 LOCAL_OCTO_SHOP_ID = "0"  # no real OCTO shop has id 0
 LOCAL_OCTO_SECRET = "octo_test_local"
 SMTP_TLS_MODES = ("starttls", "tls", "none")
+LOCAL_BULKSMS_USERNAME, LOCAL_BULKSMS_PASSWORD = "kassa-local", "bulksms-local"
 LOCAL_NETCASH_KEYS = {"debit_order": "local-debit-order-key", "account": "local-account-key",
                       "vendor": "local-vendor-key"}
 
@@ -103,6 +105,8 @@ class Settings:
     stripe_secret_key: str = ""       # empty: local Stripe stand-in
     stripe_webhook_secret: str = field(default_factory=lambda: "whsec_" + secrets.token_hex(24))
     payment_method_key: str = field(default_factory=lambda: secrets.token_hex(32))
+    # Signs the unsubscribe links of mail (bridge/unsubscribe.py); a new key voids the old links.
+    unsubscribe_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     octo_shop_id: str = ""            # with octo_secret: the real OCTO; without: the local stand-in
     octo_secret: str = ""             # empty: local OCTO stand-in
     octo_base_url: str = ""           # with credentials; empty: https://secure.octo.uz
@@ -119,6 +123,10 @@ class Settings:
     smtp_password: str = ""
     mail_from: str = "Kassa <billing@kassa.invalid>"
     vapid_private_key: str = field(default_factory=vapid.new_private_key)  # web push signing (gateways/vapid.py)
+    bulksms_username: str = ""         # with bulksms_password: the real BulkSMS; empty: the local stand-in
+    bulksms_password: str = ""
+    bulksms_url: str = ""              # with credentials; empty: https://api.bulksms.com/v1
+    sms_from: str = ""                 # the SMS sender id; empty: the BulkSMS account's default
     # Previous JWT secrets still accepted after `kassa jwt-key rotate`: [{"secret", "retire_after"}]
     # (ISO 8601 UTC); `kassa jwt-key retire` drops them (kassa/keys.py).
     jwt_previous_keys: list[dict] = field(default_factory=list)
@@ -140,6 +148,7 @@ class Settings:
     mailer_url = LocalUrl("mailer")
     webhooks_url = LocalUrl("webhooks")
     smtp_sink_admin_url = LocalUrl("smtp_sink_admin")
+    bulksms_fake_url = LocalUrl("bulksms_fake")
 
     @property
     def smtp_local(self) -> bool:
@@ -150,6 +159,15 @@ class Settings:
     def caught_mail(self) -> Path:
         """Where the local SMTP sink keeps the mail it caught, one .eml file a message."""
         return Path(self.home) / "mail"
+
+    @property
+    def bulksms_local(self) -> bool:
+        """No BulkSMS credentials: SMS go to the local BulkSMS stand-in."""
+        return not self.bulksms_password or self.bulksms_password == LOCAL_BULKSMS_PASSWORD
+
+    @property
+    def bulksms_api_base(self) -> str:
+        return f"{self.bulksms_fake_url}/v1" if self.bulksms_local else self.bulksms_url or BULKSMS_LIVE_URL
 
     @property
     def stripe_api_base(self) -> str:
@@ -224,6 +242,11 @@ class Settings:
             "KASSA_VAPID_PRIVATE_KEY": self.vapid_private_key,
             "KASSA_VAPID_SUBJECT": f"mailto:{parseaddr(self.mail_from)[1]}",
             "KASSA_WEBHOOKS_URL": self.webhooks_url,
+            "KASSA_UNSUBSCRIBE_KEY": self.unsubscribe_key,
+            "KASSA_BULKSMS_USERNAME": LOCAL_BULKSMS_USERNAME if self.bulksms_local else self.bulksms_username,
+            "KASSA_BULKSMS_PASSWORD": LOCAL_BULKSMS_PASSWORD if self.bulksms_local else self.bulksms_password,
+            "KASSA_BULKSMS_URL": self.bulksms_api_base,
+            "KASSA_SMS_FROM": self.sms_from,
         }
 
     def public(self) -> dict:
@@ -239,6 +262,7 @@ class Settings:
             "stripe_api_base": self.stripe_api_base,
             "octo_api_base": self.octo_api_base,
             "netcash_url": self.netcash_api_url,
+            "bulksms_url": self.bulksms_api_base,
             "embedded": self.embedded,
             "home": self.home,
             "ports": self.ports,
@@ -301,7 +325,8 @@ def load(home: Path = HOME) -> Settings:
     if external and external != settings.database_url:
         settings.database_url, settings.embedded = external, False
     local_mode_values = {LOCAL_STRIPE_SECRET_KEY, LOCAL_OCTO_SHOP_ID, LOCAL_OCTO_SECRET, settings.octo_fake_url,
-                         settings.netcash_fake_url, *LOCAL_NETCASH_KEYS.values()}
+                         settings.netcash_fake_url, *LOCAL_NETCASH_KEYS.values(), LOCAL_BULKSMS_USERNAME,
+                         LOCAL_BULKSMS_PASSWORD, f"{settings.bulksms_fake_url}/v1"}
     for attr, var in (("jwt_secret", "KASSA_JWT_SECRET"),
                       ("stripe_secret_key", "KASSA_STRIPE_SECRET_KEY"),
                       ("stripe_webhook_secret", "KASSA_STRIPE_WEBHOOK_SECRET"),
@@ -317,7 +342,11 @@ def load(home: Path = HOME) -> Settings:
                       ("smtp_tls", "KASSA_SMTP_TLS"),
                       ("smtp_user", "KASSA_SMTP_USER"),
                       ("smtp_password", "KASSA_SMTP_PASSWORD"),
-                      ("mail_from", "KASSA_MAIL_FROM")):
+                      ("mail_from", "KASSA_MAIL_FROM"),
+                      ("bulksms_username", "KASSA_BULKSMS_USERNAME"),
+                      ("bulksms_password", "KASSA_BULKSMS_PASSWORD"),
+                      ("bulksms_url", "KASSA_BULKSMS_URL"),
+                      ("sms_from", "KASSA_SMS_FROM")):
         if os.environ.get(var) and os.environ[var] not in local_mode_values:
             setattr(settings, attr, os.environ[var])
     # A sourced `kassa env` names the sink (127.0.0.1, its port): that still means local mode.

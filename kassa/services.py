@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from bridge.claims import AUDIENCE
 from kassa import processes
-from kassa.config import ROOT, TOOLS, Settings
+from kassa.config import LOCAL_BULKSMS_PASSWORD, LOCAL_BULKSMS_USERNAME, ROOT, TOOLS, Settings
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -201,6 +201,9 @@ def stack(settings: Settings) -> list[Service]:
                                               "--admin-port", str(ports["smtp_sink_admin"]),
                                               "--folder", str(settings.caught_mail)],
                                 ports["smtp_sink"], f"{settings.smtp_sink_admin_url}/health"))
+    if settings.bulksms_local:  # no BulkSMS credentials configured
+        services.append(stand_in("bulksms_fake", "bridge.fakes.bulksms_server", ports["bulksms_fake"],
+                                 "--username", LOCAL_BULKSMS_USERNAME, "--password", LOCAL_BULKSMS_PASSWORD))
     services.append(mailer(settings))
     services.append(webhook_sender(settings))
     return services

@@ -48,7 +48,9 @@ SUITE_BRIDGE = {name: "1000000" for name in (
 
 
 # The suite's mail workers poll and retry quickly: a test waits for a retry, not half a minute.
-SUITE_MAILER = {"KASSA_MAIL_POLL_SECONDS": "0.5", "KASSA_MAIL_RETRY_SECONDS": "0.2"}
+SUITE_MAILER = {"KASSA_MAIL_POLL_SECONDS": "0.5", "KASSA_MAIL_RETRY_SECONDS": "0.2",
+                # the tests' push service stand-in listens on 127.0.0.1 (tests/test_push_delivery.py)
+                "KASSA_PUSH_ALLOW_PRIVATE": "1"}
 # And the webhook workers: a test moves the clock to the next attempt, then waits for one poll.
 SUITE_WEBHOOKS = {"KASSA_WEBHOOK_POLL_SECONDS": "0.2"}
 

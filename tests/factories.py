@@ -1,10 +1,13 @@
 """Rows the tests make, as the database owner (the `db` fixture's connection): a tenant with
-its standard VAT rate, a customer, an issued invoice; two waits: a reader of an SSE stream, a
+its standard VAT rate, a customer, an issued invoice, events in the outbox; the mail the local
+SMTP sink caught; two waits: a reader of an SSE stream, a
 poll until a condition holds; and a bridge of a test's own. Test files import these; the
 fixtures in conftest.py use them too. And a scheduled job run in this process, as `kassa jobs
 run` runs it (without the seconds a process of its own costs)."""
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import queue
 import socket
@@ -16,6 +19,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 
 import psycopg
 import requests
@@ -163,3 +167,28 @@ def fresh_rate_counts(db, prefix: str) -> None:
     if time.time() % 60 > 50:
         time.sleep(60 - time.time() % 60)
     db.execute("DELETE FROM kassa.request_counts WHERE starts_with(bucket, %s)", [prefix])
+
+
+def write_events(db, customer: dict, kind: str, payloads: list[dict]) -> list[str]:
+    """Events in the outbox in one transaction, as the SQL functions write them, with the wake-up."""
+    with db.transaction():
+        ids = [db.execute("INSERT INTO kassa.notifications (tenant_id, customer_id, kind, payload)"
+                          " VALUES (%s, %s, %s, %s) RETURNING public_id",
+                          [customer["tenant_id"], customer["id"], kind, json.dumps(payload)]).fetchone()["public_id"]
+               for payload in payloads]
+        db.execute("NOTIFY kassa_events")
+    return [str(event_id) for event_id in ids]
+
+
+def caught(settings, event_ids: list[str]) -> list[email.message.EmailMessage]:
+    """The mail the sink caught for these events (whole files only: the sink renames them in)."""
+    wanted = set(event_ids)
+    found = (email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+             for path in sorted(Path(settings.caught_mail).glob("*.eml")))
+    return [mail for mail in found if mail["X-Kassa-Event-Id"] in wanted]
+
+
+def delivered(settings, event_ids: list[str], timeout: float = 30) -> list[email.message.EmailMessage]:
+    assert wait_for(lambda: len(caught(settings, event_ids)) >= len(event_ids), timeout), \
+        f"only {len(caught(settings, event_ids))} of {len(event_ids)} messages arrived within {timeout} s"
+    return caught(settings, event_ids)

@@ -61,10 +61,12 @@ def test_every_bridge_and_gateway_route_answers_a_wrong_method_in_the_error_shap
 
 
 def json_endpoints(config: Config) -> list[str]:
-    """Every POST but the payment pages' buttons, which post no body (bridge/pay.py), and those
-    the bridge's document says take a form (NetCash's mandate postback)."""
+    """Every POST but the buttons of the payment and unsubscribe pages, which post no JSON
+    (bridge/pay.py, bridge/unsubscribe.py), and those the bridge's document says take a form
+    (NetCash's mandate postback)."""
     paths = json.loads(openapi.DOCUMENT)["paths"]
-    return [path for path, methods in bridge_routes(config) if "POST" in methods and not path.startswith("/pay/")
+    return [path for path, methods in bridge_routes(config) if "POST" in methods
+            and not path.startswith(("/pay/", "/unsubscribe/"))
             and "application/x-www-form-urlencoded" not in paths[path]["post"].get("requestBody", {}).get("content", {})]
 
 

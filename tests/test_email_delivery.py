@@ -5,9 +5,7 @@ twice; a refused send is retried; `kassa mail` shows what the sink caught; a top
 Stripe stand-in ends as one e-mail."""
 from __future__ import annotations
 
-import email
-import email.policy
-import json
+import email.message
 import subprocess
 import uuid
 from decimal import Decimal
@@ -17,20 +15,9 @@ import pytest
 import requests
 from babel.numbers import format_currency
 
-from factories import create_customer, create_tenant, free_port, wait_for
+from factories import create_customer, create_tenant, delivered, free_port, write_events
 from kassa import services
 from kassa.services import VENV_BIN
-
-
-def write_events(db, customer: dict, kind: str, payloads: list[dict]) -> list[str]:
-    """Events in the outbox in one transaction, as the SQL functions write them, with the wake-up."""
-    with db.transaction():
-        ids = [db.execute("INSERT INTO kassa.notifications (tenant_id, customer_id, kind, payload)"
-                          " VALUES (%s, %s, %s, %s) RETURNING public_id",
-                          [customer["tenant_id"], customer["id"], kind, json.dumps(payload)]).fetchone()["public_id"]
-               for payload in payloads]
-        db.execute("NOTIFY kassa_events")
-    return [str(event_id) for event_id in ids]
 
 
 def payment_received(customer: dict, amount: int, currency: str, balance: int, invoice_number: str | None) -> dict:
@@ -39,20 +26,6 @@ def payment_received(customer: dict, amount: int, currency: str, balance: int, i
             "payment_id": str(uuid.uuid4()), "amount": amount, "currency": currency, "purpose": "payment",
             "provider": "stripe", "method": "card", "invoice_id": str(uuid.uuid4()) if invoice_number else None,
             "invoice_number": invoice_number, "balance": balance}
-
-
-def caught(settings, event_ids: list[str]) -> list[email.message.EmailMessage]:
-    """The mail the sink caught for these events (whole files only: the sink renames them in)."""
-    wanted = set(event_ids)
-    found = (email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-             for path in sorted(Path(settings.caught_mail).glob("*.eml")))
-    return [mail for mail in found if mail["X-Kassa-Event-Id"] in wanted]
-
-
-def delivered(settings, event_ids: list[str], timeout: float = 30) -> list[email.message.EmailMessage]:
-    assert wait_for(lambda: len(caught(settings, event_ids)) >= len(event_ids), timeout), \
-        f"only {len(caught(settings, event_ids))} of {len(event_ids)} messages arrived within {timeout} s"
-    return caught(settings, event_ids)
 
 
 def text_of(mail: email.message.EmailMessage, subtype: str = "plain") -> str:

@@ -108,3 +108,20 @@ def test_netcash_runs_against_the_local_stand_in_until_keys_are_configured(setti
     assert "netcash_fake" not in [service.name for service in services.stack(configured)]
     assert configured.environment()["KASSA_NETCASH_URL"] == netcash.LIVE_URL
     assert configured.environment()["KASSA_NETCASH_DEBIT_ORDER_KEY"] == "a-real-debit-order-key"
+
+
+def test_bulksms_credentials_replace_the_local_stand_in(settings, monkeypatch):
+    env = settings.environment()
+    assert "bulksms_fake" in [service.name for service in services.stack(settings)]
+    assert env["KASSA_BULKSMS_URL"] == f"http://127.0.0.1:{settings.ports['bulksms_fake']}/v1"
+    for name in ("KASSA_BULKSMS_USERNAME", "KASSA_BULKSMS_PASSWORD", "KASSA_BULKSMS_URL"):
+        monkeypatch.setenv(name, env[name])  # a sourced `kassa env` is still local mode
+    assert config.load(Path(settings.home)).bulksms_local
+
+    monkeypatch.setenv("KASSA_BULKSMS_USERNAME", "token-id")
+    monkeypatch.setenv("KASSA_BULKSMS_PASSWORD", "token-secret")
+    monkeypatch.delenv("KASSA_BULKSMS_URL")
+    configured = config.load(Path(settings.home))
+    assert "bulksms_fake" not in [service.name for service in services.stack(configured)]
+    assert configured.environment()["KASSA_BULKSMS_URL"] == "https://api.bulksms.com/v1"
+    assert configured.environment()["KASSA_BULKSMS_PASSWORD"] == "token-secret"

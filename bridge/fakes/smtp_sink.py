@@ -3,9 +3,10 @@
 `python -m bridge.fakes.smtp_sink --port P --admin-port A --folder DIR` (started by `kassa up`
 and the test stack in local mode). Every message accepted on 127.0.0.1:P is written to DIR as
 one .eml file, named by the time it came and its Message-ID, oldest first when sorted; `kassa
-mail` lists and shows them. On the admin port, GET /health answers 200, and POST
-/_fake/refuse {"count": n} makes the sink refuse the next n messages with a temporary error
-(451), as a busy mail server would, for the tests of retries.
+mail` lists and shows them. On the admin port, GET /health answers 200, POST /_fake/refuse
+{"count": n} makes the sink refuse the next n messages with a temporary error (451), as a busy
+mail server would, for the tests of retries, and POST /_fake/bounce {"address": "…"} makes it
+refuse that recipient for good (550: no such mailbox), a hard bounce.
 """
 from __future__ import annotations
 
@@ -21,12 +22,21 @@ from aiohttp import web
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 REFUSAL = "451 4.3.0 the sink refuses this message for a test; try again later"
+NO_MAILBOX = "550 5.1.1 the sink knows no such mailbox (a hard bounce for a test)"
 
 
 class Sink:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.refuse_next = 0
+        self.bouncing: set[str] = set()  # addresses refused for good, lower case
+
+    async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope, address: str,
+                          rcpt_options: list[str]) -> str:
+        if address.lower() in self.bouncing:
+            return NO_MAILBOX
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         if self.refuse_next > 0:
@@ -35,9 +45,11 @@ class Sink:
         message_id = message_from_bytes(envelope.original_content).get("Message-ID", "") or str(uuid.uuid4())
         name = re.sub(r"[^A-Za-z0-9@._-]", "", message_id)[:100]
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%f")
-        draft = self.folder / f".{stamp}-{name}.eml"
+        # Whole files only, for a reader at any moment: written under a name no *.eml glob
+        # matches (pathlib's matches dot files too), then renamed.
+        draft = self.folder / f".{stamp}-{name}.part"
         draft.write_bytes(envelope.original_content)
-        draft.rename(self.folder / draft.name[1:])  # whole files only, for a reader at any moment
+        draft.rename(self.folder / f"{stamp}-{name}.eml")
         return "250 OK caught"
 
 
@@ -54,6 +66,15 @@ async def refuse(request: web.Request) -> web.Response:
     return web.json_response({"refuse_next": count})
 
 
+async def bounce(request: web.Request) -> web.Response:
+    body = await request.json()
+    address = body.get("address") if isinstance(body, dict) else None
+    if not isinstance(address, str) or "@" not in address:
+        return web.json_response({"error": "give {\"address\": \"…\"}, the recipient to refuse for good"}, status=400)
+    request.app[SINK].bouncing.add(address.lower())
+    return web.json_response({"bouncing": sorted(request.app[SINK].bouncing)})
+
+
 SINK = web.AppKey("sink", Sink)
 
 
@@ -66,6 +87,7 @@ async def serve(port: int, admin_port: int, folder: Path) -> None:
     admin[SINK] = sink
     admin.router.add_get("/health", health)
     admin.router.add_post("/_fake/refuse", refuse)
+    admin.router.add_post("/_fake/bounce", bounce)
     runner = web.AppRunner(admin)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", admin_port).start()
@@ -76,7 +98,7 @@ async def serve(port: int, admin_port: int, folder: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True, help="the SMTP port")
-    parser.add_argument("--admin-port", type=int, required=True, help="/health and /_fake/refuse")
+    parser.add_argument("--admin-port", type=int, required=True, help="/health, /_fake/refuse and /_fake/bounce")
     parser.add_argument("--folder", type=Path, required=True, help="where caught mail is written")
     args = parser.parse_args()
     asyncio.run(serve(args.port, args.admin_port, args.folder))

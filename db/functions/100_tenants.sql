@@ -24,10 +24,12 @@ BEGIN
   PERFORM internal.check_text(NEW.address, 'address', 1000, false);
   PERFORM internal.check_text(NEW.vat_number, 'vat_number', 50, false);
   PERFORM internal.check_locale(NEW.locale);
+  PERFORM internal.check_event_kind(k, 'mandatory_message_kinds') FROM unnest(NEW.mandatory_message_kinds) k;
+  PERFORM internal.check_text(NEW.mail_sender_name, 'mail_sender_name', 100, false);
   RETURN NEW;
 END $$;
-CREATE OR REPLACE TRIGGER check_tenant BEFORE INSERT OR UPDATE OF timezone, name, legal_name, address, vat_number, locale
-  ON kassa.tenants
+CREATE OR REPLACE TRIGGER check_tenant BEFORE INSERT OR UPDATE OF timezone, name, legal_name, address, vat_number, locale,
+  mandatory_message_kinds, mail_sender_name ON kassa.tenants
   FOR EACH ROW EXECUTE FUNCTION internal.check_tenant();
 
 SELECT internal.audit_table('kassa.tenants', 'id', 'id');
@@ -36,12 +38,14 @@ SELECT internal.audit_table('kassa.vat_rates', 'tenant_id', 'category');
 CREATE VIEW api.tenants WITH (security_invoker = true) AS
   SELECT id, slug, name, legal_name, address, vat_number, country, currency, prices_include_vat,
          timezone, locale, account_number_format, invoice_number_format, credit_note_number_format,
-         payment_terms_days, status, created_at, dunning_fee_vat_category
+         payment_terms_days, status, created_at, dunning_fee_vat_category, mandatory_message_kinds, mail_sender_name,
+         mail_reply_to
     FROM kassa.tenants;
 GRANT SELECT ON api.tenants TO customer, staff;
 SELECT internal.grant_writes('api.tenants', 'kassa.tenants', 'staff',
   'UPDATE (name, legal_name, address, vat_number, prices_include_vat, timezone, locale, account_number_format,
-           invoice_number_format, credit_note_number_format, payment_terms_days, dunning_fee_vat_category)');
+           invoice_number_format, credit_note_number_format, payment_terms_days, dunning_fee_vat_category,
+           mandatory_message_kinds, mail_sender_name, mail_reply_to)');
 SELECT internal.write_by_key('api.tenants', 'kassa.tenants');
 
 CREATE VIEW api.vat_rates WITH (security_invoker = true) AS

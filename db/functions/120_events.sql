@@ -22,6 +22,29 @@ RETURNS TABLE (customer_id uuid, fields jsonb) LANGUAGE sql STABLE AS $$
    WHERE c.tenant_id = p_tenant
 $$;
 
+-- The kinds of event Kassa writes (docs/events.md lists each, tests/test_message_preferences.py
+-- holds the two equal): what preferences and mandatory kinds may name.
+CREATE OR REPLACE FUNCTION internal.event_kinds() RETURNS text[]
+LANGUAGE sql IMMUTABLE SET search_path = '' AS $$
+  SELECT ARRAY['invoice_issued', 'invoice_overdue', 'payment_received', 'topup_succeeded', 'auto_topup_charged',
+               'payment_failed', 'auto_topup_failed', 'auto_topup_disabled', 'payment_refunded',
+               'credit_note_issued', 'low_balance', 'service_activated', 'service_suspended',
+               'service_reactivated', 'service_cancelled', 'service_plan_changed', 'invoice_reminder',
+               'invoice_overdue_notice', 'invoice_final_notice', 'services_suspended', 'services_reactivated',
+               'webhook_endpoint_disabled']
+$$;
+
+-- Refuses a kind Kassa does not write (P0Z21), naming where p_what came from.
+CREATE OR REPLACE FUNCTION internal.check_event_kind(p_kind text, p_what text) RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = '' AS $$
+BEGIN
+  IF p_kind IS NULL OR NOT p_kind = ANY (internal.event_kinds()) THEN
+    PERFORM internal.raise_error('P0Z21', format('%s: unknown event kind "%s"', p_what, left(p_kind, 64)),
+      hint => 'The kinds are listed in docs/events.md, e.g. invoice_issued, payment_received, low_balance.');
+  END IF;
+END $$;
+GRANT EXECUTE ON FUNCTION internal.event_kinds(), internal.check_event_kind(text, text) TO customer, staff;
+
 -- One event of a customer (p_payload: the fact's own fields, version 1 unless given).
 CREATE OR REPLACE FUNCTION internal.emit(p_tenant uuid, p_customer uuid, p_kind text, p_payload jsonb,
                                          p_version smallint DEFAULT 1) RETURNS void

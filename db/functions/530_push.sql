@@ -22,50 +22,62 @@ LANGUAGE sql IMMUTABLE SET search_path = '' AS $$
                                        || repeat('=', (4 - char_length(rtrim(p_text, '=')) % 4) % 4), 'base64')) END
 $$;
 
--- The customer's browser subscribes (again: the same endpoint takes the new keys, and the
+-- A customer's browser subscribes (again: the same endpoint takes the new keys, and the
 -- customer now signed in). The endpoint is the push service's https URL (http only to this
 -- machine, for a local push service); p256dh the browser's P-256 key (65 bytes), auth its
 -- secret (16 bytes). Answers the subscription's id.
-CREATE OR REPLACE FUNCTION api.subscribe_push(endpoint text, p256dh text, auth text, user_agent text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION internal.subscribe_push(p_tenant uuid, p_customer uuid, p_endpoint text, p_p256dh text,
+                                                   p_auth text, p_user_agent text)
 RETURNS uuid LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   subscription uuid;
 BEGIN
-  IF endpoint IS NULL OR char_length(endpoint) > 2048
-     OR endpoint !~ '^(https://[A-Za-z0-9.-]+(:[0-9]{1,5})?|http://(127\.0\.0\.1|localhost)(:[0-9]{1,5})?)/[^[:space:]]*$' THEN
+  IF p_endpoint IS NULL OR char_length(p_endpoint) > 2048
+     OR p_endpoint !~ '^(https://[A-Za-z0-9.-]+(:[0-9]{1,5})?|http://(127\.0\.0\.1|localhost)(:[0-9]{1,5})?)/[^[:space:]]*$' THEN
     PERFORM internal.raise_error('P0Z11', 'the push endpoint must be the push service''s https URL',
       hint => 'Send what PushSubscription.toJSON() holds: endpoint, keys.p256dh, keys.auth.');
   END IF;
-  IF coalesce(internal.base64url_length(p256dh), 0) <> 65 OR left(p256dh, 1) <> 'B'
-     OR coalesce(internal.base64url_length(auth), 0) <> 16 THEN
+  IF coalesce(internal.base64url_length(p_p256dh), 0) <> 65 OR left(p_p256dh, 1) <> 'B'
+     OR coalesce(internal.base64url_length(p_auth), 0) <> 16 THEN
     PERFORM internal.raise_error('P0Z12', 'p256dh must be a P-256 public key (65 bytes) and auth 16 bytes, base64url');
   END IF;
-  IF char_length(user_agent) > 500 THEN
+  IF char_length(p_user_agent) > 500 THEN
     PERFORM internal.raise_error('P0Z12', 'the user agent is longer than 500 characters');
   END IF;
   INSERT INTO kassa.push_subscriptions AS s (tenant_id, customer_id, endpoint, p256dh, auth, user_agent)
-  VALUES (internal.jwt_tenant_id(), internal.jwt_customer_id(), endpoint, p256dh, auth, user_agent)
+  VALUES (p_tenant, p_customer, p_endpoint, p_p256dh, p_auth, p_user_agent)
       ON CONFLICT ON CONSTRAINT push_subscriptions_one_per_endpoint DO UPDATE
      SET customer_id = excluded.customer_id, p256dh = excluded.p256dh, auth = excluded.auth,
          user_agent = excluded.user_agent
   RETURNING s.public_id INTO subscription;
   RETURN subscription;
 END $$;
-GRANT EXECUTE ON FUNCTION api.subscribe_push(text, text, text, text) TO customer;
 
--- A customer ends one of their subscriptions (a browser signed out), staff any of their
--- tenant's. Its messages still waiting are suppressed.
-CREATE OR REPLACE FUNCTION api.unsubscribe_push(subscription_id uuid) RETURNS boolean
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+-- One subscription ends (a browser signed out): a customer's own (p_customer), or any of the
+-- tenant's (p_customer NULL: staff). Its messages still waiting are suppressed.
+CREATE OR REPLACE FUNCTION internal.unsubscribe_push(p_tenant uuid, p_customer uuid, p_subscription uuid)
+RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 BEGIN
   IF NOT EXISTS (SELECT FROM kassa.push_subscriptions s
-                  WHERE s.tenant_id = internal.jwt_tenant_id() AND s.public_id = subscription_id
-                    AND (current_setting('role') = 'staff' OR s.customer_id = internal.jwt_customer_id())) THEN
-    PERFORM internal.raise_error('P0Z13', format('no push subscription %s', subscription_id));
+                  WHERE s.tenant_id = p_tenant AND s.public_id = p_subscription
+                    AND (p_customer IS NULL OR s.customer_id = p_customer)) THEN
+    PERFORM internal.raise_error('P0Z13', format('no push subscription %s', p_subscription));
   END IF;
-  PERFORM internal.end_push_subscription(internal.jwt_tenant_id(), subscription_id, 'unsubscribed');
-  RETURN true;
+  RETURN internal.end_push_subscription(p_tenant, p_subscription, 'unsubscribed');
 END $$;
+
+-- POST /rpc/subscribe_push (customers), POST /rpc/unsubscribe_push (customers: their own; staff).
+CREATE OR REPLACE FUNCTION api.subscribe_push(endpoint text, p256dh text, auth text, user_agent text DEFAULT NULL)
+RETURNS uuid LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
+  SELECT internal.subscribe_push(internal.jwt_tenant_id(), internal.jwt_customer_id(), endpoint, p256dh, auth, user_agent)
+$$;
+GRANT EXECUTE ON FUNCTION api.subscribe_push(text, text, text, text) TO customer;
+CREATE OR REPLACE FUNCTION api.unsubscribe_push(subscription_id uuid) RETURNS boolean
+LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
+  SELECT internal.unsubscribe_push(internal.jwt_tenant_id(),
+                                   CASE WHEN current_setting('role') = 'customer' THEN internal.jwt_customer_id() END,
+                                   subscription_id)
+$$;
 GRANT EXECUTE ON FUNCTION api.unsubscribe_push(uuid) TO customer, staff;
 
 -- The subscription is gone (unsubscribed, or its push service answered 404/410): removed, and

@@ -116,8 +116,11 @@ GRANT EXECUTE ON FUNCTION
   internal.balances_changed_since(uuid, timestamptz), internal.events_cursor(),
   internal.events_after(xid8, bigint, integer, uuid, uuid), internal.event_position(uuid, uuid, uuid),
   -- message delivery (bridge/mailer.py)
-  internal.fan_out_events(integer), internal.claim_messages(integer, interval),
-  internal.record_message_sent(uuid, uuid, text), internal.record_message_failed(uuid, uuid, text, interval, integer),
+  internal.fan_out_events(integer), internal.claim_messages(text, integer, interval),
+  internal.record_message_sent(uuid, uuid, text, integer), internal.record_message_failed(uuid, uuid, text, interval, integer),
+  internal.record_message_bounced(uuid, uuid, text),
+  -- the unsubscribe links of mail (bridge/unsubscribe.py)
+  internal.unsubscribe(uuid, uuid, text, text),
   -- web push (bridge/pusher.py)
   internal.push_target(uuid, uuid), internal.end_push_subscription(uuid, uuid, text),
   -- webhook delivery (bridge/webhook_sender.py)

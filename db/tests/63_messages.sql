@@ -39,13 +39,13 @@ SELECT throws_ok($$SELECT internal.fan_out_events(0)$$, 'P0Z01', NULL, 'a fan-ou
 
 -- Claims and leases.
 SELECT pg_temp.travel_to(now() + interval '1 second');
-SELECT is((SELECT count(*)::int FROM internal.claim_messages(2, interval '5 minutes')), 2, 'a claim takes up to its limit');
-SELECT is((SELECT count(*)::int FROM internal.claim_messages(10, interval '5 minutes')), 1, 'the next claim the rest');
-SELECT is((SELECT count(*)::int FROM internal.claim_messages(10, interval '5 minutes')), 0, 'leased messages are not claimed again');
+SELECT is((SELECT count(*)::int FROM internal.claim_messages('email', 2, interval '5 minutes')), 2, 'a claim takes up to its limit');
+SELECT is((SELECT count(*)::int FROM internal.claim_messages('email', 10, interval '5 minutes')), 1, 'the next claim the rest');
+SELECT is((SELECT count(*)::int FROM internal.claim_messages('email', 10, interval '5 minutes')), 0, 'leased messages are not claimed again');
 SELECT pg_temp.travel_to(now() + interval '6 minutes');
-SELECT is((SELECT array_agg(attempts ORDER BY recipient) FROM internal.claim_messages(10, interval '5 minutes')),
+SELECT is((SELECT array_agg(attempts ORDER BY recipient) FROM internal.claim_messages('email', 10, interval '5 minutes')),
           ARRAY[2, 2, 2], 'after the lease (a worker died) they are claimed again, one attempt more');
-SELECT throws_ok($$SELECT internal.claim_messages(10, interval '0 seconds')$$, 'P0Z01', NULL, 'a lease of zero is refused');
+SELECT throws_ok($$SELECT internal.claim_messages('email', 10, interval '0 seconds')$$, 'P0Z01', NULL, 'a lease of zero is refused');
 
 -- Outcomes.
 CREATE TEMP TABLE b1 AS SELECT tenant_id, public_id FROM kassa.messages WHERE recipient = 'b1@example.com';
@@ -64,7 +64,7 @@ SELECT is((SELECT internal.record_message_failed(tenant_id, public_id, 'mailbox 
 SELECT is((SELECT next_attempt_at - internal.clock_now() FROM kassa.messages WHERE recipient = 'a1@example.com'),
           interval '20 seconds', 'after the first retry doubled once per earlier attempt (attempt 2: 20 s)');
 SELECT pg_temp.travel_to(now() + interval '7 minutes');
-SELECT internal.claim_messages(10, interval '5 minutes');
+SELECT internal.claim_messages('email', 10, interval '5 minutes');
 SELECT is((SELECT internal.record_message_failed(tenant_id, public_id, 'mailbox gone', interval '10 seconds', 3) FROM a1),
           'failed', 'at the attempt limit the message fails for good');
 SELECT is((SELECT status || ' ' || attempts || ' ' || last_error FROM kassa.messages WHERE recipient = 'a1@example.com'),

@@ -22,5 +22,7 @@ CREATE INDEX push_subscriptions_customer ON kassa.push_subscriptions (tenant_id,
 ALTER TABLE kassa.push_subscriptions ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.messages DROP CONSTRAINT messages_channel_known,
-  ADD CONSTRAINT messages_channel_known CHECK (channel = ANY (ARRAY['email', 'push']));
+  ADD CONSTRAINT messages_channel_known CHECK (channel = ANY (ARRAY['email', 'sms', 'push']));
+ALTER TABLE kassa.message_preferences DROP CONSTRAINT message_preferences_channel_known,
+  ADD CONSTRAINT message_preferences_channel_known CHECK (channel = ANY (ARRAY['email', 'sms', 'push']));
 COMMIT;

@@ -1,0 +1,1 @@
+SELECT segments FROM kassa.messages WHERE false;
