@@ -1494,12 +1494,12 @@ CREATE FUNCTION internal.default_dunning_schedule() RETURNS trigger
 
 ALTER FUNCTION internal.default_dunning_schedule() OWNER TO kassa_owner;
 
-CREATE FUNCTION internal.disable_webhook_endpoint(p_tenant uuid, p_endpoint bigint, p_reason text, p_error text) RETURNS void
+CREATE FUNCTION internal.disable_webhook_endpoint(p_tenant uuid, p_endpoint uuid, p_reason text, p_error text) RETURNS void
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 
-ALTER FUNCTION internal.disable_webhook_endpoint(p_tenant uuid, p_endpoint bigint, p_reason text, p_error text) OWNER TO kassa_owner;
+ALTER FUNCTION internal.disable_webhook_endpoint(p_tenant uuid, p_endpoint uuid, p_reason text, p_error text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.draft_for_edit(p_tenant_id uuid, p_invoice_id uuid) RETURNS kassa.invoices
     LANGUAGE plpgsql SECURITY DEFINER
@@ -2135,12 +2135,12 @@ CREATE FUNCTION internal.new_payment(p_tenant uuid, p_customer uuid, p_provider 
 
 ALTER FUNCTION internal.new_payment(p_tenant uuid, p_customer uuid, p_provider text, p_method text, p_purpose text, p_amount bigint, p_currency text, p_provider_ref text, p_idempotency_key text, p_payment_method uuid, p_auto_topup boolean, p_reason text, p_invoice uuid) OWNER TO kassa_owner;
 
-CREATE FUNCTION internal.new_webhook_secret(p_tenant uuid, p_endpoint bigint) RETURNS text
+CREATE FUNCTION internal.new_webhook_secret(p_tenant uuid, p_endpoint uuid) RETURNS text
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 
-ALTER FUNCTION internal.new_webhook_secret(p_tenant uuid, p_endpoint bigint) OWNER TO kassa_owner;
+ALTER FUNCTION internal.new_webhook_secret(p_tenant uuid, p_endpoint uuid) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.next_billing_date(p_day integer, p_months integer, p_billing_date date) RETURNS date
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -2870,7 +2870,9 @@ CREATE TABLE kassa.webhook_endpoints (
     CONSTRAINT webhook_endpoints_description_max_length CHECK ((char_length(description) <= 500)),
     CONSTRAINT webhook_endpoints_disabled_has_reason CHECK ((enabled = ((disabled_reason IS NULL) AND (disabled_at IS NULL)))),
     CONSTRAINT webhook_endpoints_disabled_reason_known CHECK ((disabled_reason = ANY (ARRAY['staff'::text, 'gone'::text, 'failing'::text]))),
+    CONSTRAINT webhook_endpoints_event_kinds_format CHECK (((to_jsonb(event_kinds))::text ~ '^\[("[a-z_]{1,64}"(, "[a-z_]{1,64}")*)?\]$'::text)),
     CONSTRAINT webhook_endpoints_event_kinds_max CHECK ((cardinality(event_kinds) <= 100)),
+    CONSTRAINT webhook_endpoints_event_kinds_max_length CHECK ((char_length(array_to_string(event_kinds, ' '::text)) <= 6500)),
     CONSTRAINT webhook_endpoints_url_max_length CHECK ((char_length(url) <= 2000))
 );
 
@@ -4138,7 +4140,7 @@ ALTER TABLE api.vat_rates OWNER TO kassa_owner;
 CREATE TABLE kassa.webhook_attempts (
     tenant_id uuid NOT NULL,
     id bigint NOT NULL,
-    delivery_id bigint NOT NULL,
+    delivery_id uuid NOT NULL,
     attempt integer NOT NULL,
     status_code integer,
     latency_ms integer,
@@ -4156,11 +4158,25 @@ CREATE TABLE kassa.webhook_attempts (
 
 ALTER TABLE kassa.webhook_attempts OWNER TO kassa_owner;
 
+CREATE VIEW api.webhook_attempts WITH (security_invoker='true') AS
+ SELECT a.delivery_id,
+    a.tenant_id,
+    a.attempt,
+    a.status_code,
+    a.latency_ms,
+    a.response,
+    a.error,
+    a.outcome,
+    a.created_at
+   FROM kassa.webhook_attempts a;
+
+ALTER TABLE api.webhook_attempts OWNER TO kassa_owner;
+
 CREATE TABLE kassa.webhook_deliveries (
     tenant_id uuid NOT NULL,
     id bigint NOT NULL,
     public_id uuid DEFAULT gen_random_uuid() NOT NULL,
-    endpoint_id bigint NOT NULL,
+    endpoint_id uuid NOT NULL,
     notification_id uuid NOT NULL,
     status text DEFAULT 'queued'::text NOT NULL,
     attempts integer DEFAULT 0 NOT NULL,
@@ -4176,25 +4192,10 @@ CREATE TABLE kassa.webhook_deliveries (
 
 ALTER TABLE kassa.webhook_deliveries OWNER TO kassa_owner;
 
-CREATE VIEW api.webhook_attempts WITH (security_invoker='true') AS
- SELECT d.public_id AS delivery_id,
-    a.tenant_id,
-    a.attempt,
-    a.status_code,
-    a.latency_ms,
-    a.response,
-    a.error,
-    a.outcome,
-    a.created_at
-   FROM (kassa.webhook_attempts a
-     JOIN kassa.webhook_deliveries d ON (((d.tenant_id = a.tenant_id) AND (d.id = a.delivery_id))));
-
-ALTER TABLE api.webhook_attempts OWNER TO kassa_owner;
-
 CREATE VIEW api.webhook_deliveries WITH (security_invoker='true') AS
  SELECT d.public_id AS id,
     d.tenant_id,
-    e.public_id AS endpoint_id,
+    d.endpoint_id,
     d.notification_id AS event_id,
     n.kind,
     d.status,
@@ -4203,15 +4204,14 @@ CREATE VIEW api.webhook_deliveries WITH (security_invoker='true') AS
     d.last_error,
     d.delivered_at,
     d.created_at
-   FROM ((kassa.webhook_deliveries d
-     JOIN kassa.webhook_endpoints e ON (((e.tenant_id = d.tenant_id) AND (e.id = d.endpoint_id))))
+   FROM (kassa.webhook_deliveries d
      JOIN kassa.notifications n ON (((n.tenant_id = d.tenant_id) AND (n.public_id = d.notification_id))));
 
 ALTER TABLE api.webhook_deliveries OWNER TO kassa_owner;
 
 CREATE TABLE kassa.webhook_endpoint_states (
     tenant_id uuid NOT NULL,
-    endpoint_id bigint NOT NULL,
+    endpoint_id uuid NOT NULL,
     cursor_xact_id xid8 NOT NULL,
     cursor_id bigint NOT NULL,
     failing_since timestamp with time zone,
@@ -4235,7 +4235,7 @@ CREATE VIEW api.webhook_endpoints WITH (security_invoker='true') AS
     e.created_at,
     e.updated_at
    FROM (kassa.webhook_endpoints e
-     JOIN kassa.webhook_endpoint_states s ON (((s.tenant_id = e.tenant_id) AND (s.endpoint_id = e.id))));
+     JOIN kassa.webhook_endpoint_states s ON (((s.tenant_id = e.tenant_id) AND (s.endpoint_id = e.public_id))));
 
 ALTER TABLE api.webhook_endpoints OWNER TO kassa_owner;
 
@@ -4431,11 +4431,12 @@ ALTER TABLE kassa.webhook_events OWNER TO kassa_owner;
 CREATE TABLE kassa.webhook_secrets (
     tenant_id uuid NOT NULL,
     id bigint NOT NULL,
-    endpoint_id bigint NOT NULL,
+    endpoint_id uuid NOT NULL,
     secret text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     expires_at timestamp with time zone,
-    CONSTRAINT webhook_secrets_format CHECK ((secret ~ '^whsec_[A-Za-z0-9+/]{32,88}={0,2}$'::text))
+    CONSTRAINT webhook_secrets_format CHECK ((secret ~ '^whsec_[A-Za-z0-9+/]{32,88}={0,2}$'::text)),
+    CONSTRAINT webhook_secrets_secret_max_length CHECK ((char_length(secret) <= 96))
 );
 
 ALTER TABLE kassa.webhook_secrets OWNER TO kassa_owner;
@@ -4917,7 +4918,7 @@ CREATE TRIGGER audit_delete AFTER DELETE ON kassa.tenants REFERENCING OLD TABLE 
 
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.vat_rates REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'category');
 
-CREATE TRIGGER audit_delete AFTER DELETE ON kassa.webhook_endpoints REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.webhook_endpoints REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'public_id', '!id');
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.auto_topups REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'customer_id');
 
@@ -4979,7 +4980,7 @@ CREATE TRIGGER audit_insert AFTER INSERT ON kassa.tenants REFERENCING NEW TABLE 
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.vat_rates REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'category');
 
-CREATE TRIGGER audit_insert AFTER INSERT ON kassa.webhook_endpoints REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.webhook_endpoints REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'public_id', '!id');
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.auto_topups REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'customer_id');
 
@@ -5041,7 +5042,7 @@ CREATE TRIGGER audit_update AFTER UPDATE ON kassa.tenants REFERENCING OLD TABLE 
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.vat_rates REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'category');
 
-CREATE TRIGGER audit_update AFTER UPDATE ON kassa.webhook_endpoints REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.webhook_endpoints REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'public_id', '!id');
 
 CREATE TRIGGER check_draft_edit BEFORE UPDATE OF notes, period_start, period_end, supplied_on ON kassa.invoices FOR EACH ROW WHEN (((old.status = 'draft'::text) AND (CURRENT_USER = 'staff'::name))) EXECUTE FUNCTION internal.check_draft_edit();
 
@@ -5348,22 +5349,22 @@ ALTER TABLE ONLY kassa.vat_rates
     ADD CONSTRAINT vat_rates_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
 
 ALTER TABLE ONLY kassa.webhook_attempts
-    ADD CONSTRAINT webhook_attempts_tenant_id_delivery_id_fkey FOREIGN KEY (tenant_id, delivery_id) REFERENCES kassa.webhook_deliveries(tenant_id, id) ON DELETE CASCADE;
+    ADD CONSTRAINT webhook_attempts_tenant_id_delivery_id_fkey FOREIGN KEY (tenant_id, delivery_id) REFERENCES kassa.webhook_deliveries(tenant_id, public_id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY kassa.webhook_deliveries
-    ADD CONSTRAINT webhook_deliveries_tenant_id_endpoint_id_fkey FOREIGN KEY (tenant_id, endpoint_id) REFERENCES kassa.webhook_endpoints(tenant_id, id) ON DELETE CASCADE;
+    ADD CONSTRAINT webhook_deliveries_tenant_id_endpoint_id_fkey FOREIGN KEY (tenant_id, endpoint_id) REFERENCES kassa.webhook_endpoints(tenant_id, public_id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY kassa.webhook_deliveries
     ADD CONSTRAINT webhook_deliveries_tenant_id_notification_id_fkey FOREIGN KEY (tenant_id, notification_id) REFERENCES kassa.notifications(tenant_id, public_id);
 
 ALTER TABLE ONLY kassa.webhook_endpoint_states
-    ADD CONSTRAINT webhook_endpoint_states_tenant_id_endpoint_id_fkey FOREIGN KEY (tenant_id, endpoint_id) REFERENCES kassa.webhook_endpoints(tenant_id, id) ON DELETE CASCADE;
+    ADD CONSTRAINT webhook_endpoint_states_tenant_id_endpoint_id_fkey FOREIGN KEY (tenant_id, endpoint_id) REFERENCES kassa.webhook_endpoints(tenant_id, public_id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY kassa.webhook_endpoints
     ADD CONSTRAINT webhook_endpoints_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
 
 ALTER TABLE ONLY kassa.webhook_secrets
-    ADD CONSTRAINT webhook_secrets_tenant_id_endpoint_id_fkey FOREIGN KEY (tenant_id, endpoint_id) REFERENCES kassa.webhook_endpoints(tenant_id, id) ON DELETE CASCADE;
+    ADD CONSTRAINT webhook_secrets_tenant_id_endpoint_id_fkey FOREIGN KEY (tenant_id, endpoint_id) REFERENCES kassa.webhook_endpoints(tenant_id, public_id) ON DELETE CASCADE;
 
 ALTER TABLE audit.log ENABLE ROW LEVEL SECURITY;
 
@@ -6242,7 +6243,7 @@ REVOKE ALL ON FUNCTION internal.decrypt_payment_method(p_method uuid, p_encrypte
 
 REVOKE ALL ON FUNCTION internal.default_dunning_schedule() FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION internal.disable_webhook_endpoint(p_tenant uuid, p_endpoint bigint, p_reason text, p_error text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION internal.disable_webhook_endpoint(p_tenant uuid, p_endpoint uuid, p_reason text, p_error text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.draft_for_edit(p_tenant_id uuid, p_invoice_id uuid) FROM PUBLIC;
 
@@ -6495,7 +6496,7 @@ REVOKE ALL ON FUNCTION internal.new_link_token() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.new_payment(p_tenant uuid, p_customer uuid, p_provider text, p_method text, p_purpose text, p_amount bigint, p_currency text, p_provider_ref text, p_idempotency_key text, p_payment_method uuid, p_auto_topup boolean, p_reason text, p_invoice uuid) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION internal.new_webhook_secret(p_tenant uuid, p_endpoint bigint) FROM PUBLIC;
+REVOKE ALL ON FUNCTION internal.new_webhook_secret(p_tenant uuid, p_endpoint uuid) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.next_billing_date(p_day integer, p_months integer, p_billing_date date) FROM PUBLIC;
 
@@ -7130,9 +7131,9 @@ GRANT INSERT(rate),UPDATE(rate) ON TABLE api.vat_rates TO staff;
 
 GRANT SELECT ON TABLE kassa.webhook_attempts TO staff;
 
-GRANT SELECT ON TABLE kassa.webhook_deliveries TO staff;
-
 GRANT SELECT ON TABLE api.webhook_attempts TO staff;
+
+GRANT SELECT ON TABLE kassa.webhook_deliveries TO staff;
 
 GRANT SELECT ON TABLE api.webhook_deliveries TO staff;
 

@@ -18,25 +18,24 @@ GRANT SELECT ON kassa.webhook_endpoints, kassa.webhook_endpoint_states, kassa.we
   kassa.webhook_attempts TO staff;
 -- Staff's changes of an endpoint (where the tenant's data goes) are in the audit log; what
 -- delivery changes each round is in kassa.webhook_endpoint_states.
-SELECT internal.audit_table('kassa.webhook_endpoints', 'tenant_id', 'id');
+-- Logged under the public id, without the bigint id (a counter of the whole platform).
+SELECT internal.audit_table('kassa.webhook_endpoints', 'tenant_id', 'public_id', '!id');
 
 CREATE VIEW api.webhook_endpoints WITH (security_invoker = true) AS
   SELECT e.public_id AS id, e.tenant_id, e.url, e.description, e.event_kinds, e.enabled, e.disabled_reason,
          e.disabled_at, s.failing_since, s.last_error, e.created_at, e.updated_at
     FROM kassa.webhook_endpoints e
-    JOIN kassa.webhook_endpoint_states s ON s.tenant_id = e.tenant_id AND s.endpoint_id = e.id;
+    JOIN kassa.webhook_endpoint_states s ON s.tenant_id = e.tenant_id AND s.endpoint_id = e.public_id;
 
 CREATE VIEW api.webhook_deliveries WITH (security_invoker = true) AS
-  SELECT d.public_id AS id, d.tenant_id, e.public_id AS endpoint_id, d.notification_id AS event_id, n.kind, d.status,
+  SELECT d.public_id AS id, d.tenant_id, d.endpoint_id, d.notification_id AS event_id, n.kind, d.status,
          d.attempts, d.next_attempt_at, d.last_error, d.delivered_at, d.created_at
     FROM kassa.webhook_deliveries d
-    JOIN kassa.webhook_endpoints e ON e.tenant_id = d.tenant_id AND e.id = d.endpoint_id
     JOIN kassa.notifications n ON n.tenant_id = d.tenant_id AND n.public_id = d.notification_id;
 
 CREATE VIEW api.webhook_attempts WITH (security_invoker = true) AS
-  SELECT d.public_id AS delivery_id, a.tenant_id, a.attempt, a.status_code, a.latency_ms, a.response, a.error,
-         a.outcome, a.created_at
-    FROM kassa.webhook_attempts a JOIN kassa.webhook_deliveries d ON d.tenant_id = a.tenant_id AND d.id = a.delivery_id;
+  SELECT a.delivery_id, a.tenant_id, a.attempt, a.status_code, a.latency_ms, a.response, a.error, a.outcome, a.created_at
+    FROM kassa.webhook_attempts a;
 GRANT SELECT ON api.webhook_endpoints, api.webhook_deliveries, api.webhook_attempts TO staff;
 
 -- --- Endpoints --------------------------------------------------------------------------------
@@ -113,7 +112,7 @@ BEGIN
 END $$;
 
 -- A fresh signing secret: whsec_ and 24 random bytes in base64, as Standard Webhooks writes them.
-CREATE OR REPLACE FUNCTION internal.new_webhook_secret(p_tenant uuid, p_endpoint bigint) RETURNS text
+CREATE OR REPLACE FUNCTION internal.new_webhook_secret(p_tenant uuid, p_endpoint uuid) RETURNS text
 LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = '' AS $$
   INSERT INTO kassa.webhook_secrets (tenant_id, endpoint_id, secret, created_at)
   VALUES (p_tenant, p_endpoint, 'whsec_' || pg_catalog.encode(public.gen_random_bytes(24), 'base64'), internal.clock_now())
@@ -141,9 +140,9 @@ BEGIN
   VALUES (p_tenant, p_url, coalesce(p_event_kinds, '{}'), p_description, internal.clock_now(), internal.clock_now())
   RETURNING * INTO endpoint;
   INSERT INTO kassa.webhook_endpoint_states (tenant_id, endpoint_id, cursor_xact_id, cursor_id)
-  SELECT p_tenant, endpoint.id, c.xact_id, c.id FROM internal.events_cursor() c;
+  SELECT p_tenant, endpoint.public_id, c.xact_id, c.id FROM internal.events_cursor() c;
   RETURN internal.webhook_endpoint_json(endpoint)
-         || pg_catalog.jsonb_build_object('secret', internal.new_webhook_secret(p_tenant, endpoint.id));
+         || pg_catalog.jsonb_build_object('secret', internal.new_webhook_secret(p_tenant, endpoint.public_id));
 END $$;
 
 CREATE OR REPLACE FUNCTION internal.tenant_webhook_endpoint(p_tenant uuid, p_endpoint uuid) RETURNS kassa.webhook_endpoints
@@ -182,7 +181,7 @@ BEGIN
   RETURNING * INTO endpoint;
   IF p_enabled THEN
     UPDATE kassa.webhook_endpoint_states s SET failing_since = NULL
-     WHERE s.tenant_id = p_tenant AND s.endpoint_id = endpoint.id;
+     WHERE s.tenant_id = p_tenant AND s.endpoint_id = endpoint.public_id;
   END IF;
   RETURN internal.webhook_endpoint_json(endpoint);
 END $$;
@@ -199,27 +198,27 @@ BEGIN
     PERFORM internal.raise_error('P0F10', format('the overlap of two secrets is 0 to 168 hours, not %s', p_overlap));
   END IF;
   DELETE FROM kassa.webhook_secrets s
-   WHERE s.tenant_id = p_tenant AND s.endpoint_id = endpoint.id AND s.expires_at <= internal.clock_now();
+   WHERE s.tenant_id = p_tenant AND s.endpoint_id = endpoint.public_id AND s.expires_at <= internal.clock_now();
   UPDATE kassa.webhook_secrets s SET expires_at = least(s.expires_at, previous_until)
-   WHERE s.tenant_id = p_tenant AND s.endpoint_id = endpoint.id AND (s.expires_at IS NULL OR s.expires_at > previous_until);
-  RETURN pg_catalog.jsonb_build_object('id', endpoint.public_id, 'secret', internal.new_webhook_secret(p_tenant, endpoint.id),
+   WHERE s.tenant_id = p_tenant AND s.endpoint_id = endpoint.public_id AND (s.expires_at IS NULL OR s.expires_at > previous_until);
+  RETURN pg_catalog.jsonb_build_object('id', endpoint.public_id, 'secret', internal.new_webhook_secret(p_tenant, endpoint.public_id),
                                        'previous_secrets_expire_at', previous_until);
 END $$;
 
 -- The endpoint stops receiving (410 Gone, or failing for too long) and staff are told: an event
 -- in the outbox without a customer.
-CREATE OR REPLACE FUNCTION internal.disable_webhook_endpoint(p_tenant uuid, p_endpoint bigint, p_reason text, p_error text)
+CREATE OR REPLACE FUNCTION internal.disable_webhook_endpoint(p_tenant uuid, p_endpoint uuid, p_reason text, p_error text)
 RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
   WITH disabled AS (
     UPDATE kassa.webhook_endpoints e
        SET enabled = false, disabled_reason = p_reason, disabled_at = internal.clock_now(), updated_at = internal.clock_now()
-     WHERE e.tenant_id = p_tenant AND e.id = p_endpoint AND e.enabled
+     WHERE e.tenant_id = p_tenant AND e.public_id = p_endpoint AND e.enabled
     RETURNING e.*
   )
   SELECT internal.emit(d.tenant_id, NULL, 'webhook_endpoint_disabled', pg_catalog.jsonb_build_object(
            'endpoint_id', d.public_id, 'url', d.url, 'reason', p_reason, 'failing_since', s.failing_since,
            'last_error', p_error, 'disabled_at', d.disabled_at))
-    FROM disabled d JOIN kassa.webhook_endpoint_states s ON s.tenant_id = d.tenant_id AND s.endpoint_id = d.id
+    FROM disabled d JOIN kassa.webhook_endpoint_states s ON s.tenant_id = d.tenant_id AND s.endpoint_id = d.public_id
 $$;
 
 -- Staff send one delivery again: queued for an attempt at once (the next attempt after it, if
@@ -236,7 +235,7 @@ BEGIN
     PERFORM internal.raise_error('P0F08', format('no webhook delivery %s in this tenant', p_delivery));
   END IF;
   SELECT e.enabled INTO endpoint_enabled FROM kassa.webhook_endpoints e
-   WHERE e.tenant_id = p_tenant AND e.id = delivery.endpoint_id;
+   WHERE e.tenant_id = p_tenant AND e.public_id = delivery.endpoint_id;
   IF NOT endpoint_enabled OR delivery.status = 'sending' THEN
     PERFORM internal.raise_error('P0F09', format('delivery %s cannot be sent again now: %s', p_delivery,
                                                  CASE WHEN delivery.status = 'sending' THEN 'it is being sent'
@@ -305,9 +304,9 @@ DECLARE
   total integer := 0;
 BEGIN
   PERFORM internal.check_webhook_worker_limits('the webhook fan-out', p_limit, interval '1 second');
-  FOR endpoint IN SELECT e.tenant_id, e.id, e.event_kinds, s.cursor_xact_id, s.cursor_id
+  FOR endpoint IN SELECT e.tenant_id, e.public_id, e.event_kinds, s.cursor_xact_id, s.cursor_id
                     FROM kassa.webhook_endpoints e
-                    JOIN kassa.webhook_endpoint_states s ON s.tenant_id = e.tenant_id AND s.endpoint_id = e.id
+                    JOIN kassa.webhook_endpoint_states s ON s.tenant_id = e.tenant_id AND s.endpoint_id = e.public_id
                    WHERE e.enabled ORDER BY e.id FOR UPDATE OF s SKIP LOCKED LOOP
     WITH outbox_end AS (
       SELECT c.xact_id, c.id FROM internal.events_cursor() c
@@ -316,7 +315,7 @@ BEGIN
         FROM internal.events_after(endpoint.cursor_xact_id, endpoint.cursor_id, p_limit, endpoint.tenant_id) n
     ), queued AS (
       INSERT INTO kassa.webhook_deliveries (tenant_id, endpoint_id, notification_id, next_attempt_at, created_at)
-      SELECT n.tenant_id, endpoint.id, n.public_id, internal.clock_now(), internal.clock_now() FROM events n
+      SELECT n.tenant_id, endpoint.public_id, n.public_id, internal.clock_now(), internal.clock_now() FROM events n
        WHERE cardinality(endpoint.event_kinds) = 0 OR n.kind = ANY (endpoint.event_kinds)
           ON CONFLICT ON CONSTRAINT webhook_deliveries_one_per_endpoint DO NOTHING
     ), last_read AS (
@@ -327,7 +326,7 @@ BEGIN
         FROM (SELECT CASE WHEN (SELECT count(*) FROM events) < p_limit THEN o.xact_id ELSE l.xact_id END AS xact_id,
                      CASE WHEN (SELECT count(*) FROM events) < p_limit THEN o.id ELSE l.id END AS id
                 FROM outbox_end o LEFT JOIN last_read l ON true) position
-       WHERE s.tenant_id = endpoint.tenant_id AND s.endpoint_id = endpoint.id
+       WHERE s.tenant_id = endpoint.tenant_id AND s.endpoint_id = endpoint.public_id
          AND (position.xact_id, position.id) > (s.cursor_xact_id, s.cursor_id)
     )
     SELECT count(*) INTO events_read FROM events;
@@ -350,7 +349,7 @@ BEGIN
   RETURN QUERY
   WITH due AS (
     SELECT d.tenant_id, d.id FROM kassa.webhook_deliveries d
-      JOIN kassa.webhook_endpoints e ON e.tenant_id = d.tenant_id AND e.id = d.endpoint_id
+      JOIN kassa.webhook_endpoints e ON e.tenant_id = d.tenant_id AND e.public_id = d.endpoint_id
      WHERE d.status IN ('queued', 'sending') AND d.next_attempt_at <= internal.clock_now() AND e.enabled
      ORDER BY d.next_attempt_at, d.id LIMIT p_limit
        FOR UPDATE OF d SKIP LOCKED
@@ -370,7 +369,7 @@ BEGIN
                                        'timestamp', n.created_at, 'tenant_id', n.tenant_id,
                                        'customer_id', n.customer_id, 'data', n.payload)::text
     FROM claimed c
-    JOIN kassa.webhook_endpoints e ON e.tenant_id = c.tenant_id AND e.id = c.endpoint_id
+    JOIN kassa.webhook_endpoints e ON e.tenant_id = c.tenant_id AND e.public_id = c.endpoint_id
     JOIN kassa.tenants t ON t.id = c.tenant_id
     JOIN kassa.notifications n ON n.tenant_id = c.tenant_id AND n.public_id = c.notification_id;
 END $$;
@@ -408,14 +407,14 @@ BEGIN
     PERFORM internal.raise_error('P0F08', format('no webhook delivery %s in tenant %s', p_delivery, p_tenant));
   END IF;
   SELECT e.* INTO endpoint FROM kassa.webhook_endpoints e
-   WHERE e.tenant_id = p_tenant AND e.id = delivery.endpoint_id FOR UPDATE;
+   WHERE e.tenant_id = p_tenant AND e.public_id = delivery.endpoint_id FOR UPDATE;
   IF delivery.status <> 'sending' OR delivery.attempts <> p_attempt THEN
     outcome := 'superseded';
   ELSIF failure IS NULL THEN
     UPDATE kassa.webhook_deliveries d SET status = 'delivered', delivered_at = moment, last_error = NULL
      WHERE d.tenant_id = p_tenant AND d.id = delivery.id;
     UPDATE kassa.webhook_endpoint_states s SET failing_since = NULL, last_error = NULL
-     WHERE s.tenant_id = p_tenant AND s.endpoint_id = endpoint.id AND s.failing_since IS NOT NULL;
+     WHERE s.tenant_id = p_tenant AND s.endpoint_id = endpoint.public_id AND s.failing_since IS NOT NULL;
     outcome := 'delivered';
   ELSE
     UPDATE kassa.webhook_deliveries d
@@ -426,17 +425,17 @@ BEGIN
      WHERE d.tenant_id = p_tenant AND d.id = delivery.id
     RETURNING CASE d.status WHEN 'failed' THEN 'failed' ELSE 'retrying' END INTO outcome;
     UPDATE kassa.webhook_endpoint_states s SET failing_since = coalesce(s.failing_since, moment), last_error = failure
-     WHERE s.tenant_id = p_tenant AND s.endpoint_id = endpoint.id
+     WHERE s.tenant_id = p_tenant AND s.endpoint_id = endpoint.public_id
     RETURNING s.* INTO state;
     IF endpoint.enabled AND (p_status_code = 410 OR state.failing_since <= moment - p_disable_after) THEN
-      PERFORM internal.disable_webhook_endpoint(p_tenant, endpoint.id,
+      PERFORM internal.disable_webhook_endpoint(p_tenant, endpoint.public_id,
                                                 CASE WHEN p_status_code = 410 THEN 'gone' ELSE 'failing' END, failure);
       outcome := 'endpoint_disabled';
     END IF;
   END IF;
   INSERT INTO kassa.webhook_attempts (tenant_id, delivery_id, attempt, status_code, latency_ms, response, error,
                                       outcome, created_at)
-  VALUES (p_tenant, delivery.id, p_attempt, p_status_code, p_latency_ms, left(p_response, 1000), failure,
+  VALUES (p_tenant, delivery.public_id, p_attempt, p_status_code, p_latency_ms, left(p_response, 1000), failure,
           outcome, moment);
   RETURN outcome;
 END $$;

@@ -6,7 +6,7 @@
 -- only, and never a secret. (Two workers at once, SKIP LOCKED, and real HTTP:
 -- tests/test_webhooks.py.)
 BEGIN;
-SELECT plan(60);
+SELECT plan(63);
 \ir helpers/two_tenants.sql
 \ir helpers/clock.sql
 
@@ -33,7 +33,7 @@ CREATE FUNCTION pg_temp.schedule() RETURNS interval[] LANGUAGE sql AS $$
                '24 hours']::interval[]
 $$;
 CREATE FUNCTION pg_temp.delivery(p_endpoint uuid, p_event uuid) RETURNS uuid LANGUAGE sql AS $$
-  SELECT d.public_id FROM kassa.webhook_deliveries d JOIN kassa.webhook_endpoints e ON e.id = d.endpoint_id
+  SELECT d.public_id FROM kassa.webhook_deliveries d JOIN kassa.webhook_endpoints e ON e.public_id = d.endpoint_id
    WHERE e.public_id = p_endpoint AND d.notification_id = p_event
 $$;
 -- Every attempt after the current one, failing with p_status, until one does not retry.
@@ -104,7 +104,7 @@ UNION ALL SELECT 'tenant', pg_temp.event('aaaaaaaa-0000-4000-8000-00000000000a',
 UNION ALL SELECT 'b', pg_temp.event('bbbbbbbb-0000-4000-8000-00000000000b', 'bbbbbbbb-0000-4000-8000-0000000000b1', 'low_balance');
 SELECT cmp_ok(internal.fan_out_webhooks(100), '>=', 7, 'fan-out reads each endpoint''s events (3 + 3 + 1)');
 SELECT is((SELECT array_agg(e.url || ' ' || n.kind ORDER BY e.url, n.kind) FROM kassa.webhook_deliveries d
-             JOIN kassa.webhook_endpoints e ON e.id = d.endpoint_id JOIN kassa.notifications n ON n.public_id = d.notification_id),
+             JOIN kassa.webhook_endpoints e ON e.public_id = d.endpoint_id JOIN kassa.notifications n ON n.public_id = d.notification_id),
           ARRAY['http://127.0.0.1:9/hook low_balance', 'https://hooks.example.com/all low_balance',
                 'https://hooks.example.com/all payment_received', 'https://hooks.example.com/all tenant_note',
                 'https://hooks.example.com/payments payment_received'],
@@ -118,6 +118,18 @@ SELECT is((SELECT array_agg(operation || ' ' || actor_sub || ' ' || (new_row ->>
             WHERE table_name = 'kassa.webhook_endpoints' AND tenant_id = 'aaaaaaaa-0000-4000-8000-00000000000a'),
           ARRAY['INSERT staff:tap https://hooks.example.com/all', 'INSERT staff:tap https://hooks.example.com/payments'],
           'staff''s endpoints are in the audit log, the fan-out''s cursor moves are not');
+SELECT set_eq($$SELECT l.row_key, l.new_row ? 'id' FROM audit.log l
+                WHERE l.table_name = 'kassa.webhook_endpoints' AND l.tenant_id = 'aaaaaaaa-0000-4000-8000-00000000000a'$$,
+              $$SELECT jsonb_build_object('public_id', id), false FROM ep WHERE name IN ('all', 'payments')$$,
+              'an endpoint is logged under its public id, without its bigint id');
+-- The constraints behind check_event_kinds: each kind, not only the list, has a limit.
+SELECT throws_ok($$INSERT INTO kassa.webhook_endpoints (tenant_id, url, event_kinds)
+                   VALUES ('aaaaaaaa-0000-4000-8000-00000000000a', 'https://hooks.example.com/', ARRAY[repeat('a', 65)])$$,
+                 '23514', NULL, 'a kind of 65 characters is refused (webhook_endpoints_event_kinds_format)');
+SELECT throws_ok($$INSERT INTO kassa.webhook_endpoints (tenant_id, url, event_kinds)
+                   VALUES ('aaaaaaaa-0000-4000-8000-00000000000a', 'https://hooks.example.com/',
+                           ARRAY['payment_received', repeat('a', 64) || ' ' || repeat('a', 64)])$$,
+                 '23514', NULL, 'so is one of two valid-looking words joined by a space');
 
 -- Claims: what the request needs.
 SELECT pg_temp.travel_to(now() + interval '1 second');
