@@ -2909,7 +2909,8 @@ CREATE VIEW api.billing_settings WITH (security_invoker='true') AS
     tenants.invoice_run_mode,
     tenants.proration_mode,
     tenants.date_window_back_days,
-    tenants.date_window_forward_days
+    tenants.date_window_forward_days,
+    tenants.usage_warning_percents
    FROM kassa.tenants;
 
 ALTER TABLE api.billing_settings OWNER TO kassa_owner;
@@ -3810,8 +3811,7 @@ CREATE VIEW api.tenants WITH (security_invoker='true') AS
     tenants.payment_terms_days,
     tenants.status,
     tenants.created_at,
-    tenants.dunning_fee_vat_category,
-    tenants.usage_warning_percents
+    tenants.dunning_fee_vat_category
    FROM kassa.tenants;
 
 ALTER TABLE api.tenants OWNER TO kassa_owner;
@@ -4438,7 +4438,7 @@ CREATE TRIGGER append_only BEFORE DELETE OR UPDATE ON kassa.ledger_entries FOR E
 
 CREATE TRIGGER append_only BEFORE DELETE OR UPDATE ON kassa.service_actions FOR EACH ROW EXECUTE FUNCTION internal.refuse_change('P0S08', 'the service action log is append-only');
 
-CREATE TRIGGER append_only BEFORE DELETE ON kassa.usage_records FOR EACH ROW EXECUTE FUNCTION internal.refuse_change('P0B06', 'usage records are never deleted');
+CREATE TRIGGER append_only BEFORE DELETE ON kassa.usage_records FOR EACH ROW EXECUTE FUNCTION internal.refuse_change('P0O06', 'usage records are never deleted');
 
 CREATE TRIGGER append_only_truncate BEFORE TRUNCATE ON kassa.ledger_entries FOR EACH STATEMENT EXECUTE FUNCTION internal.refuse_change('P0L06', 'ledger entries are append-only', 'Correct a posting with a new entry (adjustment, credit note, refund).');
 
@@ -6263,6 +6263,8 @@ GRANT UPDATE(date_window_back_days) ON TABLE api.billing_settings TO staff;
 
 GRANT UPDATE(date_window_forward_days) ON TABLE api.billing_settings TO staff;
 
+GRANT UPDATE(usage_warning_percents) ON TABLE api.billing_settings TO staff;
+
 GRANT SELECT ON TABLE kassa.bonus_tiers TO customer;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE kassa.bonus_tiers TO staff;
 
@@ -6555,8 +6557,6 @@ GRANT UPDATE(credit_note_number_format) ON TABLE api.tenants TO staff;
 GRANT UPDATE(payment_terms_days) ON TABLE api.tenants TO staff;
 
 GRANT UPDATE(dunning_fee_vat_category) ON TABLE api.tenants TO staff;
-
-GRANT UPDATE(usage_warning_percents) ON TABLE api.tenants TO staff;
 
 GRANT SELECT ON TABLE kassa.usage_daily TO customer;
 GRANT SELECT ON TABLE kassa.usage_daily TO staff;

@@ -36,13 +36,12 @@ SELECT internal.audit_table('kassa.vat_rates', 'tenant_id', 'category');
 CREATE VIEW api.tenants WITH (security_invoker = true) AS
   SELECT id, slug, name, legal_name, address, vat_number, country, currency, prices_include_vat,
          timezone, locale, account_number_format, invoice_number_format, credit_note_number_format,
-         payment_terms_days, status, created_at, dunning_fee_vat_category, usage_warning_percents
+         payment_terms_days, status, created_at, dunning_fee_vat_category
     FROM kassa.tenants;
 GRANT SELECT ON api.tenants TO customer, staff;
 SELECT internal.grant_writes('api.tenants', 'kassa.tenants', 'staff',
   'UPDATE (name, legal_name, address, vat_number, prices_include_vat, timezone, locale, account_number_format,
-           invoice_number_format, credit_note_number_format, payment_terms_days, dunning_fee_vat_category,
-           usage_warning_percents)');
+           invoice_number_format, credit_note_number_format, payment_terms_days, dunning_fee_vat_category)');
 SELECT internal.write_by_key('api.tenants', 'kassa.tenants');
 
 CREATE VIEW api.vat_rates WITH (security_invoker = true) AS
