@@ -8,11 +8,14 @@ import csv
 import json
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
+import psycopg
 import pytest
+from psycopg.types.json import Jsonb
 
-from factories import create_customer, create_tenant
+from factories import create_customer, create_tenant, wait_for
 
 
 @pytest.fixture
@@ -74,6 +77,28 @@ def test_the_batch_rpc_over_http(db, api, token, metered):
         assert error["code"] == code and set(error) == {"code", "message", "details", "hint"}
         assert index is None or error["message"].startswith(index + ":")
     assert totals(db, tenant["id"]) == before, "refused batches changed nothing"
+
+
+def test_concurrent_batches_add_up_and_warn_once(settings, db, metered):
+    """Two batches at once, each below 80 % of the cap, together above it: the second waits on
+    the first's period total, adds to it and writes the one warning."""
+    tenant_id = metered["tenant"]["id"]
+    send = "SELECT internal.record_usage(%s, %s)"
+    with psycopg.connect(settings.database_url) as first, psycopg.connect(settings.database_url) as second:
+        first.execute(send, [tenant_id, Jsonb([record(metered, "a", 5000000000)])])
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            later = pool.submit(second.execute, send, [tenant_id, Jsonb([record(metered, "b", 4000000000, "bytes_up")])])
+            pid = second.info.backend_pid
+            assert wait_for(lambda: db.execute("SELECT wait_event_type = 'Lock' AS waiting FROM pg_stat_activity"
+                                               " WHERE pid = %s", [pid]).fetchone()["waiting"]), "the second did not wait"
+            first.commit()
+            later.result(timeout=10)
+        second.commit()
+    period = db.execute("SELECT quantity, warned_percents FROM kassa.usage_periods WHERE tenant_id = %s",
+                        [tenant_id]).fetchone()
+    assert period == {"quantity": 9000000000, "warned_percents": [80]}
+    assert db.execute("SELECT count(*) AS n FROM kassa.notifications WHERE tenant_id = %s AND kind = 'usage_cap_warning'",
+                      [tenant_id]).fetchone()["n"] == 1
 
 
 def test_the_import_job_takes_csv_and_json_files_once(settings, db, metered, tmp_path):
