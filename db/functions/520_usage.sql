@@ -290,17 +290,27 @@ BEGIN
 END $$;
 
 -- After the run wrote its invoices: the records it counted, each with the line that billed it
--- (none when its period stayed within the allowance).
+-- (none when its period stayed within the allowance). The run's usage lines are read once into
+-- arrays: the staging table's statistics say it is empty, so a join with it would be planned
+-- as a scan of the run's every line per record.
 CREATE OR REPLACE FUNCTION internal.invoice_run_mark_usage(p_tenant_id uuid, p_run uuid, p_as_of date, p_ids bigint[])
 RETURNS void
 LANGUAGE plpgsql SET search_path = '' AS $$
+DECLARE
+  line_ids      uuid[];
+  service_ids   uuid[];
+  period_starts date[];
 BEGIN
-  UPDATE kassa.usage_records r
-     SET counted_on = p_as_of,
-         invoice_line_id = (SELECT l.line_id FROM kassa.invoice_run_lines l
-                             WHERE l.tenant_id = p_tenant_id AND l.run_id = p_run AND l.charge_kind = 'usage' AND l.billed
-                               AND l.service_id = r.service_id AND l.period_start = r.period_start)
-   WHERE r.tenant_id = p_tenant_id AND r.id = ANY (p_ids);
+  SELECT array_agg(l.line_id), array_agg(l.service_id), array_agg(l.period_start)
+    INTO line_ids, service_ids, period_starts
+    FROM kassa.invoice_run_lines l
+   WHERE l.tenant_id = p_tenant_id AND l.run_id = p_run AND l.charge_kind = 'usage' AND l.billed;
+  UPDATE kassa.usage_records r SET counted_on = p_as_of, invoice_line_id = m.line_id
+    FROM unnest(line_ids, service_ids, period_starts) m (line_id, service_id, period_start)
+   WHERE r.tenant_id = p_tenant_id AND r.id = ANY (p_ids) AND r.service_id = m.service_id
+     AND r.period_start = m.period_start;
+  UPDATE kassa.usage_records r SET counted_on = p_as_of
+   WHERE r.tenant_id = p_tenant_id AND r.id = ANY (p_ids) AND r.counted_on IS NULL;
 END $$;
 
 -- --- Over the API --------------------------------------------------------------------------
