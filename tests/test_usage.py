@@ -138,3 +138,16 @@ def test_the_import_job_takes_csv_and_json_files_once(settings, db, metered, tmp
     assert sorted(p.name for p in (folder / "done").iterdir()) == ["2026-12-01.1.csv", "2026-12-01.csv", "2026-12-02.json"]
     assert (folder / "failed" / "broken.1.json.error").read_text().startswith("unreadable JSON")
     assert totals(db, tenant["id"]) == (3, 600), "the file dropped twice counted once"
+
+
+def test_staff_set_a_plans_usage_terms_on_its_price_version(api, token, metered, db):
+    staff = api(token("staff", metered["tenant"]["id"]))
+    product = staff.get("/products?code=eq.lte").json()[0]["id"]
+    terms = {"product_id": product, "price": 2500, "interval": "monthly", "usage_unit": "seconds",
+             "usage_cap": 36000, "usage_allowance": 18000, "usage_step": 60, "usage_step_price": 9}
+    created = staff.post("/price_versions", json=terms, headers={"Prefer": "return=representation"})
+    assert created.status_code == 201, created.text
+    plan = staff.get(f"/plan_versions?id=eq.{created.json()[0]['id']}&select=usage_unit,usage_step,usage_step_price")
+    assert plan.json() == [{"usage_unit": "seconds", "usage_step": 60, "usage_step_price": 9}]
+    half = staff.post("/price_versions", json={**terms, "usage_step": None})
+    assert half.status_code == 400 and "price_versions_usage_priced_whole" in half.json()["message"]
