@@ -1166,6 +1166,7 @@ ALTER FUNCTION internal.check_text_columns() OWNER TO kassa_owner;
 CREATE TABLE kassa.usage_records (
     tenant_id uuid NOT NULL,
     id bigint NOT NULL,
+    public_id uuid DEFAULT gen_random_uuid() NOT NULL,
     service_id uuid NOT NULL,
     customer_id uuid NOT NULL,
     source text NOT NULL,
@@ -3825,7 +3826,8 @@ CREATE TABLE kassa.usage_daily (
     quantity bigint NOT NULL,
     records integer NOT NULL,
     CONSTRAINT usage_daily_quantity_not_negative CHECK ((quantity >= 0)),
-    CONSTRAINT usage_daily_records_positive CHECK ((records > 0))
+    CONSTRAINT usage_daily_records_positive CHECK ((records > 0)),
+    CONSTRAINT usage_daily_unit_known CHECK ((unit = ANY (ARRAY['bytes_up'::text, 'bytes_down'::text, 'seconds'::text, 'units'::text])))
 );
 
 ALTER TABLE kassa.usage_daily OWNER TO kassa_owner;
@@ -3871,7 +3873,7 @@ CREATE VIEW api.usage_periods WITH (security_invoker='true') AS
 ALTER TABLE api.usage_periods OWNER TO kassa_owner;
 
 CREATE VIEW api.usage_records WITH (security_invoker='true') AS
- SELECT usage_records.id,
+ SELECT usage_records.public_id AS id,
     usage_records.tenant_id,
     usage_records.service_id,
     usage_records.customer_id,
@@ -4281,6 +4283,9 @@ ALTER TABLE ONLY kassa.usage_records
 
 ALTER TABLE ONLY kassa.usage_records
     ADD CONSTRAINT usage_records_pkey PRIMARY KEY (tenant_id, id);
+
+ALTER TABLE ONLY kassa.usage_records
+    ADD CONSTRAINT usage_records_public_id_unique UNIQUE (tenant_id, public_id);
 
 ALTER TABLE ONLY kassa.vat_rates
     ADD CONSTRAINT vat_rates_pkey PRIMARY KEY (tenant_id, category);

@@ -328,8 +328,8 @@ SELECT internal.allow('customer', 'SELECT', internal.own_rows(), 'kassa.usage_re
 GRANT SELECT ON kassa.usage_records, kassa.usage_daily, kassa.usage_periods TO customer, staff;
 
 CREATE VIEW api.usage_records WITH (security_invoker = true) AS
-  SELECT id, tenant_id, service_id, customer_id, source, key, unit, quantity, usage_at, usage_on, period_start,
-         period_end, counted_on, invoice_line_id, created_at
+  SELECT public_id AS id, tenant_id, service_id, customer_id, source, key, unit, quantity, usage_at, usage_on,
+         period_start, period_end, counted_on, invoice_line_id, created_at
     FROM kassa.usage_records;
 CREATE VIEW api.usage_daily WITH (security_invoker = true) AS
   SELECT tenant_id, service_id, customer_id, usage_on, unit, quantity, records FROM kassa.usage_daily;

@@ -29,6 +29,7 @@ ALTER TABLE kassa.tenants ADD COLUMN usage_warning_percents integer[] NOT NULL D
 CREATE TABLE kassa.usage_records (
   tenant_id       uuid NOT NULL REFERENCES kassa.tenants (id),
   id              bigint GENERATED ALWAYS AS IDENTITY,
+  public_id       uuid NOT NULL DEFAULT gen_random_uuid(),   -- the id the API shows (ids counted by a sequence stay out of it)
   service_id      uuid NOT NULL,
   customer_id     uuid NOT NULL,
   source          text NOT NULL CONSTRAINT usage_records_source_length CHECK (char_length(source) BETWEEN 1 AND 100),
@@ -44,6 +45,7 @@ CREATE TABLE kassa.usage_records (
   invoice_line_id uuid,
   created_at      timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (tenant_id, id),
+  CONSTRAINT usage_records_public_id_unique UNIQUE (tenant_id, public_id),
   CONSTRAINT usage_records_key_once UNIQUE (tenant_id, source, key),
   FOREIGN KEY (tenant_id, service_id) REFERENCES kassa.services (tenant_id, id),
   FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers (tenant_id, id),
@@ -61,7 +63,8 @@ CREATE TABLE kassa.usage_daily (
   tenant_id   uuid NOT NULL REFERENCES kassa.tenants (id),
   service_id  uuid NOT NULL,
   usage_on    date NOT NULL,
-  unit        text NOT NULL,
+  unit        text NOT NULL
+              CONSTRAINT usage_daily_unit_known CHECK (unit = ANY (ARRAY['bytes_up', 'bytes_down', 'seconds', 'units'])),
   customer_id uuid NOT NULL,
   quantity    bigint NOT NULL CONSTRAINT usage_daily_quantity_not_negative CHECK (quantity >= 0),
   records     integer NOT NULL CONSTRAINT usage_daily_records_positive CHECK (records > 0),
