@@ -436,6 +436,13 @@ CREATE FUNCTION api.record_manual_payment(customer_id uuid, amount bigint, metho
 
 ALTER FUNCTION api.record_manual_payment(customer_id uuid, amount bigint, method text, reason text, reference text, request_id text) OWNER TO kassa_owner;
 
+CREATE FUNCTION api.record_usage(records jsonb) RETURNS jsonb
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.record_usage(records jsonb) OWNER TO kassa_owner;
+
 CREATE FUNCTION api.refund_payment(payment_id uuid, amount bigint, reason text, request_id text DEFAULT NULL::text) RETURNS uuid
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
@@ -657,6 +664,7 @@ CREATE TABLE kassa.tenants (
     mail_sender_name text,
     mail_reply_to text,
     webhooks_allow_private boolean DEFAULT false NOT NULL,
+    usage_warning_percents integer[] DEFAULT '{80,95}'::integer[] NOT NULL,
     CONSTRAINT tenants_account_number_format_max_length CHECK ((char_length(account_number_format) <= 64)),
     CONSTRAINT tenants_address_max_length CHECK ((char_length(address) <= 1000)),
     CONSTRAINT tenants_billing_days_valid CHECK (((cardinality(billing_days) > 0) AND (billing_days <@ ARRAY[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31]))),
@@ -688,6 +696,7 @@ CREATE TABLE kassa.tenants (
     CONSTRAINT tenants_status_known CHECK ((status = ANY (ARRAY['active'::text, 'suspended'::text]))),
     CONSTRAINT tenants_status_max_length CHECK ((char_length(status) <= 32)),
     CONSTRAINT tenants_timezone_max_length CHECK ((char_length(timezone) <= 64)),
+    CONSTRAINT tenants_usage_warning_percents_range CHECK (((cardinality(usage_warning_percents) <= 10) AND (array_position(usage_warning_percents, NULL::integer) IS NULL) AND (1 <= ALL (usage_warning_percents)) AND (100 >= ALL (usage_warning_percents)))),
     CONSTRAINT tenants_vat_number_max_length CHECK ((char_length(vat_number) <= 50))
 );
 
@@ -811,6 +820,13 @@ CREATE FUNCTION internal.add_proration(p_service kassa.services, p_version_id uu
     AS $$…$$;
 
 ALTER FUNCTION internal.add_proration(p_service kassa.services, p_version_id uuid, p_from date, p_to date, p_sign integer, p_what text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.add_usage_totals(p_tenant kassa.tenants, p_ids bigint[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.add_usage_totals(p_tenant kassa.tenants, p_ids bigint[]) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.adjust_balance(p_tenant uuid, p_customer uuid, p_amount bigint, p_reason text, p_actor text) RETURNS uuid
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1238,6 +1254,40 @@ CREATE FUNCTION internal.check_text_columns() RETURNS trigger
     AS $$…$$;
 
 ALTER FUNCTION internal.check_text_columns() OWNER TO kassa_owner;
+
+CREATE TABLE kassa.usage_records (
+    tenant_id uuid NOT NULL,
+    id bigint NOT NULL,
+    public_id uuid DEFAULT gen_random_uuid() NOT NULL,
+    service_id uuid NOT NULL,
+    customer_id uuid NOT NULL,
+    source text NOT NULL,
+    key text NOT NULL,
+    unit text NOT NULL,
+    quantity bigint NOT NULL,
+    usage_at timestamp with time zone NOT NULL,
+    usage_on date NOT NULL,
+    period_start date NOT NULL,
+    period_end date NOT NULL,
+    counted_on date,
+    invoice_line_id uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT usage_records_billed_when_counted CHECK (((invoice_line_id IS NULL) OR (counted_on IS NOT NULL))),
+    CONSTRAINT usage_records_key_length CHECK (((char_length(key) >= 1) AND (char_length(key) <= 200))),
+    CONSTRAINT usage_records_period_order CHECK (((period_start <= usage_on) AND (usage_on <= period_end))),
+    CONSTRAINT usage_records_quantity_not_negative CHECK ((quantity >= 0)),
+    CONSTRAINT usage_records_source_length CHECK (((char_length(source) >= 1) AND (char_length(source) <= 100))),
+    CONSTRAINT usage_records_unit_known CHECK ((unit = ANY (ARRAY['bytes_up'::text, 'bytes_down'::text, 'seconds'::text, 'units'::text])))
+);
+
+ALTER TABLE kassa.usage_records OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.check_usage_record(p_tenant kassa.tenants, p_index integer, p_record jsonb) RETURNS kassa.usage_records
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.check_usage_record(p_tenant kassa.tenants, p_index integer, p_record jsonb) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.check_webhook_url(p_tenant uuid, p_url text) RETURNS void
     LANGUAGE plpgsql STABLE SECURITY DEFINER
@@ -1757,6 +1807,13 @@ CREATE FUNCTION internal.guard_service() RETURNS trigger
 
 ALTER FUNCTION internal.guard_service() OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.guard_usage_record() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.guard_usage_record() OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.in_flight_auto_topups(p_before timestamp with time zone) RETURNS SETOF jsonb
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
@@ -1836,6 +1893,13 @@ CREATE FUNCTION internal.invoice_run_credit_carried(p_tenant_id uuid, p_charge_i
 
 ALTER FUNCTION internal.invoice_run_credit_carried(p_tenant_id uuid, p_charge_ids uuid[], p_as_of date) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.invoice_run_mark_usage(p_tenant_id uuid, p_run uuid, p_as_of date, p_ids bigint[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.invoice_run_mark_usage(p_tenant_id uuid, p_run uuid, p_as_of date, p_ids bigint[]) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.invoice_run_stage_charges(p_tenant_id uuid, p_run uuid, p_customer_id uuid) RETURNS uuid[]
     LANGUAGE plpgsql
     SET search_path TO ''
@@ -1849,6 +1913,13 @@ CREATE FUNCTION internal.invoice_run_stage_services(p_tenant kassa.tenants, p_ru
     AS $$…$$;
 
 ALTER FUNCTION internal.invoice_run_stage_services(p_tenant kassa.tenants, p_run uuid, p_as_of date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.invoice_run_stage_usage(p_tenant_id uuid, p_run uuid, p_as_of date) RETURNS bigint[]
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.invoice_run_stage_usage(p_tenant_id uuid, p_run uuid, p_as_of date) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.invoice_run_tally(p_tenant_id uuid, p_run uuid, OUT invoice_ids uuid[], OUT services_billed integer, OUT lines_lost integer, OUT charges_billed integer) RETURNS record
     LANGUAGE plpgsql
@@ -2225,6 +2296,13 @@ CREATE FUNCTION internal.own_rows(p_column text DEFAULT 'customer_id'::text) RET
 
 ALTER FUNCTION internal.own_rows(p_column text) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.parse_usage_instant(p_text text) RETURNS timestamp with time zone
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.parse_usage_instant(p_text text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.pause_dunning(p_tenant_id uuid, p_customer_id uuid, p_invoice_id uuid, p_reason text, p_until date, p_actor text) RETURNS kassa.dunning_pauses
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -2472,6 +2550,13 @@ CREATE FUNCTION internal.record_octo_refund(p_tenant uuid, p_payment uuid, p_amo
     AS $$…$$;
 
 ALTER FUNCTION internal.record_octo_refund(p_tenant uuid, p_payment uuid, p_amount bigint, p_shop_refund_id text, p_reason text, p_raw jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.record_usage(p_tenant_id uuid, p_records jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.record_usage(p_tenant_id uuid, p_records jsonb) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.record_webhook_attempt(p_tenant uuid, p_delivery uuid, p_attempt integer, p_status_code integer, p_latency_ms integer, p_response text, p_error text, p_retry_after interval, p_schedule interval[], p_disable_after interval) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
@@ -2925,6 +3010,18 @@ CREATE FUNCTION internal.update_webhook_endpoint(p_tenant uuid, p_endpoint uuid,
 
 ALTER FUNCTION internal.update_webhook_endpoint(p_tenant uuid, p_endpoint uuid, p_url text, p_event_kinds text[], p_description text, p_enabled boolean) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.usage_meter(p_unit text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$…$$;
+
+ALTER FUNCTION internal.usage_meter(p_unit text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.usage_steps(p_used bigint, p_allowance bigint, p_step bigint) RETURNS bigint
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$…$$;
+
+ALTER FUNCTION internal.usage_steps(p_used bigint, p_allowance bigint, p_step bigint) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.use_payment_link(p_tenant_id uuid, p_link_id uuid, p_payment_id uuid) RETURNS boolean
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
@@ -3131,7 +3228,8 @@ CREATE VIEW api.billing_settings WITH (security_invoker='true') AS
     tenants.invoice_run_mode,
     tenants.proration_mode,
     tenants.date_window_back_days,
-    tenants.date_window_forward_days
+    tenants.date_window_forward_days,
+    tenants.usage_warning_percents
    FROM kassa.tenants;
 
 ALTER TABLE api.billing_settings OWNER TO kassa_owner;
@@ -3873,9 +3971,22 @@ CREATE TABLE kassa.price_versions (
     vat_category text DEFAULT 'standard'::text NOT NULL,
     valid_from date NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    usage_unit text,
+    usage_cap bigint,
+    usage_allowance bigint,
+    usage_step bigint,
+    usage_step_price bigint,
     CONSTRAINT price_versions_interval_known CHECK (("interval" = ANY (ARRAY['monthly'::text, 'quarterly'::text, 'half_yearly'::text, 'annual'::text]))),
     CONSTRAINT price_versions_interval_max_length CHECK ((char_length("interval") <= 32)),
     CONSTRAINT price_versions_price_not_negative CHECK ((price >= 0)),
+    CONSTRAINT price_versions_usage_allowance_not_negative CHECK ((usage_allowance >= 0)),
+    CONSTRAINT price_versions_usage_cap_positive CHECK ((usage_cap > 0)),
+    CONSTRAINT price_versions_usage_has_unit CHECK (((usage_unit IS NOT NULL) OR (num_nonnulls(usage_cap, usage_allowance, usage_step, usage_step_price) = 0))),
+    CONSTRAINT price_versions_usage_on_plans CHECK (((usage_unit IS NULL) OR ("interval" IS NOT NULL))),
+    CONSTRAINT price_versions_usage_priced_whole CHECK ((num_nonnulls(usage_allowance, usage_step, usage_step_price) = ANY (ARRAY[0, 3]))),
+    CONSTRAINT price_versions_usage_step_positive CHECK ((usage_step > 0)),
+    CONSTRAINT price_versions_usage_step_price_not_negative CHECK ((usage_step_price >= 0)),
+    CONSTRAINT price_versions_usage_unit_known CHECK ((usage_unit = ANY (ARRAY['bytes'::text, 'seconds'::text, 'units'::text]))),
     CONSTRAINT price_versions_vat_category_max_length CHECK ((char_length(vat_category) <= 32))
 );
 
@@ -3913,7 +4024,12 @@ CREATE VIEW api.plan_versions WITH (security_invoker='true') AS
     v.currency,
     v.vat_category,
     v.valid_from,
-    v.created_at
+    v.created_at,
+    v.usage_unit,
+    v.usage_cap,
+    v.usage_allowance,
+    v.usage_step,
+    v.usage_step_price
    FROM (kassa.price_versions v
      JOIN kassa.products p ON (((p.tenant_id = v.tenant_id) AND (p.id = v.product_id))))
   WHERE (p.kind = 'plan'::text);
@@ -3933,7 +4049,12 @@ CREATE VIEW api.plans WITH (security_invoker='true') AS
     cur."interval",
     cur.currency,
     cur.vat_category,
-    cur.valid_from
+    cur.valid_from,
+    cur.usage_unit,
+    cur.usage_cap,
+    cur.usage_allowance,
+    cur.usage_step,
+    cur.usage_step_price
    FROM (kassa.products p
      LEFT JOIN LATERAL ( SELECT v.tenant_id,
             v.id,
@@ -3944,7 +4065,12 @@ CREATE VIEW api.plans WITH (security_invoker='true') AS
             v.currency,
             v.vat_category,
             v.valid_from,
-            v.created_at
+            v.created_at,
+            v.usage_unit,
+            v.usage_cap,
+            v.usage_allowance,
+            v.usage_step,
+            v.usage_step_price
            FROM kassa.price_versions v
           WHERE ((v.tenant_id = p.tenant_id) AND (v.product_id = p.id) AND (v.valid_from <= internal.tenant_today(p.tenant_id)))
           ORDER BY v.valid_from DESC, v.version DESC
@@ -3963,7 +4089,12 @@ CREATE VIEW api.price_versions WITH (security_invoker='true') AS
     price_versions.currency,
     price_versions.vat_category,
     price_versions.valid_from,
-    price_versions.created_at
+    price_versions.created_at,
+    price_versions.usage_unit,
+    price_versions.usage_cap,
+    price_versions.usage_allowance,
+    price_versions.usage_step,
+    price_versions.usage_step_price
    FROM kassa.price_versions;
 
 ALTER TABLE api.price_versions OWNER TO kassa_owner;
@@ -4116,6 +4247,81 @@ CREATE VIEW api.tenants WITH (security_invoker='true') AS
    FROM kassa.tenants;
 
 ALTER TABLE api.tenants OWNER TO kassa_owner;
+
+CREATE TABLE kassa.usage_daily (
+    tenant_id uuid NOT NULL,
+    service_id uuid NOT NULL,
+    usage_on date NOT NULL,
+    unit text NOT NULL,
+    customer_id uuid NOT NULL,
+    quantity bigint NOT NULL,
+    records integer NOT NULL,
+    CONSTRAINT usage_daily_quantity_not_negative CHECK ((quantity >= 0)),
+    CONSTRAINT usage_daily_records_positive CHECK ((records > 0)),
+    CONSTRAINT usage_daily_unit_known CHECK ((unit = ANY (ARRAY['bytes_up'::text, 'bytes_down'::text, 'seconds'::text, 'units'::text])))
+);
+
+ALTER TABLE kassa.usage_daily OWNER TO kassa_owner;
+
+CREATE VIEW api.usage_daily WITH (security_invoker='true') AS
+ SELECT usage_daily.tenant_id,
+    usage_daily.service_id,
+    usage_daily.customer_id,
+    usage_daily.usage_on,
+    usage_daily.unit,
+    usage_daily.quantity,
+    usage_daily.records
+   FROM kassa.usage_daily;
+
+ALTER TABLE api.usage_daily OWNER TO kassa_owner;
+
+CREATE TABLE kassa.usage_periods (
+    tenant_id uuid NOT NULL,
+    service_id uuid NOT NULL,
+    period_start date NOT NULL,
+    meter text NOT NULL,
+    period_end date NOT NULL,
+    customer_id uuid NOT NULL,
+    quantity bigint NOT NULL,
+    warned_percents integer[] DEFAULT '{}'::integer[] NOT NULL,
+    CONSTRAINT usage_periods_meter_known CHECK ((meter = ANY (ARRAY['bytes'::text, 'seconds'::text, 'units'::text]))),
+    CONSTRAINT usage_periods_quantity_not_negative CHECK ((quantity >= 0))
+);
+
+ALTER TABLE kassa.usage_periods OWNER TO kassa_owner;
+
+CREATE VIEW api.usage_periods WITH (security_invoker='true') AS
+ SELECT usage_periods.tenant_id,
+    usage_periods.service_id,
+    usage_periods.customer_id,
+    usage_periods.period_start,
+    usage_periods.period_end,
+    usage_periods.meter,
+    usage_periods.quantity,
+    usage_periods.warned_percents
+   FROM kassa.usage_periods;
+
+ALTER TABLE api.usage_periods OWNER TO kassa_owner;
+
+CREATE VIEW api.usage_records WITH (security_invoker='true') AS
+ SELECT usage_records.public_id AS id,
+    usage_records.tenant_id,
+    usage_records.service_id,
+    usage_records.customer_id,
+    usage_records.source,
+    usage_records.key,
+    usage_records.unit,
+    usage_records.quantity,
+    usage_records.usage_at,
+    usage_records.usage_on,
+    usage_records.period_start,
+    usage_records.period_end,
+    usage_records.counted_on,
+    usage_records.invoice_line_id,
+    usage_records.created_at
+   FROM kassa.usage_records;
+
+ALTER TABLE api.usage_records OWNER TO kassa_owner;
 
 CREATE TABLE kassa.vat_rates (
     tenant_id uuid DEFAULT (((NULLIF(current_setting('request.jwt.claims'::text, true), ''::text))::json ->> 'tenant_id'::text))::uuid NOT NULL,
@@ -4379,6 +4585,15 @@ ALTER TABLE kassa.request_results OWNER TO kassa_owner;
 
 ALTER TABLE kassa.service_actions ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME kassa.service_actions_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+ALTER TABLE kassa.usage_records ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME kassa.usage_records_id_seq
     START WITH 1
     INCREMENT BY 1
     NO MINVALUE
@@ -4666,6 +4881,21 @@ ALTER TABLE ONLY kassa.tenants
 ALTER TABLE ONLY kassa.tenants
     ADD CONSTRAINT tenants_slug_key UNIQUE (slug);
 
+ALTER TABLE ONLY kassa.usage_daily
+    ADD CONSTRAINT usage_daily_pkey PRIMARY KEY (tenant_id, service_id, usage_on, unit);
+
+ALTER TABLE ONLY kassa.usage_periods
+    ADD CONSTRAINT usage_periods_pkey PRIMARY KEY (tenant_id, service_id, period_start, meter);
+
+ALTER TABLE ONLY kassa.usage_records
+    ADD CONSTRAINT usage_records_key_once UNIQUE (tenant_id, source, key);
+
+ALTER TABLE ONLY kassa.usage_records
+    ADD CONSTRAINT usage_records_pkey PRIMARY KEY (tenant_id, id);
+
+ALTER TABLE ONLY kassa.usage_records
+    ADD CONSTRAINT usage_records_public_id_unique UNIQUE (tenant_id, public_id);
+
 ALTER TABLE ONLY kassa.vat_rates
     ADD CONSTRAINT vat_rates_pkey PRIMARY KEY (tenant_id, category);
 
@@ -4790,6 +5020,14 @@ CREATE INDEX services_due ON kassa.services USING btree (tenant_id, next_billing
 
 CREATE INDEX services_non_payment ON kassa.services USING btree (tenant_id, customer_id) WHERE (suspension_reason = 'non_payment'::text);
 
+CREATE INDEX usage_daily_customer ON kassa.usage_daily USING btree (tenant_id, customer_id, usage_on);
+
+CREATE INDEX usage_records_customer ON kassa.usage_records USING btree (tenant_id, customer_id, usage_at);
+
+CREATE INDEX usage_records_service ON kassa.usage_records USING btree (tenant_id, service_id, usage_at);
+
+CREATE INDEX usage_records_uncounted ON kassa.usage_records USING btree (tenant_id, period_end) WHERE (counted_on IS NULL);
+
 CREATE INDEX webhook_attempts_created ON kassa.webhook_attempts USING btree (created_at);
 
 CREATE INDEX webhook_attempts_delivery ON kassa.webhook_attempts USING btree (tenant_id, delivery_id, id);
@@ -4853,6 +5091,8 @@ CREATE TRIGGER append_only_truncate BEFORE TRUNCATE ON audit.log FOR EACH STATEM
 CREATE TRIGGER append_only BEFORE DELETE OR UPDATE ON kassa.ledger_entries FOR EACH ROW EXECUTE FUNCTION internal.refuse_change('P0L06', 'ledger entries are append-only', 'Correct a posting with a new entry (adjustment, credit note, refund).');
 
 CREATE TRIGGER append_only BEFORE DELETE OR UPDATE ON kassa.service_actions FOR EACH ROW EXECUTE FUNCTION internal.refuse_change('P0S08', 'the service action log is append-only');
+
+CREATE TRIGGER append_only BEFORE DELETE ON kassa.usage_records FOR EACH ROW EXECUTE FUNCTION internal.refuse_change('P0O06', 'usage records are never deleted');
 
 CREATE TRIGGER append_only_truncate BEFORE TRUNCATE ON kassa.ledger_entries FOR EACH STATEMENT EXECUTE FUNCTION internal.refuse_change('P0L06', 'ledger entries are append-only', 'Correct a posting with a new entry (adjustment, credit note, refund).');
 
@@ -5087,6 +5327,8 @@ CREATE TRIGGER guard_customer_update BEFORE UPDATE ON kassa.customers FOR EACH R
 CREATE TRIGGER guard_price_version BEFORE UPDATE ON kassa.price_versions FOR EACH ROW EXECUTE FUNCTION internal.guard_price_version();
 
 CREATE TRIGGER guard_service BEFORE UPDATE OF tenant_id, id, customer_id, billing_day, status, price_version_id, activated_on, suspended_on, suspension_reason, cancelled_on ON kassa.services FOR EACH ROW EXECUTE FUNCTION internal.guard_service();
+
+CREATE TRIGGER guard_usage_record BEFORE UPDATE ON kassa.usage_records FOR EACH ROW EXECUTE FUNCTION internal.guard_usage_record();
 
 CREATE TRIGGER lift_email_suppression AFTER UPDATE OF email ON kassa.customers FOR EACH ROW WHEN ((old.email IS DISTINCT FROM new.email)) EXECUTE FUNCTION internal.lift_email_suppression();
 
@@ -5345,6 +5587,36 @@ ALTER TABLE ONLY kassa.services
 ALTER TABLE ONLY kassa.tenants
     ADD CONSTRAINT tenants_currency_known FOREIGN KEY (currency) REFERENCES kassa.currencies(code);
 
+ALTER TABLE ONLY kassa.usage_daily
+    ADD CONSTRAINT usage_daily_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
+
+ALTER TABLE ONLY kassa.usage_daily
+    ADD CONSTRAINT usage_daily_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
+
+ALTER TABLE ONLY kassa.usage_daily
+    ADD CONSTRAINT usage_daily_tenant_id_service_id_fkey FOREIGN KEY (tenant_id, service_id) REFERENCES kassa.services(tenant_id, id);
+
+ALTER TABLE ONLY kassa.usage_periods
+    ADD CONSTRAINT usage_periods_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
+
+ALTER TABLE ONLY kassa.usage_periods
+    ADD CONSTRAINT usage_periods_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
+
+ALTER TABLE ONLY kassa.usage_periods
+    ADD CONSTRAINT usage_periods_tenant_id_service_id_fkey FOREIGN KEY (tenant_id, service_id) REFERENCES kassa.services(tenant_id, id);
+
+ALTER TABLE ONLY kassa.usage_records
+    ADD CONSTRAINT usage_records_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
+
+ALTER TABLE ONLY kassa.usage_records
+    ADD CONSTRAINT usage_records_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
+
+ALTER TABLE ONLY kassa.usage_records
+    ADD CONSTRAINT usage_records_tenant_id_invoice_line_id_fkey FOREIGN KEY (tenant_id, invoice_line_id) REFERENCES kassa.invoice_lines(tenant_id, id);
+
+ALTER TABLE ONLY kassa.usage_records
+    ADD CONSTRAINT usage_records_tenant_id_service_id_fkey FOREIGN KEY (tenant_id, service_id) REFERENCES kassa.services(tenant_id, id);
+
 ALTER TABLE ONLY kassa.vat_rates
     ADD CONSTRAINT vat_rates_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
 
@@ -5463,6 +5735,12 @@ CREATE POLICY customer_select ON kassa.service_actions FOR SELECT TO customer US
 CREATE POLICY customer_select ON kassa.services FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
 
 CREATE POLICY customer_select ON kassa.tenants FOR SELECT TO customer USING ((id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY customer_select ON kassa.usage_daily FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
+CREATE POLICY customer_select ON kassa.usage_periods FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
+CREATE POLICY customer_select ON kassa.usage_records FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
 
 CREATE POLICY customer_select ON kassa.vat_rates FOR SELECT TO customer USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
@@ -5632,6 +5910,12 @@ CREATE POLICY staff_select ON kassa.services FOR SELECT TO staff USING ((tenant_
 
 CREATE POLICY staff_select ON kassa.tenants FOR SELECT TO staff USING ((id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
+CREATE POLICY staff_select ON kassa.usage_daily FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.usage_periods FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.usage_records FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
 CREATE POLICY staff_select ON kassa.vat_rates FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 CREATE POLICY staff_select ON kassa.webhook_attempts FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
@@ -5655,6 +5939,12 @@ CREATE POLICY staff_update ON kassa.services FOR UPDATE TO staff USING ((tenant_
 CREATE POLICY staff_update ON kassa.tenants FOR UPDATE TO staff USING ((id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 ALTER TABLE kassa.tenants ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.usage_daily ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.usage_periods ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.usage_records ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.vat_rates ENABLE ROW LEVEL SECURITY;
 
@@ -5825,6 +6115,9 @@ GRANT ALL ON FUNCTION api.pause_dunning(reason text, until date, customer_id uui
 REVOKE ALL ON FUNCTION api.record_manual_payment(customer_id uuid, amount bigint, method text, reason text, reference text, request_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.record_manual_payment(customer_id uuid, amount bigint, method text, reason text, reference text, request_id text) TO staff;
 
+REVOKE ALL ON FUNCTION api.record_usage(records jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.record_usage(records jsonb) TO staff;
+
 REVOKE ALL ON FUNCTION api.refund_payment(payment_id uuid, amount bigint, reason text, request_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.refund_payment(payment_id uuid, amount bigint, reason text, request_id text) TO staff;
 
@@ -5931,6 +6224,8 @@ GRANT UPDATE(mail_sender_name) ON TABLE kassa.tenants TO staff;
 
 GRANT UPDATE(mail_reply_to) ON TABLE kassa.tenants TO staff;
 
+GRANT UPDATE(usage_warning_percents) ON TABLE kassa.tenants TO staff;
+
 GRANT SELECT ON TABLE api.statement_lines TO customer;
 GRANT SELECT ON TABLE api.statement_lines TO staff;
 
@@ -5973,6 +6268,8 @@ REVOKE ALL ON FUNCTION internal.add_invoice_line(p_tenant_id uuid, p_invoice_id 
 REVOKE ALL ON FUNCTION internal.add_payment_method(p_tenant uuid, p_customer uuid, p_kind text, p_bank text, p_account_type text, p_account_number text, p_mandate_reference text, p_primary boolean) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.add_proration(p_service kassa.services, p_version_id uuid, p_from date, p_to date, p_sign integer, p_what text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.add_usage_totals(p_tenant kassa.tenants, p_ids bigint[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.adjust_balance(p_tenant uuid, p_customer uuid, p_amount bigint, p_reason text, p_actor text) FROM PUBLIC;
 
@@ -6153,6 +6450,11 @@ GRANT ALL ON FUNCTION internal.check_text(p_text text, p_what text, p_max intege
 GRANT ALL ON FUNCTION internal.check_text(p_text text, p_what text, p_max integer, p_required boolean) TO staff;
 
 REVOKE ALL ON FUNCTION internal.check_text_columns() FROM PUBLIC;
+
+GRANT SELECT ON TABLE kassa.usage_records TO customer;
+GRANT SELECT ON TABLE kassa.usage_records TO staff;
+
+REVOKE ALL ON FUNCTION internal.check_usage_record(p_tenant kassa.tenants, p_index integer, p_record jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.check_webhook_url(p_tenant uuid, p_url text) FROM PUBLIC;
 
@@ -6335,6 +6637,8 @@ REVOKE ALL ON FUNCTION internal.guard_price_version() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.guard_service() FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.guard_usage_record() FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.in_flight_auto_topups(p_before timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.in_flight_auto_topups(p_before timestamp with time zone) TO kassa_worker;
 
@@ -6400,9 +6704,13 @@ GRANT ALL ON FUNCTION internal.invoice_run(p_as_of date, p_tenant_id uuid, p_cus
 
 REVOKE ALL ON FUNCTION internal.invoice_run_credit_carried(p_tenant_id uuid, p_charge_ids uuid[], p_as_of date) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.invoice_run_mark_usage(p_tenant_id uuid, p_run uuid, p_as_of date, p_ids bigint[]) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.invoice_run_stage_charges(p_tenant_id uuid, p_run uuid, p_customer_id uuid) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.invoice_run_stage_services(p_tenant kassa.tenants, p_run uuid, p_as_of date) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.invoice_run_stage_usage(p_tenant_id uuid, p_run uuid, p_as_of date) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.invoice_run_tally(p_tenant_id uuid, p_run uuid, OUT invoice_ids uuid[], OUT services_billed integer, OUT lines_lost integer, OUT charges_billed integer) FROM PUBLIC;
 
@@ -6525,6 +6833,8 @@ REVOKE ALL ON FUNCTION internal.overdue_amount(p_tenant_id uuid, p_customer_id u
 
 REVOKE ALL ON FUNCTION internal.own_rows(p_column text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.parse_usage_instant(p_text text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.pause_dunning(p_tenant_id uuid, p_customer_id uuid, p_invoice_id uuid, p_reason text, p_until date, p_actor text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.payment_link_lifetime(p_tenant uuid) FROM PUBLIC;
@@ -6609,6 +6919,9 @@ GRANT SELECT ON TABLE kassa.payment_refunds TO customer;
 
 REVOKE ALL ON FUNCTION internal.record_octo_refund(p_tenant uuid, p_payment uuid, p_amount bigint, p_shop_refund_id text, p_reason text, p_raw jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.record_octo_refund(p_tenant uuid, p_payment uuid, p_amount bigint, p_shop_refund_id text, p_reason text, p_raw jsonb) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.record_usage(p_tenant_id uuid, p_records jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.record_usage(p_tenant_id uuid, p_records jsonb) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.record_webhook_attempt(p_tenant uuid, p_delivery uuid, p_attempt integer, p_status_code integer, p_latency_ms integer, p_response text, p_error text, p_retry_after interval, p_schedule interval[], p_disable_after interval) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.record_webhook_attempt(p_tenant uuid, p_delivery uuid, p_attempt integer, p_status_code integer, p_latency_ms integer, p_response text, p_error text, p_retry_after interval, p_schedule interval[], p_disable_after interval) TO kassa_worker;
@@ -6750,6 +7063,10 @@ REVOKE ALL ON FUNCTION internal.unsubscribe_push(p_tenant uuid, p_customer uuid,
 
 REVOKE ALL ON FUNCTION internal.update_webhook_endpoint(p_tenant uuid, p_endpoint uuid, p_url text, p_event_kinds text[], p_description text, p_enabled boolean) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.usage_meter(p_unit text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.usage_steps(p_used bigint, p_allowance bigint, p_step bigint) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.use_payment_link(p_tenant_id uuid, p_link_id uuid, p_payment_id uuid) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.vat_of(p_amount numeric, p_rate numeric, p_includes_vat boolean) FROM PUBLIC;
@@ -6811,6 +7128,8 @@ GRANT UPDATE(proration_mode) ON TABLE api.billing_settings TO staff;
 GRANT UPDATE(date_window_back_days) ON TABLE api.billing_settings TO staff;
 
 GRANT UPDATE(date_window_forward_days) ON TABLE api.billing_settings TO staff;
+
+GRANT UPDATE(usage_warning_percents) ON TABLE api.billing_settings TO staff;
 
 GRANT SELECT ON TABLE kassa.bonus_tiers TO customer;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE kassa.bonus_tiers TO staff;
@@ -7004,6 +7323,16 @@ GRANT INSERT(vat_category),UPDATE(vat_category) ON TABLE kassa.price_versions TO
 
 GRANT INSERT(valid_from),UPDATE(valid_from) ON TABLE kassa.price_versions TO staff;
 
+GRANT INSERT(usage_unit),UPDATE(usage_unit) ON TABLE kassa.price_versions TO staff;
+
+GRANT INSERT(usage_cap),UPDATE(usage_cap) ON TABLE kassa.price_versions TO staff;
+
+GRANT INSERT(usage_allowance),UPDATE(usage_allowance) ON TABLE kassa.price_versions TO staff;
+
+GRANT INSERT(usage_step),UPDATE(usage_step) ON TABLE kassa.price_versions TO staff;
+
+GRANT INSERT(usage_step_price),UPDATE(usage_step_price) ON TABLE kassa.price_versions TO staff;
+
 GRANT SELECT ON TABLE kassa.products TO customer;
 GRANT SELECT ON TABLE kassa.products TO staff;
 
@@ -7037,6 +7366,16 @@ GRANT INSERT(currency),UPDATE(currency) ON TABLE api.price_versions TO staff;
 GRANT INSERT(vat_category),UPDATE(vat_category) ON TABLE api.price_versions TO staff;
 
 GRANT INSERT(valid_from),UPDATE(valid_from) ON TABLE api.price_versions TO staff;
+
+GRANT INSERT(usage_unit),UPDATE(usage_unit) ON TABLE api.price_versions TO staff;
+
+GRANT INSERT(usage_cap),UPDATE(usage_cap) ON TABLE api.price_versions TO staff;
+
+GRANT INSERT(usage_allowance),UPDATE(usage_allowance) ON TABLE api.price_versions TO staff;
+
+GRANT INSERT(usage_step),UPDATE(usage_step) ON TABLE api.price_versions TO staff;
+
+GRANT INSERT(usage_step_price),UPDATE(usage_step_price) ON TABLE api.price_versions TO staff;
 
 GRANT SELECT ON TABLE api.products TO customer;
 GRANT SELECT ON TABLE api.products TO staff;
@@ -7114,6 +7453,21 @@ GRANT UPDATE(mandatory_message_kinds) ON TABLE api.tenants TO staff;
 GRANT UPDATE(mail_sender_name) ON TABLE api.tenants TO staff;
 
 GRANT UPDATE(mail_reply_to) ON TABLE api.tenants TO staff;
+
+GRANT SELECT ON TABLE kassa.usage_daily TO customer;
+GRANT SELECT ON TABLE kassa.usage_daily TO staff;
+
+GRANT SELECT ON TABLE api.usage_daily TO customer;
+GRANT SELECT ON TABLE api.usage_daily TO staff;
+
+GRANT SELECT ON TABLE kassa.usage_periods TO customer;
+GRANT SELECT ON TABLE kassa.usage_periods TO staff;
+
+GRANT SELECT ON TABLE api.usage_periods TO customer;
+GRANT SELECT ON TABLE api.usage_periods TO staff;
+
+GRANT SELECT ON TABLE api.usage_records TO customer;
+GRANT SELECT ON TABLE api.usage_records TO staff;
 
 GRANT SELECT ON TABLE kassa.vat_rates TO customer;
 GRANT SELECT ON TABLE kassa.vat_rates TO staff;

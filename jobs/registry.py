@@ -12,6 +12,7 @@ JOBS = {
     "debit-order-mandates": "jobs.debit_order_mandates",
     "debit-order-run": "jobs.debit_order_run",
     "dunning": "jobs.dunning",
+    "usage-import": "jobs.usage_import",
 }
 
 

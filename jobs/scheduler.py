@@ -46,6 +46,7 @@ DEFAULTS = {
     "debit-order-mandates": ("*/15 * * * *", False),
     "debit-order-run": ("0 8 * * 1-6", True),
     "ledger-check": ("30 1 * * *", False),
+    "usage-import": ("*/5 * * * *", False),
 }
 UTC = timezone.utc
 LOCK = "hashtext('kassa.scheduler')"

@@ -124,7 +124,8 @@ def test_staff_change_their_billing_settings(staff, api, token, tenant, customer
     assert staff.get("/billing_settings").json() == [{"tenant_id": str(tenant["id"]), "billing_days": [1, 15],
                                                       "invoice_lead_days": 7, "invoice_run_mode": "draft",
                                                       "proration_mode": "next_invoice", "date_window_back_days": 90,
-                                                      "date_window_forward_days": 366}]
+                                                      "date_window_forward_days": 366,
+                                                      "usage_warning_percents": [80, 95]}]
     refused(staff.patch("/billing_settings", json={"invoice_run_mode": "sometimes"}), "23514")
     customer_api = api(token("customer", tenant["id"], customer["id"]))
     assert customer_api.get("/billing_settings").status_code in (401, 403)

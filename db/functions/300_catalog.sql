@@ -82,18 +82,22 @@ SELECT internal.grant_writes('api.products', 'kassa.products', 'staff',
 SELECT internal.write_by_key('api.products', 'kassa.products');
 
 CREATE VIEW api.price_versions WITH (security_invoker = true) AS
-  SELECT id, tenant_id, product_id, version, price, interval, currency, vat_category, valid_from, created_at
+  SELECT id, tenant_id, product_id, version, price, interval, currency, vat_category, valid_from, created_at,
+         usage_unit, usage_cap, usage_allowance, usage_step, usage_step_price
     FROM kassa.price_versions;
 GRANT SELECT ON api.price_versions TO customer, staff;
 SELECT internal.grant_writes('api.price_versions', 'kassa.price_versions', 'staff',
-  'INSERT (product_id, price, interval, currency, vat_category, valid_from),
-   UPDATE (price, interval, currency, vat_category, valid_from)');
+  'INSERT (product_id, price, interval, currency, vat_category, valid_from, usage_unit, usage_cap, usage_allowance,
+           usage_step, usage_step_price),
+   UPDATE (price, interval, currency, vat_category, valid_from, usage_unit, usage_cap, usage_allowance, usage_step,
+           usage_step_price)');
 SELECT internal.write_by_key('api.price_versions', 'kassa.price_versions');
 
 -- Every version of every plan, with the plan's code and name.
 CREATE VIEW api.plan_versions WITH (security_invoker = true) AS
   SELECT v.id, v.tenant_id, v.product_id AS plan_id, p.code, p.name, v.version, v.price, v.interval,
-         v.currency, v.vat_category, v.valid_from, v.created_at
+         v.currency, v.vat_category, v.valid_from, v.created_at, v.usage_unit, v.usage_cap, v.usage_allowance,
+         v.usage_step, v.usage_step_price
     FROM kassa.price_versions v JOIN kassa.products p ON p.tenant_id = v.tenant_id AND p.id = v.product_id
    WHERE p.kind = 'plan';
 GRANT SELECT ON api.plan_versions TO customer, staff;
@@ -101,7 +105,8 @@ GRANT SELECT ON api.plan_versions TO customer, staff;
 -- Plans on sale with the version in force today (latest valid_from not after the tenant's today).
 CREATE VIEW api.plans WITH (security_invoker = true) AS
   SELECT p.id, p.tenant_id, p.code, p.name, p.description, p.active, cur.id AS current_version_id,
-         cur.version AS current_version, cur.price, cur.interval, cur.currency, cur.vat_category, cur.valid_from
+         cur.version AS current_version, cur.price, cur.interval, cur.currency, cur.vat_category, cur.valid_from,
+         cur.usage_unit, cur.usage_cap, cur.usage_allowance, cur.usage_step, cur.usage_step_price
     FROM kassa.products p
     LEFT JOIN LATERAL (SELECT v.* FROM kassa.price_versions v
                         WHERE v.tenant_id = p.tenant_id AND v.product_id = p.id AND v.valid_from <= internal.tenant_today(p.tenant_id)

@@ -413,9 +413,9 @@ GRANT SELECT ON api.pending_charges TO customer, staff;
 -- The tenant's billing settings, which staff adjust.
 CREATE VIEW api.billing_settings WITH (security_invoker = true) AS
   SELECT id AS tenant_id, billing_days, invoice_lead_days, invoice_run_mode, proration_mode,
-         date_window_back_days, date_window_forward_days FROM kassa.tenants;
+         date_window_back_days, date_window_forward_days, usage_warning_percents FROM kassa.tenants;
 GRANT SELECT ON api.billing_settings TO staff;
 SELECT internal.grant_writes('api.billing_settings', 'kassa.tenants', 'staff',
   'UPDATE (billing_days, invoice_lead_days, invoice_run_mode, proration_mode, date_window_back_days,
-           date_window_forward_days)');
+           date_window_forward_days, usage_warning_percents)');
 SELECT internal.write_by_key('api.billing_settings', 'kassa.tenants', '{"tenant_id": "id"}');

@@ -5,6 +5,8 @@
 --     make a concurrent run skip a service this one claimed;
 --  2. one recurring line per period from the old to the new next billing date (a run after a
 --     pause catches up), at the service's plan version;
+--  2b. what finished periods used above the plan's allowance (520_usage.sql), billed in
+--     arrears, one line per service and period, the records marked with it once written;
 --  3. every pending charge (pro-rata, one-off fee) not yet billed, locked and re-checked the
 --     same way; the credits of a customer whose invoice would come out negative are kept off
 --     the invoice (step 6);
@@ -302,6 +304,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   t              kassa.tenants;
   carried_ids    uuid[];
+  usage_ids      bigint[];
   billed         record;
   run            uuid := gen_random_uuid();  -- this run's rows in kassa.invoice_run_lines
 BEGIN
@@ -318,14 +321,17 @@ BEGIN
   credit_notes := 0;
   FOR t IN SELECT * FROM kassa.tenants tn
             WHERE (p_tenant_id IS NULL AND tn.status = 'active') OR tn.id = p_tenant_id ORDER BY tn.id LOOP
-    -- 1 + 2: a run for one customer bills only its pending charges.
+    -- 1 + 2 (+ 2b): a run for one customer bills only its pending charges.
+    usage_ids := '{}';
     IF p_customer_id IS NULL THEN
       skipped := skipped + internal.invoice_run_stage_services(t, run, p_as_of);
+      usage_ids := internal.invoice_run_stage_usage(t.id, run, p_as_of);
     END IF;
     -- 3
     carried_ids := internal.invoice_run_stage_charges(t.id, run, p_customer_id);
     -- 4
     PERFORM internal.invoice_run_write_invoices(t, run, p_as_of);
+    PERFORM internal.invoice_run_mark_usage(t.id, run, p_as_of, usage_ids);
     billed := internal.invoice_run_tally(t.id, run);
     processed := processed + billed.services_billed;
     skipped := skipped + billed.lines_lost;  -- lost to the unique index: billed by someone else
