@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from babel.numbers import format_decimal
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from bridge.texts import Speaker
@@ -53,6 +54,13 @@ TEXTS = {
         "other.subject": "News about your account {account_number}",
         "other.body": "There is news about your account {account_number}: {event}.\n\n"
                       "Please contact us if you have questions.",
+        "usage_cap_warning.subject": "You have used {percent} % of your plan's cap",
+        "usage_cap_warning.body": "From {period_start} to {period_end} you have used {used} of the {cap} your "
+                                  "plan includes.\n\nUsage above what your plan includes is billed on your next invoice.",
+        "usage_cap_warning.sms": "{tenant}: you have used {percent} % of your plan's cap ({used} of {cap}).",
+        "unit.gigabytes": "{value} GB",
+        "unit.minutes": "{value} min",
+        "unit.units": "{value} units",
         "other.sms": "{tenant}: news about your account {account_number}: {event}.",
     },
     "de": {
@@ -87,11 +95,19 @@ TEXTS = {
         "other.subject": "Neuigkeiten zu Ihrem Konto {account_number}",
         "other.body": "Es gibt Neuigkeiten zu Ihrem Konto {account_number}: {event}.\n\n"
                       "Bei Fragen wenden Sie sich bitte an uns.",
+        "usage_cap_warning.subject": "Sie haben {percent} % Ihres Tarifvolumens verbraucht",
+        "usage_cap_warning.body": "Vom {period_start} bis {period_end} haben Sie {used} der {cap} verbraucht, die Ihr "
+                                  "Tarif enthält.\n\nWas darüber hinausgeht, erscheint auf Ihrer nächsten Rechnung.",
+        "usage_cap_warning.sms": "{tenant}: Sie haben {percent} % Ihres Tarifvolumens verbraucht ({used} von {cap}).",
+        "unit.gigabytes": "{value} GB",
+        "unit.minutes": "{value} Min.",
+        "unit.units": "{value} Einheiten",
         "other.sms": "{tenant}: Neuigkeiten zu Ihrem Konto {account_number}: {event}.",
     },
 }
 AMOUNTS = ("amount", "amount_due", "total", "balance", "threshold")  # minor units, in `currency`
-DATES = ("due_on", "issued_on")
+DATES = ("due_on", "issued_on", "period_start", "period_end")
+QUANTITIES = ("used", "cap")  # usage, in the payload's `unit`
 
 TEMPLATES = Environment(loader=PackageLoader("bridge", "templates/email"), undefined=StrictUndefined,
                         autoescape=select_autoescape(["html"]), keep_trailing_newline=True)
@@ -163,6 +179,17 @@ def template_name(event: Event) -> str:
     return kind if f"{kind}.subject" in TEXTS["en"] else "other"
 
 
+def written_quantity(value, unit: str | None, say: Speaker) -> str:
+    """A usage quantity as people read it: data in GB, time in minutes (rounded up), units as they are."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValueError(f"a usage quantity is a whole number, not {value!r}")
+    if unit == "bytes":
+        return say("unit.gigabytes", value=format_decimal(round(value / 1e9, 2), locale=say.locale))
+    if unit == "seconds":
+        return say("unit.minutes", value=format_decimal(-(-value // 60), locale=say.locale))
+    return say("unit.units", value=format_decimal(value, locale=say.locale))
+
+
 def written_values(event: Event, say: Speaker) -> dict[str, str]:
     """The payload's values as the texts show them: amounts and dates for the locale."""
     values = {key: str(value) for key, value in event.payload.items() if value is not None}
@@ -181,5 +208,8 @@ def written_values(event: Event, say: Speaker) -> dict[str, str]:
                 values[key] = say.day(date.fromisoformat(values[key]))
             except ValueError:
                 raise ValueError(f"a {event.kind} event's {key} is not a date: {values[key]!r}") from None
+    for key in QUANTITIES:
+        if key in event.payload:
+            values[key] = written_quantity(event.payload[key], event.payload.get("unit"), say)
     values["for_invoice"] = say("for_invoice", **values) if "invoice_number" in values else ""
     return values

@@ -2123,6 +2123,13 @@ CREATE FUNCTION internal.lock_service_to_transition(p_tenant_id uuid, p_service_
 
 ALTER FUNCTION internal.lock_service_to_transition(p_tenant_id uuid, p_service_id uuid, p_action text, p_on date) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.log_message_attempt() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.log_message_attempt() OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.make_append_only(p_table regclass, p_code text, p_message text, p_hint text) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO ''
@@ -3664,6 +3671,34 @@ CREATE VIEW api.low_balance_thresholds WITH (security_invoker='true') AS
 
 ALTER TABLE api.low_balance_thresholds OWNER TO kassa_owner;
 
+CREATE TABLE kassa.message_attempts (
+    tenant_id uuid NOT NULL,
+    id bigint NOT NULL,
+    message_id uuid NOT NULL,
+    customer_id uuid NOT NULL,
+    attempt integer NOT NULL,
+    outcome text NOT NULL,
+    error text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT message_attempts_attempt_positive CHECK ((attempt > 0)),
+    CONSTRAINT message_attempts_error_max_length CHECK ((char_length(error) <= 4000)),
+    CONSTRAINT message_attempts_outcome_known CHECK ((outcome = ANY (ARRAY['sent'::text, 'retrying'::text, 'failed'::text, 'suppressed'::text, 'lease_expired'::text])))
+);
+
+ALTER TABLE kassa.message_attempts OWNER TO kassa_owner;
+
+CREATE VIEW api.message_attempts WITH (security_invoker='true') AS
+ SELECT message_attempts.message_id,
+    message_attempts.tenant_id,
+    message_attempts.customer_id,
+    message_attempts.attempt,
+    message_attempts.outcome,
+    message_attempts.error,
+    message_attempts.created_at
+   FROM kassa.message_attempts;
+
+ALTER TABLE api.message_attempts OWNER TO kassa_owner;
+
 CREATE TABLE kassa.message_preferences (
     tenant_id uuid NOT NULL,
     customer_id uuid NOT NULL,
@@ -4526,6 +4561,15 @@ ALTER TABLE kassa.ledger_entries ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTIT
     CACHE 1
 );
 
+ALTER TABLE kassa.message_attempts ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME kassa.message_attempts_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
 ALTER TABLE kassa.messages ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME kassa.messages_id_seq
     START WITH 1
@@ -4779,6 +4823,9 @@ ALTER TABLE ONLY kassa.ledger_entries
 ALTER TABLE ONLY kassa.low_balance_thresholds
     ADD CONSTRAINT low_balance_thresholds_pkey PRIMARY KEY (tenant_id, amount);
 
+ALTER TABLE ONLY kassa.message_attempts
+    ADD CONSTRAINT message_attempts_pkey PRIMARY KEY (tenant_id, id);
+
 ALTER TABLE ONLY kassa.message_preferences
     ADD CONSTRAINT message_preferences_pkey PRIMARY KEY (tenant_id, customer_id, kind, channel);
 
@@ -4967,6 +5014,8 @@ CREATE UNIQUE INDEX job_runs_one_per_slot ON kassa.job_runs USING btree (job, te
 CREATE UNIQUE INDEX job_runs_one_queued ON kassa.job_runs USING btree (job, tenant_id) NULLS NOT DISTINCT WHERE (status = 'queued'::text);
 
 CREATE INDEX job_runs_open ON kassa.job_runs USING btree (job, id) WHERE (status = ANY (ARRAY['queued'::text, 'running'::text]));
+
+CREATE INDEX message_attempts_message ON kassa.message_attempts USING btree (tenant_id, message_id, attempt);
 
 CREATE INDEX messages_customer ON kassa.messages USING btree (tenant_id, customer_id, id);
 
@@ -5332,6 +5381,8 @@ CREATE TRIGGER guard_usage_record BEFORE UPDATE ON kassa.usage_records FOR EACH 
 
 CREATE TRIGGER lift_email_suppression AFTER UPDATE OF email ON kassa.customers FOR EACH ROW WHEN ((old.email IS DISTINCT FROM new.email)) EXECUTE FUNCTION internal.lift_email_suppression();
 
+CREATE TRIGGER log_message_attempt AFTER UPDATE ON kassa.messages FOR EACH ROW WHEN (((old.status = 'sending'::text) AND ((new.status <> 'sending'::text) OR (new.attempts > old.attempts)))) EXECUTE FUNCTION internal.log_message_attempt();
+
 CREATE TRIGGER notify_balances AFTER UPDATE ON kassa.billing_accounts REFERENCING OLD TABLE AS old_accounts NEW TABLE AS new_accounts FOR EACH STATEMENT EXECUTE FUNCTION internal.notify_balances();
 
 CREATE TRIGGER open_billing_account AFTER INSERT ON kassa.customers FOR EACH ROW EXECUTE FUNCTION internal.open_billing_account();
@@ -5466,6 +5517,9 @@ ALTER TABLE ONLY kassa.ledger_entries
 
 ALTER TABLE ONLY kassa.low_balance_thresholds
     ADD CONSTRAINT low_balance_thresholds_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
+
+ALTER TABLE ONLY kassa.message_attempts
+    ADD CONSTRAINT message_attempts_tenant_id_message_id_fkey FOREIGN KEY (tenant_id, message_id) REFERENCES kassa.messages(tenant_id, public_id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY kassa.message_preferences
     ADD CONSTRAINT message_preferences_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
@@ -5702,6 +5756,8 @@ CREATE POLICY customer_select ON kassa.ledger_entries FOR SELECT TO customer USI
 
 CREATE POLICY customer_select ON kassa.low_balance_thresholds FOR SELECT TO customer USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
+CREATE POLICY customer_select ON kassa.message_attempts FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
 CREATE POLICY customer_select ON kassa.message_preferences FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
 
 CREATE POLICY customer_select ON kassa.message_suppressions FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
@@ -5775,6 +5831,8 @@ ALTER TABLE kassa.job_runs ENABLE ROW LEVEL SECURITY;
 ALTER TABLE kassa.ledger_entries ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.low_balance_thresholds ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.message_attempts ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.message_preferences ENABLE ROW LEVEL SECURITY;
 
@@ -5875,6 +5933,8 @@ CREATE POLICY staff_select ON kassa.job_runs FOR SELECT TO staff USING ((tenant_
 CREATE POLICY staff_select ON kassa.ledger_entries FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 CREATE POLICY staff_select ON kassa.low_balance_thresholds FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.message_attempts FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 CREATE POLICY staff_select ON kassa.message_preferences FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
@@ -6775,6 +6835,8 @@ REVOKE ALL ON FUNCTION internal.lock_payment_method(p_tenant uuid, p_method uuid
 
 REVOKE ALL ON FUNCTION internal.lock_service_to_transition(p_tenant_id uuid, p_service_id uuid, p_action text, p_on date) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.log_message_attempt() FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.make_append_only(p_table regclass, p_code text, p_message text, p_hint text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.mandate_postback(p_account_ref text, p_fields jsonb) FROM PUBLIC;
@@ -7232,6 +7294,12 @@ GRANT SELECT,INSERT,DELETE ON TABLE kassa.low_balance_thresholds TO staff;
 
 GRANT SELECT ON TABLE api.low_balance_thresholds TO customer;
 GRANT SELECT,INSERT,DELETE ON TABLE api.low_balance_thresholds TO staff;
+
+GRANT SELECT ON TABLE kassa.message_attempts TO customer;
+GRANT SELECT ON TABLE kassa.message_attempts TO staff;
+
+GRANT SELECT ON TABLE api.message_attempts TO customer;
+GRANT SELECT ON TABLE api.message_attempts TO staff;
 
 GRANT SELECT ON TABLE kassa.message_preferences TO customer;
 GRANT SELECT ON TABLE kassa.message_preferences TO staff;

@@ -14,6 +14,30 @@ CREATE VIEW api.messages WITH (security_invoker = true) AS
     FROM kassa.messages m JOIN kassa.notifications n ON n.tenant_id = m.tenant_id AND n.public_id = m.notification_id;
 GRANT SELECT ON api.messages TO customer, staff;
 
+-- Every attempt at a message, as its worker recorded it (or as its lease ran out): the trigger
+-- below writes one row for each change from `sending`, whichever function made it.
+SELECT internal.allow('staff', 'SELECT', internal.tenant_rows(), 'kassa.message_attempts');
+SELECT internal.allow('customer', 'SELECT', internal.own_rows(), 'kassa.message_attempts');
+GRANT SELECT ON kassa.message_attempts TO customer, staff;
+CREATE VIEW api.message_attempts WITH (security_invoker = true) AS
+  SELECT message_id, tenant_id, customer_id, attempt, outcome, error, created_at FROM kassa.message_attempts;
+GRANT SELECT ON api.message_attempts TO customer, staff;
+
+CREATE OR REPLACE FUNCTION internal.log_message_attempt() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+BEGIN
+  INSERT INTO kassa.message_attempts (tenant_id, message_id, customer_id, attempt, outcome, error, created_at)
+  VALUES (NEW.tenant_id, NEW.public_id, NEW.customer_id, OLD.attempts,
+          CASE NEW.status WHEN 'sending' THEN 'lease_expired' WHEN 'queued' THEN 'retrying' ELSE NEW.status END,
+          CASE WHEN NEW.status = 'sending' THEN 'no outcome was recorded within the lease: the worker died or hung'
+               WHEN NEW.status <> 'sent' THEN NEW.last_error END,
+          internal.clock_now());
+  RETURN NULL;
+END $$;
+CREATE OR REPLACE TRIGGER log_message_attempt AFTER UPDATE ON kassa.messages
+  FOR EACH ROW WHEN (OLD.status = 'sending' AND (NEW.status <> 'sending' OR NEW.attempts > OLD.attempts))
+  EXECUTE FUNCTION internal.log_message_attempt();
+
 -- Addresses that bounced hard: a customer's mail is suppressed until their address changes.
 SELECT internal.allow('staff', 'SELECT', internal.tenant_rows(), 'kassa.message_suppressions');
 SELECT internal.allow('customer', 'SELECT', internal.own_rows(), 'kassa.message_suppressions');

@@ -2,7 +2,7 @@
 -- lease, failed sends back off and fail for good, and staff and customers see what RLS allows.
 -- (Two workers claiming at once, SKIP LOCKED, need two sessions: tests/test_email_delivery.py.)
 BEGIN;
-SELECT plan(23);
+SELECT plan(27);
 \ir helpers/two_tenants.sql
 \ir helpers/clock.sql
 
@@ -69,6 +69,14 @@ SELECT is((SELECT internal.record_message_failed(tenant_id, public_id, 'mailbox 
           'failed', 'at the attempt limit the message fails for good');
 SELECT is((SELECT status || ' ' || attempts || ' ' || last_error FROM kassa.messages WHERE recipient = 'a1@example.com'),
           'failed 3 mailbox gone', 'with its attempts and last error');
+SELECT is((SELECT array_agg(a.attempt || ' ' || a.outcome || ' ' || coalesce(a.error, '-') ORDER BY a.attempt)
+             FROM kassa.message_attempts a JOIN a1 ON a1.public_id = a.message_id),
+          ARRAY['1 lease_expired no outcome was recorded within the lease: the worker died or hung',
+                '2 retrying mailbox busy', '3 failed mailbox gone'],
+          'every attempt is logged: the one whose lease ran out, the retry, the last');
+SELECT is((SELECT array_agg(a.attempt || ' ' || a.outcome ORDER BY a.attempt) FROM kassa.message_attempts a
+             JOIN b1 ON b1.public_id = a.message_id),
+          ARRAY['1 lease_expired', '2 sent'], 'a send recorded twice is logged once');
 
 -- Who sees what.
 SELECT pg_temp.act_as('staff', 'bbbbbbbb-0000-4000-8000-00000000000b');
@@ -76,6 +84,9 @@ SELECT is((SELECT array_agg(recipient || ' ' || kind) FROM api.messages), ARRAY[
           'staff see their tenant''s messages only');
 SELECT pg_temp.act_as('customer', 'aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-0000000000a1');
 SELECT is((SELECT array_agg(recipient) FROM api.messages), ARRAY['a1@example.com'], 'a customer sees their own');
+SELECT is((SELECT count(*)::int FROM api.message_attempts), 3, 'and their own message''s attempts');
+SELECT pg_temp.act_as('staff', 'bbbbbbbb-0000-4000-8000-00000000000b');
+SELECT is((SELECT count(*)::int FROM api.message_attempts), 2, 'staff their tenant''s');
 SELECT pg_temp.act_as_owner();
 
 SELECT * FROM finish();
