@@ -13,6 +13,11 @@ def b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
+def unb64url(text: str) -> bytes:
+    """base64url, padded or not (the Push API and JWTs leave the padding off)."""
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
 def new_private_key() -> str:
     """A fresh key: the P-256 private number, 32 bytes, base64url."""
     key = ec.generate_private_key(ec.SECP256R1())
@@ -21,6 +26,6 @@ def new_private_key() -> str:
 
 def public_key(private_key: str) -> str:
     """What browsers subscribe with (`applicationServerKey`): the uncompressed point, base64url."""
-    number = int.from_bytes(base64.urlsafe_b64decode(private_key + "=" * (-len(private_key) % 4)), "big")
+    number = int.from_bytes(unb64url(private_key), "big")
     point = ec.derive_private_key(number, ec.SECP256R1()).public_key()
     return b64url(point.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint))

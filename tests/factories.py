@@ -50,6 +50,27 @@ def create_customer(conn, tenant_id, name="Test Customer", email=None) -> dict:
         [tenant_id, name, email or f"{uuid.uuid4().hex[:10]}@example.com"]).fetchone()
 
 
+def insert_row(conn, table: str, values: dict) -> dict:
+    """One row of a kassa table with these column values; the row written."""
+    statement = psycopg.sql.SQL("INSERT INTO kassa.{} ({}) VALUES ({}) RETURNING *").format(
+        psycopg.sql.Identifier(table), psycopg.sql.SQL(", ").join(map(psycopg.sql.Identifier, values)),
+        psycopg.sql.SQL(", ").join(psycopg.sql.Placeholder() * len(values)))
+    return conn.execute(statement, list(values.values())).fetchone()
+
+
+def create_service(conn, tenant_id, customer_id, price: int = 10000, service: dict | None = None, code: str | None = None,
+                   **version) -> dict:
+    """A plan of its own (a product, `code` or a fresh one, and a monthly price version of
+    `price`, with the columns `version` names) and a pending service of the customer on it,
+    billed on the 1st (with the columns `service` names); the service row."""
+    product = insert_row(conn, "products", {"tenant_id": tenant_id, "code": code or f"plan-{uuid.uuid4().hex[:8]}",
+                                            "name": "Plan", "kind": "plan"})
+    plan = insert_row(conn, "price_versions", {"tenant_id": tenant_id, "product_id": product["id"], "price": price,
+                                               "interval": "monthly", **version})
+    return insert_row(conn, "services", {"tenant_id": tenant_id, "customer_id": customer_id,
+                                         "price_version_id": plan["id"], "billing_day": 1, **(service or {})})
+
+
 def issue_invoice(db, tenant, customer, issued_on: str):
     """A finalised invoice of 10.00 (one line) issued on that date; its id."""
     invoice = db.execute("INSERT INTO kassa.invoices (tenant_id, customer_id, currency, prices_include_vat)"

@@ -8,20 +8,13 @@ import subprocess
 import sys
 from datetime import date
 
-from factories import create_customer, create_tenant
+from factories import create_customer, create_service, create_tenant
 
 
 def service_due_on_the_first(db, tenant: dict) -> dict:
     """A monthly 100.00 service on billing day 1, active since 1 December 2026."""
-    product = db.execute("INSERT INTO kassa.products (tenant_id, code, name, kind) VALUES (%s, 'monthly', 'Monthly', 'plan')"
-                         " RETURNING id", [tenant["id"]]).fetchone()["id"]
-    version = db.execute("INSERT INTO kassa.price_versions (tenant_id, product_id, price, interval)"
-                         " VALUES (%s, %s, 10000, 'monthly') RETURNING id",
-                         [tenant["id"], product]).fetchone()["id"]
     customer = create_customer(db, tenant["id"])
-    service = db.execute("INSERT INTO kassa.services (tenant_id, customer_id, price_version_id, billing_day,"
-                         " installation_address) VALUES (%s, %s, %s, 1, '1 Main Road') RETURNING id",
-                         [tenant["id"], customer["id"], version]).fetchone()["id"]
+    service = create_service(db, tenant["id"], customer["id"], service={"installation_address": "1 Main Road"})["id"]
     db.execute("SELECT internal.service_transition(%s, %s, 'activate', 'test', '2026-12-01')", [tenant["id"], service])
     return customer
 

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import psycopg
 import pytest
 
-from factories import create_customer
+from factories import create_customer, create_service
 
 
 @pytest.fixture
@@ -93,16 +93,10 @@ def waits_for_a_lock(db, pid: int) -> bool:
 def test_a_status_change_in_progress_holds_off_service_changes(settings, db, tenant, customer, move, concurrent, code):
     """Without the customer lock, the concurrent statement would read the status from before the
     change and leave an active service with a suspended customer, or a service with a closed one."""
-    product = db.execute("INSERT INTO kassa.products (tenant_id, code, name, kind) VALUES (%s, 'fibre', 'Fibre', 'plan')"
-                         " RETURNING id", [tenant["id"]]).fetchone()
-    version = db.execute("INSERT INTO kassa.price_versions (tenant_id, product_id, price, interval)"
-                         " VALUES (%s, %s, 10000, 'monthly') RETURNING id",
-                         [tenant["id"], product["id"]]).fetchone()
-    service = db.execute("INSERT INTO kassa.services (tenant_id, customer_id, price_version_id, billing_day)"
-                         " VALUES (%s, %s, %s, 1) RETURNING id", [tenant["id"], customer["id"], version["id"]]).fetchone()
+    service = create_service(db, tenant["id"], customer["id"])
     if move == "close":
         db.execute("SELECT internal.service_transition(%s, %s, 'cancel', 'not installed')", [tenant["id"], service["id"]])
-    args = {"tenant": tenant["id"], "customer": customer["id"], "service": service["id"], "version": version["id"]}
+    args = {"tenant": tenant["id"], "customer": customer["id"], "service": service["id"], "version": service["price_version_id"]}
 
     with psycopg.connect(settings.database_url) as changing, psycopg.connect(settings.database_url) as other:
         changing.execute("SELECT internal.customer_transition(%s, %s, %s, 'concurrency test')",

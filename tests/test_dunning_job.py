@@ -10,7 +10,9 @@ import subprocess
 import sys
 from datetime import date, timedelta
 
-from factories import create_customer, create_tenant, issue_invoice, run_job
+from psycopg.types.json import Jsonb
+
+from factories import create_customer, create_service, create_tenant, issue_invoice, run_job
 from jobs import runner
 from stripe_helpers import fake_requests
 
@@ -44,13 +46,8 @@ def customer_with_service(db, travel_to):
     on(travel_to, ISSUED)
     tenant = create_tenant(db)
     customer = create_customer(db, tenant["id"], name="Dina Debtor")
-    db.execute("INSERT INTO kassa.products (tenant_id, id, code, name, kind) VALUES (%s, %s, 'fibre', 'Fibre', 'plan')",
-               [tenant["id"], tenant["id"]])
-    db.execute("INSERT INTO kassa.price_versions (tenant_id, id, product_id, price, interval)"
-               " VALUES (%s, %s, %s, 49900, 'monthly')", [tenant["id"], tenant["id"], tenant["id"]])
-    service = db.execute("INSERT INTO kassa.services (tenant_id, customer_id, price_version_id, billing_day, reference)"
-                         " VALUES (%s, %s, %s, 1, '{\"circuit\": \"FTTH-0042\"}') RETURNING id",
-                         [tenant["id"], customer["id"], tenant["id"]]).fetchone()["id"]
+    service = create_service(db, tenant["id"], customer["id"], 49900,
+                             service={"reference": Jsonb({"circuit": "FTTH-0042"})})["id"]
     db.execute("SELECT internal.service_transition(%s, %s, 'activate', 'connected', %s)",
                [tenant["id"], service, ISSUED])
     invoice = issue_invoice(db, tenant, customer, ISSUED.isoformat())

@@ -15,7 +15,7 @@ import psycopg
 import pytest
 from psycopg.types.json import Jsonb
 
-from factories import create_customer, create_tenant, wait_for
+from factories import create_customer, create_service, create_tenant, wait_for
 
 
 @pytest.fixture
@@ -23,13 +23,8 @@ def metered(db):
     """A tenant (Berlin) with a customer on an active LTE plan metering bytes, and a usage instant."""
     tenant = create_tenant(db, country="DE", currency="EUR", vat=19, prices_include_vat=False)
     customer = create_customer(db, tenant["id"])
-    product = db.execute("INSERT INTO kassa.products (tenant_id, code, name, kind) VALUES (%s, 'lte', 'LTE', 'plan')"
-                         " RETURNING id", [tenant["id"]]).fetchone()
-    version = db.execute("INSERT INTO kassa.price_versions (tenant_id, product_id, price, interval, usage_unit, usage_cap)"
-                         " VALUES (%s, %s, 2000, 'monthly', 'bytes', 10000000000) RETURNING id",
-                         [tenant["id"], product["id"]]).fetchone()
-    service = db.execute("INSERT INTO kassa.services (tenant_id, customer_id, price_version_id, billing_day)"
-                         " VALUES (%s, %s, %s, 1) RETURNING id", [tenant["id"], customer["id"], version["id"]]).fetchone()
+    service = create_service(db, tenant["id"], customer["id"], 2000, code="lte", usage_unit="bytes",
+                             usage_cap=10_000_000_000)
     db.execute("SELECT internal.service_transition(%s, %s, 'activate', 'installed', internal.tenant_today(%s) - 5)",
                [tenant["id"], service["id"], tenant["id"]])
     at = (datetime.now(timezone.utc) - timedelta(hours=1)).isoformat(timespec="seconds")

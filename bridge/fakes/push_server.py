@@ -23,7 +23,6 @@ Run: python -m bridge.fakes.push_server --port 8709
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import secrets
 import time
@@ -35,16 +34,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from bridge.fakes.common import FakeHandler, RequestLog, Server, bind
+from gateways.vapid import b64url, unb64url
 
 MAX_TOKEN_AGE_S = 24 * 3600  # RFC 8292: a VAPID token's exp at most 24 hours ahead
-
-
-def b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def unb64url(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 class FakePushService(RequestLog):
