@@ -299,9 +299,11 @@ class Mailer(OutboxWorker):
             return
         except (ValueError, smtplib.SMTPException, OSError, BulkSmsError, PushRefused, outbound.RefusedAddress,
                 aiohttp.ClientError, asyncio.TimeoutError) as error:
+            # A submission BulkSMS will never take fails at once: this attempt is its last.
+            attempts = 1 if isinstance(error, BulkSmsError) and error.for_good else self.config.max_attempts
             outcome = await self.pool.fetchval("SELECT internal.record_message_failed($1, $2, $3, $4, $5)",
                                                claimed["tenant_id"], claimed["message_id"], f"{type(error).__name__}: {error}",
-                                               self.config.first_retry, self.config.max_attempts)
+                                               self.config.first_retry, attempts)
             self.failed += 1
             log.warning("message %s (attempt %s) not sent, now %s: %s", claimed["message_id"], claimed["attempts"],
                         outcome, error)

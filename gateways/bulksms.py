@@ -66,12 +66,22 @@ def segments(text: str) -> Segments:
     return Segments(encoding, parts)
 
 
+# What BulkSMS answers for a submission it will never take (a malformed or unreachable number, a
+# body it rejects): sending it again cannot help. Bad credentials (401), no credits (403), too many
+# requests (429) and its own errors (5xx) pass once the operator or BulkSMS has acted.
+REFUSED_FOR_GOOD = (400, 422)
+
+
 class BulkSmsError(Exception):
     """BulkSMS refused the submission: its HTTP status and the problem's title and detail."""
 
     def __init__(self, status: int, detail: str):
         super().__init__(f"BulkSMS answered {status}: {detail}")
         self.status = status
+
+    @property
+    def for_good(self) -> bool:
+        return self.status in REFUSED_FOR_GOOD
 
 
 @dataclass(frozen=True)

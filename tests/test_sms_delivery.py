@@ -1,8 +1,8 @@
 """SMS delivery through the real worker (bridge/mailer.py) and the local BulkSMS stand-in
 (bridge/fakes/bulksms_server.py): a payment recorded over HTTP reaches a customer who opted into
 SMS as one SMS in their language, with the amount as the locale writes it and the segments the
-networks count; a UCS-2 text takes more segments; a refused submission is retried; `kassa sms`
-lists what the stand-in caught."""
+networks count; a UCS-2 text takes more segments; a submission refused for lack of credits is
+retried, one refused for good (400) fails at once; `kassa sms` lists what the stand-in caught."""
 from __future__ import annotations
 
 import subprocess
@@ -87,3 +87,21 @@ def test_a_refused_submission_is_retried_and_kassa_sms_lists_it(settings, db, ap
                              env={"PATH": "/usr/bin:/bin", "KASSA_HOME": settings.home})
     assert listing.returncode == 0, listing.stderr
     assert any("+27835550177  1 part(s) TEXT" in line and sms["body"] in line for line in listing.stdout.splitlines())
+
+
+def test_a_submission_refused_for_good_fails_at_once_without_retries(settings, db, api, token, opted_in):
+    tenant, customer = opted_in("ZA", "ZAR", "en", "+27 83 555 0166")
+    assert requests.post(f"{settings.bulksms_fake_url}/_fake/refuse", json={"count": 1, "status": 400},
+                         timeout=5).status_code == 200
+    pay_over_http(api, token, tenant, customer, 5000, "EFT-SMS-5")
+
+    def sms_message():
+        return db.execute("SELECT status, attempts, last_error FROM api.messages "
+                          "WHERE customer_id = %s AND channel = 'sms'", [customer["id"]]).fetchone()
+    assert wait_for(lambda: (sms_message() or {}).get("status") == "failed", 30), sms_message()
+    failed = sms_message()
+    assert failed["attempts"] == 1 and "BulkSMS answered 400" in failed["last_error"], failed
+    # The stand-in takes the next submission: had the message been queued again it would go now.
+    pay_over_http(api, token, tenant, customer, 6000, "EFT-SMS-6")
+    [sms] = delivered_sms(settings, "+27835550166")
+    assert "payment of ZAR60.00" in sms["body"], "only the second payment's SMS went out"

@@ -10,7 +10,9 @@ catches the SMS Kassa sends when no BulkSMS credentials are configured.
                           ({"type", "title", "status", "detail"}): 401 bad credentials, 400 bad
                           input, 403 when told to refuse (as BulkSMS does without credits).
   GET /_fake/messages     every SMS caught, oldest first (`kassa sms` shows them)
-  POST /_fake/refuse      {"count": n}: the next n submissions are refused (403), for retries
+  POST /_fake/refuse      {"count": n, "status": 403}: the next n submissions are refused with
+                          that status (403 "No Credits", the default, for retries; 400 "Bad
+                          Request", a number BulkSMS does not take, for refusals for good)
   GET /health, GET /_fake/requests
 
 Run: python -m bridge.fakes.bulksms_server --port 8710 --username U --password P
@@ -44,6 +46,7 @@ class FakeBulkSms(RequestLog):
         self.credentials = base64.b64encode(f"{username}:{password}".encode()).decode()
         self.caught: list[dict] = []
         self.refuse_next = 0
+        self.refuse_with = 403
 
     def submit(self, authorization: str, body) -> list[dict]:
         """The messages made from a submission (caller holds the lock)."""
@@ -53,6 +56,8 @@ class FakeBulkSms(RequestLog):
         made = [message for entry in entries for message in self.messages_of(entry)]
         if self.refuse_next > 0:
             self.refuse_next -= 1
+            if self.refuse_with == 400:
+                raise Refused(400, "Bad Request", "the stand-in does not take this number, for a test")
             raise Refused(403, "No Credits", "the stand-in refuses this submission for a test")
         self.caught.extend(made)
         return made
@@ -96,11 +101,13 @@ class Handler(FakeHandler):
         self.fake.record("POST", self.path_only, body)
         if self.path_only == "/_fake/refuse":
             count = body.get("count") if isinstance(body, dict) else None
-            if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-                return self.send_json(400, {"error": "give {\"count\": n}, a whole number of submissions to refuse"})
+            status = body.get("status", 403) if isinstance(body, dict) else None
+            if not isinstance(count, int) or isinstance(count, bool) or count < 0 or status not in (400, 403):
+                return self.send_json(400, {"error": "give {\"count\": n, \"status\": 400 or 403}, a whole number "
+                                                     "of submissions to refuse"})
             with self.fake.lock:
-                self.fake.refuse_next = count
-            return self.send_json(200, {"refuse_next": count})
+                self.fake.refuse_next, self.fake.refuse_with = count, status
+            return self.send_json(200, {"refuse_next": count, "status": status})
         if self.path_only != "/v1/messages":
             return self.send_json(404, {"title": "Not Found", "status": 404, "detail": f"no such path: {self.path_only}"})
         try:
