@@ -14,9 +14,13 @@ also polls every KASSA_MAIL_POLL_SECONDS, so events are delivered without it too
 Delivery is at least once: a message sent just before its worker died is sent again, under the
 same Message-ID (the message's public id) and X-Kassa-Event-Id (the event's).
 
-A mail is from the tenant's sender name (KASSA_MAIL_FROM's address), with its reply-to address;
+A mail goes out through the platform's SMTP server (KASSA_SMTP_*), or, for a tenant the operator
+gave an SMTP profile (kassa tenant smtp-profile), through that profile's server with its
+credentials and From address (the profiles file KASSA_SMTP_PROFILES, read at start).
+A mail is from the tenant's sender name (KASSA_MAIL_FROM's or the profile's address), with its reply-to address;
 one of a kind that is not mandatory carries a one-click unsubscribe link (bridge/unsubscribe.py);
-with KASSA_DKIM_SELECTOR and KASSA_DKIM_KEY_FILE every mail is DKIM-signed (dkimpy). An address
+with KASSA_DKIM_SELECTOR and KASSA_DKIM_KEY_FILE (a profile: dkim_selector and dkim_key_file) every
+mail is DKIM-signed (dkimpy). An address
 the recipient's server refuses for good (5xx) is a hard bounce: the message fails at once and the
 address is suppressed (internal.record_message_bounced).
 
@@ -68,14 +72,15 @@ class SmtpSettings:
     user: str
     password: str
     sender: str  # the From header: "Name <address>"
+    dkim_key: DkimKey | None  # None: mail goes unsigned
 
-    def send(self, mail: EmailMessage, dkim_key: DkimKey | None) -> None:
+    def send(self, mail: EmailMessage) -> None:
         """Sends one message, signed with the DKIM key if there is one; raises HardBounce when the
         server refuses the recipient for good, smtplib.SMTPException or OSError when it does not
         go out otherwise."""
         data = mail.as_bytes(policy=SMTP_POLICY)
-        if dkim_key is not None:
-            data = dkim_key.sign(data) + data
+        if self.dkim_key is not None:
+            data = self.dkim_key.sign(data) + data
         if self.tls == "tls":
             connection = smtplib.SMTP_SSL(self.host, self.port, timeout=30, context=ssl.create_default_context())
         else:
@@ -123,18 +128,64 @@ class DkimKey:
                          include_headers=SIGNED_HEADERS)
 
     @classmethod
-    def from_environment(cls, env: Mapping[str, str], sender: str) -> DkimKey | None:
-        """Raises ValueError when only one of the selector and the key file is set, or the file is unreadable."""
-        selector, key_file = env.get("KASSA_DKIM_SELECTOR", ""), env.get("KASSA_DKIM_KEY_FILE", "")
+    def load(cls, selector: str, key_file: str, domain: str, sender: str, names: str) -> DkimKey | None:
+        """The key of a selector and a key file (none without either; the domain defaults to the
+        sender's). Raises ValueError, starting with `names` (where they were set), when only one
+        of the two is set or the file is unreadable."""
         if not selector and not key_file:
             return None
         if not selector or not key_file:
-            raise ValueError("KASSA_DKIM_SELECTOR and KASSA_DKIM_KEY_FILE: DKIM signing needs both")
+            raise ValueError(f"{names}: DKIM signing needs both the selector and the key file")
         try:
             private_key = Path(key_file).read_bytes()
         except OSError as error:
-            raise ValueError(f"KASSA_DKIM_KEY_FILE: cannot read {key_file}: {error.strerror}") from None
-        return cls(selector, env.get("KASSA_DKIM_DOMAIN") or parseaddr(sender)[1].split("@")[1], private_key)
+            raise ValueError(f"{names}: cannot read the DKIM key file {key_file}: {error.strerror}") from None
+        return cls(selector, domain or parseaddr(sender)[1].split("@")[1], private_key)
+
+
+def sender_address(sender: str, where: str) -> str:
+    """A From header ("Name <address>"); raises ValueError naming where it was set when it holds no address."""
+    if "@" not in parseaddr(sender)[1]:
+        raise ValueError(f"{where}: not an e-mail address: {sender!r}")
+    return sender
+
+
+def smtp_profiles(path: str) -> dict[str, SmtpSettings]:
+    """The operator's SMTP profiles, by name, from a JSON file (docs/messages.md): {"name": {"host",
+    "port" (587), "tls" (starttls), "user", "password", "from", "dkim_selector", "dkim_key_file",
+    "dkim_domain"}}; none without a path. Raises ValueError naming the profile and what is wrong."""
+    if not path:
+        return {}
+    try:
+        profiles = json.loads(Path(path).read_text())
+    except OSError as error:
+        raise ValueError(f"KASSA_SMTP_PROFILES: cannot read {path}: {error.strerror}") from None
+    except ValueError as error:
+        raise ValueError(f"KASSA_SMTP_PROFILES: {path} is no JSON: {error}") from None
+    if not isinstance(profiles, dict):
+        raise ValueError(f"KASSA_SMTP_PROFILES: {path} holds no object of profiles by name")
+    known = {"host", "port", "tls", "user", "password", "from", "dkim_selector", "dkim_key_file", "dkim_domain"}
+    settings = {}
+    for name, profile in profiles.items():
+        where = f"KASSA_SMTP_PROFILES: profile {name!r}"
+        if not isinstance(profile, dict) or not all(isinstance(value, str) or key == "port"
+                                                    for key, value in profile.items()):
+            raise ValueError(f"{where}: give an object of text settings (and a port number)")
+        if unknown := sorted(set(profile) - known):
+            raise ValueError(f"{where}: unknown settings {', '.join(unknown)}")
+        if not profile.get("host"):
+            raise ValueError(f"{where}: host is missing")
+        port, tls = profile.get("port", 587), profile.get("tls", "starttls")
+        if not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536:
+            raise ValueError(f"{where}: port {port!r} is no port number")
+        if tls not in TLS_MODES:
+            raise ValueError(f"{where}: tls {tls!r} is none of {', '.join(TLS_MODES)}")
+        sender = sender_address(profile.get("from", ""), f"{where}: from")
+        settings[name] = SmtpSettings(profile["host"], port, tls, profile.get("user", ""), profile.get("password", ""),
+                                      sender, DkimKey.load(profile.get("dkim_selector", ""),
+                                                           profile.get("dkim_key_file", ""),
+                                                           profile.get("dkim_domain", ""), sender, where))
+    return settings
 
 
 @dataclass(frozen=True)
@@ -142,8 +193,8 @@ class MailerConfig:
     worker_database_url: str
     health_port: int
     bridge_url: str  # for the payment links in messages
-    smtp: SmtpSettings
-    dkim_key: DkimKey | None  # None: mail goes unsigned
+    smtp: SmtpSettings  # the platform's
+    smtp_profiles: Mapping[str, SmtpSettings]  # the operator's, by name: for the tenants given one
     unsubscribe_key: str  # signs the unsubscribe links (bridge/unsubscribe.py)
     sms: BulkSmsSettings
     push: webpush.PushSettings
@@ -163,16 +214,17 @@ class MailerConfig:
         tls = env.get("KASSA_SMTP_TLS") or "starttls"
         if tls not in TLS_MODES:
             raise ValueError(f"KASSA_SMTP_TLS: {tls!r} is none of {', '.join(TLS_MODES)}")
-        sender = env.get("KASSA_MAIL_FROM", "")
-        if "@" not in parseaddr(sender)[1]:
-            raise ValueError(f"KASSA_MAIL_FROM: not an e-mail address: {sender!r}")
+        sender = sender_address(env.get("KASSA_MAIL_FROM", ""), "KASSA_MAIL_FROM")
         return cls(worker_database_url=env["KASSA_WORKER_DATABASE_URL"],
                    health_port=urlsplit(env["KASSA_MAILER_URL"]).port,
                    bridge_url=env.get("KASSA_BRIDGE_URL", ""),
                    smtp=SmtpSettings(env["KASSA_SMTP_HOST"], number("KASSA_SMTP_PORT", "587", int),
                                      tls, env.get("KASSA_SMTP_USER", ""),
-                                     env.get("KASSA_SMTP_PASSWORD", ""), sender),
-                   dkim_key=DkimKey.from_environment(env, sender),
+                                     env.get("KASSA_SMTP_PASSWORD", ""), sender,
+                                     DkimKey.load(env.get("KASSA_DKIM_SELECTOR", ""), env.get("KASSA_DKIM_KEY_FILE", ""),
+                                                  env.get("KASSA_DKIM_DOMAIN", ""), sender,
+                                                  "KASSA_DKIM_SELECTOR and KASSA_DKIM_KEY_FILE")),
+                   smtp_profiles=smtp_profiles(env.get("KASSA_SMTP_PROFILES", "")),
                    unsubscribe_key=env["KASSA_UNSUBSCRIBE_KEY"],
                    sms=BulkSmsSettings(env["KASSA_BULKSMS_USERNAME"], env["KASSA_BULKSMS_PASSWORD"],
                                        env["KASSA_BULKSMS_URL"], env.get("KASSA_SMS_FROM", "")),
@@ -185,10 +237,21 @@ class MailerConfig:
                    push_ttl=number("KASSA_PUSH_TTL_SECONDS", "86400", int))
 
 
-def email_of(claimed: asyncpg.Record, rendered: messages.Rendered, config: MailerConfig) -> EmailMessage:
+def smtp_of(claimed: asyncpg.Record, config: MailerConfig) -> SmtpSettings:
+    """Where a tenant's mail goes out: its SMTP profile, else the platform's server. Raises
+    ValueError (a failed attempt, retried) for a profile the profiles file lacks."""
+    profile = claimed["smtp_profile"]
+    if profile is None:
+        return config.smtp
+    if profile not in config.smtp_profiles:
+        raise ValueError(f"the tenant's SMTP profile {profile!r} is not in KASSA_SMTP_PROFILES")
+    return config.smtp_profiles[profile]
+
+
+def email_of(claimed: asyncpg.Record, rendered: messages.Rendered, smtp: SmtpSettings,
+             config: MailerConfig) -> EmailMessage:
     mail = EmailMessage()
-    sender = config.smtp.sender
-    name, address = parseaddr(sender)
+    name, address = parseaddr(smtp.sender)
     mail["From"] = formataddr((claimed["sender_name"] or name, address))
     if claimed["reply_to"]:
         mail["Reply-To"] = claimed["reply_to"]
@@ -247,8 +310,9 @@ class Mailer(OutboxWorker):
 
     async def send_email(self, claimed: asyncpg.Record, event: messages.Event) -> tuple[str, None]:
         """Sends the message as an e-mail; its subject (an e-mail has no segments)."""
+        smtp = smtp_of(claimed, self.config)
         rendered = messages.render(event, self.config.bridge_url)
-        await asyncio.to_thread(self.config.smtp.send, email_of(claimed, rendered, self.config), self.config.dkim_key)
+        await asyncio.to_thread(smtp.send, email_of(claimed, rendered, smtp, self.config))
         return rendered.subject, None
 
     async def send_sms(self, claimed: asyncpg.Record, event: messages.Event) -> tuple[str, int]:

@@ -665,6 +665,7 @@ CREATE TABLE kassa.tenants (
     mail_reply_to text,
     webhooks_allow_private boolean DEFAULT false NOT NULL,
     usage_warning_percents integer[] DEFAULT '{80,95}'::integer[] NOT NULL,
+    smtp_profile text,
     CONSTRAINT tenants_account_number_format_max_length CHECK ((char_length(account_number_format) <= 64)),
     CONSTRAINT tenants_address_max_length CHECK ((char_length(address) <= 1000)),
     CONSTRAINT tenants_billing_days_valid CHECK (((cardinality(billing_days) > 0) AND (billing_days <@ ARRAY[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31]))),
@@ -693,6 +694,8 @@ CREATE TABLE kassa.tenants (
     CONSTRAINT tenants_proration_mode_max_length CHECK ((char_length(proration_mode) <= 32)),
     CONSTRAINT tenants_slug_format CHECK ((slug ~ '^[a-z0-9][a-z0-9-]{1,62}$'::text)),
     CONSTRAINT tenants_slug_max_length CHECK ((char_length(slug) <= 63)),
+    CONSTRAINT tenants_smtp_profile_format CHECK ((smtp_profile ~ '^[a-z0-9][a-z0-9_-]{0,62}$'::text)),
+    CONSTRAINT tenants_smtp_profile_max_length CHECK ((char_length(smtp_profile) <= 63)),
     CONSTRAINT tenants_status_known CHECK ((status = ANY (ARRAY['active'::text, 'suspended'::text]))),
     CONSTRAINT tenants_status_max_length CHECK ((char_length(status) <= 32)),
     CONSTRAINT tenants_timezone_max_length CHECK ((char_length(timezone) <= 64)),
@@ -1317,7 +1320,7 @@ CREATE FUNCTION internal.claim_invoice_charge(p_tenant uuid, p_invoice uuid, p_d
 
 ALTER FUNCTION internal.claim_invoice_charge(p_tenant uuid, p_invoice uuid, p_due_on date, p_dunning_step integer) OWNER TO kassa_owner;
 
-CREATE FUNCTION internal.claim_messages(p_channel text, p_limit integer, p_lease interval) RETURNS TABLE(tenant_id uuid, message_id uuid, event_id uuid, kind text, payload jsonb, recipient text, locale text, attempts integer, tenant_name text, minor_units smallint, customer_id uuid, mandatory boolean, sender_name text, reply_to text)
+CREATE FUNCTION internal.claim_messages(p_channel text, p_limit integer, p_lease interval) RETURNS TABLE(tenant_id uuid, message_id uuid, event_id uuid, kind text, payload jsonb, recipient text, locale text, attempts integer, tenant_name text, minor_units smallint, customer_id uuid, mandatory boolean, sender_name text, reply_to text, smtp_profile text)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
@@ -2809,6 +2812,13 @@ CREATE FUNCTION internal.set_quiet_hours(p_tenant uuid, p_customer uuid, p_start
     AS $$…$$;
 
 ALTER FUNCTION internal.set_quiet_hours(p_tenant uuid, p_customer uuid, p_starts text, p_ends text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.set_tenant_smtp_profile(p_tenant text, p_profile text) RETURNS kassa.tenants
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.set_tenant_smtp_profile(p_tenant text, p_profile text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.set_tenant_status(p_tenant text, p_status text) RETURNS kassa.tenants
     LANGUAGE plpgsql SECURITY DEFINER
@@ -7058,6 +7068,8 @@ REVOKE ALL ON FUNCTION internal.set_message_preference(p_tenant uuid, p_customer
 REVOKE ALL ON FUNCTION internal.set_primary_payment_method(p_tenant uuid, p_method uuid, p_customer uuid) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.set_quiet_hours(p_tenant uuid, p_customer uuid, p_starts text, p_ends text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.set_tenant_smtp_profile(p_tenant text, p_profile text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.set_tenant_status(p_tenant text, p_status text) FROM PUBLIC;
 

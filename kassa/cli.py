@@ -229,7 +229,8 @@ TENANT_OPTIONS = ("name", "prices_include_vat", "account_number_format", "invoic
 
 
 def cmd_tenant(args, settings):
-    """Tenants through internal.create_tenant / list_tenants / set_tenant_status, as the owner."""
+    """Tenants through internal.create_tenant / list_tenants / set_tenant_status /
+    set_tenant_smtp_profile, as the owner."""
     import psycopg
     from psycopg import sql
     from psycopg.types.json import Jsonb
@@ -252,6 +253,11 @@ def cmd_tenant(args, settings):
                 for tenant, slug, _, country, currency, zone, status, _ in conn.execute(
                         "SELECT * FROM internal.list_tenants()"):
                     print(f"{slug:24} {tenant!s:36} {country:7} {currency:8} {zone:22} {status}")
+            elif args.tenant_command == "smtp-profile":
+                slug, profile = conn.execute("SELECT slug, smtp_profile FROM internal.set_tenant_smtp_profile(%s, %s)",
+                                             [args.tenant, args.profile]).fetchone()
+                print(f"tenant {slug} sends mail through "
+                      + (f"SMTP profile {profile}" if profile else "the platform's SMTP settings"))
             else:
                 status = "suspended" if args.tenant_command == "suspend" else "active"
                 slug, status = conn.execute("SELECT slug, status FROM internal.set_tenant_status(%s, %s)",
@@ -362,6 +368,10 @@ def parser() -> argparse.ArgumentParser:
     for action, text in (("suspend", "refuse the tenant's tokens, end its streams, run none of its jobs"),
                          ("resume", "make a suspended tenant active again")):
         tenant_sub.add_parser(action, help=text).add_argument("tenant", metavar="SLUG|ID")
+    smtp_profile = tenant_sub.add_parser("smtp-profile", help="the SMTP profile (KASSA_SMTP_PROFILES) the tenant's "
+                                                              "mail goes out through")
+    smtp_profile.add_argument("tenant", metavar="SLUG|ID")
+    smtp_profile.add_argument("profile", nargs="?", help="a profile's name (none: the platform's SMTP settings)")
     tenant.set_defaults(func=cmd_tenant)
     test = sub.add_parser("test", help="run every test on a throw-away database")
     test.add_argument("pytest_args", nargs=argparse.REMAINDER)

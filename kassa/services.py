@@ -196,17 +196,22 @@ def stack(settings: Settings) -> list[Service]:
                                  "--account-key", settings.netcash_key("account"),
                                  "--postback-url", f"{settings.bridge_url}/webhooks/netcash/mandate"))
     if settings.smtp_local:  # no SMTP host configured
-        services.append(Service("smtp_sink", [str(VENV_BIN / "python"), "-m", "bridge.fakes.smtp_sink",
-                                              "--port", str(ports["smtp_sink"]),
-                                              "--admin-port", str(ports["smtp_sink_admin"]),
-                                              "--folder", str(settings.caught_mail)],
-                                ports["smtp_sink"], f"{settings.smtp_sink_admin_url}/health"))
+        services.append(smtp_sink("smtp_sink", ports["smtp_sink"], ports["smtp_sink_admin"], settings.caught_mail))
     if settings.bulksms_local:  # no BulkSMS credentials configured
         services.append(stand_in("bulksms_fake", "bridge.fakes.bulksms_server", ports["bulksms_fake"],
                                  "--username", LOCAL_BULKSMS_USERNAME, "--password", LOCAL_BULKSMS_PASSWORD))
     services.append(mailer(settings))
     services.append(webhook_sender(settings))
     return services
+
+
+def smtp_sink(name: str, port: int, admin_port: int, folder: Path | str, *logins: str) -> Service:
+    """The local SMTP sink (bridge/fakes/smtp_sink.py); the tests start one with logins
+    ("user:password") as a tenant's own mail server."""
+    return Service(name, [str(VENV_BIN / "python"), "-m", "bridge.fakes.smtp_sink", "--port", str(port),
+                          "--admin-port", str(admin_port), "--folder", str(folder),
+                          *(option for login in logins for option in ("--login", login))],
+                   port, f"http://127.0.0.1:{admin_port}/health")
 
 
 def mailer(settings: Settings, name: str = "mailer", port: int | None = None) -> Service:

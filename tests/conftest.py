@@ -8,6 +8,7 @@ home with the same definitions `kassa up` uses, and stopped at the end.
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import requests
 from psycopg import sql
 from psycopg.rows import dict_row
 
-from factories import create_customer, create_tenant
+from factories import create_customer, create_tenant, free_port
 from jobs import scheduler
 from kassa import config, services
 from kassa.config import with_database
@@ -68,8 +69,35 @@ def suite_scheduler_env() -> dict[str, str]:
     return dict(SUITE_SCHEDULER)
 
 
+@dataclasses.dataclass(frozen=True)
+class TenantMailServer:
+    """A tenant's own SMTP server, as the suite's mail workers know it: a second sink (started by
+    the tests that use it, tests/test_tenant_smtp.py) taking mail only after AUTH, and profiles
+    of it in the workers' KASSA_SMTP_PROFILES file: one with its login, one with a wrong password."""
+    port: int
+    admin_port: int
+    folder: Path
+    login: str  # user:password
+    profile: str = "own-mail"
+    wrong_password_profile: str = "own-mail-wrong-password"
+    sender: str = "Own Mail Billing <billing@own-mail.example>"
+
+
+@pytest.fixture(scope="session")
+def tenant_mail_server(settings) -> TenantMailServer:
+    server = TenantMailServer(free_port(), free_port(), Path(settings.home) / "own-mail", "own-mail-user:s3cret")
+    user, password = server.login.split(":")
+    profile = {"host": "127.0.0.1", "port": server.port, "tls": "none", "user": user, "from": server.sender}
+    profiles = Path(settings.home) / "smtp_profiles.json"
+    profiles.write_text(json.dumps({server.profile: {**profile, "password": password},
+                                    server.wrong_password_profile: {**profile, "password": "not-it"}}))
+    profiles.chmod(0o600)  # it holds passwords
+    os.environ["KASSA_SMTP_PROFILES"] = str(profiles)
+    return server
+
+
 @pytest.fixture(scope="session", autouse=True)
-def stack(settings):
+def stack(settings, tenant_mail_server):
     os.environ.update(SUITE_SCHEDULER)
     os.environ.update(SUITE_BRIDGE)
     os.environ.update(SUITE_MAILER)

@@ -201,15 +201,17 @@ def write_events(db, customer: dict, kind: str, payloads: list[dict]) -> list[st
     return [str(event_id) for event_id in ids]
 
 
-def caught(settings, event_ids: list[str]) -> list[email.message.EmailMessage]:
-    """The mail the sink caught for these events (whole files only: the sink renames them in)."""
+def caught(settings, event_ids: list[str], folder: Path | None = None) -> list[email.message.EmailMessage]:
+    """The mail the sink caught for these events (whole files only: the sink renames them in);
+    the suite's sink, or the one writing to `folder`."""
     wanted = set(event_ids)
     found = (email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-             for path in sorted(Path(settings.caught_mail).glob("*.eml")))
+             for path in sorted(Path(folder or settings.caught_mail).glob("*.eml")))
     return [mail for mail in found if mail["X-Kassa-Event-Id"] in wanted]
 
 
-def delivered(settings, event_ids: list[str], timeout: float = 30) -> list[email.message.EmailMessage]:
-    assert wait_for(lambda: len(caught(settings, event_ids)) >= len(event_ids), timeout), \
-        f"only {len(caught(settings, event_ids))} of {len(event_ids)} messages arrived within {timeout} s"
-    return caught(settings, event_ids)
+def delivered(settings, event_ids: list[str], timeout: float = 30,
+              folder: Path | None = None) -> list[email.message.EmailMessage]:
+    assert wait_for(lambda: len(caught(settings, event_ids, folder)) >= len(event_ids), timeout), \
+        f"only {len(caught(settings, event_ids, folder))} of {len(event_ids)} messages arrived within {timeout} s"
+    return caught(settings, event_ids, folder)

@@ -99,7 +99,7 @@ def test_a_dkim_signed_mail_verifies_as_the_sink_received_it(settings, dkim_key)
                "sender_name": "Lekker Fibre", "reply_to": None}
     rendered = messages.render(messages.Event("low_balance", {**LOW_BALANCE, "customer_name": "Thandi"}, "en_ZA",
                                               "Lekker Fibre", 2), settings.bridge_url)
-    config.smtp.send(mailer.email_of(claimed, rendered, config), config.dkim_key)
+    config.smtp.send(mailer.email_of(claimed, rendered, config.smtp, config))
     [path] = [path for path in Path(settings.caught_mail).glob("*.eml") if str(claimed["message_id"]) in path.name]
     received = path.read_bytes()
     looked_up = []

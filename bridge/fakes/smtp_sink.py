@@ -7,6 +7,10 @@ mail` lists and shows them. On the admin port, GET /health answers 200, POST /_f
 {"count": n} makes the sink refuse the next n messages with a temporary error (451), as a busy
 mail server would, for the tests of retries, and POST /_fake/bounce {"address": "…"} makes it
 refuse that recipient for good (550: no such mailbox), a hard bounce.
+
+With `--login USER:PASSWORD` (repeatable) the sink stands in for a tenant's own mail server: it
+takes mail only after AUTH (PLAIN or LOGIN, without TLS: loopback only) with one of those, and
+writes the login into each caught message as an X-Sink-Login header.
 """
 from __future__ import annotations
 
@@ -19,15 +23,16 @@ from email import message_from_bytes
 from pathlib import Path
 
 from aiohttp import web
-from aiosmtpd.smtp import SMTP, Envelope, Session
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 REFUSAL = "451 4.3.0 the sink refuses this message for a test; try again later"
 NO_MAILBOX = "550 5.1.1 the sink knows no such mailbox (a hard bounce for a test)"
 
 
 class Sink:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, logins: dict[str, str]) -> None:
         self.folder = folder
+        self.logins = logins  # user: password; none: no AUTH
         self.refuse_next = 0
         self.bouncing: set[str] = set()  # addresses refused for good, lower case
 
@@ -48,9 +53,15 @@ class Sink:
         # Whole files only, for a reader at any moment: written under a name no *.eml glob
         # matches (pathlib's matches dot files too), then renamed.
         draft = self.folder / f".{stamp}-{name}.part"
-        draft.write_bytes(envelope.original_content)
+        login = f"X-Sink-Login: {session.login_data.decode()}\r\n".encode() if session.authenticated else b""
+        draft.write_bytes(login + envelope.original_content)
         draft.rename(self.folder / f"{stamp}-{name}.eml")
         return "250 OK caught"
+
+    def authenticate(self, server: SMTP, session: Session, envelope: Envelope, mechanism: str,
+                     auth_data: LoginPassword) -> AuthResult:
+        user, password = auth_data.login.decode(), auth_data.password.decode()
+        return AuthResult(success=self.logins.get(user, None) == password, handled=False, auth_data=auth_data)
 
 
 async def health(request: web.Request) -> web.Response:
@@ -78,11 +89,12 @@ async def bounce(request: web.Request) -> web.Response:
 SINK = web.AppKey("sink", Sink)
 
 
-async def serve(port: int, admin_port: int, folder: Path) -> None:
+async def serve(port: int, admin_port: int, folder: Path, logins: dict[str, str]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    sink = Sink(folder)
+    sink = Sink(folder, logins)
+    with_auth = {"authenticator": sink.authenticate, "auth_required": True, "auth_require_tls": False} if logins else {}
     smtp = await asyncio.get_running_loop().create_server(
-        lambda: SMTP(sink, hostname="kassa-smtp-sink", decode_data=False), "127.0.0.1", port)
+        lambda: SMTP(sink, hostname="kassa-smtp-sink", decode_data=False, **with_auth), "127.0.0.1", port)
     admin = web.Application()
     admin[SINK] = sink
     admin.router.add_get("/health", health)
@@ -100,8 +112,11 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True, help="the SMTP port")
     parser.add_argument("--admin-port", type=int, required=True, help="/health, /_fake/refuse and /_fake/bounce")
     parser.add_argument("--folder", type=Path, required=True, help="where caught mail is written")
+    parser.add_argument("--login", action="append", default=[], metavar="USER:PASSWORD",
+                        help="take mail only after AUTH with this login (repeatable)")
     args = parser.parse_args()
-    asyncio.run(serve(args.port, args.admin_port, args.folder))
+    logins = dict(login.split(":", 1) for login in args.login)
+    asyncio.run(serve(args.port, args.admin_port, args.folder, logins))
 
 
 if __name__ == "__main__":

@@ -119,11 +119,11 @@ END $$;
 -- what its template needs: the event's kind, payload and id, the tenant's name, and the minor
 -- units of the payload's currency (NULL without a known one); and what its headers need: the
 -- customer, whether the kind is mandatory for the tenant (no unsubscribe link), the tenant's
--- sender name and reply-to address.
+-- sender name and reply-to address; and the SMTP profile its mail goes out through.
 CREATE OR REPLACE FUNCTION internal.claim_messages(p_channel text, p_limit integer, p_lease interval)
 RETURNS TABLE (tenant_id uuid, message_id uuid, event_id uuid, kind text, payload jsonb, recipient text,
                locale text, attempts integer, tenant_name text, minor_units smallint, customer_id uuid,
-               mandatory boolean, sender_name text, reply_to text)
+               mandatory boolean, sender_name text, reply_to text, smtp_profile text)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 BEGIN
   IF p_limit IS NULL OR p_limit < 1 OR p_lease IS NULL OR p_lease <= interval '0' THEN
@@ -143,7 +143,8 @@ BEGIN
     RETURNING m.*
   )
   SELECT c.tenant_id, c.public_id, n.public_id, n.kind, n.payload, c.recipient, c.locale, c.attempts, t.name,
-         cur.minor_units, c.customer_id, n.kind = ANY (t.mandatory_message_kinds), t.mail_sender_name, t.mail_reply_to
+         cur.minor_units, c.customer_id, n.kind = ANY (t.mandatory_message_kinds), t.mail_sender_name, t.mail_reply_to,
+         t.smtp_profile
     FROM claimed c
     JOIN kassa.notifications n ON n.tenant_id = c.tenant_id AND n.public_id = c.notification_id
     JOIN kassa.tenants t ON t.id = c.tenant_id
@@ -209,4 +210,20 @@ BEGIN
   VALUES (p_tenant, bounced.customer_id, bounced.channel, bounced.recipient, bounced.last_error, internal.clock_now())
       ON CONFLICT (tenant_id, customer_id, channel)
       DO UPDATE SET recipient = excluded.recipient, reason = excluded.reason, created_at = excluded.created_at;
+END $$;
+
+-- Sets the SMTP profile a tenant's mail goes out through (NULL: the platform's own SMTP
+-- settings), for operators (kassa tenant smtp-profile). The name must be one the mail workers'
+-- profiles file holds; a name it lacks fails those messages' attempts, naming it.
+CREATE OR REPLACE FUNCTION internal.set_tenant_smtp_profile(p_tenant text, p_profile text) RETURNS kassa.tenants
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  tenant_id uuid := (internal.find_tenant(p_tenant)).id;
+BEGIN
+  IF p_profile !~ '^[a-z0-9][a-z0-9_-]{0,62}$' THEN
+    PERFORM internal.raise_error('P0Z03', format('"%s" is no SMTP profile name', left(p_profile, 100)), NULL,
+      'A profile name is 1 to 63 lower-case letters, digits, "-" and "_", starting with a letter or digit.');
+  END IF;
+  UPDATE kassa.tenants t SET smtp_profile = p_profile WHERE t.id = tenant_id;
+  RETURN internal.find_tenant(tenant_id::text);
 END $$;

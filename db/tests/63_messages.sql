@@ -2,7 +2,7 @@
 -- lease, failed sends back off and fail for good, and staff and customers see what RLS allows.
 -- (Two workers claiming at once, SKIP LOCKED, need two sessions: tests/test_email_delivery.py.)
 BEGIN;
-SELECT plan(27);
+SELECT plan(34);
 \ir helpers/two_tenants.sql
 \ir helpers/clock.sql
 
@@ -47,6 +47,7 @@ SELECT is((SELECT array_agg(attempts ORDER BY recipient) FROM internal.claim_mes
           ARRAY[2, 2, 2], 'after the lease (a worker died) they are claimed again, one attempt more');
 SELECT throws_ok($$SELECT internal.claim_messages('email', 10, interval '0 seconds')$$, 'P0Z01', NULL, 'a lease of zero is refused');
 
+
 -- Outcomes.
 CREATE TEMP TABLE b1 AS SELECT tenant_id, public_id FROM kassa.messages WHERE recipient = 'b1@example.com';
 SELECT internal.record_message_sent(tenant_id, public_id, 'Ihr Guthaben') FROM b1;
@@ -88,6 +89,34 @@ SELECT is((SELECT count(*)::int FROM api.message_attempts), 3, 'and their own me
 SELECT pg_temp.act_as('staff', 'bbbbbbbb-0000-4000-8000-00000000000b');
 SELECT is((SELECT count(*)::int FROM api.message_attempts), 2, 'staff their tenant''s');
 SELECT pg_temp.act_as_owner();
+
+-- The SMTP profile a tenant's mail goes out through: set by operators only, claimed with the message.
+SELECT is((internal.set_tenant_smtp_profile('aaaaaaaa-0000-4000-8000-00000000000a', 'acme-mail_2')).smtp_profile,
+          'acme-mail_2', 'an operator names the tenant''s SMTP profile');
+SELECT throws_ok($$SELECT internal.set_tenant_smtp_profile('aaaaaaaa-0000-4000-8000-00000000000a', 'Acme Mail')$$,
+                 'P0Z03', NULL, 'a profile name is lower-case letters, digits, - and _');
+SELECT is((SELECT smtp_profile FROM kassa.tenants WHERE id = 'aaaaaaaa-0000-4000-8000-00000000000a'), 'acme-mail_2',
+          'the refused name changed nothing');
+DELETE FROM kassa.messages WHERE status IN ('queued', 'sending');  -- only the two below are due
+INSERT INTO kassa.notifications (tenant_id, customer_id, kind, payload)
+VALUES ('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-0000000000a1', 'low_balance',
+        '{"threshold": 5000, "balance": 3500, "currency": "ZAR"}'),
+       ('bbbbbbbb-0000-4000-8000-00000000000b', 'bbbbbbbb-0000-4000-8000-0000000000b1', 'low_balance',
+        '{"threshold": 500, "balance": 300, "currency": "EUR"}');
+SELECT internal.fan_out_events(10);
+SELECT pg_temp.travel_to(now() + interval '1 hour');
+SELECT is((SELECT array_agg(coalesce(smtp_profile, '-') || ' ' || tenant_id::text ORDER BY 1)
+             FROM internal.claim_messages('email', 10, interval '5 minutes')),
+          ARRAY['- bbbbbbbb-0000-4000-8000-00000000000b', 'acme-mail_2 aaaaaaaa-0000-4000-8000-00000000000a'],
+          'a claimed message carries its tenant''s SMTP profile (none: the platform''s server)');
+SELECT pg_temp.act_as('staff', 'aaaaaaaa-0000-4000-8000-00000000000a');
+SELECT throws_ok($$UPDATE api.tenants SET smtp_profile = 'other-tenants-mail'$$, '42703', NULL,
+                 'staff do not see the profile in api.tenants');
+SELECT throws_ok($$UPDATE kassa.tenants SET smtp_profile = 'other-tenants-mail'$$, '42501', NULL,
+                 'nor may they set it on the table: only operators choose whose account a tenant sends through');
+SELECT pg_temp.act_as_owner();
+SELECT is((internal.set_tenant_smtp_profile('aaaaaaaa-0000-4000-8000-00000000000a', NULL)).smtp_profile, NULL,
+          'no profile: back to the platform''s server');
 
 SELECT * FROM finish();
 ROLLBACK;

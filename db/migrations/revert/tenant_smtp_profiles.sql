@@ -1,0 +1,3 @@
+BEGIN;
+ALTER TABLE kassa.tenants DROP COLUMN smtp_profile;
+COMMIT;

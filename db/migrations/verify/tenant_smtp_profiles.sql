@@ -1,0 +1,1 @@
+SELECT smtp_profile FROM kassa.tenants WHERE false;
