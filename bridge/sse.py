@@ -5,7 +5,9 @@ their tenant's):
 
 - `balance`: a live balance. NOTIFY kassa_balance names a tenant and a transaction's start
   (one per tenant and transaction, however many accounts it moved); the gateway reads the
-  balances changed since then itself. No id: a client that reconnects reads the balance afresh.
+  balances changed since then itself, one read at a time for every tenant named meanwhile (so
+  a burst of commits costs a few reads, not one each). No id: a client that reconnects reads
+  the balance afresh.
 - the outbox's events (docs/events.md), named by their kind (`payment_received`, …), their SSE
   id the event's own uuid (it reveals nothing of other streams or tenants). Woken by NOTIFY
   kassa_events (one per transaction), polled as a fallback, the gateway reads them in order
@@ -100,6 +102,9 @@ class Gateway:
         self.alive_at: datetime | None = None  # the database's clock at the last pull (or the start)
         self.wake = asyncio.Event()
         self.puller: asyncio.Task | None = None
+        self.moved: dict[str, datetime] = {}  # tenants whose balances moved, since when, not read yet
+        self.balances_moved = asyncio.Event()
+        self.balance_reader: asyncio.Task | None = None
 
     async def start(self, app: web.Application) -> None:
         self.pool = await asyncpg.create_pool(self.config.worker_database_url, min_size=1, max_size=4)
@@ -108,6 +113,7 @@ class Gateway:
         self.alive_at = await self.pool.fetchval("SELECT now()")
         await self.listen()
         self.puller = asyncio.get_running_loop().create_task(self.pull_forever())
+        self.balance_reader = asyncio.get_running_loop().create_task(self.read_balances_forever())
 
     async def listen(self) -> None:
         self.listener = await asyncpg.connect(self.config.worker_database_url)
@@ -137,9 +143,8 @@ class Gateway:
     async def catch_up(self) -> None:
         """The balances NOTIFY told nobody while the gateway was not listening, to their streams
         (a balance sent twice is harmless: it is the state, not a change)."""
-        since = (self.alive_at - CATCH_UP_MARGIN).isoformat()
         for tenant in list(self.clients):
-            await self.fan_out({"tenant_id": tenant, "since": since})
+            self.note_moved(tenant, self.alive_at - CATCH_UP_MARGIN)
 
     async def end_streams(self, app: web.Application) -> None:
         """Shutting down: every open stream ends now rather than holding the shutdown up."""
@@ -148,6 +153,7 @@ class Gateway:
 
     async def stop(self, app: web.Application) -> None:
         self.puller.cancel()
+        self.balance_reader.cancel()
         if self.reconnecting is not None:
             self.reconnecting.cancel()
         self.listener.remove_termination_listener(self.on_listener_lost)
@@ -155,7 +161,14 @@ class Gateway:
         await self.pool.close()
 
     def on_notify(self, connection, pid, channel, payload: str) -> None:
-        asyncio.get_running_loop().create_task(self.fan_out(json.loads(payload)))
+        moved = json.loads(payload)
+        self.note_moved(moved["tenant_id"], datetime.fromisoformat(moved["since"]))
+
+    def note_moved(self, tenant: str, since: datetime) -> None:
+        """Balances of the tenant moved since then: read them next (a tenant without streams: never)."""
+        if tenant in self.clients:
+            self.moved[tenant] = min(since, self.moved.get(tenant, since))
+            self.balances_moved.set()
 
     def on_access_ended(self, connection, pid, channel, payload: str) -> None:
         ended = json.loads(payload)
@@ -163,20 +176,35 @@ class Gateway:
             if ended["customer_id"] is None or client.claims.get("customer_id") == ended["customer_id"]:
                 client.queue.put_nowait(None)  # ends the stream
 
-    async def fan_out(self, moved: dict) -> None:
-        """The balances a transaction of the tenant changed, to the streams that cover them."""
-        tenant = moved["tenant_id"]
-        interested = list(self.clients.get(tenant, ()))
-        if not interested:
-            return
-        rows = await self.pool.fetch("SELECT customer_id, balance, currency FROM internal.balances_changed_since($1, $2)",
-                                     tenant, datetime.fromisoformat(moved["since"]))
-        for row in rows:
-            frame = Frame("balance", {"tenant_id": tenant, "customer_id": str(row["customer_id"]),
-                                      "balance": row["balance"], "currency": row["currency"]})
-            for client in interested:
-                if covers(client.claims, frame.data):
-                    client.queue.put_nowait(frame)
+    async def read_balances_forever(self) -> None:
+        """The balances the notifications named, read and fanned out one batch at a time: those
+        that come during a read wait for the next, together."""
+        while True:
+            await self.balances_moved.wait()
+            self.balances_moved.clear()
+            moved, self.moved = self.moved, {}
+            try:
+                await self.fan_out(moved)
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+                log.warning("reading balances failed, trying again: %s", error)
+                for tenant, since in moved.items():
+                    self.note_moved(tenant, since)
+                await asyncio.sleep(RECONNECT_EVERY_S)
+
+    async def fan_out(self, moved: dict[str, datetime]) -> None:
+        """The balances the tenants' transactions changed since then, to the streams that cover them.
+        Queued before the connection goes back to the pool: its reset is one more round trip that
+        no stream need wait for."""
+        async with self.pool.acquire() as connection:
+            rows = await connection.fetch("SELECT tenant_id::text, customer_id, balance, currency"
+                                          "  FROM internal.balances_changed_since($1::uuid[], $2::timestamptz[])",
+                                          list(moved), list(moved.values()))
+            for row in rows:
+                frame = Frame("balance", {"tenant_id": row["tenant_id"], "customer_id": str(row["customer_id"]),
+                                          "balance": row["balance"], "currency": row["currency"]})
+                for client in self.clients.get(row["tenant_id"], ()):
+                    if covers(client.claims, frame.data):
+                        client.queue.put_nowait(frame)
 
     async def pull_forever(self) -> None:
         while True:
@@ -192,17 +220,18 @@ class Gateway:
 
     async def pull(self) -> None:
         """Fans out the outbox's events after the cursor, in order."""
-        self.alive_at = await self.pool.fetchval("SELECT now()")
-        while True:
-            rows = await self.pool.fetch(EVENTS_AFTER, str(self.cursor[0]), self.cursor[1], PULL_BATCH, None, None)
-            for row in rows:
-                frame = outbox_frame(row)
-                self.cursor = frame.position
-                for client in self.clients.get(frame.data["tenant_id"], ()):
-                    if covers(client.claims, frame.data):
-                        client.queue.put_nowait(frame)
-            if len(rows) < PULL_BATCH:
-                return
+        async with self.pool.acquire() as connection:  # fanned out before the pool's reset, as above
+            self.alive_at = await connection.fetchval("SELECT now()")
+            while True:
+                rows = await connection.fetch(EVENTS_AFTER, str(self.cursor[0]), self.cursor[1], PULL_BATCH, None, None)
+                for row in rows:
+                    frame = outbox_frame(row)
+                    self.cursor = frame.position
+                    for client in self.clients.get(frame.data["tenant_id"], ()):
+                        if covers(client.claims, frame.data):
+                            client.queue.put_nowait(frame)
+                if len(rows) < PULL_BATCH:
+                    return
 
     def every_client(self) -> list[Client]:
         return [client for tenant in self.clients.values() for client in tenant]

@@ -1045,12 +1045,12 @@ CREATE FUNCTION internal.available_credit(p_tenant uuid, p_customer uuid) RETURN
 
 ALTER FUNCTION internal.available_credit(p_tenant uuid, p_customer uuid) OWNER TO kassa_owner;
 
-CREATE FUNCTION internal.balances_changed_since(p_tenant uuid, p_since timestamp with time zone) RETURNS TABLE(customer_id uuid, balance bigint, currency text)
+CREATE FUNCTION internal.balances_changed_since(p_tenants uuid[], p_since timestamp with time zone[]) RETURNS TABLE(tenant_id uuid, customer_id uuid, balance bigint, currency text)
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 
-ALTER FUNCTION internal.balances_changed_since(p_tenant uuid, p_since timestamp with time zone) OWNER TO kassa_owner;
+ALTER FUNCTION internal.balances_changed_since(p_tenants uuid[], p_since timestamp with time zone[]) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.base64url_length(p_text text) RETURNS integer
     LANGUAGE sql IMMUTABLE
@@ -6438,8 +6438,8 @@ REVOKE ALL ON FUNCTION internal.auto_topup_max_failures() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.available_credit(p_tenant uuid, p_customer uuid) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION internal.balances_changed_since(p_tenant uuid, p_since timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION internal.balances_changed_since(p_tenant uuid, p_since timestamp with time zone) TO kassa_worker;
+REVOKE ALL ON FUNCTION internal.balances_changed_since(p_tenants uuid[], p_since timestamp with time zone[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.balances_changed_since(p_tenants uuid[], p_since timestamp with time zone[]) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.base64url_length(p_text text) FROM PUBLIC;
 

@@ -68,5 +68,6 @@ def test_the_worker_reads_and_writes_no_table(settings, db, worker):
 def test_the_worker_runs_its_listed_functions_only(db, worker, tenant, customer):
     assert refused(worker, "SELECT internal.payment_method_details(gen_random_uuid(), gen_random_uuid())")
     assert refused(worker, f"SELECT internal.post_entry('{tenant['id']}', '{customer['id']}', 'adjustment', 100, 'x', 'y')")
-    assert worker.execute("SELECT customer_id, balance, currency FROM internal.balances_changed_since(%s, '-infinity')",
+    assert worker.execute("SELECT customer_id, balance, currency FROM"
+                          " internal.balances_changed_since(ARRAY[%s]::uuid[], ARRAY['-infinity']::timestamptz[])",
                           [tenant["id"]]).fetchall() == [(customer["id"], 0, tenant["currency"])]

@@ -5,14 +5,16 @@
 -- The steps below are those no domain file has: reads and job-log writes the processes made
 -- with their own SQL before.
 
--- SSE gateway: the balances of a tenant's accounts a transaction started at p_since (or later)
--- changed, named by a kassa_balance notification (db/functions/200_ledger.sql).
-CREATE OR REPLACE FUNCTION internal.balances_changed_since(p_tenant uuid, p_since timestamptz)
-RETURNS TABLE (customer_id uuid, balance bigint, currency text)
+-- SSE gateway: the balances of each tenant's accounts changed by a transaction that started at
+-- its p_since (or later), named by kassa_balance notifications (db/functions/200_ledger.sql):
+-- one read for the tenants of every notification that came meanwhile.
+CREATE OR REPLACE FUNCTION internal.balances_changed_since(p_tenants uuid[], p_since timestamptz[])
+RETURNS TABLE (tenant_id uuid, customer_id uuid, balance bigint, currency text)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
-  SELECT a.customer_id, a.balance, a.currency::text FROM kassa.billing_accounts a
-   WHERE a.tenant_id = p_tenant AND a.updated_at >= p_since
-   ORDER BY a.customer_id
+  SELECT a.tenant_id, a.customer_id, a.balance, a.currency::text
+    FROM unnest(p_tenants, p_since) AS moved (tenant_id, since)
+    JOIN kassa.billing_accounts a ON a.tenant_id = moved.tenant_id AND a.updated_at >= moved.since
+   ORDER BY a.tenant_id, a.customer_id
 $$;
 
 -- POST /refunds, before the gateway is asked: the refund rules (internal.check_refund) for a
@@ -113,7 +115,7 @@ GRANT EXECUTE ON FUNCTION
   internal.check_claims(json, text), internal.act_as(text), internal.count_request(text, integer, integer),
   internal.count_page_view(text, text, integer, integer, integer),
   -- SSE gateway
-  internal.balances_changed_since(uuid, timestamptz), internal.events_cursor(),
+  internal.balances_changed_since(uuid[], timestamptz[]), internal.events_cursor(),
   internal.events_after(xid8, bigint, integer, uuid, uuid), internal.event_position(uuid, uuid, uuid),
   -- message delivery (bridge/mailer.py)
   internal.fan_out_events(integer), internal.claim_messages(text, integer, interval),
