@@ -3511,7 +3511,7 @@ CREATE TABLE kassa.document_settings (
     tenant_id uuid DEFAULT (((NULLIF(current_setting('request.jwt.claims'::text, true), ''::text))::json ->> 'tenant_id'::text))::uuid NOT NULL,
     logo text,
     accent_colour text DEFAULT '#1a5fb4'::text NOT NULL,
-    CONSTRAINT document_settings_accent_colour_format CHECK ((accent_colour ~ '^#[0-9a-fA-F]{6}$'::text)),
+    CONSTRAINT document_settings_accent_colour_format CHECK (((char_length(accent_colour) = 7) AND (accent_colour ~ '^#[0-9a-fA-F]+$'::text))),
     CONSTRAINT document_settings_logo_format CHECK (((logo ~ '^data:image/(png|jpeg|svg\+xml);base64,[A-Za-z0-9+/=]+$'::text) AND (char_length(logo) <= 400000)))
 );
 
@@ -3541,7 +3541,7 @@ CREATE TABLE kassa.documents (
     CONSTRAINT documents_format_known CHECK ((format = ANY (ARRAY['pdf'::text, 'xml'::text]))),
     CONSTRAINT documents_kind_known CHECK ((kind = ANY (ARRAY['invoice'::text, 'credit_note'::text, 'receipt'::text]))),
     CONSTRAINT documents_renderer_length CHECK (((char_length(renderer) >= 1) AND (char_length(renderer) <= 200))),
-    CONSTRAINT documents_sha256_format CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT documents_sha256_format CHECK (((char_length(sha256) = 64) AND (sha256 ~ '^[0-9a-f]+$'::text))),
     CONSTRAINT documents_variant_known CHECK ((variant = ANY (ARRAY['original'::text, 'copy'::text])))
 );
 

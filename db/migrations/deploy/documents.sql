@@ -12,7 +12,7 @@ CREATE TABLE kassa.documents (
   variant     text NOT NULL CONSTRAINT documents_variant_known CHECK (variant IN ('original', 'copy')),
   format      text NOT NULL CONSTRAINT documents_format_known CHECK (format IN ('pdf', 'xml')),
   content     bytea NOT NULL CONSTRAINT documents_content_size CHECK (octet_length(content) BETWEEN 1 AND 20000000),
-  sha256      text NOT NULL CONSTRAINT documents_sha256_format CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+  sha256      text NOT NULL CONSTRAINT documents_sha256_format CHECK (char_length(sha256) = 64 AND sha256 ~ '^[0-9a-f]+$'),
   renderer    text NOT NULL CONSTRAINT documents_renderer_length CHECK (char_length(renderer) BETWEEN 1 AND 200),
   created_at  timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (tenant_id, id),
@@ -28,7 +28,8 @@ CREATE TABLE kassa.document_settings (
   logo          text CONSTRAINT document_settings_logo_format
                 CHECK (logo ~ '^data:image/(png|jpeg|svg\+xml);base64,[A-Za-z0-9+/=]+$' AND char_length(logo) <= 400000),
   accent_colour text NOT NULL DEFAULT '#1a5fb4'
-                CONSTRAINT document_settings_accent_colour_format CHECK (accent_colour ~ '^#[0-9a-fA-F]{6}$')
+                CONSTRAINT document_settings_accent_colour_format
+                CHECK (char_length(accent_colour) = 7 AND accent_colour ~ '^#[0-9a-fA-F]+$')
 );
 ALTER TABLE kassa.document_settings ENABLE ROW LEVEL SECURITY;
 COMMIT;
