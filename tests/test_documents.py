@@ -9,10 +9,12 @@ import hashlib
 import subprocess
 import time
 
+import jwt
 import pytest
 import requests
 
 from bridge import documents
+from bridge.claims import AUDIENCE
 from bridge.document_links import link_token
 from bridge.texts import Speaker
 from factories import bridge_of_its_own, create_customer, create_tenant, delivered
@@ -191,7 +193,9 @@ def test_who_may_download_what(settings, db, token, two_tenants):
     assert code_of(download(settings, invoice, token("customer", tenant_id, theirs["id"]))) == (404, "P0B20")
     assert code_of(download(settings, invoice, token("staff", other["tenant"]["id"]))) == (404, "P0B20")
     assert code_of(download(settings, invoice)) == (401, "P0B08")
-    assert code_of(download(settings, invoice, token("customer", tenant_id, mine["id"], ttl=-60))) == (401, "P0B08")
+    expired_token = jwt.encode({"role": "customer", "tenant_id": str(tenant_id), "customer_id": str(mine["id"]),
+                                "aud": AUDIENCE, "exp": int(time.time()) - 3600}, settings.jwt_secret, algorithm="HS256")
+    assert code_of(download(settings, invoice, expired_token)) == (401, "P0B08")
     statement = f"/documents/statements/{theirs['id']}.pdf"
     assert code_of(download(settings, statement, me)) == (404, "P0B20")
     assert code_of(download(settings, statement, token("staff", tenant_id), **{"from": "2026-13-01"})) == (400, "P0B05")
