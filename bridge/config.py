@@ -37,6 +37,9 @@ class Config:
     pay_limits: PayLimits  # the payment pages' own limits (bridge/pay.py)
     vapid_public_key: str  # what browsers subscribe to web push with (GET /push/key)
     unsubscribe_key: str  # signs and checks the unsubscribe links of mail (bridge/unsubscribe.py)
+    postgrest_url: str  # the API, which decides what a token may see of documents (bridge/downloads.py)
+    documents_url: str  # the document worker (bridge/document_worker.py)
+    document_link_key: str  # signs document download links and render requests (bridge/document_links.py)
 
     @classmethod
     def from_environment(cls, env: Mapping[str, str] = os.environ) -> Config:
@@ -51,7 +54,8 @@ class Config:
                        ("KASSA_PAY_UNKNOWN_TOKENS_PER_MINUTE", PayLimits.unknown_tokens_per_address),
                        ("KASSA_PAY_TOKEN_VIEWS_PER_MINUTE", PayLimits.views_per_token)))),
                    vapid_public_key=vapid.public_key(env["KASSA_VAPID_PRIVATE_KEY"]),
-                   unsubscribe_key=env["KASSA_UNSUBSCRIBE_KEY"])
+                   unsubscribe_key=env["KASSA_UNSUBSCRIBE_KEY"], postgrest_url=env.get("KASSA_POSTGREST_URL", ""),
+                   documents_url=env.get("KASSA_DOCUMENTS_URL", ""), document_link_key=env["KASSA_DOCUMENT_LINK_KEY"])
 
 
 def current() -> Config:

@@ -26,6 +26,13 @@ TEXTS = {
         "greeting": "Dear {customer_name},",
         "closing": "Kind regards,\n{tenant}",
         "pay_online": "Pay online",
+        "download": "Download (PDF)",
+        "document_sent.subject": "Your {document_name} {document_number}",
+        "document_sent.body": "Please find your {document_name} {document_number} at the link below.\n\n"
+                              "The link works until {expires_on}.",
+        "document_sent.sms": "{tenant}: your {document_name} {document_number}: {document_url}",
+        "document.invoice": "invoice", "document.credit_note": "credit note", "document.receipt": "receipt",
+        "document.statement": "statement",
         "payment_received.subject": "Payment received: {amount}",
         "payment_received.body": "Thank you: we received your payment of {amount}{for_invoice}.\n\n"
                                  "Your account balance is now {balance}.",
@@ -67,6 +74,13 @@ TEXTS = {
         "greeting": "Guten Tag {customer_name},",
         "closing": "Mit freundlichen Grüßen\n{tenant}",
         "pay_online": "Online bezahlen",
+        "download": "Herunterladen (PDF)",
+        "document_sent.subject": "Ihre {document_name} {document_number}",
+        "document_sent.body": "Ihre {document_name} {document_number} finden Sie unter dem Link unten.\n\n"
+                              "Der Link gilt bis zum {expires_on}.",
+        "document_sent.sms": "{tenant}: Ihre {document_name} {document_number}: {document_url}",
+        "document.invoice": "Rechnung", "document.credit_note": "Rechnungskorrektur", "document.receipt": "Quittung",
+        "document.statement": "Kontoauszug",
         "payment_received.subject": "Zahlung erhalten: {amount}",
         "payment_received.body": "Vielen Dank: Wir haben Ihre Zahlung über {amount}{for_invoice} erhalten.\n\n"
                                  "Ihr Kontostand beträgt jetzt {balance}.",
@@ -106,7 +120,7 @@ TEXTS = {
     },
 }
 AMOUNTS = ("amount", "amount_due", "total", "balance", "threshold")  # minor units, in `currency`
-DATES = ("due_on", "issued_on", "period_start", "period_end")
+DATES = ("due_on", "issued_on", "period_start", "period_end", "expires_on")
 QUANTITIES = ("used", "cap")  # usage, in the payload's `unit`
 
 TEMPLATES = Environment(loader=PackageLoader("bridge", "templates/email"), undefined=StrictUndefined,
@@ -163,7 +177,9 @@ def render(event: Event, bridge_url: str) -> Rendered:
     except KeyError as missing:
         raise ValueError(f"a {event.kind} event's payload has no {missing}") from None
     link = payment_page(event, bridge_url)
-    page = {"label": say("pay_online"), "url": link} if link else None
+    page = ({"label": say("pay_online"), "url": link} if link
+            else {"label": say("download"), "url": event.payload["document_url"]} if event.payload.get("document_url")
+            else None)
     layout = {"greeting": greeting, "paragraphs": paragraphs, "payment_page": page,
               "closing": say("closing", tenant=event.tenant_name).split("\n"), "language": say.language}
     return Rendered(subject, TEMPLATES.get_template("message.txt").render(layout),
@@ -212,4 +228,6 @@ def written_values(event: Event, say: Speaker) -> dict[str, str]:
         if key in event.payload:
             values[key] = written_quantity(event.payload[key], event.payload.get("unit"), say)
     values["for_invoice"] = say("for_invoice", **values) if "invoice_number" in values else ""
+    if (kind := event.payload.get("document_kind")) in ("invoice", "credit_note", "receipt", "statement"):
+        values["document_name"] = say(f"document.{kind}")
     return values

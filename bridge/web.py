@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, request
 
-from bridge import answers, openapi, pay, rate_limit, refunds, topups, unsubscribe, webhooks
+from bridge import answers, downloads, openapi, pay, rate_limit, refunds, topups, unsubscribe, webhooks
 from bridge.config import Config
 from bridge.db import pool
 from bridge.security import SECURITY_HEADERS
@@ -51,6 +51,7 @@ def create_app(config: Config) -> Flask:
     app.register_blueprint(openapi.blueprint)
     app.register_blueprint(pay.blueprint)
     app.register_blueprint(unsubscribe.blueprint)
+    app.register_blueprint(downloads.blueprint)
     return app
 
 

@@ -1554,6 +1554,27 @@ CREATE FUNCTION internal.disable_webhook_endpoint(p_tenant uuid, p_endpoint uuid
 
 ALTER FUNCTION internal.disable_webhook_endpoint(p_tenant uuid, p_endpoint uuid, p_reason text, p_error text) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.document_frame(p_tenant uuid, p_customer uuid) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.document_frame(p_tenant uuid, p_customer uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.document_source(p_tenant uuid, p_kind text, p_source uuid) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.document_source(p_tenant uuid, p_kind text, p_source uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.document_to_serve(p_tenant uuid, p_kind text, p_source uuid, p_format text, p_variant text DEFAULT NULL::text) RETURNS TABLE(variant text, sha256 text, content bytea)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.document_to_serve(p_tenant uuid, p_kind text, p_source uuid, p_format text, p_variant text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.draft_for_edit(p_tenant_id uuid, p_invoice_id uuid) RETURNS kassa.invoices
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -2617,6 +2638,13 @@ CREATE FUNCTION internal.refuse_credit_note_change() RETURNS trigger
 
 ALTER FUNCTION internal.refuse_credit_note_change() OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.refuse_document_change() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.refuse_document_change() OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.regenerate_payment_link(p_tenant_id uuid, p_link_id uuid, p_reason text, p_actor text) RETURNS TABLE(link_id uuid, token text, amount bigint, expires_at timestamp with time zone)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -2757,6 +2785,13 @@ CREATE FUNCTION internal.save_service_transition(p_before kassa.services, p_afte
 
 ALTER FUNCTION internal.save_service_transition(p_before kassa.services, p_after kassa.services, p_action text, p_reason text, p_on date) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.send_document(p_tenant uuid, p_customer uuid, p_kind text, p_number text, p_url text, p_expires_at timestamp with time zone) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.send_document(p_tenant uuid, p_customer uuid, p_kind text, p_number text, p_url text, p_expires_at timestamp with time zone) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.service_transition(p_tenant_id uuid, p_service_id uuid, p_action text, p_reason text, p_on date DEFAULT NULL::date, p_price_version_id uuid DEFAULT NULL::uuid, p_suspension_reason text DEFAULT 'service_suspended'::text) RETURNS kassa.services
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -2889,6 +2924,20 @@ CREATE FUNCTION internal.statement_customer(p_customer uuid) RETURNS uuid
     AS $$…$$;
 
 ALTER FUNCTION internal.statement_customer(p_customer uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.statement_source(p_tenant uuid, p_customer uuid, p_from date, p_to date) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.statement_source(p_tenant uuid, p_customer uuid, p_from date, p_to date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.store_document(p_tenant uuid, p_kind text, p_source uuid, p_variant text, p_format text, p_content bytea, p_sha256 text, p_renderer text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.store_document(p_tenant uuid, p_kind text, p_source uuid, p_variant text, p_format text, p_content bytea, p_sha256 text, p_renderer text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.stripe_checkout_completed(p_session jsonb) RETURNS text
     LANGUAGE plpgsql
@@ -3467,6 +3516,62 @@ CREATE VIEW api.debit_order_items WITH (security_invoker='true') AS
    FROM kassa.debit_order_items d;
 
 ALTER TABLE api.debit_order_items OWNER TO kassa_owner;
+
+CREATE TABLE kassa.document_settings (
+    tenant_id uuid DEFAULT (((NULLIF(current_setting('request.jwt.claims'::text, true), ''::text))::json ->> 'tenant_id'::text))::uuid NOT NULL,
+    logo text,
+    accent_colour text DEFAULT '#1a5fb4'::text NOT NULL,
+    CONSTRAINT document_settings_accent_colour_format CHECK (((char_length(accent_colour) = 7) AND (accent_colour ~ '^#[0-9a-fA-F]+$'::text))),
+    CONSTRAINT document_settings_logo_format CHECK (((logo ~ '^data:image/(png|jpeg|svg\+xml);base64,[A-Za-z0-9+/=]+$'::text) AND (char_length(logo) <= 400000)))
+);
+
+ALTER TABLE kassa.document_settings OWNER TO kassa_owner;
+
+CREATE VIEW api.document_settings WITH (security_invoker='true') AS
+ SELECT document_settings.tenant_id,
+    document_settings.logo,
+    document_settings.accent_colour
+   FROM kassa.document_settings;
+
+ALTER TABLE api.document_settings OWNER TO kassa_owner;
+
+CREATE TABLE kassa.documents (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    customer_id uuid NOT NULL,
+    kind text NOT NULL,
+    source_id uuid NOT NULL,
+    variant text NOT NULL,
+    format text NOT NULL,
+    content bytea NOT NULL,
+    sha256 text NOT NULL,
+    renderer text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT documents_content_size CHECK (((octet_length(content) >= 1) AND (octet_length(content) <= 20000000))),
+    CONSTRAINT documents_format_known CHECK ((format = ANY (ARRAY['pdf'::text, 'xml'::text]))),
+    CONSTRAINT documents_kind_known CHECK ((kind = ANY (ARRAY['invoice'::text, 'credit_note'::text, 'receipt'::text]))),
+    CONSTRAINT documents_renderer_length CHECK (((char_length(renderer) >= 1) AND (char_length(renderer) <= 200))),
+    CONSTRAINT documents_sha256_format CHECK (((char_length(sha256) = 64) AND (sha256 ~ '^[0-9a-f]+$'::text))),
+    CONSTRAINT documents_variant_known CHECK ((variant = ANY (ARRAY['original'::text, 'copy'::text])))
+);
+
+ALTER TABLE kassa.documents OWNER TO kassa_owner;
+
+CREATE VIEW api.documents WITH (security_invoker='true') AS
+ SELECT documents.id,
+    documents.tenant_id,
+    documents.customer_id,
+    documents.kind,
+    documents.source_id,
+    documents.variant,
+    documents.format,
+    documents.sha256,
+    octet_length(documents.content) AS size,
+    documents.renderer,
+    documents.created_at
+   FROM kassa.documents;
+
+ALTER TABLE api.documents OWNER TO kassa_owner;
 
 CREATE VIEW api.dunning_pauses WITH (security_invoker='true') AS
  SELECT dunning_pauses.id,
@@ -4779,6 +4884,15 @@ ALTER TABLE ONLY kassa.debit_order_items
 ALTER TABLE ONLY kassa.debit_order_items
     ADD CONSTRAINT debit_order_items_pkey PRIMARY KEY (tenant_id, id);
 
+ALTER TABLE ONLY kassa.document_settings
+    ADD CONSTRAINT document_settings_pkey PRIMARY KEY (tenant_id);
+
+ALTER TABLE ONLY kassa.documents
+    ADD CONSTRAINT documents_once UNIQUE (tenant_id, kind, source_id, variant, format);
+
+ALTER TABLE ONLY kassa.documents
+    ADD CONSTRAINT documents_pkey PRIMARY KEY (tenant_id, id);
+
 ALTER TABLE ONLY kassa.dunning_pauses
     ADD CONSTRAINT dunning_pauses_pkey PRIMARY KEY (tenant_id, id);
 
@@ -5105,6 +5219,8 @@ CREATE TRIGGER count_rows BEFORE DELETE OR UPDATE ON api.bonus_tiers FOR EACH ST
 
 CREATE TRIGGER count_rows BEFORE DELETE OR UPDATE ON api.customers FOR EACH STATEMENT EXECUTE FUNCTION internal.start_row_count();
 
+CREATE TRIGGER count_rows BEFORE DELETE OR UPDATE ON api.document_settings FOR EACH STATEMENT EXECUTE FUNCTION internal.start_row_count();
+
 CREATE TRIGGER count_rows BEFORE DELETE OR UPDATE ON api.invoices FOR EACH STATEMENT EXECUTE FUNCTION internal.start_row_count();
 
 CREATE TRIGGER count_rows BEFORE DELETE OR UPDATE ON api.low_balance_thresholds FOR EACH STATEMENT EXECUTE FUNCTION internal.start_row_count();
@@ -5126,6 +5242,8 @@ CREATE TRIGGER write_one_row INSTEAD OF DELETE OR UPDATE ON api.billing_settings
 CREATE TRIGGER write_one_row INSTEAD OF DELETE OR UPDATE ON api.bonus_tiers FOR EACH ROW EXECUTE FUNCTION internal.write_one_row('kassa.bonus_tiers', '{}');
 
 CREATE TRIGGER write_one_row INSTEAD OF DELETE OR UPDATE ON api.customers FOR EACH ROW EXECUTE FUNCTION internal.write_one_row('kassa.customers', '{}');
+
+CREATE TRIGGER write_one_row INSTEAD OF DELETE OR UPDATE ON api.document_settings FOR EACH ROW EXECUTE FUNCTION internal.write_one_row('kassa.document_settings', '{}');
 
 CREATE TRIGGER write_one_row INSTEAD OF DELETE OR UPDATE ON api.invoices FOR EACH ROW EXECUTE FUNCTION internal.write_one_row('kassa.invoices', '{}');
 
@@ -5176,6 +5294,8 @@ CREATE TRIGGER audit_delete AFTER DELETE ON kassa.customers REFERENCING OLD TABL
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.debit_order_batches REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
 
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.debit_order_items REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.document_settings REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'tenant_id');
 
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.dunning_pauses REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
 
@@ -5239,6 +5359,8 @@ CREATE TRIGGER audit_insert AFTER INSERT ON kassa.debit_order_batches REFERENCIN
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.debit_order_items REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
 
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.document_settings REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'tenant_id');
+
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.dunning_pauses REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.dunning_schedules REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'version');
@@ -5301,6 +5423,8 @@ CREATE TRIGGER audit_update AFTER UPDATE ON kassa.debit_order_batches REFERENCIN
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.debit_order_items REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
 
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.document_settings REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'tenant_id');
+
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.dunning_pauses REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.dunning_schedules REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'version');
@@ -5360,6 +5484,10 @@ CREATE TRIGGER check_service_text BEFORE INSERT OR UPDATE OF installation_addres
 CREATE TRIGGER check_tenant BEFORE INSERT OR UPDATE OF timezone, name, legal_name, address, vat_number, locale, mandatory_message_kinds, mail_sender_name ON kassa.tenants FOR EACH ROW EXECUTE FUNCTION internal.check_tenant();
 
 CREATE TRIGGER default_dunning_schedule AFTER INSERT ON kassa.tenants REFERENCING NEW TABLE AS new_tenants FOR EACH STATEMENT EXECUTE FUNCTION internal.default_dunning_schedule();
+
+CREATE TRIGGER documents_append_only BEFORE DELETE OR UPDATE ON kassa.documents FOR EACH ROW EXECUTE FUNCTION internal.refuse_document_change();
+
+CREATE TRIGGER documents_no_truncate BEFORE TRUNCATE ON kassa.documents FOR EACH STATEMENT EXECUTE FUNCTION internal.refuse_document_change();
 
 CREATE TRIGGER fill_line_insert BEFORE INSERT ON kassa.invoice_lines FOR EACH ROW WHEN (((new.amount IS NULL) OR (new.vat_rate IS NULL))) EXECUTE FUNCTION internal.fill_invoice_line();
 
@@ -5470,6 +5598,15 @@ ALTER TABLE ONLY kassa.debit_order_items
 
 ALTER TABLE ONLY kassa.debit_order_items
     ADD CONSTRAINT debit_order_items_tenant_id_payment_method_id_fkey FOREIGN KEY (tenant_id, payment_method_id) REFERENCES kassa.payment_methods(tenant_id, id);
+
+ALTER TABLE ONLY kassa.document_settings
+    ADD CONSTRAINT document_settings_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
+
+ALTER TABLE ONLY kassa.documents
+    ADD CONSTRAINT documents_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
+
+ALTER TABLE ONLY kassa.documents
+    ADD CONSTRAINT documents_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
 
 ALTER TABLE ONLY kassa.dunning_pauses
     ADD CONSTRAINT dunning_pauses_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
@@ -5750,6 +5887,8 @@ CREATE POLICY customer_select ON kassa.customers FOR SELECT TO customer USING ((
 
 CREATE POLICY customer_select ON kassa.debit_order_items FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
 
+CREATE POLICY customer_select ON kassa.documents FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
 CREATE POLICY customer_select ON kassa.invoice_allocations FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
 
 CREATE POLICY customer_select ON kassa.invoice_dunning FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
@@ -5818,6 +5957,10 @@ ALTER TABLE kassa.debit_order_batches ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.debit_order_items ENABLE ROW LEVEL SECURITY;
 
+ALTER TABLE kassa.document_settings ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.documents ENABLE ROW LEVEL SECURITY;
+
 ALTER TABLE kassa.dunning_pauses ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.dunning_schedules ENABLE ROW LEVEL SECURITY;
@@ -5884,6 +6027,8 @@ ALTER TABLE kassa.services ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY staff_all ON kassa.bonus_tiers TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
+CREATE POLICY staff_all ON kassa.document_settings TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
 CREATE POLICY staff_all ON kassa.low_balance_thresholds TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 CREATE POLICY staff_all ON kassa.payment_settings TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
@@ -5921,6 +6066,8 @@ CREATE POLICY staff_select ON kassa.customers FOR SELECT TO staff USING ((tenant
 CREATE POLICY staff_select ON kassa.debit_order_batches FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 CREATE POLICY staff_select ON kassa.debit_order_items FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.documents FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 CREATE POLICY staff_select ON kassa.dunning_pauses FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
@@ -6617,6 +6764,14 @@ REVOKE ALL ON FUNCTION internal.default_dunning_schedule() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.disable_webhook_endpoint(p_tenant uuid, p_endpoint uuid, p_reason text, p_error text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.document_frame(p_tenant uuid, p_customer uuid) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.document_source(p_tenant uuid, p_kind text, p_source uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.document_source(p_tenant uuid, p_kind text, p_source uuid) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.document_to_serve(p_tenant uuid, p_kind text, p_source uuid, p_format text, p_variant text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.document_to_serve(p_tenant uuid, p_kind text, p_source uuid, p_format text, p_variant text) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.draft_for_edit(p_tenant_id uuid, p_invoice_id uuid) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.due_auto_pays(p_as_of date, p_tenant uuid) FROM PUBLIC;
@@ -7012,6 +7167,8 @@ GRANT ALL ON FUNCTION internal.refuse_closed_customer(p_account_number text) TO 
 
 REVOKE ALL ON FUNCTION internal.refuse_credit_note_change() FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.refuse_document_change() FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.regenerate_payment_link(p_tenant_id uuid, p_link_id uuid, p_reason text, p_actor text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.reject_debit_order_items(p_tenant uuid, p_items uuid[], p_reason text) FROM PUBLIC;
@@ -7053,6 +7210,9 @@ REVOKE ALL ON FUNCTION internal.save_payment_method(p_method kassa.payment_metho
 
 REVOKE ALL ON FUNCTION internal.save_service_transition(p_before kassa.services, p_after kassa.services, p_action text, p_reason text, p_on date) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.send_document(p_tenant uuid, p_customer uuid, p_kind text, p_number text, p_url text, p_expires_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.send_document(p_tenant uuid, p_customer uuid, p_kind text, p_number text, p_url text, p_expires_at timestamp with time zone) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.service_transition(p_tenant_id uuid, p_service_id uuid, p_action text, p_reason text, p_on date, p_price_version_id uuid, p_suspension_reason text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.service_transition_once(p_tenant_id uuid, p_request_id text, p_service_id uuid, p_action text, p_reason text, p_on date, p_plan_version_id uuid) FROM PUBLIC;
@@ -7092,6 +7252,12 @@ REVOKE ALL ON FUNCTION internal.start_row_count() FROM PUBLIC;
 REVOKE ALL ON FUNCTION internal.statement(p_tenant_id uuid, p_customer_id uuid, p_from date, p_to date) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.statement_customer(p_customer uuid) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.statement_source(p_tenant uuid, p_customer uuid, p_from date, p_to date) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.statement_source(p_tenant uuid, p_customer uuid, p_from date, p_to date) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.store_document(p_tenant uuid, p_kind text, p_source uuid, p_variant text, p_format text, p_content bytea, p_sha256 text, p_renderer text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.store_document(p_tenant uuid, p_kind text, p_source uuid, p_variant text, p_format text, p_content bytea, p_sha256 text, p_renderer text) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.stripe_checkout_completed(p_session jsonb) FROM PUBLIC;
 
@@ -7267,6 +7433,24 @@ GRANT SELECT ON TABLE kassa.debit_order_items TO staff;
 
 GRANT SELECT ON TABLE api.debit_order_items TO customer;
 GRANT SELECT ON TABLE api.debit_order_items TO staff;
+
+GRANT SELECT,INSERT ON TABLE kassa.document_settings TO staff;
+
+GRANT UPDATE(logo) ON TABLE kassa.document_settings TO staff;
+
+GRANT UPDATE(accent_colour) ON TABLE kassa.document_settings TO staff;
+
+GRANT SELECT,INSERT ON TABLE api.document_settings TO staff;
+
+GRANT UPDATE(logo) ON TABLE api.document_settings TO staff;
+
+GRANT UPDATE(accent_colour) ON TABLE api.document_settings TO staff;
+
+GRANT SELECT ON TABLE kassa.documents TO customer;
+GRANT SELECT ON TABLE kassa.documents TO staff;
+
+GRANT SELECT ON TABLE api.documents TO customer;
+GRANT SELECT ON TABLE api.documents TO staff;
 
 GRANT SELECT ON TABLE api.dunning_pauses TO staff;
 

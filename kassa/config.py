@@ -30,7 +30,8 @@ STATE_FILE = HOME / "state.json"
 DEFAULT_PORTS = {"postgres": 54329, "postgrest": 3000, "postgrest_admin": 3001,
                  "bridge": 8700, "sse": 8701, "stripe_fake": 8702, "scheduler": 8703,
                  "octo_fake": 8704, "netcash_fake": 8705, "mailer": 8706, "smtp_sink": 8707,
-                 "smtp_sink_admin": 8708, "webhooks": 8709, "bulksms_fake": 8710}
+                 "smtp_sink_admin": 8708, "webhooks": 8709, "bulksms_fake": 8710,
+                 "documents": 8711}
 
 # What local mode gives the processes instead of gateway credentials. `kassa env` prints them; set
 # back in the environment (a sourced `kassa env`) they still mean local mode.
@@ -107,6 +108,8 @@ class Settings:
     payment_method_key: str = field(default_factory=lambda: secrets.token_hex(32))
     # Signs the unsubscribe links of mail (bridge/unsubscribe.py); a new key voids the old links.
     unsubscribe_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    # Signs the download links of documents (bridge/document_links.py); a new key voids the old links.
+    document_link_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     octo_shop_id: str = ""            # with octo_secret: the real OCTO; without: the local stand-in
     octo_secret: str = ""             # empty: local OCTO stand-in
     octo_base_url: str = ""           # with credentials; empty: https://secure.octo.uz
@@ -149,6 +152,7 @@ class Settings:
     webhooks_url = LocalUrl("webhooks")
     smtp_sink_admin_url = LocalUrl("smtp_sink_admin")
     bulksms_fake_url = LocalUrl("bulksms_fake")
+    documents_url = LocalUrl("documents")
 
     @property
     def smtp_local(self) -> bool:
@@ -243,6 +247,8 @@ class Settings:
             "KASSA_VAPID_SUBJECT": f"mailto:{parseaddr(self.mail_from)[1]}",
             "KASSA_WEBHOOKS_URL": self.webhooks_url,
             "KASSA_UNSUBSCRIBE_KEY": self.unsubscribe_key,
+            "KASSA_DOCUMENTS_URL": self.documents_url,
+            "KASSA_DOCUMENT_LINK_KEY": self.document_link_key,
             "KASSA_BULKSMS_USERNAME": LOCAL_BULKSMS_USERNAME if self.bulksms_local else self.bulksms_username,
             "KASSA_BULKSMS_PASSWORD": LOCAL_BULKSMS_PASSWORD if self.bulksms_local else self.bulksms_password,
             "KASSA_BULKSMS_URL": self.bulksms_api_base,
@@ -312,7 +318,7 @@ def load(home: Path = HOME) -> Settings:
     if state.exists():
         saved = json.loads(state.read_text())
         settings = Settings(**saved)
-        if "vapid_private_key" not in saved:  # a home made before web push keeps the key made now
+        if set(asdict(settings)) - set(saved):  # a home made before a key existed keeps the one made now
             settings.save()
     else:
         settings = new_settings(Path(home), external)

@@ -202,6 +202,11 @@ def stack(settings: Settings) -> list[Service]:
                                  "--username", LOCAL_BULKSMS_USERNAME, "--password", LOCAL_BULKSMS_PASSWORD))
     services.append(mailer(settings))
     services.append(webhook_sender(settings))
+    services.append(Service("documents", [str(VENV_BIN / "gunicorn"), "--config", "python:bridge.gunicorn_conf",
+                                          "--workers", "2", "--bind", f"127.0.0.1:{ports['documents']}",
+                                          "--graceful-timeout", "5", "--timeout", "120",
+                                          "bridge.document_worker:app_from_environment()"],
+                            ports["documents"], f"{settings.documents_url}/health"))
     return services
 
 

@@ -44,6 +44,7 @@ ARRANGE = {
     "tenants": lambda db, t: None,
     "billing_settings": lambda db, t: None,
     "payment_settings": lambda db, t: db.execute("INSERT INTO kassa.payment_settings (tenant_id) VALUES (%s)", [t]),
+    "document_settings": lambda db, t: db.execute("INSERT INTO kassa.document_settings (tenant_id) VALUES (%s)", [t]),
     "vat_rates": lambda db, t: db.execute("INSERT INTO kassa.vat_rates (tenant_id, category, rate) VALUES (%s, 'reduced', 7)", [t]),
     "bonus_tiers": lambda db, t: db.execute("INSERT INTO kassa.bonus_tiers (tenant_id, min_amount, percent)"
                                             " VALUES (%s, 10000, 5), (%s, 50000, 10)", [t, t]),
@@ -61,6 +62,7 @@ PATCH_BODIES = {
     "tenants": {"legal_name": "Renamed Ltd"},
     "billing_settings": {"invoice_lead_days": 3},
     "payment_settings": {"max_top_up": 400000},
+    "document_settings": {"accent_colour": "#aa3300"},
     "vat_rates": {"rate": 16},
     "bonus_tiers": {"percent": 7},
     "products": {"description": "Renamed"},
@@ -71,7 +73,7 @@ PATCH_BODIES = {
 
 # Views where row-level security shows the role one row only, the one its token names (its
 # tenant, or for a customer themselves): there a write without a filter is that one row's write.
-ONE_ROW_PER_TOKEN = {"staff": {"tenants", "billing_settings", "payment_settings"}, "customer": {"customers"}}
+ONE_ROW_PER_TOKEN = {"staff": {"tenants", "billing_settings", "payment_settings", "document_settings"}, "customer": {"customers"}}
 
 
 def writable(db, role: str) -> dict[str, list[str]]:

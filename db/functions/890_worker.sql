@@ -125,6 +125,10 @@ GRANT EXECUTE ON FUNCTION
   internal.unsubscribe(uuid, uuid, text, text),
   -- web push (bridge/pusher.py)
   internal.push_target(uuid, uuid), internal.end_push_subscription(uuid, uuid, text),
+  -- documents: the downloads (bridge/downloads.py) and the document worker (bridge/document_worker.py)
+  internal.document_to_serve(uuid, text, uuid, text, text), internal.send_document(uuid, uuid, text, text, text, timestamptz),
+  internal.document_source(uuid, text, uuid), internal.statement_source(uuid, uuid, date, date),
+  internal.store_document(uuid, text, uuid, text, text, bytea, text, text),
   -- webhook delivery (bridge/webhook_sender.py)
   internal.fan_out_webhooks(integer), internal.claim_webhook_deliveries(integer, interval),
   internal.record_webhook_attempt(uuid, uuid, integer, integer, integer, text, text, interval, interval[], interval),

@@ -1,0 +1,167 @@
+"""A document as a PDF (docs/documents.md): an issued invoice, credit note, top-up receipt or a
+statement, from what internal.document_source / internal.statement_source answer, through one
+HTML template per kind (templates/documents/) to A4 PDF with WeasyPrint.
+
+The source is read defensively: an issued document's snapshot grows keys over time (structured
+address parts, tax_number, iban, bic, buyer_reference, document_title, per-VAT-category code and
+exemption_reason), and a document issued before a key existed has none. What is there is printed;
+nothing missing fails.
+
+Words in English and German (the customer's locale, else the tenant's), amounts and dates by
+babel for the locale (bridge/texts.py's Speaker). Rendering fetches nothing: the logo is a data:
+URI, and any other URL in a template or snapshot is refused (no request leaves the worker).
+
+FORMATS maps a download's extension to its renderer: the Factur-X step adds "xml" (and makes
+"pdf" embed it) there, one function each.
+"""
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+from babel.numbers import format_decimal
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from bridge.texts import Speaker
+
+TEMPLATE_DIR = Path(__file__).parent / "templates" / "documents"
+
+TEXTS = {
+    "en": {
+        "invoice": "Invoice", "tax_invoice": "Tax Invoice", "abridged_tax_invoice": "Tax Invoice",
+        "credit_note": "Credit Note", "receipt": "Receipt", "statement": "Statement of Account",
+        "copy": "Copy", "number": "Number", "date": "Date", "due_on": "Due date", "supplied_on": "Date of supply",
+        "supply_period": "Supply period", "account_number": "Customer number", "buyer_reference": "Your reference",
+        "vat_number": "VAT number", "tax_number": "Tax number", "registration": "Company registration",
+        "description": "Description", "quantity": "Qty", "unit_price": "Unit price", "amount": "Amount",
+        "vat_rate": "VAT rate", "net": "Net", "vat": "VAT", "gross": "Gross", "net_total": "Total excluding VAT",
+        "vat_total": "VAT total", "total": "Total", "vat_included": "Prices include VAT at {rates}.",
+        "vat_summary": "VAT summary", "to": "To", "from": "From",
+        "reverse_charge": "Reverse charge: the recipient is liable for the VAT.",
+        "pay_by": "Please pay {amount} by {date}.", "pay_to": "Bank transfer to IBAN {iban}{bic}, reference {number}.",
+        "debit_order": "Collected by debit order, mandate {mandate}.",
+        "corrects": "Corrects invoice {number} of {date}.", "reason": "Reason",
+        "period": "Period {start} to {end}", "opening_balance": "Opening balance",
+        "closing_balance": "Closing balance", "balance": "Balance", "entries_none": "No entries in this period.",
+        "received": "Received with thanks", "bonus": "Bonus credited", "method": "Payment method",
+        "paid_on": "Paid on", "method.card": "Card", "method.debit_order": "Debit order", "method.eft": "EFT",
+        "method.cash": "Cash", "page": "Page",
+    },
+    "de": {
+        "invoice": "Rechnung", "tax_invoice": "Tax Invoice", "abridged_tax_invoice": "Tax Invoice",
+        "credit_note": "Rechnungskorrektur", "receipt": "Quittung", "statement": "Kontoauszug",
+        "copy": "Kopie", "number": "Nummer", "date": "Datum", "due_on": "Fällig am", "supplied_on": "Leistungsdatum",
+        "supply_period": "Leistungszeitraum", "account_number": "Kundennummer", "buyer_reference": "Ihre Referenz",
+        "vat_number": "USt-IdNr.", "tax_number": "Steuernummer", "registration": "Handelsregister",
+        "description": "Beschreibung", "quantity": "Menge", "unit_price": "Einzelpreis", "amount": "Betrag",
+        "vat_rate": "USt-Satz", "net": "Netto", "vat": "USt", "gross": "Brutto", "net_total": "Summe netto",
+        "vat_total": "Summe USt", "total": "Gesamtbetrag", "vat_included": "Preise inklusive {rates} USt.",
+        "vat_summary": "Umsatzsteuer", "to": "An", "from": "Von",
+        "reverse_charge": "Steuerschuldnerschaft des Leistungsempfängers (§ 13b UStG).",
+        "pay_by": "Bitte zahlen Sie {amount} bis zum {date}.",
+        "pay_to": "Überweisung auf IBAN {iban}{bic}, Verwendungszweck {number}.",
+        "debit_order": "Wird per Lastschrift eingezogen, Mandat {mandate}.",
+        "corrects": "Korrigiert Rechnung {number} vom {date}.", "reason": "Grund",
+        "period": "Zeitraum {start} bis {end}", "opening_balance": "Anfangssaldo",
+        "closing_balance": "Endsaldo", "balance": "Saldo", "entries_none": "Keine Buchungen in diesem Zeitraum.",
+        "received": "Dankend erhalten", "bonus": "Gutgeschriebener Bonus", "method": "Zahlungsart",
+        "paid_on": "Bezahlt am", "method.card": "Karte", "method.debit_order": "Lastschrift",
+        "method.eft": "Überweisung", "method.cash": "Bar", "page": "Seite",
+    },
+}
+
+TEMPLATES = Environment(loader=PackageLoader("bridge", "templates/documents"), undefined=StrictUndefined,
+                        autoescape=select_autoescape(["html"]))
+TEMPLATE_OF = {"invoice": "invoice.html", "credit_note": "credit_note.html", "receipt": "receipt.html",
+               "statement": "statement.html"}
+
+
+def renderer_version() -> str:
+    """What made a document: WeasyPrint's version and a digest of the templates (kept with it)."""
+    import weasyprint
+    digest = hashlib.sha256()
+    for path in sorted(TEMPLATE_DIR.iterdir()):
+        digest.update(path.name.encode() + path.read_bytes())
+    return f"weasyprint {weasyprint.__version__}; templates {digest.hexdigest()[:12]}"
+
+
+class Writer:
+    """The Speaker of a document: its words, amounts in its currency, dates, rates."""
+
+    def __init__(self, source: dict):
+        self.say = Speaker(source.get("locale"), TEXTS)
+        self.currency, self.exponent = source["currency"], int(source.get("minor_units", 2))
+
+    def __call__(self, key: str, **values) -> str:
+        return self.say(key, **values)
+
+    def money(self, minor_units) -> str:
+        return self.say.money(int(minor_units), self.currency, self.exponent)
+
+    def day(self, value) -> str:
+        return self.say.day(date.fromisoformat(str(value)[:10])) if value else ""
+
+    def number(self, value) -> str:
+        return format_decimal(value, locale=self.say.locale)
+
+    def rate(self, value) -> str:
+        return f"{format_decimal(value, locale=self.say.locale)} %"
+
+
+def address_lines(party: dict) -> list[str]:
+    """A party's address: its structured parts when the snapshot has them, else its one line."""
+    structured = [party.get("street"), party.get("street_2") or party.get("address_line_2"),
+                  " ".join(p for p in (party.get("postcode"), party.get("city")) if p),
+                  party.get("country_code") if party.get("street") or party.get("city") else None]
+    if any(structured[:3]):
+        return [line for line in structured if line]
+    return [part.strip() for part in str(party.get("address") or "").replace("\n", ",").split(",") if part.strip()]
+
+
+def party_ids(party: dict, write: Writer) -> list[str]:
+    """The registrations a party's snapshot names, labelled."""
+    labels = (("vat_number", "vat_number"), ("tax_number", "tax_number"), ("company_registration", "registration"),
+              ("registration_number", "registration"))
+    return [f"{write(label)}: {party[key]}" for key, label in labels if party.get(key)]
+
+
+def title(source: dict, variant: str, write: Writer) -> str:
+    """The document's title: the snapshot's own when it names one, "Tax Invoice" for South
+    Africa (s20(4) VAT Act), and "Copy" on a South African re-delivery."""
+    kind = source["kind"]
+    words = source.get("document_title") or (write(source["document_kind"]) if source.get("document_kind") in TEXTS["en"]
+                                             else None)
+    if not words:
+        words = write("tax_invoice") if kind == "invoice" and source.get("country") == "ZA" else write(kind)
+    return f"{words} – {write('copy')}" if variant == "copy" else words
+
+
+def render_html(source: dict, variant: str = "original") -> str:
+    write = Writer(source)
+    supplier, recipient = source.get("supplier") or {}, source.get("recipient") or {}
+    context = {"doc": source, "write": write, "title": title(source, variant, write), "variant": variant,
+               "language": write.say.language, "supplier": supplier, "recipient": recipient,
+               "supplier_address": address_lines(supplier), "recipient_address": address_lines(recipient),
+               "supplier_ids": party_ids(supplier, write), "recipient_ids": party_ids(recipient, write),
+               "accent": source.get("accent_colour") or "#1a5fb4", "logo": source.get("logo"),
+               "included_rates": ", ".join(write.rate(row["vat_rate"]) for row in source.get("vat") or []),
+               "reverse_charge": any(row.get("code") == "AE" or row.get("vat_category") == "reverse_charge"
+                                     for row in source.get("vat") or [])}
+    return TEMPLATES.get_template(TEMPLATE_OF[source["kind"]]).render(context)
+
+
+def no_fetching(url: str, *args, **kwargs):
+    """WeasyPrint's URL fetcher: data: URIs only (the logo); nothing leaves the worker."""
+    from weasyprint.urls import default_url_fetcher
+    if not url.startswith("data:"):
+        raise ValueError(f"documents fetch nothing: {url[:80]!r} refused")
+    return default_url_fetcher(url, *args, **kwargs)
+
+
+def render_pdf(source: dict, variant: str = "original") -> bytes:
+    import weasyprint  # a second of import: only the document worker pays it
+    return weasyprint.HTML(string=render_html(source, variant), url_fetcher=no_fetching).write_pdf()
+
+
+FORMATS = {"pdf": (render_pdf, "application/pdf")}  # extension: (renderer, media type)
