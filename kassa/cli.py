@@ -277,7 +277,9 @@ def cmd_export(args, settings):
     try:
         with psycopg.connect(settings.database_url) as conn:
             document = conn.execute(EXPORTS[args.kind], [args.tenant, args.from_, args.to]).fetchone()[0]
-    except psycopg.errors.RaiseException as error:
+    except psycopg.errors.DatabaseError as error:  # a refusal P0G… names its code and what to do
+        if not (error.diag.sqlstate or "").startswith("P0"):
+            raise
         sys.exit(f"kassa export {args.kind}: {error.diag.message_primary} ({error.diag.sqlstate})"
                  + (f"; {error.diag.message_hint}" if error.diag.message_hint else ""))
     if args.output:

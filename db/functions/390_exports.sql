@@ -203,9 +203,11 @@ $$;
 -- The download's file name (PostgREST answers the header), e.g. invoices_2026-01-01_2026-01-31.csv.
 CREATE OR REPLACE FUNCTION internal.name_download(p_kind text, p_from date, p_to date, p_type text DEFAULT NULL)
 RETURNS void LANGUAGE sql SET search_path = '' AS $$
-  SELECT set_config('response.headers', json_build_array(json_strip_nulls(json_build_object(
-           'Content-Disposition', format('attachment; filename="%s_%s_%s.csv"', p_kind, p_from, p_to),
-           'Content-Type', p_type)))::text, true)
+  SELECT set_config('response.headers', (SELECT json_agg(json_build_object(h.name, h.value))
+                                            FROM (VALUES ('Content-Disposition',
+                                                          format('attachment; filename="%s_%s_%s.csv"', p_kind, p_from, p_to)),
+                                                         ('Content-Type', p_type)) h(name, value)
+                                           WHERE h.value IS NOT NULL)::text, true)
 $$;
 
 CREATE OR REPLACE FUNCTION api.export_invoices("from" date DEFAULT NULL, "to" date DEFAULT NULL)

@@ -183,7 +183,7 @@ SELECT is((SELECT internal.datev_text('Müller € 😀' || E'\n' || 'x', 60)), 
 SELECT pg_temp.act_as('staff', tb) FROM ids;
 SELECT is((SELECT position('\xfc'::bytea IN api.export_datev('2026-03-01', '2026-03-31')) > 0),
           true, 'the API answers Windows-1252 bytes (ü is one byte, FC)');
-SELECT is(current_setting('response.headers')::jsonb -> 0 ->> 'Content-Type', 'text/csv; charset=windows-1252',
+SELECT is(current_setting('response.headers')::jsonb -> 1 ->> 'Content-Type', 'text/csv; charset=windows-1252',
           'named as CSV in Windows-1252');
 SELECT pg_temp.act_as('staff', ta) FROM ids;
 SELECT is((SELECT count(*)::int FROM api.datev_settings) + (SELECT count(*)::int FROM api.datev_revenue_accounts), 0,
