@@ -14,6 +14,129 @@ CREATE SCHEMA kassa;
 
 ALTER SCHEMA kassa OWNER TO kassa_owner;
 
+CREATE DOMAIN api."*/*" AS bytea;
+
+ALTER DOMAIN api."*/*" OWNER TO kassa_owner;
+
+CREATE DOMAIN api."text/csv" AS text;
+
+ALTER DOMAIN api."text/csv" OWNER TO kassa_owner;
+
+CREATE TYPE internal.credit_note_export AS (
+	number text,
+	issued_on date,
+	invoice_number text,
+	invoice_issued_on date,
+	settlement text,
+	reason text,
+	customer_account text,
+	customer_name text,
+	customer_vat_number text,
+	currency text,
+	vat_category text,
+	vat_rate numeric,
+	net text,
+	vat text,
+	gross text,
+	credit_note_id uuid,
+	invoice_id uuid,
+	customer_id uuid
+);
+
+ALTER TYPE internal.credit_note_export OWNER TO kassa_owner;
+
+CREATE TYPE internal.datev_booking AS (
+	amount bigint,
+	side text,
+	account bigint,
+	contra_account bigint,
+	tax_key text,
+	document_date date,
+	document_number text,
+	posting_text text,
+	supply_date date
+);
+
+ALTER TYPE internal.datev_booking OWNER TO kassa_owner;
+
+CREATE TYPE internal.datev_document AS (
+	rank integer,
+	id uuid,
+	customer_id uuid,
+	number text,
+	issued_on date,
+	supply_date date,
+	posting_text text,
+	vat_category text,
+	vat_rate numeric,
+	gross bigint
+);
+
+ALTER TYPE internal.datev_document OWNER TO kassa_owner;
+
+CREATE TYPE internal.invoice_export AS (
+	number text,
+	issued_on date,
+	due_on date,
+	status text,
+	customer_account text,
+	customer_name text,
+	customer_vat_number text,
+	currency text,
+	vat_category text,
+	vat_rate numeric,
+	net text,
+	vat text,
+	gross text,
+	supplied_on date,
+	period_start date,
+	period_end date,
+	invoice_id uuid,
+	customer_id uuid
+);
+
+ALTER TYPE internal.invoice_export OWNER TO kassa_owner;
+
+CREATE TYPE internal.ledger_export AS (
+	posted_on date,
+	posted_at text,
+	customer_account text,
+	customer_name text,
+	entry_no bigint,
+	kind text,
+	description text,
+	source_type text,
+	source_id text,
+	currency text,
+	amount text,
+	balance_after text,
+	entry_id uuid,
+	customer_id uuid
+);
+
+ALTER TYPE internal.ledger_export OWNER TO kassa_owner;
+
+CREATE TYPE internal.payment_export AS (
+	posted_on date,
+	posted_at text,
+	kind text,
+	payment_id uuid,
+	refund_id uuid,
+	customer_account text,
+	customer_name text,
+	method text,
+	provider text,
+	provider_ref text,
+	purpose text,
+	invoice_number text,
+	currency text,
+	amount text,
+	bonus text,
+	customer_id uuid
+);
+
+ALTER TYPE internal.payment_export OWNER TO kassa_owner;
+
 CREATE TABLE kassa.services (
     tenant_id uuid DEFAULT (((NULLIF(current_setting('request.jwt.claims'::text, true), ''::text))::json ->> 'tenant_id'::text))::uuid NOT NULL,
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -381,6 +504,41 @@ CREATE FUNCTION api.create_webhook_endpoint(url text, event_kinds text[] DEFAULT
     AS $$…$$;
 
 ALTER FUNCTION api.create_webhook_endpoint(url text, event_kinds text[], description text) OWNER TO kassa_owner;
+
+CREATE FUNCTION api.export_credit_notes("from" date DEFAULT NULL::date, "to" date DEFAULT NULL::date) RETURNS api."text/csv"
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.export_credit_notes("from" date, "to" date) OWNER TO kassa_owner;
+
+CREATE FUNCTION api.export_datev("from" date DEFAULT NULL::date, "to" date DEFAULT NULL::date) RETURNS api."*/*"
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.export_datev("from" date, "to" date) OWNER TO kassa_owner;
+
+CREATE FUNCTION api.export_invoices("from" date DEFAULT NULL::date, "to" date DEFAULT NULL::date) RETURNS api."text/csv"
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.export_invoices("from" date, "to" date) OWNER TO kassa_owner;
+
+CREATE FUNCTION api.export_ledger("from" date DEFAULT NULL::date, "to" date DEFAULT NULL::date) RETURNS api."text/csv"
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.export_ledger("from" date, "to" date) OWNER TO kassa_owner;
+
+CREATE FUNCTION api.export_payments("from" date DEFAULT NULL::date, "to" date DEFAULT NULL::date) RETURNS api."text/csv"
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.export_payments("from" date, "to" date) OWNER TO kassa_owner;
 
 CREATE FUNCTION api.fail_payment(payment_id uuid, reason text) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1473,6 +1631,20 @@ CREATE FUNCTION internal.credited_per_line(p_tenant_id uuid, p_invoice_id uuid) 
 
 ALTER FUNCTION internal.credited_per_line(p_tenant_id uuid, p_invoice_id uuid) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.csv(p_rows anyarray) RETURNS text
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.csv(p_rows anyarray) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.csv_field(p_value text) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.csv_field(p_value text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.current_dunning_schedule(p_tenant_id uuid, p_on date) RETURNS kassa.dunning_schedules
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
@@ -1504,6 +1676,78 @@ CREATE FUNCTION internal.cycle_step(p_months integer, p_anchor date, p_date date
     AS $$…$$;
 
 ALTER FUNCTION internal.cycle_step(p_months integer, p_anchor date, p_date date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.datev_batch(p_tenant_id uuid, p_from date, p_to date) RETURNS text
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.datev_batch(p_tenant_id uuid, p_from date, p_to date) OWNER TO kassa_owner;
+
+CREATE TABLE kassa.datev_settings (
+    tenant_id uuid DEFAULT (((NULLIF(current_setting('request.jwt.claims'::text, true), ''::text))::json ->> 'tenant_id'::text))::uuid NOT NULL,
+    chart text DEFAULT 'SKR03'::text NOT NULL,
+    consultant_number integer NOT NULL,
+    client_number integer NOT NULL,
+    account_length smallint DEFAULT 4 NOT NULL,
+    fiscal_year_start smallint DEFAULT 1 NOT NULL,
+    debtor_account bigint NOT NULL,
+    bank_account bigint NOT NULL,
+    cash_account bigint,
+    CONSTRAINT datev_settings_account_length_range CHECK (((account_length >= 4) AND (account_length <= 8))),
+    CONSTRAINT datev_settings_bank_account_positive CHECK ((bank_account > 0)),
+    CONSTRAINT datev_settings_cash_account_positive CHECK ((cash_account > 0)),
+    CONSTRAINT datev_settings_chart_known CHECK ((chart = ANY (ARRAY['SKR03'::text, 'SKR04'::text]))),
+    CONSTRAINT datev_settings_chart_max_length CHECK ((char_length(chart) <= 5)),
+    CONSTRAINT datev_settings_client_number_range CHECK (((client_number >= 1) AND (client_number <= 99999))),
+    CONSTRAINT datev_settings_consultant_number_range CHECK (((consultant_number >= 1001) AND (consultant_number <= 9999999))),
+    CONSTRAINT datev_settings_debtor_account_positive CHECK ((debtor_account > 0)),
+    CONSTRAINT datev_settings_fiscal_year_start_month CHECK (((fiscal_year_start >= 1) AND (fiscal_year_start <= 12)))
+);
+
+ALTER TABLE kassa.datev_settings OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.datev_bookings(p_tenant kassa.tenants, p_setup kassa.datev_settings, p_from date, p_to date) RETURNS SETOF internal.datev_booking
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.datev_bookings(p_tenant kassa.tenants, p_setup kassa.datev_settings, p_from date, p_to date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.datev_columns() RETURNS text[]
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.datev_columns() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.datev_document_number(p_number text) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.datev_document_number(p_number text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.datev_documents(p_tenant_id uuid, p_from date, p_to date) RETURNS SETOF internal.datev_document
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.datev_documents(p_tenant_id uuid, p_from date, p_to date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.datev_setup(p_tenant kassa.tenants, p_from date, p_to date) RETURNS kassa.datev_settings
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.datev_setup(p_tenant kassa.tenants, p_from date, p_to date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.datev_text(p_value text, p_length integer) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.datev_text(p_value text, p_length integer) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.debit_order_batch_uploading(p_tenant uuid, p_batch uuid, p_items uuid[], p_reason text) RETURNS kassa.debit_order_batches
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1705,6 +1949,41 @@ CREATE FUNCTION internal.events_cursor(OUT xact_id xid8, OUT id bigint) RETURNS 
     AS $$…$$;
 
 ALTER FUNCTION internal.events_cursor(OUT xact_id xid8, OUT id bigint) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.export_credit_notes(p_tenant_id uuid, p_from date, p_to date) RETURNS SETOF internal.credit_note_export
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.export_credit_notes(p_tenant_id uuid, p_from date, p_to date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.export_invoices(p_tenant_id uuid, p_from date, p_to date) RETURNS SETOF internal.invoice_export
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.export_invoices(p_tenant_id uuid, p_from date, p_to date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.export_ledger(p_tenant_id uuid, p_from date, p_to date) RETURNS SETOF internal.ledger_export
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.export_ledger(p_tenant_id uuid, p_from date, p_to date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.export_payments(p_tenant_id uuid, p_from date, p_to date) RETURNS SETOF internal.payment_export
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.export_payments(p_tenant_id uuid, p_from date, p_to date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.export_tenant(p_tenant_id uuid, p_from date, p_to date) RETURNS kassa.tenants
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.export_tenant(p_tenant_id uuid, p_from date, p_to date) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.fail_interrupted_job_runs() RETURNS integer
     LANGUAGE sql SECURITY DEFINER
@@ -2040,6 +2319,13 @@ CREATE FUNCTION internal.list_tenants() RETURNS TABLE(id uuid, slug text, legal_
 
 ALTER FUNCTION internal.list_tenants() OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.local_midnight(p_day date, p_timezone text) RETURNS timestamp with time zone
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.local_midnight(p_day date, p_timezone text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.lock_debit_order_batch(p_tenant uuid, p_batch uuid) RETURNS kassa.debit_order_batches
     LANGUAGE plpgsql
     SET search_path TO ''
@@ -2154,6 +2440,13 @@ CREATE FUNCTION internal.log_message_attempt() RETURNS trigger
 
 ALTER FUNCTION internal.log_message_attempt() OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.major_units(p_amount bigint, p_exponent smallint, p_separator text DEFAULT '.'::text) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.major_units(p_amount bigint, p_exponent smallint, p_separator text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.make_append_only(p_table regclass, p_code text, p_message text, p_hint text) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO ''
@@ -2215,6 +2508,13 @@ CREATE FUNCTION internal.move_service(p_service kassa.services, p_action text, p
     AS $$…$$;
 
 ALTER FUNCTION internal.move_service(p_service kassa.services, p_action text, p_on date, p_price_version_id uuid, p_suspension_reason text, OUT service kassa.services, OUT charged boolean) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.name_download(p_kind text, p_from date, p_to date, p_type text DEFAULT NULL::text) RETURNS void
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.name_download(p_kind text, p_from date, p_to date, p_type text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.netcash_account_ref(p_method uuid) RETURNS text
     LANGUAGE sql IMMUTABLE
@@ -2333,6 +2633,13 @@ CREATE FUNCTION internal.parse_usage_instant(p_text text) RETURNS timestamp with
     AS $$…$$;
 
 ALTER FUNCTION internal.parse_usage_instant(p_text text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.party_name(p_party jsonb) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.party_name(p_party jsonb) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.pause_dunning(p_tenant_id uuid, p_customer_id uuid, p_invoice_id uuid, p_reason text, p_until date, p_actor text) RETURNS kassa.dunning_pauses
     LANGUAGE plpgsql SECURITY DEFINER
@@ -3443,6 +3750,63 @@ CREATE VIEW api.customers WITH (security_invoker='true') AS
    FROM kassa.customers c;
 
 ALTER TABLE api.customers OWNER TO kassa_owner;
+
+CREATE TABLE kassa.datev_debtor_accounts (
+    tenant_id uuid DEFAULT (((NULLIF(current_setting('request.jwt.claims'::text, true), ''::text))::json ->> 'tenant_id'::text))::uuid NOT NULL,
+    customer_id uuid NOT NULL,
+    account bigint NOT NULL,
+    CONSTRAINT datev_debtor_accounts_account_positive CHECK ((account > 0))
+);
+
+ALTER TABLE kassa.datev_debtor_accounts OWNER TO kassa_owner;
+
+CREATE VIEW api.datev_debtor_accounts WITH (security_invoker='true') AS
+ SELECT datev_debtor_accounts.tenant_id,
+    datev_debtor_accounts.customer_id,
+    datev_debtor_accounts.account
+   FROM kassa.datev_debtor_accounts;
+
+ALTER TABLE api.datev_debtor_accounts OWNER TO kassa_owner;
+
+CREATE TABLE kassa.datev_revenue_accounts (
+    tenant_id uuid DEFAULT (((NULLIF(current_setting('request.jwt.claims'::text, true), ''::text))::json ->> 'tenant_id'::text))::uuid NOT NULL,
+    vat_category text NOT NULL,
+    vat_rate numeric(5,2) NOT NULL,
+    account bigint NOT NULL,
+    tax_key text,
+    CONSTRAINT datev_revenue_accounts_account_positive CHECK ((account > 0)),
+    CONSTRAINT datev_revenue_accounts_tax_key_format CHECK ((tax_key ~ '^[0-9]{1,4}$'::text)),
+    CONSTRAINT datev_revenue_accounts_tax_key_max_length CHECK ((char_length(tax_key) <= 4)),
+    CONSTRAINT datev_revenue_accounts_vat_category_max_length CHECK ((char_length(vat_category) <= 32)),
+    CONSTRAINT datev_revenue_accounts_vat_rate_finite CHECK ((vat_rate <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
+    CONSTRAINT datev_revenue_accounts_vat_rate_range CHECK (((vat_rate >= (0)::numeric) AND (vat_rate < (100)::numeric)))
+);
+
+ALTER TABLE kassa.datev_revenue_accounts OWNER TO kassa_owner;
+
+CREATE VIEW api.datev_revenue_accounts WITH (security_invoker='true') AS
+ SELECT datev_revenue_accounts.tenant_id,
+    datev_revenue_accounts.vat_category,
+    datev_revenue_accounts.vat_rate,
+    datev_revenue_accounts.account,
+    datev_revenue_accounts.tax_key
+   FROM kassa.datev_revenue_accounts;
+
+ALTER TABLE api.datev_revenue_accounts OWNER TO kassa_owner;
+
+CREATE VIEW api.datev_settings WITH (security_invoker='true') AS
+ SELECT datev_settings.tenant_id,
+    datev_settings.chart,
+    datev_settings.consultant_number,
+    datev_settings.client_number,
+    datev_settings.account_length,
+    datev_settings.fiscal_year_start,
+    datev_settings.debtor_account,
+    datev_settings.bank_account,
+    datev_settings.cash_account
+   FROM kassa.datev_settings;
+
+ALTER TABLE api.datev_settings OWNER TO kassa_owner;
 
 CREATE VIEW api.debit_order_batches WITH (security_invoker='true') AS
  SELECT b.id,
@@ -4869,6 +5233,15 @@ ALTER TABLE ONLY kassa.customers
 ALTER TABLE ONLY kassa.customers
     ADD CONSTRAINT customers_pkey PRIMARY KEY (tenant_id, id);
 
+ALTER TABLE ONLY kassa.datev_debtor_accounts
+    ADD CONSTRAINT datev_debtor_accounts_pkey PRIMARY KEY (tenant_id, customer_id);
+
+ALTER TABLE ONLY kassa.datev_revenue_accounts
+    ADD CONSTRAINT datev_revenue_accounts_pkey PRIMARY KEY (tenant_id, vat_category, vat_rate);
+
+ALTER TABLE ONLY kassa.datev_settings
+    ADD CONSTRAINT datev_settings_pkey PRIMARY KEY (tenant_id);
+
 ALTER TABLE ONLY kassa.debit_order_batches
     ADD CONSTRAINT debit_order_batches_one_per_day UNIQUE (tenant_id, submission_date);
 
@@ -5219,6 +5592,12 @@ CREATE TRIGGER count_rows BEFORE DELETE OR UPDATE ON api.bonus_tiers FOR EACH ST
 
 CREATE TRIGGER count_rows BEFORE DELETE OR UPDATE ON api.customers FOR EACH STATEMENT EXECUTE FUNCTION internal.start_row_count();
 
+CREATE TRIGGER count_rows BEFORE DELETE OR UPDATE ON api.datev_debtor_accounts FOR EACH STATEMENT EXECUTE FUNCTION internal.start_row_count();
+
+CREATE TRIGGER count_rows BEFORE DELETE OR UPDATE ON api.datev_revenue_accounts FOR EACH STATEMENT EXECUTE FUNCTION internal.start_row_count();
+
+CREATE TRIGGER count_rows BEFORE DELETE OR UPDATE ON api.datev_settings FOR EACH STATEMENT EXECUTE FUNCTION internal.start_row_count();
+
 CREATE TRIGGER count_rows BEFORE DELETE OR UPDATE ON api.document_settings FOR EACH STATEMENT EXECUTE FUNCTION internal.start_row_count();
 
 CREATE TRIGGER count_rows BEFORE DELETE OR UPDATE ON api.invoices FOR EACH STATEMENT EXECUTE FUNCTION internal.start_row_count();
@@ -5242,6 +5621,12 @@ CREATE TRIGGER write_one_row INSTEAD OF DELETE OR UPDATE ON api.billing_settings
 CREATE TRIGGER write_one_row INSTEAD OF DELETE OR UPDATE ON api.bonus_tiers FOR EACH ROW EXECUTE FUNCTION internal.write_one_row('kassa.bonus_tiers', '{}');
 
 CREATE TRIGGER write_one_row INSTEAD OF DELETE OR UPDATE ON api.customers FOR EACH ROW EXECUTE FUNCTION internal.write_one_row('kassa.customers', '{}');
+
+CREATE TRIGGER write_one_row INSTEAD OF DELETE OR UPDATE ON api.datev_debtor_accounts FOR EACH ROW EXECUTE FUNCTION internal.write_one_row('kassa.datev_debtor_accounts', '{}');
+
+CREATE TRIGGER write_one_row INSTEAD OF DELETE OR UPDATE ON api.datev_revenue_accounts FOR EACH ROW EXECUTE FUNCTION internal.write_one_row('kassa.datev_revenue_accounts', '{}');
+
+CREATE TRIGGER write_one_row INSTEAD OF DELETE OR UPDATE ON api.datev_settings FOR EACH ROW EXECUTE FUNCTION internal.write_one_row('kassa.datev_settings', '{}');
 
 CREATE TRIGGER write_one_row INSTEAD OF DELETE OR UPDATE ON api.document_settings FOR EACH ROW EXECUTE FUNCTION internal.write_one_row('kassa.document_settings', '{}');
 
@@ -5290,6 +5675,12 @@ CREATE TRIGGER audit_delete AFTER DELETE ON kassa.credit_note_vat_totals REFEREN
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.credit_notes REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
 
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.customers REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.datev_debtor_accounts REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'customer_id');
+
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.datev_revenue_accounts REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'vat_category', 'vat_rate');
+
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.datev_settings REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'tenant_id');
 
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.debit_order_batches REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
 
@@ -5355,6 +5746,12 @@ CREATE TRIGGER audit_insert AFTER INSERT ON kassa.credit_notes REFERENCING NEW T
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.customers REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
 
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.datev_debtor_accounts REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'customer_id');
+
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.datev_revenue_accounts REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'vat_category', 'vat_rate');
+
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.datev_settings REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'tenant_id');
+
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.debit_order_batches REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.debit_order_items REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
@@ -5418,6 +5815,12 @@ CREATE TRIGGER audit_update AFTER UPDATE ON kassa.credit_note_vat_totals REFEREN
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.credit_notes REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.customers REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.datev_debtor_accounts REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'customer_id');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.datev_revenue_accounts REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'vat_category', 'vat_rate');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.datev_settings REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'tenant_id');
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.debit_order_batches REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
 
@@ -5580,6 +5983,15 @@ ALTER TABLE ONLY kassa.credit_notes
 
 ALTER TABLE ONLY kassa.customers
     ADD CONSTRAINT customers_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
+
+ALTER TABLE ONLY kassa.datev_debtor_accounts
+    ADD CONSTRAINT datev_debtor_accounts_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
+
+ALTER TABLE ONLY kassa.datev_revenue_accounts
+    ADD CONSTRAINT datev_revenue_accounts_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
+
+ALTER TABLE ONLY kassa.datev_settings
+    ADD CONSTRAINT datev_settings_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
 
 ALTER TABLE ONLY kassa.debit_order_batches
     ADD CONSTRAINT debit_order_batches_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
@@ -5953,6 +6365,12 @@ CREATE POLICY customer_update ON kassa.customers FOR UPDATE TO customer USING ((
 
 ALTER TABLE kassa.customers ENABLE ROW LEVEL SECURITY;
 
+ALTER TABLE kassa.datev_debtor_accounts ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.datev_revenue_accounts ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.datev_settings ENABLE ROW LEVEL SECURITY;
+
 ALTER TABLE kassa.debit_order_batches ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.debit_order_items ENABLE ROW LEVEL SECURITY;
@@ -6026,6 +6444,12 @@ ALTER TABLE kassa.service_actions ENABLE ROW LEVEL SECURITY;
 ALTER TABLE kassa.services ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY staff_all ON kassa.bonus_tiers TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_all ON kassa.datev_debtor_accounts TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_all ON kassa.datev_revenue_accounts TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_all ON kassa.datev_settings TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 CREATE POLICY staff_all ON kassa.document_settings TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
@@ -6314,6 +6738,21 @@ GRANT ALL ON FUNCTION api.create_payment_link(invoice_id uuid) TO staff;
 
 REVOKE ALL ON FUNCTION api.create_webhook_endpoint(url text, event_kinds text[], description text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.create_webhook_endpoint(url text, event_kinds text[], description text) TO staff;
+
+REVOKE ALL ON FUNCTION api.export_credit_notes("from" date, "to" date) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.export_credit_notes("from" date, "to" date) TO staff;
+
+REVOKE ALL ON FUNCTION api.export_datev("from" date, "to" date) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.export_datev("from" date, "to" date) TO staff;
+
+REVOKE ALL ON FUNCTION api.export_invoices("from" date, "to" date) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.export_invoices("from" date, "to" date) TO staff;
+
+REVOKE ALL ON FUNCTION api.export_ledger("from" date, "to" date) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.export_ledger("from" date, "to" date) TO staff;
+
+REVOKE ALL ON FUNCTION api.export_payments("from" date, "to" date) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.export_payments("from" date, "to" date) TO staff;
 
 REVOKE ALL ON FUNCTION api.fail_payment(payment_id uuid, reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.fail_payment(payment_id uuid, reason text) TO staff;
@@ -6736,6 +7175,12 @@ REVOKE ALL ON FUNCTION internal.credit_unbilled_credit(p_tenant_id uuid, p_charg
 
 REVOKE ALL ON FUNCTION internal.credited_per_line(p_tenant_id uuid, p_invoice_id uuid) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.csv(p_rows anyarray) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.csv(p_rows anyarray) TO staff;
+
+REVOKE ALL ON FUNCTION internal.csv_field(p_value text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.csv_field(p_value text) TO staff;
+
 REVOKE ALL ON FUNCTION internal.current_dunning_schedule(p_tenant_id uuid, p_on date) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.customer_transition(p_tenant_id uuid, p_customer_id uuid, p_action text, p_reason text) FROM PUBLIC;
@@ -6745,6 +7190,45 @@ REVOKE ALL ON FUNCTION internal.cycle_date(p_day integer, p_months integer, p_an
 REVOKE ALL ON FUNCTION internal.cycle_date_after(p_day integer, p_months integer, p_anchor date, p_after date) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.cycle_step(p_months integer, p_anchor date, p_date date) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.datev_batch(p_tenant_id uuid, p_from date, p_to date) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.datev_batch(p_tenant_id uuid, p_from date, p_to date) TO staff;
+
+GRANT SELECT,INSERT,DELETE ON TABLE kassa.datev_settings TO staff;
+
+GRANT UPDATE(chart) ON TABLE kassa.datev_settings TO staff;
+
+GRANT UPDATE(consultant_number) ON TABLE kassa.datev_settings TO staff;
+
+GRANT UPDATE(client_number) ON TABLE kassa.datev_settings TO staff;
+
+GRANT UPDATE(account_length) ON TABLE kassa.datev_settings TO staff;
+
+GRANT UPDATE(fiscal_year_start) ON TABLE kassa.datev_settings TO staff;
+
+GRANT UPDATE(debtor_account) ON TABLE kassa.datev_settings TO staff;
+
+GRANT UPDATE(bank_account) ON TABLE kassa.datev_settings TO staff;
+
+GRANT UPDATE(cash_account) ON TABLE kassa.datev_settings TO staff;
+
+REVOKE ALL ON FUNCTION internal.datev_bookings(p_tenant kassa.tenants, p_setup kassa.datev_settings, p_from date, p_to date) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.datev_bookings(p_tenant kassa.tenants, p_setup kassa.datev_settings, p_from date, p_to date) TO staff;
+
+REVOKE ALL ON FUNCTION internal.datev_columns() FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.datev_columns() TO staff;
+
+REVOKE ALL ON FUNCTION internal.datev_document_number(p_number text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.datev_document_number(p_number text) TO staff;
+
+REVOKE ALL ON FUNCTION internal.datev_documents(p_tenant_id uuid, p_from date, p_to date) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.datev_documents(p_tenant_id uuid, p_from date, p_to date) TO staff;
+
+REVOKE ALL ON FUNCTION internal.datev_setup(p_tenant kassa.tenants, p_from date, p_to date) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.datev_setup(p_tenant kassa.tenants, p_from date, p_to date) TO staff;
+
+REVOKE ALL ON FUNCTION internal.datev_text(p_value text, p_length integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.datev_text(p_value text, p_length integer) TO staff;
 
 REVOKE ALL ON FUNCTION internal.debit_order_batch_uploading(p_tenant uuid, p_batch uuid, p_items uuid[], p_reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.debit_order_batch_uploading(p_tenant uuid, p_batch uuid, p_items uuid[], p_reason text) TO kassa_worker;
@@ -6820,6 +7304,21 @@ GRANT ALL ON FUNCTION internal.events_after(p_xact_id xid8, p_id bigint, p_limit
 
 REVOKE ALL ON FUNCTION internal.events_cursor(OUT xact_id xid8, OUT id bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.events_cursor(OUT xact_id xid8, OUT id bigint) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.export_credit_notes(p_tenant_id uuid, p_from date, p_to date) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.export_credit_notes(p_tenant_id uuid, p_from date, p_to date) TO staff;
+
+REVOKE ALL ON FUNCTION internal.export_invoices(p_tenant_id uuid, p_from date, p_to date) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.export_invoices(p_tenant_id uuid, p_from date, p_to date) TO staff;
+
+REVOKE ALL ON FUNCTION internal.export_ledger(p_tenant_id uuid, p_from date, p_to date) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.export_ledger(p_tenant_id uuid, p_from date, p_to date) TO staff;
+
+REVOKE ALL ON FUNCTION internal.export_payments(p_tenant_id uuid, p_from date, p_to date) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.export_payments(p_tenant_id uuid, p_from date, p_to date) TO staff;
+
+REVOKE ALL ON FUNCTION internal.export_tenant(p_tenant_id uuid, p_from date, p_to date) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.export_tenant(p_tenant_id uuid, p_from date, p_to date) TO staff;
 
 REVOKE ALL ON FUNCTION internal.fail_interrupted_job_runs() FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.fail_interrupted_job_runs() TO kassa_worker;
@@ -6981,6 +7480,9 @@ REVOKE ALL ON FUNCTION internal.link_token_hash(p_token text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION internal.list_tenants() FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.list_tenants() TO kassa_worker;
 
+REVOKE ALL ON FUNCTION internal.local_midnight(p_day date, p_timezone text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.local_midnight(p_day date, p_timezone text) TO staff;
+
 REVOKE ALL ON FUNCTION internal.lock_debit_order_batch(p_tenant uuid, p_batch uuid) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.lock_invoice_to_credit(p_tenant_id uuid, p_invoice_id uuid, p_settlement text, p_issued_on date) FROM PUBLIC;
@@ -7001,6 +7503,9 @@ REVOKE ALL ON FUNCTION internal.lock_payment_method(p_tenant uuid, p_method uuid
 REVOKE ALL ON FUNCTION internal.lock_service_to_transition(p_tenant_id uuid, p_service_id uuid, p_action text, p_on date) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.log_message_attempt() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.major_units(p_amount bigint, p_exponent smallint, p_separator text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.major_units(p_amount bigint, p_exponent smallint, p_separator text) TO staff;
 
 REVOKE ALL ON FUNCTION internal.make_append_only(p_table regclass, p_code text, p_message text, p_hint text) FROM PUBLIC;
 
@@ -7024,6 +7529,9 @@ REVOKE ALL ON FUNCTION internal.money_text(p_tenant_id uuid, p_amount bigint) FR
 REVOKE ALL ON FUNCTION internal.month_index(p_date date) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.move_service(p_service kassa.services, p_action text, p_on date, p_price_version_id uuid, p_suspension_reason text, OUT service kassa.services, OUT charged boolean) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.name_download(p_kind text, p_from date, p_to date, p_type text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.name_download(p_kind text, p_from date, p_to date, p_type text) TO staff;
 
 REVOKE ALL ON FUNCTION internal.netcash_account_ref(p_method uuid) FROM PUBLIC;
 
@@ -7061,6 +7569,9 @@ REVOKE ALL ON FUNCTION internal.overdue_amount(p_tenant_id uuid, p_customer_id u
 REVOKE ALL ON FUNCTION internal.own_rows(p_column text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.parse_usage_instant(p_text text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.party_name(p_party jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.party_name(p_party jsonb) TO staff;
 
 REVOKE ALL ON FUNCTION internal.pause_dunning(p_tenant_id uuid, p_customer_id uuid, p_invoice_id uuid, p_reason text, p_until date, p_actor text) FROM PUBLIC;
 
@@ -7425,6 +7936,44 @@ GRANT INSERT(vat_number),UPDATE(vat_number) ON TABLE api.customers TO staff;
 
 GRANT INSERT(locale),UPDATE(locale) ON TABLE api.customers TO staff;
 GRANT UPDATE(locale) ON TABLE api.customers TO customer;
+
+GRANT SELECT,INSERT,DELETE ON TABLE kassa.datev_debtor_accounts TO staff;
+
+GRANT UPDATE(account) ON TABLE kassa.datev_debtor_accounts TO staff;
+
+GRANT SELECT,INSERT,DELETE ON TABLE api.datev_debtor_accounts TO staff;
+
+GRANT UPDATE(account) ON TABLE api.datev_debtor_accounts TO staff;
+
+GRANT SELECT,INSERT,DELETE ON TABLE kassa.datev_revenue_accounts TO staff;
+
+GRANT UPDATE(account) ON TABLE kassa.datev_revenue_accounts TO staff;
+
+GRANT UPDATE(tax_key) ON TABLE kassa.datev_revenue_accounts TO staff;
+
+GRANT SELECT,INSERT,DELETE ON TABLE api.datev_revenue_accounts TO staff;
+
+GRANT UPDATE(account) ON TABLE api.datev_revenue_accounts TO staff;
+
+GRANT UPDATE(tax_key) ON TABLE api.datev_revenue_accounts TO staff;
+
+GRANT SELECT,INSERT,DELETE ON TABLE api.datev_settings TO staff;
+
+GRANT UPDATE(chart) ON TABLE api.datev_settings TO staff;
+
+GRANT UPDATE(consultant_number) ON TABLE api.datev_settings TO staff;
+
+GRANT UPDATE(client_number) ON TABLE api.datev_settings TO staff;
+
+GRANT UPDATE(account_length) ON TABLE api.datev_settings TO staff;
+
+GRANT UPDATE(fiscal_year_start) ON TABLE api.datev_settings TO staff;
+
+GRANT UPDATE(debtor_account) ON TABLE api.datev_settings TO staff;
+
+GRANT UPDATE(bank_account) ON TABLE api.datev_settings TO staff;
+
+GRANT UPDATE(cash_account) ON TABLE api.datev_settings TO staff;
 
 GRANT SELECT ON TABLE api.debit_order_batches TO staff;
 

@@ -270,6 +270,31 @@ def cmd_tenant(args, settings):
         sys.exit(f"kassa tenant {args.tenant_command}: {error.diag.message_primary or error}")
 
 
+# What `kassa export` writes: the SQL of the API's exports (db/functions/390_exports.sql), run
+# as the owner for the tenant named; the CSV kinds as UTF-8, the DATEV batch as Windows-1252.
+EXPORTS = {kind: f"SELECT convert_to(internal.csv(ARRAY(SELECT e FROM internal.export_{kind}(%s, %s, %s) e)), 'UTF8')"
+           for kind in ("invoices", "credit_notes", "payments", "ledger")}
+EXPORTS["datev"] = "SELECT convert_to(internal.datev_batch(%s, %s, %s), 'WIN1252')"
+
+
+def cmd_export(args, settings):
+    """One export of a tenant's period, to a file or standard output; a refusal is one line."""
+    import psycopg
+    try:
+        with psycopg.connect(settings.database_url) as conn:
+            document = conn.execute(EXPORTS[args.kind], [args.tenant, args.from_, args.to]).fetchone()[0]
+    except psycopg.errors.DatabaseError as error:  # a refusal P0G… names its code and what to do
+        if not (error.diag.sqlstate or "").startswith("P0"):
+            raise
+        sys.exit(f"kassa export {args.kind}: {error.diag.message_primary} ({error.diag.sqlstate})"
+                 + (f"; {error.diag.message_hint}" if error.diag.message_hint else ""))
+    if args.output:
+        Path(args.output).write_bytes(document)
+        print(f"kassa export {args.kind}: wrote {args.output} ({len(document)} bytes)", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(document)
+
+
 def vat_rate(text: str) -> tuple[str, str]:
     category, equals, rate = text.partition("=")
     if not equals:
@@ -373,6 +398,14 @@ def parser() -> argparse.ArgumentParser:
     smtp_profile.add_argument("tenant", metavar="SLUG|ID")
     smtp_profile.add_argument("profile", nargs="?", help="a profile's name (none: the platform's SMTP settings)")
     tenant.set_defaults(func=cmd_tenant)
+    export = sub.add_parser("export", help="a tenant's invoices, credit notes, payments, ledger (CSV) or DATEV batch"
+                            " for a period of its calendar (docs/exports.md)")
+    export.add_argument("kind", choices=list(EXPORTS))
+    export.add_argument("--tenant", required=True, type=parse_uuid, help="the tenant's id")
+    export.add_argument("--from", dest="from_", required=True, type=parse_date, metavar="YYYY-MM-DD", help="first day")
+    export.add_argument("--to", required=True, type=parse_date, metavar="YYYY-MM-DD", help="last day")
+    export.add_argument("--output", help="write to this file (default: standard output)")
+    export.set_defaults(func=cmd_export)
     test = sub.add_parser("test", help="run every test on a throw-away database")
     test.add_argument("pytest_args", nargs=argparse.REMAINDER)
     test.set_defaults(func=cmd_test)
