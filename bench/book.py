@@ -19,9 +19,10 @@ def load(conn: psycopg.Connection, tenants: int, services_per_tenant: int, due: 
     with conn.transaction():
         conn.execute("""
           INSERT INTO kassa.tenants (id, slug, name, legal_name, country, currency, prices_include_vat,
-                                     date_window_back_days)
+                                     date_window_back_days, street, postcode, city, vat_number)
           SELECT t, 'book-' || replace(t::text, '-', ''), 'Book ' || t, 'Book ' || t || ' Ltd', 'ZA', 'ZAR', true,
-                 3660  -- a migrated book: its history lies years back
+                 3660,  -- a migrated book: its history lies years back
+                 '1 Book Street', '8001', 'Cape Town', '4000000000'  -- what its (abridged) tax invoices name
             FROM unnest(%(ids)s::uuid[]) t""", {"ids": ids})
         conn.execute("INSERT INTO kassa.vat_rates (tenant_id, category, rate)"
                      " SELECT t, 'standard', 15 FROM unnest(%(ids)s::uuid[]) t", {"ids": ids})
