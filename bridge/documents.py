@@ -3,7 +3,7 @@ statement, from what internal.document_source / internal.statement_source answer
 HTML template per kind (templates/documents/) to A4 PDF with WeasyPrint.
 
 The source is read defensively: an issued document's snapshot grows keys over time (structured
-address parts, tax_number, iban, bic, buyer_reference, document_title, per-VAT-category code and
+address parts, tax_number, iban, bic, buyer_reference, document_kind, per-VAT-rate vat_code and
 exemption_reason), and a document issued before a key existed has none. What is there is printed;
 nothing missing fails.
 
@@ -113,7 +113,7 @@ def address_lines(party: dict) -> list[str]:
     """A party's address: its structured parts when the snapshot has them, else its one line."""
     structured = [party.get("street"), party.get("street_2") or party.get("address_line_2"),
                   " ".join(p for p in (party.get("postcode"), party.get("city")) if p),
-                  party.get("country_code") if party.get("street") or party.get("city") else None]
+                  party.get("country") if party.get("street") or party.get("city") else None]
     if any(structured[:3]):
         return [line for line in structured if line]
     return [part.strip() for part in str(party.get("address") or "").replace("\n", ",").split(",") if part.strip()]
@@ -146,7 +146,7 @@ def render_html(source: dict, variant: str = "original") -> str:
                "supplier_ids": party_ids(supplier, write), "recipient_ids": party_ids(recipient, write),
                "accent": source.get("accent_colour") or "#1a5fb4", "logo": source.get("logo"),
                "included_rates": ", ".join(write.rate(row["vat_rate"]) for row in source.get("vat") or []),
-               "reverse_charge": any(row.get("code") == "AE" or row.get("vat_category") == "reverse_charge"
+               "reverse_charge": any(row.get("vat_code") == "AE" or row.get("vat_category") == "reverse_charge"
                                      for row in source.get("vat") or [])}
     return TEMPLATES.get_template(TEMPLATE_OF[source["kind"]]).render(context)
 

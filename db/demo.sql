@@ -1,14 +1,21 @@
 -- Demo data loaded by `make up` into an empty database. Fixed ids, so printed tokens and the
 -- README's curl examples keep working.
-INSERT INTO kassa.tenants (id, slug, name, legal_name, address, vat_number, country, currency,
-                           prices_include_vat, timezone, locale, payment_terms_days)
+-- Each tenant with what its documents print (docs/documents.md): address in parts, VAT number,
+-- Steuernummer in Germany, company registration, and the bank account for EFT (IBAN/BIC).
+INSERT INTO kassa.tenants (id, slug, name, legal_name, address, street, postcode, city, vat_number, tax_number,
+                           registration_number, iban, bic, country, currency, prices_include_vat, timezone, locale,
+                           payment_terms_days)
 VALUES
   ('11111111-1111-4111-8111-111111111111', 'lekker-fibre', 'Lekker Fibre', 'Lekker Fibre (Pty) Ltd',
-   '12 Long Street, Cape Town, 8001', '4123456789', 'ZA', 'ZAR', true, 'Africa/Johannesburg', 'en_ZA', 7),
+   '12 Long Street, Cape Town, 8001', '12 Long Street', '8001', 'Cape Town', '4123456789', NULL, '2019/123456/07',
+   NULL, NULL, 'ZA', 'ZAR', true, 'Africa/Johannesburg', 'en_ZA', 7),
   ('22222222-2222-4222-8222-222222222222', 'rheinwelle', 'Rheinwelle Telekom', 'Rheinwelle Telekom GmbH',
-   'Rheinuferstraße 7, 40213 Düsseldorf', 'DE123456789', 'DE', 'EUR', false, 'Europe/Berlin', 'de_DE', 14),
+   'Rheinuferstraße 7, 40213 Düsseldorf', 'Rheinuferstraße 7', '40213', 'Düsseldorf', 'DE123456789', '133/5701/2345',
+   'HRB 98765, Amtsgericht Düsseldorf', 'DE89370400440532013000', 'COBADEFFXXX', 'DE', 'EUR', false, 'Europe/Berlin',
+   'de_DE', 14),
   ('33333333-3333-4333-8333-333333333333', 'samarkand-tours', 'Samarkand Tours', 'Samarkand Tours LLC',
-   'Registan Street 5, Samarkand', '301234567', 'UZ', 'UZS', true, 'Asia/Tashkent', 'en', 7);
+   'Registan Street 5, Samarkand', 'Registan Street 5', '140100', 'Samarkand', '301234567', NULL, NULL, NULL, NULL,
+   'UZ', 'UZS', true, 'Asia/Tashkent', 'en', 7);
 
 INSERT INTO kassa.vat_rates (tenant_id, category, rate) VALUES
   ('11111111-1111-4111-8111-111111111111', 'standard', 15.00),
@@ -18,19 +25,27 @@ INSERT INTO kassa.vat_rates (tenant_id, category, rate) VALUES
   ('22222222-2222-4222-8222-222222222222', 'zero', 0.00),
   ('33333333-3333-4333-8333-333333333333', 'standard', 12.00);
 
-INSERT INTO kassa.customers (tenant_id, id, type, name, company_name, email, phone, address) VALUES
+-- The business customers are VAT registered; Schmidt Logistik's orders carry its buyer reference.
+INSERT INTO kassa.customers (tenant_id, id, type, name, company_name, email, phone, address, street, postcode, city,
+                             country, vat_number, buyer_reference) VALUES
   ('11111111-1111-4111-8111-111111111111', 'a1111111-0000-4000-8000-000000000001', 'personal',
-   'Thandi Nkosi', NULL, 'thandi@example.co.za', '+27 82 555 0101', '3 Kloof Nek Road, Cape Town'),
+   'Thandi Nkosi', NULL, 'thandi@example.co.za', '+27 82 555 0101', '3 Kloof Nek Road, Cape Town',
+   '3 Kloof Nek Road', '8001', 'Cape Town', 'ZA', NULL, NULL),
   ('11111111-1111-4111-8111-111111111111', 'a1111111-0000-4000-8000-000000000002', 'business',
-   'Pieter van Wyk', 'Karoo Coffee CC', 'accounts@karoocoffee.co.za', '+27 21 555 0102', '9 Bree Street, Cape Town'),
+   'Pieter van Wyk', 'Karoo Coffee CC', 'accounts@karoocoffee.co.za', '+27 21 555 0102', '9 Bree Street, Cape Town',
+   '9 Bree Street', '8001', 'Cape Town', 'ZA', '4230198765', NULL),
   ('11111111-1111-4111-8111-111111111111', 'a1111111-0000-4000-8000-000000000003', 'personal',
-   'Ayesha Patel', NULL, 'ayesha.patel@example.co.za', '+27 83 555 0103', '21 Main Road, Durban'),
+   'Ayesha Patel', NULL, 'ayesha.patel@example.co.za', '+27 83 555 0103', '21 Main Road, Durban',
+   '21 Main Road', '4001', 'Durban', 'ZA', NULL, NULL),
   ('22222222-2222-4222-8222-222222222222', 'b2222222-0000-4000-8000-000000000001', 'business',
-   'Jana Schmidt', 'Schmidt Logistik GmbH', 'buchhaltung@schmidt-logistik.de', '+49 211 555 0201', 'Hafenstraße 1, Düsseldorf'),
+   'Jana Schmidt', 'Schmidt Logistik GmbH', 'buchhaltung@schmidt-logistik.de', '+49 211 555 0201', 'Hafenstraße 1, Düsseldorf',
+   'Hafenstraße 1', '40213', 'Düsseldorf', 'DE', 'DE298765432', 'BANF-4500012345'),
   ('22222222-2222-4222-8222-222222222222', 'b2222222-0000-4000-8000-000000000002', 'personal',
-   'Lukas Becker', NULL, 'lukas.becker@example.de', '+49 170 555 0202', 'Königsallee 20, Düsseldorf'),
+   'Lukas Becker', NULL, 'lukas.becker@example.de', '+49 170 555 0202', 'Königsallee 20, Düsseldorf',
+   'Königsallee 20', '40212', 'Düsseldorf', 'DE', NULL, NULL),
   ('33333333-3333-4333-8333-333333333333', 'c3333333-0000-4000-8000-000000000001', 'personal',
-   'Emma Walker', NULL, 'emma.walker@example.com', '+44 20 5550 0301', '14 Mill Lane, Bristol');
+   'Emma Walker', NULL, 'emma.walker@example.com', '+44 20 5550 0301', '14 Mill Lane, Bristol',
+   '14 Mill Lane', 'BS1 4DJ', 'Bristol', 'GB', NULL, NULL);
 
 -- Catalog: a fibre plan and an installation fee in Cape Town, a SIP trunk in Düsseldorf.
 INSERT INTO kassa.products (tenant_id, id, code, name, kind) VALUES
@@ -86,3 +101,32 @@ SELECT internal.add_invoice_line('33333333-3333-4333-8333-333333333333', i.id, '
 SELECT internal.finalise_invoices('33333333-3333-4333-8333-333333333333',
                                   ARRAY(SELECT id FROM kassa.invoices WHERE tenant_id = '33333333-3333-4333-8333-333333333333'),
                                   internal.tenant_today('33333333-3333-4333-8333-333333333333'));
+
+-- Beside the small invoices of the run (a German small-amount invoice, South African abridged
+-- tax invoices), one full invoice each: Rheinwelle's to Schmidt Logistik over €250 (§14(4) UStG,
+-- naming the customer's address and VAT number) and Lekker Fibre's to Karoo Coffee over R5,000
+-- (a full tax invoice, s20(4) VAT Act, to a VAT-registered business).
+SELECT set_config('request.jwt.claims',
+                  '{"role": "staff", "tenant_id": "22222222-2222-4222-8222-222222222222", "sub": "demo-loader"}', true);
+SELECT internal.add_invoice_line(i.tenant_id, i.id, l.description, l.price, l.quantity, 'standard', NULL, NULL)
+  FROM internal.create_invoice('22222222-2222-4222-8222-222222222222', 'b2222222-0000-4000-8000-000000000001',
+                               'Auftrag 2026-117', NULL, NULL,
+                               internal.tenant_today('22222222-2222-4222-8222-222222222222') - 5) i,
+       (VALUES (1, 'Glasfaser-Standleitung 1 Gbit/s, Einrichtung', 89000, 1),     -- € 890.00 plus VAT
+               (2, 'Managed Router, Miete je Monat', 2000, 12)) AS l (n, description, price, quantity)  -- 12 x € 20.00
+ ORDER BY l.n;
+SELECT internal.finalise_invoices('22222222-2222-4222-8222-222222222222',
+                                  ARRAY(SELECT id FROM kassa.invoices WHERE tenant_id = '22222222-2222-4222-8222-222222222222'
+                                                                        AND status = 'draft'),
+                                  internal.tenant_today('22222222-2222-4222-8222-222222222222'));
+SELECT set_config('request.jwt.claims',
+                  '{"role": "staff", "tenant_id": "11111111-1111-4111-8111-111111111111", "sub": "demo-loader"}', true);
+SELECT internal.add_invoice_line(i.tenant_id, i.id, 'Fibre 1 Gbps business upgrade: installation and router',
+                                 862500, 1, 'standard', NULL, NULL)  -- R 8,625.00 incl. VAT
+  FROM internal.create_invoice('11111111-1111-4111-8111-111111111111', 'a1111111-0000-4000-8000-000000000002',
+                               'Quote Q-2026-031', NULL, NULL,
+                               internal.tenant_today('11111111-1111-4111-8111-111111111111') - 3) i;
+SELECT internal.finalise_invoices('11111111-1111-4111-8111-111111111111',
+                                  ARRAY(SELECT id FROM kassa.invoices WHERE tenant_id = '11111111-1111-4111-8111-111111111111'
+                                                                        AND status = 'draft'),
+                                  internal.tenant_today('11111111-1111-4111-8111-111111111111'));

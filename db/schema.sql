@@ -316,10 +316,18 @@ CREATE TABLE kassa.customers (
     status_reason text,
     locale text,
     auto_pay boolean DEFAULT false NOT NULL,
+    street text,
+    postcode text,
+    city text,
+    country character(2) NOT NULL,
+    buyer_reference text,
     CONSTRAINT customers_account_number_max_length CHECK ((char_length(account_number) <= 64)),
     CONSTRAINT customers_address_max_length CHECK ((char_length(address) <= 1000)),
+    CONSTRAINT customers_buyer_reference_max_length CHECK ((char_length(buyer_reference) <= 200)),
+    CONSTRAINT customers_city_max_length CHECK ((char_length(city) <= 100)),
     CONSTRAINT customers_closed_has_date CHECK (((status = 'closed'::text) = (closed_at IS NOT NULL))),
     CONSTRAINT customers_company_name_max_length CHECK ((char_length(company_name) <= 200)),
+    CONSTRAINT customers_country_format CHECK ((country ~ '^[A-Z]{2}$'::text)),
     CONSTRAINT customers_email_format CHECK ((email ~* '^[^@\s]+@[^@\s]+\.[^@\s]+$'::text)),
     CONSTRAINT customers_email_max_length CHECK ((char_length(email) <= 254)),
     CONSTRAINT customers_locale_known CHECK ((locale ~ '^(en|de)(_[A-Z]{2})?$'::text)),
@@ -328,10 +336,12 @@ CREATE TABLE kassa.customers (
     CONSTRAINT customers_name_not_blank CHECK ((name ~ '[^[:space:]\u0085\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]'::text)),
     CONSTRAINT customers_phone_format CHECK ((phone ~ '^\+?[0-9 ()-]{6,20}$'::text)),
     CONSTRAINT customers_phone_max_length CHECK ((char_length(phone) <= 32)),
+    CONSTRAINT customers_postcode_max_length CHECK ((char_length(postcode) <= 20)),
     CONSTRAINT customers_status_known CHECK ((status = ANY (ARRAY['active'::text, 'suspended'::text, 'closed'::text]))),
     CONSTRAINT customers_status_max_length CHECK ((char_length(status) <= 32)),
     CONSTRAINT customers_status_reason_max_length CHECK ((char_length(status_reason) <= 500)),
     CONSTRAINT customers_status_reason_not_blank CHECK ((status_reason ~ '[^[:space:]\u0085\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]'::text)),
+    CONSTRAINT customers_street_max_length CHECK ((char_length(street) <= 200)),
     CONSTRAINT customers_type_known CHECK ((type = ANY (ARRAY['personal'::text, 'business'::text]))),
     CONSTRAINT customers_type_max_length CHECK ((char_length(type) <= 32)),
     CONSTRAINT customers_vat_number_max_length CHECK ((char_length(vat_number) <= 50))
@@ -383,6 +393,9 @@ CREATE TABLE kassa.credit_notes (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     supplier jsonb,
     recipient jsonb,
+    invoice_number text,
+    invoice_issued_on date,
+    CONSTRAINT credit_notes_invoice_number_max_length CHECK ((char_length(invoice_number) <= 64)),
     CONSTRAINT credit_notes_number_max_length CHECK ((char_length(number) <= 64)),
     CONSTRAINT credit_notes_reason_max_length CHECK ((char_length(reason) <= 500)),
     CONSTRAINT credit_notes_reason_not_blank CHECK ((reason ~ '[^[:space:]\u0085\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]'::text)),
@@ -408,7 +421,9 @@ CREATE VIEW api.credit_notes WITH (security_invoker='true') AS
     credit_notes.total,
     credit_notes.created_at,
     credit_notes.supplier,
-    credit_notes.recipient
+    credit_notes.recipient,
+    credit_notes.invoice_number,
+    credit_notes.invoice_issued_on
    FROM kassa.credit_notes;
 
 ALTER TABLE api.credit_notes OWNER TO kassa_owner;
@@ -444,8 +459,13 @@ CREATE TABLE kassa.invoices (
     supplied_on date,
     supplier jsonb,
     recipient jsonb,
+    buyer_reference text,
+    document_kind text,
+    vat_breakdown jsonb,
     CONSTRAINT invoices_amount_credited_not_negative CHECK ((amount_credited >= 0)),
     CONSTRAINT invoices_amount_paid_not_negative CHECK ((amount_paid >= 0)),
+    CONSTRAINT invoices_buyer_reference_max_length CHECK ((char_length(buyer_reference) <= 200)),
+    CONSTRAINT invoices_document_kind CHECK ((document_kind = ANY (ARRAY['invoice'::text, 'small_amount_invoice'::text, 'tax_invoice'::text, 'abridged_tax_invoice'::text]))),
     CONSTRAINT invoices_not_overpaid CHECK (((number IS NULL) OR ((amount_paid + amount_credited) <= total))),
     CONSTRAINT invoices_notes_max_length CHECK ((char_length(notes) <= 4000)),
     CONSTRAINT invoices_number_max_length CHECK ((char_length(number) <= 64)),
@@ -479,7 +499,9 @@ CREATE VIEW api.invoices WITH (security_invoker='true') AS
     invoices.finalised_at,
     invoices.supplied_on,
     invoices.supplier,
-    invoices.recipient
+    invoices.recipient,
+    invoices.buyer_reference,
+    invoices.document_kind
    FROM kassa.invoices;
 
 ALTER TABLE api.invoices OWNER TO kassa_owner;
@@ -824,14 +846,26 @@ CREATE TABLE kassa.tenants (
     webhooks_allow_private boolean DEFAULT false NOT NULL,
     usage_warning_percents integer[] DEFAULT '{80,95}'::integer[] NOT NULL,
     smtp_profile text,
+    street text,
+    postcode text,
+    city text,
+    tax_number text,
+    registration_number text,
+    iban text,
+    bic text,
     CONSTRAINT tenants_account_number_format_max_length CHECK ((char_length(account_number_format) <= 64)),
     CONSTRAINT tenants_address_max_length CHECK ((char_length(address) <= 1000)),
+    CONSTRAINT tenants_bic_format CHECK ((bic ~ '^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$'::text)),
+    CONSTRAINT tenants_bic_max_length CHECK ((char_length(bic) <= 11)),
     CONSTRAINT tenants_billing_days_valid CHECK (((cardinality(billing_days) > 0) AND (billing_days <@ ARRAY[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31]))),
+    CONSTRAINT tenants_city_max_length CHECK ((char_length(city) <= 100)),
     CONSTRAINT tenants_country_format CHECK ((country ~ '^[A-Z]{2}$'::text)),
     CONSTRAINT tenants_credit_note_number_format_max_length CHECK ((char_length(credit_note_number_format) <= 64)),
     CONSTRAINT tenants_date_window_back_days_range CHECK (((date_window_back_days >= 0) AND (date_window_back_days <= 3660))),
     CONSTRAINT tenants_date_window_forward_days_range CHECK (((date_window_forward_days >= 0) AND (date_window_forward_days <= 3660))),
     CONSTRAINT tenants_dunning_fee_vat_category_max_length CHECK ((char_length(dunning_fee_vat_category) <= 32)),
+    CONSTRAINT tenants_iban_format CHECK ((iban ~ '^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$'::text)),
+    CONSTRAINT tenants_iban_max_length CHECK ((char_length(iban) <= 34)),
     CONSTRAINT tenants_invoice_lead_days_range CHECK (((invoice_lead_days >= 0) AND (invoice_lead_days <= 60))),
     CONSTRAINT tenants_invoice_number_format_max_length CHECK ((char_length(invoice_number_format) <= 64)),
     CONSTRAINT tenants_invoice_run_mode_known CHECK ((invoice_run_mode = ANY (ARRAY['finalise'::text, 'draft'::text]))),
@@ -848,14 +882,18 @@ CREATE TABLE kassa.tenants (
     CONSTRAINT tenants_name_not_blank CHECK ((name ~ '[^[:space:]\u0085\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]'::text)),
     CONSTRAINT tenants_number_formats_have_counter CHECK (((account_number_format ~ '\{N+\}'::text) AND (invoice_number_format ~ '\{N+\}'::text) AND (credit_note_number_format ~ '\{N+\}'::text))),
     CONSTRAINT tenants_payment_terms_range CHECK (((payment_terms_days >= 0) AND (payment_terms_days <= 365))),
+    CONSTRAINT tenants_postcode_max_length CHECK ((char_length(postcode) <= 20)),
     CONSTRAINT tenants_proration_mode_known CHECK ((proration_mode = ANY (ARRAY['next_invoice'::text, 'immediate'::text]))),
     CONSTRAINT tenants_proration_mode_max_length CHECK ((char_length(proration_mode) <= 32)),
+    CONSTRAINT tenants_registration_number_max_length CHECK ((char_length(registration_number) <= 100)),
     CONSTRAINT tenants_slug_format CHECK ((slug ~ '^[a-z0-9][a-z0-9-]{1,62}$'::text)),
     CONSTRAINT tenants_slug_max_length CHECK ((char_length(slug) <= 63)),
     CONSTRAINT tenants_smtp_profile_format CHECK ((smtp_profile ~ '^[a-z0-9][a-z0-9_-]{0,62}$'::text)),
     CONSTRAINT tenants_smtp_profile_max_length CHECK ((char_length(smtp_profile) <= 63)),
     CONSTRAINT tenants_status_known CHECK ((status = ANY (ARRAY['active'::text, 'suspended'::text]))),
     CONSTRAINT tenants_status_max_length CHECK ((char_length(status) <= 32)),
+    CONSTRAINT tenants_street_max_length CHECK ((char_length(street) <= 200)),
+    CONSTRAINT tenants_tax_number_max_length CHECK ((char_length(tax_number) <= 50)),
     CONSTRAINT tenants_timezone_max_length CHECK ((char_length(timezone) <= 64)),
     CONSTRAINT tenants_usage_warning_percents_range CHECK (((cardinality(usage_warning_percents) <= 10) AND (array_position(usage_warning_percents, NULL::integer) IS NULL) AND (1 <= ALL (usage_warning_percents)) AND (100 >= ALL (usage_warning_percents)))),
     CONSTRAINT tenants_vat_number_max_length CHECK ((char_length(vat_number) <= 50))
@@ -988,6 +1026,20 @@ CREATE FUNCTION internal.add_usage_totals(p_tenant kassa.tenants, p_ids bigint[]
     AS $$…$$;
 
 ALTER FUNCTION internal.add_usage_totals(p_tenant kassa.tenants, p_ids bigint[]) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.address_complete(p_party jsonb) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.address_complete(p_party jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.address_text(p_free text, p_street text, p_postcode text, p_city text) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.address_text(p_free text, p_street text, p_postcode text, p_city text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.adjust_balance(p_tenant uuid, p_customer uuid, p_amount bigint, p_reason text, p_actor text) RETURNS uuid
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1291,6 +1343,13 @@ CREATE FUNCTION internal.check_customer_contact(c kassa.customers) RETURNS void
 
 ALTER FUNCTION internal.check_customer_contact(c kassa.customers) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.check_document_content(p_tenant kassa.tenants, p_invoice_ids uuid[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.check_document_content(p_tenant kassa.tenants, p_invoice_ids uuid[]) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.check_draft_edit() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO ''
@@ -1449,6 +1508,13 @@ CREATE FUNCTION internal.check_usage_record(p_tenant kassa.tenants, p_index inte
     AS $$…$$;
 
 ALTER FUNCTION internal.check_usage_record(p_tenant kassa.tenants, p_index integer, p_record jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.check_vat_rate() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.check_vat_rate() OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.check_webhook_url(p_tenant uuid, p_url text) RETURNS void
     LANGUAGE plpgsql STABLE SECURITY DEFINER
@@ -1805,6 +1871,13 @@ CREATE FUNCTION internal.document_frame(p_tenant uuid, p_customer uuid) RETURNS 
 
 ALTER FUNCTION internal.document_frame(p_tenant uuid, p_customer uuid) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.document_rules(p_country text, p_currency text, p_gross bigint, p_reverse_charge boolean, OUT kind text, OUT supplier_required boolean, OUT supplier_tax_ids text[], OUT recipient_required boolean, OUT notice_required boolean) RETURNS record
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.document_rules(p_country text, p_currency text, p_gross bigint, p_reverse_charge boolean, OUT kind text, OUT supplier_required boolean, OUT supplier_tax_ids text[], OUT recipient_required boolean, OUT notice_required boolean) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.document_source(p_tenant uuid, p_kind text, p_source uuid) RETURNS jsonb
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO ''
@@ -2117,6 +2190,13 @@ CREATE FUNCTION internal.guard_usage_record() RETURNS trigger
 
 ALTER FUNCTION internal.guard_usage_record() OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.iban_valid(p_iban text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.iban_valid(p_iban text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.in_flight_auto_topups(p_before timestamp with time zone) RETURNS SETOF jsonb
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
@@ -2238,7 +2318,7 @@ CREATE FUNCTION internal.invoice_run_write_invoices(p_tenant kassa.tenants, p_ru
 
 ALTER FUNCTION internal.invoice_run_write_invoices(p_tenant kassa.tenants, p_run uuid, p_as_of date) OWNER TO kassa_owner;
 
-CREATE FUNCTION internal.invoice_vat_breakdown(p_tenant_id uuid, p_invoice_ids uuid[]) RETURNS TABLE(invoice_id uuid, vat_category text, vat_rate numeric, net bigint, vat bigint, gross bigint)
+CREATE FUNCTION internal.invoice_vat_breakdown(p_tenant_id uuid, p_invoice_ids uuid[]) RETURNS TABLE(invoice_id uuid, vat_category text, vat_rate numeric, net bigint, vat bigint, gross bigint, vat_code text, exemption_reason text, exemption_code text)
     LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$…$$;
@@ -2784,12 +2864,12 @@ CREATE FUNCTION internal.raise_error(code text, message text, detail text DEFAUL
 
 ALTER FUNCTION internal.raise_error(code text, message text, detail text, hint text) OWNER TO kassa_owner;
 
-CREATE FUNCTION internal.recipient_snapshot(p_tenant_id uuid, p_customer_id uuid) RETURNS jsonb
+CREATE FUNCTION internal.recipient_snapshot(p_tenant_id uuid, p_customer_id uuid, p_buyer_reference text) RETURNS jsonb
     LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$…$$;
 
-ALTER FUNCTION internal.recipient_snapshot(p_tenant_id uuid, p_customer_id uuid) OWNER TO kassa_owner;
+ALTER FUNCTION internal.recipient_snapshot(p_tenant_id uuid, p_customer_id uuid, p_buyer_reference text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.reconnect_customer(p_tenant_id uuid, p_customer_id uuid) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
@@ -3672,8 +3752,14 @@ CREATE TABLE kassa.credit_note_vat_totals (
     net bigint NOT NULL,
     vat bigint NOT NULL,
     gross bigint NOT NULL,
+    vat_code text NOT NULL,
+    exemption_reason text,
+    exemption_code text,
     CONSTRAINT credit_note_vat_totals_add_up CHECK ((gross = (net + vat))),
+    CONSTRAINT credit_note_vat_totals_exemption_code_max_length CHECK ((char_length(exemption_code) <= 30)),
+    CONSTRAINT credit_note_vat_totals_exemption_reason_max_length CHECK ((char_length(exemption_reason) <= 500)),
     CONSTRAINT credit_note_vat_totals_vat_category_max_length CHECK ((char_length(vat_category) <= 32)),
+    CONSTRAINT credit_note_vat_totals_vat_code_known CHECK ((vat_code = ANY (ARRAY['S'::text, 'Z'::text, 'E'::text, 'AE'::text, 'K'::text, 'G'::text, 'O'::text, 'L'::text, 'M'::text]))),
     CONSTRAINT credit_note_vat_totals_vat_rate_finite CHECK ((vat_rate <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric])))
 );
 
@@ -3686,7 +3772,10 @@ CREATE VIEW api.credit_note_vat_breakdown WITH (security_invoker='true') AS
     credit_note_vat_totals.vat_rate,
     credit_note_vat_totals.net,
     credit_note_vat_totals.vat,
-    credit_note_vat_totals.gross
+    credit_note_vat_totals.gross,
+    credit_note_vat_totals.vat_code,
+    credit_note_vat_totals.exemption_reason,
+    credit_note_vat_totals.exemption_code
    FROM kassa.credit_note_vat_totals;
 
 ALTER TABLE api.credit_note_vat_breakdown OWNER TO kassa_owner;
@@ -3733,7 +3822,12 @@ CREATE VIEW api.customers WITH (security_invoker='true') AS
     c.email,
     c.phone,
     c.address,
+    c.street,
+    c.postcode,
+    c.city,
+    c.country,
     c.vat_number,
+    c.buyer_reference,
     c.locale,
     c.auto_pay,
     c.created_at,
@@ -4064,9 +4158,31 @@ CREATE VIEW api.invoice_vat_breakdown WITH (security_invoker='true') AS
     b.vat_rate,
     b.net,
     b.vat,
-    b.gross
+    b.gross,
+    b.vat_code,
+    b.exemption_reason,
+    b.exemption_code
    FROM (kassa.invoices i
-     CROSS JOIN LATERAL internal.invoice_vat_breakdown(i.tenant_id, ARRAY[i.id]) b(invoice_id, vat_category, vat_rate, net, vat, gross));
+     CROSS JOIN LATERAL ( SELECT f.vat_category,
+            f.vat_rate,
+            f.net,
+            f.vat,
+            f.gross,
+            f.vat_code,
+            f.exemption_reason,
+            f.exemption_code
+           FROM jsonb_to_recordset(i.vat_breakdown) f(vat_category text, vat_rate numeric, net bigint, vat bigint, gross bigint, vat_code text, exemption_reason text, exemption_code text)
+        UNION ALL
+         SELECT l.vat_category,
+            l.vat_rate,
+            l.net,
+            l.vat,
+            l.gross,
+            l.vat_code,
+            l.exemption_reason,
+            l.exemption_code
+           FROM internal.invoice_vat_breakdown(i.tenant_id, ARRAY[i.id]) l(invoice_id, vat_category, vat_rate, net, vat, gross, vat_code, exemption_reason, exemption_code)
+          WHERE (i.vat_breakdown IS NULL)) b);
 
 ALTER TABLE api.invoice_vat_breakdown OWNER TO kassa_owner;
 
@@ -4742,7 +4858,14 @@ CREATE VIEW api.tenants WITH (security_invoker='true') AS
     tenants.name,
     tenants.legal_name,
     tenants.address,
+    tenants.street,
+    tenants.postcode,
+    tenants.city,
     tenants.vat_number,
+    tenants.tax_number,
+    tenants.registration_number,
+    tenants.iban,
+    tenants.bic,
     tenants.country,
     tenants.currency,
     tenants.prices_include_vat,
@@ -4841,8 +4964,22 @@ CREATE TABLE kassa.vat_rates (
     tenant_id uuid DEFAULT (((NULLIF(current_setting('request.jwt.claims'::text, true), ''::text))::json ->> 'tenant_id'::text))::uuid NOT NULL,
     category text NOT NULL,
     rate numeric(5,2) NOT NULL,
+    code text NOT NULL,
+    exemption_reason text,
+    exemption_code text,
     CONSTRAINT vat_rates_category_format CHECK ((category ~ '^[a-z_]{1,32}$'::text)),
     CONSTRAINT vat_rates_category_max_length CHECK ((char_length(category) <= 32)),
+    CONSTRAINT vat_rates_code_fits CHECK (
+CASE code
+    WHEN 'S'::text THEN ((rate <> (0)::numeric) AND (exemption_reason IS NULL) AND (exemption_code IS NULL))
+    WHEN 'Z'::text THEN ((rate = (0)::numeric) AND (exemption_reason IS NULL) AND (exemption_code IS NULL))
+    WHEN 'L'::text THEN ((exemption_reason IS NULL) AND (exemption_code IS NULL))
+    WHEN 'M'::text THEN ((exemption_reason IS NULL) AND (exemption_code IS NULL))
+    ELSE ((rate = (0)::numeric) AND ((exemption_reason IS NOT NULL) OR (exemption_code IS NOT NULL)))
+END),
+    CONSTRAINT vat_rates_code_known CHECK ((code = ANY (ARRAY['S'::text, 'Z'::text, 'E'::text, 'AE'::text, 'K'::text, 'G'::text, 'O'::text, 'L'::text, 'M'::text]))),
+    CONSTRAINT vat_rates_exemption_code_max_length CHECK ((char_length(exemption_code) <= 30)),
+    CONSTRAINT vat_rates_exemption_reason_max_length CHECK ((char_length(exemption_reason) <= 500)),
     CONSTRAINT vat_rates_rate_finite CHECK ((rate <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
     CONSTRAINT vat_rates_rate_range CHECK (((rate >= (0)::numeric) AND (rate < (100)::numeric)))
 );
@@ -4852,7 +4989,10 @@ ALTER TABLE kassa.vat_rates OWNER TO kassa_owner;
 CREATE VIEW api.vat_rates WITH (security_invoker='true') AS
  SELECT vat_rates.tenant_id,
     vat_rates.category,
-    vat_rates.rate
+    vat_rates.rate,
+    vat_rates.code,
+    vat_rates.exemption_reason,
+    vat_rates.exemption_code
    FROM kassa.vat_rates;
 
 ALTER TABLE api.vat_rates OWNER TO kassa_owner;
@@ -5870,7 +6010,7 @@ CREATE TRIGGER audit_update AFTER UPDATE ON kassa.vat_rates REFERENCING OLD TABL
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.webhook_endpoints REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'public_id', '!id');
 
-CREATE TRIGGER check_draft_edit BEFORE UPDATE OF notes, period_start, period_end, supplied_on ON kassa.invoices FOR EACH ROW WHEN (((old.status = 'draft'::text) AND (CURRENT_USER = 'staff'::name))) EXECUTE FUNCTION internal.check_draft_edit();
+CREATE TRIGGER check_draft_edit BEFORE UPDATE OF notes, period_start, period_end, supplied_on, buyer_reference ON kassa.invoices FOR EACH ROW WHEN (((old.status = 'draft'::text) AND (CURRENT_USER = 'staff'::name))) EXECUTE FUNCTION internal.check_draft_edit();
 
 CREATE TRIGGER check_dunning_fee BEFORE UPDATE OF dunning_fee_vat_category ON kassa.tenants FOR EACH ROW WHEN ((new.dunning_fee_vat_category IS NOT NULL)) EXECUTE FUNCTION internal.check_tenant_dunning_fee();
 
@@ -5884,7 +6024,9 @@ CREATE TRIGGER check_product BEFORE INSERT OR UPDATE OF name, description ON kas
 
 CREATE TRIGGER check_service_text BEFORE INSERT OR UPDATE OF installation_address, reference ON kassa.services FOR EACH ROW EXECUTE FUNCTION internal.check_text_columns('installation_address', 'installation_address', '1000', 'optional', 'reference', 'reference', '4000', 'optional');
 
-CREATE TRIGGER check_tenant BEFORE INSERT OR UPDATE OF timezone, name, legal_name, address, vat_number, locale, mandatory_message_kinds, mail_sender_name ON kassa.tenants FOR EACH ROW EXECUTE FUNCTION internal.check_tenant();
+CREATE TRIGGER check_tenant BEFORE INSERT OR UPDATE OF timezone, name, legal_name, address, vat_number, locale, mandatory_message_kinds, mail_sender_name, street, postcode, city, tax_number, registration_number, iban, bic ON kassa.tenants FOR EACH ROW EXECUTE FUNCTION internal.check_tenant();
+
+CREATE TRIGGER check_vat_rate BEFORE INSERT OR UPDATE ON kassa.vat_rates FOR EACH ROW EXECUTE FUNCTION internal.check_vat_rate();
 
 CREATE TRIGGER default_dunning_schedule AFTER INSERT ON kassa.tenants REFERENCING NEW TABLE AS new_tenants FOR EACH STATEMENT EXECUTE FUNCTION internal.default_dunning_schedule();
 
@@ -6685,6 +6827,20 @@ GRANT INSERT(vat_number),UPDATE(vat_number) ON TABLE kassa.customers TO staff;
 GRANT INSERT(locale),UPDATE(locale) ON TABLE kassa.customers TO staff;
 GRANT UPDATE(locale) ON TABLE kassa.customers TO customer;
 
+GRANT INSERT(street),UPDATE(street) ON TABLE kassa.customers TO staff;
+GRANT UPDATE(street) ON TABLE kassa.customers TO customer;
+
+GRANT INSERT(postcode),UPDATE(postcode) ON TABLE kassa.customers TO staff;
+GRANT UPDATE(postcode) ON TABLE kassa.customers TO customer;
+
+GRANT INSERT(city),UPDATE(city) ON TABLE kassa.customers TO staff;
+GRANT UPDATE(city) ON TABLE kassa.customers TO customer;
+
+GRANT INSERT(country),UPDATE(country) ON TABLE kassa.customers TO staff;
+GRANT UPDATE(country) ON TABLE kassa.customers TO customer;
+
+GRANT INSERT(buyer_reference),UPDATE(buyer_reference) ON TABLE kassa.customers TO staff;
+
 REVOKE ALL ON FUNCTION api.close_customer(customer_id uuid, reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.close_customer(customer_id uuid, reason text) TO staff;
 
@@ -6719,6 +6875,8 @@ GRANT UPDATE(notes) ON TABLE kassa.invoices TO staff;
 
 GRANT UPDATE(supplied_on) ON TABLE kassa.invoices TO staff;
 
+GRANT UPDATE(buyer_reference) ON TABLE kassa.invoices TO staff;
+
 GRANT SELECT ON TABLE api.invoices TO customer;
 GRANT SELECT ON TABLE api.invoices TO staff;
 
@@ -6729,6 +6887,8 @@ GRANT UPDATE(period_end) ON TABLE api.invoices TO staff;
 GRANT UPDATE(notes) ON TABLE api.invoices TO staff;
 
 GRANT UPDATE(supplied_on) ON TABLE api.invoices TO staff;
+
+GRANT UPDATE(buyer_reference) ON TABLE api.invoices TO staff;
 
 REVOKE ALL ON FUNCTION api.create_invoice(customer_id uuid, notes text, period_start date, period_end date, supplied_on date) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.create_invoice(customer_id uuid, notes text, period_start date, period_end date, supplied_on date) TO staff;
@@ -6882,6 +7042,20 @@ GRANT UPDATE(mail_reply_to) ON TABLE kassa.tenants TO staff;
 
 GRANT UPDATE(usage_warning_percents) ON TABLE kassa.tenants TO staff;
 
+GRANT UPDATE(street) ON TABLE kassa.tenants TO staff;
+
+GRANT UPDATE(postcode) ON TABLE kassa.tenants TO staff;
+
+GRANT UPDATE(city) ON TABLE kassa.tenants TO staff;
+
+GRANT UPDATE(tax_number) ON TABLE kassa.tenants TO staff;
+
+GRANT UPDATE(registration_number) ON TABLE kassa.tenants TO staff;
+
+GRANT UPDATE(iban) ON TABLE kassa.tenants TO staff;
+
+GRANT UPDATE(bic) ON TABLE kassa.tenants TO staff;
+
 GRANT SELECT ON TABLE api.statement_lines TO customer;
 GRANT SELECT ON TABLE api.statement_lines TO staff;
 
@@ -6926,6 +7100,10 @@ REVOKE ALL ON FUNCTION internal.add_payment_method(p_tenant uuid, p_customer uui
 REVOKE ALL ON FUNCTION internal.add_proration(p_service kassa.services, p_version_id uuid, p_from date, p_to date, p_sign integer, p_what text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.add_usage_totals(p_tenant kassa.tenants, p_ids bigint[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.address_complete(p_party jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.address_text(p_free text, p_street text, p_postcode text, p_city text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.adjust_balance(p_tenant uuid, p_customer uuid, p_amount bigint, p_reason text, p_actor text) FROM PUBLIC;
 
@@ -7059,6 +7237,8 @@ REVOKE ALL ON FUNCTION internal.check_customer_contact(c kassa.customers) FROM P
 GRANT ALL ON FUNCTION internal.check_customer_contact(c kassa.customers) TO customer;
 GRANT ALL ON FUNCTION internal.check_customer_contact(c kassa.customers) TO staff;
 
+REVOKE ALL ON FUNCTION internal.check_document_content(p_tenant kassa.tenants, p_invoice_ids uuid[]) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.check_draft_edit() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.check_dunning_fee_vat_category(p_tenant kassa.tenants) FROM PUBLIC;
@@ -7111,6 +7291,8 @@ GRANT SELECT ON TABLE kassa.usage_records TO customer;
 GRANT SELECT ON TABLE kassa.usage_records TO staff;
 
 REVOKE ALL ON FUNCTION internal.check_usage_record(p_tenant kassa.tenants, p_index integer, p_record jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.check_vat_rate() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.check_webhook_url(p_tenant uuid, p_url text) FROM PUBLIC;
 
@@ -7250,6 +7432,8 @@ REVOKE ALL ON FUNCTION internal.disable_webhook_endpoint(p_tenant uuid, p_endpoi
 
 REVOKE ALL ON FUNCTION internal.document_frame(p_tenant uuid, p_customer uuid) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.document_rules(p_country text, p_currency text, p_gross bigint, p_reverse_charge boolean, OUT kind text, OUT supplier_required boolean, OUT supplier_tax_ids text[], OUT recipient_required boolean, OUT notice_required boolean) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.document_source(p_tenant uuid, p_kind text, p_source uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.document_source(p_tenant uuid, p_kind text, p_source uuid) TO kassa_worker;
 
@@ -7362,6 +7546,9 @@ REVOKE ALL ON FUNCTION internal.guard_price_version() FROM PUBLIC;
 REVOKE ALL ON FUNCTION internal.guard_service() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.guard_usage_record() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.iban_valid(p_iban text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.iban_valid(p_iban text) TO staff;
 
 REVOKE ALL ON FUNCTION internal.in_flight_auto_topups(p_before timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.in_flight_auto_topups(p_before timestamp with time zone) TO kassa_worker;
@@ -7623,7 +7810,7 @@ REVOKE ALL ON FUNCTION internal.raise_error(code text, message text, detail text
 GRANT ALL ON FUNCTION internal.raise_error(code text, message text, detail text, hint text) TO customer;
 GRANT ALL ON FUNCTION internal.raise_error(code text, message text, detail text, hint text) TO staff;
 
-REVOKE ALL ON FUNCTION internal.recipient_snapshot(p_tenant_id uuid, p_customer_id uuid) FROM PUBLIC;
+REVOKE ALL ON FUNCTION internal.recipient_snapshot(p_tenant_id uuid, p_customer_id uuid, p_buyer_reference text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.reconnect_customer(p_tenant_id uuid, p_customer_id uuid) FROM PUBLIC;
 
@@ -7932,7 +8119,21 @@ GRANT UPDATE(phone) ON TABLE api.customers TO customer;
 GRANT INSERT(address),UPDATE(address) ON TABLE api.customers TO staff;
 GRANT UPDATE(address) ON TABLE api.customers TO customer;
 
+GRANT INSERT(street),UPDATE(street) ON TABLE api.customers TO staff;
+GRANT UPDATE(street) ON TABLE api.customers TO customer;
+
+GRANT INSERT(postcode),UPDATE(postcode) ON TABLE api.customers TO staff;
+GRANT UPDATE(postcode) ON TABLE api.customers TO customer;
+
+GRANT INSERT(city),UPDATE(city) ON TABLE api.customers TO staff;
+GRANT UPDATE(city) ON TABLE api.customers TO customer;
+
+GRANT INSERT(country),UPDATE(country) ON TABLE api.customers TO staff;
+GRANT UPDATE(country) ON TABLE api.customers TO customer;
+
 GRANT INSERT(vat_number),UPDATE(vat_number) ON TABLE api.customers TO staff;
+
+GRANT INSERT(buyer_reference),UPDATE(buyer_reference) ON TABLE api.customers TO staff;
 
 GRANT INSERT(locale),UPDATE(locale) ON TABLE api.customers TO staff;
 GRANT UPDATE(locale) ON TABLE api.customers TO customer;
@@ -8243,7 +8444,21 @@ GRANT UPDATE(legal_name) ON TABLE api.tenants TO staff;
 
 GRANT UPDATE(address) ON TABLE api.tenants TO staff;
 
+GRANT UPDATE(street) ON TABLE api.tenants TO staff;
+
+GRANT UPDATE(postcode) ON TABLE api.tenants TO staff;
+
+GRANT UPDATE(city) ON TABLE api.tenants TO staff;
+
 GRANT UPDATE(vat_number) ON TABLE api.tenants TO staff;
+
+GRANT UPDATE(tax_number) ON TABLE api.tenants TO staff;
+
+GRANT UPDATE(registration_number) ON TABLE api.tenants TO staff;
+
+GRANT UPDATE(iban) ON TABLE api.tenants TO staff;
+
+GRANT UPDATE(bic) ON TABLE api.tenants TO staff;
 
 GRANT UPDATE(prices_include_vat) ON TABLE api.tenants TO staff;
 
@@ -8289,12 +8504,24 @@ GRANT INSERT(category) ON TABLE kassa.vat_rates TO staff;
 
 GRANT INSERT(rate),UPDATE(rate) ON TABLE kassa.vat_rates TO staff;
 
+GRANT INSERT(code),UPDATE(code) ON TABLE kassa.vat_rates TO staff;
+
+GRANT INSERT(exemption_reason),UPDATE(exemption_reason) ON TABLE kassa.vat_rates TO staff;
+
+GRANT INSERT(exemption_code),UPDATE(exemption_code) ON TABLE kassa.vat_rates TO staff;
+
 GRANT SELECT ON TABLE api.vat_rates TO customer;
 GRANT SELECT ON TABLE api.vat_rates TO staff;
 
 GRANT INSERT(category) ON TABLE api.vat_rates TO staff;
 
 GRANT INSERT(rate),UPDATE(rate) ON TABLE api.vat_rates TO staff;
+
+GRANT INSERT(code),UPDATE(code) ON TABLE api.vat_rates TO staff;
+
+GRANT INSERT(exemption_reason),UPDATE(exemption_reason) ON TABLE api.vat_rates TO staff;
+
+GRANT INSERT(exemption_code),UPDATE(exemption_code) ON TABLE api.vat_rates TO staff;
 
 GRANT SELECT ON TABLE kassa.webhook_attempts TO staff;
 

@@ -30,12 +30,16 @@ from kassa.services import VENV_BIN
 
 
 def create_tenant(conn, country="ZA", currency="ZAR", vat=15, prices_include_vat=True, **extra) -> dict:
+    """A tenant with what its invoices must name (docs/documents.md): an address in parts, a
+    VAT number and, in Germany, a Steuernummer."""
     slug = f"t-{uuid.uuid4().hex[:12]}"
     row = conn.execute(
-        "INSERT INTO kassa.tenants (slug, name, legal_name, country, currency, prices_include_vat, timezone)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING *",
+        "INSERT INTO kassa.tenants (slug, name, legal_name, country, currency, prices_include_vat, timezone,"
+        "                           street, postcode, city, vat_number, tax_number)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, '1 Test Street', '8001', 'Testville', %s, %s) RETURNING *",
         [slug, f"Tenant {slug}", f"Tenant {slug} Ltd", country, currency, prices_include_vat,
-         "Africa/Johannesburg" if country == "ZA" else "Europe/Berlin"]).fetchone()
+         "Africa/Johannesburg" if country == "ZA" else "Europe/Berlin",
+         "DE123456789" if country == "DE" else "4000000000", "30/123/45678" if country == "DE" else None]).fetchone()
     conn.execute("INSERT INTO kassa.vat_rates (tenant_id, category, rate) VALUES (%s, 'standard', %s)",
                  [row["id"], vat])
     for column, value in extra.items():
@@ -45,8 +49,10 @@ def create_tenant(conn, country="ZA", currency="ZAR", vat=15, prices_include_vat
 
 
 def create_customer(conn, tenant_id, name="Test Customer", email=None) -> dict:
+    """A customer with an address in parts (a full invoice names it), in the tenant's country."""
     return conn.execute(
-        "INSERT INTO kassa.customers (tenant_id, name, email) VALUES (%s, %s, %s) RETURNING *",
+        "INSERT INTO kassa.customers (tenant_id, name, email, street, postcode, city)"
+        " VALUES (%s, %s, %s, '2 Test Road', '8001', 'Testville') RETURNING *",
         [tenant_id, name, email or f"{uuid.uuid4().hex[:10]}@example.com"]).fetchone()
 
 

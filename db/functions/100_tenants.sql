@@ -11,10 +11,33 @@ SELECT internal.allow('customer, staff', 'SELECT', 'true', 'kassa.currencies');
 
 GRANT SELECT ON kassa.tenants, kassa.vat_rates, kassa.currencies TO customer, staff;
 
--- Tenant settings that must name real things: an IANA time zone.
+-- An IBAN as ISO 13616 checks it: country, check digits, account; the whole, with its first
+-- four characters moved to the end and letters read as 10 to 35, leaves 1 when divided by 97.
+CREATE OR REPLACE FUNCTION internal.iban_valid(p_iban text) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = '' AS $$
+  SELECT p_iban ~ '^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$'
+     AND (SELECT string_agg(CASE WHEN c.ch ~ '[A-Z]' THEN (ascii(c.ch) - 55)::text ELSE c.ch END, '' ORDER BY c.n)
+            FROM unnest(string_to_array(substr(p_iban, 5) || substr(p_iban, 1, 4), NULL)) WITH ORDINALITY AS c(ch, n)
+         )::numeric % 97 = 1
+$$;
+-- Staff's updates of their tenant run the check below as staff.
+GRANT EXECUTE ON FUNCTION internal.iban_valid(text) TO staff;
+
+-- Tenant settings that must name real things: an IANA time zone, a valid IBAN and BIC (stored
+-- compact and in capitals, however they were typed).
 CREATE OR REPLACE FUNCTION internal.check_tenant() RETURNS trigger
 LANGUAGE plpgsql SET search_path = '' AS $$
 BEGIN
+  NEW.iban := nullif(upper(regexp_replace(NEW.iban, '\s', '', 'g')), '');
+  NEW.bic := nullif(upper(regexp_replace(NEW.bic, '\s', '', 'g')), '');
+  IF NEW.iban IS NOT NULL AND NOT internal.iban_valid(NEW.iban) THEN
+    PERFORM internal.raise_error('P0T11', format('"%s" is not a valid IBAN', NEW.iban),
+      hint => 'Country code, two check digits and the account (e.g. DE89 3704 0044 0532 0130 00); the check digits must match.');
+  END IF;
+  IF NEW.bic !~ '^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$' THEN
+    PERFORM internal.raise_error('P0T12', format('"%s" is not a valid BIC', NEW.bic),
+      hint => '8 or 11 characters: bank, country, location and optionally branch, e.g. COBADEFFXXX.');
+  END IF;
   IF NOT EXISTS (SELECT FROM pg_catalog.pg_timezone_names WHERE name = NEW.timezone) THEN
     PERFORM internal.raise_error('P0T01', format('unknown time zone "%s"', NEW.timezone),
       hint => 'Use an IANA name such as Africa/Johannesburg or Europe/Berlin.');
@@ -23,35 +46,71 @@ BEGIN
   PERFORM internal.check_text(NEW.legal_name, 'legal name', 200);
   PERFORM internal.check_text(NEW.address, 'address', 1000, false);
   PERFORM internal.check_text(NEW.vat_number, 'vat_number', 50, false);
+  PERFORM internal.check_text(NEW.street, 'street', 200, false);
+  PERFORM internal.check_text(NEW.postcode, 'postcode', 20, false);
+  PERFORM internal.check_text(NEW.city, 'city', 100, false);
+  PERFORM internal.check_text(NEW.tax_number, 'tax_number', 50, false);
+  PERFORM internal.check_text(NEW.registration_number, 'registration_number', 100, false);
   PERFORM internal.check_locale(NEW.locale);
   PERFORM internal.check_event_kind(k, 'mandatory_message_kinds') FROM unnest(NEW.mandatory_message_kinds) k;
   PERFORM internal.check_text(NEW.mail_sender_name, 'mail_sender_name', 100, false);
   RETURN NEW;
 END $$;
 CREATE OR REPLACE TRIGGER check_tenant BEFORE INSERT OR UPDATE OF timezone, name, legal_name, address, vat_number, locale,
-  mandatory_message_kinds, mail_sender_name ON kassa.tenants
+  mandatory_message_kinds, mail_sender_name, street, postcode, city, tax_number, registration_number, iban, bic
+  ON kassa.tenants
   FOR EACH ROW EXECUTE FUNCTION internal.check_tenant();
+
+-- A VAT category's UNTDID 5305 code: S (standard) when its rate is above zero, Z (zero-rated)
+-- otherwise, unless given. Exempt (E), reverse charge (AE), intra-community (K), export (G) and
+-- out of scope (O) are at 0 % and state why (the reason printed, or its VATEX code); S and Z
+-- state none (EN 16931 BR-S-10, BR-Z-10, BR-E-10, BR-AE-10, ...).
+CREATE OR REPLACE FUNCTION internal.check_vat_rate() RETURNS trigger
+LANGUAGE plpgsql SET search_path = '' AS $$
+BEGIN
+  NEW.code := coalesce(NEW.code, CASE WHEN NEW.rate > 0 THEN 'S' ELSE 'Z' END);
+  PERFORM internal.check_text(NEW.exemption_reason, 'exemption_reason', 500, false);
+  PERFORM internal.check_text(NEW.exemption_code, 'exemption_code', 30, false);
+  IF NEW.code NOT IN ('S', 'Z', 'E', 'AE', 'K', 'G', 'O', 'L', 'M') THEN
+    PERFORM internal.raise_error('P0T13', format('unknown VAT category code "%s"', NEW.code),
+      hint => 'Use a UNTDID 5305 code: S, Z, E, AE, K, G, O, L or M.');
+  ELSIF (NEW.code = 'S' AND NEW.rate = 0) OR (NEW.code NOT IN ('S', 'L', 'M') AND NEW.rate <> 0) THEN
+    PERFORM internal.raise_error('P0T13', format('VAT code %s does not fit a rate of %s %%', NEW.code, NEW.rate),
+      hint => 'S is for a rate above zero; Z, E, AE, K, G and O are at 0 %.');
+  ELSIF NEW.code IN ('S', 'Z', 'L', 'M') AND (NEW.exemption_reason IS NOT NULL OR NEW.exemption_code IS NOT NULL) THEN
+    PERFORM internal.raise_error('P0T13', format('VAT code %s states no exemption reason', NEW.code));
+  ELSIF NEW.code IN ('E', 'AE', 'K', 'G', 'O') AND internal.is_blank(NEW.exemption_reason) AND NEW.exemption_code IS NULL THEN
+    PERFORM internal.raise_error('P0T13', format('VAT code %s needs an exemption reason', NEW.code),
+      hint => 'Set exemption_reason (the text the invoice prints, e.g. Steuerschuldnerschaft des Leistungsempfängers) '
+              'or exemption_code (VATEX, e.g. VATEX-EU-AE).');
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER check_vat_rate BEFORE INSERT OR UPDATE ON kassa.vat_rates
+  FOR EACH ROW EXECUTE FUNCTION internal.check_vat_rate();
 
 SELECT internal.audit_table('kassa.tenants', 'id', 'id');
 SELECT internal.audit_table('kassa.vat_rates', 'tenant_id', 'category');
 
 CREATE VIEW api.tenants WITH (security_invoker = true) AS
-  SELECT id, slug, name, legal_name, address, vat_number, country, currency, prices_include_vat,
-         timezone, locale, account_number_format, invoice_number_format, credit_note_number_format,
+  SELECT id, slug, name, legal_name, address, street, postcode, city, vat_number, tax_number, registration_number,
+         iban, bic, country, currency, prices_include_vat, timezone, locale, account_number_format, invoice_number_format, credit_note_number_format,
          payment_terms_days, status, created_at, dunning_fee_vat_category, mandatory_message_kinds, mail_sender_name,
          mail_reply_to
     FROM kassa.tenants;
 GRANT SELECT ON api.tenants TO customer, staff;
 SELECT internal.grant_writes('api.tenants', 'kassa.tenants', 'staff',
-  'UPDATE (name, legal_name, address, vat_number, prices_include_vat, timezone, locale, account_number_format,
+  'UPDATE (name, legal_name, address, street, postcode, city, vat_number, tax_number, registration_number, iban, bic,
+           prices_include_vat, timezone, locale, account_number_format,
            invoice_number_format, credit_note_number_format, payment_terms_days, dunning_fee_vat_category,
            mandatory_message_kinds, mail_sender_name, mail_reply_to)');
 SELECT internal.write_by_key('api.tenants', 'kassa.tenants');
 
 CREATE VIEW api.vat_rates WITH (security_invoker = true) AS
-  SELECT tenant_id, category, rate FROM kassa.vat_rates;
+  SELECT tenant_id, category, rate, code, exemption_reason, exemption_code FROM kassa.vat_rates;
 GRANT SELECT ON api.vat_rates TO customer, staff;
-SELECT internal.grant_writes('api.vat_rates', 'kassa.vat_rates', 'staff', 'INSERT (category, rate), UPDATE (rate)');
+SELECT internal.grant_writes('api.vat_rates', 'kassa.vat_rates', 'staff',
+  'INSERT (category, rate, code, exemption_reason, exemption_code), UPDATE (rate, code, exemption_reason, exemption_code)');
 SELECT internal.write_by_key('api.vat_rates', 'kassa.vat_rates');
 
 CREATE VIEW api.currencies WITH (security_invoker = true) AS

@@ -71,6 +71,14 @@ BEGIN
   PERFORM internal.check_text(c.email, 'email', 254);
   PERFORM internal.check_text(c.address, 'address', 1000, false);
   PERFORM internal.check_text(c.vat_number, 'vat_number', 50, false);
+  PERFORM internal.check_text(c.street, 'street', 200, false);
+  PERFORM internal.check_text(c.postcode, 'postcode', 20, false);
+  PERFORM internal.check_text(c.city, 'city', 100, false);
+  PERFORM internal.check_text(c.buyer_reference, 'buyer_reference', 200, false);
+  IF c.country !~ '^[A-Z]{2}$' THEN
+    PERFORM internal.raise_error('P0C15', format('bad country "%s"', c.country),
+      hint => 'Use the ISO 3166-1 alpha-2 code in capitals, e.g. ZA or DE.');
+  END IF;
   PERFORM internal.check_locale(c.locale);
 END $$;
 GRANT EXECUTE ON FUNCTION internal.check_customer_contact(kassa.customers) TO customer, staff;
@@ -106,10 +114,12 @@ BEGIN
   RETURN NEW;
 END $$;
 
--- A new customer starts active (suspending or closing is for an existing account, via the RPCs).
+-- A new customer starts active (suspending or closing is for an existing account, via the RPCs)
+-- and, unless told otherwise, lives in their tenant's country.
 CREATE OR REPLACE FUNCTION internal.check_new_customer() RETURNS trigger
 LANGUAGE plpgsql SET search_path = '' AS $$
 BEGIN
+  NEW.country := coalesce(NEW.country, (SELECT t.country FROM kassa.tenants t WHERE t.id = NEW.tenant_id));
   PERFORM internal.check_customer_contact(NEW);
   IF NEW.status IN ('suspended', 'closed')
      AND current_setting('kassa.customer_status_change', true) IS DISTINCT FROM 'on' THEN
@@ -141,7 +151,7 @@ GRANT SELECT ON kassa.customers TO customer, staff;
 
 CREATE VIEW api.customers WITH (security_invoker = true) AS
   SELECT c.id, c.tenant_id, c.account_number, c.status, c.status_reason, c.type, c.name, c.company_name,
-         c.email, c.phone, c.address, c.vat_number, c.locale, c.auto_pay, c.created_at, c.closed_at,
+         c.email, c.phone, c.address, c.street, c.postcode, c.city, c.country, c.vat_number, c.buyer_reference, c.locale, c.auto_pay, c.created_at, c.closed_at,
          -- The billing account appears with the customer (after-insert trigger); until then
          -- (in an INSERT's RETURNING) it is an empty account in the tenant's currency.
          coalesce((SELECT a.balance FROM kassa.billing_accounts a
@@ -152,7 +162,10 @@ CREATE VIEW api.customers WITH (security_invoker = true) AS
     FROM kassa.customers c;
 GRANT SELECT ON api.customers TO customer, staff;
 SELECT internal.grant_writes('api.customers', 'kassa.customers', 'staff',
-  'INSERT (type, status, name, company_name, email, phone, address, vat_number, locale),
-   UPDATE (type, status, name, company_name, email, phone, address, vat_number, locale)');
-SELECT internal.grant_writes('api.customers', 'kassa.customers', 'customer', 'UPDATE (name, email, phone, address, locale)');
+  'INSERT (type, status, name, company_name, email, phone, address, street, postcode, city, country, vat_number,
+           buyer_reference, locale),
+   UPDATE (type, status, name, company_name, email, phone, address, street, postcode, city, country, vat_number,
+           buyer_reference, locale)');
+SELECT internal.grant_writes('api.customers', 'kassa.customers', 'customer',
+  'UPDATE (name, email, phone, address, street, postcode, city, country, locale)');
 SELECT internal.write_by_key('api.customers', 'kassa.customers');

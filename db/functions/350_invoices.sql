@@ -15,14 +15,19 @@ RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = '' AS $$
 $$;
 
 -- Net, VAT and gross per invoice, VAT category and rate: the invoice's VAT summary, and the
--- source of its totals. Runs as its caller, so over the API it sees what RLS lets them see.
+-- source of its totals, with the category's UNTDID 5305 code and exemption reason as the
+-- tenant's VAT rates say now (an issued invoice keeps them as they were: vat_breakdown). Runs
+-- as its caller, so over the API it sees what RLS lets them see.
 CREATE OR REPLACE FUNCTION internal.invoice_vat_breakdown(p_tenant_id uuid, p_invoice_ids uuid[])
-RETURNS TABLE (invoice_id uuid, vat_category text, vat_rate numeric, net bigint, vat bigint, gross bigint)
+RETURNS TABLE (invoice_id uuid, vat_category text, vat_rate numeric, net bigint, vat bigint, gross bigint,
+               vat_code text, exemption_reason text, exemption_code text)
 LANGUAGE sql STABLE SET search_path = '' AS $$
   SELECT s.invoice_id, s.vat_category, s.vat_rate,
          CASE WHEN s.inc THEN s.amount - s.vat ELSE s.amount END,
          s.vat,
-         CASE WHEN s.inc THEN s.amount ELSE s.amount + s.vat END
+         CASE WHEN s.inc THEN s.amount ELSE s.amount + s.vat END,
+         -- A category removed since its lines were written: its code by the rate.
+         coalesce(r.code, CASE WHEN s.vat_rate > 0 THEN 'S' ELSE 'Z' END), r.exemption_reason, r.exemption_code
     FROM (SELECT l.invoice_id, l.vat_category, l.vat_rate, i.prices_include_vat AS inc,
                  sum(l.amount)::bigint AS amount,
                  internal.vat_of(sum(l.amount), l.vat_rate, i.prices_include_vat) AS vat
@@ -30,21 +35,135 @@ LANGUAGE sql STABLE SET search_path = '' AS $$
             JOIN kassa.invoices i ON i.tenant_id = l.tenant_id AND i.id = l.invoice_id
            WHERE l.tenant_id = p_tenant_id AND l.invoice_id = ANY (p_invoice_ids)
            GROUP BY l.invoice_id, l.vat_category, l.vat_rate, i.prices_include_vat) s
+    LEFT JOIN kassa.vat_rates r ON r.tenant_id = p_tenant_id AND r.category = s.vat_category
 $$;
 
--- The parties as an issued document prints them, frozen into it at issue.
+-- A party's address as one text: from its parts when street, postcode and city are all given,
+-- otherwise the free text a client wrote (docs/documents.md).
+CREATE OR REPLACE FUNCTION internal.address_text(p_free text, p_street text, p_postcode text, p_city text)
+RETURNS text LANGUAGE sql IMMUTABLE SET search_path = '' AS $$
+  SELECT CASE WHEN internal.is_blank(p_street) OR internal.is_blank(p_postcode) OR internal.is_blank(p_city) THEN p_free
+              ELSE p_street || ', ' || p_postcode || ' ' || p_city END
+$$;
+-- Does a party's snapshot carry a whole postal address (what the legal checks require)?
+CREATE OR REPLACE FUNCTION internal.address_complete(p_party jsonb)
+RETURNS boolean LANGUAGE sql IMMUTABLE SET search_path = '' AS $$
+  SELECT NOT (internal.is_blank(p_party ->> 'street') OR internal.is_blank(p_party ->> 'postcode')
+              OR internal.is_blank(p_party ->> 'city') OR internal.is_blank(p_party ->> 'country'))
+$$;
+
+-- The parties as an issued document prints them, frozen into it at issue (the keys are listed
+-- in docs/documents.md). The buyer reference is the document's own when it has one, else the
+-- customer's.
 CREATE OR REPLACE FUNCTION internal.supplier_snapshot(p_tenant_id uuid)
 RETURNS jsonb LANGUAGE sql STABLE SET search_path = '' AS $$
-  SELECT jsonb_build_object('name', t.legal_name, 'address', t.address, 'vat_number', t.vat_number,
-                            'country', t.country)
+  SELECT jsonb_build_object('name', t.legal_name,
+                            'address', internal.address_text(t.address, t.street, t.postcode, t.city),
+                            'street', t.street, 'postcode', t.postcode, 'city', t.city, 'country', t.country,
+                            'vat_number', t.vat_number, 'tax_number', t.tax_number,
+                            'registration_number', t.registration_number, 'iban', t.iban, 'bic', t.bic)
     FROM kassa.tenants t WHERE t.id = p_tenant_id
 $$;
-CREATE OR REPLACE FUNCTION internal.recipient_snapshot(p_tenant_id uuid, p_customer_id uuid)
+CREATE OR REPLACE FUNCTION internal.recipient_snapshot(p_tenant_id uuid, p_customer_id uuid, p_buyer_reference text)
 RETURNS jsonb LANGUAGE sql STABLE SET search_path = '' AS $$
-  SELECT jsonb_build_object('name', c.name, 'company_name', c.company_name, 'address', c.address,
-                            'vat_number', c.vat_number)
+  SELECT jsonb_build_object('name', c.name, 'company_name', c.company_name, 'type', c.type,
+                            'account_number', c.account_number,
+                            'address', internal.address_text(c.address, c.street, c.postcode, c.city),
+                            'street', c.street, 'postcode', c.postcode, 'city', c.city, 'country', c.country,
+                            'vat_number', c.vat_number,
+                            'buyer_reference', coalesce(p_buyer_reference, c.buyer_reference))
     FROM kassa.customers c WHERE c.tenant_id = p_tenant_id AND c.id = p_customer_id
 $$;
+
+-- What an invoice of the tenant's country must say beyond what every issued invoice says, and
+-- what kind of document that makes it (its title), for its gross in its currency and whether
+-- it has reverse-charge (AE) or intra-community (K) lines. The thresholds are the country's,
+-- in its currency (an invoice in another currency is taken as above them); docs/documents.md,
+-- "What an issued document says", explains each.
+--   DE  §14(4) UStG: the supplier's name, address and Steuernummer or USt-IdNr.; the
+--       recipient's name and address, except on a small-amount invoice (gross up to €250,
+--       §33 UStDV), which reverse-charge and intra-community supplies never are (§14a); a
+--       reverse-charge invoice states "Steuerschuldnerschaft des Leistungsempfängers".
+--   ZA  s20 VAT Act: the supplier's name, address and VAT number always; above R5,000 a (full)
+--       tax invoice, naming the recipient and their address; above R50 up to R5,000 an abridged
+--       tax invoice; up to R50 no tax invoice is needed: an invoice.
+--   everywhere: reverse-charge and intra-community lines name the recipient, with address and
+--       VAT number (EN 16931 BR-AE-02, BR-IC-02).
+CREATE OR REPLACE FUNCTION internal.document_rules(
+  p_country text, p_currency text, p_gross bigint, p_reverse_charge boolean,
+  OUT kind text, OUT supplier_required boolean, OUT supplier_tax_ids text[], OUT recipient_required boolean,
+  OUT notice_required boolean)
+LANGUAGE sql IMMUTABLE SET search_path = '' AS $$
+  SELECT k.kind, p_country IN ('DE', 'ZA'),
+         CASE p_country WHEN 'DE' THEN '{tax_number,vat_number}' WHEN 'ZA' THEN '{vat_number}' ELSE '{}' END::text[],
+         p_reverse_charge OR (p_country = 'DE' AND k.kind = 'invoice') OR k.kind = 'tax_invoice',
+         p_country = 'DE' AND p_reverse_charge
+    FROM (SELECT CASE
+                   WHEN p_country = 'DE' AND p_currency = 'EUR' AND p_gross <= 25000 AND NOT p_reverse_charge
+                     THEN 'small_amount_invoice'
+                   WHEN p_country = 'ZA' AND (p_currency <> 'ZAR' OR p_gross > 500000) THEN 'tax_invoice'
+                   WHEN p_country = 'ZA' AND p_gross > 5000 THEN 'abridged_tax_invoice'
+                   ELSE 'invoice' END AS kind) k
+$$;
+
+-- Finalising, step 4: the issued invoices as numbered say all their country's rules ask for
+-- (internal.document_rules), or the first that does not is refused with the rule it breaks
+-- and the whole batch with it: nothing is issued. One pass over the batch, in number order.
+CREATE OR REPLACE FUNCTION internal.check_document_content(p_tenant kassa.tenants, p_invoice_ids uuid[])
+RETURNS void
+LANGUAGE plpgsql SET search_path = '' AS $$
+DECLARE
+  law     text := CASE p_tenant.country WHEN 'DE' THEN '§14(4) UStG' WHEN 'ZA' THEN 's20 of the VAT Act' END;
+  problem record;
+BEGIN
+  SELECT d.* INTO problem
+    FROM (SELECT i.number, i.total, i.currency, i.recipient ->> 'account_number' AS account_number, r.kind,
+                 array_to_string(r.supplier_tax_ids, ' or ') AS tax_ids,
+                 (SELECT string_agg(DISTINCT b ->> 'vat_category', ', ') FROM jsonb_array_elements(i.vat_breakdown) b
+                   WHERE b ->> 'vat_code' IN ('AE', 'K') AND internal.is_blank(b ->> 'exemption_reason')) AS unnoticed,
+                 CASE WHEN r.supplier_required AND NOT internal.address_complete(i.supplier) THEN 'P0I18'
+                      WHEN r.supplier_required
+                           AND NOT EXISTS (SELECT FROM unnest(r.supplier_tax_ids) k WHERE NOT internal.is_blank(i.supplier ->> k))
+                        THEN 'P0I19'
+                      WHEN r.recipient_required AND NOT internal.address_complete(i.recipient) THEN 'P0I20'
+                      WHEN x.reverse_charge AND internal.is_blank(i.recipient ->> 'vat_number') THEN 'P0I21'
+                      WHEN r.notice_required AND EXISTS (SELECT FROM jsonb_array_elements(i.vat_breakdown) b
+                                                          WHERE b ->> 'vat_code' = 'AE'
+                                                            AND internal.is_blank(b ->> 'exemption_reason')) THEN 'P0I22'
+                 END AS code
+            FROM kassa.invoices i
+           CROSS JOIN LATERAL (SELECT EXISTS (SELECT FROM jsonb_array_elements(i.vat_breakdown) b
+                                               WHERE b ->> 'vat_code' IN ('AE', 'K')) AS reverse_charge) x
+           CROSS JOIN LATERAL internal.document_rules(p_tenant.country, i.currency, i.total, x.reverse_charge) r
+           WHERE i.tenant_id = p_tenant.id AND i.id = ANY (p_invoice_ids)) d
+   WHERE d.code IS NOT NULL ORDER BY d.number LIMIT 1;
+  IF NOT FOUND THEN
+    RETURN;
+  ELSIF problem.code = 'P0I18' THEN
+    PERFORM internal.raise_error('P0I18',
+      format('invoice %s cannot be issued: the supplier''s address is incomplete (%s requires it)', problem.number, law),
+      NULL, 'Set street, postcode and city on the tenant (PATCH /tenants).');
+  ELSIF problem.code = 'P0I19' THEN
+    PERFORM internal.raise_error('P0I19',
+      format('invoice %s cannot be issued: the supplier has no %s (%s requires it)', problem.number, problem.tax_ids, law),
+      NULL, format('Set %s on the tenant (PATCH /tenants).', problem.tax_ids));
+  ELSIF problem.code = 'P0I20' THEN
+    PERFORM internal.raise_error('P0I20',
+      format('invoice %s (%s %s, a %s) cannot be issued: customer %s has no complete address (street, postcode, city, country)',
+             problem.number, problem.total, problem.currency, replace(problem.kind, '_', ' '), problem.account_number),
+      NULL, 'Set the customer''s street, postcode, city and country (PATCH /customers).');
+  ELSIF problem.code = 'P0I21' THEN
+    PERFORM internal.raise_error('P0I21',
+      format('invoice %s cannot be issued: it has reverse-charge or intra-community lines and customer %s has no VAT number',
+             problem.number, problem.account_number),
+      NULL, 'Set the customer''s vat_number (PATCH /customers), or bill those lines in another VAT category.');
+  ELSE
+    PERFORM internal.raise_error('P0I22',
+      format('invoice %s cannot be issued: VAT category %s is reverse charge without the notice a German invoice prints',
+             problem.number, problem.unnoticed),
+      NULL, 'Set the category''s exemption_reason (PATCH /vat_rates), e.g. Steuerschuldnerschaft des Leistungsempfängers.');
+  END IF;
+END $$;
 
 -- An issue date must keep its series in date order and may not lie ahead: not after the
 -- tenant's today, not before the last document already issued in the same series and year.
@@ -116,13 +235,14 @@ CREATE OR REPLACE TRIGGER fill_line_insert BEFORE INSERT ON kassa.invoice_lines
 CREATE OR REPLACE TRIGGER fill_line_update BEFORE UPDATE OF quantity, unit_price, vat_category ON kassa.invoice_lines
   FOR EACH ROW EXECUTE FUNCTION internal.fill_invoice_line();
 
--- What staff PATCH on a draft (notes, period, supply date), checked like what they give
+-- What staff PATCH on a draft (notes, period, supply date, buyer reference), checked like what they give
 -- create_invoice; an unchanged date is not checked again. Only staff's own updates: the
 -- invoice run (as the owner) sets a draft's supply date from its charges.
 CREATE OR REPLACE FUNCTION internal.check_draft_edit() RETURNS trigger
 LANGUAGE plpgsql SET search_path = '' AS $$
 BEGIN
   PERFORM internal.check_text(NEW.notes, 'notes', 4000, false);
+  PERFORM internal.check_text(NEW.buyer_reference, 'buyer_reference', 200, false);
   IF NEW.period_start IS DISTINCT FROM OLD.period_start THEN
     PERFORM internal.check_business_date(NEW.tenant_id, NEW.period_start, 'period_start');
   END IF;
@@ -134,7 +254,7 @@ BEGIN
   END IF;
   RETURN NEW;
 END $$;
-CREATE OR REPLACE TRIGGER check_draft_edit BEFORE UPDATE OF notes, period_start, period_end, supplied_on
+CREATE OR REPLACE TRIGGER check_draft_edit BEFORE UPDATE OF notes, period_start, period_end, supplied_on, buyer_reference
   ON kassa.invoices FOR EACH ROW WHEN (OLD.status = 'draft' AND current_user = 'staff')
   EXECUTE FUNCTION internal.check_draft_edit();
 
@@ -276,7 +396,8 @@ BEGIN
 END $$;
 
 -- Finalising, step 3: a block of consecutive numbers, one counter row locked once for the
--- batch, then totals, numbers, dates, status and the parties' snapshot in one UPDATE.
+-- batch, then totals, numbers, dates, status, the parties' snapshot, the VAT breakdown and the
+-- document's kind in one UPDATE.
 CREATE OR REPLACE FUNCTION internal.number_invoices(p_tenant kassa.tenants, p_invoice_ids uuid[], p_issued_on date)
 RETURNS void
 LANGUAGE plpgsql SET search_path = '' AS $$
@@ -299,7 +420,12 @@ BEGIN
   PERFORM internal.check_issue_date(p_tenant.id, 'invoice', p_issued_on);
 
   WITH totals AS (
-    SELECT b.invoice_id, sum(b.net)::bigint AS net, sum(b.vat)::bigint AS vat, sum(b.gross)::bigint AS gross
+    SELECT b.invoice_id, sum(b.net)::bigint AS net, sum(b.vat)::bigint AS vat, sum(b.gross)::bigint AS gross,
+           bool_or(b.vat_code IN ('AE', 'K')) AS reverse_charge,
+           jsonb_agg(jsonb_build_object('vat_category', b.vat_category, 'vat_rate', b.vat_rate, 'vat_code', b.vat_code,
+                                        'exemption_reason', b.exemption_reason, 'exemption_code', b.exemption_code,
+                                        'net', b.net, 'vat', b.vat, 'gross', b.gross)
+                     ORDER BY b.vat_category, b.vat_rate) AS breakdown
       FROM internal.invoice_vat_breakdown(p_tenant.id, p_invoice_ids) b GROUP BY b.invoice_id
   ), numbered AS (
     SELECT i.id, row_number() OVER (ORDER BY i.created_at, i.id) AS n
@@ -314,12 +440,14 @@ BEGIN
          status = CASE WHEN t.gross = 0 THEN 'paid' ELSE 'finalised' END,
          issued_on = p_issued_on, due_on = p_issued_on + p_tenant.payment_terms_days, finalised_at = now(),
          supplier = issuer,
-         recipient = internal.recipient_snapshot(p_tenant.id, i.customer_id)
+         recipient = internal.recipient_snapshot(p_tenant.id, i.customer_id, i.buyer_reference),
+         vat_breakdown = t.breakdown,
+         document_kind = (internal.document_rules(p_tenant.country, i.currency, t.gross, t.reverse_charge)).kind
     FROM totals t JOIN numbered n ON n.id = t.invoice_id
    WHERE i.tenant_id = p_tenant.id AND i.id = t.invoice_id;
 END $$;
 
--- Finalising, step 4: the ledger posting, one internal.post_entries call for the batch.
+-- Finalising, step 5: the ledger posting, one internal.post_entries call for the batch.
 CREATE OR REPLACE FUNCTION internal.post_invoices(p_tenant_id uuid, p_invoice_ids uuid[])
 RETURNS void
 LANGUAGE sql SET search_path = '' AS $$
@@ -348,7 +476,8 @@ RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
 $$;
 
 -- Finalise drafts in one set-based pass: the checks, supply dates, totals and gapless numbers,
--- the ledger posting, then any credit on the customers' accounts is applied.
+-- the legal content of what was numbered, the ledger posting, then any credit on the
+-- customers' accounts is applied.
 CREATE OR REPLACE FUNCTION internal.finalise_invoices(p_tenant_id uuid, p_invoice_ids uuid[], p_issued_on date)
 RETURNS SETOF kassa.invoices
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
@@ -365,6 +494,7 @@ BEGIN
   PERFORM internal.lock_invoices_to_finalise(p_tenant_id, p_invoice_ids);
   PERFORM internal.fill_supply_dates(tenant, p_invoice_ids);
   PERFORM internal.number_invoices(tenant, p_invoice_ids, p_issued_on);
+  PERFORM internal.check_document_content(tenant, p_invoice_ids);
   PERFORM internal.post_invoices(p_tenant_id, p_invoice_ids);
   PERFORM internal.allocate_credit(p_tenant_id, array_agg(DISTINCT i.customer_id))
      FROM kassa.invoices i WHERE i.tenant_id = p_tenant_id AND i.id = ANY (p_invoice_ids);
@@ -418,17 +548,27 @@ GRANT SELECT ON kassa.invoices, kassa.invoice_lines TO customer, staff;
 CREATE VIEW api.invoices WITH (security_invoker = true) AS
   SELECT id, tenant_id, customer_id, number, status, currency, net_total, vat_total, total, amount_paid,
          amount_credited, amount_due, issued_on, due_on, period_start, period_end, prices_include_vat, notes,
-         created_at, finalised_at, supplied_on, supplier, recipient
+         created_at, finalised_at, supplied_on, supplier, recipient, buyer_reference, document_kind
     FROM kassa.invoices;
 GRANT SELECT ON api.invoices TO customer, staff;
-SELECT internal.grant_writes('api.invoices', 'kassa.invoices', 'staff', 'UPDATE (notes, period_start, period_end, supplied_on)');
+SELECT internal.grant_writes('api.invoices', 'kassa.invoices', 'staff', 'UPDATE (notes, period_start, period_end, supplied_on, buyer_reference)');
 SELECT internal.write_by_key('api.invoices', 'kassa.invoices');
 
--- One row per invoice, VAT category and rate: the figures its totals were computed from.
+-- One row per invoice, VAT category and rate: the figures its totals were computed from, with
+-- the category's code and exemption reason: an issued invoice's as frozen at issue, a draft's
+-- as the tenant's VAT rates say now.
 CREATE VIEW api.invoice_vat_breakdown WITH (security_invoker = true) AS
-  SELECT i.tenant_id, i.id AS invoice_id, b.vat_category, b.vat_rate, b.net, b.vat, b.gross
+  SELECT i.tenant_id, i.id AS invoice_id, b.vat_category, b.vat_rate, b.net, b.vat, b.gross, b.vat_code,
+         b.exemption_reason, b.exemption_code
     FROM kassa.invoices i
-   CROSS JOIN LATERAL internal.invoice_vat_breakdown(i.tenant_id, ARRAY[i.id]) b;
+   CROSS JOIN LATERAL (
+     SELECT f.vat_category, f.vat_rate, f.net, f.vat, f.gross, f.vat_code, f.exemption_reason, f.exemption_code
+       FROM jsonb_to_recordset(i.vat_breakdown) AS f(vat_category text, vat_rate numeric, net bigint, vat bigint,
+                                                     gross bigint, vat_code text, exemption_reason text,
+                                                     exemption_code text)
+     UNION ALL
+     SELECT l.vat_category, l.vat_rate, l.net, l.vat, l.gross, l.vat_code, l.exemption_reason, l.exemption_code
+       FROM internal.invoice_vat_breakdown(i.tenant_id, ARRAY[i.id]) l WHERE i.vat_breakdown IS NULL) b;
 GRANT SELECT ON api.invoice_vat_breakdown TO customer, staff;
 
 CREATE VIEW api.invoice_lines WITH (security_invoker = true) AS

@@ -6,7 +6,9 @@
 -- half away from zero), cumulatively: a note's VAT at a category and rate is the VAT of all
 -- credited there so far minus the VAT of what earlier notes credited, so a series of partial
 -- credit notes sums exactly to the invoice and no note carries more VAT than was invoiced.
--- Each note keeps that breakdown (kassa.credit_note_vat_totals) and the parties as they were.
+-- Each note keeps that breakdown (kassa.credit_note_vat_totals, with the VAT codes and exemption
+-- reasons of its invoice as issued), the parties as they were, and the number and date of the
+-- invoice it corrects.
 -- A note is dated on or after its invoice, and keeps its series in date order (P0I13/P0I14).
 --
 -- Settlement:
@@ -179,20 +181,27 @@ BEGIN
   END IF;
 
   INSERT INTO kassa.credit_notes (tenant_id, invoice_id, customer_id, number, reason, settlement, currency,
-                                  issued_on, net_total, vat_total, total, supplier, recipient)
+                                  issued_on, net_total, vat_total, total, supplier, recipient, invoice_number,
+                                  invoice_issued_on)
   SELECT p_invoice.tenant_id, p_invoice.id, p_invoice.customer_id,
          internal.format_number(t.credit_note_number_format, extract(year FROM p_issued_on)::int,
                                 internal.next_number(t.id, 'credit_note', extract(year FROM p_issued_on)::int)),
          p_reason, p_settlement, p_invoice.currency, p_issued_on, note.net_total, note.vat_total, note.total,
-         internal.supplier_snapshot(t.id), internal.recipient_snapshot(t.id, p_invoice.customer_id)
+         internal.supplier_snapshot(t.id), internal.recipient_snapshot(t.id, p_invoice.customer_id, p_invoice.buyer_reference),
+         p_invoice.number, p_invoice.issued_on
     FROM kassa.tenants t WHERE t.id = p_invoice.tenant_id
   RETURNING * INTO note;
   -- Numbered, so the series' counter row is locked: earlier notes of the series are seen.
   PERFORM internal.check_issue_date(note.tenant_id, 'credit_note', p_issued_on);
 
-  INSERT INTO kassa.credit_note_vat_totals (tenant_id, credit_note_id, vat_category, vat_rate, net, vat, gross)
-  SELECT note.tenant_id, note.id, b.vat_category, b.vat_rate, b.net, b.vat, b.gross
-    FROM jsonb_to_recordset(p_vat) AS b(vat_category text, vat_rate numeric, net bigint, vat bigint, gross bigint);
+  INSERT INTO kassa.credit_note_vat_totals (tenant_id, credit_note_id, vat_category, vat_rate, net, vat, gross,
+                                            vat_code, exemption_reason, exemption_code)
+  SELECT note.tenant_id, note.id, b.vat_category, b.vat_rate, b.net, b.vat, b.gross,
+         f.vat_code, f.exemption_reason, f.exemption_code
+    FROM jsonb_to_recordset(p_vat) AS b(vat_category text, vat_rate numeric, net bigint, vat bigint, gross bigint)
+    LEFT JOIN jsonb_to_recordset(p_invoice.vat_breakdown)
+           AS f(vat_category text, vat_rate numeric, vat_code text, exemption_reason text, exemption_code text)
+           ON f.vat_category = b.vat_category AND f.vat_rate = b.vat_rate;
 
   INSERT INTO kassa.credit_note_lines (tenant_id, credit_note_id, invoice_line_id, description, amount, vat_rate)
   SELECT note.tenant_id, note.id, l.id, l.description, r.amount, l.vat_rate
@@ -299,12 +308,12 @@ GRANT SELECT ON kassa.credit_notes, kassa.credit_note_lines, kassa.credit_note_v
 
 CREATE VIEW api.credit_notes WITH (security_invoker = true) AS
   SELECT id, tenant_id, invoice_id, customer_id, number, reason, settlement, currency, issued_on, net_total,
-         vat_total, total, created_at, supplier, recipient
+         vat_total, total, created_at, supplier, recipient, invoice_number, invoice_issued_on
     FROM kassa.credit_notes;
 GRANT SELECT ON api.credit_notes TO customer, staff;
 
 CREATE VIEW api.credit_note_vat_breakdown WITH (security_invoker = true) AS
-  SELECT tenant_id, credit_note_id, vat_category, vat_rate, net, vat, gross
+  SELECT tenant_id, credit_note_id, vat_category, vat_rate, net, vat, gross, vat_code, exemption_reason, exemption_code
     FROM kassa.credit_note_vat_totals;
 GRANT SELECT ON api.credit_note_vat_breakdown TO customer, staff;
 

@@ -80,13 +80,16 @@ BEGIN
              'supplied_on', i.supplied_on, 'period_start', i.period_start, 'period_end', i.period_end,
              'prices_include_vat', i.prices_include_vat, 'net_total', i.net_total, 'vat_total', i.vat_total,
              'total', i.total, 'notes', i.notes, 'supplier', i.supplier, 'recipient', i.recipient,
+             'document_kind', i.document_kind, 'buyer_reference', i.recipient ->> 'buyer_reference',
              'lines', (SELECT coalesce(jsonb_agg(jsonb_build_object(
                                  'description', l.description, 'quantity', l.quantity, 'unit_price', l.unit_price,
                                  'amount', l.amount, 'vat_category', l.vat_category, 'vat_rate', l.vat_rate,
                                  'period_start', l.period_start, 'period_end', l.period_end) ORDER BY l.position), '[]')
                          FROM kassa.invoice_lines l WHERE l.tenant_id = i.tenant_id AND l.invoice_id = i.id),
-             'vat', (SELECT coalesce(jsonb_agg(to_jsonb(b) - 'invoice_id' ORDER BY b.vat_rate DESC, b.vat_category), '[]')
-                       FROM internal.invoice_vat_breakdown(i.tenant_id, ARRAY[i.id]) b))
+             -- as frozen at issue; a document issued before breakdowns were frozen: from its lines
+             'vat', coalesce(i.vat_breakdown,
+                             (SELECT coalesce(jsonb_agg(to_jsonb(b) - 'invoice_id' ORDER BY b.vat_rate DESC, b.vat_category), '[]')
+                                FROM internal.invoice_vat_breakdown(i.tenant_id, ARRAY[i.id]) b)))
       INTO made
       FROM kassa.invoices i WHERE i.tenant_id = p_tenant AND i.id = p_source AND i.number IS NOT NULL;
   ELSIF p_kind = 'credit_note' THEN
@@ -94,7 +97,8 @@ BEGIN
              'kind', 'credit_note', 'id', n.id, 'number', n.number, 'issued_on', n.issued_on, 'reason', n.reason,
              'prices_include_vat', i.prices_include_vat, 'net_total', n.net_total, 'vat_total', n.vat_total,
              'total', n.total, 'supplier', n.supplier, 'recipient', n.recipient,
-             'invoice_number', i.number, 'invoice_issued_on', i.issued_on,
+             'invoice_number', coalesce(n.invoice_number, i.number),
+             'invoice_issued_on', coalesce(n.invoice_issued_on, i.issued_on),
              'lines', (SELECT coalesce(jsonb_agg(jsonb_build_object(
                                  'description', l.description, 'amount', l.amount, 'vat_rate', l.vat_rate,
                                  'vat_category', il.vat_category) ORDER BY il.position, l.id), '[]')
@@ -102,6 +106,8 @@ BEGIN
                          JOIN kassa.invoice_lines il ON il.tenant_id = l.tenant_id AND il.id = l.invoice_line_id
                         WHERE l.tenant_id = n.tenant_id AND l.credit_note_id = n.id),
              'vat', (SELECT coalesce(jsonb_agg(jsonb_build_object('vat_category', v.vat_category, 'vat_rate', v.vat_rate,
+                                                                  'vat_code', v.vat_code, 'exemption_reason', v.exemption_reason,
+                                                                  'exemption_code', v.exemption_code,
                                                                   'net', v.net, 'vat', v.vat, 'gross', v.gross)
                                                ORDER BY v.vat_rate DESC, v.vat_category), '[]')
                        FROM kassa.credit_note_vat_totals v WHERE v.tenant_id = n.tenant_id AND v.credit_note_id = n.id))
@@ -114,7 +120,7 @@ BEGIN
              'method', p.method, 'provider', p.provider,
              'paid_on', (p.completed_at AT TIME ZONE t.timezone)::date,
              'supplier', internal.supplier_snapshot(p.tenant_id),
-             'recipient', internal.recipient_snapshot(p.tenant_id, p.customer_id))
+             'recipient', internal.recipient_snapshot(p.tenant_id, p.customer_id, NULL))
       INTO made
       FROM kassa.payments p JOIN kassa.tenants t ON t.id = p.tenant_id
      WHERE p.tenant_id = p_tenant AND p.id = p_source AND p.purpose = 'top_up' AND p.completed_at IS NOT NULL;
@@ -128,7 +134,7 @@ CREATE OR REPLACE FUNCTION internal.statement_source(p_tenant uuid, p_customer u
 RETURNS jsonb LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
   SELECT internal.document_frame(p_tenant, p_customer) || jsonb_build_object(
            'kind', 'statement', 'id', p_customer, 'from', p_from, 'to', upto,
-           'supplier', internal.supplier_snapshot(p_tenant), 'recipient', internal.recipient_snapshot(p_tenant, p_customer),
+           'supplier', internal.supplier_snapshot(p_tenant), 'recipient', internal.recipient_snapshot(p_tenant, p_customer, NULL),
            'entries', (SELECT jsonb_agg(jsonb_build_object('posted_on', s.posted_on, 'kind', s.kind,
                                                            'description', s.description, 'amount', s.amount,
                                                            'balance', s.balance))

@@ -60,8 +60,9 @@ SELECT throws_ok($$INSERT INTO kassa.pending_charges (tenant_id, customer_id, se
                            'aaaaaaaa-0000-4000-8000-00000000d001', 'one_off', 'Fee', 'aaaaaaaa-0000-4000-8000-00000000f999',
                            'NaN', 100)$$,
                  '23514', NULL, 'the constraint pending_charges_quantity_finite refuses NaN');
-SELECT throws_ok($$INSERT INTO kassa.credit_note_vat_totals (tenant_id, credit_note_id, vat_category, vat_rate, net, vat, gross)
-                   VALUES ('aaaaaaaa-0000-4000-8000-00000000000a', gen_random_uuid(), 'standard', 'NaN', 0, 0, 0)$$,
+SELECT throws_ok($$INSERT INTO kassa.credit_note_vat_totals (tenant_id, credit_note_id, vat_category, vat_rate, net, vat, gross,
+                                                            vat_code)
+                   VALUES ('aaaaaaaa-0000-4000-8000-00000000000a', gen_random_uuid(), 'standard', 'NaN', 0, 0, 0, 'S')$$,
                  '23514', NULL, 'the constraint credit_note_vat_totals_vat_rate_finite refuses NaN');
 RESET session_replication_role;
 

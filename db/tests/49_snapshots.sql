@@ -13,9 +13,10 @@ CREATE TEMP TABLE cn (name text PRIMARY KEY, id uuid);
 \ir helpers/two_tenants.sql
 \ir helpers/clock.sql
 SELECT pg_temp.travel_to('2026-06-30 12:00+00');
-UPDATE kassa.tenants SET address = 'Hauptstr. 1, 10115 Berlin', vat_number = 'DE123456789'
+UPDATE kassa.tenants SET street = 'Hauptstr. 1', postcode = '10115', city = 'Berlin', vat_number = 'DE123456789'
  WHERE id = 'bbbbbbbb-0000-4000-8000-00000000000b';
-UPDATE kassa.customers SET company_name = 'Berta GmbH', address = 'Ringstr. 2, 50667 Köln', vat_number = 'DE987654321'
+UPDATE kassa.customers SET company_name = 'Berta GmbH', street = 'Ringstr. 2', postcode = '50667', city = 'Köln',
+                           vat_number = 'DE987654321'
  WHERE id = 'bbbbbbbb-0000-4000-8000-0000000000b1';
 INSERT INTO kassa.customers (tenant_id, id, name, email)
 VALUES ('bbbbbbbb-0000-4000-8000-00000000000b', 'bbbbbbbb-0000-4000-8000-0000000000b2', 'Bernd B2', 'b2@example.com');
@@ -31,19 +32,24 @@ INSERT INTO inv SELECT 'main', pg_temp.issued(tb, b1, ARRAY[1005, 3, 3, 999, 500
 INSERT INTO inv SELECT 'draft', pg_temp.draft(tb, b1, ARRAY[700]) FROM ids;
 
 SELECT is((SELECT supplier FROM kassa.invoices JOIN inv USING (id) WHERE name = 'main'),
-          '{"name": "Tenant B GmbH", "address": "Hauptstr. 1, 10115 Berlin", "vat_number": "DE123456789", "country": "DE"}'::jsonb,
+          '{"name": "Tenant B GmbH", "address": "Hauptstr. 1, 10115 Berlin", "street": "Hauptstr. 1", "postcode": "10115",
+            "city": "Berlin", "country": "DE", "vat_number": "DE123456789", "tax_number": "30/123/45678",
+            "registration_number": null, "iban": null, "bic": null}'::jsonb,
           'the issued invoice names the supplier as it was');
 SELECT is((SELECT recipient FROM kassa.invoices JOIN inv USING (id) WHERE name = 'main'),
-          '{"name": "Berta B1", "company_name": "Berta GmbH", "address": "Ringstr. 2, 50667 Köln", "vat_number": "DE987654321"}'::jsonb,
+          '{"name": "Berta B1", "company_name": "Berta GmbH", "type": "personal", "account_number": "CT-2026-00001",
+            "address": "Ringstr. 2, 50667 Köln", "street": "Ringstr. 2", "postcode": "50667", "city": "Köln", "country": "DE",
+            "vat_number": "DE987654321", "buyer_reference": null}'::jsonb,
           'and the recipient');
 SELECT is((SELECT (supplier, recipient) FROM kassa.invoices JOIN inv USING (id) WHERE name = 'draft'), (NULL::jsonb, NULL::jsonb),
           'a draft has no snapshot yet');
 
 -- Later changes to tenant and customer leave the issued invoice alone.
 CREATE TEMP TABLE issued AS SELECT supplier, recipient FROM kassa.invoices JOIN inv USING (id) WHERE name = 'main';
-UPDATE kassa.tenants SET legal_name = 'Tenant B AG', address = 'Neue Str. 9, Hamburg', vat_number = 'DE111111111'
+UPDATE kassa.tenants SET legal_name = 'Tenant B AG', street = 'Neue Str. 9', postcode = '20095', city = 'Hamburg',
+                         vat_number = 'DE111111111'
  WHERE id = 'bbbbbbbb-0000-4000-8000-00000000000b';
-UPDATE kassa.customers SET name = 'Berta Neu', company_name = NULL, address = 'Elsewhere 3', vat_number = NULL
+UPDATE kassa.customers SET name = 'Berta Neu', company_name = NULL, street = 'Elsewhere 3', vat_number = NULL
  WHERE id = 'bbbbbbbb-0000-4000-8000-0000000000b1';
 SELECT is((SELECT (i.supplier, i.recipient) FROM kassa.invoices i JOIN inv USING (id) WHERE name = 'main'),
           (SELECT (supplier, recipient) FROM issued), 'changing tenant and customer does not alter the issued invoice');

@@ -5,8 +5,9 @@ SELECT plan(48);
 \ir helpers/invoices.sql
 \ir helpers/two_tenants.sql
 
-INSERT INTO kassa.tenants (id, slug, name, legal_name, country, currency)
-VALUES ('5a000000-0000-4000-8000-000000000001', 'pay-test', 'Pay Test', 'Pay Test Ltd', 'ZA', 'ZAR');
+INSERT INTO kassa.tenants (id, slug, name, legal_name, country, currency, street, postcode, city, vat_number)
+VALUES ('5a000000-0000-4000-8000-000000000001', 'pay-test', 'Pay Test', 'Pay Test Ltd', 'ZA', 'ZAR', '1 Adderley Street',
+        '8001', 'Cape Town', '4000000004');
 INSERT INTO kassa.customers (tenant_id, id, name, email)
 VALUES ('5a000000-0000-4000-8000-000000000001', '5c000000-0000-4000-8000-000000000001', 'Payer', 'payer@example.com');
 INSERT INTO kassa.bonus_tiers VALUES ('5a000000-0000-4000-8000-000000000001', 5000, 5),

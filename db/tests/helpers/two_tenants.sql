@@ -6,17 +6,26 @@
 -- pgTAP's functions and temp tables belong to the owner, and EXECUTE is revoked from PUBLIC by
 -- default, so the API roles get access to them for this transaction only.
 
-INSERT INTO kassa.tenants (id, slug, name, legal_name, country, currency, prices_include_vat, timezone, status)
-VALUES ('aaaaaaaa-0000-4000-8000-00000000000a', 'tap-a', 'Tenant A', 'Tenant A Ltd', 'ZA', 'ZAR', true, 'Africa/Johannesburg', 'active'),
-       ('bbbbbbbb-0000-4000-8000-00000000000b', 'tap-b', 'Tenant B', 'Tenant B GmbH', 'DE', 'EUR', false, 'Europe/Berlin', 'active'),
-       ('cccccccc-0000-4000-8000-00000000000c', 'tap-s', 'Tenant S', 'Tenant S Ltd', 'ZA', 'ZAR', true, 'UTC', 'suspended');
+-- Every party has what an issued invoice must name (docs/documents.md): the tenants their
+-- address and tax numbers, the customers their address.
+INSERT INTO kassa.tenants (id, slug, name, legal_name, country, currency, prices_include_vat, timezone, status,
+                           street, postcode, city, vat_number, tax_number)
+VALUES ('aaaaaaaa-0000-4000-8000-00000000000a', 'tap-a', 'Tenant A', 'Tenant A Ltd', 'ZA', 'ZAR', true, 'Africa/Johannesburg', 'active',
+        '1 Adderley Street', '8001', 'Cape Town', '4000000001', NULL),
+       ('bbbbbbbb-0000-4000-8000-00000000000b', 'tap-b', 'Tenant B', 'Tenant B GmbH', 'DE', 'EUR', false, 'Europe/Berlin', 'active',
+        'Unter den Linden 1', '10117', 'Berlin', NULL, '30/123/45678'),
+       ('cccccccc-0000-4000-8000-00000000000c', 'tap-s', 'Tenant S', 'Tenant S Ltd', 'ZA', 'ZAR', true, 'UTC', 'suspended',
+        '2 Strand Street', '8001', 'Cape Town', '4000000002', NULL);
 INSERT INTO kassa.vat_rates (tenant_id, category, rate)
 VALUES ('aaaaaaaa-0000-4000-8000-00000000000a', 'standard', 15),
        ('bbbbbbbb-0000-4000-8000-00000000000b', 'standard', 19);
-INSERT INTO kassa.customers (tenant_id, id, name, email, phone)
-VALUES ('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-0000000000a1', 'Alice A1', 'a1@example.com', '+27 82 000 0001'),
-       ('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-0000000000a2', 'Andile A2', 'a2@example.com', NULL),
-       ('bbbbbbbb-0000-4000-8000-00000000000b', 'bbbbbbbb-0000-4000-8000-0000000000b1', 'Berta B1', 'b1@example.com', NULL);
+INSERT INTO kassa.customers (tenant_id, id, name, email, phone, street, postcode, city)
+VALUES ('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-0000000000a1', 'Alice A1', 'a1@example.com', '+27 82 000 0001',
+        '3 Loop Street', '8001', 'Cape Town'),
+       ('aaaaaaaa-0000-4000-8000-00000000000a', 'aaaaaaaa-0000-4000-8000-0000000000a2', 'Andile A2', 'a2@example.com', NULL,
+        '4 Long Street', '8001', 'Cape Town'),
+       ('bbbbbbbb-0000-4000-8000-00000000000b', 'bbbbbbbb-0000-4000-8000-0000000000b1', 'Berta B1', 'b1@example.com', NULL,
+        'Friedrichstraße 5', '10117', 'Berlin');
 
 CREATE FUNCTION pg_temp.act_as(p_role text, p_tenant uuid, p_customer uuid DEFAULT NULL) RETURNS void
 LANGUAGE plpgsql AS $$
