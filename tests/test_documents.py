@@ -44,9 +44,9 @@ def folded(text: str) -> str:
 
 COUNTRIES = {
     "DE": dict(country="DE", currency="EUR", vat=19, prices_include_vat=False, locale="de_DE",
-               address="Rheinufer 7, 40213 Düsseldorf", vat_number="DE123456789"),
+               street="Rheinufer 7", postcode="40213", city="Düsseldorf", vat_number="DE123456789"),
     "ZA": dict(country="ZA", currency="ZAR", vat=15, prices_include_vat=True, locale="en_ZA",
-               address="12 Long Street, Cape Town, 8001", vat_number="4123456789"),
+               street="12 Long Street", postcode="8001", city="Cape Town", vat_number="4123456789"),
 }
 
 
@@ -56,8 +56,8 @@ def issued(request, db, api, token):
     and a completed top-up; staff and customer clients."""
     tenant = create_tenant(db, **COUNTRIES[request.param])
     customer = create_customer(db, tenant["id"], name="Berta Beispiel")
-    db.execute("UPDATE kassa.customers SET company_name = 'Beispiel Handel GmbH', address = 'Ringstr. 2, 50667 Köln',"
-               " vat_number = 'DE987654321' WHERE id = %s", [customer["id"]])
+    db.execute("UPDATE kassa.customers SET company_name = 'Beispiel Handel GmbH', street = 'Ringstr. 2', postcode = '50667',"
+               " city = 'Köln', vat_number = 'DE987654321' WHERE id = %s", [customer["id"]])
     staff = api(token("staff", tenant["id"]))
     draft = ok(staff.rpc("create_invoice", customer_id=str(customer["id"]), supplied_on=str(db.execute(
         "SELECT internal.tenant_today(%s) AS d", [tenant["id"]]).fetchone()["d"])))
@@ -138,9 +138,9 @@ def test_an_issued_pdf_is_served_unchanged_after_the_parties_change(settings, db
     assert first.headers["X-Kassa-Document-Variant"] == "original"
     served = [download(settings, path, bearer) for _ in range(2)]
 
-    db.execute("UPDATE kassa.tenants SET address = 'Neue Allee 9, 10115 Berlin', legal_name = 'Renamed AG'"
-               " WHERE id = %s", [tenant["id"]])
-    db.execute("UPDATE kassa.customers SET address = 'Umzugsweg 3, 80331 München' WHERE id = %s", [customer["id"]])
+    db.execute("UPDATE kassa.tenants SET street = 'Neue Allee 9', postcode = '10115', city = 'Berlin',"
+               " legal_name = 'Renamed AG' WHERE id = %s", [tenant["id"]])
+    db.execute("UPDATE kassa.customers SET street = 'Umzugsweg 3', postcode = '80331', city = 'München' WHERE id = %s", [customer["id"]])
     served.append(download(settings, path, bearer))
 
     digests = {hashlib.sha256(r.content).hexdigest() for r in served}

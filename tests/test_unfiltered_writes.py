@@ -46,6 +46,16 @@ ARRANGE = {
     "payment_settings": lambda db, t: db.execute("INSERT INTO kassa.payment_settings (tenant_id) VALUES (%s)", [t]),
     "document_settings": lambda db, t: db.execute("INSERT INTO kassa.document_settings (tenant_id) VALUES (%s)", [t]),
     "vat_rates": lambda db, t: db.execute("INSERT INTO kassa.vat_rates (tenant_id, category, rate) VALUES (%s, 'reduced', 7)", [t]),
+    "datev_settings": lambda db, t: db.execute("INSERT INTO kassa.datev_settings (tenant_id, consultant_number,"
+                                               " client_number, debtor_account, bank_account)"
+                                               " VALUES (%s, 1001, 1, 10000, 1200)", [t]),
+    "datev_revenue_accounts": lambda db, t: db.execute("INSERT INTO kassa.datev_revenue_accounts"
+                                                       " (tenant_id, vat_category, vat_rate, account)"
+                                                       " VALUES (%s, 'standard', 19, 8400), (%s, 'reduced', 7, 8300)",
+                                                       [t, t]),
+    "datev_debtor_accounts": lambda db, t: [db.execute("INSERT INTO kassa.datev_debtor_accounts (tenant_id, customer_id,"
+                                                       " account) VALUES (%s, %s, %s)", [t, create_customer(db, t)["id"], n])
+                                            for n in (10001, 10002)],
     "bonus_tiers": lambda db, t: db.execute("INSERT INTO kassa.bonus_tiers (tenant_id, min_amount, percent)"
                                             " VALUES (%s, 10000, 5), (%s, 50000, 10)", [t, t]),
     "low_balance_thresholds": lambda db, t: db.execute("INSERT INTO kassa.low_balance_thresholds (tenant_id, amount)"
@@ -64,6 +74,9 @@ PATCH_BODIES = {
     "payment_settings": {"max_top_up": 400000},
     "document_settings": {"accent_colour": "#aa3300"},
     "vat_rates": {"rate": 16},
+    "datev_settings": {"bank_account": 1210},
+    "datev_revenue_accounts": {"account": 8410},
+    "datev_debtor_accounts": {"account": 10009},
     "bonus_tiers": {"percent": 7},
     "products": {"description": "Renamed"},
     "price_versions": {"price": 12345},
@@ -73,7 +86,8 @@ PATCH_BODIES = {
 
 # Views where row-level security shows the role one row only, the one its token names (its
 # tenant, or for a customer themselves): there a write without a filter is that one row's write.
-ONE_ROW_PER_TOKEN = {"staff": {"tenants", "billing_settings", "payment_settings", "document_settings"}, "customer": {"customers"}}
+ONE_ROW_PER_TOKEN = {"staff": {"tenants", "billing_settings", "payment_settings", "document_settings", "datev_settings"},
+                     "customer": {"customers"}}
 
 
 def writable(db, role: str) -> dict[str, list[str]]:
@@ -161,7 +175,12 @@ def test_a_write_without_a_key_filter_is_refused_and_changes_nothing(db, arrange
                 assert view in ONE_ROW_PER_TOKEN[role], f"{role} sees {len(visible)} row(s) of {view}: arrange two"
                 response = send(caller, method, f"/{view}", view)
                 assert response.status_code == 200, f"{what}: {response.text}"
-                one_row_changed(before, snapshot(db, view, [tenant, bystander]), PATCH_BODIES[view], what)
+                after = snapshot(db, view, [tenant, bystander])
+                if method == "DELETE":
+                    assert [row for row in before if row not in after] == response.json() and len(after) == len(before) - 1, \
+                        f"{what} deleted more or other than its one row"
+                else:
+                    one_row_changed(before, after, PATCH_BODIES[view], what)
 
 
 @pytest.mark.parametrize("role", ["staff", "customer"])
