@@ -1648,12 +1648,12 @@ CREATE FUNCTION internal.create_payment_links(p_tenant_id uuid, p_invoice_ids uu
 
 ALTER FUNCTION internal.create_payment_links(p_tenant_id uuid, p_invoice_ids uuid[], p_actor text) OWNER TO kassa_owner;
 
-CREATE FUNCTION internal.create_tenant(p_slug text, p_legal_name text, p_country text, p_currency text, p_timezone text, p_vat_rates jsonb, p_name text DEFAULT NULL::text, p_prices_include_vat boolean DEFAULT false, p_account_number_format text DEFAULT 'CT-{YYYY}-{NNNNN}'::text, p_invoice_number_format text DEFAULT 'INV-{YYYY}-{NNNNN}'::text, p_credit_note_number_format text DEFAULT 'CN-{YYYY}-{NNNNN}'::text) RETURNS uuid
+CREATE FUNCTION internal.create_tenant(p_slug text, p_legal_name text, p_country text, p_currency text, p_timezone text, p_vat_rates jsonb, p_name text DEFAULT NULL::text, p_prices_include_vat boolean DEFAULT false, p_account_number_format text DEFAULT 'CT-{YYYY}-{NNNNN}'::text, p_invoice_number_format text DEFAULT 'INV-{YYYY}-{NNNNN}'::text, p_credit_note_number_format text DEFAULT 'CN-{YYYY}-{NNNNN}'::text, p_street text DEFAULT NULL::text, p_postcode text DEFAULT NULL::text, p_city text DEFAULT NULL::text, p_vat_number text DEFAULT NULL::text, p_tax_number text DEFAULT NULL::text) RETURNS uuid
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 
-ALTER FUNCTION internal.create_tenant(p_slug text, p_legal_name text, p_country text, p_currency text, p_timezone text, p_vat_rates jsonb, p_name text, p_prices_include_vat boolean, p_account_number_format text, p_invoice_number_format text, p_credit_note_number_format text) OWNER TO kassa_owner;
+ALTER FUNCTION internal.create_tenant(p_slug text, p_legal_name text, p_country text, p_currency text, p_timezone text, p_vat_rates jsonb, p_name text, p_prices_include_vat boolean, p_account_number_format text, p_invoice_number_format text, p_credit_note_number_format text, p_street text, p_postcode text, p_city text, p_vat_number text, p_tax_number text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.create_webhook_endpoint(p_tenant uuid, p_url text, p_event_kinds text[], p_description text) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
@@ -7343,7 +7343,7 @@ REVOKE ALL ON FUNCTION internal.create_invoice(p_tenant_id uuid, p_customer_id u
 
 REVOKE ALL ON FUNCTION internal.create_payment_links(p_tenant_id uuid, p_invoice_ids uuid[], p_actor text) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION internal.create_tenant(p_slug text, p_legal_name text, p_country text, p_currency text, p_timezone text, p_vat_rates jsonb, p_name text, p_prices_include_vat boolean, p_account_number_format text, p_invoice_number_format text, p_credit_note_number_format text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION internal.create_tenant(p_slug text, p_legal_name text, p_country text, p_currency text, p_timezone text, p_vat_rates jsonb, p_name text, p_prices_include_vat boolean, p_account_number_format text, p_invoice_number_format text, p_credit_note_number_format text, p_street text, p_postcode text, p_city text, p_vat_number text, p_tax_number text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.create_webhook_endpoint(p_tenant uuid, p_url text, p_event_kinds text[], p_description text) FROM PUBLIC;
 

@@ -225,7 +225,7 @@ def cmd_jobs(args, settings):
 
 
 TENANT_OPTIONS = ("name", "prices_include_vat", "account_number_format", "invoice_number_format",
-                  "credit_note_number_format")
+                  "credit_note_number_format", "street", "postcode", "city", "vat_number", "tax_number")
 
 
 def cmd_tenant(args, settings):
@@ -388,6 +388,10 @@ def parser() -> argparse.ArgumentParser:
     create.add_argument("--prices-include-vat", action="store_true", default=None)
     for document, example in (("account", "CT"), ("invoice", "INV"), ("credit-note", "CN")):
         create.add_argument(f"--{document}-number-format", help=f"with a counter {{N…}} (default {example}-{{YYYY}}-{{NNNNN}})")
+    # What its invoices must name (docs/documents.md); staff can PATCH /tenants them later too.
+    for part, text in (("street", "street and number"), ("postcode", "postal code"), ("city", "city"),
+                       ("vat-number", "VAT number (USt-IdNr.)"), ("tax-number", "German Steuernummer")):
+        create.add_argument(f"--{part}", help=f"the tenant's {text}, printed on its documents")
     create.add_argument("--token-ttl", type=int, default=3600, help="staff token lifetime in seconds (default 3600)")
     tenant_sub.add_parser("list", help="every tenant with its status")
     for action, text in (("suspend", "refuse the tenant's tokens, end its streams, run none of its jobs"),

@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 import requests
 
-from factories import run_job
+from factories import create_customer, run_job
 
 
 def kassa(settings, *args: str) -> subprocess.CompletedProcess:
@@ -56,6 +56,21 @@ def test_create_prints_the_id_and_a_working_staff_token(settings, db, api):
     assert listing.returncode == 0
     row = next(line for line in listing.stdout.splitlines() if line.startswith(slug))
     assert out["id"] in row and "Africa/Johannesburg" in row and row.endswith("active")
+
+
+def test_create_takes_what_the_tenants_invoices_must_name(settings, db, api):
+    result = create(settings, new_slug(), "--street", "12 Long Street", "--postcode", "8001", "--city", "Cape Town",
+                    "--vat-number", "4123456789")
+    assert result.returncode == 0, result.stderr
+    staff = api(printed(result)["token"])
+    [tenant] = staff.get("/tenants", params={"select": "street,postcode,city,vat_number,tax_number"}).json()
+    assert tenant == {"street": "12 Long Street", "postcode": "8001", "city": "Cape Town", "vat_number": "4123456789",
+                      "tax_number": None}
+    customer = create_customer(db, printed(result)["id"])
+    draft = staff.rpc("create_invoice", customer_id=str(customer["id"])).json()
+    assert staff.rpc("add_invoice_line", invoice_id=draft["id"], description="Fibre", unit_price=11500).status_code == 200
+    issued = staff.rpc("finalise_invoice", invoice_id=draft["id"])
+    assert issued.status_code == 200, "a South African tax invoice may be issued at once: " + issued.text
 
 
 @pytest.mark.parametrize("change, message", [

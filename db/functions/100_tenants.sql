@@ -125,7 +125,9 @@ CREATE OR REPLACE FUNCTION internal.create_tenant(
   p_name text DEFAULT NULL, p_prices_include_vat boolean DEFAULT false,
   p_account_number_format text DEFAULT 'CT-{YYYY}-{NNNNN}',
   p_invoice_number_format text DEFAULT 'INV-{YYYY}-{NNNNN}',
-  p_credit_note_number_format text DEFAULT 'CN-{YYYY}-{NNNNN}')
+  p_credit_note_number_format text DEFAULT 'CN-{YYYY}-{NNNNN}',
+  p_street text DEFAULT NULL, p_postcode text DEFAULT NULL, p_city text DEFAULT NULL,
+  p_vat_number text DEFAULT NULL, p_tax_number text DEFAULT NULL)
 RETURNS uuid LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   made uuid;
@@ -170,9 +172,11 @@ BEGIN
     END IF;
   END LOOP;
   INSERT INTO kassa.tenants (slug, name, legal_name, country, currency, prices_include_vat, timezone,
-                             account_number_format, invoice_number_format, credit_note_number_format)
+                             account_number_format, invoice_number_format, credit_note_number_format,
+                             street, postcode, city, vat_number, tax_number)
   VALUES (p_slug, coalesce(p_name, p_legal_name), p_legal_name, p_country, p_currency, p_prices_include_vat,
-          p_timezone, p_account_number_format, p_invoice_number_format, p_credit_note_number_format)
+          p_timezone, p_account_number_format, p_invoice_number_format, p_credit_note_number_format,
+          p_street, p_postcode, p_city, p_vat_number, p_tax_number)
   RETURNING id INTO made;
   INSERT INTO kassa.vat_rates (tenant_id, category, rate)
   SELECT made, r.key, (r.value #>> '{}')::numeric FROM jsonb_each(p_vat_rates) r;
