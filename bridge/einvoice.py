@@ -110,9 +110,9 @@ class CrossIndustryInvoice:
         lines = [(line, self.row_of(line)) for line in self.doc.get("lines") or []]
         if not self.doc.get("prices_include_vat"):
             return [(line, row, int(line["amount"])) for line, row in lines]
-        of_row = defaultdict(list)
+        of_row = defaultdict(list)  # the lines of each breakdown row, by position
         for index, (line, row) in enumerate(lines):
-            of_row[id(row)].append(index)
+            of_row[(row["vat_category"], str(row["vat_rate"]))].append(index)
         nets = [0] * len(lines)
         for indexes in of_row.values():
             row = lines[indexes[0]][1]
