@@ -11,18 +11,21 @@ Words in English and German (the customer's locale, else the tenant's), amounts 
 babel for the locale (bridge/texts.py's Speaker). Rendering fetches nothing: the logo is a data:
 URI, and any other URL in a template or snapshot is refused (no request leaves the worker).
 
-FORMATS maps a download's extension to its renderer: the Factur-X step adds "xml" (and makes
-"pdf" embed it) there, one function each.
+Invoices and credit notes are e-invoices too (bridge/einvoice.py): their PDF is PDF/A-3b with
+the EN 16931 CII XML embedded (Factur-X / ZUGFeRD), and the XML alone is their "xml" format.
+FORMATS maps a download's extension to its renderer, the media type and the kinds it serves.
 """
 from __future__ import annotations
 
 import hashlib
 from datetime import date
 from pathlib import Path
+from typing import Callable, NamedTuple
 
 from babel.numbers import format_decimal
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from bridge import einvoice
 from bridge.texts import Speaker
 
 TEMPLATE_DIR = Path(__file__).parent / "templates" / "documents"
@@ -78,12 +81,13 @@ TEMPLATE_OF = {"invoice": "invoice.html", "credit_note": "credit_note.html", "re
 
 
 def renderer_version() -> str:
-    """What made a document: WeasyPrint's version and a digest of the templates (kept with it)."""
+    """What made a document: WeasyPrint's and factur-x's versions and a digest of the templates
+    and of the e-invoice code (kept with it: a document kept under an older one stays as it is)."""
     import weasyprint
     digest = hashlib.sha256()
-    for path in sorted(TEMPLATE_DIR.iterdir()):
+    for path in sorted(TEMPLATE_DIR.iterdir()) + [Path(einvoice.__file__)]:
         digest.update(path.name.encode() + path.read_bytes())
-    return f"weasyprint {weasyprint.__version__}; templates {digest.hexdigest()[:12]}"
+    return f"weasyprint {weasyprint.__version__}; {einvoice.version()}; templates {digest.hexdigest()[:12]}"
 
 
 class Writer:
@@ -159,9 +163,30 @@ def no_fetching(url: str, *args, **kwargs):
     return default_url_fetcher(url, *args, **kwargs)
 
 
-def render_pdf(source: dict, variant: str = "original") -> bytes:
+def render_pdf(source: dict, variant: str = "original", xml: bytes | None = None) -> bytes:
+    """The document as PDF; an invoice's or credit note's as Factur-X: PDF/A-3b (WeasyPrint
+    writes the output intent, the XMP and embeds the fonts) with `xml`, its e-invoice (made
+    from the source when not given), attached as factur-x.xml with AFRelationship /Data and
+    the Factur-X XMP extension."""
     import weasyprint  # a second of import: only the document worker pays it
-    return weasyprint.HTML(string=render_html(source, variant), url_fetcher=no_fetching).write_pdf()
+    html = weasyprint.HTML(string=render_html(source, variant), url_fetcher=no_fetching)
+    if source["kind"] not in einvoice.KINDS:
+        return html.write_pdf()
+    import facturx
+    xml = xml or einvoice.render_xml(source)
+    title = f"{source['supplier'].get('name')}: {source['number']}"
+    return facturx.generate_from_binary(
+        html.write_pdf(pdf_variant="pdf/a-3b"), xml, flavor="factur-x", level="en16931", check_xsd=False,
+        lang=Writer(source).say.language, afrelationship="data",
+        pdf_metadata={"author": source["supplier"].get("name") or "", "keywords": "Factur-X, EN 16931",
+                      "title": title, "subject": f"{title} of {source['issued_on']}"})
 
 
-FORMATS = {"pdf": (render_pdf, "application/pdf")}  # extension: (renderer, media type)
+class Format(NamedTuple):
+    render: Callable[..., bytes]  # (source, variant) -> the document's bytes
+    media_type: str
+    kinds: frozenset  # the document kinds that have it
+
+
+FORMATS = {"pdf": Format(render_pdf, "application/pdf", frozenset(TEMPLATE_OF)),
+           "xml": Format(einvoice.render_xml, "application/xml", einvoice.KINDS)}

@@ -1,7 +1,8 @@
 """Document downloads (docs/documents.md#downloading):
 
-  GET  /documents/invoices/<id>.pdf            an issued invoice
-  GET  /documents/credit_notes/<id>.pdf        a credit note
+  GET  /documents/invoices/<id>.pdf            an issued invoice (Factur-X: PDF/A-3 with its e-invoice)
+  GET  /documents/invoices/<id>.xml            its e-invoice alone (EN 16931 CII XML)
+  GET  /documents/credit_notes/<id>.pdf        a credit note (Factur-X), and .xml
   GET  /documents/receipts/<payment id>.pdf    a completed top-up's receipt
   GET  /documents/statements/<customer id>.pdf?from=YYYY-MM-DD&to=YYYY-MM-DD   (rendered on demand)
   POST …/<id>.pdf/link   a signed link to that document (staff, or the customer for their own);
@@ -21,7 +22,8 @@ credit notes are served as the original once, then as the copy (db/functions/600
 
 Codes: 404 P0B20 no such document for this caller; 403 P0B21 a link not valid for this
 document; 410 P0B22 an expired link; 500 P0B23 kept bytes that no longer match their SHA-256
-(logged); 503 P0B24 the document worker did not answer.
+(logged); 503 P0B24 the document worker did not answer; 500 P0B25 an e-invoice that fails its
+schema check or its sums (logged, nothing kept).
 """
 from __future__ import annotations
 
@@ -90,7 +92,8 @@ def named(collection: str, name: str) -> Document:
         doc_id = str(uuid.UUID(doc_id))
     except ValueError:
         known = None
-    if known is None or extension not in documents.FORMATS:
+    served = documents.FORMATS.get(extension)
+    if known is None or served is None or known.kind not in served.kinds:
         refuse(404, "P0B20", f"no document /documents/{collection}/{name}")
     period = {}
     if known.kind == "statement":
@@ -140,8 +143,8 @@ def ask_worker(job: dict) -> bytes:
         refuse(503, "P0B24", "the document worker did not answer", str(error))
 
 
-def pdf_answer(content: bytes, document: Document, sha256: str, variant: str) -> Response:
-    media_type = documents.FORMATS[document.format][1]
+def document_answer(content: bytes, document: Document, sha256: str, variant: str) -> Response:
+    media_type = documents.FORMATS[document.format].media_type
     answer = Response(content, mimetype=media_type)
     answer.headers["Content-Disposition"] = f'inline; filename="{document.collection.kind}-{document.id}.{document.format}"'
     answer.headers["ETag"] = f'"{sha256}"'
@@ -156,7 +159,7 @@ def serve(tenant_id: str, document: Document) -> Response:
     job = {"tenant": tenant_id, "kind": kind, "id": document.id, "format": document.format, **document.period}
     if kind == "statement":
         content = ask_worker(job)
-        return pdf_answer(content, document, hashlib.sha256(content).hexdigest(), "original")
+        return document_answer(content, document, hashlib.sha256(content).hexdigest(), "original")
     read = "SELECT variant, sha256, content FROM internal.document_to_serve(%s, %s, %s, %s, %s)"
     with pool().connection() as conn:
         variant, sha256, content = conn.execute(read, [tenant_id, kind, document.id, document.format, None]).fetchone()
@@ -170,7 +173,7 @@ def serve(tenant_id: str, document: Document) -> Response:
         log.error("stored %s %s (%s) does not match its SHA-256 %s", kind, document.id, variant, sha256)
         return problem(500, "P0B23", "the stored document does not match its SHA-256; it is not served",
                        hint="The operations guide says how to check kassa.documents (docs/operations.md).")
-    return pdf_answer(content, document, sha256, variant)
+    return document_answer(content, document, sha256, variant)
 
 
 @blueprint.get("/documents/<collection>/<name>")
