@@ -198,6 +198,8 @@ def test_an_invoice_is_a_factur_x_pdf_with_the_databases_totals(settings, db, ap
     assert text(".//ram:SellerTradeParty/ram:Name") == tenant["legal_name"]
     assert text(".//ram:SellerTradeParty/ram:PostalTradeAddress/ram:CountryID") == country
     assert text(".//ram:BuyerTradeParty/ram:Name") == "Beispiel Handel GmbH"
+    assert text(".//ram:BuyerTradeParty/ram:URIUniversalCommunication/ram:URIID[@schemeID='EM']") == customer["email"], \
+        "BT-49: the buyer's electronic address, as frozen with the invoice"
     assert text(".//ram:BuyerTradeParty/ram:PostalTradeAddress/ram:CityName") == "Köln"
     assert text(".//ram:BuyerTradeParty/ram:SpecifiedTaxRegistration/ram:ID[@schemeID='VA']") == "DE987654321"
     assert text(".//ram:SpecifiedTradePaymentTerms/ram:DueDateDateTime/udt:DateTimeString") \

@@ -61,7 +61,8 @@ RETURNS jsonb LANGUAGE sql STABLE SET search_path = '' AS $$
                             'address', internal.address_text(t.address, t.street, t.postcode, t.city),
                             'street', t.street, 'postcode', t.postcode, 'city', t.city, 'country', t.country,
                             'vat_number', t.vat_number, 'tax_number', t.tax_number,
-                            'registration_number', t.registration_number, 'iban', t.iban, 'bic', t.bic)
+                            'registration_number', t.registration_number, 'iban', t.iban, 'bic', t.bic,
+                            'email', t.mail_reply_to)  -- the e-invoice's electronic address (BT-34)
     FROM kassa.tenants t WHERE t.id = p_tenant_id
 $$;
 CREATE OR REPLACE FUNCTION internal.recipient_snapshot(p_tenant_id uuid, p_customer_id uuid, p_buyer_reference text)
@@ -70,7 +71,7 @@ RETURNS jsonb LANGUAGE sql STABLE SET search_path = '' AS $$
                             'account_number', c.account_number,
                             'address', internal.address_text(c.address, c.street, c.postcode, c.city),
                             'street', c.street, 'postcode', c.postcode, 'city', c.city, 'country', c.country,
-                            'vat_number', c.vat_number,
+                            'vat_number', c.vat_number, 'email', c.email,  -- BT-49
                             'buyer_reference', coalesce(p_buyer_reference, c.buyer_reference))
     FROM kassa.customers c WHERE c.tenant_id = p_tenant_id AND c.id = p_customer_id
 $$;

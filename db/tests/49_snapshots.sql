@@ -34,12 +34,12 @@ INSERT INTO inv SELECT 'draft', pg_temp.draft(tb, b1, ARRAY[700]) FROM ids;
 SELECT is((SELECT supplier FROM kassa.invoices JOIN inv USING (id) WHERE name = 'main'),
           '{"name": "Tenant B GmbH", "address": "Hauptstr. 1, 10115 Berlin", "street": "Hauptstr. 1", "postcode": "10115",
             "city": "Berlin", "country": "DE", "vat_number": "DE123456789", "tax_number": "30/123/45678",
-            "registration_number": null, "iban": null, "bic": null}'::jsonb,
+            "registration_number": null, "iban": null, "bic": null, "email": null}'::jsonb,
           'the issued invoice names the supplier as it was');
 SELECT is((SELECT recipient FROM kassa.invoices JOIN inv USING (id) WHERE name = 'main'),
           '{"name": "Berta B1", "company_name": "Berta GmbH", "type": "personal", "account_number": "CT-2026-00001",
             "address": "Ringstr. 2, 50667 Köln", "street": "Ringstr. 2", "postcode": "50667", "city": "Köln", "country": "DE",
-            "vat_number": "DE987654321", "buyer_reference": null}'::jsonb,
+            "vat_number": "DE987654321", "email": "b1@example.com", "buyer_reference": null}'::jsonb,
           'and the recipient');
 SELECT is((SELECT (supplier, recipient) FROM kassa.invoices JOIN inv USING (id) WHERE name = 'draft'), (NULL::jsonb, NULL::jsonb),
           'a draft has no snapshot yet');

@@ -65,13 +65,14 @@ SELECT is((SELECT supplier FROM kassa.invoices JOIN inv USING (id) WHERE name = 
           '{"name": "Tenant B GmbH", "address": "Unter den Linden 1, 10117 Berlin", "street": "Unter den Linden 1",
             "postcode": "10117", "city": "Berlin", "country": "DE", "vat_number": "DE123456789", "tax_number": "30/123/45678",
             "registration_number": "HRB 12345, Amtsgericht Berlin-Charlottenburg", "iban": "DE89370400440532013000",
-            "bic": "COBADEFFXXX"}'::jsonb,
-          'the supplier snapshot has the address in parts, both tax numbers, the registration and the bank account');
+            "bic": "COBADEFFXXX", "email": null}'::jsonb,
+          'the supplier snapshot has the address in parts, both tax numbers, the registration, the bank account and the e-mail address');
 SELECT is((SELECT recipient FROM kassa.invoices JOIN inv USING (id) WHERE name = 'full'),
           jsonb_build_object('name', 'Berta B1', 'company_name', 'Berta GmbH', 'type', 'business',
                              'account_number', (SELECT account_number FROM kassa.customers WHERE id = (SELECT b1 FROM ids)),
                              'address', 'Friedrichstraße 5, 10117 Berlin', 'street', 'Friedrichstraße 5', 'postcode', '10117',
-                             'city', 'Berlin', 'country', 'DE', 'vat_number', 'DE987654321', 'buyer_reference', 'PO-2026-17'),
+                             'city', 'Berlin', 'country', 'DE', 'vat_number', 'DE987654321', 'email', 'b1@example.com',
+                             'buyer_reference', 'PO-2026-17'),
           'the recipient snapshot has the address in parts, the VAT number and the invoice''s buyer reference');
 SELECT pg_temp.act_as('staff', tb) FROM ids;
 SELECT is((SELECT array_agg((vat_category, vat_code, vat_rate, net, vat, exemption_code, exemption_reason)::text
