@@ -246,7 +246,7 @@ def main() -> None:
         with psycopg.connect(settings.database_url) as owner:
             kept = owner.execute("SELECT count(*) FROM kassa.documents WHERE kind = 'invoice'").fetchone()[0]
         assert kept == len(everything), f"{kept} PDFs kept for {len(everything)} invoices"
-        print(f"ours: {INVOICES} PDFs in {ours_seconds:.1f} s ({len(worker_pids)} worker processes)", flush=True)
+        print(f"ours: {INVOICES} PDFs in {ours_seconds:.1f} s (gunicorn master and {len(worker_pids) - 1} workers)", flush=True)
 
         # baseline: WeasyPrint alone on the same HTML
         pool = pool_started([html[INVOICES + k] for k in range(WORKERS)])
