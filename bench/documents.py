@@ -17,8 +17,9 @@ abridged and full tax invoices).
   from the same sources, rendered to PDF by WeasyPrint alone (the worker's URL fetcher) in a
   pool of 2 processes: no HTTP, no database, nothing kept.
 
-`pdfs_per_s`: documents / wall-clock seconds of each side (both warmed up on 4 extra invoices
-first). `peak_rss_mb`: the peak, sampled every 0.1 s from /proc, of the summed resident memory of
+The sides take turns (ours on the first 500, the baseline on the same 500, then the second
+halves), so a change of the machine's load falls on both. `pdfs_per_s`: documents / wall-clock
+seconds of each side (both warmed up on 4 extra invoices first). `peak_rss_mb`: the peak, sampled every 0.1 s from /proc, of the summed resident memory of
 the document worker's processes (gunicorn master and its 2 workers); for the baseline, of the
 pool's 2 processes. A sum of RSS counts the pages the forked workers share with the master once
 per process.
@@ -52,6 +53,7 @@ CLIENTS = 4              # concurrent downloads: enough to keep both workers bus
 WORKERS = 2              # the document worker's, and the baseline pool's processes
 TARGET = 20              # PDFs per second
 SAMPLE_S = 0.1
+TURNS = 2                # ours and the baseline alternate, each on its half of the documents in turn
 
 # Two tenants with what a full invoice of their country names (docs/documents.md).
 TENANTS = """
@@ -130,14 +132,16 @@ class PeakRss:
     """The peak over time of the summed VmRSS of the processes `pids()` names, sampled in a thread."""
 
     def __init__(self, pids):
-        self.pids, self.peak_kb, self.samples = pids, 0, 0
+        self.pids, self.now_kb, self.peak_kb, self.marks = pids, 0, 0, []
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self.sample, daemon=True)
 
     def sample(self) -> None:
         while not self.stopped.wait(SAMPLE_S):
-            self.peak_kb = max(self.peak_kb, sum(map(rss_kb, self.pids())))
-            self.samples += 1
+            self.now_kb = sum(map(rss_kb, self.pids()))
+            self.peak_kb = max(self.peak_kb, self.now_kb)
+            if not self.marks:
+                self.mark()
 
     def __enter__(self) -> PeakRss:
         self.thread.start()
@@ -150,6 +154,10 @@ class PeakRss:
     @property
     def mb(self) -> float:
         return self.peak_kb / 1024
+
+    def mark(self) -> None:
+        """Notes the summed RSS of now (the first sample notes itself)."""
+        self.marks.append(round(self.now_kb / 1024, 1))
 
 
 def rss_kb(pid: int) -> int:
@@ -196,11 +204,9 @@ def weasyprint_alone(html: str) -> int:
     return len(weasyprint.HTML(string=html, url_fetcher=documents.no_fetching).write_pdf())
 
 
-def pool_started(warm_up: list[str]):
-    """The baseline's 2 processes, each having rendered a warm-up document (fonts loaded)."""
-    pool = multiprocessing.get_context("spawn").Pool(WORKERS)
-    pool.map(weasyprint_alone, warm_up, chunksize=1)
-    return pool
+def pool_started(warm_up: str):
+    """The baseline's 2 processes, each rendering a warm-up document first (fonts loaded)."""
+    return multiprocessing.get_context("spawn").Pool(WORKERS, initializer=weasyprint_alone, initargs=(warm_up,))
 
 
 def main() -> None:
@@ -223,11 +229,12 @@ def main() -> None:
         measured, warm_up = everything[:INVOICES], everything[INVOICES:]
         load_before = load_averages()
 
-        # ours: the download path as `kassa up` runs it
-        wanted = {"postgrest", "bridge", "documents"}
+        pool = pool_started(html[INVOICES])
+        wanted = {"postgrest", "bridge", "documents"}  # the download path as `kassa up` runs it
         stack = [service for service in services.stack(settings) if service.name in wanted]
         worker = next(service for service in stack if service.name == "documents")
         env = {**settings.environment(), "KASSA_BRIDGE_RATE_LIMIT": "0"}  # 4 clients from one address
+        seconds, sizes = {"ours": 0.0, "baseline": 0.0}, {"ours": [], "baseline": []}
         try:
             for service in stack:
                 service.start(home, env)
@@ -237,30 +244,30 @@ def main() -> None:
                       for tenant in {tenant for tenant, _ in everything}}
             download_all(settings.bridge_url, tokens, warm_up)
             worker_pids = [process.pid for process in worker.members(home)]
-            with PeakRss(lambda: worker_pids) as ours_rss:
-                started = time.perf_counter()
-                sizes = download_all(settings.bridge_url, tokens, measured)
-                ours_seconds = time.perf_counter() - started
+            pool_pids = [process.pid for process in multiprocessing.active_children()]
+            # The sides take turns, a part of the documents each, so a change of the machine's
+            # load in the meantime falls on both.
+            with PeakRss(lambda: worker_pids) as ours_rss, PeakRss(lambda: pool_pids) as baseline_rss:
+                for turn in range(TURNS):
+                    part = slice(turn * INVOICES // TURNS, (turn + 1) * INVOICES // TURNS)
+                    started = time.perf_counter()
+                    sizes["ours"] += download_all(settings.bridge_url, tokens, measured[part])
+                    seconds["ours"] += time.perf_counter() - started
+                    started = time.perf_counter()
+                    sizes["baseline"] += pool.map(weasyprint_alone, html[part], chunksize=1)
+                    seconds["baseline"] += time.perf_counter() - started
+                    ours_rss.mark()
+                    baseline_rss.mark()
+                    print(f"turn {turn + 1}: ours {seconds['ours']:.1f} s, baseline {seconds['baseline']:.1f} s"
+                          f" so far; peak RSS {ours_rss.mb:.0f} / {baseline_rss.mb:.0f} MB", flush=True)
         finally:
             services.stop_services(home, stack)
+            pool.close()
+            pool.join()
         with psycopg.connect(settings.database_url) as owner:
             kept = owner.execute("SELECT count(*) FROM kassa.documents WHERE kind = 'invoice'").fetchone()[0]
         assert kept == len(everything), f"{kept} PDFs kept for {len(everything)} invoices"
-        print(f"ours: {INVOICES} PDFs in {ours_seconds:.1f} s (gunicorn master and {len(worker_pids) - 1} workers)", flush=True)
-
-        # baseline: WeasyPrint alone on the same HTML
-        pool = pool_started([html[INVOICES + k] for k in range(WORKERS)])
-        try:
-            pool_pids = [process.pid for process in multiprocessing.active_children()]
-            with PeakRss(lambda: pool_pids) as baseline_rss:
-                started = time.perf_counter()
-                baseline_sizes = pool.map(weasyprint_alone, html[:INVOICES], chunksize=1)
-                baseline_seconds = time.perf_counter() - started
-        finally:
-            pool.close()
-            pool.join()
-        print(f"baseline: {INVOICES} PDFs in {baseline_seconds:.1f} s", flush=True)
-
+        ours_seconds, baseline_seconds = seconds["ours"], seconds["baseline"]
         ours_rate, baseline_rate = INVOICES / ours_seconds, INVOICES / baseline_seconds
         write_result("documents", settings, {
             "invoices": INVOICES, "tenants": {"DE": INVOICES // 2, "ZA": INVOICES - INVOICES // 2},
@@ -273,9 +280,9 @@ def main() -> None:
                         "made beforehand), multiprocessing pool of 2",
             "target_pdfs_per_s": TARGET, "target_met": ours_rate >= TARGET,
             "seed_seconds": round(seed_seconds, 1), "html_precompute_seconds": round(html_seconds, 1),
-            "pdf_kb_mean": round(sum(sizes) / len(sizes) / 1024, 1),
-            "baseline_pdf_kb_mean": round(sum(baseline_sizes) / len(baseline_sizes) / 1024, 1),
+            "turns": TURNS, "pdf_kb_mean": {side: round(sum(got) / len(got) / 1024, 1) for side, got in sizes.items()},
             "rss": "sum of VmRSS over the processes, sampled every 0.1 s; shared pages count once per process",
+            "rss_mb_first_and_after_each_turn": {"ours": ours_rss.marks, "baseline": baseline_rss.marks},
             "load_average_before": load_before, "load_average_after": load_averages(),
         }, [
             metric("pdfs_per_s", ours_rate, "1/s", "WeasyPrint alone, same HTML, 2 processes", baseline_rate),
