@@ -28,10 +28,13 @@ def print_summary(settings: config.Settings) -> None:
     if settings.bulksms_local:
         print("  SMS         caught by the local BulkSMS stand-in: `.venv/bin/kassa sms` lists them")
     print("Demo tokens (valid 24 hours; `make up` again prints fresh ones):")
-    for label, (tenant, customer) in demo.TOKENS.items():
+    for label, (tenant, customer, customer_label) in demo.TOKENS.items():
         print(f"  {label} staff:    {make_token(settings.jwt_secret, 'staff', tenant, ttl=MAX_LIFETIME_S, sub='demo-staff')}")
-        print(f"  {label} customer: {make_token(settings.jwt_secret, 'customer', tenant, customer, ttl=MAX_LIFETIME_S)}")
+        print(f"  {label} customer: {make_token(settings.jwt_secret, 'customer', tenant, customer, ttl=MAX_LIFETIME_S)}"
+              f"  ({customer_label})")
     print(f"Try: curl -H \"Authorization: Bearer $TOKEN\" {settings.postgrest_url}/customers")
+    print(f"     curl -H \"Authorization: Bearer $TOKEN\" -o invoice.pdf {settings.bridge_url}/documents/invoices/<id>.pdf"
+          "  (docs/documents.md, \"Try it\")")
     if token := demo_payment_link(settings):
         print(f"Pay a demo invoice of Samarkand Tours (Stripe or OCTO; local stand-ins without credentials):\n"
               f"  {settings.bridge_url}/pay/{token}")

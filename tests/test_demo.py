@@ -18,10 +18,16 @@ def test_demo_loads_a_billed_and_paid_story(fresh_database):
             " ORDER BY number").fetchall()
         assert {i["tenant_id"] for i in invoices} == {LEKKER_FIBRE, RHEINWELLE, SAMARKAND_TOURS}
         assert all(i["number"] and i["total"] > 0 for i in invoices)
-        # The customers `make up` prints tokens for are in the demo, each in its tenant.
-        for tenant, customer in TOKENS.values():
+        # The customers `make up` prints tokens for are in the demo, each in its tenant; the German
+        # and the South African one have the full invoices (docs/documents.md, "Try it").
+        for tenant, customer, _ in TOKENS.values():
             assert conn.execute("SELECT count(*) AS n FROM kassa.customers WHERE tenant_id = %s AND id = %s",
                                 [tenant, customer]).fetchone()["n"] == 1
+        full = {(row["tenant_id"], row["customer_id"]) for row in conn.execute(
+            "SELECT tenant_id::text, customer_id::text FROM kassa.invoices"
+            " WHERE document_kind IN ('invoice', 'tax_invoice') AND tenant_id IN (%s, %s)",
+            [LEKKER_FIBRE, RHEINWELLE]).fetchall()}
+        assert full == {TOKENS["Lekker Fibre (ZA)"][:2], TOKENS["Rheinwelle Telekom (DE)"][:2]}
         # Karoo Coffee paid the run's invoice; its full tax invoice (over R5,000) is open.
         karoo = [i for i in invoices if i["customer_id"] == KAROO_COFFEE]
         assert [(i["status"], i["amount_due"]) for i in karoo] == [("paid", 0), ("finalised", 862500)]
