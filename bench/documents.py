@@ -269,7 +269,7 @@ def main() -> None:
             pool.close()
             pool.join()
         with psycopg.connect(settings.database_url) as owner:
-            kept = owner.execute("SELECT count(*) FROM kassa.documents WHERE kind = 'invoice'").fetchone()[0]
+            kept = owner.execute("SELECT count(*) FROM kassa.documents WHERE kind = 'invoice' AND format = 'pdf'").fetchone()[0]
         assert kept == len(everything), f"{kept} PDFs kept for {len(everything)} invoices"
         ours_seconds, baseline_seconds = seconds["ours"], seconds["baseline"]
         ours_rate, baseline_rate = INVOICES / ours_seconds, INVOICES / baseline_seconds
