@@ -3,7 +3,7 @@ statement, from what internal.document_source / internal.statement_source answer
 HTML template per kind (templates/documents/) to A4 PDF with WeasyPrint.
 
 The source is read defensively: an issued document's snapshot grows keys over time (structured
-address parts, tax_number, iban, bic, buyer_reference, document_kind, per-VAT-rate vat_code and
+address parts, tax_number, registration_number, iban, bic, buyer_reference, document_kind, per-VAT-rate vat_code and
 exemption_reason), and a document issued before a key existed has none. What is there is printed;
 nothing missing fails.
 
@@ -116,28 +116,26 @@ class Writer:
 
 def address_lines(party: dict) -> list[str]:
     """A party's address: its structured parts when the snapshot has them, else its one line."""
-    structured = [party.get("street"), party.get("street_2") or party.get("address_line_2"),
-                  " ".join(p for p in (party.get("postcode"), party.get("city")) if p),
+    structured = [party.get("street"), " ".join(p for p in (party.get("postcode"), party.get("city")) if p),
                   party.get("country") if party.get("street") or party.get("city") else None]
-    if any(structured[:3]):
+    if any(structured[:2]):
         return [line for line in structured if line]
     return [part.strip() for part in str(party.get("address") or "").replace("\n", ",").split(",") if part.strip()]
 
 
 def party_ids(party: dict, write: Writer) -> list[str]:
     """The registrations a party's snapshot names, labelled."""
-    labels = (("vat_number", "vat_number"), ("tax_number", "tax_number"), ("company_registration", "registration"),
-              ("registration_number", "registration"))
+    labels = (("vat_number", "vat_number"), ("tax_number", "tax_number"), ("registration_number", "registration"))
     return [f"{write(label)}: {party[key]}" for key, label in labels if party.get(key)]
 
 
 def title(source: dict, variant: str, write: Writer) -> str:
-    """The document's title: the snapshot's own when it names one, "Tax Invoice" for South
-    Africa (s20(4) VAT Act), and "Copy" on a South African re-delivery."""
+    """The document's title: what its document kind says (an invoice issued before kinds were
+    frozen: "Tax Invoice" in South Africa, s20(4) VAT Act), and "Copy" on a South African re-delivery."""
     kind = source["kind"]
-    words = source.get("document_title") or (write(source["document_kind"]) if source.get("document_kind") in TEXTS["en"]
-                                             else None)
-    if not words:
+    if source.get("document_kind") in TEXTS["en"]:
+        words = write(source["document_kind"])
+    else:
         words = write("tax_invoice") if kind == "invoice" and source.get("country") == "ZA" else write(kind)
     return f"{words} – {write('copy')}" if variant == "copy" else words
 
@@ -151,8 +149,7 @@ def render_html(source: dict, variant: str = "original") -> str:
                "supplier_ids": party_ids(supplier, write), "recipient_ids": party_ids(recipient, write),
                "accent": source.get("accent_colour") or "#1a5fb4", "logo": source.get("logo"),
                "included_rates": ", ".join(write.rate(row["vat_rate"]) for row in source.get("vat") or []),
-               "reverse_charge": any(row.get("vat_code") == "AE" or row.get("vat_category") == "reverse_charge"
-                                     for row in source.get("vat") or [])}
+               "reverse_charge": any(row.get("vat_code") == "AE" for row in source.get("vat") or [])}
     return TEMPLATES.get_template(TEMPLATE_OF[source["kind"]]).render(context)
 
 

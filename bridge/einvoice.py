@@ -18,6 +18,8 @@ from decimal import Decimal
 
 from lxml import etree
 
+from bridge.money import in_major_units
+
 NS = {"rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
       "ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100",
       "qdt": "urn:un:unece:uncefact:data:standard:QualifiedDataType:100",
@@ -51,10 +53,6 @@ def render_xml(source: dict, variant: str = "original") -> bytes:
 def version() -> str:
     import facturx
     return f"factur-x {facturx.__version__} en16931"
-
-
-def decimal_of(minor: int, exponent: int) -> str:
-    return f"{Decimal(int(minor)).scaleb(-exponent):.{exponent}f}"
 
 
 def day(value) -> str:
@@ -151,7 +149,7 @@ class CrossIndustryInvoice:
 
     # -- the tree --------------------------------------------------------------------------------
     def amount(self, minor: int) -> str:
-        return decimal_of(minor, self.exponent)
+        return f"{in_major_units(int(minor), self.exponent):.{self.exponent}f}"
 
     def build(self) -> etree._Element:
         root = etree.Element(f"{{{NS['rsm']}}}CrossIndustryInvoice", nsmap=NS)
@@ -181,7 +179,7 @@ class CrossIndustryInvoice:
         # BT-146, the net price: the line net over its quantity (exact to 4 decimals); never
         # negative (BR-27), so a discount line bills a negative quantity instead.
         quantity = Decimal(str(line.get("quantity") or 1)) * (-1 if net < 0 else 1)
-        price = (Decimal(abs(net)).scaleb(-self.exponent) / abs(quantity)).quantize(Decimal("0.0001"))
+        price = (in_major_units(abs(net), self.exponent) / abs(quantity)).quantize(Decimal("0.0001"))
         cents = price.quantize(Decimal("0.01"))
         sub(sub(sub(item, "ram:SpecifiedLineTradeAgreement"), "ram:NetPriceProductTradePrice"), "ram:ChargeAmount",
             f"{cents if price == cents else price.normalize():f}")
