@@ -1871,6 +1871,13 @@ CREATE FUNCTION internal.document_frame(p_tenant uuid, p_customer uuid) RETURNS 
 
 ALTER FUNCTION internal.document_frame(p_tenant uuid, p_customer uuid) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.document_problem(p_country text, p_currency text, p_gross bigint, p_breakdown jsonb, p_supplier jsonb, p_recipient jsonb) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.document_problem(p_country text, p_currency text, p_gross bigint, p_breakdown jsonb, p_supplier jsonb, p_recipient jsonb) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.document_rules(p_country text, p_currency text, p_gross bigint, p_reverse_charge boolean, OUT kind text, OUT supplier_required boolean, OUT supplier_tax_ids text[], OUT recipient_required boolean, OUT notice_required boolean) RETURNS record
     LANGUAGE sql IMMUTABLE
     SET search_path TO ''
@@ -1898,6 +1905,13 @@ CREATE FUNCTION internal.draft_for_edit(p_tenant_id uuid, p_invoice_id uuid) RET
     AS $$…$$;
 
 ALTER FUNCTION internal.draft_for_edit(p_tenant_id uuid, p_invoice_id uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.drafts_refused_at_issue(p_tenant kassa.tenants, p_invoice_ids uuid[]) RETURNS TABLE(invoice_id uuid, code text)
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.drafts_refused_at_issue(p_tenant kassa.tenants, p_invoice_ids uuid[]) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.due_auto_pays(p_as_of date, p_tenant uuid) RETURNS TABLE(tenant_id uuid, invoice_id uuid, due_on date)
     LANGUAGE sql STABLE SECURITY DEFINER
@@ -2262,7 +2276,7 @@ CREATE FUNCTION internal.invoice_for_api(p_tenant_id uuid, p_invoice_id uuid) RE
 
 ALTER FUNCTION internal.invoice_for_api(p_tenant_id uuid, p_invoice_id uuid) OWNER TO kassa_owner;
 
-CREATE FUNCTION internal.invoice_run(p_as_of date, p_tenant_id uuid DEFAULT NULL::uuid, p_customer_id uuid DEFAULT NULL::uuid) RETURNS TABLE(processed integer, skipped integer, invoices integer, charges integer, credit_notes integer)
+CREATE FUNCTION internal.invoice_run(p_as_of date, p_tenant_id uuid DEFAULT NULL::uuid, p_customer_id uuid DEFAULT NULL::uuid) RETURNS TABLE(processed integer, skipped integer, invoices integer, charges integer, credit_notes integer, held integer)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
@@ -2275,6 +2289,13 @@ CREATE FUNCTION internal.invoice_run_credit_carried(p_tenant_id uuid, p_charge_i
     AS $$…$$;
 
 ALTER FUNCTION internal.invoice_run_credit_carried(p_tenant_id uuid, p_charge_ids uuid[], p_as_of date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.invoice_run_finalise(p_tenant kassa.tenants, p_invoice_ids uuid[], p_as_of date) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.invoice_run_finalise(p_tenant kassa.tenants, p_invoice_ids uuid[], p_as_of date) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.invoice_run_mark_usage(p_tenant_id uuid, p_run uuid, p_as_of date, p_ids bigint[]) RETURNS void
     LANGUAGE plpgsql
@@ -2317,6 +2338,13 @@ CREATE FUNCTION internal.invoice_run_write_invoices(p_tenant kassa.tenants, p_ru
     AS $$…$$;
 
 ALTER FUNCTION internal.invoice_run_write_invoices(p_tenant kassa.tenants, p_run uuid, p_as_of date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.invoice_totals(p_tenant_id uuid, p_invoice_ids uuid[]) RETURNS TABLE(invoice_id uuid, net bigint, vat bigint, gross bigint, reverse_charge boolean, breakdown jsonb)
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.invoice_totals(p_tenant_id uuid, p_invoice_ids uuid[]) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.invoice_vat_breakdown(p_tenant_id uuid, p_invoice_ids uuid[]) RETURNS TABLE(invoice_id uuid, vat_category text, vat_rate numeric, net bigint, vat bigint, gross bigint, vat_code text, exemption_reason text, exemption_code text)
     LANGUAGE sql STABLE
@@ -7432,6 +7460,8 @@ REVOKE ALL ON FUNCTION internal.disable_webhook_endpoint(p_tenant uuid, p_endpoi
 
 REVOKE ALL ON FUNCTION internal.document_frame(p_tenant uuid, p_customer uuid) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.document_problem(p_country text, p_currency text, p_gross bigint, p_breakdown jsonb, p_supplier jsonb, p_recipient jsonb) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.document_rules(p_country text, p_currency text, p_gross bigint, p_reverse_charge boolean, OUT kind text, OUT supplier_required boolean, OUT supplier_tax_ids text[], OUT recipient_required boolean, OUT notice_required boolean) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.document_source(p_tenant uuid, p_kind text, p_source uuid) FROM PUBLIC;
@@ -7441,6 +7471,8 @@ REVOKE ALL ON FUNCTION internal.document_to_serve(p_tenant uuid, p_kind text, p_
 GRANT ALL ON FUNCTION internal.document_to_serve(p_tenant uuid, p_kind text, p_source uuid, p_format text, p_variant text) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.draft_for_edit(p_tenant_id uuid, p_invoice_id uuid) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.drafts_refused_at_issue(p_tenant kassa.tenants, p_invoice_ids uuid[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.due_auto_pays(p_as_of date, p_tenant uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.due_auto_pays(p_as_of date, p_tenant uuid) TO kassa_worker;
@@ -7615,6 +7647,8 @@ GRANT ALL ON FUNCTION internal.invoice_run(p_as_of date, p_tenant_id uuid, p_cus
 
 REVOKE ALL ON FUNCTION internal.invoice_run_credit_carried(p_tenant_id uuid, p_charge_ids uuid[], p_as_of date) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.invoice_run_finalise(p_tenant kassa.tenants, p_invoice_ids uuid[], p_as_of date) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.invoice_run_mark_usage(p_tenant_id uuid, p_run uuid, p_as_of date, p_ids bigint[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.invoice_run_stage_charges(p_tenant_id uuid, p_run uuid, p_customer_id uuid) FROM PUBLIC;
@@ -7626,6 +7660,8 @@ REVOKE ALL ON FUNCTION internal.invoice_run_stage_usage(p_tenant_id uuid, p_run 
 REVOKE ALL ON FUNCTION internal.invoice_run_tally(p_tenant_id uuid, p_run uuid, OUT invoice_ids uuid[], OUT services_billed integer, OUT lines_lost integer, OUT charges_billed integer) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.invoice_run_write_invoices(p_tenant kassa.tenants, p_run uuid, p_as_of date) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.invoice_totals(p_tenant_id uuid, p_invoice_ids uuid[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.invoice_vat_breakdown(p_tenant_id uuid, p_invoice_ids uuid[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.invoice_vat_breakdown(p_tenant_id uuid, p_invoice_ids uuid[]) TO staff;

@@ -5,7 +5,9 @@ The work is one set-based SQL call per tenant, internal.invoice_run(as_of, tenan
 db/functions/340_invoice_run.sql), each in its own transaction that holds the tenant's job lock
 (jobs/runner.py): a crash leaves whole tenants done and a rerun completes the rest; a tenant
 that fails is rolled back and reported (its error under `failures`) without stopping the
-others; a tenant another run is billing is skipped. Tenants are independent, so
+others; a tenant another run is billing is skipped. Invoices their country's rules refuse (a
+customer without the address a full invoice names) are held back as drafts, counted under
+`held`, and the tenant's other invoices are issued. Tenants are independent, so
 config.invoice_run_workers connections (KASSA_INVOICE_RUN_WORKERS, default 2: one per core of the
 reference machine) take them from a shared list.
 """
@@ -20,7 +22,7 @@ from bridge.db import acting_as
 from jobs.config import JobConfig
 from jobs.runner import LOCK, Outcome, lock_name, on_connections
 
-COUNTS = ("invoices", "charges", "credit_notes")
+COUNTS = ("invoices", "charges", "credit_notes", "held")
 
 
 class Run:
@@ -63,7 +65,7 @@ class Run:
                     if conn.execute(f"SELECT pg_try_advisory_xact_lock({LOCK})",
                                     [lock_name("invoice-run", tenant_id)]).fetchone()[0]:
                         counts = conn.execute(
-                            "SELECT processed, skipped, invoices, charges, credit_notes"
+                            "SELECT processed, skipped, invoices, charges, credit_notes, held"
                             "  FROM internal.invoice_run(coalesce(%s, internal.tenant_today(%s)), %s)",
                             [self.as_of, tenant_id, tenant_id]).fetchone()
             except psycopg.Error as error:

@@ -125,6 +125,23 @@ def test_a_bad_date_is_refused_before_anything_runs(settings, db, as_of):
     assert result.returncode == 2 and "not a date" in result.stderr
 
 
+def test_invoices_their_country_refuses_are_held_back_and_the_run_succeeds(settings, db, alone):
+    due = date(2020, 10, 1)
+    tenants = book.load(db, tenants=2, services_per_tenant=3, due=due)
+    # Without the supplier's address no South African invoice may be issued (s20 VAT Act).
+    db.execute("UPDATE kassa.tenants SET street = NULL WHERE id = %s", [tenants[0]])
+    job = kassa_job(settings, due)
+    out, err = job.communicate(timeout=120)
+    summary = json.loads(out)
+    assert job.returncode == 0 and summary["status"] == "succeeded", out + err
+    assert (summary["invoices"], summary["held"]) == (6, 3)
+    drafts = db.execute("SELECT tenant_id::text, status, number, total > 0 AS totalled FROM kassa.invoices"
+                        " WHERE tenant_id = ANY (%s) ORDER BY tenant_id, number", [tenants]).fetchall()
+    held = [(row["status"], row["number"], row["totalled"]) for row in drafts if row["tenant_id"] == tenants[0]]
+    assert held == [("draft", None, True)] * 3, "held back as drafts with their totals, unnumbered"
+    assert {row["status"] for row in drafts if row["tenant_id"] == tenants[1]} == {"finalised"}
+
+
 def test_a_failing_tenant_is_rolled_back_and_the_others_billed(settings, db, alone):
     due = date(2020, 10, 1)
     tenants = book.load(db, tenants=2, services_per_tenant=5, due=due)

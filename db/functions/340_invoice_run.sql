@@ -296,10 +296,36 @@ BEGIN
   RETURN notes;
 END $$;
 
+-- Step 5 in finalise mode: the run's drafts issued as one batch. When the batch is refused for
+-- what some drafts' country requires them to say (a customer without an address, P0I18–P0I22),
+-- those drafts are held back, with their totals, for staff to complete and finalise, and the
+-- rest is issued: one customer's missing address never stops the tenant's run. Answers how many
+-- were held back. (The first try costs nothing extra when every draft is complete.)
+CREATE OR REPLACE FUNCTION internal.invoice_run_finalise(p_tenant kassa.tenants, p_invoice_ids uuid[], p_as_of date)
+RETURNS integer
+LANGUAGE plpgsql SET search_path = '' AS $$
+DECLARE
+  held uuid[];
+BEGIN
+  BEGIN
+    PERFORM internal.finalise_invoices(p_tenant.id, p_invoice_ids, p_as_of);
+    RETURN 0;
+  EXCEPTION WHEN SQLSTATE 'P0I18' OR SQLSTATE 'P0I19' OR SQLSTATE 'P0I20' OR SQLSTATE 'P0I21' OR SQLSTATE 'P0I22' THEN
+    held := ARRAY(SELECT r.invoice_id FROM internal.drafts_refused_at_issue(p_tenant, p_invoice_ids) r);
+  END;
+  PERFORM internal.refresh_invoice_totals(p_tenant.id, held);
+  IF cardinality(held) < cardinality(p_invoice_ids) THEN
+    PERFORM internal.finalise_invoices(p_tenant.id, ARRAY(SELECT unnest(p_invoice_ids) EXCEPT SELECT unnest(held)),
+                                       p_as_of);
+  END IF;
+  RETURN cardinality(held);
+END $$;
+
 -- The run itself: the steps above, tenant by tenant, and the run's counts.
 CREATE OR REPLACE FUNCTION internal.invoice_run(p_as_of date, p_tenant_id uuid DEFAULT NULL,
                                                 p_customer_id uuid DEFAULT NULL)
-RETURNS TABLE (processed integer, skipped integer, invoices integer, charges integer, credit_notes integer)
+RETURNS TABLE (processed integer, skipped integer, invoices integer, charges integer, credit_notes integer,
+               held integer)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   t              kassa.tenants;
@@ -319,6 +345,7 @@ BEGIN
   invoices := 0;
   charges := 0;
   credit_notes := 0;
+  held := 0;
   FOR t IN SELECT * FROM kassa.tenants tn
             WHERE (p_tenant_id IS NULL AND tn.status = 'active') OR tn.id = p_tenant_id ORDER BY tn.id LOOP
     -- 1 + 2 (+ 2b): a run for one customer bills only its pending charges.
@@ -339,7 +366,7 @@ BEGIN
     -- 5: finalise or leave drafts for review.
     IF billed.invoice_ids IS NOT NULL THEN
       IF t.invoice_run_mode = 'finalise' THEN
-        PERFORM internal.finalise_invoices(t.id, billed.invoice_ids, p_as_of);
+        held := held + internal.invoice_run_finalise(t, billed.invoice_ids, p_as_of);
       ELSE
         PERFORM internal.refresh_invoice_totals(t.id, billed.invoice_ids);
       END IF;

@@ -107,9 +107,33 @@ LANGUAGE sql IMMUTABLE SET search_path = '' AS $$
                    ELSE 'invoice' END AS kind) k
 $$;
 
+-- The first of its country's rules (internal.document_rules) that an invoice with these totals,
+-- VAT breakdown and parties' snapshots breaks, as its error code, or NULL when it breaks none.
+-- Checked in this order: supplier's address, supplier's tax ids, recipient's address, the
+-- recipient's VAT number on reverse charge, the German reverse-charge notice.
+CREATE OR REPLACE FUNCTION internal.document_problem(p_country text, p_currency text, p_gross bigint,
+                                                     p_breakdown jsonb, p_supplier jsonb, p_recipient jsonb)
+RETURNS text
+LANGUAGE sql IMMUTABLE SET search_path = '' AS $$
+  SELECT CASE WHEN r.supplier_required AND NOT internal.address_complete(p_supplier) THEN 'P0I18'
+              WHEN r.supplier_required
+                   AND NOT EXISTS (SELECT FROM unnest(r.supplier_tax_ids) k WHERE NOT internal.is_blank(p_supplier ->> k))
+                THEN 'P0I19'
+              WHEN r.recipient_required AND NOT internal.address_complete(p_recipient) THEN 'P0I20'
+              WHEN x.reverse_charge AND internal.is_blank(p_recipient ->> 'vat_number') THEN 'P0I21'
+              WHEN r.notice_required AND EXISTS (SELECT FROM jsonb_array_elements(p_breakdown) b
+                                                  WHERE b ->> 'vat_code' = 'AE'
+                                                    AND internal.is_blank(b ->> 'exemption_reason')) THEN 'P0I22'
+         END
+    FROM (SELECT EXISTS (SELECT FROM jsonb_array_elements(p_breakdown) b WHERE b ->> 'vat_code' IN ('AE', 'K'))
+                 AS reverse_charge) x
+   CROSS JOIN LATERAL internal.document_rules(p_country, p_currency, p_gross, x.reverse_charge) r
+$$;
+
 -- Finalising, step 4: the issued invoices as numbered say all their country's rules ask for
--- (internal.document_rules), or the first that does not is refused with the rule it breaks
+-- (internal.document_problem), or the first that does not is refused with the rule it breaks
 -- and the whole batch with it: nothing is issued. One pass over the batch, in number order.
+-- (The invoice run then holds such drafts back and issues the rest: internal.drafts_refused_at_issue.)
 CREATE OR REPLACE FUNCTION internal.check_document_content(p_tenant kassa.tenants, p_invoice_ids uuid[])
 RETURNS void
 LANGUAGE plpgsql SET search_path = '' AS $$
@@ -118,24 +142,14 @@ DECLARE
   problem record;
 BEGIN
   SELECT d.* INTO problem
-    FROM (SELECT i.number, i.total, i.currency, i.recipient ->> 'account_number' AS account_number, r.kind,
-                 array_to_string(r.supplier_tax_ids, ' or ') AS tax_ids,
+    FROM (SELECT i.number, i.total, i.currency, i.recipient ->> 'account_number' AS account_number, i.document_kind AS kind,
+                 array_to_string((internal.document_rules(p_tenant.country, i.currency, i.total, false)).supplier_tax_ids,
+                                 ' or ') AS tax_ids,
                  (SELECT string_agg(DISTINCT b ->> 'vat_category', ', ') FROM jsonb_array_elements(i.vat_breakdown) b
                    WHERE b ->> 'vat_code' IN ('AE', 'K') AND internal.is_blank(b ->> 'exemption_reason')) AS unnoticed,
-                 CASE WHEN r.supplier_required AND NOT internal.address_complete(i.supplier) THEN 'P0I18'
-                      WHEN r.supplier_required
-                           AND NOT EXISTS (SELECT FROM unnest(r.supplier_tax_ids) k WHERE NOT internal.is_blank(i.supplier ->> k))
-                        THEN 'P0I19'
-                      WHEN r.recipient_required AND NOT internal.address_complete(i.recipient) THEN 'P0I20'
-                      WHEN x.reverse_charge AND internal.is_blank(i.recipient ->> 'vat_number') THEN 'P0I21'
-                      WHEN r.notice_required AND EXISTS (SELECT FROM jsonb_array_elements(i.vat_breakdown) b
-                                                          WHERE b ->> 'vat_code' = 'AE'
-                                                            AND internal.is_blank(b ->> 'exemption_reason')) THEN 'P0I22'
-                 END AS code
+                 internal.document_problem(p_tenant.country, i.currency, i.total, i.vat_breakdown, i.supplier, i.recipient)
+                   AS code
             FROM kassa.invoices i
-           CROSS JOIN LATERAL (SELECT EXISTS (SELECT FROM jsonb_array_elements(i.vat_breakdown) b
-                                               WHERE b ->> 'vat_code' IN ('AE', 'K')) AS reverse_charge) x
-           CROSS JOIN LATERAL internal.document_rules(p_tenant.country, i.currency, i.total, x.reverse_charge) r
            WHERE i.tenant_id = p_tenant.id AND i.id = ANY (p_invoice_ids)) d
    WHERE d.code IS NOT NULL ORDER BY d.number LIMIT 1;
   IF NOT FOUND THEN
@@ -396,6 +410,35 @@ BEGIN
   END IF;
 END $$;
 
+-- The totals and the VAT breakdown (as an issued invoice keeps it) of drafts, from their lines.
+CREATE OR REPLACE FUNCTION internal.invoice_totals(p_tenant_id uuid, p_invoice_ids uuid[])
+RETURNS TABLE (invoice_id uuid, net bigint, vat bigint, gross bigint, reverse_charge boolean, breakdown jsonb)
+LANGUAGE sql STABLE SET search_path = '' AS $$
+  SELECT b.invoice_id, sum(b.net)::bigint, sum(b.vat)::bigint, sum(b.gross)::bigint,
+         bool_or(b.vat_code IN ('AE', 'K')),
+         jsonb_agg(jsonb_build_object('vat_category', b.vat_category, 'vat_rate', b.vat_rate, 'vat_code', b.vat_code,
+                                      'exemption_reason', b.exemption_reason, 'exemption_code', b.exemption_code,
+                                      'net', b.net, 'vat', b.vat, 'gross', b.gross)
+                   ORDER BY b.vat_category, b.vat_rate)
+    FROM internal.invoice_vat_breakdown(p_tenant_id, p_invoice_ids) b GROUP BY b.invoice_id
+$$;
+
+-- The drafts that finalising would refuse for what their country requires them to say, each
+-- with the code of the rule it breaks: the totals and parties they would be issued with, put to
+-- internal.document_problem. The invoice run holds them back when finalising its batch fails
+-- on them (docs/billing.md, "Invoices held back").
+CREATE OR REPLACE FUNCTION internal.drafts_refused_at_issue(p_tenant kassa.tenants, p_invoice_ids uuid[])
+RETURNS TABLE (invoice_id uuid, code text)
+LANGUAGE sql STABLE SET search_path = '' AS $$
+  SELECT t.invoice_id, p.code
+    FROM internal.invoice_totals(p_tenant.id, p_invoice_ids) t
+    JOIN kassa.invoices i ON i.tenant_id = p_tenant.id AND i.id = t.invoice_id
+   CROSS JOIN LATERAL (SELECT internal.document_problem(
+                         p_tenant.country, i.currency, t.gross, t.breakdown, internal.supplier_snapshot(p_tenant.id),
+                         internal.recipient_snapshot(p_tenant.id, i.customer_id, i.buyer_reference)) AS code) p
+   WHERE p.code IS NOT NULL
+$$;
+
 -- Finalising, step 3: a block of consecutive numbers, one counter row locked once for the
 -- batch, then totals, numbers, dates, status, the parties' snapshot, the VAT breakdown and the
 -- document's kind in one UPDATE.
@@ -420,15 +463,7 @@ BEGIN
   -- With the counter row locked: whoever numbered before us has committed and is seen.
   PERFORM internal.check_issue_date(p_tenant.id, 'invoice', p_issued_on);
 
-  WITH totals AS (
-    SELECT b.invoice_id, sum(b.net)::bigint AS net, sum(b.vat)::bigint AS vat, sum(b.gross)::bigint AS gross,
-           bool_or(b.vat_code IN ('AE', 'K')) AS reverse_charge,
-           jsonb_agg(jsonb_build_object('vat_category', b.vat_category, 'vat_rate', b.vat_rate, 'vat_code', b.vat_code,
-                                        'exemption_reason', b.exemption_reason, 'exemption_code', b.exemption_code,
-                                        'net', b.net, 'vat', b.vat, 'gross', b.gross)
-                     ORDER BY b.vat_category, b.vat_rate) AS breakdown
-      FROM internal.invoice_vat_breakdown(p_tenant.id, p_invoice_ids) b GROUP BY b.invoice_id
-  ), numbered AS (
+  WITH numbered AS (
     SELECT i.id, row_number() OVER (ORDER BY i.created_at, i.id) AS n
       FROM kassa.invoices i WHERE i.tenant_id = p_tenant.id AND i.id = ANY (p_invoice_ids)
   )
@@ -444,7 +479,7 @@ BEGIN
          recipient = internal.recipient_snapshot(p_tenant.id, i.customer_id, i.buyer_reference),
          vat_breakdown = t.breakdown,
          document_kind = (internal.document_rules(p_tenant.country, i.currency, t.gross, t.reverse_charge)).kind
-    FROM totals t JOIN numbered n ON n.id = t.invoice_id
+    FROM internal.invoice_totals(p_tenant.id, p_invoice_ids) t JOIN numbered n ON n.id = t.invoice_id
    WHERE i.tenant_id = p_tenant.id AND i.id = t.invoice_id;
 END $$;
 

@@ -4,7 +4,7 @@
 -- each country asks for, checked at finalisation (nothing issued when something is missing);
 -- the IBAN's checksum.
 BEGIN;
-SELECT plan(43);
+SELECT plan(47);
 CREATE TEMP TABLE cn (name text PRIMARY KEY, id uuid);
 \ir helpers/invoice_documents.sql
 \ir helpers/clock.sql
@@ -196,6 +196,27 @@ SELECT is(pg_temp.kinds(ta, ARRAY[(SELECT id FROM inv WHERE name = 'za-tiny')]),
           'a tenant of another country issues an invoice') FROM ids;
 SELECT is((internal.document_rules('ZA', 'EUR', 100, false)).kind, 'tax_invoice',
           'a South African invoice in another currency is taken as above the thresholds');
+
+-- The invoice run holds back what its country's rules refuse and issues the rest: a full tax
+-- invoice to a customer without an address stays a draft, with its totals, and uses no number.
+UPDATE kassa.tenants SET street = '1 Long Street', vat_number = '4000000001', country = 'ZA' WHERE id = (SELECT ta FROM ids);
+INSERT INTO inv SELECT 'run-complete', pg_temp.draft(ta, a1, ARRAY[6000]) FROM ids;
+INSERT INTO inv SELECT 'run-no-address', pg_temp.draft(ta, a2, ARRAY[500001]) FROM ids;
+CREATE TEMP TABLE numbers_before AS
+  SELECT last_value FROM kassa.counters WHERE tenant_id = 'aaaaaaaa-0000-4000-8000-00000000000a' AND kind = 'invoice';
+SELECT is((SELECT array_agg(r.code) FROM kassa.tenants t,
+                  internal.drafts_refused_at_issue(t, ARRAY(SELECT id FROM inv WHERE name LIKE 'run-%')) r
+            WHERE t.id = (SELECT ta FROM ids)), ARRAY['P0I20'],
+          'the pre-check names the one draft its country refuses, with the rule it breaks');
+SELECT is((SELECT internal.invoice_run_finalise(t, ARRAY(SELECT id FROM inv WHERE name LIKE 'run-%' ORDER BY name), '2026-06-30')
+             FROM kassa.tenants t WHERE t.id = (SELECT ta FROM ids)), 1,
+          'the run''s finalising step holds one draft back');
+SELECT is((SELECT array_agg((name, status, total)::text ORDER BY name) FROM kassa.invoices JOIN inv USING (id) WHERE name LIKE 'run-%'),
+          ARRAY['(run-complete,finalised,6000)', '(run-no-address,draft,500001)'],
+          'and issues the other; the held draft keeps its totals for review');
+SELECT is((SELECT c.last_value - b.last_value FROM kassa.counters c, numbers_before b
+            WHERE c.tenant_id = 'aaaaaaaa-0000-4000-8000-00000000000a' AND c.kind = 'invoice'), 1::bigint,
+          'one number used: the held draft takes none');
 
 -- The breakdown over the API: the customer sees their issued invoice's codes.
 SELECT pg_temp.act_as('customer', tb, b1) FROM ids;
