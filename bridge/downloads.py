@@ -106,10 +106,10 @@ def named(collection: str, name: str) -> Document:
     return Document(known, doc_id, extension, period)
 
 
-def seen_by_token(document: Document, roles=("staff", "customer")) -> tuple[dict, dict]:
+def seen_by_token(document: Document, roles=("staff", "customer"), action: str | None = None) -> tuple[dict, dict]:
     """The caller's claims and the document's row as PostgREST shows it to their token (tenant,
     customer, number): 404 P0B20 when RLS leaves them none."""
-    claims = caller(*roles)
+    claims = caller(*roles, action=action)
     collection = document.collection
     columns = ["tenant_id", "id" if collection.kind == "statement" else "customer_id"]
     if collection.number:
@@ -219,7 +219,7 @@ def link(collection: str, name: str):
 def send(collection: str, name: str):
     document = named(collection, name)
     seconds = lifetime()
-    claims, row = seen_by_token(document, roles=("staff",))
+    claims, row = seen_by_token(document, roles=("staff",), action="bridge/documents/send")
     url, expires_at = signed_link(row["tenant_id"], document, seconds)
     number = row.get(document.collection.number) if document.collection.number else None
     with pool().connection() as conn, acting_for(conn, claims):

@@ -35,7 +35,7 @@ blueprint = Blueprint("refunds", __name__)
 
 @blueprint.post("/refunds")
 def refund():
-    claims, body = caller("staff"), json_object()
+    claims, body = caller("staff", action="bridge/refunds"), json_object()
     amount, payment_id, request_id, reason = fields(body, {"amount": int, "payment_id": str, "request_id": str},
                                                     {"reason": str})
     try:

@@ -64,6 +64,13 @@ SELECT v.tenant_id, v.id, v.product_id, v.price, v.interval, internal.tenant_tod
    'c2222222-0000-4000-8000-000000000001', 4990, 'monthly')           -- € 49.90 plus VAT
   ) AS v (tenant_id, id, product_id, price, interval);
 
+-- Lekker Fibre's staff, one per role (docs/api.md, "Staff roles"; `kassa token --staff-user`).
+INSERT INTO kassa.staff_users (tenant_id, id, email, name, role) VALUES
+  ('11111111-1111-4111-8111-111111111111', '11111111-5555-4111-8111-000000000001', 'anele@lekker-fibre.example', 'Anele Admin', 'admin'),
+  ('11111111-1111-4111-8111-111111111111', '11111111-5555-4111-8111-000000000002', 'bongi@lekker-fibre.example', 'Bongi Billing', 'billing'),
+  ('11111111-1111-4111-8111-111111111111', '11111111-5555-4111-8111-000000000003', 'sipho@lekker-fibre.example', 'Sipho Support', 'support'),
+  ('11111111-1111-4111-8111-111111111111', '11111111-5555-4111-8111-000000000004', 'vusi@lekker-fibre.example', 'Vusi Viewer', 'viewer');
+
 -- Top-ups in Cape Town: R 50 to R 5,000, a bonus of 5 % from R 500 and 10 % from R 1,000.
 INSERT INTO kassa.payment_settings (tenant_id, min_top_up, max_top_up)
 VALUES ('11111111-1111-4111-8111-111111111111', 5000, 500000);

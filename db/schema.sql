@@ -1020,6 +1020,30 @@ CREATE FUNCTION internal.add_proration(p_service kassa.services, p_version_id uu
 
 ALTER FUNCTION internal.add_proration(p_service kassa.services, p_version_id uuid, p_from date, p_to date, p_sign integer, p_what text) OWNER TO kassa_owner;
 
+CREATE TABLE kassa.staff_users (
+    tenant_id uuid DEFAULT (((NULLIF(current_setting('request.jwt.claims'::text, true), ''::text))::json ->> 'tenant_id'::text))::uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    email text NOT NULL,
+    name text NOT NULL,
+    role text DEFAULT 'viewer'::text NOT NULL,
+    status text DEFAULT 'active'::text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT staff_users_email_format CHECK ((email ~* '^[^@\s]+@[^@\s]+\.[^@\s]+$'::text)),
+    CONSTRAINT staff_users_email_max_length CHECK ((char_length(email) <= 254)),
+    CONSTRAINT staff_users_name_max_length CHECK (((char_length(name) >= 1) AND (char_length(name) <= 200))),
+    CONSTRAINT staff_users_role_known CHECK ((role = ANY (ARRAY['admin'::text, 'billing'::text, 'support'::text, 'viewer'::text]))),
+    CONSTRAINT staff_users_status_known CHECK ((status = ANY (ARRAY['active'::text, 'disabled'::text])))
+);
+
+ALTER TABLE kassa.staff_users OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.add_staff_user(p_tenant_id uuid, p_email text, p_name text, p_role text) RETURNS kassa.staff_users
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.add_staff_user(p_tenant_id uuid, p_email text, p_name text, p_role text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.add_usage_totals(p_tenant kassa.tenants, p_ids bigint[]) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO ''
@@ -1434,7 +1458,7 @@ CREATE FUNCTION internal.check_refund(pay kassa.payments, p_amount bigint, p_rea
 ALTER FUNCTION internal.check_refund(pay kassa.payments, p_amount bigint, p_reason text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.check_request() RETURNS void
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 
@@ -2385,6 +2409,13 @@ CREATE FUNCTION internal.jwt_tenant_id() RETURNS uuid
 
 ALTER FUNCTION internal.jwt_tenant_id() OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.keep_an_admin() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.keep_an_admin() OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.last_scheduled_slots() RETURNS TABLE(job text, tenant_id uuid, slot timestamp with time zone)
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
@@ -3109,6 +3140,13 @@ CREATE FUNCTION internal.replayed(p_tenant uuid, p_request_id text, p_operation 
 
 ALTER FUNCTION internal.replayed(p_tenant uuid, p_request_id text, p_operation text, p_arguments jsonb) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.request_action(p_method text, p_path text) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.request_action(p_method text, p_path text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.request_auto_topup() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -3136,6 +3174,13 @@ CREATE FUNCTION internal.require_reason(p_reason text, p_code text DEFAULT 'P0P0
     AS $$…$$;
 
 ALTER FUNCTION internal.require_reason(p_reason text, p_code text, p_message text, p_hint text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.require_staff_action(claims json, p_action text) RETURNS void
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.require_staff_action(claims json, p_action text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.resend_webhook(p_tenant uuid, p_delivery uuid) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
@@ -3304,6 +3349,20 @@ CREATE FUNCTION internal.staff_money_request(p_operation text, p_request_id text
     AS $$…$$;
 
 ALTER FUNCTION internal.staff_money_request(p_operation text, p_request_id text, p_call jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.staff_role_matrix() RETURNS TABLE(action text, roles text[])
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.staff_role_matrix() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.staff_role_of(claims json) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.staff_role_of(claims json) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.start_job_run(p_job text, p_as_of date, p_tenant uuid, OUT id bigint, OUT public_id uuid) RETURNS record
     LANGUAGE sql SECURITY DEFINER
@@ -4880,6 +4939,18 @@ CREATE VIEW api.services WITH (security_invoker='true') AS
 
 ALTER TABLE api.services OWNER TO kassa_owner;
 
+CREATE VIEW api.staff_users WITH (security_invoker='true') AS
+ SELECT staff_users.tenant_id,
+    staff_users.id,
+    staff_users.email,
+    staff_users.name,
+    staff_users.role,
+    staff_users.status,
+    staff_users.created_at
+   FROM kassa.staff_users;
+
+ALTER TABLE api.staff_users OWNER TO kassa_owner;
+
 CREATE VIEW api.tenants WITH (security_invoker='true') AS
  SELECT tenants.id,
     tenants.slug,
@@ -5587,6 +5658,9 @@ ALTER TABLE ONLY kassa.service_actions
 ALTER TABLE ONLY kassa.services
     ADD CONSTRAINT services_pkey PRIMARY KEY (tenant_id, id);
 
+ALTER TABLE ONLY kassa.staff_users
+    ADD CONSTRAINT staff_users_pkey PRIMARY KEY (tenant_id, id);
+
 ALTER TABLE ONLY kassa.tenants
     ADD CONSTRAINT tenants_pkey PRIMARY KEY (id);
 
@@ -5734,6 +5808,8 @@ CREATE INDEX services_due ON kassa.services USING btree (tenant_id, next_billing
 
 CREATE INDEX services_non_payment ON kassa.services USING btree (tenant_id, customer_id) WHERE (suspension_reason = 'non_payment'::text);
 
+CREATE UNIQUE INDEX staff_users_email_unique ON kassa.staff_users USING btree (tenant_id, lower(email));
+
 CREATE INDEX usage_daily_customer ON kassa.usage_daily USING btree (tenant_id, customer_id, usage_on);
 
 CREATE INDEX usage_records_customer ON kassa.usage_records USING btree (tenant_id, customer_id, usage_at);
@@ -5780,6 +5856,8 @@ CREATE TRIGGER count_rows BEFORE DELETE OR UPDATE ON api.products FOR EACH STATE
 
 CREATE TRIGGER count_rows BEFORE DELETE OR UPDATE ON api.services FOR EACH STATEMENT EXECUTE FUNCTION internal.start_row_count();
 
+CREATE TRIGGER count_rows BEFORE DELETE OR UPDATE ON api.staff_users FOR EACH STATEMENT EXECUTE FUNCTION internal.start_row_count();
+
 CREATE TRIGGER count_rows BEFORE DELETE OR UPDATE ON api.tenants FOR EACH STATEMENT EXECUTE FUNCTION internal.start_row_count();
 
 CREATE TRIGGER count_rows BEFORE DELETE OR UPDATE ON api.vat_rates FOR EACH STATEMENT EXECUTE FUNCTION internal.start_row_count();
@@ -5809,6 +5887,8 @@ CREATE TRIGGER write_one_row INSTEAD OF DELETE OR UPDATE ON api.price_versions F
 CREATE TRIGGER write_one_row INSTEAD OF DELETE OR UPDATE ON api.products FOR EACH ROW EXECUTE FUNCTION internal.write_one_row('kassa.products', '{}');
 
 CREATE TRIGGER write_one_row INSTEAD OF DELETE OR UPDATE ON api.services FOR EACH ROW EXECUTE FUNCTION internal.write_one_row('kassa.services', '{}');
+
+CREATE TRIGGER write_one_row INSTEAD OF DELETE OR UPDATE ON api.staff_users FOR EACH ROW EXECUTE FUNCTION internal.write_one_row('kassa.staff_users', '{}');
 
 CREATE TRIGGER write_one_row INSTEAD OF DELETE OR UPDATE ON api.tenants FOR EACH ROW EXECUTE FUNCTION internal.write_one_row('kassa.tenants', '{}');
 
@@ -5892,6 +5972,8 @@ CREATE TRIGGER audit_delete AFTER DELETE ON kassa.quiet_hours REFERENCING OLD TA
 
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.services REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id', '-next_billing_date');
 
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.staff_users REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.tenants REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('id', 'id');
 
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.vat_rates REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'category');
@@ -5961,6 +6043,8 @@ CREATE TRIGGER audit_insert AFTER INSERT ON kassa.products REFERENCING NEW TABLE
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.quiet_hours REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'customer_id');
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.services REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id', '-next_billing_date');
+
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.staff_users REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.tenants REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('id', 'id');
 
@@ -6032,6 +6116,8 @@ CREATE TRIGGER audit_update AFTER UPDATE ON kassa.quiet_hours REFERENCING OLD TA
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.services REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id', '-next_billing_date');
 
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.staff_users REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
+
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.tenants REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('id', 'id');
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.vat_rates REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'category');
@@ -6089,6 +6175,8 @@ CREATE TRIGGER guard_price_version BEFORE UPDATE ON kassa.price_versions FOR EAC
 CREATE TRIGGER guard_service BEFORE UPDATE OF tenant_id, id, customer_id, billing_day, status, price_version_id, activated_on, suspended_on, suspension_reason, cancelled_on ON kassa.services FOR EACH ROW EXECUTE FUNCTION internal.guard_service();
 
 CREATE TRIGGER guard_usage_record BEFORE UPDATE ON kassa.usage_records FOR EACH ROW EXECUTE FUNCTION internal.guard_usage_record();
+
+CREATE TRIGGER keep_an_admin BEFORE UPDATE OF role, status ON kassa.staff_users FOR EACH ROW EXECUTE FUNCTION internal.keep_an_admin();
 
 CREATE TRIGGER lift_email_suppression AFTER UPDATE OF email ON kassa.customers FOR EACH ROW WHEN ((old.email IS DISTINCT FROM new.email)) EXECUTE FUNCTION internal.lift_email_suppression();
 
@@ -6367,6 +6455,9 @@ ALTER TABLE ONLY kassa.services
 ALTER TABLE ONLY kassa.services
     ADD CONSTRAINT services_tenant_id_price_version_id_fkey FOREIGN KEY (tenant_id, price_version_id) REFERENCES kassa.price_versions(tenant_id, id);
 
+ALTER TABLE ONLY kassa.staff_users
+    ADD CONSTRAINT staff_users_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
+
 ALTER TABLE ONLY kassa.tenants
     ADD CONSTRAINT tenants_currency_known FOREIGN KEY (currency) REFERENCES kassa.currencies(code);
 
@@ -6637,6 +6728,8 @@ CREATE POLICY staff_insert ON kassa.products FOR INSERT TO staff WITH CHECK ((te
 
 CREATE POLICY staff_insert ON kassa.services FOR INSERT TO staff WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
+CREATE POLICY staff_insert ON kassa.staff_users FOR INSERT TO staff WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
 CREATE POLICY staff_select ON kassa.auto_topups FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 CREATE POLICY staff_select ON kassa.balance_adjustments FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
@@ -6719,6 +6812,8 @@ CREATE POLICY staff_select ON kassa.service_actions FOR SELECT TO staff USING ((
 
 CREATE POLICY staff_select ON kassa.services FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
+CREATE POLICY staff_select ON kassa.staff_users FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
 CREATE POLICY staff_select ON kassa.tenants FOR SELECT TO staff USING ((id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 CREATE POLICY staff_select ON kassa.usage_daily FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
@@ -6747,7 +6842,11 @@ CREATE POLICY staff_update ON kassa.products FOR UPDATE TO staff USING ((tenant_
 
 CREATE POLICY staff_update ON kassa.services FOR UPDATE TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
+CREATE POLICY staff_update ON kassa.staff_users FOR UPDATE TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
 CREATE POLICY staff_update ON kassa.tenants FOR UPDATE TO staff USING ((id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+ALTER TABLE kassa.staff_users ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.tenants ENABLE ROW LEVEL SECURITY;
 
@@ -7126,6 +7225,18 @@ REVOKE ALL ON FUNCTION internal.add_invoice_line(p_tenant_id uuid, p_invoice_id 
 REVOKE ALL ON FUNCTION internal.add_payment_method(p_tenant uuid, p_customer uuid, p_kind text, p_bank text, p_account_type text, p_account_number text, p_mandate_reference text, p_primary boolean) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.add_proration(p_service kassa.services, p_version_id uuid, p_from date, p_to date, p_sign integer, p_what text) FROM PUBLIC;
+
+GRANT SELECT ON TABLE kassa.staff_users TO staff;
+
+GRANT INSERT(email) ON TABLE kassa.staff_users TO staff;
+
+GRANT INSERT(name),UPDATE(name) ON TABLE kassa.staff_users TO staff;
+
+GRANT INSERT(role),UPDATE(role) ON TABLE kassa.staff_users TO staff;
+
+GRANT UPDATE(status) ON TABLE kassa.staff_users TO staff;
+
+REVOKE ALL ON FUNCTION internal.add_staff_user(p_tenant_id uuid, p_email text, p_name text, p_role text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.add_usage_totals(p_tenant kassa.tenants, p_ids bigint[]) FROM PUBLIC;
 
@@ -7688,6 +7799,8 @@ GRANT ALL ON FUNCTION internal.jwt_tenant_id() TO anon;
 GRANT ALL ON FUNCTION internal.jwt_tenant_id() TO customer;
 GRANT ALL ON FUNCTION internal.jwt_tenant_id() TO staff;
 
+REVOKE ALL ON FUNCTION internal.keep_an_admin() FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.last_scheduled_slots() FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.last_scheduled_slots() TO kassa_worker;
 
@@ -7918,6 +8031,8 @@ REVOKE ALL ON FUNCTION internal.remove_payment_method(p_tenant uuid, p_method uu
 
 REVOKE ALL ON FUNCTION internal.replayed(p_tenant uuid, p_request_id text, p_operation text, p_arguments jsonb) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.request_action(p_method text, p_path text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.request_auto_topup() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.requests_over(p_bucket text, p_limit integer, p_window_s integer) FROM PUBLIC;
@@ -7925,6 +8040,9 @@ REVOKE ALL ON FUNCTION internal.requests_over(p_bucket text, p_limit integer, p_
 REVOKE ALL ON FUNCTION internal.require_found(p_found boolean, code text, message text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.require_reason(p_reason text, p_code text, p_message text, p_hint text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.require_staff_action(claims json, p_action text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.require_staff_action(claims json, p_action text) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.resend_webhook(p_tenant uuid, p_delivery uuid) FROM PUBLIC;
 
@@ -7974,6 +8092,10 @@ REVOKE ALL ON FUNCTION internal.settle_credit_note(p_invoice kassa.invoices, p_n
 REVOKE ALL ON FUNCTION internal.spread_in_proportion(p_amount bigint, p_weights bigint[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.staff_money_request(p_operation text, p_request_id text, p_call jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.staff_role_matrix() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.staff_role_of(claims json) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.start_job_run(p_job text, p_as_of date, p_tenant uuid, OUT id bigint, OUT public_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.start_job_run(p_job text, p_as_of date, p_tenant uuid, OUT id bigint, OUT public_id uuid) TO kassa_worker;
@@ -8470,6 +8592,16 @@ GRANT INSERT(installation_address),UPDATE(installation_address) ON TABLE api.ser
 GRANT INSERT(reference),UPDATE(reference) ON TABLE api.services TO staff;
 
 GRANT INSERT(billing_day) ON TABLE api.services TO staff;
+
+GRANT SELECT ON TABLE api.staff_users TO staff;
+
+GRANT INSERT(email) ON TABLE api.staff_users TO staff;
+
+GRANT INSERT(name),UPDATE(name) ON TABLE api.staff_users TO staff;
+
+GRANT INSERT(role),UPDATE(role) ON TABLE api.staff_users TO staff;
+
+GRANT UPDATE(status) ON TABLE api.staff_users TO staff;
 
 GRANT SELECT ON TABLE api.tenants TO customer;
 GRANT SELECT ON TABLE api.tenants TO staff;

@@ -161,9 +161,51 @@ def cmd_sms(args, settings):
 
 def cmd_token(args, settings):
     try:
-        print(make_token(settings.jwt_secret, args.role, args.tenant, args.customer, args.ttl))
+        tenant = str(uuid.UUID(args.tenant))
+        staff_user = staff_user_of(settings, tenant, args.staff_user) if args.staff_user else None
+        print(make_token(settings.jwt_secret, args.role, args.tenant, args.customer, args.ttl, staff_user=staff_user))
     except ValueError as error:
         sys.exit(f"kassa token: {error}")
+
+
+def staff_user_of(settings, tenant, staff_user) -> tuple[str, str]:
+    """The (id, role) of an active staff user of the tenant, for their token."""
+    import psycopg
+    with psycopg.connect(settings.database_url) as conn:
+        row = conn.execute("SELECT id::text, role FROM kassa.staff_users"
+                           " WHERE tenant_id = %s AND id = %s AND status = 'active'", [tenant, staff_user]).fetchone()
+    if row is None:
+        raise ValueError(f"no active staff user {staff_user} in tenant {tenant} (`kassa staff list --tenant`)")
+    return row
+
+
+STAFF_COMMANDS = {  # kassa staff …: the SQL, run as the owner (triggers and the audit apply)
+    "add": "SELECT id, email, name, role, status FROM internal.add_staff_user(%(tenant)s, %(email)s, %(name)s, %(role)s)",
+    "list": "SELECT id, email, name, role, status FROM kassa.staff_users WHERE tenant_id = %(tenant)s ORDER BY email",
+    "set-role": "UPDATE kassa.staff_users SET role = %(role)s WHERE tenant_id = %(tenant)s AND id = %(staff_user)s"
+                " RETURNING id, email, name, role, status",
+    "disable": "UPDATE kassa.staff_users SET status = 'disabled' WHERE tenant_id = %(tenant)s AND id = %(staff_user)s"
+               " RETURNING id, email, name, role, status",
+}
+
+
+def cmd_staff(args, settings):
+    """A tenant's staff users: add, list, change a role, disable; a refusal is one line."""
+    import psycopg
+    try:
+        with psycopg.connect(settings.database_url) as conn:
+            rows = conn.execute(STAFF_COMMANDS[args.staff_command], vars(args)).fetchall()
+    except psycopg.errors.UniqueViolation:
+        sys.exit(f"kassa staff add: the tenant already has a staff user {args.email}")
+    except psycopg.errors.ForeignKeyViolation:
+        sys.exit(f"kassa staff add: no tenant {args.tenant}")
+    except psycopg.errors.DatabaseError as error:  # a check constraint, or a business code P0…
+        sys.exit(f"kassa staff {args.staff_command}: {error.diag.message_primary}"
+                 + (f" ({error.diag.message_hint})" if error.diag.message_hint else ""))
+    if not rows and args.staff_command != "list":
+        sys.exit(f"kassa staff {args.staff_command}: no staff user {args.staff_user} in tenant {args.tenant}")
+    for staff_user, email, name, role, status in rows:
+        print(f"{staff_user!s:36}  {role:8} {status:9} {email}  {name}")
 
 
 def cmd_payment_key(args, settings):
@@ -345,7 +387,23 @@ def parser() -> argparse.ArgumentParser:
     token.add_argument("--tenant", required=True)
     token.add_argument("--customer")
     token.add_argument("--ttl", type=int, default=3600, help="seconds (default 3600)")
+    token.add_argument("--staff-user", type=parse_uuid, help="a staff token of this staff user, with their role")
     token.set_defaults(func=cmd_token)
+    staff = sub.add_parser("staff", help="a tenant's staff users and their roles (admin, billing, support, viewer)")
+    staff_sub = staff.add_subparsers(dest="staff_command", required=True)
+    for name, text in (("add", "a new staff user; prints their id"), ("list", "the tenant's staff users"),
+                       ("set-role", "change a staff user's role (their tokens end at once)"),
+                       ("disable", "disable a staff user (their tokens end at once)")):
+        command = staff_sub.add_parser(name, help=text)
+        command.add_argument("--tenant", required=True, type=parse_uuid, help="the tenant's id")
+        if name in ("set-role", "disable"):
+            command.add_argument("staff_user", type=parse_uuid, metavar="STAFF_USER_ID")
+        if name == "add":
+            command.add_argument("--email", required=True)
+            command.add_argument("--name", required=True)
+        if name in ("add", "set-role"):
+            command.add_argument("--role", required=True, choices=["admin", "billing", "support", "viewer"])
+    staff.set_defaults(func=cmd_staff)
     payment_key = sub.add_parser("payment-key", help="rotate the key that encrypts stored payment-method details")
     payment_key_sub = payment_key.add_subparsers(dest="payment_key_command", required=True)
     rotate = payment_key_sub.add_parser("rotate", help="re-encrypt every stored secret under a new key, then restart the services")

@@ -13,7 +13,8 @@ ROLES = ("customer", "staff")
 
 
 def make_token(secret: str, role: str, tenant: str, customer: str | None = None, ttl: int = 3600,
-               sub: str | None = None) -> str:
+               sub: str | None = None, staff_user: tuple[str, str] | None = None) -> str:
+    """A token; `staff_user` (id, role) makes a staff token of that staff user (docs/api.md, "Staff roles")."""
     if not 0 < ttl <= MAX_LIFETIME_S:
         raise ValueError(f"--ttl must be between 1 and {MAX_LIFETIME_S} seconds (API tokens live at most 24 hours)")
     if role not in ROLES:
@@ -29,4 +30,9 @@ def make_token(secret: str, role: str, tenant: str, customer: str | None = None,
         claims["sub"] = sub or f"customer:{claims['customer_id']}"
     elif customer:
         raise ValueError("only customer tokens carry a customer id")
+    if staff_user:
+        if role != "staff":
+            raise ValueError("only staff tokens name a staff user")
+        claims["staff_user_id"], claims["staff_role"] = str(uuid.UUID(str(staff_user[0]))), staff_user[1]
+        claims["sub"] = f"staff:{claims['staff_user_id']}"
     return jwt.encode(claims, secret, algorithm="HS256", headers={"kid": key_id(secret)})

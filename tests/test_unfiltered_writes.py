@@ -64,6 +64,9 @@ ARRANGE = {
     "price_versions": lambda db, t: [price_version(db, t, p["id"]) for p in two_products(db, t)],
     "services": arrange_services,
     "invoices": arrange_invoices,
+    "staff_users": lambda db, t: db.execute("INSERT INTO kassa.staff_users (tenant_id, email, name, role)"
+                                            " VALUES (%s, 'a@example.com', 'A', 'admin'), (%s, 'b@example.com', 'B', 'support')",
+                                            [t, t]),
 }
 
 # A valid change for each view an API role may update (every role that may, may make this one).
@@ -82,6 +85,7 @@ PATCH_BODIES = {
     "price_versions": {"price": 12345},
     "services": {"reference": {"order": "REF-42"}},
     "invoices": {"notes": "Changed"},
+    "staff_users": {"name": "Renamed"},
 }
 
 # Views where row-level security shows the role one row only, the one its token names (its

@@ -33,6 +33,7 @@ DECLARE
   max_lifetime_s constant int := 24 * 3600 + 60;  -- a day, plus a minute of clock skew
   tenant   uuid := CASE WHEN claims ->> 'tenant_id' ~* uuid_format THEN (claims ->> 'tenant_id')::uuid END;
   customer uuid := CASE WHEN claims ->> 'customer_id' ~* uuid_format THEN (claims ->> 'customer_id')::uuid END;
+  staff_user uuid := CASE WHEN claims ->> 'staff_user_id' ~* uuid_format THEN (claims ->> 'staff_user_id')::uuid END;
 BEGIN
   IF api_role = 'anon' THEN
     RETURN;  -- anonymous requests see nothing: no grants beyond the API's public parts
@@ -74,14 +75,35 @@ BEGIN
   ELSIF claims ->> 'customer_id' IS NOT NULL THEN
     RAISE insufficient_privilege USING message = 'only customer tokens carry a customer_id claim';
   END IF;
+  IF claims ->> 'staff_user_id' IS NULL AND claims ->> 'staff_role' IS NULL THEN
+    RETURN;  -- no staff user: a customer, or a staff token of the tenant (an admin)
+  ELSIF api_role <> 'staff' THEN
+    RAISE insufficient_privilege USING message = 'only staff tokens carry staff_user_id and staff_role claims';
+  ELSIF staff_user IS NULL OR claims ->> 'staff_role' IS NULL THEN
+    RAISE insufficient_privilege USING message = 'a staff token names its staff user with both staff_user_id and staff_role',
+      hint = 'Issue tokens with `kassa token --role staff --tenant UUID --staff-user UUID`.';
+  ELSIF claims ->> 'sub' IS DISTINCT FROM 'staff:' || staff_user THEN
+    RAISE insufficient_privilege USING message = 'a staff user''s token has the subject staff:<staff_user_id>';
+  ELSIF NOT EXISTS (SELECT FROM kassa.staff_users s
+                     WHERE s.tenant_id = tenant AND s.id = staff_user AND s.status = 'active'
+                       AND s.role = claims ->> 'staff_role') THEN
+    -- A demotion or a disabled user ends the tokens issued before it at once.
+    RAISE insufficient_privilege USING message = 'staff user is unknown in this tenant, disabled, or no longer has this role',
+      detail = format('staff_user_id %s, staff_role %s', staff_user, claims ->> 'staff_role'),
+      hint = 'Issue a new token for the staff user''s current role.';
+  END IF;
 END $$;
 
 -- PostgREST's db-pre-request: runs as the token's role before every request
--- (current_setting('role') is that role; current_user would be this function's owner).
+-- (current_setting('role') is that role; current_user would be this function's owner). First the
+-- token, then what the request asks of a staff role (db/functions/105_staff.sql).
 CREATE OR REPLACE FUNCTION internal.check_request() RETURNS void
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
-  SELECT internal.check_claims(internal.jwt_claims(), current_setting('role'))
-$$;
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = '' AS $$
+BEGIN
+  PERFORM internal.check_claims(internal.jwt_claims(), current_setting('role'));
+  PERFORM internal.require_staff_action(internal.jwt_claims(),
+    internal.request_action(current_setting('request.method', true), current_setting('request.path', true)));
+END $$;
 
 -- Tokens already handed out stay valid until they expire, and an open SSE stream outlives the
 -- request check that let it in: when a tenant is suspended or a customer closed, this tells

@@ -112,7 +112,8 @@ GRANT USAGE ON SCHEMA internal TO kassa_worker;
 
 GRANT EXECUTE ON FUNCTION
   -- every bridge: the caller's token; jobs and webhooks: who acts
-  internal.check_claims(json, text), internal.act_as(text), internal.count_request(text, integer, integer),
+  internal.check_claims(json, text), internal.require_staff_action(json, text), internal.act_as(text),
+  internal.count_request(text, integer, integer),
   internal.count_page_view(text, text, integer, integer, integer),
   -- SSE gateway
   internal.balances_changed_since(uuid[], timestamptz[]), internal.events_cursor(),

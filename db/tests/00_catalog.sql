@@ -113,7 +113,7 @@ SELECT set_eq($$
    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'public')
      AND has_function_privilege('kassa_worker', p.oid, 'EXECUTE')
 $$, ARRAY[
-  'internal.check_claims(json,text)', 'internal.act_as(text)', 'internal.balances_changed_since(uuid[],timestamp with time zone[])',
+  'internal.check_claims(json,text)', 'internal.require_staff_action(json,text)', 'internal.act_as(text)', 'internal.balances_changed_since(uuid[],timestamp with time zone[])',
   'internal.events_cursor()', 'internal.events_after(xid8,bigint,integer,uuid,uuid)',
   'internal.event_position(uuid,uuid,uuid)',
   'internal.fan_out_events(integer)', 'internal.claim_messages(text,integer,interval)',

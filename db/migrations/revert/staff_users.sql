@@ -1,0 +1,4 @@
+BEGIN;
+DROP VIEW IF EXISTS api.staff_users;
+DROP TABLE kassa.staff_users;
+COMMIT;
