@@ -69,6 +69,16 @@ TEXTS = {
         "unit.minutes": "{value} min",
         "unit.units": "{value} units",
         "other.sms": "{tenant}: news about your account {account_number}: {event}.",
+        "ticket_replied.subject": "New reply to your ticket: {subject}",
+        "ticket_replied.body": "We replied to your ticket “{subject}”:\n\n{body}\n\n"
+                               "You can answer it in your account.",
+        "ticket_replied.sms": "{tenant}: we replied to your ticket \"{subject}\".",
+        "ticket_status_changed.subject": "Your ticket {subject}: {ticket_status}",
+        "ticket_status_changed.body": "The status of your ticket “{subject}” is now: {ticket_status}.\n\n"
+                                      "Please contact us if you have questions.",
+        "ticket_status_changed.sms": "{tenant}: your ticket \"{subject}\" is now: {ticket_status}.",
+        "ticket_status.open": "open", "ticket_status.pending_customer": "waiting for your answer",
+        "ticket_status.resolved": "resolved", "ticket_status.closed": "closed",
     },
     "de": {
         "greeting": "Guten Tag {customer_name},",
@@ -117,6 +127,16 @@ TEXTS = {
         "unit.minutes": "{value} Min.",
         "unit.units": "{value} Einheiten",
         "other.sms": "{tenant}: Neuigkeiten zu Ihrem Konto {account_number}: {event}.",
+        "ticket_replied.subject": "Neue Antwort auf Ihre Anfrage: {subject}",
+        "ticket_replied.body": "Wir haben auf Ihre Anfrage „{subject}“ geantwortet:\n\n{body}\n\n"
+                               "Sie können in Ihrem Kundenkonto darauf antworten.",
+        "ticket_replied.sms": "{tenant}: Wir haben auf Ihre Anfrage „{subject}“ geantwortet.",
+        "ticket_status_changed.subject": "Ihre Anfrage {subject}: {ticket_status}",
+        "ticket_status_changed.body": "Der Status Ihrer Anfrage „{subject}“ ist jetzt: {ticket_status}.\n\n"
+                                      "Bei Fragen wenden Sie sich bitte an uns.",
+        "ticket_status_changed.sms": "{tenant}: Ihre Anfrage „{subject}“ ist jetzt: {ticket_status}.",
+        "ticket_status.open": "offen", "ticket_status.pending_customer": "wartet auf Ihre Antwort",
+        "ticket_status.resolved": "gelöst", "ticket_status.closed": "geschlossen",
     },
 }
 AMOUNTS = ("amount", "amount_due", "total", "balance", "threshold")  # minor units, in `currency`
@@ -230,4 +250,6 @@ def written_values(event: Event, say: Speaker) -> dict[str, str]:
     values["for_invoice"] = say("for_invoice", **values) if "invoice_number" in values else ""
     if (kind := event.payload.get("document_kind")) in ("invoice", "credit_note", "receipt", "statement"):
         values["document_name"] = say(f"document.{kind}")
+    if event.kind == "ticket_status_changed" and f"ticket_status.{event.payload.get('status')}" in say.texts:
+        values["ticket_status"] = say(f"ticket_status.{event.payload['status']}")
     return values

@@ -285,6 +285,13 @@ CREATE FUNCTION api.adjust_balance(customer_id uuid, amount bigint, reason text,
 
 ALTER FUNCTION api.adjust_balance(customer_id uuid, amount bigint, reason text, request_id text) OWNER TO kassa_owner;
 
+CREATE FUNCTION api.assign_ticket(ticket_id uuid, assignee text) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.assign_ticket(ticket_id uuid, assignee text) OWNER TO kassa_owner;
+
 CREATE FUNCTION api.cancel_service(service_id uuid, reason text, cancelled_on date DEFAULT NULL::date, request_id text DEFAULT NULL::text) RETURNS kassa.services
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
@@ -583,6 +590,13 @@ CREATE FUNCTION api.invalidate_payment_link(link_id uuid, reason text) RETURNS j
 
 ALTER FUNCTION api.invalidate_payment_link(link_id uuid, reason text) OWNER TO kassa_owner;
 
+CREATE FUNCTION api.open_ticket(subject text, body text, category text, invoice_id uuid DEFAULT NULL::uuid, service_id uuid DEFAULT NULL::uuid, attachments jsonb DEFAULT '[]'::jsonb) RETURNS uuid
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.open_ticket(subject text, body text, category text, invoice_id uuid, service_id uuid, attachments jsonb) OWNER TO kassa_owner;
+
 CREATE TABLE kassa.dunning_pauses (
     tenant_id uuid NOT NULL,
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -650,6 +664,13 @@ CREATE FUNCTION api.remove_payment_method(payment_method_id uuid) RETURNS void
     AS $$…$$;
 
 ALTER FUNCTION api.remove_payment_method(payment_method_id uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION api.reply_ticket(ticket_id uuid, body text, internal boolean DEFAULT false, attachments jsonb DEFAULT '[]'::jsonb) RETURNS uuid
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.reply_ticket(ticket_id uuid, body text, internal boolean, attachments jsonb) OWNER TO kassa_owner;
 
 CREATE FUNCTION api.resend_webhook(delivery_id uuid) RETURNS jsonb
     LANGUAGE sql SECURITY DEFINER
@@ -782,6 +803,13 @@ CREATE FUNCTION api.set_quiet_hours(starts text, ends text, customer_id uuid DEF
     AS $$…$$;
 
 ALTER FUNCTION api.set_quiet_hours(starts text, ends text, customer_id uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION api.set_ticket_status(ticket_id uuid, status text) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.set_ticket_status(ticket_id uuid, status text) OWNER TO kassa_owner;
 
 CREATE FUNCTION api.start_invoice_run(request_id text DEFAULT NULL::text) RETURNS uuid
     LANGUAGE plpgsql SECURITY DEFINER
@@ -949,6 +977,13 @@ CREATE FUNCTION api.suspend_service(service_id uuid, reason text, suspended_on d
     AS $$…$$;
 
 ALTER FUNCTION api.suspend_service(service_id uuid, reason text, suspended_on date, request_id text) OWNER TO kassa_owner;
+
+CREATE FUNCTION api.ticket_attachment(attachment_id uuid) RETURNS api."*/*"
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.ticket_attachment(attachment_id uuid) OWNER TO kassa_owner;
 
 CREATE FUNCTION api.unsubscribe_push(subscription_id uuid) RETURNS boolean
     LANGUAGE sql SECURITY DEFINER
@@ -1130,6 +1165,13 @@ CREATE FUNCTION internal.assign_account_number() RETURNS trigger
     AS $$…$$;
 
 ALTER FUNCTION internal.assign_account_number() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.assign_ticket(p_tenant uuid, p_ticket uuid, p_assignee text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.assign_ticket(p_tenant uuid, p_ticket uuid, p_assignee text) OWNER TO kassa_owner;
 
 CREATE TABLE kassa.payments (
     tenant_id uuid NOT NULL,
@@ -1498,6 +1540,13 @@ CREATE FUNCTION internal.check_text_columns() RETURNS trigger
     AS $$…$$;
 
 ALTER FUNCTION internal.check_text_columns() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.check_ticket_files(p_files jsonb) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.check_ticket_files(p_files jsonb) OWNER TO kassa_owner;
 
 CREATE TABLE kassa.usage_records (
     tenant_id uuid NOT NULL,
@@ -2014,6 +2063,36 @@ CREATE FUNCTION internal.emit_payment_event(pay kassa.payments) RETURNS void
 
 ALTER FUNCTION internal.emit_payment_event(pay kassa.payments) OWNER TO kassa_owner;
 
+CREATE TABLE kassa.tickets (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    customer_id uuid NOT NULL,
+    subject text NOT NULL,
+    category text NOT NULL,
+    status text DEFAULT 'open'::text NOT NULL,
+    invoice_id uuid,
+    service_id uuid,
+    assignee text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_message_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT tickets_assignee_max_length CHECK ((char_length(assignee) <= 200)),
+    CONSTRAINT tickets_category_known CHECK ((category = ANY (ARRAY['billing'::text, 'technical'::text, 'account'::text, 'other'::text]))),
+    CONSTRAINT tickets_one_subject_of CHECK (((invoice_id IS NULL) OR (service_id IS NULL))),
+    CONSTRAINT tickets_status_known CHECK ((status = ANY (ARRAY['open'::text, 'pending_customer'::text, 'resolved'::text, 'closed'::text]))),
+    CONSTRAINT tickets_subject_max_length CHECK ((char_length(subject) <= 200)),
+    CONSTRAINT tickets_subject_not_blank CHECK ((subject ~ '[^[:space:]\u0085\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]'::text))
+);
+
+ALTER TABLE kassa.tickets OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.emit_ticket_event(p_ticket kassa.tickets, p_kind text, p_by_customer boolean, p_payload jsonb) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.emit_ticket_event(p_ticket kassa.tickets, p_kind text, p_by_customer boolean, p_payload jsonb) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.end_push_subscription(p_tenant uuid, p_subscription uuid, p_reason text) RETURNS boolean
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -2500,6 +2579,13 @@ CREATE FUNCTION internal.lock_open_link(p_tenant_id uuid, p_link_id uuid) RETURN
 
 ALTER FUNCTION internal.lock_open_link(p_tenant_id uuid, p_link_id uuid) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.lock_open_ticket(p_tenant uuid, p_customer uuid, p_ticket uuid) RETURNS kassa.tickets
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.lock_open_ticket(p_tenant uuid, p_customer uuid, p_ticket uuid) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.lock_payment(p_tenant uuid, p_payment uuid) RETURNS kassa.payments
     LANGUAGE plpgsql
     AS $$…$$;
@@ -2751,6 +2837,13 @@ CREATE FUNCTION internal.open_debit_order_batches(p_tenant uuid) RETURNS SETOF k
     AS $$…$$;
 
 ALTER FUNCTION internal.open_debit_order_batches(p_tenant uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.open_ticket(p_tenant uuid, p_customer uuid, p_actor text, p_subject text, p_body text, p_category text, p_invoice uuid, p_service uuid, p_files jsonb) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.open_ticket(p_tenant uuid, p_customer uuid, p_actor text, p_subject text, p_body text, p_category text, p_invoice uuid, p_service uuid, p_files jsonb) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.overdue_amount(p_tenant_id uuid, p_customer_id uuid) RETURNS bigint
     LANGUAGE sql STABLE SECURITY DEFINER
@@ -3140,6 +3233,13 @@ CREATE FUNCTION internal.replayed(p_tenant uuid, p_request_id text, p_operation 
 
 ALTER FUNCTION internal.replayed(p_tenant uuid, p_request_id text, p_operation text, p_arguments jsonb) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.reply_ticket(p_tenant uuid, p_customer uuid, p_actor text, p_ticket uuid, p_body text, p_internal boolean, p_files jsonb) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.reply_ticket(p_tenant uuid, p_customer uuid, p_actor text, p_ticket uuid, p_body text, p_internal boolean, p_files jsonb) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.request_action(p_method text, p_path text) RETURNS text
     LANGUAGE sql IMMUTABLE
     SET search_path TO ''
@@ -3321,6 +3421,13 @@ CREATE FUNCTION internal.set_tenant_status(p_tenant text, p_status text) RETURNS
     AS $$…$$;
 
 ALTER FUNCTION internal.set_tenant_status(p_tenant text, p_status text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.set_ticket_status(p_tenant uuid, p_customer uuid, p_ticket uuid, p_status text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.set_ticket_status(p_tenant uuid, p_customer uuid, p_ticket uuid, p_status text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.settle_auto_topup(pay kassa.payments) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
@@ -3517,6 +3624,20 @@ CREATE FUNCTION internal.tenant_year(p_tenant uuid) RETURNS integer
 
 ALTER FUNCTION internal.tenant_year(p_tenant uuid) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.ticket_file(p_attachment uuid) RETURNS bytea
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.ticket_file(p_attachment uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.ticket_file_signature(p_content_type text) RETURNS bytea
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.ticket_file_signature(p_content_type text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.top_up_bonus(p_tenant uuid, p_amount bigint) RETURNS bigint
     LANGUAGE plpgsql STABLE
     AS $$…$$;
@@ -3652,6 +3773,13 @@ CREATE FUNCTION internal.write_one_row() RETURNS trigger
     AS $$…$$;
 
 ALTER FUNCTION internal.write_one_row() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.write_ticket_message(p_ticket kassa.tickets, p_by_customer boolean, p_actor text, p_body text, p_internal boolean, p_files jsonb) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.write_ticket_message(p_ticket kassa.tickets, p_by_customer boolean, p_actor text, p_body text, p_internal boolean, p_files jsonb) OWNER TO kassa_owner;
 
 CREATE FUNCTION kassa.hand_over_objects(new_owner name) RETURNS integer
     LANGUAGE plpgsql
@@ -4984,6 +5112,92 @@ CREATE VIEW api.tenants WITH (security_invoker='true') AS
 
 ALTER TABLE api.tenants OWNER TO kassa_owner;
 
+CREATE TABLE kassa.ticket_attachments (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    message_id uuid NOT NULL,
+    file_name text NOT NULL,
+    content_type text NOT NULL,
+    content bytea NOT NULL,
+    sha256 text GENERATED ALWAYS AS (encode(sha256(content), 'hex'::text)) STORED NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT ticket_attachments_content_size CHECK (((octet_length(content) >= 1) AND (octet_length(content) <= 2097152))),
+    CONSTRAINT ticket_attachments_content_type_known CHECK ((content_type = ANY (ARRAY['application/pdf'::text, 'image/png'::text, 'image/jpeg'::text, 'text/plain'::text]))),
+    CONSTRAINT ticket_attachments_file_name_length CHECK (((char_length(file_name) >= 1) AND (char_length(file_name) <= 255))),
+    CONSTRAINT ticket_attachments_sha256_format CHECK ((char_length(sha256) = 64))
+);
+
+ALTER TABLE kassa.ticket_attachments OWNER TO kassa_owner;
+
+CREATE TABLE kassa.ticket_messages (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    ticket_id uuid NOT NULL,
+    author_role text NOT NULL,
+    author_sub text,
+    internal boolean DEFAULT false NOT NULL,
+    body text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT ticket_messages_author_role_known CHECK ((author_role = ANY (ARRAY['customer'::text, 'staff'::text]))),
+    CONSTRAINT ticket_messages_author_sub_max_length CHECK ((char_length(author_sub) <= 200)),
+    CONSTRAINT ticket_messages_body_max_length CHECK ((char_length(body) <= 10000)),
+    CONSTRAINT ticket_messages_body_not_blank CHECK ((body ~ '[^[:space:]\u0085\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]'::text)),
+    CONSTRAINT ticket_messages_internal_by_staff CHECK (((NOT internal) OR (author_role = 'staff'::text)))
+);
+
+ALTER TABLE kassa.ticket_messages OWNER TO kassa_owner;
+
+CREATE VIEW api.ticket_attachments WITH (security_invoker='true') AS
+ SELECT a.id,
+    a.tenant_id,
+    m.ticket_id,
+    a.message_id,
+    a.file_name,
+    a.content_type,
+    octet_length(a.content) AS size,
+    a.sha256,
+    a.created_at
+   FROM (kassa.ticket_attachments a
+     JOIN kassa.ticket_messages m ON (((m.tenant_id = a.tenant_id) AND (m.id = a.message_id))));
+
+ALTER TABLE api.ticket_attachments OWNER TO kassa_owner;
+
+CREATE VIEW api.ticket_messages WITH (security_invoker='true') AS
+ SELECT ticket_messages.id,
+    ticket_messages.tenant_id,
+    ticket_messages.ticket_id,
+    ticket_messages.author_role,
+        CASE
+            WHEN (current_setting('role'::text) = 'staff'::text) THEN ticket_messages.author_sub
+            ELSE NULL::text
+        END AS author_sub,
+    ticket_messages.internal,
+    ticket_messages.body,
+    ticket_messages.created_at
+   FROM kassa.ticket_messages;
+
+ALTER TABLE api.ticket_messages OWNER TO kassa_owner;
+
+CREATE VIEW api.tickets WITH (security_invoker='true') AS
+ SELECT tickets.id,
+    tickets.tenant_id,
+    tickets.customer_id,
+    tickets.subject,
+    tickets.category,
+    tickets.status,
+    tickets.invoice_id,
+    tickets.service_id,
+        CASE
+            WHEN (current_setting('role'::text) = 'staff'::text) THEN tickets.assignee
+            ELSE NULL::text
+        END AS assignee,
+    tickets.created_at,
+    tickets.updated_at,
+    tickets.last_message_at
+   FROM kassa.tickets;
+
+ALTER TABLE api.tickets OWNER TO kassa_owner;
+
 CREATE TABLE kassa.usage_daily (
     tenant_id uuid NOT NULL,
     service_id uuid NOT NULL,
@@ -5667,6 +5881,15 @@ ALTER TABLE ONLY kassa.tenants
 ALTER TABLE ONLY kassa.tenants
     ADD CONSTRAINT tenants_slug_key UNIQUE (slug);
 
+ALTER TABLE ONLY kassa.ticket_attachments
+    ADD CONSTRAINT ticket_attachments_pkey PRIMARY KEY (tenant_id, id);
+
+ALTER TABLE ONLY kassa.ticket_messages
+    ADD CONSTRAINT ticket_messages_pkey PRIMARY KEY (tenant_id, id);
+
+ALTER TABLE ONLY kassa.tickets
+    ADD CONSTRAINT tickets_pkey PRIMARY KEY (tenant_id, id);
+
 ALTER TABLE ONLY kassa.usage_daily
     ADD CONSTRAINT usage_daily_pkey PRIMARY KEY (tenant_id, service_id, usage_on, unit);
 
@@ -5810,6 +6033,14 @@ CREATE INDEX services_non_payment ON kassa.services USING btree (tenant_id, cust
 
 CREATE UNIQUE INDEX staff_users_email_unique ON kassa.staff_users USING btree (tenant_id, lower(email));
 
+CREATE INDEX ticket_attachments_message ON kassa.ticket_attachments USING btree (tenant_id, message_id);
+
+CREATE INDEX ticket_messages_ticket ON kassa.ticket_messages USING btree (tenant_id, ticket_id, created_at);
+
+CREATE INDEX tickets_customer ON kassa.tickets USING btree (tenant_id, customer_id, last_message_at);
+
+CREATE INDEX tickets_status ON kassa.tickets USING btree (tenant_id, status, last_message_at);
+
 CREATE INDEX usage_daily_customer ON kassa.usage_daily USING btree (tenant_id, customer_id, usage_on);
 
 CREATE INDEX usage_records_customer ON kassa.usage_records USING btree (tenant_id, customer_id, usage_at);
@@ -5902,9 +6133,17 @@ CREATE TRIGGER append_only BEFORE DELETE OR UPDATE ON kassa.ledger_entries FOR E
 
 CREATE TRIGGER append_only BEFORE DELETE OR UPDATE ON kassa.service_actions FOR EACH ROW EXECUTE FUNCTION internal.refuse_change('P0S08', 'the service action log is append-only');
 
+CREATE TRIGGER append_only BEFORE DELETE OR UPDATE ON kassa.ticket_attachments FOR EACH ROW EXECUTE FUNCTION internal.refuse_change('P0J39', 'a ticket attachment is never changed or deleted', 'Attach the file to another message instead.');
+
+CREATE TRIGGER append_only BEFORE DELETE OR UPDATE ON kassa.ticket_messages FOR EACH ROW EXECUTE FUNCTION internal.refuse_change('P0J39', 'a ticket message is never changed or deleted', 'Write another message instead.');
+
 CREATE TRIGGER append_only BEFORE DELETE ON kassa.usage_records FOR EACH ROW EXECUTE FUNCTION internal.refuse_change('P0O06', 'usage records are never deleted');
 
 CREATE TRIGGER append_only_truncate BEFORE TRUNCATE ON kassa.ledger_entries FOR EACH STATEMENT EXECUTE FUNCTION internal.refuse_change('P0L06', 'ledger entries are append-only', 'Correct a posting with a new entry (adjustment, credit note, refund).');
+
+CREATE TRIGGER append_only_truncate BEFORE TRUNCATE ON kassa.ticket_attachments FOR EACH STATEMENT EXECUTE FUNCTION internal.refuse_change('P0J39', 'a ticket attachment is never changed or deleted', 'Attach the file to another message instead.');
+
+CREATE TRIGGER append_only_truncate BEFORE TRUNCATE ON kassa.ticket_messages FOR EACH STATEMENT EXECUTE FUNCTION internal.refuse_change('P0J39', 'a ticket message is never changed or deleted', 'Write another message instead.');
 
 CREATE TRIGGER assign_account_number BEFORE INSERT ON kassa.customers FOR EACH ROW EXECUTE FUNCTION internal.assign_account_number();
 
@@ -5975,6 +6214,12 @@ CREATE TRIGGER audit_delete AFTER DELETE ON kassa.services REFERENCING OLD TABLE
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.staff_users REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
 
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.tenants REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('id', 'id');
+
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.ticket_attachments REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id', '!content');
+
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.ticket_messages REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.tickets REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id', '-updated_at', '-last_message_at');
 
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.vat_rates REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'category');
 
@@ -6048,6 +6293,12 @@ CREATE TRIGGER audit_insert AFTER INSERT ON kassa.staff_users REFERENCING NEW TA
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.tenants REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('id', 'id');
 
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.ticket_attachments REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id', '!content');
+
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.ticket_messages REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.tickets REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id', '-updated_at', '-last_message_at');
+
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.vat_rates REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'category');
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.webhook_endpoints REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'public_id', '!id');
@@ -6119,6 +6370,12 @@ CREATE TRIGGER audit_update AFTER UPDATE ON kassa.services REFERENCING OLD TABLE
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.staff_users REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.tenants REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('id', 'id');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.ticket_attachments REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id', '!content');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.ticket_messages REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.tickets REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id', '-updated_at', '-last_message_at');
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.vat_rates REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'category');
 
@@ -6461,6 +6718,30 @@ ALTER TABLE ONLY kassa.staff_users
 ALTER TABLE ONLY kassa.tenants
     ADD CONSTRAINT tenants_currency_known FOREIGN KEY (currency) REFERENCES kassa.currencies(code);
 
+ALTER TABLE ONLY kassa.ticket_attachments
+    ADD CONSTRAINT ticket_attachments_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
+
+ALTER TABLE ONLY kassa.ticket_attachments
+    ADD CONSTRAINT ticket_attachments_tenant_id_message_id_fkey FOREIGN KEY (tenant_id, message_id) REFERENCES kassa.ticket_messages(tenant_id, id);
+
+ALTER TABLE ONLY kassa.ticket_messages
+    ADD CONSTRAINT ticket_messages_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
+
+ALTER TABLE ONLY kassa.ticket_messages
+    ADD CONSTRAINT ticket_messages_tenant_id_ticket_id_fkey FOREIGN KEY (tenant_id, ticket_id) REFERENCES kassa.tickets(tenant_id, id);
+
+ALTER TABLE ONLY kassa.tickets
+    ADD CONSTRAINT tickets_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
+
+ALTER TABLE ONLY kassa.tickets
+    ADD CONSTRAINT tickets_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
+
+ALTER TABLE ONLY kassa.tickets
+    ADD CONSTRAINT tickets_tenant_id_invoice_id_fkey FOREIGN KEY (tenant_id, invoice_id) REFERENCES kassa.invoices(tenant_id, id);
+
+ALTER TABLE ONLY kassa.tickets
+    ADD CONSTRAINT tickets_tenant_id_service_id_fkey FOREIGN KEY (tenant_id, service_id) REFERENCES kassa.services(tenant_id, id);
+
 ALTER TABLE ONLY kassa.usage_daily
     ADD CONSTRAINT usage_daily_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
 
@@ -6613,6 +6894,16 @@ CREATE POLICY customer_select ON kassa.service_actions FOR SELECT TO customer US
 CREATE POLICY customer_select ON kassa.services FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
 
 CREATE POLICY customer_select ON kassa.tenants FOR SELECT TO customer USING ((id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY customer_select ON kassa.ticket_attachments FOR SELECT TO customer USING ((EXISTS ( SELECT
+   FROM kassa.ticket_messages p
+  WHERE ((p.tenant_id = ticket_attachments.tenant_id) AND (p.id = ticket_attachments.message_id)))));
+
+CREATE POLICY customer_select ON kassa.ticket_messages FOR SELECT TO customer USING (((EXISTS ( SELECT
+   FROM kassa.tickets p
+  WHERE ((p.tenant_id = ticket_messages.tenant_id) AND (p.id = ticket_messages.ticket_id)))) AND (NOT internal)));
+
+CREATE POLICY customer_select ON kassa.tickets FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
 
 CREATE POLICY customer_select ON kassa.usage_daily FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
 
@@ -6816,6 +7107,12 @@ CREATE POLICY staff_select ON kassa.staff_users FOR SELECT TO staff USING ((tena
 
 CREATE POLICY staff_select ON kassa.tenants FOR SELECT TO staff USING ((id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
+CREATE POLICY staff_select ON kassa.ticket_attachments FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.ticket_messages FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.tickets FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
 CREATE POLICY staff_select ON kassa.usage_daily FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 CREATE POLICY staff_select ON kassa.usage_periods FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
@@ -6849,6 +7146,12 @@ CREATE POLICY staff_update ON kassa.tenants FOR UPDATE TO staff USING ((id = ( S
 ALTER TABLE kassa.staff_users ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.tenants ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.ticket_attachments ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.ticket_messages ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.tickets ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.usage_daily ENABLE ROW LEVEL SECURITY;
 
@@ -6921,6 +7224,9 @@ GRANT ALL ON FUNCTION api.add_payment_method(kind text, bank text, account_type 
 
 REVOKE ALL ON FUNCTION api.adjust_balance(customer_id uuid, amount bigint, reason text, request_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.adjust_balance(customer_id uuid, amount bigint, reason text, request_id text) TO staff;
+
+REVOKE ALL ON FUNCTION api.assign_ticket(ticket_id uuid, assignee text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.assign_ticket(ticket_id uuid, assignee text) TO staff;
 
 REVOKE ALL ON FUNCTION api.cancel_service(service_id uuid, reason text, cancelled_on date, request_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.cancel_service(service_id uuid, reason text, cancelled_on date, request_id text) TO staff;
@@ -7050,6 +7356,9 @@ GRANT ALL ON FUNCTION api.finalise_invoice(invoice_id uuid, issued_on date, requ
 REVOKE ALL ON FUNCTION api.invalidate_payment_link(link_id uuid, reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.invalidate_payment_link(link_id uuid, reason text) TO staff;
 
+REVOKE ALL ON FUNCTION api.open_ticket(subject text, body text, category text, invoice_id uuid, service_id uuid, attachments jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.open_ticket(subject text, body text, category text, invoice_id uuid, service_id uuid, attachments jsonb) TO customer;
+
 GRANT SELECT ON TABLE kassa.dunning_pauses TO staff;
 
 REVOKE ALL ON FUNCTION api.pause_dunning(reason text, until date, customer_id uuid, invoice_id uuid) FROM PUBLIC;
@@ -7073,6 +7382,10 @@ GRANT ALL ON FUNCTION api.remove_invoice_line(line_id uuid) TO staff;
 REVOKE ALL ON FUNCTION api.remove_payment_method(payment_method_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.remove_payment_method(payment_method_id uuid) TO customer;
 GRANT ALL ON FUNCTION api.remove_payment_method(payment_method_id uuid) TO staff;
+
+REVOKE ALL ON FUNCTION api.reply_ticket(ticket_id uuid, body text, internal boolean, attachments jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.reply_ticket(ticket_id uuid, body text, internal boolean, attachments jsonb) TO customer;
+GRANT ALL ON FUNCTION api.reply_ticket(ticket_id uuid, body text, internal boolean, attachments jsonb) TO staff;
 
 REVOKE ALL ON FUNCTION api.resend_webhook(delivery_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.resend_webhook(delivery_id uuid) TO staff;
@@ -7115,6 +7428,10 @@ GRANT ALL ON FUNCTION api.set_primary_payment_method(payment_method_id uuid) TO 
 REVOKE ALL ON FUNCTION api.set_quiet_hours(starts text, ends text, customer_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.set_quiet_hours(starts text, ends text, customer_id uuid) TO customer;
 GRANT ALL ON FUNCTION api.set_quiet_hours(starts text, ends text, customer_id uuid) TO staff;
+
+REVOKE ALL ON FUNCTION api.set_ticket_status(ticket_id uuid, status text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.set_ticket_status(ticket_id uuid, status text) TO customer;
+GRANT ALL ON FUNCTION api.set_ticket_status(ticket_id uuid, status text) TO staff;
 
 REVOKE ALL ON FUNCTION api.start_invoice_run(request_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.start_invoice_run(request_id text) TO staff;
@@ -7199,6 +7516,10 @@ GRANT ALL ON FUNCTION api.suspend_customer(customer_id uuid, reason text) TO sta
 REVOKE ALL ON FUNCTION api.suspend_service(service_id uuid, reason text, suspended_on date, request_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.suspend_service(service_id uuid, reason text, suspended_on date, request_id text) TO staff;
 
+REVOKE ALL ON FUNCTION api.ticket_attachment(attachment_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.ticket_attachment(attachment_id uuid) TO customer;
+GRANT ALL ON FUNCTION api.ticket_attachment(attachment_id uuid) TO staff;
+
 REVOKE ALL ON FUNCTION api.unsubscribe_push(subscription_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.unsubscribe_push(subscription_id uuid) TO customer;
 GRANT ALL ON FUNCTION api.unsubscribe_push(subscription_id uuid) TO staff;
@@ -7263,6 +7584,8 @@ GRANT ALL ON FUNCTION internal.as_base_row(view_row jsonb, renamed jsonb) TO cus
 GRANT ALL ON FUNCTION internal.as_base_row(view_row jsonb, renamed jsonb) TO staff;
 
 REVOKE ALL ON FUNCTION internal.assign_account_number() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.assign_ticket(p_tenant uuid, p_ticket uuid, p_assignee text) FROM PUBLIC;
 
 GRANT SELECT ON TABLE kassa.payments TO staff;
 
@@ -7425,6 +7748,8 @@ GRANT ALL ON FUNCTION internal.check_text(p_text text, p_what text, p_max intege
 GRANT ALL ON FUNCTION internal.check_text(p_text text, p_what text, p_max integer, p_required boolean) TO staff;
 
 REVOKE ALL ON FUNCTION internal.check_text_columns() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.check_ticket_files(p_files jsonb) FROM PUBLIC;
 
 GRANT SELECT ON TABLE kassa.usage_records TO customer;
 GRANT SELECT ON TABLE kassa.usage_records TO staff;
@@ -7611,6 +7936,11 @@ REVOKE ALL ON FUNCTION internal.emit(p_tenant uuid, p_customer uuid, p_kind text
 REVOKE ALL ON FUNCTION internal.emit_invoice_events(p_tenant_id uuid, p_invoice_ids uuid[], p_kind text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.emit_payment_event(pay kassa.payments) FROM PUBLIC;
+
+GRANT SELECT ON TABLE kassa.tickets TO customer;
+GRANT SELECT ON TABLE kassa.tickets TO staff;
+
+REVOKE ALL ON FUNCTION internal.emit_ticket_event(p_ticket kassa.tickets, p_kind text, p_by_customer boolean, p_payload jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.end_push_subscription(p_tenant uuid, p_subscription uuid, p_reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.end_push_subscription(p_tenant uuid, p_subscription uuid, p_reason text) TO kassa_worker;
@@ -7829,6 +8159,8 @@ REVOKE ALL ON FUNCTION internal.lock_open_customer(p_tenant_id uuid, p_customer_
 
 REVOKE ALL ON FUNCTION internal.lock_open_link(p_tenant_id uuid, p_link_id uuid) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.lock_open_ticket(p_tenant uuid, p_customer uuid, p_ticket uuid) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.lock_payment(p_tenant uuid, p_payment uuid) FROM PUBLIC;
 
 GRANT SELECT ON TABLE kassa.payment_methods TO customer;
@@ -7899,6 +8231,8 @@ REVOKE ALL ON FUNCTION internal.open_billing_account() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.open_debit_order_batches(p_tenant uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.open_debit_order_batches(p_tenant uuid) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.open_ticket(p_tenant uuid, p_customer uuid, p_actor text, p_subject text, p_body text, p_category text, p_invoice uuid, p_service uuid, p_files jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.overdue_amount(p_tenant_id uuid, p_customer_id uuid) FROM PUBLIC;
 
@@ -8031,6 +8365,8 @@ REVOKE ALL ON FUNCTION internal.remove_payment_method(p_tenant uuid, p_method uu
 
 REVOKE ALL ON FUNCTION internal.replayed(p_tenant uuid, p_request_id text, p_operation text, p_arguments jsonb) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.reply_ticket(p_tenant uuid, p_customer uuid, p_actor text, p_ticket uuid, p_body text, p_internal boolean, p_files jsonb) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.request_action(p_method text, p_path text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.request_auto_topup() FROM PUBLIC;
@@ -8084,6 +8420,8 @@ REVOKE ALL ON FUNCTION internal.set_quiet_hours(p_tenant uuid, p_customer uuid, 
 REVOKE ALL ON FUNCTION internal.set_tenant_smtp_profile(p_tenant text, p_profile text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.set_tenant_status(p_tenant text, p_status text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.set_ticket_status(p_tenant uuid, p_customer uuid, p_ticket uuid, p_status text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.settle_auto_topup(pay kassa.payments) FROM PUBLIC;
 
@@ -8148,6 +8486,12 @@ REVOKE ALL ON FUNCTION internal.tenant_year(p_tenant uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.tenant_year(p_tenant uuid) TO customer;
 GRANT ALL ON FUNCTION internal.tenant_year(p_tenant uuid) TO staff;
 
+REVOKE ALL ON FUNCTION internal.ticket_file(p_attachment uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.ticket_file(p_attachment uuid) TO customer;
+GRANT ALL ON FUNCTION internal.ticket_file(p_attachment uuid) TO staff;
+
+REVOKE ALL ON FUNCTION internal.ticket_file_signature(p_content_type text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.top_up_bonus(p_tenant uuid, p_amount bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.top_up_limits(p_tenant uuid, OUT min_top_up bigint, OUT max_top_up bigint) FROM PUBLIC;
@@ -8194,6 +8538,8 @@ REVOKE ALL ON FUNCTION internal.write_off_lines(p_invoice kassa.invoices, p_vat 
 REVOKE ALL ON FUNCTION internal.write_off_vat(p_invoice kassa.invoices) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.write_one_row() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.write_ticket_message(p_ticket kassa.tickets, p_by_customer boolean, p_actor text, p_body text, p_internal boolean, p_files jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION kassa.hand_over_objects(new_owner name) FROM PUBLIC;
 
@@ -8649,6 +8995,21 @@ GRANT UPDATE(mandatory_message_kinds) ON TABLE api.tenants TO staff;
 GRANT UPDATE(mail_sender_name) ON TABLE api.tenants TO staff;
 
 GRANT UPDATE(mail_reply_to) ON TABLE api.tenants TO staff;
+
+GRANT SELECT ON TABLE kassa.ticket_attachments TO customer;
+GRANT SELECT ON TABLE kassa.ticket_attachments TO staff;
+
+GRANT SELECT ON TABLE kassa.ticket_messages TO customer;
+GRANT SELECT ON TABLE kassa.ticket_messages TO staff;
+
+GRANT SELECT ON TABLE api.ticket_attachments TO customer;
+GRANT SELECT ON TABLE api.ticket_attachments TO staff;
+
+GRANT SELECT ON TABLE api.ticket_messages TO customer;
+GRANT SELECT ON TABLE api.ticket_messages TO staff;
+
+GRANT SELECT ON TABLE api.tickets TO customer;
+GRANT SELECT ON TABLE api.tickets TO staff;
 
 GRANT SELECT ON TABLE kassa.usage_daily TO customer;
 GRANT SELECT ON TABLE kassa.usage_daily TO staff;

@@ -23,6 +23,9 @@ LANGUAGE sql IMMUTABLE SET search_path = '' AS $$
     ('rpc/cancel_service', '{admin,support}'), ('rpc/change_plan', '{admin,support}'),
     ('rpc/set_message_preference', '{admin,support}'), ('rpc/set_quiet_hours', '{admin,support}'),
     ('rpc/unsubscribe_push', '{admin,support}'),
+    -- support tickets: support, and billing for the billing questions
+    ('rpc/reply_ticket', '{admin,billing,support}'), ('rpc/set_ticket_status', '{admin,billing,support}'),
+    ('rpc/assign_ticket', '{admin,billing,support}'),
     -- invoices, credit notes, payments, dunning: billing
     ('write/invoices', '{admin,billing}'), ('rpc/create_invoice', '{admin,billing}'),
     ('rpc/add_invoice_line', '{admin,billing}'), ('rpc/remove_invoice_line', '{admin,billing}'),
@@ -42,7 +45,7 @@ LANGUAGE sql IMMUTABLE SET search_path = '' AS $$
     ('write/datev_debtor_accounts', '{admin,billing}'),
     ('bridge/documents/send', '{admin,billing,support}'),
     -- reading: every role
-    ('rpc/statement', '{admin,billing,support,viewer}'), ('rpc/export_invoices', '{admin,billing,support,viewer}'),
+    ('rpc/statement', '{admin,billing,support,viewer}'), ('rpc/ticket_attachment', '{admin,billing,support,viewer}'), ('rpc/export_invoices', '{admin,billing,support,viewer}'),
     ('rpc/export_credit_notes', '{admin,billing,support,viewer}'),
     ('rpc/export_payments', '{admin,billing,support,viewer}'), ('rpc/export_ledger', '{admin,billing,support,viewer}'),
     ('rpc/export_datev', '{admin,billing,support,viewer}'),

@@ -31,7 +31,8 @@ LANGUAGE sql IMMUTABLE SET search_path = '' AS $$
                'credit_note_issued', 'low_balance', 'service_activated', 'service_suspended',
                'service_reactivated', 'service_cancelled', 'service_plan_changed', 'invoice_reminder',
                'invoice_overdue_notice', 'invoice_final_notice', 'services_suspended', 'services_reactivated',
-               'webhook_endpoint_disabled', 'usage_cap_warning', 'document_sent']
+               'webhook_endpoint_disabled', 'usage_cap_warning', 'document_sent', 'ticket_opened', 'ticket_replied',
+               'ticket_status_changed']
 $$;
 
 -- Refuses a kind Kassa does not write (P0Z21), naming where p_what came from.
