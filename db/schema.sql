@@ -328,8 +328,10 @@ CREATE TABLE kassa.customers (
     city text,
     country character(2) NOT NULL,
     buyer_reference text,
+    anonymised_at timestamp with time zone,
     CONSTRAINT customers_account_number_max_length CHECK ((char_length(account_number) <= 64)),
     CONSTRAINT customers_address_max_length CHECK ((char_length(address) <= 1000)),
+    CONSTRAINT customers_anonymised_when_closed CHECK (((anonymised_at IS NULL) OR (status = 'closed'::text))),
     CONSTRAINT customers_buyer_reference_max_length CHECK ((char_length(buyer_reference) <= 200)),
     CONSTRAINT customers_city_max_length CHECK ((char_length(city) <= 100)),
     CONSTRAINT customers_closed_has_date CHECK (((status = 'closed'::text) = (closed_at IS NOT NULL))),
@@ -533,6 +535,13 @@ CREATE FUNCTION api.create_webhook_endpoint(url text, event_kinds text[] DEFAULT
     AS $$…$$;
 
 ALTER FUNCTION api.create_webhook_endpoint(url text, event_kinds text[], description text) OWNER TO kassa_owner;
+
+CREATE FUNCTION api.customer_data_export(customer_id uuid DEFAULT NULL::uuid) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.customer_data_export(customer_id uuid) OWNER TO kassa_owner;
 
 CREATE FUNCTION api.export_credit_notes("from" date DEFAULT NULL::date, "to" date DEFAULT NULL::date) RETURNS api."text/csv"
     LANGUAGE sql STABLE
@@ -881,6 +890,7 @@ CREATE TABLE kassa.tenants (
     registration_number text,
     iban text,
     bic text,
+    privacy_retention_days integer DEFAULT 365 NOT NULL,
     CONSTRAINT tenants_account_number_format_max_length CHECK ((char_length(account_number_format) <= 64)),
     CONSTRAINT tenants_address_max_length CHECK ((char_length(address) <= 1000)),
     CONSTRAINT tenants_bic_format CHECK ((bic ~ '^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$'::text)),
@@ -911,6 +921,7 @@ CREATE TABLE kassa.tenants (
     CONSTRAINT tenants_number_formats_have_counter CHECK (((account_number_format ~ '\{N+\}'::text) AND (invoice_number_format ~ '\{N+\}'::text) AND (credit_note_number_format ~ '\{N+\}'::text))),
     CONSTRAINT tenants_payment_terms_range CHECK (((payment_terms_days >= 0) AND (payment_terms_days <= 365))),
     CONSTRAINT tenants_postcode_max_length CHECK ((char_length(postcode) <= 20)),
+    CONSTRAINT tenants_privacy_retention_days_range CHECK (((privacy_retention_days >= 30) AND (privacy_retention_days <= 3650))),
     CONSTRAINT tenants_proration_mode_known CHECK ((proration_mode = ANY (ARRAY['next_invoice'::text, 'immediate'::text]))),
     CONSTRAINT tenants_proration_mode_max_length CHECK ((char_length(proration_mode) <= 32)),
     CONSTRAINT tenants_registration_number_max_length CHECK ((char_length(registration_number) <= 100)),
@@ -1144,6 +1155,13 @@ CREATE FUNCTION internal.allow(p_roles text, p_commands text, p_rows text, VARIA
     AS $$…$$;
 
 ALTER FUNCTION internal.allow(p_roles text, p_commands text, p_rows text, VARIADIC p_tables regclass[]) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.anonymise_customers(p_tenant_id uuid, p_now timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.anonymise_customers(p_tenant_id uuid, p_now timestamp with time zone) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.apply_debit_order_result(p_tenant uuid, p_kind text, p_account_ref text, p_amount bigint, p_day date, p_transaction text, p_code integer, p_reason text, p_raw jsonb DEFAULT '{}'::jsonb) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1790,6 +1808,13 @@ CREATE FUNCTION internal.current_dunning_schedule(p_tenant_id uuid, p_on date) R
     AS $$…$$;
 
 ALTER FUNCTION internal.current_dunning_schedule(p_tenant_id uuid, p_on date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.customer_data_export(p_customer_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.customer_data_export(p_customer_id uuid) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.customer_transition(p_tenant_id uuid, p_customer_id uuid, p_action text, p_reason text) RETURNS kassa.customers
     LANGUAGE plpgsql SECURITY DEFINER
@@ -3135,6 +3160,13 @@ CREATE FUNCTION internal.record_webhook_attempt(p_tenant uuid, p_delivery uuid, 
 
 ALTER FUNCTION internal.record_webhook_attempt(p_tenant uuid, p_delivery uuid, p_attempt integer, p_status_code integer, p_latency_ms integer, p_response text, p_error text, p_retry_after interval, p_schedule interval[], p_disable_after interval) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.redacting() RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.redacting() OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.refresh_invoice_totals(p_tenant_id uuid, p_invoice_ids uuid[]) RETURNS void
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
@@ -3732,6 +3764,13 @@ CREATE FUNCTION internal.webhook_endpoint_json(e kassa.webhook_endpoints) RETURN
 
 ALTER FUNCTION internal.webhook_endpoint_json(e kassa.webhook_endpoints) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.without_personal_data(p_row jsonb) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.without_personal_data(p_row jsonb) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.write_by_key(api_view regclass, base regclass, renamed jsonb DEFAULT '{}'::jsonb) RETURNS void
     LANGUAGE plpgsql
     SET search_path TO ''
@@ -4047,6 +4086,7 @@ CREATE VIEW api.customers WITH (security_invoker='true') AS
     c.auto_pay,
     c.created_at,
     c.closed_at,
+    c.anonymised_at,
     COALESCE(( SELECT a.balance
            FROM kassa.billing_accounts a
           WHERE ((a.tenant_id = c.tenant_id) AND (a.customer_id = c.id))), (0)::bigint) AS balance,
@@ -5107,7 +5147,8 @@ CREATE VIEW api.tenants WITH (security_invoker='true') AS
     tenants.dunning_fee_vat_category,
     tenants.mandatory_message_kinds,
     tenants.mail_sender_name,
-    tenants.mail_reply_to
+    tenants.mail_reply_to,
+    tenants.privacy_retention_days
    FROM kassa.tenants;
 
 ALTER TABLE api.tenants OWNER TO kassa_owner;
@@ -7332,6 +7373,10 @@ GRANT ALL ON FUNCTION api.create_payment_link(invoice_id uuid) TO staff;
 REVOKE ALL ON FUNCTION api.create_webhook_endpoint(url text, event_kinds text[], description text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.create_webhook_endpoint(url text, event_kinds text[], description text) TO staff;
 
+REVOKE ALL ON FUNCTION api.customer_data_export(customer_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.customer_data_export(customer_id uuid) TO customer;
+GRANT ALL ON FUNCTION api.customer_data_export(customer_id uuid) TO staff;
+
 REVOKE ALL ON FUNCTION api.export_credit_notes("from" date, "to" date) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.export_credit_notes("from" date, "to" date) TO staff;
 
@@ -7500,6 +7545,8 @@ GRANT UPDATE(iban) ON TABLE kassa.tenants TO staff;
 
 GRANT UPDATE(bic) ON TABLE kassa.tenants TO staff;
 
+GRANT UPDATE(privacy_retention_days) ON TABLE kassa.tenants TO staff;
+
 GRANT SELECT ON TABLE api.statement_lines TO customer;
 GRANT SELECT ON TABLE api.statement_lines TO staff;
 
@@ -7575,6 +7622,9 @@ GRANT SELECT ON TABLE kassa.invoice_allocations TO staff;
 REVOKE ALL ON FUNCTION internal.allocate_credit(p_tenant_id uuid, p_customer_ids uuid[], p_first_invoice_ids uuid[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.allow(p_roles text, p_commands text, p_rows text, VARIADIC p_tables regclass[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.anonymise_customers(p_tenant_id uuid, p_now timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.anonymise_customers(p_tenant_id uuid, p_now timestamp with time zone) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.apply_debit_order_result(p_tenant uuid, p_kind text, p_account_ref text, p_amount bigint, p_day date, p_transaction text, p_code integer, p_reason text, p_raw jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.apply_debit_order_result(p_tenant uuid, p_kind text, p_account_ref text, p_amount bigint, p_day date, p_transaction text, p_code integer, p_reason text, p_raw jsonb) TO kassa_worker;
@@ -7828,6 +7878,10 @@ REVOKE ALL ON FUNCTION internal.csv_field(p_value text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.csv_field(p_value text) TO staff;
 
 REVOKE ALL ON FUNCTION internal.current_dunning_schedule(p_tenant_id uuid, p_on date) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.customer_data_export(p_customer_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.customer_data_export(p_customer_id uuid) TO customer;
+GRANT ALL ON FUNCTION internal.customer_data_export(p_customer_id uuid) TO staff;
 
 REVOKE ALL ON FUNCTION internal.customer_transition(p_tenant_id uuid, p_customer_id uuid, p_action text, p_reason text) FROM PUBLIC;
 
@@ -8334,6 +8388,10 @@ GRANT ALL ON FUNCTION internal.record_usage(p_tenant_id uuid, p_records jsonb) T
 REVOKE ALL ON FUNCTION internal.record_webhook_attempt(p_tenant uuid, p_delivery uuid, p_attempt integer, p_status_code integer, p_latency_ms integer, p_response text, p_error text, p_retry_after interval, p_schedule interval[], p_disable_after interval) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.record_webhook_attempt(p_tenant uuid, p_delivery uuid, p_attempt integer, p_status_code integer, p_latency_ms integer, p_response text, p_error text, p_retry_after interval, p_schedule interval[], p_disable_after interval) TO kassa_worker;
 
+REVOKE ALL ON FUNCTION internal.redacting() FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.redacting() TO customer;
+GRANT ALL ON FUNCTION internal.redacting() TO staff;
+
 REVOKE ALL ON FUNCTION internal.refresh_invoice_totals(p_tenant_id uuid, p_invoice_ids uuid[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.refund_manual_payment(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text, p_actor text) FROM PUBLIC;
@@ -8526,6 +8584,8 @@ GRANT ALL ON FUNCTION internal.wants_message(p_preference boolean, p_channel tex
 GRANT ALL ON FUNCTION internal.wants_message(p_preference boolean, p_channel text, p_mandatory boolean) TO staff;
 
 REVOKE ALL ON FUNCTION internal.webhook_endpoint_json(e kassa.webhook_endpoints) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.without_personal_data(p_row jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.write_by_key(api_view regclass, base regclass, renamed jsonb) FROM PUBLIC;
 
@@ -8995,6 +9055,8 @@ GRANT UPDATE(mandatory_message_kinds) ON TABLE api.tenants TO staff;
 GRANT UPDATE(mail_sender_name) ON TABLE api.tenants TO staff;
 
 GRANT UPDATE(mail_reply_to) ON TABLE api.tenants TO staff;
+
+GRANT UPDATE(privacy_retention_days) ON TABLE api.tenants TO staff;
 
 GRANT SELECT ON TABLE kassa.ticket_attachments TO customer;
 GRANT SELECT ON TABLE kassa.ticket_attachments TO staff;

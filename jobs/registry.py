@@ -13,6 +13,7 @@ JOBS = {
     "debit-order-run": "jobs.debit_order_run",
     "dunning": "jobs.dunning",
     "usage-import": "jobs.usage_import",
+    "privacy-anonymise": "jobs.privacy_anonymise",
 }
 
 

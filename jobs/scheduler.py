@@ -47,6 +47,7 @@ DEFAULTS = {
     "debit-order-run": ("0 8 * * 1-6", True),
     "ledger-check": ("30 1 * * *", False),
     "usage-import": ("*/5 * * * *", False),
+    "privacy-anonymise": ("45 1 * * *", False),
 }
 UTC = timezone.utc
 LOCK = "hashtext('kassa.scheduler')"

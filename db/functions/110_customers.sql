@@ -100,7 +100,7 @@ BEGIN
   IF NEW.tenant_id <> OLD.tenant_id OR NEW.id <> OLD.id OR NEW.account_number <> OLD.account_number THEN
     PERFORM internal.raise_error('P0C02', 'a customer''s tenant, id and account number never change');
   END IF;
-  IF OLD.status = 'closed' AND NEW IS DISTINCT FROM OLD THEN
+  IF OLD.status = 'closed' AND NEW IS DISTINCT FROM OLD AND NOT internal.redacting() THEN
     PERFORM internal.refuse_closed_customer(OLD.account_number);
   END IF;
   -- Closing and suspending have conditions and consequences (services, open money) that a
@@ -151,7 +151,7 @@ GRANT SELECT ON kassa.customers TO customer, staff;
 
 CREATE VIEW api.customers WITH (security_invoker = true) AS
   SELECT c.id, c.tenant_id, c.account_number, c.status, c.status_reason, c.type, c.name, c.company_name,
-         c.email, c.phone, c.address, c.street, c.postcode, c.city, c.country, c.vat_number, c.buyer_reference, c.locale, c.auto_pay, c.created_at, c.closed_at,
+         c.email, c.phone, c.address, c.street, c.postcode, c.city, c.country, c.vat_number, c.buyer_reference, c.locale, c.auto_pay, c.created_at, c.closed_at, c.anonymised_at,
          -- The billing account appears with the customer (after-insert trigger); until then
          -- (in an INSERT's RETURNING) it is an empty account in the tenant's currency.
          coalesce((SELECT a.balance FROM kassa.billing_accounts a

@@ -161,6 +161,7 @@ GRANT EXECUTE ON FUNCTION
   internal.last_scheduled_slots(), internal.queued_jobs(), internal.next_queued_job_run(text),
   -- the jobs
   internal.invoice_run(date, uuid, uuid), internal.mark_overdue(uuid, date), internal.dunning_run(uuid, date, text),
+  internal.anonymise_customers(uuid, timestamp with time zone),
   internal.record_usage(uuid, jsonb),
   internal.ledger_mismatches(uuid), internal.count_billing_accounts(uuid),
   internal.due_auto_topups(timestamptz), internal.in_flight_auto_topups(timestamptz),

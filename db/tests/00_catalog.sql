@@ -148,6 +148,7 @@ $$, ARRAY[
   'internal.queue_job_run(text,uuid,date,text,timestamp with time zone)', 'internal.fail_interrupted_job_runs()',
   'internal.last_scheduled_slots()', 'internal.queued_jobs()', 'internal.next_queued_job_run(text)',
   'internal.invoice_run(date,uuid,uuid)', 'internal.mark_overdue(uuid,date)', 'internal.dunning_run(uuid,date,text)',
+  'internal.anonymise_customers(uuid,timestamp with time zone)',
   'internal.record_usage(uuid,jsonb)',
   'internal.ledger_mismatches(uuid)', 'internal.count_billing_accounts(uuid)',
   'internal.due_auto_topups(timestamp with time zone)', 'internal.in_flight_auto_topups(timestamp with time zone)',
