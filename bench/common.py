@@ -11,6 +11,29 @@ import psycopg
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
+# The start of a wrk script replaying a file of requests, one a line of tab-separated fields
+# (`wrk -s script url -- FILE STEP`): each thread walks it from its own line, STEP lines at a
+# time (the number of threads: together they send each line once per round); the script's
+# request() builds its request from next_row().
+WRK_ROWS_LUA = """
+local threads = 0
+function setup(thread) thread:set("tid", threads); threads = threads + 1 end
+function init(args)
+  rows = {}
+  for line in io.lines(args[1]) do
+    local fields = {}
+    for field in line:gmatch("[^\t]+") do fields[#fields + 1] = field end
+    rows[#rows + 1] = fields
+  end
+  step, i = tonumber(args[2]), tid
+end
+function next_row()
+  local row = rows[(i % #rows) + 1]
+  i = i + step
+  return row
+end
+"""
+
 
 def machine(settings) -> dict:
     with psycopg.connect(settings.database_url) as conn:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import psycopg
 
-from bench.common import metric, write_result
+from bench.common import WRK_ROWS_LUA, metric, write_result
 from bridge.fakes import stripe_server
 from kassa import services
 from kassa.testrun import throwaway
@@ -34,21 +34,10 @@ CUSTOMERS = 200
 TENANT = "b0000000-0000-4000-8000-000000000002"
 TARGET = 300
 
-# Each wrk thread walks its own stride of the pre-signed events (one "signature<TAB>body" a line).
-REPLAY = """
-local threads = 0
-function setup(thread) thread:set("tid", threads); threads = threads + 1 end
-function init(args)
-  events = {}
-  for line in io.lines(args[1]) do
-    local sig, body = line:match("^([^\t]+)\t(.*)$")
-    events[#events + 1] = {sig, body}
-  end
-  step, i = tonumber(args[2]), tid
-end
+# Each request a pre-signed event (one "signature<TAB>body" a line).
+REPLAY = WRK_ROWS_LUA + """
 function request()
-  local e = events[(i % #events) + 1]
-  i = i + step
+  local e = next_row()
   return wrk.format("POST", nil, {["Stripe-Signature"] = e[1], ["Content-Type"] = "application/json"}, e[2])
 end
 """

@@ -536,6 +536,13 @@ CREATE FUNCTION api.create_webhook_endpoint(url text, event_kinds text[] DEFAULT
 
 ALTER FUNCTION api.create_webhook_endpoint(url text, event_kinds text[], description text) OWNER TO kassa_owner;
 
+CREATE FUNCTION api.customer_dashboard(customer_id uuid DEFAULT NULL::uuid) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.customer_dashboard(customer_id uuid) OWNER TO kassa_owner;
+
 CREATE FUNCTION api.customer_data_export(customer_id uuid DEFAULT NULL::uuid) RETURNS jsonb
     LANGUAGE sql STABLE
     SET search_path TO ''
@@ -819,6 +826,13 @@ CREATE FUNCTION api.set_ticket_status(ticket_id uuid, status text) RETURNS void
     AS $$…$$;
 
 ALTER FUNCTION api.set_ticket_status(ticket_id uuid, status text) OWNER TO kassa_owner;
+
+CREATE FUNCTION api.staff_dashboard() RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.staff_dashboard() OWNER TO kassa_owner;
 
 CREATE FUNCTION api.start_invoice_run(request_id text DEFAULT NULL::text) RETURNS uuid
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1809,6 +1823,13 @@ CREATE FUNCTION internal.current_dunning_schedule(p_tenant_id uuid, p_on date) R
 
 ALTER FUNCTION internal.current_dunning_schedule(p_tenant_id uuid, p_on date) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.customer_dashboard(p_tenant_id uuid, p_customer_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.customer_dashboard(p_tenant_id uuid, p_customer_id uuid) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.customer_data_export(p_customer_id uuid) RETURNS jsonb
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
@@ -1840,6 +1861,13 @@ CREATE FUNCTION internal.cycle_step(p_months integer, p_anchor date, p_date date
     AS $$…$$;
 
 ALTER FUNCTION internal.cycle_step(p_months integer, p_anchor date, p_date date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.dashboard_customer(p_customer uuid) RETURNS uuid
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.dashboard_customer(p_customer uuid) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.datev_batch(p_tenant_id uuid, p_from date, p_to date) RETURNS text
     LANGUAGE plpgsql STABLE
@@ -2800,6 +2828,13 @@ CREATE FUNCTION internal.next_billing_date(p_day integer, p_months integer, p_bi
 
 ALTER FUNCTION internal.next_billing_date(p_day integer, p_months integer, p_billing_date date) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.next_invoice_estimate(p_tenant kassa.tenants, p_customer uuid, p_today date) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.next_invoice_estimate(p_tenant kassa.tenants, p_customer uuid, p_today date) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.next_number(p_tenant uuid, p_kind text, p_period integer) RETURNS bigint
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
@@ -3481,6 +3516,13 @@ CREATE FUNCTION internal.spread_in_proportion(p_amount bigint, p_weights bigint[
     AS $$…$$;
 
 ALTER FUNCTION internal.spread_in_proportion(p_amount bigint, p_weights bigint[]) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.staff_dashboard(p_tenant_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.staff_dashboard(p_tenant_id uuid) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.staff_money_request(p_operation text, p_request_id text, p_call jsonb) RETURNS uuid
     LANGUAGE plpgsql SECURITY DEFINER
@@ -5984,7 +6026,9 @@ CREATE INDEX credit_notes_issued ON kassa.credit_notes USING btree (tenant_id, i
 
 CREATE UNIQUE INDEX customers_email_unique ON kassa.customers USING btree (tenant_id, lower(email));
 
-CREATE INDEX debit_order_items_batch ON kassa.debit_order_items USING btree (tenant_id, batch_id);
+CREATE INDEX customers_status ON kassa.customers USING btree (tenant_id, status);
+
+CREATE INDEX debit_order_items_batch ON kassa.debit_order_items USING btree (tenant_id, batch_id) INCLUDE (status, amount);
 
 CREATE INDEX debit_order_items_by_reference ON kassa.debit_order_items USING btree (account_reference, amount);
 
@@ -6004,9 +6048,11 @@ CREATE INDEX invoice_lines_invoice ON kassa.invoice_lines USING btree (tenant_id
 
 CREATE UNIQUE INDEX invoice_lines_recurring_once ON kassa.invoice_lines USING btree (tenant_id, service_id, period_start) WHERE (charge_kind = 'recurring'::text);
 
-CREATE INDEX invoices_issued ON kassa.invoices USING btree (tenant_id, issued_on) WHERE (number IS NOT NULL);
+CREATE INDEX invoices_issued ON kassa.invoices USING btree (tenant_id, issued_on) INCLUDE (status, total) WHERE (number IS NOT NULL);
 
 CREATE INDEX invoices_open ON kassa.invoices USING btree (tenant_id, customer_id, issued_on) WHERE (status = ANY (ARRAY['finalised'::text, 'partially_paid'::text, 'overdue'::text]));
+
+CREATE INDEX invoices_open_by_due_date ON kassa.invoices USING btree (tenant_id, due_on) INCLUDE (amount_due) WHERE (status = ANY (ARRAY['finalised'::text, 'partially_paid'::text, 'overdue'::text]));
 
 CREATE INDEX job_runs_id ON kassa.job_runs USING btree (id);
 
@@ -6023,6 +6069,8 @@ CREATE INDEX message_attempts_message ON kassa.message_attempts USING btree (ten
 CREATE INDEX messages_customer ON kassa.messages USING btree (tenant_id, customer_id, id);
 
 CREATE INDEX messages_due ON kassa.messages USING btree (channel, next_attempt_at) WHERE (status = ANY (ARRAY['queued'::text, 'sending'::text]));
+
+CREATE INDEX messages_failed ON kassa.messages USING btree (tenant_id, created_at) WHERE (status = 'failed'::text);
 
 CREATE INDEX notifications_customer ON kassa.notifications USING btree (tenant_id, customer_id, id);
 
@@ -6045,6 +6093,8 @@ CREATE INDEX payments_by_link ON kassa.payments USING btree (tenant_id, payment_
 CREATE UNIQUE INDEX payments_by_octo_ref ON kassa.payments USING btree (provider_ref) WHERE (provider = 'octo'::text);
 
 CREATE INDEX payments_by_provider_intent ON kassa.payments USING btree (provider_intent_ref) WHERE (provider_intent_ref IS NOT NULL);
+
+CREATE INDEX payments_completed ON kassa.payments USING btree (tenant_id, completed_at) INCLUDE (amount) WHERE (completed_at IS NOT NULL);
 
 CREATE INDEX payments_customer ON kassa.payments USING btree (tenant_id, customer_id, created_at);
 
@@ -6095,6 +6145,8 @@ CREATE INDEX webhook_attempts_created ON kassa.webhook_attempts USING btree (cre
 CREATE INDEX webhook_attempts_delivery ON kassa.webhook_attempts USING btree (tenant_id, delivery_id, id);
 
 CREATE INDEX webhook_deliveries_due ON kassa.webhook_deliveries USING btree (next_attempt_at) WHERE (status = ANY (ARRAY['queued'::text, 'sending'::text]));
+
+CREATE INDEX webhook_deliveries_failed ON kassa.webhook_deliveries USING btree (tenant_id, created_at) WHERE (status = 'failed'::text);
 
 CREATE INDEX webhook_deliveries_finished ON kassa.webhook_deliveries USING btree (created_at) WHERE (status = ANY (ARRAY['delivered'::text, 'failed'::text]));
 
@@ -7373,6 +7425,10 @@ GRANT ALL ON FUNCTION api.create_payment_link(invoice_id uuid) TO staff;
 REVOKE ALL ON FUNCTION api.create_webhook_endpoint(url text, event_kinds text[], description text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.create_webhook_endpoint(url text, event_kinds text[], description text) TO staff;
 
+REVOKE ALL ON FUNCTION api.customer_dashboard(customer_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.customer_dashboard(customer_id uuid) TO customer;
+GRANT ALL ON FUNCTION api.customer_dashboard(customer_id uuid) TO staff;
+
 REVOKE ALL ON FUNCTION api.customer_data_export(customer_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.customer_data_export(customer_id uuid) TO customer;
 GRANT ALL ON FUNCTION api.customer_data_export(customer_id uuid) TO staff;
@@ -7477,6 +7533,9 @@ GRANT ALL ON FUNCTION api.set_quiet_hours(starts text, ends text, customer_id uu
 REVOKE ALL ON FUNCTION api.set_ticket_status(ticket_id uuid, status text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.set_ticket_status(ticket_id uuid, status text) TO customer;
 GRANT ALL ON FUNCTION api.set_ticket_status(ticket_id uuid, status text) TO staff;
+
+REVOKE ALL ON FUNCTION api.staff_dashboard() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.staff_dashboard() TO staff;
 
 REVOKE ALL ON FUNCTION api.start_invoice_run(request_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.start_invoice_run(request_id text) TO staff;
@@ -7879,6 +7938,8 @@ GRANT ALL ON FUNCTION internal.csv_field(p_value text) TO staff;
 
 REVOKE ALL ON FUNCTION internal.current_dunning_schedule(p_tenant_id uuid, p_on date) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.customer_dashboard(p_tenant_id uuid, p_customer_id uuid) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.customer_data_export(p_customer_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.customer_data_export(p_customer_id uuid) TO customer;
 GRANT ALL ON FUNCTION internal.customer_data_export(p_customer_id uuid) TO staff;
@@ -7890,6 +7951,8 @@ REVOKE ALL ON FUNCTION internal.cycle_date(p_day integer, p_months integer, p_an
 REVOKE ALL ON FUNCTION internal.cycle_date_after(p_day integer, p_months integer, p_anchor date, p_after date) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.cycle_step(p_months integer, p_anchor date, p_date date) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.dashboard_customer(p_customer uuid) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.datev_batch(p_tenant_id uuid, p_from date, p_to date) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.datev_batch(p_tenant_id uuid, p_from date, p_to date) TO staff;
@@ -8265,6 +8328,8 @@ REVOKE ALL ON FUNCTION internal.new_webhook_secret(p_tenant uuid, p_endpoint uui
 
 REVOKE ALL ON FUNCTION internal.next_billing_date(p_day integer, p_months integer, p_billing_date date) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.next_invoice_estimate(p_tenant kassa.tenants, p_customer uuid, p_today date) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.next_number(p_tenant uuid, p_kind text, p_period integer) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.next_queued_job_run(p_job text) FROM PUBLIC;
@@ -8486,6 +8551,8 @@ REVOKE ALL ON FUNCTION internal.settle_auto_topup(pay kassa.payments) FROM PUBLI
 REVOKE ALL ON FUNCTION internal.settle_credit_note(p_invoice kassa.invoices, p_note kassa.credit_notes) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.spread_in_proportion(p_amount bigint, p_weights bigint[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.staff_dashboard(p_tenant_id uuid) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.staff_money_request(p_operation text, p_request_id text, p_call jsonb) FROM PUBLIC;
 

@@ -46,7 +46,8 @@ LANGUAGE sql IMMUTABLE SET search_path = '' AS $$
     ('bridge/documents/send', '{admin,billing,support}'),
     -- reading: every role
     ('rpc/statement', '{admin,billing,support,viewer}'), ('rpc/ticket_attachment', '{admin,billing,support,viewer}'),
-    ('rpc/customer_data_export', '{admin,billing,support,viewer}'), ('rpc/export_invoices', '{admin,billing,support,viewer}'),
+    ('rpc/customer_data_export', '{admin,billing,support,viewer}'),
+    ('rpc/customer_dashboard', '{admin,billing,support,viewer}'), ('rpc/staff_dashboard', '{admin,billing,support,viewer}'), ('rpc/export_invoices', '{admin,billing,support,viewer}'),
     ('rpc/export_credit_notes', '{admin,billing,support,viewer}'),
     ('rpc/export_payments', '{admin,billing,support,viewer}'), ('rpc/export_ledger', '{admin,billing,support,viewer}'),
     ('rpc/export_datev', '{admin,billing,support,viewer}'),

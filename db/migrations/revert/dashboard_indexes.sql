@@ -1,0 +1,11 @@
+BEGIN;
+DROP INDEX kassa.webhook_deliveries_failed;
+DROP INDEX kassa.messages_failed;
+DROP INDEX kassa.customers_status;
+DROP INDEX kassa.debit_order_items_batch;
+CREATE INDEX debit_order_items_batch ON kassa.debit_order_items (tenant_id, batch_id);
+DROP INDEX kassa.payments_completed;
+DROP INDEX kassa.invoices_open_by_due_date;
+DROP INDEX kassa.invoices_issued;
+CREATE INDEX invoices_issued ON kassa.invoices (tenant_id, issued_on) WHERE number IS NOT NULL;
+COMMIT;
