@@ -471,14 +471,17 @@ CREATE TABLE kassa.invoices (
     buyer_reference text,
     document_kind text,
     vat_breakdown jsonb,
+    legacy_number text,
     CONSTRAINT invoices_amount_credited_not_negative CHECK ((amount_credited >= 0)),
     CONSTRAINT invoices_amount_paid_not_negative CHECK ((amount_paid >= 0)),
     CONSTRAINT invoices_buyer_reference_max_length CHECK ((char_length(buyer_reference) <= 200)),
     CONSTRAINT invoices_document_kind CHECK ((document_kind = ANY (ARRAY['invoice'::text, 'small_amount_invoice'::text, 'tax_invoice'::text, 'abridged_tax_invoice'::text]))),
-    CONSTRAINT invoices_not_overpaid CHECK (((number IS NULL) OR ((amount_paid + amount_credited) <= total))),
+    CONSTRAINT invoices_legacy_not_numbered CHECK (((legacy_number IS NULL) OR ((number IS NULL) AND (status <> 'draft'::text)))),
+    CONSTRAINT invoices_legacy_number_max_length CHECK ((char_length(legacy_number) <= 64)),
+    CONSTRAINT invoices_not_overpaid CHECK ((((number IS NULL) AND (legacy_number IS NULL)) OR ((amount_paid + amount_credited) <= total))),
     CONSTRAINT invoices_notes_max_length CHECK ((char_length(notes) <= 4000)),
     CONSTRAINT invoices_number_max_length CHECK ((char_length(number) <= 64)),
-    CONSTRAINT invoices_number_when_final CHECK ((((status = 'draft'::text) = (number IS NULL)) OR (status = 'void'::text))),
+    CONSTRAINT invoices_number_when_final CHECK ((((status = 'draft'::text) = ((number IS NULL) AND (legacy_number IS NULL))) OR (status = 'void'::text))),
     CONSTRAINT invoices_status_known CHECK ((status = ANY (ARRAY['draft'::text, 'finalised'::text, 'partially_paid'::text, 'paid'::text, 'overdue'::text, 'void'::text, 'written_off'::text]))),
     CONSTRAINT invoices_status_max_length CHECK ((char_length(status) <= 32))
 );
@@ -510,7 +513,8 @@ CREATE VIEW api.invoices WITH (security_invoker='true') AS
     invoices.supplier,
     invoices.recipient,
     invoices.buyer_reference,
-    invoices.document_kind
+    invoices.document_kind,
+    invoices.legacy_number
    FROM kassa.invoices;
 
 ALTER TABLE api.invoices OWNER TO kassa_owner;
@@ -858,7 +862,7 @@ CREATE TABLE kassa.ledger_entries (
     CONSTRAINT ledger_entries_amount_not_zero CHECK ((amount <> 0)),
     CONSTRAINT ledger_entries_description_max_length CHECK ((char_length(description) <= 500)),
     CONSTRAINT ledger_entries_entry_no_positive CHECK ((entry_no > 0)),
-    CONSTRAINT ledger_entries_kind_known CHECK ((kind = ANY (ARRAY['invoice'::text, 'payment'::text, 'top_up'::text, 'bonus'::text, 'refund'::text, 'credit_note'::text, 'adjustment'::text, 'reversal'::text]))),
+    CONSTRAINT ledger_entries_kind_known CHECK ((kind = ANY (ARRAY['invoice'::text, 'payment'::text, 'top_up'::text, 'bonus'::text, 'refund'::text, 'credit_note'::text, 'adjustment'::text, 'reversal'::text, 'opening_balance'::text]))),
     CONSTRAINT ledger_entries_kind_max_length CHECK ((char_length(kind) <= 32)),
     CONSTRAINT ledger_entries_source_id_max_length CHECK ((char_length(source_id) <= 200)),
     CONSTRAINT ledger_entries_source_type_max_length CHECK ((char_length(source_type) <= 32))
@@ -2367,6 +2371,144 @@ CREATE FUNCTION internal.iban_valid(p_iban text) RETURNS boolean
 
 ALTER FUNCTION internal.iban_valid(p_iban text) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.import_amount(p_text text, p_minor_units integer) RETURNS bigint
+    LANGUAGE sql IMMUTABLE
+    AS $$…$$;
+
+ALTER FUNCTION internal.import_amount(p_text text, p_minor_units integer) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.import_balances(p_tenant uuid, p_rows jsonb) RETURNS TABLE(line integer, kassa_id uuid)
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.import_balances(p_tenant uuid, p_rows jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.import_check_balances(p_tenant uuid, p_rows jsonb) RETURNS TABLE(line integer, legacy_id text, outcome text, reason text, data jsonb)
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.import_check_balances(p_tenant uuid, p_rows jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.import_check_customers(p_tenant uuid, p_rows jsonb) RETURNS TABLE(line integer, legacy_id text, outcome text, reason text, data jsonb)
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.import_check_customers(p_tenant uuid, p_rows jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.import_check_invoices(p_tenant uuid, p_rows jsonb) RETURNS TABLE(line integer, legacy_id text, outcome text, reason text, data jsonb)
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.import_check_invoices(p_tenant uuid, p_rows jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.import_check_mandates(p_tenant uuid, p_rows jsonb) RETURNS TABLE(line integer, legacy_id text, outcome text, reason text, data jsonb)
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.import_check_mandates(p_tenant uuid, p_rows jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.import_check_services(p_tenant uuid, p_rows jsonb) RETURNS TABLE(line integer, legacy_id text, outcome text, reason text, data jsonb)
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.import_check_services(p_tenant uuid, p_rows jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.import_columns(p_kind text) RETURNS TABLE(column_name text, required boolean)
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.import_columns(p_kind text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.import_customer(p_tenant uuid, p_legacy_id text) RETURNS uuid
+    LANGUAGE sql STABLE
+    AS $$…$$;
+
+ALTER FUNCTION internal.import_customer(p_tenant uuid, p_legacy_id text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.import_customers(p_tenant uuid, p_rows jsonb) RETURNS TABLE(line integer, kassa_id uuid)
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.import_customers(p_tenant uuid, p_rows jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.import_date(p_text text) RETURNS date
+    LANGUAGE sql IMMUTABLE
+    AS $$…$$;
+
+ALTER FUNCTION internal.import_date(p_text text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.import_done(p_tenant uuid, p_kind text, p_legacy_id text) RETURNS boolean
+    LANGUAGE sql STABLE
+    AS $$…$$;
+
+ALTER FUNCTION internal.import_done(p_tenant uuid, p_kind text, p_legacy_id text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.import_invoices(p_tenant uuid, p_rows jsonb) RETURNS TABLE(line integer, kassa_id uuid)
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.import_invoices(p_tenant uuid, p_rows jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.import_legacy(p_tenant uuid, p_kind text, p_rows jsonb, p_mode text) RETURNS TABLE(line integer, legacy_id text, outcome text, reason text, kassa_id uuid)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.import_legacy(p_tenant uuid, p_kind text, p_rows jsonb, p_mode text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.import_mandates(p_tenant uuid, p_rows jsonb) RETURNS TABLE(line integer, kassa_id uuid)
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.import_mandates(p_tenant uuid, p_rows jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.import_money_reason(p_customer_legacy_id text, p_customer_id uuid, p_amount_column text, p_amount_text text, p_amount bigint, p_date_column text, p_date_text text, p_date date, p_today date) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    AS $$…$$;
+
+ALTER FUNCTION internal.import_money_reason(p_customer_legacy_id text, p_customer_id uuid, p_amount_column text, p_amount_text text, p_amount bigint, p_date_column text, p_date_text text, p_date date, p_today date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.import_outcome(p_done boolean, p_reason text) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    AS $$…$$;
+
+ALTER FUNCTION internal.import_outcome(p_done boolean, p_reason text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.import_overlong(p_row jsonb, p_limits jsonb) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    AS $$…$$;
+
+ALTER FUNCTION internal.import_overlong(p_row jsonb, p_limits jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.import_phone(p_text text) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    AS $$…$$;
+
+ALTER FUNCTION internal.import_phone(p_text text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.import_services(p_tenant uuid, p_rows jsonb) RETURNS TABLE(line integer, kassa_id uuid)
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.import_services(p_tenant uuid, p_rows jsonb) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.import_text(p_row jsonb, p_column text) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    AS $$…$$;
+
+ALTER FUNCTION internal.import_text(p_row jsonb, p_column text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.in_flight_auto_topups(p_before timestamp with time zone) RETURNS SETOF jsonb
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
@@ -2869,6 +3011,12 @@ CREATE FUNCTION internal.number_invoices(p_tenant kassa.tenants, p_invoice_ids u
     AS $$…$$;
 
 ALTER FUNCTION internal.number_invoices(p_tenant kassa.tenants, p_invoice_ids uuid[], p_issued_on date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.number_pattern(p_format text) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    AS $$…$$;
+
+ALTER FUNCTION internal.number_pattern(p_format text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.octo_payment(p_octo_payment text) RETURNS TABLE(tenant_id uuid, id uuid, amount bigint, currency text, minor_units smallint, status text, provider_ref text)
     LANGUAGE sql STABLE SECURITY DEFINER
@@ -4546,6 +4694,28 @@ CREATE VIEW api.ledger_entries WITH (security_invoker='true') AS
 
 ALTER TABLE api.ledger_entries OWNER TO kassa_owner;
 
+CREATE TABLE kassa.legacy_ids (
+    tenant_id uuid NOT NULL,
+    kind text NOT NULL,
+    legacy_id text NOT NULL,
+    kassa_id uuid NOT NULL,
+    imported_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT legacy_ids_kind_known CHECK ((kind = ANY (ARRAY['customer'::text, 'service'::text, 'balance'::text, 'invoice'::text, 'mandate'::text]))),
+    CONSTRAINT legacy_ids_legacy_id_length CHECK (((char_length(legacy_id) >= 1) AND (char_length(legacy_id) <= 100)))
+);
+
+ALTER TABLE kassa.legacy_ids OWNER TO kassa_owner;
+
+CREATE VIEW api.legacy_ids WITH (security_invoker='true') AS
+ SELECT legacy_ids.tenant_id,
+    legacy_ids.kind,
+    legacy_ids.legacy_id,
+    legacy_ids.kassa_id,
+    legacy_ids.imported_at
+   FROM kassa.legacy_ids;
+
+ALTER TABLE api.legacy_ids OWNER TO kassa_owner;
+
 CREATE TABLE kassa.low_balance_thresholds (
     tenant_id uuid DEFAULT (((NULLIF(current_setting('request.jwt.claims'::text, true), ''::text))::json ->> 'tenant_id'::text))::uuid NOT NULL,
     amount bigint NOT NULL,
@@ -5830,6 +6000,9 @@ ALTER TABLE ONLY kassa.invoice_run_lines
     ADD CONSTRAINT invoice_run_lines_pkey PRIMARY KEY (tenant_id, run_id, line_id);
 
 ALTER TABLE ONLY kassa.invoices
+    ADD CONSTRAINT invoices_legacy_number_unique UNIQUE (tenant_id, legacy_number);
+
+ALTER TABLE ONLY kassa.invoices
     ADD CONSTRAINT invoices_number_unique UNIQUE (tenant_id, number);
 
 ALTER TABLE ONLY kassa.invoices
@@ -5852,6 +6025,9 @@ ALTER TABLE ONLY kassa.ledger_entries
 
 ALTER TABLE ONLY kassa.ledger_entries
     ADD CONSTRAINT ledger_entries_public_id_unique UNIQUE (tenant_id, public_id);
+
+ALTER TABLE ONLY kassa.legacy_ids
+    ADD CONSTRAINT legacy_ids_pkey PRIMARY KEY (tenant_id, kind, legacy_id);
 
 ALTER TABLE ONLY kassa.low_balance_thresholds
     ADD CONSTRAINT low_balance_thresholds_pkey PRIMARY KEY (tenant_id, amount);
@@ -6063,6 +6239,8 @@ CREATE UNIQUE INDEX job_runs_one_per_slot ON kassa.job_runs USING btree (job, te
 CREATE UNIQUE INDEX job_runs_one_queued ON kassa.job_runs USING btree (job, tenant_id) NULLS NOT DISTINCT WHERE (status = 'queued'::text);
 
 CREATE INDEX job_runs_open ON kassa.job_runs USING btree (job, id) WHERE (status = ANY (ARRAY['queued'::text, 'running'::text]));
+
+CREATE INDEX legacy_ids_kassa_id ON kassa.legacy_ids USING btree (tenant_id, kassa_id);
 
 CREATE INDEX message_attempts_message ON kassa.message_attempts USING btree (tenant_id, message_id, attempt);
 
@@ -6280,6 +6458,8 @@ CREATE TRIGGER audit_delete AFTER DELETE ON kassa.invoice_lines REFERENCING OLD 
 
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.invoices REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
 
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.legacy_ids REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'kind', 'legacy_id');
+
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.low_balance_thresholds REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'amount');
 
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.message_preferences REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'customer_id', 'kind', 'channel');
@@ -6358,6 +6538,8 @@ CREATE TRIGGER audit_insert AFTER INSERT ON kassa.invoice_lines REFERENCING NEW 
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.invoices REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
 
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.legacy_ids REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'kind', 'legacy_id');
+
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.low_balance_thresholds REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'amount');
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.message_preferences REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'customer_id', 'kind', 'channel');
@@ -6435,6 +6617,8 @@ CREATE TRIGGER audit_update AFTER UPDATE ON kassa.invoice_allocations REFERENCIN
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.invoice_lines REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.invoices REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.legacy_ids REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'kind', 'legacy_id');
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.low_balance_thresholds REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'amount');
 
@@ -6681,6 +6865,9 @@ ALTER TABLE ONLY kassa.job_runs
 
 ALTER TABLE ONLY kassa.ledger_entries
     ADD CONSTRAINT ledger_entries_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.billing_accounts(tenant_id, customer_id);
+
+ALTER TABLE ONLY kassa.legacy_ids
+    ADD CONSTRAINT legacy_ids_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
 
 ALTER TABLE ONLY kassa.low_balance_thresholds
     ADD CONSTRAINT low_balance_thresholds_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
@@ -7046,6 +7233,8 @@ ALTER TABLE kassa.job_runs ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.ledger_entries ENABLE ROW LEVEL SECURITY;
 
+ALTER TABLE kassa.legacy_ids ENABLE ROW LEVEL SECURITY;
+
 ALTER TABLE kassa.low_balance_thresholds ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.message_attempts ENABLE ROW LEVEL SECURITY;
@@ -7159,6 +7348,8 @@ CREATE POLICY staff_select ON kassa.invoices FOR SELECT TO staff USING ((tenant_
 CREATE POLICY staff_select ON kassa.job_runs FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 CREATE POLICY staff_select ON kassa.ledger_entries FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.legacy_ids FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 CREATE POLICY staff_select ON kassa.low_balance_thresholds FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
@@ -8140,6 +8331,48 @@ REVOKE ALL ON FUNCTION internal.guard_usage_record() FROM PUBLIC;
 REVOKE ALL ON FUNCTION internal.iban_valid(p_iban text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.iban_valid(p_iban text) TO staff;
 
+REVOKE ALL ON FUNCTION internal.import_amount(p_text text, p_minor_units integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.import_balances(p_tenant uuid, p_rows jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.import_check_balances(p_tenant uuid, p_rows jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.import_check_customers(p_tenant uuid, p_rows jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.import_check_invoices(p_tenant uuid, p_rows jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.import_check_mandates(p_tenant uuid, p_rows jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.import_check_services(p_tenant uuid, p_rows jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.import_columns(p_kind text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.import_customer(p_tenant uuid, p_legacy_id text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.import_customers(p_tenant uuid, p_rows jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.import_date(p_text text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.import_done(p_tenant uuid, p_kind text, p_legacy_id text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.import_invoices(p_tenant uuid, p_rows jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.import_legacy(p_tenant uuid, p_kind text, p_rows jsonb, p_mode text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.import_mandates(p_tenant uuid, p_rows jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.import_money_reason(p_customer_legacy_id text, p_customer_id uuid, p_amount_column text, p_amount_text text, p_amount bigint, p_date_column text, p_date_text text, p_date date, p_today date) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.import_outcome(p_done boolean, p_reason text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.import_overlong(p_row jsonb, p_limits jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.import_phone(p_text text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.import_services(p_tenant uuid, p_rows jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.import_text(p_row jsonb, p_column text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.in_flight_auto_topups(p_before timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.in_flight_auto_topups(p_before timestamp with time zone) TO kassa_worker;
 
@@ -8340,6 +8573,8 @@ REVOKE ALL ON FUNCTION internal.notify_access_ended(p_tenant uuid, p_customer uu
 REVOKE ALL ON FUNCTION internal.notify_balances() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.number_invoices(p_tenant kassa.tenants, p_invoice_ids uuid[], p_issued_on date) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.number_pattern(p_format text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.octo_payment(p_octo_payment text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.octo_payment(p_octo_payment text) TO kassa_worker;
@@ -8865,6 +9100,10 @@ GRANT SELECT ON TABLE api.job_runs TO staff;
 
 GRANT SELECT ON TABLE api.ledger_entries TO customer;
 GRANT SELECT ON TABLE api.ledger_entries TO staff;
+
+GRANT SELECT ON TABLE kassa.legacy_ids TO staff;
+
+GRANT SELECT ON TABLE api.legacy_ids TO staff;
 
 GRANT SELECT ON TABLE kassa.low_balance_thresholds TO customer;
 GRANT SELECT,INSERT,DELETE ON TABLE kassa.low_balance_thresholds TO staff;

@@ -340,6 +340,16 @@ def cmd_export(args, settings):
         sys.stdout.buffer.write(document)
 
 
+def cmd_import(args, settings):
+    """A legacy system's rows (docs/import.md); a file that cannot be imported at all is one line."""
+    from kassa import legacy_import
+    try:
+        return legacy_import.main(settings, args.kind, args.file, str(args.tenant), args.dry_run, args.skip_invalid,
+                                  args.report)
+    except legacy_import.ImportRefused as error:
+        sys.exit(f"kassa import {args.kind}: {error}")
+
+
 def vat_rate(text: str) -> tuple[str, str]:
     category, equals, rate = text.partition("=")
     if not equals:
@@ -471,6 +481,17 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--to", required=True, type=parse_date, metavar="YYYY-MM-DD", help="last day")
     export.add_argument("--output", help="write to this file (default: standard output)")
     export.set_defaults(func=cmd_export)
+    imports = sub.add_parser("import", help="a legacy system's customers, services, opening balances, open invoices"
+                             " or debit-order mandates from CSV, checked first (docs/import.md)")
+    imports.add_argument("kind", choices=["customers", "services", "balances", "invoices", "mandates"])
+    imports.add_argument("file", metavar="FILE.csv")
+    imports.add_argument("--tenant", required=True, type=parse_uuid, help="the tenant's id")
+    imports.add_argument("--dry-run", action="store_true", help="check and report only; write nothing")
+    imports.add_argument("--skip-invalid", action="store_true",
+                         help="import the valid rows and report the others (default: nothing unless every row is valid)")
+    imports.add_argument("--report", metavar="REPORT.csv",
+                         help="where the report of rejected and skipped rows goes (default: FILE.report.csv)")
+    imports.set_defaults(func=cmd_import)
     test = sub.add_parser("test", help="run every test on a throw-away database")
     test.add_argument("pytest_args", nargs=argparse.REMAINDER)
     test.set_defaults(func=cmd_test)

@@ -11,9 +11,13 @@ BEGIN
   IF fmt IS NULL THEN
     PERFORM internal.raise_error('P0T02', format('unknown tenant %s', NEW.tenant_id));
   END IF;
-  -- {YYYY} is the tenant's local year: a customer opened at 00:30 on 1 January is that year's.
-  NEW.account_number := internal.format_number(
-    fmt, internal.tenant_year(NEW.tenant_id), internal.next_number(NEW.tenant_id, 'account', 0));
+  -- A legacy import keeps the customer's old account number (internal.import_customers, which
+  -- checked it is free and of no shape Kassa's own series takes); every other gets the next.
+  IF NEW.account_number IS NULL OR current_setting('kassa.legacy_account_numbers', true) IS DISTINCT FROM 'on' THEN
+    -- {YYYY} is the tenant's local year: a customer opened at 00:30 on 1 January is that year's.
+    NEW.account_number := internal.format_number(
+      fmt, internal.tenant_year(NEW.tenant_id), internal.next_number(NEW.tenant_id, 'account', 0));
+  END IF;
   NEW.closed_at := CASE WHEN NEW.status = 'closed' THEN now() END;
   RETURN NEW;
 END $$;

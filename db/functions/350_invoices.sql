@@ -584,7 +584,7 @@ GRANT SELECT ON kassa.invoices, kassa.invoice_lines TO customer, staff;
 CREATE VIEW api.invoices WITH (security_invoker = true) AS
   SELECT id, tenant_id, customer_id, number, status, currency, net_total, vat_total, total, amount_paid,
          amount_credited, amount_due, issued_on, due_on, period_start, period_end, prices_include_vat, notes,
-         created_at, finalised_at, supplied_on, supplier, recipient, buyer_reference, document_kind
+         created_at, finalised_at, supplied_on, supplier, recipient, buyer_reference, document_kind, legacy_number
     FROM kassa.invoices;
 GRANT SELECT ON api.invoices TO customer, staff;
 SELECT internal.grant_writes('api.invoices', 'kassa.invoices', 'staff', 'UPDATE (notes, period_start, period_end, supplied_on, buyer_reference)');

@@ -190,7 +190,8 @@ BEGIN
   WITH steps AS (
     SELECT x.tenant_id, x.invoice_id, x.customer_id, x.step, x.kind, c.name, c.account_number,
            coalesce(c.locale, t.locale) AS locale,
-           i.number, i.amount_due, i.currency, i.due_on, d.schedule_version, st.fee,
+           coalesce(i.number, i.legacy_number) AS number,  -- an imported invoice by its legacy number
+           i.amount_due, i.currency, i.due_on, d.schedule_version, st.fee,
            CASE WHEN NOT st.retry THEN NULL
                 WHEN EXISTS (SELECT FROM kassa.debit_order_items di
                               WHERE di.tenant_id = x.tenant_id AND di.invoice_id = x.invoice_id
