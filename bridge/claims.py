@@ -62,6 +62,17 @@ def _keys(key_set_json: str) -> dict[str, bytes]:
     return {key.key_id: key.key for key in jwt.PyJWKSet.from_json(key_set_json).keys}
 
 
+def sign(claims: dict, secret: str | bytes) -> str:
+    """A token of these claims, signed with `secret`, its `kid` in the header."""
+    kid = key_id(secret if isinstance(secret, str) else secret.decode())
+    return jwt.encode(claims, secret, algorithm="HS256", headers={"kid": kid})
+
+
+def signing_secret(key_set_json: str) -> bytes:
+    """The current key of a key set (the first): the one new tokens are signed with."""
+    return next(iter(_keys(key_set_json).values()))
+
+
 def decode(token: str, key_set_json: str) -> dict:
     """The verified claims; raises jwt.PyJWTError for a bad signature, audience or expiry, or a
     `kid` not in the set. A token with a `kid` is checked against that key only; one without

@@ -40,6 +40,7 @@ class Config:
     postgrest_url: str  # the API, which decides what a token may see of documents (bridge/downloads.py)
     documents_url: str  # the document worker (bridge/document_worker.py)
     document_link_key: str  # signs document download links and render requests (bridge/document_links.py)
+    login_link_key: str  # the tokens of the links login mails carry derive from it (bridge/login_links.py)
 
     @classmethod
     def from_environment(cls, env: Mapping[str, str] = os.environ) -> Config:
@@ -55,7 +56,8 @@ class Config:
                        ("KASSA_PAY_TOKEN_VIEWS_PER_MINUTE", PayLimits.views_per_token)))),
                    vapid_public_key=vapid.public_key(env["KASSA_VAPID_PRIVATE_KEY"]),
                    unsubscribe_key=env["KASSA_UNSUBSCRIBE_KEY"], postgrest_url=env.get("KASSA_POSTGREST_URL", ""),
-                   documents_url=env.get("KASSA_DOCUMENTS_URL", ""), document_link_key=env["KASSA_DOCUMENT_LINK_KEY"])
+                   documents_url=env.get("KASSA_DOCUMENTS_URL", ""), document_link_key=env["KASSA_DOCUMENT_LINK_KEY"],
+                   login_link_key=env["KASSA_LOGIN_LINK_KEY"])
 
 
 def current() -> Config:

@@ -1,5 +1,6 @@
 """The delivery worker: the outbox's events to customers by e-mail, SMS and web push
-(docs/messages.md).
+(docs/messages.md), and the login mails: the links of sign-ups, password resets and staff
+invitations (docs/portal.md, bridge/login_links.py).
 
 `python -m bridge.mailer` (started by `kassa up`). Each round fans undelivered events out into
 messages (internal.fan_out_events), claims each channel's messages that are due
@@ -52,7 +53,7 @@ import aiohttp
 import asyncpg
 import dkim
 
-from bridge import messages, outbound, unsubscribe
+from bridge import login_links, messages, outbound, unsubscribe
 from bridge.outbox_worker import OutboxWorker, positive_number, serve
 from gateways import webpush
 from gateways.bulksms import BulkSmsError, BulkSmsSettings, segments
@@ -196,6 +197,7 @@ class MailerConfig:
     smtp: SmtpSettings  # the platform's
     smtp_profiles: Mapping[str, SmtpSettings]  # the operator's, by name: for the tenants given one
     unsubscribe_key: str  # signs the unsubscribe links (bridge/unsubscribe.py)
+    login_link_key: str  # the tokens of the links in login mails derive from it (bridge/login_links.py)
     sms: BulkSmsSettings
     push: webpush.PushSettings
     push_allow_private: bool  # a push service on a private or loopback address (a local one, in tests)
@@ -225,7 +227,7 @@ class MailerConfig:
                                                   env.get("KASSA_DKIM_DOMAIN", ""), sender,
                                                   "KASSA_DKIM_SELECTOR and KASSA_DKIM_KEY_FILE")),
                    smtp_profiles=smtp_profiles(env.get("KASSA_SMTP_PROFILES", "")),
-                   unsubscribe_key=env["KASSA_UNSUBSCRIBE_KEY"],
+                   unsubscribe_key=env["KASSA_UNSUBSCRIBE_KEY"], login_link_key=env["KASSA_LOGIN_LINK_KEY"],
                    sms=BulkSmsSettings(env["KASSA_BULKSMS_USERNAME"], env["KASSA_BULKSMS_PASSWORD"],
                                        env["KASSA_BULKSMS_URL"], env.get("KASSA_SMS_FROM", "")),
                    poll=number("KASSA_MAIL_POLL_SECONDS", "2"),
@@ -248,18 +250,24 @@ def smtp_of(claimed: asyncpg.Record, config: MailerConfig) -> SmtpSettings:
     return config.smtp_profiles[profile]
 
 
-def email_of(claimed: asyncpg.Record, rendered: messages.Rendered, smtp: SmtpSettings,
-             config: MailerConfig) -> EmailMessage:
+def addressed(claimed: asyncpg.Record, smtp: SmtpSettings, subject: str, message_id) -> EmailMessage:
+    """A mail of the tenant's (its sender name and reply-to address) to the claimed recipient."""
     mail = EmailMessage()
     name, address = parseaddr(smtp.sender)
     mail["From"] = formataddr((claimed["sender_name"] or name, address))
     if claimed["reply_to"]:
         mail["Reply-To"] = claimed["reply_to"]
     mail["To"] = claimed["recipient"]
-    mail["Subject"] = rendered.subject
+    mail["Subject"] = subject
     mail["Date"] = formatdate(localtime=False)
     # The same ids on every attempt: a receiver can tell a message sent twice (at least once).
-    mail["Message-ID"] = f"<{claimed['message_id']}@{address.split('@')[1]}>"
+    mail["Message-ID"] = f"<{message_id}@{address.split('@')[1]}>"
+    return mail
+
+
+def email_of(claimed: asyncpg.Record, rendered: messages.Rendered, smtp: SmtpSettings,
+             config: MailerConfig) -> EmailMessage:
+    mail = addressed(claimed, smtp, rendered.subject, claimed["message_id"])
     mail["X-Kassa-Event-Id"] = str(claimed["event_id"])
     mail["X-Kassa-Event-Kind"] = claimed["kind"]
     if not claimed["mandatory"]:  # a mandatory kind cannot be turned off: no link to pretend it can
@@ -306,7 +314,34 @@ class Mailer(OutboxWorker):
                     # Its lease ran out while this worker sent it, and another worker has it now.
                     log.warning("message %s: %s", message["message_id"], error)
             full = full or len(claimed) == BATCH
-        return full
+        login_mails = await self.pool.fetch("SELECT * FROM internal.claim_login_mails($1, $2)", BATCH,
+                                            self.config.lease)
+        for claimed in login_mails:
+            await self.send_login_mail(claimed)
+        return full or len(login_mails) == BATCH
+
+    async def send_login_mail(self, claimed: asyncpg.Record) -> None:
+        """A sign-up's, a password reset's or an invitation's link (bridge/login_links.py), sent
+        and its outcome recorded; a hard bounce is its last attempt (no customer to suppress)."""
+        link = login_links.url(self.config.bridge_url, self.config.login_link_key, claimed["purpose"], claimed["link_id"])
+        subject, text = login_links.mail_text(claimed["purpose"], claimed["tenant_name"], link, claimed["expires_at"],
+                                              claimed["role"])
+        try:
+            smtp = smtp_of(claimed, self.config)
+            mail = addressed(claimed, smtp, subject, claimed["link_id"])
+            mail.set_content(text)
+            await asyncio.to_thread(smtp.send, mail)
+        except (HardBounce, ValueError, smtplib.SMTPException, OSError) as error:
+            attempts = 1 if isinstance(error, HardBounce) else self.config.max_attempts
+            outcome = await self.pool.fetchval("SELECT internal.record_login_mail_failed($1, $2, $3, $4, $5)",
+                                               claimed["tenant_id"], claimed["link_id"], f"{type(error).__name__}: {error}",
+                                               self.config.first_retry, attempts)
+            self.failed += 1
+            log.warning("login mail %s (attempt %s) not sent, now %s: %s", claimed["link_id"], claimed["attempts"],
+                        outcome, error)
+            return
+        await self.pool.execute("SELECT internal.record_login_mail_sent($1, $2)", claimed["tenant_id"], claimed["link_id"])
+        self.sent += 1
 
     async def send_email(self, claimed: asyncpg.Record, event: messages.Event) -> tuple[str, None]:
         """Sends the message as an e-mail; its subject (an e-mail has no segments)."""

@@ -1,4 +1,4 @@
-"""The bridge web process: webhooks, payment pages, document downloads (Flask).
+"""The bridge web process: webhooks, payment pages, document downloads, login (Flask).
 
 Run by gunicorn as `bridge.web:app_from_environment()`, configured by bridge.config (the
 environment, read once at start). Every gateway's blueprint registers itself here.
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, request
 
-from bridge import answers, downloads, openapi, pay, rate_limit, refunds, topups, unsubscribe, webhooks
+from bridge import answers, downloads, logins, openapi, pay, rate_limit, refunds, topups, unsubscribe, webhooks
 from bridge.config import Config
 from bridge.db import pool
 from bridge.security import SECURITY_HEADERS
@@ -52,6 +52,7 @@ def create_app(config: Config) -> Flask:
     app.register_blueprint(pay.blueprint)
     app.register_blueprint(unsubscribe.blueprint)
     app.register_blueprint(downloads.blueprint)
+    app.register_blueprint(logins.blueprint)
     return app
 
 

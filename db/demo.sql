@@ -64,6 +64,9 @@ SELECT v.tenant_id, v.id, v.product_id, v.price, v.interval, internal.tenant_tod
    'c2222222-0000-4000-8000-000000000001', 4990, 'monthly')           -- € 49.90 plus VAT
   ) AS v (tenant_id, id, product_id, price, interval);
 
+-- Customers sign up themselves at the demo tenants (docs/portal.md).
+UPDATE kassa.tenants SET signup_mode = 'open';
+
 -- Lekker Fibre's staff, one per role (docs/api.md, "Staff roles"; `kassa token --staff-user`).
 INSERT INTO kassa.staff_users (tenant_id, id, email, name, role) VALUES
   ('11111111-1111-4111-8111-111111111111', '11111111-5555-4111-8111-000000000001', 'anele@lekker-fibre.example', 'Anele Admin', 'admin'),

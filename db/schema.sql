@@ -909,6 +909,7 @@ CREATE TABLE kassa.tenants (
     iban text,
     bic text,
     privacy_retention_days integer DEFAULT 365 NOT NULL,
+    signup_mode text DEFAULT 'off'::text NOT NULL,
     CONSTRAINT tenants_account_number_format_max_length CHECK ((char_length(account_number_format) <= 64)),
     CONSTRAINT tenants_address_max_length CHECK ((char_length(address) <= 1000)),
     CONSTRAINT tenants_bic_format CHECK ((bic ~ '^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$'::text)),
@@ -943,6 +944,7 @@ CREATE TABLE kassa.tenants (
     CONSTRAINT tenants_proration_mode_known CHECK ((proration_mode = ANY (ARRAY['next_invoice'::text, 'immediate'::text]))),
     CONSTRAINT tenants_proration_mode_max_length CHECK ((char_length(proration_mode) <= 32)),
     CONSTRAINT tenants_registration_number_max_length CHECK ((char_length(registration_number) <= 100)),
+    CONSTRAINT tenants_signup_mode_known CHECK ((signup_mode = ANY (ARRAY['open'::text, 'invitation'::text, 'off'::text]))),
     CONSTRAINT tenants_slug_format CHECK ((slug ~ '^[a-z0-9][a-z0-9-]{1,62}$'::text)),
     CONSTRAINT tenants_slug_max_length CHECK ((char_length(slug) <= 63)),
     CONSTRAINT tenants_smtp_profile_format CHECK ((smtp_profile ~ '^[a-z0-9][a-z0-9_-]{0,62}$'::text)),
@@ -1042,12 +1044,26 @@ CREATE FUNCTION api.write_off_invoice(invoice_id uuid, reason text, issued_on da
 
 ALTER FUNCTION api.write_off_invoice(invoice_id uuid, reason text, issued_on date, request_id text) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.accept_invitation(p_token_hash bytea, p_name text, p_password_hash text) RETURNS TABLE(outcome text, tenant_id uuid, identity_id uuid, staff_user_id uuid, staff_role text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.accept_invitation(p_token_hash bytea, p_name text, p_password_hash text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.act_as(p_actor text) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$…$$;
 
 ALTER FUNCTION internal.act_as(p_actor text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.active_logins(p_tenant uuid, p_identity uuid) RETURNS TABLE(id uuid, user_agent text, created_at timestamp with time zone, last_used_at timestamp with time zone)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.active_logins(p_tenant uuid, p_identity uuid) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.add_card(p_tenant uuid, p_customer uuid, p_brand text, p_last4 text, p_exp_month integer, p_exp_year integer, p_gateway_customer text, p_gateway_payment_method text, p_primary boolean DEFAULT false) RETURNS uuid
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1083,6 +1099,13 @@ CREATE FUNCTION internal.add_proration(p_service kassa.services, p_version_id uu
     AS $$…$$;
 
 ALTER FUNCTION internal.add_proration(p_service kassa.services, p_version_id uuid, p_from date, p_to date, p_sign integer, p_what text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.add_refresh_token(p_tenant uuid, p_family uuid, p_token_hash bytea, p_valid interval) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.add_refresh_token(p_tenant uuid, p_family uuid, p_token_hash bytea, p_valid interval) OWNER TO kassa_owner;
 
 CREATE TABLE kassa.staff_users (
     tenant_id uuid DEFAULT (((NULLIF(current_setting('request.jwt.claims'::text, true), ''::text))::json ->> 'tenant_id'::text))::uuid NOT NULL,
@@ -1385,6 +1408,13 @@ CREATE FUNCTION internal.begin_top_up(p_tenant uuid, p_customer uuid, p_amount b
 
 ALTER FUNCTION internal.begin_top_up(p_tenant uuid, p_customer uuid, p_amount bigint, p_request_id text) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.begin_totp(p_tenant uuid, p_identity uuid, p_secret text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.begin_totp(p_tenant uuid, p_identity uuid, p_secret text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.billing_date(p_day integer, p_month date) RETURNS date
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$…$$;
@@ -1653,6 +1683,13 @@ CREATE FUNCTION internal.claim_invoice_charge(p_tenant uuid, p_invoice uuid, p_d
 
 ALTER FUNCTION internal.claim_invoice_charge(p_tenant uuid, p_invoice uuid, p_due_on date, p_dunning_step integer) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.claim_login_mails(p_limit integer, p_lease interval) RETURNS TABLE(tenant_id uuid, link_id uuid, purpose text, recipient text, role text, expires_at timestamp with time zone, attempts integer, tenant_name text, sender_name text, reply_to text, smtp_profile text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.claim_login_mails(p_limit integer, p_lease interval) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.claim_messages(p_channel text, p_limit integer, p_lease interval) RETURNS TABLE(tenant_id uuid, message_id uuid, event_id uuid, kind text, payload jsonb, recipient text, locale text, attempts integer, tenant_name text, minor_units smallint, customer_id uuid, mandatory boolean, sender_name text, reply_to text, smtp_profile text)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -1714,6 +1751,13 @@ CREATE FUNCTION internal.count_billing_accounts(p_tenant uuid) RETURNS bigint
     AS $$…$$;
 
 ALTER FUNCTION internal.count_billing_accounts(p_tenant uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.count_login_failure(p_slug text, p_email text, p_address text) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.count_login_failure(p_slug text, p_email text, p_address text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.count_page_view(p_address text, p_token_bucket text, p_page_views integer, p_unknown_tokens integer, p_token_views integer) RETURNS integer
     LANGUAGE sql SECURITY DEFINER
@@ -2150,6 +2194,13 @@ CREATE FUNCTION internal.emit_ticket_event(p_ticket kassa.tickets, p_kind text, 
 
 ALTER FUNCTION internal.emit_ticket_event(p_ticket kassa.tickets, p_kind text, p_by_customer boolean, p_payload jsonb) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.enable_totp(p_tenant uuid, p_identity uuid, p_step bigint) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.enable_totp(p_tenant uuid, p_identity uuid, p_step bigint) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.end_push_subscription(p_tenant uuid, p_subscription uuid, p_reason text) RETURNS boolean
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -2301,6 +2352,50 @@ CREATE FUNCTION internal.first_billing_date(p_day integer, p_on date) RETURNS da
 
 ALTER FUNCTION internal.first_billing_date(p_day integer, p_on date) OWNER TO kassa_owner;
 
+CREATE TABLE kassa.login_links (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    purpose text NOT NULL,
+    token_hash bytea NOT NULL,
+    email text NOT NULL,
+    identity_id uuid,
+    name text,
+    password_hash text,
+    role text,
+    invited_by text,
+    expires_at timestamp with time zone NOT NULL,
+    used_at timestamp with time zone,
+    mail_status text DEFAULT 'queued'::text NOT NULL,
+    mail_attempts integer DEFAULT 0 NOT NULL,
+    next_attempt_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_error text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT login_links_email_max_length CHECK ((char_length(email) <= 254)),
+    CONSTRAINT login_links_invited_by_max_length CHECK ((char_length(invited_by) <= 200)),
+    CONSTRAINT login_links_last_error_max_length CHECK ((char_length(last_error) <= 4000)),
+    CONSTRAINT login_links_mail_status_known CHECK ((mail_status = ANY (ARRAY['queued'::text, 'sending'::text, 'sent'::text, 'failed'::text]))),
+    CONSTRAINT login_links_name_max_length CHECK ((char_length(name) <= 200)),
+    CONSTRAINT login_links_password_hash_max_length CHECK ((char_length(password_hash) <= 200)),
+    CONSTRAINT login_links_purpose_fields CHECK (
+CASE purpose
+    WHEN 'verify'::text THEN ((identity_id IS NULL) AND (name IS NOT NULL) AND ((password_hash IS NOT NULL) OR (used_at IS NOT NULL)))
+    WHEN 'reset'::text THEN ((identity_id IS NOT NULL) AND (password_hash IS NULL))
+    ELSE ((identity_id IS NULL) AND (role IS NOT NULL) AND (password_hash IS NULL))
+END),
+    CONSTRAINT login_links_purpose_known CHECK ((purpose = ANY (ARRAY['verify'::text, 'reset'::text, 'invite'::text]))),
+    CONSTRAINT login_links_role_known CHECK ((role = ANY (ARRAY['admin'::text, 'billing'::text, 'support'::text, 'viewer'::text]))),
+    CONSTRAINT login_links_token_hash_sha256 CHECK ((length(token_hash) = 32))
+);
+
+ALTER TABLE kassa.login_links OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.follow_link(p_token_hash bytea, p_purpose text, OUT link kassa.login_links, OUT outcome text) RETURNS record
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.follow_link(p_token_hash bytea, p_purpose text, OUT link kassa.login_links, OUT outcome text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.format_number(fmt text, year integer, n bigint) RETURNS text
     LANGUAGE sql IMMUTABLE
     SET search_path TO ''
@@ -2370,6 +2465,38 @@ CREATE FUNCTION internal.iban_valid(p_iban text) RETURNS boolean
     AS $$…$$;
 
 ALTER FUNCTION internal.iban_valid(p_iban text) OWNER TO kassa_owner;
+
+CREATE TABLE kassa.identities (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    email text NOT NULL,
+    password_hash text NOT NULL,
+    email_verified_at timestamp with time zone NOT NULL,
+    customer_id uuid,
+    staff_user_id uuid,
+    totp_secret text,
+    totp_pending text,
+    totp_enabled_at timestamp with time zone,
+    totp_last_step bigint,
+    last_login_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT identities_email_format CHECK ((email ~* '^[^@\s]+@[^@\s]+\.[^@\s]+$'::text)),
+    CONSTRAINT identities_email_max_length CHECK ((char_length(email) <= 254)),
+    CONSTRAINT identities_one_subject CHECK ((num_nonnulls(customer_id, staff_user_id) = 1)),
+    CONSTRAINT identities_password_hash_argon2id CHECK (((password_hash ~~ '$argon2id$%'::text) AND (char_length(password_hash) <= 200))),
+    CONSTRAINT identities_totp_enabled CHECK (((totp_secret IS NULL) = (totp_enabled_at IS NULL))),
+    CONSTRAINT identities_totp_pending_max_length CHECK ((char_length(totp_pending) <= 64)),
+    CONSTRAINT identities_totp_secret_max_length CHECK ((char_length(totp_secret) <= 64))
+);
+
+ALTER TABLE kassa.identities OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.identity_of(p_tenant uuid, p_email text) RETURNS kassa.identities
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.identity_of(p_tenant uuid, p_email text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.import_amount(p_text text, p_minor_units integer) RETURNS bigint
     LANGUAGE sql IMMUTABLE
@@ -2566,6 +2693,13 @@ CREATE FUNCTION internal.invalidate_payment_link(p_tenant_id uuid, p_link_id uui
     AS $$…$$;
 
 ALTER FUNCTION internal.invalidate_payment_link(p_tenant_id uuid, p_link_id uuid, p_reason text, p_actor text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.invite_staff(p_tenant uuid, p_email text, p_role text, p_invited_by text, p_link uuid, p_token_hash bytea, p_valid interval) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.invite_staff(p_tenant uuid, p_email text, p_role text, p_invited_by text, p_link uuid, p_token_hash bytea, p_valid interval) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.invoice_for_api(p_tenant_id uuid, p_invoice_id uuid) RETURNS api.invoices
     LANGUAGE sql
@@ -2859,6 +2993,48 @@ CREATE FUNCTION internal.log_message_attempt() RETURNS trigger
     AS $$…$$;
 
 ALTER FUNCTION internal.log_message_attempt() OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.login_identity(p_slug text, p_email text) RETURNS TABLE(tenant_id uuid, identity_id uuid, customer_id uuid, staff_user_id uuid, staff_role text, email text, tenant_name text, password_hash text, totp_secret text, totp_pending text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.login_identity(p_slug text, p_email text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.login_link(p_token_hash bytea, p_purpose text) RETURNS TABLE(outcome text, email text, role text, tenant_slug text, tenant_name text, expires_at timestamp with time zone)
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.login_link(p_token_hash bytea, p_purpose text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.login_subject(p_tenant uuid, p_identity uuid) RETURNS TABLE(tenant_id uuid, identity_id uuid, customer_id uuid, staff_user_id uuid, staff_role text, email text, tenant_name text, password_hash text, totp_secret text, totp_pending text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.login_subject(p_tenant uuid, p_identity uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.login_tenant(p_slug text) RETURNS kassa.tenants
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.login_tenant(p_slug text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.login_wait(p_slug text, p_email text, p_address text) RETURNS integer
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.login_wait(p_slug text, p_email text, p_address text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.logout(p_token_hash bytea) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.logout(p_token_hash bytea) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.major_units(p_amount bigint, p_exponent smallint, p_separator text DEFAULT '.'::text) RETURNS text
     LANGUAGE sql IMMUTABLE
@@ -3210,6 +3386,13 @@ CREATE FUNCTION internal.queue_job_run(p_job text, p_tenant uuid, p_as_of date, 
 
 ALTER FUNCTION internal.queue_job_run(p_job text, p_tenant uuid, p_as_of date, p_origin text, p_slot timestamp with time zone) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.queue_login_link(l kassa.login_links) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.queue_login_link(l kassa.login_links) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.queued_jobs() RETURNS SETOF text
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
@@ -3258,6 +3441,20 @@ CREATE FUNCTION internal.record_debit_order_batch_state(p_tenant uuid, p_batch u
     AS $$…$$;
 
 ALTER FUNCTION internal.record_debit_order_batch_state(p_tenant uuid, p_batch uuid, p_status text, p_token text, p_load_status text, p_failed_lines integer[], p_error text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.record_login_mail_failed(p_tenant uuid, p_link uuid, p_error text, p_first_retry interval, p_max_attempts integer) RETURNS text
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.record_login_mail_failed(p_tenant uuid, p_link uuid, p_error text, p_first_retry interval, p_max_attempts integer) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.record_login_mail_sent(p_tenant uuid, p_link uuid) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.record_login_mail_sent(p_tenant uuid, p_link uuid) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.record_mandate_outcome(p_tenant uuid, p_method uuid, p_accepted boolean, p_mandate_ref text, p_reason text) RETURNS kassa.payment_methods
     LANGUAGE plpgsql SECURITY DEFINER
@@ -3356,6 +3553,13 @@ CREATE FUNCTION internal.refresh_invoice_totals(p_tenant_id uuid, p_invoice_ids 
     AS $$…$$;
 
 ALTER FUNCTION internal.refresh_invoice_totals(p_tenant_id uuid, p_invoice_ids uuid[]) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.refresh_login(p_token_hash bytea, p_new_hash bytea, p_valid interval) RETURNS TABLE(outcome text, tenant_id uuid, identity_id uuid, customer_id uuid, staff_user_id uuid, staff_role text, login_id uuid)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.refresh_login(p_token_hash bytea, p_new_hash bytea, p_valid interval) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.refund_manual_payment(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text, p_actor text) RETURNS uuid
     LANGUAGE plpgsql SECURITY DEFINER
@@ -3469,6 +3673,20 @@ CREATE FUNCTION internal.request_auto_topup() RETURNS trigger
 
 ALTER FUNCTION internal.request_auto_topup() OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.request_password_reset(p_slug text, p_email text, p_link uuid, p_token_hash bytea, p_valid interval) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.request_password_reset(p_slug text, p_email text, p_link uuid, p_token_hash bytea, p_valid interval) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.request_signup(p_slug text, p_email text, p_name text, p_password_hash text, p_link uuid, p_token_hash bytea, p_valid interval) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.request_signup(p_slug text, p_email text, p_name text, p_password_hash text, p_link uuid, p_token_hash bytea, p_valid interval) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.requests_over(p_bucket text, p_limit integer, p_window_s integer DEFAULT 60) RETURNS integer
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
@@ -3504,6 +3722,13 @@ CREATE FUNCTION internal.resend_webhook(p_tenant uuid, p_delivery uuid) RETURNS 
 
 ALTER FUNCTION internal.resend_webhook(p_tenant uuid, p_delivery uuid) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.reset_password(p_token_hash bytea, p_password_hash text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.reset_password(p_token_hash bytea, p_password_hash text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.resolve_debit_order_batch(p_tenant uuid, p_batch uuid, p_received boolean, p_reason text) RETURNS kassa.debit_order_batches
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -3524,6 +3749,20 @@ CREATE FUNCTION internal.resume_dunning(p_tenant_id uuid, p_pause_id uuid, p_act
     AS $$…$$;
 
 ALTER FUNCTION internal.resume_dunning(p_tenant_id uuid, p_pause_id uuid, p_actor text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.revoke_login(p_tenant uuid, p_identity uuid, p_family uuid) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.revoke_login(p_tenant uuid, p_identity uuid, p_family uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.revoke_logins(p_tenant uuid, p_identity uuid, p_reason text) RETURNS integer
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.revoke_logins(p_tenant uuid, p_identity uuid, p_reason text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.rotate_payment_method_key(p_old text, p_new text) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
@@ -3623,6 +3862,13 @@ CREATE FUNCTION internal.set_quiet_hours(p_tenant uuid, p_customer uuid, p_start
 
 ALTER FUNCTION internal.set_quiet_hours(p_tenant uuid, p_customer uuid, p_starts text, p_ends text) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.set_tenant_signup_mode(p_tenant text, p_mode text) RETURNS kassa.tenants
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.set_tenant_signup_mode(p_tenant text, p_mode text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.set_tenant_smtp_profile(p_tenant text, p_profile text) RETURNS kassa.tenants
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -3699,6 +3945,13 @@ CREATE FUNCTION internal.start_job_run(p_job text, p_as_of date, p_tenant uuid, 
     AS $$…$$;
 
 ALTER FUNCTION internal.start_job_run(p_job text, p_as_of date, p_tenant uuid, OUT id bigint, OUT public_id uuid) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.start_login(p_tenant uuid, p_identity uuid, p_token_hash bytea, p_user_agent text, p_valid interval, p_totp_step bigint) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.start_login(p_tenant uuid, p_identity uuid, p_token_hash bytea, p_user_agent text, p_valid interval, p_totp_step bigint) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.start_queued_job_run(p_run bigint) RETURNS uuid
     LANGUAGE sql SECURITY DEFINER
@@ -3905,6 +4158,13 @@ CREATE FUNCTION internal.usage_steps(p_used bigint, p_allowance bigint, p_step b
 
 ALTER FUNCTION internal.usage_steps(p_used bigint, p_allowance bigint, p_step bigint) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.use_link(l kassa.login_links) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.use_link(l kassa.login_links) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.use_payment_link(p_tenant_id uuid, p_link_id uuid, p_payment_id uuid) RETURNS boolean
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
@@ -3912,12 +4172,26 @@ CREATE FUNCTION internal.use_payment_link(p_tenant_id uuid, p_link_id uuid, p_pa
 
 ALTER FUNCTION internal.use_payment_link(p_tenant_id uuid, p_link_id uuid, p_payment_id uuid) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.use_totp_step(p_tenant uuid, p_identity uuid, p_step bigint) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.use_totp_step(p_tenant uuid, p_identity uuid, p_step bigint) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.vat_of(p_amount numeric, p_rate numeric, p_includes_vat boolean) RETURNS bigint
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     SET search_path TO ''
     AS $$…$$;
 
 ALTER FUNCTION internal.vat_of(p_amount numeric, p_rate numeric, p_includes_vat boolean) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.verify_signup(p_token_hash bytea) RETURNS TABLE(outcome text, tenant_id uuid, identity_id uuid, customer_id uuid)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.verify_signup(p_token_hash bytea) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.view_key(base regclass, renamed jsonb) RETURNS TABLE(base_column text, view_column text)
     LANGUAGE sql STABLE
@@ -4527,6 +4801,20 @@ CREATE VIEW api.dunning_steps WITH (security_invoker='true') AS
    FROM kassa.dunning_steps;
 
 ALTER TABLE api.dunning_steps OWNER TO kassa_owner;
+
+CREATE VIEW api.identities WITH (security_invoker='true') AS
+ SELECT identities.tenant_id,
+    identities.id,
+    identities.email,
+    identities.email_verified_at,
+    identities.customer_id,
+    identities.staff_user_id,
+    (identities.totp_enabled_at IS NOT NULL) AS totp_enabled,
+    identities.last_login_at,
+    identities.created_at
+   FROM kassa.identities;
+
+ALTER TABLE api.identities OWNER TO kassa_owner;
 
 CREATE VIEW api.invoice_allocations WITH (security_invoker='true') AS
  SELECT invoice_allocations.public_id AS id,
@@ -5360,7 +5648,8 @@ CREATE VIEW api.tenants WITH (security_invoker='true') AS
     tenants.mandatory_message_kinds,
     tenants.mail_sender_name,
     tenants.mail_reply_to,
-    tenants.privacy_retention_days
+    tenants.privacy_retention_days,
+    tenants.signup_mode
    FROM kassa.tenants;
 
 ALTER TABLE api.tenants OWNER TO kassa_owner;
@@ -5746,6 +6035,22 @@ ALTER TABLE kassa.ledger_entries ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTIT
     CACHE 1
 );
 
+CREATE TABLE kassa.login_families (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    identity_id uuid NOT NULL,
+    user_agent text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_used_at timestamp with time zone DEFAULT now() NOT NULL,
+    revoked_at timestamp with time zone,
+    revoked_reason text,
+    CONSTRAINT login_families_revoked_has_reason CHECK (((revoked_at IS NULL) = (revoked_reason IS NULL))),
+    CONSTRAINT login_families_revoked_reason_known CHECK ((revoked_reason = ANY (ARRAY['logout'::text, 'revoked'::text, 'reuse'::text, 'password_reset'::text]))),
+    CONSTRAINT login_families_user_agent_max_length CHECK ((char_length(user_agent) <= 200))
+);
+
+ALTER TABLE kassa.login_families OWNER TO kassa_owner;
+
 ALTER TABLE kassa.message_attempts ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME kassa.message_attempts_id_seq
     START WITH 1
@@ -5789,6 +6094,18 @@ ALTER TABLE kassa.push_subscriptions ALTER COLUMN id ADD GENERATED ALWAYS AS IDE
     NO MAXVALUE
     CACHE 1
 );
+
+CREATE TABLE kassa.refresh_tokens (
+    tenant_id uuid NOT NULL,
+    token_hash bytea NOT NULL,
+    family_id uuid NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    used_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT refresh_tokens_token_hash_sha256 CHECK ((length(token_hash) = 32))
+);
+
+ALTER TABLE kassa.refresh_tokens OWNER TO kassa_owner;
 
 CREATE UNLOGGED TABLE kassa.request_counts (
     bucket text NOT NULL,
@@ -5981,6 +6298,9 @@ ALTER TABLE ONLY kassa.dunning_schedules
 ALTER TABLE ONLY kassa.dunning_steps
     ADD CONSTRAINT dunning_steps_pkey PRIMARY KEY (tenant_id, schedule_version, day_offset);
 
+ALTER TABLE ONLY kassa.identities
+    ADD CONSTRAINT identities_pkey PRIMARY KEY (tenant_id, id);
+
 ALTER TABLE ONLY kassa.invoice_allocations
     ADD CONSTRAINT invoice_allocations_pkey PRIMARY KEY (tenant_id, id);
 
@@ -6028,6 +6348,12 @@ ALTER TABLE ONLY kassa.ledger_entries
 
 ALTER TABLE ONLY kassa.legacy_ids
     ADD CONSTRAINT legacy_ids_pkey PRIMARY KEY (tenant_id, kind, legacy_id);
+
+ALTER TABLE ONLY kassa.login_families
+    ADD CONSTRAINT login_families_pkey PRIMARY KEY (tenant_id, id);
+
+ALTER TABLE ONLY kassa.login_links
+    ADD CONSTRAINT login_links_pkey PRIMARY KEY (tenant_id, id);
 
 ALTER TABLE ONLY kassa.low_balance_thresholds
     ADD CONSTRAINT low_balance_thresholds_pkey PRIMARY KEY (tenant_id, amount);
@@ -6115,6 +6441,9 @@ ALTER TABLE ONLY kassa.push_subscriptions
 
 ALTER TABLE ONLY kassa.quiet_hours
     ADD CONSTRAINT quiet_hours_pkey PRIMARY KEY (tenant_id, customer_id);
+
+ALTER TABLE ONLY kassa.refresh_tokens
+    ADD CONSTRAINT refresh_tokens_pkey PRIMARY KEY (tenant_id, token_hash);
 
 ALTER TABLE ONLY kassa.request_counts
     ADD CONSTRAINT request_counts_pkey PRIMARY KEY (bucket, window_start);
@@ -6214,6 +6543,12 @@ CREATE INDEX dunning_pauses_open ON kassa.dunning_pauses USING btree (tenant_id,
 
 CREATE UNIQUE INDEX dunning_steps_one_suspension ON kassa.dunning_steps USING btree (tenant_id, schedule_version) WHERE (kind = 'suspend'::text);
 
+CREATE UNIQUE INDEX identities_customer_unique ON kassa.identities USING btree (tenant_id, customer_id);
+
+CREATE UNIQUE INDEX identities_email_unique ON kassa.identities USING btree (tenant_id, lower(email));
+
+CREATE UNIQUE INDEX identities_staff_user_unique ON kassa.identities USING btree (tenant_id, staff_user_id);
+
 CREATE INDEX invoice_allocations_invoice ON kassa.invoice_allocations USING btree (tenant_id, invoice_id);
 
 CREATE INDEX invoice_dunning_steps_customer ON kassa.invoice_dunning_steps USING btree (tenant_id, customer_id);
@@ -6241,6 +6576,12 @@ CREATE UNIQUE INDEX job_runs_one_queued ON kassa.job_runs USING btree (job, tena
 CREATE INDEX job_runs_open ON kassa.job_runs USING btree (job, id) WHERE (status = ANY (ARRAY['queued'::text, 'running'::text]));
 
 CREATE INDEX legacy_ids_kassa_id ON kassa.legacy_ids USING btree (tenant_id, kassa_id);
+
+CREATE INDEX login_families_identity ON kassa.login_families USING btree (tenant_id, identity_id) WHERE (revoked_at IS NULL);
+
+CREATE INDEX login_links_mail_due ON kassa.login_links USING btree (next_attempt_at) WHERE (mail_status = ANY (ARRAY['queued'::text, 'sending'::text]));
+
+CREATE UNIQUE INDEX login_links_token_hash_unique ON kassa.login_links USING btree (token_hash);
 
 CREATE INDEX message_attempts_message ON kassa.message_attempts USING btree (tenant_id, message_id, attempt);
 
@@ -6289,6 +6630,8 @@ CREATE INDEX pending_charges_open ON kassa.pending_charges USING btree (tenant_i
 CREATE INDEX price_versions_current ON kassa.price_versions USING btree (tenant_id, product_id, valid_from DESC);
 
 CREATE INDEX push_subscriptions_customer ON kassa.push_subscriptions USING btree (tenant_id, customer_id);
+
+CREATE UNIQUE INDEX refresh_tokens_token_hash_unique ON kassa.refresh_tokens USING btree (token_hash);
 
 CREATE INDEX request_results_age ON kassa.request_results USING btree (tenant_id, created_at);
 
@@ -6452,6 +6795,8 @@ CREATE TRIGGER audit_delete AFTER DELETE ON kassa.dunning_schedules REFERENCING 
 
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.dunning_steps REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'schedule_version', 'day_offset');
 
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.identities REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id', '!password_hash', '!totp_secret', '!totp_pending', '-last_login_at', '-totp_last_step');
+
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.invoice_allocations REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'public_id', '!id');
 
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.invoice_lines REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
@@ -6532,6 +6877,8 @@ CREATE TRIGGER audit_insert AFTER INSERT ON kassa.dunning_schedules REFERENCING 
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.dunning_steps REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'schedule_version', 'day_offset');
 
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.identities REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id', '!password_hash', '!totp_secret', '!totp_pending', '-last_login_at', '-totp_last_step');
+
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.invoice_allocations REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'public_id', '!id');
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.invoice_lines REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
@@ -6611,6 +6958,8 @@ CREATE TRIGGER audit_update AFTER UPDATE ON kassa.dunning_pauses REFERENCING OLD
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.dunning_schedules REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'version');
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.dunning_steps REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'schedule_version', 'day_offset');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.identities REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id', '!password_hash', '!totp_secret', '!totp_pending', '-last_login_at', '-totp_last_step');
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.invoice_allocations REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'public_id', '!id');
 
@@ -6824,6 +7173,15 @@ ALTER TABLE ONLY kassa.dunning_schedules
 ALTER TABLE ONLY kassa.dunning_steps
     ADD CONSTRAINT dunning_steps_tenant_id_schedule_version_fkey FOREIGN KEY (tenant_id, schedule_version) REFERENCES kassa.dunning_schedules(tenant_id, version);
 
+ALTER TABLE ONLY kassa.identities
+    ADD CONSTRAINT identities_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
+
+ALTER TABLE ONLY kassa.identities
+    ADD CONSTRAINT identities_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
+
+ALTER TABLE ONLY kassa.identities
+    ADD CONSTRAINT identities_tenant_id_staff_user_id_fkey FOREIGN KEY (tenant_id, staff_user_id) REFERENCES kassa.staff_users(tenant_id, id);
+
 ALTER TABLE ONLY kassa.invoice_allocations
     ADD CONSTRAINT invoice_allocations_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
 
@@ -6868,6 +7226,15 @@ ALTER TABLE ONLY kassa.ledger_entries
 
 ALTER TABLE ONLY kassa.legacy_ids
     ADD CONSTRAINT legacy_ids_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
+
+ALTER TABLE ONLY kassa.login_families
+    ADD CONSTRAINT login_families_tenant_id_identity_id_fkey FOREIGN KEY (tenant_id, identity_id) REFERENCES kassa.identities(tenant_id, id);
+
+ALTER TABLE ONLY kassa.login_links
+    ADD CONSTRAINT login_links_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
+
+ALTER TABLE ONLY kassa.login_links
+    ADD CONSTRAINT login_links_tenant_id_identity_id_fkey FOREIGN KEY (tenant_id, identity_id) REFERENCES kassa.identities(tenant_id, id);
 
 ALTER TABLE ONLY kassa.low_balance_thresholds
     ADD CONSTRAINT low_balance_thresholds_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
@@ -6976,6 +7343,9 @@ ALTER TABLE ONLY kassa.push_subscriptions
 
 ALTER TABLE ONLY kassa.quiet_hours
     ADD CONSTRAINT quiet_hours_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
+
+ALTER TABLE ONLY kassa.refresh_tokens
+    ADD CONSTRAINT refresh_tokens_tenant_id_family_id_fkey FOREIGN KEY (tenant_id, family_id) REFERENCES kassa.login_families(tenant_id, id);
 
 ALTER TABLE ONLY kassa.request_results
     ADD CONSTRAINT request_results_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
@@ -7123,6 +7493,8 @@ CREATE POLICY customer_select ON kassa.debit_order_items FOR SELECT TO customer 
 
 CREATE POLICY customer_select ON kassa.documents FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
 
+CREATE POLICY customer_select ON kassa.identities FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
+
 CREATE POLICY customer_select ON kassa.invoice_allocations FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
 
 CREATE POLICY customer_select ON kassa.invoice_dunning FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
@@ -7217,6 +7589,8 @@ ALTER TABLE kassa.dunning_schedules ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.dunning_steps ENABLE ROW LEVEL SECURITY;
 
+ALTER TABLE kassa.identities ENABLE ROW LEVEL SECURITY;
+
 ALTER TABLE kassa.invoice_allocations ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.invoice_dunning ENABLE ROW LEVEL SECURITY;
@@ -7234,6 +7608,10 @@ ALTER TABLE kassa.job_runs ENABLE ROW LEVEL SECURITY;
 ALTER TABLE kassa.ledger_entries ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.legacy_ids ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.login_families ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.login_links ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.low_balance_thresholds ENABLE ROW LEVEL SECURITY;
 
@@ -7268,6 +7646,8 @@ ALTER TABLE kassa.products ENABLE ROW LEVEL SECURITY;
 ALTER TABLE kassa.push_subscriptions ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.quiet_hours ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.refresh_tokens ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.request_counts ENABLE ROW LEVEL SECURITY;
 
@@ -7334,6 +7714,8 @@ CREATE POLICY staff_select ON kassa.dunning_pauses FOR SELECT TO staff USING ((t
 CREATE POLICY staff_select ON kassa.dunning_schedules FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 CREATE POLICY staff_select ON kassa.dunning_steps FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.identities FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 CREATE POLICY staff_select ON kassa.invoice_allocations FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
@@ -7797,6 +8179,8 @@ GRANT UPDATE(bic) ON TABLE kassa.tenants TO staff;
 
 GRANT UPDATE(privacy_retention_days) ON TABLE kassa.tenants TO staff;
 
+GRANT UPDATE(signup_mode) ON TABLE kassa.tenants TO staff;
+
 GRANT SELECT ON TABLE api.statement_lines TO customer;
 GRANT SELECT ON TABLE api.statement_lines TO staff;
 
@@ -7830,8 +8214,14 @@ GRANT ALL ON FUNCTION api.void_invoice(invoice_id uuid, reason text, issued_on d
 REVOKE ALL ON FUNCTION api.write_off_invoice(invoice_id uuid, reason text, issued_on date, request_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.write_off_invoice(invoice_id uuid, reason text, issued_on date, request_id text) TO staff;
 
+REVOKE ALL ON FUNCTION internal.accept_invitation(p_token_hash bytea, p_name text, p_password_hash text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.accept_invitation(p_token_hash bytea, p_name text, p_password_hash text) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.act_as(p_actor text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.act_as(p_actor text) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.active_logins(p_tenant uuid, p_identity uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.active_logins(p_tenant uuid, p_identity uuid) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.add_card(p_tenant uuid, p_customer uuid, p_brand text, p_last4 text, p_exp_month integer, p_exp_year integer, p_gateway_customer text, p_gateway_payment_method text, p_primary boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.add_card(p_tenant uuid, p_customer uuid, p_brand text, p_last4 text, p_exp_month integer, p_exp_year integer, p_gateway_customer text, p_gateway_payment_method text, p_primary boolean) TO kassa_worker;
@@ -7843,6 +8233,8 @@ REVOKE ALL ON FUNCTION internal.add_invoice_line(p_tenant_id uuid, p_invoice_id 
 REVOKE ALL ON FUNCTION internal.add_payment_method(p_tenant uuid, p_customer uuid, p_kind text, p_bank text, p_account_type text, p_account_number text, p_mandate_reference text, p_primary boolean) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.add_proration(p_service kassa.services, p_version_id uuid, p_from date, p_to date, p_sign integer, p_what text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.add_refresh_token(p_tenant uuid, p_family uuid, p_token_hash bytea, p_valid interval) FROM PUBLIC;
 
 GRANT SELECT ON TABLE kassa.staff_users TO staff;
 
@@ -7975,6 +8367,9 @@ GRANT ALL ON FUNCTION internal.begin_link_payment(p_token text, p_gateway text) 
 REVOKE ALL ON FUNCTION internal.begin_top_up(p_tenant uuid, p_customer uuid, p_amount bigint, p_request_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.begin_top_up(p_tenant uuid, p_customer uuid, p_amount bigint, p_request_id text) TO kassa_worker;
 
+REVOKE ALL ON FUNCTION internal.begin_totp(p_tenant uuid, p_identity uuid, p_secret text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.begin_totp(p_tenant uuid, p_identity uuid, p_secret text) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.billing_date(p_day integer, p_month date) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.billing_date_of_month(p_day integer, p_month integer) FROM PUBLIC;
@@ -8068,6 +8463,9 @@ GRANT ALL ON FUNCTION internal.claim_auto_topup(p_tenant uuid, p_customer uuid, 
 REVOKE ALL ON FUNCTION internal.claim_invoice_charge(p_tenant uuid, p_invoice uuid, p_due_on date, p_dunning_step integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.claim_invoice_charge(p_tenant uuid, p_invoice uuid, p_due_on date, p_dunning_step integer) TO kassa_worker;
 
+REVOKE ALL ON FUNCTION internal.claim_login_mails(p_limit integer, p_lease interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.claim_login_mails(p_limit integer, p_lease interval) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.claim_messages(p_channel text, p_limit integer, p_lease interval) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.claim_messages(p_channel text, p_limit integer, p_lease interval) TO kassa_worker;
 
@@ -8092,6 +8490,9 @@ REVOKE ALL ON FUNCTION internal.configure_auto_topup(p_tenant uuid, p_customer u
 
 REVOKE ALL ON FUNCTION internal.count_billing_accounts(p_tenant uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.count_billing_accounts(p_tenant uuid) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.count_login_failure(p_slug text, p_email text, p_address text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.count_login_failure(p_slug text, p_email text, p_address text) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.count_page_view(p_address text, p_token_bucket text, p_page_views integer, p_unknown_tokens integer, p_token_views integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.count_page_view(p_address text, p_token_bucket text, p_page_views integer, p_unknown_tokens integer, p_token_views integer) TO kassa_worker;
@@ -8250,6 +8651,9 @@ GRANT SELECT ON TABLE kassa.tickets TO staff;
 
 REVOKE ALL ON FUNCTION internal.emit_ticket_event(p_ticket kassa.tickets, p_kind text, p_by_customer boolean, p_payload jsonb) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.enable_totp(p_tenant uuid, p_identity uuid, p_step bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.enable_totp(p_tenant uuid, p_identity uuid, p_step bigint) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.end_push_subscription(p_tenant uuid, p_subscription uuid, p_reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.end_push_subscription(p_tenant uuid, p_subscription uuid, p_reason text) TO kassa_worker;
 
@@ -8310,6 +8714,8 @@ GRANT ALL ON FUNCTION internal.finish_job_run(p_run bigint, p_status text, p_pro
 
 REVOKE ALL ON FUNCTION internal.first_billing_date(p_day integer, p_on date) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.follow_link(p_token_hash bytea, p_purpose text, OUT link kassa.login_links, OUT outcome text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.format_number(fmt text, year integer, n bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.gateway_takes(p_gateway text, p_currency text) FROM PUBLIC;
@@ -8330,6 +8736,35 @@ REVOKE ALL ON FUNCTION internal.guard_usage_record() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.iban_valid(p_iban text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.iban_valid(p_iban text) TO staff;
+
+GRANT SELECT(tenant_id) ON TABLE kassa.identities TO customer;
+GRANT SELECT(tenant_id) ON TABLE kassa.identities TO staff;
+
+GRANT SELECT(id) ON TABLE kassa.identities TO customer;
+GRANT SELECT(id) ON TABLE kassa.identities TO staff;
+
+GRANT SELECT(email) ON TABLE kassa.identities TO customer;
+GRANT SELECT(email) ON TABLE kassa.identities TO staff;
+
+GRANT SELECT(email_verified_at) ON TABLE kassa.identities TO customer;
+GRANT SELECT(email_verified_at) ON TABLE kassa.identities TO staff;
+
+GRANT SELECT(customer_id) ON TABLE kassa.identities TO customer;
+GRANT SELECT(customer_id) ON TABLE kassa.identities TO staff;
+
+GRANT SELECT(staff_user_id) ON TABLE kassa.identities TO customer;
+GRANT SELECT(staff_user_id) ON TABLE kassa.identities TO staff;
+
+GRANT SELECT(totp_enabled_at) ON TABLE kassa.identities TO customer;
+GRANT SELECT(totp_enabled_at) ON TABLE kassa.identities TO staff;
+
+GRANT SELECT(last_login_at) ON TABLE kassa.identities TO customer;
+GRANT SELECT(last_login_at) ON TABLE kassa.identities TO staff;
+
+GRANT SELECT(created_at) ON TABLE kassa.identities TO customer;
+GRANT SELECT(created_at) ON TABLE kassa.identities TO staff;
+
+REVOKE ALL ON FUNCTION internal.identity_of(p_tenant uuid, p_email text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.import_amount(p_text text, p_minor_units integer) FROM PUBLIC;
 
@@ -8431,6 +8866,9 @@ GRANT SELECT(replaced_by) ON TABLE kassa.payment_links TO staff;
 
 REVOKE ALL ON FUNCTION internal.invalidate_payment_link(p_tenant_id uuid, p_link_id uuid, p_reason text, p_actor text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.invite_staff(p_tenant uuid, p_email text, p_role text, p_invited_by text, p_link uuid, p_token_hash bytea, p_valid interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.invite_staff(p_tenant uuid, p_email text, p_role text, p_invited_by text, p_link uuid, p_token_hash bytea, p_valid interval) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.invoice_for_api(p_tenant_id uuid, p_invoice_id uuid) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.invoice_run(p_as_of date, p_tenant_id uuid, p_customer_id uuid) FROM PUBLIC;
@@ -8521,6 +8959,23 @@ REVOKE ALL ON FUNCTION internal.lock_payment_method(p_tenant uuid, p_method uuid
 REVOKE ALL ON FUNCTION internal.lock_service_to_transition(p_tenant_id uuid, p_service_id uuid, p_action text, p_on date) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.log_message_attempt() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.login_identity(p_slug text, p_email text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.login_identity(p_slug text, p_email text) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.login_link(p_token_hash bytea, p_purpose text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.login_link(p_token_hash bytea, p_purpose text) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.login_subject(p_tenant uuid, p_identity uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.login_subject(p_tenant uuid, p_identity uuid) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.login_tenant(p_slug text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.login_wait(p_slug text, p_email text, p_address text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.login_wait(p_slug text, p_email text, p_address text) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.logout(p_token_hash bytea) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.logout(p_token_hash bytea) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.major_units(p_amount bigint, p_exponent smallint, p_separator text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.major_units(p_amount bigint, p_exponent smallint, p_separator text) TO staff;
@@ -8640,6 +9095,8 @@ GRANT ALL ON FUNCTION internal.push_target(p_tenant uuid, p_subscription uuid) T
 REVOKE ALL ON FUNCTION internal.queue_job_run(p_job text, p_tenant uuid, p_as_of date, p_origin text, p_slot timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.queue_job_run(p_job text, p_tenant uuid, p_as_of date, p_origin text, p_slot timestamp with time zone) TO kassa_worker;
 
+REVOKE ALL ON FUNCTION internal.queue_login_link(l kassa.login_links) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.queued_jobs() FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.queued_jobs() TO kassa_worker;
 
@@ -8658,6 +9115,12 @@ GRANT ALL ON FUNCTION internal.record_debit_order_batch(p_tenant uuid, p_submiss
 
 REVOKE ALL ON FUNCTION internal.record_debit_order_batch_state(p_tenant uuid, p_batch uuid, p_status text, p_token text, p_load_status text, p_failed_lines integer[], p_error text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.record_debit_order_batch_state(p_tenant uuid, p_batch uuid, p_status text, p_token text, p_load_status text, p_failed_lines integer[], p_error text) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.record_login_mail_failed(p_tenant uuid, p_link uuid, p_error text, p_first_retry interval, p_max_attempts integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.record_login_mail_failed(p_tenant uuid, p_link uuid, p_error text, p_first_retry interval, p_max_attempts integer) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.record_login_mail_sent(p_tenant uuid, p_link uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.record_login_mail_sent(p_tenant uuid, p_link uuid) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.record_mandate_outcome(p_tenant uuid, p_method uuid, p_accepted boolean, p_mandate_ref text, p_reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.record_mandate_outcome(p_tenant uuid, p_method uuid, p_accepted boolean, p_mandate_ref text, p_reason text) TO kassa_worker;
@@ -8694,6 +9157,9 @@ GRANT ALL ON FUNCTION internal.redacting() TO staff;
 
 REVOKE ALL ON FUNCTION internal.refresh_invoice_totals(p_tenant_id uuid, p_invoice_ids uuid[]) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.refresh_login(p_token_hash bytea, p_new_hash bytea, p_valid interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.refresh_login(p_token_hash bytea, p_new_hash bytea, p_valid interval) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.refund_manual_payment(p_tenant uuid, p_payment uuid, p_amount bigint, p_reason text, p_actor text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.refund_payment(p_tenant uuid, p_payment uuid, p_kind text, p_amount bigint, p_provider_ref text, p_reason text, p_raw jsonb) FROM PUBLIC;
@@ -8729,6 +9195,12 @@ REVOKE ALL ON FUNCTION internal.request_action(p_method text, p_path text) FROM 
 
 REVOKE ALL ON FUNCTION internal.request_auto_topup() FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.request_password_reset(p_slug text, p_email text, p_link uuid, p_token_hash bytea, p_valid interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.request_password_reset(p_slug text, p_email text, p_link uuid, p_token_hash bytea, p_valid interval) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.request_signup(p_slug text, p_email text, p_name text, p_password_hash text, p_link uuid, p_token_hash bytea, p_valid interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.request_signup(p_slug text, p_email text, p_name text, p_password_hash text, p_link uuid, p_token_hash bytea, p_valid interval) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.requests_over(p_bucket text, p_limit integer, p_window_s integer) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.require_found(p_found boolean, code text, message text) FROM PUBLIC;
@@ -8740,11 +9212,19 @@ GRANT ALL ON FUNCTION internal.require_staff_action(claims json, p_action text) 
 
 REVOKE ALL ON FUNCTION internal.resend_webhook(p_tenant uuid, p_delivery uuid) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.reset_password(p_token_hash bytea, p_password_hash text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.reset_password(p_token_hash bytea, p_password_hash text) TO kassa_worker;
+
 REVOKE ALL ON FUNCTION internal.resolve_debit_order_batch(p_tenant uuid, p_batch uuid, p_received boolean, p_reason text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.resolve_payment_link(p_token text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.resume_dunning(p_tenant_id uuid, p_pause_id uuid, p_actor text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.revoke_login(p_tenant uuid, p_identity uuid, p_family uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.revoke_login(p_tenant uuid, p_identity uuid, p_family uuid) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.revoke_logins(p_tenant uuid, p_identity uuid, p_reason text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.rotate_payment_method_key(p_old text, p_new text) FROM PUBLIC;
 
@@ -8775,6 +9255,8 @@ REVOKE ALL ON FUNCTION internal.set_primary_payment_method(p_tenant uuid, p_meth
 
 REVOKE ALL ON FUNCTION internal.set_quiet_hours(p_tenant uuid, p_customer uuid, p_starts text, p_ends text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.set_tenant_signup_mode(p_tenant text, p_mode text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.set_tenant_smtp_profile(p_tenant text, p_profile text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.set_tenant_status(p_tenant text, p_status text) FROM PUBLIC;
@@ -8797,6 +9279,9 @@ REVOKE ALL ON FUNCTION internal.staff_role_of(claims json) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.start_job_run(p_job text, p_as_of date, p_tenant uuid, OUT id bigint, OUT public_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.start_job_run(p_job text, p_as_of date, p_tenant uuid, OUT id bigint, OUT public_id uuid) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.start_login(p_tenant uuid, p_identity uuid, p_token_hash bytea, p_user_agent text, p_valid interval, p_totp_step bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.start_login(p_tenant uuid, p_identity uuid, p_token_hash bytea, p_user_agent text, p_valid interval, p_totp_step bigint) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.start_queued_job_run(p_run bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.start_queued_job_run(p_run bigint) TO kassa_worker;
@@ -8867,11 +9352,18 @@ REVOKE ALL ON FUNCTION internal.usage_meter(p_unit text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.usage_steps(p_used bigint, p_allowance bigint, p_step bigint) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.use_link(l kassa.login_links) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.use_payment_link(p_tenant_id uuid, p_link_id uuid, p_payment_id uuid) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.use_totp_step(p_tenant uuid, p_identity uuid, p_step bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.vat_of(p_amount numeric, p_rate numeric, p_includes_vat boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.vat_of(p_amount numeric, p_rate numeric, p_includes_vat boolean) TO staff;
 GRANT ALL ON FUNCTION internal.vat_of(p_amount numeric, p_rate numeric, p_includes_vat boolean) TO customer;
+
+REVOKE ALL ON FUNCTION internal.verify_signup(p_token_hash bytea) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.verify_signup(p_token_hash bytea) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.view_key(base regclass, renamed jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.view_key(base regclass, renamed jsonb) TO customer;
@@ -9075,6 +9567,9 @@ GRANT SELECT ON TABLE api.dunning_schedules TO staff;
 GRANT SELECT ON TABLE kassa.dunning_steps TO staff;
 
 GRANT SELECT ON TABLE api.dunning_steps TO staff;
+
+GRANT SELECT ON TABLE api.identities TO customer;
+GRANT SELECT ON TABLE api.identities TO staff;
 
 GRANT SELECT ON TABLE api.invoice_allocations TO customer;
 GRANT SELECT ON TABLE api.invoice_allocations TO staff;
@@ -9363,6 +9858,8 @@ GRANT UPDATE(mail_sender_name) ON TABLE api.tenants TO staff;
 GRANT UPDATE(mail_reply_to) ON TABLE api.tenants TO staff;
 
 GRANT UPDATE(privacy_retention_days) ON TABLE api.tenants TO staff;
+
+GRANT UPDATE(signup_mode) ON TABLE api.tenants TO staff;
 
 GRANT SELECT ON TABLE kassa.ticket_attachments TO customer;
 GRANT SELECT ON TABLE kassa.ticket_attachments TO staff;

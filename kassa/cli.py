@@ -275,7 +275,7 @@ TENANT_OPTIONS = ("name", "prices_include_vat", "account_number_format", "invoic
 
 def cmd_tenant(args, settings):
     """Tenants through internal.create_tenant / list_tenants / set_tenant_status /
-    set_tenant_smtp_profile, as the owner."""
+    set_tenant_smtp_profile / set_tenant_signup_mode, as the owner."""
     import psycopg
     from psycopg import sql
     from psycopg.types.json import Jsonb
@@ -303,6 +303,10 @@ def cmd_tenant(args, settings):
                                              [args.tenant, args.profile]).fetchone()
                 print(f"tenant {slug} sends mail through "
                       + (f"SMTP profile {profile}" if profile else "the platform's SMTP settings"))
+            elif args.tenant_command == "signup-mode":
+                slug, mode = conn.execute("SELECT slug, signup_mode FROM internal.set_tenant_signup_mode(%s, %s)",
+                                          [args.tenant, args.mode]).fetchone()
+                print(f"tenant {slug} takes sign-ups: {mode}")
             else:
                 status = "suspended" if args.tenant_command == "suspend" else "active"
                 slug, status = conn.execute("SELECT slug, status FROM internal.set_tenant_status(%s, %s)",
@@ -472,6 +476,10 @@ def parser() -> argparse.ArgumentParser:
                                                               "mail goes out through")
     smtp_profile.add_argument("tenant", metavar="SLUG|ID")
     smtp_profile.add_argument("profile", nargs="?", help="a profile's name (none: the platform's SMTP settings)")
+    signup_mode = tenant_sub.add_parser("signup-mode", help="who may sign up at the tenant's login (docs/portal.md)")
+    signup_mode.add_argument("tenant", metavar="SLUG|ID")
+    signup_mode.add_argument("mode", choices=("open", "invitation", "off"),
+                             help="open: anyone; invitation: the addresses of existing customers; off: nobody")
     tenant.set_defaults(func=cmd_tenant)
     export = sub.add_parser("export", help="a tenant's invoices, credit notes, payments, ledger (CSV) or DATEV batch"
                             " for a period of its calendar (docs/exports.md)")

@@ -110,6 +110,8 @@ class Settings:
     unsubscribe_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     # Signs the download links of documents (bridge/document_links.py); a new key voids the old links.
     document_link_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    # The tokens of the links in login mails derive from it (bridge/login_links.py); a new key voids the old links.
+    login_link_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     octo_shop_id: str = ""            # with octo_secret: the real OCTO; without: the local stand-in
     octo_secret: str = ""             # empty: local OCTO stand-in
     octo_base_url: str = ""           # with credentials; empty: https://secure.octo.uz
@@ -249,6 +251,7 @@ class Settings:
             "KASSA_UNSUBSCRIBE_KEY": self.unsubscribe_key,
             "KASSA_DOCUMENTS_URL": self.documents_url,
             "KASSA_DOCUMENT_LINK_KEY": self.document_link_key,
+            "KASSA_LOGIN_LINK_KEY": self.login_link_key,
             "KASSA_BULKSMS_USERNAME": LOCAL_BULKSMS_USERNAME if self.bulksms_local else self.bulksms_username,
             "KASSA_BULKSMS_PASSWORD": LOCAL_BULKSMS_PASSWORD if self.bulksms_local else self.bulksms_password,
             "KASSA_BULKSMS_URL": self.bulksms_api_base,

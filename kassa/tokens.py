@@ -5,9 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 
-import jwt
-
-from bridge.claims import AUDIENCE, MAX_LIFETIME_S, key_id
+from bridge.claims import AUDIENCE, MAX_LIFETIME_S, sign
 
 ROLES = ("customer", "staff")
 
@@ -35,4 +33,4 @@ def make_token(secret: str, role: str, tenant: str, customer: str | None = None,
             raise ValueError("only staff tokens name a staff user")
         claims["staff_user_id"], claims["staff_role"] = str(uuid.UUID(str(staff_user[0]))), staff_user[1]
         claims["sub"] = f"staff:{claims['staff_user_id']}"
-    return jwt.encode(claims, secret, algorithm="HS256", headers={"kid": key_id(secret)})
+    return sign(claims, secret)

@@ -96,14 +96,14 @@ CREATE VIEW api.tenants WITH (security_invoker = true) AS
   SELECT id, slug, name, legal_name, address, street, postcode, city, vat_number, tax_number, registration_number,
          iban, bic, country, currency, prices_include_vat, timezone, locale, account_number_format, invoice_number_format, credit_note_number_format,
          payment_terms_days, status, created_at, dunning_fee_vat_category, mandatory_message_kinds, mail_sender_name,
-         mail_reply_to, privacy_retention_days
+         mail_reply_to, privacy_retention_days, signup_mode
     FROM kassa.tenants;
 GRANT SELECT ON api.tenants TO customer, staff;
 SELECT internal.grant_writes('api.tenants', 'kassa.tenants', 'staff',
   'UPDATE (name, legal_name, address, street, postcode, city, vat_number, tax_number, registration_number, iban, bic,
            prices_include_vat, timezone, locale, account_number_format,
            invoice_number_format, credit_note_number_format, payment_terms_days, dunning_fee_vat_category,
-           mandatory_message_kinds, mail_sender_name, mail_reply_to, privacy_retention_days)');
+           mandatory_message_kinds, mail_sender_name, mail_reply_to, privacy_retention_days, signup_mode)');
 SELECT internal.write_by_key('api.tenants', 'kassa.tenants');
 
 CREATE VIEW api.vat_rates WITH (security_invoker = true) AS

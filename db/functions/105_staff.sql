@@ -57,7 +57,8 @@ LANGUAGE sql IMMUTABLE SET search_path = '' AS $$
     ('write/low_balance_thresholds', '{admin}'), ('write/datev_settings', '{admin}'),
     ('write/datev_revenue_accounts', '{admin}'), ('write/products', '{admin}'), ('write/price_versions', '{admin}'),
     ('rpc/create_webhook_endpoint', '{admin}'), ('rpc/update_webhook_endpoint', '{admin}'),
-    ('rpc/rotate_webhook_secret', '{admin}'), ('rpc/resend_webhook', '{admin}'), ('write/staff_users', '{admin}')
+    ('rpc/rotate_webhook_secret', '{admin}'), ('rpc/resend_webhook', '{admin}'), ('write/staff_users', '{admin}'),
+    ('bridge/auth/invitations', '{admin}')
   ) m (action, roles)
 $$;
 

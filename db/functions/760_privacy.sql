@@ -68,7 +68,7 @@ $$;
 -- The privacy-anonymise job for one tenant: each closed customer whose closing lies longer than
 -- the tenant's privacy_retention_days before p_now loses their personal data: name, e-mail,
 -- phone, addresses, VAT number and references on the customer (the account number stays, the
--- key of the issued documents); the recipient of their messages; their payment methods'
+-- key of the issued documents); their logins; the recipient of their messages; their payment methods'
 -- details and secrets; their push subscriptions; their tickets' subjects, messages and files;
 -- and the same keys in their notifications and in the audit log's rows about them. Issued
 -- invoices, credit notes and kept documents keep their frozen parties: tax law requires them
@@ -108,6 +108,15 @@ BEGIN
   DELETE FROM kassa.payment_method_secrets s USING kassa.payment_methods p
    WHERE s.tenant_id = p_tenant_id AND p.tenant_id = s.tenant_id AND p.id = s.payment_method_id
      AND p.customer_id = ANY (ids);
+  -- Their logins: the identity with its password hash, its families and refresh tokens, its links.
+  DELETE FROM kassa.refresh_tokens r USING kassa.login_families f, kassa.identities i
+   WHERE r.tenant_id = p_tenant_id AND f.tenant_id = r.tenant_id AND f.id = r.family_id
+     AND i.tenant_id = f.tenant_id AND i.id = f.identity_id AND i.customer_id = ANY (ids);
+  DELETE FROM kassa.login_families f USING kassa.identities i
+   WHERE f.tenant_id = p_tenant_id AND i.tenant_id = f.tenant_id AND i.id = f.identity_id AND i.customer_id = ANY (ids);
+  DELETE FROM kassa.login_links l USING kassa.identities i
+   WHERE l.tenant_id = p_tenant_id AND i.tenant_id = l.tenant_id AND i.id = l.identity_id AND i.customer_id = ANY (ids);
+  DELETE FROM kassa.identities i WHERE i.tenant_id = p_tenant_id AND i.customer_id = ANY (ids);
   DELETE FROM kassa.push_subscriptions s WHERE s.tenant_id = p_tenant_id AND s.customer_id = ANY (ids);
   DELETE FROM kassa.message_suppressions s WHERE s.tenant_id = p_tenant_id AND s.customer_id = ANY (ids);
   UPDATE kassa.tickets t SET subject = 'Anonymised' WHERE t.tenant_id = p_tenant_id AND t.id = ANY (tickets);

@@ -122,6 +122,19 @@ GRANT EXECUTE ON FUNCTION
   internal.fan_out_events(integer), internal.claim_messages(text, integer, interval),
   internal.record_message_sent(uuid, uuid, text, integer), internal.record_message_failed(uuid, uuid, text, interval, integer),
   internal.record_message_bounced(uuid, uuid, text),
+  -- login mails (bridge/mailer.py)
+  internal.claim_login_mails(integer, interval), internal.record_login_mail_sent(uuid, uuid),
+  internal.record_login_mail_failed(uuid, uuid, text, interval, integer),
+  -- built-in login (bridge/logins.py)
+  internal.request_signup(text, text, text, text, uuid, bytea, interval),
+  internal.request_password_reset(text, text, uuid, bytea, interval),
+  internal.invite_staff(uuid, text, text, text, uuid, bytea, interval), internal.login_link(bytea, text),
+  internal.verify_signup(bytea), internal.reset_password(bytea, text), internal.accept_invitation(bytea, text, text),
+  internal.login_wait(text, text, text), internal.count_login_failure(text, text, text),
+  internal.login_identity(text, text), internal.login_subject(uuid, uuid),
+  internal.start_login(uuid, uuid, bytea, text, interval, bigint), internal.refresh_login(bytea, bytea, interval),
+  internal.logout(bytea), internal.active_logins(uuid, uuid), internal.revoke_login(uuid, uuid, uuid),
+  internal.begin_totp(uuid, uuid, text), internal.enable_totp(uuid, uuid, bigint),
   -- the unsubscribe links of mail (bridge/unsubscribe.py)
   internal.unsubscribe(uuid, uuid, text, text),
   -- web push (bridge/pusher.py)
