@@ -4,6 +4,11 @@ against the same request through a role that bypasses RLS (`bench_norls`, BYPASS
 grants on the same view), same row returned, 50 concurrent clients (wrk), 10 tenants x 10,000
 customers. Two rounds per side, interleaved.
 
+Staff roles (docs/api.md, "Staff roles"): the same request with a staff token of a staff user
+(claims staff_user_id and staff_role, which the request check holds to the staff user's row
+and then to the role matrix) against a staff token without a staff role (no lookup), in the
+same interleaved rounds: `staff_user_check_overhead_pct`.
+
 Context run (one round each): `?id=eq.<id>` alone. There the RLS side is the fast one: the
 policy's tenant predicate lets the (tenant_id, id) primary key find the row, while the role
 without RLS scans every tenant's customers.
@@ -88,6 +93,9 @@ def main() -> None:
             tenant, customer = conn.execute(
                 "SELECT tenant_id, id FROM kassa.customers WHERE tenant_id = (SELECT id FROM kassa.tenants"
                 " WHERE slug = 'bench-5') ORDER BY account_number OFFSET 4999 LIMIT 1").fetchone()
+            staff_user = conn.execute("INSERT INTO kassa.staff_users (tenant_id, email, name, role)"
+                                      " VALUES (%s, 'bench@example.com', 'Bench', 'billing') RETURNING id::text",
+                                      [tenant]).fetchone()[0]
         postgrest = services.stack(settings)[0]
         postgrest.start(Path(settings.home), settings.environment())
         try:
@@ -96,28 +104,31 @@ def main() -> None:
                 "rls": make_token(settings.jwt_secret, "customer", tenant, customer, ttl=3600),
                 "norls": jwt.encode({"role": "bench_norls", "tenant_id": str(tenant), "sub": "bench", "aud": AUDIENCE,
                                      "exp": int(time.time()) + 3600}, settings.jwt_secret, algorithm="HS256"),
+                "staff": make_token(settings.jwt_secret, "staff", tenant, ttl=3600),
+                "staff_user": make_token(settings.jwt_secret, "staff", tenant, ttl=3600, staff_user=(staff_user, "billing")),
             }
             url = f"{settings.postgrest_url}/customers?tenant_id=eq.{tenant}&id=eq.{customer}"
             id_only_url = f"{settings.postgrest_url}/customers?id=eq.{customer}"
             for check in (url, id_only_url):
                 bodies = {side: requests.get(check, headers={"Authorization": f"Bearer {t}"}, timeout=10).json()
                           for side, t in tokens.items()}
-                assert bodies["rls"] == bodies["norls"] and len(bodies["rls"]) == 1, bodies
+                assert all(body == bodies["rls"] for body in bodies.values()) and len(bodies["rls"]) == 1, bodies
             for token in tokens.values():
                 wrk(url, token, 2)  # warm-up: caches, connection pool
-            runs = {"rls": [], "norls": []}
+            runs = {side: [] for side in tokens}
             for _ in range(ROUNDS):
                 for side, token in tokens.items():
                     runs[side].append(wrk(url, token, SECONDS))
                     print(side, runs[side][-1], flush=True)
-            id_only = {side: wrk(id_only_url, token, SECONDS) for side, token in tokens.items()}
+            id_only = {side: wrk(id_only_url, tokens[side], SECONDS) for side in ("rls", "norls")}
             print("id only", id_only, flush=True)
         finally:
             postgrest.stop(Path(settings.home))
 
-        rls = {k: mean([r[k] for r in runs["rls"]]) for k in ("requests_per_s", "p99_ms")}
-        norls = {k: mean([r[k] for r in runs["norls"]]) for k in ("requests_per_s", "p99_ms")}
+        rls, norls, staff, staff_user = ({k: mean([r[k] for r in runs[side]]) for k in ("requests_per_s", "p99_ms")}
+                                         for side in ("rls", "norls", "staff", "staff_user"))
         overhead = (norls["requests_per_s"] - rls["requests_per_s"]) / norls["requests_per_s"] * 100
+        staff_overhead = (staff["requests_per_s"] - staff_user["requests_per_s"]) / staff["requests_per_s"] * 100
         write_result("postgrest_rls", settings, {
             "tenants": TENANTS, "customers": TENANTS * CUSTOMERS_PER_TENANT, "clients": CLIENTS,
             "seconds_per_run": SECONDS, "rounds": ROUNDS, "request": "GET /customers?tenant_id=eq.<tenant>&id=eq.<customer>",
@@ -130,6 +141,9 @@ def main() -> None:
             metric("p99_ms", rls["p99_ms"], "ms", "same request, BYPASSRLS role", norls["p99_ms"]),
             metric("id_only_requests_per_s", id_only["rls"]["requests_per_s"], "1/s",
                    "?id=eq. alone, BYPASSRLS role", id_only["norls"]["requests_per_s"]),
+            metric("staff_user_check_overhead_pct", staff_overhead, "%"),
+            metric("staff_user_requests_per_s", staff_user["requests_per_s"], "1/s",
+                   "same request, staff token without a staff role", staff["requests_per_s"]),
         ])
 
 
