@@ -100,13 +100,15 @@ def test_schedules_come_from_the_environment():
                         "dunning": ("0 4 * * *", True),
                         "auto-topup": ("* * * * *", False), "auto-pay": ("0 6 * * *", True),
                         "debit-order-mandates": ("*/15 * * * *", False), "debit-order-run": ("0 8 * * 1-6", True),
-                        "ledger-check": ("30 1 * * *", False), "usage-import": ("*/5 * * * *", False)}
+                        "ledger-check": ("30 1 * * *", False), "usage-import": ("*/5 * * * *", False),
+                        "privacy-anonymise": ("45 1 * * *", False)}
     changed = load_schedules({"KASSA_SCHEDULE_INVOICE_RUN": "15 4 1 * *", "KASSA_SCHEDULE_AUTO_TOPUP": "off"})
     assert {s.job: s.cron for s in changed} == {"invoice-run": "15 4 1 * *", "invoice-overdue": "0 3 * * *",
                                                 "dunning": "0 4 * * *", "auto-pay": "0 6 * * *",
                                                 "debit-order-mandates": "*/15 * * * *",
                                                 "debit-order-run": "0 8 * * 1-6",
-                                                "ledger-check": "30 1 * * *", "usage-import": "*/5 * * * *"}
+                                                "ledger-check": "30 1 * * *", "usage-import": "*/5 * * * *",
+                                                "privacy-anonymise": "45 1 * * *"}
     for bad in ("every day", "0 2 * *", "0 2 * * * *", "61 2 * * *"):
         with pytest.raises(ValueError, match="KASSA_SCHEDULE_LEDGER_CHECK: not a cron expression"):
             load_schedules({"KASSA_SCHEDULE_LEDGER_CHECK": bad})
