@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, request
 
-from bridge import answers, downloads, logins, openapi, pay, rate_limit, refunds, topups, unsubscribe, webhooks
+from bridge import (answers, api_keys, downloads, logins, oidc, openapi, pay, rate_limit, refunds, topups, unsubscribe,
+                    webhooks)
 from bridge.config import Config
 from bridge.db import pool
 from bridge.security import SECURITY_HEADERS
@@ -53,6 +54,8 @@ def create_app(config: Config) -> Flask:
     app.register_blueprint(unsubscribe.blueprint)
     app.register_blueprint(downloads.blueprint)
     app.register_blueprint(logins.blueprint)
+    app.register_blueprint(api_keys.blueprint)
+    app.register_blueprint(oidc.blueprint)
     return app
 
 

@@ -386,6 +386,13 @@ CREATE FUNCTION api.create_amount_link(customer_id uuid, amount bigint, currency
 
 ALTER FUNCTION api.create_amount_link(customer_id uuid, amount bigint, currency text) OWNER TO kassa_owner;
 
+CREATE FUNCTION api.create_api_key(name text, expires_at timestamp with time zone, role text DEFAULT NULL::text, customer_id uuid DEFAULT NULL::uuid) RETURNS jsonb
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.create_api_key(name text, expires_at timestamp with time zone, role text, customer_id uuid) OWNER TO kassa_owner;
+
 CREATE TABLE kassa.credit_notes (
     tenant_id uuid NOT NULL,
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -526,6 +533,13 @@ CREATE FUNCTION api.create_invoice(customer_id uuid, notes text DEFAULT ''::text
 
 ALTER FUNCTION api.create_invoice(customer_id uuid, notes text, period_start date, period_end date, supplied_on date) OWNER TO kassa_owner;
 
+CREATE FUNCTION api.create_oidc_provider(name text, issuer text, audience text, jwks_url text) RETURNS jsonb
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.create_oidc_provider(name text, issuer text, audience text, jwks_url text) OWNER TO kassa_owner;
+
 CREATE FUNCTION api.create_payment_link(invoice_id uuid) RETURNS jsonb
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
@@ -609,6 +623,13 @@ CREATE FUNCTION api.invalidate_payment_link(link_id uuid, reason text) RETURNS j
     AS $$…$$;
 
 ALTER FUNCTION api.invalidate_payment_link(link_id uuid, reason text) OWNER TO kassa_owner;
+
+CREATE FUNCTION api.link_oidc_subject(provider_id uuid, subject text, identity_id uuid) RETURNS jsonb
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.link_oidc_subject(provider_id uuid, subject text, identity_id uuid) OWNER TO kassa_owner;
 
 CREATE FUNCTION api.open_ticket(subject text, body text, category text, invoice_id uuid DEFAULT NULL::uuid, service_id uuid DEFAULT NULL::uuid, attachments jsonb DEFAULT '[]'::jsonb) RETURNS uuid
     LANGUAGE sql SECURITY DEFINER
@@ -752,6 +773,13 @@ CREATE FUNCTION api.resume_service(service_id uuid, reason text, resumed_on date
     AS $$…$$;
 
 ALTER FUNCTION api.resume_service(service_id uuid, reason text, resumed_on date, request_id text) OWNER TO kassa_owner;
+
+CREATE FUNCTION api.revoke_api_key(id uuid) RETURNS jsonb
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.revoke_api_key(id uuid) OWNER TO kassa_owner;
 
 CREATE FUNCTION api.rotate_webhook_secret(endpoint_id uuid, overlap_hours integer DEFAULT 24) RETURNS jsonb
     LANGUAGE sql SECURITY DEFINER
@@ -1016,6 +1044,13 @@ CREATE FUNCTION api.ticket_attachment(attachment_id uuid) RETURNS api."*/*"
 
 ALTER FUNCTION api.ticket_attachment(attachment_id uuid) OWNER TO kassa_owner;
 
+CREATE FUNCTION api.unlink_oidc_subject(provider_id uuid, subject text) RETURNS boolean
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION api.unlink_oidc_subject(provider_id uuid, subject text) OWNER TO kassa_owner;
+
 CREATE FUNCTION api.unsubscribe_push(subscription_id uuid) RETURNS boolean
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
@@ -1203,6 +1238,13 @@ CREATE FUNCTION internal.anonymise_customers(p_tenant_id uuid, p_now timestamp w
     AS $$…$$;
 
 ALTER FUNCTION internal.anonymise_customers(p_tenant_id uuid, p_now timestamp with time zone) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.api_key_status(p_revoked_at timestamp with time zone, p_expires_at timestamp with time zone) RETURNS text
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.api_key_status(p_revoked_at timestamp with time zone, p_expires_at timestamp with time zone) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.apply_debit_order_result(p_tenant uuid, p_kind text, p_account_ref text, p_amount bigint, p_day date, p_transaction text, p_code integer, p_reason text, p_raw jsonb DEFAULT '{}'::jsonb) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1780,6 +1822,13 @@ CREATE FUNCTION internal.create_amount_link(p_tenant_id uuid, p_customer_id uuid
 
 ALTER FUNCTION internal.create_amount_link(p_tenant_id uuid, p_customer_id uuid, p_amount bigint, p_currency text, p_actor text) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.create_api_key(p_tenant uuid, p_name text, p_role text, p_customer uuid, p_expires_at timestamp with time zone, p_created_by text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.create_api_key(p_tenant uuid, p_name text, p_role text, p_customer uuid, p_expires_at timestamp with time zone, p_created_by text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.create_credit_note(p_tenant_id uuid, p_invoice_id uuid, p_reason text, p_settlement text, p_lines jsonb, p_issued_on date) RETURNS kassa.credit_notes
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -1793,6 +1842,13 @@ CREATE FUNCTION internal.create_invoice(p_tenant_id uuid, p_customer_id uuid, p_
     AS $$…$$;
 
 ALTER FUNCTION internal.create_invoice(p_tenant_id uuid, p_customer_id uuid, p_notes text, p_period_start date, p_period_end date, p_supplied_on date) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.create_oidc_provider(p_tenant uuid, p_name text, p_issuer text, p_audience text, p_jwks_url text, p_actor text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.create_oidc_provider(p_tenant uuid, p_name text, p_issuer text, p_audience text, p_jwks_url text, p_actor text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.create_payment_links(p_tenant_id uuid, p_invoice_ids uuid[], p_actor text) RETURNS TABLE(invoice_id uuid, link_id uuid, token text, amount bigint, expires_at timestamp with time zone)
     LANGUAGE plpgsql SECURITY DEFINER
@@ -2845,6 +2901,13 @@ CREATE FUNCTION internal.lift_email_suppression() RETURNS trigger
 
 ALTER FUNCTION internal.lift_email_suppression() OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.link_oidc_subject(p_tenant uuid, p_provider uuid, p_subject text, p_identity uuid, p_actor text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.link_oidc_subject(p_tenant uuid, p_provider uuid, p_subject text, p_identity uuid, p_actor text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.link_reason(p_reason text) RETURNS text
     LANGUAGE sql IMMUTABLE
     SET search_path TO ''
@@ -3207,6 +3270,20 @@ CREATE FUNCTION internal.off_session_claim(pay kassa.payments) RETURNS jsonb
     AS $$…$$;
 
 ALTER FUNCTION internal.off_session_claim(pay kassa.payments) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.oidc_provider(p_slug text, p_issuer text) RETURNS TABLE(tenant_id uuid, provider_id uuid, audience text, jwks_url text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.oidc_provider(p_slug text, p_issuer text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.oidc_subject(p_tenant uuid, p_provider uuid, p_subject text) RETURNS TABLE(tenant_id uuid, identity_id uuid, customer_id uuid, staff_user_id uuid, staff_role text, email text, tenant_name text, password_hash text, totp_secret text, totp_pending text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.oidc_subject(p_tenant uuid, p_provider uuid, p_subject text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.open_billing_account() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -3575,6 +3652,13 @@ CREATE FUNCTION internal.refund_payment(p_tenant uuid, p_payment uuid, p_kind te
 
 ALTER FUNCTION internal.refund_payment(p_tenant uuid, p_payment uuid, p_kind text, p_amount bigint, p_provider_ref text, p_reason text, p_raw jsonb) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.refuse_api_key_actor(p_actor text) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.refuse_api_key_actor(p_actor text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.refuse_change() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO ''
@@ -3749,6 +3833,13 @@ CREATE FUNCTION internal.resume_dunning(p_tenant_id uuid, p_pause_id uuid, p_act
     AS $$…$$;
 
 ALTER FUNCTION internal.resume_dunning(p_tenant_id uuid, p_pause_id uuid, p_actor text) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.revoke_api_key(p_tenant uuid, p_key uuid, p_actor text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.revoke_api_key(p_tenant uuid, p_key uuid, p_actor text) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.revoke_login(p_tenant uuid, p_identity uuid, p_family uuid) RETURNS boolean
     LANGUAGE plpgsql SECURITY DEFINER
@@ -4125,6 +4216,13 @@ CREATE FUNCTION internal.top_up_limits(p_tenant uuid, OUT min_top_up bigint, OUT
 
 ALTER FUNCTION internal.top_up_limits(p_tenant uuid, OUT min_top_up bigint, OUT max_top_up bigint) OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.unlink_oidc_subject(p_tenant uuid, p_provider uuid, p_subject text, p_actor text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.unlink_oidc_subject(p_tenant uuid, p_provider uuid, p_subject text, p_actor text) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.unsubscribe(p_tenant uuid, p_customer uuid, p_kind text, p_channel text) RETURNS boolean
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -4157,6 +4255,13 @@ CREATE FUNCTION internal.usage_steps(p_used bigint, p_allowance bigint, p_step b
     AS $$…$$;
 
 ALTER FUNCTION internal.usage_steps(p_used bigint, p_allowance bigint, p_step bigint) OWNER TO kassa_owner;
+
+CREATE FUNCTION internal.use_api_key(p_key uuid, p_hash bytea) RETURNS TABLE(outcome text, tenant_id uuid, id uuid, staff_role text, customer_id uuid, expires_at timestamp with time zone)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.use_api_key(p_key uuid, p_hash bytea) OWNER TO kassa_owner;
 
 CREATE FUNCTION internal.use_link(l kassa.login_links) RETURNS void
     LANGUAGE sql SECURITY DEFINER
@@ -4290,6 +4395,44 @@ CREATE FUNCTION kassa.hand_over_objects(new_owner name) RETURNS integer
     AS $$…$$;
 
 ALTER FUNCTION kassa.hand_over_objects(new_owner name) OWNER TO kassa_owner;
+
+CREATE TABLE kassa.api_keys (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    name text NOT NULL,
+    staff_role text,
+    customer_id uuid,
+    secret_hash bytea NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    last_used_at timestamp with time zone,
+    created_by text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    revoked_at timestamp with time zone,
+    CONSTRAINT api_keys_created_by_max_length CHECK ((char_length(created_by) <= 200)),
+    CONSTRAINT api_keys_name_length CHECK (((char_length(name) <= 200) AND (btrim(name) <> ''::text))),
+    CONSTRAINT api_keys_one_subject CHECK ((num_nonnulls(staff_role, customer_id) = 1)),
+    CONSTRAINT api_keys_secret_hash_sha256 CHECK ((length(secret_hash) = 32)),
+    CONSTRAINT api_keys_staff_role_known CHECK ((staff_role = ANY (ARRAY['admin'::text, 'billing'::text, 'support'::text, 'viewer'::text])))
+);
+
+ALTER TABLE kassa.api_keys OWNER TO kassa_owner;
+
+CREATE VIEW api.api_keys WITH (security_invoker='true') AS
+ SELECT k.tenant_id,
+    k.id,
+    k.name,
+    ('kassa_'::text || replace((k.id)::text, '-'::text, ''::text)) AS prefix,
+    k.staff_role,
+    k.customer_id,
+    internal.api_key_status(k.revoked_at, k.expires_at) AS status,
+    k.expires_at,
+    k.last_used_at,
+    k.created_by,
+    k.created_at,
+    k.revoked_at
+   FROM kassa.api_keys k;
+
+ALTER TABLE api.api_keys OWNER TO kassa_owner;
 
 CREATE TABLE audit.log (
     tenant_id uuid NOT NULL,
@@ -5188,6 +5331,58 @@ CREATE VIEW api.notifications WITH (security_invoker='true') AS
    FROM kassa.notifications;
 
 ALTER TABLE api.notifications OWNER TO kassa_owner;
+
+CREATE TABLE kassa.oidc_links (
+    tenant_id uuid NOT NULL,
+    provider_id uuid NOT NULL,
+    subject text NOT NULL,
+    identity_id uuid NOT NULL,
+    created_by text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT oidc_links_created_by_max_length CHECK ((char_length(created_by) <= 200)),
+    CONSTRAINT oidc_links_subject_length CHECK (((char_length(subject) >= 1) AND (char_length(subject) <= 255)))
+);
+
+ALTER TABLE kassa.oidc_links OWNER TO kassa_owner;
+
+CREATE VIEW api.oidc_links WITH (security_invoker='true') AS
+ SELECT oidc_links.tenant_id,
+    oidc_links.provider_id,
+    oidc_links.subject,
+    oidc_links.identity_id,
+    oidc_links.created_by,
+    oidc_links.created_at
+   FROM kassa.oidc_links;
+
+ALTER TABLE api.oidc_links OWNER TO kassa_owner;
+
+CREATE TABLE kassa.oidc_providers (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    name text NOT NULL,
+    issuer text NOT NULL,
+    audience text NOT NULL,
+    jwks_url text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT oidc_providers_audience_length CHECK (((char_length(audience) <= 500) AND (btrim(audience) <> ''::text))),
+    CONSTRAINT oidc_providers_issuer_url CHECK (((issuer ~ '^https?://[^\s]+$'::text) AND (char_length(issuer) <= 500))),
+    CONSTRAINT oidc_providers_jwks_url CHECK (((jwks_url ~ '^https?://[^\s]+$'::text) AND (char_length(jwks_url) <= 1000))),
+    CONSTRAINT oidc_providers_name_length CHECK (((char_length(name) <= 200) AND (btrim(name) <> ''::text)))
+);
+
+ALTER TABLE kassa.oidc_providers OWNER TO kassa_owner;
+
+CREATE VIEW api.oidc_providers WITH (security_invoker='true') AS
+ SELECT oidc_providers.tenant_id,
+    oidc_providers.id,
+    oidc_providers.name,
+    oidc_providers.issuer,
+    oidc_providers.audience,
+    oidc_providers.jwks_url,
+    oidc_providers.created_at
+   FROM kassa.oidc_providers;
+
+ALTER TABLE api.oidc_providers OWNER TO kassa_owner;
 
 CREATE VIEW api.payment_links WITH (security_invoker='true') AS
  SELECT l.id,
@@ -6214,6 +6409,9 @@ ALTER TABLE kassa.webhook_secrets ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTI
 ALTER TABLE ONLY audit.log
     ADD CONSTRAINT log_pkey PRIMARY KEY (tenant_id, id);
 
+ALTER TABLE ONLY kassa.api_keys
+    ADD CONSTRAINT api_keys_pkey PRIMARY KEY (tenant_id, id);
+
 ALTER TABLE ONLY kassa.auto_topups
     ADD CONSTRAINT auto_topups_pkey PRIMARY KEY (tenant_id, customer_id);
 
@@ -6382,6 +6580,18 @@ ALTER TABLE ONLY kassa.notifications
 ALTER TABLE ONLY kassa.notifications
     ADD CONSTRAINT notifications_public_id_unique UNIQUE (tenant_id, public_id);
 
+ALTER TABLE ONLY kassa.oidc_links
+    ADD CONSTRAINT oidc_links_one_per_identity UNIQUE (tenant_id, provider_id, identity_id);
+
+ALTER TABLE ONLY kassa.oidc_links
+    ADD CONSTRAINT oidc_links_pkey PRIMARY KEY (tenant_id, provider_id, subject);
+
+ALTER TABLE ONLY kassa.oidc_providers
+    ADD CONSTRAINT oidc_providers_one_per_issuer UNIQUE (tenant_id, issuer);
+
+ALTER TABLE ONLY kassa.oidc_providers
+    ADD CONSTRAINT oidc_providers_pkey PRIMARY KEY (tenant_id, id);
+
 ALTER TABLE ONLY kassa.payment_links
     ADD CONSTRAINT payment_links_pkey PRIMARY KEY (tenant_id, id);
 
@@ -6526,6 +6736,8 @@ ALTER TABLE ONLY kassa.webhook_secrets
 CREATE INDEX log_row ON audit.log USING btree (tenant_id, table_name, row_key);
 
 CREATE INDEX log_transaction ON audit.log USING btree (tenant_id, transaction_id);
+
+CREATE UNIQUE INDEX api_keys_id_unique ON kassa.api_keys USING btree (id);
 
 CREATE INDEX credit_notes_issued ON kassa.credit_notes USING btree (tenant_id, issued_on);
 
@@ -6761,6 +6973,8 @@ CREATE TRIGGER append_only_truncate BEFORE TRUNCATE ON kassa.ticket_messages FOR
 
 CREATE TRIGGER assign_account_number BEFORE INSERT ON kassa.customers FOR EACH ROW EXECUTE FUNCTION internal.assign_account_number();
 
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.api_keys REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id', '!secret_hash', '-last_used_at');
+
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.auto_topups REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'customer_id');
 
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.balance_adjustments REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
@@ -6809,6 +7023,10 @@ CREATE TRIGGER audit_delete AFTER DELETE ON kassa.low_balance_thresholds REFEREN
 
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.message_preferences REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'customer_id', 'kind', 'channel');
 
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.oidc_links REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'provider_id', 'subject');
+
+CREATE TRIGGER audit_delete AFTER DELETE ON kassa.oidc_providers REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.payment_links REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id', '!token_hash');
 
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.payment_methods REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
@@ -6842,6 +7060,8 @@ CREATE TRIGGER audit_delete AFTER DELETE ON kassa.tickets REFERENCING OLD TABLE 
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.vat_rates REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'category');
 
 CREATE TRIGGER audit_delete AFTER DELETE ON kassa.webhook_endpoints REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'public_id', '!id');
+
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.api_keys REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id', '!secret_hash', '-last_used_at');
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.auto_topups REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'customer_id');
 
@@ -6891,6 +7111,10 @@ CREATE TRIGGER audit_insert AFTER INSERT ON kassa.low_balance_thresholds REFEREN
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.message_preferences REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'customer_id', 'kind', 'channel');
 
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.oidc_links REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'provider_id', 'subject');
+
+CREATE TRIGGER audit_insert AFTER INSERT ON kassa.oidc_providers REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
+
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.payment_links REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id', '!token_hash');
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.payment_methods REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'id');
@@ -6924,6 +7148,8 @@ CREATE TRIGGER audit_insert AFTER INSERT ON kassa.tickets REFERENCING NEW TABLE 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.vat_rates REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'category');
 
 CREATE TRIGGER audit_insert AFTER INSERT ON kassa.webhook_endpoints REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_inserted_or_deleted('tenant_id', 'public_id', '!id');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.api_keys REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id', '!secret_hash', '-last_used_at');
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.auto_topups REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'customer_id');
 
@@ -6972,6 +7198,10 @@ CREATE TRIGGER audit_update AFTER UPDATE ON kassa.legacy_ids REFERENCING OLD TAB
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.low_balance_thresholds REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'amount');
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.message_preferences REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'customer_id', 'kind', 'channel');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.oidc_links REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'provider_id', 'subject');
+
+CREATE TRIGGER audit_update AFTER UPDATE ON kassa.oidc_providers REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id');
 
 CREATE TRIGGER audit_update AFTER UPDATE ON kassa.payment_links REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION internal.audit_updated('tenant_id', 'id', '!token_hash');
 
@@ -7076,6 +7306,12 @@ CREATE TRIGGER refuse_customer_delete BEFORE DELETE ON kassa.customers FOR EACH 
 CREATE TRIGGER request_auto_topup AFTER UPDATE OF balance ON kassa.billing_accounts FOR EACH ROW WHEN ((new.balance < old.balance)) EXECUTE FUNCTION internal.request_auto_topup();
 
 CREATE TRIGGER wake_event_consumers AFTER INSERT ON kassa.notifications FOR EACH STATEMENT EXECUTE FUNCTION internal.wake_event_consumers();
+
+ALTER TABLE ONLY kassa.api_keys
+    ADD CONSTRAINT api_keys_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
+
+ALTER TABLE ONLY kassa.api_keys
+    ADD CONSTRAINT api_keys_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
 
 ALTER TABLE ONLY kassa.auto_topups
     ADD CONSTRAINT auto_topups_tenant_id_customer_id_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES kassa.customers(tenant_id, id);
@@ -7263,6 +7499,15 @@ ALTER TABLE ONLY kassa.notifications
 ALTER TABLE ONLY kassa.notifications
     ADD CONSTRAINT notifications_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
 
+ALTER TABLE ONLY kassa.oidc_links
+    ADD CONSTRAINT oidc_links_tenant_id_identity_id_fkey FOREIGN KEY (tenant_id, identity_id) REFERENCES kassa.identities(tenant_id, id);
+
+ALTER TABLE ONLY kassa.oidc_links
+    ADD CONSTRAINT oidc_links_tenant_id_provider_id_fkey FOREIGN KEY (tenant_id, provider_id) REFERENCES kassa.oidc_providers(tenant_id, id);
+
+ALTER TABLE ONLY kassa.oidc_providers
+    ADD CONSTRAINT oidc_providers_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
+
 ALTER TABLE ONLY kassa.payment_links
     ADD CONSTRAINT payment_links_currency_fkey FOREIGN KEY (currency) REFERENCES kassa.currencies(code);
 
@@ -7447,6 +7692,8 @@ ALTER TABLE audit.log ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY staff_select ON audit.log FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
+ALTER TABLE kassa.api_keys ENABLE ROW LEVEL SECURITY;
+
 ALTER TABLE kassa.auto_topups ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.balance_adjustments ENABLE ROW LEVEL SECURITY;
@@ -7468,6 +7715,8 @@ ALTER TABLE kassa.credit_note_vat_totals ENABLE ROW LEVEL SECURITY;
 ALTER TABLE kassa.credit_notes ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.currencies ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY customer_select ON kassa.api_keys FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
 
 CREATE POLICY customer_select ON kassa.auto_topups FOR SELECT TO customer USING (((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)) AND (customer_id = ( SELECT internal.jwt_customer_id() AS jwt_customer_id))));
 
@@ -7625,6 +7874,10 @@ ALTER TABLE kassa.messages ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.notifications ENABLE ROW LEVEL SECURITY;
 
+ALTER TABLE kassa.oidc_links ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.oidc_providers ENABLE ROW LEVEL SECURITY;
+
 ALTER TABLE kassa.payment_links ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.payment_method_secrets ENABLE ROW LEVEL SECURITY;
@@ -7682,6 +7935,8 @@ CREATE POLICY staff_insert ON kassa.products FOR INSERT TO staff WITH CHECK ((te
 CREATE POLICY staff_insert ON kassa.services FOR INSERT TO staff WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 CREATE POLICY staff_insert ON kassa.staff_users FOR INSERT TO staff WITH CHECK ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.api_keys FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 CREATE POLICY staff_select ON kassa.auto_topups FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
@@ -7744,6 +7999,10 @@ CREATE POLICY staff_select ON kassa.message_suppressions FOR SELECT TO staff USI
 CREATE POLICY staff_select ON kassa.messages FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 CREATE POLICY staff_select ON kassa.notifications FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.oidc_links FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
+
+CREATE POLICY staff_select ON kassa.oidc_providers FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 CREATE POLICY staff_select ON kassa.payment_links FOR SELECT TO staff USING ((tenant_id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
@@ -7954,6 +8213,9 @@ GRANT ALL ON FUNCTION api.configure_auto_topup(enabled boolean, threshold bigint
 REVOKE ALL ON FUNCTION api.create_amount_link(customer_id uuid, amount bigint, currency text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.create_amount_link(customer_id uuid, amount bigint, currency text) TO staff;
 
+REVOKE ALL ON FUNCTION api.create_api_key(name text, expires_at timestamp with time zone, role text, customer_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.create_api_key(name text, expires_at timestamp with time zone, role text, customer_id uuid) TO staff;
+
 GRANT SELECT ON TABLE kassa.credit_notes TO customer;
 GRANT SELECT ON TABLE kassa.credit_notes TO staff;
 
@@ -7992,6 +8254,9 @@ GRANT UPDATE(buyer_reference) ON TABLE api.invoices TO staff;
 REVOKE ALL ON FUNCTION api.create_invoice(customer_id uuid, notes text, period_start date, period_end date, supplied_on date) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.create_invoice(customer_id uuid, notes text, period_start date, period_end date, supplied_on date) TO staff;
 
+REVOKE ALL ON FUNCTION api.create_oidc_provider(name text, issuer text, audience text, jwks_url text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.create_oidc_provider(name text, issuer text, audience text, jwks_url text) TO staff;
+
 REVOKE ALL ON FUNCTION api.create_payment_link(invoice_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.create_payment_link(invoice_id uuid) TO staff;
 
@@ -8029,6 +8294,9 @@ GRANT ALL ON FUNCTION api.finalise_invoice(invoice_id uuid, issued_on date, requ
 
 REVOKE ALL ON FUNCTION api.invalidate_payment_link(link_id uuid, reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.invalidate_payment_link(link_id uuid, reason text) TO staff;
+
+REVOKE ALL ON FUNCTION api.link_oidc_subject(provider_id uuid, subject text, identity_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.link_oidc_subject(provider_id uuid, subject text, identity_id uuid) TO staff;
 
 REVOKE ALL ON FUNCTION api.open_ticket(subject text, body text, category text, invoice_id uuid, service_id uuid, attachments jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.open_ticket(subject text, body text, category text, invoice_id uuid, service_id uuid, attachments jsonb) TO customer;
@@ -8077,6 +8345,9 @@ GRANT ALL ON FUNCTION api.resume_dunning(pause_id uuid) TO staff;
 
 REVOKE ALL ON FUNCTION api.resume_service(service_id uuid, reason text, resumed_on date, request_id text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.resume_service(service_id uuid, reason text, resumed_on date, request_id text) TO staff;
+
+REVOKE ALL ON FUNCTION api.revoke_api_key(id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.revoke_api_key(id uuid) TO staff;
 
 REVOKE ALL ON FUNCTION api.rotate_webhook_secret(endpoint_id uuid, overlap_hours integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.rotate_webhook_secret(endpoint_id uuid, overlap_hours integer) TO staff;
@@ -8201,6 +8472,9 @@ REVOKE ALL ON FUNCTION api.ticket_attachment(attachment_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.ticket_attachment(attachment_id uuid) TO customer;
 GRANT ALL ON FUNCTION api.ticket_attachment(attachment_id uuid) TO staff;
 
+REVOKE ALL ON FUNCTION api.unlink_oidc_subject(provider_id uuid, subject text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.unlink_oidc_subject(provider_id uuid, subject text) TO staff;
+
 REVOKE ALL ON FUNCTION api.unsubscribe_push(subscription_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.unsubscribe_push(subscription_id uuid) TO customer;
 GRANT ALL ON FUNCTION api.unsubscribe_push(subscription_id uuid) TO staff;
@@ -8267,6 +8541,10 @@ REVOKE ALL ON FUNCTION internal.allow(p_roles text, p_commands text, p_rows text
 
 REVOKE ALL ON FUNCTION internal.anonymise_customers(p_tenant_id uuid, p_now timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.anonymise_customers(p_tenant_id uuid, p_now timestamp with time zone) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.api_key_status(p_revoked_at timestamp with time zone, p_expires_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.api_key_status(p_revoked_at timestamp with time zone, p_expires_at timestamp with time zone) TO customer;
+GRANT ALL ON FUNCTION internal.api_key_status(p_revoked_at timestamp with time zone, p_expires_at timestamp with time zone) TO staff;
 
 REVOKE ALL ON FUNCTION internal.apply_debit_order_result(p_tenant uuid, p_kind text, p_account_ref text, p_amount bigint, p_day date, p_transaction text, p_code integer, p_reason text, p_raw jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.apply_debit_order_result(p_tenant uuid, p_kind text, p_account_ref text, p_amount bigint, p_day date, p_transaction text, p_code integer, p_reason text, p_raw jsonb) TO kassa_worker;
@@ -8502,9 +8780,13 @@ GRANT ALL ON FUNCTION internal.count_request(p_bucket text, p_limit integer, p_w
 
 REVOKE ALL ON FUNCTION internal.create_amount_link(p_tenant_id uuid, p_customer_id uuid, p_amount bigint, p_currency text, p_actor text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.create_api_key(p_tenant uuid, p_name text, p_role text, p_customer uuid, p_expires_at timestamp with time zone, p_created_by text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.create_credit_note(p_tenant_id uuid, p_invoice_id uuid, p_reason text, p_settlement text, p_lines jsonb, p_issued_on date) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.create_invoice(p_tenant_id uuid, p_customer_id uuid, p_notes text, p_period_start date, p_period_end date, p_supplied_on date) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.create_oidc_provider(p_tenant uuid, p_name text, p_issuer text, p_audience text, p_jwks_url text, p_actor text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.create_payment_links(p_tenant_id uuid, p_invoice_ids uuid[], p_actor text) FROM PUBLIC;
 
@@ -8927,6 +9209,8 @@ GRANT ALL ON FUNCTION internal.ledger_mismatches(p_tenant uuid) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.lift_email_suppression() FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.link_oidc_subject(p_tenant uuid, p_provider uuid, p_subject text, p_identity uuid, p_actor text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.link_reason(p_reason text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.link_token_hash(p_token text) FROM PUBLIC;
@@ -9035,6 +9319,12 @@ REVOKE ALL ON FUNCTION internal.octo_payment(p_octo_payment text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.octo_payment(p_octo_payment text) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.off_session_claim(pay kassa.payments) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.oidc_provider(p_slug text, p_issuer text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.oidc_provider(p_slug text, p_issuer text) TO kassa_worker;
+
+REVOKE ALL ON FUNCTION internal.oidc_subject(p_tenant uuid, p_provider uuid, p_subject text) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.oidc_subject(p_tenant uuid, p_provider uuid, p_subject text) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.open_billing_account() FROM PUBLIC;
 
@@ -9164,6 +9454,8 @@ REVOKE ALL ON FUNCTION internal.refund_manual_payment(p_tenant uuid, p_payment u
 
 REVOKE ALL ON FUNCTION internal.refund_payment(p_tenant uuid, p_payment uuid, p_kind text, p_amount bigint, p_provider_ref text, p_reason text, p_raw jsonb) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.refuse_api_key_actor(p_actor text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.refuse_change() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.refuse_closed_customer(p_account_number text) FROM PUBLIC;
@@ -9220,6 +9512,8 @@ REVOKE ALL ON FUNCTION internal.resolve_debit_order_batch(p_tenant uuid, p_batch
 REVOKE ALL ON FUNCTION internal.resolve_payment_link(p_token text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.resume_dunning(p_tenant_id uuid, p_pause_id uuid, p_actor text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.revoke_api_key(p_tenant uuid, p_key uuid, p_actor text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.revoke_login(p_tenant uuid, p_identity uuid, p_family uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.revoke_login(p_tenant uuid, p_identity uuid, p_family uuid) TO kassa_worker;
@@ -9341,6 +9635,8 @@ REVOKE ALL ON FUNCTION internal.top_up_bonus(p_tenant uuid, p_amount bigint) FRO
 
 REVOKE ALL ON FUNCTION internal.top_up_limits(p_tenant uuid, OUT min_top_up bigint, OUT max_top_up bigint) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION internal.unlink_oidc_subject(p_tenant uuid, p_provider uuid, p_subject text, p_actor text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION internal.unsubscribe(p_tenant uuid, p_customer uuid, p_kind text, p_channel text) FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.unsubscribe(p_tenant uuid, p_customer uuid, p_kind text, p_channel text) TO kassa_worker;
 
@@ -9351,6 +9647,9 @@ REVOKE ALL ON FUNCTION internal.update_webhook_endpoint(p_tenant uuid, p_endpoin
 REVOKE ALL ON FUNCTION internal.usage_meter(p_unit text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION internal.usage_steps(p_used bigint, p_allowance bigint, p_step bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION internal.use_api_key(p_key uuid, p_hash bytea) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.use_api_key(p_key uuid, p_hash bytea) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.use_link(l kassa.login_links) FROM PUBLIC;
 
@@ -9396,6 +9695,39 @@ REVOKE ALL ON FUNCTION internal.write_one_row() FROM PUBLIC;
 REVOKE ALL ON FUNCTION internal.write_ticket_message(p_ticket kassa.tickets, p_by_customer boolean, p_actor text, p_body text, p_internal boolean, p_files jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION kassa.hand_over_objects(new_owner name) FROM PUBLIC;
+
+GRANT SELECT(tenant_id) ON TABLE kassa.api_keys TO customer;
+GRANT SELECT(tenant_id) ON TABLE kassa.api_keys TO staff;
+
+GRANT SELECT(id) ON TABLE kassa.api_keys TO customer;
+GRANT SELECT(id) ON TABLE kassa.api_keys TO staff;
+
+GRANT SELECT(name) ON TABLE kassa.api_keys TO customer;
+GRANT SELECT(name) ON TABLE kassa.api_keys TO staff;
+
+GRANT SELECT(staff_role) ON TABLE kassa.api_keys TO customer;
+GRANT SELECT(staff_role) ON TABLE kassa.api_keys TO staff;
+
+GRANT SELECT(customer_id) ON TABLE kassa.api_keys TO customer;
+GRANT SELECT(customer_id) ON TABLE kassa.api_keys TO staff;
+
+GRANT SELECT(expires_at) ON TABLE kassa.api_keys TO customer;
+GRANT SELECT(expires_at) ON TABLE kassa.api_keys TO staff;
+
+GRANT SELECT(last_used_at) ON TABLE kassa.api_keys TO customer;
+GRANT SELECT(last_used_at) ON TABLE kassa.api_keys TO staff;
+
+GRANT SELECT(created_by) ON TABLE kassa.api_keys TO customer;
+GRANT SELECT(created_by) ON TABLE kassa.api_keys TO staff;
+
+GRANT SELECT(created_at) ON TABLE kassa.api_keys TO customer;
+GRANT SELECT(created_at) ON TABLE kassa.api_keys TO staff;
+
+GRANT SELECT(revoked_at) ON TABLE kassa.api_keys TO customer;
+GRANT SELECT(revoked_at) ON TABLE kassa.api_keys TO staff;
+
+GRANT SELECT ON TABLE api.api_keys TO customer;
+GRANT SELECT ON TABLE api.api_keys TO staff;
 
 GRANT SELECT ON TABLE audit.log TO staff;
 
@@ -9635,6 +9967,14 @@ GRANT SELECT ON TABLE api.messages TO staff;
 
 GRANT SELECT ON TABLE api.notifications TO customer;
 GRANT SELECT ON TABLE api.notifications TO staff;
+
+GRANT SELECT ON TABLE kassa.oidc_links TO staff;
+
+GRANT SELECT ON TABLE api.oidc_links TO staff;
+
+GRANT SELECT ON TABLE kassa.oidc_providers TO staff;
+
+GRANT SELECT ON TABLE api.oidc_providers TO staff;
 
 GRANT SELECT ON TABLE api.payment_links TO customer;
 GRANT SELECT ON TABLE api.payment_links TO staff;

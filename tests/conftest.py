@@ -45,7 +45,9 @@ SUITE_SCHEDULER = {**{scheduler.schedule_variable(job): "off" for job in schedul
 # tests/test_pay_pages.py start bridges of their own with small limits).
 SUITE_BRIDGE = {name: "1000000" for name in (
     "KASSA_BRIDGE_RATE_LIMIT", "KASSA_PAY_PAGE_VIEWS_PER_MINUTE", "KASSA_PAY_UNKNOWN_TOKENS_PER_MINUTE",
-    "KASSA_PAY_TOKEN_VIEWS_PER_MINUTE")}
+    "KASSA_PAY_TOKEN_VIEWS_PER_MINUTE")} | {
+    # the tests' OpenID Connect provider publishes its keys on 127.0.0.1 (tests/test_oidc.py)
+    "KASSA_OIDC_ALLOW_PRIVATE": "1"}
 
 
 # The suite's mail workers poll and retry quickly: a test waits for a retry, not half a minute.

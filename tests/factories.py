@@ -26,6 +26,7 @@ import requests
 
 from jobs import runner
 from jobs.config import JobConfig
+from kassa import services
 from kassa.services import VENV_BIN
 
 
@@ -175,6 +176,19 @@ def open_stream(url: str, token: str, events: int | None = None, names=("balance
     threading.Thread(target=read, daemon=True).start()
     assert opened.wait(10), "the stream did not open"
     return lines
+
+
+@contextmanager
+def running_stand_in(settings, name: str, module: str) -> Iterator[str]:
+    """A gateway stand-in (bridge/fakes/) on a port of its own while the block runs; its base URL."""
+    port = free_port()
+    stand_in = services.stand_in(name, module, port)
+    stand_in.start(Path(settings.home), settings.environment())
+    try:
+        stand_in.wait_healthy(Path(settings.home))
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stand_in.stop(Path(settings.home))
 
 
 def wait_for(condition, timeout: float = 10) -> bool:

@@ -5,27 +5,18 @@ it, in the customer's language; a subscription the push service has forgotten (4
 and what waited for it suppressed."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import requests
 
-from factories import create_customer, create_tenant, free_port, wait_for
+from factories import create_customer, create_tenant, running_stand_in, wait_for
 from gateways import vapid
-from kassa import services
 
 
 @pytest.fixture(scope="module")
 def push_service(settings):
     """The stand-in, on a port of its own; its base URL."""
-    port = free_port()
-    stand_in = services.stand_in("push_fake", "bridge.fakes.push_server", port)
-    stand_in.start(Path(settings.home), settings.environment())
-    try:
-        stand_in.wait_healthy(Path(settings.home))
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        stand_in.stop(Path(settings.home))
+    with running_stand_in(settings, "push_fake", "bridge.fakes.push_server") as url:
+        yield url
 
 
 def subscribe(api, token, push_service, customer) -> tuple[str, str]:

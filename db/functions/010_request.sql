@@ -34,6 +34,7 @@ DECLARE
   tenant   uuid := CASE WHEN claims ->> 'tenant_id' ~* uuid_format THEN (claims ->> 'tenant_id')::uuid END;
   customer uuid := CASE WHEN claims ->> 'customer_id' ~* uuid_format THEN (claims ->> 'customer_id')::uuid END;
   staff_user uuid := CASE WHEN claims ->> 'staff_user_id' ~* uuid_format THEN (claims ->> 'staff_user_id')::uuid END;
+  api_key  uuid := CASE WHEN claims ->> 'api_key_id' ~* uuid_format THEN (claims ->> 'api_key_id')::uuid END;
 BEGIN
   IF api_role = 'anon' THEN
     RETURN;  -- anonymous requests see nothing: no grants beyond the API's public parts
@@ -75,7 +76,25 @@ BEGIN
   ELSIF claims ->> 'customer_id' IS NOT NULL THEN
     RAISE insufficient_privilege USING message = 'only customer tokens carry a customer_id claim';
   END IF;
-  IF claims ->> 'staff_user_id' IS NULL AND claims ->> 'staff_role' IS NULL THEN
+  IF claims -> 'api_key_id' IS NOT NULL THEN
+    -- The token of an API key (db/functions/720_api_keys_oidc.sql) is held to the key's row: a
+    -- revoked or expired key ends its tokens at their next request, and the token has exactly
+    -- the key's role (a staff role, or its customer).
+    IF api_key IS NULL OR claims ->> 'sub' IS DISTINCT FROM 'api-key:' || api_key
+       OR claims ->> 'staff_user_id' IS NOT NULL THEN
+      RAISE insufficient_privilege USING
+        message = 'an API key''s token has the subject api-key:<api_key_id> and names no staff user';
+    ELSIF NOT EXISTS (SELECT FROM kassa.api_keys k
+                       WHERE k.tenant_id = tenant AND k.id = api_key AND k.revoked_at IS NULL
+                         AND k.expires_at > internal.clock_now()
+                         AND CASE api_role WHEN 'staff' THEN k.staff_role = claims ->> 'staff_role'
+                                           WHEN 'customer' THEN k.customer_id = customer AND claims -> 'staff_role' IS NULL
+                             END) THEN
+      RAISE insufficient_privilege USING message = 'API key is unknown in this tenant, revoked, expired, or not of this role',
+        detail = format('api_key_id %s', api_key), hint = 'Exchange a valid key for a new token (POST /auth/api-key).';
+    END IF;
+    RETURN;
+  ELSIF claims ->> 'staff_user_id' IS NULL AND claims ->> 'staff_role' IS NULL THEN
     RETURN;  -- no staff user: a customer, or a staff token of the tenant (an admin)
   ELSIF api_role <> 'staff' THEN
     RAISE insufficient_privilege USING message = 'only staff tokens carry staff_user_id and staff_role claims';

@@ -58,7 +58,8 @@ LANGUAGE sql IMMUTABLE SET search_path = '' AS $$
     ('write/datev_revenue_accounts', '{admin}'), ('write/products', '{admin}'), ('write/price_versions', '{admin}'),
     ('rpc/create_webhook_endpoint', '{admin}'), ('rpc/update_webhook_endpoint', '{admin}'),
     ('rpc/rotate_webhook_secret', '{admin}'), ('rpc/resend_webhook', '{admin}'), ('write/staff_users', '{admin}'),
-    ('bridge/auth/invitations', '{admin}')
+    ('bridge/auth/invitations', '{admin}'), ('rpc/create_api_key', '{admin}'), ('rpc/revoke_api_key', '{admin}'),
+    ('rpc/create_oidc_provider', '{admin}'), ('rpc/link_oidc_subject', '{admin}'), ('rpc/unlink_oidc_subject', '{admin}')
   ) m (action, roles)
 $$;
 

@@ -116,6 +116,8 @@ BEGIN
    WHERE f.tenant_id = p_tenant_id AND i.tenant_id = f.tenant_id AND i.id = f.identity_id AND i.customer_id = ANY (ids);
   DELETE FROM kassa.login_links l USING kassa.identities i
    WHERE l.tenant_id = p_tenant_id AND i.tenant_id = l.tenant_id AND i.id = l.identity_id AND i.customer_id = ANY (ids);
+  DELETE FROM kassa.oidc_links l USING kassa.identities i
+   WHERE l.tenant_id = p_tenant_id AND i.tenant_id = l.tenant_id AND i.id = l.identity_id AND i.customer_id = ANY (ids);
   DELETE FROM kassa.identities i WHERE i.tenant_id = p_tenant_id AND i.customer_id = ANY (ids);
   DELETE FROM kassa.push_subscriptions s WHERE s.tenant_id = p_tenant_id AND s.customer_id = ANY (ids);
   DELETE FROM kassa.message_suppressions s WHERE s.tenant_id = p_tenant_id AND s.customer_id = ANY (ids);

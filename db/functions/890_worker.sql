@@ -135,6 +135,8 @@ GRANT EXECUTE ON FUNCTION
   internal.start_login(uuid, uuid, bytea, text, interval, bigint), internal.refresh_login(bytea, bytea, interval),
   internal.logout(bytea), internal.active_logins(uuid, uuid), internal.revoke_login(uuid, uuid, uuid),
   internal.begin_totp(uuid, uuid, text), internal.enable_totp(uuid, uuid, bigint),
+  -- API keys and single sign-on (bridge/api_keys.py, bridge/oidc.py)
+  internal.use_api_key(uuid, bytea), internal.oidc_provider(text, text), internal.oidc_subject(uuid, uuid, text),
   -- the unsubscribe links of mail (bridge/unsubscribe.py)
   internal.unsubscribe(uuid, uuid, text, text),
   -- web push (bridge/pusher.py)

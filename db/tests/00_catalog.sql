@@ -130,6 +130,7 @@ $$, ARRAY[
   'internal.start_login(uuid,uuid,bytea,text,interval,bigint)', 'internal.refresh_login(bytea,bytea,interval)',
   'internal.logout(bytea)', 'internal.active_logins(uuid,uuid)', 'internal.revoke_login(uuid,uuid,uuid)',
   'internal.begin_totp(uuid,uuid,text)', 'internal.enable_totp(uuid,uuid,bigint)',
+  'internal.use_api_key(uuid,bytea)', 'internal.oidc_provider(text,text)', 'internal.oidc_subject(uuid,uuid,text)',
   'internal.push_target(uuid,uuid)', 'internal.end_push_subscription(uuid,uuid,text)',
   'internal.document_to_serve(uuid,text,uuid,text,text)', 'internal.send_document(uuid,uuid,text,text,text,timestamp with time zone)',
   'internal.document_source(uuid,text,uuid)', 'internal.statement_source(uuid,uuid,date,date)',
