@@ -41,6 +41,7 @@ class Config:
     documents_url: str  # the document worker (bridge/document_worker.py)
     document_link_key: str  # signs document download links and render requests (bridge/document_links.py)
     login_link_key: str  # the tokens of the links login mails carry derive from it (bridge/login_links.py)
+    portal_key: str  # encrypts the portal's session cookies (bridge/portal_session.py)
 
     @classmethod
     def from_environment(cls, env: Mapping[str, str] = os.environ) -> Config:
@@ -57,7 +58,7 @@ class Config:
                    vapid_public_key=vapid.public_key(env["KASSA_VAPID_PRIVATE_KEY"]),
                    unsubscribe_key=env["KASSA_UNSUBSCRIBE_KEY"], postgrest_url=env.get("KASSA_POSTGREST_URL", ""),
                    documents_url=env.get("KASSA_DOCUMENTS_URL", ""), document_link_key=env["KASSA_DOCUMENT_LINK_KEY"],
-                   login_link_key=env["KASSA_LOGIN_LINK_KEY"])
+                   login_link_key=env["KASSA_LOGIN_LINK_KEY"], portal_key=env["KASSA_PORTAL_KEY"])
 
 
 def current() -> Config:
