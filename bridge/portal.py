@@ -255,7 +255,7 @@ def auto_top_up():
                 threshold=round(float(request.form.get("threshold", "0").replace(",", ".")) * unit),
                 amount=round(float(request.form.get("amount", "0").replace(",", ".")) * unit),
                 payment_method_id=request.form.get("payment_method_id") or None)
-        except ValueError:
+        except (ValueError, OverflowError):
             return render("notice.html", 400, title=g.say("refused"), message=g.say("amount_invalid"))
         return redirect(url_for("portal.auto_top_up", saved=1), 303)
     setting = (rows("auto_topups", select="enabled,threshold,amount,payment_method_id,disabled_reason") or [None])[0]
@@ -339,7 +339,10 @@ def profile():
         return redirect(url_for("portal.profile", saved=1), 303)
     preferences = rows("message_preferences", select="kind,channel,enabled,mandatory",
                        kind=f"in.({','.join(MESSAGE_KINDS)})", order="kind,channel")
-    return render("profile.html", fields=PROFILE_FIELDS, preferences=preferences, saved="saved" in request.args)
+    # A language keeps the customer's country for the formats (en_ZA, de_DE): internal.check_locale's forms.
+    region = f"_{g.customer['country']}" if g.customer["country"] else ""
+    return render("profile.html", fields=PROFILE_FIELDS, preferences=preferences, saved="saved" in request.args,
+                  languages=[(f"en{region}", "en", "English"), (f"de{region}", "de", "Deutsch")])
 
 
 @blueprint.post("/preferences")

@@ -8,6 +8,7 @@ width (test-results/portal/) and checked with axe-core (.tools/axe.min.js, scrip
 no violation of impact serious or critical."""
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 import time
@@ -68,6 +69,21 @@ def test_the_session_cookie_is_httponly_samesite_and_scoped_to_the_portal(settin
     overview = browser.get(settings.portal_url, timeout=30)
     assert overview.status_code == 200 and customer["name"] in overview.text
     assert '<html lang="en">' in overview.text
+
+
+def test_over_https_the_cookie_is_secure(bridge_config):
+    from bridge.web import create_app
+    app = create_app(dataclasses.replace(bridge_config, public_url="https://billing.example"))
+    cookie = app.test_client().get("/portal/login").headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie, cookie
+
+
+def test_a_german_customer_reads_german(settings, db, shop):
+    customer = with_login(db, shop)
+    db.execute("UPDATE kassa.customers SET locale = 'de_DE' WHERE id = %s", [customer["id"]])
+    overview = logged_in(settings, shop, customer).get(settings.portal_url, timeout=30).text
+    assert '<html lang="de">' in overview and "Guthaben" in overview and "Offener Betrag" in overview
+    assert "0,00" in overview  # German formats
 
 
 def test_every_post_needs_the_sessions_csrf_token(settings, db, shop):
