@@ -18,8 +18,9 @@ their tenant's):
 
 A client authenticates with the same JWT as PostgREST (`Authorization: Bearer` or `?token=`), or
 a browser with a stream ticket of the portal (`?ticket=`, bridge/stream_tickets.py: valid 30
-seconds, once; the stream lasts as long as the token it was made from); a ticket's answer may be
-read by the pages of the bridge's own origin (CORS), as EventSource there needs.
+seconds, once: internal.redeem_stream_ticket; the stream lasts as long as the token it was made
+from); a ticket's answer may be read by the pages of the bridge's own origin (CORS), as
+EventSource there needs.
 A stream ends when its token expires, when its tenant is suspended or its customer closed
 (NOTIFY on kassa_access), and when the gateway stops. When the LISTEN connection is lost (a
 PostgreSQL restart), the gateway connects again, retrying every second, and listens anew; the
@@ -108,7 +109,6 @@ class Gateway:
         self.moved: dict[str, datetime] = {}  # tenants whose balances moved, since when, not read yet
         self.balances_moved = asyncio.Event()
         self.balance_reader: asyncio.Task | None = None
-        self.tickets = stream_tickets.Redeemed()
 
     async def start(self, app: web.Application) -> None:
         self.pool = await asyncpg.create_pool(self.config.worker_database_url, min_size=1, max_size=4)
@@ -278,7 +278,11 @@ async def read_claims(request: web.Request) -> dict:
     """The token's claims, through the bridge's one door (bridge/claims.py); raises Refused."""
     gateway = request.app[GATEWAY]
     if "ticket" in request.query:
-        claims = gateway.tickets.redeem(request.query["ticket"], gateway.config.jwt_keys)
+        ticket = stream_tickets.verified(request.query["ticket"], gateway.config.jwt_keys)
+        if not await gateway.pool.fetchval("SELECT internal.redeem_stream_ticket($1::uuid, $2::uuid, to_timestamp($3))",
+                                           ticket["tenant_id"], ticket["jti"], float(ticket["exp"])):
+            raise stream_tickets.used_already()
+        claims = stream_tickets.stream_claims(ticket)
     else:
         token = api_tokens.bearer_token(request.headers.get("Authorization", "")) or request.query.get("token", "")
         claims = api_tokens.verified(token, gateway.config.jwt_keys, ("staff", "customer"))
