@@ -22,6 +22,7 @@ from playwright.sync_api import expect, sync_playwright
 from bridge.logins import HASHER
 from bridge.stream_tickets import TICKET_AUDIENCE
 from factories import create_customer, fresh_rate_counts, issue_invoice, link_of_next_mail, sse_events
+from kassa import cli
 from kassa.config import ROOT, TOOLS
 
 PASSWORD = "portal password 1"
@@ -55,6 +56,13 @@ def logged_in(settings, tenant, customer) -> requests.Session:
         "csrf": csrf_of(form.text), "tenant": tenant["slug"], "email": customer["email"], "password": PASSWORD})
     assert (answer.status_code, answer.headers["Location"]) == (303, "/portal/"), answer.text
     return browser
+
+
+def test_make_up_prints_the_portal_and_its_demo_login(settings, capsys):
+    cli.print_summary(settings)
+    printed = capsys.readouterr().out
+    assert f"portal      {settings.portal_url}  (demo login: lekker-fibre / thandi@example.co.za / kassa-demo-portal)" \
+        in printed
 
 
 def test_the_session_cookie_is_httponly_samesite_and_scoped_to_the_portal(settings, db, shop):
