@@ -268,24 +268,35 @@ def auto_top_up():
 def usage():
     board = dashboard()
     since = date.fromisoformat(board["as_of"]) - timedelta(days=USAGE_DAYS - 1)
-    daily = rows("usage_daily", select="usage_on,unit,quantity", usage_on=f"gte.{since}", order="usage_on")
-    return render("usage.html", chart=usage_chart(daily, since, board["usage_this_period"]),
+    daily = rows("usage_daily", select="service_id,usage_on,unit,quantity", usage_on=f"gte.{since}", order="usage_on")
+    return render("usage.html", chart=usage_chart(daily, since, board["usage_this_period"]), amount_of=amount_of,
                   periods=board["usage_this_period"], products={s["id"]: s["product"] for s in board["active_services"]})
 
 
+def amount_of(quantity: float, meter: str) -> str:
+    """A metered quantity as people read it: bytes in GB, seconds in minutes."""
+    if meter.startswith("bytes"):
+        return f"{quantity / 1e9:,.2f} GB"
+    if meter == "seconds":
+        return f"{quantity / 60:,.0f} min"
+    return f"{quantity:,.0f}"
+
+
 def usage_chart(daily: list[dict], since: date, periods: list[dict]) -> Markup:
-    """Daily use of the last USAGE_DAYS days as an SVG bar chart, with the plan's cap spread over
-    the period as a daily line (bytes up and down count together, as the meter does)."""
+    """Daily use of the last USAGE_DAYS days as an SVG bar chart, of one service and meter (the
+    first with a cap, else the first metered), with the plan's cap spread over its period as a
+    daily line (bytes up and down count together, as the meter does)."""
+    shown = next((p for p in periods if p.get("cap")), periods[0] if periods else None)
+    meter = shown["meter"] if shown else "units"
     per_day: dict[str, int] = {}
     for row in daily:
-        per_day[row["usage_on"]] = per_day.get(row["usage_on"], 0) + row["quantity"]
+        if shown and row["service_id"] == shown["service_id"] and row["unit"].startswith(meter):
+            per_day[row["usage_on"]] = per_day.get(row["usage_on"], 0) + row["quantity"]
     days = [since + timedelta(days=n) for n in range(USAGE_DAYS)]
-    capped = [p for p in periods if p.get("cap")]
     daily_cap = None
-    if capped:
-        period = capped[0]
-        length = (date.fromisoformat(period["period_end"]) - date.fromisoformat(period["period_start"])).days or 1
-        daily_cap = period["cap"] / length
+    if shown and shown.get("cap"):
+        length = (date.fromisoformat(shown["period_end"]) - date.fromisoformat(shown["period_start"])).days or 1
+        daily_cap = shown["cap"] / length
     top = max([*per_day.values(), daily_cap or 0, 1])
     width, height, bar = 600, 200, 600 / USAGE_DAYS
     parts = [f'<svg viewBox="0 0 {width} {height + 20}" role="img" aria-labelledby="usage-title usage-desc" '
@@ -295,7 +306,7 @@ def usage_chart(daily: list[dict], since: date, periods: list[dict]) -> Markup:
         used = per_day.get(day.isoformat(), 0)
         tall = height * used / top
         parts.append(f'<rect x="{n * bar + 1:.1f}" y="{height - tall:.1f}" width="{bar - 2:.1f}" height="{tall:.1f}" '
-                     f'fill="#1f5fd1"><title>{day.isoformat()}: {used}</title></rect>')
+                     f'fill="#1f5fd1"><title>{g.say.day(day)}: {amount_of(used, meter)}</title></rect>')
     if daily_cap:
         y = height - height * daily_cap / top
         parts.append(f'<line x1="0" x2="{width}" y1="{y:.1f}" y2="{y:.1f}" stroke="#b3261e" stroke-width="2" '

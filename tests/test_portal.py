@@ -21,7 +21,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from bridge.logins import HASHER
 from bridge.stream_tickets import TICKET_AUDIENCE
-from factories import create_customer, fresh_rate_counts, issue_invoice, link_of_next_mail, sse_events
+from factories import create_customer, create_service, fresh_rate_counts, issue_invoice, link_of_next_mail, sse_events
 from kassa import cli
 from kassa.config import ROOT, TOOLS
 
@@ -161,6 +161,61 @@ def test_a_stream_ticket_opens_one_stream_once_and_expires(settings, db, shop):
     assert (late.status_code, late.json()["code"]) == (401, "P0B61")
 
 
+def test_the_pages_act_through_the_api_as_the_customer(settings, db, api, token, shop):
+    customer = with_login(db, shop)
+    as_customer = api(token("customer", shop["id"], customer["id"]))
+    first, second = (as_customer.rpc("add_payment_method", kind="debit_order", bank="FNB", account_type="cheque",
+                                      account_number=number, mandate_reference=f"MD-{number}").json()
+                     for number in ("62001234567", "62007654321"))
+    browser = logged_in(settings, shop, customer)
+    csrf = csrf_of(browser.get(f"{settings.portal_url}payment-methods", timeout=30).text)
+
+    def post(path: str, **data) -> requests.Response:
+        answer = browser.post(f"{settings.portal_url}{path}", data={"csrf": csrf, **data}, timeout=30,
+                              allow_redirects=False)
+        assert answer.status_code == 303, answer.text
+        return answer
+
+    post(f"payment-methods/{second}/primary")
+    post(f"payment-methods/{first}/remove")
+    assert [(m["id"], m["is_primary"]) for m in as_customer.get("/payment_methods?select=id,is_primary").json()] == \
+        [(second, True)]
+    post("profile", name="Nomsa Dube", email=customer["email"], phone="+27 82 555 0123", street="5 Long Street",
+         postcode="8001", city="Cape Town", locale="de_ZA")
+    row = db.execute("SELECT name, phone, street, locale FROM kassa.customers WHERE id = %s", [customer["id"]]).fetchone()
+    assert row == {"name": "Nomsa Dube", "phone": "+27 82 555 0123", "street": "5 Long Street", "locale": "de_ZA"}
+    post("preferences", on=["low_balance:sms", "invoice_issued:email"])
+    chosen = {(p["kind"], p["channel"]): p["enabled"] for p in as_customer.get(
+        "/message_preferences?kind=in.(low_balance,invoice_issued)&channel=in.(email,sms)").json()}
+    assert chosen == {("low_balance", "sms"): True, ("low_balance", "email"): False,
+                      ("invoice_issued", "sms"): False, ("invoice_issued", "email"): True}
+    opened = post("tickets", subject="No signal", body="Since this morning.", category="technical")
+    post(opened.headers["Location"].removeprefix("/portal/"), body="Still down.")
+    ticket = opened.headers["Location"].rsplit("/", 1)[1]
+    assert [m["body"] for m in as_customer.get(f"/ticket_messages?ticket_id=eq.{ticket}&order=created_at").json()] == \
+        ["Since this morning.", "Still down."]
+    export = browser.get(f"{settings.portal_url}export", timeout=30)
+    assert export.headers["Content-Disposition"].startswith("attachment")
+    assert export.json()["customer"]["name"] == "Nomsa Dube"
+    assert "Telefon" in browser.get(f"{settings.portal_url}profile", timeout=30).text, "German now"
+
+
+def test_usage_is_drawn_against_the_plans_cap(settings, db, api, token, shop):
+    customer = with_login(db, shop)
+    service = create_service(db, shop["id"], customer["id"], 2000, usage_unit="bytes", usage_cap=30_000_000_000)
+    db.execute("SELECT internal.service_transition(%s, %s, 'activate', 'installed', internal.tenant_today(%s) - 5)",
+               [shop["id"], service["id"], shop["id"]])
+    at = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=1)).isoformat(timespec="seconds")
+    assert api(token("staff", shop["id"])).rpc("record_usage", records=[
+        {"source": "radius", "key": f"u-{service['id']}", "service_id": str(service["id"]), "unit": "bytes_down",
+         "quantity": 2_500_000_000, "usage_at": at}]).status_code == 200
+    page = logged_in(settings, shop, customer).get(f"{settings.portal_url}usage", timeout=30).text
+    chart = page[page.index("<svg"):page.index("</svg>")]
+    assert chart.count("<rect") == 30 and "2.50 GB</title>" in chart
+    assert "<line" in chart and "cap per day" in chart  # 30 GB a month, about 1 GB a day
+    assert "2.50 GB used" in page and "cap 30.00 GB" in page
+
+
 AXE = TOOLS / "axe.min.js"
 
 
@@ -233,6 +288,9 @@ def test_a_customer_signs_up_logs_in_sees_the_balance_live_downloads_an_invoice_
             page.get_by_label("Message").fill("Why is it R 10.00?")
             page.get_by_role("button", name="Open a ticket").click()
             expect(page.get_by_role("heading", name="Question about my invoice")).to_be_visible()
+            page.get_by_label("Reply").fill("It is the router rental.")
+            page.get_by_role("button", name="Send").click()
+            expect(page.get_by_text("It is the router rental.")).to_be_visible()
             accessible(page, "ticket")
             assert db.execute("SELECT subject FROM kassa.tickets WHERE customer_id = %s",
                               [customer_id]).fetchone()["subject"] == "Question about my invoice"
