@@ -29,8 +29,10 @@ PATH = "/portal/"
 REFRESH_BEFORE_S = 60
 
 
-def fernet() -> Fernet:
-    return Fernet(base64.urlsafe_b64encode(hashlib.sha256(config.current().portal_key.encode()).digest()))
+def fernet(portal_key: str | None = None) -> Fernet:
+    """The cookie's cipher under KASSA_PORTAL_KEY (the app's, or the one given)."""
+    key = portal_key or config.current().portal_key
+    return Fernet(base64.urlsafe_b64encode(hashlib.sha256(key.encode()).digest()))
 
 
 def load() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import json
 import re
 import time
 import uuid
@@ -19,6 +20,7 @@ import pytest
 import requests
 from playwright.sync_api import expect, sync_playwright
 
+from bridge import portal_session
 from bridge.logins import HASHER
 from bridge.stream_tickets import TICKET_AUDIENCE
 from factories import create_customer, create_service, fresh_rate_counts, issue_invoice, link_of_next_mail, sse_events
@@ -92,6 +94,43 @@ def test_a_german_customer_reads_german(settings, db, shop):
     overview = logged_in(settings, shop, customer).get(settings.portal_url, timeout=30).text
     assert '<html lang="de">' in overview and "Guthaben" in overview and "Offener Betrag" in overview
     assert "0,00" in overview  # German formats
+
+
+def test_the_access_token_is_refreshed_on_the_server(settings, db, shop):
+    customer = with_login(db, shop)
+    browser = logged_in(settings, shop, customer)
+    cipher = portal_session.fernet(settings.portal_key)
+    session = json.loads(cipher.decrypt(browser.cookies["kassa_portal"].encode()))
+    session["exp"] = int(time.time())  # the access token is about to expire
+
+    def send_back(values: dict) -> None:
+        """The cookie with these values, in the place of the one the bridge set."""
+        cookie = next(c for c in browser.cookies if c.name == "kassa_portal")
+        browser.cookies.set("kassa_portal", cipher.encrypt(json.dumps(values).encode()).decode(),
+                            domain=cookie.domain, path=cookie.path)
+
+    send_back(session)
+    assert browser.get(settings.portal_url, timeout=30).status_code == 200
+    refreshed = json.loads(cipher.decrypt(browser.cookies["kassa_portal"].encode()))
+    assert refreshed["refresh"] != session["refresh"], "the refresh token rotated"
+    assert refreshed["exp"] > time.time() + 800 and refreshed["csrf"] == session["csrf"]
+    # The old refresh token is used up: a stolen copy of the old cookie ends the login.
+    send_back(session)
+    assert browser.get(settings.portal_url, timeout=30, allow_redirects=False).headers["Location"] == "/portal/login"
+
+
+def test_staff_cannot_log_in_to_the_portal(settings, db, shop):
+    staff = db.execute("INSERT INTO kassa.staff_users (tenant_id, email, name, role) VALUES (%s, %s, 'Sam Staff', 'admin')"
+                       " RETURNING id, email", [shop["id"], f"{uuid.uuid4().hex[:10]}@staff.example"]).fetchone()
+    db.execute("INSERT INTO kassa.identities (tenant_id, email, password_hash, email_verified_at, staff_user_id)"
+               " VALUES (%s, %s, %s, now(), %s)", [shop["id"], staff["email"], HASHER.hash(PASSWORD), staff["id"]])
+    browser = requests.Session()
+    form = browser.get(f"{settings.portal_url}login", timeout=30)
+    refused = browser.post(f"{settings.portal_url}login", timeout=30, allow_redirects=False, data={
+        "csrf": csrf_of(form.text), "tenant": shop["slug"], "email": staff["email"], "password": PASSWORD})
+    assert refused.status_code == 403 and "This portal is for customers." in refused.text
+    assert db.execute("SELECT count(*) FROM kassa.login_families f JOIN kassa.identities i ON i.id = f.identity_id"
+                      " WHERE i.staff_user_id = %s AND f.revoked_at IS NULL", [staff["id"]]).fetchone()["count"] == 0
 
 
 def test_every_post_needs_the_sessions_csrf_token(settings, db, shop):
