@@ -106,7 +106,6 @@ def session_of_request():
     except (Refused, IndexError):  # the customer was closed, or the tenant suspended, meanwhile
         portal_session.end()
         return redirect(url_for("portal.login"), 303)
-    g.tenant = tenant
     g.say = Speaker(g.customer["locale"] or tenant["locale"], PORTAL_TEXTS)
     return None
 
@@ -132,7 +131,7 @@ def refused_by_api(error: Refused):
 
 @blueprint.get("/portal.js")
 def script():
-    return Response(SCRIPT, mimetype="text/javascript", headers={"Cache-Control": "no-cache"})
+    return Response(SCRIPT, mimetype="text/javascript")
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
