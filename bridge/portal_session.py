@@ -6,7 +6,7 @@ not carry it (SameSite=Lax), and over https it travels only encrypted (Secure).
 The access token is refreshed here, on the server, when it has less than REFRESH_BEFORE_S to
 live; the refresh token rotates (bridge/logins.py), so the cookie is written again. Every POST
 needs the session's CSRF token (a form's `csrf` field or the X-CSRF-Token header), visitors
-without a login included (the login form): 403 P0B60 otherwise.
+without a login included (the login form): 403 P0B62 otherwise.
 """
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ def save(response):
 def check_csrf() -> None:
     sent = request.form.get("csrf") or request.headers.get("X-CSRF-Token") or ""
     if not hmac.compare_digest(sent.encode(), g.session["csrf"].encode()):
-        refuse(403, "P0B60", "the form's CSRF token is missing or wrong", hint="Reload the page and send it again.")
+        refuse(403, "P0B62", "the form's CSRF token is missing or wrong", hint="Reload the page and send it again.")
 
 
 def start(tokens: dict) -> None:

@@ -33,19 +33,19 @@ def issue(claims: dict, key_set_json: str) -> str:
 
 
 def verified(ticket: str, key_set_json: str) -> dict:
-    """The ticket's claims; raises Refused (401 P0B61) for one that is not ours, or has expired."""
+    """The ticket's claims; raises Refused (401 P0B63) for one that is not ours, or has expired."""
     try:
         claims = decode(ticket, key_set_json, TICKET_AUDIENCE)
         uuid.UUID(str(claims.get("jti"))), uuid.UUID(str(claims.get("tenant_id")))
         if not isinstance(claims.get("stream_exp"), int):
             raise jwt.InvalidTokenError("a stream ticket has a stream_exp")
     except (jwt.PyJWTError, ValueError) as error:
-        raise Refused(401, "P0B61", "not a valid stream ticket (or it has expired)", str(error), NEW_TICKET)
+        raise Refused(401, "P0B63", "not a valid stream ticket (or it has expired)", str(error), NEW_TICKET)
     return claims
 
 
 def used_already() -> Refused:
-    return Refused(401, "P0B61", "this stream ticket was used already", None, NEW_TICKET)
+    return Refused(401, "P0B63", "this stream ticket was used already", None, NEW_TICKET)
 
 
 def stream_claims(ticket: dict) -> dict:

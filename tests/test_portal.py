@@ -137,14 +137,14 @@ def test_every_post_needs_the_sessions_csrf_token(settings, db, shop):
     customer = with_login(db, shop)
     without = requests.post(f"{settings.portal_url}login", timeout=30, data={
         "tenant": shop["slug"], "email": customer["email"], "password": PASSWORD})
-    assert (without.status_code, without.json()["code"]) == (403, "P0B60")
+    assert (without.status_code, without.json()["code"]) == (403, "P0B62")
     browser = logged_in(settings, shop, customer)
     for path, data in (("logout", {}), ("tickets", {"subject": "x", "body": "y", "category": "other"}),
                        ("stream-ticket", {})):
         for token in (None, "not-the-token"):
             refused = browser.post(f"{settings.portal_url}{path}", timeout=30, allow_redirects=False,
                                    data={**data, **({"csrf": token} if token else {})})
-            assert (refused.status_code, refused.json()["code"]) == (403, "P0B60"), path
+            assert (refused.status_code, refused.json()["code"]) == (403, "P0B62"), path
     assert db.execute("SELECT count(*) FROM kassa.tickets WHERE customer_id = %s", [customer["id"]]).fetchone()["count"] == 0
     assert browser.get(settings.portal_url, timeout=30, allow_redirects=False).status_code == 200, "still logged in"
     token = csrf_of(browser.get(settings.portal_url, timeout=30).text)
@@ -191,13 +191,13 @@ def test_a_stream_ticket_opens_one_stream_once_and_expires(settings, db, shop):
         name, _, data = next(event for event in sse_events(stream) if event[0] == "balance")
         assert data["balance"] == 777 and data["customer_id"] == str(customer["id"])
     again = requests.get(url, timeout=30)
-    assert (again.status_code, again.json()["code"]) == (401, "P0B61")
+    assert (again.status_code, again.json()["code"]) == (401, "P0B63")
     claims = jwt.decode(ticket, options={"verify_signature": False})
     assert claims["aud"] == TICKET_AUDIENCE and claims["exp"] - claims["iat"] == 30
     expired = jwt.encode({**claims, "jti": str(uuid.uuid4()), "iat": int(time.time()) - 60, "exp": int(time.time()) - 30},
                          settings.jwt_secret, algorithm="HS256", headers=jwt.get_unverified_header(ticket))
     late = requests.get(f"{settings.sse_url}?ticket={expired}", timeout=30)
-    assert (late.status_code, late.json()["code"]) == (401, "P0B61")
+    assert (late.status_code, late.json()["code"]) == (401, "P0B63")
 
 
 def test_the_pages_act_through_the_api_as_the_customer(settings, db, api, token, shop):
