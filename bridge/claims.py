@@ -73,8 +73,9 @@ def signing_secret(key_set_json: str) -> bytes:
     return next(iter(_keys(key_set_json).values()))
 
 
-def decode(token: str, key_set_json: str) -> dict:
-    """The verified claims; raises jwt.PyJWTError for a bad signature, audience or expiry, or a
+def decode(token: str, key_set_json: str, audience: str = AUDIENCE) -> dict:
+    """The verified claims (of an API token, or of another `audience`: bridge/stream_tickets.py);
+    raises jwt.PyJWTError for a bad signature, audience or expiry, or a
     `kid` not in the set. A token with a `kid` is checked against that key only; one without
     (signed before tokens carried one) against each key of the set, as PostgREST does."""
     keys = _keys(key_set_json)
@@ -84,7 +85,7 @@ def decode(token: str, key_set_json: str) -> dict:
     error: jwt.PyJWTError = jwt.InvalidSignatureError("no key")
     for secret in [keys[kid]] if kid is not None else keys.values():
         try:
-            return jwt.decode(token, secret, algorithms=["HS256"], audience=AUDIENCE,
+            return jwt.decode(token, secret, algorithms=["HS256"], audience=audience,
                               options={"require": ["exp", "aud"]})
         except jwt.InvalidSignatureError as bad_signature:
             error = bad_signature

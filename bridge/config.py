@@ -42,6 +42,7 @@ class Config:
     document_link_key: str  # signs document download links and render requests (bridge/document_links.py)
     login_link_key: str  # the tokens of the links login mails carry derive from it (bridge/login_links.py)
     oidc_allow_private: bool  # a sign-on provider's keys at a private address, over http (a local one, in tests)
+    portal_key: str  # encrypts the portal's session cookies (bridge/portal_session.py)
 
     @classmethod
     def from_environment(cls, env: Mapping[str, str] = os.environ) -> Config:
@@ -59,7 +60,8 @@ class Config:
                    unsubscribe_key=env["KASSA_UNSUBSCRIBE_KEY"], postgrest_url=env.get("KASSA_POSTGREST_URL", ""),
                    documents_url=env.get("KASSA_DOCUMENTS_URL", ""), document_link_key=env["KASSA_DOCUMENT_LINK_KEY"],
                    login_link_key=env["KASSA_LOGIN_LINK_KEY"],
-                   oidc_allow_private=env.get("KASSA_OIDC_ALLOW_PRIVATE", "") == "1")
+                   oidc_allow_private=env.get("KASSA_OIDC_ALLOW_PRIVATE", "") == "1",
+                   portal_key=env["KASSA_PORTAL_KEY"])
 
 
 def current() -> Config:

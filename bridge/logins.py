@@ -203,7 +203,12 @@ def reset_password():
 def login():
     body = json_object()
     slug, email = fields(body, {"tenant": str, "email": str})
-    password, code = password_in(body), field(body, "totp", str, required=False)
+    return jsonify(log_in(slug, email, password_in(body), field(body, "totp", str, required=False)))
+
+
+def log_in(slug: str, email: str, password: str, code: str | None) -> dict:
+    """The tokens of a new login (the answer of POST /auth/login; the portal calls it too), or a
+    refusal: the request ends with its problem answer."""
     address = request.remote_addr or "unknown"
     with pool().connection() as conn:
         db = conn.cursor(row_factory=dict_row)
@@ -230,23 +235,32 @@ def login():
         if family is None:  # a wrong code, or one used before
             db.execute("SELECT internal.count_login_failure(%s, %s, %s)", [slug, email, address])
             refuse(401, "P0B47", "wrong or used TOTP code")
-    return jsonify(tokens(subject, family, refresh_token))
+    return tokens(subject, family, refresh_token)
 
 
 @blueprint.post("/refresh")
 def refresh():
-    token, new_token = field(json_object(), "refresh_token", str), secrets.token_urlsafe(32)
+    return jsonify(refreshed(field(json_object(), "refresh_token", str)))
+
+
+def refreshed(token: str) -> dict:
+    """The next tokens of the login whose refresh token this is (it is used up), or 401 P0B49."""
+    new_token = secrets.token_urlsafe(32)
     row = one("SELECT * FROM internal.refresh_login(%s, %s, %s)",
               [login_links.digest(token), login_links.digest(new_token), REFRESH_VALID])
     if row["outcome"] != "ok":
         refuse(401, "P0B49", REFRESH_REFUSED[row["outcome"]], hint="Log in with POST /auth/login.")
-    return jsonify(tokens(row, row["login_id"], new_token))
+    return tokens(row, row["login_id"], new_token)
 
 
 @blueprint.post("/logout")
 def logout():
-    one("SELECT internal.logout(%s)", [login_links.digest(field(json_object(), "refresh_token", str))])
+    log_out(field(json_object(), "refresh_token", str))
     return "", 204
+
+
+def log_out(token: str) -> None:
+    one("SELECT internal.logout(%s)", [login_links.digest(token)])
 
 
 @blueprint.get("/sessions")

@@ -16,7 +16,11 @@ their tenant's):
   gets what it missed, in order, once, then the live ones; an id it could not have seen, or
   older than RESUME_WINDOW, gets a `reload` event instead (read the state afresh).
 
-A client authenticates with the same JWT as PostgREST (`Authorization: Bearer` or `?token=`).
+A client authenticates with the same JWT as PostgREST (`Authorization: Bearer` or `?token=`), or
+a browser with a stream ticket of the portal (`?ticket=`, bridge/stream_tickets.py: valid 30
+seconds, once: internal.redeem_stream_ticket; the stream lasts as long as the token it was made
+from); a ticket's answer may be read by the pages of the bridge's own origin (CORS), as
+EventSource there needs.
 A stream ends when its token expires, when its tenant is suspended or its customer closed
 (NOTIFY on kassa_access), and when the gateway stops. When the LISTEN connection is lost (a
 PostgreSQL restart), the gateway connects again, retrying every second, and listens anew; the
@@ -38,7 +42,7 @@ from urllib.parse import urlsplit
 import asyncpg
 from aiohttp import web
 
-from bridge import claims as api_tokens
+from bridge import claims as api_tokens, stream_tickets
 from bridge.answers import HTTP_CODES
 from bridge.config import Config
 
@@ -273,8 +277,15 @@ def covers(claims: dict, ids: dict) -> bool:
 async def read_claims(request: web.Request) -> dict:
     """The token's claims, through the bridge's one door (bridge/claims.py); raises Refused."""
     gateway = request.app[GATEWAY]
-    token = api_tokens.bearer_token(request.headers.get("Authorization", "")) or request.query.get("token", "")
-    claims = api_tokens.verified(token, gateway.config.jwt_keys, ("staff", "customer"))
+    if "ticket" in request.query:
+        ticket = stream_tickets.verified(request.query["ticket"], gateway.config.jwt_keys)
+        if not await gateway.pool.fetchval("SELECT internal.redeem_stream_ticket($1::uuid, $2::uuid, to_timestamp($3))",
+                                           ticket["tenant_id"], ticket["jti"], float(ticket["exp"])):
+            raise stream_tickets.used_already()
+        claims = stream_tickets.stream_claims(ticket)
+    else:
+        token = api_tokens.bearer_token(request.headers.get("Authorization", "")) or request.query.get("token", "")
+        claims = api_tokens.verified(token, gateway.config.jwt_keys, ("staff", "customer"))
     try:
         await gateway.pool.execute(f"SELECT {api_tokens.CHECK_CLAIMS}($1::json, $2)", json.dumps(claims), claims["role"])
     except asyncpg.InsufficientPrivilegeError as error:
@@ -304,6 +315,9 @@ async def events(request: web.Request) -> web.StreamResponse:
     gateway = request.app[GATEWAY]
     claims = await read_claims(request)
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
+    if "ticket" in request.query:  # the portal's pages, on the bridge's origin
+        origin = urlsplit(gateway.config.public_url)
+        response.headers["Access-Control-Allow-Origin"] = f"{origin.scheme}://{origin.netloc}"
     await response.prepare(request)
     client = Client(claims)
     gateway.add(client)  # first: live events queue up while the missed ones are read

@@ -1,4 +1,4 @@
-"""The bridge web process: webhooks, payment pages, document downloads, login (Flask).
+"""The bridge web process: webhooks, payment pages, document downloads, login, the portal (Flask).
 
 Run by gunicorn as `bridge.web:app_from_environment()`, configured by bridge.config (the
 environment, read once at start). Every gateway's blueprint registers itself here.
@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, request
 
-from bridge import (answers, api_keys, downloads, logins, oidc, openapi, pay, rate_limit, refunds, topups, unsubscribe,
-                    webhooks)
+from bridge import (answers, api_keys, downloads, logins, oidc, openapi, pay, portal, rate_limit, refunds, topups,
+                    unsubscribe, webhooks)
 from bridge.config import Config
 from bridge.db import pool
 from bridge.security import SECURITY_HEADERS
@@ -56,6 +56,7 @@ def create_app(config: Config) -> Flask:
     app.register_blueprint(logins.blueprint)
     app.register_blueprint(api_keys.blueprint)
     app.register_blueprint(oidc.blueprint)
+    app.register_blueprint(portal.blueprint)
     return app
 
 

@@ -140,3 +140,10 @@ SELECT internal.finalise_invoices('11111111-1111-4111-8111-111111111111',
                                   ARRAY(SELECT id FROM kassa.invoices WHERE tenant_id = '11111111-1111-4111-8111-111111111111'
                                                                         AND status = 'draft'),
                                   internal.tenant_today('11111111-1111-4111-8111-111111111111'));
+
+-- Thandi logs in to the portal (docs/portal.md#portal) as thandi@example.co.za with the password
+-- kassa-demo-portal: its argon2id hash, made once by the bridge's hasher (bridge/logins.py).
+INSERT INTO kassa.identities (tenant_id, email, password_hash, email_verified_at, customer_id) VALUES
+  ('11111111-1111-4111-8111-111111111111', 'thandi@example.co.za',
+   '$argon2id$v=19$m=65536,t=3,p=4$qayVN67dtGhnCEzE99LThQ$uyf7g9VYUr355BIZAV5rec63PzmoAbJbvu5eTNL6dRk', now(),
+   'a1111111-0000-4000-8000-000000000001');

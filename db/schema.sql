@@ -3624,6 +3624,13 @@ CREATE FUNCTION internal.redacting() RETURNS boolean
 
 ALTER FUNCTION internal.redacting() OWNER TO kassa_owner;
 
+CREATE FUNCTION internal.redeem_stream_ticket(p_tenant uuid, p_ticket uuid, p_expires_at timestamp with time zone) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$…$$;
+
+ALTER FUNCTION internal.redeem_stream_ticket(p_tenant uuid, p_ticket uuid, p_expires_at timestamp with time zone) OWNER TO kassa_owner;
+
 CREATE FUNCTION internal.refresh_invoice_totals(p_tenant_id uuid, p_invoice_ids uuid[]) RETURNS void
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
@@ -6333,6 +6340,14 @@ ALTER TABLE kassa.service_actions ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTI
     CACHE 1
 );
 
+CREATE TABLE kassa.stream_tickets (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    expires_at timestamp with time zone NOT NULL
+);
+
+ALTER TABLE kassa.stream_tickets OWNER TO kassa_owner;
+
 ALTER TABLE kassa.usage_records ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME kassa.usage_records_id_seq
     START WITH 1
@@ -6673,6 +6688,9 @@ ALTER TABLE ONLY kassa.services
 ALTER TABLE ONLY kassa.staff_users
     ADD CONSTRAINT staff_users_pkey PRIMARY KEY (tenant_id, id);
 
+ALTER TABLE ONLY kassa.stream_tickets
+    ADD CONSTRAINT stream_tickets_pkey PRIMARY KEY (tenant_id, id);
+
 ALTER TABLE ONLY kassa.tenants
     ADD CONSTRAINT tenants_pkey PRIMARY KEY (id);
 
@@ -6856,6 +6874,8 @@ CREATE INDEX services_due ON kassa.services USING btree (tenant_id, next_billing
 CREATE INDEX services_non_payment ON kassa.services USING btree (tenant_id, customer_id) WHERE (suspension_reason = 'non_payment'::text);
 
 CREATE UNIQUE INDEX staff_users_email_unique ON kassa.staff_users USING btree (tenant_id, lower(email));
+
+CREATE INDEX stream_tickets_expires_at ON kassa.stream_tickets USING btree (expires_at);
 
 CREATE INDEX ticket_attachments_message ON kassa.ticket_attachments USING btree (tenant_id, message_id);
 
@@ -7610,6 +7630,9 @@ ALTER TABLE ONLY kassa.services
 ALTER TABLE ONLY kassa.staff_users
     ADD CONSTRAINT staff_users_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
 
+ALTER TABLE ONLY kassa.stream_tickets
+    ADD CONSTRAINT stream_tickets_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES kassa.tenants(id);
+
 ALTER TABLE ONLY kassa.tenants
     ADD CONSTRAINT tenants_currency_known FOREIGN KEY (currency) REFERENCES kassa.currencies(code);
 
@@ -8069,6 +8092,8 @@ CREATE POLICY staff_update ON kassa.staff_users FOR UPDATE TO staff USING ((tena
 CREATE POLICY staff_update ON kassa.tenants FOR UPDATE TO staff USING ((id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id))) WITH CHECK ((id = ( SELECT internal.jwt_tenant_id() AS jwt_tenant_id)));
 
 ALTER TABLE kassa.staff_users ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE kassa.stream_tickets ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE kassa.tenants ENABLE ROW LEVEL SECURITY;
 
@@ -9444,6 +9469,9 @@ GRANT ALL ON FUNCTION internal.record_webhook_attempt(p_tenant uuid, p_delivery 
 REVOKE ALL ON FUNCTION internal.redacting() FROM PUBLIC;
 GRANT ALL ON FUNCTION internal.redacting() TO customer;
 GRANT ALL ON FUNCTION internal.redacting() TO staff;
+
+REVOKE ALL ON FUNCTION internal.redeem_stream_ticket(p_tenant uuid, p_ticket uuid, p_expires_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION internal.redeem_stream_ticket(p_tenant uuid, p_ticket uuid, p_expires_at timestamp with time zone) TO kassa_worker;
 
 REVOKE ALL ON FUNCTION internal.refresh_invoice_totals(p_tenant_id uuid, p_invoice_ids uuid[]) FROM PUBLIC;
 

@@ -22,6 +22,8 @@ def print_summary(settings: config.Settings) -> None:
     print(f"  PostgREST   {settings.postgrest_url}")
     print(f"  bridge      {settings.bridge_url}")
     print(f"  SSE         {settings.sse_url}")
+    print(f"  portal      {settings.portal_url}  (demo login: {demo.PORTAL_LOGIN['tenant']} / "
+          f"{demo.PORTAL_LOGIN['email']} / {demo.PORTAL_LOGIN['password']})")
     print(f"  logs        {Path(settings.home) / 'logs'}")
     if settings.smtp_local:
         print("  mail        caught by the local SMTP sink: `.venv/bin/kassa mail` lists it")

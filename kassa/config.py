@@ -112,6 +112,8 @@ class Settings:
     document_link_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     # The tokens of the links in login mails derive from it (bridge/login_links.py); a new key voids the old links.
     login_link_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    # Encrypts the portal's session cookies (bridge/portal_session.py); a new key logs every portal session out.
+    portal_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     octo_shop_id: str = ""            # with octo_secret: the real OCTO; without: the local stand-in
     octo_secret: str = ""             # empty: local OCTO stand-in
     octo_base_url: str = ""           # with credentials; empty: https://secure.octo.uz
@@ -145,6 +147,7 @@ class Settings:
 
     postgrest_url = LocalUrl("postgrest")
     bridge_url = LocalUrl("bridge")
+    portal_url = LocalUrl("bridge", "/portal/")
     sse_url = LocalUrl("sse", "/events")
     scheduler_url = LocalUrl("scheduler")
     stripe_fake_url = LocalUrl("stripe_fake")
@@ -252,6 +255,7 @@ class Settings:
             "KASSA_DOCUMENTS_URL": self.documents_url,
             "KASSA_DOCUMENT_LINK_KEY": self.document_link_key,
             "KASSA_LOGIN_LINK_KEY": self.login_link_key,
+            "KASSA_PORTAL_KEY": self.portal_key,
             "KASSA_BULKSMS_USERNAME": LOCAL_BULKSMS_USERNAME if self.bulksms_local else self.bulksms_username,
             "KASSA_BULKSMS_PASSWORD": LOCAL_BULKSMS_PASSWORD if self.bulksms_local else self.bulksms_password,
             "KASSA_BULKSMS_URL": self.bulksms_api_base,
@@ -264,6 +268,7 @@ class Settings:
             "pg_dsn": self.database_url,
             "postgrest_url": self.postgrest_url,
             "bridge_url": self.bridge_url,
+            "portal_url": self.portal_url,
             "sse_url": self.sse_url,
             "jwt_secret": self.jwt_secret,
             "jwt_kid": key_id(self.jwt_secret),

@@ -9,6 +9,9 @@ SCHMIDT_LOGISTIK = "b2222222-0000-4000-8000-000000000001"   # Rheinwelle's busin
 SAMARKAND_TOURS = "33333333-3333-4333-8333-333333333333"   # tenant, UZ: pays through OCTO
 SAMARKAND_FIRST_CUSTOMER = "c3333333-0000-4000-8000-000000000001"
 
+# The demo customer's portal login (db/demo.sql holds its password's hash).
+PORTAL_LOGIN = {"tenant": "lekker-fibre", "email": "thandi@example.co.za", "password": "kassa-demo-portal"}
+
 # What `make up` prints a staff and a customer token for: tenant label -> (tenant, customer,
 # customer label). The customers are those whose full invoices the demo issues (docs/documents.md,
 # "Try it"), and the one with Samarkand's open invoice.

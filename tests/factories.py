@@ -10,6 +10,7 @@ import email
 import email.policy
 import json
 import queue
+import re
 import socket
 import subprocess
 import tempfile
@@ -199,6 +200,20 @@ def wait_for(condition, timeout: float = 10) -> bool:
             return True
         time.sleep(0.1)
     return False
+
+
+def mails_to(settings, address: str) -> list[email.message.EmailMessage]:
+    """The mail the local SMTP sink caught for `address`, oldest first."""
+    found = (email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+             for path in sorted(Path(settings.caught_mail).glob("*.eml")))
+    return [mail for mail in found if mail["To"] == address]
+
+
+def link_of_next_mail(settings, address: str, seen: int = 0) -> str:
+    """The login link (/auth/…) of the mail to `address` after the `seen` first ones (waited for)."""
+    assert wait_for(lambda: len(mails_to(settings, address)) > seen, 30), f"no mail to {address}"
+    text = mails_to(settings, address)[seen].get_body(preferencelist=("plain",)).get_content()
+    return re.search(r"https?://\S+/auth/\S+", text).group(0)
 
 
 def fresh_rate_counts(db, prefix: str) -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import psycopg
 from psycopg.rows import dict_row
 
+from bridge.logins import HASHER
 from kassa import deploy, stack
-from kassa.demo import KAROO_COFFEE, LEKKER_FIBRE, RHEINWELLE, SAMARKAND_TOURS, TOKENS
+from kassa.demo import (KAROO_COFFEE, LEKKER_FIBRE, LEKKER_FIRST_CUSTOMER, PORTAL_LOGIN, RHEINWELLE, SAMARKAND_TOURS,
+                        TOKENS)
 
 
 def test_demo_loads_a_billed_and_paid_story(fresh_database):
@@ -35,6 +37,12 @@ def test_demo_loads_a_billed_and_paid_story(fresh_database):
         kinds = {row["document_kind"] for row in conn.execute("SELECT document_kind FROM kassa.invoices").fetchall()}
         assert {"small_amount_invoice", "invoice", "abridged_tax_invoice", "tax_invoice"} <= kinds
         assert conn.execute("SELECT count(*) AS n FROM internal.ledger_mismatches()").fetchone()["n"] == 0
+        # The portal login `make up` prints is Thandi's, with that password (docs/portal.md#portal).
+        login = conn.execute("SELECT i.customer_id::text, i.password_hash FROM kassa.identities i"
+                             " JOIN kassa.tenants t ON t.id = i.tenant_id WHERE t.slug = %s AND i.email = %s",
+                             [PORTAL_LOGIN["tenant"], PORTAL_LOGIN["email"]]).fetchone()
+        assert login["customer_id"] == LEKKER_FIRST_CUSTOMER
+        assert HASHER.verify(login["password_hash"], PORTAL_LOGIN["password"])
         # Loading again into a database that has tenants changes nothing.
         before = conn.execute("SELECT count(*) AS n FROM kassa.ledger_entries").fetchone()["n"]
     stack.load_demo(fresh_database)

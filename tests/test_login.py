@@ -6,22 +6,18 @@ one login; throttling of failed logins; TOTP for staff; staff invitations; used 
 links refused."""
 from __future__ import annotations
 
-import email
-import email.policy
 import os
-import re
 import subprocess
 import sys
 import time
 import uuid
-from pathlib import Path
 
 import jwt
 import pyotp
 import pytest
 import requests
 
-from factories import create_customer, fresh_rate_counts, wait_for
+from factories import create_customer, fresh_rate_counts, link_of_next_mail, wait_for
 
 PASSWORD = "correct horse battery"
 
@@ -34,19 +30,6 @@ def auth(settings, path: str, method: str = "POST", token: str | None = None, **
 def refused(response: requests.Response, status: int, code: str) -> dict:
     assert (response.status_code, response.json()["code"]) == (status, code), response.text
     return response.json()
-
-
-def mails_to(settings, address: str) -> list[email.message.EmailMessage]:
-    found = (email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-             for path in sorted(Path(settings.caught_mail).glob("*.eml")))
-    return [mail for mail in found if mail["To"] == address]
-
-
-def link_of_next_mail(settings, address: str, seen: int = 0) -> str:
-    """The link of the mail to `address` after the `seen` first ones (waited for)."""
-    assert wait_for(lambda: len(mails_to(settings, address)) > seen, 30), f"no mail to {address}"
-    text = mails_to(settings, address)[seen].get_body(preferencelist=("plain",)).get_content()
-    return re.search(r"https?://\S+/auth/\S+", text).group(0)
 
 
 @pytest.fixture

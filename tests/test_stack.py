@@ -27,10 +27,11 @@ def test_kassa_env_json_names_every_endpoint(settings):
     out = subprocess.run([sys.executable, "-m", "kassa.cli", "env", "--json"], capture_output=True,
                          text=True, env=env, check=True).stdout
     data = json.loads(out)
-    for key in ("pg_dsn", "postgrest_url", "bridge_url", "sse_url", "jwt_secret", "stripe_webhook_secret",
+    for key in ("pg_dsn", "postgrest_url", "bridge_url", "portal_url", "sse_url", "jwt_secret", "stripe_webhook_secret",
                 "octo_api_base"):
         assert data[key], key
     assert data["postgrest_url"] == settings.postgrest_url
+    assert data["portal_url"] == f"{settings.bridge_url}/portal/"
     assert data["octo_api_base"] == f"http://127.0.0.1:{settings.ports['octo_fake']}"
 
 

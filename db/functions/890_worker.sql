@@ -117,6 +117,7 @@ GRANT EXECUTE ON FUNCTION
   internal.count_page_view(text, text, integer, integer, integer),
   -- SSE gateway
   internal.balances_changed_since(uuid[], timestamptz[]), internal.events_cursor(),
+  internal.redeem_stream_ticket(uuid, uuid, timestamptz),
   internal.events_after(xid8, bigint, integer, uuid, uuid), internal.event_position(uuid, uuid, uuid),
   -- message delivery (bridge/mailer.py)
   internal.fan_out_events(integer), internal.claim_messages(text, integer, interval),

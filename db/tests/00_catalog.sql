@@ -115,6 +115,7 @@ SELECT set_eq($$
 $$, ARRAY[
   'internal.check_claims(json,text)', 'internal.require_staff_action(json,text)', 'internal.act_as(text)', 'internal.balances_changed_since(uuid[],timestamp with time zone[])',
   'internal.events_cursor()', 'internal.events_after(xid8,bigint,integer,uuid,uuid)',
+  'internal.redeem_stream_ticket(uuid,uuid,timestamp with time zone)',
   'internal.event_position(uuid,uuid,uuid)',
   'internal.fan_out_events(integer)', 'internal.claim_messages(text,integer,interval)',
   'internal.record_message_sent(uuid,uuid,text,integer)', 'internal.record_message_failed(uuid,uuid,text,interval,integer)',
