@@ -172,10 +172,13 @@ BEGIN
   RETURN to_jsonb(made);
 END $$;
 
+-- Answers whether a link was removed; another tenant's provider is unknown here (P0K33).
 CREATE OR REPLACE FUNCTION internal.unlink_oidc_subject(p_tenant uuid, p_provider uuid, p_subject text, p_actor text)
 RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 BEGIN
   PERFORM internal.refuse_api_key_actor(p_actor);
+  PERFORM internal.require_found(EXISTS (SELECT FROM kassa.oidc_providers p WHERE p.tenant_id = p_tenant AND p.id = p_provider),
+                                 'P0K33', 'no such provider of this tenant');
   DELETE FROM kassa.oidc_links l WHERE l.tenant_id = p_tenant AND l.provider_id = p_provider AND l.subject = p_subject;
   RETURN FOUND;
 END $$;
