@@ -239,6 +239,23 @@ def test_the_pages_act_through_the_api_as_the_customer(settings, db, api, token,
     assert "Telefon" in browser.get(f"{settings.portal_url}profile", timeout=30).text, "German now"
 
 
+def test_auto_top_up_is_set_on_its_page_with_a_saved_card(settings, db, api, token, shop):
+    customer = with_login(db, shop)
+    db.execute("SELECT set_config('app.settings.payment_method_key', %s, false)", [settings.payment_method_key])
+    card = db.execute("SELECT internal.add_card(%s, %s, 'visa', '4242', 12, 2031, 'cus_portal', 'pm_card_visa') AS id",
+                      [shop["id"], customer["id"]]).fetchone()["id"]
+    browser = logged_in(settings, shop, customer)
+    page = browser.get(f"{settings.portal_url}payment-methods", timeout=30).text
+    assert "4242" in page and 'href="/portal/top-up"' in page, "the card is listed, and how to add one"
+    csrf = csrf_of(browser.get(f"{settings.portal_url}auto-top-up", timeout=30).text)
+    saved = browser.post(f"{settings.portal_url}auto-top-up", timeout=30, allow_redirects=False, data={
+        "csrf": csrf, "enabled": "on", "threshold": "50", "amount": "200", "payment_method_id": str(card)})
+    assert saved.status_code == 303, saved.text
+    setting = api(token("customer", shop["id"], customer["id"])).get(
+        "/auto_topups?select=enabled,threshold,amount,payment_method_id").json()
+    assert setting == [{"enabled": True, "threshold": 5000, "amount": 20000, "payment_method_id": str(card)}]
+
+
 def test_usage_is_drawn_against_the_plans_cap(settings, db, api, token, shop):
     customer = with_login(db, shop)
     service = create_service(db, shop["id"], customer["id"], 2000, usage_unit="bytes", usage_cap=30_000_000_000)
